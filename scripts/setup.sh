@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything Catalyse needs to build, run and test, on Debian 12 (as root or with sudo).
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TAURI_DRIVER_VERSION=2.1.0
+APT_PACKAGES=(
+  build-essential pkg-config file
+  libwebkit2gtk-4.1-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver imagemagick fonts-dejavu-core
+)
+
+say() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust (cargo) est introuvable : installez la chaîne Rust stable (rustup) puis relancez." >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js $node_major est trop ancien : les tests de bout en bout demandent Node.js 20 ou plus." >&2
+  exit 1
+fi
+
+if ! command -v tauri-driver >/dev/null || [ "$(tauri-driver --version 2>/dev/null | awk '{print $2}')" != "$TAURI_DRIVER_VERSION" ]; then
+  say "tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm packages"
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,28 @@
+// Declares the app's own commands so that capabilities can allow exactly those.
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step failed");
+}
+
+/// Keep in step with `tauri::generate_handler!` in `src-tauri/src/gui.rs`.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "create_workspace",
+    "open_demo",
+    "pick_and_open_workspace",
+    "save_workspace_as",
+    "close_workspace",
+    "get_header",
+    "update_header",
+    "list_actors",
+    "create_actor",
+    "update_actor",
+    "delete_actor",
+    "restore_actor",
+    "set_language",
+    "set_display_name",
+];

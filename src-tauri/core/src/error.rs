@@ -1,0 +1,165 @@
+//! Typed errors of the core. Every variant carries a French message meant for the user;
+//! `kind()` gives a stable machine-readable name that the IPC layer passes to the UI.
+
+use std::path::PathBuf;
+
+/// Result type of the core.
+pub type CoreResult<T> = Result<T, CoreError>;
+
+/// What went wrong, in terms a user can act upon.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A value entered by the user (or sent over IPC, or read from an import) is not acceptable.
+    #[error("{message}")]
+    Validation {
+        /// The field at fault, in code terms (`name`, `world`, ...).
+        field: &'static str,
+        /// Stable code of the rule that failed, e.g. `actor.name.empty`.
+        code: &'static str,
+        /// French message naming what is wrong.
+        message: String,
+    },
+    /// The record asked for does not exist (any more).
+    #[error("{what} introuvable (identifiant {id}).")]
+    NotFound { what: &'static str, id: i64 },
+    /// The file is not a Catalyse workspace (another SQLite database, or not SQLite at all).
+    #[error("« {} » n'est pas un espace de travail Catalyse.", path.display())]
+    NotAWorkspace { path: PathBuf },
+    /// The file was written by a newer version of Catalyse; it is left untouched.
+    #[error(
+        "« {} » a été enregistré par une version plus récente de Catalyse (schéma {found}, cette version connaît le schéma {known}). Le fichier n'a pas été modifié ; mettez Catalyse à jour pour l'ouvrir.",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    /// SQLite reports the file as damaged.
+    #[error("« {} » est endommagé : {detail}", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    /// A file that must not be overwritten already exists.
+    #[error("Le fichier « {} » existe déjà ; il n'a pas été remplacé.", path.display())]
+    AlreadyExists { path: PathBuf },
+    /// The file does not exist.
+    #[error("Le fichier « {} » est introuvable.", path.display())]
+    FileNotFound { path: PathBuf },
+    /// The database is busy (another process holds a lock).
+    #[error("L'espace de travail est occupé par un autre programme ; réessayez dans un instant.")]
+    Busy,
+    /// The database or its folder cannot be written.
+    #[error("Impossible d'écrire dans l'espace de travail (fichier en lecture seule ou disque plein) : {0}")]
+    ReadOnly(String),
+    /// Reading or writing a file failed.
+    #[error("Erreur de fichier : {0}")]
+    Io(#[from] std::io::Error),
+    /// An unexpected database error.
+    #[error("Erreur de la base de données : {0}")]
+    Database(String),
+    /// The writer thread is gone (the workspace was closed).
+    #[error("L'espace de travail est fermé.")]
+    Closed,
+}
+
+impl CoreError {
+    /// Stable name of the error kind, sent to the UI as `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoreError::Validation { .. } => "validation",
+            CoreError::NotFound { .. } => "not_found",
+            CoreError::NotAWorkspace { .. } => "not_a_workspace",
+            CoreError::NewerSchema { .. } => "newer_schema",
+            CoreError::Corrupt { .. } => "corrupt",
+            CoreError::AlreadyExists { .. } => "already_exists",
+            CoreError::FileNotFound { .. } => "file_not_found",
+            CoreError::Busy => "busy",
+            CoreError::ReadOnly(_) => "read_only",
+            CoreError::Io(_) => "io",
+            CoreError::Database(_) => "database",
+            CoreError::Closed => "closed",
+        }
+    }
+
+    /// Code of the validation rule, when this is a validation error.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Validation { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Field at fault, when this is a validation error.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn validation(
+        field: &'static str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        CoreError::Validation {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return CoreError::Busy,
+                ErrorCode::ReadOnly | ErrorCode::DiskFull | ErrorCode::CannotOpen => {
+                    return CoreError::ReadOnly(e.to_string())
+                }
+                _ => {}
+            }
+        }
+        CoreError::Database(e.to_string())
+    }
+}
+
+/// How an error reaches the user interface: `{kind, message}`, plus the field and rule code
+/// of validation errors so the form can point at the field and translate the message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ErrorPayload {
+    pub kind: String,
+    /// French message for the user.
+    pub message: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub code: Option<String>,
+}
+
+impl ErrorPayload {
+    /// An error that does not come from the core (dialogs, preferences...).
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        ErrorPayload {
+            kind: kind.into(),
+            message: message.into(),
+            field: None,
+            code: None,
+        }
+    }
+}
+
+impl From<CoreError> for ErrorPayload {
+    fn from(e: CoreError) -> Self {
+        ErrorPayload {
+            kind: e.kind().into(),
+            message: e.to_string(),
+            field: e.field().map(Into::into),
+            code: e.code().map(Into::into),
+        }
+    }
+}

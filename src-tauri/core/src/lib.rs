@@ -1,0 +1,17 @@
+//! Catalyse's core: the domain (territory, project, actors), its validation rules, and the
+//! local SQLite store. This crate knows nothing about Tauri or any user interface; the desktop
+//! app and the command line are thin layers over it.
+
+pub mod check;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod migrations;
+pub mod paths;
+pub mod store;
+pub mod writer;
+
+pub use error::{CoreError, CoreResult, ErrorPayload};
+pub use migrations::SCHEMA_VERSION;
+pub use store::Store;
+pub use writer::Workspace;

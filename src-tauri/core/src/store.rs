@@ -1,0 +1,740 @@
+//! The workspace file: opening, creating, migrating, and the queries on it.
+//!
+//! Invariants:
+//! - a file is inspected read-only before anything writes to it: a file that is not a Catalyse
+//!   workspace, or whose schema is newer than [`SCHEMA_VERSION`], is refused byte-identical;
+//! - every connection runs with WAL, `foreign_keys = ON` and a busy timeout;
+//! - every change that touches more than one row runs in one transaction;
+//! - a new file appears at its final path only once it is complete.
+
+use crate::domain::*;
+use crate::error::{CoreError, CoreResult};
+use crate::migrations::{COUNTED_TABLES, MIGRATIONS, SCHEMA_VERSION};
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` of every Catalyse workspace ("CTLY").
+pub const APPLICATION_ID: i32 = 0x4354_4C59;
+/// How long a writer waits for a lock held by another connection.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a read-only look at a file tells before opening it for writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    pub application_id: i32,
+    pub schema_version: i64,
+}
+
+/// An open workspace. Owned by exactly one writer (see [`crate::writer`]).
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// Maps an SQLite error met while opening `path` to what the user should hear.
+fn open_error(path: &Path, e: rusqlite::Error) -> CoreError {
+    use rusqlite::ffi::ErrorCode;
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        match f.code {
+            ErrorCode::NotADatabase => {
+                return CoreError::NotAWorkspace {
+                    path: path.to_path_buf(),
+                }
+            }
+            ErrorCode::DatabaseCorrupt => {
+                return CoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: msg.clone().unwrap_or_else(|| e.to_string()),
+                }
+            }
+            _ => {}
+        }
+    }
+    CoreError::from(e)
+}
+
+/// Opens `path` read-only, without creating anything.
+pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
+    if !path.is_file() {
+        return Err(CoreError::FileNotFound {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// Reads the identity and schema version of a connection, mapping "not a database" errors.
+pub fn inspect_connection(conn: &Connection, path: &Path) -> CoreResult<Inspection> {
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| open_error(path, e))?;
+    let schema_version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| open_error(path, e))?;
+    Ok(Inspection {
+        application_id,
+        schema_version,
+    })
+}
+
+/// Checks that an inspected file is a workspace this build can open.
+pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
+    if i.application_id != APPLICATION_ID {
+        return Err(CoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+        });
+    }
+    if i.schema_version > SCHEMA_VERSION {
+        return Err(CoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: i.schema_version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Reads `path` without writing to it and tells whether it can be opened.
+pub fn inspect(path: &Path) -> CoreResult<Inspection> {
+    let conn = open_read_only(path)?;
+    let i = inspect_connection(&conn, path)?;
+    drop(conn);
+    accept(path, &i)?;
+    Ok(i)
+}
+
+fn configure(conn: &Connection) -> CoreResult<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // In-memory databases answer "memory"; files switch to WAL (a persistent setting).
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// Applies the missing migrations in one transaction, then stamps the version.
+fn migrate(conn: &mut Connection) -> CoreResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[current as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A sibling of `path` used while a file is being written, before it takes its final name.
+fn temp_sibling(path: &Path, what: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+/// Removes a temporary database and its WAL companions, ignoring what is already gone.
+fn remove_db_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+impl Store {
+    /// An empty, migrated workspace in memory (tests and tools).
+    pub fn open_in_memory() -> CoreResult<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrate(&mut conn)?;
+        Ok(Store { conn, path: None })
+    }
+
+    /// Opens an existing workspace for reading and writing, migrating it if it is older.
+    /// Refuses, without writing a byte, a file that is not a workspace or is newer.
+    pub fn open(path: &Path) -> CoreResult<Store> {
+        inspect(path)?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, e))?;
+        // Checked again on the writable connection: the file may have changed in between.
+        let i = inspect_connection(&conn, path)?;
+        accept(path, &i)?;
+        configure(&conn).map_err(|e| match e {
+            CoreError::Database(_) => CoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+            other => other,
+        })?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// Creates a new workspace at `path` (which must not exist), filled by `fill` inside the
+    /// same transaction as the schema. The file appears at `path` only once complete.
+    pub fn create_with(
+        path: &Path,
+        fill: impl FnOnce(&Transaction) -> CoreResult<()>,
+    ) -> CoreResult<Store> {
+        if path.exists() {
+            return Err(CoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = temp_sibling(path, "creating");
+        remove_db_files(&tmp);
+        let built = (|| -> CoreResult<()> {
+            let mut conn = Connection::open(&tmp)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "foreign_keys", true)?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            let tx = conn.transaction()?;
+            for sql in MIGRATIONS {
+                tx.execute_batch(sql)?;
+            }
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            fill(&tx)?;
+            tx.commit()?;
+            conn.close().map_err(|(_, e)| CoreError::from(e))?;
+            // A hard link fails if `path` appeared meanwhile: nothing is ever overwritten.
+            std::fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    CoreError::AlreadyExists {
+                        path: path.to_path_buf(),
+                    }
+                } else {
+                    CoreError::Io(e)
+                }
+            })?;
+            Ok(())
+        })();
+        remove_db_files(&tmp);
+        built?;
+        Store::open(path)
+    }
+
+    /// Creates a workspace for a new territory and project.
+    pub fn create(path: &Path, new: &NewWorkspace) -> CoreResult<Store> {
+        let v = new.validate()?;
+        Store::create_with(path, |tx| {
+            insert_territory_and_project(tx, &v.territory_name, v.territory_kind, &v.project_title)
+        })
+    }
+
+    /// The file this store is on (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Writes a consistent copy of the workspace to `target`, replacing it if it exists
+    /// (the user confirmed in the save dialog). The current file stays open and unchanged.
+    pub fn save_copy(&self, target: &Path) -> CoreResult<()> {
+        if let Some(current) = &self.path {
+            let same = match (current.canonicalize(), target.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                return Err(CoreError::validation(
+                    "path",
+                    "save_as.same_file",
+                    "Choisissez un autre fichier que l'espace de travail ouvert.",
+                ));
+            }
+        }
+        let tmp = temp_sibling(target, "saving");
+        remove_db_files(&tmp);
+        let res = (|| -> CoreResult<()> {
+            self.conn.execute(
+                "VACUUM INTO ?1",
+                params![tmp.to_string_lossy().into_owned()],
+            )?;
+            std::fs::rename(&tmp, target)?;
+            Ok(())
+        })();
+        remove_db_files(&tmp);
+        res
+    }
+
+    // ----- Project header -------------------------------------------------------------------
+
+    /// The territory and project header.
+    pub fn header(&self) -> CoreResult<ProjectHeader> {
+        Ok(self.conn.query_row(
+            "SELECT t.name, t.kind, p.title, p.vision, p.status, p.period_start, p.period_end, p.adoption_date
+             FROM project p JOIN territory t ON t.id = p.territory_id WHERE p.id = 1",
+            [],
+            |r| {
+                Ok(ProjectHeader {
+                    territory_name: r.get(0)?,
+                    territory_kind: r.get(1)?,
+                    title: r.get(2)?,
+                    vision: r.get(3)?,
+                    status: r.get(4)?,
+                    period_start: r.get(5)?,
+                    period_end: r.get(6)?,
+                    adoption_date: r.get(7)?,
+                })
+            },
+        )?)
+    }
+
+    /// Validates and saves the header (territory and project in one transaction).
+    pub fn update_header(&mut self, input: &ProjectHeaderInput) -> CoreResult<ProjectHeader> {
+        let v = input.validate()?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE territory SET name = ?1, kind = ?2 WHERE id = 1",
+            params![v.territory_name, v.territory_kind],
+        )?;
+        tx.execute(
+            "UPDATE project SET title = ?1, vision = ?2, status = ?3, period_start = ?4,
+                    period_end = ?5, adoption_date = ?6 WHERE id = 1",
+            params![
+                v.title,
+                v.vision,
+                v.status,
+                date_text(v.period_start),
+                date_text(v.period_end),
+                date_text(v.adoption_date)
+            ],
+        )?;
+        tx.commit()?;
+        self.header()
+    }
+
+    // ----- Actors ---------------------------------------------------------------------------
+
+    const ACTOR_COLUMNS: &'static str =
+        "id, name, world, commune, engagement, notes, created_at, updated_at";
+
+    fn actor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
+        Ok(Actor {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            world: r.get(2)?,
+            commune: r.get(3)?,
+            engagement: r.get(4)?,
+            notes: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+        })
+    }
+
+    /// All actors, by name.
+    pub fn list_actors(&self) -> CoreResult<Vec<Actor>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM actor ORDER BY name COLLATE NOCASE, id",
+            Self::ACTOR_COLUMNS
+        ))?;
+        let rows = st.query_map([], Self::actor_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One actor.
+    pub fn actor(&self, id: i64) -> CoreResult<Actor> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM actor WHERE id = ?1", Self::ACTOR_COLUMNS),
+                [id],
+                Self::actor_from_row,
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound { what: "Acteur", id })
+    }
+
+    /// Validates and adds an actor.
+    pub fn create_actor(&mut self, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let id = insert_actor(&self.conn, &v, &now())?;
+        self.actor(id)
+    }
+
+    /// Validates and saves an actor's changes.
+    pub fn update_actor(&mut self, id: i64, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let n = self.conn.execute(
+            "UPDATE actor SET name = ?1, world = ?2, commune = ?3, engagement = ?4, notes = ?5,
+                    updated_at = ?6 WHERE id = ?7",
+            params![v.name, v.world, v.commune, v.engagement, v.notes, now(), id],
+        )?;
+        if n == 0 {
+            return Err(CoreError::NotFound { what: "Acteur", id });
+        }
+        self.actor(id)
+    }
+
+    /// Deletes an actor and returns what was deleted (so the UI can offer to undo).
+    pub fn delete_actor(&mut self, id: i64) -> CoreResult<Actor> {
+        let actor = self.actor(id)?;
+        self.conn.execute("DELETE FROM actor WHERE id = ?1", [id])?;
+        Ok(actor)
+    }
+
+    /// Puts back an actor deleted by [`Store::delete_actor`], with its id and dates.
+    pub fn restore_actor(&mut self, actor: &Actor) -> CoreResult<Actor> {
+        let input = ActorInput {
+            name: actor.name.clone(),
+            world: actor.world.code().into(),
+            commune: actor.commune.clone(),
+            engagement: actor.engagement.code().into(),
+            notes: actor.notes.clone(),
+        };
+        let v = input.validate()?;
+        self.conn.execute(
+            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                actor.id,
+                v.name,
+                v.world,
+                v.commune,
+                v.engagement,
+                v.notes,
+                actor.created_at,
+                now()
+            ],
+        )?;
+        self.actor(actor.id)
+    }
+
+    /// Number of records of each kind, keyed by the glossary's English plural.
+    pub fn counts(&self) -> CoreResult<BTreeMap<String, i64>> {
+        counts(&self.conn)
+    }
+}
+
+/// Counts the records of each kind on any connection to a workspace of the current schema.
+pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for (key, table) in COUNTED_TABLES {
+        // Table names come from a constant list, never from input.
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        out.insert((*key).to_string(), n);
+    }
+    Ok(out)
+}
+
+/// Writes the singleton territory and project rows.
+pub(crate) fn insert_territory_and_project(
+    tx: &Transaction,
+    territory_name: &str,
+    kind: TerritoryKind,
+    title: &str,
+) -> CoreResult<()> {
+    tx.execute(
+        "INSERT INTO territory (id, name, kind) VALUES (1, ?1, ?2)",
+        params![territory_name, kind],
+    )?;
+    tx.execute(
+        "INSERT INTO project (id, territory_id, title, status) VALUES (1, 1, ?1, 'drafting')",
+        params![title],
+    )?;
+    Ok(())
+}
+
+/// Inserts a validated actor and returns its id.
+pub(crate) fn insert_actor(conn: &Connection, v: &ValidActor, at: &str) -> CoreResult<i64> {
+    conn.execute(
+        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![v.name, v.world, v.commune, v.engagement, v.notes, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tempfile::TempDir;
+
+    fn new_ws() -> NewWorkspace {
+        NewWorkspace {
+            territory_name: "PETR du Haut-Verdanson".into(),
+            territory_kind: "petr".into(),
+            project_title: "Projet de territoire 2030".into(),
+        }
+    }
+
+    fn actor_input(name: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: "association".into(),
+            commune: "Larrieu".into(),
+            engagement: "involved".into(),
+            notes: "".into(),
+        }
+    }
+
+    #[test]
+    fn create_then_reopen_keeps_header_and_actors() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        let a = s.create_actor(&actor_input("Foyer rural")).unwrap();
+        assert_eq!(a.world, World::Association);
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.header().unwrap().territory_name, "PETR du Haut-Verdanson");
+        assert_eq!(s.header().unwrap().status, ProjectStatus::Drafting);
+        assert_eq!(s.list_actors().unwrap(), vec![a]);
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: bool = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+        // No temporary file left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn create_refuses_an_existing_file() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        std::fs::write(&path, b"precious").unwrap();
+        let e = Store::create(&path, &new_ws()).err().unwrap();
+        assert_eq!(e.kind(), "already_exists");
+        assert_eq!(std::fs::read(&path).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn invalid_new_workspace_writes_no_file() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut nw = new_ws();
+        nw.territory_name = " ".into();
+        assert_eq!(
+            Store::create(&path, &nw).err().unwrap().kind(),
+            "validation"
+        );
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn newer_schema_is_refused_byte_identical() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        drop(Store::create(&path, &new_ws()).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert_eq!(e.kind(), "newer_schema");
+        assert!(e.to_string().contains("version plus récente"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("ws.catalyse-wal").exists());
+    }
+
+    #[test]
+    fn other_sqlite_file_is_not_a_workspace_and_stays_untouched() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        assert_eq!(Store::open(&path).err().unwrap().kind(), "not_a_workspace");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn garbage_and_empty_files_are_not_workspaces() {
+        let dir = TempDir::new().unwrap();
+        let garbage = dir.path().join("notes.txt");
+        std::fs::write(&garbage, "Ceci n'est pas une base SQLite, mais un texte assez long pour dépasser l'en-tête de cent octets d'une base SQLite.").unwrap();
+        let e = Store::open(&garbage).err().unwrap();
+        assert_eq!(e.kind(), "not_a_workspace", "{e}");
+        let empty = dir.path().join("empty.catalyse");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(Store::open(&empty).err().unwrap().kind(), "not_a_workspace");
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
+        let missing = dir.path().join("missing.catalyse");
+        assert_eq!(
+            Store::open(&missing).err().unwrap().kind(),
+            "file_not_found"
+        );
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn corrupt_file_is_reported() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        for i in 0..200 {
+            s.create_actor(&actor_input(&format!("Acteur {i}")))
+                .unwrap();
+        }
+        drop(s);
+        // Overwrite the second half of the file with noise, keeping the header.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let half = bytes.len() / 2;
+        for (i, b) in bytes[half..].iter_mut().enumerate() {
+            *b = (i * 31 % 251) as u8;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let report = crate::check::check(&path);
+        assert!(!report.healthy, "{report:?}");
+    }
+
+    #[test]
+    fn older_schema_is_migrated_in_place() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("v0.catalyse");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn schema_constraints_hold_even_without_validation() {
+        let s = Store::open_in_memory().unwrap();
+        let bad_world = s.conn.execute(
+            "INSERT INTO actor (name, world, engagement, created_at, updated_at) VALUES ('A','mars','lead','t','t')",
+            [],
+        );
+        assert!(bad_world.is_err());
+        let empty_name = s.conn.execute(
+            "INSERT INTO actor (name, world, engagement, created_at, updated_at) VALUES ('','state','lead','t','t')",
+            [],
+        );
+        assert!(empty_name.is_err());
+        let second_project = s.conn.execute(
+            "INSERT INTO project (id, territory_id, title, status) VALUES (2, 1, 'x', 'adopted')",
+            [],
+        );
+        assert!(second_project.is_err());
+    }
+
+    #[test]
+    fn actor_crud_and_restore() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.conn
+            .execute_batch(
+                "INSERT INTO territory (id,name,kind) VALUES (1,'T','petr');
+                 INSERT INTO project (id,territory_id,title,status) VALUES (1,1,'P','drafting');",
+            )
+            .unwrap();
+        let a = s.create_actor(&actor_input("Zèbre")).unwrap();
+        let b = s.create_actor(&actor_input("abeille")).unwrap();
+        let names: Vec<_> = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["abeille", "Zèbre"]);
+        let mut edit = actor_input("Zèbre bleu");
+        edit.engagement = "lead".into();
+        let a2 = s.update_actor(a.id, &edit).unwrap();
+        assert_eq!(a2.engagement, Engagement::Lead);
+        assert_eq!(a2.created_at, a.created_at);
+        let gone = s.delete_actor(b.id).unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], 1);
+        assert_eq!(s.actor(b.id).err().unwrap().kind(), "not_found");
+        let back = s.restore_actor(&gone).unwrap();
+        assert_eq!(back.id, b.id);
+        assert_eq!(back.name, "abeille");
+        assert_eq!(
+            s.update_actor(999, &actor_input("x")).err().unwrap().kind(),
+            "not_found"
+        );
+        // A rejected edit changes nothing.
+        assert!(s.update_actor(a.id, &actor_input("")).is_err());
+        assert_eq!(s.actor(a.id).unwrap().name, "Zèbre bleu");
+    }
+
+    #[test]
+    fn header_update_is_validated_and_saved() {
+        let dir = TempDir::new().unwrap();
+        let mut s = Store::create(&dir.path().join("w.catalyse"), &new_ws()).unwrap();
+        let mut input = ProjectHeaderInput {
+            territory_name: "PETR du Val".into(),
+            territory_kind: "pays".into(),
+            title: "Cap 2035".into(),
+            vision: "Vivre et travailler au pays".into(),
+            status: "adopted".into(),
+            period_start: Some("2025-01-01".into()),
+            period_end: Some("2035-12-31".into()),
+            adoption_date: Some("2024-12-12".into()),
+        };
+        let h = s.update_header(&input).unwrap();
+        assert_eq!(h.territory_kind, TerritoryKind::Pays);
+        assert_eq!(h.period_end.as_deref(), Some("2035-12-31"));
+        input.period_end = Some("2020-01-01".into());
+        assert!(s.update_header(&input).is_err());
+        assert_eq!(
+            s.header().unwrap().period_end.as_deref(),
+            Some("2035-12-31")
+        );
+    }
+
+    #[test]
+    fn save_copy_writes_an_openable_workspace() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("a.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        s.create_actor(&actor_input("Ressourcerie")).unwrap();
+        let copy = dir.path().join("b.catalyse");
+        std::fs::write(&copy, b"old content").unwrap();
+        s.save_copy(&copy).unwrap();
+        let c = Store::open(&copy).unwrap();
+        assert_eq!(c.list_actors().unwrap().len(), 1);
+        assert_eq!(s.save_copy(&path).err().unwrap().kind(), "validation");
+    }
+}

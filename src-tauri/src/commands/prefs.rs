@@ -1,0 +1,27 @@
+use crate::gui::write_pref;
+use crate::prefs::{validate_display_name, validate_language};
+use catalyse_core::ErrorPayload;
+use tauri::AppHandle;
+
+fn invalid(field: &str, message: String) -> ErrorPayload {
+    ErrorPayload {
+        kind: "validation".into(),
+        message,
+        field: Some(field.into()),
+        code: None,
+    }
+}
+
+#[tauri::command]
+pub fn set_language(app: AppHandle, language: String) -> Result<String, ErrorPayload> {
+    let language = validate_language(&language).map_err(|m| invalid("language", m))?;
+    write_pref(&app, "language", language.clone().into())?;
+    Ok(language)
+}
+
+#[tauri::command]
+pub fn set_display_name(app: AppHandle, name: String) -> Result<String, ErrorPayload> {
+    let name = validate_display_name(&name).map_err(|m| invalid("display_name", m))?;
+    write_pref(&app, "display_name", name.clone().into())?;
+    Ok(name)
+}

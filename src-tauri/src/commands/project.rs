@@ -1,0 +1,21 @@
+use super::with_store;
+use crate::gui::{set_title, AppState};
+use catalyse_core::domain::{ProjectHeader, ProjectHeaderInput};
+use catalyse_core::ErrorPayload;
+use tauri::{AppHandle, State};
+
+#[tauri::command]
+pub async fn get_header(state: State<'_, AppState>) -> Result<ProjectHeader, ErrorPayload> {
+    with_store(&state, |s| s.header()).await
+}
+
+#[tauri::command]
+pub async fn update_header(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: ProjectHeaderInput,
+) -> Result<ProjectHeader, ErrorPayload> {
+    let h = with_store(&state, move |s| s.update_header(&input)).await?;
+    set_title(&app, Some(&h.territory_name));
+    Ok(h)
+}

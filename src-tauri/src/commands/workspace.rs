@@ -1,0 +1,206 @@
+//! Opening, creating and closing workspaces, and what the UI needs at start.
+
+use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
+use crate::prefs::Prefs;
+use catalyse_core::domain::{NewWorkspace, ProjectHeader};
+use catalyse_core::paths::{available_path, slug, EXTENSION};
+use catalyse_core::{demo, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
+
+/// The open workspace, as shown in the title bar and header.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct WorkspaceInfo {
+    pub path: String,
+    pub file_name: String,
+    pub header: ProjectHeader,
+}
+
+/// Everything the UI needs when it starts.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    pub prefs: Prefs,
+    pub workspace: Option<WorkspaceInfo>,
+    /// Messages from start-up, each shown once.
+    pub notices: Vec<ErrorPayload>,
+    /// Where new workspaces are created.
+    pub workspaces_dir: String,
+}
+
+fn join_error(e: tauri::Error) -> ErrorPayload {
+    ErrorPayload::new("internal", format!("Erreur interne : {e}"))
+}
+
+/// Reads the header of `ws` and describes it.
+async fn describe(ws: &Workspace) -> Result<WorkspaceInfo, ErrorPayload> {
+    let header = ws.call(|s| s.header()).await?;
+    let path = ws.path();
+    Ok(WorkspaceInfo {
+        path: path.to_string_lossy().into_owned(),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        header,
+    })
+}
+
+/// Makes the workspace at `path` the open one and remembers it for the next start.
+async fn switch_to<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    ws: Workspace,
+) -> Result<WorkspaceInfo, ErrorPayload> {
+    let info = describe(&ws).await?;
+    state.replace(Some(ws))?;
+    set_title(app, Some(&info.header.territory_name));
+    write_pref(app, "last_workspace", info.path.clone().into())?;
+    Ok(info)
+}
+
+/// Opens a file on a blocking thread (SQLite I/O) and switches to it.
+async fn open_path<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    path: PathBuf,
+) -> Result<WorkspaceInfo, ErrorPayload> {
+    let ws = tauri::async_runtime::spawn_blocking(move || Workspace::open(&path))
+        .await
+        .map_err(join_error)??;
+    switch_to(app, state, ws).await
+}
+
+#[tauri::command]
+pub async fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+    let workspace = match state.current() {
+        Ok(ws) => Some(describe(&ws).await?),
+        Err(_) => None,
+    };
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: SCHEMA_VERSION,
+        prefs: read_prefs(&app),
+        workspace,
+        notices: state.take_notices(),
+        workspaces_dir: workspaces_dir(&app)?.to_string_lossy().into_owned(),
+    })
+}
+
+/// Creates a workspace for a new territory in the default folder, and opens it.
+#[tauri::command]
+pub async fn create_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: NewWorkspace,
+) -> Result<WorkspaceInfo, ErrorPayload> {
+    let valid = input.validate()?;
+    let dir = workspaces_dir(&app)?;
+    let ws = tauri::async_runtime::spawn_blocking(move || {
+        let path = available_path(&dir, &slug(&valid.territory_name));
+        let store = Store::create(&path, &input)?;
+        Ok::<_, catalyse_core::CoreError>(Workspace::spawn(store, path))
+    })
+    .await
+    .map_err(join_error)??;
+    switch_to(&app, &state, ws).await
+}
+
+/// Writes a fresh copy of the demo workspace in the default folder, and opens it.
+#[tauri::command]
+pub async fn open_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<WorkspaceInfo, ErrorPayload> {
+    let dir = workspaces_dir(&app)?;
+    let ws = tauri::async_runtime::spawn_blocking(move || {
+        let path = available_path(&dir, "exemple-haut-verdanson");
+        let store = demo::write_demo(&path)?;
+        Ok::<_, catalyse_core::CoreError>(Workspace::spawn(store, path))
+    })
+    .await
+    .map_err(join_error)??;
+    switch_to(&app, &state, ws).await
+}
+
+/// Asks for a workspace file with the native dialog and opens it. `None` if cancelled.
+#[tauri::command]
+pub async fn pick_and_open_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    filter_name: String,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter_name, &[EXTENSION]);
+    if let Ok(dir) = workspaces_dir(&app) {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(picked) = dialog.blocking_pick_file() else {
+        return Ok(None);
+    };
+    let path = picked
+        .into_path()
+        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))?;
+    open_path(&app, &state, path).await.map(Some)
+}
+
+/// Asks where to save a copy of the open workspace, writes it, and continues on the copy.
+#[tauri::command]
+pub async fn save_workspace_as(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    filter_name: String,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let ws = state.current()?;
+    let suggested = ws
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("espace.{EXTENSION}"));
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter(filter_name, &[EXTENSION]);
+    if let Some(dir) = ws.path().parent() {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(picked) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let mut target = picked
+        .into_path()
+        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))?;
+    if target.extension().is_none() {
+        target.set_extension(EXTENSION);
+    }
+    let copy_to = target.clone();
+    ws.call(move |s| s.save_copy(&copy_to)).await?;
+    drop(ws);
+    open_path(&app, &state, target).await.map(Some)
+}
+
+/// Closes the open workspace and goes back to the welcome screen.
+#[tauri::command]
+pub async fn close_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), ErrorPayload> {
+    state.replace(None)?;
+    set_title(&app, None);
+    write_pref(&app, "last_workspace", serde_json::Value::Null)?;
+    Ok(())
+}

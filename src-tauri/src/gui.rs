@@ -1,0 +1,197 @@
+//! The window: Tauri builder, shared state, start-up (preferences, last workspace).
+
+use crate::commands;
+use crate::prefs::{self, Prefs, PREFS_FILE};
+use catalyse_core::{ErrorPayload, Workspace};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_store::StoreExt;
+
+/// State shared by the commands. The open workspace is the only owner of its database
+/// connection (a writer thread, see `catalyse_core::writer`).
+#[derive(Default)]
+pub struct AppState {
+    workspace: Mutex<Option<Arc<Workspace>>>,
+    /// Messages from start-up (unreadable preferences, a workspace that could not be reopened),
+    /// shown once by the UI.
+    notices: Mutex<Vec<ErrorPayload>>,
+}
+
+fn poisoned() -> ErrorPayload {
+    ErrorPayload::new(
+        "internal",
+        "Erreur interne de l'application ; redémarrez Catalyse.",
+    )
+}
+
+impl AppState {
+    /// The open workspace, or an error telling the user to open one.
+    pub fn current(&self) -> Result<Arc<Workspace>, ErrorPayload> {
+        self.workspace
+            .lock()
+            .map_err(|_| poisoned())?
+            .clone()
+            .ok_or_else(|| {
+                ErrorPayload::new("no_workspace", "Aucun espace de travail n'est ouvert.")
+            })
+    }
+
+    /// Makes `ws` the open workspace; the previous one closes once its last job is done.
+    pub fn replace(&self, ws: Option<Workspace>) -> Result<(), ErrorPayload> {
+        let old = {
+            let mut slot = self.workspace.lock().map_err(|_| poisoned())?;
+            std::mem::replace(&mut *slot, ws.map(Arc::new))
+        };
+        drop(old);
+        Ok(())
+    }
+
+    /// Takes the start-up notices (each is shown once).
+    pub fn take_notices(&self) -> Vec<ErrorPayload> {
+        self.notices
+            .lock()
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or_default()
+    }
+
+    fn notify(&self, e: ErrorPayload) {
+        if let Ok(mut n) = self.notices.lock() {
+            n.push(e);
+        }
+    }
+}
+
+/// Reads the preferences through tauri-plugin-store.
+pub fn read_prefs<R: Runtime>(app: &AppHandle<R>) -> Prefs {
+    match app.store(PREFS_FILE) {
+        Ok(store) => {
+            let entries = store.entries();
+            Prefs::from_entries(entries.iter().map(|(k, v)| (k.as_str(), v)))
+        }
+        Err(_) => Prefs::default(),
+    }
+}
+
+/// Saves one preference now (not on the plugin's debounce).
+pub fn write_pref<R: Runtime>(
+    app: &AppHandle<R>,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), ErrorPayload> {
+    let fail = |e: tauri_plugin_store::Error| {
+        ErrorPayload::new(
+            "prefs",
+            format!("Les préférences n'ont pas pu être enregistrées : {e}"),
+        )
+    };
+    let store = app.store(PREFS_FILE).map_err(fail)?;
+    store.set(key, value);
+    store.save().map_err(fail)
+}
+
+/// Folder where new workspaces go by default (inside the OS data directory).
+pub fn workspaces_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, ErrorPayload> {
+    app.path()
+        .app_data_dir()
+        .map(|d| d.join("espaces-de-travail"))
+        .map_err(|e| {
+            ErrorPayload::new(
+                "io",
+                format!("Le dossier de données de l'application est introuvable : {e}"),
+            )
+        })
+}
+
+/// Sets the window title to show the open workspace.
+pub fn set_title<R: Runtime>(app: &AppHandle<R>, territory: Option<&str>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let title = match territory {
+            Some(t) => format!("{t} — Catalyse"),
+            None => "Catalyse".to_string(),
+        };
+        let _ = w.set_title(&title);
+    }
+}
+
+fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
+    let state = app.state::<AppState>();
+    if let Ok(dir) = app.path().app_data_dir() {
+        if let Some(aside) = prefs::quarantine_if_corrupt(&dir.join(PREFS_FILE)) {
+            state.notify(ErrorPayload::new(
+                "prefs_reset",
+                format!(
+                    "Vos préférences étaient illisibles : Catalyse a démarré avec les réglages par défaut. L'ancien fichier a été conservé sous « {} ».",
+                    aside.display()
+                ),
+            ));
+        }
+    }
+    let from_cli = cli_workspace.is_some();
+    let candidate = cli_workspace.or_else(|| read_prefs(app).last_workspace.map(PathBuf::from));
+    let Some(path) = candidate else { return };
+    match Workspace::open(&path) {
+        Ok(ws) => {
+            let territory = ws
+                .call_blocking(|s| s.header())
+                .ok()
+                .map(|h| h.territory_name);
+            set_title(app, territory.as_deref());
+            let _ = state.replace(Some(ws));
+            if from_cli {
+                let _ = write_pref(
+                    app,
+                    "last_workspace",
+                    path.to_string_lossy().into_owned().into(),
+                );
+            }
+        }
+        Err(e) => {
+            let mut payload = ErrorPayload::from(e);
+            if !from_cli && payload.kind == "file_not_found" {
+                payload.message = format!(
+                    "Le dernier espace de travail ouvert, « {} », est introuvable. Ouvrez-en un autre ou créez-en un.",
+                    path.display()
+                );
+            }
+            state.notify(payload);
+        }
+    }
+}
+
+/// Opens the window; returns the process exit code.
+pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::default())
+        .setup(move |app| {
+            startup(app.handle(), cli_workspace.clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace::app_info,
+            commands::workspace::create_workspace,
+            commands::workspace::open_demo,
+            commands::workspace::pick_and_open_workspace,
+            commands::workspace::save_workspace_as,
+            commands::workspace::close_workspace,
+            commands::project::get_header,
+            commands::project::update_header,
+            commands::actors::list_actors,
+            commands::actors::create_actor,
+            commands::actors::update_actor,
+            commands::actors::delete_actor,
+            commands::actors::restore_actor,
+            commands::prefs::set_language,
+            commands::prefs::set_display_name,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("Erreur : la fenêtre de Catalyse n'a pas pu s'ouvrir : {e}");
+            1
+        }
+    }
+}

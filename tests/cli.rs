@@ -1,0 +1,178 @@
+//! The headless command line, run as a user would: `catalyse demo`, `catalyse check`.
+
+use crate::util::{bytes, Dir};
+use predicates::prelude::*;
+use rusqlite::Connection;
+use serde_json::Value;
+
+fn demo(dir: &Dir, name: &str) -> std::path::PathBuf {
+    let path = dir.path(name);
+    dir.catalyse().arg("demo").arg(&path).assert().success();
+    path
+}
+
+fn check_json(dir: &Dir, path: &std::path::Path) -> (i32, Value) {
+    let out = dir
+        .catalyse()
+        .args(["check", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), json)
+}
+
+#[test]
+fn help_and_version() {
+    let dir = Dir::new();
+    dir.catalyse()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("demo"))
+        .stdout(predicate::str::contains("check"))
+        .stdout(predicate::str::contains("--workspace"))
+        .stdout(predicate::str::contains("espace de travail"));
+    dir.catalyse()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!(
+            "catalyse {}",
+            env!("CARGO_PKG_VERSION")
+        )));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let dir = Dir::new();
+    dir.catalyse().arg("frobnicate").assert().code(2);
+    dir.catalyse().arg("check").assert().code(2);
+    dir.catalyse().arg("demo").assert().code(2);
+    dir.catalyse()
+        .args(["check", "--jsn", "x"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn demo_then_check_reports_a_healthy_workspace_with_forty_actors_over_eight_worlds() {
+    let dir = Dir::new();
+    let path = demo(&dir, "demo.catalyse");
+    let before = bytes(&path);
+    let (code, json) = check_json(&dir, &path);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["integrity"], "ok");
+    assert_eq!(json["foreign_keys"], "ok");
+    assert_eq!(json["schema_version"], catalyse_core::SCHEMA_VERSION);
+    assert!(json["counts"]["actors"].as_i64().unwrap() >= 40, "{json}");
+    assert_eq!(json["counts"]["projects"], 1);
+    assert_eq!(json["counts"]["territories"], 1);
+    assert_eq!(bytes(&path), before, "check must not modify the file");
+
+    let conn = Connection::open(&path).unwrap();
+    let worlds: i64 = conn
+        .query_row("SELECT count(DISTINCT world) FROM actor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(worlds, 8);
+}
+
+#[test]
+fn human_check_output_is_french() {
+    let dir = Dir::new();
+    let path = demo(&dir, "demo.catalyse");
+    dir.catalyse()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Intégrité : ok"))
+        .stdout(predicate::str::contains("actors : 4"));
+}
+
+#[test]
+fn demo_refuses_to_overwrite() {
+    let dir = Dir::new();
+    let path = dir.path("precious.catalyse");
+    std::fs::write(&path, "do not touch").unwrap();
+    dir.catalyse()
+        .arg("demo")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("existe déjà"));
+    assert_eq!(bytes(&path), b"do not touch");
+}
+
+#[test]
+fn newer_schema_is_refused_and_left_byte_identical() {
+    let dir = Dir::new();
+    let path = demo(&dir, "future.catalyse");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", catalyse_core::SCHEMA_VERSION + 5)
+            .unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = bytes(&path);
+    let (code, json) = check_json(&dir, &path);
+    assert_eq!(code, 1);
+    assert_eq!(json["schema_version"], catalyse_core::SCHEMA_VERSION + 5);
+    assert!(json["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("version plus récente"));
+    dir.catalyse()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("version plus récente de Catalyse"));
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn files_that_are_not_workspaces_are_reported_without_a_crash() {
+    let dir = Dir::new();
+    let text = dir.path("notes.txt");
+    std::fs::write(&text, "Compte rendu du comité de pilotage\n".repeat(20)).unwrap();
+    let (code, json) = check_json(&dir, &text);
+    assert_eq!(code, 1);
+    assert_eq!(json["workspace"], false);
+    assert!(json["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("n'est pas un espace de travail Catalyse"));
+    assert_eq!(
+        bytes(&text),
+        "Compte rendu du comité de pilotage\n".repeat(20).as_bytes()
+    );
+
+    let other = dir.path("other.sqlite");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    assert_eq!(check_json(&dir, &other).0, 1);
+
+    let missing = dir.path("missing.catalyse");
+    let (code, json) = check_json(&dir, &missing);
+    assert_eq!(code, 1);
+    assert!(json["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("introuvable"));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn truncated_workspace_is_reported_corrupt() {
+    let dir = Dir::new();
+    let path = demo(&dir, "broken.catalyse");
+    let full = bytes(&path);
+    std::fs::write(&path, &full[..full.len() / 2]).unwrap();
+    let (code, json) = check_json(&dir, &path);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["healthy"], false);
+}

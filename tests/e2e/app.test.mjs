@@ -1,0 +1,250 @@
+// End-to-end tests on the real app binary. Run with `scripts/test.sh` (under Xvfb).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import {
+  launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
+  By, until, BINARY,
+} from "./harness.mjs";
+
+test("first start shows the French welcome screen, a new workspace keeps its actors across restarts", async () => {
+  const home = freshHome();
+  let app = await launch(home);
+  try {
+    const d = app.driver;
+    await visible(d, "#welcome");
+    assert.equal(await (await find(d, "#welcome h1")).getText(), "Bienvenue dans Catalyse");
+    assert.equal(await d.executeScript("return document.documentElement.lang"), "fr");
+    await screenshot(d, "01-accueil");
+
+    // Create a workspace: territory name, kind and project title.
+    await fill(d, "#create-form input[name=territory_name]", "PETR des Trois Rivières");
+    await choose(d, "#create-form select[name=territory_kind]", "petr");
+    await fill(d, "#create-form input[name=project_title]", "Projet de territoire 2026-2032");
+    await (await find(d, "#create-workspace")).click();
+    await visible(d, "#workspace");
+    await waitText(d, "#project-territory", "PETR des Trois Rivières");
+    assert.equal(await (await find(d, "#project-title")).getText(), "Projet de territoire 2026-2032");
+    assert.match(await (await find(d, "#actors-empty")).getText(), /Aucun acteur/);
+    await screenshot(d, "02-espace-vide");
+
+    // Add an actor through the form.
+    await (await find(d, "#add-actor")).click();
+    await visible(d, "#actor-dialog");
+    await fill(d, "#actor-dialog input[name=name]", "Ressourcerie Le Réemploi");
+    await choose(d, "#actor-dialog select[name=world]", "association");
+    await fill(d, "#actor-dialog input[name=commune]", "Saint-Julien-des-Eaux");
+    await choose(d, "#actor-dialog select[name=engagement]", "partner");
+    await fill(d, "#actor-dialog textarea[name=notes]", "Chantier d'insertion.");
+    await screenshot(d, "03-formulaire-acteur");
+    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
+    assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
+    const row = await find(d, "#actors-table tbody tr");
+    const rowText = await row.getText();
+    assert.match(rowText, /Association \/ ESS/);
+    assert.match(rowText, /Saint-Julien-des-Eaux/);
+    assert.match(rowText, /Partenaire/);
+    await screenshot(d, "04-acteur-ajoute");
+  } finally {
+    await app.quit();
+  }
+
+  // Start again: the last workspace reopens with its actor.
+  app = await launch(home);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    await waitText(d, "#project-territory", "PETR des Trois Rivières");
+    assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
+    const files = readdirSync(path.join(dataDir(home), "espaces-de-travail"));
+    assert.ok(files.includes("petr-des-trois-rivieres.catalyse"), files.join(", "));
+  } finally {
+    await app.quit();
+  }
+});
+
+test("an actor without a name gets the French error and nothing is saved", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    const before = (await actorNames(d)).length;
+    await (await find(d, "#add-actor")).click();
+    await visible(d, "#actor-dialog");
+    await fill(d, "#actor-dialog input[name=name]", "   ");
+    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    const err = await visible(d, "#actor-dialog .field-error:not([hidden])");
+    assert.equal(await err.getText(), "Le nom de l'acteur est obligatoire.");
+    const summary = await find(d, "#actor-dialog .form-summary");
+    assert.match(await summary.getText(), /Le nom de l'acteur est obligatoire/);
+    const nameInput = await find(d, "#actor-dialog input[name=name]");
+    assert.equal(await nameInput.getAttribute("aria-invalid"), "true");
+    await screenshot(d, "05-erreur-nom-vide");
+    // Cancel: the list is unchanged.
+    await (await find(d, "#actor-dialog .dialog-buttons button[type=button]")).click();
+    assert.equal((await actorNames(d)).length, before);
+  } finally {
+    await app.quit();
+  }
+});
+
+test("the example workspace: filter without accents, sort, edit, delete with confirmation and undo", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    await waitText(d, "#project-territory", "PETR du Haut-Verdanson");
+    const all = await actorNames(d);
+    assert.ok(all.length >= 40, `${all.length} actors`);
+    await screenshot(d, "06-exemple");
+
+    // Quick filter, accent- and case-insensitive.
+    await fill(d, "#actor-filter", "orgieres");
+    await d.wait(async () => (await actorNames(d)).length < all.length, 5000);
+    const filtered = await actorNames(d);
+    assert.ok(filtered.length >= 2);
+    for (const row of await d.findElements(By.css("#actors-table tbody tr"))) {
+      assert.match((await row.getText()).normalize("NFD").replace(/[\u0300-\u036f]/g, ""), /orgieres/i);
+    }
+    assert.match(await (await find(d, "#actors-count")).getText(), new RegExp(`${filtered.length} acteur\\(s\\) sur ${all.length}`));
+    await screenshot(d, "07-filtre");
+    await fill(d, "#actor-filter", "");
+    await d.wait(async () => (await actorNames(d)).length === all.length, 5000);
+
+    // Sort by name, descending on the second click.
+    await (await find(d, "#sort-name")).click();
+    const desc = await actorNames(d);
+    const collator = new Intl.Collator("fr", { sensitivity: "base", numeric: true });
+    assert.deepEqual(desc, [...all].sort(collator.compare).reverse());
+    const th = await find(d, "#sort-name");
+    assert.equal(await (await th.findElement(By.xpath(".."))).getAttribute("aria-sort"), "descending");
+    // Sort by engagement: porteurs last in ascending order.
+    await (await find(d, "#sort-engagement")).click();
+    await d.wait(async () => (await (await find(d, "#sort-engagement")).findElement(By.xpath(".."))
+      .then((th) => th.getAttribute("aria-sort"))) === "ascending", 5000);
+    const engagements = await texts(d, "#actors-table tbody .engagement");
+    assert.equal(engagements[0], "Informé");
+    assert.equal(engagements.at(-1), "Porteur");
+
+    // Edit an actor.
+    await (await find(d, "#sort-name")).click();
+    const first = (await actorNames(d))[0];
+    await (await find(d, "#actors-table tbody tr:first-child button.btn.small:not(.danger-outline)")).click();
+    await visible(d, "#actor-dialog");
+    await fill(d, "#actor-dialog input[name=commune]", "Aiguebrune");
+    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
+    await waitText(d, "#actors-table tbody tr:first-child", "Aiguebrune");
+
+    // Delete: the confirmation names the actor; cancel keeps it, confirm removes it, undo restores it.
+    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
+    const confirm = await visible(d, "dialog.confirm");
+    assert.match(await confirm.getText(), new RegExp(first.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await screenshot(d, "08-confirmation-suppression");
+    await (await find(d, "#confirm-no")).click();
+    assert.equal((await actorNames(d)).length, all.length);
+    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
+    await (await visible(d, "#confirm-yes")).click();
+    await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
+    assert.ok(!(await actorNames(d)).includes(first));
+    await waitText(d, "#toasts", "supprimé");
+    await (await find(d, "#toasts .toast .btn.small")).click();
+    await d.wait(async () => (await actorNames(d)).length === all.length, 5000);
+    assert.ok((await actorNames(d)).includes(first));
+
+    // Edit the project header; a period ending before it starts is refused in French.
+    await (await find(d, "#edit-project")).click();
+    await visible(d, "#project-dialog");
+    await fill(d, "#project-dialog input[name=period_start]", "2025-01-01");
+    await fill(d, "#project-dialog input[name=period_end]", "2024-12-31");
+    await (await find(d, "#project-dialog button[type=submit]")).click();
+    const perr = await visible(d, "#project-dialog .field-error:not([hidden])");
+    assert.equal(await perr.getText(), "La fin de la période ne peut pas précéder son début.");
+    await fill(d, "#project-dialog input[name=period_end]", "2031-12-31");
+    await choose(d, "#project-dialog select[name=status]", "revising");
+    await screenshot(d, "09-modifier-projet");
+    await (await find(d, "#project-dialog button[type=submit]")).click();
+    await d.wait(async () => (await d.findElements(By.css("#project-dialog"))).length === 0, 10000);
+    await waitText(d, "#project-status", "En révision");
+    await waitText(d, "#project-period", "31 décembre 2031");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("switching to English translates the UI and is remembered", async () => {
+  const home = freshHome();
+  let app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    await choose(d, "#language", "en");
+    await waitText(d, "#actors-title", "Actors");
+    assert.equal(await (await find(d, "#add-actor")).getText(), "Add an actor");
+    assert.equal(await (await find(d, "#sort-engagement")).getText(), "ENGAGEMENT LEVEL");
+    assert.equal(await d.executeScript("return document.documentElement.lang"), "en");
+    await screenshot(d, "10-english");
+  } finally {
+    await app.quit();
+  }
+  app = await launch(home);
+  try {
+    const d = app.driver;
+    await waitText(d, "#actors-title", "Actors");
+    await waitText(d, "#top-open", "Open…");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("a corrupt preferences file does not stop the app: defaults, and the bad copy kept aside", async () => {
+  const home = freshHome();
+  const dir = dataDir(home);
+  execFileSync("mkdir", ["-p", dir]);
+  writeFileSync(path.join(dir, "preferences.json"), '{"language": "en", "last_works');
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await visible(d, "#welcome");
+    const notice = await visible(d, "#notice-prefs_reset");
+    assert.match(await notice.getText(), /préférences étaient illisibles/);
+    assert.equal(await (await find(d, "#welcome h1")).getText(), "Bienvenue dans Catalyse");
+    const aside = readdirSync(dir).filter((f) => f.startsWith("preferences.illisible-"));
+    assert.equal(aside.length, 1);
+    assert.equal(readFileSync(path.join(dir, aside[0]), "utf8"), '{"language": "en", "last_works');
+    await screenshot(d, "11-preferences-illisibles");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("--workspace on a file from a newer Catalyse shows a French message and leaves it byte-identical", async () => {
+  const home = freshHome();
+  const file = path.join(home, "futur.catalyse");
+  execFileSync(BINARY, ["demo", file], { env: { ...process.env, HOME: home } });
+  // Raise the schema version beyond what this build knows, as a newer Catalyse would.
+  const bytes = readFileSync(file);
+  bytes.writeUInt32BE(bytes.readUInt32BE(60) + 10, 60); // user_version lives at offset 60
+  writeFileSync(file, bytes);
+  const before = readFileSync(file);
+  const app = await launch(home, ["--workspace", file]);
+  try {
+    const d = app.driver;
+    await visible(d, "#welcome");
+    const notice = await visible(d, "#notice-newer_schema");
+    assert.match(await notice.getText(), /version plus récente de Catalyse/);
+    await screenshot(d, "12-schema-plus-recent");
+  } finally {
+    await app.quit();
+  }
+  assert.ok(readFileSync(file).equals(before), "the file must not change");
+  assert.ok(!existsSync(`${file}-wal`) || readFileSync(`${file}-wal`).length === 0);
+});

@@ -1,0 +1,183 @@
+// Drives the real Catalyse binary through tauri-driver + WebKitWebDriver (under Xvfb).
+// Each app session gets its own HOME so that tests never share preferences or workspaces.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, until, Key } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, "..", "..");
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
+export const BINARY = process.env.CATALYSE_BIN || path.join(targetDir, "debug", "catalyse");
+export const SCREENSHOTS = path.join(repo, "target", "e2e", "screenshots");
+const TAURI_DRIVER = process.env.TAURI_DRIVER || "tauri-driver";
+const WAIT_MS = 15000;
+
+export { By, until, Key };
+
+/** A fresh, empty HOME for one simulated user. */
+export function freshHome() {
+  return mkdtempSync(path.join(tmpdir(), "catalyse-e2e-"));
+}
+
+/** Where the app keeps its data under a given HOME. */
+export function dataDir(home) {
+  return path.join(home, ".local", "share", "fr.catalyse.desktop");
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, ms = WAIT_MS) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => { s.destroy(); resolve(true); });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+/**
+ * Starts the app for the user whose HOME is `home`.
+ * @param {string} home
+ * @param {string[]} [args] command-line arguments for catalyse
+ */
+export async function launch(home, args = []) {
+  mkdirSync(path.join(home, ".local", "share"), { recursive: true });
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, ".local", "share"),
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_CACHE_HOME: path.join(home, ".cache"),
+    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+  };
+  // Logs go to a file: a pipe would be inherited by the app and keep this process waiting.
+  const logFile = path.join(home, "tauri-driver.log");
+  const logFd = openSync(logFile, "a");
+  const driverProcess = spawn(TAURI_DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
+    env, stdio: ["ignore", logFd, logFd],
+  });
+  closeSync(logFd);
+  try {
+    await waitForPort(port, driverProcess);
+    const driver = await new Builder()
+      .usingServer(`http://127.0.0.1:${port}/`)
+      .withCapabilities({ browserName: "wry", "tauri:options": { application: BINARY, args } })
+      .build();
+    await driver.wait(until.elementLocated(By.css("#topbar .brand")), WAIT_MS);
+    return {
+      driver,
+      async quit() {
+        try { await driver.quit(); } catch { /* already gone */ }
+        driverProcess.kill();
+        await new Promise((r) => (driverProcess.exitCode !== null ? r() : driverProcess.once("exit", r)));
+        killLeftovers(home);
+      },
+    };
+  } catch (e) {
+    driverProcess.kill();
+    killLeftovers(home);
+    let log = "";
+    try { log = readFileSync(logFile, "utf8"); } catch { /* no log */ }
+    throw new Error(`${e.message}\n${log}`);
+  }
+}
+
+/** Ends any app process still running for this HOME (the driver does not always close it). */
+function killLeftovers(home) {
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== realpathSync(BINARY)) continue;
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) continue;
+      process.kill(Number(pid), "SIGKILL");
+    } catch { /* gone meanwhile, or not ours */ }
+  }
+}
+
+/** Texts of all elements matching `css`, retried if the list is re-rendered meanwhile. */
+export async function texts(driver, css) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const els = await driver.findElements(By.css(css));
+      return await Promise.all(els.map((e) => e.getText()));
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt > 5) throw e;
+      await driver.sleep(100);
+    }
+  }
+}
+
+/** Waits for an element and returns it. */
+export async function find(driver, css) {
+  const el = await driver.wait(until.elementLocated(By.css(css)), WAIT_MS, `element ${css} not found`);
+  return el;
+}
+
+/** Waits until an element is displayed. */
+export async function visible(driver, css) {
+  const el = await find(driver, css);
+  await driver.wait(until.elementIsVisible(el), WAIT_MS, `element ${css} not visible`);
+  return el;
+}
+
+/** Waits until the visible text of `css` contains `text` (ignoring case: CSS may upper-case it). */
+export async function waitText(driver, css, text) {
+  await driver.wait(async () => {
+    try {
+      const els = await driver.findElements(By.css(css));
+      for (const el of els) if ((await el.getText()).toLocaleLowerCase("fr").includes(text.toLocaleLowerCase("fr"))) return true;
+      return false;
+    } catch { return false; }
+  }, WAIT_MS, `“${text}” never appeared in ${css}`);
+}
+
+/** Replaces the content of a field as a user does: select all, delete, type. */
+export async function fill(driver, css, text) {
+  const el = await visible(driver, css);
+  await el.click();
+  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+  if (text) await el.sendKeys(text);
+}
+
+/** Picks an option of a <select> by value, as a user would. */
+export async function choose(driver, selectCss, value) {
+  const option = await find(driver, `${selectCss} option[value="${value}"]`);
+  await option.click();
+  // WebKitWebDriver does not always fire `change` on option clicks.
+  await driver.executeScript(
+    "const s = document.querySelector(arguments[0]); if (s.value !== arguments[1]) { s.value = arguments[1]; } s.dispatchEvent(new Event('change', {bubbles: true}));",
+    selectCss, value);
+}
+
+/** Screenshot of the whole (virtual) screen, for people to look at. */
+export async function screenshot(driver, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await driver.sleep(250); // let the last paint land
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  execFileSync("import", ["-window", "root", file]);
+  return file;
+}
+
+/** Row texts of the actors table. */
+export async function actorNames(driver) {
+  return texts(driver, "#actors-table tbody .actor-name");
+}

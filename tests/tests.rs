@@ -1,0 +1,4 @@
+//! Integration tests of the `catalyse` binary, one test binary with a module per area.
+
+mod cli;
+mod util;

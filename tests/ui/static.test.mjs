@@ -1,0 +1,56 @@
+// Static checks of the front end: catalogues complete, every key used exists, no raw HTML.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fr from "../../ui/i18n/fr.js";
+import en from "../../ui/i18n/en.js";
+
+const ui = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "ui");
+const sources = readdirSync(path.join(ui, "js")).filter((f) => f.endsWith(".js"))
+  .map((f) => ({ file: f, text: readFileSync(path.join(ui, "js", f), "utf8") }));
+
+test("fr and en catalogues have the same keys and no empty string", () => {
+  assert.deepEqual(Object.keys(en).sort(), Object.keys(fr).sort());
+  for (const [k, v] of [...Object.entries(fr), ...Object.entries(en)]) {
+    assert.ok(typeof v === "string" && v.trim().length > 0, `empty value for ${k}`);
+  }
+});
+
+test("placeholders match between languages", () => {
+  const vars = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const k of Object.keys(fr)) assert.deepEqual(vars(en[k]), vars(fr[k]), k);
+});
+
+test("every literal key passed to t() exists", () => {
+  const missing = [];
+  for (const { file, text } of sources) {
+    for (const m of text.matchAll(/\bt\(\s*"([\w.]+)"/g)) if (!(m[1] in fr)) missing.push(`${file}: ${m[1]}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("every enumerated code has a label in both languages", () => {
+  const codes = {
+    world: ["local_authority", "state", "business", "association", "citizen", "research", "funder", "network"],
+    engagement: ["informed", "consulted", "involved", "partner", "lead"],
+    territory_kind: ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"],
+    project_status: ["drafting", "adopted", "revising"],
+  };
+  for (const [kind, list] of Object.entries(codes)) {
+    // The generated TypeScript union is the source of truth for the codes.
+    const ts = readFileSync(path.join(ui, "bindings", `${kind.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("")}.ts`), "utf8");
+    const union = ts.match(/export type \w+ = ([^;]+);/)[1];
+    const generated = [...union.matchAll(/"(\w+)"/g)].map((m) => m[1]);
+    assert.deepEqual(generated, list, `${kind}: the codes changed in Rust; update the UI lists and labels`);
+    for (const code of list) assert.ok(`${kind}.${code}` in fr && `${kind}.${code}` in en, `${kind}.${code}`);
+  }
+});
+
+test("the UI never builds HTML from strings and calls Rust from one module only", () => {
+  for (const { file, text } of sources) {
+    assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/, file);
+    if (file !== "ipc.js") assert.doesNotMatch(text, /__TAURI__|invoke\(/, `${file} must go through ipc.js`);
+  }
+});

@@ -1,0 +1,176 @@
+// Start-up and the top bar. Decides between the welcome screen and the workspace.
+import { h, replace } from "./dom.js";
+import { t, setLanguage, onLanguageChange, language } from "./i18n.js";
+import { toast, showError, errorMessage, formDialog } from "./ui.js";
+import { renderWelcome } from "./welcome.js";
+import { renderWorkspace, redrawWorkspace, actorForm, focusFilter } from "./workspace.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
+
+const state = {
+  /** @type {WorkspaceInfo|null} */ workspace: null,
+  displayName: "",
+  workspacesDir: "",
+  /** @type {import("./ipc.js").ErrorPayload[]} */ notices: [],
+};
+
+const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+
+function drawTopbar() {
+  const bar = /** @type {HTMLElement} */ (document.getElementById("topbar"));
+  const langSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "language" },
+    ["fr", "en"].map((code) => h("option", { value: code, text: t(`lang.${code}`) }))));
+  langSelect.value = language();
+  langSelect.addEventListener("change", () => changeLanguage(langSelect.value));
+  const ws = state.workspace;
+  replace(bar,
+    h("div", { class: "brand" },
+      h("img", { src: "img/logo.svg", alt: "", width: 28, height: 28 }),
+      h("span", { class: "brand-name", text: t("app.name") })),
+    ws ? h("div", { class: "ws-name", attrs: { title: ws.path } },
+      h("span", { class: "visually-hidden", text: `${t("top.workspace")} : ` }),
+      h("span", { id: "ws-file", text: ws.file_name })) : h("div", { class: "ws-name" }),
+    h("nav", { class: "top-actions", attrs: { "aria-label": t("top.menu") } },
+      h("button", { type: "button", class: "btn ghost", id: "top-open", text: t("top.open"),
+        attrs: { "aria-keyshortcuts": "Control+O" }, on: { click: openFile } }),
+      ws ? h("button", { type: "button", class: "btn ghost", id: "top-save-as", text: t("top.save_as"),
+        attrs: { "aria-keyshortcuts": "Control+Shift+S" }, on: { click: saveAs } }) : null,
+      ws ? h("button", { type: "button", class: "btn ghost", id: "top-close", text: t("top.close"),
+        attrs: { title: t("top.close_title") }, on: { click: closeWorkspace } }) : null,
+      h("button", { type: "button", class: "btn ghost", id: "top-prefs",
+        text: state.displayName ? t("prefs.hello", { name: state.displayName }) : t("top.prefs"),
+        on: { click: editPrefs } }),
+      h("label", { class: "visually-hidden", htmlFor: "language", text: t("top.language") }),
+      langSelect));
+}
+
+function drawNotices() {
+  const box = /** @type {HTMLElement} */ (document.getElementById("notices"));
+  replace(box, state.notices.map((n, i) => h("div", { class: "notice", attrs: { role: "alert" }, id: `notice-${n.kind}` },
+    h("p", { text: errorMessage(n) }),
+    h("button", { type: "button", class: "btn small", text: t("notice.close"), on: { click: () => {
+      state.notices.splice(i, 1); drawNotices();
+    } } }))));
+}
+
+async function drawMain() {
+  document.title = state.workspace ? `${state.workspace.header.territory_name} — Catalyse` : "Catalyse";
+  if (!state.workspace) {
+    replace(main, renderWelcome({
+      workspacesDir: state.workspacesDir,
+      onOpened: opened,
+      onOpenFile: openFile,
+      showError,
+    }));
+    return;
+  }
+  try {
+    await renderWorkspace(main, { onHeaderChange: (header) => {
+      if (state.workspace) state.workspace = { ...state.workspace, header };
+      document.title = `${header.territory_name} — Catalyse`;
+    } });
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function drawStatic() {
+  const skip = document.getElementById("skip-link");
+  if (skip) skip.textContent = t("app.skip");
+}
+
+/** @param {WorkspaceInfo} info */
+async function opened(info) {
+  state.workspace = info;
+  state.notices = [];
+  drawNotices();
+  drawTopbar();
+  await drawMain();
+  main.focus();
+}
+
+async function openFile() {
+  try {
+    const info = await ipc.pickAndOpenWorkspace(t("dialog.open.title"), t("dialog.filter"));
+    if (info) await opened(info);
+  } catch (e) { showError(e); }
+}
+
+async function saveAs() {
+  try {
+    const info = await ipc.saveWorkspaceAs(t("dialog.save.title"), t("dialog.filter"));
+    if (info) { state.workspace = info; drawTopbar(); }
+  } catch (e) { showError(e); }
+}
+
+async function closeWorkspace() {
+  try {
+    await ipc.closeWorkspace();
+    state.workspace = null;
+    drawTopbar();
+    await drawMain();
+  } catch (e) { showError(e); }
+}
+
+async function changeLanguage(code) {
+  try {
+    const saved = await ipc.setLanguage(code);
+    setLanguage(saved);
+  } catch (e) { showError(e); }
+}
+
+function editPrefs() {
+  formDialog({
+    id: "prefs-dialog",
+    title: t("prefs.title"),
+    submitLabel: t("form.save"),
+    fields: [
+      { name: "display_name", label: t("prefs.display_name"), value: state.displayName, hint: t("prefs.display_name_hint") },
+      { name: "language", label: t("prefs.language"), type: "select", value: language(),
+        options: ["fr", "en"].map((c) => ({ value: c, label: t(`lang.${c}`) })) },
+    ],
+    onSubmit: async (v) => {
+      state.displayName = await ipc.setDisplayName(v.display_name);
+      if (v.language !== language()) await changeLanguage(v.language);
+      else drawTopbar();
+      toast(t("prefs.saved"));
+    },
+  });
+}
+
+
+document.addEventListener("keydown", (ev) => {
+  if (!(ev.ctrlKey || ev.metaKey) || document.querySelector("dialog[open]")) return;
+  const k = ev.key.toLowerCase();
+  if (k === "o") { ev.preventDefault(); openFile(); }
+  else if (k === "s" && ev.shiftKey && state.workspace) { ev.preventDefault(); saveAs(); }
+  else if (k === "n" && state.workspace) { ev.preventDefault(); actorForm(null); }
+  else if (k === "f" && state.workspace) { ev.preventDefault(); focusFilter(); }
+});
+
+async function boot() {
+  try {
+    const info = await ipc.appInfo();
+    state.workspace = info.workspace;
+    state.displayName = info.prefs.display_name;
+    state.workspacesDir = info.workspaces_dir;
+    state.notices = info.notices;
+    setLanguage(info.prefs.language);
+  } catch (e) {
+    state.notices = [/** @type {any} */ (e)];
+  }
+  drawStatic();
+  drawTopbar();
+  drawNotices();
+  await drawMain();
+  // Registered after the first draw so that applying the saved language does not draw twice.
+  onLanguageChange(() => {
+    drawStatic();
+    drawTopbar();
+    drawNotices();
+    if (state.workspace) redrawWorkspace(); else drawMain();
+  });
+}
+
+boot();

@@ -1,0 +1,53 @@
+// Building DOM nodes from data without ever parsing HTML: user text always becomes text nodes.
+
+/**
+ * Creates an element.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any>} [props] `class`, `text`, `on` (event → handler), `attrs`
+ *   (set with setAttribute), any other key is assigned as a DOM property (id, type, value...).
+ * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = String(value);
+    else if (key === "on") for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
+    else if (key === "attrs") for (const [a, v] of Object.entries(value)) {
+      if (v !== undefined && v !== null && v !== false) el.setAttribute(a, String(v));
+    }
+    else el[key] = value;
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children (nodes or text; arrays are flattened; empty values skipped). */
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** Replaces all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+/** Lower case without accents, for accent- and case-insensitive matching. */
+export function fold(s) {
+  return String(s ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+let uid = 0;
+/** A unique id for label/field associations. */
+export function newId(prefix = "f") {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}

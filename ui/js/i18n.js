@@ -1,0 +1,56 @@
+// The only source of UI strings: the fr and en catalogues.
+import fr from "../i18n/fr.js";
+import en from "../i18n/en.js";
+
+/** @type {Record<string, Record<string, string>>} */
+export const catalogues = { fr, en };
+let lang = "fr";
+const listeners = new Set();
+
+/** The current language code. */
+export function language() { return lang; }
+
+/** Switches the language and notifies the views. */
+export function setLanguage(code) {
+  lang = catalogues[code] ? code : "fr";
+  document.documentElement.lang = lang;
+  for (const fn of listeners) fn(lang);
+}
+
+/** Calls `fn` after every language change. */
+export function onLanguageChange(fn) { listeners.add(fn); }
+
+/** True when the key exists in the current catalogue. */
+export function has(key) { return key in catalogues[lang]; }
+
+/**
+ * Translates a key, replacing `{name}` placeholders.
+ * @param {string} key
+ * @param {Record<string, string|number>} [vars]
+ */
+export function t(key, vars = {}) {
+  const s = catalogues[lang][key] ?? catalogues.fr[key];
+  if (s === undefined) {
+    console.error(`Missing i18n key: ${key}`);
+    return key;
+  }
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+/** Label of an enumerated code, e.g. label("world", "state"). */
+export function label(kind, code) { return t(`${kind}.${code}`); }
+
+/** A date `AAAA-MM-JJ` written the local way (e.g. 14 novembre 2023). */
+export function formatDate(iso) {
+  if (!iso) return "";
+  const [y, m, d] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", {
+    day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+  }).format(date);
+}
+
+/** Compares two strings the way a dictionary of the current language does. */
+export function compare(a, b) {
+  return String(a).localeCompare(String(b), lang, { sensitivity: "base", numeric: true });
+}

@@ -1,0 +1,186 @@
+// Shared widgets: form dialogs, confirmations, toasts, error display.
+import { h, newId, replace } from "./dom.js";
+import { t, has, language } from "./i18n.js";
+
+/** @typedef {import("./ipc.js").ErrorPayload} ErrorPayload */
+
+/**
+ * The message to show for an error: French from the core; in English, the catalogue's
+ * translation of the rule when there is one.
+ * @param {ErrorPayload} e
+ * @param {string} [fieldLabel]
+ */
+export function errorMessage(e, fieldLabel = "") {
+  if (language() !== "fr" && e.code && has(`error.${e.code}`)) {
+    return t(`error.${e.code}`, { field: fieldLabel });
+  }
+  if (language() !== "fr" && has(`error.${e.kind}`)) return t(`error.${e.kind}`);
+  return e.message;
+}
+
+/**
+ * @typedef {Object} FieldSpec
+ * @property {string} name key in the submitted values
+ * @property {string} label
+ * @property {"text"|"textarea"|"select"|"date"} [type]
+ * @property {string|null} [value]
+ * @property {boolean} [required]
+ * @property {string} [hint]
+ * @property {string} [placeholder]
+ * @property {Array<{value: string, label: string}>} [options]
+ */
+
+/**
+ * A labelled form field with a place for its error.
+ * @param {FieldSpec} spec
+ */
+export function field(spec) {
+  const id = newId(spec.name);
+  const errorId = `${id}-error`;
+  const hintId = spec.hint ? `${id}-hint` : undefined;
+  /** @type {HTMLInputElement|HTMLSelectElement|HTMLTextAreaElement} */
+  let input;
+  const common = {
+    id, name: spec.name,
+    attrs: { "aria-describedby": [hintId, errorId].filter(Boolean).join(" "), "aria-required": spec.required ? "true" : null },
+  };
+  if (spec.type === "select") {
+    input = /** @type {HTMLSelectElement} */ (h("select", common,
+      (spec.options || []).map((o) => h("option", { value: o.value, text: o.label }))));
+    input.value = spec.value ?? (spec.options?.[0]?.value ?? "");
+  } else if (spec.type === "textarea") {
+    input = /** @type {HTMLTextAreaElement} */ (h("textarea", { ...common, rows: 4 }));
+    input.value = spec.value ?? "";
+  } else {
+    input = /** @type {HTMLInputElement} */ (h("input", {
+      ...common, type: "text", autocomplete: "off",
+      placeholder: spec.placeholder ?? (spec.type === "date" ? "AAAA-MM-JJ" : ""),
+      attrs: { ...common.attrs, inputmode: spec.type === "date" ? "numeric" : null },
+    }));
+    input.value = spec.value ?? "";
+  }
+  const error = h("p", { class: "field-error", id: errorId, hidden: true });
+  const wrapper = h("div", { class: "field" },
+    h("label", { htmlFor: id },
+      spec.label,
+      spec.required ? h("span", { class: "required", attrs: { "aria-hidden": "true" }, text: " *" }) : null),
+    spec.hint ? h("p", { class: "hint", id: hintId, text: spec.hint }) : null,
+    input,
+    error);
+  return {
+    spec, wrapper, input,
+    /** @param {string|null} message */
+    setError(message) {
+      error.hidden = !message;
+      error.textContent = message || "";
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+/**
+ * Shows a modal form. `onSubmit` gets the values; if it throws an ErrorPayload, the error is
+ * shown next to its field (and in a summary) and the dialog stays open.
+ * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string,string>) => Promise<void>, id?: string}} opts
+ */
+export function formDialog(opts) {
+  const opener = /** @type {HTMLElement|null} */ (document.activeElement);
+  const fields = opts.fields.map(field);
+  const titleId = newId("dlg-title");
+  const summary = h("div", { class: "form-summary", attrs: { role: "alert" }, hidden: true });
+  const submit = h("button", { type: "submit", class: "btn primary", text: opts.submitLabel });
+  const cancel = h("button", { type: "button", class: "btn", text: t("form.cancel") });
+  const form = h("form", { class: "dialog-form", noValidate: true },
+    h("h2", { id: titleId, text: opts.title }),
+    summary,
+    fields.map((f) => f.wrapper),
+    h("div", { class: "dialog-buttons" }, cancel, submit));
+  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
+    class: "modal", id: opts.id, attrs: { "aria-labelledby": titleId },
+  }, form));
+  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  cancel.addEventListener("click", close);
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    fields.forEach((f) => f.setError(null));
+    summary.hidden = true;
+    const values = Object.fromEntries(fields.map((f) => [f.spec.name, f.input.value]));
+    submit.disabled = true;
+    try {
+      await opts.onSubmit(values);
+      close();
+    } catch (err) {
+      const e = /** @type {ErrorPayload} */ (err);
+      const target = fields.find((f) => f.spec.name === e.field);
+      const message = errorMessage(e, target?.spec.label);
+      summary.textContent = t("form.errors", { message });
+      summary.hidden = false;
+      if (target) { target.setError(message); target.input.focus(); }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  fields[0]?.input.focus();
+  return dialog;
+}
+
+/**
+ * Asks for confirmation before a destructive action.
+ * @param {{title: string, message: string, confirmLabel: string}} opts
+ * @returns {Promise<boolean>}
+ */
+export function confirmDialog(opts) {
+  const opener = /** @type {HTMLElement|null} */ (document.activeElement);
+  return new Promise((resolve) => {
+    const titleId = newId("confirm-title");
+    const msgId = newId("confirm-msg");
+    const yes = h("button", { type: "button", class: "btn danger", id: "confirm-yes", text: opts.confirmLabel });
+    const no = h("button", { type: "button", class: "btn", id: "confirm-no", text: t("confirm.cancel") });
+    const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
+      class: "modal confirm", attrs: { role: "alertdialog", "aria-labelledby": titleId, "aria-describedby": msgId },
+    },
+      h("h2", { id: titleId, text: opts.title }),
+      h("p", { id: msgId, text: opts.message }),
+      h("div", { class: "dialog-buttons" }, no, yes)));
+    const done = (answer) => { dialog.close(); dialog.remove(); opener?.focus?.(); resolve(answer); };
+    yes.addEventListener("click", () => done(true));
+    no.addEventListener("click", () => done(false));
+    dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); done(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+/**
+ * Shows a short message at the bottom of the window, with an optional action (undo).
+ * @param {string} message
+ * @param {{actionLabel?: string, onAction?: () => void, kind?: "info"|"error"}} [opts]
+ */
+export function toast(message, opts = {}) {
+  const region = document.getElementById("toasts");
+  if (!region) return;
+  const item = h("div", { class: `toast ${opts.kind === "error" ? "toast-error" : ""}` });
+  const dismiss = () => item.remove();
+  replace(item,
+    h("span", { class: "toast-text", text: message }),
+    opts.actionLabel ? h("button", {
+      type: "button", class: "btn small", text: opts.actionLabel,
+      on: { click: () => { dismiss(); opts.onAction?.(); } },
+    }) : null,
+    h("button", {
+      type: "button", class: "btn icon", text: "×", attrs: { "aria-label": t("toast.close") },
+      on: { click: dismiss },
+    }));
+  region.append(item);
+  setTimeout(dismiss, opts.actionLabel ? 10000 : 5000);
+}
+
+/** Shows an error that is not tied to a form. */
+export function showError(err) {
+  toast(errorMessage(/** @type {ErrorPayload} */ (err)), { kind: "error" });
+}

@@ -1,0 +1,271 @@
+// The workspace screen: the Projet de territoire header and the actors list.
+import { h, replace, fold } from "./dom.js";
+import { t, label, formatDate, compare } from "./i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").Actor} Actor */
+/** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
+
+export const WORLDS = ["local_authority", "state", "business", "association", "citizen", "research", "funder", "network"];
+export const ENGAGEMENTS = ["informed", "consulted", "involved", "partner", "lead"];
+const TERRITORY_KINDS = ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"];
+const STATUSES = ["drafting", "adopted", "revising"];
+
+/** View state that survives re-rendering (language switch, reload after a change). */
+const view = {
+  /** @type {ProjectHeader|null} */ header: null,
+  /** @type {Actor[]} */ actors: [],
+  filter: "",
+  /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
+  sortAsc: true,
+};
+
+/** @type {HTMLElement|null} */ let root = null;
+/** @type {(h: ProjectHeader) => void} */ let onHeaderChange = () => {};
+
+/**
+ * Loads the workspace data and renders the screen into `container`.
+ * @param {HTMLElement} container
+ * @param {{onHeaderChange: (h: ProjectHeader) => void}} ctx
+ */
+export async function renderWorkspace(container, ctx) {
+  root = container;
+  onHeaderChange = ctx.onHeaderChange;
+  view.filter = "";
+  const [header, actors] = await Promise.all([ipc.getHeader(), ipc.listActors()]);
+  view.header = header;
+  view.actors = actors;
+  draw();
+}
+
+/** Re-renders from the view state (used after a language change). */
+export function redrawWorkspace() { if (root && view.header) draw(); }
+
+function draw() {
+  if (!root || !view.header) return;
+  replace(root,
+    h("div", { class: "workspace", id: "workspace" },
+      projectSection(view.header),
+      actorsSection()));
+}
+
+// ----- Projet de territoire ----------------------------------------------------------------
+
+function periodText(hd) {
+  const start = formatDate(hd.period_start);
+  const end = formatDate(hd.period_end);
+  if (start && end) return t("project.period_from_to", { start, end });
+  if (start) return t("project.period_from", { start });
+  if (end) return t("project.period_to", { end });
+  return t("project.period_none");
+}
+
+/** @param {ProjectHeader} hd */
+function projectSection(hd) {
+  return h("section", { class: "card project", id: "project", attrs: { "aria-labelledby": "project-title" } },
+    h("div", { class: "project-top" },
+      h("div", {},
+        h("p", { class: "eyebrow" },
+          h("span", { id: "project-territory", text: hd.territory_name }),
+          " · ",
+          h("span", { text: label("territory_kind", hd.territory_kind) })),
+        h("h1", { id: "project-title", text: hd.title })),
+      h("button", { type: "button", class: "btn", id: "edit-project", text: t("project.edit"), on: { click: editProject } })),
+    h("dl", { class: "project-facts" },
+      h("div", {}, h("dt", { text: t("project.status") }),
+        h("dd", {}, h("span", { class: `status status-${hd.status}`, id: "project-status", text: label("project_status", hd.status) }))),
+      h("div", {}, h("dt", { text: t("project.period") }), h("dd", { id: "project-period", text: periodText(hd) })),
+      hd.adoption_date ? h("div", {}, h("dt", { text: t("project.adoption_date") }), h("dd", { text: formatDate(hd.adoption_date) })) : null),
+    h("div", { class: "vision" },
+      h("h2", { class: "small-heading", text: t("project.vision") }),
+      hd.vision
+        ? h("p", { class: "vision-text", id: "project-vision", text: hd.vision })
+        : h("p", { class: "muted", id: "project-vision", text: t("project.vision_empty") })));
+}
+
+function editProject() {
+  const hd = view.header;
+  if (!hd) return;
+  formDialog({
+    id: "project-dialog",
+    title: t("project.edit_title"),
+    submitLabel: t("form.save"),
+    fields: [
+      { name: "territory_name", label: t("project.territory_name"), value: hd.territory_name, required: true },
+      { name: "territory_kind", label: t("project.territory_kind"), type: "select", value: hd.territory_kind,
+        options: TERRITORY_KINDS.map((k) => ({ value: k, label: label("territory_kind", k) })) },
+      { name: "title", label: t("project.title"), value: hd.title, required: true },
+      { name: "vision", label: t("project.vision"), type: "textarea", value: hd.vision },
+      { name: "status", label: t("project.status"), type: "select", value: hd.status,
+        options: STATUSES.map((s) => ({ value: s, label: label("project_status", s) })) },
+      { name: "period_start", label: t("project.period_start"), type: "date", value: hd.period_start, hint: t("project.date_hint") },
+      { name: "period_end", label: t("project.period_end"), type: "date", value: hd.period_end, hint: t("project.date_hint") },
+      { name: "adoption_date", label: t("project.adoption_date"), type: "date", value: hd.adoption_date, hint: t("project.date_hint") },
+    ],
+    onSubmit: async (v) => {
+      const saved = await ipc.updateHeader(/** @type {any} */ ({
+        ...v,
+        period_start: v.period_start || null,
+        period_end: v.period_end || null,
+        adoption_date: v.adoption_date || null,
+      }));
+      view.header = saved;
+      onHeaderChange(saved);
+      draw();
+      toast(t("project.saved"));
+    },
+  });
+}
+
+// ----- Acteurs -----------------------------------------------------------------------------
+
+const COLUMNS = /** @type {const} */ (["name", "world", "commune", "engagement"]);
+
+/** @param {Actor} a @param {string} key */
+function sortValue(a, key) {
+  if (key === "world") return label("world", a.world);
+  if (key === "engagement") return ENGAGEMENTS.indexOf(a.engagement);
+  return a[key];
+}
+
+function visibleActors() {
+  const q = fold(view.filter.trim());
+  const rows = view.actors.filter((a) => !q || fold(
+    `${a.name} ${a.commune} ${label("world", a.world)} ${label("engagement", a.engagement)}`).includes(q));
+  const dir = view.sortAsc ? 1 : -1;
+  return rows.sort((a, b) => {
+    const x = sortValue(a, view.sortKey);
+    const y = sortValue(b, view.sortKey);
+    const c = typeof x === "number" && typeof y === "number" ? x - y : compare(x, y);
+    return c * dir || compare(a.name, b.name);
+  });
+}
+
+function actorsSection() {
+  const filter = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", id: "actor-filter", value: view.filter,
+    placeholder: t("actors.filter_placeholder"), autocomplete: "off",
+  }));
+  const body = h("div", { id: "actors-body" });
+  const count = h("p", { class: "muted count", id: "actors-count", attrs: { "aria-live": "polite" } });
+  const refresh = () => {
+    const rows = visibleActors();
+    count.textContent = view.filter.trim()
+      ? t("actors.count", { shown: rows.length, total: view.actors.length })
+      : t("actors.count_all", { total: view.actors.length });
+    replace(body, actorsTable(rows));
+  };
+  filter.addEventListener("input", () => { view.filter = filter.value; refresh(); });
+  filter.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && filter.value) { ev.stopPropagation(); filter.value = ""; view.filter = ""; refresh(); }
+  });
+  refresh();
+  return h("section", { class: "card actors", id: "actors", attrs: { "aria-labelledby": "actors-title" } },
+    h("div", { class: "section-head" },
+      h("h2", { id: "actors-title", text: t("actors.heading") }),
+      h("div", { class: "toolbar" },
+        h("label", { class: "visually-hidden", htmlFor: "actor-filter", text: t("actors.filter") }),
+        filter,
+        h("button", { type: "button", class: "btn primary", id: "add-actor", text: t("actors.add"),
+          attrs: { "aria-keyshortcuts": "Control+N" }, on: { click: () => actorForm(null) } }))),
+    count,
+    body);
+}
+
+/** @param {Actor[]} rows */
+function actorsTable(rows) {
+  if (view.actors.length === 0) {
+    return h("div", { class: "empty", id: "actors-empty" },
+      h("p", { text: t("actors.empty") }),
+      h("button", { type: "button", class: "btn primary", text: t("actors.add"), on: { click: () => actorForm(null) } }));
+  }
+  if (rows.length === 0) {
+    return h("div", { class: "empty", id: "actors-empty" },
+      h("p", { text: t("actors.no_match", { filter: view.filter.trim() }) }),
+      h("button", { type: "button", class: "btn", text: t("actors.clear_filter"), on: { click: () => {
+        view.filter = ""; draw(); document.getElementById("actor-filter")?.focus();
+      } } }));
+  }
+  const headCell = (key) => {
+    const active = view.sortKey === key;
+    const name = t(`actors.col.${key}`);
+    return h("th", { scope: "col", attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
+      h("button", {
+        type: "button", class: "sort", id: `sort-${key}`,
+        attrs: { title: t("actors.sort_by", { column: name }) },
+        on: { click: () => {
+          if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
+          draw();
+          document.getElementById(`sort-${key}`)?.focus();
+        } },
+      }, name, h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" }, text: active ? (view.sortAsc ? " ▲" : " ▼") : "" })));
+  };
+  return h("table", { class: "data", id: "actors-table" },
+    h("caption", { class: "visually-hidden", text: t("actors.heading") }),
+    h("thead", {}, h("tr", {}, COLUMNS.map(headCell), h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
+    h("tbody", {}, rows.map((a) => h("tr", { attrs: { "data-actor-id": a.id } },
+      h("th", { scope: "row", class: "actor-name", text: a.name }),
+      h("td", {}, h("span", { class: `world world-${a.world}`, text: label("world", a.world) })),
+      h("td", { text: a.commune }),
+      h("td", {}, h("span", { class: `engagement engagement-${a.engagement}`, text: label("engagement", a.engagement) })),
+      h("td", { class: "col-actions" },
+        h("button", { type: "button", class: "btn small", text: t("actors.edit"),
+          attrs: { "aria-label": t("actors.edit_named", { name: a.name }) }, on: { click: () => actorForm(a) } }),
+        h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"),
+          attrs: { "aria-label": t("actors.delete_named", { name: a.name }) }, on: { click: () => removeActor(a) } }))))));
+}
+
+/** Opens the actor form, empty to add, filled to edit. @param {Actor|null} a */
+export function actorForm(a) {
+  formDialog({
+    id: "actor-dialog",
+    title: a ? t("actors.edit_title") : t("actors.new_title"),
+    submitLabel: a ? t("form.save") : t("form.create"),
+    fields: [
+      { name: "name", label: t("actors.name"), value: a?.name, required: true },
+      { name: "world", label: t("actors.world"), type: "select", value: a?.world ?? "association",
+        options: WORLDS.map((w) => ({ value: w, label: label("world", w) })) },
+      { name: "commune", label: t("actors.commune"), value: a?.commune },
+      { name: "engagement", label: t("actors.engagement"), type: "select", value: a?.engagement ?? "informed",
+        options: ENGAGEMENTS.map((e) => ({ value: e, label: label("engagement", e) })) },
+      { name: "notes", label: t("actors.notes"), type: "textarea", value: a?.notes },
+    ],
+    onSubmit: async (v) => {
+      const input = /** @type {import("./ipc.js").ActorInput} */ (/** @type {any} */ (v));
+      const saved = a ? await ipc.updateActor(a.id, input) : await ipc.createActor(input);
+      view.actors = view.actors.filter((x) => x.id !== saved.id).concat(saved);
+      draw();
+      toast(t(a ? "actors.updated" : "actors.created", { name: saved.name }));
+    },
+  });
+}
+
+/** @param {Actor} a */
+async function removeActor(a) {
+  const ok = await confirmDialog({
+    title: t("actors.confirm_delete_title"),
+    message: t("actors.confirm_delete", { name: a.name }),
+    confirmLabel: t("confirm.delete"),
+  });
+  if (!ok) return;
+  try {
+    const gone = await ipc.deleteActor(a.id);
+    view.actors = view.actors.filter((x) => x.id !== gone.id);
+    draw();
+    toast(t("actors.deleted", { name: gone.name }), {
+      actionLabel: t("toast.undo"),
+      onAction: async () => {
+        try {
+          const back = await ipc.restoreActor(gone);
+          view.actors = view.actors.concat(back);
+          draw();
+          toast(t("actors.restored", { name: back.name }));
+        } catch (e) { showError(e); }
+      },
+    });
+  } catch (e) { showError(e); }
+}
+
+/** Focuses the quick filter (Ctrl+F). */
+export function focusFilter() { document.getElementById("actor-filter")?.focus(); }
