@@ -28,6 +28,7 @@ export function errorMessage(e, fieldLabel = "") {
  * @property {string} [hint]
  * @property {string} [placeholder]
  * @property {Array<{value: string, label: string}>} [options]
+ * @property {boolean} [half] shares its row with the next half-width field (in dialogs)
  */
 
 /**
@@ -60,7 +61,7 @@ export function field(spec) {
     input.value = spec.value ?? "";
   }
   const error = h("p", { class: "field-error", id: errorId, hidden: true });
-  const wrapper = h("div", { class: "field" },
+  const wrapper = h("div", { class: spec.half ? "field half" : "field" },
     h("label", { htmlFor: id },
       spec.label,
       spec.required ? h("span", { class: "required", attrs: { "aria-hidden": "true" }, text: " *" }) : null),
@@ -94,7 +95,7 @@ export function formDialog(opts) {
   const form = h("form", { class: "dialog-form", noValidate: true },
     h("h2", { id: titleId, text: opts.title }),
     summary,
-    fields.map((f) => f.wrapper),
+    h("div", { class: "fields" }, fields.map((f) => f.wrapper)),
     h("div", { class: "dialog-buttons" }, cancel, submit));
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
     class: "modal", id: opts.id, attrs: { "aria-labelledby": titleId },
