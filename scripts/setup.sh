@@ -8,7 +8,7 @@ TAURI_DRIVER_VERSION=2.1.0
 APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver imagemagick fonts-dejavu-core
+  xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core
 )
 
 say() { printf '\n== %s\n' "$*"; }
@@ -35,7 +35,7 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-if ! command -v tauri-driver >/dev/null || [ "$(tauri-driver --version 2>/dev/null | awk '{print $2}')" != "$TAURI_DRIVER_VERSION" ]; then
+if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
   say "tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION"
 fi

@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
   launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
-  By, until, BINARY,
+  answerFileDialog,
+  By, Key, BINARY,
 } from "./harness.mjs";
 
 test("first start shows the French welcome screen, a new workspace keeps its actors across restarts", async () => {
@@ -174,6 +175,68 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await d.findElements(By.css("#project-dialog"))).length === 0, 10000);
     await waitText(d, "#project-status", "En révision");
     await waitText(d, "#project-period", "31 décembre 2031");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("keyboard: Ctrl+N opens the actor form, Escape closes it, Ctrl+F focuses the filter; display name preference", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    const body = await find(d, "body");
+    await body.sendKeys(Key.chord(Key.CONTROL, "n"));
+    await visible(d, "#actor-dialog");
+    assert.equal(await d.executeScript("return document.activeElement.name"), "name");
+    await d.switchTo().activeElement().then((el) => el.sendKeys(Key.ESCAPE));
+    await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 5000);
+    await body.sendKeys(Key.chord(Key.CONTROL, "f"));
+    assert.equal(await d.executeScript("return document.activeElement.id"), "actor-filter");
+
+    await (await find(d, "#top-prefs")).click();
+    await visible(d, "#prefs-dialog");
+    await fill(d, "#prefs-dialog input[name=display_name]", "Camille Durand");
+    await (await find(d, "#prefs-dialog button[type=submit]")).click();
+    await waitText(d, "#top-prefs", "Bonjour Camille Durand");
+  } finally {
+    await app.quit();
+  }
+  const prefs = JSON.parse(readFileSync(path.join(dataDir(home), "preferences.json"), "utf8"));
+  assert.equal(prefs.display_name, "Camille Durand");
+  assert.match(prefs.last_workspace, /exemple-haut-verdanson\.catalyse$/);
+});
+
+test("Enregistrer sous… and Ouvrir… go through the native file dialogs", async () => {
+  const home = freshHome();
+  const copy = path.join(home, "Documents", "copie-verdanson.catalyse");
+  execFileSync("mkdir", ["-p", path.dirname(copy)]);
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    // Save a copy elsewhere: the app then works on the copy.
+    await (await find(d, "#top-save-as")).click();
+    execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "Enregistrer l'espace de travail"], { timeout: 15000 });
+    await screenshot(d, "13-enregistrer-sous");
+    answerFileDialog("Enregistrer l'espace de travail", copy);
+    await waitText(d, "#ws-file", "copie-verdanson.catalyse");
+    assert.ok(existsSync(copy));
+    const report = JSON.parse(execFileSync(BINARY, ["check", "--json", copy], { encoding: "utf8" }));
+    assert.equal(report.integrity, "ok");
+    assert.ok(report.counts.actors >= 40);
+
+    // Close, then open the copy again through "Ouvrir…".
+    await (await find(d, "#top-close")).click();
+    await visible(d, "#welcome");
+    await (await find(d, "#top-open")).click();
+    answerFileDialog("Ouvrir un espace de travail", copy, { locationBar: true });
+    await visible(d, "#workspace");
+    await waitText(d, "#ws-file", "copie-verdanson.catalyse");
+    await waitText(d, "#project-territory", "PETR du Haut-Verdanson");
   } finally {
     await app.quit();
   }

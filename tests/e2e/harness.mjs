@@ -181,3 +181,21 @@ export async function screenshot(driver, name) {
 export async function actorNames(driver) {
   return texts(driver, "#actors-table tbody .actor-name");
 }
+
+/**
+ * Answers a native GTK file dialog (Ouvrir… / Enregistrer sous…) as a user would with the
+ * keyboard: waits for the window titled `title`, focuses it, types `file` and presses Enter.
+ * @param {string} title
+ * @param {string} file absolute path
+ * @param {{locationBar?: boolean}} [opts] open dialogs need Ctrl+L to show the location field
+ */
+export function answerFileDialog(title, file, opts = {}) {
+  const xdo = (...args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: WAIT_MS }).trim();
+  const win = xdo("search", "--sync", "--onlyvisible", "--name", title).split("\n")[0];
+  // No window manager under Xvfb: give the dialog the keyboard focus directly.
+  xdo("windowfocus", "--sync", win);
+  if (opts.locationBar) xdo("key", "--clearmodifiers", "ctrl+l");
+  xdo("key", "--clearmodifiers", "ctrl+a");
+  xdo("type", "--delay", "20", file);
+  xdo("key", "Return");
+}

@@ -1,6 +1,7 @@
 // The only module that talks to Rust. One wrapper per command; every failure is turned into
 // an ErrorPayload `{kind, message, field?, code?}` with a French message from the core.
 // Types come from ui/bindings/, generated from the Rust types by ts-rs (never written by hand).
+import { t } from "./i18n.js";
 
 /** @typedef {import("../bindings/Actor").Actor} Actor */
 /** @typedef {import("../bindings/ActorInput").ActorInput} ActorInput */
@@ -35,7 +36,8 @@ export function toPayload(e) {
   if (e && typeof e === "object" && "kind" in e && "message" in e) {
     return /** @type {ErrorPayload} */ (e);
   }
-  return { kind: "ipc", message: String(e) };
+  // Tauri itself rejects malformed arguments with a plain (English) string.
+  return { kind: "ipc", message: t("error.ipc", { detail: String(e) }) };
 }
 
 /** @returns {Promise<AppInfo>} */
