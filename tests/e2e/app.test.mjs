@@ -289,6 +289,32 @@ test("a corrupt preferences file does not stop the app: defaults, and the bad co
   }
 });
 
+test("--workspace opens that file; a file that is not a workspace gets a clear French message", async () => {
+  const home = freshHome();
+  const good = path.join(home, "verdanson.catalyse");
+  execFileSync(BINARY, ["demo", good], { env: { ...process.env, HOME: home } });
+  let app = await launch(home, ["--workspace", good]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    await waitText(d, "#ws-file", "verdanson.catalyse");
+  } finally {
+    await app.quit();
+  }
+  const notes = path.join(home, "compte-rendu.txt");
+  writeFileSync(notes, "Compte rendu du comité de pilotage du 3 mars\n".repeat(40));
+  app = await launch(home, ["--workspace", notes]);
+  try {
+    const d = app.driver;
+    await visible(d, "#welcome");
+    const notice = await visible(d, "#notice-not_a_workspace");
+    assert.match(await notice.getText(), /n'est pas un espace de travail Catalyse/);
+  } finally {
+    await app.quit();
+  }
+  assert.equal(readFileSync(notes, "utf8"), "Compte rendu du comité de pilotage du 3 mars\n".repeat(40));
+});
+
 test("--workspace on a file from a newer Catalyse shows a French message and leaves it byte-identical", async () => {
   const home = freshHome();
   const file = path.join(home, "futur.catalyse");

@@ -158,14 +158,13 @@ export async function fill(driver, css, text) {
   if (text) await el.sendKeys(text);
 }
 
-/** Picks an option of a <select> by value, as a user would. */
+/** Picks an option of a <select> by value, as a user would (clicking the option). */
 export async function choose(driver, selectCss, value) {
   const option = await find(driver, `${selectCss} option[value="${value}"]`);
   await option.click();
-  // WebKitWebDriver does not always fire `change` on option clicks.
-  await driver.executeScript(
-    "const s = document.querySelector(arguments[0]); if (s.value !== arguments[1]) { s.value = arguments[1]; } s.dispatchEvent(new Event('change', {bubbles: true}));",
-    selectCss, value);
+  const select = await find(driver, selectCss);
+  await driver.wait(async () => (await select.getAttribute("value")) === value, 5000,
+    `${selectCss} did not take the value ${value}`);
 }
 
 /** Screenshot of the whole (virtual) screen, for people to look at. */

@@ -73,7 +73,6 @@ export default {
   "actors.col.commune": "Commune",
   "actors.col.engagement": "Engagement level",
   "actors.col.actions": "Actions",
-  "actors.sort_by": "Sort by {column}",
   "actors.edit": "Edit",
   "actors.edit_named": "Edit {name}",
   "actors.delete": "Delete",

@@ -73,7 +73,6 @@ export default {
   "actors.col.commune": "Commune",
   "actors.col.engagement": "Niveau d'engagement",
   "actors.col.actions": "Actions",
-  "actors.sort_by": "Trier par {column}",
   "actors.edit": "Modifier",
   "actors.edit_named": "Modifier {name}",
   "actors.delete": "Supprimer",

@@ -193,7 +193,6 @@ function actorsTable(rows) {
     return h("th", { scope: "col", attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
       h("button", {
         type: "button", class: "sort", id: `sort-${key}`,
-        attrs: { title: t("actors.sort_by", { column: name }) },
         on: { click: () => {
           if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
           draw();
