@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "update_actor",
     "delete_actor",
     "restore_actor",
+    "actor_delete_impact",
     "set_language",
     "set_display_name",
 ];

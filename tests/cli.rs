@@ -69,6 +69,18 @@ fn demo_then_check_reports_a_healthy_workspace_with_forty_actors_over_eight_worl
     assert!(json["counts"]["actors"].as_i64().unwrap() >= 40, "{json}");
     assert_eq!(json["counts"]["projects"], 1);
     assert_eq!(json["counts"]["territories"], 1);
+    for (kind, at_least) in [
+        ("needs", 4),
+        ("axes", 3),
+        ("actions", 12),
+        ("fundings", 10),
+        ("indicators", 5),
+    ] {
+        assert!(
+            json["counts"][kind].as_i64().unwrap() >= at_least,
+            "{kind}: {json}"
+        );
+    }
     assert_eq!(bytes(&path), before, "check must not modify the file");
 
     let conn = Connection::open(&path).unwrap();

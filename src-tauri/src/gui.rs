@@ -183,6 +183,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::actors::update_actor,
             commands::actors::delete_actor,
             commands::actors::restore_actor,
+            commands::actors::actor_delete_impact,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -144,21 +144,40 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
     await waitText(d, "#actors-table tbody tr:first-child", "Aiguebrune");
 
-    // Delete: the confirmation names the actor; cancel keeps it, confirm removes it, undo restores it.
+    // Delete an actor nothing refers to: the confirmation names it; cancel keeps it,
+    // confirm removes it, undo restores it.
+    await fill(d, "#actor-filter", "parents d'eleves");
+    await d.wait(async () => (await actorNames(d)).length === 1, 5000);
+    const lonely = (await actorNames(d))[0];
     await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
-    const confirm = await visible(d, "dialog.confirm");
-    assert.match(await confirm.getText(), new RegExp(first.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-    await screenshot(d, "08-confirmation-suppression");
+    let confirm = await visible(d, "dialog.confirm");
+    assert.match(await confirm.getText(), new RegExp(lonely.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    assert.equal((await d.findElements(By.css("dialog.confirm .impact"))).length, 0);
     await (await find(d, "#confirm-no")).click();
-    assert.equal((await actorNames(d)).length, all.length);
+    assert.deepEqual(await actorNames(d), [lonely]);
     await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
     await (await visible(d, "#confirm-yes")).click();
-    await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
-    assert.ok(!(await actorNames(d)).includes(first));
+    await d.wait(async () => (await actorNames(d)).length === 0, 5000);
     await waitText(d, "#toasts", "supprimé");
     await (await find(d, "#toasts .toast .btn.small")).click();
-    await d.wait(async () => (await actorNames(d)).length === all.length, 5000);
-    assert.ok((await actorNames(d)).includes(first));
+    await d.wait(async () => (await actorNames(d)).length === 1, 5000);
+    assert.deepEqual(await actorNames(d), [lonely]);
+
+    // Delete an actor that leads, joins or funds actions: the confirmation says exactly what
+    // changes, and only then is it deleted.
+    await fill(d, "#actor-filter", "Fondation Terres");
+    await d.wait(async () => (await actorNames(d)).length === 1, 5000);
+    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
+    confirm = await visible(d, "dialog.confirm");
+    const details = await confirm.getText();
+    assert.match(details, /Financeur de 3 ligne\(s\) de financement, qui resteront sans financeur/);
+    assert.match(details, /Tiers-lieu La Fabrique : co-working et fab lab : Appel à projets lieux partagés, 20.000,00.€/);
+    await screenshot(d, "08-confirmation-suppression");
+    await (await find(d, "#confirm-yes")).click();
+    await d.wait(async () => (await actorNames(d)).length === 0, 5000);
+    await waitText(d, "#toasts", "mis à jour");
+    await fill(d, "#actor-filter", "");
+    await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
 
     // Edit the project header; a period ending before it starts is refused in French.
     await (await find(d, "#edit-project")).click();

@@ -91,6 +91,17 @@ export default {
   "actors.confirm_delete_title": "Delete this actor?",
   "actors.confirm_delete": "The actor “{name}” will be removed from the workspace. You can undo right after.",
 
+  "actors.confirm_delete_impact": "The actor “{name}” will be removed from the workspace. Elsewhere, this changes:",
+  "actors.deleted_no_undo": "Actor “{name}” deleted; the actions and funding lines that mentioned it were updated.",
+  "impact.actor.leads": "Lead of {count} action(s), which will have no lead:",
+  "impact.actor.partner": "Partner in {count} action(s); the partnership will be removed:",
+  "impact.actor.funds": "Funder of {count} funding line(s), which will remain without a funder:",
+  "impact.axis.actions": "{count} action(s) will have no axis (they are not deleted):",
+  "impact.need.axes": "{count} axis/axes will no longer answer this need:",
+  "impact.need.actions": "{count} action(s) will no longer answer this need:",
+  "impact.action.fundings": "{count} funding line(s) will be deleted:",
+  "impact.action.indicators": "{count} indicator(s) will be deleted:",
+
   "world.local_authority": "Local authority",
   "world.state": "State and agencies",
   "world.business": "Company",

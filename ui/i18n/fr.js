@@ -91,6 +91,17 @@ export default {
   "actors.confirm_delete_title": "Supprimer cet acteur ?",
   "actors.confirm_delete": "L'acteur « {name} » sera supprimé de l'espace de travail. Vous pourrez annuler juste après.",
 
+  "actors.confirm_delete_impact": "L'acteur « {name} » sera supprimé de l'espace de travail. Ailleurs, cela change :",
+  "actors.deleted_no_undo": "Acteur « {name} » supprimé ; les actions et financements qui le mentionnaient ont été mis à jour.",
+  "impact.actor.leads": "Porteur de {count} action(s), qui n'auront plus de porteur :",
+  "impact.actor.partner": "Partenaire de {count} action(s) ; ce partenariat sera retiré :",
+  "impact.actor.funds": "Financeur de {count} ligne(s) de financement, qui resteront sans financeur :",
+  "impact.axis.actions": "{count} action(s) n'auront plus d'axe (elles ne sont pas supprimées) :",
+  "impact.need.axes": "{count} axe(s) ne répondront plus à cet enjeu :",
+  "impact.need.actions": "{count} action(s) ne répondront plus à cet enjeu :",
+  "impact.action.fundings": "{count} ligne(s) de financement seront supprimées :",
+  "impact.action.indicators": "{count} indicateur(s) seront supprimés :",
+
   "world.local_authority": "Collectivité territoriale",
   "world.state": "État et agences",
   "world.business": "Entreprise",

@@ -11,6 +11,7 @@ import { t } from "./i18n.js";
 /** @typedef {import("../bindings/WorkspaceInfo").WorkspaceInfo} WorkspaceInfo */
 /** @typedef {import("../bindings/AppInfo").AppInfo} AppInfo */
 /** @typedef {import("../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
+/** @typedef {import("../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
 
 /**
  * Calls a command and normalises its error.
@@ -68,6 +69,8 @@ export const createActor = (input) => call("create_actor", { input });
 export const updateActor = (id, input) => call("update_actor", { id, input });
 /** @param {number} id @returns {Promise<Actor>} */
 export const deleteActor = (id) => call("delete_actor", { id });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const actorDeleteImpact = (id) => call("actor_delete_impact", { id });
 /** @param {Actor} actor @returns {Promise<Actor>} */
 export const restoreActor = (actor) => call("restore_actor", { actor });
 

@@ -130,8 +130,8 @@ export function formDialog(opts) {
 }
 
 /**
- * Asks for confirmation before a destructive action.
- * @param {{title: string, message: string, confirmLabel: string}} opts
+ * Asks for confirmation before a destructive action. `details` lists what else changes.
+ * @param {{title: string, message: string, confirmLabel: string, details?: Array<{heading: string, items: string[]}>}} opts
  * @returns {Promise<boolean>}
  */
 export function confirmDialog(opts) {
@@ -145,7 +145,11 @@ export function confirmDialog(opts) {
       class: "modal confirm", attrs: { role: "alertdialog", "aria-labelledby": titleId, "aria-describedby": msgId },
     },
       h("h2", { id: titleId, text: opts.title }),
-      h("p", { id: msgId, text: opts.message }),
+      h("div", { id: msgId },
+        h("p", { text: opts.message }),
+        (opts.details || []).map((d) => h("div", { class: "impact" },
+          h("p", { class: "impact-heading", text: d.heading }),
+          h("ul", {}, d.items.map((item) => h("li", { text: item })))))),
       h("div", { class: "dialog-buttons" }, no, yes)));
     const done = (answer) => { dialog.close(); dialog.remove(); opener?.focus?.(); resolve(answer); };
     yes.addEventListener("click", () => done(true));

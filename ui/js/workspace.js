@@ -242,9 +242,16 @@ export function actorForm(a) {
 
 /** @param {Actor} a */
 async function removeActor(a) {
+  let impact;
+  try { impact = await ipc.actorDeleteImpact(a.id); } catch (e) { showError(e); return; }
+  const hasEffects = impact.effects.length > 0;
   const ok = await confirmDialog({
     title: t("actors.confirm_delete_title"),
-    message: t("actors.confirm_delete", { name: a.name }),
+    message: t(hasEffects ? "actors.confirm_delete_impact" : "actors.confirm_delete", { name: a.name }),
+    details: impact.effects.map((e) => ({
+      heading: t(`impact.${e.code}`, { count: e.items.length }),
+      items: e.items,
+    })),
     confirmLabel: t("confirm.delete"),
   });
   if (!ok) return;
@@ -252,6 +259,11 @@ async function removeActor(a) {
     const gone = await ipc.deleteActor(a.id);
     view.actors = view.actors.filter((x) => x.id !== gone.id);
     draw();
+    if (hasEffects) {
+      // Undo would not bring back the links that were removed: say what happened instead.
+      toast(t("actors.deleted_no_undo", { name: gone.name }));
+      return;
+    }
     toast(t("actors.deleted", { name: gone.name }), {
       actionLabel: t("toast.undo"),
       onAction: async () => {

@@ -53,6 +53,8 @@ pub struct CheckReport {
     pub counts: BTreeMap<String, i64>,
     /// French sentences describing each problem found.
     pub problems: Vec<String>,
+    /// French remarks that are not problems (e.g. an older schema, migrated on next opening).
+    pub notes: Vec<String>,
     /// True when no problem was found.
     pub healthy: bool,
 }
@@ -68,6 +70,7 @@ pub fn check(path: &Path) -> CheckReport {
         foreign_keys: None,
         counts: BTreeMap::new(),
         problems: Vec::new(),
+        notes: Vec::new(),
         healthy: false,
     };
     let conn = match open_read_only(path) {
@@ -119,18 +122,19 @@ pub fn check(path: &Path) -> CheckReport {
             "La vérification des références n'a pas pu aboutir : {e}"
         )),
     }
-    if accepted.is_ok() && inspection.schema_version == SCHEMA_VERSION {
+    if accepted.is_ok() {
         match counts(&conn) {
             Ok(c) => r.counts = c,
             Err(e) => r
                 .problems
                 .push(format!("Le décompte des enregistrements a échoué : {e}")),
         }
-    } else if accepted.is_ok() {
-        r.problems.push(format!(
-            "Schéma {} : il sera mis à jour vers le schéma {SCHEMA_VERSION} à la prochaine ouverture.",
-            inspection.schema_version
-        ));
+        if inspection.schema_version < SCHEMA_VERSION {
+            r.notes.push(format!(
+                "Schéma {} : il sera mis à jour vers le schéma {SCHEMA_VERSION} à la prochaine ouverture par Catalyse.",
+                inspection.schema_version
+            ));
+        }
     }
     r.healthy = r.problems.is_empty();
     r

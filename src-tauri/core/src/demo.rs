@@ -6,8 +6,9 @@
 
 use crate::domain::{ActorInput, Engagement, TerritoryKind, World};
 use crate::error::CoreResult;
+use crate::plan::{ActionInput, AxisInput, FundingInput, IndicatorInput, NeedInput, Partner};
 use crate::store::{insert_actor, insert_territory_and_project, Store};
-use rusqlite::{params, Transaction};
+use rusqlite::params;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -413,56 +414,678 @@ const ACTORS: &[ActorRow] = &[
 #[derive(Debug, Default)]
 pub struct DemoIds {
     pub actors: BTreeMap<&'static str, i64>,
+    pub needs: Vec<i64>,
+    pub axes: Vec<i64>,
+    pub actions: Vec<i64>,
 }
 
-/// Fills an empty workspace (schema already created) with the demo data.
-pub fn populate(tx: &Transaction) -> CoreResult<DemoIds> {
-    let mut ids = DemoIds::default();
-    insert_territory_and_project(
-        tx,
-        TERRITORY,
-        TerritoryKind::Petr,
-        "Haut-Verdanson 2030 : une vallée qui vit à l'année",
-    )?;
-    tx.execute(
-        "UPDATE territory SET description = ?1 WHERE id = 1",
-        params![format!(
-            "Pôle d'équilibre territorial et rural de deux communautés de communes et {} communes de moyenne montagne (territoire fictif).",
-            COMMUNES.len()
-        )],
-    )?;
-    tx.execute(
-        "UPDATE project SET vision = ?1, status = 'adopted', period_start = '2024-01-01',
-                period_end = '2030-12-31', adoption_date = '2023-11-14' WHERE id = 1",
-        params![
-            "Un territoire où l'on peut vivre, travailler et vieillir à l'année : des services \
-             de proximité, une économie qui valorise la forêt et l'agriculture de montagne, et des \
-             habitants qui agissent ensemble."
+/// (title, priority)
+const NEEDS: &[(&str, &str, &str)] = &[
+    ("Maintenir des services de proximité dans les villages", "high", "Épiceries, santé, démarches : plusieurs villages ont perdu leur dernier commerce depuis 2015."),
+    ("Se déplacer sans voiture individuelle", "high", "Un ménage sur cinq n'a pas de voiture ; le transport scolaire est la seule ligne régulière."),
+    ("Valoriser la forêt et l'agriculture de montagne", "medium", "La forêt couvre 62 % du territoire ; peu de bois est transformé sur place."),
+    ("Accueillir et garder les jeunes actifs", "high", "Les 25-39 ans partent faute de logement, d'emploi qualifié et de lieux pour se retrouver."),
+    ("Réussir la transition énergétique", "medium", "Factures de chauffage élevées, bâti ancien, potentiel solaire et bois-énergie."),
+];
+
+/// (title, need indexes)
+const AXES: &[(&str, &[usize])] = &[
+    ("Des villages vivants et solidaires", &[0, 3]),
+    ("Une mobilité pour tous", &[1]),
+    (
+        "Une économie de montagne ancrée dans ses ressources",
+        &[2, 4],
+    ),
+    ("Faire ensemble : coopération et participation", &[0, 2, 3]),
+];
+
+/// (funder key, scheme, amount, status, requested on, decision on)
+type DemoFunding = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// (name, unit, target, current, measured on)
+type DemoIndicator = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// One demo action: its fields, then its funding lines and indicators.
+struct DemoAction {
+    title: &'static str,
+    axis: usize,
+    needs: &'static [usize],
+    status: &'static str,
+    dates: Option<(&'static str, &'static str)>,
+    budget: &'static str,
+    lead: Option<&'static str>,
+    partners: &'static [(&'static str, &'static str)],
+    practice: Option<(&'static str, i64)>,
+    engineering: &'static str,
+    fundings: &'static [DemoFunding],
+    indicators: &'static [DemoIndicator],
+}
+
+const ACTIONS: &[DemoAction] = &[
+    DemoAction {
+        title: "Tiers-lieu La Fabrique : co-working et fab lab",
+        axis: 0,
+        needs: &[0, 3],
+        status: "ongoing",
+        dates: Some(("2024-03-01", "2026-12-31")),
+        budget: "185 000",
+        lead: Some("fabrique"),
+        partners: &[
+            ("mairie_larrieu", "Mise à disposition des locaux"),
+            ("reseau_tiers_lieux", "Accompagnement"),
         ],
-    )?;
-    // Creation dates spread over the two years before the demo's reference date.
-    for (i, (key, name, world, commune, engagement, notes)) in ACTORS.iter().enumerate() {
-        let v = ActorInput {
-            name: (*name).into(),
-            world: world.code().into(),
-            commune: COMMUNES[*commune].into(),
-            engagement: engagement.code().into(),
-            notes: (*notes).into(),
+        practice: Some(("place", 2)),
+        engineering: "catalysis",
+        fundings: &[
+            (
+                "gal_leader",
+                "LEADER",
+                "60 000",
+                "granted",
+                Some("2023-10-02"),
+                Some("2024-01-18"),
+            ),
+            (
+                "banque_territoires",
+                "Fabriques de territoire",
+                "50 000",
+                "granted",
+                Some("2023-11-15"),
+                Some("2024-02-20"),
+            ),
+            (
+                "cc_verdanson",
+                "Fonds de concours",
+                "25 000",
+                "granted",
+                None,
+                Some("2024-03-12"),
+            ),
+            (
+                "fondation_terres",
+                "Appel à projets lieux partagés",
+                "20 000",
+                "requested",
+                Some("2025-09-15"),
+                Some("2026-01-30"),
+            ),
+        ],
+        indicators: &[
+            ("Coworkers réguliers", "personnes", "25", "14", "2025-10-31"),
+            (
+                "Ateliers du fab lab",
+                "ateliers par an",
+                "40",
+                "22",
+                "2025-10-31",
+            ),
+        ],
+    },
+    DemoAction {
+        title: "Garage solidaire et location de véhicules",
+        axis: 1,
+        needs: &[1, 3],
+        status: "ongoing",
+        dates: Some(("2023-09-01", "2026-08-31")),
+        budget: "240 000",
+        lead: Some("mobilite_solidaire"),
+        partners: &[
+            ("france_travail", "Orientation des demandeurs d'emploi"),
+            ("transports_chaudon", "Conseil technique"),
+        ],
+        practice: Some(("support", 3)),
+        engineering: "cross_cutting_project",
+        fundings: &[
+            (
+                "departement_antenne",
+                "Insertion",
+                "80 000",
+                "granted",
+                Some("2023-05-10"),
+                Some("2023-07-04"),
+            ),
+            (
+                "fondation_terres",
+                "Mobilité solidaire",
+                "30 000",
+                "granted",
+                Some("2023-04-01"),
+                Some("2023-06-15"),
+            ),
+            (
+                "caisse_vallees",
+                "Mécénat",
+                "10 000",
+                "refused",
+                Some("2023-03-20"),
+                Some("2023-05-02"),
+            ),
+            (
+                "sous_prefecture",
+                "FNADT",
+                "45 000",
+                "requested",
+                Some("2025-11-03"),
+                Some("2026-03-31"),
+            ),
+        ],
+        indicators: &[(
+            "Véhicules loués",
+            "locations par an",
+            "300",
+            "187",
+            "2025-09-30",
+        )],
+    },
+    DemoAction {
+        title: "Transport à la demande intercommunal",
+        axis: 1,
+        needs: &[1],
+        status: "preparing",
+        dates: Some(("2026-09-01", "2029-08-31")),
+        budget: "420 000",
+        lead: Some("cc_verdanson"),
+        partners: &[
+            ("cc_orgieres", "Co-organisateur"),
+            ("transports_chaudon", "Exploitant pressenti"),
+        ],
+        practice: None,
+        engineering: "public_management",
+        fundings: &[
+            (
+                "cc_orgieres",
+                "Participation",
+                "90 000",
+                "considered",
+                None,
+                None,
+            ),
+            (
+                "banque_territoires",
+                "Ingénierie mobilité",
+                "35 000",
+                "considered",
+                None,
+                Some("2026-06-30"),
+            ),
+        ],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Plateforme de covoiturage du quotidien",
+        axis: 1,
+        needs: &[1, 4],
+        status: "idea",
+        dates: None,
+        budget: "",
+        lead: None,
+        partners: &[("energie_verne", "Animation")],
+        practice: Some(("experimentation", 1)),
+        engineering: "catalysis",
+        fundings: &[],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Diagnostic partagé des besoins de mobilité",
+        axis: 1,
+        needs: &[1],
+        status: "done",
+        dates: Some(("2023-02-01", "2023-09-30")),
+        budget: "18 000",
+        lead: Some("conseil_dev"),
+        partners: &[("labo_montagne", "Enquête auprès des habitants")],
+        practice: Some(("experimentation", 1)),
+        engineering: "catalysis",
+        fundings: &[(
+            "ademe",
+            "Plan de mobilité simplifié",
+            "9 000",
+            "granted",
+            Some("2022-11-02"),
+            Some("2023-01-10"),
+        )],
+        indicators: &[(
+            "Habitants interrogés",
+            "personnes",
+            "400",
+            "512",
+            "2023-09-30",
+        )],
+    },
+    DemoAction {
+        title: "Magasin de producteurs à Montclar",
+        axis: 2,
+        needs: &[2, 0],
+        status: "preparing",
+        dates: Some(("2025-06-01", "2027-05-31")),
+        budget: "150 000",
+        lead: Some("fromagerie"),
+        partners: &[
+            ("chambre_agri", "Accompagnement technique"),
+            ("boulangerie", "Dépôt-vente"),
+        ],
+        practice: Some(("support", 1)),
+        engineering: "cross_cutting_project",
+        fundings: &[
+            (
+                "gal_leader",
+                "LEADER",
+                "45 000",
+                "requested",
+                Some("2025-10-20"),
+                Some("2026-02-12"),
+            ),
+            (
+                "fonds_verdanson",
+                "Mécénat local",
+                "15 000",
+                "considered",
+                None,
+                None,
+            ),
+        ],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Filière bois local : former des apprentis",
+        axis: 2,
+        needs: &[2, 3],
+        status: "ongoing",
+        dates: Some(("2024-09-01", "2027-06-30")),
+        budget: "95 000",
+        lead: Some("scierie"),
+        partners: &[
+            ("lycee_agricole", "Formation"),
+            ("cfa_btp", "Formation"),
+            ("cma", "Apprentissage"),
+        ],
+        practice: Some(("support", 2)),
+        engineering: "cross_cutting_project",
+        fundings: &[
+            (
+                "departement_antenne",
+                "Emploi des jeunes",
+                "20 000",
+                "granted",
+                Some("2024-04-02"),
+                Some("2024-06-25"),
+            ),
+            (
+                "france_travail",
+                "Préparation opérationnelle à l'emploi",
+                "15 000",
+                "granted",
+                None,
+                Some("2024-08-30"),
+            ),
+        ],
+        indicators: &[("Apprentis formés", "personnes", "12", "5", "2025-07-01")],
+    },
+    DemoAction {
+        title: "Centrale solaire villageoise de la Verne",
+        axis: 2,
+        needs: &[4],
+        status: "preparing",
+        dates: Some(("2025-01-01", "2028-12-31")),
+        budget: "310 000",
+        lead: Some("energie_verne"),
+        partners: &[
+            ("mairie_saint_aubert", "Mise à disposition de toitures"),
+            ("ademe", "Expertise"),
+        ],
+        practice: Some(("experimentation", 2)),
+        engineering: "catalysis",
+        fundings: &[
+            (
+                "ademe",
+                "Énergie citoyenne",
+                "60 000",
+                "requested",
+                Some("2025-12-01"),
+                Some("2026-04-15"),
+            ),
+            (
+                "caisse_vallees",
+                "Prêt participatif",
+                "100 000",
+                "considered",
+                None,
+                None,
+            ),
+        ],
+        indicators: &[("Puissance installée", "kWc", "250", "0", "2025-12-31")],
+    },
+    DemoAction {
+        title: "Rencontres de l'interconnaissance du Haut-Verdanson",
+        axis: 3,
+        needs: &[0, 3],
+        status: "ongoing",
+        dates: Some(("2024-01-15", "2030-12-31")),
+        budget: "24 000",
+        lead: Some("conseil_dev"),
+        partners: &[("office_tourisme", "Logistique")],
+        practice: Some(("dialogue", 2)),
+        engineering: "catalysis",
+        fundings: &[(
+            "gal_leader",
+            "LEADER coopération",
+            "12 000",
+            "granted",
+            Some("2023-11-20"),
+            Some("2024-01-18"),
+        )],
+        indicators: &[(
+            "Participants",
+            "personnes par an",
+            "300",
+            "246",
+            "2025-06-30",
+        )],
+    },
+    DemoAction {
+        title: "Carte des acteurs et des alliances du territoire",
+        axis: 3,
+        needs: &[0],
+        status: "done",
+        dates: Some(("2023-05-01", "2023-12-15")),
+        budget: "8 000",
+        lead: Some("labo_montagne"),
+        partners: &[],
+        practice: Some(("dialogue", 1)),
+        engineering: "catalysis",
+        fundings: &[(
+            "banque_territoires",
+            "Ingénierie",
+            "8 000",
+            "granted",
+            Some("2023-03-01"),
+            Some("2023-04-12"),
+        )],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Accompagnement des partenariats de l'ESS",
+        axis: 3,
+        needs: &[0, 3],
+        status: "ongoing",
+        dates: Some(("2025-01-01", "2026-12-31")),
+        budget: "36 000",
+        lead: Some("ressourcerie"),
+        partners: &[
+            ("accorderie", "Partenaire"),
+            ("fabrique", "Accueil des ateliers"),
+        ],
+        practice: Some(("support", 3)),
+        engineering: "catalysis",
+        fundings: &[(
+            "fondation_terres",
+            "Insertion",
+            "18 000",
+            "granted",
+            Some("2024-10-01"),
+            Some("2024-12-10"),
+        )],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Petites villes de demain : revitaliser le centre-bourg",
+        axis: 0,
+        needs: &[0],
+        status: "ongoing",
+        dates: Some(("2022-01-01", "2026-12-31")),
+        budget: "650 000",
+        lead: Some("mairie_saint_aubert"),
+        partners: &[
+            ("sous_prefecture", "Suivi de la convention"),
+            ("banque_territoires", "Ingénierie"),
+            ("cci", "Commerces"),
+        ],
+        practice: None,
+        engineering: "public_management",
+        fundings: &[
+            (
+                "banque_territoires",
+                "Petites villes de demain",
+                "120 000",
+                "granted",
+                Some("2021-09-01"),
+                Some("2021-12-15"),
+            ),
+            (
+                "sous_prefecture",
+                "DETR",
+                "200 000",
+                "granted",
+                Some("2022-01-15"),
+                Some("2022-05-20"),
+            ),
+            (
+                "departement_antenne",
+                "Contrat de territoire",
+                "80 000",
+                "requested",
+                Some("2025-10-01"),
+                Some("2026-03-15"),
+            ),
+        ],
+        indicators: &[(
+            "Cellules commerciales réoccupées",
+            "locaux",
+            "8",
+            "3",
+            "2025-09-30",
+        )],
+    },
+    DemoAction {
+        title: "Showroom de la rénovation énergétique",
+        axis: 2,
+        needs: &[4],
+        status: "abandoned",
+        dates: Some(("2024-02-01", "2024-12-31")),
+        budget: "60 000",
+        lead: Some("cfa_btp"),
+        partners: &[],
+        practice: Some(("place", 3)),
+        engineering: "cross_cutting_project",
+        fundings: &[(
+            "ademe",
+            "Rénovation",
+            "30 000",
+            "refused",
+            Some("2023-12-01"),
+            Some("2024-03-05"),
+        )],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Essaimer le tiers-lieu vers les Hautes-Orgières",
+        axis: 0,
+        needs: &[0],
+        status: "idea",
+        dates: Some(("2027-01-01", "2028-06-30")),
+        budget: "40 000",
+        lead: Some("fabrique"),
+        partners: &[("cc_orgieres", "Collectivité d'accueil")],
+        practice: Some(("support", 4)),
+        engineering: "catalysis",
+        fundings: &[("gal_leader", "LEADER", "20 000", "considered", None, None)],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Sensibiliser les élus aux alliances territoriales",
+        axis: 3,
+        needs: &[0],
+        status: "preparing",
+        dates: Some(("2026-03-01", "2026-11-30")),
+        budget: "6 000",
+        lead: Some("reseau_catalyseurs"),
+        partners: &[("mairie_salce", "Accueil des séances")],
+        practice: Some(("dialogue", 3)),
+        engineering: "catalysis",
+        fundings: &[],
+        indicators: &[],
+    },
+    DemoAction {
+        title: "Mettre en relation entreprises et lieux de formation",
+        axis: 2,
+        needs: &[3],
+        status: "ongoing",
+        dates: Some(("2025-09-01", "2026-06-30")),
+        budget: "4 500",
+        lead: Some("cci"),
+        partners: &[
+            ("lycee_agricole", "Stages"),
+            ("antenne_universitaire", "Alternance"),
+        ],
+        practice: Some(("dialogue", 4)),
+        engineering: "catalysis",
+        fundings: &[(
+            "cc_verdanson",
+            "Animation économique",
+            "4 500",
+            "granted",
+            None,
+            Some("2025-07-08"),
+        )],
+        indicators: &[],
+    },
+];
+
+/// Fills an empty, migrated workspace with the demo data.
+pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
+    let mut ids = DemoIds::default();
+    {
+        let tx = store.conn.transaction()?;
+        insert_territory_and_project(
+            &tx,
+            TERRITORY,
+            TerritoryKind::Petr,
+            "Haut-Verdanson 2030 : une vallée qui vit à l'année",
+        )?;
+        tx.execute(
+            "UPDATE territory SET description = ?1 WHERE id = 1",
+            params![format!(
+                "Pôle d'équilibre territorial et rural de deux communautés de communes et {} communes de moyenne montagne (territoire fictif).",
+                COMMUNES.len()
+            )],
+        )?;
+        tx.execute(
+            "UPDATE project SET vision = ?1, status = 'adopted', period_start = '2024-01-01',
+                    period_end = '2030-12-31', adoption_date = '2023-11-14' WHERE id = 1",
+            params![
+                "Un territoire où l'on peut vivre, travailler et vieillir à l'année : des services \
+                 de proximité, une économie qui valorise la forêt et l'agriculture de montagne, et des \
+                 habitants qui agissent ensemble."
+            ],
+        )?;
+        // Creation dates spread over the two years before the demo's reference date.
+        for (i, (key, name, world, commune, engagement, notes)) in ACTORS.iter().enumerate() {
+            let v = ActorInput {
+                name: (*name).into(),
+                world: world.code().into(),
+                commune: COMMUNES[*commune].into(),
+                engagement: engagement.code().into(),
+                notes: (*notes).into(),
+            }
+            .validate()?;
+            let at = format!(
+                "2024-{:02}-{:02}T09:00:00Z",
+                1 + (i * 7) % 12,
+                1 + (i * 11) % 28
+            );
+            ids.actors.insert(key, insert_actor(&tx, &v, &at)?);
         }
-        .validate()?;
-        let at = format!(
-            "2024-{:02}-{:02}T09:00:00Z",
-            1 + (i * 7) % 12,
-            1 + (i * 11) % 28
-        );
-        ids.actors.insert(key, insert_actor(tx, &v, &at)?);
+        tx.commit()?;
     }
+    for (title, priority, description) in NEEDS {
+        let n = store.create_need(&NeedInput {
+            title: (*title).into(),
+            description: (*description).into(),
+            priority: (*priority).into(),
+        })?;
+        ids.needs.push(n.id);
+    }
+    for (title, needs) in AXES {
+        let a = store.create_axis(&AxisInput {
+            title: (*title).into(),
+            description: String::new(),
+            need_ids: needs.iter().map(|i| ids.needs[*i]).collect(),
+        })?;
+        ids.axes.push(a.id);
+    }
+    let actor = |key: &str| ids.actors[key];
+    let mut action_ids = Vec::new();
+    for a in ACTIONS {
+        let created = store.create_action(&ActionInput {
+            title: a.title.into(),
+            description: String::new(),
+            axis_id: Some(ids.axes[a.axis]),
+            need_ids: a.needs.iter().map(|i| ids.needs[*i]).collect(),
+            status: a.status.into(),
+            start_date: a.dates.map(|d| d.0.to_string()),
+            end_date: a.dates.map(|d| d.1.to_string()),
+            budget: a.budget.into(),
+            lead_actor_id: a.lead.map(actor),
+            partners: a
+                .partners
+                .iter()
+                .map(|(k, role)| Partner {
+                    actor_id: actor(k),
+                    role: (*role).into(),
+                })
+                .collect(),
+            practice: a.practice.map(|p| p.0.to_string()),
+            activity: a.practice.map(|p| p.1),
+            engineering: Some(a.engineering.into()),
+        })?;
+        for (funder, scheme, amount, status, requested, decision) in a.fundings {
+            store.create_funding(
+                created.id,
+                &FundingInput {
+                    funder_id: Some(actor(funder)),
+                    scheme: (*scheme).into(),
+                    amount: (*amount).into(),
+                    status: (*status).into(),
+                    requested_on: requested.map(String::from),
+                    decision_on: decision.map(String::from),
+                    notes: String::new(),
+                },
+            )?;
+        }
+        for (name, unit, target, current, on) in a.indicators {
+            store.create_indicator(
+                created.id,
+                &IndicatorInput {
+                    name: (*name).into(),
+                    unit: (*unit).into(),
+                    target: (*target).into(),
+                    current: (*current).into(),
+                    measured_on: Some((*on).into()),
+                },
+            )?;
+        }
+        action_ids.push(created.id);
+    }
+    ids.actions = action_ids;
     Ok(ids)
 }
 
 /// Writes the demo workspace to `path` (refuses to overwrite) and returns it opened.
 pub fn write_demo(path: &Path) -> CoreResult<Store> {
-    Store::create_with(path, |tx| populate(tx).map(|_| ()))
+    Store::create_with(path, |store| populate(store).map(|_| ()))
 }
 
 #[cfg(test)]
@@ -483,5 +1106,51 @@ mod tests {
         let keys: BTreeSet<_> = ACTORS.iter().map(|a| a.0).collect();
         assert_eq!(keys.len(), ACTORS.len(), "demo keys must be unique");
         assert_eq!(s.header().unwrap().territory_name, TERRITORY);
+    }
+
+    #[test]
+    fn demo_project_covers_practices_engineerings_and_funding_statuses() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = write_demo(&dir.path().join("demo.catalyse")).unwrap();
+        let c = s.counts().unwrap();
+        assert!(
+            c["needs"] >= 4 && c["axes"] >= 3 && c["actions"] >= 12,
+            "{c:?}"
+        );
+        assert!(c["indicators"] >= 5);
+        let actions = s.list_actions().unwrap();
+        let practices: BTreeSet<_> = actions
+            .iter()
+            .filter_map(|a| a.practice.map(|p| p.code()))
+            .collect();
+        assert_eq!(practices.len(), 4);
+        let engineerings: BTreeSet<_> = actions
+            .iter()
+            .filter_map(|a| a.engineering.map(|e| e.code()))
+            .collect();
+        assert_eq!(engineerings.len(), 3);
+        let mut statuses = BTreeSet::new();
+        for a in &actions {
+            for f in s.list_fundings(a.id).unwrap() {
+                statuses.insert(f.status.code());
+            }
+        }
+        assert_eq!(statuses.len(), 4, "{statuses:?}");
+        let years: BTreeSet<_> = actions
+            .iter()
+            .flat_map(|a| [a.start_date.clone(), a.end_date.clone()])
+            .flatten()
+            .map(|d| d[..4].to_string())
+            .collect();
+        assert!(years.len() >= 5, "{years:?}");
+        assert!(
+            actions.iter().any(|a| a.start_date.is_none()),
+            "one action without dates"
+        );
+        // The funding plan of the tiers-lieu: 185 000 € budget, 135 000 acquired, 20 000 requested.
+        let plan = s.funding_plan(actions[0].id).unwrap();
+        assert_eq!(plan.granted_cents, 13_500_000);
+        assert_eq!(plan.requested_cents, 2_000_000);
+        assert_eq!(plan.gap_cents, Some(3_000_000));
     }
 }

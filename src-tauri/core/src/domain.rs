@@ -112,6 +112,87 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Priority of a need.
+    Priority, "Priorité" {
+        High => "high", "Haute";
+        Medium => "medium", "Moyenne";
+        Low => "low", "Basse";
+    }
+);
+
+code_enum!(
+    /// Status of an action (fiche action).
+    ActionStatus, "Statut de l'action" {
+        Idea => "idea", "Idée";
+        Preparing => "preparing", "En préparation";
+        Ongoing => "ongoing", "En cours";
+        Done => "done", "Réalisée";
+        Abandoned => "abandoned", "Abandonnée";
+    }
+);
+
+code_enum!(
+    /// The four practices of catalyse (`domain.md`).
+    Practice, "Pratique de catalyse" {
+        Dialogue => "dialogue", "Dialogue territorial";
+        Experimentation => "experimentation", "Expérimentations collectives";
+        Support => "support", "Accompagnements";
+        Place => "place", "Gestion d'un lieu";
+    }
+);
+
+impl Practice {
+    /// The practice's four activities, verbatim from the deck, numbered 1 to 4 in this order.
+    pub fn activities(self) -> [&'static str; 4] {
+        match self {
+            Practice::Dialogue => [
+                "Partage de connaissance du territoire et des acteurs",
+                "Temps de rencontres / interconnaissance",
+                "Sensibilisation aux alliances territoriales",
+                "Mise en relations",
+            ],
+            Practice::Experimentation => [
+                "Identification des besoins du territoire et enjeux partagés",
+                "Mobilisation des acteurs pour co-construire des solutions",
+                "Co-pilotage des expérimentations",
+                "Evaluation des expérimentations",
+            ],
+            Practice::Support => [
+                "Incubation de projets",
+                "Formations aux nouvelles pratiques",
+                "Accompagnement de partenariats",
+                "Essaimage/accélération/transfert de savoir-faire à d'autres territoires",
+            ],
+            Practice::Place => [
+                "Lieu d'échanges convivial",
+                "Espace de co-working",
+                "Showroom, démonstrateur",
+                "Fab lab",
+            ],
+        }
+    }
+}
+
+code_enum!(
+    /// The three territorial engineerings ("ingénieries territoriales").
+    Engineering, "Ingénierie territoriale" {
+        PublicManagement => "public_management", "Gestion publique";
+        CrossCuttingProject => "cross_cutting_project", "Projet transverse";
+        Catalysis => "catalysis", "Catalyse";
+    }
+);
+
+code_enum!(
+    /// Status of a funding line.
+    FundingStatus, "Statut du financement" {
+        Considered => "considered", "Envisagé";
+        Requested => "requested", "Sollicité";
+        Granted => "granted", "Acquis";
+        Refused => "refused", "Refusé";
+    }
+);
+
 /// Maximum length of a name (actor, territory), in characters.
 pub const NAME_MAX: usize = 200;
 /// Maximum length of a short text (commune, title), in characters.
@@ -299,7 +380,7 @@ impl ProjectHeaderInput {
 }
 
 /// Trims a one-line text and checks its length and characters.
-fn single_line(
+pub(crate) fn single_line(
     field: &'static str,
     label: &str,
     value: &str,
@@ -326,7 +407,12 @@ fn single_line(
 }
 
 /// Trims a multi-line text; only line breaks and tabs are allowed among control characters.
-fn multi_line(field: &'static str, label: &str, value: &str, max: usize) -> CoreResult<String> {
+pub(crate) fn multi_line(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> CoreResult<String> {
     let v = value.trim();
     if v.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
@@ -354,7 +440,7 @@ fn check_length(field: &'static str, label: &str, v: &str, max: usize) -> CoreRe
 }
 
 /// Parses an optional ISO date (`AAAA-MM-JJ`); an empty string means "not set".
-fn optional_date(
+pub(crate) fn optional_date(
     field: &'static str,
     label: &str,
     value: &Option<String>,
@@ -377,7 +463,7 @@ fn optional_date(
 }
 
 /// Shortens user text quoted back in an error message.
-fn truncate_for_message(s: &str) -> String {
+pub(crate) fn truncate_for_message(s: &str) -> String {
     const MAX: usize = 40;
     if s.chars().count() > MAX {
         format!("{}…", s.chars().take(MAX).collect::<String>())

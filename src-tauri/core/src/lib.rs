@@ -7,7 +7,10 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod migrations;
+pub mod money;
 pub mod paths;
+pub mod plan;
+pub mod plan_store;
 pub mod store;
 pub mod writer;
 

@@ -30,7 +30,7 @@ pub struct Inspection {
 
 /// An open workspace. Owned by exactly one writer (see [`crate::writer`]).
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: Option<PathBuf>,
 }
 
@@ -136,11 +136,11 @@ fn migrate(conn: &mut Connection) -> CoreResult<()> {
     Ok(())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn date_text(d: Option<NaiveDate>) -> Option<String> {
+pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -198,11 +198,12 @@ impl Store {
         })
     }
 
-    /// Creates a new workspace at `path` (which must not exist), filled by `fill` inside the
-    /// same transaction as the schema. The file appears at `path` only once complete.
+    /// Creates a new workspace at `path` (which must not exist), migrated to the current schema
+    /// and filled by `fill`. The file is built under a temporary name and appears at `path`
+    /// only once complete, so a failure anywhere leaves nothing behind.
     pub fn create_with(
         path: &Path,
-        fill: impl FnOnce(&Transaction) -> CoreResult<()>,
+        fill: impl FnOnce(&mut Store) -> CoreResult<()>,
     ) -> CoreResult<Store> {
         if path.exists() {
             return Err(CoreError::AlreadyExists {
@@ -219,14 +220,13 @@ impl Store {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "foreign_keys", true)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            let tx = conn.transaction()?;
-            for sql in MIGRATIONS {
-                tx.execute_batch(sql)?;
-            }
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            fill(&tx)?;
-            tx.commit()?;
-            conn.close().map_err(|(_, e)| CoreError::from(e))?;
+            migrate(&mut conn)?;
+            let mut store = Store {
+                conn,
+                path: Some(tmp.clone()),
+            };
+            fill(&mut store)?;
+            store.conn.close().map_err(|(_, e)| CoreError::from(e))?;
             // A hard link fails if `path` appeared meanwhile: nothing is ever overwritten.
             std::fs::hard_link(&tmp, path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -247,8 +247,16 @@ impl Store {
     /// Creates a workspace for a new territory and project.
     pub fn create(path: &Path, new: &NewWorkspace) -> CoreResult<Store> {
         let v = new.validate()?;
-        Store::create_with(path, |tx| {
-            insert_territory_and_project(tx, &v.territory_name, v.territory_kind, &v.project_title)
+        Store::create_with(path, |store| {
+            let tx = store.conn.transaction()?;
+            insert_territory_and_project(
+                &tx,
+                &v.territory_name,
+                v.territory_kind,
+                &v.project_title,
+            )?;
+            tx.commit()?;
+            Ok(())
         })
     }
 
@@ -435,10 +443,19 @@ impl Store {
     }
 }
 
-/// Counts the records of each kind on any connection to a workspace of the current schema.
+/// Counts the records of each kind on any connection to a workspace; kinds whose table does
+/// not exist yet (an older schema) are left out.
 pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
     let mut out = BTreeMap::new();
     for (key, table) in COUNTED_TABLES {
+        let exists: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
         // Table names come from a constant list, never from input.
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
         out.insert((*key).to_string(), n);
@@ -622,6 +639,39 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let report = crate::check::check(&path);
         assert!(!report.healthy, "{report:?}");
+    }
+
+    #[test]
+    fn a_version_1_workspace_is_migrated_keeping_its_data() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("v1.catalyse");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute_batch(
+                "INSERT INTO territory (id,name,kind) VALUES (1,'T','petr');
+                 INSERT INTO project (id,territory_id,title,status) VALUES (1,1,'P','adopted');
+                 INSERT INTO actor (name,world,engagement,created_at,updated_at)
+                   VALUES ('Scierie','business','partner','2024-01-01T00:00:00Z','2024-01-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        let report = crate::check::check(&path);
+        assert!(report.healthy, "{:?}", report.problems);
+        assert_eq!(report.counts.get("actors"), Some(&1));
+        assert_eq!(report.counts.get("needs"), None);
+        assert!(report.notes[0].contains("mis à jour"));
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.list_actors().unwrap()[0].name, "Scierie");
+        assert_eq!(s.counts().unwrap()["needs"], 0);
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
     }
 
     #[test]

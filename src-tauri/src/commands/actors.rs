@@ -1,6 +1,7 @@
 use super::with_store;
 use crate::gui::AppState;
 use catalyse_core::domain::{Actor, ActorInput};
+use catalyse_core::plan::DeleteImpact;
 use catalyse_core::ErrorPayload;
 use tauri::State;
 
@@ -39,4 +40,13 @@ pub async fn restore_actor(
     actor: Actor,
 ) -> Result<Actor, ErrorPayload> {
     with_store(&state, move |s| s.restore_actor(&actor)).await
+}
+
+/// What deleting an actor would change elsewhere (actions led or joined, funding given).
+#[tauri::command]
+pub async fn actor_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_store(&state, move |s| s.actor_delete_impact(id)).await
 }
