@@ -14,3 +14,47 @@ pub fn main_entry() -> i32 {
         cli::Invocation::Gui { workspace } => gui::run(workspace),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The handler list, the build-time command list and the capability must name the same
+    /// commands: a command missing from one of them is refused at run time.
+    #[test]
+    fn command_lists_agree() {
+        let handler: BTreeSet<String> = include_str!("gui.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commands::"))
+            .filter_map(|l| {
+                l.trim_end_matches(',')
+                    .rsplit("::")
+                    .next()
+                    .map(String::from)
+            })
+            .collect();
+        let build: BTreeSet<String> = include_str!("../build.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"'))
+            .filter_map(|l| l.strip_suffix("\","))
+            .map(String::from)
+            .collect();
+        let caps: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let allowed: BTreeSet<String> = caps["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .unwrap()
+                    .strip_prefix("allow-")
+                    .unwrap()
+                    .replace('-', "_")
+            })
+            .collect();
+        assert!(handler.len() > 20, "{handler:?}");
+        assert_eq!(handler, build);
+        assert_eq!(handler, allowed);
+    }
+}

@@ -132,6 +132,14 @@ export async function find(driver, css) {
   return el;
 }
 
+/** Scrolls an element into the middle of its scroll area (as a user scrolls) and clicks it. */
+export async function click(driver, css) {
+  const el = await find(driver, css);
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+  await el.click();
+  return el;
+}
+
 /** Waits until an element is displayed. */
 export async function visible(driver, css) {
   const el = await find(driver, css);

@@ -50,6 +50,14 @@ export function formatDate(iso) {
   }).format(date);
 }
 
+/** A date `AAAA-MM-JJ` as month and year (e.g. mars 2024), for compact tables. */
+export function formatMonth(iso) {
+  if (!iso) return "";
+  const [y, m] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", { month: "short", year: "numeric", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
 /** Compares two strings the way a dictionary of the current language does. */
 export function compare(a, b) {
   return String(a).localeCompare(String(b), lang, { sensitivity: "base", numeric: true });

@@ -12,6 +12,17 @@ import { t } from "./i18n.js";
 /** @typedef {import("../bindings/AppInfo").AppInfo} AppInfo */
 /** @typedef {import("../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
 /** @typedef {import("../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
+/** @typedef {import("../bindings/Need").Need} Need */
+/** @typedef {import("../bindings/NeedInput").NeedInput} NeedInput */
+/** @typedef {import("../bindings/Axis").Axis} Axis */
+/** @typedef {import("../bindings/AxisInput").AxisInput} AxisInput */
+/** @typedef {import("../bindings/Action").Action} Action */
+/** @typedef {import("../bindings/ActionInput").ActionInput} ActionInput */
+/** @typedef {import("../bindings/Funding").Funding} Funding */
+/** @typedef {import("../bindings/FundingInput").FundingInput} FundingInput */
+/** @typedef {import("../bindings/FundingPlan").FundingPlan} FundingPlan */
+/** @typedef {import("../bindings/Indicator").Indicator} Indicator */
+/** @typedef {import("../bindings/IndicatorInput").IndicatorInput} IndicatorInput */
 
 /**
  * Calls a command and normalises its error.
@@ -78,3 +89,57 @@ export const restoreActor = (actor) => call("restore_actor", { actor });
 export const setLanguage = (language) => call("set_language", { language });
 /** @param {string} name @returns {Promise<string>} */
 export const setDisplayName = (name) => call("set_display_name", { name });
+
+// ----- Projet de territoire: needs, axes, actions, funding, indicators -----
+/**  @returns {Promise<Need[]>} */
+export const listNeeds = () => call("list_needs");
+/** @param {NeedInput} input @returns {Promise<Need>} */
+export const createNeed = (input) => call("create_need", { input });
+/** @param {number} id @param {NeedInput} input @returns {Promise<Need>} */
+export const updateNeed = (id, input) => call("update_need", { id, input });
+/** @param {number} id @param {number} index @returns {Promise<Need[]>} */
+export const moveNeed = (id, index) => call("move_need", { id, index });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const needDeleteImpact = (id) => call("need_delete_impact", { id });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteNeed = (id) => call("delete_need", { id });
+/**  @returns {Promise<Axis[]>} */
+export const listAxes = () => call("list_axes");
+/** @param {AxisInput} input @returns {Promise<Axis>} */
+export const createAxis = (input) => call("create_axis", { input });
+/** @param {number} id @param {AxisInput} input @returns {Promise<Axis>} */
+export const updateAxis = (id, input) => call("update_axis", { id, input });
+/** @param {number} id @param {number} index @returns {Promise<Axis[]>} */
+export const moveAxis = (id, index) => call("move_axis", { id, index });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const axisDeleteImpact = (id) => call("axis_delete_impact", { id });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteAxis = (id) => call("delete_axis", { id });
+/**  @returns {Promise<Action[]>} */
+export const listActions = () => call("list_actions");
+/** @param {ActionInput} input @returns {Promise<Action>} */
+export const createAction = (input) => call("create_action", { input });
+/** @param {number} id @param {ActionInput} input @returns {Promise<Action>} */
+export const updateAction = (id, input) => call("update_action", { id, input });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const actionDeleteImpact = (id) => call("action_delete_impact", { id });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteAction = (id) => call("delete_action", { id });
+/** @param {number} actionId @returns {Promise<Funding[]>} */
+export const listFundings = (actionId) => call("list_fundings", { actionId });
+/** @param {number} actionId @param {FundingInput} input @returns {Promise<Funding>} */
+export const createFunding = (actionId, input) => call("create_funding", { actionId, input });
+/** @param {number} id @param {FundingInput} input @returns {Promise<Funding>} */
+export const updateFunding = (id, input) => call("update_funding", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteFunding = (id) => call("delete_funding", { id });
+/** @param {number} actionId @returns {Promise<FundingPlan>} */
+export const fundingPlan = (actionId) => call("funding_plan", { actionId });
+/** @param {number} actionId @returns {Promise<Indicator[]>} */
+export const listIndicators = (actionId) => call("list_indicators", { actionId });
+/** @param {number} actionId @param {IndicatorInput} input @returns {Promise<Indicator>} */
+export const createIndicator = (actionId, input) => call("create_indicator", { actionId, input });
+/** @param {number} id @param {IndicatorInput} input @returns {Promise<Indicator>} */
+export const updateIndicator = (id, input) => call("update_indicator", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteIndicator = (id) => call("delete_indicator", { id });

@@ -22,12 +22,15 @@ export function errorMessage(e, fieldLabel = "") {
  * @typedef {Object} FieldSpec
  * @property {string} name key in the submitted values
  * @property {string} label
- * @property {"text"|"textarea"|"select"|"date"} [type]
+ * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"} [type]
  * @property {string|null} [value]
  * @property {boolean} [required]
  * @property {string} [hint]
  * @property {string} [placeholder]
  * @property {Array<{value: string, label: string}>} [options]
+ * @property {string[]} [values] checked values (checkboxes)
+ * @property {Array<{actor_id: number, role: string}>} [partners] initial rows (partners)
+ * @property {Array<{value: string, label: string}>} [actors] choices (partners)
  * @property {boolean} [half] shares its row with the next half-width field (in dialogs)
  */
 
@@ -45,6 +48,9 @@ export function field(spec) {
     id, name: spec.name,
     attrs: { "aria-describedby": [hintId, errorId].filter(Boolean).join(" "), "aria-required": spec.required ? "true" : null },
   };
+  if (spec.type === "checkboxes" || spec.type === "partners") {
+    return groupField(spec, id, errorId);
+  }
   if (spec.type === "select") {
     input = /** @type {HTMLSelectElement} */ (h("select", common,
       (spec.options || []).map((o) => h("option", { value: o.value, text: o.label }))));
@@ -70,6 +76,7 @@ export function field(spec) {
     error);
   return {
     spec, wrapper, input,
+    value: () => input.value,
     /** @param {string|null} message */
     setError(message) {
       error.hidden = !message;
@@ -81,9 +88,72 @@ export function field(spec) {
 }
 
 /**
+ * A group of controls in a fieldset: checkboxes (many values) or partner rows (actor + role).
+ * @param {FieldSpec} spec @param {string} id @param {string} errorId
+ */
+function groupField(spec, id, errorId) {
+  const error = h("p", { class: "field-error", id: errorId, hidden: true });
+  const legend = h("legend", { text: spec.label });
+  const body = h("div", { class: spec.type === "checkboxes" ? "checks" : "partner-rows" });
+  /** @type {() => any} */
+  let value;
+  /** @type {HTMLElement} */
+  let first;
+  if (spec.type === "checkboxes") {
+    const boxes = (spec.options || []).map((o, i) => {
+      const box = h("input", { type: "checkbox", id: `${id}-${i}`, value: o.value, checked: (spec.values || []).includes(o.value) });
+      body.append(h("div", { class: "check" }, box, h("label", { htmlFor: `${id}-${i}`, text: o.label })));
+      return box;
+    });
+    first = boxes[0] || body;
+    value = () => boxes.filter((b) => b.checked).map((b) => b.value);
+  } else {
+    const rows = [];
+    const addRow = (actorId = "", role = "") => {
+      const n = rows.length;
+      const select = h("select", { class: "partner-actor", attrs: { "aria-label": `${spec.label} ${n + 1}` } },
+        h("option", { value: "", text: t("form.choose") }),
+        (spec.actors || []).map((a) => h("option", { value: a.value, text: a.label })));
+      select.value = String(actorId);
+      const roleInput = h("input", { type: "text", class: "partner-role", value: role,
+        placeholder: t("form.role"), attrs: { "aria-label": `${t("form.role")} ${n + 1}` } });
+      const row = h("div", { class: "partner-row" }, select, roleInput,
+        h("button", { type: "button", class: "btn small", text: t("form.remove"),
+          attrs: { "aria-label": `${t("form.remove")} ${n + 1}` },
+          on: { click: () => { row.remove(); rows.splice(rows.indexOf(entry), 1); } } }));
+      const entry = { select, roleInput };
+      rows.push(entry);
+      body.append(row);
+      return select;
+    };
+    for (const p of spec.partners || []) addRow(String(p.actor_id), p.role);
+    const add = h("button", { type: "button", class: "btn small add-partner", text: t("form.add_partner"),
+      on: { click: () => addRow().focus() } });
+    first = add;
+    value = () => rows.filter((r) => r.select.value)
+      .map((r) => ({ actor_id: Number(r.select.value), role: r.roleInput.value }));
+    const wrapper = h("fieldset", { class: "field group", id, attrs: { "aria-describedby": errorId } }, legend, body, add, error);
+    return groupResult(spec, wrapper, first, value, error);
+  }
+  const wrapper = h("fieldset", { class: "field group", id, attrs: { "aria-describedby": errorId } }, legend, body, error);
+  return groupResult(spec, wrapper, first, value, error);
+}
+
+function groupResult(spec, wrapper, first, value, error) {
+  return {
+    spec, wrapper, input: first, value,
+    /** @param {string|null} message */
+    setError(message) {
+      error.hidden = !message;
+      error.textContent = message || "";
+    },
+  };
+}
+
+/**
  * Shows a modal form. `onSubmit` gets the values; if it throws an ErrorPayload, the error is
  * shown next to its field (and in a summary) and the dialog stays open.
- * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string,string>) => Promise<void>, id?: string}} opts
+ * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string, any>) => Promise<void>, id?: string}} opts
  */
 export function formDialog(opts) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
@@ -107,7 +177,7 @@ export function formDialog(opts) {
     ev.preventDefault();
     fields.forEach((f) => f.setError(null));
     summary.hidden = true;
-    const values = Object.fromEntries(fields.map((f) => [f.spec.name, f.input.value]));
+    const values = Object.fromEntries(fields.map((f) => [f.spec.name, f.value()]));
     submit.disabled = true;
     try {
       await opts.onSubmit(values);

@@ -3,6 +3,8 @@ import { h, replace, fold } from "./dom.js";
 import { t, label, formatDate, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { renderStructure } from "./structure.js";
+import { renderActions } from "./actions.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -19,6 +21,7 @@ const view = {
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
+  /** @type {"overview"|"structure"|"actions"} */ section: "overview",
 };
 
 /** @type {HTMLElement|null} */ let root = null;
@@ -33,6 +36,7 @@ export async function renderWorkspace(container, ctx) {
   root = container;
   onHeaderChange = ctx.onHeaderChange;
   view.filter = "";
+  view.section = "overview";
   const [header, actors] = await Promise.all([ipc.getHeader(), ipc.listActors()]);
   view.header = header;
   view.actors = actors;
@@ -42,12 +46,29 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
+const SECTIONS = /** @type {const} */ (["overview", "structure", "actions"]);
+
+/** Shows one section of the workspace. @param {"overview"|"structure"|"actions"} section */
+export async function showSection(section) {
+  view.section = section;
+  if (section === "overview") view.actors = await ipc.listActors();
+  draw();
+  document.getElementById(`nav-${section}`)?.focus();
+}
+
 function draw() {
   if (!root || !view.header) return;
-  replace(root,
-    h("div", { class: "workspace", id: "workspace" },
-      projectSection(view.header),
-      actorsSection()));
+  const nav = h("nav", { class: "subnav", attrs: { "aria-label": t("nav.label") } },
+    SECTIONS.map((s) => h("button", {
+      type: "button", class: "subnav-item", id: `nav-${s}`, text: t(`nav.${s}`),
+      attrs: { "aria-current": view.section === s ? "page" : null },
+      on: { click: () => showSection(s).catch(showError) },
+    })));
+  const content = h("div", { class: "workspace-content" });
+  replace(root, h("div", { class: "workspace", id: "workspace" }, nav, content));
+  if (view.section === "structure") renderStructure(content).catch(showError);
+  else if (view.section === "actions") renderActions(content).catch(showError);
+  else replace(content, h("div", { class: "stack" }, projectSection(view.header), actorsSection()));
 }
 
 // ----- Projet de territoire ----------------------------------------------------------------

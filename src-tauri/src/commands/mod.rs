@@ -2,6 +2,7 @@
 //! converts errors to `ErrorPayload` (`{kind, message}`); no logic of its own.
 
 pub mod actors;
+pub mod plan;
 pub mod prefs;
 pub mod project;
 pub mod workspace;

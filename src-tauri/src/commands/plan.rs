@@ -1,0 +1,201 @@
+//! Commands for the structure of the Projet de territoire: needs, axes, actions, funding
+//! lines, indicators. Each one converts its arguments and calls the core.
+
+use super::with_store;
+use crate::gui::AppState;
+use catalyse_core::plan::*;
+use catalyse_core::ErrorPayload;
+use tauri::State;
+
+#[tauri::command]
+pub async fn list_needs(state: State<'_, AppState>) -> Result<Vec<Need>, ErrorPayload> {
+    with_store(&state, |s| s.list_needs()).await
+}
+
+#[tauri::command]
+pub async fn create_need(
+    state: State<'_, AppState>,
+    input: NeedInput,
+) -> Result<Need, ErrorPayload> {
+    with_store(&state, move |s| s.create_need(&input)).await
+}
+
+#[tauri::command]
+pub async fn update_need(
+    state: State<'_, AppState>,
+    id: i64,
+    input: NeedInput,
+) -> Result<Need, ErrorPayload> {
+    with_store(&state, move |s| s.update_need(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn move_need(
+    state: State<'_, AppState>,
+    id: i64,
+    index: i64,
+) -> Result<Vec<Need>, ErrorPayload> {
+    with_store(&state, move |s| s.move_need(id, index)).await
+}
+
+#[tauri::command]
+pub async fn need_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_store(&state, move |s| s.need_delete_impact(id)).await
+}
+
+#[tauri::command]
+pub async fn delete_need(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.delete_need(id)).await
+}
+
+#[tauri::command]
+pub async fn list_axes(state: State<'_, AppState>) -> Result<Vec<Axis>, ErrorPayload> {
+    with_store(&state, |s| s.list_axes()).await
+}
+
+#[tauri::command]
+pub async fn create_axis(
+    state: State<'_, AppState>,
+    input: AxisInput,
+) -> Result<Axis, ErrorPayload> {
+    with_store(&state, move |s| s.create_axis(&input)).await
+}
+
+#[tauri::command]
+pub async fn update_axis(
+    state: State<'_, AppState>,
+    id: i64,
+    input: AxisInput,
+) -> Result<Axis, ErrorPayload> {
+    with_store(&state, move |s| s.update_axis(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn move_axis(
+    state: State<'_, AppState>,
+    id: i64,
+    index: i64,
+) -> Result<Vec<Axis>, ErrorPayload> {
+    with_store(&state, move |s| s.move_axis(id, index)).await
+}
+
+#[tauri::command]
+pub async fn axis_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_store(&state, move |s| s.axis_delete_impact(id)).await
+}
+
+#[tauri::command]
+pub async fn delete_axis(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.delete_axis(id)).await
+}
+
+#[tauri::command]
+pub async fn list_actions(state: State<'_, AppState>) -> Result<Vec<Action>, ErrorPayload> {
+    with_store(&state, |s| s.list_actions()).await
+}
+
+#[tauri::command]
+pub async fn create_action(
+    state: State<'_, AppState>,
+    input: ActionInput,
+) -> Result<Action, ErrorPayload> {
+    with_store(&state, move |s| s.create_action(&input)).await
+}
+
+#[tauri::command]
+pub async fn update_action(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ActionInput,
+) -> Result<Action, ErrorPayload> {
+    with_store(&state, move |s| s.update_action(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn action_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_store(&state, move |s| s.action_delete_impact(id)).await
+}
+
+#[tauri::command]
+pub async fn delete_action(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.delete_action(id)).await
+}
+
+#[tauri::command]
+pub async fn list_fundings(
+    state: State<'_, AppState>,
+    action_id: i64,
+) -> Result<Vec<Funding>, ErrorPayload> {
+    with_store(&state, move |s| s.list_fundings(action_id)).await
+}
+
+#[tauri::command]
+pub async fn create_funding(
+    state: State<'_, AppState>,
+    action_id: i64,
+    input: FundingInput,
+) -> Result<Funding, ErrorPayload> {
+    with_store(&state, move |s| s.create_funding(action_id, &input)).await
+}
+
+#[tauri::command]
+pub async fn update_funding(
+    state: State<'_, AppState>,
+    id: i64,
+    input: FundingInput,
+) -> Result<Funding, ErrorPayload> {
+    with_store(&state, move |s| s.update_funding(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn delete_funding(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.delete_funding(id)).await
+}
+
+#[tauri::command]
+pub async fn funding_plan(
+    state: State<'_, AppState>,
+    action_id: i64,
+) -> Result<FundingPlan, ErrorPayload> {
+    with_store(&state, move |s| s.funding_plan(action_id)).await
+}
+
+#[tauri::command]
+pub async fn list_indicators(
+    state: State<'_, AppState>,
+    action_id: i64,
+) -> Result<Vec<Indicator>, ErrorPayload> {
+    with_store(&state, move |s| s.list_indicators(action_id)).await
+}
+
+#[tauri::command]
+pub async fn create_indicator(
+    state: State<'_, AppState>,
+    action_id: i64,
+    input: IndicatorInput,
+) -> Result<Indicator, ErrorPayload> {
+    with_store(&state, move |s| s.create_indicator(action_id, &input)).await
+}
+
+#[tauri::command]
+pub async fn update_indicator(
+    state: State<'_, AppState>,
+    id: i64,
+    input: IndicatorInput,
+) -> Result<Indicator, ErrorPayload> {
+    with_store(&state, move |s| s.update_indicator(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn delete_indicator(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.delete_indicator(id)).await
+}

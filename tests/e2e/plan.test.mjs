@@ -1,0 +1,157 @@
+// End-to-end: the structure of the Projet de territoire (needs, axes, actions, funding plan).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, By,
+} from "./harness.mjs";
+
+/** Normalises the spaces French number formatting uses, for plain comparisons. */
+const plain = (s) => s.replace(/[\u202f\u00a0]/g, " ");
+
+async function closeDialog(d, id) {
+  await click(d, `#${id} button[type=submit]`);
+  await d.wait(async () => (await d.findElements(By.css(`#${id}`))).length === 0, 10000, `${id} stayed open`);
+}
+
+async function addActor(d, name, world) {
+  await (await find(d, "#add-actor")).click();
+  await visible(d, "#actor-dialog");
+  await fill(d, "#actor-dialog input[name=name]", name);
+  await choose(d, "#actor-dialog select[name=world]", world);
+  await closeDialog(d, "actor-dialog");
+}
+
+test("need, axis and action with porteur, partner and two funding lines: plan, filtered table, delete impact", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await fill(d, "#create-form input[name=territory_name]", "PETR du Val d'Essai");
+    await fill(d, "#create-form input[name=project_title]", "Projet de territoire 2026-2031");
+    await (await find(d, "#create-workspace")).click();
+    await visible(d, "#workspace");
+    await addActor(d, "Communauté de communes du Val", "local_authority");
+    await addActor(d, "Vélo pour tous", "association");
+    await addActor(d, "Région Exemple", "funder");
+    await addActor(d, "Fondation Avenir rural", "funder");
+
+    // A need, then an axis that answers it.
+    await (await find(d, "#nav-structure")).click();
+    await (await visible(d, "#add-need")).click();
+    await fill(d, "#need-dialog input[name=title]", "Se déplacer sans voiture individuelle");
+    await choose(d, "#need-dialog select[name=priority]", "high");
+    await closeDialog(d, "need-dialog");
+    await waitText(d, "#needs-list", "Se déplacer sans voiture individuelle");
+    await (await find(d, "#add-axis")).click();
+    await visible(d, "#axis-dialog");
+    await fill(d, "#axis-dialog input[name=title]", "Une mobilité pour tous");
+    await (await find(d, "#axis-dialog .checks label")).click();
+    await closeDialog(d, "axis-dialog");
+    await waitText(d, "#axes-list", "Se déplacer sans voiture individuelle");
+
+    // An action with its porteur and a partner.
+    await (await find(d, "#nav-actions")).click();
+    await (await visible(d, "#add-action")).click();
+    await visible(d, "#action-dialog");
+    await fill(d, "#action-dialog input[name=title]", "Vélos à assistance électrique en location");
+    const axisValue = await (await find(d, "#action-dialog select[name=axis_id] option:nth-child(2)")).getAttribute("value");
+    await choose(d, "#action-dialog select[name=axis_id]", axisValue);
+    await choose(d, "#action-dialog select[name=status]", "preparing");
+    await fill(d, "#action-dialog input[name=start_date]", "2026-04-01");
+    await fill(d, "#action-dialog input[name=end_date]", "2027-03-31");
+    await fill(d, "#action-dialog input[name=budget]", "80 000");
+    const options = await d.findElements(By.css("#action-dialog select[name=lead_actor_id] option"));
+    const byText = {};
+    for (const o of options) byText[await o.getText()] = await o.getAttribute("value");
+    await choose(d, "#action-dialog select[name=lead_actor_id]", byText["Communauté de communes du Val"]);
+    await (await find(d, "#action-dialog .add-partner")).click();
+    await choose(d, "#action-dialog .partner-row select", byText["Vélo pour tous"]);
+    await fill(d, "#action-dialog .partner-row input", "Animation des ateliers");
+    await choose(d, "#action-dialog select[name=practice]", "experimentation");
+    await choose(d, "#action-dialog select[name=activity]", "2");
+    await choose(d, "#action-dialog select[name=engineering]", "catalysis");
+    await screenshot(d, "20-formulaire-action");
+    await click(d, "#action-dialog .checks label");
+    await screenshot(d, "20-formulaire-action");
+    await closeDialog(d, "action-dialog");
+    await visible(d, "#action-page");
+    await waitText(d, "#action-title", "Vélos à assistance électrique en location");
+    await waitText(d, "#action-page", "Communauté de communes du Val");
+    await waitText(d, "#action-partners", "Vélo pour tous — Animation des ateliers");
+    await waitText(d, "#action-page", "Mobilisation des acteurs pour co-construire des solutions");
+
+    // Two funding lines, then the plan.
+    const addFunding = async (funder, scheme, amount, status) => {
+      await (await find(d, "#add-funding")).click();
+      await visible(d, "#funding-dialog");
+      await choose(d, "#funding-dialog select[name=funder_id]", byText[funder]);
+      await fill(d, "#funding-dialog input[name=scheme]", scheme);
+      await fill(d, "#funding-dialog input[name=amount]", amount);
+      await choose(d, "#funding-dialog select[name=status]", status);
+      await closeDialog(d, "funding-dialog");
+    };
+    await addFunding("Région Exemple", "Mobilité rurale", "40 000", "granted");
+    await addFunding("Fondation Avenir rural", "Appel à projets", "20 000", "requested");
+    await d.wait(async () => (await d.findElements(By.css("#funding-lines tbody tr"))).length === 2, 10000);
+    const figures = plain(await (await find(d, "#funding-plan")).getText());
+    assert.match(figures, /BUDGET\s*80 000,00 €/i);
+    assert.match(figures, /ACQUIS\s*40 000,00 €/i);
+    assert.match(figures, /SOLLICITÉ\s*20 000,00 €/i);
+    assert.match(figures, /RESTE À FINANCER\s*20 000,00 €/i);
+    const cells = (await texts(d, "#plan-shares tbody th, #plan-shares tbody td")).map(plain);
+    assert.deepEqual(cells, [
+      "Région Exemple", "40 000,00 €", "0,00 €", "50 %",
+      "Fondation Avenir rural", "0,00 €", "20 000,00 €", "25 %",
+    ]);
+    await screenshot(d, "21-plan-de-financement");
+
+    // The table, filtered.
+    await (await find(d, "#action-back")).click();
+    await visible(d, "#actions-table");
+    await choose(d, "#filter-status", "preparing");
+    await waitText(d, "#actions-count", "1 action(s) sur 1");
+    assert.deepEqual(await texts(d, "#actions-table tbody .action-open"), ["Vélos à assistance électrique en location"]);
+    await choose(d, "#filter-lead", byText["Communauté de communes du Val"]);
+    assert.equal((await texts(d, "#actions-table tbody tr")).length, 1);
+    await screenshot(d, "22-tableau-actions");
+    await choose(d, "#filter-status", "done");
+    await visible(d, "#actions-empty");
+    await waitText(d, "#actions-count", "0 action(s) sur 1");
+    await choose(d, "#filter-status", "");
+    await choose(d, "#filter-lead", "");
+
+    // Deleting the axis says which action loses it; cancelling keeps everything.
+    await (await find(d, "#nav-structure")).click();
+    await visible(d, "#axes-list");
+    await (await find(d, "#axes-list .danger-outline")).click();
+    const confirm = await visible(d, "dialog.confirm");
+    assert.match(await confirm.getText(), /1 action\(s\) n'auront plus d'axe[\s\S]*Vélos à assistance électrique en location/);
+    await screenshot(d, "23-suppression-axe");
+    await (await find(d, "#confirm-no")).click();
+    await waitText(d, "#axes-list", "Une mobilité pour tous");
+    await screenshot(d, "24-enjeux-et-axes");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("the example's actions: every practice and engineering, a plan with shares", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await (await visible(d, "#open-demo")).click();
+    await visible(d, "#workspace");
+    await (await find(d, "#nav-actions")).click();
+    await visible(d, "#actions-table");
+    const rows = await texts(d, "#actions-table tbody .action-open");
+    assert.ok(rows.length >= 12, `${rows.length}`);
+    await screenshot(d, "25-exemple-actions");
+    await (await find(d, "#actions-table tbody tr:first-child .action-open")).click();
+    await visible(d, "#funding-plan");
+    assert.ok((await texts(d, "#plan-shares tbody tr")).length >= 1);
+    await screenshot(d, "26-exemple-action");
+  } finally {
+    await app.quit();
+  }
+});

@@ -1,0 +1,365 @@
+// "Actions": the table of fiches actions with column filters and sorting, the action form,
+// and one action's page with its partners and funding plan.
+import { h, replace } from "./dom.js";
+import { t, label, formatDate, formatMonth, compare, language } from "./i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").Action} Action */
+/** @typedef {import("./ipc.js").Funding} Funding */
+
+const STATUSES = ["idea", "preparing", "ongoing", "done", "abandoned"];
+const PRACTICES = ["dialogue", "experimentation", "support", "place"];
+const ENGINEERINGS = ["public_management", "cross_cutting_project", "catalysis"];
+const FUNDING_STATUSES = ["considered", "requested", "granted", "refused"];
+const FILTERS = /** @type {const} */ (["status", "axis", "practice", "engineering", "lead"]);
+
+const data = {
+  /** @type {Action[]} */ actions: [],
+  /** @type {import("./ipc.js").Axis[]} */ axes: [],
+  /** @type {import("./ipc.js").Need[]} */ needs: [],
+  /** @type {import("./ipc.js").Actor[]} */ actors: [],
+};
+const view = {
+  /** @type {Record<string, string>} */ filters: { status: "", axis: "", practice: "", engineering: "", lead: "" },
+  sortKey: "axis",
+  sortAsc: true,
+  /** @type {number|null} */ openId: null,
+};
+/** @type {HTMLElement|null} */ let root = null;
+
+/** Formats cents as euros, the way the current language writes money. */
+export function euros(cents) {
+  return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" })
+    .format(cents / 100);
+}
+/** Formats basis points (1 % = 100) as a percentage. */
+function percent(bp) {
+  return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { style: "percent", maximumFractionDigits: 1 })
+    .format(bp / 10000);
+}
+/** The amount as typed in a form (French decimal comma, no grouping). */
+function typed(cents) {
+  return cents === null || cents === undefined ? "" : (cents / 100).toFixed(2).replace(".", ",");
+}
+
+const actorName = (id) => data.actors.find((a) => a.id === id)?.name ?? "";
+const axisTitle = (id) => data.axes.find((a) => a.id === id)?.title ?? "";
+
+async function load() {
+  [data.actions, data.axes, data.needs, data.actors] = await Promise.all([
+    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listActors()]);
+}
+
+/** Loads and draws the section into `container`. */
+export async function renderActions(container) {
+  root = container;
+  view.openId = null;
+  await load();
+  draw();
+}
+
+function draw() {
+  if (!root) return;
+  const open = data.actions.find((a) => a.id === view.openId);
+  if (open) actionPage(open).then((page) => root && replace(root, page)).catch(showError);
+  else replace(root, tableSection());
+}
+
+// ----- Table -----------------------------------------------------------------------------------
+
+function filterOptions(key) {
+  const opt = (value, text) => ({ value, text });
+  switch (key) {
+    case "status": return STATUSES.map((s) => opt(s, label("action_status", s)));
+    case "axis": return [...data.axes.map((a) => opt(String(a.id), a.title)), opt("none", t("actions.no_axis"))];
+    case "practice": return [...PRACTICES.map((p) => opt(p, label("practice", p))), opt("none", t("actions.filter_none"))];
+    case "engineering": return [...ENGINEERINGS.map((e) => opt(e, label("engineering", e))), opt("none", t("actions.filter_none"))];
+    default: {
+      const leads = [...new Set(data.actions.map((a) => a.lead_actor_id).filter((x) => x !== null))];
+      return [...leads.map((id) => opt(String(id), actorName(id))).sort((a, b) => compare(a.text, b.text)),
+        opt("none", t("actions.filter_none"))];
+    }
+  }
+}
+
+/** @param {Action} a @param {string} key */
+function field(a, key) {
+  switch (key) {
+    case "status": return a.status;
+    case "axis": return a.axis_id === null ? "none" : String(a.axis_id);
+    case "practice": return a.practice ?? "none";
+    case "engineering": return a.engineering ?? "none";
+    default: return a.lead_actor_id === null ? "none" : String(a.lead_actor_id);
+  }
+}
+
+function visible() {
+  const rows = data.actions.filter((a) => FILTERS.every((k) => !view.filters[k] || field(a, k) === view.filters[k]));
+  const axisIndex = (a) => (a.axis_id === null ? 1e9 : data.axes.findIndex((x) => x.id === a.axis_id));
+  const key = {
+    title: (a) => a.title,
+    status: (a) => STATUSES.indexOf(a.status),
+    axis: (a) => axisIndex(a) * 1e6 + a.position,
+    lead: (a) => actorName(a.lead_actor_id),
+    dates: (a) => a.start_date ?? "9999",
+    budget: (a) => a.budget_cents ?? -1,
+  }[view.sortKey];
+  const dir = view.sortAsc ? 1 : -1;
+  return rows.sort((a, b) => {
+    const x = key(a); const y = key(b);
+    const c = typeof x === "number" && typeof y === "number" ? x - y : compare(x, y);
+    return c * dir || compare(a.title, b.title);
+  });
+}
+
+function tableSection() {
+  const rows = visible();
+  const filters = h("div", { class: "filters", id: "action-filters" }, FILTERS.map((k) => {
+    const id = `filter-${k}`;
+    const select = h("select", { id, name: k },
+      h("option", { value: "", text: t("actions.filter_any") }),
+      filterOptions(k).map((o) => h("option", { value: o.value, text: o.text })));
+    select.value = view.filters[k];
+    select.addEventListener("change", () => { view.filters[k] = select.value; draw(); document.getElementById(id)?.focus(); });
+    return h("div", { class: "filter" }, h("label", { htmlFor: id, text: t(`actions.col.${k}`) }), select);
+  }));
+  const sortHead = (key) => {
+    const active = view.sortKey === key;
+    return h("th", { scope: "col", class: key === "budget" ? "num" : "", attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
+      h("button", { type: "button", class: "sort", id: `asort-${key}`, on: { click: () => {
+        if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
+        draw(); document.getElementById(`asort-${key}`)?.focus();
+      } } }, t(`actions.col.${key}`),
+      h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" }, text: active ? (view.sortAsc ? " ▲" : " ▼") : "" })));
+  };
+  let body;
+  if (data.actions.length === 0) body = h("p", { class: "empty", id: "actions-empty", text: t("actions.empty") });
+  else if (rows.length === 0) {
+    body = h("div", { class: "empty", id: "actions-empty" }, h("p", { text: t("actions.no_match") }),
+      h("button", { type: "button", class: "btn", text: t("actions.clear_filters"), on: { click: () => {
+        for (const k of FILTERS) view.filters[k] = ""; draw();
+      } } }));
+  } else {
+    body = h("table", { class: "data", id: "actions-table" },
+      h("caption", { class: "visually-hidden", text: t("actions.heading") }),
+      h("thead", {}, h("tr", {}, ["title", "status", "axis", "lead", "dates", "budget"].map(sortHead))),
+      h("tbody", {}, rows.map((a) => h("tr", { attrs: { "data-action-id": a.id } },
+        h("th", { scope: "row" }, h("button", { type: "button", class: "link action-open", text: a.title,
+          on: { click: () => { view.openId = a.id; draw(); } } }),
+          h("div", { class: "muted small" }, [a.practice ? label("practice", a.practice) : null,
+            a.engineering ? label("engineering", a.engineering) : null].filter(Boolean).join(" · "))),
+        h("td", {}, h("span", { class: `astatus astatus-${a.status}`, text: label("action_status", a.status) })),
+        h("td", { text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
+        h("td", { text: a.lead_actor_id === null ? t("actions.none") : actorName(a.lead_actor_id) }),
+        h("td", { class: "nowrap", text: a.start_date || a.end_date
+          ? t("actions.dates_from_to", { start: formatMonth(a.start_date) || "…", end: formatMonth(a.end_date) || "…" }) : t("actions.no_dates") }),
+        h("td", { class: "num", text: a.budget_cents === null ? t("actions.none") : euros(a.budget_cents) })))));
+  }
+  return h("section", { class: "card", id: "actions", attrs: { "aria-labelledby": "actions-title" } },
+    h("div", { class: "section-head" },
+      h("h2", { id: "actions-title", text: t("actions.heading") }),
+      h("button", { type: "button", class: "btn primary", id: "add-action", text: t("actions.add"), on: { click: () => actionForm(null) } })),
+    filters,
+    h("p", { class: "muted count", id: "actions-count", attrs: { "aria-live": "polite" },
+      text: t("actions.count", { shown: rows.length, total: data.actions.length }) }),
+    body);
+}
+
+// ----- Form ------------------------------------------------------------------------------------
+
+/** @param {Action|null} a */
+function actionForm(a) {
+  const actorOptions = data.actors.map((x) => ({ value: String(x.id), label: x.name }));
+  const dialog = formDialog({
+    id: "action-dialog",
+    title: t(a ? "actions.edit_title" : "actions.new_title"),
+    submitLabel: t(a ? "form.save" : "form.create"),
+    fields: [
+      { name: "title", label: t("actions.title"), value: a?.title, required: true },
+      { name: "axis_id", label: t("actions.axis"), type: "select", value: a?.axis_id == null ? "" : String(a.axis_id), half: true,
+        options: [{ value: "", label: t("actions.no_axis") }, ...data.axes.map((x) => ({ value: String(x.id), label: x.title }))] },
+      { name: "status", label: t("actions.status"), type: "select", value: a?.status ?? "idea", half: true,
+        options: STATUSES.map((s) => ({ value: s, label: label("action_status", s) })) },
+      { name: "start_date", label: t("actions.start_date"), type: "date", value: a?.start_date, half: true, hint: t("project.date_hint") },
+      { name: "end_date", label: t("actions.end_date"), type: "date", value: a?.end_date, half: true, hint: t("project.date_hint") },
+      { name: "budget", label: t("actions.budget"), value: typed(a?.budget_cents), half: true, hint: t("actions.budget_hint") },
+      { name: "lead_actor_id", label: t("actions.lead"), type: "select", value: a?.lead_actor_id == null ? "" : String(a.lead_actor_id), half: true,
+        hint: " ", options: [{ value: "", label: t("actions.none") }, ...actorOptions] },
+      { name: "partners", label: t("actions.partners"), type: "partners", partners: a?.partners ?? [], actors: actorOptions },
+      { name: "practice", label: t("actions.practice"), type: "select", value: a?.practice ?? "", half: true,
+        options: [{ value: "", label: t("actions.none") }, ...PRACTICES.map((p) => ({ value: p, label: label("practice", p) }))] },
+      { name: "activity", label: t("actions.activity"), type: "select", value: a?.activity == null ? "" : String(a.activity), half: true,
+        options: activityOptions(a?.practice ?? "") },
+      { name: "engineering", label: t("actions.engineering"), type: "select", value: a?.engineering ?? "",
+        options: [{ value: "", label: t("actions.none") }, ...ENGINEERINGS.map((e) => ({ value: e, label: label("engineering", e) }))] },
+      { name: "need_ids", label: t("actions.needs"), type: "checkboxes", values: (a?.need_ids ?? []).map(String),
+        options: data.needs.map((n) => ({ value: String(n.id), label: n.title })) },
+      { name: "description", label: t("actions.description"), type: "textarea", value: a?.description },
+    ],
+    onSubmit: async (v) => {
+      const input = {
+        title: v.title, description: v.description,
+        axis_id: v.axis_id ? Number(v.axis_id) : null,
+        need_ids: v.need_ids.map(Number),
+        status: v.status,
+        start_date: v.start_date || null, end_date: v.end_date || null,
+        budget: v.budget,
+        lead_actor_id: v.lead_actor_id ? Number(v.lead_actor_id) : null,
+        partners: v.partners,
+        practice: v.practice || null,
+        activity: v.activity ? Number(v.activity) : null,
+        engineering: v.engineering || null,
+      };
+      const saved = a ? await ipc.updateAction(a.id, /** @type {any} */ (input)) : await ipc.createAction(/** @type {any} */ (input));
+      await load();
+      view.openId = saved.id;
+      draw();
+      toast(t(a ? "actions.updated" : "actions.created", { name: saved.title }));
+    },
+  });
+  // The activity list follows the chosen practice.
+  const practice = /** @type {HTMLSelectElement} */ (dialog.querySelector("select[name=practice]"));
+  const activity = /** @type {HTMLSelectElement} */ (dialog.querySelector("select[name=activity]"));
+  practice.addEventListener("change", () => {
+    replace(activity, activityOptions(practice.value).map((o) => h("option", { value: o.value, text: o.label })));
+    activity.value = "";
+  });
+}
+
+function activityOptions(practice) {
+  const none = { value: "", label: t("actions.none") };
+  if (!practice) return [none];
+  return [none, ...[1, 2, 3, 4].map((n) => ({ value: String(n), label: t(`activity.${practice}.${n}`) }))];
+}
+
+// ----- One action ------------------------------------------------------------------------------
+
+/** @param {Action} a */
+async function actionPage(a) {
+  const [plan, lines] = await Promise.all([ipc.fundingPlan(a.id), ipc.listFundings(a.id)]);
+  const fact = (name, value) => h("div", {}, h("dt", { text: name }), h("dd", { text: value }));
+  const back = h("button", { type: "button", class: "btn", id: "action-back", text: `← ${t("action.back")}`,
+    on: { click: () => { view.openId = null; draw(); } } });
+  const planRows = [
+    ["budget", plan.budget_cents], ["granted", plan.granted_cents], ["requested", plan.requested_cents],
+    ["considered", plan.considered_cents], ["refused", plan.refused_cents],
+  ];
+  const gap = plan.gap_cents;
+  return h("div", { class: "action-page", id: "action-page" },
+    h("div", {}, back),
+    h("section", { class: "card", attrs: { "aria-labelledby": "action-title" } },
+      h("div", { class: "project-top" },
+        h("div", {},
+          h("p", { class: "eyebrow", text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
+          h("h1", { id: "action-title", text: a.title })),
+        h("div", { class: "toolbar" },
+          h("button", { type: "button", class: "btn", id: "edit-action", text: t("actions.edit"), on: { click: () => actionForm(a) } }),
+          h("button", { type: "button", class: "btn danger-outline", id: "delete-action", text: t("actions.delete"), on: { click: () => removeAction(a) } }))),
+      h("dl", { class: "project-facts" },
+        fact(t("actions.status"), label("action_status", a.status)),
+        fact(t("actions.col.dates"), a.start_date || a.end_date
+          ? t("actions.dates_from_to", { start: formatDate(a.start_date) || "…", end: formatDate(a.end_date) || "…" }) : t("actions.no_dates")),
+        fact(t("actions.lead"), a.lead_actor_id === null ? t("action.lead_none") : actorName(a.lead_actor_id)),
+        fact(t("actions.practice"), a.practice
+          ? label("practice", a.practice) + (a.activity ? ` — ${t(`activity.${a.practice}.${a.activity}`)}` : "") : t("actions.none")),
+        fact(t("actions.engineering"), a.engineering ? label("engineering", a.engineering) : t("actions.none"))),
+      h("h2", { class: "small-heading", text: t("actions.partners") }),
+      a.partners.length
+        ? h("ul", { id: "action-partners" }, a.partners.map((p) => h("li", { text: p.role ? `${actorName(p.actor_id)} — ${p.role}` : actorName(p.actor_id) })))
+        : h("p", { class: "muted", text: t("action.partners_none") }),
+      a.description ? h("p", { class: "vision-text", text: a.description }) : null),
+    h("section", { class: "card", id: "funding", attrs: { "aria-labelledby": "funding-title" } },
+      h("div", { class: "section-head" },
+        h("h2", { id: "funding-title", text: t("action.funding.heading") }),
+        h("button", { type: "button", class: "btn primary", id: "add-funding", text: t("action.funding.add"), on: { click: () => fundingForm(a, null) } })),
+      h("dl", { class: "plan-figures", id: "funding-plan" },
+        planRows.map(([k, v]) => h("div", { class: `plan-${k}` }, h("dt", { text: t(`action.plan.${k}`) }),
+          h("dd", { text: v === null ? t("actions.none") : euros(v) }))),
+        h("div", { class: gap !== null && gap < 0 ? "plan-gap over" : "plan-gap" },
+          h("dt", { text: gap !== null && gap < 0 ? t("action.plan.over") : t("action.plan.gap") }),
+          h("dd", { id: "plan-gap", text: gap === null ? t("actions.none") : euros(Math.abs(gap)) }))),
+      plan.budget_cents === null ? h("p", { class: "muted", text: t("action.plan.no_budget") }) : null,
+      plan.funders.length ? h("table", { class: "data compact", id: "plan-shares" },
+        h("caption", { text: t("action.plan.caption") }),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("action.plan.funder") }),
+          h("th", { scope: "col", class: "num", text: t("action.plan.granted") }),
+          h("th", { scope: "col", class: "num", text: t("action.plan.requested") }),
+          h("th", { scope: "col", class: "num", text: t("action.plan.share") }))),
+        h("tbody", {}, plan.funders.map((f) => h("tr", {},
+          h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : f.funder_name }),
+          h("td", { class: "num", text: euros(f.granted_cents) }),
+          h("td", { class: "num", text: euros(f.requested_cents) }),
+          h("td", { class: "num share", text: f.share_bp === null ? t("actions.none") : percent(f.share_bp) }))))) : null,
+      lines.length ? h("table", { class: "data compact", id: "funding-lines" },
+        h("caption", { text: t("action.lines.caption") }),
+        h("thead", {}, h("tr", {}, ["funder", "scheme", "amount", "status", "decision_on"].map((k) =>
+          h("th", { scope: "col", class: k === "amount" ? "num" : "", text: t(`action.funding.${k}`) })),
+          h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
+        h("tbody", {}, lines.map((f) => h("tr", {},
+          h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id) }),
+          h("td", { text: f.scheme }),
+          h("td", { class: "num", text: euros(f.amount_cents) }),
+          h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) })),
+          h("td", { text: formatDate(f.decision_on) }),
+          h("td", { class: "col-actions" },
+            h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
+            h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeFunding(f) } })))))) 
+        : h("p", { class: "muted", text: t("action.funding.empty") })));
+}
+
+/** @param {Action} a @param {Funding|null} f */
+function fundingForm(a, f) {
+  formDialog({
+    id: "funding-dialog",
+    title: t(f ? "action.funding.edit_title" : "action.funding.new_title"),
+    submitLabel: t(f ? "form.save" : "form.create"),
+    fields: [
+      { name: "funder_id", label: t("action.funding.funder"), type: "select", value: f?.funder_id == null ? "" : String(f.funder_id),
+        options: [{ value: "", label: t("form.choose") }, ...data.actors.map((x) => ({ value: String(x.id), label: x.name }))] },
+      { name: "scheme", label: t("action.funding.scheme"), value: f?.scheme, half: true },
+      { name: "amount", label: t("action.funding.amount"), value: typed(f?.amount_cents), required: true, half: true },
+      { name: "status", label: t("action.funding.status"), type: "select", value: f?.status ?? "requested",
+        options: FUNDING_STATUSES.map((s) => ({ value: s, label: label("funding_status", s) })) },
+      { name: "requested_on", label: t("action.funding.requested_on"), type: "date", value: f?.requested_on, half: true },
+      { name: "decision_on", label: t("action.funding.decision_on"), type: "date", value: f?.decision_on, half: true },
+      { name: "notes", label: t("action.funding.notes"), type: "textarea", value: f?.notes },
+    ],
+    onSubmit: async (v) => {
+      const input = { ...v, funder_id: v.funder_id ? Number(v.funder_id) : null,
+        requested_on: v.requested_on || null, decision_on: v.decision_on || null };
+      if (f) await ipc.updateFunding(f.id, /** @type {any} */ (input));
+      else await ipc.createFunding(a.id, /** @type {any} */ (input));
+      draw();
+      toast(t("action.funding.saved"));
+    },
+  });
+}
+
+/** @param {Funding} f */
+async function removeFunding(f) {
+  const name = `${f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id)} — ${euros(f.amount_cents)}`;
+  const ok = await confirmDialog({ title: t("action.funding.confirm_delete_title"),
+    message: t("action.funding.confirm_delete", { name }), confirmLabel: t("confirm.delete") });
+  if (!ok) return;
+  try { await ipc.deleteFunding(f.id); draw(); toast(t("action.funding.deleted")); } catch (e) { showError(e); }
+}
+
+/** @param {Action} a */
+async function removeAction(a) {
+  try {
+    const impact = await ipc.actionDeleteImpact(a.id);
+    const ok = await confirmDialog({
+      title: t("actions.confirm_delete_title"),
+      message: t("actions.confirm_delete", { name: a.title }),
+      details: impact.effects.map((e) => ({ heading: t(`impact.${e.code}`, { count: e.items.length }), items: e.items })),
+      confirmLabel: t("confirm.delete"),
+    });
+    if (!ok) return;
+    await ipc.deleteAction(a.id);
+    await load();
+    view.openId = null;
+    draw();
+    toast(t("actions.deleted", { name: a.title }));
+  } catch (e) { showError(e); }
+}
