@@ -120,6 +120,17 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#filter-status", "");
     await choose(d, "#filter-lead", "");
 
+    // The timeline shows the action under its axis, with today's line.
+    await (await find(d, "#nav-timeline")).click();
+    await visible(d, "#timeline-chart");
+    assert.deepEqual(await texts(d, "#timeline-chart .tl-axis"), ["UNE MOBILITÉ POUR TOUS"]);
+    const labels = await d.findElements(By.css("#timeline-chart .tl-row[data-action-id] .tl-label"));
+    assert.deepEqual(await Promise.all(labels.map((l) => l.getAttribute("textContent"))), ["Vélos à assistance électrique en location"]);
+    await screenshot(d, "28-calendrier-action");
+    assert.equal((await d.findElements(By.css("#timeline-chart .tl-bar"))).length, 1);
+    assert.ok((await d.findElements(By.css("#timeline-chart .tl-today"))).length >= 1);
+    assert.equal((await d.findElements(By.css("#timeline-undated"))).length, 0);
+
     // Deleting the axis says which action loses it; cancelling keeps everything.
     await (await find(d, "#nav-structure")).click();
     await visible(d, "#axes-list");
@@ -151,6 +162,11 @@ test("the example's actions: every practice and engineering, a plan with shares"
     await visible(d, "#funding-plan");
     assert.ok((await texts(d, "#plan-shares tbody tr")).length >= 1);
     await screenshot(d, "26-exemple-action");
+    await (await find(d, "#nav-timeline")).click();
+    await visible(d, "#timeline-chart");
+    await waitText(d, "#timeline-undated", "Plateforme de covoiturage du quotidien");
+    assert.ok((await d.findElements(By.css("#timeline-chart .tl-bar"))).length >= 12);
+    await screenshot(d, "27-calendrier");
   } finally {
     await app.quit();
   }

@@ -5,6 +5,7 @@ import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { renderStructure } from "./structure.js";
 import { renderActions } from "./actions.js";
+import { renderTimeline } from "./timeline.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -21,7 +22,7 @@ const view = {
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
-  /** @type {"overview"|"structure"|"actions"} */ section: "overview",
+  /** @type {"overview"|"structure"|"actions"|"timeline"} */ section: "overview",
 };
 
 /** @type {HTMLElement|null} */ let root = null;
@@ -46,9 +47,9 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["overview", "structure", "actions"]);
+const SECTIONS = /** @type {const} */ (["overview", "structure", "actions", "timeline"]);
 
-/** Shows one section of the workspace. @param {"overview"|"structure"|"actions"} section */
+/** Shows one section of the workspace. @param {"overview"|"structure"|"actions"|"timeline"} section */
 export async function showSection(section) {
   view.section = section;
   if (section === "overview") view.actors = await ipc.listActors();
@@ -68,6 +69,7 @@ function draw() {
   replace(root, h("div", { class: "workspace", id: "workspace" }, nav, content));
   if (view.section === "structure") renderStructure(content).catch(showError);
   else if (view.section === "actions") renderActions(content).catch(showError);
+  else if (view.section === "timeline") renderTimeline(content).catch(showError);
   else replace(content, h("div", { class: "stack" }, projectSection(view.header), actorsSection()));
 }
 
