@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "create_indicator",
     "update_indicator",
     "delete_indicator",
+    "dashboard",
     "set_language",
     "set_display_name",
 ];

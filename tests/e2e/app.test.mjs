@@ -28,6 +28,9 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR des Trois Rivières");
     assert.equal(await (await find(d, "#project-title")).getText(), "Projet de territoire 2026-2032");
+    await visible(d, "#dashboard");
+    await screenshot(d, "02-tableau-de-bord-vide");
+    await (await find(d, "#nav-actors")).click();
     assert.match(await (await find(d, "#actors-empty")).getText(), /Aucun acteur/);
     await screenshot(d, "02-espace-vide");
 
@@ -59,6 +62,8 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     const d = app.driver;
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR des Trois Rivières");
+    await (await find(d, "#nav-actors")).click();
+    await visible(d, "#actors-table");
     assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
     const files = readdirSync(path.join(dataDir(home), "espaces-de-travail"));
     assert.ok(files.includes("petr-des-trois-rivieres.catalyse"), files.join(", "));
@@ -74,6 +79,8 @@ test("an actor without a name gets the French error and nothing is saved", async
     const d = app.driver;
     await (await visible(d, "#open-demo")).click();
     await visible(d, "#workspace");
+    await (await find(d, "#nav-actors")).click();
+    await visible(d, "#actors-table");
     const before = (await actorNames(d)).length;
     await (await find(d, "#add-actor")).click();
     await visible(d, "#actor-dialog");
@@ -102,9 +109,13 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await (await visible(d, "#open-demo")).click();
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR du Haut-Verdanson");
+    await visible(d, "#dash-funding");
+    await screenshot(d, "06-tableau-de-bord");
+    await (await find(d, "#nav-actors")).click();
+    await visible(d, "#actors-table");
     const all = await actorNames(d);
     assert.ok(all.length >= 40, `${all.length} actors`);
-    await screenshot(d, "06-exemple");
+    await screenshot(d, "06-exemple-acteurs");
 
     // Quick filter, accent- and case-insensitive.
     await fill(d, "#actor-filter", "orgieres");
@@ -180,6 +191,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
 
     // Edit the project header; a period ending before it starts is refused in French.
+    await (await find(d, "#nav-dashboard")).click();
     await (await find(d, "#edit-project")).click();
     await visible(d, "#project-dialog");
     await fill(d, "#project-dialog input[name=period_start]", "2025-01-01");
@@ -268,6 +280,7 @@ test("switching to English translates the UI and is remembered", async () => {
     const d = app.driver;
     await (await visible(d, "#open-demo")).click();
     await visible(d, "#workspace");
+    await (await find(d, "#nav-actors")).click();
     await choose(d, "#language", "en");
     await waitText(d, "#actors-title", "Actors");
     assert.equal(await (await find(d, "#add-actor")).getText(), "Add an actor");
@@ -280,8 +293,10 @@ test("switching to English translates the UI and is remembered", async () => {
   app = await launch(home);
   try {
     const d = app.driver;
-    await waitText(d, "#actors-title", "Actors");
+    await waitText(d, "#nav-dashboard", "Dashboard");
+    await waitText(d, "#dash-status", "Actions by status");
     await waitText(d, "#top-open", "Open…");
+    await screenshot(d, "10b-dashboard-english");
   } finally {
     await app.quit();
   }

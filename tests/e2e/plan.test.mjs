@@ -30,6 +30,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await fill(d, "#create-form input[name=project_title]", "Projet de territoire 2026-2031");
     await (await find(d, "#create-workspace")).click();
     await visible(d, "#workspace");
+    await (await find(d, "#nav-actors")).click();
     await addActor(d, "Communauté de communes du Val", "local_authority");
     await addActor(d, "Vélo pour tous", "association");
     await addActor(d, "Région Exemple", "funder");
@@ -119,6 +120,14 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await waitText(d, "#actions-count", "0 action(s) sur 1");
     await choose(d, "#filter-status", "");
     await choose(d, "#filter-lead", "");
+
+    // The dashboard adds up the project's funding.
+    await (await find(d, "#nav-dashboard")).click();
+    await visible(d, "#dash-funding");
+    assert.equal(plain(await (await find(d, "#dash-budget")).getText()), "80 000,00 €");
+    assert.equal(plain(await (await find(d, "#dash-granted")).getText()), "40 000,00 €");
+    assert.equal(plain(await (await find(d, "#dash-gap")).getText()), "20 000,00 €");
+    await waitText(d, "#dash-status", "En préparation");
 
     // The timeline shows the action under its axis, with today's line.
     await (await find(d, "#nav-timeline")).click();

@@ -13,6 +13,7 @@ import { t } from "./i18n.js";
 /** @typedef {import("../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
 /** @typedef {import("../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
 /** @typedef {import("../bindings/Need").Need} Need */
+/** @typedef {import("../bindings/Dashboard").Dashboard} Dashboard */
 /** @typedef {import("../bindings/NeedInput").NeedInput} NeedInput */
 /** @typedef {import("../bindings/Axis").Axis} Axis */
 /** @typedef {import("../bindings/AxisInput").AxisInput} AxisInput */
@@ -143,3 +144,5 @@ export const createIndicator = (actionId, input) => call("create_indicator", { a
 export const updateIndicator = (id, input) => call("update_indicator", { id, input });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteIndicator = (id) => call("delete_indicator", { id });
+/** @returns {Promise<Dashboard>} */
+export const dashboard = () => call("dashboard");

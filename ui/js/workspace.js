@@ -6,6 +6,7 @@ import * as ipc from "./ipc.js";
 import { renderStructure } from "./structure.js";
 import { renderActions } from "./actions.js";
 import { renderTimeline } from "./timeline.js";
+import { dashboardCards } from "./dashboard.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -22,7 +23,7 @@ const view = {
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
-  /** @type {"overview"|"structure"|"actions"|"timeline"} */ section: "overview",
+  /** @type {"dashboard"|"actors"|"structure"|"actions"|"timeline"} */ section: "dashboard",
 };
 
 /** @type {HTMLElement|null} */ let root = null;
@@ -37,7 +38,7 @@ export async function renderWorkspace(container, ctx) {
   root = container;
   onHeaderChange = ctx.onHeaderChange;
   view.filter = "";
-  view.section = "overview";
+  view.section = "dashboard";
   const [header, actors] = await Promise.all([ipc.getHeader(), ipc.listActors()]);
   view.header = header;
   view.actors = actors;
@@ -47,12 +48,12 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["overview", "structure", "actions", "timeline"]);
+const SECTIONS = /** @type {const} */ (["dashboard", "actors", "structure", "actions", "timeline"]);
 
-/** Shows one section of the workspace. @param {"overview"|"structure"|"actions"|"timeline"} section */
+/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"actions"|"timeline"} section */
 export async function showSection(section) {
   view.section = section;
-  if (section === "overview") view.actors = await ipc.listActors();
+  if (section === "actors") view.actors = await ipc.listActors();
   draw();
   document.getElementById(`nav-${section}`)?.focus();
 }
@@ -70,7 +71,11 @@ function draw() {
   if (view.section === "structure") renderStructure(content).catch(showError);
   else if (view.section === "actions") renderActions(content).catch(showError);
   else if (view.section === "timeline") renderTimeline(content).catch(showError);
-  else replace(content, h("div", { class: "stack" }, projectSection(view.header), actorsSection()));
+  else if (view.section === "actors") replace(content, actorsSection());
+  else {
+    replace(content, h("div", { class: "stack" }, projectSection(view.header)));
+    dashboardCards().then((cards) => content.firstElementChild?.append(cards)).catch(showError);
+  }
 }
 
 // ----- Projet de territoire ----------------------------------------------------------------
@@ -301,5 +306,8 @@ async function removeActor(a) {
   } catch (e) { showError(e); }
 }
 
-/** Focuses the quick filter (Ctrl+F). */
-export function focusFilter() { document.getElementById("actor-filter")?.focus(); }
+/** Shows the actors and focuses their quick filter (Ctrl+F). */
+export async function focusFilter() {
+  if (view.section !== "actors") await showSection("actors");
+  document.getElementById("actor-filter")?.focus();
+}

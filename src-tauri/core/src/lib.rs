@@ -3,6 +3,7 @@
 //! app and the command line are thin layers over it.
 
 pub mod check;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod error;

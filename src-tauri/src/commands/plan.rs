@@ -199,3 +199,12 @@ pub async fn update_indicator(
 pub async fn delete_indicator(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
     with_store(&state, move |s| s.delete_indicator(id)).await
 }
+
+/// The home screen's figures, as of today (local date).
+#[tauri::command]
+pub async fn dashboard(
+    state: State<'_, AppState>,
+) -> Result<catalyse_core::dashboard::Dashboard, ErrorPayload> {
+    let today = chrono::Local::now().date_naive();
+    with_store(&state, move |s| s.dashboard(today)).await
+}
