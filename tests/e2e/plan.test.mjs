@@ -43,10 +43,18 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#need-dialog select[name=priority]", "high");
     await closeDialog(d, "need-dialog");
     await waitText(d, "#needs-list", "Se déplacer sans voiture individuelle");
+    await (await find(d, "#add-need")).click();
+    await fill(d, "#need-dialog input[name=title]", "Réussir la transition énergétique");
+    await closeDialog(d, "need-dialog");
+    await waitText(d, "#needs-list", "Réussir la transition énergétique");
+    assert.deepEqual(await texts(d, "#needs-list .need-title"),
+      ["Se déplacer sans voiture individuelle", "Réussir la transition énergétique"]);
+    await click(d, "#needs-list li:nth-child(2) .icon-btn:first-child");
+    await d.wait(async () => (await texts(d, "#needs-list .need-title"))[0] === "Réussir la transition énergétique", 5000);
     await (await find(d, "#add-axis")).click();
     await visible(d, "#axis-dialog");
     await fill(d, "#axis-dialog input[name=title]", "Une mobilité pour tous");
-    await (await find(d, "#axis-dialog .checks label")).click();
+    await click(d, "#axis-dialog .checks .check:nth-child(2) label");
     await closeDialog(d, "axis-dialog");
     await waitText(d, "#axes-list", "Se déplacer sans voiture individuelle");
 
@@ -59,6 +67,10 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#action-dialog select[name=axis_id]", axisValue);
     await choose(d, "#action-dialog select[name=status]", "preparing");
     await fill(d, "#action-dialog input[name=start_date]", "2026-04-01");
+    await fill(d, "#action-dialog input[name=end_date]", "2026-03-31");
+    await click(d, "#action-dialog button[type=submit]");
+    const dateError = await visible(d, "#action-dialog .field-error:not([hidden])");
+    assert.equal(await dateError.getText(), "La date de fin ne peut pas précéder la date de début.");
     await fill(d, "#action-dialog input[name=end_date]", "2027-03-31");
     await fill(d, "#action-dialog input[name=budget]", "80 000");
     const options = await d.findElements(By.css("#action-dialog select[name=lead_actor_id] option"));
@@ -72,7 +84,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#action-dialog select[name=activity]", "2");
     await choose(d, "#action-dialog select[name=engineering]", "catalysis");
     await screenshot(d, "20-formulaire-action");
-    await click(d, "#action-dialog .checks label");
+    await click(d, "#action-dialog .checks .check:nth-child(2) label");
     await screenshot(d, "20-formulaire-action");
     await closeDialog(d, "action-dialog");
     await visible(d, "#action-page");
@@ -105,6 +117,22 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
       "Fondation Avenir rural", "0,00 €", "20 000,00 €", "25 %",
     ]);
     await screenshot(d, "21-plan-de-financement");
+
+    // An indicator: a wrong number is refused in French, then the progress is computed.
+    await click(d, "#add-indicator");
+    await visible(d, "#indicator-dialog");
+    await fill(d, "#indicator-dialog input[name=name]", "Vélos loués");
+    await fill(d, "#indicator-dialog input[name=unit]", "locations");
+    await fill(d, "#indicator-dialog input[name=target]", "douze");
+    await click(d, "#indicator-dialog button[type=submit]");
+    const numError = await visible(d, "#indicator-dialog .field-error:not([hidden])");
+    assert.equal(await numError.getText(), "La cible n'est pas un nombre valide : « douze ».");
+    await fill(d, "#indicator-dialog input[name=target]", "200");
+    await fill(d, "#indicator-dialog input[name=current]", "50");
+    await closeDialog(d, "indicator-dialog");
+    await d.wait(async () => (await d.findElements(By.css("#indicators-table tbody tr"))).length === 1, 10000);
+    const indicatorCells = (await texts(d, "#indicators-table tbody th, #indicators-table tbody td")).map(plain);
+    assert.deepEqual(indicatorCells.slice(0, 4), ["Vélos loués", "200 locations", "50 locations", "25 %"]);
 
     // The table, filtered.
     await (await find(d, "#action-back")).click();
@@ -139,6 +167,14 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     assert.equal((await d.findElements(By.css("#timeline-chart .tl-bar"))).length, 1);
     assert.ok((await d.findElements(By.css("#timeline-chart .tl-today"))).length >= 1);
     assert.equal((await d.findElements(By.css("#timeline-undated"))).length, 0);
+
+    // The tree: need → axis → action.
+    await (await find(d, "#nav-tree")).click();
+    await visible(d, "#tree");
+    const tree = await (await find(d, "#tree")).getText();
+    assert.match(tree, /Se déplacer sans voiture individuelle[\s\S]*Une mobilité pour tous[\s\S]*Vélos à assistance électrique en location/);
+    assert.match(tree, /Réussir la transition énergétique[\s\S]*Aucun axe ne répond encore à cet enjeu/);
+    await screenshot(d, "29-arborescence");
 
     // Deleting the axis says which action loses it; cancelling keeps everything.
     await (await find(d, "#nav-structure")).click();
@@ -176,6 +212,9 @@ test("the example's actions: every practice and engineering, a plan with shares"
     await waitText(d, "#timeline-undated", "Plateforme de covoiturage du quotidien");
     assert.ok((await d.findElements(By.css("#timeline-chart .tl-bar"))).length >= 12);
     await screenshot(d, "27-calendrier");
+    await (await find(d, "#nav-tree")).click();
+    await visible(d, "#tree");
+    await screenshot(d, "30-exemple-arborescence");
   } finally {
     await app.quit();
   }

@@ -237,7 +237,7 @@ function activityOptions(practice) {
 
 /** @param {Action} a */
 async function actionPage(a) {
-  const [plan, lines] = await Promise.all([ipc.fundingPlan(a.id), ipc.listFundings(a.id)]);
+  const [plan, lines, indicators] = await Promise.all([ipc.fundingPlan(a.id), ipc.listFundings(a.id), ipc.listIndicators(a.id)]);
   const fact = (name, value) => h("div", {}, h("dt", { text: name }), h("dd", { text: value }));
   const back = h("button", { type: "button", class: "btn", id: "action-back", text: `← ${t("action.back")}`,
     on: { click: () => { view.openId = null; draw(); } } });
@@ -305,7 +305,68 @@ async function actionPage(a) {
           h("td", { class: "col-actions" },
             h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
             h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeFunding(f) } })))))) 
-        : h("p", { class: "muted", text: t("action.funding.empty") })));
+        : h("p", { class: "muted", text: t("action.funding.empty") })),
+    indicatorsCard(a, indicators));
+}
+
+/** Formats a measured value the way the current language writes numbers. */
+function num(v) {
+  return v === null || v === undefined ? t("actions.none")
+    : new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 2 }).format(v);
+}
+
+/** @param {Action} a @param {import("./ipc.js").Indicator[]} list */
+function indicatorsCard(a, list) {
+  return h("section", { class: "card", id: "indicators", attrs: { "aria-labelledby": "indicators-title" } },
+    h("div", { class: "section-head" },
+      h("h2", { id: "indicators-title", text: t("indicators.heading") }),
+      h("button", { type: "button", class: "btn primary", id: "add-indicator", text: t("indicators.add"), on: { click: () => indicatorForm(a, null) } })),
+    list.length ? h("table", { class: "data compact", id: "indicators-table" },
+      h("thead", {}, h("tr", {}, ["name", "target", "current", "progress", "measured_on"].map((k) =>
+        h("th", { scope: "col", class: k === "name" || k === "measured_on" ? "" : "num", text: t(`indicators.${k}`) })),
+        h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
+      h("tbody", {}, list.map((i) => h("tr", {},
+        h("th", { scope: "row", text: i.name }),
+        h("td", { class: "num", text: i.target === null ? t("actions.none") : `${num(i.target)} ${i.unit}`.trim() }),
+        h("td", { class: "num", text: i.current === null ? t("actions.none") : `${num(i.current)} ${i.unit}`.trim() }),
+        h("td", { class: "num", text: i.target && i.current !== null ? percent(Math.round((i.current / i.target) * 10000)) : t("actions.none") }),
+        h("td", { text: formatDate(i.measured_on) }),
+        h("td", { class: "col-actions" },
+          h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => indicatorForm(a, i) } }),
+          h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeIndicator(i) } }))))))
+      : h("p", { class: "muted", text: t("indicators.empty") }));
+}
+
+/** @param {Action} a @param {import("./ipc.js").Indicator|null} i */
+function indicatorForm(a, i) {
+  const typedNumber = (v) => (v === null || v === undefined ? "" : String(v).replace(".", ","));
+  formDialog({
+    id: "indicator-dialog",
+    title: t(i ? "indicators.edit_title" : "indicators.new_title"),
+    submitLabel: t(i ? "form.save" : "form.create"),
+    fields: [
+      { name: "name", label: t("indicators.name"), value: i?.name, required: true, half: true },
+      { name: "unit", label: t("indicators.unit"), value: i?.unit, half: true },
+      { name: "target", label: t("indicators.target"), value: typedNumber(i?.target), half: true },
+      { name: "current", label: t("indicators.current"), value: typedNumber(i?.current), half: true },
+      { name: "measured_on", label: t("indicators.measured_on"), type: "date", value: i?.measured_on, hint: t("project.date_hint") },
+    ],
+    onSubmit: async (v) => {
+      const input = { ...v, measured_on: v.measured_on || null };
+      if (i) await ipc.updateIndicator(i.id, /** @type {any} */ (input));
+      else await ipc.createIndicator(a.id, /** @type {any} */ (input));
+      draw();
+      toast(t("indicators.saved"));
+    },
+  });
+}
+
+/** @param {import("./ipc.js").Indicator} i */
+async function removeIndicator(i) {
+  const ok = await confirmDialog({ title: t("indicators.confirm_delete_title"),
+    message: t("indicators.confirm_delete", { name: i.name }), confirmLabel: t("confirm.delete") });
+  if (!ok) return;
+  try { await ipc.deleteIndicator(i.id); draw(); toast(t("indicators.deleted")); } catch (e) { showError(e); }
 }
 
 /** @param {Action} a @param {Funding|null} f */

@@ -7,6 +7,7 @@ import { renderStructure } from "./structure.js";
 import { renderActions } from "./actions.js";
 import { renderTimeline } from "./timeline.js";
 import { dashboardCards } from "./dashboard.js";
+import { renderTree } from "./tree.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -23,7 +24,7 @@ const view = {
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
-  /** @type {"dashboard"|"actors"|"structure"|"actions"|"timeline"} */ section: "dashboard",
+  /** @type {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"} */ section: "dashboard",
 };
 
 /** @type {HTMLElement|null} */ let root = null;
@@ -48,9 +49,9 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["dashboard", "actors", "structure", "actions", "timeline"]);
+const SECTIONS = /** @type {const} */ (["dashboard", "actors", "structure", "tree", "actions", "timeline"]);
 
-/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"actions"|"timeline"} section */
+/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"} section */
 export async function showSection(section) {
   view.section = section;
   if (section === "actors") view.actors = await ipc.listActors();
@@ -71,6 +72,7 @@ function draw() {
   if (view.section === "structure") renderStructure(content).catch(showError);
   else if (view.section === "actions") renderActions(content).catch(showError);
   else if (view.section === "timeline") renderTimeline(content).catch(showError);
+  else if (view.section === "tree") renderTree(content).catch(showError);
   else if (view.section === "actors") replace(content, actorsSection());
   else {
     replace(content, h("div", { class: "stack" }, projectSection(view.header)));
