@@ -134,6 +134,19 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     const indicatorCells = (await texts(d, "#indicators-table tbody th, #indicators-table tbody td")).map(plain);
     assert.deepEqual(indicatorCells.slice(0, 4), ["Vélos loués", "200 locations", "50 locations", "25 %"]);
 
+    // Over-funding is shown, not hidden: the foundation's line raised to 50 000 €.
+    await click(d, "#funding-lines tbody tr:nth-child(2) .btn.small:not(.danger-outline)");
+    await visible(d, "#funding-dialog");
+    await fill(d, "#funding-dialog input[name=amount]", "50 000");
+    await closeDialog(d, "funding-dialog");
+    await waitText(d, "#funding-plan", "Surfinancement");
+    assert.equal(plain(await (await find(d, "#plan-gap")).getText()), "10 000,00 €");
+    await click(d, "#funding-lines tbody tr:nth-child(2) .btn.small:not(.danger-outline)");
+    await visible(d, "#funding-dialog");
+    await fill(d, "#funding-dialog input[name=amount]", "20 000");
+    await closeDialog(d, "funding-dialog");
+    await waitText(d, "#funding-plan", "Reste à financer");
+
     // The table, filtered.
     await (await find(d, "#action-back")).click();
     await visible(d, "#actions-table");
@@ -184,6 +197,16 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     assert.match(await confirm.getText(), /1 action\(s\) n'auront plus d'axe[\s\S]*Vélos à assistance électrique en location/);
     await screenshot(d, "23-suppression-axe");
     await (await find(d, "#confirm-no")).click();
+
+    // Deleting the porteur says which action loses its porteur and which line its funder.
+    await (await find(d, "#nav-actors")).click();
+    await fill(d, "#actor-filter", "Communauté de communes du Val");
+    await d.wait(async () => (await texts(d, "#actors-table tbody .actor-name")).length === 1, 5000);
+    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    const leadConfirm = await visible(d, "dialog.confirm");
+    assert.match(await leadConfirm.getText(), /Porteur de 1 action\(s\), qui n'auront plus de porteur :\s*Vélos à assistance électrique en location/);
+    await (await find(d, "#confirm-no")).click();
+    await (await find(d, "#nav-structure")).click();
     await waitText(d, "#axes-list", "Une mobilité pour tous");
     await screenshot(d, "24-enjeux-et-axes");
   } finally {
