@@ -75,6 +75,10 @@ fn demo_then_check_reports_a_healthy_workspace_with_forty_actors_over_eight_worl
         ("actions", 12),
         ("fundings", 10),
         ("indicators", 5),
+        ("members", 4),
+        ("contacts", 10),
+        ("links", 30),
+        ("meetings", 10),
     ] {
         assert!(
             json["counts"][kind].as_i64().unwrap() >= at_least,

@@ -96,6 +96,8 @@ export default {
   "impact.actor.leads": "Lead of {count} action(s), which will have no lead:",
   "impact.actor.partner": "Partner in {count} action(s); the partnership will be removed:",
   "impact.actor.funds": "Funder of {count} funding line(s), which will remain without a funder:",
+  "impact.actor.links": "{count} link(s) with other actors will be deleted:",
+  "impact.actor.meetings": "Took part in {count} meeting(s); it will be removed from them (the meetings stay):",
   "impact.axis.actions": "{count} action(s) will have no axis (they are not deleted):",
   "impact.need.axes": "{count} axis/axes will no longer answer this need:",
   "impact.need.actions": "{count} action(s) will no longer answer this need:",

@@ -96,6 +96,8 @@ export default {
   "impact.actor.leads": "Porteur de {count} action(s), qui n'auront plus de porteur :",
   "impact.actor.partner": "Partenaire de {count} action(s) ; ce partenariat sera retiré :",
   "impact.actor.funds": "Financeur de {count} ligne(s) de financement, qui resteront sans financeur :",
+  "impact.actor.links": "{count} lien(s) avec d'autres acteurs seront supprimés :",
+  "impact.actor.meetings": "Participant à {count} rencontre(s) ; il en sera retiré (les rencontres restent) :",
   "impact.axis.actions": "{count} action(s) n'auront plus d'axe (elles ne sont pas supprimées) :",
   "impact.need.axes": "{count} axe(s) ne répondront plus à cet enjeu :",
   "impact.need.actions": "{count} action(s) ne répondront plus à cet enjeu :",

@@ -6,6 +6,7 @@
 
 use crate::domain::{ActorInput, Engagement, TerritoryKind, World};
 use crate::error::CoreResult;
+use crate::network::{ContactInput, FollowUp, Introducer, LinkInput, MeetingInput, MemberInput};
 use crate::plan::{ActionInput, AxisInput, FundingInput, IndicatorInput, NeedInput, Partner};
 use crate::store::{insert_actor, insert_territory_and_project, Store};
 use rusqlite::params;
@@ -417,7 +418,610 @@ pub struct DemoIds {
     pub needs: Vec<i64>,
     pub axes: Vec<i64>,
     pub actions: Vec<i64>,
+    pub members: Vec<i64>,
+    pub meetings: Vec<i64>,
 }
+
+/// (name, role, structure, is the workspace's user)
+const MEMBERS: &[(&str, &str, &str, bool)] = &[
+    (
+        "Claire Vasseur",
+        "Cheffe de projet innovation territoriale",
+        "PETR du Haut-Verdanson",
+        true,
+    ),
+    ("Paul Granier", "Directeur", "PETR du Haut-Verdanson", false),
+    (
+        "Mathis Ferrand",
+        "Chargé de mission mobilité",
+        "PETR du Haut-Verdanson",
+        false,
+    ),
+    (
+        "Inès Boucher",
+        "Animatrice LEADER",
+        "GAL du Haut-Verdanson",
+        false,
+    ),
+    (
+        "Sophie Lamarque",
+        "Chargée de développement économique",
+        "Communauté de communes du Verdanson",
+        false,
+    ),
+];
+
+/// (actor key, name, role, email, phone). Fictional people; `.example` addresses.
+const CONTACTS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "cc_verdanson",
+        "Hélène Marchal",
+        "Vice-présidente mobilité",
+        "h.marchal@cc-verdanson.example",
+        "04 00 00 10 01",
+    ),
+    (
+        "mairie_larrieu",
+        "Jean-Pierre Rolland",
+        "Maire",
+        "mairie@larrieu.example",
+        "04 00 00 10 02",
+    ),
+    (
+        "fabrique",
+        "Nora Belkacem",
+        "Coordinatrice",
+        "nora@lafabrique.example",
+        "06 00 00 10 03",
+    ),
+    (
+        "mobilite_solidaire",
+        "Yann Costes",
+        "Directeur",
+        "direction@mobilite-solidaire.example",
+        "04 00 00 10 04",
+    ),
+    (
+        "scierie",
+        "Bernard Oddou",
+        "Gérant",
+        "contact@scierie-orgieres.example",
+        "04 00 00 10 05",
+    ),
+    (
+        "fromagerie",
+        "Lucie Arnaud",
+        "Présidente",
+        "lucie.arnaud@fromagerie-hv.example",
+        "04 00 00 10 06",
+    ),
+    (
+        "lycee_agricole",
+        "Karim Haddad",
+        "Directeur de l'exploitation",
+        "k.haddad@lycee-chanteloube.example",
+        "04 00 00 10 07",
+    ),
+    (
+        "fondation_terres",
+        "Élise Fontaine",
+        "Chargée de programmes",
+        "e.fontaine@terres-montagne.example",
+        "01 00 00 10 08",
+    ),
+    (
+        "gal_leader",
+        "Thomas Reynaud",
+        "Président du comité de programmation",
+        "gal@haut-verdanson.example",
+        "04 00 00 10 09",
+    ),
+    (
+        "conseil_dev",
+        "Agnès Pellegrin",
+        "Co-présidente",
+        "conseil-dev@haut-verdanson.example",
+        "06 00 00 10 10",
+    ),
+    (
+        "energie_verne",
+        "Romain Faure",
+        "Animateur bénévole",
+        "collectif@energies-verne.example",
+        "06 00 00 10 11",
+    ),
+    (
+        "ressourcerie",
+        "Malika Benali",
+        "Encadrante technique",
+        "malika@laboucle.example",
+        "04 00 00 10 12",
+    ),
+];
+
+/// (actor a, actor b, nature, strength, since, introduced by: member index or actor key)
+type DemoLink = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    Option<DemoIntroducer>,
+);
+
+const LINKS: &[DemoLink] = &[
+    (
+        "fabrique",
+        "mairie_larrieu",
+        "partnership",
+        3,
+        "2023-06-01",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "fabrique",
+        "reseau_tiers_lieux",
+        "membership",
+        2,
+        "2023-09-15",
+        None,
+    ),
+    (
+        "fabrique",
+        "gal_leader",
+        "funding",
+        2,
+        "2024-01-18",
+        Some(DemoIntroducer::Member(3)),
+    ),
+    (
+        "fabrique",
+        "banque_territoires",
+        "funding",
+        2,
+        "2024-02-20",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "fabrique",
+        "ressourcerie",
+        "partnership",
+        2,
+        "2025-01-10",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "fabrique",
+        "accorderie",
+        "dialogue",
+        1,
+        "2025-02-03",
+        Some(DemoIntroducer::Actor("ressourcerie")),
+    ),
+    (
+        "mobilite_solidaire",
+        "france_travail",
+        "partnership",
+        3,
+        "2023-09-01",
+        Some(DemoIntroducer::Member(2)),
+    ),
+    (
+        "mobilite_solidaire",
+        "transports_chaudon",
+        "service",
+        2,
+        "2023-11-20",
+        Some(DemoIntroducer::Member(2)),
+    ),
+    (
+        "mobilite_solidaire",
+        "departement_antenne",
+        "funding",
+        3,
+        "2023-07-04",
+        None,
+    ),
+    (
+        "mobilite_solidaire",
+        "fondation_terres",
+        "funding",
+        2,
+        "2023-06-15",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "cc_verdanson",
+        "cc_orgieres",
+        "partnership",
+        3,
+        "2022-03-01",
+        None,
+    ),
+    (
+        "cc_verdanson",
+        "transports_chaudon",
+        "service",
+        2,
+        "2021-09-01",
+        None,
+    ),
+    (
+        "cc_verdanson",
+        "sous_prefecture",
+        "dialogue",
+        2,
+        "2022-01-15",
+        None,
+    ),
+    (
+        "fromagerie",
+        "chambre_agri",
+        "membership",
+        3,
+        "2019-01-01",
+        None,
+    ),
+    (
+        "fromagerie",
+        "boulangerie",
+        "partnership",
+        1,
+        "2025-06-10",
+        Some(DemoIntroducer::Member(4)),
+    ),
+    (
+        "fromagerie",
+        "gal_leader",
+        "funding",
+        1,
+        "2025-10-20",
+        Some(DemoIntroducer::Member(3)),
+    ),
+    (
+        "scierie",
+        "lycee_agricole",
+        "partnership",
+        3,
+        "2024-09-01",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "scierie",
+        "cfa_btp",
+        "partnership",
+        2,
+        "2024-09-01",
+        Some(DemoIntroducer::Actor("cma")),
+    ),
+    ("scierie", "cma", "membership", 2, "2015-01-01", None),
+    (
+        "lycee_agricole",
+        "antenne_universitaire",
+        "dialogue",
+        1,
+        "2025-09-01",
+        Some(DemoIntroducer::Actor("cci")),
+    ),
+    (
+        "energie_verne",
+        "mairie_saint_aubert",
+        "partnership",
+        2,
+        "2025-02-12",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "energie_verne",
+        "ademe",
+        "dialogue",
+        1,
+        "2025-05-20",
+        Some(DemoIntroducer::Member(1)),
+    ),
+    (
+        "energie_verne",
+        "caisse_vallees",
+        "funding",
+        1,
+        "2025-11-05",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "conseil_dev",
+        "labo_montagne",
+        "partnership",
+        2,
+        "2023-02-01",
+        None,
+    ),
+    (
+        "conseil_dev",
+        "office_tourisme",
+        "partnership",
+        2,
+        "2024-01-15",
+        Some(DemoIntroducer::Member(1)),
+    ),
+    (
+        "conseil_dev",
+        "collectif_orgieres",
+        "dialogue",
+        1,
+        "2024-10-08",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "ressourcerie",
+        "accorderie",
+        "partnership",
+        2,
+        "2024-11-12",
+        None,
+    ),
+    (
+        "ressourcerie",
+        "fondation_terres",
+        "funding",
+        2,
+        "2024-12-10",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "mairie_saint_aubert",
+        "cci",
+        "partnership",
+        2,
+        "2022-04-01",
+        None,
+    ),
+    (
+        "mairie_saint_aubert",
+        "banque_territoires",
+        "funding",
+        3,
+        "2021-12-15",
+        None,
+    ),
+    (
+        "office_tourisme",
+        "camping_salce",
+        "membership",
+        1,
+        "2020-05-01",
+        None,
+    ),
+    (
+        "office_tourisme",
+        "relais_pre_berard",
+        "membership",
+        1,
+        "2020-05-01",
+        None,
+    ),
+    (
+        "reseau_catalyseurs",
+        "mairie_salce",
+        "dialogue",
+        1,
+        "2026-02-10",
+        Some(DemoIntroducer::Member(0)),
+    ),
+    (
+        "parents_salce",
+        "mairie_salce",
+        "conflict",
+        1,
+        "2025-09-01",
+        None,
+    ),
+    (
+        "verne_numerique",
+        "mairie_larrieu",
+        "service",
+        1,
+        "2024-03-01",
+        Some(DemoIntroducer::Actor("fabrique")),
+    ),
+    (
+        "comite_fetes_villard",
+        "foyer_montclar",
+        "dialogue",
+        1,
+        "2023-07-14",
+        None,
+    ),
+];
+
+/// Who introduced two actors, in the demo's terms.
+#[derive(Clone, Copy)]
+enum DemoIntroducer {
+    /// Index in [`MEMBERS`].
+    Member(usize),
+    /// Key in `ACTORS`.
+    Actor(&'static str),
+}
+
+/// (date, kind, title, practice, activity, hours, actor keys, member indexes, notes, follow-ups)
+type DemoMeeting = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, i64)>,
+    &'static str,
+    &'static [&'static str],
+    &'static [usize],
+    &'static str,
+    &'static [(&'static str, Option<&'static str>, bool)],
+);
+
+const MEETINGS: &[DemoMeeting] = &[
+    (
+        "2024-02-08",
+        "workshop",
+        "Atelier « Vivre et travailler au pays »",
+        Some(("experimentation", 1)),
+        "4",
+        &[
+            "conseil_dev",
+            "labo_montagne",
+            "collectif_orgieres",
+            "fabrique",
+            "mairie_larrieu",
+        ],
+        &[0, 1],
+        "Quarante participants ; forte demande de lieux partagés.",
+        &[("Diffuser la synthèse", Some("2024-02-20"), true)],
+    ),
+    (
+        "2024-03-14",
+        "meeting",
+        "Lancement du tiers-lieu de Larrieu",
+        Some(("place", 1)),
+        "2,5",
+        &["fabrique", "mairie_larrieu", "reseau_tiers_lieux"],
+        &[0],
+        "Convention d'occupation à rédiger.",
+        &[("Projet de convention", Some("2024-04-15"), true)],
+    ),
+    (
+        "2024-06-20",
+        "steering_committee",
+        "Comité de pilotage du garage solidaire",
+        Some(("support", 3)),
+        "3",
+        &[
+            "mobilite_solidaire",
+            "france_travail",
+            "departement_antenne",
+            "transports_chaudon",
+        ],
+        &[2],
+        "Premier bilan : 62 locations au semestre.",
+        &[("Tableau de suivi partagé", Some("2024-07-15"), true)],
+    ),
+    (
+        "2024-09-05",
+        "visit",
+        "Visite de la scierie avec le lycée agricole",
+        Some(("dialogue", 4)),
+        "3,5",
+        &["scierie", "lycee_agricole", "cfa_btp"],
+        &[0, 4],
+        "Accord pour accueillir deux apprentis.",
+        &[],
+    ),
+    (
+        "2024-10-08",
+        "meeting",
+        "Rencontre avec les habitants des Orgières",
+        Some(("dialogue", 1)),
+        "2",
+        &["collectif_orgieres", "conseil_dev", "cc_orgieres"],
+        &[0],
+        "Inquiétude sur l'épicerie ; piste d'un dépôt de la fromagerie.",
+        &[("Contacter la fromagerie", Some("2024-10-31"), true)],
+    ),
+    (
+        "2025-01-23",
+        "event",
+        "Rencontres de l'interconnaissance 2025",
+        Some(("dialogue", 2)),
+        "7",
+        &[
+            "conseil_dev",
+            "office_tourisme",
+            "fabrique",
+            "ressourcerie",
+            "accorderie",
+            "energie_verne",
+            "mobilite_solidaire",
+            "cci",
+        ],
+        &[0, 1, 3],
+        "Cent vingt participants ; trois nouvelles coopérations annoncées.",
+        &[(
+            "Publier les contacts des participants (avec leur accord)",
+            Some("2025-02-15"),
+            true,
+        )],
+    ),
+    (
+        "2025-02-12",
+        "meeting",
+        "Centrale solaire : premier échange avec la mairie",
+        Some(("experimentation", 2)),
+        "1,5",
+        &["energie_verne", "mairie_saint_aubert"],
+        &[0],
+        "Toitures de l'école et du gymnase envisagées.",
+        &[("Étude de faisabilité", Some("2025-06-30"), false)],
+    ),
+    (
+        "2025-06-10",
+        "workshop",
+        "Atelier magasin de producteurs",
+        Some(("support", 1)),
+        "3",
+        &["fromagerie", "chambre_agri", "boulangerie", "cc_verdanson"],
+        &[4],
+        "Local identifié à Montclar.",
+        &[("Chiffrer les travaux", Some("2025-09-01"), true)],
+    ),
+    (
+        "2025-09-18",
+        "steering_committee",
+        "Comité de programmation LEADER",
+        None,
+        "2",
+        &["gal_leader", "fromagerie", "fabrique"],
+        &[3],
+        "Dossier du magasin de producteurs présenté.",
+        &[],
+    ),
+    (
+        "2025-11-05",
+        "meeting",
+        "Financement participatif de la centrale solaire",
+        Some(("experimentation", 2)),
+        "2",
+        &["energie_verne", "caisse_vallees"],
+        &[0],
+        "Prêt participatif à l'étude.",
+        &[(
+            "Transmettre le plan de financement",
+            Some("2025-11-30"),
+            false,
+        )],
+    ),
+    (
+        "2026-02-10",
+        "meeting",
+        "Préparer la sensibilisation des élus",
+        Some(("dialogue", 3)),
+        "1,5",
+        &["reseau_catalyseurs", "mairie_salce"],
+        &[0, 1],
+        "Trois séances au printemps.",
+        &[("Réserver la salle", Some("2026-03-01"), false)],
+    ),
+    (
+        "2026-03-12",
+        "workshop",
+        "Atelier mobilité : covoiturage du quotidien",
+        Some(("experimentation", 1)),
+        "3",
+        &[
+            "energie_verne",
+            "mobilite_solidaire",
+            "transports_chaudon",
+            "cc_verdanson",
+        ],
+        &[2],
+        "Besoin d'une plateforme simple, sans application.",
+        &[("Comparer trois solutions", Some("2026-04-30"), false)],
+    ),
+];
 
 /// (title, priority)
 const NEEDS: &[(&str, &str, &str)] = &[
@@ -1080,7 +1684,71 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
         action_ids.push(created.id);
     }
     ids.actions = action_ids;
+    network(store, &mut ids)?;
     Ok(ids)
+}
+
+/// The team, contacts, links with their introducers, and meetings.
+fn network(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
+    for (name, role, structure, is_user) in MEMBERS {
+        let m = store.create_member(&MemberInput {
+            name: (*name).into(),
+            role: (*role).into(),
+            structure: (*structure).into(),
+            is_user: *is_user,
+        })?;
+        ids.members.push(m.id);
+    }
+    for (key, name, role, email, phone) in CONTACTS {
+        store.create_contact(
+            ids.actors[key],
+            &ContactInput {
+                name: (*name).into(),
+                role: (*role).into(),
+                email: (*email).into(),
+                phone: (*phone).into(),
+                notes: String::new(),
+            },
+        )?;
+    }
+    for (a, b, nature, strength, since, by) in LINKS {
+        store.create_link(&LinkInput {
+            actor_a: ids.actors[a],
+            actor_b: ids.actors[b],
+            nature: (*nature).into(),
+            strength: *strength,
+            since: Some((*since).into()),
+            notes: String::new(),
+            introduced_by: by.map(|i| match i {
+                DemoIntroducer::Member(m) => Introducer::Member(ids.members[m]),
+                DemoIntroducer::Actor(k) => Introducer::Actor(ids.actors[k]),
+            }),
+            meeting_id: None,
+        })?;
+    }
+    for (date, kind, title, practice, hours, actors, members, notes, follow_ups) in MEETINGS {
+        let m = store.create_meeting(&MeetingInput {
+            date: (*date).into(),
+            kind: (*kind).into(),
+            title: (*title).into(),
+            practice: practice.map(|p| p.0.into()),
+            activity: practice.map(|p| p.1),
+            notes: (*notes).into(),
+            hours: (*hours).into(),
+            actor_ids: actors.iter().map(|k| ids.actors[k]).collect(),
+            member_ids: members.iter().map(|i| ids.members[*i]).collect(),
+            follow_ups: follow_ups
+                .iter()
+                .map(|(text, due, done)| FollowUp {
+                    text: (*text).into(),
+                    due_date: due.map(String::from),
+                    done: *done,
+                })
+                .collect(),
+        })?;
+        ids.meetings.push(m.id);
+    }
+    Ok(())
 }
 
 /// Writes the demo workspace to `path` (refuses to overwrite) and returns it opened.
@@ -1152,5 +1820,29 @@ mod tests {
         assert_eq!(plan.granted_cents, 13_500_000);
         assert_eq!(plan.requested_cents, 2_000_000);
         assert_eq!(plan.gap_cents, Some(3_000_000));
+    }
+
+    #[test]
+    fn demo_network_has_a_team_links_with_introducers_and_meetings() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = write_demo(&dir.path().join("demo.catalyse")).unwrap();
+        let c = s.counts().unwrap();
+        assert!(c["members"] >= 4 && c["members"] <= 6, "{c:?}");
+        assert!(
+            c["links"] >= 30 && c["meetings"] >= 10 && c["contacts"] >= 10,
+            "{c:?}"
+        );
+        let links = s.list_links().unwrap();
+        assert!(links.iter().filter(|l| l.introduced_by.is_some()).count() >= 15);
+        let natures: BTreeSet<_> = links.iter().map(|l| l.nature.code()).collect();
+        assert_eq!(natures.len(), 6, "every nature of link appears");
+        assert_eq!(
+            s.list_members()
+                .unwrap()
+                .iter()
+                .filter(|m| m.is_user)
+                .count(),
+            1
+        );
     }
 }

@@ -193,6 +193,29 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Nature of a link between two actors.
+    LinkNature, "Nature du lien" {
+        Partnership => "partnership", "Partenariat";
+        Funding => "funding", "Financement";
+        Dialogue => "dialogue", "Échange / dialogue";
+        Service => "service", "Prestation";
+        Membership => "membership", "Adhésion";
+        Conflict => "conflict", "Conflit";
+    }
+);
+
+code_enum!(
+    /// Kind of meeting (rencontre).
+    MeetingKind, "Type de rencontre" {
+        Meeting => "meeting", "Réunion";
+        Workshop => "workshop", "Atelier";
+        SteeringCommittee => "steering_committee", "Comité de pilotage";
+        Visit => "visit", "Visite";
+        Event => "event", "Événement";
+    }
+);
+
 /// Maximum length of a name (actor, territory), in characters.
 pub const NAME_MAX: usize = 200;
 /// Maximum length of a short text (commune, title), in characters.

@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 pub mod migrations;
 pub mod money;
+pub mod network;
+pub mod network_store;
 pub mod paths;
 pub mod plan;
 pub mod plan_store;

@@ -801,6 +801,40 @@ impl Store {
                 items: funds,
             });
         }
+        let links: Vec<String> = {
+            let mut st = self.conn.prepare_cached(
+                "SELECT o.name FROM link l JOIN actor o ON o.id = CASE WHEN l.actor_a = ?1 THEN l.actor_b ELSE l.actor_a END
+                 WHERE l.actor_a = ?1 OR l.actor_b = ?1 ORDER BY o.name",
+            )?;
+            let rows = st.query_map([id], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        if !links.is_empty() {
+            effects.push(Effect {
+                code: "actor.links".into(),
+                message: format!(
+                    "{} lien(s) avec d'autres acteurs seront supprimés.",
+                    links.len()
+                ),
+                items: links,
+            });
+        }
+        let meetings = names(
+            &self.conn,
+            "SELECT m.date || ' — ' || m.title FROM meeting m JOIN meeting_actor p ON p.meeting_id = m.id
+             WHERE p.actor_id = ?1 ORDER BY m.date DESC",
+            id,
+        )?;
+        if !meetings.is_empty() {
+            effects.push(Effect {
+                code: "actor.meetings".into(),
+                message: format!(
+                    "Participant à {} rencontre(s) ; il en sera retiré (les rencontres restent).",
+                    meetings.len()
+                ),
+                items: meetings,
+            });
+        }
         Ok(DeleteImpact {
             name: actor.name,
             effects,
