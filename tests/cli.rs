@@ -192,3 +192,49 @@ fn truncated_workspace_is_reported_corrupt() {
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["healthy"], false);
 }
+
+#[test]
+fn network_json_gives_metrics_per_actor_components_and_bridges() {
+    let dir = Dir::new();
+    let path = demo(&dir, "demo.catalyse");
+    let out = dir
+        .catalyse()
+        .args(["network", "--json", "--workspace"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actors = json["actors"].as_array().unwrap();
+    assert!(actors.len() >= 40);
+    for a in actors {
+        for key in [
+            "id",
+            "name",
+            "monde",
+            "degree",
+            "betweenness",
+            "mondes_bridged",
+        ] {
+            assert!(!a[key].is_null(), "{key} missing in {a}");
+        }
+    }
+    assert!(json["components"].as_array().unwrap().len() >= 2);
+    assert!(!json["sole_bridges"].as_array().unwrap().is_empty());
+    dir.catalyse()
+        .args(["network", "--workspace"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("composante(s)"));
+    dir.catalyse()
+        .args(["network", "--workspace"])
+        .arg(dir.path("absent.catalyse"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("introuvable"));
+}

@@ -63,6 +63,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Analyse le réseau des acteurs : degré, intermédiarité, composantes, ponts entre mondes.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Network {
+        /// L'espace de travail à analyser.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche l'analyse sous la forme d'un objet JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// What the binary should do.
@@ -105,6 +115,7 @@ fn run(cmd: Command) -> i32 {
             }
             Err(e) => fail(&e),
         },
+        Command::Network { workspace, json } => network(&workspace, json),
         Command::Check { path, json } => {
             let report = check(&path);
             if json {
@@ -125,6 +136,61 @@ fn run(cmd: Command) -> i32 {
             }
         }
     }
+}
+
+fn network(path: &std::path::Path, json: bool) -> i32 {
+    let report = match catalyse_core::Store::open(path).and_then(|s| s.network_report()) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        return match serde_json::to_string_pretty(&report) {
+            Ok(s) => {
+                println!("{s}");
+                0
+            }
+            Err(e) => {
+                eprintln!("Erreur : analyse illisible ({e}).");
+                1
+            }
+        };
+    }
+    println!(
+        "{} acteurs, {} composante(s), {} acteur(s) isolé(s).",
+        report.actors.len(),
+        report.components.len(),
+        report.isolated.len()
+    );
+    let mut by_betweenness: Vec<_> = report.actors.iter().collect();
+    by_betweenness.sort_by(|a, b| b.betweenness.total_cmp(&a.betweenness));
+    println!("Acteurs les plus « passeurs » (intermédiarité) :");
+    for m in by_betweenness.iter().take(10) {
+        println!(
+            "  {:.3}  {} ({} liens, {} mondes reliés)",
+            m.betweenness, m.name, m.degree, m.mondes_bridged
+        );
+    }
+    let name = |id: i64| {
+        report
+            .actors
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.name.as_str())
+            .unwrap_or("?")
+    };
+    for b in report
+        .sole_bridges
+        .iter()
+        .filter(|b| b.actor_ids.len() == 1)
+    {
+        println!(
+            "Seul pont entre « {} » et « {} » : {}",
+            b.mondes[0].label_fr(),
+            b.mondes[1].label_fr(),
+            name(b.actor_ids[0])
+        );
+    }
+    0
 }
 
 fn fail(e: &CoreError) -> i32 {

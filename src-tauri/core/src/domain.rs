@@ -13,7 +13,7 @@ use ts_rs::TS;
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $code:literal, $fr:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
         #[serde(rename_all = "snake_case")]
         #[ts(export)]
         pub enum $name { $($variant),+ }

@@ -2,6 +2,7 @@
 //! local SQLite store. This crate knows nothing about Tauri or any user interface; the desktop
 //! app and the command line are thin layers over it.
 
+pub mod analytics;
 pub mod check;
 pub mod dashboard;
 pub mod demo;
