@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "update_indicator",
     "delete_indicator",
     "dashboard",
+    "search",
     "set_language",
     "set_display_name",
 ];

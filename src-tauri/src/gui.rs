@@ -211,6 +211,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::plan::update_indicator,
             commands::plan::delete_indicator,
             commands::plan::dashboard,
+            commands::plan::search,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, By,
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, By, Key,
 } from "./harness.mjs";
 
 /** Normalises the spaces French number formatting uses, for plain comparisons. */
@@ -238,6 +238,24 @@ test("the example's actions: every practice and engineering, a plan with shares"
     await (await find(d, "#nav-tree")).click();
     await visible(d, "#tree");
     await screenshot(d, "30-exemple-arborescence");
+
+    // One search box, accent- and case-insensitive, results grouped by kind.
+    await fill(d, "#search", "ORGIERES");
+    await (await find(d, "#search")).sendKeys(Key.ENTER);
+    await visible(d, "#search-results");
+    await waitText(d, "#search-actor", "Scierie des Orgières");
+    await waitText(d, "#search-meeting", "Rencontre avec les habitants des Orgières");
+    await waitText(d, "#search-action", "Essaimer le tiers-lieu vers les Hautes-Orgières");
+    await screenshot(d, "31-recherche");
+    await fill(d, "#search", "belkacem");
+    await (await find(d, "#search")).sendKeys(Key.ENTER);
+    await waitText(d, "#search-contact", "Nora Belkacem");
+    await click(d, "#search-contact .search-title");
+    await visible(d, "#actors-table");
+    assert.deepEqual(await texts(d, "#actors-table tbody .actor-name"), ["Tiers-lieu La Fabrique du Verdanson"]);
+    await fill(d, "#search", "zzzz introuvable");
+    await (await find(d, "#search")).sendKeys(Key.ENTER);
+    await visible(d, "#search-empty");
   } finally {
     await app.quit();
   }

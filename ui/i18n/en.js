@@ -17,6 +17,15 @@ export default {
   "lang.fr": "Français",
   "lang.en": "English",
 
+  "search.label": "Search the workspace",
+  "search.placeholder": "Search…",
+  "search.results_for": "Results for “{query}”",
+  "search.none": "No results. Search ignores accents and case; try a shorter word.",
+  "search.kind.actor": "Actors",
+  "search.kind.contact": "Contacts",
+  "search.kind.meeting": "Meetings",
+  "search.kind.action": "Actions",
+
   "welcome.title": "Welcome to Catalyse",
   "welcome.lead": "Keep your territory's project alive: its needs, actions, actors and the links you weave between them. Everything stays on your computer, in a single file.",
   "welcome.create.title": "Create a workspace",

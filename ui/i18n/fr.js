@@ -17,6 +17,15 @@ export default {
   "lang.fr": "Français",
   "lang.en": "English",
 
+  "search.label": "Rechercher dans l'espace de travail",
+  "search.placeholder": "Rechercher…",
+  "search.results_for": "Résultats pour « {query} »",
+  "search.none": "Aucun résultat. La recherche ignore les accents et les majuscules ; essayez un mot plus court.",
+  "search.kind.actor": "Acteurs",
+  "search.kind.contact": "Contacts",
+  "search.kind.meeting": "Rencontres",
+  "search.kind.action": "Actions",
+
   "welcome.title": "Bienvenue dans Catalyse",
   "welcome.lead": "Gardez vivant le Projet de territoire : ses enjeux, ses actions, ses acteurs et les liens que vous tissez entre eux. Tout reste sur votre ordinateur, dans un seul fichier.",
   "welcome.create.title": "Créer un espace de travail",

@@ -51,10 +51,10 @@ async function load() {
     ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listActors()]);
 }
 
-/** Loads and draws the section into `container`. */
-export async function renderActions(container) {
+/** Loads and draws the section into `container`, optionally on one action's page. */
+export async function renderActions(container, openId = null) {
   root = container;
-  view.openId = null;
+  view.openId = openId;
   await load();
   draw();
 }

@@ -3,7 +3,7 @@ import { h, replace } from "./dom.js";
 import { t, setLanguage, onLanguageChange, language } from "./i18n.js";
 import { toast, showError, errorMessage, formDialog } from "./ui.js";
 import { renderWelcome } from "./welcome.js";
-import { renderWorkspace, redrawWorkspace, actorForm, focusFilter } from "./workspace.js";
+import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./workspace.js";
 import * as ipc from "./ipc.js";
 
 /** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
@@ -24,6 +24,15 @@ function drawTopbar() {
   langSelect.value = language();
   langSelect.addEventListener("change", () => changeLanguage(langSelect.value));
   const ws = state.workspace;
+  const searchBox = ws ? h("form", { class: "top-search", attrs: { role: "search" } },
+    h("label", { class: "visually-hidden", htmlFor: "search", text: t("search.label") }),
+    h("input", { type: "search", id: "search", placeholder: t("search.placeholder"), autocomplete: "off",
+      attrs: { "aria-keyshortcuts": "Control+K" } })) : null;
+  searchBox?.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = /** @type {HTMLInputElement} */ (document.getElementById("search")).value.trim();
+    if (q) showSearch(q).catch(showError);
+  });
   replace(bar,
     h("div", { class: "brand" },
       h("img", { src: "img/logo.svg", alt: "", width: 28, height: 28 }),
@@ -31,6 +40,7 @@ function drawTopbar() {
     ws ? h("div", { class: "ws-name", attrs: { title: ws.path } },
       h("span", { class: "visually-hidden", text: `${t("top.workspace")} : ` }),
       h("span", { id: "ws-file", text: ws.file_name })) : h("div", { class: "ws-name" }),
+    searchBox,
     h("nav", { class: "top-actions", attrs: { "aria-label": t("top.menu") } },
       h("button", { type: "button", class: "btn ghost", id: "top-open", text: t("top.open"),
         attrs: { "aria-keyshortcuts": "Control+O" }, on: { click: openFile } }),
@@ -147,6 +157,7 @@ document.addEventListener("keydown", (ev) => {
   else if (k === "s" && ev.shiftKey && state.workspace) { ev.preventDefault(); saveAs(); }
   else if (k === "n" && state.workspace) { ev.preventDefault(); actorForm(null); }
   else if (k === "f" && state.workspace) { ev.preventDefault(); focusFilter(); }
+  else if (k === "k" && state.workspace) { ev.preventDefault(); document.getElementById("search")?.focus(); }
 });
 
 async function boot() {

@@ -14,6 +14,7 @@ import { t } from "./i18n.js";
 /** @typedef {import("../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
 /** @typedef {import("../bindings/Need").Need} Need */
 /** @typedef {import("../bindings/Dashboard").Dashboard} Dashboard */
+/** @typedef {import("../bindings/SearchHit").SearchHit} SearchHit */
 /** @typedef {import("../bindings/NeedInput").NeedInput} NeedInput */
 /** @typedef {import("../bindings/Axis").Axis} Axis */
 /** @typedef {import("../bindings/AxisInput").AxisInput} AxisInput */
@@ -146,3 +147,5 @@ export const updateIndicator = (id, input) => call("update_indicator", { id, inp
 export const deleteIndicator = (id) => call("delete_indicator", { id });
 /** @returns {Promise<Dashboard>} */
 export const dashboard = () => call("dashboard");
+/** @param {string} query @returns {Promise<SearchHit[]>} */
+export const search = (query) => call("search", { query });

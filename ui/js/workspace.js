@@ -24,7 +24,9 @@ const view = {
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
-  /** @type {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"} */ section: "dashboard",
+  query: "",
+  /** @type {number|null} */ openAction: null,
+  /** @type {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"|"search"} */ section: "dashboard",
 };
 
 /** @type {HTMLElement|null} */ let root = null;
@@ -51,7 +53,7 @@ export function redrawWorkspace() { if (root && view.header) draw(); }
 
 const SECTIONS = /** @type {const} */ (["dashboard", "actors", "structure", "tree", "actions", "timeline"]);
 
-/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"} section */
+/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"|"search"} section */
 export async function showSection(section) {
   view.section = section;
   if (section === "actors") view.actors = await ipc.listActors();
@@ -70,7 +72,8 @@ function draw() {
   const content = h("div", { class: "workspace-content" });
   replace(root, h("div", { class: "workspace", id: "workspace" }, nav, content));
   if (view.section === "structure") renderStructure(content).catch(showError);
-  else if (view.section === "actions") renderActions(content).catch(showError);
+  else if (view.section === "actions") { renderActions(content, view.openAction).catch(showError); view.openAction = null; }
+  else if (view.section === "search") renderSearch(content).catch(showError);
   else if (view.section === "timeline") renderTimeline(content).catch(showError);
   else if (view.section === "tree") renderTree(content).catch(showError);
   else if (view.section === "actors") replace(content, actorsSection());
@@ -306,6 +309,36 @@ async function removeActor(a) {
       },
     });
   } catch (e) { showError(e); }
+}
+
+/** Runs a search across the workspace and shows the results, grouped by kind. */
+export async function showSearch(query) {
+  view.query = query;
+  view.section = "search";
+  draw();
+}
+
+async function renderSearch(content) {
+  const hits = await ipc.search(view.query);
+  const groups = ["actor", "contact", "meeting", "action"]
+    .map((kind) => ({ kind, items: hits.filter((h) => h.kind === kind) }))
+    .filter((g) => g.items.length);
+  const open = (hit) => {
+    if (hit.kind === "action") { view.openAction = hit.id; showSection("actions").catch(showError); return; }
+    const name = hit.kind === "contact" ? hit.detail : hit.title;
+    view.filter = name;
+    showSection("actors").then(() => focusFilter()).catch(showError);
+  };
+  replace(content, h("section", { class: "card", id: "search-results", attrs: { "aria-labelledby": "search-title" } },
+    h("h2", { id: "search-title", text: t("search.results_for", { query: view.query }) }),
+    groups.length === 0 ? h("p", { class: "empty", id: "search-empty", text: t("search.none") }) : null,
+    groups.map((g) => h("div", { class: "search-group", id: `search-${g.kind}` },
+      h("h3", { class: "small-heading", text: `${t(`search.kind.${g.kind}`)} (${g.items.length})` }),
+      h("ul", { class: "search-list" }, g.items.map((hit) => h("li", {},
+        hit.kind === "meeting"
+          ? h("span", { class: "search-title", text: hit.title })
+          : h("button", { type: "button", class: "link search-title", text: hit.title, on: { click: () => open(hit) } }),
+        hit.detail ? h("span", { class: "muted small", text: ` — ${hit.kind === "meeting" ? formatDate(hit.detail) : hit.detail}` }) : null)))))));
 }
 
 /** Shows the actors and focuses their quick filter (Ctrl+F). */

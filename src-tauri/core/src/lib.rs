@@ -15,6 +15,7 @@ pub mod network_store;
 pub mod paths;
 pub mod plan;
 pub mod plan_store;
+pub mod search;
 pub mod store;
 pub mod writer;
 

@@ -208,3 +208,12 @@ pub async fn dashboard(
     let today = chrono::Local::now().date_naive();
     with_store(&state, move |s| s.dashboard(today)).await
 }
+
+/// One search across actors, contacts, meetings and actions (accent- and case-insensitive).
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<Vec<catalyse_core::search::SearchHit>, ErrorPayload> {
+    with_store(&state, move |s| s.search(&query)).await
+}
