@@ -814,3 +814,219 @@ mod tests {
         assert_eq!(s.counts().unwrap()["contacts"], 0);
     }
 }
+
+/// Bulk writes for imports: everything is validated first, then written in one transaction,
+/// so a batch is applied entirely or not at all.
+impl Store {
+    /// Adds many actors at once; returns their ids in input order.
+    pub fn insert_actors_bulk(
+        &mut self,
+        actors: &[crate::domain::ActorInput],
+    ) -> CoreResult<Vec<i64>> {
+        let valid = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                a.validate().map_err(|e| match e {
+                    CoreError::Validation {
+                        field,
+                        code,
+                        message,
+                    } => CoreError::Validation {
+                        field,
+                        code,
+                        message: format!("Ligne {} : {message}", i + 1),
+                    },
+                    other => other,
+                })
+            })
+            .collect::<CoreResult<Vec<_>>>()?;
+        let at = now();
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(valid.len());
+        {
+            let mut st = tx.prepare(
+                "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )?;
+            for v in &valid {
+                st.execute(params![
+                    v.name,
+                    v.world,
+                    v.commune,
+                    v.engagement,
+                    v.notes,
+                    at
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Adds many links at once (references and duplicates checked for the whole batch).
+    pub fn insert_links_bulk(&mut self, links: &[LinkInput]) -> CoreResult<usize> {
+        let mut actors = std::collections::HashSet::new();
+        {
+            let mut st = self.conn.prepare("SELECT id FROM actor")?;
+            for id in st.query_map([], |r| r.get::<_, i64>(0))? {
+                actors.insert(id?);
+            }
+        }
+        let mut pairs = std::collections::HashSet::new();
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link")?;
+            for row in st.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })? {
+                pairs.insert(row?);
+            }
+        }
+        let mut valid = Vec::with_capacity(links.len());
+        for (i, l) in links.iter().enumerate() {
+            let line = |e: CoreError| match e {
+                CoreError::Validation {
+                    field,
+                    code,
+                    message,
+                } => CoreError::Validation {
+                    field,
+                    code,
+                    message: format!("Ligne {} : {message}", i + 1),
+                },
+                other => other,
+            };
+            let v = l.validate().map_err(line)?;
+            for (id, field) in [(v.actor_a, "actor_a"), (v.actor_b, "actor_b")] {
+                if !actors.contains(&id) {
+                    return Err(line(CoreError::validation(
+                        field,
+                        "reference.missing",
+                        format!("l'acteur {id} n'existe pas."),
+                    )));
+                }
+            }
+            if let Some(Introducer::Actor(a)) = v.introduced_by {
+                if !actors.contains(&a) {
+                    return Err(line(CoreError::validation(
+                        "introduced_by",
+                        "reference.missing",
+                        format!("l'acteur {a} n'existe pas."),
+                    )));
+                }
+            }
+            let key = (
+                v.actor_a.min(v.actor_b),
+                v.actor_a.max(v.actor_b),
+                v.nature.code().to_string(),
+            );
+            if !pairs.insert(key) {
+                return Err(line(CoreError::validation(
+                    "nature",
+                    "link.duplicate",
+                    "ce lien existe déjà (même paire d'acteurs, même nature).".to_string(),
+                )));
+            }
+            valid.push(v);
+        }
+        let at = now();
+        let tx = self.conn.transaction()?;
+        {
+            let mut st = tx.prepare(
+                "INSERT INTO link (actor_a, actor_b, nature, strength, since, notes, introduced_by_actor,
+                                   introduced_by_member, meeting_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            )?;
+            for v in &valid {
+                let (by_actor, by_member) = introducer_columns(v.introduced_by);
+                st.execute(params![
+                    v.actor_a,
+                    v.actor_b,
+                    v.nature,
+                    v.strength,
+                    date_text(v.since),
+                    v.notes,
+                    by_actor,
+                    by_member,
+                    v.meeting_id,
+                    at
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(valid.len())
+    }
+}
+
+#[cfg(test)]
+mod bulk_tests {
+    use super::*;
+    use crate::domain::ActorInput;
+
+    fn actor(name: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: "business".into(),
+            commune: "".into(),
+            engagement: "informed".into(),
+            notes: "".into(),
+        }
+    }
+
+    fn link(a: i64, b: i64) -> LinkInput {
+        LinkInput {
+            actor_a: a,
+            actor_b: b,
+            nature: "dialogue".into(),
+            strength: 1,
+            since: None,
+            notes: "".into(),
+            introduced_by: None,
+            meeting_id: None,
+        }
+    }
+
+    #[test]
+    fn bulk_writes_are_all_or_nothing_with_line_numbers() {
+        let mut s = Store::open_in_memory().unwrap();
+        let e = s
+            .insert_actors_bulk(&[actor("A"), actor(" "), actor("C")])
+            .err()
+            .unwrap();
+        assert!(e.to_string().starts_with("Ligne 2 : "), "{e}");
+        assert_eq!(s.counts().unwrap()["actors"], 0);
+        let ids = s
+            .insert_actors_bulk(&[actor("A"), actor("B"), actor("C")])
+            .unwrap();
+        assert_eq!(
+            s.insert_links_bulk(&[link(ids[0], ids[1]), link(ids[1], ids[2])])
+                .unwrap(),
+            2
+        );
+        let e = s
+            .insert_links_bulk(&[link(ids[0], ids[2]), link(ids[1], ids[0])])
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), Some("link.duplicate"));
+        assert!(e.to_string().starts_with("Ligne 2 : "));
+        let e = s.insert_links_bulk(&[link(ids[0], 999)]).err().unwrap();
+        assert_eq!(e.field(), Some("actor_b"));
+        assert_eq!(
+            s.counts().unwrap()["links"],
+            2,
+            "failed batches wrote nothing"
+        );
+        assert_eq!(
+            s.search("b").unwrap().len(),
+            1,
+            "the search index follows bulk inserts"
+        );
+    }
+}
