@@ -87,46 +87,65 @@ impl Network {
     }
 
     /// Brandes' accumulation from each source in `sources`; raw (unnormalised) scores.
+    /// Runs on a compact adjacency list copied from the graph (cache-friendly), and finds
+    /// predecessors by distance instead of storing them.
     fn betweenness(&self, sources: &[NodeIndex]) -> Vec<f64> {
         let n = self.graph.node_count();
+        let adjacency: Vec<Vec<u32>> = (0..n)
+            .map(|v| {
+                self.graph
+                    .neighbors(NodeIndex::new(v))
+                    .map(|w| w.index() as u32)
+                    .collect()
+            })
+            .collect();
         let mut score = vec![0.0; n];
         let mut sigma = vec![0.0f64; n];
-        let mut dist = vec![-1i64; n];
+        let mut dist = vec![u32::MAX; n];
         let mut delta = vec![0.0f64; n];
-        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        let mut queue = VecDeque::with_capacity(n);
         for &s in sources {
-            for v in 0..n {
+            // Only the nodes reached from the previous source need resetting.
+            for &v in &order {
+                let v = v as usize;
                 sigma[v] = 0.0;
-                dist[v] = -1;
+                dist[v] = u32::MAX;
                 delta[v] = 0.0;
-                preds[v].clear();
             }
+            order.clear();
             let s = s.index();
             sigma[s] = 1.0;
             dist[s] = 0;
-            let mut order = Vec::with_capacity(n);
-            let mut queue = VecDeque::from([s]);
+            queue.push_back(s as u32);
             while let Some(v) = queue.pop_front() {
                 order.push(v);
-                for w in self.graph.neighbors(NodeIndex::new(v)) {
-                    let w = w.index();
-                    if dist[w] < 0 {
-                        dist[w] = dist[v] + 1;
-                        queue.push_back(w);
+                let v = v as usize;
+                let next = dist[v] + 1;
+                for &w in &adjacency[v] {
+                    let w = w as usize;
+                    if dist[w] == u32::MAX {
+                        dist[w] = next;
+                        queue.push_back(w as u32);
                     }
-                    if dist[w] == dist[v] + 1 {
+                    if dist[w] == next {
                         sigma[w] += sigma[v];
-                        preds[w].push(v);
                     }
                 }
             }
-            while let Some(w) = order.pop() {
-                for &v in &preds[w] {
-                    delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+            for &w in order.iter().rev() {
+                let w = w as usize;
+                if dist[w] == 0 {
+                    continue;
                 }
-                if w != s {
-                    score[w] += delta[w];
+                let coefficient = (1.0 + delta[w]) / sigma[w];
+                for &v in &adjacency[w] {
+                    let v = v as usize;
+                    if dist[v] + 1 == dist[w] {
+                        delta[v] += sigma[v] * coefficient;
+                    }
                 }
+                score[w] += delta[w];
             }
         }
         score

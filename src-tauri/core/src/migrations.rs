@@ -235,7 +235,7 @@ CREATE UNIQUE INDEX link_pair_nature ON link(min(actor_a, actor_b), max(actor_a,
     // 4 action), so triggers update it by row id.
     r#"
 CREATE VIRTUAL TABLE search_index USING fts5(
-    title, body, tokenize = 'unicode61 remove_diacritics 2'
+    title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 
 INSERT INTO search_index(rowid, title, body)
