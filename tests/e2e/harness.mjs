@@ -170,9 +170,16 @@ export async function fill(driver, css, text) {
 export async function choose(driver, selectCss, value) {
   const option = await find(driver, `${selectCss} option[value="${value}"]`);
   await option.click();
-  const select = await find(driver, selectCss);
-  await driver.wait(async () => (await select.getAttribute("value")) === value, 5000,
-    `${selectCss} did not take the value ${value}`);
+  // The change may redraw the control (the language switch redraws the top bar): look it up
+  // again each time.
+  await driver.wait(async () => {
+    try {
+      return (await (await driver.findElement(By.css(selectCss))).getAttribute("value")) === value;
+    } catch (e) {
+      if (e.name === "StaleElementReferenceError" || e.name === "NoSuchElementError") return false;
+      throw e;
+    }
+  }, 5000, `${selectCss} did not take the value ${value}`);
 }
 
 /** Screenshot of the whole (virtual) screen, for people to look at. */
