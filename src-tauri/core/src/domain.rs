@@ -402,6 +402,39 @@ impl ProjectHeaderInput {
     }
 }
 
+/// Reads an optional practice code and an optional activity number (1 to 4), which needs a
+/// practice. Shared by actions and meetings.
+pub(crate) fn practice_and_activity(
+    practice: &Option<String>,
+    activity: Option<i64>,
+) -> CoreResult<(Option<Practice>, Option<i64>)> {
+    let practice = practice
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| Practice::parse("practice", p))
+        .transpose()?;
+    let activity = match (practice, activity) {
+        (_, None) => None,
+        (None, Some(_)) => {
+            return Err(CoreError::validation(
+                "activity",
+                "activity.without_practice",
+                "Choisissez d'abord la pratique de catalyse à laquelle l'activité appartient.",
+            ))
+        }
+        (Some(_), Some(a)) if (1..=4).contains(&a) => Some(a),
+        (Some(_), Some(a)) => {
+            return Err(CoreError::validation(
+                "activity",
+                "activity.unknown",
+                format!("Activité inconnue : {a} (chaque pratique en compte quatre)."),
+            ))
+        }
+    };
+    Ok((practice, activity))
+}
+
 /// Trims a one-line text and checks its length and characters.
 pub(crate) fn single_line(
     field: &'static str,

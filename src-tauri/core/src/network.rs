@@ -3,8 +3,8 @@
 //! Types and validation here; queries in [`crate::network_store`].
 
 use crate::domain::{
-    multi_line, optional_date, single_line, truncate_for_message, LinkNature, MeetingKind,
-    Practice, LONG_MAX, NAME_MAX, SHORT_MAX,
+    multi_line, optional_date, practice_and_activity, single_line, truncate_for_message,
+    LinkNature, MeetingKind, Practice, LONG_MAX, NAME_MAX, SHORT_MAX,
 };
 use crate::error::{CoreError, CoreResult};
 use chrono::NaiveDate;
@@ -409,30 +409,7 @@ impl MeetingInput {
                     "La date de la rencontre est obligatoire.",
                 )
             })?;
-        let practice = self
-            .practice
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| Practice::parse("practice", p))
-            .transpose()?;
-        let activity =
-            match (practice, self.activity) {
-                (_, None) => None,
-                (None, Some(_)) => return Err(CoreError::validation(
-                    "activity",
-                    "activity.without_practice",
-                    "Choisissez d'abord la pratique de catalyse à laquelle l'activité appartient.",
-                )),
-                (Some(_), Some(a)) if (1..=4).contains(&a) => Some(a),
-                (Some(_), Some(a)) => {
-                    return Err(CoreError::validation(
-                        "activity",
-                        "activity.unknown",
-                        format!("Activité inconnue : {a} (chaque pratique en compte quatre)."),
-                    ))
-                }
-            };
+        let (practice, activity) = practice_and_activity(&self.practice, self.activity)?;
         let mut follow_ups = Vec::new();
         for f in &self.follow_ups {
             follow_ups.push(ValidFollowUp {

@@ -3,38 +3,8 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::network::*;
-use crate::store::{date_text, now, Store};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
-
-fn exists(conn: &Connection, table: &'static str, id: i64) -> CoreResult<bool> {
-    // `table` is one of the constant names below, never input.
-    Ok(conn
-        .query_row(
-            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
-            [id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
-fn require(
-    conn: &Connection,
-    table: &'static str,
-    id: i64,
-    field: &'static str,
-    what: &str,
-) -> CoreResult<()> {
-    if exists(conn, table, id)? {
-        Ok(())
-    } else {
-        Err(CoreError::validation(
-            field,
-            "reference.missing",
-            format!("{what} choisi n'existe plus (identifiant {id}) ; rechargez la liste."),
-        ))
-    }
-}
+use crate::store::{date_text, now, require_exists, Store};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 fn introducer_columns(i: Option<Introducer>) -> (Option<i64>, Option<i64>) {
     match i {
@@ -174,7 +144,7 @@ impl Store {
 
     pub fn create_contact(&mut self, actor_id: i64, input: &ContactInput) -> CoreResult<Contact> {
         let v = input.validate()?;
-        require(&self.conn, "actor", actor_id, "actor_id", "L'acteur")?;
+        require_exists(&self.conn, "actor", actor_id, "actor_id", "L'acteur")?;
         let pos: i64 = self.conn.query_row(
             "SELECT coalesce(max(position) + 1, 0) FROM contact WHERE actor_id = ?1",
             [actor_id],
@@ -327,17 +297,17 @@ impl Store {
     }
 
     fn check_link(&self, id: Option<i64>, v: &ValidLink) -> CoreResult<()> {
-        require(&self.conn, "actor", v.actor_a, "actor_a", "L'acteur")?;
-        require(&self.conn, "actor", v.actor_b, "actor_b", "L'acteur")?;
+        require_exists(&self.conn, "actor", v.actor_a, "actor_a", "L'acteur")?;
+        require_exists(&self.conn, "actor", v.actor_b, "actor_b", "L'acteur")?;
         match v.introduced_by {
-            Some(Introducer::Actor(a)) => require(
+            Some(Introducer::Actor(a)) => require_exists(
                 &self.conn,
                 "actor",
                 a,
                 "introduced_by",
                 "L'acteur qui a présenté",
             )?,
-            Some(Introducer::Member(m)) => require(
+            Some(Introducer::Member(m)) => require_exists(
                 &self.conn,
                 "member",
                 m,
@@ -347,7 +317,7 @@ impl Store {
             None => {}
         }
         if let Some(m) = v.meeting_id {
-            require(&self.conn, "meeting", m, "meeting_id", "La rencontre")?;
+            require_exists(&self.conn, "meeting", m, "meeting_id", "La rencontre")?;
         }
         let twin: Option<i64> = self
             .conn
@@ -506,7 +476,7 @@ impl Store {
     fn write_meeting_parts(tx: &Transaction, id: i64, v: &ValidMeeting) -> CoreResult<()> {
         tx.execute("DELETE FROM meeting_actor WHERE meeting_id = ?1", [id])?;
         for a in &v.actor_ids {
-            require(tx, "actor", *a, "actor_ids", "L'acteur")?;
+            require_exists(tx, "actor", *a, "actor_ids", "L'acteur")?;
             tx.execute(
                 "INSERT INTO meeting_actor (meeting_id, actor_id) VALUES (?1, ?2)",
                 params![id, a],
@@ -514,7 +484,7 @@ impl Store {
         }
         tx.execute("DELETE FROM meeting_member WHERE meeting_id = ?1", [id])?;
         for m in &v.member_ids {
-            require(tx, "member", *m, "member_ids", "Le membre de l'équipe")?;
+            require_exists(tx, "member", *m, "member_ids", "Le membre de l'équipe")?;
             tx.execute(
                 "INSERT INTO meeting_member (meeting_id, member_id) VALUES (?1, ?2)",
                 params![id, m],

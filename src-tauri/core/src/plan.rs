@@ -3,8 +3,8 @@
 //! them. Types and validation here; queries in [`crate::plan_store`].
 
 use crate::domain::{
-    multi_line, optional_date, single_line, truncate_for_message, ActionStatus, Engineering,
-    FundingStatus, Practice, Priority, LONG_MAX, SHORT_MAX,
+    multi_line, optional_date, practice_and_activity, single_line, truncate_for_message,
+    ActionStatus, Engineering, FundingStatus, Practice, Priority, LONG_MAX, SHORT_MAX,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::money::parse_euros;
@@ -327,26 +327,7 @@ impl ActionInput {
         } else {
             Some(parse_euros("budget", "Le budget", &self.budget)?)
         };
-        let practice = optional_text(&self.practice)
-            .map(|p| Practice::parse("practice", p))
-            .transpose()?;
-        let activity =
-            match (practice, self.activity) {
-                (_, None) => None,
-                (None, Some(_)) => return Err(CoreError::validation(
-                    "activity",
-                    "activity.without_practice",
-                    "Choisissez d'abord la pratique de catalyse à laquelle l'activité appartient.",
-                )),
-                (Some(_), Some(a)) if (1..=4).contains(&a) => Some(a),
-                (Some(_), Some(a)) => {
-                    return Err(CoreError::validation(
-                        "activity",
-                        "activity.unknown",
-                        format!("Activité inconnue : {a} (chaque pratique en compte quatre)."),
-                    ))
-                }
-            };
+        let (practice, activity) = practice_and_activity(&self.practice, self.activity)?;
         let mut partners: Vec<Partner> = Vec::new();
         for p in &self.partners {
             if Some(p.actor_id) == self.lead_actor_id {

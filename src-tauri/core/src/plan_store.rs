@@ -5,32 +5,8 @@ use crate::domain::FundingStatus;
 use crate::error::{CoreError, CoreResult};
 use crate::money::format_euros;
 use crate::plan::*;
-use crate::store::{date_text, now, Store};
+use crate::store::{date_text, now, require_exists, Store};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-
-/// Checks that a referenced record exists, with a French message naming it.
-fn ensure_exists(
-    conn: &Connection,
-    table: &'static str,
-    id: i64,
-    field: &'static str,
-    what: &str,
-) -> CoreResult<()> {
-    // `table` comes from the constant arguments below, never from input.
-    let found: Option<i64> = conn
-        .query_row(&format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(CoreError::validation(
-            field,
-            "reference.missing",
-            format!("{what} choisi n'existe plus (identifiant {id}) ; rechargez la liste."),
-        )),
-    }
-}
 
 fn next_position(conn: &Connection, table: &'static str) -> CoreResult<i64> {
     Ok(conn.query_row(
@@ -218,7 +194,7 @@ impl Store {
     fn write_axis_needs(tx: &Transaction, axis_id: i64, need_ids: &[i64]) -> CoreResult<()> {
         tx.execute("DELETE FROM axis_need WHERE axis_id = ?1", [axis_id])?;
         for n in need_ids {
-            ensure_exists(tx, "need", *n, "need_ids", "L'enjeu")?;
+            require_exists(tx, "need", *n, "need_ids", "L'enjeu")?;
             tx.execute(
                 "INSERT INTO axis_need (axis_id, need_id) VALUES (?1, ?2)",
                 params![axis_id, n],
@@ -372,10 +348,10 @@ impl Store {
 
     fn check_action_refs(conn: &Connection, v: &ValidAction) -> CoreResult<()> {
         if let Some(axis) = v.axis_id {
-            ensure_exists(conn, "axis", axis, "axis_id", "L'axe")?;
+            require_exists(conn, "axis", axis, "axis_id", "L'axe")?;
         }
         if let Some(lead) = v.lead_actor_id {
-            ensure_exists(conn, "actor", lead, "lead_actor_id", "Le porteur")?;
+            require_exists(conn, "actor", lead, "lead_actor_id", "Le porteur")?;
         }
         Ok(())
     }
@@ -383,7 +359,7 @@ impl Store {
     fn write_action_links(tx: &Transaction, id: i64, v: &ValidAction) -> CoreResult<()> {
         tx.execute("DELETE FROM action_need WHERE action_id = ?1", [id])?;
         for n in &v.need_ids {
-            ensure_exists(tx, "need", *n, "need_ids", "L'enjeu")?;
+            require_exists(tx, "need", *n, "need_ids", "L'enjeu")?;
             tx.execute(
                 "INSERT INTO action_need (action_id, need_id) VALUES (?1, ?2)",
                 params![id, n],
@@ -391,7 +367,7 @@ impl Store {
         }
         tx.execute("DELETE FROM action_partner WHERE action_id = ?1", [id])?;
         for (i, p) in v.partners.iter().enumerate() {
-            ensure_exists(tx, "actor", p.actor_id, "partners", "Le partenaire")?;
+            require_exists(tx, "actor", p.actor_id, "partners", "Le partenaire")?;
             tx.execute(
                 "INSERT INTO action_partner (action_id, actor_id, role, position) VALUES (?1, ?2, ?3, ?4)",
                 params![id, p.actor_id, p.role, i as i64],
@@ -559,9 +535,9 @@ impl Store {
 
     pub fn create_funding(&mut self, action_id: i64, input: &FundingInput) -> CoreResult<Funding> {
         let v = input.validate()?;
-        ensure_exists(&self.conn, "action", action_id, "action_id", "L'action")?;
+        require_exists(&self.conn, "action", action_id, "action_id", "L'action")?;
         if let Some(f) = v.funder_id {
-            ensure_exists(&self.conn, "actor", f, "funder_id", "Le financeur")?;
+            require_exists(&self.conn, "actor", f, "funder_id", "Le financeur")?;
         }
         let at = now();
         self.conn.execute(
@@ -585,7 +561,7 @@ impl Store {
     pub fn update_funding(&mut self, id: i64, input: &FundingInput) -> CoreResult<Funding> {
         let v = input.validate()?;
         if let Some(f) = v.funder_id {
-            ensure_exists(&self.conn, "actor", f, "funder_id", "Le financeur")?;
+            require_exists(&self.conn, "actor", f, "funder_id", "Le financeur")?;
         }
         let n = self.conn.execute(
             "UPDATE funding SET funder_id = ?1, scheme = ?2, amount_cents = ?3, status = ?4, requested_on = ?5,
@@ -671,7 +647,7 @@ impl Store {
         input: &IndicatorInput,
     ) -> CoreResult<Indicator> {
         let v = input.validate()?;
-        ensure_exists(&self.conn, "action", action_id, "action_id", "L'action")?;
+        require_exists(&self.conn, "action", action_id, "action_id", "L'action")?;
         let pos: i64 = self.conn.query_row(
             "SELECT coalesce(max(position) + 1, 0) FROM indicator WHERE action_id = ?1",
             [action_id],

@@ -463,6 +463,32 @@ pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
     Ok(out)
 }
 
+/// Checks that a referenced record exists, with a French message naming it. `table` is always
+/// a constant of the calling code, never input.
+pub(crate) fn require_exists(
+    conn: &Connection,
+    table: &'static str,
+    id: i64,
+    field: &'static str,
+    what: &str,
+) -> CoreResult<()> {
+    let found = conn
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
+            [id],
+            |_| Ok(()),
+        )
+        .optional()?;
+    match found {
+        Some(()) => Ok(()),
+        None => Err(CoreError::validation(
+            field,
+            "reference.missing",
+            format!("{what} choisi n'existe plus (identifiant {id}) ; rechargez la liste."),
+        )),
+    }
+}
+
 /// Writes the singleton territory and project rows.
 pub(crate) fn insert_territory_and_project(
     tx: &Transaction,
