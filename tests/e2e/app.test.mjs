@@ -5,7 +5,7 @@ import { writeFileSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
-  launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
+  click, launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
   answerFileDialog,
   By, Key, BINARY,
 } from "./harness.mjs";
@@ -24,18 +24,18 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     await fill(d, "#create-form input[name=territory_name]", "PETR des Trois Rivières");
     await choose(d, "#create-form select[name=territory_kind]", "petr");
     await fill(d, "#create-form input[name=project_title]", "Projet de territoire 2026-2032");
-    await (await find(d, "#create-workspace")).click();
+    await click(d, "#create-workspace");
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR des Trois Rivières");
     assert.equal(await (await find(d, "#project-title")).getText(), "Projet de territoire 2026-2032");
     await visible(d, "#dashboard");
     await screenshot(d, "02-tableau-de-bord-vide");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     assert.match(await (await find(d, "#actors-empty")).getText(), /Aucun acteur/);
     await screenshot(d, "02-espace-vide");
 
     // Add an actor through the form.
-    await (await find(d, "#add-actor")).click();
+    await click(d, "#add-actor");
     await visible(d, "#actor-dialog");
     await fill(d, "#actor-dialog input[name=name]", "Ressourcerie Le Réemploi");
     await choose(d, "#actor-dialog select[name=world]", "association");
@@ -43,7 +43,7 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     await choose(d, "#actor-dialog select[name=engagement]", "partner");
     await fill(d, "#actor-dialog textarea[name=notes]", "Chantier d'insertion.");
     await screenshot(d, "03-formulaire-acteur");
-    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    await click(d, "#actor-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
     assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
     const row = await find(d, "#actors-table tbody tr");
@@ -62,7 +62,7 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     const d = app.driver;
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR des Trois Rivières");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await visible(d, "#actors-table");
     assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
     const files = readdirSync(path.join(dataDir(home), "espaces-de-travail"));
@@ -77,15 +77,15 @@ test("an actor without a name gets the French error and nothing is saved", async
   const app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await visible(d, "#actors-table");
     const before = (await actorNames(d)).length;
-    await (await find(d, "#add-actor")).click();
+    await click(d, "#add-actor");
     await visible(d, "#actor-dialog");
     await fill(d, "#actor-dialog input[name=name]", "   ");
-    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    await click(d, "#actor-dialog button[type=submit]");
     const err = await visible(d, "#actor-dialog .field-error:not([hidden])");
     assert.equal(await err.getText(), "Le nom de l'acteur est obligatoire.");
     const summary = await find(d, "#actor-dialog .form-summary");
@@ -94,7 +94,7 @@ test("an actor without a name gets the French error and nothing is saved", async
     assert.equal(await nameInput.getAttribute("aria-invalid"), "true");
     await screenshot(d, "05-erreur-nom-vide");
     // Cancel: the list is unchanged.
-    await (await find(d, "#actor-dialog .dialog-buttons button[type=button]")).click();
+    await click(d, "#actor-dialog .dialog-buttons button[type=button]");
     assert.equal((await actorNames(d)).length, before);
   } finally {
     await app.quit();
@@ -106,12 +106,12 @@ test("the example workspace: filter without accents, sort, edit, delete with con
   const app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
     await waitText(d, "#project-territory", "PETR du Haut-Verdanson");
     await visible(d, "#dash-funding");
     await screenshot(d, "06-tableau-de-bord");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await visible(d, "#actors-table");
     const all = await actorNames(d);
     assert.ok(all.length >= 40, `${all.length} actors`);
@@ -131,14 +131,14 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await actorNames(d)).length === all.length, 5000);
 
     // Sort by name, descending on the second click.
-    await (await find(d, "#sort-name")).click();
+    await click(d, "#sort-name");
     const desc = await actorNames(d);
     const collator = new Intl.Collator("fr", { sensitivity: "base", numeric: true });
     assert.deepEqual(desc, [...all].sort(collator.compare).reverse());
     const th = await find(d, "#sort-name");
     assert.equal(await (await th.findElement(By.xpath(".."))).getAttribute("aria-sort"), "descending");
     // Sort by engagement: porteurs last in ascending order.
-    await (await find(d, "#sort-engagement")).click();
+    await click(d, "#sort-engagement");
     await d.wait(async () => (await (await find(d, "#sort-engagement")).findElement(By.xpath(".."))
       .then((th) => th.getAttribute("aria-sort"))) === "ascending", 5000);
     const engagements = await texts(d, "#actors-table tbody .engagement");
@@ -146,12 +146,12 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     assert.equal(engagements.at(-1), "Porteur");
 
     // Edit an actor.
-    await (await find(d, "#sort-name")).click();
+    await click(d, "#sort-name");
     const first = (await actorNames(d))[0];
-    await (await find(d, "#actors-table tbody tr:first-child button.btn.small:not(.danger-outline)")).click();
+    await click(d, "#actors-table tbody tr:first-child button.btn.small:not(.danger-outline)");
     await visible(d, "#actor-dialog");
     await fill(d, "#actor-dialog input[name=commune]", "Aiguebrune");
-    await (await find(d, "#actor-dialog button[type=submit]")).click();
+    await click(d, "#actor-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
     await waitText(d, "#actors-table tbody tr:first-child", "Aiguebrune");
 
@@ -160,17 +160,17 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await fill(d, "#actor-filter", "college des trois");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
     const lonely = (await actorNames(d))[0];
-    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
+    await click(d, "#actors-table tbody tr:first-child .danger-outline");
     let confirm = await visible(d, "dialog.confirm");
     assert.match(await confirm.getText(), new RegExp(lonely.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     assert.equal((await d.findElements(By.css("dialog.confirm .impact"))).length, 0);
-    await (await find(d, "#confirm-no")).click();
+    await click(d, "#confirm-no");
     assert.deepEqual(await actorNames(d), [lonely]);
-    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
-    await (await visible(d, "#confirm-yes")).click();
+    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    await click(d, "#confirm-yes");
     await d.wait(async () => (await actorNames(d)).length === 0, 5000);
     await waitText(d, "#toasts", "supprimé");
-    await (await find(d, "#toasts .toast .btn.small")).click();
+    await click(d, "#toasts .toast .btn.small");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
     assert.deepEqual(await actorNames(d), [lonely]);
 
@@ -178,31 +178,31 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     // changes, and only then is it deleted.
     await fill(d, "#actor-filter", "Fondation Terres");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
-    await (await find(d, "#actors-table tbody tr:first-child .danger-outline")).click();
+    await click(d, "#actors-table tbody tr:first-child .danger-outline");
     confirm = await visible(d, "dialog.confirm");
     const details = await confirm.getText();
     assert.match(details, /Financeur de 3 ligne\(s\) de financement, qui resteront sans financeur/);
     assert.match(details, /Tiers-lieu La Fabrique : co-working et fab lab : Appel à projets lieux partagés, 20.000,00.€/);
     await screenshot(d, "08-confirmation-suppression");
-    await (await find(d, "#confirm-yes")).click();
+    await click(d, "#confirm-yes");
     await d.wait(async () => (await actorNames(d)).length === 0, 5000);
     await waitText(d, "#toasts", "mis à jour");
     await fill(d, "#actor-filter", "");
     await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
 
     // Edit the project header; a period ending before it starts is refused in French.
-    await (await find(d, "#nav-dashboard")).click();
-    await (await find(d, "#edit-project")).click();
+    await click(d, "#nav-dashboard");
+    await click(d, "#edit-project");
     await visible(d, "#project-dialog");
     await fill(d, "#project-dialog input[name=period_start]", "2025-01-01");
     await fill(d, "#project-dialog input[name=period_end]", "2024-12-31");
-    await (await find(d, "#project-dialog button[type=submit]")).click();
+    await click(d, "#project-dialog button[type=submit]");
     const perr = await visible(d, "#project-dialog .field-error:not([hidden])");
     assert.equal(await perr.getText(), "La fin de la période ne peut pas précéder son début.");
     await fill(d, "#project-dialog input[name=period_end]", "2031-12-31");
     await choose(d, "#project-dialog select[name=status]", "revising");
     await screenshot(d, "09-modifier-projet");
-    await (await find(d, "#project-dialog button[type=submit]")).click();
+    await click(d, "#project-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#project-dialog"))).length === 0, 10000);
     await waitText(d, "#project-status", "En révision");
     await waitText(d, "#project-period", "31 décembre 2031");
@@ -216,7 +216,7 @@ test("keyboard: Ctrl+N opens the actor form, Escape closes it, Ctrl+F focuses th
   const app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
     const body = await find(d, "body");
     await body.sendKeys(Key.chord(Key.CONTROL, "n"));
@@ -227,10 +227,10 @@ test("keyboard: Ctrl+N opens the actor form, Escape closes it, Ctrl+F focuses th
     await body.sendKeys(Key.chord(Key.CONTROL, "f"));
     assert.equal(await d.executeScript("return document.activeElement.id"), "actor-filter");
 
-    await (await find(d, "#top-prefs")).click();
+    await click(d, "#top-prefs");
     await visible(d, "#prefs-dialog");
     await fill(d, "#prefs-dialog input[name=display_name]", "Camille Durand");
-    await (await find(d, "#prefs-dialog button[type=submit]")).click();
+    await click(d, "#prefs-dialog button[type=submit]");
     await waitText(d, "#top-prefs", "Bonjour Camille Durand");
   } finally {
     await app.quit();
@@ -247,10 +247,10 @@ test("Enregistrer sous… and Ouvrir… go through the native file dialogs", asy
   const app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
     // Save a copy elsewhere: the app then works on the copy.
-    await (await find(d, "#top-save-as")).click();
+    await click(d, "#top-save-as");
     execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "Enregistrer l'espace de travail"], { timeout: 15000 });
     await screenshot(d, "13-enregistrer-sous");
     answerFileDialog("Enregistrer l'espace de travail", copy);
@@ -261,9 +261,9 @@ test("Enregistrer sous… and Ouvrir… go through the native file dialogs", asy
     assert.ok(report.counts.actors >= 40);
 
     // Close, then open the copy again through "Ouvrir…".
-    await (await find(d, "#top-close")).click();
+    await click(d, "#top-close");
     await visible(d, "#welcome");
-    await (await find(d, "#top-open")).click();
+    await click(d, "#top-open");
     answerFileDialog("Ouvrir un espace de travail", copy, { locationBar: true });
     await visible(d, "#workspace");
     await waitText(d, "#ws-file", "copie-verdanson.catalyse");
@@ -278,9 +278,9 @@ test("switching to English translates the UI and is remembered", async () => {
   let app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await choose(d, "#language", "en");
     await waitText(d, "#actors-title", "Actors");
     assert.equal(await (await find(d, "#add-actor")).getText(), "Add an actor");

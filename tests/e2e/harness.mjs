@@ -132,12 +132,22 @@ export async function find(driver, css) {
   return el;
 }
 
-/** Scrolls an element into the middle of its scroll area (as a user scrolls) and clicks it. */
+/**
+ * Scrolls an element into the middle of its scroll area (as a user scrolls) and clicks it.
+ * Views redraw after loading data; if the element is replaced meanwhile, it is looked up again.
+ */
 export async function click(driver, css) {
-  const el = await find(driver, css);
-  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
-  await el.click();
-  return el;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const el = await find(driver, css);
+      await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+      await el.click();
+      return el;
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt > 10) throw e;
+      await driver.sleep(100);
+    }
+  }
 }
 
 /** Waits until an element is displayed. */

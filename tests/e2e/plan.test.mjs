@@ -14,7 +14,7 @@ async function closeDialog(d, id) {
 }
 
 async function addActor(d, name, world) {
-  await (await find(d, "#add-actor")).click();
+  await click(d, "#add-actor");
   await visible(d, "#actor-dialog");
   await fill(d, "#actor-dialog input[name=name]", name);
   await choose(d, "#actor-dialog select[name=world]", world);
@@ -28,22 +28,22 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     const d = app.driver;
     await fill(d, "#create-form input[name=territory_name]", "PETR du Val d'Essai");
     await fill(d, "#create-form input[name=project_title]", "Projet de territoire 2026-2031");
-    await (await find(d, "#create-workspace")).click();
+    await click(d, "#create-workspace");
     await visible(d, "#workspace");
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await addActor(d, "Communauté de communes du Val", "local_authority");
     await addActor(d, "Vélo pour tous", "association");
     await addActor(d, "Région Exemple", "funder");
     await addActor(d, "Fondation Avenir rural", "funder");
 
     // A need, then an axis that answers it.
-    await (await find(d, "#nav-structure")).click();
-    await (await visible(d, "#add-need")).click();
+    await click(d, "#nav-structure");
+    await click(d, "#add-need");
     await fill(d, "#need-dialog input[name=title]", "Se déplacer sans voiture individuelle");
     await choose(d, "#need-dialog select[name=priority]", "high");
     await closeDialog(d, "need-dialog");
     await waitText(d, "#needs-list", "Se déplacer sans voiture individuelle");
-    await (await find(d, "#add-need")).click();
+    await click(d, "#add-need");
     await fill(d, "#need-dialog input[name=title]", "Réussir la transition énergétique");
     await closeDialog(d, "need-dialog");
     await waitText(d, "#needs-list", "Réussir la transition énergétique");
@@ -51,7 +51,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
       ["Se déplacer sans voiture individuelle", "Réussir la transition énergétique"]);
     await click(d, "#needs-list li:nth-child(2) .icon-btn:first-child");
     await d.wait(async () => (await texts(d, "#needs-list .need-title"))[0] === "Réussir la transition énergétique", 5000);
-    await (await find(d, "#add-axis")).click();
+    await click(d, "#add-axis");
     await visible(d, "#axis-dialog");
     await fill(d, "#axis-dialog input[name=title]", "Une mobilité pour tous");
     await click(d, "#axis-dialog .checks .check:nth-child(2) label");
@@ -59,8 +59,8 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await waitText(d, "#axes-list", "Se déplacer sans voiture individuelle");
 
     // An action with its porteur and a partner.
-    await (await find(d, "#nav-actions")).click();
-    await (await visible(d, "#add-action")).click();
+    await click(d, "#nav-actions");
+    await click(d, "#add-action");
     await visible(d, "#action-dialog");
     await fill(d, "#action-dialog input[name=title]", "Vélos à assistance électrique en location");
     const axisValue = await (await find(d, "#action-dialog select[name=axis_id] option:nth-child(2)")).getAttribute("value");
@@ -77,7 +77,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     const byText = {};
     for (const o of options) byText[await o.getText()] = await o.getAttribute("value");
     await choose(d, "#action-dialog select[name=lead_actor_id]", byText["Communauté de communes du Val"]);
-    await (await find(d, "#action-dialog .add-partner")).click();
+    await click(d, "#action-dialog .add-partner");
     await choose(d, "#action-dialog .partner-row select", byText["Vélo pour tous"]);
     await fill(d, "#action-dialog .partner-row input", "Animation des ateliers");
     await choose(d, "#action-dialog select[name=practice]", "experimentation");
@@ -95,7 +95,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
 
     // Two funding lines, then the plan.
     const addFunding = async (funder, scheme, amount, status) => {
-      await (await find(d, "#add-funding")).click();
+      await click(d, "#add-funding");
       await visible(d, "#funding-dialog");
       await choose(d, "#funding-dialog select[name=funder_id]", byText[funder]);
       await fill(d, "#funding-dialog input[name=scheme]", scheme);
@@ -148,7 +148,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await waitText(d, "#funding-plan", "Reste à financer");
 
     // The table, filtered.
-    await (await find(d, "#action-back")).click();
+    await click(d, "#action-back");
     await visible(d, "#actions-table");
     await choose(d, "#filter-status", "preparing");
     await waitText(d, "#actions-count", "1 action(s) sur 1");
@@ -163,7 +163,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#filter-lead", "");
 
     // The dashboard adds up the project's funding.
-    await (await find(d, "#nav-dashboard")).click();
+    await click(d, "#nav-dashboard");
     await visible(d, "#dash-funding");
     assert.equal(plain(await (await find(d, "#dash-budget")).getText()), "80 000,00 €");
     assert.equal(plain(await (await find(d, "#dash-granted")).getText()), "40 000,00 €");
@@ -171,7 +171,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await waitText(d, "#dash-status", "En préparation");
 
     // The timeline shows the action under its axis, with today's line.
-    await (await find(d, "#nav-timeline")).click();
+    await click(d, "#nav-timeline");
     await visible(d, "#timeline-chart");
     assert.deepEqual(await texts(d, "#timeline-chart .tl-axis"), ["UNE MOBILITÉ POUR TOUS"]);
     const labels = await d.findElements(By.css("#timeline-chart .tl-row[data-action-id] .tl-label"));
@@ -182,7 +182,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     assert.equal((await d.findElements(By.css("#timeline-undated"))).length, 0);
 
     // The tree: need → axis → action.
-    await (await find(d, "#nav-tree")).click();
+    await click(d, "#nav-tree");
     await visible(d, "#tree");
     const tree = await (await find(d, "#tree")).getText();
     assert.match(tree, /Se déplacer sans voiture individuelle[\s\S]*Une mobilité pour tous[\s\S]*Vélos à assistance électrique en location/);
@@ -190,23 +190,23 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await screenshot(d, "29-arborescence");
 
     // Deleting the axis says which action loses it; cancelling keeps everything.
-    await (await find(d, "#nav-structure")).click();
+    await click(d, "#nav-structure");
     await visible(d, "#axes-list");
-    await (await find(d, "#axes-list .danger-outline")).click();
+    await click(d, "#axes-list .danger-outline");
     const confirm = await visible(d, "dialog.confirm");
     assert.match(await confirm.getText(), /1 action\(s\) n'auront plus d'axe[\s\S]*Vélos à assistance électrique en location/);
     await screenshot(d, "23-suppression-axe");
-    await (await find(d, "#confirm-no")).click();
+    await click(d, "#confirm-no");
 
     // Deleting the porteur says which action loses its porteur and which line its funder.
-    await (await find(d, "#nav-actors")).click();
+    await click(d, "#nav-actors");
     await fill(d, "#actor-filter", "Communauté de communes du Val");
     await d.wait(async () => (await texts(d, "#actors-table tbody .actor-name")).length === 1, 5000);
     await click(d, "#actors-table tbody tr:first-child .danger-outline");
     const leadConfirm = await visible(d, "dialog.confirm");
     assert.match(await leadConfirm.getText(), /Porteur de 1 action\(s\), qui n'auront plus de porteur :\s*Vélos à assistance électrique en location/);
-    await (await find(d, "#confirm-no")).click();
-    await (await find(d, "#nav-structure")).click();
+    await click(d, "#confirm-no");
+    await click(d, "#nav-structure");
     await waitText(d, "#axes-list", "Une mobilité pour tous");
     await screenshot(d, "24-enjeux-et-axes");
   } finally {
@@ -219,23 +219,23 @@ test("the example's actions: every practice and engineering, a plan with shares"
   const app = await launch(home);
   try {
     const d = app.driver;
-    await (await visible(d, "#open-demo")).click();
+    await click(d, "#open-demo");
     await visible(d, "#workspace");
-    await (await find(d, "#nav-actions")).click();
+    await click(d, "#nav-actions");
     await visible(d, "#actions-table");
     const rows = await texts(d, "#actions-table tbody .action-open");
     assert.ok(rows.length >= 12, `${rows.length}`);
     await screenshot(d, "25-exemple-actions");
-    await (await find(d, "#actions-table tbody tr:first-child .action-open")).click();
+    await click(d, "#actions-table tbody tr:first-child .action-open");
     await visible(d, "#funding-plan");
     assert.ok((await texts(d, "#plan-shares tbody tr")).length >= 1);
     await screenshot(d, "26-exemple-action");
-    await (await find(d, "#nav-timeline")).click();
+    await click(d, "#nav-timeline");
     await visible(d, "#timeline-chart");
     await waitText(d, "#timeline-undated", "Plateforme de covoiturage du quotidien");
     assert.ok((await d.findElements(By.css("#timeline-chart .tl-bar"))).length >= 12);
     await screenshot(d, "27-calendrier");
-    await (await find(d, "#nav-tree")).click();
+    await click(d, "#nav-tree");
     await visible(d, "#tree");
     await screenshot(d, "30-exemple-arborescence");
 
