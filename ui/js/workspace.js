@@ -1,4 +1,5 @@
-// The workspace screen: the Projet de territoire header and the actors list.
+// The workspace screen: its sections (dashboard, actors, needs and axes, tree, actions, timeline,
+// search), the Projet de territoire header and the actors list.
 import { h, replace, fold } from "./dom.js";
 import { t, label, formatDate, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
