@@ -3,7 +3,7 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::network::*;
-use crate::store::{date_text, now, require_exists, Store};
+use crate::store::{date_text, delete_row, now, require_exists, Store};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 fn introducer_columns(i: Option<Introducer>) -> (Option<i64>, Option<i64>) {
@@ -89,17 +89,7 @@ impl Store {
     }
 
     pub fn delete_member(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM member WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound {
-                what: "Membre de l'équipe",
-                id,
-            });
-        }
-        Ok(())
+        delete_row(&self.conn, "member", "Membre de l'équipe", id)
     }
 
     // ----- Contacts ---------------------------------------------------------------------------
@@ -174,17 +164,7 @@ impl Store {
     }
 
     pub fn delete_contact(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM contact WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound {
-                what: "Contact",
-                id,
-            });
-        }
-        Ok(())
+        delete_row(&self.conn, "contact", "Contact", id)
     }
 
     // ----- Actor profile ----------------------------------------------------------------------
@@ -388,10 +368,7 @@ impl Store {
     }
 
     pub fn delete_link(&mut self, id: i64) -> CoreResult<()> {
-        if self.conn.execute("DELETE FROM link WHERE id = ?1", [id])? == 0 {
-            return Err(CoreError::NotFound { what: "Lien", id });
-        }
-        Ok(())
+        delete_row(&self.conn, "link", "Lien", id)
     }
 
     // ----- Meetings ---------------------------------------------------------------------------
@@ -553,17 +530,7 @@ impl Store {
     }
 
     pub fn delete_meeting(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM meeting WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound {
-                what: "Rencontre",
-                id,
-            });
-        }
-        Ok(())
+        delete_row(&self.conn, "meeting", "Rencontre", id)
     }
 
     /// Pairs of actors who met at this meeting and have no link yet: the links the meeting
@@ -785,6 +752,22 @@ mod tests {
     }
 }
 
+/// Prefixes a validation message with the (1-based) line of the batch it comes from.
+fn at_line(index: usize, e: CoreError) -> CoreError {
+    match e {
+        CoreError::Validation {
+            field,
+            code,
+            message,
+        } => CoreError::Validation {
+            field,
+            code,
+            message: format!("Ligne {} : {message}", index + 1),
+        },
+        other => other,
+    }
+}
+
 /// Bulk writes for imports: everything is validated first, then written in one transaction,
 /// so a batch is applied entirely or not at all.
 impl Store {
@@ -796,20 +779,7 @@ impl Store {
         let valid = actors
             .iter()
             .enumerate()
-            .map(|(i, a)| {
-                a.validate().map_err(|e| match e {
-                    CoreError::Validation {
-                        field,
-                        code,
-                        message,
-                    } => CoreError::Validation {
-                        field,
-                        code,
-                        message: format!("Ligne {} : {message}", i + 1),
-                    },
-                    other => other,
-                })
-            })
+            .map(|(i, a)| a.validate().map_err(|e| at_line(i, e)))
             .collect::<CoreResult<Vec<_>>>()?;
         let at = now();
         let tx = self.conn.transaction()?;
@@ -861,18 +831,7 @@ impl Store {
         }
         let mut valid = Vec::with_capacity(links.len());
         for (i, l) in links.iter().enumerate() {
-            let line = |e: CoreError| match e {
-                CoreError::Validation {
-                    field,
-                    code,
-                    message,
-                } => CoreError::Validation {
-                    field,
-                    code,
-                    message: format!("Ligne {} : {message}", i + 1),
-                },
-                other => other,
-            };
+            let line = |e: CoreError| at_line(i, e);
             let v = l.validate().map_err(line)?;
             for (id, field) in [(v.actor_a, "actor_a"), (v.actor_b, "actor_b")] {
                 if !actors.contains(&id) {

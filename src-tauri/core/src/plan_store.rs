@@ -5,7 +5,7 @@ use crate::domain::FundingStatus;
 use crate::error::{CoreError, CoreResult};
 use crate::money::format_euros;
 use crate::plan::*;
-use crate::store::{date_text, now, require_exists, Store};
+use crate::store::{date_text, delete_row, now, require_exists, Store};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 fn next_position(conn: &Connection, table: &'static str) -> CoreResult<i64> {
@@ -149,13 +149,9 @@ impl Store {
         })
     }
 
+    /// Deletes a need; its links to axes and actions go with it (schema cascades).
     pub fn delete_need(&mut self, id: i64) -> CoreResult<()> {
-        let tx = self.conn.transaction()?;
-        if tx.execute("DELETE FROM need WHERE id = ?1", [id])? == 0 {
-            return Err(CoreError::NotFound { what: "Enjeu", id });
-        }
-        tx.commit()?;
-        Ok(())
+        delete_row(&self.conn, "need", "Enjeu", id)
     }
 
     // ----- Axes -------------------------------------------------------------------------------
@@ -265,10 +261,7 @@ impl Store {
     }
 
     pub fn delete_axis(&mut self, id: i64) -> CoreResult<()> {
-        if self.conn.execute("DELETE FROM axis WHERE id = ?1", [id])? == 0 {
-            return Err(CoreError::NotFound { what: "Axe", id });
-        }
-        Ok(())
+        delete_row(&self.conn, "axis", "Axe", id)
     }
 
     // ----- Actions ----------------------------------------------------------------------------
@@ -480,14 +473,7 @@ impl Store {
     /// Deletes an action with its partners, funding lines and indicators (one transaction,
     /// through the schema's cascades).
     pub fn delete_action(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM action WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound { what: "Action", id });
-        }
-        Ok(())
+        delete_row(&self.conn, "action", "Action", id)
     }
 
     // ----- Funding lines ----------------------------------------------------------------------
@@ -588,17 +574,7 @@ impl Store {
     }
 
     pub fn delete_funding(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM funding WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound {
-                what: "Ligne de financement",
-                id,
-            });
-        }
-        Ok(())
+        delete_row(&self.conn, "funding", "Ligne de financement", id)
     }
 
     /// The action's funding plan, computed from its lines.
@@ -702,17 +678,7 @@ impl Store {
     }
 
     pub fn delete_indicator(&mut self, id: i64) -> CoreResult<()> {
-        if self
-            .conn
-            .execute("DELETE FROM indicator WHERE id = ?1", [id])?
-            == 0
-        {
-            return Err(CoreError::NotFound {
-                what: "Indicateur",
-                id,
-            });
-        }
-        Ok(())
+        delete_row(&self.conn, "indicator", "Indicateur", id)
     }
 
     // ----- Actors as referred to by the plan --------------------------------------------------

@@ -489,6 +489,19 @@ pub(crate) fn require_exists(
     }
 }
 
+/// Deletes row `id` of `table` (a constant of the calling code), or says it is not there.
+pub(crate) fn delete_row(
+    conn: &Connection,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> CoreResult<()> {
+    if conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])? == 0 {
+        return Err(CoreError::NotFound { what, id });
+    }
+    Ok(())
+}
+
 /// Writes the singleton territory and project rows.
 pub(crate) fn insert_territory_and_project(
     tx: &Transaction,
