@@ -62,7 +62,31 @@ macro_rules! code_enum {
                 Ok(self.code().into())
             }
         }
+
+        impl Coded for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label_fr(self) -> &'static str { $name::label_fr(self) }
+            fn parse(field: &'static str, value: &str) -> CoreResult<Self> { $name::parse(field, value) }
+        }
     };
+}
+
+/// What every code enumeration offers, for code that handles them generically (imports).
+pub trait Coded: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label_fr(self) -> &'static str;
+    fn parse(field: &'static str, value: &str) -> CoreResult<Self>;
+
+    /// Reads a value by its code or its French label, ignoring case, accents and extra
+    /// spaces (`association / ess` and `association` both give [`World::Association`]).
+    fn from_text(value: &str) -> Option<Self> {
+        let f = crate::tabular::fold(value);
+        Self::all().iter().copied().find(|v| {
+            crate::tabular::fold(v.code()) == f || crate::tabular::fold(v.label_fr()) == f
+        })
+    }
 }
 
 code_enum!(

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod exchange;
 pub mod migrations;
 pub mod money;
 pub mod network;
@@ -17,6 +18,7 @@ pub mod plan;
 pub mod plan_store;
 pub mod search;
 pub mod store;
+pub mod tabular;
 pub mod writer;
 
 pub use error::{CoreError, CoreResult, ErrorPayload};

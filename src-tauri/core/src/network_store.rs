@@ -135,17 +135,28 @@ impl Store {
     pub fn create_contact(&mut self, actor_id: i64, input: &ContactInput) -> CoreResult<Contact> {
         let v = input.validate()?;
         require_exists(&self.conn, "actor", actor_id, "actor_id", "L'acteur")?;
-        let pos: i64 = self.conn.query_row(
+        let id = Self::insert_contact(&self.conn, actor_id, &v, &now())?;
+        self.contact(id)
+    }
+
+    /// Appends a validated contact to an actor's list.
+    pub(crate) fn insert_contact(
+        conn: &rusqlite::Connection,
+        actor_id: i64,
+        v: &ValidContact,
+        at: &str,
+    ) -> CoreResult<i64> {
+        let pos: i64 = conn.query_row(
             "SELECT coalesce(max(position) + 1, 0) FROM contact WHERE actor_id = ?1",
             [actor_id],
             |r| r.get(0),
         )?;
-        self.conn.execute(
+        conn.execute(
             "INSERT INTO contact (actor_id, name, role, email, phone, notes, position, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![actor_id, v.name, v.role, v.email, v.phone, v.notes, pos, now()],
+            params![actor_id, v.name, v.role, v.email, v.phone, v.notes, pos, at],
         )?;
-        self.contact(self.conn.last_insert_rowid())
+        Ok(conn.last_insert_rowid())
     }
 
     pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> CoreResult<Contact> {
@@ -204,9 +215,21 @@ impl Store {
     ) -> CoreResult<ActorProfile> {
         let v = profile.validate()?;
         let tx = self.conn.transaction()?;
+        Self::write_profile(&tx, actor_id, &v, &now())?;
+        tx.commit()?;
+        self.actor_profile(actor_id)
+    }
+
+    /// Writes a validated profile (columns and tags) inside `tx`.
+    pub(crate) fn write_profile(
+        tx: &Transaction,
+        actor_id: i64,
+        v: &ActorProfile,
+        at: &str,
+    ) -> CoreResult<()> {
         let n = tx.execute(
             "UPDATE actor SET needs = ?1, contributions = ?2, influence = ?3, interest = ?4, updated_at = ?5 WHERE id = ?6",
-            params![v.needs, v.contributions, v.influence, v.interest, now(), actor_id],
+            params![v.needs, v.contributions, v.influence, v.interest, at, actor_id],
         )?;
         if n == 0 {
             return Err(CoreError::NotFound {
@@ -221,8 +244,7 @@ impl Store {
                 params![actor_id, t],
             )?;
         }
-        tx.commit()?;
-        self.actor_profile(actor_id)
+        Ok(())
     }
 
     // ----- Links ------------------------------------------------------------------------------
@@ -477,9 +499,8 @@ impl Store {
         Ok(())
     }
 
-    pub fn create_meeting(&mut self, input: &MeetingInput) -> CoreResult<Meeting> {
-        let v = input.validate()?;
-        let tx = self.conn.transaction()?;
+    /// Inserts a validated meeting with its participants and follow-ups, inside `tx`.
+    pub(crate) fn insert_meeting(tx: &Transaction, v: &ValidMeeting, at: &str) -> CoreResult<i64> {
         tx.execute(
             "INSERT INTO meeting (date, kind, title, practice, activity, notes, minutes_spent, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
@@ -491,11 +512,18 @@ impl Store {
                 v.activity,
                 v.notes,
                 v.minutes_spent,
-                now()
+                at
             ],
         )?;
         let id = tx.last_insert_rowid();
-        Self::write_meeting_parts(&tx, id, &v)?;
+        Self::write_meeting_parts(tx, id, v)?;
+        Ok(id)
+    }
+
+    pub fn create_meeting(&mut self, input: &MeetingInput) -> CoreResult<Meeting> {
+        let v = input.validate()?;
+        let tx = self.conn.transaction()?;
+        let id = Self::insert_meeting(&tx, &v, &now())?;
         tx.commit()?;
         self.meeting(id)
     }

@@ -1,0 +1,1848 @@
+//! Import and export of actors, links and meetings as CSV or XLSX.
+//!
+//! Columns are recognised by the French headers the export writes (`Nom;Monde;Commune`), by
+//! their codes and by a few usual synonyms, ignoring case and accents; enumerated values the
+//! same way (`Association / ESS`, `association`). An import is first *previewed*: the column
+//! mapping, every row's problems (line and column) and the duplicates; it then writes **all or
+//! nothing**, in one transaction, and only when no row has a problem. Duplicates (same name and
+//! commune for actors, same pair and nature for links, same date and title for meetings) are
+//! left out unless the user asks to keep them.
+
+use crate::domain::{ActorInput, Coded, Engagement, LinkNature, MeetingKind, Practice, World};
+use crate::error::{CoreError, CoreResult};
+use crate::network::{
+    parse_hours, ActorProfile, ContactInput, FollowUp, Introducer, LinkInput, MeetingInput,
+    ValidContact, ValidMeeting,
+};
+use crate::store::{insert_actor, now, Store};
+use crate::tabular::{self, fold, unneutralise, FileFormat, Table, TableRow, CELL_MAX};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use ts_rs::TS;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExchangeKind {
+    Actors,
+    Links,
+    Meetings,
+}
+
+impl ExchangeKind {
+    /// `actors`, `links` or `meetings` (or their French names), for the command line.
+    pub fn parse(value: &str) -> CoreResult<ExchangeKind> {
+        match fold(value).as_str() {
+            "actors" | "acteurs" => Ok(ExchangeKind::Actors),
+            "links" | "liens" => Ok(ExchangeKind::Links),
+            "meetings" | "rencontres" => Ok(ExchangeKind::Meetings),
+            _ => Err(CoreError::validation(
+                "kind",
+                "exchange.kind",
+                format!(
+                    "Type de données inconnu : « {} ». Valeurs possibles : actors, links, meetings.",
+                    crate::domain::truncate_for_message(value)
+                ),
+            )),
+        }
+    }
+
+    fn columns(self) -> &'static [Col] {
+        match self {
+            ExchangeKind::Actors => ACTOR_COLUMNS,
+            ExchangeKind::Links => LINK_COLUMNS,
+            ExchangeKind::Meetings => MEETING_COLUMNS,
+        }
+    }
+
+    /// The sheet name of an XLSX export.
+    pub fn sheet_name(self) -> &'static str {
+        match self {
+            ExchangeKind::Actors => "Acteurs",
+            ExchangeKind::Links => "Liens",
+            ExchangeKind::Meetings => "Rencontres",
+        }
+    }
+}
+
+/// A column a file may hold: its key, the French header the export writes, and the other
+/// headers recognised (already folded: lower case, no accents).
+struct Col {
+    key: &'static str,
+    label: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+}
+
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> Col {
+    Col {
+        key,
+        label,
+        aliases,
+        required,
+    }
+}
+
+const ACTOR_COLUMNS: &[Col] = &[
+    col(
+        "name",
+        "Nom",
+        &[
+            "nom de l'acteur",
+            "acteur",
+            "structure",
+            "organisme",
+            "raison sociale",
+        ],
+        true,
+    ),
+    col("world", "Monde", &["categorie", "type d'acteur"], true),
+    col("commune", "Commune", &["ville", "localite"], false),
+    col("engagement", "Niveau d'engagement", &["engagement"], false),
+    col("influence", "Influence", &[], false),
+    col("interest", "Intérêt", &[], false),
+    col("needs", "Besoins", &[], false),
+    col("contributions", "Contributions", &["apports"], false),
+    col("tags", "Étiquettes", &["mots-cles", "mots cles"], false),
+    col(
+        "contact_name",
+        "Contact",
+        &["nom du contact", "interlocuteur", "personne"],
+        false,
+    ),
+    col(
+        "contact_role",
+        "Fonction du contact",
+        &["fonction", "role"],
+        false,
+    ),
+    col(
+        "contact_email",
+        "Courriel",
+        &["email", "e-mail", "mail", "adresse electronique"],
+        false,
+    ),
+    col(
+        "contact_phone",
+        "Téléphone",
+        &["tel", "tel.", "phone"],
+        false,
+    ),
+    col(
+        "notes",
+        "Notes",
+        &["remarques", "commentaires", "commentaire"],
+        false,
+    ),
+];
+
+const LINK_COLUMNS: &[Col] = &[
+    col("actor_a", "Acteur A", &["acteur 1", "de", "source"], true),
+    col("commune_a", "Commune A", &[], false),
+    col("actor_b", "Acteur B", &["acteur 2", "vers", "cible"], true),
+    col("commune_b", "Commune B", &[], false),
+    col(
+        "nature",
+        "Nature",
+        &["nature du lien", "type de lien"],
+        true,
+    ),
+    col("strength", "Force", &["intensite"], false),
+    col("since", "Depuis", &["depuis le", "date"], false),
+    col(
+        "introduced_by",
+        "Mis en relation par",
+        &[
+            "introduit par",
+            "presente par",
+            "introduced by",
+            "intermediaire",
+        ],
+        false,
+    ),
+    col(
+        "notes",
+        "Notes",
+        &["remarques", "commentaires", "commentaire"],
+        false,
+    ),
+];
+
+const MEETING_COLUMNS: &[Col] = &[
+    col("date", "Date", &[], true),
+    col("kind", "Type", &["type de rencontre"], true),
+    col("title", "Titre", &["intitule", "objet"], true),
+    col("practice", "Pratique", &["pratique de catalyse"], false),
+    col("activity", "Activité", &[], false),
+    col(
+        "hours",
+        "Durée (h)",
+        &["duree", "heures", "temps passe", "temps passe (h)", "hours"],
+        false,
+    ),
+    col(
+        "actors",
+        "Acteurs",
+        &["participants", "acteurs presents"],
+        false,
+    ),
+    col(
+        "members",
+        "Équipe",
+        &["membres", "membres de l'equipe", "team"],
+        false,
+    ),
+    col(
+        "notes",
+        "Notes",
+        &["compte rendu", "compte-rendu", "remarques", "commentaires"],
+        false,
+    ),
+];
+
+/// How one header of the file was understood.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ColumnMatch {
+    /// The header as written in the file.
+    pub header: String,
+    /// The field it fills, or none when the column is ignored.
+    pub field: Option<String>,
+    /// The French name of that field.
+    pub label: Option<String>,
+}
+
+/// A problem found in the file: its line (0 for the file as a whole) and column.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProblem {
+    #[ts(type = "number")]
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, &self.column) {
+            (0, _) => write!(f, "{}", self.message),
+            (l, Some(c)) => write!(f, "Ligne {l}, colonne « {c} » : {}", self.message),
+            (l, None) => write!(f, "Ligne {l} : {}", self.message),
+        }
+    }
+}
+
+/// A row that repeats an existing record or an earlier row.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportDuplicate {
+    #[ts(type = "number")]
+    pub line: usize,
+    /// What the row describes (`Scierie Blanc (Larrieu)`).
+    pub label: String,
+    /// The earlier line of the file it repeats, or none when it repeats a record already in
+    /// the workspace.
+    #[ts(type = "number | null")]
+    pub same_as_line: Option<usize>,
+}
+
+/// The first rows of the file as read, for the preview table.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SampleRow {
+    #[ts(type = "number")]
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// What an import would do, computed before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportPreview {
+    pub kind: ExchangeKind,
+    /// `csv` or `xlsx`.
+    pub format: String,
+    pub encoding: String,
+    pub separator: Option<String>,
+    pub columns: Vec<ColumnMatch>,
+    /// Data rows read.
+    #[ts(type = "number")]
+    pub rows: usize,
+    /// Rows that would be written (duplicates left out).
+    #[ts(type = "number")]
+    pub ready: usize,
+    pub problems: Vec<ImportProblem>,
+    pub duplicates: Vec<ImportDuplicate>,
+    /// Whether duplicates may be kept (links cannot: a pair has one link of each nature).
+    pub duplicates_keepable: bool,
+    pub sample: Vec<SampleRow>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportOutcome {
+    pub kind: ExchangeKind,
+    #[ts(type = "number")]
+    pub written: usize,
+    #[ts(type = "number")]
+    pub skipped_duplicates: usize,
+}
+
+/// Most sample rows shown in a preview.
+const SAMPLE_ROWS: usize = 8;
+
+// ----- Reading rows ---------------------------------------------------------------------------
+
+struct Mapping {
+    /// Column key → index in the row.
+    index: HashMap<&'static str, usize>,
+    /// Column key → header as written (or the French label).
+    header: HashMap<&'static str, String>,
+    columns: Vec<ColumnMatch>,
+    width: usize,
+}
+
+fn map_headers(
+    headers: &[String],
+    cols: &'static [Col],
+    problems: &mut Vec<ImportProblem>,
+) -> Mapping {
+    let mut m = Mapping {
+        index: HashMap::new(),
+        header: HashMap::new(),
+        columns: Vec::new(),
+        width: headers.len(),
+    };
+    for (i, h) in headers.iter().enumerate() {
+        let f = fold(unneutralise(h.trim()));
+        let found = cols
+            .iter()
+            .find(|c| fold(c.label) == f || c.key == f || c.aliases.contains(&f.as_str()));
+        match found {
+            Some(c) if m.index.contains_key(c.key) => {
+                problems.push(ImportProblem {
+                    line: 1,
+                    column: Some(h.clone()),
+                    message: format!(
+                        "la colonne « {} » apparaît deux fois (colonnes {} et {}).",
+                        c.label,
+                        m.index[c.key] + 1,
+                        i + 1
+                    ),
+                });
+                m.columns.push(ColumnMatch {
+                    header: h.clone(),
+                    field: None,
+                    label: None,
+                });
+            }
+            Some(c) => {
+                m.index.insert(c.key, i);
+                m.header.insert(c.key, h.trim().to_string());
+                m.columns.push(ColumnMatch {
+                    header: h.clone(),
+                    field: Some(c.key.to_string()),
+                    label: Some(c.label.to_string()),
+                });
+            }
+            None => m.columns.push(ColumnMatch {
+                header: h.clone(),
+                field: None,
+                label: None,
+            }),
+        }
+    }
+    for c in cols {
+        m.header.entry(c.key).or_insert_with(|| c.label.to_string());
+        if c.required && !m.index.contains_key(c.key) {
+            problems.push(ImportProblem {
+                line: 1,
+                column: None,
+                message: format!(
+                    "colonne obligatoire absente : « {} ». Colonnes reconnues : {}.",
+                    c.label,
+                    cols.iter().map(|c| c.label).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    m
+}
+
+/// One row being read: its cells by column key, and the problems found so far.
+struct RowReader<'a> {
+    row: &'a TableRow,
+    map: &'a Mapping,
+    problems: Vec<ImportProblem>,
+}
+
+impl<'a> RowReader<'a> {
+    fn new(row: &'a TableRow, map: &'a Mapping) -> Self {
+        let mut r = RowReader {
+            row,
+            map,
+            problems: Vec::new(),
+        };
+        let extra = row.cells[map.width.min(row.cells.len())..]
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .count();
+        if extra > 0 {
+            r.problems.push(ImportProblem {
+                line: row.line,
+                column: None,
+                message: format!(
+                    "{} cellules pour {} colonnes : la ligne a des valeurs en trop (un séparateur dans un texte sans guillemets ?).",
+                    row.cells.len(),
+                    map.width
+                ),
+            });
+        }
+        for (i, c) in row.cells.iter().enumerate() {
+            if c.chars().count() > CELL_MAX {
+                let column = map.columns.get(i).map(|c| c.header.clone());
+                r.problems.push(ImportProblem {
+                    line: row.line,
+                    column,
+                    message: format!(
+                        "cellule trop longue ({} caractères ; {CELL_MAX} au plus).",
+                        c.chars().count()
+                    ),
+                });
+            }
+        }
+        r
+    }
+
+    /// The cell of a column, trimmed, with an export's formula guard removed; empty when the
+    /// column or the cell is missing.
+    fn get(&self, key: &str) -> String {
+        self.map
+            .index
+            .get(key)
+            .and_then(|&i| self.row.cells.get(i))
+            .map(|c| unneutralise(c.trim()).trim().to_string())
+            .unwrap_or_default()
+    }
+
+    fn problem(&mut self, key: &'static str, message: impl Into<String>) {
+        self.problems.push(ImportProblem {
+            line: self.row.line,
+            column: self.map.header.get(key).cloned(),
+            message: message.into(),
+        });
+    }
+
+    /// A validation error of the core, reported against the column of its field.
+    fn error(&mut self, key_of_field: impl Fn(&str) -> &'static str, e: CoreError) {
+        let key = e.field().map(&key_of_field).unwrap_or("");
+        let column = self.map.header.get(key).cloned();
+        self.problems.push(ImportProblem {
+            line: self.row.line,
+            column,
+            message: e.to_string(),
+        });
+    }
+
+    /// A coded value read by its French label or code; `Ok(None)` when empty (reported if
+    /// `required`), `Err` when reported.
+    fn enumerated<T: Coded>(&mut self, key: &'static str, required: bool) -> Result<Option<T>, ()> {
+        let v = self.get(key);
+        if v.is_empty() {
+            if required {
+                self.problem(key, "valeur obligatoire manquante.");
+                return Err(());
+            }
+            return Ok(None);
+        }
+        match T::from_text(&v) {
+            Some(t) => Ok(Some(t)),
+            None => {
+                let message = T::parse("", &v)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                self.problem(key, message);
+                Err(())
+            }
+        }
+    }
+
+    /// A whole number within a range; `Ok(None)` when empty, `Err` when reported.
+    fn number(
+        &mut self,
+        key: &'static str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<Option<i64>, ()> {
+        let v = self.get(key);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match v.replace(',', ".").parse::<f64>() {
+            Ok(x) if x.fract() == 0.0 && range.contains(&(x as i64)) => Ok(Some(x as i64)),
+            _ => {
+                self.problem(
+                    key,
+                    format!(
+                        "« {} » n'est pas un nombre entier de {} à {}.",
+                        crate::domain::truncate_for_message(&v),
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A date written `AAAA-MM-JJ`, `JJ/MM/AAAA` (or `JJ-MM-AAAA`, `JJ.MM.AAAA`), or an Excel
+    /// date; as an ISO string.
+    fn date(&mut self, key: &'static str) -> Result<Option<String>, ()> {
+        let v = self.get(key);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match parse_date(&v) {
+            Some(d) => Ok(Some(d.to_string())),
+            None => {
+                self.problem(
+                    key,
+                    format!(
+                        "« {} » n'est pas une date (formats acceptés : 2026-03-12 ou 12/03/2026).",
+                        crate::domain::truncate_for_message(&v)
+                    ),
+                );
+                Err(())
+            }
+        }
+    }
+}
+
+/// Reads the dates spreadsheets hold.
+pub fn parse_date(v: &str) -> Option<NaiveDate> {
+    let v = v.trim();
+    let day = v.split([' ', 'T']).next().unwrap_or(v);
+    ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(day, f).ok())
+}
+
+/// Splits a list cell (`A | B`, `A; B` or one per line).
+fn split_list(v: &str) -> Vec<String> {
+    v.split(['|', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+// ----- Name resolution ------------------------------------------------------------------------
+
+/// Actors and members by folded name, for links and meetings.
+struct Names {
+    actors: HashMap<String, Vec<(i64, String)>>,
+    members: HashMap<String, Vec<i64>>,
+}
+
+impl Names {
+    fn load(store: &Store) -> CoreResult<Names> {
+        let mut actors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+        let mut st = store.conn.prepare("SELECT id, name, commune FROM actor")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, commune) = row?;
+            actors
+                .entry(fold(&name))
+                .or_default()
+                .push((id, fold(&commune)));
+        }
+        let mut members: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut st = store.conn.prepare("SELECT id, name FROM member")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, name) = row?;
+            members.entry(fold(&name)).or_default().push(id);
+        }
+        Ok(Names { actors, members })
+    }
+
+    /// The one actor of that name (in that commune, when given).
+    fn actor(&self, name: &str, commune: &str) -> Result<i64, String> {
+        let quoted = crate::domain::truncate_for_message(name);
+        let Some(all) = self.actors.get(&fold(name)) else {
+            return Err(format!("aucun acteur ne s'appelle « {quoted} » dans l'espace de travail (importez d'abord les acteurs)."));
+        };
+        let c = fold(commune);
+        let found: Vec<i64> = all
+            .iter()
+            .filter(|(_, ac)| c.is_empty() || *ac == c)
+            .map(|(id, _)| *id)
+            .collect();
+        match found.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(format!(
+                "aucun acteur « {quoted} » à {}.",
+                crate::domain::truncate_for_message(commune)
+            )),
+            _ => Err(format!(
+                "plusieurs acteurs s'appellent « {quoted} »{} : précisez la commune.",
+                if c.is_empty() {
+                    ""
+                } else {
+                    " dans cette commune"
+                }
+            )),
+        }
+    }
+
+    fn member(&self, name: &str) -> Option<Result<i64, String>> {
+        self.members
+            .get(&fold(name))
+            .map(|ids| match ids.as_slice() {
+                [id] => Ok(*id),
+                _ => Err(format!(
+                    "plusieurs membres de l'équipe s'appellent « {} ».",
+                    crate::domain::truncate_for_message(name)
+                )),
+            })
+    }
+}
+
+// ----- Preparing each kind --------------------------------------------------------------------
+
+struct PreparedActor {
+    actor: crate::domain::ValidActor,
+    profile: ActorProfile,
+    contact: Option<ValidContact>,
+}
+
+enum Items {
+    Actors(Vec<PreparedActor>),
+    Links(Vec<LinkInput>),
+    Meetings(Vec<ValidMeeting>),
+}
+
+/// A file read and checked against the workspace, nothing written yet.
+struct Prepared {
+    preview: ImportPreview,
+    items: Items,
+    /// For each item, whether it is a duplicate.
+    duplicate: Vec<bool>,
+}
+
+fn actor_field_key(field: &str) -> &'static str {
+    match field {
+        "name" => "name",
+        "world" => "world",
+        "commune" => "commune",
+        "engagement" => "engagement",
+        "needs" => "needs",
+        "contributions" => "contributions",
+        "tags" => "tags",
+        "influence" => "influence",
+        "interest" => "interest",
+        "notes" => "notes",
+        _ => "",
+    }
+}
+
+fn contact_field_key(field: &str) -> &'static str {
+    match field {
+        "name" => "contact_name",
+        "role" => "contact_role",
+        "email" => "contact_email",
+        "phone" => "contact_phone",
+        _ => "",
+    }
+}
+
+fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
+    let world = r.enumerated::<World>("world", true);
+    let engagement = r.enumerated::<Engagement>("engagement", false);
+    let influence = r.number("influence", 1..=5);
+    let interest = r.number("interest", 1..=5);
+    // Placeholders where the coded values failed, so that the other fields are still checked.
+    let input = ActorInput {
+        name: r.get("name"),
+        world: world
+            .ok()
+            .flatten()
+            .unwrap_or(World::Association)
+            .code()
+            .to_string(),
+        commune: r.get("commune"),
+        engagement: engagement
+            .ok()
+            .flatten()
+            .unwrap_or(Engagement::Informed)
+            .code()
+            .to_string(),
+        notes: r.get("notes"),
+    };
+    let contact_input = ContactInput {
+        name: r.get("contact_name"),
+        role: r.get("contact_role"),
+        email: r.get("contact_email"),
+        phone: r.get("contact_phone"),
+        notes: String::new(),
+    };
+    let profile = ActorProfile {
+        needs: r.get("needs"),
+        contributions: r.get("contributions"),
+        influence: influence.clone().ok().flatten(),
+        interest: interest.clone().ok().flatten(),
+        tags: r
+            .get("tags")
+            .split([',', ';', '|'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    let actor = match input.validate() {
+        Ok(a) => Some(a),
+        Err(e) => {
+            r.error(actor_field_key, e);
+            None
+        }
+    };
+    let profile = match profile.validate() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            r.error(actor_field_key, e);
+            None
+        }
+    };
+    let has_contact = [
+        &contact_input.name,
+        &contact_input.role,
+        &contact_input.email,
+        &contact_input.phone,
+    ]
+    .iter()
+    .any(|v| !v.is_empty());
+    let contact = if has_contact {
+        let mut c = contact_input;
+        if c.name.is_empty() {
+            // A row with an email but no person: the contact takes the role, or "Contact".
+            c.name = if c.role.is_empty() {
+                "Contact".into()
+            } else {
+                c.role.clone()
+            };
+        }
+        match c.validate() {
+            Ok(v) => Some(Some(v)),
+            Err(e) => {
+                r.error(contact_field_key, e);
+                None
+            }
+        }
+    } else {
+        Some(None)
+    };
+    if world.is_err() || engagement.is_err() || influence.is_err() || interest.is_err() {
+        return None;
+    }
+    Some(PreparedActor {
+        actor: actor?,
+        profile: profile?,
+        contact: contact?,
+    })
+}
+
+fn prepare_link(r: &mut RowReader, names: &Names) -> Option<LinkInput> {
+    let nature = r.enumerated::<LinkNature>("nature", true);
+    let strength = r.number("strength", 1..=3);
+    let since = r.date("since");
+    let mut ends = [None, None];
+    for (i, (key, commune)) in [("actor_a", "commune_a"), ("actor_b", "commune_b")]
+        .into_iter()
+        .enumerate()
+    {
+        let name = r.get(key);
+        if name.is_empty() {
+            r.problem(key, "valeur obligatoire manquante.");
+            continue;
+        }
+        match names.actor(&name, &r.get(commune)) {
+            Ok(id) => ends[i] = Some(id),
+            Err(m) => r.problem(key, m),
+        }
+    }
+    let by = r.get("introduced_by");
+    let introduced_by = if by.is_empty() {
+        Some(None)
+    } else {
+        match names.member(&by) {
+            Some(Ok(m)) => Some(Some(Introducer::Member(m))),
+            Some(Err(msg)) => {
+                r.problem("introduced_by", msg);
+                None
+            }
+            None => match names.actor(&by, "") {
+                Ok(a) => Some(Some(Introducer::Actor(a))),
+                Err(_) => {
+                    r.problem(
+                        "introduced_by",
+                        format!(
+                            "« {} » n'est ni un membre de l'équipe ni un acteur connu (ou plusieurs acteurs portent ce nom).",
+                            crate::domain::truncate_for_message(&by)
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    };
+    let input = LinkInput {
+        actor_a: ends[0]?,
+        actor_b: ends[1]?,
+        nature: nature.ok()??.code().to_string(),
+        strength: strength.ok()?.unwrap_or(2),
+        since: since.ok()?,
+        notes: r.get("notes"),
+        introduced_by: introduced_by?,
+        meeting_id: None,
+    };
+    match input.validate() {
+        Ok(_) => Some(input),
+        Err(e) => {
+            r.error(
+                |f| match f {
+                    "actor_a" => "actor_a",
+                    "actor_b" => "actor_b",
+                    "introduced_by" => "introduced_by",
+                    "notes" => "notes",
+                    _ => "",
+                },
+                e,
+            );
+            None
+        }
+    }
+}
+
+fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidMeeting> {
+    let date = r.date("date");
+    let kind = r.enumerated::<MeetingKind>("kind", true);
+    let practice = r.enumerated::<Practice>("practice", false).ok().flatten();
+    let activity_text = r.get("activity");
+    let activity = if activity_text.is_empty() {
+        Some(None)
+    } else if let Ok(n) = activity_text.parse::<i64>() {
+        Some(Some(n))
+    } else {
+        // The activity's own words, as the deck gives them.
+        let f = fold(&activity_text);
+        let found = practice.and_then(|p| {
+            p.activities()
+                .iter()
+                .position(|a| fold(a) == f)
+                .map(|i| i as i64 + 1)
+        });
+        if found.is_none() {
+            r.problem(
+                "activity",
+                format!(
+                    "activité inconnue : « {} » (un numéro de 1 à 4, ou l'intitulé exact d'une activité de la pratique).",
+                    crate::domain::truncate_for_message(&activity_text)
+                ),
+            );
+        }
+        found.map(Some)
+    };
+    let hours = r.get("hours");
+    if !hours.is_empty() {
+        if let Err(e) = parse_hours(&hours) {
+            r.problem("hours", e.to_string());
+        }
+    }
+    let mut actor_ids = Vec::new();
+    for name in split_list(&r.get("actors")) {
+        match names.actor(&name, "") {
+            Ok(id) => actor_ids.push(id),
+            Err(m) => r.problem("actors", m),
+        }
+    }
+    let mut member_ids = Vec::new();
+    for name in split_list(&r.get("members")) {
+        match names.member(&name) {
+            Some(Ok(id)) => member_ids.push(id),
+            Some(Err(m)) => r.problem("members", m),
+            None => r.problem(
+                "members",
+                format!(
+                    "« {} » n'est pas un membre de l'équipe.",
+                    crate::domain::truncate_for_message(&name)
+                ),
+            ),
+        }
+    }
+    if !r.problems.is_empty() {
+        return None;
+    }
+    let input = MeetingInput {
+        date: date.ok()?.unwrap_or_default(),
+        kind: kind.ok()??.code().to_string(),
+        title: r.get("title"),
+        practice: practice.map(|p| p.code().to_string()),
+        activity: activity?,
+        notes: r.get("notes"),
+        hours,
+        actor_ids,
+        member_ids,
+        follow_ups: Vec::<FollowUp>::new(),
+    };
+    match input.validate() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            r.error(
+                |f| match f {
+                    "date" => "date",
+                    "title" => "title",
+                    "practice" => "practice",
+                    "activity" => "activity",
+                    "notes" => "notes",
+                    "hours" => "hours",
+                    _ => "",
+                },
+                e,
+            );
+            None
+        }
+    }
+}
+
+impl Store {
+    fn prepare_import(
+        &self,
+        kind: ExchangeKind,
+        table: &Table,
+        format: FileFormat,
+    ) -> CoreResult<Prepared> {
+        let mut problems = Vec::new();
+        let map = map_headers(&table.headers, kind.columns(), &mut problems);
+        if table.rows.is_empty() {
+            problems.push(ImportProblem {
+                line: 0,
+                column: None,
+                message: "Le fichier ne contient aucune ligne de données (seulement des en-têtes)."
+                    .into(),
+            });
+        }
+        let names = match kind {
+            ExchangeKind::Actors => None,
+            _ => Some(Names::load(self)?),
+        };
+        let header_ok = problems.is_empty();
+        let mut lines = Vec::new();
+        let mut items = match kind {
+            ExchangeKind::Actors => Items::Actors(Vec::new()),
+            ExchangeKind::Links => Items::Links(Vec::new()),
+            ExchangeKind::Meetings => Items::Meetings(Vec::new()),
+        };
+        if header_ok {
+            for row in &table.rows {
+                let mut r = RowReader::new(row, &map);
+                match &mut items {
+                    Items::Actors(v) => {
+                        if let Some(a) = prepare_actor(&mut r) {
+                            v.push(a);
+                            lines.push(row.line);
+                        }
+                    }
+                    Items::Links(v) => {
+                        if let Some(l) = prepare_link(&mut r, names.as_ref().expect("loaded")) {
+                            v.push(l);
+                            lines.push(row.line);
+                        }
+                    }
+                    Items::Meetings(v) => {
+                        if let Some(m) = prepare_meeting(&mut r, names.as_ref().expect("loaded")) {
+                            v.push(m);
+                            lines.push(row.line);
+                        }
+                    }
+                }
+                problems.extend(r.problems);
+            }
+        }
+        let (duplicates, duplicate) = self.find_duplicates(&items, &lines)?;
+        let ready = duplicate.iter().filter(|d| !**d).count();
+        let preview = ImportPreview {
+            kind,
+            format: format.code().into(),
+            encoding: table.encoding.clone(),
+            separator: table.separator.map(|c| {
+                if c == '\t' {
+                    "tabulation".to_string()
+                } else {
+                    c.to_string()
+                }
+            }),
+            columns: map.columns,
+            rows: table.rows.len(),
+            ready: if problems.is_empty() { ready } else { 0 },
+            problems,
+            duplicates,
+            duplicates_keepable: kind != ExchangeKind::Links,
+            sample: table
+                .rows
+                .iter()
+                .take(SAMPLE_ROWS)
+                .map(|r| SampleRow {
+                    line: r.line,
+                    cells: r
+                        .cells
+                        .iter()
+                        .map(|c| c.chars().take(200).collect())
+                        .collect(),
+                })
+                .collect(),
+        };
+        Ok(Prepared {
+            preview,
+            items,
+            duplicate,
+        })
+    }
+
+    fn find_duplicates(
+        &self,
+        items: &Items,
+        lines: &[usize],
+    ) -> CoreResult<(Vec<ImportDuplicate>, Vec<bool>)> {
+        let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+        let (keys, labels): (Vec<String>, Vec<String>) = match items {
+            Items::Actors(v) => {
+                let mut st = self.conn.prepare("SELECT name, commune FROM actor")?;
+                for row in
+                    st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                {
+                    let (n, c) = row?;
+                    seen.insert(format!("{}\u{1}{}", fold(&n), fold(&c)), None);
+                }
+                v.iter()
+                    .map(|a| {
+                        let key = format!("{}\u{1}{}", fold(&a.actor.name), fold(&a.actor.commune));
+                        let label = if a.actor.commune.is_empty() {
+                            a.actor.name.clone()
+                        } else {
+                            format!("{} ({})", a.actor.name, a.actor.commune)
+                        };
+                        (key, label)
+                    })
+                    .unzip()
+            }
+            Items::Links(v) => {
+                let mut st = self.conn.prepare(
+                    "SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link",
+                )?;
+                for row in st.query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })? {
+                    let (a, b, n) = row?;
+                    seen.insert(format!("{a}-{b}-{n}"), None);
+                }
+                let mut names = HashMap::new();
+                let mut st = self.conn.prepare("SELECT id, name FROM actor")?;
+                for row in
+                    st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                {
+                    let (id, n) = row?;
+                    names.insert(id, n);
+                }
+                v.iter()
+                    .map(|l| {
+                        let (a, b) = (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b));
+                        let nature = LinkNature::from_text(&l.nature)
+                            .map(|n| n.label_fr())
+                            .unwrap_or("");
+                        (
+                            format!("{a}-{b}-{}", l.nature),
+                            format!(
+                                "{} — {} ({nature})",
+                                names.get(&l.actor_a).map(String::as_str).unwrap_or("?"),
+                                names.get(&l.actor_b).map(String::as_str).unwrap_or("?")
+                            ),
+                        )
+                    })
+                    .unzip()
+            }
+            Items::Meetings(v) => {
+                let mut st = self.conn.prepare("SELECT date, title FROM meeting")?;
+                for row in
+                    st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                {
+                    let (d, t) = row?;
+                    seen.insert(format!("{d}\u{1}{}", fold(&t)), None);
+                }
+                v.iter()
+                    .map(|m| {
+                        (
+                            format!("{}\u{1}{}", m.date, fold(&m.title)),
+                            format!("{} ({})", m.title, m.date.format("%d/%m/%Y")),
+                        )
+                    })
+                    .unzip()
+            }
+        };
+        let mut duplicates = Vec::new();
+        let mut flags = Vec::with_capacity(keys.len());
+        for ((key, label), line) in keys.into_iter().zip(labels).zip(lines) {
+            match seen.get(&key) {
+                Some(earlier) => {
+                    duplicates.push(ImportDuplicate {
+                        line: *line,
+                        label,
+                        same_as_line: *earlier,
+                    });
+                    flags.push(true);
+                }
+                None => {
+                    seen.insert(key, Some(*line));
+                    flags.push(false);
+                }
+            }
+        }
+        Ok((duplicates, flags))
+    }
+
+    /// Reads a file and says what importing it would do; writes nothing.
+    pub fn import_preview(
+        &self,
+        kind: ExchangeKind,
+        bytes: &[u8],
+        format: FileFormat,
+    ) -> CoreResult<ImportPreview> {
+        let table = tabular::read_table(bytes, format)?;
+        Ok(self.prepare_import(kind, &table, format)?.preview)
+    }
+
+    /// Imports a file: all of it in one transaction, or nothing when any row has a problem
+    /// (the error lists the first problems, each with its line). Duplicates are left out
+    /// unless `keep_duplicates` (never for links).
+    pub fn import(
+        &mut self,
+        kind: ExchangeKind,
+        bytes: &[u8],
+        format: FileFormat,
+        keep_duplicates: bool,
+    ) -> CoreResult<ImportOutcome> {
+        let table = tabular::read_table(bytes, format)?;
+        let Prepared {
+            preview,
+            items,
+            duplicate,
+        } = self.prepare_import(kind, &table, format)?;
+        if !preview.problems.is_empty() {
+            return Err(problems_error(&preview.problems));
+        }
+        let keep = keep_duplicates && preview.duplicates_keepable;
+        let wanted = |i: usize| keep || !duplicate[i];
+        let skipped = if keep { 0 } else { preview.duplicates.len() };
+        let at = now();
+        let written = match items {
+            Items::Actors(v) => {
+                let tx = self.conn.transaction()?;
+                let mut n = 0;
+                for (_, a) in v.iter().enumerate().filter(|(i, _)| wanted(*i)) {
+                    let id = insert_actor(&tx, &a.actor, &at)?;
+                    Self::write_profile(&tx, id, &a.profile, &at)?;
+                    if let Some(c) = &a.contact {
+                        Self::insert_contact(&tx, id, c, &at)?;
+                    }
+                    n += 1;
+                }
+                tx.commit()?;
+                n
+            }
+            Items::Links(v) => {
+                let chosen: Vec<LinkInput> = v
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| wanted(*i))
+                    .map(|(_, l)| l)
+                    .collect();
+                self.insert_links_bulk(&chosen)?
+            }
+            Items::Meetings(v) => {
+                let tx = self.conn.transaction()?;
+                let mut n = 0;
+                for (_, m) in v.iter().enumerate().filter(|(i, _)| wanted(*i)) {
+                    Self::insert_meeting(&tx, m, &at)?;
+                    n += 1;
+                }
+                tx.commit()?;
+                n
+            }
+        };
+        Ok(ImportOutcome {
+            kind,
+            written,
+            skipped_duplicates: skipped,
+        })
+    }
+}
+
+/// One error listing the first problems of a refused import.
+fn problems_error(problems: &[ImportProblem]) -> CoreError {
+    const SHOWN: usize = 5;
+    let mut message = format!(
+        "Import refusé, rien n'a été enregistré : {} problème{} à corriger dans le fichier.",
+        problems.len(),
+        if problems.len() > 1 { "s" } else { "" }
+    );
+    for p in problems.iter().take(SHOWN) {
+        message.push_str(&format!("\n{p}"));
+    }
+    if problems.len() > SHOWN {
+        message.push_str(&format!("\n… et {} autre(s).", problems.len() - SHOWN));
+    }
+    CoreError::validation("file", "import.problems", message)
+}
+
+// ----- Export -----------------------------------------------------------------------------------
+
+/// Hours as typed in French (`1,5`), from minutes.
+pub fn format_hours(minutes: i64) -> String {
+    if minutes == 0 {
+        return String::new();
+    }
+    let s = format!("{:.2}", minutes as f64 / 60.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.replace('.', ",")
+}
+
+impl Store {
+    /// The rows an export writes: French headers, French labels for coded values.
+    pub fn export_rows(
+        &self,
+        kind: ExchangeKind,
+    ) -> CoreResult<(Vec<&'static str>, Vec<Vec<String>>)> {
+        let headers: Vec<&'static str> = kind.columns().iter().map(|c| c.label).collect();
+        let rows = match kind {
+            ExchangeKind::Actors => self.export_actors()?,
+            ExchangeKind::Links => self.export_links()?,
+            ExchangeKind::Meetings => self.export_meetings()?,
+        };
+        Ok((headers, rows))
+    }
+
+    /// The export as file bytes, CSV or XLSX.
+    pub fn export(&self, kind: ExchangeKind, format: FileFormat) -> CoreResult<Vec<u8>> {
+        let (headers, rows) = self.export_rows(kind)?;
+        match format {
+            FileFormat::Csv => tabular::write_csv(&headers, &rows),
+            FileFormat::Xlsx => tabular::write_xlsx(kind.sheet_name(), &headers, &rows),
+        }
+    }
+
+    fn export_actors(&self) -> CoreResult<Vec<Vec<String>>> {
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut st = self
+            .conn
+            .prepare("SELECT actor_id, tag FROM actor_tag ORDER BY tag COLLATE NOCASE")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, t) = row?;
+            tags.entry(id).or_default().push(t);
+        }
+        let mut contacts: HashMap<i64, [String; 4]> = HashMap::new();
+        let mut st = self.conn.prepare("SELECT actor_id, name, role, email, phone FROM contact ORDER BY actor_id, position DESC, id DESC")?;
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
+            ))
+        })? {
+            // Ordered last first, so the first contact is the one kept.
+            let (id, c) = row?;
+            contacts.insert(id, c);
+        }
+        let mut st = self.conn.prepare(
+            "SELECT id, name, world, commune, engagement, influence, interest, needs, contributions, notes
+             FROM actor ORDER BY name COLLATE NOCASE, id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, World>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Engagement>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                id,
+                name,
+                world,
+                commune,
+                engagement,
+                influence,
+                interest,
+                needs,
+                contributions,
+                notes,
+            ) = row?;
+            let [cn, cr, ce, cp] = contacts.remove(&id).unwrap_or_default();
+            out.push(vec![
+                name,
+                world.label_fr().into(),
+                commune,
+                engagement.label_fr().into(),
+                influence.map(|x| x.to_string()).unwrap_or_default(),
+                interest.map(|x| x.to_string()).unwrap_or_default(),
+                needs,
+                contributions,
+                tags.remove(&id).unwrap_or_default().join(", "),
+                cn,
+                cr,
+                ce,
+                cp,
+                notes,
+            ]);
+        }
+        Ok(out)
+    }
+
+    fn export_links(&self) -> CoreResult<Vec<Vec<String>>> {
+        let mut actors: HashMap<i64, (String, String)> = HashMap::new();
+        let mut st = self.conn.prepare("SELECT id, name, commune FROM actor")?;
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (id, n, c) = row?;
+            actors.insert(id, (n, c));
+        }
+        let members: HashMap<i64, String> = self
+            .list_members()?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let empty = (String::new(), String::new());
+        let mut out = Vec::new();
+        for l in self.list_links()? {
+            let a = actors.get(&l.actor_a).unwrap_or(&empty);
+            let b = actors.get(&l.actor_b).unwrap_or(&empty);
+            let by = match l.introduced_by {
+                Some(Introducer::Actor(id)) => actors.get(&id).map(|x| x.0.clone()),
+                Some(Introducer::Member(id)) => members.get(&id).cloned(),
+                None => None,
+            };
+            out.push(vec![
+                a.0.clone(),
+                a.1.clone(),
+                b.0.clone(),
+                b.1.clone(),
+                l.nature.label_fr().into(),
+                l.strength.to_string(),
+                l.since.unwrap_or_default(),
+                by.unwrap_or_default(),
+                l.notes,
+            ]);
+        }
+        Ok(out)
+    }
+
+    fn export_meetings(&self) -> CoreResult<Vec<Vec<String>>> {
+        let actors: HashMap<i64, String> = self
+            .list_actors()?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let members: HashMap<i64, String> = self
+            .list_members()?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let join = |ids: &[i64], names: &HashMap<i64, String>| {
+            let mut v: Vec<String> = ids.iter().filter_map(|id| names.get(id).cloned()).collect();
+            v.sort_by_key(|n| fold(n));
+            v.join(" | ")
+        };
+        let mut meetings = self.list_meetings()?;
+        meetings.reverse();
+        Ok(meetings
+            .into_iter()
+            .map(|m| {
+                vec![
+                    m.date,
+                    m.kind.label_fr().into(),
+                    m.title,
+                    m.practice
+                        .map(|p| p.label_fr().to_string())
+                        .unwrap_or_default(),
+                    m.activity.map(|a| a.to_string()).unwrap_or_default(),
+                    format_hours(m.minutes_spent),
+                    join(&m.actor_ids, &actors),
+                    join(&m.member_ids, &members),
+                    m.notes,
+                ]
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::MemberInput;
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    fn demo() -> Store {
+        let mut s = store();
+        crate::demo::populate(&mut s).unwrap();
+        s
+    }
+
+    fn csv(text: &str) -> Vec<u8> {
+        text.as_bytes().to_vec()
+    }
+
+    fn actors_csv(s: &mut Store, text: &str) -> CoreResult<ImportOutcome> {
+        s.import(ExchangeKind::Actors, &csv(text), FileFormat::Csv, false)
+    }
+
+    #[test]
+    fn actors_from_a_windows_1252_file_with_french_headers_and_labels() {
+        let mut s = store();
+        // "NOM;monde;Commune;Niveau d'engagement;Intérêt;Étiquettes;Contact;Courriel" with
+        // accents in Windows-1252 (é = 0xE9, É = 0xC9).
+        let mut bytes = b"NOM;monde;Commune;Niveau d'engagement;Int\xE9r\xEAt;\xC9tiquettes;Contact;Courriel\r\n".to_vec();
+        bytes.extend(b"Scierie Blanc;entreprise;Larrieu;partenaire;4;bois, fili\xE8re;Jean Blanc;jean@scierie.fr\r\n");
+        bytes.extend(b"Les \xC9crins solidaires;ASSOCIATION / ess;Gap;;;;;\r\n");
+        bytes.extend(b"Mairie;local_authority;Gap;lead;;;;\r\n");
+        let preview = s
+            .import_preview(ExchangeKind::Actors, &bytes, FileFormat::Csv)
+            .unwrap();
+        assert_eq!(preview.encoding, "Windows-1252");
+        assert_eq!(preview.separator.as_deref(), Some(";"));
+        assert_eq!(preview.problems, vec![]);
+        assert_eq!((preview.rows, preview.ready), (3, 3));
+        let fields: Vec<_> = preview
+            .columns
+            .iter()
+            .map(|c| c.field.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "world",
+                "commune",
+                "engagement",
+                "interest",
+                "tags",
+                "contact_name",
+                "contact_email"
+            ]
+        );
+        assert_eq!(s.counts().unwrap()["actors"], 0, "a preview writes nothing");
+        let out = s
+            .import(ExchangeKind::Actors, &bytes, FileFormat::Csv, false)
+            .unwrap();
+        assert_eq!((out.written, out.skipped_duplicates), (3, 0));
+        let actors = s.list_actors().unwrap();
+        let blanc = actors.iter().find(|a| a.name == "Scierie Blanc").unwrap();
+        assert_eq!(blanc.world, World::Business);
+        assert_eq!(blanc.engagement, Engagement::Partner);
+        let p = s.actor_profile(blanc.id).unwrap();
+        assert_eq!(p.interest, Some(4));
+        assert_eq!(p.tags, vec!["bois", "filière"]);
+        let c = s.list_contacts(blanc.id).unwrap();
+        assert_eq!(
+            (c[0].name.as_str(), c[0].email.as_str()),
+            ("Jean Blanc", "jean@scierie.fr")
+        );
+        let ecrins = actors
+            .iter()
+            .find(|a| a.name == "Les Écrins solidaires")
+            .unwrap();
+        assert_eq!(ecrins.world, World::Association);
+        assert_eq!(
+            ecrins.engagement,
+            Engagement::Informed,
+            "empty engagement: the default"
+        );
+        assert!(s
+            .search("ecrins")
+            .unwrap()
+            .iter()
+            .any(|h| h.id == ecrins.id));
+    }
+
+    #[test]
+    fn every_row_problem_is_listed_with_line_and_column_and_nothing_is_written() {
+        let mut s = store();
+        let text = "Nom,Monde,Influence,Courriel\n\
+                    Bon acteur,Entreprise,3,\n\
+                    ,Entreprise,,\n\
+                    Acteur X,Planète,9,pas-un-courriel\n\
+                    Acteur Y,État et agences,2,,en trop\n";
+        let p = s
+            .import_preview(ExchangeKind::Actors, &csv(text), FileFormat::Csv)
+            .unwrap();
+        assert_eq!(p.separator.as_deref(), Some(","));
+        let got: Vec<(usize, Option<&str>)> = p
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Some("Nom")),
+                (4, Some("Monde")),
+                (4, Some("Influence")),
+                (4, Some("Courriel")),
+                (5, None),
+            ],
+            "{:#?}",
+            p.problems
+        );
+        assert!(
+            p.problems[1].message.contains("Planète"),
+            "{}",
+            p.problems[1].message
+        );
+        assert!(p.problems[1].message.contains("Association / ESS"));
+        assert_eq!(p.ready, 0);
+        let e = actors_csv(&mut s, text).unwrap_err();
+        assert_eq!(e.code(), Some("import.problems"));
+        assert!(e.to_string().contains("Ligne 3, colonne « Nom »"), "{e}");
+        assert_eq!(s.counts().unwrap()["actors"], 0);
+    }
+
+    #[test]
+    fn missing_columns_duplicate_columns_and_empty_files_are_named() {
+        let s = store();
+        let p = s
+            .import_preview(
+                ExchangeKind::Actors,
+                &csv("Nom;Ville\nA;Gap\n"),
+                FileFormat::Csv,
+            )
+            .unwrap();
+        assert_eq!(p.problems.len(), 1);
+        assert!(
+            p.problems[0].message.contains("« Monde »"),
+            "{}",
+            p.problems[0]
+        );
+        let p = s
+            .import_preview(
+                ExchangeKind::Actors,
+                &csv("Nom;Monde;Nom\nA;État;B\n"),
+                FileFormat::Csv,
+            )
+            .unwrap();
+        assert!(p.problems[0].message.contains("deux fois"));
+        let p = s
+            .import_preview(ExchangeKind::Actors, &csv("Nom;Monde\n"), FileFormat::Csv)
+            .unwrap();
+        assert!(p.problems[0].message.contains("aucune ligne de données"));
+        let e = s
+            .import_preview(ExchangeKind::Actors, b"", FileFormat::Csv)
+            .unwrap_err();
+        assert_eq!(e.code(), Some("file.empty"));
+        // Unknown columns are shown as ignored, not refused.
+        let p = s
+            .import_preview(
+                ExchangeKind::Actors,
+                &csv("Nom;Monde;SIRET\nA;État et agences;123\n"),
+                FileFormat::Csv,
+            )
+            .unwrap();
+        assert!(p.problems.is_empty());
+        assert_eq!(p.columns[2].field, None);
+    }
+
+    #[test]
+    fn duplicates_are_reported_and_left_out_unless_kept() {
+        let mut s = store();
+        actors_csv(
+            &mut s,
+            "Nom;Monde;Commune\nScierie Blanc;Entreprise;Larrieu\n",
+        )
+        .unwrap();
+        let text = "Nom;Monde;Commune\n\
+                    SCIERIE BLANC;Entreprise;larrieu\n\
+                    Ferme du Pic;Entreprise;Gap\n\
+                    Ferme du pic;Association / ESS;Gap\n\
+                    Ferme du Pic;Entreprise;Veynes\n";
+        let p = s
+            .import_preview(ExchangeKind::Actors, &csv(text), FileFormat::Csv)
+            .unwrap();
+        let d: Vec<(usize, Option<usize>)> = p
+            .duplicates
+            .iter()
+            .map(|d| (d.line, d.same_as_line))
+            .collect();
+        assert_eq!(d, vec![(2, None), (4, Some(3))]);
+        assert_eq!(p.duplicates[0].label, "SCIERIE BLANC (larrieu)");
+        assert_eq!(p.ready, 2);
+        let out = actors_csv(&mut s, text).unwrap();
+        assert_eq!((out.written, out.skipped_duplicates), (2, 2));
+        assert_eq!(s.counts().unwrap()["actors"], 3);
+        let out = s
+            .import(ExchangeKind::Actors, &csv(text), FileFormat::Csv, true)
+            .unwrap();
+        assert_eq!(out.written, 4);
+        assert_eq!(s.counts().unwrap()["actors"], 7);
+    }
+
+    fn team(s: &mut Store, name: &str) -> i64 {
+        s.create_member(&MemberInput {
+            name: name.into(),
+            role: "Chargée de mission".into(),
+            structure: "PETR".into(),
+            is_user: false,
+        })
+        .unwrap()
+        .id
+    }
+
+    #[test]
+    fn links_resolve_names_communes_and_introducers() {
+        let mut s = store();
+        actors_csv(
+            &mut s,
+            "Nom;Monde;Commune\nMairie;Collectivité territoriale;Gap\nMairie;Collectivité territoriale;Veynes\nScierie;Entreprise;Gap\nCCI;Réseau / tête de réseau / chambre consulaire;Gap\n",
+        )
+        .unwrap();
+        let camille = team(&mut s, "Camille Roux");
+        let text = "Acteur A;Commune A;Acteur B;Nature;Force;Depuis;Mis en relation par\n\
+                    Mairie;Gap;Scierie;partenariat;3;12/03/2024;camille roux\n\
+                    Scierie;;CCI;Échange / dialogue;;2025-01-31;Mairie\n\
+                    Mairie;;CCI;financement;;;\n\
+                    Scierie;;Inconnue;adhésion;5;31/02/2024;Personne\n";
+        let p = s
+            .import_preview(ExchangeKind::Links, &csv(text), FileFormat::Csv)
+            .unwrap();
+        let got: Vec<(usize, Option<&str>)> = p
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Some("Mis en relation par")),
+                (4, Some("Acteur A")),
+                (5, Some("Force")),
+                (5, Some("Depuis")),
+                (5, Some("Acteur B")),
+                (5, Some("Mis en relation par")),
+            ],
+            "{:#?}",
+            p.problems
+        );
+        assert!(p.problems[1].message.contains("précisez la commune"));
+        let fixed = "Acteur A;Commune A;Acteur B;Nature;Force;Depuis;Mis en relation par\n\
+                     Mairie;Gap;Scierie;partenariat;3;12/03/2024;camille roux\n\
+                     Scierie;;CCI;Échange / dialogue;;2025-01-31;Mairie\n\
+                     Mairie;Veynes;CCI;financement;;;\n\
+                     Mairie;Gap;Scierie;partnership;;;\n";
+        let p = s
+            .import_preview(ExchangeKind::Links, &csv(fixed), FileFormat::Csv)
+            .unwrap();
+        assert!(p
+            .problems
+            .iter()
+            .any(|p| p.line == 3 && p.message.contains("ni un membre")));
+        let fixed = fixed.replace(";Mairie\n", ";Camille Roux\n");
+        let out = s
+            .import(ExchangeKind::Links, &csv(&fixed), FileFormat::Csv, true)
+            .unwrap();
+        assert_eq!(out.written, 3);
+        assert_eq!(
+            out.skipped_duplicates, 1,
+            "a link repeated in the file is left out"
+        );
+        let links = s.list_links().unwrap();
+        let first = links.iter().find(|l| l.strength == 3).unwrap();
+        assert_eq!(first.since.as_deref(), Some("2024-03-12"));
+        assert_eq!(first.introduced_by, Some(Introducer::Member(camille)));
+        assert_eq!(
+            links
+                .iter()
+                .find(|l| l.nature == LinkNature::Dialogue)
+                .unwrap()
+                .strength,
+            2
+        );
+    }
+
+    #[test]
+    fn meetings_with_participants_activity_and_hours() {
+        let mut s = store();
+        actors_csv(
+            &mut s,
+            "Nom;Monde\nMairie;Collectivité territoriale\nScierie;Entreprise\n",
+        )
+        .unwrap();
+        let lou = team(&mut s, "Lou Martin");
+        let text = "Date;Type;Titre;Pratique;Activité;Durée (h);Acteurs;Équipe;Notes\n\
+                    12/03/2026;Atelier;Atelier bois;Dialogue territorial;Mise en relations;1,5;Mairie | scierie;Lou Martin;Bon échange\n\
+                    2026-04-02;Visite;Visite scierie;;;2;Scierie;;\n\
+                    2026-04-03;Réunion;;Dialogue territorial;7;deux;Personne;Inconnu;\n";
+        let p = s
+            .import_preview(ExchangeKind::Meetings, &csv(text), FileFormat::Csv)
+            .unwrap();
+        let cols: Vec<_> = p
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            cols,
+            vec![
+                (4, "Durée (h)".to_string()),
+                (4, "Acteurs".to_string()),
+                (4, "Équipe".to_string()),
+            ],
+            "{:#?}",
+            p.problems
+        );
+        let ok: String = text.lines().take(3).collect::<Vec<_>>().join("\n");
+        let out = s
+            .import(ExchangeKind::Meetings, &csv(&ok), FileFormat::Csv, false)
+            .unwrap();
+        assert_eq!(out.written, 2);
+        let all = s.list_meetings().unwrap();
+        let m = all.iter().find(|m| m.title == "Atelier bois").unwrap();
+        assert_eq!(
+            (m.date.as_str(), m.minutes_spent, m.activity),
+            ("2026-03-12", 90, Some(4))
+        );
+        assert_eq!(m.actor_ids.len(), 2);
+        assert_eq!(m.member_ids, vec![lou]);
+        // Re-importing the same file finds only duplicates.
+        let p = s
+            .import_preview(ExchangeKind::Meetings, &csv(&ok), FileFormat::Csv)
+            .unwrap();
+        assert_eq!((p.duplicates.len(), p.ready), (2, 0));
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_export_in_csv_and_xlsx() {
+        let d = demo();
+        for format in [FileFormat::Csv, FileFormat::Xlsx] {
+            let mut s = store();
+            for m in d.list_members().unwrap() {
+                team(&mut s, &m.name);
+            }
+            for kind in [
+                ExchangeKind::Actors,
+                ExchangeKind::Links,
+                ExchangeKind::Meetings,
+            ] {
+                let bytes = d.export(kind, format).unwrap();
+                let out = s.import(kind, &bytes, format, true).unwrap();
+                assert_eq!(
+                    out.written,
+                    d.export_rows(kind).unwrap().1.len(),
+                    "{kind:?}"
+                );
+                assert_eq!(
+                    s.export_rows(kind).unwrap(),
+                    d.export_rows(kind).unwrap(),
+                    "{kind:?} {format:?}"
+                );
+            }
+            let (c, dc) = (s.counts().unwrap(), d.counts().unwrap());
+            for k in ["actors", "links", "meetings"] {
+                assert_eq!(c[k], dc[k], "{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn exports_neutralise_formulas_and_write_french_labels() {
+        let mut s = store();
+        actors_csv(
+            &mut s,
+            "Nom;Monde;Notes\n\"'=HYPERLINK(\"\"http://x\"\")\";Association / ESS;+33 6\n",
+        )
+        .unwrap();
+        let a = &s.list_actors().unwrap()[0];
+        assert_eq!(
+            a.name, "=HYPERLINK(\"http://x\")",
+            "the guard is removed on import"
+        );
+        assert_eq!(a.notes, "+33 6");
+        let text =
+            String::from_utf8(s.export(ExchangeKind::Actors, FileFormat::Csv).unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "\u{feff}Nom;Monde;Commune;Niveau d'engagement;Influence;Intérêt;Besoins;Contributions;Étiquettes;Contact;Fonction du contact;Courriel;Téléphone;Notes"
+        );
+        let row = lines.next().unwrap();
+        assert!(
+            row.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\";Association / ESS;;Informé;"),
+            "{row}"
+        );
+        assert!(row.ends_with(";'+33 6"), "{row}");
+    }
+
+    #[test]
+    fn format_hours_reads_back() {
+        for m in [0, 20, 60, 90, 150, 605] {
+            let h = format_hours(m);
+            let back = if h.is_empty() {
+                0
+            } else {
+                parse_hours(&h).unwrap()
+            };
+            assert_eq!(back, m, "{h}");
+        }
+        assert_eq!(format_hours(90), "1,5");
+    }
+
+    #[test]
+    fn kinds_parse_in_english_and_french() {
+        assert_eq!(
+            ExchangeKind::parse("Acteurs").unwrap(),
+            ExchangeKind::Actors
+        );
+        assert_eq!(ExchangeKind::parse("links").unwrap(), ExchangeKind::Links);
+        assert_eq!(
+            ExchangeKind::parse("x").unwrap_err().code(),
+            Some("exchange.kind")
+        );
+    }
+}
