@@ -1,4 +1,5 @@
 //! Integration tests of the `catalyse` binary, one test binary with a module per area.
 
 mod cli;
+mod exchange;
 mod util;

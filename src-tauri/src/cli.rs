@@ -1,11 +1,13 @@
-//! The headless command line: `catalyse demo`, `catalyse check`, and the GUI's own options.
+//! The headless command line: `catalyse demo`, `check`, `network`, `import`, `export`, and the
+//! GUI's own options.
 //!
 //! Exit codes: 0 success, 1 a problem was found (or the command failed), 2 usage error.
 
 use catalyse_core::check::{check, CheckReport, Verdict};
-use catalyse_core::{demo, CoreError};
+use catalyse_core::exchange::ExchangeKind;
+use catalyse_core::{demo, CoreError, Store};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Catalyse : le Projet de territoire, ses acteurs et leurs liens, hors ligne.
 ///
@@ -73,6 +75,45 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Importe des acteurs, des liens ou des rencontres d'un fichier CSV ou XLSX : tout ou rien.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Import {
+        /// Ce que contient le fichier : actors (acteurs), links (liens) ou meetings (rencontres).
+        #[arg(value_name = "TYPE")]
+        kind: String,
+        /// Le fichier à lire (.csv ou .xlsx).
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+        /// L'espace de travail où importer.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Importe aussi les doublons (même nom et même commune, par exemple) au lieu de les ignorer.
+        #[arg(long)]
+        keep_duplicates: bool,
+        /// Vérifie le fichier et affiche ce qui serait importé, sans rien écrire.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exporte les acteurs, les liens ou les rencontres en CSV (séparateur « ; », UTF-8) ou XLSX.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Export {
+        /// Ce qu'il faut exporter : actors (acteurs), links (liens) ou meetings (rencontres).
+        #[arg(value_name = "TYPE")]
+        kind: String,
+        /// Le fichier à écrire ; son extension (.csv ou .xlsx) choisit le format.
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+        /// L'espace de travail à exporter.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Remplace le fichier s'il existe déjà.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What the binary should do.
@@ -116,6 +157,19 @@ fn run(cmd: Command) -> i32 {
             Err(e) => fail(&e),
         },
         Command::Network { workspace, json } => network(&workspace, json),
+        Command::Import {
+            kind,
+            file,
+            workspace,
+            keep_duplicates,
+            dry_run,
+        } => import(&kind, &file, &workspace, keep_duplicates, dry_run),
+        Command::Export {
+            kind,
+            file,
+            workspace,
+            force,
+        } => export(&kind, &file, &workspace, force),
         Command::Check { path, json } => {
             let report = check(&path);
             if json {
@@ -191,6 +245,132 @@ fn network(path: &std::path::Path, json: bool) -> i32 {
         );
     }
     0
+}
+
+/// "acteur importé" / "acteurs importés", agreeing with the count (`action`: "importé" or
+/// "exporté").
+fn counted(kind: ExchangeKind, n: usize, action: &str) -> String {
+    let (noun, feminine) = match kind {
+        ExchangeKind::Actors => ("acteur", false),
+        ExchangeKind::Links => ("lien", false),
+        ExchangeKind::Meetings => ("rencontre", true),
+    };
+    let plural = if n > 1 { "s" } else { "" };
+    let e = if feminine { "e" } else { "" };
+    format!("{n} {noun}{plural} {action}{e}{plural}")
+}
+
+fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) -> i32 {
+    let kind = match ExchangeKind::parse(kind) {
+        Ok(k) => k,
+        Err(e) => return fail(&e),
+    };
+    let mut store = match Store::open(workspace) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let preview = match store.import_preview_file(kind, file) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    println!(
+        "Fichier : {} ({}{}), {} ligne(s) de données.",
+        file.display(),
+        preview.encoding,
+        preview
+            .separator
+            .as_deref()
+            .map(|s| format!(", séparateur « {s} »"))
+            .unwrap_or_default(),
+        preview.rows
+    );
+    let ignored: Vec<&str> = preview
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none())
+        .map(|c| c.header.as_str())
+        .collect();
+    if !ignored.is_empty() {
+        println!("Colonnes ignorées : {}.", ignored.join(", "));
+    }
+    let keep = keep && preview.duplicates_keepable;
+    const DUPLICATES_SHOWN: usize = 20;
+    for d in preview.duplicates.iter().take(DUPLICATES_SHOWN) {
+        let what = match d.same_as_line {
+            Some(l) => format!("répète la ligne {l}"),
+            None => "existe déjà dans l'espace de travail".to_string(),
+        };
+        let action = if keep {
+            "importé quand même"
+        } else {
+            "ignoré"
+        };
+        println!("Doublon {action}, ligne {} : {} ({what}).", d.line, d.label);
+    }
+    if preview.duplicates.len() > DUPLICATES_SHOWN {
+        println!(
+            "… et {} autre(s) doublon(s).",
+            preview.duplicates.len() - DUPLICATES_SHOWN
+        );
+    }
+    if !preview.problems.is_empty() {
+        for p in &preview.problems {
+            eprintln!("{p}");
+        }
+        eprintln!(
+            "Import refusé : {} problème(s) ; rien n'a été enregistré.",
+            preview.problems.len()
+        );
+        return 1;
+    }
+    if dry_run {
+        let n = if keep {
+            preview.ready + preview.duplicates.len()
+        } else {
+            preview.ready
+        };
+        let (noun, word) = match kind {
+            ExchangeKind::Actors => ("acteur(s)", "importable(s)"),
+            ExchangeKind::Links => ("lien(s)", "importable(s)"),
+            ExchangeKind::Meetings => ("rencontre(s)", "importable(s)"),
+        };
+        println!("Vérification seule, rien n'a été enregistré : {n} {noun} {word}.");
+        return 0;
+    }
+    match store.import_file(kind, file, keep) {
+        Ok(out) => {
+            println!(
+                "{}{}.",
+                counted(kind, out.written, "importé"),
+                if out.skipped_duplicates > 0 {
+                    format!(", {} doublon(s) ignoré(s)", out.skipped_duplicates)
+                } else {
+                    String::new()
+                }
+            );
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
+    let kind = match ExchangeKind::parse(kind) {
+        Ok(k) => k,
+        Err(e) => return fail(&e),
+    };
+    let result = Store::open(workspace).and_then(|s| s.export_file(kind, file, force));
+    match result {
+        Ok(n) => {
+            println!("{} dans {}.", counted(kind, n, "exporté"), file.display());
+            0
+        }
+        Err(e @ CoreError::AlreadyExists { .. }) => {
+            eprintln!("Erreur : {e} Ajoutez --force pour le remplacer.");
+            1
+        }
+        Err(e) => fail(&e),
+    }
 }
 
 fn fail(e: &CoreError) -> i32 {

@@ -703,8 +703,8 @@ fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
     let profile = ActorProfile {
         needs: r.get("needs"),
         contributions: r.get("contributions"),
-        influence: influence.clone().ok().flatten(),
-        interest: interest.clone().ok().flatten(),
+        influence: influence.ok().flatten(),
+        interest: interest.ok().flatten(),
         tags: r
             .get("tags")
             .split([',', ';', '|'])
@@ -1251,10 +1251,7 @@ impl Store {
     /// The export as file bytes, CSV or XLSX.
     pub fn export(&self, kind: ExchangeKind, format: FileFormat) -> CoreResult<Vec<u8>> {
         let (headers, rows) = self.export_rows(kind)?;
-        match format {
-            FileFormat::Csv => tabular::write_csv(&headers, &rows),
-            FileFormat::Xlsx => tabular::write_xlsx(kind.sheet_name(), &headers, &rows),
-        }
+        encode(kind, format, &headers, &rows)
     }
 
     fn export_actors(&self) -> CoreResult<Vec<Vec<String>>> {
@@ -1410,6 +1407,92 @@ impl Store {
                 ]
             })
             .collect())
+    }
+}
+
+fn encode(
+    kind: ExchangeKind,
+    format: FileFormat,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> CoreResult<Vec<u8>> {
+    match format {
+        FileFormat::Csv => tabular::write_csv(headers, rows),
+        FileFormat::Xlsx => tabular::write_xlsx(kind.sheet_name(), headers, rows),
+    }
+}
+
+// ----- Files ------------------------------------------------------------------------------------
+
+/// Reads a file to import, naming it when it cannot be read.
+pub fn read_import_file(path: &std::path::Path) -> CoreResult<(Vec<u8>, FileFormat)> {
+    let format = FileFormat::from_path(path)?;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CoreError::FileNotFound {
+            path: path.to_path_buf(),
+        },
+        _ => CoreError::Io(e),
+    })?;
+    if meta.len() as usize > tabular::FILE_MAX {
+        return Err(CoreError::validation(
+            "file",
+            "file.too_big",
+            format!(
+                "Le fichier est trop volumineux ({} Mo ; {} Mo au plus).",
+                meta.len() / (1024 * 1024),
+                tabular::FILE_MAX / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok((std::fs::read(path)?, format))
+}
+
+impl Store {
+    /// [`Store::import_preview`] of a file on disk.
+    pub fn import_preview_file(
+        &self,
+        kind: ExchangeKind,
+        path: &std::path::Path,
+    ) -> CoreResult<ImportPreview> {
+        let (bytes, format) = read_import_file(path)?;
+        self.import_preview(kind, &bytes, format)
+    }
+
+    /// [`Store::import`] of a file on disk.
+    pub fn import_file(
+        &mut self,
+        kind: ExchangeKind,
+        path: &std::path::Path,
+        keep_duplicates: bool,
+    ) -> CoreResult<ImportOutcome> {
+        let (bytes, format) = read_import_file(path)?;
+        self.import(kind, &bytes, format, keep_duplicates)
+    }
+
+    /// Exports to a file, in the format its extension names. The file is written whole
+    /// (through a temporary file) or not at all; an existing file is replaced only when
+    /// `overwrite`. Returns the number of rows written.
+    pub fn export_file(
+        &self,
+        kind: ExchangeKind,
+        path: &std::path::Path,
+        overwrite: bool,
+    ) -> CoreResult<usize> {
+        let format = FileFormat::from_path(path)?;
+        if !overwrite && path.exists() {
+            return Err(CoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let (headers, rows) = self.export_rows(kind)?;
+        let bytes = encode(kind, format, &headers, &rows)?;
+        let tmp = crate::store::temp_sibling(path, "export");
+        let res = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path));
+        if res.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        res?;
+        Ok(rows.len())
     }
 }
 

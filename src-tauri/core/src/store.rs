@@ -145,7 +145,7 @@ pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
 }
 
 /// A sibling of `path` used while a file is being written, before it takes its final name.
-fn temp_sibling(path: &Path, what: &str) -> PathBuf {
+pub(crate) fn temp_sibling(path: &Path, what: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
