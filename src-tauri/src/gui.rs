@@ -16,6 +16,9 @@ pub struct AppState {
     /// Messages from start-up (unreadable preferences, a workspace that could not be reopened),
     /// shown once by the UI.
     notices: Mutex<Vec<ErrorPayload>>,
+    /// The file the user picked to import: kept here, so that the web view never names a
+    /// path itself (it can only preview or import what the user chose in the dialog).
+    import_file: Mutex<Option<PathBuf>>,
 }
 
 fn poisoned() -> ErrorPayload {
@@ -45,6 +48,23 @@ impl AppState {
         };
         drop(old);
         Ok(())
+    }
+
+    /// Remembers the file picked for import.
+    pub fn set_import_file(&self, path: Option<PathBuf>) -> Result<(), ErrorPayload> {
+        *self.import_file.lock().map_err(|_| poisoned())? = path;
+        Ok(())
+    }
+
+    /// The file picked for import, or an error asking to pick one.
+    pub fn import_file(&self) -> Result<PathBuf, ErrorPayload> {
+        self.import_file
+            .lock()
+            .map_err(|_| poisoned())?
+            .clone()
+            .ok_or_else(|| {
+                ErrorPayload::new("validation", "Choisissez d'abord le fichier à importer.")
+            })
     }
 
     /// Takes the start-up notices (each is shown once).
@@ -212,6 +232,34 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::plan::delete_indicator,
             commands::plan::dashboard,
             commands::plan::search,
+            commands::network::list_members,
+            commands::network::create_member,
+            commands::network::update_member,
+            commands::network::delete_member,
+            commands::network::actor_card,
+            commands::network::update_actor_profile,
+            commands::network::create_contact,
+            commands::network::update_contact,
+            commands::network::delete_contact,
+            commands::network::create_link,
+            commands::network::update_link,
+            commands::network::delete_link,
+            commands::network::list_meetings,
+            commands::network::create_meeting,
+            commands::network::update_meeting,
+            commands::network::delete_meeting,
+            commands::network::proposed_links,
+            commands::network::create_links,
+            commands::network::network_map,
+            commands::network::network_report,
+            commands::network::introduction_path,
+            commands::network::influence_matrix,
+            commands::network::valorisation,
+            commands::exchange::pick_import_file,
+            commands::exchange::import_preview,
+            commands::exchange::import_commit,
+            commands::exchange::export_data,
+            commands::exchange::export_valorisation,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -6,7 +6,9 @@
 
 use crate::domain::{ActorInput, Engagement, TerritoryKind, World};
 use crate::error::CoreResult;
-use crate::network::{ContactInput, FollowUp, Introducer, LinkInput, MeetingInput, MemberInput};
+use crate::network::{
+    ActorProfile, ContactInput, FollowUp, Introducer, LinkInput, MeetingInput, MemberInput,
+};
 use crate::plan::{ActionInput, AxisInput, FundingInput, IndicatorInput, NeedInput, Partner};
 use crate::store::{insert_actor, insert_territory_and_project, Store};
 use rusqlite::params;
@@ -1688,6 +1690,180 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     Ok(ids)
 }
 
+/// (actor, influence 1–5, interest 1–5, needs, contributions, tags): the actors the team has
+/// assessed for the influence / interest matrix; the others are left unassessed on purpose.
+type DemoProfile = (
+    &'static str,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+const PROFILES: &[DemoProfile] = &[
+    (
+        "cc_verdanson",
+        5,
+        5,
+        "",
+        "Compétence mobilité ; maîtrise d'ouvrage.",
+        &["mobilité", "économie"],
+    ),
+    (
+        "cc_orgieres",
+        4,
+        4,
+        "",
+        "Plan alimentaire de montagne.",
+        &["alimentation"],
+    ),
+    (
+        "mairie_saint_aubert",
+        4,
+        3,
+        "Toitures pour la centrale solaire.",
+        "",
+        &["énergie"],
+    ),
+    (
+        "mairie_larrieu",
+        3,
+        5,
+        "",
+        "Locaux du tiers-lieu.",
+        &["tiers-lieu"],
+    ),
+    ("mairie_salce", 2, 3, "Garder l'école ouverte.", "", &[]),
+    (
+        "departement_antenne",
+        5,
+        3,
+        "",
+        "Cofinancement mobilité solidaire.",
+        &["mobilité", "financement"],
+    ),
+    ("sous_prefecture", 5, 2, "", "DETR, DSIL.", &["financement"]),
+    ("ddt", 3, 2, "", "", &[]),
+    ("ofb", 3, 1, "", "", &["biodiversité"]),
+    (
+        "france_travail",
+        3,
+        3,
+        "Des offres pourvues localement.",
+        "",
+        &["emploi"],
+    ),
+    (
+        "ademe",
+        4,
+        3,
+        "",
+        "Fonds chaleur, appels à projets.",
+        &["énergie", "financement"],
+    ),
+    (
+        "scierie",
+        2,
+        4,
+        "Des apprentis ; du bois local valorisé.",
+        "Bois d'œuvre.",
+        &["bois", "filière"],
+    ),
+    (
+        "fromagerie",
+        2,
+        5,
+        "Un point de vente à Montclar.",
+        "",
+        &["alimentation", "circuit court"],
+    ),
+    (
+        "transports_chaudon",
+        2,
+        3,
+        "",
+        "Véhicules et chauffeurs.",
+        &["mobilité"],
+    ),
+    ("camping_salce", 1, 2, "", "", &["tourisme"]),
+    (
+        "fabrique",
+        3,
+        5,
+        "Des résidents pour le co-working.",
+        "Animation du lieu.",
+        &["tiers-lieu", "ESS"],
+    ),
+    (
+        "mobilite_solidaire",
+        2,
+        5,
+        "Des bénévoles chauffeurs.",
+        "Garage solidaire.",
+        &["mobilité", "ESS"],
+    ),
+    ("ressourcerie", 1, 4, "", "", &["ESS", "réemploi"]),
+    (
+        "conseil_dev",
+        3,
+        4,
+        "",
+        "Parole des habitants.",
+        &["participation"],
+    ),
+    (
+        "energie_verne",
+        2,
+        5,
+        "Des toitures, de l'épargne locale.",
+        "",
+        &["énergie", "citoyens"],
+    ),
+    (
+        "collectif_orgieres",
+        1,
+        5,
+        "Garder l'épicerie.",
+        "",
+        &["services"],
+    ),
+    (
+        "lycee_agricole",
+        3,
+        3,
+        "",
+        "Stages et apprentis.",
+        &["formation"],
+    ),
+    (
+        "labo_montagne",
+        2,
+        2,
+        "",
+        "Études et évaluation.",
+        &["recherche"],
+    ),
+    ("fondation_terres", 3, 2, "", "Mécénat.", &["financement"]),
+    (
+        "banque_territoires",
+        4,
+        2,
+        "",
+        "Ingénierie et prêts.",
+        &["financement"],
+    ),
+    (
+        "gal_leader",
+        4,
+        4,
+        "",
+        "Programme LEADER.",
+        &["financement", "Europe"],
+    ),
+    ("comite_fetes_villard", 1, 1, "", "", &[]),
+    ("college_vallees", 1, 2, "", "", &["jeunesse"]),
+];
+
 /// The team, contacts, links with their introducers, and meetings.
 fn network(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
     for (name, role, structure, is_user) in MEMBERS {
@@ -1698,6 +1874,18 @@ fn network(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
             is_user: *is_user,
         })?;
         ids.members.push(m.id);
+    }
+    for (key, influence, interest, needs, contributions, tags) in PROFILES {
+        store.update_actor_profile(
+            ids.actors[key],
+            &ActorProfile {
+                needs: (*needs).into(),
+                contributions: (*contributions).into(),
+                influence: Some(*influence),
+                interest: Some(*interest),
+                tags: tags.iter().map(|t| (*t).to_string()).collect(),
+            },
+        )?;
     }
     for (key, name, role, email, phone) in CONTACTS {
         store.create_contact(

@@ -1486,14 +1486,19 @@ impl Store {
         }
         let (headers, rows) = self.export_rows(kind)?;
         let bytes = encode(kind, format, &headers, &rows)?;
-        let tmp = crate::store::temp_sibling(path, "export");
-        let res = std::fs::write(&tmp, &bytes).and_then(|_| std::fs::rename(&tmp, path));
-        if res.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        res?;
+        write_whole(path, &bytes)?;
         Ok(rows.len())
     }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
+    let tmp = crate::store::temp_sibling(path, "export");
+    let res = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(res?)
 }
 
 #[cfg(test)]

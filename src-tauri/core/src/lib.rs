@@ -3,12 +3,14 @@
 //! app and the command line are thin layers over it.
 
 pub mod analytics;
+pub mod card;
 pub mod check;
 pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod map;
 pub mod migrations;
 pub mod money;
 pub mod network;

@@ -2,6 +2,8 @@
 //! converts errors to `ErrorPayload` (`{kind, message}`); no logic of its own.
 
 pub mod actors;
+pub mod exchange;
+pub mod network;
 pub mod plan;
 pub mod prefs;
 pub mod project;

@@ -1,0 +1,149 @@
+//! Import and export of actors, links and meetings through the native file dialogs, and the
+//! valorisation report's export. Paths come from the dialogs, never from the web view.
+
+use super::with_store;
+use crate::gui::AppState;
+use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
+use catalyse_core::ErrorPayload;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
+
+/// A file the user picked or wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FileDone {
+    /// The file's name (for messages).
+    pub name: String,
+    /// Rows written, for exports.
+    #[ts(type = "number")]
+    pub rows: usize,
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn picked_path(p: tauri_plugin_dialog::FilePath) -> Result<PathBuf, ErrorPayload> {
+    p.into_path()
+        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))
+}
+
+/// Asks for a CSV or XLSX file to import; remembers it and returns its name (`None` if the
+/// user cancelled).
+#[tauri::command]
+pub async fn pick_import_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    filter_name: String,
+) -> Result<Option<String>, ErrorPayload> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter_name, &["csv", "xlsx", "txt"]);
+    let Some(picked) = dialog.blocking_pick_file() else {
+        return Ok(None);
+    };
+    let path = picked_path(picked)?;
+    let name = file_name(&path);
+    state.set_import_file(Some(path))?;
+    Ok(Some(name))
+}
+
+/// What importing the picked file would do; writes nothing.
+#[tauri::command]
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    kind: ExchangeKind,
+) -> Result<ImportPreview, ErrorPayload> {
+    let path = state.import_file()?;
+    with_store(&state, move |s| s.import_preview_file(kind, &path)).await
+}
+
+/// Imports the picked file, all or nothing.
+#[tauri::command]
+pub async fn import_commit(
+    state: State<'_, AppState>,
+    kind: ExchangeKind,
+    keep_duplicates: bool,
+) -> Result<ImportOutcome, ErrorPayload> {
+    let path = state.import_file()?;
+    let out = with_store(&state, move |s| s.import_file(kind, &path, keep_duplicates)).await?;
+    state.set_import_file(None)?;
+    Ok(out)
+}
+
+/// Asks where to export (CSV or XLSX, from the extension; CSV when none) and writes the file.
+#[tauri::command]
+pub async fn export_data(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: ExchangeKind,
+    title: String,
+    file_name_hint: String,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    // The dialog already asked before replacing an existing file.
+    let rows = with_store(&state, move |s| s.export_file(kind, &path, true)).await?;
+    Ok(Some(FileDone { name, rows }))
+}
+
+/// Exports the valorisation report of a period.
+#[tauri::command]
+pub async fn export_valorisation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    title: String,
+    file_name_hint: String,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    let rows = with_store(&state, move |s| {
+        let v = s.valorisation(from, to)?;
+        s.export_valorisation(&v, &path)?;
+        Ok(v.meetings as usize)
+    })
+    .await?;
+    Ok(Some(FileDone { name, rows }))
+}
+
+fn ask_save_path(
+    app: &AppHandle,
+    title: String,
+    suggested: String,
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter("CSV (Excel, LibreOffice)", &["csv"])
+        .add_filter("Classeur Excel", &["xlsx"]);
+    let Some(picked) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let mut path = picked_path(picked)?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext != "csv" && ext != "xlsx" {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".csv");
+        path = PathBuf::from(name);
+    }
+    Ok(Some(path))
+}
