@@ -149,3 +149,86 @@ export const deleteIndicator = (id) => call("delete_indicator", { id });
 export const dashboard = () => call("dashboard");
 /** @param {string} query @returns {Promise<SearchHit[]>} */
 export const search = (query) => call("search", { query });
+
+// ----- Network: team, actor card, links, meetings, map, analytics, report -----
+/** @typedef {import("../bindings/Member").Member} Member */
+/** @typedef {import("../bindings/MemberInput").MemberInput} MemberInput */
+/** @typedef {import("../bindings/ActorCard").ActorCard} ActorCard */
+/** @typedef {import("../bindings/ActorProfile").ActorProfile} ActorProfile */
+/** @typedef {import("../bindings/Contact").Contact} Contact */
+/** @typedef {import("../bindings/ContactInput").ContactInput} ContactInput */
+/** @typedef {import("../bindings/Link").Link} Link */
+/** @typedef {import("../bindings/LinkInput").LinkInput} LinkInput */
+/** @typedef {import("../bindings/Meeting").Meeting} Meeting */
+/** @typedef {import("../bindings/MeetingInput").MeetingInput} MeetingInput */
+/** @typedef {import("../bindings/NetworkMap").NetworkMap} NetworkMap */
+/** @typedef {import("../bindings/NetworkReport").NetworkReport} NetworkReport */
+/** @typedef {import("../bindings/MatrixActor").MatrixActor} MatrixActor */
+/** @typedef {import("../bindings/Valorisation").Valorisation} Valorisation */
+/** @typedef {import("../bindings/ExchangeKind").ExchangeKind} ExchangeKind */
+/** @typedef {import("../bindings/ImportPreview").ImportPreview} ImportPreview */
+/** @typedef {import("../bindings/ImportOutcome").ImportOutcome} ImportOutcome */
+/** @typedef {import("../bindings/FileDone").FileDone} FileDone */
+
+/** @returns {Promise<Member[]>} */
+export const listMembers = () => call("list_members");
+/** @param {MemberInput} input @returns {Promise<Member>} */
+export const createMember = (input) => call("create_member", { input });
+/** @param {number} id @param {MemberInput} input @returns {Promise<Member>} */
+export const updateMember = (id, input) => call("update_member", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteMember = (id) => call("delete_member", { id });
+/** @param {number} id @returns {Promise<ActorCard>} */
+export const actorCard = (id) => call("actor_card", { id });
+/** @param {number} id @param {ActorProfile} profile @returns {Promise<ActorProfile>} */
+export const updateActorProfile = (id, profile) => call("update_actor_profile", { id, profile });
+/** @param {number} actorId @param {ContactInput} input @returns {Promise<Contact>} */
+export const createContact = (actorId, input) => call("create_contact", { actorId, input });
+/** @param {number} id @param {ContactInput} input @returns {Promise<Contact>} */
+export const updateContact = (id, input) => call("update_contact", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteContact = (id) => call("delete_contact", { id });
+/** @param {LinkInput} input @returns {Promise<Link>} */
+export const createLink = (input) => call("create_link", { input });
+/** @param {number} id @param {LinkInput} input @returns {Promise<Link>} */
+export const updateLink = (id, input) => call("update_link", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteLink = (id) => call("delete_link", { id });
+/** @param {LinkInput[]} links @returns {Promise<number>} */
+export const createLinks = (links) => call("create_links", { links });
+/** @returns {Promise<Meeting[]>} */
+export const listMeetings = () => call("list_meetings");
+/** @param {MeetingInput} input @returns {Promise<Meeting>} */
+export const createMeeting = (input) => call("create_meeting", { input });
+/** @param {number} id @param {MeetingInput} input @returns {Promise<Meeting>} */
+export const updateMeeting = (id, input) => call("update_meeting", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteMeeting = (id) => call("delete_meeting", { id });
+/** @param {number} meetingId @returns {Promise<Array<[number, number]>>} */
+export const proposedLinks = (meetingId) => call("proposed_links", { meetingId });
+/** @returns {Promise<NetworkMap>} */
+export const networkMap = () => call("network_map");
+/** @returns {Promise<NetworkReport>} */
+export const networkReport = () => call("network_report");
+/** @param {number} from @param {number} to @returns {Promise<number[]|null>} */
+export const introductionPath = (from, to) => call("introduction_path", { from, to });
+/** @returns {Promise<MatrixActor[]>} */
+export const influenceMatrix = () => call("influence_matrix");
+/** @param {string|null} from @param {string|null} to @returns {Promise<Valorisation>} */
+export const valorisation = (from, to) => call("valorisation", { from, to });
+
+// ----- Import and export (paths stay in Rust: the dialogs choose them) -----
+/** @param {string} title @param {string} filterName @returns {Promise<string|null>} */
+export const pickImportFile = (title, filterName) => call("pick_import_file", { title, filterName });
+/** @param {ExchangeKind} kind @returns {Promise<ImportPreview>} */
+export const importPreview = (kind) => call("import_preview", { kind });
+/** @param {ExchangeKind} kind @param {boolean} keepDuplicates @returns {Promise<ImportOutcome>} */
+export const importCommit = (kind, keepDuplicates) => call("import_commit", { kind, keepDuplicates });
+/** @param {ExchangeKind} kind @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
+export const exportData = (kind, title, fileNameHint) => call("export_data", { kind, title, fileNameHint });
+/**
+ * @param {string|null} from @param {string|null} to @param {string} title @param {string} fileNameHint
+ * @returns {Promise<FileDone|null>}
+ */
+export const exportValorisation = (from, to, title, fileNameHint) =>
+  call("export_valorisation", { from, to, title, fileNameHint });

@@ -1,5 +1,5 @@
 // Shared widgets: form dialogs, confirmations, toasts, error display.
-import { h, newId, replace } from "./dom.js";
+import { h, newId, replace, fold } from "./dom.js";
 import { t, has, language } from "./i18n.js";
 
 /** @typedef {import("./ipc.js").ErrorPayload} ErrorPayload */
@@ -22,7 +22,7 @@ export function errorMessage(e, fieldLabel = "") {
  * @typedef {Object} FieldSpec
  * @property {string} name key in the submitted values
  * @property {string} label
- * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"} [type]
+ * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"|"followups"} [type]
  * @property {string|null} [value]
  * @property {boolean} [required]
  * @property {string} [hint]
@@ -32,6 +32,8 @@ export function errorMessage(e, fieldLabel = "") {
  * @property {Array<{actor_id: number, role: string}>} [partners] initial rows (partners)
  * @property {Array<{value: string, label: string}>} [actors] choices (partners)
  * @property {boolean} [half] shares its row with the next half-width field (in dialogs)
+ * @property {boolean} [filterable] checkboxes: a filter box above a scrolling list
+ * @property {Array<{text: string, due_date: string|null, done: boolean}>} [followUps] initial rows (followups)
  */
 
 /**
@@ -48,7 +50,7 @@ export function field(spec) {
     id, name: spec.name,
     attrs: { "aria-describedby": [hintId, errorId].filter(Boolean).join(" "), "aria-required": spec.required ? "true" : null },
   };
-  if (spec.type === "checkboxes" || spec.type === "partners") {
+  if (spec.type === "checkboxes" || spec.type === "partners" || spec.type === "followups") {
     return groupField(spec, id, errorId);
   }
   if (spec.type === "select") {
@@ -100,13 +102,64 @@ function groupField(spec, id, errorId) {
   /** @type {HTMLElement} */
   let first;
   if (spec.type === "checkboxes") {
+    const rows = [];
     const boxes = (spec.options || []).map((o, i) => {
       const box = h("input", { type: "checkbox", id: `${id}-${i}`, value: o.value, checked: (spec.values || []).includes(o.value) });
-      body.append(h("div", { class: "check" }, box, h("label", { htmlFor: `${id}-${i}`, text: o.label })));
+      const row = h("div", { class: "check" }, box, h("label", { htmlFor: `${id}-${i}`, text: o.label }));
+      rows.push({ row, text: fold(o.label) });
+      body.append(row);
       return box;
     });
     first = boxes[0] || body;
     value = () => boxes.filter((b) => b.checked).map((b) => b.value);
+    if (spec.filterable) {
+      body.classList.add("scroll");
+      const count = h("span", { class: "muted small", attrs: { "aria-live": "polite" } });
+      const showCount = () => { count.textContent = t("form.checked_count", { count: value().length }); };
+      body.addEventListener("change", showCount);
+      showCount();
+      const filter = h("input", { type: "search", class: "check-filter", placeholder: t("form.filter_list"),
+        attrs: { "aria-label": `${t("form.filter_list")} (${spec.label})` } });
+      filter.addEventListener("input", () => {
+        const q = fold(filter.value.trim());
+        for (const r of rows) r.row.hidden = Boolean(q) && !r.text.includes(q);
+      });
+      filter.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
+      first = filter;
+      const wrapper = h("fieldset", { class: "field group", id, attrs: { "aria-describedby": errorId } },
+        legend, h("div", { class: "check-tools" }, filter, count), body, error);
+      return groupResult(spec, wrapper, first, value, error);
+    }
+  } else if (spec.type === "followups") {
+    /** @type {Array<{text: HTMLInputElement, due: HTMLInputElement, done: HTMLInputElement}>} */
+    const rows = [];
+    const addRow = (f = { text: "", due_date: null, done: false }) => {
+      const n = rows.length + 1;
+      const text = h("input", { type: "text", class: "followup-text", value: f.text,
+        attrs: { "aria-label": t("form.followup_text", { n }) } });
+      const due = h("input", { type: "text", class: "followup-due", value: f.due_date ?? "", placeholder: "AAAA-MM-JJ",
+        attrs: { "aria-label": t("form.followup_due", { n }), inputmode: "numeric" } });
+      const doneId = newId("done");
+      const done = h("input", { type: "checkbox", id: doneId, checked: f.done });
+      const entry = { text, due, done };
+      const row = h("div", { class: "followup-row" }, text, due,
+        h("span", { class: "check" }, done, h("label", { htmlFor: doneId, text: t("form.followup_done") })),
+        h("button", { type: "button", class: "btn small", text: t("form.remove"),
+          attrs: { "aria-label": `${t("form.remove")} ${n}` },
+          on: { click: () => { row.remove(); rows.splice(rows.indexOf(entry), 1); } } }));
+      rows.push(entry);
+      body.append(row);
+      return text;
+    };
+    body.className = "followup-rows";
+    for (const f of spec.followUps || []) addRow(f);
+    const add = h("button", { type: "button", class: "btn small add-followup", text: t("form.add_followup"),
+      on: { click: () => addRow().focus() } });
+    first = add;
+    value = () => rows.filter((r) => r.text.value.trim() || r.due.value.trim())
+      .map((r) => ({ text: r.text.value, due_date: r.due.value.trim() || null, done: r.done.checked }));
+    const wrapper = h("fieldset", { class: "field group", id, attrs: { "aria-describedby": errorId } }, legend, body, add, error);
+    return groupResult(spec, wrapper, first, value, error);
   } else {
     const rows = [];
     const addRow = (actorId = "", role = "") => {
@@ -153,7 +206,7 @@ function groupResult(spec, wrapper, first, value, error) {
 /**
  * Shows a modal form. `onSubmit` gets the values; if it throws an ErrorPayload, the error is
  * shown next to its field (and in a summary) and the dialog stays open.
- * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string, any>) => Promise<void>, id?: string}} opts
+ * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string, any>) => Promise<void>, id?: string, wide?: boolean}} opts
  */
 export function formDialog(opts) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
@@ -168,7 +221,7 @@ export function formDialog(opts) {
     h("div", { class: "fields" }, fields.map((f) => f.wrapper)),
     h("div", { class: "dialog-buttons" }, cancel, submit));
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
-    class: "modal", id: opts.id, attrs: { "aria-labelledby": titleId },
+    class: opts.wide ? "modal wide" : "modal", id: opts.id, attrs: { "aria-labelledby": titleId },
   }, form));
   const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
   cancel.addEventListener("click", close);

@@ -1,5 +1,6 @@
-// The workspace screen: its sections (dashboard, actors, needs and axes, tree, actions, timeline,
-// search), the Projet de territoire header and the actors list.
+// The workspace screen: its sections (dashboard, actors and their cards, network, meetings,
+// team, needs and axes, tree, actions, timeline, search), the Projet de territoire header and
+// the actors list.
 import { h, replace, fold } from "./dom.js";
 import { t, label, formatDate, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
@@ -9,6 +10,11 @@ import { renderActions } from "./actions.js";
 import { renderTimeline } from "./timeline.js";
 import { dashboardCards } from "./dashboard.js";
 import { renderTree } from "./tree.js";
+import { renderCard, refreshCard } from "./card.js";
+import { renderNetwork } from "./network.js";
+import { renderMeetings } from "./meetings.js";
+import { renderTeam } from "./team.js";
+import { startImport, startExport } from "./exchange.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -27,8 +33,10 @@ const view = {
   sortAsc: true,
   query: "",
   /** @type {number|null} */ openAction: null,
-  /** @type {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"|"search"} */ section: "dashboard",
+  /** @type {number|null} */ openActor: null,
+  /** @type {Section} */ section: "dashboard",
 };
+/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"team"|"structure"|"tree"|"actions"|"timeline"|"search"} Section */
 
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {(h: ProjectHeader) => void} */ let onHeaderChange = () => {};
@@ -52,15 +60,30 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["dashboard", "actors", "structure", "tree", "actions", "timeline"]);
+const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "team", "structure", "tree", "actions", "timeline"]);
 
-/** Shows one section of the workspace. @param {"dashboard"|"actors"|"structure"|"tree"|"actions"|"timeline"|"search"} section */
+/** Shows one section of the workspace. @param {Section} section */
 export async function showSection(section) {
   view.section = section;
+  view.openActor = null;
   if (section === "actors") view.actors = await ipc.listActors();
   draw();
   document.getElementById(`nav-${section}`)?.focus();
 }
+
+/** Opens an actor's card (from the list, the map, the matrix, a search, another card). */
+export function openActor(id) {
+  view.section = "actors";
+  view.openActor = id;
+  draw();
+}
+
+const cardContext = {
+  onBack: () => { showSection("actors").then(() => focusFilter()).catch(showError); },
+  openActor: (id) => openActor(id),
+  openAction: (id) => { view.openAction = id; showSection("actions").catch(showError); },
+  editActor: (a) => actorForm(a),
+};
 
 function draw() {
   if (!root || !view.header) return;
@@ -77,7 +100,11 @@ function draw() {
   else if (view.section === "search") renderSearch(content).catch(showError);
   else if (view.section === "timeline") renderTimeline(content).catch(showError);
   else if (view.section === "tree") renderTree(content).catch(showError);
+  else if (view.section === "actors" && view.openActor !== null) renderCard(content, view.openActor, cardContext).catch(showError);
   else if (view.section === "actors") replace(content, actorsSection());
+  else if (view.section === "network") renderNetwork(content, { openActor }).catch(showError);
+  else if (view.section === "meetings") renderMeetings(content).catch(showError);
+  else if (view.section === "team") renderTeam(content).catch(showError);
   else {
     replace(content, h("div", { class: "stack" }, projectSection(view.header)));
     dashboardCards().then((cards) => content.firstElementChild?.append(cards)).catch(showError);
@@ -201,6 +228,8 @@ function actorsSection() {
       h("div", { class: "toolbar" },
         h("label", { class: "visually-hidden", htmlFor: "actor-filter", text: t("actors.filter") }),
         filter,
+        h("button", { type: "button", class: "btn", id: "import-open", text: t("exchange.import"), on: { click: () => startImport(reloadActors) } }),
+        h("button", { type: "button", class: "btn", id: "export-open", text: t("exchange.export"), on: { click: () => startExport() } }),
         h("button", { type: "button", class: "btn primary", id: "add-actor", text: t("actors.add"),
           attrs: { "aria-keyshortcuts": "Control+N" }, on: { click: () => actorForm(null) } }))),
     count,
@@ -238,7 +267,8 @@ function actorsTable(rows) {
     h("caption", { class: "visually-hidden", text: t("actors.heading") }),
     h("thead", {}, h("tr", {}, COLUMNS.map(headCell), h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
     h("tbody", {}, rows.map((a) => h("tr", { attrs: { "data-actor-id": a.id } },
-      h("th", { scope: "row", class: "actor-name", text: a.name }),
+      h("th", { scope: "row", class: "actor-name" },
+        h("button", { type: "button", class: "link", text: a.name, attrs: { "aria-label": t("actors.open_card", { name: a.name }) }, on: { click: () => openActor(a.id) } })),
       h("td", {}, h("span", { class: `world world-${a.world}`, text: label("world", a.world) })),
       h("td", { text: a.commune }),
       h("td", {}, h("span", { class: `engagement engagement-${a.engagement}`, text: label("engagement", a.engagement) })),
@@ -268,7 +298,7 @@ export function actorForm(a) {
       const input = /** @type {import("./ipc.js").ActorInput} */ (/** @type {any} */ (v));
       const saved = a ? await ipc.updateActor(a.id, input) : await ipc.createActor(input);
       view.actors = view.actors.filter((x) => x.id !== saved.id).concat(saved);
-      draw();
+      if (view.openActor === saved.id) refreshCard(); else draw();
       toast(t(a ? "actors.updated" : "actors.created", { name: saved.name }));
     },
   });
@@ -326,9 +356,8 @@ async function renderSearch(content) {
     .filter((g) => g.items.length);
   const open = (hit) => {
     if (hit.kind === "action") { view.openAction = hit.id; showSection("actions").catch(showError); return; }
-    const name = hit.kind === "contact" ? hit.detail : hit.title;
-    view.filter = name;
-    showSection("actors").then(() => focusFilter()).catch(showError);
+    if (hit.kind === "meeting") { showSection("meetings").catch(showError); return; }
+    openActor(hit.kind === "contact" ? /** @type {number} */ (hit.actor_id) : hit.id);
   };
   replace(content, h("section", { class: "card", id: "search-results", attrs: { "aria-labelledby": "search-title" } },
     h("h2", { id: "search-title", text: t("search.results_for", { query: view.query }) }),
@@ -336,14 +365,19 @@ async function renderSearch(content) {
     groups.map((g) => h("div", { class: "search-group", id: `search-${g.kind}` },
       h("h3", { class: "small-heading", text: `${t(`search.kind.${g.kind}`)} (${g.items.length})` }),
       h("ul", { class: "search-list" }, g.items.map((hit) => h("li", {},
-        hit.kind === "meeting"
-          ? h("span", { class: "search-title", text: hit.title })
-          : h("button", { type: "button", class: "link search-title", text: hit.title, on: { click: () => open(hit) } }),
+        h("button", { type: "button", class: "link search-title", text: hit.title, on: { click: () => open(hit) } }),
         hit.detail ? h("span", { class: "muted small", text: ` — ${hit.kind === "meeting" ? formatDate(hit.detail) : hit.detail}` }) : null)))))));
+}
+
+async function reloadActors() {
+  view.actors = await ipc.listActors();
+  view.openActor = null;
+  view.section = "actors";
+  draw();
 }
 
 /** Shows the actors and focuses their quick filter (Ctrl+F). */
 export async function focusFilter() {
-  if (view.section !== "actors") await showSection("actors");
+  if (view.section !== "actors" || view.openActor !== null) await showSection("actors");
   document.getElementById("actor-filter")?.focus();
 }

@@ -151,6 +151,61 @@ impl MapData {
     }
 }
 
+/// Up to this many actors, every pair repels (exact); beyond, only nodes in nearby cells.
+const EXACT_REPULSION: usize = 1_500;
+/// Pull towards the centre, so that separate groups stay in view.
+const GRAVITY: f32 = 0.02;
+
+/// The vector from node `j` to node `i` and its squared length (never zero).
+fn separation(pos: &[(f32, f32)], i: usize, j: usize) -> (f32, f32, f32) {
+    let (mut dx, mut dy) = (pos[i].0 - pos[j].0, pos[i].1 - pos[j].1);
+    let mut d2 = dx * dx + dy * dy;
+    if d2 < 1e-6 {
+        // Two nodes on the same spot: push them apart along a fixed direction.
+        dx = 0.01 * ((i % 7) as f32 - 3.0 + 0.5);
+        dy = 0.01 * ((j % 5) as f32 - 2.0 + 0.5);
+        d2 = dx * dx + dy * dy;
+    }
+    (dx, dy, d2)
+}
+
+/// Grid repulsion: each node is pushed by the nodes in its cell and the eight around it.
+fn repulse_nearby(
+    pos: &[(f32, f32)],
+    grid: &mut HashMap<(i32, i32), Vec<usize>>,
+    disp: &mut [(f32, f32)],
+    cell: f32,
+    k: f32,
+) {
+    grid.values_mut().for_each(Vec::clear);
+    let key = |p: (f32, f32)| ((p.0 / cell).floor() as i32, (p.1 / cell).floor() as i32);
+    for (i, p) in pos.iter().enumerate() {
+        grid.entry(key(*p)).or_default().push(i);
+    }
+    for (i, p) in pos.iter().enumerate() {
+        let (cx, cy) = key(*p);
+        for gx in cx - 1..=cx + 1 {
+            for gy in cy - 1..=cy + 1 {
+                let Some(cellmates) = grid.get(&(gx, gy)) else {
+                    continue;
+                };
+                for &j in cellmates {
+                    if j == i {
+                        continue;
+                    }
+                    let (dx, dy, d2) = separation(pos, i, j);
+                    if d2 > cell * cell {
+                        continue;
+                    }
+                    let f = k * k / d2; // (k²/d) / d, to scale (dx, dy)
+                    disp[i].0 += dx * f;
+                    disp[i].1 += dy * f;
+                }
+            }
+        }
+    }
+}
+
 /// Places `n` nodes joined by `edges` (indices); positions normalised to 0–1.
 pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
     if n == 0 {
@@ -176,41 +231,20 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
     let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
     for _ in 0..iterations {
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
-        grid.values_mut().for_each(Vec::clear);
-        for (i, p) in pos.iter().enumerate() {
-            grid.entry(((p.0 / cell).floor() as i32, (p.1 / cell).floor() as i32))
-                .or_default()
-                .push(i);
-        }
-        // Repulsion between nearby nodes.
-        for (i, p) in pos.iter().enumerate() {
-            let (cx, cy) = ((p.0 / cell).floor() as i32, (p.1 / cell).floor() as i32);
-            for gx in cx - 1..=cx + 1 {
-                for gy in cy - 1..=cy + 1 {
-                    let Some(cellmates) = grid.get(&(gx, gy)) else {
-                        continue;
-                    };
-                    for &j in cellmates {
-                        if j == i {
-                            continue;
-                        }
-                        let (mut dx, mut dy) = (p.0 - pos[j].0, p.1 - pos[j].1);
-                        let mut d2 = dx * dx + dy * dy;
-                        if d2 < 1e-6 {
-                            // Two nodes on the same spot: push them apart along a fixed direction.
-                            dx = 0.01 * ((i % 7) as f32 - 3.0 + 0.5);
-                            dy = 0.01 * ((j % 5) as f32 - 2.0 + 0.5);
-                            d2 = dx * dx + dy * dy;
-                        }
-                        if d2 > cell * cell {
-                            continue;
-                        }
-                        let f = k * k / d2; // (k²/d) / d, to scale (dx, dy)
-                        disp[i].0 += dx * f;
-                        disp[i].1 += dy * f;
-                    }
+        // Repulsion: between every pair on small maps, between nearby nodes beyond.
+        if n <= EXACT_REPULSION {
+            for i in 0..n {
+                for j in i + 1..n {
+                    let (dx, dy, d2) = separation(&pos, i, j);
+                    let f = k * k / d2;
+                    disp[i].0 += dx * f;
+                    disp[i].1 += dy * f;
+                    disp[j].0 -= dx * f;
+                    disp[j].1 -= dy * f;
                 }
             }
+        } else {
+            repulse_nearby(&pos, &mut grid, &mut disp, cell, k);
         }
         // Attraction along links.
         for &(a, b) in edges {
@@ -228,8 +262,8 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
         // Gentle gravity keeps separate components and isolated actors in view.
         for (i, p) in pos.iter_mut().enumerate() {
             let (mut dx, mut dy) = disp[i];
-            dx -= p.0 * 0.05;
-            dy -= p.1 * 0.05;
+            dx -= p.0 * GRAVITY;
+            dy -= p.1 * GRAVITY;
             let d = (dx * dx + dy * dy).sqrt();
             if d > 0.0 {
                 let step = d.min(temp);

@@ -7,7 +7,7 @@ use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 
@@ -42,11 +42,14 @@ pub async fn pick_import_file(
     title: String,
     filter_name: String,
 ) -> Result<Option<String>, ErrorPayload> {
-    let dialog = app
+    let mut dialog = app
         .dialog()
         .file()
         .set_title(title)
         .add_filter(filter_name, &["csv", "xlsx", "txt"]);
+    if let Ok(home) = app.path().home_dir() {
+        dialog = dialog.set_directory(home);
+    }
     let Some(picked) = dialog.blocking_pick_file() else {
         return Ok(None);
     };
@@ -125,13 +128,16 @@ fn ask_save_path(
     title: String,
     suggested: String,
 ) -> Result<Option<PathBuf>, ErrorPayload> {
-    let dialog = app
+    let mut dialog = app
         .dialog()
         .file()
         .set_title(title)
         .set_file_name(suggested)
         .add_filter("CSV (Excel, LibreOffice)", &["csv"])
         .add_filter("Classeur Excel", &["xlsx"]);
+    if let Ok(home) = app.path().home_dir() {
+        dialog = dialog.set_directory(home);
+    }
     let Some(picked) = dialog.blocking_save_file() else {
         return Ok(None);
     };

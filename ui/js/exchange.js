@@ -1,0 +1,169 @@
+// Import and export of actors, links and meetings (CSV, XLSX). An import is previewed first:
+// how the columns were understood, every row's problems, the duplicates; then it writes all
+// or nothing.
+import { h, replace, newId } from "./dom.js";
+import { t } from "./i18n.js";
+import { toast, showError, errorMessage } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").ExchangeKind} ExchangeKind */
+/** @typedef {import("./ipc.js").ImportPreview} ImportPreview */
+
+const KINDS = /** @type {ExchangeKind[]} */ (["actors", "links", "meetings"]);
+const PROBLEMS_SHOWN = 200;
+
+/** A modal shell with a title; returns the dialog and a close function. */
+function modal(id, title, wide = false) {
+  const opener = /** @type {HTMLElement|null} */ (document.activeElement);
+  const titleId = newId("dlg-title");
+  const body = h("div", { class: "dialog-body" });
+  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: wide ? "modal wide" : "modal", id, attrs: { "aria-labelledby": titleId } },
+    h("h2", { id: titleId, text: title }), body));
+  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  return { dialog, body, close };
+}
+
+function kindChoice(name, value) {
+  return h("fieldset", { class: "field group" },
+    h("legend", { text: t("exchange.what") }),
+    h("div", { class: "checks" }, KINDS.map((k) => {
+      const id = newId("kind");
+      return h("div", { class: "check" },
+        h("input", { type: "radio", name, id, value: k, checked: k === value }),
+        h("label", { htmlFor: id, text: t(`exchange.kind.${k}`) }));
+    })));
+}
+
+const chosenKind = (root, name) => /** @type {ExchangeKind} */ (
+  /** @type {HTMLInputElement|null} */ (root.querySelector(`input[name="${name}"]:checked`))?.value ?? "actors");
+
+/**
+ * Starts an import: choose what the file holds, pick it, preview, then import.
+ * @param {() => Promise<void>} onDone called after a successful import
+ */
+export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors")) {
+  const { body, close } = modal("import-dialog", t("exchange.import_title"));
+  const error = h("p", { class: "form-summary", hidden: true, attrs: { role: "alert" } });
+  const pick = h("button", { type: "button", class: "btn primary", id: "import-pick", text: t("exchange.pick_file") });
+  replace(body,
+    h("p", { class: "muted", text: t("exchange.import_lead") }),
+    kindChoice("import-kind", kind),
+    error,
+    h("div", { class: "dialog-buttons" },
+      h("button", { type: "button", class: "btn", text: t("form.cancel"), on: { click: close } }),
+      pick));
+  pick.addEventListener("click", async () => {
+    const k = chosenKind(body, "import-kind");
+    error.hidden = true;
+    pick.disabled = true;
+    try {
+      const name = await ipc.pickImportFile(t("exchange.pick_title"), t("exchange.filter"));
+      if (name === null) return;
+      const preview = await ipc.importPreview(k);
+      close();
+      showPreview(name, k, preview, onDone);
+    } catch (e) {
+      error.textContent = errorMessage(/** @type {any} */ (e));
+      error.hidden = false;
+    } finally {
+      pick.disabled = false;
+    }
+  });
+  /** @type {HTMLElement|null} */ (body.querySelector("input[name='import-kind']:checked"))?.focus();
+}
+
+/**
+ * The preview: mapping, problems, duplicates and the first rows; the import button only
+ * when nothing is wrong.
+ * @param {string} fileName @param {ExchangeKind} kind @param {ImportPreview} p @param {() => Promise<void>} onDone
+ */
+function showPreview(fileName, kind, p, onDone) {
+  const { body, close } = modal("import-preview", t("exchange.preview_title", { name: fileName }), true);
+  const ok = p.problems.length === 0;
+  const keepId = newId("keep");
+  const keep = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: keepId }));
+  const count = () => (keep.checked ? p.ready + p.duplicates.length : p.ready);
+  const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn primary", id: "import-commit",
+    disabled: !ok || count() === 0, text: ok ? t(`exchange.import_n.${kind}`, { count: count() }) : t("exchange.fix_first") }));
+  keep.addEventListener("change", () => {
+    if (!ok) return;
+    submit.textContent = t(`exchange.import_n.${kind}`, { count: count() });
+    submit.disabled = !ok || count() === 0;
+  });
+  const summary = h("p", { id: "import-summary", text: t("exchange.summary", {
+    rows: p.rows, format: p.format.toUpperCase(), encoding: p.encoding,
+    separator: p.separator ? t("exchange.separator", { sep: p.separator }) : "" }) });
+  const problems = ok ? null : h("div", { class: "import-problems", id: "import-problems", attrs: { role: "alert" } },
+    h("p", { class: "form-summary", text: t("exchange.problems", { count: p.problems.length }) }),
+    h("table", { class: "data compact" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.line") }), h("th", { scope: "col", text: t("exchange.col.column") }), h("th", { scope: "col", text: t("exchange.col.problem") }))),
+      h("tbody", {}, p.problems.slice(0, PROBLEMS_SHOWN).map((x) => h("tr", {},
+        h("td", { class: "num", text: x.line ? String(x.line) : "—" }),
+        h("td", { text: x.column ?? "" }),
+        h("td", { text: x.message }))))),
+    p.problems.length > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problems.length - PROBLEMS_SHOWN }) }) : null);
+  const duplicates = p.duplicates.length === 0 ? null : h("div", { class: "impact", id: "import-duplicates" },
+    h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: p.duplicates.length }) }),
+    h("ul", {}, p.duplicates.slice(0, 50).map((d) => h("li", { text: d.same_as_line
+      ? t("exchange.duplicate_line", { line: d.line, label: d.label, other: d.same_as_line })
+      : t("exchange.duplicate_existing", { line: d.line, label: d.label }) }))),
+    p.duplicates_keepable
+      ? h("div", { class: "check" }, keep, h("label", { htmlFor: keepId, text: t("exchange.keep_duplicates") }))
+      : h("p", { class: "muted small", text: t("exchange.duplicates_links") }));
+  const mapping = h("table", { class: "data compact", id: "import-mapping" },
+    h("caption", { class: "table-caption", text: t("exchange.mapping") }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.header") }), h("th", { scope: "col", text: t("exchange.col.field") }))),
+    h("tbody", {}, p.columns.map((c) => h("tr", {},
+      h("td", { text: c.header }),
+      h("td", { class: c.field ? "" : "muted", text: c.label ?? t("exchange.ignored") })))));
+  const widths = Math.max(p.columns.length, ...p.sample.map((r) => r.cells.length));
+  const sample = p.sample.length === 0 ? null : h("div", { class: "table-scroll" },
+    h("table", { class: "data compact sample", id: "import-sample" },
+      h("caption", { class: "table-caption", text: t("exchange.sample", { count: p.sample.length }) }),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.line") }),
+        Array.from({ length: widths }, (_, i) => h("th", { scope: "col", text: p.columns[i]?.header ?? "" })))),
+      h("tbody", {}, p.sample.map((r) => h("tr", {}, h("td", { class: "num", text: String(r.line) }),
+        Array.from({ length: widths }, (_, i) => h("td", { text: r.cells[i] ?? "" })))))));
+  submit.addEventListener("click", async () => {
+    submit.disabled = true;
+    try {
+      const out = await ipc.importCommit(kind, keep.checked);
+      close();
+      toast(t(`exchange.imported.${kind}`, { count: out.written, skipped: out.skipped_duplicates }));
+      await onDone();
+    } catch (e) {
+      showError(e);
+      submit.disabled = false;
+    }
+  });
+  replace(body, summary, problems, ok ? h("p", { class: "ok-line", id: "import-ok", text: t("exchange.no_problems") }) : null,
+    duplicates, mapping, sample,
+    h("div", { class: "dialog-buttons" },
+      h("button", { type: "button", class: "btn", id: "import-cancel", text: t("form.cancel"), on: { click: close } }),
+      submit));
+  (ok ? submit : /** @type {HTMLElement} */ (body.querySelector("#import-cancel")))?.focus();
+}
+
+/** Asks what to export, then where. */
+export function startExport() {
+  const { body, close } = modal("export-dialog", t("exchange.export_title"));
+  const go = h("button", { type: "button", class: "btn primary", id: "export-go", text: t("exchange.export_choose") });
+  replace(body,
+    h("p", { class: "muted", text: t("exchange.export_lead") }),
+    kindChoice("export-kind", "actors"),
+    h("div", { class: "dialog-buttons" },
+      h("button", { type: "button", class: "btn", text: t("form.cancel"), on: { click: close } }),
+      go));
+  go.addEventListener("click", async () => {
+    const k = chosenKind(body, "export-kind");
+    close();
+    try {
+      const done = await ipc.exportData(k, t("exchange.export_title"), t(`exchange.file.${k}`));
+      if (done) toast(t("exchange.exported", { count: done.rows, name: done.name }));
+    } catch (e) { showError(e); }
+  });
+  /** @type {HTMLElement|null} */ (body.querySelector("input[name='export-kind']:checked"))?.focus();
+}

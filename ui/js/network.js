@@ -1,0 +1,535 @@
+// "Réseau": the network map (laid out in Rust, drawn on a canvas, with filters, zoom and
+// search-to-focus), the analytics (brokers, bridges, components, who could introduce whom)
+// and the influence / interest matrix. Each picture has a table alternative.
+import { h, replace, newId, fold } from "./dom.js";
+import { t, label, compare, language } from "./i18n.js";
+import { showError } from "./ui.js";
+import * as ipc from "./ipc.js";
+import { NATURES } from "./card.js";
+
+/** @typedef {import("./ipc.js").NetworkMap} NetworkMap */
+/** @typedef {import("../bindings/MapNode").MapNode} MapNode */
+/** @typedef {import("../bindings/MapEdge").MapEdge} MapEdge */
+
+const WORLDS = ["local_authority", "state", "business", "association", "citizen", "research", "funder", "network"];
+const ENGAGEMENTS = ["informed", "consulted", "involved", "partner", "lead"];
+/** Node colours by monde: distinct hues, each at least 3:1 against the white map. */
+export const WORLD_COLOURS = {
+  local_authority: "#1f5fa8", state: "#6b3fa0", business: "#b35900", association: "#1f7a3d",
+  citizen: "#c0392b", research: "#00838f", funder: "#8a6d00", network: "#5d6d7e",
+};
+/** Edge styles by nature: colour and dash pattern (the legend mirrors them). */
+const NATURE_STYLES = {
+  partnership: { colour: "#3a4644", dash: [] },
+  funding: { colour: "#a87400", dash: [] },
+  dialogue: { colour: "#7b8684", dash: [6, 4] },
+  service: { colour: "#7a4b9c", dash: [2, 3] },
+  membership: { colour: "#2d6a9f", dash: [9, 3, 2, 3] },
+  conflict: { colour: "#b3261e", dash: [4, 3] },
+};
+const WORLD_SIZE = 1000;
+
+/** @type {{open: (id: number) => void}} */
+let nav = { open: () => {} };
+const view = {
+  /** @type {"map"|"analysis"|"matrix"} */ tab: "map",
+  worlds: new Set(WORLDS),
+  engagement: "",
+  nature: "",
+  from: "",
+  to: "",
+  /** @type {"degree"|"betweenness"} */ sizeBy: "degree",
+  /** @type {number|null} */ selected: null,
+  showAll: false,
+};
+/** @type {HTMLElement|null} */ let root = null;
+/** @type {NetworkMap|null} */ let map = null;
+
+/**
+ * Draws the section. `openActor` opens an actor's card.
+ * @param {HTMLElement} container @param {{openActor: (id: number) => void}} ctx
+ */
+export async function renderNetwork(container, ctx) {
+  root = container;
+  nav = { open: ctx.openActor };
+  draw();
+}
+
+function draw() {
+  if (!root) return;
+  const tabs = h("div", { class: "tabs", attrs: { role: "tablist", "aria-label": t("network.heading") } },
+    [["map", t("network.tab_map")], ["analysis", t("network.tab_analysis")], ["matrix", t("network.tab_matrix")]].map(([key, text]) => h("button", {
+      type: "button", class: "tab", id: `network-tab-${key}`, text,
+      attrs: { role: "tab", "aria-selected": view.tab === key ? "true" : "false" },
+      on: { click: () => { view.tab = /** @type {any} */ (key); draw(); document.getElementById(`network-tab-${key}`)?.focus(); } },
+    })));
+  const body = h("div", { attrs: { role: "tabpanel" } });
+  replace(root, h("div", { class: "stack" }, tabs, body));
+  if (view.tab === "analysis") renderAnalysis(body).catch(showError);
+  else if (view.tab === "matrix") renderMatrix(body).catch(showError);
+  else renderMap(body).catch(showError);
+}
+
+// ----- Map ------------------------------------------------------------------------------------
+
+/** @param {HTMLElement} body */
+async function renderMap(body) {
+  replace(body, h("section", { class: "card", id: "network-map-card" },
+    h("p", { class: "loading", id: "map-loading", attrs: { role: "status" }, text: t("network.computing") })));
+  const started = performance.now();
+  map = await ipc.networkMap();
+  const ms = Math.round(performance.now() - started);
+  if (!root || !body.isConnected) return;
+  replace(body, mapSection(/** @type {NetworkMap} */ (map), ms));
+}
+
+const inPeriod = (date) => (!view.from || date >= view.from) && (!view.to || date <= view.to);
+
+/** @param {NetworkMap} m */
+function visible(m) {
+  const nodes = m.nodes.filter((n) => view.worlds.has(n.world) && (!view.engagement || n.engagement === view.engagement));
+  const ids = new Set(nodes.map((n) => n.id));
+  const edges = m.edges.filter((e) => ids.has(e.a) && ids.has(e.b) && (!view.nature || e.nature === view.nature) && inPeriod(e.date));
+  return { nodes, edges };
+}
+
+/** @param {NetworkMap} m @param {number} ms */
+function mapSection(m, ms) {
+  const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", {
+    id: "network-canvas", tabIndex: 0, class: "map-canvas",
+    attrs: { role: "img", "aria-describedby": "map-help" },
+  }));
+  const status = h("p", { class: "muted small", id: "map-status", attrs: { "aria-live": "polite" } });
+  const panel = h("div", { class: "map-panel", id: "map-selected" });
+  const cam = { scale: 1, ox: 0, oy: 0 };
+  /** @type {number|null} */ let hover = null;
+  let current = visible(m);
+  const byId = new Map(m.nodes.map((n) => [n.id, n]));
+  const maxB = Math.max(1e-9, ...m.nodes.map((n) => n.betweenness));
+  const radius = (n) => (view.sizeBy === "degree"
+    ? 3.5 + Math.sqrt(n.degree) * 2.2
+    : 3.5 + Math.sqrt(n.betweenness / maxB) * 13);
+
+  const fit = () => {
+    const w = canvas.clientWidth || 800;
+    const hgt = canvas.clientHeight || 560;
+    cam.scale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
+    cam.ox = (w - WORLD_SIZE * cam.scale) / 2;
+    cam.oy = (hgt - WORLD_SIZE * cam.scale) / 2;
+  };
+  const screen = (n) => [n.x * WORLD_SIZE * cam.scale + cam.ox, n.y * WORLD_SIZE * cam.scale + cam.oy];
+
+  const paint = () => {
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const hgt = canvas.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(hgt * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(hgt * dpr);
+    }
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, w, hgt);
+    // Edges, one path per nature.
+    for (const nature of NATURES) {
+      const style = NATURE_STYLES[nature];
+      g.beginPath();
+      for (const e of current.edges) {
+        if (e.nature !== nature) continue;
+        const a = byId.get(e.a);
+        const b = byId.get(e.b);
+        if (!a || !b) continue;
+        const [x1, y1] = screen(a);
+        const [x2, y2] = screen(b);
+        g.moveTo(x1, y1);
+        g.lineTo(x2, y2);
+      }
+      g.setLineDash(style.dash);
+      g.strokeStyle = style.colour;
+      g.lineWidth = current.edges.length > 3000 ? 0.6 : 1.3;
+      g.globalAlpha = current.edges.length > 3000 ? 0.45 : 0.85;
+      g.stroke();
+    }
+    g.setLineDash([]);
+    g.globalAlpha = 1;
+    // Nodes, one path per monde.
+    for (const world of WORLDS) {
+      g.beginPath();
+      for (const n of current.nodes) {
+        if (n.world !== world) continue;
+        const [x, y] = screen(n);
+        if (x < -20 || y < -20 || x > w + 20 || y > hgt + 20) continue;
+        const r = radius(n);
+        g.moveTo(x + r, y);
+        g.arc(x, y, r, 0, Math.PI * 2);
+      }
+      g.fillStyle = WORLD_COLOURS[world];
+      g.fill();
+      g.strokeStyle = "#ffffff";
+      g.lineWidth = 1;
+      g.stroke();
+    }
+    // Labels: the selected and hovered actors, and the biggest ones when there is room.
+    const labelled = new Set();
+    const room = Math.max(6, Math.min(25, Math.round((cam.scale * WORLD_SIZE) / 60)));
+    const big = [...current.nodes].sort((a, b) => radius(b) - radius(a)).slice(0, room);
+    for (const n of big) labelled.add(n.id);
+    if (view.selected !== null) labelled.add(view.selected);
+    if (hover !== null) labelled.add(hover);
+    g.font = "12px 'DejaVu Sans', sans-serif";
+    g.textBaseline = "middle";
+    for (const id of labelled) {
+      const n = byId.get(id);
+      if (!n || !current.nodes.includes(n)) continue;
+      const [x, y] = screen(n);
+      const r = radius(n);
+      const text = n.name.length > 38 ? `${n.name.slice(0, 37)}…` : n.name;
+      g.lineWidth = 3;
+      g.strokeStyle = "rgba(255,255,255,.9)";
+      g.strokeText(text, x + r + 3, y);
+      g.fillStyle = "#1d2626";
+      g.fillText(text, x + r + 3, y);
+    }
+    if (view.selected !== null && byId.has(view.selected)) {
+      const n = /** @type {MapNode} */ (byId.get(view.selected));
+      const [x, y] = screen(n);
+      g.beginPath();
+      g.arc(x, y, radius(n) + 4, 0, Math.PI * 2);
+      g.strokeStyle = "#1a5fb4";
+      g.lineWidth = 3;
+      g.stroke();
+    }
+  };
+  let frame = 0;
+  const redraw = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(); }); };
+
+  const hit = (sx, sy) => {
+    let best = null;
+    let bestD = Infinity;
+    for (const n of current.nodes) {
+      const [x, y] = screen(n);
+      const d = Math.hypot(x - sx, y - sy);
+      if (d <= radius(n) + 4 && d < bestD) { best = n; bestD = d; }
+    }
+    return best;
+  };
+  const zoomAt = (factor, sx, sy) => {
+    const s = Math.min(40, Math.max(0.05, cam.scale * factor));
+    const f = s / cam.scale;
+    cam.ox = sx - (sx - cam.ox) * f;
+    cam.oy = sy - (sy - cam.oy) * f;
+    cam.scale = s;
+    redraw();
+  };
+  const describe = () => {
+    current = visible(m);
+    status.textContent = t("network.status", { actors: current.nodes.length, links: current.edges.length, total: m.nodes.length, ms });
+    canvas.setAttribute("aria-label", t("network.canvas_label", { actors: current.nodes.length, links: current.edges.length }));
+    redraw();
+  };
+  const select = (id, centre) => {
+    view.selected = id;
+    const n = id === null ? null : byId.get(id);
+    if (n && centre) {
+      const w = canvas.clientWidth;
+      const hgt = canvas.clientHeight;
+      const fitScale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
+      cam.scale = Math.max(cam.scale, fitScale * 2.5);
+      cam.ox = w / 2 - n.x * WORLD_SIZE * cam.scale;
+      cam.oy = hgt / 2 - n.y * WORLD_SIZE * cam.scale;
+    }
+    replace(panel, n ? [
+      h("p", {}, h("strong", { text: n.name }), " ",
+        h("span", { class: `world world-${n.world} small`, text: label("world", n.world) })),
+      h("p", { class: "muted small", text: t("network.selected_facts", {
+        degree: n.degree, betweenness: formatScore(n.betweenness), mondes: n.mondes_bridged }) }),
+      h("button", { type: "button", class: "btn primary", id: "map-open-card", text: t("network.open_card"), on: { click: () => nav.open(n.id) } }),
+    ] : h("p", { class: "muted small", text: t("network.select_hint") }));
+    redraw();
+  };
+
+  // Mouse: drag to pan, wheel to zoom, click on an actor to open its card.
+  let drag = null;
+  const local = (ev) => {
+    const r = canvas.getBoundingClientRect();
+    return [ev.clientX - r.left, ev.clientY - r.top];
+  };
+  canvas.addEventListener("mousedown", (ev) => {
+    const [x, y] = local(ev);
+    drag = { x, y, ox: cam.ox, oy: cam.oy, moved: false };
+    ev.preventDefault();
+  });
+  const onMove = (ev) => {
+    if (!canvas.isConnected) { window.removeEventListener("mousemove", onMove); return; }
+    const [x, y] = local(ev);
+    if (drag) {
+      const dx = x - drag.x;
+      const dy = y - drag.y;
+      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+      if (drag.moved) { cam.ox = drag.ox + dx; cam.oy = drag.oy + dy; redraw(); }
+      return;
+    }
+    if (ev.target !== canvas) return;
+    const n = hit(x, y);
+    const id = n ? n.id : null;
+    if (id !== hover) { hover = id; canvas.style.cursor = n ? "pointer" : "grab"; redraw(); }
+  };
+  window.addEventListener("mousemove", onMove);
+  const onUp = (ev) => {
+    if (!canvas.isConnected) { window.removeEventListener("mouseup", onUp); return; }
+    if (!drag) return;
+    const wasDrag = drag.moved;
+    drag = null;
+    if (wasDrag || ev.target !== canvas) return;
+    const [x, y] = local(ev);
+    const n = hit(x, y);
+    if (n) nav.open(n.id);
+  };
+  window.addEventListener("mouseup", onUp);
+  canvas.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    zoomAt(ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.offsetX, ev.offsetY);
+  }, { passive: false });
+  canvas.addEventListener("keydown", (ev) => {
+    const w = canvas.clientWidth / 2;
+    const hgt = canvas.clientHeight / 2;
+    const step = 40;
+    if (ev.key === "+" || ev.key === "=") zoomAt(1.25, w, hgt);
+    else if (ev.key === "-") zoomAt(0.8, w, hgt);
+    else if (ev.key === "0") { fit(); redraw(); }
+    else if (ev.key === "ArrowLeft") { cam.ox += step; redraw(); }
+    else if (ev.key === "ArrowRight") { cam.ox -= step; redraw(); }
+    else if (ev.key === "ArrowUp") { cam.oy += step; redraw(); }
+    else if (ev.key === "ArrowDown") { cam.oy -= step; redraw(); }
+    else if (ev.key === "Enter" && view.selected !== null) nav.open(view.selected);
+    else return;
+    ev.preventDefault();
+  });
+
+  // Controls.
+  const findId = newId("find");
+  const find = h("input", { type: "search", id: findId, placeholder: t("network.find_placeholder"), autocomplete: "off" });
+  const findError = h("p", { class: "field-error", id: "map-find-error", hidden: true, attrs: { role: "alert" } });
+  const doFind = (ev) => {
+    ev.preventDefault();
+    const q = fold(find.value.trim());
+    findError.hidden = true;
+    if (!q) return;
+    const candidates = current.nodes.filter((n) => fold(n.name).includes(q));
+    const n = candidates.find((x) => fold(x.name).startsWith(q)) ?? candidates[0];
+    if (!n) {
+      findError.hidden = false;
+      findError.textContent = t("network.find_none", { query: find.value.trim() });
+      return;
+    }
+    select(n.id, true);
+  };
+  const selectControl = (id, text, value, options, onChange) => {
+    const sel = /** @type {HTMLSelectElement} */ (h("select", { id }, options.map((o) => h("option", { value: o.value, text: o.label }))));
+    sel.value = value;
+    sel.addEventListener("change", () => onChange(sel.value));
+    return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), sel);
+  };
+  const dateControl = (id, text, key) => {
+    const input = /** @type {HTMLInputElement} */ (h("input", { type: "text", id, value: view[key], placeholder: "AAAA-MM-JJ", attrs: { inputmode: "numeric" } }));
+    input.addEventListener("change", () => {
+      const v = input.value.trim();
+      const ok = v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v);
+      input.setAttribute("aria-invalid", ok ? "false" : "true");
+      if (ok) { view[key] = v; describe(); }
+    });
+    return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), input);
+  };
+  const worldBoxes = h("fieldset", { class: "legend-worlds" },
+    h("legend", { text: t("network.legend_worlds") }),
+    WORLDS.map((w) => {
+      const id = newId("w");
+      const box = h("input", { type: "checkbox", id, checked: view.worlds.has(w), value: w });
+      box.addEventListener("change", () => {
+        if (box.checked) view.worlds.add(w); else view.worlds.delete(w);
+        describe();
+      });
+      const swatch = h("span", { class: "swatch", attrs: { "aria-hidden": "true" } });
+      swatch.style.background = WORLD_COLOURS[w];
+      return h("div", { class: "check" }, box, h("label", { htmlFor: id }, swatch, label("world", w)));
+    }));
+  const natureLegend = h("ul", { class: "legend-natures", attrs: { "aria-label": t("network.legend_natures") } },
+    NATURES.map((n) => {
+      const line = h("span", { class: `nature-line nature-line-${n}`, attrs: { "aria-hidden": "true" } });
+      return h("li", {}, line, label("link_nature", n));
+    }));
+
+  const section = h("section", { class: "card", id: "network-map-card", attrs: { "aria-labelledby": "map-title" } },
+    h("div", { class: "section-head" },
+      h("h2", { id: "map-title", text: t("network.map_heading") }),
+      h("form", { class: "toolbar", on: { submit: doFind } },
+        h("label", { class: "visually-hidden", htmlFor: findId, text: t("network.find") }),
+        find,
+        h("button", { type: "submit", class: "btn", id: "map-find", text: t("network.find") }))),
+    findError,
+    h("div", { class: "filters" },
+      selectControl("map-engagement", t("actors.engagement"), view.engagement,
+        [{ value: "", label: t("network.all") }, ...ENGAGEMENTS.map((e) => ({ value: e, label: label("engagement", e) }))],
+        (v) => { view.engagement = v; describe(); }),
+      selectControl("map-nature", t("links.nature"), view.nature,
+        [{ value: "", label: t("network.all") }, ...NATURES.map((n) => ({ value: n, label: label("link_nature", n) }))],
+        (v) => { view.nature = v; describe(); }),
+      dateControl("map-from", t("network.links_from"), "from"),
+      dateControl("map-to", t("network.links_to"), "to"),
+      selectControl("map-size", t("network.size_by"), view.sizeBy,
+        [{ value: "degree", label: t("network.size_degree") }, { value: "betweenness", label: t("network.size_betweenness") }],
+        (v) => { view.sizeBy = /** @type {any} */ (v); redraw(); })),
+    h("div", { class: "map-layout" },
+      h("div", { class: "map-stage" },
+        canvas,
+        h("div", { class: "map-zoom" },
+          h("button", { type: "button", class: "btn small", text: "+", attrs: { "aria-label": t("network.zoom_in") }, on: { click: () => zoomAt(1.25, canvas.clientWidth / 2, canvas.clientHeight / 2) } }),
+          h("button", { type: "button", class: "btn small", text: "−", attrs: { "aria-label": t("network.zoom_out") }, on: { click: () => zoomAt(0.8, canvas.clientWidth / 2, canvas.clientHeight / 2) } }),
+          h("button", { type: "button", class: "btn small", id: "map-reset", text: t("network.reset"), on: { click: () => { fit(); redraw(); } } }))),
+      h("aside", { class: "map-side" }, panel, worldBoxes,
+        h("h3", { class: "small-heading", text: t("network.legend_natures") }), natureLegend,
+        h("p", { class: "muted small", id: "map-help", text: t("network.help") }),
+        h("button", { type: "button", class: "btn small", text: t("network.as_table"), on: { click: () => { view.tab = "analysis"; draw(); } } }))),
+    status);
+  // Size the canvas once it is in the document, then keep it sized.
+  requestAnimationFrame(() => { fit(); describe(); select(view.selected, false); });
+  new ResizeObserver(() => redraw()).observe(canvas);
+  return section;
+}
+
+function formatScore(x) {
+  return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 3 }).format(x);
+}
+
+// ----- Analysis -------------------------------------------------------------------------------
+
+/** @param {HTMLElement} body */
+async function renderAnalysis(body) {
+  const [report, actors] = await Promise.all([ipc.networkReport(), ipc.listActors()]);
+  const name = (id) => report.actors.find((a) => a.id === id)?.name ?? "";
+  const open = (id) => h("button", { type: "button", class: "link", text: name(id), on: { click: () => nav.open(id) } });
+  const ranked = [...report.actors].sort((a, b) => b.betweenness - a.betweenness || b.degree - a.degree || compare(a.name, b.name));
+  const shown = view.showAll ? ranked : ranked.slice(0, 30);
+  const links = report.actors.reduce((s, a) => s + a.degree, 0) / 2;
+  const sorted = [...actors].sort((a, b) => compare(a.name, b.name));
+  const pick = (id, text) => {
+    const sel = h("select", { id }, h("option", { value: "", text: t("form.choose") }), sorted.map((a) => h("option", { value: String(a.id), text: a.name })));
+    return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), sel);
+  };
+  const result = h("div", { id: "path-result", attrs: { "aria-live": "polite" } });
+  const findPath = async (ev) => {
+    ev.preventDefault();
+    const from = Number(/** @type {HTMLSelectElement} */ (document.getElementById("path-from")).value);
+    const to = Number(/** @type {HTMLSelectElement} */ (document.getElementById("path-to")).value);
+    if (!from || !to) { replace(result, h("p", { class: "field-error", text: t("network.path_choose") })); return; }
+    try {
+      const path = await ipc.introductionPath(from, to);
+      if (!path) { replace(result, h("p", { text: t("network.path_none") })); return; }
+      if (path.length <= 2) { replace(result, h("p", { text: path.length === 1 ? t("network.path_same") : t("network.path_direct") })); return; }
+      replace(result,
+        h("p", { text: t("network.path_found", { count: path.length - 2 }) }),
+        h("ol", { class: "path" }, path.map((id) => h("li", {}, open(id)))));
+    } catch (e) { showError(e); }
+  };
+  replace(body, h("div", { class: "stack" },
+    h("section", { class: "card", id: "network-analysis", attrs: { "aria-labelledby": "analysis-title" } },
+      h("h2", { id: "analysis-title", text: t("network.analysis_heading") }),
+      h("dl", { class: "plan-figures" },
+        h("div", {}, h("dt", { text: t("network.actors") }), h("dd", { text: String(report.actors.length) })),
+        h("div", {}, h("dt", { text: t("network.links") }), h("dd", { text: String(links) })),
+        h("div", {}, h("dt", { text: t("network.components") }), h("dd", { id: "analysis-components", text: String(report.components.length) })),
+        h("div", {}, h("dt", { text: t("network.isolated") }), h("dd", { id: "analysis-isolated", text: String(report.isolated.length) }))),
+      report.betweenness_exact ? null : h("p", { class: "muted small", text: t("network.sampled") }),
+      h("table", { class: "data", id: "analysis-table" },
+        h("caption", { class: "table-caption", text: t("network.table_caption") }),
+        h("thead", {}, h("tr", {},
+          h("th", { scope: "col", text: t("actors.col.name") }),
+          h("th", { scope: "col", text: t("actors.col.world") }),
+          h("th", { scope: "col", class: "num", text: t("network.degree") }),
+          h("th", { scope: "col", class: "num", text: t("network.betweenness") }),
+          h("th", { scope: "col", class: "num", text: t("network.mondes_bridged") }))),
+        h("tbody", {}, shown.map((a) => h("tr", {},
+          h("th", { scope: "row" }, open(a.id)),
+          h("td", {}, h("span", { class: `world world-${a.monde}`, text: label("world", a.monde) })),
+          h("td", { class: "num", text: String(a.degree) }),
+          h("td", { class: "num", text: formatScore(a.betweenness) }),
+          h("td", { class: "num", text: String(a.mondes_bridged) }))))),
+      ranked.length > 30 ? h("button", { type: "button", class: "btn small", text: view.showAll ? t("network.show_top") : t("network.show_all", { count: ranked.length }),
+        on: { click: () => { view.showAll = !view.showAll; renderAnalysis(body).catch(showError); } } }) : null),
+    h("div", { class: "dash-grid" },
+      h("section", { class: "card", id: "analysis-bridges", attrs: { "aria-labelledby": "bridges-title" } },
+        h("h2", { id: "bridges-title", text: t("network.bridges_heading") }),
+        h("p", { class: "muted small", text: t("network.bridges_lead") }),
+        report.sole_bridges.length === 0 ? h("p", { class: "muted", text: t("network.no_bridges") }) :
+          h("ul", { class: "plain-list" }, report.sole_bridges.map((b) => h("li", {},
+            h("span", { text: `${label("world", b.mondes[0])} ↔ ${label("world", b.mondes[1])} : ` }),
+            b.actor_ids.map((id, i) => [i ? ", " : "", open(id)]))))),
+      h("section", { class: "card", id: "analysis-path", attrs: { "aria-labelledby": "path-title" } },
+        h("h2", { id: "path-title", text: t("network.path_heading") }),
+        h("form", { class: "filters", on: { submit: findPath } },
+          pick("path-from", t("network.path_from")),
+          pick("path-to", t("network.path_to")),
+          h("div", { class: "filter filter-button" }, h("button", { type: "submit", class: "btn primary", id: "path-find", text: t("network.path_find") }))),
+        result),
+      h("section", { class: "card", id: "analysis-isolated-list", attrs: { "aria-labelledby": "isolated-title" } },
+        h("h2", { id: "isolated-title", text: t("network.isolated_heading") }),
+        report.isolated.length === 0 ? h("p", { class: "muted", text: t("network.no_isolated") }) :
+          h("ul", { class: "plain-list" }, report.isolated.map((id) => h("li", {}, open(id))))))));
+}
+
+// ----- Influence / interest matrix ----------------------------------------------------------
+
+/** The usual stakeholder quadrant of a placed actor (3 and more counts as high). */
+export function quadrant(influence, interest) {
+  const hi = influence >= 3;
+  const hin = interest >= 3;
+  if (hi && hin) return "manage";
+  if (hi) return "satisfy";
+  if (hin) return "inform";
+  return "monitor";
+}
+
+/** @param {HTMLElement} body */
+async function renderMatrix(body) {
+  const all = await ipc.influenceMatrix();
+  const placed = all.filter((a) => a.influence !== null && a.interest !== null);
+  const unplaced = all.filter((a) => a.influence === null || a.interest === null);
+  const chip = (a) => {
+    const b = h("button", { type: "button", class: "matrix-chip", text: a.name,
+      attrs: { title: `${a.name} — ${label("world", a.world)}`, "data-actor-id": a.id }, on: { click: () => nav.open(a.id) } });
+    b.style.borderLeftColor = WORLD_COLOURS[a.world];
+    return b;
+  };
+  const grid = h("div", { class: "matrix-grid", id: "matrix-grid", attrs: { "aria-hidden": "true" } });
+  for (let inf = 5; inf >= 1; inf -= 1) {
+    grid.append(h("div", { class: "matrix-axis-label", text: String(inf) }));
+    for (let int = 1; int <= 5; int += 1) {
+      const here = placed.filter((a) => a.influence === inf && a.interest === int);
+      grid.append(h("div", { class: `matrix-cell q-${quadrant(inf, int)}` }, here.map(chip)));
+    }
+  }
+  grid.append(h("div", {}), ...[1, 2, 3, 4, 5].map((i) => h("div", { class: "matrix-axis-label", text: String(i) })));
+  const quadrantNote = (q) => h("div", { class: `matrix-key q-${q}` }, h("strong", { text: t(`matrix.${q}`) }), h("span", { class: "small", text: ` — ${t(`matrix.${q}_hint`)}` }));
+  replace(body, h("section", { class: "card", id: "matrix", attrs: { "aria-labelledby": "matrix-title" } },
+    h("h2", { id: "matrix-title", text: t("matrix.heading") }),
+    h("p", { class: "muted", text: t("matrix.lead", { placed: placed.length, total: all.length }) }),
+    h("div", { class: "matrix-wrap" },
+      h("div", { class: "matrix-y", text: t("matrix.influence") }),
+      h("div", {}, grid, h("div", { class: "matrix-x", text: t("matrix.interest") }))),
+    h("div", { class: "matrix-keys" }, ["manage", "satisfy", "inform", "monitor"].map(quadrantNote)),
+    h("details", { class: "table-alt", id: "matrix-table-alt" },
+      h("summary", { text: t("matrix.as_table") }),
+      h("table", { class: "data compact", id: "matrix-table" },
+        h("caption", { class: "visually-hidden", text: t("matrix.heading") }),
+        h("thead", {}, h("tr", {}, [t("actors.col.name"), t("actors.col.world"), t("matrix.influence"), t("matrix.interest"), t("matrix.quadrant")].map((x) => h("th", { scope: "col", text: x })))),
+        h("tbody", {}, placed.map((a) => h("tr", {},
+          h("th", { scope: "row" }, h("button", { type: "button", class: "link", text: a.name, on: { click: () => nav.open(a.id) } })),
+          h("td", { text: label("world", a.world) }),
+          h("td", { class: "num", text: String(a.influence) }),
+          h("td", { class: "num", text: String(a.interest) }),
+          h("td", { text: t(`matrix.${quadrant(/** @type {number} */ (a.influence), /** @type {number} */ (a.interest))}`) })))))),
+    h("h3", { class: "small-heading", text: t("matrix.unplaced", { count: unplaced.length }) }),
+    unplaced.length === 0 ? null : h("p", { class: "muted small", text: t("matrix.unplaced_hint") }),
+    h("div", { class: "matrix-unplaced", id: "matrix-unplaced" }, unplaced.map(chip))));
+}
