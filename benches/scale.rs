@@ -2,11 +2,19 @@
 //! prints the time to import them, to search (median and p95 over many queries, against the
 //! same search done with `LIKE`), and to compute the network analytics.
 //!
-//! Run: `cargo bench --bench scale` (sizes: `CATALYSE_BENCH_ACTORS`, `CATALYSE_BENCH_LINKS`).
+//! It also times the CSV export and import of those actors (the path a user's file takes:
+//! decoding, column mapping, validation, duplicates, one transaction), and the network map
+//! (analytics and layout) at the size the UI must stay usable with: 5,000 actors and 20,000
+//! links.
+//!
+//! Run: `cargo bench --bench scale` (sizes: `CATALYSE_BENCH_ACTORS`, `CATALYSE_BENCH_LINKS`,
+//! `CATALYSE_BENCH_MAP_ACTORS`, `CATALYSE_BENCH_MAP_LINKS`).
 
 use catalyse_core::domain::ActorInput;
 use catalyse_core::domain::NewWorkspace;
+use catalyse_core::exchange::ExchangeKind;
 use catalyse_core::network::LinkInput;
+use catalyse_core::tabular::FileFormat;
 use catalyse_core::Store;
 use std::time::{Duration, Instant};
 
@@ -64,35 +72,31 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn main() {
-    let n_actors = env("CATALYSE_BENCH_ACTORS", 100_000);
-    let n_links = env("CATALYSE_BENCH_LINKS", 1_000_000);
-    let dir = tempfile::TempDir::new().expect("temporary folder");
-    let path = dir.path().join("scale.catalyse");
-    let mut store = Store::create(
-        &path,
+fn workspace(path: &std::path::Path) -> Store {
+    Store::create(
+        path,
         &NewWorkspace {
             territory_name: "Territoire de test".into(),
             territory_kind: "petr".into(),
             project_title: "Banc d'essai".into(),
         },
     )
-    .expect("workspace");
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    .expect("workspace")
+}
 
-    let actors: Vec<ActorInput> = (0..n_actors)
+fn generate_actors(rng: &mut Rng, n_actors: usize) -> Vec<ActorInput> {
+    (0..n_actors)
         .map(|i| ActorInput {
-            name: format!("{} {} {i}", word(&mut rng), word(&mut rng)),
+            name: format!("{} {} {i}", word(rng), word(rng)),
             world: WORLDS[rng.below(8) as usize].into(),
-            commune: word(&mut rng),
+            commune: word(rng),
             engagement: "informed".into(),
             notes: String::new(),
         })
-        .collect();
-    let t = Instant::now();
-    let ids = store.insert_actors_bulk(&actors).expect("actors");
-    let actors_time = t.elapsed();
+        .collect()
+}
 
+fn generate_links(rng: &mut Rng, ids: &[i64], n_links: usize) -> Vec<LinkInput> {
     let mut seen = std::collections::HashSet::new();
     let mut links = Vec::with_capacity(n_links);
     while links.len() < n_links {
@@ -113,6 +117,22 @@ fn main() {
             meeting_id: None,
         });
     }
+    links
+}
+
+fn main() {
+    let n_actors = env("CATALYSE_BENCH_ACTORS", 100_000);
+    let n_links = env("CATALYSE_BENCH_LINKS", 1_000_000);
+    let dir = tempfile::TempDir::new().expect("temporary folder");
+    let path = dir.path().join("scale.catalyse");
+    let mut store = workspace(&path);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+
+    let actors = generate_actors(&mut rng, n_actors);
+    let t = Instant::now();
+    let ids = store.insert_actors_bulk(&actors).expect("actors");
+    let actors_time = t.elapsed();
+    let links = generate_links(&mut rng, &ids, n_links);
     let t = Instant::now();
     store.insert_links_bulk(&links).expect("links");
     let links_time = t.elapsed();
@@ -185,5 +205,47 @@ fn main() {
         } else {
             "sampled"
         }
+    );
+
+    // The CSV path of a user's file: export the actors, then import them into an empty workspace.
+    let t = Instant::now();
+    let csv = store
+        .export(ExchangeKind::Actors, FileFormat::Csv)
+        .expect("export");
+    let export_time = t.elapsed();
+    let mut fresh = workspace(&dir.path().join("import.catalyse"));
+    let t = Instant::now();
+    let out = fresh
+        .import(ExchangeKind::Actors, &csv, FileFormat::Csv, true)
+        .expect("import");
+    println!(
+        "CSV: export of {n_actors} actors ({:.1} MB) in {:.2} s; import with preview checks in {:.2} s ({} written)",
+        csv.len() as f64 / 1e6,
+        export_time.as_secs_f64(),
+        t.elapsed().as_secs_f64(),
+        out.written
+    );
+
+    // The map at the size the UI must handle.
+    let map_actors = env("CATALYSE_BENCH_MAP_ACTORS", 5_000);
+    let map_links = env("CATALYSE_BENCH_MAP_LINKS", 20_000);
+    let mut small = workspace(&dir.path().join("map.catalyse"));
+    let ids = small
+        .insert_actors_bulk(&generate_actors(&mut rng, map_actors))
+        .expect("actors");
+    small
+        .insert_links_bulk(&generate_links(&mut rng, &ids, map_links))
+        .expect("links");
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let map = small.network_map().expect("map");
+        std::hint::black_box(&map);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "map ({map_actors} actors, {map_links} links: analytics and layout): median of 3 runs {:.2} s",
+        times[1].as_secs_f64()
     );
 }

@@ -38,13 +38,13 @@ test("the map opens an actor's card; the card shows its links; a link is added w
     await click(d, "#nav-network");
     await visible(d, "#network-canvas");
     await waitText(d, "#map-status", "45 acteur(s)");
-    await screenshot(d, "20-reseau-carte");
+    await screenshot(d, "40-reseau-carte");
 
     // Search-to-focus puts the actor at the centre of the map; clicking there opens its card.
     await fill(d, "input[placeholder^='Trouver un acteur']", "fabrique du verdanson");
     await click(d, "#map-find");
     await waitText(d, "#map-selected", "Tiers-lieu La Fabrique du Verdanson");
-    await screenshot(d, "20b-reseau-trouve");
+    await screenshot(d, "41-reseau-acteur-trouve");
     const canvas = await find(d, "#network-canvas");
     // Clicks land on the centre of the element's visible part: bring the whole map into view.
     await d.executeScript("arguments[0].scrollIntoView({block: 'center'})", canvas);
@@ -55,11 +55,11 @@ test("the map opens an actor's card; the card shows its links; a link is added w
     assert.ok(rect.width > 300 && rect.height > 300, "the map has room");
     const linkRows = await texts(d, "#card-links-table tbody tr");
     assert.ok(linkRows.length >= 3, `links on the card: ${linkRows.length}`);
-    await screenshot(d, "21-fiche-acteur");
+    await screenshot(d, "42-fiche-acteur");
 
     // Add a link to another actor, introduced by a team member.
     await click(d, "#add-link");
-    await visible(d, "#link-dialog");
+    await visible(d, "#link-dialog select[name=actor_b]");
     const target = await d.findElement(By.xpath("//dialog[@id='link-dialog']//select[@name='actor_b']/option[starts-with(., 'Scierie des Orgières')]"));
     await choose(d, "#link-dialog select[name=actor_b]", await target.getAttribute("value"));
     await choose(d, "#link-dialog select[name=nature]", "service");
@@ -75,6 +75,7 @@ test("the map opens an actor's card; the card shows its links; a link is added w
 
     // The same link again is refused with a clear message, and nothing changes.
     await click(d, "#add-link");
+    await visible(d, "#link-dialog select[name=actor_b]");
     await choose(d, "#link-dialog select[name=actor_b]", await (await d.findElement(By.xpath("//dialog[@id='link-dialog']//select[@name='actor_b']/option[starts-with(., 'Scierie des Orgières')]"))).getAttribute("value"));
     await choose(d, "#link-dialog select[name=nature]", "service");
     await click(d, "#link-dialog button[type=submit]");
@@ -111,7 +112,7 @@ test("recording a meeting with participants proposes the links it made; the repo
     await click(d, "#meeting-dialog .add-followup");
     await fill(d, "#meeting-dialog .followup-text", "Envoyer le compte rendu");
     await fill(d, "#meeting-dialog .followup-due", "2026-06-22");
-    await screenshot(d, "22-rencontre-formulaire");
+    await screenshot(d, "43-rencontre-formulaire");
     await submitDialog(d, "meeting-dialog");
 
     // The two participants had no link: the app proposes one, the user ticks it.
@@ -138,7 +139,7 @@ test("recording a meeting with participants proposes the links it made; the repo
     assert.equal(await (await find(d, "#report-links")).getText(), "1");
     await waitText(d, "#report-member", "Claire Vasseur");
     await waitText(d, "#report-new-links", "Boulangerie Les Trois Épis — Camping-village de La Salce");
-    await screenshot(d, "23-valorisation");
+    await screenshot(d, "44-valorisation");
 
     // The boulangerie's card lists the meeting.
     await click(d, "#nav-actors");
@@ -160,13 +161,13 @@ test("the matrix places assessed actors; the analysis finds who could introduce 
     await visible(d, "#matrix-grid");
     const chips = await d.findElements(By.css("#matrix-grid .matrix-chip"));
     assert.ok(chips.length >= 20, `${chips.length} actors placed`);
-    await screenshot(d, "24-matrice");
+    await screenshot(d, "45-matrice");
     await click(d, "#matrix-table-alt summary");
     await waitText(d, "#matrix-table", "Associer étroitement");
 
     await click(d, "#network-tab-analysis");
     await visible(d, "#analysis-table");
-    await screenshot(d, "25-analyse");
+    await screenshot(d, "46-analyse-reseau");
     const from = await d.findElement(By.xpath("//select[@id='path-from']/option[.='Boulangerie Les Trois Épis']"));
     await choose(d, "#path-from", await from.getAttribute("value"));
     const to = await d.findElement(By.xpath("//select[@id='path-to']/option[.='Office français de la biodiversité – antenne des Orgières']"));
@@ -206,7 +207,7 @@ test("a CSV import shows a preview with each row's problem and writes nothing un
     assert.match(problemRows[0], /^3\s*Monde\s*Monde inconnu : « Planète »/);
     assert.equal(await (await find(d, "#import-commit")).isEnabled(), false, "no import while a row is wrong");
     await waitText(d, "#import-mapping", "Courriel");
-    await screenshot(d, "26-import-apercu-erreur");
+    await screenshot(d, "47-import-apercu-erreur");
     await click(d, "#import-cancel");
     assert.equal(await count(), before, "nothing written");
 

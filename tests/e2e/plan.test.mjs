@@ -251,8 +251,9 @@ test("the example's actions: every practice and engineering, a plan with shares"
     await (await find(d, "#search")).sendKeys(Key.ENTER);
     await waitText(d, "#search-contact", "Nora Belkacem");
     await click(d, "#search-contact .search-title");
-    await visible(d, "#actors-table");
-    assert.deepEqual(await texts(d, "#actors-table tbody .actor-name"), ["Tiers-lieu La Fabrique du Verdanson"]);
+    await visible(d, "#actor-card");
+    assert.equal(await (await find(d, "#card-title")).getText(), "Tiers-lieu La Fabrique du Verdanson");
+    await waitText(d, "#card-contacts", "Nora Belkacem");
     await fill(d, "#search", "zzzz introuvable");
     await (await find(d, "#search")).sendKeys(Key.ENTER);
     await visible(d, "#search-empty");
