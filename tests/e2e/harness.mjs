@@ -216,10 +216,15 @@ export async function actorNames(driver) {
 export function answerFileDialog(title, file, opts = {}) {
   const xdo = (...args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: WAIT_MS }).trim();
   const win = xdo("search", "--sync", "--onlyvisible", "--name", title).split("\n")[0];
-  // No window manager under Xvfb: give the dialog the keyboard focus directly.
+  // No window manager under Xvfb: give the dialog the keyboard focus directly. GTK maps the
+  // window before its widgets are ready and completes typed paths in a popup: let each step
+  // settle, as a person's pace does.
+  const settle = () => execFileSync("sleep", ["0.4"]);
+  settle();
   xdo("windowfocus", "--sync", win);
-  if (opts.locationBar) xdo("key", "--clearmodifiers", "ctrl+l");
+  if (opts.locationBar) { xdo("key", "--clearmodifiers", "ctrl+l"); settle(); }
   xdo("key", "--clearmodifiers", "ctrl+a");
   xdo("type", "--delay", "20", file);
+  settle();
   xdo("key", "Return");
 }

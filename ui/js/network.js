@@ -106,14 +106,22 @@ function mapSection(m, ms) {
   let current = visible(m);
   const byId = new Map(m.nodes.map((n) => [n.id, n]));
   const maxB = Math.max(1e-9, ...m.nodes.map((n) => n.betweenness));
-  const radius = (n) => (view.sizeBy === "degree"
-    ? 3.5 + Math.sqrt(n.degree) * 2.2
-    : 3.5 + Math.sqrt(n.betweenness / maxB) * 13);
+  let fitScale = 1;
+  // Dots shrink on crowded maps and grow as the user zooms in.
+  const crowd = Math.min(1, Math.max(0.3, Math.sqrt(150 / Math.max(1, m.nodes.length))));
+  const radius = (n) => {
+    const zoom = Math.min(2.5, Math.sqrt(cam.scale / fitScale));
+    const base = view.sizeBy === "degree"
+      ? 3.5 + Math.sqrt(n.degree) * 2.2
+      : 3.5 + Math.sqrt(n.betweenness / maxB) * 13;
+    return Math.max(1.5, base * crowd * zoom);
+  };
 
   const fit = () => {
     const w = canvas.clientWidth || 800;
     const hgt = canvas.clientHeight || 560;
     cam.scale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
+    fitScale = cam.scale;
     cam.ox = (w - WORLD_SIZE * cam.scale) / 2;
     cam.oy = (hgt - WORLD_SIZE * cam.scale) / 2;
   };

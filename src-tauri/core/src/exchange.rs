@@ -1908,6 +1908,42 @@ mod tests {
     }
 
     #[test]
+    fn huge_fields_are_reported_not_truncated_and_quoted_separators_kept() {
+        let mut s = store();
+        let huge = "x".repeat(CELL_MAX + 1);
+        let long_name = "N".repeat(crate::domain::NAME_MAX + 1);
+        let text = format!(
+            "Nom;Monde;Notes\n\"Dupont; fils\";Entreprise;\"dit \"\"le sage\"\"\"\nA;Entreprise;{huge}\n{long_name};Entreprise;\n"
+        );
+        let p = s
+            .import_preview(ExchangeKind::Actors, text.as_bytes(), FileFormat::Csv)
+            .unwrap();
+        let lines: Vec<usize> = p.problems.iter().map(|p| p.line).collect();
+        assert!(
+            lines.contains(&3) && lines.contains(&4),
+            "{:#?}",
+            p.problems
+        );
+        assert!(p
+            .problems
+            .iter()
+            .any(|p| p.message.contains("cellule trop longue")));
+        assert!(p
+            .problems
+            .iter()
+            .any(|p| p.column.as_deref() == Some("Nom")));
+        assert!(actors_csv(&mut s, &text).is_err());
+        assert_eq!(s.counts().unwrap()["actors"], 0);
+        let ok: String = text.lines().take(2).collect::<Vec<_>>().join("\n");
+        actors_csv(&mut s, &ok).unwrap();
+        let a = &s.list_actors().unwrap()[0];
+        assert_eq!(
+            (a.name.as_str(), a.notes.as_str()),
+            ("Dupont; fils", "dit \"le sage\"")
+        );
+    }
+
+    #[test]
     fn format_hours_reads_back() {
         for m in [0, 20, 60, 90, 150, 605] {
             let h = format_hours(m);

@@ -153,6 +153,8 @@ impl MapData {
 
 /// Up to this many actors, every pair repels (exact); beyond, only nodes in nearby cells.
 const EXACT_REPULSION: usize = 1_500;
+/// Most nodes of one grid cell that push a given node (beyond, the cell is sampled).
+const CELL_SAMPLE: usize = 24;
 /// Pull towards the centre, so that separate groups stay in view.
 const GRAVITY: f32 = 0.02;
 
@@ -189,7 +191,10 @@ fn repulse_nearby(
                 let Some(cellmates) = grid.get(&(gx, gy)) else {
                     continue;
                 };
-                for &j in cellmates {
+                // A crowded cell is sampled (every `stride`-th node, weighted by `stride`), so
+                // that a dense core costs no more than a sparse one.
+                let stride = cellmates.len().div_ceil(CELL_SAMPLE).max(1);
+                for &j in cellmates.iter().step_by(stride) {
                     if j == i {
                         continue;
                     }
@@ -197,7 +202,7 @@ fn repulse_nearby(
                     if d2 > cell * cell {
                         continue;
                     }
-                    let f = k * k / d2; // (k²/d) / d, to scale (dx, dy)
+                    let f = stride as f32 * k * k / d2; // (k²/d) / d, to scale (dx, dy)
                     disp[i].0 += dx * f;
                     disp[i].1 += dy * f;
                 }
@@ -338,6 +343,32 @@ mod tests {
             }
         }
         assert_eq!(layout(12, &edges), pos, "deterministic");
+    }
+
+    #[test]
+    fn large_maps_use_grid_repulsion_and_stay_spread() {
+        // Beyond the exact threshold: 40 groups of 50 in a ring.
+        let n = 2_000;
+        let mut edges = Vec::new();
+        for g in 0..40 {
+            let base = g * 50;
+            for i in 0..50 {
+                edges.push((base + i, base + (i + 1) % 50));
+                edges.push((base + i, base + (i + 7) % 50));
+            }
+            edges.push((base, (base + 50) % n));
+        }
+        let pos = layout(n, &edges);
+        assert_eq!(pos.len(), n);
+        assert!(pos
+            .iter()
+            .all(|p| p.0.is_finite() && (0.0..=1.0).contains(&p.0) && (0.0..=1.0).contains(&p.1)));
+        // Not collapsed: the nodes cover a good part of the square.
+        let mut cells = std::collections::HashSet::new();
+        for p in &pos {
+            cells.insert(((p.0 * 20.0) as i32, (p.1 * 20.0) as i32));
+        }
+        assert!(cells.len() > 60, "{} cells of 400 used", cells.len());
     }
 
     #[test]
