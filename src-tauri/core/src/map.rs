@@ -156,7 +156,10 @@ const EXACT_REPULSION: usize = 1_500;
 /// Most nodes of one grid cell that push a given node (beyond, the cell is sampled).
 const CELL_SAMPLE: usize = 24;
 /// Pull towards the centre, so that separate groups stay in view.
-const GRAVITY: f32 = 0.02;
+const GRAVITY: f32 = 0.05;
+/// Nodes farther apart than this many ideal distances do not push each other: groups keep
+/// their own space without flinging the isolated actors to the edges.
+const REPULSION_RANGE: f32 = 3.0;
 
 /// The vector from node `j` to node `i` and its squared length (never zero).
 fn separation(pos: &[(f32, f32)], i: usize, j: usize) -> (f32, f32, f32) {
@@ -241,6 +244,9 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
             for i in 0..n {
                 for j in i + 1..n {
                     let (dx, dy, d2) = separation(&pos, i, j);
+                    if d2 > REPULSION_RANGE * REPULSION_RANGE * k * k {
+                        continue;
+                    }
                     let f = k * k / d2;
                     disp[i].0 += dx * f;
                     disp[i].1 += dy * f;
