@@ -72,6 +72,8 @@ test("the map opens an actor's card; the card shows its links; a link is added w
     const added = rows.find((r) => r.includes("Scierie des Orgières"));
     assert.ok(added && added.includes("Prestation") && added.includes("Paul Granier"), added);
     await waitText(d, "#card-introduced", "Paul Granier l'a mis en relation avec Scierie des Orgières");
+    await d.executeScript("document.getElementById('card-links').scrollIntoView({block: 'start'})");
+    await screenshot(d, "42b-fiche-acteur-liens");
 
     // The same link again is refused with a clear message, and nothing changes.
     await click(d, "#add-link");

@@ -1050,17 +1050,7 @@ impl Store {
                     .unzip()
             }
             Items::Links(v) => {
-                let mut st = self.conn.prepare(
-                    "SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link",
-                )?;
-                for row in st.query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })? {
-                    let (a, b, n) = row?;
+                for (a, b, n) in self.link_keys()? {
                     seen.insert(format!("{a}-{b}-{n}"), None);
                 }
                 let mut names = HashMap::new();

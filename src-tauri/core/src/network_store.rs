@@ -833,6 +833,15 @@ impl Store {
         Ok(ids)
     }
 
+    /// Every link as `(smaller actor id, larger actor id, nature code)`: a link's identity.
+    pub(crate) fn link_keys(&self) -> CoreResult<std::collections::HashSet<(i64, i64, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Adds many links at once (references and duplicates checked for the whole batch).
     pub fn insert_links_bulk(&mut self, links: &[LinkInput]) -> CoreResult<usize> {
         let mut actors = std::collections::HashSet::new();
@@ -842,21 +851,7 @@ impl Store {
                 actors.insert(id?);
             }
         }
-        let mut pairs = std::collections::HashSet::new();
-        {
-            let mut st = self
-                .conn
-                .prepare("SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link")?;
-            for row in st.query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })? {
-                pairs.insert(row?);
-            }
-        }
+        let mut pairs = self.link_keys()?;
         let mut valid = Vec::with_capacity(links.len());
         for (i, l) in links.iter().enumerate() {
             let line = |e: CoreError| at_line(i, e);

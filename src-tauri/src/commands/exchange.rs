@@ -28,7 +28,8 @@ fn file_name(path: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
-fn picked_path(p: tauri_plugin_dialog::FilePath) -> Result<PathBuf, ErrorPayload> {
+/// The path of a file chosen in a native dialog.
+pub(crate) fn picked_path(p: tauri_plugin_dialog::FilePath) -> Result<PathBuf, ErrorPayload> {
     p.into_path()
         .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))
 }

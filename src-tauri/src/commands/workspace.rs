@@ -149,9 +149,7 @@ pub async fn pick_and_open_workspace(
     let Some(picked) = dialog.blocking_pick_file() else {
         return Ok(None);
     };
-    let path = picked
-        .into_path()
-        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))?;
+    let path = super::exchange::picked_path(picked)?;
     open_path(&app, &state, path).await.map(Some)
 }
 
@@ -181,9 +179,7 @@ pub async fn save_workspace_as(
     let Some(picked) = dialog.blocking_save_file() else {
         return Ok(None);
     };
-    let mut target = picked
-        .into_path()
-        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))?;
+    let mut target = super::exchange::picked_path(picked)?;
     if target.extension().is_none() {
         target.set_extension(EXTENSION);
     }
