@@ -238,3 +238,60 @@ fn network_json_gives_metrics_per_actor_components_and_bridges() {
         .code(1)
         .stderr(predicate::str::contains("introuvable"));
 }
+
+#[test]
+fn grid_json_gives_each_members_latest_levels_and_the_gaps() {
+    let dir = Dir::new();
+    let path = demo(&dir, "grille.catalyse");
+    let out = dir
+        .catalyse()
+        .args(["grid", "--json", "--workspace"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let members = json["members"].as_array().unwrap();
+    assert_eq!(members.len(), 5);
+    for m in members {
+        assert!(m["id"].is_i64() && m["name"].is_string());
+        let levels = m["levels"].as_object().unwrap();
+        assert_eq!(levels.len(), 8, "{m}");
+        assert!(levels
+            .values()
+            .all(|l| (0..=4).contains(&l.as_i64().unwrap())));
+        assert!(m["assessed_on"].as_str().unwrap().starts_with("202"));
+    }
+    let comps = json["competences"].as_array().unwrap();
+    assert_eq!(comps.len(), 8);
+    // Recompute best, doers and gap from the members' levels: the JSON agrees with itself.
+    for c in comps {
+        let n = c["number"].as_i64().unwrap().to_string();
+        let levels: Vec<i64> = members
+            .iter()
+            .map(|m| m["levels"][&n].as_i64().unwrap())
+            .collect();
+        let doers = levels.iter().filter(|l| **l >= 3).count() as i64;
+        assert_eq!(c["best"].as_i64().unwrap(), *levels.iter().max().unwrap());
+        assert_eq!(c["doers"].as_i64().unwrap(), doers);
+        assert_eq!(c["gap"].as_bool().unwrap(), doers < 2);
+        assert!(c["title"].is_string() && c["axis"].is_string());
+    }
+    assert_eq!(comps[0]["title"], "Trouver et diversifier des financements");
+    let gaps: Vec<i64> = comps
+        .iter()
+        .filter(|c| c["gap"] == true)
+        .map(|c| c["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(gaps, vec![1, 2, 8]);
+    let (_, check) = check_json(&dir, &path);
+    assert_eq!(check["counts"]["members"], 5);
+    assert!(check["counts"]["self_assessments"].as_i64().unwrap() >= 10);
+    // Human output, and a closed pipe ends quietly.
+    dir.catalyse()
+        .args(["grid", "--workspace"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("MANQUE"));
+}

@@ -75,6 +75,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// La grille des huit compétences de l'équipe : niveaux, meilleurs niveaux, manques.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Grid {
+        /// L'espace de travail.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche la matrice de l'équipe sous la forme d'un objet JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Importe des acteurs, des liens ou des rencontres d'un fichier CSV ou XLSX : tout ou rien.
     #[command(
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
@@ -143,6 +153,12 @@ pub fn parse() -> Invocation {
 }
 
 fn run(cmd: Command) -> i32 {
+    // A headless command piped into `head` or a closed pager ends quietly, as command-line
+    // tools do, instead of panicking on the broken pipe.
+    // SAFETY: restoring the default disposition of SIGPIPE, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match cmd {
         Command::Demo { path } => match demo::write_demo(&path) {
             Ok(store) => {
@@ -157,6 +173,7 @@ fn run(cmd: Command) -> i32 {
             Err(e) => fail(&e),
         },
         Command::Network { workspace, json } => network(&workspace, json),
+        Command::Grid { workspace, json } => grid(&workspace, json),
         Command::Import {
             kind,
             file,
@@ -244,6 +261,65 @@ fn network(path: &std::path::Path, json: bool) -> i32 {
             name(b.actor_ids[0])
         );
     }
+    0
+}
+
+fn grid(path: &Path, json: bool) -> i32 {
+    let team = match Store::open(path).and_then(|s| s.team_grid()) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            members: &'a [catalyse_core::assessment::MemberLevels],
+            competences: &'a [catalyse_core::assessment::CompetenceCoverage],
+            axes: &'a [catalyse_core::assessment::AxisCoverage],
+            summary: &'a str,
+        }
+        let out = Out {
+            members: &team.members,
+            competences: &team.competences,
+            axes: &team.axes,
+            summary: &team.summary,
+        };
+        return match serde_json::to_string_pretty(&out) {
+            Ok(s) => {
+                println!("{s}");
+                0
+            }
+            Err(e) => {
+                eprintln!("Erreur : matrice illisible ({e}).");
+                1
+            }
+        };
+    }
+    let header: String = (1..=8).map(|n| format!("{n:>3}")).collect();
+    println!("{:<28}{header}  évaluée le", "Membre");
+    for m in &team.members {
+        let cells: String = (1..=8)
+            .map(|n| match m.levels.get(&n.to_string()) {
+                Some(l) => format!("{l:>3}"),
+                None => "  –".to_string(),
+            })
+            .collect();
+        let name: String = m.name.chars().take(27).collect();
+        println!(
+            "{name:<28}{cells}  {}",
+            m.assessed_on.as_deref().unwrap_or("jamais")
+        );
+    }
+    for c in &team.competences {
+        println!(
+            "{}. {} — meilleur niveau {}, {} membre(s) au niveau 3 ou plus{}",
+            c.number,
+            c.title,
+            c.best,
+            c.doers,
+            if c.gap { " : MANQUE" } else { "" }
+        );
+    }
+    println!("{}", team.summary);
     0
 }
 

@@ -15,7 +15,11 @@ budget_cents: number | null,
 /**
  * The porteur.
  */
-lead_actor_id: number | null, partners: Array<Partner>, practice: Practice | null, 
+lead_actor_id: number | null, 
+/**
+ * The team member in charge of the action (référent).
+ */
+referent_member_id: number | null, partners: Array<Partner>, practice: Practice | null, 
 /**
  * 1 to 4: the practice's activity (see [`Practice::activities`]).
  */

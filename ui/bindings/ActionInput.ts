@@ -11,4 +11,8 @@ export type ActionInput = { title: string, description: string, axis_id: number 
 /**
  * Empty when unknown.
  */
-budget: string, lead_actor_id: number | null, partners: Array<Partner>, practice: Practice | null, activity: number | null, engineering: Engineering | null, };
+budget: string, lead_actor_id: number | null, 
+/**
+ * The team member in charge (optional; older clients may omit it).
+ */
+referent_member_id: number | null, partners: Array<Partner>, practice: Practice | null, activity: number | null, engineering: Engineering | null, };

@@ -4,6 +4,7 @@
 //! person appears. To extend the demo for a new kind of record, add a step to [`populate`] that
 //! uses the ids returned by the earlier steps (see [`DemoIds`]).
 
+use crate::assessment::{AssessmentInput, DevelopmentPlan, EvidenceInput, RatingInput};
 use crate::domain::{ActorInput, Engagement, TerritoryKind, World};
 use crate::error::CoreResult;
 use crate::network::{
@@ -1632,9 +1633,19 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
         })?;
         ids.axes.push(a.id);
     }
+    // The team first: each action has a référent in it.
+    for (name, role, structure, is_user) in MEMBERS {
+        let m = store.create_member(&MemberInput {
+            name: (*name).into(),
+            role: (*role).into(),
+            structure: (*structure).into(),
+            is_user: *is_user,
+        })?;
+        ids.members.push(m.id);
+    }
     let actor = |key: &str| ids.actors[key];
     let mut action_ids = Vec::new();
-    for a in ACTIONS {
+    for (i, a) in ACTIONS.iter().enumerate() {
         let created = store.create_action(&ActionInput {
             title: a.title.into(),
             description: String::new(),
@@ -1645,6 +1656,7 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
             end_date: a.dates.map(|d| d.1.to_string()),
             budget: a.budget.into(),
             lead_actor_id: a.lead.map(actor),
+            referent_member_id: Some(ids.members[ACTION_REFERENTS[i]]),
             partners: a
                 .partners
                 .iter()
@@ -1687,7 +1699,122 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     }
     ids.actions = action_ids;
     network(store, &mut ids)?;
+    assessments(store, &ids)?;
     Ok(ids)
+}
+
+/// The référent of each action, as an index in [`MEMBERS`] (same order as [`ACTIONS`]).
+const ACTION_REFERENTS: [usize; 16] = [0, 2, 2, 2, 2, 4, 4, 0, 0, 0, 3, 1, 4, 3, 1, 4];
+
+/// (member index, date, levels of competences 1–8, targets): two or three finished
+/// self-assessments per member over two years. The team is strong on 3, 4 and 5 and has gaps
+/// on 1 (only Inès is autonomous), 2 (only Paul) and 8 (only Paul).
+type DemoAssessment = (usize, &'static str, [i64; 8], [Option<i64>; 8]);
+const ASSESSMENTS: &[DemoAssessment] = &[
+    (0, "2024-06-14", [1, 1, 2, 3, 3, 2, 2, 1], [None; 8]),
+    (
+        0,
+        "2025-06-13",
+        [2, 2, 3, 3, 4, 3, 3, 2],
+        [Some(3), None, None, None, None, None, None, Some(3)],
+    ),
+    (
+        0,
+        "2026-03-10",
+        [2, 2, 3, 4, 4, 3, 3, 2],
+        [Some(3), Some(3), None, None, None, None, Some(4), Some(3)],
+    ),
+    (1, "2024-06-14", [2, 3, 3, 2, 2, 2, 3, 3], [None; 8]),
+    (
+        1,
+        "2025-06-13",
+        [2, 3, 4, 2, 3, 2, 4, 4],
+        [Some(3), None, None, Some(3), None, None, None, None],
+    ),
+    (2, "2024-06-14", [1, 1, 2, 2, 2, 1, 1, 0], [None; 8]),
+    (
+        2,
+        "2025-06-13",
+        [2, 2, 3, 3, 3, 2, 1, 1],
+        [Some(3), Some(3), None, None, None, Some(3), None, None],
+    ),
+    (
+        2,
+        "2026-03-10",
+        [2, 2, 3, 3, 3, 3, 2, 1],
+        [Some(3), Some(3), None, None, None, None, Some(3), Some(2)],
+    ),
+    (3, "2024-06-14", [3, 2, 2, 2, 2, 2, 1, 1], [None; 8]),
+    (
+        3,
+        "2025-06-13",
+        [3, 2, 2, 2, 3, 3, 2, 1],
+        [Some(4), Some(3), None, None, None, None, None, Some(2)],
+    ),
+    (4, "2024-06-14", [2, 2, 2, 3, 2, 1, 1, 1], [None; 8]),
+    (
+        4,
+        "2025-06-13",
+        [2, 1, 3, 3, 3, 2, 2, 1],
+        [Some(3), Some(2), None, None, None, None, None, None],
+    ),
+];
+
+/// The team's self-assessments; the latest of each member cites up to two of the records the
+/// app suggests as evidence, and Claire has a draft in progress.
+fn assessments(store: &mut Store, ids: &DemoIds) -> CoreResult<()> {
+    for (i, (member, date, levels, targets)) in ASSESSMENTS.iter().enumerate() {
+        let member_id = ids.members[*member];
+        let latest = !ASSESSMENTS[i + 1..].iter().any(|a| a.0 == *member);
+        let suggestions = if latest {
+            store.suggest_evidence(member_id)?
+        } else {
+            Vec::new()
+        };
+        let ratings = (1..=8)
+            .map(|c| RatingInput {
+                competence: c,
+                level: levels[c as usize - 1],
+                target: targets[c as usize - 1],
+                evidence_note: String::new(),
+                evidence: suggestions
+                    .iter()
+                    .filter(|s| s.competence == c)
+                    .take(2)
+                    .map(|s| EvidenceInput {
+                        kind: s.kind.code().into(),
+                        record_id: s.record_id,
+                    })
+                    .collect(),
+            })
+            .collect();
+        store.create_assessment(&AssessmentInput {
+            member_id,
+            assessed_on: (*date).into(),
+            notes: String::new(),
+            ratings,
+            finish: true,
+        })?;
+    }
+    store.create_assessment(&AssessmentInput {
+        member_id: ids.members[0],
+        assessed_on: "2026-11-20".into(),
+        notes: "À reprendre après le comité de programmation.".into(),
+        ratings: vec![RatingInput {
+            competence: 1,
+            level: 3,
+            target: Some(3),
+            evidence_note: "Dossier LEADER du magasin de producteurs monté de bout en bout.".into(),
+            evidence: Vec::new(),
+        }],
+        finish: false,
+    })?;
+    store.save_development_plan(&DevelopmentPlan {
+        member_id: ids.members[0],
+        plan: "Suivre la formation « Monter un dossier européen » ; binôme avec Inès sur le prochain appel LEADER ; rédiger deux notes d'aide à la décision pour le Bureau.".into(),
+        reassess_on: Some("2027-03-15".into()),
+    })?;
+    Ok(())
 }
 
 /// (actor, influence 1–5, interest 1–5, needs, contributions, tags): the actors the team has
@@ -1866,15 +1993,6 @@ const PROFILES: &[DemoProfile] = &[
 
 /// The team, contacts, links with their introducers, and meetings.
 fn network(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
-    for (name, role, structure, is_user) in MEMBERS {
-        let m = store.create_member(&MemberInput {
-            name: (*name).into(),
-            role: (*role).into(),
-            structure: (*structure).into(),
-            is_user: *is_user,
-        })?;
-        ids.members.push(m.id);
-    }
     for (key, influence, interest, needs, contributions, tags) in PROFILES {
         store.update_actor_profile(
             ids.actors[key],

@@ -240,6 +240,25 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What a piece of evidence of a competence points to.
+    EvidenceKind, "Type de preuve" {
+        Action => "action", "Action";
+        Meeting => "meeting", "Rencontre";
+        Funding => "funding", "Financement";
+        Link => "link", "Lien";
+        DecisionNote => "decision_note", "Note d'aide à la décision";
+    }
+);
+
+code_enum!(
+    /// A self-assessment is a draft until it is finished; a finished one is history.
+    AssessmentStatus, "Statut de l'auto-évaluation" {
+        Draft => "draft", "Brouillon";
+        Finished => "finished", "Terminée";
+    }
+);
+
 /// Maximum length of a name (actor, territory), in characters.
 pub const NAME_MAX: usize = 200;
 /// Maximum length of a short text (commune, title), in characters.

@@ -3,6 +3,7 @@
 //! app and the command line are thin layers over it.
 
 pub mod analytics;
+pub mod assessment;
 pub mod card;
 pub mod check;
 pub mod dashboard;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod grid;
 pub mod map;
 pub mod migrations;
 pub mod money;

@@ -88,6 +88,9 @@ pub struct Action {
     /// The porteur.
     #[ts(type = "number | null")]
     pub lead_actor_id: Option<i64>,
+    /// The team member in charge of the action (référent).
+    #[ts(type = "number | null")]
+    pub referent_member_id: Option<i64>,
     pub partners: Vec<Partner>,
     pub practice: Option<Practice>,
     /// 1 to 4: the practice's activity (see [`Practice::activities`]).
@@ -118,6 +121,10 @@ pub struct ActionInput {
     pub budget: String,
     #[ts(type = "number | null")]
     pub lead_actor_id: Option<i64>,
+    /// The team member in charge (optional; older clients may omit it).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub referent_member_id: Option<i64>,
     pub partners: Vec<Partner>,
     #[ts(as = "Option<Practice>")]
     pub practice: Option<String>,
@@ -216,6 +223,7 @@ pub struct ValidAction {
     pub end_date: Option<NaiveDate>,
     pub budget_cents: Option<i64>,
     pub lead_actor_id: Option<i64>,
+    pub referent_member_id: Option<i64>,
     pub partners: Vec<Partner>,
     pub practice: Option<Practice>,
     pub activity: Option<i64>,
@@ -371,6 +379,7 @@ impl ActionInput {
             end_date,
             budget_cents,
             lead_actor_id: self.lead_actor_id,
+            referent_member_id: self.referent_member_id,
             partners,
             practice,
             activity,
@@ -571,6 +580,7 @@ mod tests {
             end_date: Some("2026-06-30".into()),
             budget: "120 000".into(),
             lead_actor_id: Some(1),
+            referent_member_id: None,
             partners: vec![Partner {
                 actor_id: 2,
                 role: "Cofinanceur".into(),

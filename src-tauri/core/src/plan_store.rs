@@ -268,7 +268,8 @@ impl Store {
 
     const ACTION_COLUMNS: &'static str =
         "id, title, description, axis_id, status, start_date, end_date, budget_cents,
-         lead_actor_id, practice, activity, engineering, position, created_at, updated_at";
+         lead_actor_id, practice, activity, engineering, position, created_at, updated_at,
+         referent_member_id";
 
     fn action_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
         Ok(Action {
@@ -287,6 +288,7 @@ impl Store {
             position: r.get(12)?,
             created_at: r.get(13)?,
             updated_at: r.get(14)?,
+            referent_member_id: r.get(15)?,
             need_ids: Vec::new(),
             partners: Vec::new(),
         })
@@ -346,6 +348,9 @@ impl Store {
         if let Some(lead) = v.lead_actor_id {
             require_exists(conn, "actor", lead, "lead_actor_id", "Le porteur")?;
         }
+        if let Some(m) = v.referent_member_id {
+            require_exists(conn, "member", m, "referent_member_id", "Le référent")?;
+        }
         Ok(())
     }
 
@@ -377,8 +382,9 @@ impl Store {
         let pos = next_position(&tx, "action")?;
         tx.execute(
             "INSERT INTO action (title, description, axis_id, status, start_date, end_date, budget_cents,
-                                 lead_actor_id, practice, activity, engineering, position, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                                 lead_actor_id, practice, activity, engineering, position, created_at, updated_at,
+                                 referent_member_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
             params![
                 v.title,
                 v.description,
@@ -392,7 +398,8 @@ impl Store {
                 v.activity,
                 v.engineering,
                 pos,
-                at
+                at,
+                v.referent_member_id
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -408,7 +415,7 @@ impl Store {
         let n = tx.execute(
             "UPDATE action SET title = ?1, description = ?2, status = ?3, start_date = ?4, end_date = ?5,
                     budget_cents = ?6, practice = ?7, activity = ?8, engineering = ?9, updated_at = ?10,
-                    axis_id = ?11, lead_actor_id = ?12
+                    axis_id = ?11, lead_actor_id = ?12, referent_member_id = ?14
              WHERE id = ?13",
             params![
                 v.title,
@@ -423,7 +430,8 @@ impl Store {
                 now(),
                 v.axis_id,
                 v.lead_actor_id,
-                id
+                id,
+                v.referent_member_id
             ],
         )?;
         if n == 0 {
@@ -833,6 +841,7 @@ mod tests {
             end_date: Some("2027-12-31".into()),
             budget: "100 000".into(),
             lead_actor_id: lead,
+            referent_member_id: None,
             partners: vec![],
             practice: Some("experimentation".into()),
             activity: Some(3),
