@@ -385,6 +385,8 @@ export default {
   "error.date.invalid": "{field} is not a valid date (YYYY-MM-DD).",
   "error.project.period.order": "The end of the period cannot come before its start.",
   "error.no_workspace": "No workspace is open.",
+  "actions.referent": "Team member in charge",
+  "actions.referent_hint": "The team member who follows the action.",
   "nav.network": "Network",
   "nav.meetings": "Meetings",
   "nav.team": "Team",

@@ -385,6 +385,8 @@ export default {
   "error.date.invalid": "{field} n'est pas une date valide (AAAA-MM-JJ).",
   "error.project.period.order": "La fin de la période ne peut pas précéder son début.",
   "error.no_workspace": "Aucun espace de travail n'est ouvert.",
+  "actions.referent": "Référent dans l'équipe",
+  "actions.referent_hint": "Le membre de l'équipe qui suit l'action.",
   "nav.network": "Réseau",
   "nav.meetings": "Rencontres",
   "nav.team": "Équipe",

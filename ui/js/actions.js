@@ -19,6 +19,7 @@ const data = {
   /** @type {import("./ipc.js").Axis[]} */ axes: [],
   /** @type {import("./ipc.js").Need[]} */ needs: [],
   /** @type {import("./ipc.js").Actor[]} */ actors: [],
+  /** @type {import("./ipc.js").Member[]} */ members: [],
 };
 const view = {
   /** @type {Record<string, string>} */ filters: { status: "", axis: "", practice: "", engineering: "", lead: "" },
@@ -47,8 +48,8 @@ const actorName = (id) => data.actors.find((a) => a.id === id)?.name ?? "";
 const axisTitle = (id) => data.axes.find((a) => a.id === id)?.title ?? "";
 
 async function load() {
-  [data.actions, data.axes, data.needs, data.actors] = await Promise.all([
-    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listActors()]);
+  [data.actions, data.axes, data.needs, data.actors, data.members] = await Promise.all([
+    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listActors(), ipc.listMembers()]);
 }
 
 /** Loads and draws the section into `container`, optionally on one action's page. */
@@ -186,6 +187,9 @@ function actionForm(a) {
       { name: "budget", label: t("actions.budget"), value: typed(a?.budget_cents), half: true, hint: t("actions.budget_hint") },
       { name: "lead_actor_id", label: t("actions.lead"), type: "select", value: a?.lead_actor_id == null ? "" : String(a.lead_actor_id), half: true,
         hint: " ", options: [{ value: "", label: t("actions.none") }, ...actorOptions] },
+      { name: "referent_member_id", label: t("actions.referent"), type: "select", hint: t("actions.referent_hint"),
+        value: a?.referent_member_id == null ? "" : String(a.referent_member_id),
+        options: [{ value: "", label: t("actions.none") }, ...[...data.members].sort((x, y) => compare(x.name, y.name)).map((m) => ({ value: String(m.id), label: m.name }))] },
       { name: "partners", label: t("actions.partners"), type: "partners", partners: a?.partners ?? [], actors: actorOptions },
       { name: "practice", label: t("actions.practice"), type: "select", value: a?.practice ?? "", half: true,
         options: [{ value: "", label: t("actions.none") }, ...PRACTICES.map((p) => ({ value: p, label: label("practice", p) }))] },
@@ -206,6 +210,7 @@ function actionForm(a) {
         start_date: v.start_date || null, end_date: v.end_date || null,
         budget: v.budget,
         lead_actor_id: v.lead_actor_id ? Number(v.lead_actor_id) : null,
+        referent_member_id: v.referent_member_id ? Number(v.referent_member_id) : null,
         partners: v.partners,
         practice: v.practice || null,
         activity: v.activity ? Number(v.activity) : null,
@@ -261,6 +266,7 @@ async function actionPage(a) {
         fact(t("actions.col.dates"), a.start_date || a.end_date
           ? t("actions.dates_from_to", { start: formatDate(a.start_date) || "…", end: formatDate(a.end_date) || "…" }) : t("actions.no_dates")),
         fact(t("actions.lead"), a.lead_actor_id === null ? t("action.lead_none") : actorName(a.lead_actor_id)),
+        fact(t("actions.referent"), data.members.find((m) => m.id === a.referent_member_id)?.name ?? t("actions.none")),
         fact(t("actions.practice"), a.practice
           ? label("practice", a.practice) + (a.activity ? ` — ${t(`activity.${a.practice}.${a.activity}`)}` : "") : t("actions.none")),
         fact(t("actions.engineering"), a.engineering ? label("engineering", a.engineering) : t("actions.none"))),

@@ -232,3 +232,30 @@ export const exportData = (kind, title, fileNameHint) => call("export_data", { k
  */
 export const exportValorisation = (from, to, title, fileNameHint) =>
   call("export_valorisation", { from, to, title, fileNameHint });
+
+// ----- Competence grid -----
+/** @typedef {import("../bindings/GridReference").GridReference} GridReference */
+/** @typedef {import("../bindings/Assessment").Assessment} Assessment */
+/** @typedef {import("../bindings/AssessmentInput").AssessmentInput} AssessmentInput */
+/** @typedef {import("../bindings/EvidenceSuggestion").EvidenceSuggestion} EvidenceSuggestion */
+/** @typedef {import("../bindings/TeamGrid").TeamGrid} TeamGrid */
+/** @typedef {import("../bindings/DevelopmentPlan").DevelopmentPlan} DevelopmentPlan */
+
+/** @returns {Promise<GridReference>} */
+export const gridReference = () => call("grid_reference");
+/** @param {number} memberId @returns {Promise<Assessment[]>} */
+export const listAssessments = (memberId) => call("list_assessments", { memberId });
+/** @param {AssessmentInput} input @returns {Promise<Assessment>} */
+export const createAssessment = (input) => call("create_assessment", { input });
+/** @param {number} id @param {AssessmentInput} input @returns {Promise<Assessment>} */
+export const updateAssessment = (id, input) => call("update_assessment", { id, input });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteAssessment = (id) => call("delete_assessment", { id });
+/** @param {number} memberId @returns {Promise<EvidenceSuggestion[]>} */
+export const suggestEvidence = (memberId) => call("suggest_evidence", { memberId });
+/** @returns {Promise<TeamGrid>} */
+export const teamGrid = () => call("team_grid");
+/** @param {number} memberId @returns {Promise<DevelopmentPlan>} */
+export const developmentPlan = (memberId) => call("development_plan", { memberId });
+/** @param {DevelopmentPlan} plan @returns {Promise<DevelopmentPlan>} */
+export const saveDevelopmentPlan = (plan) => call("save_development_plan", { plan });

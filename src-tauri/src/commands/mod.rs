@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod exchange;
+pub mod grid;
 pub mod network;
 pub mod plan;
 pub mod prefs;
