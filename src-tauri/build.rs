@@ -89,6 +89,8 @@ const COMMANDS: &[&str] = &[
     "team_grid",
     "development_plan",
     "save_development_plan",
+    "export_team_grid",
+    "export_member_sheet",
     "set_language",
     "set_display_name",
 ];

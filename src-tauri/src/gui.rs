@@ -269,6 +269,8 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::grid::team_grid,
             commands::grid::development_plan,
             commands::grid::save_development_plan,
+            commands::exchange::export_team_grid,
+            commands::exchange::export_member_sheet,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

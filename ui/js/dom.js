@@ -51,3 +51,18 @@ export function newId(prefix = "f") {
   uid += 1;
   return `${prefix}-${uid}`;
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+/**
+ * Creates an SVG element; attributes are set with setAttribute, children as with `h`.
+ * @param {string} tag @param {Record<string, string|number|null|undefined>} [attrs]
+ * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
+ * @returns {SVGElement}
+ */
+export function svg(tag, attrs = {}, ...children) {
+  const el = /** @type {SVGElement} */ (document.createElementNS(SVG_NS, tag));
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  }
+  return /** @type {SVGElement} */ (append(el, children));
+}

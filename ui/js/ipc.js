@@ -259,3 +259,8 @@ export const teamGrid = () => call("team_grid");
 export const developmentPlan = (memberId) => call("development_plan", { memberId });
 /** @param {DevelopmentPlan} plan @returns {Promise<DevelopmentPlan>} */
 export const saveDevelopmentPlan = (plan) => call("save_development_plan", { plan });
+/** @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
+export const exportTeamGrid = (title, fileNameHint) => call("export_team_grid", { title, fileNameHint });
+/** @param {number} memberId @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
+export const exportMemberSheet = (memberId, title, fileNameHint) =>
+  call("export_member_sheet", { memberId, title, fileNameHint });

@@ -14,6 +14,7 @@ import { renderCard, refreshCard } from "./card.js";
 import { renderNetwork } from "./network.js";
 import { renderMeetings } from "./meetings.js";
 import { renderTeam } from "./team.js";
+import { renderCompetences } from "./competences.js";
 import { startImport, startExport } from "./exchange.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
@@ -36,7 +37,7 @@ const view = {
   /** @type {number|null} */ openActor: null,
   /** @type {Section} */ section: "dashboard",
 };
-/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"team"|"structure"|"tree"|"actions"|"timeline"|"search"} Section */
+/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"competences"|"team"|"structure"|"tree"|"actions"|"timeline"|"search"} Section */
 
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {(h: ProjectHeader) => void} */ let onHeaderChange = () => {};
@@ -60,7 +61,7 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "team", "structure", "tree", "actions", "timeline"]);
+const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "timeline"]);
 
 /** Shows one section of the workspace. @param {Section} section */
 export async function showSection(section) {
@@ -105,6 +106,7 @@ function draw() {
   else if (view.section === "network") renderNetwork(content, { openActor }).catch(showError);
   else if (view.section === "meetings") renderMeetings(content).catch(showError);
   else if (view.section === "team") renderTeam(content).catch(showError);
+  else if (view.section === "competences") renderCompetences(content).catch(showError);
   else {
     replace(content, h("div", { class: "stack" }, projectSection(view.header)));
     dashboardCards().then((cards) => content.firstElementChild?.append(cards)).catch(showError);

@@ -33,7 +33,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn member(&self, id: i64) -> CoreResult<Member> {
+    pub fn member(&self, id: i64) -> CoreResult<Member> {
         self.list_members()?
             .into_iter()
             .find(|m| m.id == id)

@@ -124,6 +124,39 @@ pub async fn export_valorisation(
     Ok(Some(FileDone { name, rows }))
 }
 
+/// Exports the team's competence matrix.
+#[tauri::command]
+pub async fn export_team_grid(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    file_name_hint: String,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    with_store(&state, move |s| s.export_team_grid(&path)).await?;
+    Ok(Some(FileDone { name, rows: 0 }))
+}
+
+/// Exports one member's self-assessments.
+#[tauri::command]
+pub async fn export_member_sheet(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member_id: i64,
+    title: String,
+    file_name_hint: String,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    with_store(&state, move |s| s.export_member_sheet(member_id, &path)).await?;
+    Ok(Some(FileDone { name, rows: 0 }))
+}
+
 fn ask_save_path(
     app: &AppHandle,
     title: String,
