@@ -441,6 +441,7 @@ export default {
   "grid.legend_latest": "Levels of {date}",
   "grid.legend_target": "Target levels",
   "grid.legend_compare": "Levels of {date}",
+  "grid.print_sheet": "Print the sheet",
   "grid.radar_table": "The radar as a table",
   "grid.competence": "Competence",
   "grid.progress_title": "Progress per competence",

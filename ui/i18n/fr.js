@@ -441,6 +441,7 @@ export default {
   "grid.legend_latest": "Niveaux du {date}",
   "grid.legend_target": "Niveaux visés",
   "grid.legend_compare": "Niveaux du {date}",
+  "grid.print_sheet": "Imprimer la fiche",
   "grid.radar_table": "Le radar sous forme de tableau",
   "grid.competence": "Compétence",
   "grid.progress_title": "Progression par compétence",
