@@ -225,7 +225,9 @@ test("keyboard: Ctrl+N opens the actor form, Escape closes it, Ctrl+F focuses th
     await d.switchTo().activeElement().then((el) => el.sendKeys(Key.ESCAPE));
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 5000);
     await body.sendKeys(Key.chord(Key.CONTROL, "f"));
-    assert.equal(await d.executeScript("return document.activeElement.id"), "actor-filter");
+    // The actors section loads its list first, then focuses the filter.
+    await d.wait(async () => (await d.executeScript("return document.activeElement.id")) === "actor-filter",
+      5000, "Ctrl+F did not focus the actor filter");
 
     await click(d, "#top-prefs");
     await visible(d, "#prefs-dialog");

@@ -190,8 +190,10 @@ test("a CSV import shows a preview with each row's problem and writes nothing un
     const d = app.driver;
     await openDemo(d);
     await click(d, "#nav-actors");
+    await visible(d, "#actors-table");
     const count = async () => (await texts(d, "#actors-table tbody tr")).length;
     const before = await count();
+    assert.equal(before, 45);
     const file = path.join(home, "contacts-partenaires.csv");
     // Windows-1252, as Excel writes "CSV (séparateur : point-virgule)"; line 3 has an unknown monde.
     writeFileSync(file, Buffer.from(
