@@ -2,8 +2,10 @@
 // the comparison with an earlier assessment, the progress table and the team heatmap follow.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
-  launch, freshHome, find, visible, waitText, choose, screenshot, texts, click, By,
+  launch, freshHome, find, visible, waitText, choose, screenshot, texts, click, answerFileDialog, By,
 } from "./harness.mjs";
 
 /** The cells' texts of the row of `table` whose first cell starts with `start`. */
@@ -13,7 +15,8 @@ const cells = (d, table, start) => d.executeScript(
      .find((r) => r[0].startsWith(arguments[1])) ?? []`, table, start);
 
 test("a self-assessment with evidence updates the radar, the comparison and the team heatmap", async () => {
-  const app = await launch(freshHome());
+  const home = freshHome();
+  const app = await launch(home);
   try {
     const d = app.driver;
     await click(d, "#open-demo");
@@ -76,6 +79,13 @@ test("a self-assessment with evidence updates the radar, the comparison and the 
     assert.equal(gapsAfter[0], "couvert");
     await waitText(d, "#team-summary", "Points forts");
     await screenshot(d, "53-equipe-heatmap");
+    const out = path.join(home, "equipe.csv");
+    await click(d, "#team-export");
+    answerFileDialog("Exporter la matrice", out);
+    await waitText(d, "#toasts", "equipe.csv");
+    const lines = readFileSync(out, "utf8").split("\r\n");
+    assert.ok(lines[1].startsWith("Claire Vasseur;"), lines[1]);
+    assert.ok(lines.some((l) => l.startsWith("Manque;;non;oui;")), lines.join("\n"));
   } finally {
     await app.quit();
   }

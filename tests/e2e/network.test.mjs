@@ -3,7 +3,7 @@
 // import with its preview, refused while a row is wrong.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, answerFileDialog, By,
@@ -94,7 +94,8 @@ test("the map opens an actor's card; the card shows its links; a link is added w
 });
 
 test("recording a meeting with participants proposes the links it made; the report counts it", async () => {
-  const app = await launch(freshHome());
+  const home = freshHome();
+  const app = await launch(home);
   try {
     const d = app.driver;
     await openDemo(d);
@@ -142,6 +143,14 @@ test("recording a meeting with participants proposes the links it made; the repo
     await waitText(d, "#report-member", "Claire Vasseur");
     await waitText(d, "#report-new-links", "Boulangerie Les Trois Épis — Camping-village de La Salce");
     await screenshot(d, "44-valorisation");
+    // Export through the save dialog: a CSV that Excel opens (BOM, semicolons).
+    const report = path.join(home, "valorisation-juin.csv");
+    await click(d, "#report-export");
+    answerFileDialog("Exporter le rapport", report);
+    await waitText(d, "#toasts", "valorisation-juin.csv");
+    const csv = readFileSync(report, "utf8");
+    assert.ok(csv.startsWith("\ufeffRubrique;Élément;Rencontres;Heures;Liens"), csv.slice(0, 60));
+    assert.match(csv, /Pratique;Dialogue territorial;1;2,5;/);
 
     // The boulangerie's card lists the meeting.
     await click(d, "#nav-actors");

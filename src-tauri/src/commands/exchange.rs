@@ -4,9 +4,9 @@
 use super::with_store;
 use crate::gui::AppState;
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
-use catalyse_core::ErrorPayload;
+use catalyse_core::{CoreResult, ErrorPayload, Store};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
@@ -83,7 +83,25 @@ pub async fn import_commit(
     Ok(out)
 }
 
-/// Asks where to export (CSV or XLSX, from the extension; CSV when none) and writes the file.
+/// Asks where to save (CSV or XLSX), then writes the file with `write` on the writer thread;
+/// `write` returns how many rows it wrote.
+async fn save_as(
+    app: &AppHandle,
+    state: &AppState,
+    title: String,
+    file_name_hint: String,
+    write: impl FnOnce(&mut Store, &Path) -> CoreResult<usize> + Send + 'static,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let Some(path) = ask_save_path(app, title, file_name_hint)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    let rows = with_store(state, move |s| write(s, &path)).await?;
+    Ok(Some(FileDone { name, rows }))
+}
+
+/// Exports actors, links or meetings (CSV or XLSX, from the extension; CSV when none). The
+/// dialog already asked before replacing an existing file.
 #[tauri::command]
 pub async fn export_data(
     app: AppHandle,
@@ -92,13 +110,10 @@ pub async fn export_data(
     title: String,
     file_name_hint: String,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
-        return Ok(None);
-    };
-    let name = file_name(&path);
-    // The dialog already asked before replacing an existing file.
-    let rows = with_store(&state, move |s| s.export_file(kind, &path, true)).await?;
-    Ok(Some(FileDone { name, rows }))
+    save_as(&app, &state, title, file_name_hint, move |s, path| {
+        s.export_file(kind, path, true)
+    })
+    .await
 }
 
 /// Exports the valorisation report of a period.
@@ -111,17 +126,12 @@ pub async fn export_valorisation(
     title: String,
     file_name_hint: String,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
-        return Ok(None);
-    };
-    let name = file_name(&path);
-    let rows = with_store(&state, move |s| {
+    save_as(&app, &state, title, file_name_hint, move |s, path| {
         let v = s.valorisation(from, to)?;
-        s.export_valorisation(&v, &path)?;
+        s.export_valorisation(&v, path)?;
         Ok(v.meetings as usize)
     })
-    .await?;
-    Ok(Some(FileDone { name, rows }))
+    .await
 }
 
 /// Exports the team's competence matrix.
@@ -132,12 +142,10 @@ pub async fn export_team_grid(
     title: String,
     file_name_hint: String,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
-        return Ok(None);
-    };
-    let name = file_name(&path);
-    with_store(&state, move |s| s.export_team_grid(&path)).await?;
-    Ok(Some(FileDone { name, rows: 0 }))
+    save_as(&app, &state, title, file_name_hint, |s, path| {
+        s.export_team_grid(path).map(|_| 0)
+    })
+    .await
 }
 
 /// Exports one member's self-assessments.
@@ -149,12 +157,10 @@ pub async fn export_member_sheet(
     title: String,
     file_name_hint: String,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let Some(path) = ask_save_path(&app, title, file_name_hint)? else {
-        return Ok(None);
-    };
-    let name = file_name(&path);
-    with_store(&state, move |s| s.export_member_sheet(member_id, &path)).await?;
-    Ok(Some(FileDone { name, rows: 0 }))
+    save_as(&app, &state, title, file_name_hint, move |s, path| {
+        s.export_member_sheet(member_id, path).map(|_| 0)
+    })
+    .await
 }
 
 fn ask_save_path(
