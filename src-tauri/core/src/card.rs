@@ -89,7 +89,8 @@ pub struct ActorCard {
 }
 
 impl Store {
-    fn names(&self, sql: &str) -> CoreResult<HashMap<i64, String>> {
+    /// Id → name from a two-column query (`SELECT id, name FROM …`).
+    pub(crate) fn names(&self, sql: &str) -> CoreResult<HashMap<i64, String>> {
         let mut st = self.conn.prepare_cached(sql)?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -1053,14 +1053,7 @@ impl Store {
                 for (a, b, n) in self.link_keys()? {
                     seen.insert(format!("{a}-{b}-{n}"), None);
                 }
-                let mut names = HashMap::new();
-                let mut st = self.conn.prepare("SELECT id, name FROM actor")?;
-                for row in
-                    st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                {
-                    let (id, n) = row?;
-                    names.insert(id, n);
-                }
+                let names = self.names("SELECT id, name FROM actor")?;
                 v.iter()
                     .map(|l| {
                         let (a, b) = (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b));

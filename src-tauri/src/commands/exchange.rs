@@ -4,7 +4,7 @@
 use super::with_store;
 use crate::gui::AppState;
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
-use catalyse_core::{CoreResult, ErrorPayload, Store};
+use catalyse_core::{CoreError, CoreResult, ErrorPayload, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Manager, State};
@@ -190,6 +190,11 @@ fn ask_save_path(
         let mut name = path.as_os_str().to_owned();
         name.push(".csv");
         path = PathBuf::from(name);
+        // The dialog asked before replacing the name as typed, not this one: never replace
+        // a file the user was not asked about.
+        if path.exists() {
+            return Err(CoreError::AlreadyExists { path }.into());
+        }
     }
     Ok(Some(path))
 }
