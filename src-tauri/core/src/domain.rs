@@ -259,6 +259,51 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Who a decision note is for.
+    Addressee, "Destinataire" {
+        Bureau => "bureau", "Bureau";
+        ComiteSyndical => "comite_syndical", "Comité syndical";
+        President => "president", "Président";
+        ConferenceMaires => "conference_maires", "Conférence des maires";
+        Other => "other", "Autre instance";
+    }
+);
+
+code_enum!(
+    /// Where a decision note stands.
+    NoteStatus, "Statut de la note" {
+        Draft => "draft", "Brouillon";
+        Reviewed => "reviewed", "Relue";
+        Validated => "validated", "Validée";
+        Presented => "presented", "Présentée";
+    }
+);
+
+code_enum!(
+    /// The sections of a decision note, in order.
+    SectionKey, "Section" {
+        Objet => "objet", "Objet et décision attendue";
+        Contexte => "contexte", "Contexte";
+        Enjeux => "enjeux", "Enjeux pour le territoire";
+        Acteurs => "acteurs", "Acteurs mobilisés et partenaires";
+        Options => "options", "Options / scénarios";
+        Financement => "financement", "Plan de financement";
+        Calendrier => "calendrier", "Calendrier";
+        Avis => "avis", "Avis / recommandation du service";
+        Annexes => "annexes", "Annexes";
+    }
+);
+
+code_enum!(
+    /// What a decision note can be about.
+    NoteRecordKind, "Type d'enregistrement" {
+        Action => "action", "Action";
+        Need => "need", "Enjeu";
+        Actor => "actor", "Acteur";
+    }
+);
+
 /// Maximum length of a name (actor, territory), in characters.
 pub const NAME_MAX: usize = 200;
 /// Maximum length of a short text (commune, title), in characters.

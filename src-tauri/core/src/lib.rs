@@ -17,6 +17,8 @@ pub mod migrations;
 pub mod money;
 pub mod network;
 pub mod network_store;
+pub mod note;
+pub mod note_render;
 pub mod paths;
 pub mod plan;
 pub mod plan_store;
