@@ -1065,7 +1065,7 @@ mod tests {
         }
     }
 
-    fn section<'a>(n: &'a DecisionNote, key: SectionKey) -> &'a str {
+    fn section(n: &DecisionNote, key: SectionKey) -> &str {
         &n.sections.iter().find(|s| s.key == key).unwrap().content
     }
 
