@@ -85,6 +85,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Les notes d'aide à la décision : liste et export.
+    #[command(subcommand)]
+    Note(NoteCommand),
     /// Importe des acteurs, des liens ou des rencontres d'un fichier CSV ou XLSX : tout ou rien.
     #[command(
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
@@ -124,6 +127,47 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    /// Liste les notes (statut, date de séance).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    List {
+        /// L'espace de travail.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche la liste en JSON : [{id, title, status, meeting_date}].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exporte une note dans un fichier (Markdown ou HTML prêt à imprimer).
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Export {
+        /// Le numéro de la note (voir `catalyse note list`).
+        #[arg(value_name = "ID")]
+        id: i64,
+        /// Le format du fichier.
+        #[arg(long, value_enum)]
+        format: NoteFormat,
+        /// Le fichier à écrire.
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// L'espace de travail.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Remplace le fichier s'il existe déjà.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum NoteFormat {
+    Md,
+    Html,
 }
 
 /// What the binary should do.
@@ -174,6 +218,14 @@ fn run(cmd: Command) -> i32 {
         },
         Command::Network { workspace, json } => network(&workspace, json),
         Command::Grid { workspace, json } => grid(&workspace, json),
+        Command::Note(NoteCommand::List { workspace, json }) => note_list(&workspace, json),
+        Command::Note(NoteCommand::Export {
+            id,
+            format,
+            out,
+            workspace,
+            force,
+        }) => note_export(id, format, &out, &workspace, force),
         Command::Import {
             kind,
             file,
@@ -262,6 +314,68 @@ fn network(path: &std::path::Path, json: bool) -> i32 {
         );
     }
     0
+}
+
+fn note_list(path: &Path, json: bool) -> i32 {
+    let notes = match Store::open(path).and_then(|s| s.list_notes()) {
+        Ok(n) => n,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        let list: Vec<serde_json::Value> = notes
+            .iter()
+            .map(|n| {
+                serde_json::json!({
+                    "id": n.id,
+                    "title": n.title,
+                    "status": n.status.code(),
+                    "meeting_date": n.meeting_date,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(list));
+        return 0;
+    }
+    if notes.is_empty() {
+        println!("Aucune note d'aide à la décision.");
+    }
+    for n in &notes {
+        println!(
+            "{:>4}  {:<11} {:<12} {}",
+            n.id,
+            n.status.label_fr(),
+            n.meeting_date.as_deref().unwrap_or("sans date"),
+            n.title
+        );
+    }
+    0
+}
+
+fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force: bool) -> i32 {
+    if !force && out.exists() {
+        eprintln!(
+            "Erreur : {} Ajoutez --force pour le remplacer.",
+            CoreError::AlreadyExists {
+                path: out.to_path_buf()
+            }
+        );
+        return 1;
+    }
+    let note = match Store::open(workspace).and_then(|s| s.note(id)) {
+        Ok(n) => n,
+        Err(e) => return fail(&e),
+    };
+    let text = match format {
+        NoteFormat::Md => catalyse_core::note_render::to_markdown(&note),
+        NoteFormat::Html => catalyse_core::note_render::to_html(&note),
+    };
+    match catalyse_core::exchange::write_whole(out, text.as_bytes()) {
+        Ok(()) => {
+            println!("Note {id} exportée dans {}.", out.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
 }
 
 fn grid(path: &Path, json: bool) -> i32 {

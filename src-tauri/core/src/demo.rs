@@ -10,6 +10,7 @@ use crate::error::CoreResult;
 use crate::network::{
     ActorProfile, ContactInput, FollowUp, Introducer, LinkInput, MeetingInput, MemberInput,
 };
+use crate::note::{NoteInput, NoteRecordInput, OptionInput, SectionInput};
 use crate::plan::{ActionInput, AxisInput, FundingInput, IndicatorInput, NeedInput, Partner};
 use crate::store::{insert_actor, insert_territory_and_project, Store};
 use rusqlite::params;
@@ -1700,7 +1701,68 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     ids.actions = action_ids;
     network(store, &mut ids)?;
     assessments(store, &ids)?;
+    notes(store, &ids)?;
     Ok(ids)
+}
+
+/// Two decision notes on demo actions: a draft for the Comité syndical and a validated one.
+fn notes(store: &mut Store, ids: &DemoIds) -> CoreResult<()> {
+    let section = |key: &str, content: &str| SectionInput {
+        key: key.into(),
+        content: content.into(),
+    };
+    let option =
+        |title: &str, pros: &str, cons: &str, cost: &str, risks: &str, recommended: bool| {
+            OptionInput {
+                title: title.into(),
+                description: String::new(),
+                pros: pros.into(),
+                cons: cons.into(),
+                cost: cost.into(),
+                risks: risks.into(),
+                recommended,
+            }
+        };
+    store.create_note(&NoteInput {
+        subject: "Magasin de producteurs à Montclar : dépôt de la demande LEADER".into(),
+        body_name: TERRITORY.into(),
+        addressee: "comite_syndical".into(),
+        meeting_date: Some("2026-12-10".into()),
+        author: "Claire Vasseur".into(),
+        records: vec![NoteRecordInput {
+            kind: "action".into(),
+            record_id: ids.actions[5],
+        }],
+        sections: vec![
+            section("objet", "Autoriser le Président à déposer la demande de subvention LEADER pour le magasin de producteurs de Montclar et à signer les engagements correspondants."),
+            section("enjeux", "Garder une offre alimentaire de proximité dans les villages et mieux rémunérer les producteurs de montagne ; le projet répond au plan alimentaire porté par la communauté de communes des Hautes-Orgières."),
+            section("avis", "Avis **favorable** du service, sous réserve de l'accord écrit de la fromagerie coopérative pour la gestion du local."),
+            section("annexes", "- Plan de financement prévisionnel\n- Lettres de soutien des producteurs"),
+        ],
+        options: vec![
+            option("Déposer la demande en décembre", "Calendrier du comité de programmation tenu", "Dossier à compléter en trois semaines", "48 000", "Retard si une pièce manque", true),
+            option("Reporter au printemps", "Dossier plus complet", "Ouverture du magasin décalée d'un an", "48 000", "Enveloppe LEADER moins disponible", false),
+        ],
+    })?;
+    let validated = store.create_note(&NoteInput {
+        subject: "Garage solidaire : convention de financement avec le Département".into(),
+        body_name: TERRITORY.into(),
+        addressee: "bureau".into(),
+        meeting_date: Some("2026-10-14".into()),
+        author: "Mathis Ferrand".into(),
+        records: vec![NoteRecordInput {
+            kind: "action".into(),
+            record_id: ids.actions[1],
+        }],
+        sections: vec![
+            section("objet", "Approuver la convention triennale avec le Département pour le garage solidaire et autoriser le Président à la signer."),
+            section("enjeux", "Permettre aux personnes sans voiture de se rendre au travail et en formation ; 62 locations au premier semestre montrent le besoin."),
+            section("avis", "Avis **favorable** du service."),
+        ],
+        options: vec![],
+    })?;
+    store.set_note_status(validated.id, "validated")?;
+    Ok(())
 }
 
 /// The référent of each action, as an index in [`MEMBERS`] (same order as [`ACTIONS`]).

@@ -755,7 +755,7 @@ impl Store {
                 None => String::new(),
             };
             out.push(format!(
-                "L'action « {} » (statut : {}){axis} s'inscrit dans le Projet de territoire « {} » de {}.",
+                "L'action « {} » (statut : {}){axis} s'inscrit dans le Projet de territoire « {} » ({}).",
                 md(&a.title),
                 a.status.label_fr().to_lowercase(),
                 md(&header.title),
