@@ -141,7 +141,7 @@ pub enum NoteCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Exporte une note dans un fichier (Markdown ou HTML prêt à imprimer).
+    /// Exporte une note dans un fichier (DOCX, Markdown ou HTML prêt à imprimer).
     #[command(
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
     )]
@@ -166,6 +166,7 @@ pub enum NoteCommand {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum NoteFormat {
+    Docx,
     Md,
     Html,
 }
@@ -365,11 +366,16 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
         Ok(n) => n,
         Err(e) => return fail(&e),
     };
-    let text = match format {
-        NoteFormat::Md => catalyse_core::note_render::to_markdown(&note),
-        NoteFormat::Html => catalyse_core::note_render::to_html(&note),
+    let bytes = match format {
+        NoteFormat::Md => Ok(catalyse_core::note_render::to_markdown(&note).into_bytes()),
+        NoteFormat::Html => Ok(catalyse_core::note_render::to_html(&note).into_bytes()),
+        NoteFormat::Docx => catalyse_core::note_docx::to_docx(&note),
     };
-    match catalyse_core::exchange::write_whole(out, text.as_bytes()) {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    match catalyse_core::exchange::write_whole(out, &bytes) {
         Ok(()) => {
             println!("Note {id} exportée dans {}.", out.display());
             0
