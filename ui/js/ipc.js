@@ -264,3 +264,35 @@ export const exportTeamGrid = (title, fileNameHint) => call("export_team_grid", 
 /** @param {number} memberId @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
 export const exportMemberSheet = (memberId, title, fileNameHint) =>
   call("export_member_sheet", { memberId, title, fileNameHint });
+
+// ----- Decision notes -----
+/** @typedef {import("../bindings/DecisionNote").DecisionNote} DecisionNote */
+/** @typedef {import("../bindings/NoteInput").NoteInput} NoteInput */
+/** @typedef {import("../bindings/NoteSummary").NoteSummary} NoteSummary */
+/** @typedef {import("../bindings/NoteVersion").NoteVersion} NoteVersion */
+/** @typedef {import("../bindings/SectionChange").SectionChange} SectionChange */
+
+/** @returns {Promise<NoteSummary[]>} */
+export const listNotes = () => call("list_notes");
+/** @param {number} id @returns {Promise<DecisionNote>} */
+export const getNote = (id) => call("get_note", { id });
+/** @param {NoteInput} input @returns {Promise<DecisionNote>} */
+export const createNote = (input) => call("create_note", { input });
+/** @param {number} id @param {NoteInput} input @returns {Promise<DecisionNote>} */
+export const updateNote = (id, input) => call("update_note", { id, input });
+/** @param {number} id @param {string} status @returns {Promise<DecisionNote>} */
+export const setNoteStatus = (id, status) => call("set_note_status", { id, status });
+/** @param {number} id @returns {Promise<void>} */
+export const deleteNote = (id) => call("delete_note", { id });
+/** @param {number} id @returns {Promise<NoteVersion[]>} */
+export const noteVersions = (id) => call("note_versions", { id });
+/** @param {number} id @param {number} number @returns {Promise<DecisionNote>} */
+export const noteVersion = (id, number) => call("note_version", { id, number });
+/** @param {number} id @param {number} number @returns {Promise<DecisionNote>} */
+export const restoreNoteVersion = (id, number) => call("restore_note_version", { id, number });
+/** @param {number} id @returns {Promise<SectionChange[]>} */
+export const refreshPreview = (id) => call("refresh_preview", { id });
+/** @param {number} id @param {string[]} take @returns {Promise<DecisionNote>} */
+export const applyRefresh = (id, take) => call("apply_refresh", { id, take });
+/** @param {number} id @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
+export const exportNote = (id, title, fileNameHint) => call("export_note", { id, title, fileNameHint });

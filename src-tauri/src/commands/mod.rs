@@ -5,6 +5,7 @@ pub mod actors;
 pub mod exchange;
 pub mod grid;
 pub mod network;
+pub mod notes;
 pub mod plan;
 pub mod prefs;
 pub mod project;
