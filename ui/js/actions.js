@@ -4,6 +4,8 @@ import { h, replace } from "./dom.js";
 import { t, label, formatDate, formatMonth, compare, language } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { newNoteForAction } from "./notes.js";
+import { openNote } from "./workspace.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 /** @typedef {import("./ipc.js").Funding} Funding */
@@ -259,6 +261,7 @@ async function actionPage(a) {
           h("p", { class: "eyebrow", text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
           h("h1", { id: "action-title", text: a.title })),
         h("div", { class: "toolbar" },
+          h("button", { type: "button", class: "btn", id: "note-from-action", text: t("notes.from_action"), on: { click: () => newNoteForAction(a.id, openNote) } }),
           h("button", { type: "button", class: "btn", id: "edit-action", text: t("actions.edit"), on: { click: () => actionForm(a) } }),
           h("button", { type: "button", class: "btn danger-outline", id: "delete-action", text: t("actions.delete"), on: { click: () => removeAction(a) } }))),
       h("dl", { class: "project-facts" },

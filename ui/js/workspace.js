@@ -15,6 +15,7 @@ import { renderNetwork } from "./network.js";
 import { renderMeetings } from "./meetings.js";
 import { renderTeam } from "./team.js";
 import { renderCompetences } from "./competences.js";
+import { renderNotes } from "./notes.js";
 import { startImport, startExport } from "./exchange.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
@@ -35,9 +36,10 @@ const view = {
   query: "",
   /** @type {number|null} */ openAction: null,
   /** @type {number|null} */ openActor: null,
+  /** @type {number|null} */ openNote: null,
   /** @type {Section} */ section: "dashboard",
 };
-/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"competences"|"team"|"structure"|"tree"|"actions"|"timeline"|"search"} Section */
+/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"competences"|"team"|"structure"|"tree"|"actions"|"notes"|"timeline"|"search"} Section */
 
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {(h: ProjectHeader) => void} */ let onHeaderChange = () => {};
@@ -61,7 +63,7 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "timeline"]);
+const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "notes", "timeline"]);
 
 /** Shows one section of the workspace. @param {Section} section */
 export async function showSection(section) {
@@ -70,6 +72,13 @@ export async function showSection(section) {
   if (section === "actors") view.actors = await ipc.listActors();
   draw();
   document.getElementById(`nav-${section}`)?.focus();
+}
+
+/** Opens a decision note's editor. */
+export function openNote(id) {
+  view.section = "notes";
+  view.openNote = id;
+  draw();
 }
 
 /** Opens an actor's card (from the list, the map, the matrix, a search, another card). */
@@ -107,6 +116,7 @@ function draw() {
   else if (view.section === "meetings") renderMeetings(content).catch(showError);
   else if (view.section === "team") renderTeam(content).catch(showError);
   else if (view.section === "competences") renderCompetences(content).catch(showError);
+  else if (view.section === "notes") { renderNotes(content, view.openNote).catch(showError); view.openNote = null; }
   else {
     replace(content, h("div", { class: "stack" }, projectSection(view.header)));
     dashboardCards().then((cards) => content.firstElementChild?.append(cards)).catch(showError);

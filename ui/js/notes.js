@@ -1,0 +1,225 @@
+// "Notes": decision notes for elected officials. The list by status and meeting date, a new
+// note from actions, needs or actors, the editor (header, nine sections, options), status
+// changes, refresh of the generated sections (the user chooses for the ones they edited),
+// versions and export.
+import { h, replace, newId } from "./dom.js";
+import { t, label, formatDate, compare } from "./i18n.js";
+import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").DecisionNote} DecisionNote */
+
+const ADDRESSEES = ["bureau", "comite_syndical", "president", "conference_maires", "other"];
+const STATUSES = ["draft", "reviewed", "validated", "presented"];
+const GENERATED = ["contexte", "acteurs", "financement", "calendrier"];
+
+/** @type {HTMLElement|null} */ let root = null;
+const view = { /** @type {number|null} */ open: null };
+
+/** Draws the notes section; `openId` opens one note. */
+export async function renderNotes(container, openId = null) {
+  root = container;
+  view.open = openId;
+  await draw();
+}
+
+/**
+ * Starts a new note about one action (from the action's page); `onCreated` opens it.
+ * @param {number} actionId @param {(noteId: number) => void} onCreated
+ */
+export function newNoteForAction(actionId, onCreated) {
+  newNoteForm([{ kind: "action", record_id: actionId }], onCreated);
+}
+
+async function draw() {
+  if (!root) return;
+  if (view.open !== null) {
+    const note = await ipc.getNote(view.open);
+    replace(root, editor(note));
+    return;
+  }
+  const notes = await ipc.listNotes();
+  replace(root, h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
+    h("div", { class: "section-head" },
+      h("h2", { id: "notes-title", text: t("notes.heading") }),
+      h("button", { type: "button", class: "btn primary", id: "add-note", text: t("notes.add"), on: { click: () => newNoteForm([]) } })),
+    notes.length === 0 ? h("div", { class: "empty", id: "notes-empty" }, h("p", { text: t("notes.empty") })) :
+      h("table", { class: "data", id: "notes-table" },
+        h("caption", { class: "visually-hidden", text: t("notes.heading") }),
+        h("thead", {}, h("tr", {}, ["meeting_date", "title", "addressee", "status"].map((k) => h("th", { scope: "col", text: t(`notes.col.${k}`) })))),
+        h("tbody", {}, notes.map((n) => h("tr", { attrs: { "data-note-id": n.id } },
+          h("td", { class: "nowrap", text: n.meeting_date ? formatDate(n.meeting_date) : t("notes.no_date") }),
+          h("th", { scope: "row" }, h("button", { type: "button", class: "link", text: n.title, on: { click: () => { view.open = n.id; draw().catch(showError); } } })),
+          h("td", { text: label("addressee", n.addressee) }),
+          h("td", {}, h("span", { class: `nstatus nstatus-${n.status}`, text: label("note_status", n.status) }))))))));
+}
+
+/**
+ * @param {Array<{kind: string, record_id: number}>} records
+ * @param {((noteId: number) => void)|null} [onCreated]
+ */
+async function newNoteForm(records, onCreated = null) {
+  let actions, header;
+  try { [actions, header] = await Promise.all([ipc.listActions(), ipc.getHeader()]); } catch (e) { showError(e); return; }
+  formDialog({
+    id: "note-dialog",
+    title: t("notes.new_title"),
+    submitLabel: t("form.create"),
+    fields: [
+      { name: "subject", label: t("notes.subject"), required: true, value: records.length === 1 ? actions.find((a) => a.id === records[0].record_id)?.title ?? "" : "" },
+      { name: "addressee", label: t("notes.addressee"), type: "select", value: "bureau", half: true,
+        options: ADDRESSEES.map((a) => ({ value: a, label: label("addressee", a) })) },
+      { name: "meeting_date", label: t("notes.meeting_date"), type: "date", half: true, hint: t("project.date_hint") },
+      { name: "body_name", label: t("notes.body_name"), value: header.territory_name, half: true },
+      { name: "author", label: t("notes.author"), half: true },
+      { name: "actions", label: t("notes.actions"), type: "checkboxes", filterable: actions.length > 8,
+        options: [...actions].sort((a, b) => compare(a.title, b.title)).map((a) => ({ value: String(a.id), label: a.title })),
+        values: records.filter((r) => r.kind === "action").map((r) => String(r.record_id)) },
+    ],
+    onSubmit: async (v) => {
+      const note = await ipc.createNote({
+        subject: v.subject, addressee: v.addressee, meeting_date: v.meeting_date || null,
+        body_name: v.body_name, author: v.author,
+        records: v.actions.map((id) => ({ kind: "action", record_id: Number(id) })),
+        sections: [], options: [],
+      });
+      toast(t("notes.created"));
+      if (onCreated) { onCreated(note.id); return; }
+      view.open = note.id;
+      await draw();
+    },
+  });
+}
+
+/** @param {DecisionNote} n */
+function editor(n) {
+  const frozen = n.status === "validated" || n.status === "presented";
+  const field = (id, text, input) => h("div", { class: "field" }, h("label", { htmlFor: id, text }), input);
+  const input = (name, value) => /** @type {HTMLInputElement} */ (h("input", { type: "text", id: newId(name), name, value: value ?? "", disabled: frozen }));
+  const subject = input("subject", n.subject);
+  const bodyName = input("body_name", n.body_name);
+  const author = input("author", n.author);
+  const meeting = input("meeting_date", n.meeting_date ?? "");
+  meeting.placeholder = "AAAA-MM-JJ";
+  const addressee = /** @type {HTMLSelectElement} */ (h("select", { id: newId("addressee"), disabled: frozen },
+    ADDRESSEES.map((a) => h("option", { value: a, text: label("addressee", a) }))));
+  addressee.value = n.addressee;
+  const areas = n.sections.map((s) => {
+    const id = newId(`section-${s.key}`);
+    const area = /** @type {HTMLTextAreaElement} */ (h("textarea", { id, name: s.key, rows: s.key === "financement" ? 10 : 5, disabled: frozen }));
+    area.value = s.content;
+    return { key: s.key, area, id };
+  });
+  const summary = h("div", { class: "form-summary", id: "note-error", hidden: true, attrs: { role: "alert" } });
+  const collect = () => ({
+    subject: subject.value, body_name: bodyName.value, author: author.value,
+    meeting_date: meeting.value.trim() || null, addressee: addressee.value,
+    records: n.records.map((r) => ({ kind: r.kind, record_id: r.record_id })),
+    sections: areas.map((a) => ({ key: a.key, content: a.area.value })),
+    options: n.options.map((o) => ({ ...o, cost: o.cost_cents === null ? "" : (o.cost_cents / 100).toFixed(2).replace(".", ",") })),
+  });
+  const save = async () => {
+    summary.hidden = true;
+    try {
+      await ipc.updateNote(n.id, /** @type {any} */ (collect()));
+      toast(t("notes.saved"));
+      await draw();
+    } catch (e) { summary.textContent = errorMessage(/** @type {any} */ (e)); summary.hidden = false; summary.scrollIntoView({ block: "center" }); }
+  };
+  const statusSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "note-status" }, STATUSES.map((s) => h("option", { value: s, text: label("note_status", s) }))));
+  statusSelect.value = n.status;
+  statusSelect.addEventListener("change", async () => {
+    const next = statusSelect.value;
+    const ok = await confirmDialog({ title: t("notes.status_title"), message: t(next === "validated" ? "notes.status_validate" : "notes.status_change", { status: label("note_status", next) }), confirmLabel: t("notes.status_confirm") });
+    if (!ok) { statusSelect.value = n.status; return; }
+    try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }
+  });
+  return h("div", { class: "stack", id: "note-editor", attrs: { "data-note-id": n.id } },
+    h("div", {}, h("button", { type: "button", class: "btn small", id: "note-back", text: t("notes.back"), on: { click: () => { view.open = null; draw().catch(showError); } } })),
+    h("section", { class: "card" },
+      h("div", { class: "section-head" },
+        h("div", {},
+          h("p", { class: "eyebrow", text: t("notes.eyebrow", { version: n.version }) }),
+          h("h1", { id: "note-title", text: n.subject })),
+        h("div", { class: "toolbar" },
+          h("label", { htmlFor: "note-status", text: t("notes.status") }), statusSelect,
+          h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: () => refresh(n) } }),
+          h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: () => versions(n) } }),
+          h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), on: { click: async () => {
+            try { const done = await ipc.exportNote(n.id, t("notes.export_title"), `note-${n.id}.docx`); if (done) toast(t("notes.exported", { name: done.name })); } catch (e) { showError(e); }
+          } } }))),
+      frozen ? h("p", { class: "impact", id: "note-frozen", text: t("notes.frozen") }) : null,
+      summary,
+      h("div", { class: "fields two" },
+        field(subject.id, t("notes.subject"), subject),
+        field(addressee.id, t("notes.addressee"), addressee),
+        field(meeting.id, t("notes.meeting_date"), meeting),
+        field(bodyName.id, t("notes.body_name"), bodyName),
+        field(author.id, t("notes.author"), author)),
+      n.records.length ? h("p", { class: "muted", text: t("notes.about", { list: n.records.map((r) => r.label).join(", ") }) }) : null),
+    areas.map((a, i) => h("section", { class: "card note-section", id: `note-section-${a.key}` },
+      h("h2", {}, `${i + 1}. ${label("section", a.key)}`,
+        GENERATED.includes(a.key) ? h("span", { class: "badge", text: t("notes.generated") }) : null),
+      h("label", { class: "visually-hidden", htmlFor: a.id, text: label("section", a.key) }),
+      h("p", { class: "hint", text: t("notes.markdown_hint") }),
+      a.area,
+      a.key === "options" && n.options.length ? h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", {},
+        h("strong", { text: t("notes.option", { n: k + 1, title: o.title }) }), o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null))) : null)),
+    frozen ? null : h("div", { class: "form-buttons sticky" },
+      h("button", { type: "button", class: "btn primary", id: "note-save", text: t("notes.save"), on: { click: save } })));
+}
+
+/** Shows what a refresh would change; unedited sections follow the data, the user decides for the others. @param {DecisionNote} n */
+async function refresh(n) {
+  let changes;
+  try { changes = await ipc.refreshPreview(n.id); } catch (e) { showError(e); return; }
+  if (changes.length === 0) { toast(t("notes.refresh_none")); return; }
+  const edited = changes.filter((c) => c.edited);
+  if (edited.length === 0) {
+    try { await ipc.applyRefresh(n.id, []); toast(t("notes.refreshed", { count: changes.length })); await draw(); } catch (e) { showError(e); }
+    return;
+  }
+  formDialog({
+    id: "refresh-dialog",
+    wide: true,
+    title: t("notes.refresh_title"),
+    submitLabel: t("notes.refresh_apply"),
+    fields: [
+      { name: "take", label: t("notes.refresh_choose", { auto: changes.length - edited.length }), type: "checkboxes",
+        options: edited.map((c) => ({ value: c.key, label: `${label("section", c.key)} — ${t("notes.refresh_take")}` })), values: [] },
+    ],
+    onSubmit: async (v) => {
+      await ipc.applyRefresh(n.id, v.take);
+      toast(t("notes.refreshed", { count: changes.length }));
+      await draw();
+    },
+  });
+  const dialog = document.getElementById("refresh-dialog");
+  dialog?.querySelector(".fields")?.append(...edited.map((c) => h("div", { class: "diff" },
+    h("h3", { class: "small-heading", text: label("section", c.key) }),
+    h("div", { class: "diff-cols" },
+      h("div", {}, h("p", { class: "small-heading", text: t("notes.yours") }), h("pre", { class: "diff-text", text: c.current })),
+      h("div", {}, h("p", { class: "small-heading", text: t("notes.fresh") }), h("pre", { class: "diff-text", text: c.generated }))))));
+}
+
+/** @param {DecisionNote} n */
+async function versions(n) {
+  let list;
+  try { list = await ipc.noteVersions(n.id); } catch (e) { showError(e); return; }
+  const frozen = n.status === "validated" || n.status === "presented";
+  formDialog({
+    id: "versions-dialog",
+    title: t("notes.versions_title"),
+    submitLabel: t("notes.restore"),
+    fields: [
+      { name: "number", label: t("notes.versions_pick"), type: "select", value: String(list[0]?.number ?? ""),
+        options: list.map((v) => ({ value: String(v.number), label: t("notes.version_line", { n: v.number, date: formatDate(v.saved_at.slice(0, 10)), status: label("note_status", v.status) }) + (v.frozen ? ` — ${t("notes.frozen_version")}` : "") })) },
+    ],
+    onSubmit: async (v) => {
+      if (frozen) throw { kind: "validation", message: t("notes.frozen") };
+      await ipc.restoreNoteVersion(n.id, Number(v.number));
+      toast(t("notes.restored", { n: v.number }));
+      await draw();
+    },
+  });
+}
