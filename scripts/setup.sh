@@ -8,7 +8,7 @@ TAURI_DRIVER_VERSION=2.1.0
 APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core
+  xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core poppler-utils
 )
 
 say() { printf '\n== %s\n' "$*"; }

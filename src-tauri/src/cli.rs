@@ -141,7 +141,7 @@ pub enum NoteCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Exporte une note dans un fichier (DOCX, Markdown ou HTML prêt à imprimer).
+    /// Exporte une note dans un fichier (DOCX, PDF, Markdown ou HTML prêt à imprimer).
     #[command(
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
     )]
@@ -167,6 +167,7 @@ pub enum NoteCommand {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum NoteFormat {
     Docx,
+    Pdf,
     Md,
     Html,
 }
@@ -370,6 +371,7 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
         NoteFormat::Md => Ok(catalyse_core::note_render::to_markdown(&note).into_bytes()),
         NoteFormat::Html => Ok(catalyse_core::note_render::to_html(&note).into_bytes()),
         NoteFormat::Docx => catalyse_core::note_docx::to_docx(&note),
+        NoteFormat::Pdf => catalyse_core::note_pdf::to_pdf(&note),
     };
     let bytes = match bytes {
         Ok(b) => b,
