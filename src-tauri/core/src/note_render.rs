@@ -180,7 +180,6 @@ h2 { font-family: "DejaVu Sans", sans-serif; font-size: 13pt; color: #0e5e52; ma
 table { border-collapse: collapse; width: 100%; margin: 6pt 0; font-size: 9.5pt; break-inside: avoid; }
 th, td { border: 1px solid #b9b3a7; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 th { background: #e3efec; }
-td:nth-child(n+4) { text-align: right; }
 .empty { color: #505a59; font-style: italic; }
 footer { margin-top: 20pt; border-top: 1px solid #b9b3a7; font-size: 8.5pt; color: #505a59; padding-top: 4pt; }
 "#;
