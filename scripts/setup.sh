@@ -9,6 +9,7 @@ APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core poppler-utils
+  libreoffice-writer-nogui
 )
 
 say() { printf '\n== %s\n' "$*"; }

@@ -103,6 +103,9 @@ const COMMANDS: &[&str] = &[
     "refresh_preview",
     "apply_refresh",
     "export_note",
+    "note_logo",
+    "pick_note_logo",
+    "remove_note_logo",
     "set_language",
     "set_display_name",
 ];

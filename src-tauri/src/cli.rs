@@ -162,6 +162,21 @@ pub enum NoteCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Choisit le logo imprimé en tête des notes exportées (PNG ou JPEG), ou le retire.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Logo {
+        /// L'image du logo.
+        #[arg(value_name = "IMAGE", required_unless_present = "remove")]
+        image: Option<PathBuf>,
+        /// Retire le logo.
+        #[arg(long, conflicts_with = "image")]
+        remove: bool,
+        /// L'espace de travail.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -228,6 +243,11 @@ fn run(cmd: Command) -> i32 {
             workspace,
             force,
         }) => note_export(id, format, &out, &workspace, force),
+        Command::Note(NoteCommand::Logo {
+            image,
+            remove,
+            workspace,
+        }) => note_logo(image.as_deref(), remove, &workspace),
         Command::Import {
             kind,
             file,
@@ -363,23 +383,62 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
         );
         return 1;
     }
-    let note = match Store::open(workspace).and_then(|s| s.note(id)) {
-        Ok(n) => n,
-        Err(e) => return fail(&e),
+    use catalyse_core::note_export::NoteFormat as F;
+    let format = match format {
+        NoteFormat::Docx => F::Docx,
+        NoteFormat::Pdf => F::Pdf,
+        NoteFormat::Md => F::Markdown,
+        NoteFormat::Html => F::Html,
     };
-    let bytes = match format {
-        NoteFormat::Md => Ok(catalyse_core::note_render::to_markdown(&note).into_bytes()),
-        NoteFormat::Html => Ok(catalyse_core::note_render::to_html(&note).into_bytes()),
-        NoteFormat::Docx => catalyse_core::note_docx::to_docx(&note),
-        NoteFormat::Pdf => catalyse_core::note_pdf::to_pdf(&note),
-    };
-    let bytes = match bytes {
+    let bytes = match Store::open(workspace).and_then(|s| s.export_note(id, format)) {
         Ok(b) => b,
         Err(e) => return fail(&e),
     };
     match catalyse_core::exchange::write_whole(out, &bytes) {
         Ok(()) => {
             println!("Note {id} exportée dans {}.", out.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
+    let mut store = match Store::open(workspace) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let done = match (image, remove) {
+        (_, true) => store
+            .remove_note_logo()
+            .map(|()| "Logo retiré : les notes portent le nom de la structure seul.".to_string()),
+        (Some(path), false) => std::fs::metadata(path)
+            .map_err(|_| CoreError::FileNotFound {
+                path: path.to_path_buf(),
+            })
+            .and_then(|m| catalyse_core::note_export::check_logo_size(m.len()))
+            .and_then(|()| std::fs::read(path).map_err(CoreError::Io))
+            .and_then(|bytes| {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                store.set_note_logo(&name, &bytes)
+            })
+            .map(|i| {
+                format!(
+                    "Logo « {} » enregistré ({} × {} pixels).",
+                    i.file_name, i.width, i.height
+                )
+            }),
+        (None, false) => {
+            eprintln!("Erreur : indiquez l'image du logo, ou --remove pour le retirer.");
+            return 2;
+        }
+    };
+    match done {
+        Ok(message) => {
+            println!("{message}");
             0
         }
         Err(e) => fail(&e),

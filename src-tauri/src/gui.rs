@@ -283,6 +283,9 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::notes::refresh_preview,
             commands::notes::apply_refresh,
             commands::notes::export_note,
+            commands::notes::note_logo,
+            commands::notes::pick_note_logo,
+            commands::notes::remove_note_logo,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -19,6 +19,7 @@ pub mod network;
 pub mod network_store;
 pub mod note;
 pub mod note_docx;
+pub mod note_export;
 pub mod note_pdf;
 pub mod note_render;
 pub mod paths;

@@ -407,6 +407,16 @@ CREATE TABLE note_version (
     snapshot TEXT NOT NULL CHECK (json_valid(snapshot)),
     UNIQUE (note_id, number)
 ) STRICT;
+
+-- The logo printed in the header of exported notes (one per workspace), normalised to PNG.
+CREATE TABLE letterhead_logo (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    file_name  TEXT NOT NULL,
+    png        BLOB NOT NULL CHECK (length(png) BETWEEN 8 AND 4000000),
+    width      INTEGER NOT NULL CHECK (width > 0),
+    height     INTEGER NOT NULL CHECK (height > 0),
+    updated_at TEXT NOT NULL
+) STRICT;
 "#,
 ];
 

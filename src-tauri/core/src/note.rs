@@ -1250,12 +1250,12 @@ mod tests {
             assert!(md.contains(key.label_fr()), "{}", key.label_fr());
         }
         assert!(md.contains("| Région | Fonds mobilité | Acquis |"));
-        let html = crate::note_render::to_html(&n);
+        let html = crate::note_render::to_html(&n, None);
         assert!(html.contains("<strong>favorable</strong>"));
         assert!(html.contains("&lt;script&gt;"), "raw HTML shown as text");
         assert!(!html.contains("<script>"));
         assert!(html.contains("<table>") && html.contains("<td>Fonds mobilité</td>"));
-        assert!(html.contains("<dt>Séance</dt><dd>1er décembre 2026</dd>"));
+        assert!(html.contains("<th scope=\"row\">Séance</th><td>1er décembre 2026</td>"));
         assert_eq!(date_fr("2023-11-14"), "14 novembre 2023");
     }
 }

@@ -6,9 +6,11 @@
 use crate::error::{CoreError, CoreResult};
 use crate::note::DecisionNote;
 use crate::note_render::{header_lines, section_markdown};
+use crate::note_export::Letterhead;
 use docx_rs::{
-    AlignmentType, Docx, Footer, Header, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading,
-    Style, StyleType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, InstrNUMPAGES, InstrPAGE,
+    InstrText, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, Style, StyleType,
+    Table, TableBorders, TableCell, TableCellMargins, TableRow, VAlignType, WidthType,
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -113,8 +115,22 @@ fn blocks(markdown: &str) -> Vec<Block> {
 }
 
 fn paragraph(runs: &[(String, bool, bool)]) -> Paragraph {
-    runs.iter()
-        .fold(Paragraph::new(), |p, (t, b, i)| p.add_run(run(t, *b, *i)))
+    runs.iter().fold(
+        Paragraph::new().line_spacing(LineSpacing::new().after(120).line(264)),
+        |p, (t, b, i)| p.add_run(run(t, *b, *i)),
+    )
+}
+
+/// A field (page number, page count) in the footer's font.
+fn field(instr: InstrText, placeholder: &str) -> Vec<Run> {
+    let styled = |r: Run| r.fonts(fonts()).size(16).color("505A59");
+    vec![
+        styled(Run::new().add_field_char(FieldCharType::Begin, true)),
+        styled(Run::new().add_instr_text(instr)),
+        styled(Run::new().add_field_char(FieldCharType::Separate, false)),
+        styled(Run::new().add_text(placeholder)),
+        styled(Run::new().add_field_char(FieldCharType::End, false)),
+    ]
 }
 
 fn table(rows: &[Vec<String>]) -> Table {
@@ -128,7 +144,9 @@ fn table(rows: &[Vec<String>]) -> Table {
                 (0..cols)
                     .map(|c| {
                         let text = r.get(c).map(String::as_str).unwrap_or("");
-                        let mut p = Paragraph::new().add_run(run(text, i == 0, false).size(18));
+                        let mut p = Paragraph::new()
+                            .line_spacing(LineSpacing::new().after(0))
+                            .add_run(run(text, i == 0, false).size(18));
                         if c > 0 && i > 0 && (text.ends_with('€') || text.ends_with('%')) {
                             p = p.align(AlignmentType::Right);
                         }
@@ -147,55 +165,106 @@ fn table(rows: &[Vec<String>]) -> Table {
     Table::new(rows)
         .set_grid(vec![width; cols])
         .width(TEXT_WIDTH, WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(50, 90, 50, 90))
 }
 
-/// The note as DOCX bytes.
-pub fn to_docx(n: &DecisionNote) -> CoreResult<Vec<u8>> {
+/// The note as DOCX bytes, with the letterhead logo if any.
+pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8>> {
     let h = header_lines(n);
-    let heading = |text: &str, size: usize, style: &str| {
-        Paragraph::new().style(style).keep_next(true).add_run(
-            Run::new()
-                .add_text(text)
-                .fonts(fonts())
-                .bold()
-                .size(size)
-                .color(GREEN),
-        )
-    };
-    let page_header = Header::new().add_paragraph(
+    let heading = |text: &str, size: usize, style: &str, before: u32| {
         Paragraph::new()
+            .style(style)
+            .keep_next(true)
+            .line_spacing(LineSpacing::new().before(before).after(100))
             .add_run(
                 Run::new()
-                    .add_text(h.body.to_uppercase())
+                    .add_text(text)
                     .fonts(fonts())
                     .bold()
-                    .size(18)
+                    .size(size)
                     .color(GREEN),
             )
-            .add_run(
-                Run::new()
-                    .add_text(format!("    {}", h.title))
-                    .fonts(fonts())
-                    .size(18)
-                    .color("505A59"),
-            ),
-    );
-    let footer = Footer::new().add_paragraph(
+    };
+    // The running header: the logo (if any) and the body's name on the left, the kind of
+    // document on the right, over a green rule.
+    let name_run = Run::new()
+        .add_text(h.body.to_uppercase())
+        .fonts(fonts())
+        .bold()
+        .size(18)
+        .color(GREEN);
+    let kind_run = Run::new()
+        .add_text(h.title.clone())
+        .fonts(fonts())
+        .size(16)
+        .color("505A59");
+    let cell = |p: Paragraph, width: usize| {
+        TableCell::new()
+            .add_paragraph(p)
+            .width(width, WidthType::Dxa)
+            .vertical_align(VAlignType::Center)
+    };
+    let mut cells = Vec::new();
+    let mut widths = Vec::new();
+    let mut name_width = TEXT_WIDTH - 3000;
+    if let Some(l) = logo {
+        let (w, hh) = l.fit_mm(45.0, 14.0);
+        let emu = |mm: f32| (mm * 36_000.0).round() as u32;
+        let logo_width = (w * 56.7).round() as usize + 200;
+        name_width -= logo_width;
+        widths.push(logo_width);
+        cells.push(cell(
+            Paragraph::new().add_run(Run::new().add_image(
+                Pic::new_with_dimensions(l.png.clone(), l.width, l.height).size(emu(w), emu(hh)),
+            )),
+            logo_width,
+        ));
+    }
+    cells.push(cell(Paragraph::new().add_run(name_run), name_width));
+    widths.extend([name_width, 3000]);
+    cells.push(cell(
         Paragraph::new()
             .align(AlignmentType::Right)
-            .add_run(
-                Run::new()
-                    .add_text(format!("{} — page ", n.subject))
-                    .fonts(fonts())
-                    .size(16)
-                    .color("505A59"),
-            )
-            .add_page_num(PageNum::new()),
+            .add_run(kind_run),
+        3000,
+    ));
+    let page_header = Header::new().add_table(
+        Table::new(vec![TableRow::new(cells)])
+            .set_grid(widths)
+            .width(TEXT_WIDTH, WidthType::Dxa)
+            .set_borders(TableBorders::with_empty().set(
+                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
+                    .border_type(BorderType::Single)
+                    .size(8)
+                    .color(GREEN),
+            ))
+            .margins(TableCellMargins::new().margin(0, 0, 80, 0)),
     );
+    let mut foot = Paragraph::new().align(AlignmentType::Right).add_run(
+        Run::new()
+            .add_text(format!("{} — page ", n.subject))
+            .fonts(fonts())
+            .size(16)
+            .color("505A59"),
+    );
+    for r in field(InstrText::PAGE(InstrPAGE::new()), "1") {
+        foot = foot.add_run(r);
+    }
+    foot = foot.add_run(
+        Run::new()
+            .add_text(" sur ")
+            .fonts(fonts())
+            .size(16)
+            .color("505A59"),
+    );
+    for r in field(InstrText::NUMPAGES(InstrNUMPAGES::new()), "1") {
+        foot = foot.add_run(r);
+    }
+    let footer = Footer::new().add_paragraph(foot);
     let mut doc = Docx::new()
         .page_size(11906, 16838)
         .page_margin(PageMargin {
-            top: 1300,
+            top: 1700,
             left: 1134,
             bottom: 1134,
             right: 1134,
@@ -217,7 +286,7 @@ pub fn to_docx(n: &DecisionNote) -> CoreResult<Vec<u8>> {
         )
         .header(page_header)
         .footer(footer)
-        .add_paragraph(heading(&h.title, 34, "Heading1"));
+        .add_paragraph(heading(&h.title, 34, "Heading1", 0));
     let meta_rows: Vec<TableRow> = h
         .meta
         .iter()
@@ -225,33 +294,48 @@ pub fn to_docx(n: &DecisionNote) -> CoreResult<Vec<u8>> {
             TableRow::new(vec![
                 TableCell::new()
                     .add_paragraph(Paragraph::new().add_run(run(k, true, false)))
-                    .width(2600, WidthType::Dxa)
-                    .shading(Shading::new().fill("F6F4EF")),
+                    .width(2200, WidthType::Dxa),
                 TableCell::new()
                     .add_paragraph(Paragraph::new().add_run(run(v, false, false)))
-                    .width(TEXT_WIDTH - 2600, WidthType::Dxa),
+                    .width(TEXT_WIDTH - 2200, WidthType::Dxa),
             ])
         })
         .collect();
-    doc = doc.add_table(Table::new(meta_rows).set_grid(vec![2600, TEXT_WIDTH - 2600]));
+    doc = doc.add_table(
+        Table::new(meta_rows)
+            .set_grid(vec![2200, TEXT_WIDTH - 2200])
+            .set_borders(TableBorders::with_empty().set(
+                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
+                    .border_type(BorderType::Single)
+                    .size(12)
+                    .color(GREEN),
+            ))
+            .margins(TableCellMargins::new().margin(30, 60, 30, 0)),
+    );
     for (i, s) in n.sections.iter().enumerate() {
-        doc = doc.add_paragraph(Paragraph::new()).add_paragraph(heading(
+        doc = doc.add_paragraph(heading(
             &format!("{}. {}", i + 1, s.key.label_fr()),
             26,
             "Heading2",
+            if i == 0 { 300 } else { 240 },
         ));
         let md = section_markdown(n, i);
         if md.is_empty() {
             doc = doc.add_paragraph(Paragraph::new().add_run(run("Néant.", false, true)));
             continue;
         }
-        for b in blocks(&md) {
+        let blocks = blocks(&md);
+        let before_table: Vec<bool> = (0..blocks.len())
+            .map(|j| matches!(blocks.get(j + 1), Some(Block::Table(_))))
+            .collect();
+        for (b, keep) in blocks.into_iter().zip(before_table) {
             doc = match b {
-                Block::Paragraph(r) => doc.add_paragraph(paragraph(&r)),
+                // A paragraph introducing a table stays on the table's page.
+                Block::Paragraph(r) => doc.add_paragraph(paragraph(&r).keep_next(keep)),
                 Block::Bullet(r) => {
                     let mut runs = vec![("•\u{00A0}".to_string(), false, false)];
                     runs.extend(r);
-                    doc.add_paragraph(paragraph(&runs).indent(
+                    doc.add_paragraph(paragraph(&runs).line_spacing(LineSpacing::new().after(40)).indent(
                         Some(360),
                         Some(docx_rs::SpecialIndentType::Hanging(240)),
                         None,
@@ -280,7 +364,7 @@ mod tests {
         crate::demo::populate(&mut s).unwrap();
         for summary in s.list_notes().unwrap() {
             let n = s.note(summary.id).unwrap();
-            let bytes = to_docx(&n).unwrap();
+            let bytes = to_docx(&n, None).unwrap();
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
             let mut xml = String::new();
             zip.by_name("word/document.xml")

@@ -170,22 +170,41 @@ fn escape(s: &str) -> String {
 /// The print stylesheet of the HTML export (A4, French typography).
 pub const PRINT_CSS: &str = r#"
 @page { size: A4; margin: 22mm 20mm 20mm 20mm; }
-body { font-family: "DejaVu Serif", Georgia, serif; font-size: 11pt; line-height: 1.45; color: #1d2626; max-width: 170mm; margin: 0 auto; }
+body { font-family: "DejaVu Serif", serif; font-size: 11pt; line-height: 1.45; color: #1d2626; max-width: 170mm; margin: 0 auto; }
 header.note-head { border-bottom: 2px solid #0e5e52; padding-bottom: 8pt; margin-bottom: 14pt; }
 .body-name { font-family: "DejaVu Sans", sans-serif; font-weight: bold; color: #0e5e52; text-transform: uppercase; letter-spacing: .04em; font-size: 10pt; }
 h1 { font-family: "DejaVu Sans", sans-serif; font-size: 18pt; margin: 4pt 0 8pt; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2pt 12pt; margin: 0; font-size: 10pt; }
-dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
+img.logo { display: block; margin-bottom: 6pt; }
+table.meta { width: auto; table-layout: auto; border: none; margin: 0; font-size: 10pt; break-inside: auto; }
+table.meta th { width: 30mm; }
+table.meta th, table.meta td { border: none; background: none; padding: 1pt 14pt 1pt 0; }
 h2 { font-family: "DejaVu Sans", sans-serif; font-size: 13pt; color: #0e5e52; margin: 16pt 0 6pt; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; margin: 6pt 0; font-size: 9.5pt; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 6pt 0; font-size: 9.5pt; break-inside: avoid; }
 th, td { border: 1px solid #b9b3a7; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 th { background: #e3efec; }
+em, i { font-style: italic; } strong, b { font-weight: bold; }
+section { break-inside: avoid; }
 .empty { color: #505a59; font-style: italic; }
 footer { margin-top: 20pt; border-top: 1px solid #b9b3a7; font-size: 8.5pt; color: #505a59; padding-top: 4pt; }
 "#;
 
-/// The note as a self-contained, print-ready HTML page.
-pub fn to_html(n: &DecisionNote) -> String {
+/// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
+pub fn to_html(n: &DecisionNote, logo: Option<&crate::note_export::Letterhead>) -> String {
+    html_document(n, logo, true)
+}
+
+/// The HTML the PDF is laid out from: the body's name, the logo and the page numbers are
+/// drawn on every page by the PDF writer instead.
+pub(crate) fn html_for_pdf(n: &DecisionNote) -> String {
+    html_document(n, None, false)
+}
+
+fn html_document(
+    n: &DecisionNote,
+    logo: Option<&crate::note_export::Letterhead>,
+    page_furniture: bool,
+) -> String {
+    use base64::Engine as _;
     let h = header_lines(n);
     let mut out =
         String::from("<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -194,20 +213,31 @@ pub fn to_html(n: &DecisionNote) -> String {
         escape(&n.subject)
     ));
     out.push_str("<header class=\"note-head\">\n");
-    if !h.body.is_empty() {
+    if let Some(logo) = logo {
+        let (w, h) = logo.fit_mm(45.0, 16.0);
+        out.push_str(&format!(
+            "<img class=\"logo\" src=\"data:image/png;base64,{}\" alt=\"\" style=\"width:{w:.1}mm;height:{h:.1}mm\">\n",
+            base64::engine::general_purpose::STANDARD.encode(&logo.png)
+        ));
+    }
+    if page_furniture && !h.body.is_empty() {
         out.push_str(&format!(
             "<div class=\"body-name\">{}</div>\n",
             escape(&h.body)
         ));
     }
     out.push_str(&format!(
-        "<h1>{}</h1>\n<dl class=\"meta\">\n",
+        "<h1>{}</h1>\n<table class=\"meta\">\n",
         escape(&h.title)
     ));
     for (k, v) in &h.meta {
-        out.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
+        out.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
+            escape(k),
+            escape(v)
+        ));
     }
-    out.push_str("</dl>\n</header>\n");
+    out.push_str("</table>\n</header>\n");
     for (i, s) in n.sections.iter().enumerate() {
         out.push_str(&format!(
             "<section>\n<h2>{}. {}</h2>\n",
@@ -222,13 +252,16 @@ pub fn to_html(n: &DecisionNote) -> String {
         }
         out.push_str("</section>\n");
     }
-    let frozen = matches!(n.status, NoteStatus::Validated | NoteStatus::Presented);
-    out.push_str(&format!(
-        "<footer>{} — {} — version {}{}</footer>\n</body>\n</html>\n",
-        escape(&h.body),
-        escape(&n.subject),
-        n.version,
-        if frozen { " (validée)" } else { "" }
-    ));
+    if page_furniture {
+        let frozen = matches!(n.status, NoteStatus::Validated | NoteStatus::Presented);
+        out.push_str(&format!(
+            "<footer>{} — {} — version {}{}</footer>\n",
+            escape(&h.body),
+            escape(&n.subject),
+            n.version,
+            if frozen { " (validée)" } else { "" }
+        ));
+    }
+    out.push_str("</body>\n</html>\n");
     out
 }

@@ -22,7 +22,7 @@ pub struct FileDone {
     pub rows: usize,
 }
 
-fn file_name(path: &std::path::Path) -> String {
+pub(crate) fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -92,7 +92,7 @@ async fn save_as(
     file_name_hint: String,
     write: impl FnOnce(&mut Store, &Path) -> CoreResult<usize> + Send + 'static,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let Some(path) = ask_save_path(app, title, file_name_hint)? else {
+    let Some(path) = ask_save_path(app, title, file_name_hint, TABLE_FILTERS)? else {
         return Ok(None);
     };
     let name = file_name(&path);
@@ -163,18 +163,22 @@ pub async fn export_member_sheet(
     .await
 }
 
-fn ask_save_path(
+/// The filters of the tabular exports' save dialog; the first one's extension is the default.
+const TABLE_FILTERS: &[(&str, &str)] = &[("CSV (Excel, LibreOffice)", "csv"), ("Classeur Excel", "xlsx")];
+
+/// Asks where to save, offering `filters` (name, extension). A name typed without one of
+/// those extensions gets the first; if that file exists, it is refused rather than replaced,
+/// since the dialog only asked about the name as typed.
+pub(crate) fn ask_save_path(
     app: &AppHandle,
     title: String,
     suggested: String,
+    filters: &[(&str, &str)],
 ) -> Result<Option<PathBuf>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(suggested)
-        .add_filter("CSV (Excel, LibreOffice)", &["csv"])
-        .add_filter("Classeur Excel", &["xlsx"]);
+    let mut dialog = app.dialog().file().set_title(title).set_file_name(suggested);
+    for (name, ext) in filters {
+        dialog = dialog.add_filter(*name, &[*ext]);
+    }
     if let Ok(home) = app.path().home_dir() {
         dialog = dialog.set_directory(home);
     }
@@ -186,12 +190,11 @@ fn ask_save_path(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if ext != "csv" && ext != "xlsx" {
+    if !filters.iter().any(|(_, e)| *e == ext) {
         let mut name = path.as_os_str().to_owned();
-        name.push(".csv");
+        name.push(".");
+        name.push(filters.first().map(|(_, e)| *e).unwrap_or("txt"));
         path = PathBuf::from(name);
-        // The dialog asked before replacing the name as typed, not this one: never replace
-        // a file the user was not asked about.
         if path.exists() {
             return Err(CoreError::AlreadyExists { path }.into());
         }

@@ -2,11 +2,12 @@
 //! export through the native save dialog.
 
 use super::with_store;
-use crate::commands::exchange::FileDone;
+use crate::commands::exchange::{ask_save_path, file_name, FileDone};
 use crate::gui::AppState;
 use catalyse_core::note::{DecisionNote, NoteInput, NoteSummary, NoteVersion, SectionChange};
+use catalyse_core::note_export::{check_logo_size, LogoInfo, NoteFormat};
+use catalyse_core::CoreError;
 use catalyse_core::ErrorPayload;
-use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -94,7 +95,7 @@ pub async fn apply_refresh(
     with_store(&state, move |s| s.apply_refresh(id, &take)).await
 }
 
-/// Asks where to write the note (DOCX, Markdown or HTML from the extension) and writes it.
+/// Asks where to write the note (DOCX, PDF, Markdown or HTML from the extension) and writes it.
 #[tauri::command]
 pub async fn export_note(
     app: AppHandle,
@@ -103,47 +104,66 @@ pub async fn export_note(
     title: String,
     file_name_hint: String,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(file_name_hint)
-        .add_filter("Document Word (DOCX)", &["docx"])
-        .add_filter("Page HTML à imprimer", &["html"])
-        .add_filter("Markdown", &["md"]);
-    if let Ok(home) = app.path().home_dir() {
-        dialog = dialog.set_directory(home);
-    }
-    let Some(picked) = dialog.blocking_save_file() else {
+    let filters = [
+        ("Document Word (DOCX)", "docx"),
+        ("Document PDF", "pdf"),
+        ("Page HTML à imprimer", "html"),
+        ("Markdown", "md"),
+    ];
+    let Some(path) = ask_save_path(&app, title, file_name_hint, &filters)? else {
         return Ok(None);
     };
-    let mut path: PathBuf = super::exchange::picked_path(picked)?;
-    let ext = path
+    let format = path
         .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "docx" | "html" | "md") {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".docx");
-        path = PathBuf::from(name);
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .and_then(|e| NoteFormat::from_extension(&e.to_string_lossy()))
+        .unwrap_or(NoteFormat::Docx);
+    let name = file_name(&path);
     with_store(&state, move |s| {
-        let n = s.note(id)?;
-        let bytes = match path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .as_deref()
-        {
-            Some("md") => catalyse_core::note_render::to_markdown(&n).into_bytes(),
-            Some("html") => catalyse_core::note_render::to_html(&n).into_bytes(),
-            _ => catalyse_core::note_docx::to_docx(&n)?,
-        };
+        let bytes = s.export_note(id, format)?;
         catalyse_core::exchange::write_whole(&path, &bytes)
     })
     .await?;
     Ok(Some(FileDone { name, rows: 0 }))
+}
+
+/// The letterhead logo printed in exported notes, if any.
+#[tauri::command]
+pub async fn note_logo(state: State<'_, AppState>) -> Result<Option<LogoInfo>, ErrorPayload> {
+    with_store(&state, |s| s.note_logo_info()).await
+}
+
+/// Asks for a PNG or JPEG picture and makes it the letterhead logo (`None` if cancelled).
+#[tauri::command]
+pub async fn pick_note_logo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<LogoInfo>, ErrorPayload> {
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter("Image PNG ou JPEG", &["png", "jpg", "jpeg"]);
+    if let Ok(home) = app.path().home_dir() {
+        dialog = dialog.set_directory(home);
+    }
+    let Some(picked) = dialog.blocking_pick_file() else {
+        return Ok(None);
+    };
+    let path = super::exchange::picked_path(picked)?;
+    let name = file_name(&path);
+    let bytes = read_limited(&path)?;
+    with_store(&state, move |s| s.set_note_logo(&name, &bytes).map(Some)).await
+}
+
+/// Reads a picked file, refusing before reading it when it is far too big for a logo.
+fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ErrorPayload> {
+    check_logo_size(std::fs::metadata(path).map_err(CoreError::Io)?.len())?;
+    std::fs::read(path).map_err(|e| CoreError::Io(e).into())
+}
+
+/// Removes the letterhead logo.
+#[tauri::command]
+pub async fn remove_note_logo(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
+    with_store(&state, |s| s.remove_note_logo()).await
 }
