@@ -2,4 +2,5 @@
 
 mod cli;
 mod exchange;
+mod notes;
 mod util;

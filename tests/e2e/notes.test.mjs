@@ -2,11 +2,18 @@
 // data, a status change that freezes the note, and the export through the save dialog.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, copyFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
-  launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, answerFileDialog, By,
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, answerFileDialog, By, repo,
 } from "./harness.mjs";
+
+/** The text of a PDF (pdftotext, poppler-utils), spaces collapsed. @param {string} file */
+function pdfText(file) {
+  return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" })
+    .split("\n").map((l) => l.trim().replace(/\s+/g, " ")).join("\n");
+}
 
 test("note from an action: generated sections, an edit kept through a refresh, validation, export", async () => {
   const home = freshHome();
@@ -71,6 +78,17 @@ test("note from an action: generated sections, an edit kept through a refresh, v
     await visible(d, "#note-frozen");
     assert.equal(await (await find(d, "#note-section-objet textarea")).isEnabled(), false);
 
+    // Export to PDF: the edited section, the refreshed funding plan and the page numbers are in it.
+    const pdf = path.join(home, "note-garage.pdf");
+    await click(d, "#note-export-pdf");
+    answerFileDialog("Exporter la note", pdf);
+    await waitText(d, "#toasts", "note-garage.pdf");
+    const text = pdfText(pdf);
+    assert.match(text, /portent ensemble le garage/);
+    assert.match(text, /6\. Plan de financement/);
+    assert.match(text, /999 000,00 €/);
+    assert.match(text, /page 1 sur \d/);
+
     // Export to DOCX through the save dialog.
     const out = path.join(home, "note-garage.docx");
     await click(d, "#note-export");
@@ -78,6 +96,74 @@ test("note from an action: generated sections, an edit kept through a refresh, v
     await waitText(d, "#toasts", "note-garage.docx");
     assert.ok(existsSync(out));
     assert.equal(readFileSync(out).subarray(0, 2).toString(), "PK", "a zip (DOCX) file");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("note options, the header logo, and unsaved writing saved before an export", async () => {
+  const home = freshHome();
+  const logo = path.join(home, "logo-petr.png");
+  copyFileSync(path.join(repo, "icons", "128x128@2x.png"), logo);
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+    await click(d, "#nav-notes");
+    await visible(d, "#notes-table");
+    await waitText(d, "#note-logo-status", "Aucun logo");
+
+    // The body's logo, chosen once for every exported note.
+    await click(d, "#note-logo-pick");
+    answerFileDialog("Choisir le logo", logo);
+    await waitText(d, "#note-logo-status", "logo-petr.png");
+    await waitText(d, "#note-logo-status", "256 × 256");
+    await screenshot(d, "62-notes-logo");
+
+    // The draft about the producers' shop: a third option, recommended instead of the first.
+    const draft = await d.findElement(By.xpath("//table[@id='notes-table']//button[contains(., 'Magasin de producteurs')]"));
+    await draft.click();
+    await visible(d, "#note-editor");
+    await click(d, "#note-add-option");
+    await visible(d, "#option-dialog");
+    await fill(d, "#option-dialog input[name=title]", "Magasin itinérant");
+    await fill(d, "#option-dialog textarea[name=pros]", "Dessert cinq villages");
+    await fill(d, "#option-dialog textarea[name=cons]", "Véhicule à acheter");
+    await fill(d, "#option-dialog input[name=cost]", "abc");
+    await click(d, "#option-dialog button[type=submit]");
+    await waitText(d, "#option-dialog", "montant");
+    await fill(d, "#option-dialog input[name=cost]", "62 500");
+    await click(d, "#option-dialog input[value=yes]");
+    await screenshot(d, "63-note-option");
+    await click(d, "#option-dialog button[type=submit]");
+    await d.wait(async () => (await d.findElements(By.css("#option-dialog"))).length === 0, 10000);
+    await waitText(d, "#note-options", "Option 3 : Magasin itinérant");
+    await waitText(d, "#note-options", "500,00");
+    const recommended = await d.executeScript(
+      "return [...document.querySelectorAll('#note-options .option-line')].filter((li) => li.querySelector('.badge')).map((li) => li.dataset.option)");
+    assert.deepEqual(recommended, ["3"], "one recommended option");
+
+    // Text typed and not saved is saved before the export reads the note.
+    await fill(d, "#note-section-enjeux textarea", "Un enjeu écrit juste avant l'export.");
+    const out = path.join(home, "magasin.pdf");
+    await click(d, "#note-export-pdf");
+    answerFileDialog("Exporter la note", out);
+    await waitText(d, "#toasts", "magasin.pdf");
+    const text = pdfText(out);
+    assert.match(text, /Un enjeu écrit juste avant l'export\./);
+    assert.match(text, /Magasin itinérant/);
+    assert.match(text, /62 500,00 €/);
+    const images = execFileSync("pdfimages", ["-list", out], { encoding: "utf8" }).trim().split("\n").slice(2);
+    assert.ok(images.length >= 1, "the logo is in the PDF");
+    await screenshot(d, "64-note-options");
+
+    // Leaving with unsaved writing asks first.
+    await fill(d, "#note-section-annexes textarea", "Brouillon non enregistré");
+    await click(d, "#note-back");
+    await visible(d, "#confirm-yes");
+    await click(d, "#confirm-no");
+    await visible(d, "#note-editor");
   } finally {
     await app.quit();
   }

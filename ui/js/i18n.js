@@ -50,6 +50,11 @@ export function formatDate(iso) {
   }).format(date);
 }
 
+/** An amount in cents written the local way (e.g. 48 000,00 €). @param {number} cents */
+export function formatMoney(cents) {
+  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" }).format(cents / 100);
+}
+
 /** A date `AAAA-MM-JJ` as month and year (e.g. mars 2024), for compact tables. */
 export function formatMonth(iso) {
   if (!iso) return "";

@@ -296,3 +296,10 @@ export const refreshPreview = (id) => call("refresh_preview", { id });
 export const applyRefresh = (id, take) => call("apply_refresh", { id, take });
 /** @param {number} id @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
 export const exportNote = (id, title, fileNameHint) => call("export_note", { id, title, fileNameHint });
+/** @typedef {import("../bindings/LogoInfo").LogoInfo} LogoInfo */
+/** @returns {Promise<LogoInfo|null>} */
+export const noteLogo = () => call("note_logo");
+/** Asks for a PNG or JPEG picture and makes it the header logo. @param {string} title @returns {Promise<LogoInfo|null>} */
+export const pickNoteLogo = (title) => call("pick_note_logo", { title });
+/** @returns {Promise<void>} */
+export const removeNoteLogo = () => call("remove_note_logo");

@@ -3,7 +3,7 @@
 // changes, refresh of the generated sections (the user chooses for the ones they edited),
 // versions and export.
 import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, compare } from "./i18n.js";
+import { t, label, formatDate, formatMoney, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
 
@@ -31,6 +31,12 @@ export function newNoteForAction(actionId, onCreated) {
   newNoteForm([{ kind: "action", record_id: actionId }], onCreated);
 }
 
+/** A file name from the note's subject: letters, digits and dashes. @param {string} subject */
+function fileStem(subject) {
+  const stem = subject.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  return stem || "note";
+}
+
 async function draw() {
   if (!root) return;
   if (view.open !== null) {
@@ -38,8 +44,8 @@ async function draw() {
     replace(root, editor(note));
     return;
   }
-  const notes = await ipc.listNotes();
-  replace(root, h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
+  const [notes, logo] = await Promise.all([ipc.listNotes(), ipc.noteLogo()]);
+  replace(root, h("div", { class: "stack" }, h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "notes-title", text: t("notes.heading") }),
       h("button", { type: "button", class: "btn primary", id: "add-note", text: t("notes.add"), on: { click: () => newNoteForm([]) } })),
@@ -51,7 +57,29 @@ async function draw() {
           h("td", { class: "nowrap", text: n.meeting_date ? formatDate(n.meeting_date) : t("notes.no_date") }),
           h("th", { scope: "row" }, h("button", { type: "button", class: "link", text: n.title, on: { click: () => { view.open = n.id; draw().catch(showError); } } })),
           h("td", { text: label("addressee", n.addressee) }),
-          h("td", {}, h("span", { class: `nstatus nstatus-${n.status}`, text: label("note_status", n.status) }))))))));
+          h("td", {}, h("span", { class: `nstatus nstatus-${n.status}`, text: label("note_status", n.status) }))))))),
+    logoPanel(logo)));
+}
+
+/** The letterhead logo: what is set, choose another, remove it. @param {import("./ipc.js").LogoInfo|null} logo */
+function logoPanel(logo) {
+  const pick = async () => {
+    try {
+      const info = await ipc.pickNoteLogo(t("notes.logo_pick_title"));
+      if (info) { toast(t("notes.logo_saved")); await draw(); }
+    } catch (e) { showError(e); }
+  };
+  const remove = async () => {
+    const ok = await confirmDialog({ title: t("notes.logo_remove_title"), message: t("notes.logo_remove_message"), confirmLabel: t("notes.logo_remove") });
+    if (!ok) return;
+    try { await ipc.removeNoteLogo(); toast(t("notes.logo_removed")); await draw(); } catch (e) { showError(e); }
+  };
+  return h("section", { class: "card", id: "note-logo", attrs: { "aria-labelledby": "note-logo-title" } },
+    h("h2", { id: "note-logo-title", class: "small-heading", text: t("notes.logo_heading") }),
+    h("p", { id: "note-logo-status", text: logo ? t("notes.logo_current", { name: logo.file_name, width: logo.width, height: logo.height }) : t("notes.logo_none") }),
+    h("div", { class: "toolbar" },
+      h("button", { type: "button", class: "btn", id: "note-logo-pick", text: t(logo ? "notes.logo_change" : "notes.logo_pick"), on: { click: pick } }),
+      logo ? h("button", { type: "button", class: "btn", id: "note-logo-remove", text: t("notes.logo_remove"), on: { click: remove } }) : null));
 }
 
 /**
@@ -111,20 +139,93 @@ function editor(n) {
     return { key: s.key, area, id };
   });
   const summary = h("div", { class: "form-summary", id: "note-error", hidden: true, attrs: { role: "alert" } });
+  /** Options as the form edits them (amounts typed in French). */
+  const options = n.options.map((o) => ({
+    title: o.title, description: o.description, pros: o.pros, cons: o.cons, risks: o.risks, recommended: o.recommended,
+    cost: o.cost_cents === null ? "" : (o.cost_cents / 100).toFixed(2).replace(".", ","),
+  }));
   const collect = () => ({
     subject: subject.value, body_name: bodyName.value, author: author.value,
     meeting_date: meeting.value.trim() || null, addressee: addressee.value,
     records: n.records.map((r) => ({ kind: r.kind, record_id: r.record_id })),
     sections: areas.map((a) => ({ key: a.key, content: a.area.value })),
-    options: n.options.map((o) => ({ ...o, cost: o.cost_cents === null ? "" : (o.cost_cents / 100).toFixed(2).replace(".", ",") })),
+    options,
   });
+  let dirty = false;
+  const markDirty = () => { dirty = true; };
+  for (const el of [subject, bodyName, author, meeting, addressee, ...areas.map((a) => a.area)]) {
+    el.addEventListener("input", markDirty);
+    el.addEventListener("change", markDirty);
+  }
   const save = async () => {
     summary.hidden = true;
     try {
       await ipc.updateNote(n.id, /** @type {any} */ (collect()));
+      dirty = false;
       toast(t("notes.saved"));
       await draw();
     } catch (e) { summary.textContent = errorMessage(/** @type {any} */ (e)); summary.hidden = false; summary.scrollIntoView({ block: "center" }); }
+  };
+  /** Saves what the user typed before an action that reads the stored note; false if that failed. */
+  const ensureSaved = async () => {
+    if (!dirty || frozen) return true;
+    summary.hidden = true;
+    try {
+      await ipc.updateNote(n.id, /** @type {any} */ (collect()));
+      dirty = false;
+      toast(t("notes.saved"));
+      return true;
+    } catch (e) {
+      summary.textContent = errorMessage(/** @type {any} */ (e)); summary.hidden = false; summary.scrollIntoView({ block: "center" });
+      return false;
+    }
+  };
+  /** Opens the option form; `index` null adds one. Saving the option saves the note. @param {number|null} index */
+  const editOption = (index) => {
+    const o = index === null ? { title: "", description: "", pros: "", cons: "", cost: "", risks: "", recommended: false } : options[index];
+    formDialog({
+      id: "option-dialog",
+      title: index === null ? t("notes.option_add") : t("notes.option_edit", { n: index + 1 }),
+      submitLabel: t("form.save"),
+      fields: [
+        { name: "title", label: t("notes.option_title"), required: true, value: o.title },
+        { name: "description", label: t("notes.option_description"), type: "textarea", value: o.description },
+        { name: "pros", label: t("notes.option_pros"), type: "textarea", value: o.pros, half: true },
+        { name: "cons", label: t("notes.option_cons"), type: "textarea", value: o.cons, half: true },
+        { name: "cost", label: t("notes.option_cost"), value: o.cost, half: true, hint: t("notes.option_cost_hint") },
+        { name: "risks", label: t("notes.option_risks"), type: "textarea", value: o.risks, half: true },
+        { name: "recommended", label: t("notes.option_recommendation"), type: "checkboxes",
+          options: [{ value: "yes", label: t("notes.option_recommended") }], values: o.recommended ? ["yes"] : [] },
+      ],
+      onSubmit: async (v) => {
+        const next = { title: v.title, description: v.description, pros: v.pros, cons: v.cons, cost: v.cost, risks: v.risks, recommended: v.recommended.includes("yes") };
+        const all = index === null ? [...options, next] : options.map((x, k) => (k === index ? next : x));
+        if (next.recommended) all.forEach((x) => { if (x !== next) x.recommended = false; });
+        await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), options: all }));
+        dirty = false;
+        toast(t("notes.saved"));
+        await draw();
+      },
+    });
+  };
+  const removeOption = async (/** @type {number} */ index) => {
+    const ok = await confirmDialog({ title: t("notes.option_remove_title"), message: t("notes.option_remove_message", { title: options[index].title }), confirmLabel: t("notes.option_remove") });
+    if (!ok) return;
+    try {
+      await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), options: options.filter((_, k) => k !== index) }));
+      dirty = false;
+      toast(t("notes.option_removed"));
+      await draw();
+    } catch (e) { showError(e); }
+  };
+  const exportAs = async (/** @type {string} */ ext) => {
+    const saving = dirty;
+    if (!(await ensureSaved())) return;
+    try {
+      const done = await ipc.exportNote(n.id, t("notes.export_title"), `${fileStem(n.subject)}.${ext}`);
+      if (done) toast(t("notes.exported", { name: done.name }));
+    } catch (e) { showError(e); }
+    if (saving) await draw(); // shows the new version number
   };
   const statusSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "note-status" }, STATUSES.map((s) => h("option", { value: s, text: label("note_status", s) }))));
   statusSelect.value = n.status;
@@ -135,7 +236,10 @@ function editor(n) {
     try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }
   });
   return h("div", { class: "stack", id: "note-editor", attrs: { "data-note-id": n.id } },
-    h("div", {}, h("button", { type: "button", class: "btn small", id: "note-back", text: t("notes.back"), on: { click: () => { view.open = null; draw().catch(showError); } } })),
+    h("div", {}, h("button", { type: "button", class: "btn small", id: "note-back", text: t("notes.back"), on: { click: async () => {
+      if (dirty && !(await confirmDialog({ title: t("notes.leave_title"), message: t("notes.leave_message"), confirmLabel: t("notes.leave_confirm") }))) return;
+      view.open = null; draw().catch(showError);
+    } } })),
     h("section", { class: "card" },
       h("div", { class: "section-head" },
         h("div", {},
@@ -143,11 +247,10 @@ function editor(n) {
           h("h1", { id: "note-title", text: n.subject })),
         h("div", { class: "toolbar" },
           h("label", { htmlFor: "note-status", text: t("notes.status") }), statusSelect,
-          h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: () => refresh(n) } }),
-          h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: () => versions(n) } }),
-          h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), on: { click: async () => {
-            try { const done = await ipc.exportNote(n.id, t("notes.export_title"), `note-${n.id}.docx`); if (done) toast(t("notes.exported", { name: done.name })); } catch (e) { showError(e); }
-          } } }))),
+          h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: async () => { if (await ensureSaved()) await refresh(n); } } }),
+          h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: async () => { if (await ensureSaved()) await versions(n); } } }),
+          h("button", { type: "button", class: "btn", id: "note-export-pdf", text: t("notes.export_pdf"), on: { click: () => exportAs("pdf") } }),
+          h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), title: t("notes.export_hint"), on: { click: () => exportAs("docx") } }))),
       frozen ? h("p", { class: "impact", id: "note-frozen", text: t("notes.frozen") }) : null,
       summary,
       h("div", { class: "fields two" },
@@ -163,8 +266,16 @@ function editor(n) {
       h("label", { class: "visually-hidden", htmlFor: a.id, text: label("section", a.key) }),
       h("p", { class: "hint", text: t("notes.markdown_hint") }),
       a.area,
-      a.key === "options" && n.options.length ? h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", {},
-        h("strong", { text: t("notes.option", { n: k + 1, title: o.title }) }), o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null))) : null)),
+      a.key === "options" ? h("div", { class: "note-options", id: "note-options" },
+        h("h3", { class: "small-heading", text: t("notes.options_heading") }),
+        n.options.length === 0 ? h("p", { class: "muted", text: t("notes.options_empty") }) :
+          h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", { class: "option-line", attrs: { "data-option": k + 1 } },
+            h("strong", { text: t("notes.option", { n: k + 1, title: o.title }) }),
+            o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null,
+            h("span", { class: "muted", text: o.cost_cents === null ? "" : ` — ${formatMoney(o.cost_cents)}` }),
+            frozen ? null : h("button", { type: "button", class: "btn small", text: t("notes.option_edit_short"), attrs: { "aria-label": t("notes.option_edit", { n: k + 1 }) }, on: { click: () => editOption(k) } }),
+            frozen ? null : h("button", { type: "button", class: "btn small danger", text: t("notes.option_remove_short"), attrs: { "aria-label": t("notes.option_remove_n", { n: k + 1 }) }, on: { click: () => removeOption(k) } })))),
+        frozen ? null : h("button", { type: "button", class: "btn small", id: "note-add-option", text: t("notes.option_add"), on: { click: () => editOption(null) } })) : null)),
     frozen ? null : h("div", { class: "form-buttons sticky" },
       h("button", { type: "button", class: "btn primary", id: "note-save", text: t("notes.save"), on: { click: save } })));
 }

@@ -215,7 +215,9 @@ impl Store {
             EvidenceKind::Link => {
                 "SELECT a.name || ' — ' || b.name FROM link l JOIN actor a ON a.id = l.actor_a JOIN actor b ON b.id = l.actor_b WHERE l.id = ?1"
             }
-            EvidenceKind::DecisionNote => return Ok(None),
+            EvidenceKind::DecisionNote => {
+                "SELECT subject || coalesce(' — séance du ' || meeting_date, '') FROM decision_note WHERE id = ?1"
+            }
         };
         Ok(self
             .conn
@@ -825,6 +827,26 @@ impl Store {
                 );
             }
         }
+        // Decision notes the member wrote (the note's author is the member's name).
+        let mut st = self.conn.prepare(
+            "SELECT n.id FROM decision_note n JOIN member m ON m.id = ?1
+             WHERE lower(trim(n.author)) = lower(trim(m.name))
+             ORDER BY coalesce(n.meeting_date, n.created_at) DESC, n.id DESC",
+        )?;
+        let notes: Vec<i64> = st
+            .query_map([member_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in notes {
+            if let Some(label) = self.evidence_label(EvidenceKind::DecisionNote, id)? {
+                push(
+                    8,
+                    EvidenceKind::DecisionNote,
+                    id,
+                    label,
+                    "Note d'aide à la décision que vous avez rédigée",
+                );
+            }
+        }
         out.sort_by_key(|s| s.competence);
         Ok(out)
     }
@@ -1296,6 +1318,16 @@ mod tests {
         assert!(claire
             .iter()
             .any(|x| x.competence == 5 && x.kind == EvidenceKind::Link));
+        // The notes they wrote back competence 8 (preparing political decisions).
+        let note = claire
+            .iter()
+            .find(|x| x.kind == EvidenceKind::DecisionNote)
+            .expect("Claire's decision note");
+        assert_eq!(note.competence, 8);
+        assert!(note.label.starts_with("Magasin de producteurs"), "{}", note.label);
+        assert!(mathis
+            .iter()
+            .any(|x| x.competence == 8 && x.label.starts_with("Garage solidaire")));
         let plan = s.development_plan(ids.members[0]).unwrap();
         assert_eq!(plan.reassess_on.as_deref(), Some("2027-03-15"));
     }
