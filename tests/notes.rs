@@ -45,7 +45,14 @@ fn notes(dir: &Dir, ws: &Path) -> Vec<Value> {
 
 fn export(dir: &Dir, ws: &Path, id: i64, format: &str, out: &Path) {
     dir.catalyse()
-        .args(["note", "export", &id.to_string(), "--format", format, "--out"])
+        .args([
+            "note",
+            "export",
+            &id.to_string(),
+            "--format",
+            format,
+            "--out",
+        ])
         .arg(out)
         .arg("--workspace")
         .arg(ws)
@@ -62,7 +69,11 @@ fn pdf_text(pdf: &Path) -> String {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils, installed by scripts/setup.sh)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
     // Collapse runs of spaces so table columns read as "A B C".
     String::from_utf8(out.stdout)
         .unwrap()
@@ -124,7 +135,13 @@ fn libreoffice_opens_the_docx_and_both_pdfs_hold_every_section_and_the_funding_t
     let converted = dir.path("lo");
     let status = Command::new("soffice")
         .env("HOME", dir.path("lo-home"))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(&converted)
         .arg(&docx)
         .output()
@@ -185,7 +202,10 @@ fn note_export_refuses_to_overwrite_and_names_what_is_wrong() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("introuvable"));
-    assert!(!dir.path("x.md").exists(), "nothing written for a missing note");
+    assert!(
+        !dir.path("x.md").exists(),
+        "nothing written for a missing note"
+    );
     let not_an_image = dir.path("logo.png");
     std::fs::write(&not_an_image, b"not a picture").unwrap();
     dir.catalyse()

@@ -158,6 +158,16 @@ test("note options, the header logo, and unsaved writing saved before an export"
     assert.ok(images.length >= 1, "the logo is in the PDF");
     await screenshot(d, "64-note-options");
 
+    // What the note is about: an actor added to the action it came from.
+    await click(d, "#note-records");
+    await visible(d, "#records-dialog");
+    const box = await d.findElement(By.xpath("//div[@id='records-dialog']//label[starts-with(., 'Boulangerie Les Trois Épis')]"));
+    await box.click();
+    await click(d, "#records-dialog button[type=submit]");
+    await d.wait(async () => (await d.findElements(By.css("#records-dialog"))).length === 0, 10000);
+    await waitText(d, "#note-about", "Boulangerie Les Trois Épis");
+    await waitText(d, "#note-about", "Magasin de producteurs");
+
     // Leaving with unsaved writing asks first.
     await fill(d, "#note-section-annexes textarea", "Brouillon non enregistré");
     await click(d, "#note-back");

@@ -87,28 +87,27 @@ function logoPanel(logo) {
  * @param {((noteId: number) => void)|null} [onCreated]
  */
 async function newNoteForm(records, onCreated = null) {
-  let actions, header;
-  try { [actions, header] = await Promise.all([ipc.listActions(), ipc.getHeader()]); } catch (e) { showError(e); return; }
+  let choices, header;
+  try { [choices, header] = await Promise.all([recordChoices(), ipc.getHeader()]); } catch (e) { showError(e); return; }
+  const first = records.length === 1 && records[0].kind === "action" ? choices.actions.find((a) => a.id === records[0].record_id) : null;
   formDialog({
     id: "note-dialog",
     title: t("notes.new_title"),
     submitLabel: t("form.create"),
     fields: [
-      { name: "subject", label: t("notes.subject"), required: true, value: records.length === 1 ? actions.find((a) => a.id === records[0].record_id)?.title ?? "" : "" },
+      { name: "subject", label: t("notes.subject"), required: true, value: first?.title ?? "" },
       { name: "addressee", label: t("notes.addressee"), type: "select", value: "bureau", half: true,
         options: ADDRESSEES.map((a) => ({ value: a, label: label("addressee", a) })) },
       { name: "meeting_date", label: t("notes.meeting_date"), type: "date", half: true, hint: t("project.date_hint") },
       { name: "body_name", label: t("notes.body_name"), value: header.territory_name, half: true },
       { name: "author", label: t("notes.author"), half: true },
-      { name: "actions", label: t("notes.actions"), type: "checkboxes", filterable: actions.length > 8,
-        options: [...actions].sort((a, b) => compare(a.title, b.title)).map((a) => ({ value: String(a.id), label: a.title })),
-        values: records.filter((r) => r.kind === "action").map((r) => String(r.record_id)) },
+      ...recordFields(choices, records),
     ],
     onSubmit: async (v) => {
       const note = await ipc.createNote({
         subject: v.subject, addressee: v.addressee, meeting_date: v.meeting_date || null,
         body_name: v.body_name, author: v.author,
-        records: v.actions.map((id) => ({ kind: "action", record_id: Number(id) })),
+        records: pickedRecords(v),
         sections: [], options: [],
       });
       toast(t("notes.created"));
@@ -117,6 +116,41 @@ async function newNoteForm(records, onCreated = null) {
       await draw();
     },
   });
+}
+
+/** What a note can be about: the project's actions, needs and actors. */
+async function recordChoices() {
+  const [actions, needs, actors] = await Promise.all([ipc.listActions(), ipc.listNeeds(), ipc.listActors()]);
+  return { actions, needs, actors };
+}
+
+/**
+ * Checkbox lists for the records a note is about.
+ * @param {Awaited<ReturnType<typeof recordChoices>>} c
+ * @param {Array<{kind: string, record_id: number}>} records
+ * @returns {import("./ui.js").FieldSpec[]}
+ */
+function recordFields(c, records) {
+  const checked = (/** @type {string} */ kind) => records.filter((r) => r.kind === kind).map((r) => String(r.record_id));
+  /** @param {Array<{id: number}>} list @param {(x: any) => string} name */
+  const options = (list, name) => [...list].sort((a, b) => compare(name(a), name(b))).map((x) => ({ value: String(x.id), label: name(x) }));
+  return [
+    { name: "actions", label: t("notes.actions"), type: "checkboxes", filterable: c.actions.length > 8,
+      options: options(c.actions, (a) => a.title), values: checked("action") },
+    { name: "needs", label: t("notes.needs"), type: "checkboxes", filterable: c.needs.length > 8,
+      options: options(c.needs, (x) => x.title), values: checked("need") },
+    { name: "actors", label: t("notes.actors"), type: "checkboxes", filterable: c.actors.length > 8,
+      options: options(c.actors, (x) => x.name), values: checked("actor") },
+  ];
+}
+
+/** The records ticked in a form built with recordFields. @param {Record<string, any>} v */
+function pickedRecords(v) {
+  return [
+    ...v.actions.map((/** @type {string} */ id) => ({ kind: "action", record_id: Number(id) })),
+    ...v.needs.map((/** @type {string} */ id) => ({ kind: "need", record_id: Number(id) })),
+    ...v.actors.map((/** @type {string} */ id) => ({ kind: "actor", record_id: Number(id) })),
+  ];
 }
 
 /** @param {DecisionNote} n */
@@ -218,6 +252,25 @@ function editor(n) {
       await draw();
     } catch (e) { showError(e); }
   };
+  /** Changes what the note is about; saving it saves the note, then a refresh follows the data. */
+  const editRecords = async () => {
+    if (!(await ensureSaved())) return;
+    let choices;
+    try { choices = await recordChoices(); } catch (e) { showError(e); return; }
+    formDialog({
+      id: "records-dialog",
+      wide: true,
+      title: t("notes.records_title"),
+      submitLabel: t("form.save"),
+      fields: recordFields(choices, n.records),
+      onSubmit: async (v) => {
+        await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), records: pickedRecords(v) }));
+        dirty = false;
+        toast(t("notes.records_saved"));
+        await draw();
+      },
+    });
+  };
   const exportAs = async (/** @type {string} */ ext) => {
     const saving = dirty;
     if (!(await ensureSaved())) return;
@@ -259,7 +312,9 @@ function editor(n) {
         field(meeting.id, t("notes.meeting_date"), meeting),
         field(bodyName.id, t("notes.body_name"), bodyName),
         field(author.id, t("notes.author"), author)),
-      n.records.length ? h("p", { class: "muted", text: t("notes.about", { list: n.records.map((r) => r.label).join(", ") }) }) : null),
+      h("div", { class: "toolbar records-line" },
+        h("p", { class: "muted", id: "note-about", text: n.records.length ? t("notes.about", { list: n.records.map((r) => r.label).join(", ") }) : t("notes.about_none") }),
+        frozen ? null : h("button", { type: "button", class: "btn small", id: "note-records", text: t("notes.records"), on: { click: editRecords } }))),
     areas.map((a, i) => h("section", { class: "card note-section", id: `note-section-${a.key}` },
       h("h2", {}, `${i + 1}. ${label("section", a.key)}`,
         GENERATED.includes(a.key) ? h("span", { class: "badge", text: t("notes.generated") }) : null),

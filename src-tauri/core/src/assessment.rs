@@ -1324,7 +1324,11 @@ mod tests {
             .find(|x| x.kind == EvidenceKind::DecisionNote)
             .expect("Claire's decision note");
         assert_eq!(note.competence, 8);
-        assert!(note.label.starts_with("Magasin de producteurs"), "{}", note.label);
+        assert!(
+            note.label.starts_with("Magasin de producteurs"),
+            "{}",
+            note.label
+        );
         assert!(mathis
             .iter()
             .any(|x| x.competence == 8 && x.label.starts_with("Garage solidaire")));

@@ -5,8 +5,8 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::note::DecisionNote;
-use crate::note_render::{header_lines, section_markdown};
 use crate::note_export::Letterhead;
+use crate::note_render::{header_lines, section_markdown};
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, InstrNUMPAGES, InstrPAGE,
     InstrText, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, Style, StyleType,
@@ -232,12 +232,14 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
         Table::new(vec![TableRow::new(cells)])
             .set_grid(widths)
             .width(TEXT_WIDTH, WidthType::Dxa)
-            .set_borders(TableBorders::with_empty().set(
-                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
-                    .border_type(BorderType::Single)
-                    .size(8)
-                    .color(GREEN),
-            ))
+            .set_borders(
+                TableBorders::with_empty().set(
+                    docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
+                        .border_type(BorderType::Single)
+                        .size(8)
+                        .color(GREEN),
+                ),
+            )
             .margins(TableCellMargins::new().margin(0, 0, 80, 0)),
     );
     let mut foot = Paragraph::new().align(AlignmentType::Right).add_run(
@@ -304,12 +306,14 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
     doc = doc.add_table(
         Table::new(meta_rows)
             .set_grid(vec![2200, TEXT_WIDTH - 2200])
-            .set_borders(TableBorders::with_empty().set(
-                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
-                    .border_type(BorderType::Single)
-                    .size(12)
-                    .color(GREEN),
-            ))
+            .set_borders(
+                TableBorders::with_empty().set(
+                    docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
+                        .border_type(BorderType::Single)
+                        .size(12)
+                        .color(GREEN),
+                ),
+            )
             .margins(TableCellMargins::new().margin(30, 60, 30, 0)),
     );
     for (i, s) in n.sections.iter().enumerate() {
@@ -335,12 +339,16 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
                 Block::Bullet(r) => {
                     let mut runs = vec![("•\u{00A0}".to_string(), false, false)];
                     runs.extend(r);
-                    doc.add_paragraph(paragraph(&runs).line_spacing(LineSpacing::new().after(40)).indent(
-                        Some(360),
-                        Some(docx_rs::SpecialIndentType::Hanging(240)),
-                        None,
-                        None,
-                    ))
+                    doc.add_paragraph(
+                        paragraph(&runs)
+                            .line_spacing(LineSpacing::new().after(40))
+                            .indent(
+                                Some(360),
+                                Some(docx_rs::SpecialIndentType::Hanging(240)),
+                                None,
+                                None,
+                            ),
+                    )
                 }
                 Block::Table(rows) => doc.add_table(table(&rows)).add_paragraph(Paragraph::new()),
             };

@@ -199,17 +199,13 @@ impl Store {
     pub fn letterhead(&self) -> CoreResult<Option<Letterhead>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT png, width, height FROM letterhead_logo",
-                [],
-                |r| {
-                    Ok(Letterhead {
-                        png: r.get(0)?,
-                        width: r.get(1)?,
-                        height: r.get(2)?,
-                    })
-                },
-            )
+            .query_row("SELECT png, width, height FROM letterhead_logo", [], |r| {
+                Ok(Letterhead {
+                    png: r.get(0)?,
+                    width: r.get(1)?,
+                    height: r.get(2)?,
+                })
+            })
             .optional()?)
     }
 
@@ -268,12 +264,23 @@ pub(crate) mod tests {
         let logo = normalise_logo(&sample_png(3000, 600)).unwrap();
         assert_eq!((logo.width, logo.height), (1200, 240));
         let img = image::load_from_memory(&logo.png).unwrap().to_rgb8();
-        assert_eq!(img.get_pixel(1100, 200).0, [255, 255, 255], "transparent → white");
+        assert_eq!(
+            img.get_pixel(1100, 200).0,
+            [255, 255, 255],
+            "transparent → white"
+        );
         assert_eq!(img.get_pixel(10, 10).0, [14, 94, 82]);
         let (w, h) = logo.fit_mm(45.0, 14.0);
-        assert!((w - 45.0).abs() < 0.01 && (h - 9.0).abs() < 0.01, "{w} × {h}");
+        assert!(
+            (w - 45.0).abs() < 0.01 && (h - 9.0).abs() < 0.01,
+            "{w} × {h}"
+        );
         let small = normalise_logo(&sample_png(200, 100)).unwrap();
-        assert_eq!((small.width, small.height), (200, 100), "small logos kept as they are");
+        assert_eq!(
+            (small.width, small.height),
+            (200, 100),
+            "small logos kept as they are"
+        );
         assert_eq!(small.fit_mm(45.0, 14.0), (28.0, 14.0));
     }
 
@@ -286,7 +293,9 @@ pub(crate) mod tests {
             (vec![0u8; LOGO_MAX_FILE + 1], "logo.too_big"),
         ] {
             match normalise_logo(&bytes) {
-                Err(CoreError::Validation { code: c, message, .. }) => {
+                Err(CoreError::Validation {
+                    code: c, message, ..
+                }) => {
                     assert_eq!(c, code, "{message}");
                     assert!(!message.is_empty());
                 }
@@ -302,12 +311,18 @@ pub(crate) mod tests {
         assert_eq!(s.note_logo_info().unwrap(), None);
         let id = s.list_notes().unwrap()[0].id;
         let without = s.export_note(id, NoteFormat::Html).unwrap();
-        assert!(!String::from_utf8(without).unwrap().contains("data:image/png"));
+        assert!(!String::from_utf8(without)
+            .unwrap()
+            .contains("data:image/png"));
 
-        let info = s.set_note_logo("logo\u{7}petr.png", &sample_png(300, 100)).unwrap();
+        let info = s
+            .set_note_logo("logo\u{7}petr.png", &sample_png(300, 100))
+            .unwrap();
         assert_eq!(info.file_name, "logopetr.png");
         assert_eq!((info.width, info.height), (300, 100));
-        let info = s.set_note_logo("nouveau.png", &sample_png(600, 100)).unwrap();
+        let info = s
+            .set_note_logo("nouveau.png", &sample_png(600, 100))
+            .unwrap();
         assert_eq!((info.file_name.as_str(), info.width), ("nouveau.png", 600));
         let count: i64 = s
             .conn
@@ -320,14 +335,21 @@ pub(crate) mod tests {
         let docx = s.export_note(id, NoteFormat::Docx).unwrap();
         let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
         assert!(
-            (0..zip.len()).any(|i| zip.by_index(i).unwrap().name().unwrap().starts_with("word/media/")),
+            (0..zip.len()).any(|i| zip
+                .by_index(i)
+                .unwrap()
+                .name()
+                .unwrap()
+                .starts_with("word/media/")),
             "the logo is in the DOCX"
         );
         let pdf = s.export_note(id, NoteFormat::Pdf).unwrap();
         assert!(
             pdf.windows(b"/Subtype /Image".len())
                 .any(|w| w == b"/Subtype /Image")
-                || pdf.windows(b"/Subtype/Image".len()).any(|w| w == b"/Subtype/Image"),
+                || pdf
+                    .windows(b"/Subtype/Image".len())
+                    .any(|w| w == b"/Subtype/Image"),
             "the logo is in the PDF"
         );
 

@@ -164,7 +164,10 @@ pub async fn export_member_sheet(
 }
 
 /// The filters of the tabular exports' save dialog; the first one's extension is the default.
-const TABLE_FILTERS: &[(&str, &str)] = &[("CSV (Excel, LibreOffice)", "csv"), ("Classeur Excel", "xlsx")];
+const TABLE_FILTERS: &[(&str, &str)] = &[
+    ("CSV (Excel, LibreOffice)", "csv"),
+    ("Classeur Excel", "xlsx"),
+];
 
 /// Asks where to save, offering `filters` (name, extension). A name typed without one of
 /// those extensions gets the first; if that file exists, it is refused rather than replaced,
@@ -175,7 +178,11 @@ pub(crate) fn ask_save_path(
     suggested: String,
     filters: &[(&str, &str)],
 ) -> Result<Option<PathBuf>, ErrorPayload> {
-    let mut dialog = app.dialog().file().set_title(title).set_file_name(suggested);
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested);
     for (name, ext) in filters {
         dialog = dialog.add_filter(*name, &[*ext]);
     }
