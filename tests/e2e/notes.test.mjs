@@ -121,6 +121,13 @@ test("note options, the header logo, and unsaved writing saved before an export"
     await waitText(d, "#note-logo-status", "256 × 256");
     await screenshot(d, "62-notes-logo");
 
+    // The list by status.
+    await choose(d, "#notes-status-filter", "validated");
+    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr').length")) === 1, 10000);
+    await waitText(d, "#notes-table", "Garage solidaire");
+    await choose(d, "#notes-status-filter", "");
+    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr').length")) === 2, 10000);
+
     // The draft about the producers' shop: a third option, recommended instead of the first.
     const draft = await d.findElement(By.xpath("//table[@id='notes-table']//button[contains(., 'Magasin de producteurs')]"));
     await draft.click();
@@ -161,7 +168,10 @@ test("note options, the header logo, and unsaved writing saved before an export"
     // What the note is about: an actor added to the action it came from.
     await click(d, "#note-records");
     await visible(d, "#records-dialog");
-    const box = await d.findElement(By.xpath("//div[@id='records-dialog']//label[starts-with(., 'Boulangerie Les Trois Épis')]"));
+    const filter = await d.findElement(By.css("#records-dialog input[type=search][aria-label*='Acteurs concernés']"));
+    await filter.sendKeys("boulangerie");
+    const box = await d.findElement(By.xpath("//dialog[@id='records-dialog']//label[starts-with(., 'Boulangerie Les Trois Épis')]"));
+    await d.executeScript("arguments[0].scrollIntoView({block: 'center'})", box);
     await box.click();
     await click(d, "#records-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#records-dialog"))).length === 0, 10000);
@@ -169,7 +179,8 @@ test("note options, the header logo, and unsaved writing saved before an export"
     await waitText(d, "#note-about", "Magasin de producteurs");
 
     // Leaving with unsaved writing asks first.
-    await fill(d, "#note-section-annexes textarea", "Brouillon non enregistré");
+    await d.executeScript("document.querySelector('#note-section-objet textarea').scrollIntoView({block: 'center'})");
+    await fill(d, "#note-section-objet textarea", "Brouillon non enregistré");
     await click(d, "#note-back");
     await visible(d, "#confirm-yes");
     await click(d, "#confirm-no");

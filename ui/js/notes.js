@@ -14,7 +14,7 @@ const STATUSES = ["draft", "reviewed", "validated", "presented"];
 const GENERATED = ["contexte", "acteurs", "financement", "calendrier"];
 
 /** @type {HTMLElement|null} */ let root = null;
-const view = { /** @type {number|null} */ open: null };
+const view = { /** @type {number|null} */ open: null, /** status shown in the list, "" for all */ status: "" };
 
 /** Draws the notes section; `openId` opens one note. */
 export async function renderNotes(container, openId = null) {
@@ -44,12 +44,21 @@ async function draw() {
     replace(root, editor(note));
     return;
   }
-  const [notes, logo] = await Promise.all([ipc.listNotes(), ipc.noteLogo()]);
+  const [all, logo] = await Promise.all([ipc.listNotes(), ipc.noteLogo()]);
+  const notes = view.status ? all.filter((n) => n.status === view.status) : all;
+  const filter = /** @type {HTMLSelectElement} */ (h("select", { id: "notes-status-filter" },
+    h("option", { value: "", text: t("notes.filter_all", { count: all.length }) }),
+    STATUSES.map((st) => h("option", { value: st, text: `${label("note_status", st)} (${all.filter((n) => n.status === st).length})` }))));
+  filter.value = view.status;
+  filter.addEventListener("change", () => { view.status = filter.value; draw().catch(showError); });
   replace(root, h("div", { class: "stack" }, h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "notes-title", text: t("notes.heading") }),
-      h("button", { type: "button", class: "btn primary", id: "add-note", text: t("notes.add"), on: { click: () => newNoteForm([]) } })),
-    notes.length === 0 ? h("div", { class: "empty", id: "notes-empty" }, h("p", { text: t("notes.empty") })) :
+      h("div", { class: "toolbar" },
+        all.length ? h("label", { htmlFor: "notes-status-filter", text: t("notes.filter") }) : null, all.length ? filter : null,
+        h("button", { type: "button", class: "btn primary", id: "add-note", text: t("notes.add"), on: { click: () => newNoteForm([]) } }))),
+    all.length === 0 ? h("div", { class: "empty", id: "notes-empty" }, h("p", { text: t("notes.empty") })) :
+    notes.length === 0 ? h("div", { class: "empty", id: "notes-none" }, h("p", { text: t("notes.filter_none") })) :
       h("table", { class: "data", id: "notes-table" },
         h("caption", { class: "visually-hidden", text: t("notes.heading") }),
         h("thead", {}, h("tr", {}, ["meeting_date", "title", "addressee", "status"].map((k) => h("th", { scope: "col", text: t(`notes.col.${k}`) })))),
