@@ -106,6 +106,9 @@ const COMMANDS: &[&str] = &[
     "note_logo",
     "pick_note_logo",
     "remove_note_logo",
+    "list_backups",
+    "backup_now",
+    "restore_backup",
     "set_language",
     "set_display_name",
 ];

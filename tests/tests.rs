@@ -1,5 +1,6 @@
 //! Integration tests of the `catalyse` binary, one test binary with a module per area.
 
+mod backup;
 mod cli;
 mod exchange;
 mod notes;

@@ -85,6 +85,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Écrit une sauvegarde cohérente d'un espace de travail (qui peut rester ouvert ailleurs).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Backup {
+        /// L'espace de travail à sauvegarder.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Le fichier de sauvegarde à écrire.
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Remplace le fichier s'il existe déjà.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restaure une sauvegarde, vérifiée d'abord, dans un espace de travail.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Restore {
+        /// La sauvegarde à restaurer.
+        #[arg(value_name = "SAUVEGARDE")]
+        backup: PathBuf,
+        /// L'espace de travail à écrire.
+        #[arg(long, value_name = "ESPACE")]
+        to: PathBuf,
+        /// Remplace l'espace s'il existe (il est d'abord sauvegardé).
+        #[arg(long)]
+        force: bool,
+    },
     /// Les notes d'aide à la décision : liste et export.
     #[command(subcommand)]
     Note(NoteCommand),
@@ -234,6 +262,12 @@ fn run(cmd: Command) -> i32 {
             Err(e) => fail(&e),
         },
         Command::Network { workspace, json } => network(&workspace, json),
+        Command::Backup {
+            workspace,
+            out,
+            force,
+        } => backup(&workspace, &out, force),
+        Command::Restore { backup, to, force } => restore(&backup, &to, force),
         Command::Grid { workspace, json } => grid(&workspace, json),
         Command::Note(NoteCommand::List { workspace, json }) => note_list(&workspace, json),
         Command::Note(NoteCommand::Export {
@@ -439,6 +473,54 @@ fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
     match done {
         Ok(message) => {
             println!("{message}");
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn backup(workspace: &Path, out: &Path, force: bool) -> i32 {
+    if out.exists() && !force {
+        eprintln!(
+            "Erreur : {} Ajoutez --force pour le remplacer.",
+            CoreError::AlreadyExists {
+                path: out.to_path_buf()
+            }
+        );
+        return 1;
+    }
+    match catalyse_core::backup::backup_file_to(workspace, out) {
+        Ok(counts) => {
+            println!(
+                "Sauvegarde écrite dans {} ({} acteurs, {} rencontres, {} notes).",
+                out.display(),
+                counts.get("actors").unwrap_or(&0),
+                counts.get("meetings").unwrap_or(&0),
+                counts.get("decision_notes").unwrap_or(&0)
+            );
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
+    if to.exists() && !force {
+        eprintln!(
+            "Erreur : {} Ajoutez --force pour le remplacer (il sera d'abord sauvegardé).",
+            CoreError::AlreadyExists {
+                path: to.to_path_buf()
+            }
+        );
+        return 1;
+    }
+    let safety = catalyse_core::backup::dir_for(&catalyse_core::paths::backups_root(), to);
+    match catalyse_core::backup::restore(backup, to, force, &safety) {
+        Ok(outcome) => {
+            println!("Sauvegarde restaurée dans {}.", to.display());
+            if let Some(previous) = outcome.previous_saved_as {
+                println!("L'espace remplacé a d'abord été sauvegardé dans {previous}.");
+            }
             0
         }
         Err(e) => fail(&e),

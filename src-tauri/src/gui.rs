@@ -19,6 +19,9 @@ pub struct AppState {
     /// The file the user picked to import: kept here, so that the web view never names a
     /// path itself (it can only preview or import what the user chose in the dialog).
     import_file: Mutex<Option<PathBuf>>,
+    /// A workspace that could not be opened because it is damaged: the backups screen offers
+    /// its backups.
+    failed_open: Mutex<Option<PathBuf>>,
 }
 
 fn poisoned() -> ErrorPayload {
@@ -48,6 +51,44 @@ impl AppState {
         };
         drop(old);
         Ok(())
+    }
+
+    /// Closes the open workspace now: waits (up to 10 s) for the commands still using it, then
+    /// stops its writer, so that its file may be replaced. Returns its path.
+    pub fn close_now(&self) -> Result<Option<PathBuf>, ErrorPayload> {
+        let taken = self.workspace.lock().map_err(|_| poisoned())?.take();
+        let Some(mut arc) = taken else {
+            return Ok(None);
+        };
+        let path = arc.path().to_path_buf();
+        for _ in 0..200 {
+            match Arc::try_unwrap(arc) {
+                Ok(ws) => {
+                    drop(ws);
+                    return Ok(Some(path));
+                }
+                Err(back) => {
+                    arc = back;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+        }
+        *self.workspace.lock().map_err(|_| poisoned())? = Some(arc);
+        Err(ErrorPayload::new(
+            "busy",
+            "L'espace de travail est encore occupé par une opération ; réessayez dans un instant.",
+        ))
+    }
+
+    /// Remembers (or forgets) a workspace that could not be opened because it is damaged.
+    pub fn set_failed_open(&self, path: Option<PathBuf>) -> Result<(), ErrorPayload> {
+        *self.failed_open.lock().map_err(|_| poisoned())? = path;
+        Ok(())
+    }
+
+    /// The damaged workspace the user tried to open last, if any.
+    pub fn failed_open(&self) -> Result<Option<PathBuf>, ErrorPayload> {
+        Ok(self.failed_open.lock().map_err(|_| poisoned())?.clone())
     }
 
     /// Remembers the file picked for import.
@@ -150,7 +191,7 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
     let from_cli = cli_workspace.is_some();
     let candidate = cli_workspace.or_else(|| read_prefs(app).last_workspace.map(PathBuf::from));
     let Some(path) = candidate else { return };
-    match Workspace::open(&path) {
+    match Workspace::open_with_backups(&path, &catalyse_core::paths::backups_root()) {
         Ok(ws) => {
             let territory = ws
                 .call_blocking(|s| s.header())
@@ -167,6 +208,9 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
             }
         }
         Err(e) => {
+            if e.kind() == "corrupt" {
+                let _ = state.set_failed_open(Some(path.clone()));
+            }
             let mut payload = ErrorPayload::from(e);
             if !from_cli && payload.kind == "file_not_found" {
                 payload.message = format!(
@@ -286,6 +330,9 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::notes::note_logo,
             commands::notes::pick_note_logo,
             commands::notes::remove_note_logo,
+            commands::backups::list_backups,
+            commands::backups::backup_now,
+            commands::backups::restore_backup,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

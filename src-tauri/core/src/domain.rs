@@ -296,6 +296,16 @@ code_enum!(
 );
 
 code_enum!(
+    /// Why a backup was made.
+    BackupReason, "Type de sauvegarde" {
+        Auto => "auto", "Sauvegarde automatique";
+        BeforeMigration => "before_migration", "Avant la mise à jour du format";
+        BeforeRestore => "before_restore", "Avant une restauration";
+        Manual => "manual", "Sauvegarde demandée";
+    }
+);
+
+code_enum!(
     /// What a decision note can be about.
     NoteRecordKind, "Type d'enregistrement" {
         Action => "action", "Action";

@@ -36,7 +36,7 @@ pub enum CoreError {
         known: i64,
     },
     /// SQLite reports the file as damaged.
-    #[error("« {} » est endommagé : {detail}", path.display())]
+    #[error("« {} » est endommagé : {detail}. Le fichier n'a pas été modifié ; restaurez une sauvegarde.", path.display())]
     Corrupt { path: PathBuf, detail: String },
     /// A file that must not be overwritten already exists.
     #[error("Le fichier « {} » existe déjà ; il n'a pas été remplacé.", path.display())]

@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod assessment;
+pub mod backup;
 pub mod card;
 pub mod check;
 pub mod dashboard;

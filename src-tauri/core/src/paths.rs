@@ -86,3 +86,35 @@ mod tests {
         assert_eq!(b.file_name().unwrap(), "x-2.catalyse");
     }
 }
+
+/// Identifier of the app (the folder Tauri uses for its data, too).
+pub const APP_ID: &str = "fr.catalyse.desktop";
+
+/// Where backups go: `sauvegardes` in the app's data folder (on Linux
+/// `$XDG_DATA_HOME/fr.catalyse.desktop/sauvegardes`, by default under `~/.local/share`), the
+/// same folder the app's window uses.
+pub fn backups_root() -> PathBuf {
+    data_dir().join(APP_ID).join("sauvegardes")
+}
+
+fn data_dir() -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(target_os = "windows") {
+        if let Some(d) = env("APPDATA") {
+            return d;
+        }
+    } else if cfg!(target_os = "macos") {
+        if let Some(h) = env("HOME") {
+            return h.join("Library").join("Application Support");
+        }
+    } else if let Some(d) = env("XDG_DATA_HOME").filter(|d| d.is_absolute()) {
+        return d;
+    } else if let Some(h) = env("HOME") {
+        return h.join(".local").join("share");
+    }
+    std::env::temp_dir()
+}

@@ -47,7 +47,10 @@ fn open_error(path: &Path, e: rusqlite::Error) -> CoreError {
             ErrorCode::DatabaseCorrupt => {
                 return CoreError::Corrupt {
                     path: path.to_path_buf(),
-                    detail: msg.clone().unwrap_or_else(|| e.to_string()),
+                    detail: format!(
+                        "sa structure est abîmée (SQLite : {})",
+                        msg.clone().unwrap_or_else(|| e.to_string())
+                    ),
                 }
             }
             _ => {}
@@ -101,6 +104,28 @@ pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
         });
     }
     Ok(())
+}
+
+/// Runs SQLite's `quick_check` on a connection; a damaged file is reported as corrupt with what
+/// SQLite found (the first problems).
+pub fn quick_check(conn: &Connection, path: &Path) -> CoreResult<()> {
+    let mut st = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| open_error(path, e))?;
+    let found: Vec<String> = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| open_error(path, e))?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(());
+    }
+    Err(CoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "la vérification d'intégrité a échoué ({})",
+            found.join(" ; ")
+        ),
+    })
 }
 
 /// Reads `path` without writing to it and tells whether it can be opened.
@@ -175,7 +200,26 @@ impl Store {
     /// Opens an existing workspace for reading and writing, migrating it if it is older.
     /// Refuses, without writing a byte, a file that is not a workspace or is newer.
     pub fn open(path: &Path) -> CoreResult<Store> {
-        inspect(path)?;
+        Store::open_with(path, &crate::paths::backups_root())
+    }
+
+    /// [`Store::open`], with the backup made before a migration going under `backups_root`
+    /// (in the workspace's own folder there, see [`crate::backup::dir_for`]). The file's
+    /// integrity is checked (`quick_check`) before anything writes to it.
+    pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
+        let found = inspect(path)?;
+        {
+            let ro = open_read_only(path)?;
+            quick_check(&ro, path)?;
+        }
+        if found.schema_version < SCHEMA_VERSION && found.schema_version > 0 {
+            // An older format: keep a copy as it was before changing it.
+            crate::backup::backup_file(
+                path,
+                &crate::backup::dir_for(backups_root, path),
+                BackupReason::BeforeMigration,
+            )?;
+        }
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -624,6 +668,71 @@ mod tests {
         assert!(e.to_string().contains("version plus récente"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert!(!dir.path().join("ws.catalyse-wal").exists());
+    }
+
+    #[test]
+    fn a_damaged_page_is_found_on_open_and_the_file_left_untouched() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        {
+            let s = crate::demo::write_demo(&path).unwrap();
+            s.conn
+                .pragma_update(None, "journal_mode", "DELETE")
+                .unwrap();
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let page: usize = 4096;
+        assert!(bytes.len() > 20 * page);
+        // Scribble over the middle of the file, leaving the header (page 1) intact.
+        for b in &mut bytes[10 * page + 100..12 * page] {
+            *b = 0x5A;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let root = dir.path().join("sauvegardes");
+        let e = Store::open_with(&path, &root).err().unwrap();
+        assert_eq!(e.kind(), "corrupt", "{e}");
+        assert!(e.to_string().contains("restaurez une sauvegarde"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "left byte-identical");
+    }
+
+    #[test]
+    fn an_older_workspace_is_backed_up_before_it_is_migrated() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ancien.catalyse");
+        let old = SCHEMA_VERSION - 1;
+        {
+            let mut c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            let tx = c.transaction().unwrap();
+            for sql in &MIGRATIONS[..old as usize] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.pragma_update(None, "user_version", old).unwrap();
+            tx.commit().unwrap();
+        }
+        let root = dir.path().join("sauvegardes");
+        let s = Store::open_with(&path, &root).unwrap();
+        assert_eq!(
+            s.conn
+                .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            SCHEMA_VERSION
+        );
+        let backups = crate::backup::list(&crate::backup::dir_for(&root, &path)).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
+        let c = open_read_only(std::path::Path::new(&backups[0].path)).unwrap();
+        assert_eq!(inspect_connection(&c, &path).unwrap().schema_version, old);
+        // Opening it again (current) makes no further backup.
+        drop(s);
+        drop(Store::open_with(&path, &root).unwrap());
+        assert_eq!(
+            crate::backup::list(&crate::backup::dir_for(&root, &path))
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

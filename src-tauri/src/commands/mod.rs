@@ -2,6 +2,7 @@
 //! converts errors to `ErrorPayload` (`{kind, message}`); no logic of its own.
 
 pub mod actors;
+pub mod backups;
 pub mod exchange;
 pub mod grid;
 pub mod network;

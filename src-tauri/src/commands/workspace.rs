@@ -35,7 +35,7 @@ pub struct AppInfo {
     pub workspaces_dir: String,
 }
 
-fn join_error(e: tauri::Error) -> ErrorPayload {
+pub(crate) fn join_error(e: tauri::Error) -> ErrorPayload {
     ErrorPayload::new("internal", format!("Erreur interne : {e}"))
 }
 
@@ -54,7 +54,7 @@ async fn describe(ws: &Workspace) -> Result<WorkspaceInfo, ErrorPayload> {
 }
 
 /// Makes the workspace at `path` the open one and remembers it for the next start.
-async fn switch_to<R: Runtime>(
+pub(crate) async fn switch_to<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     ws: Workspace,
@@ -67,14 +67,28 @@ async fn switch_to<R: Runtime>(
 }
 
 /// Opens a file on a blocking thread (SQLite I/O) and switches to it.
-async fn open_path<R: Runtime>(
+pub(crate) async fn open_path<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
     path: PathBuf,
 ) -> Result<WorkspaceInfo, ErrorPayload> {
-    let ws = tauri::async_runtime::spawn_blocking(move || Workspace::open(&path))
-        .await
-        .map_err(join_error)??;
+    let root = catalyse_core::paths::backups_root();
+    let tried = path.clone();
+    let opened =
+        tauri::async_runtime::spawn_blocking(move || Workspace::open_with_backups(&path, &root))
+            .await
+            .map_err(join_error)?;
+    let ws = match opened {
+        Ok(ws) => ws,
+        Err(e) => {
+            // A damaged file: remember it, so that the backups screen can offer its backups.
+            if e.kind() == "corrupt" {
+                state.set_failed_open(Some(tried))?;
+            }
+            return Err(e.into());
+        }
+    };
+    state.set_failed_open(None)?;
     switch_to(app, state, ws).await
 }
 
@@ -106,7 +120,11 @@ pub async fn create_workspace(
     let ws = tauri::async_runtime::spawn_blocking(move || {
         let path = available_path(&dir, &slug(&valid.territory_name));
         let store = Store::create(&path, &input)?;
-        Ok::<_, catalyse_core::CoreError>(Workspace::spawn(store, path))
+        Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
+            store,
+            path,
+            &catalyse_core::paths::backups_root(),
+        ))
     })
     .await
     .map_err(join_error)??;
@@ -123,7 +141,11 @@ pub async fn open_demo(
     let ws = tauri::async_runtime::spawn_blocking(move || {
         let path = available_path(&dir, "exemple-haut-verdanson");
         let store = demo::write_demo(&path)?;
-        Ok::<_, catalyse_core::CoreError>(Workspace::spawn(store, path))
+        Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
+            store,
+            path,
+            &catalyse_core::paths::backups_root(),
+        ))
     })
     .await
     .map_err(join_error)??;

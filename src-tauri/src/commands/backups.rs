@@ -1,0 +1,171 @@
+//! Backups: the list the user restores from, a backup on demand, and the restore (into a new
+//! file chosen in the native dialog, or over the open workspace after it was backed up).
+//! The web view only ever names a backup by its file name inside the workspace's backup
+//! folder; paths are resolved here.
+
+use super::workspace::{join_error, open_path, WorkspaceInfo};
+use crate::gui::AppState;
+use catalyse_core::backup::{self, BackupInfo, BackupReason};
+use catalyse_core::paths::{backups_root, EXTENSION};
+use catalyse_core::ErrorPayload;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
+
+/// The backups of the open workspace (or of the damaged one the user tried to open).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupList {
+    /// The workspace's file name.
+    pub workspace: String,
+    /// The folder holding its backups.
+    pub folder: String,
+    /// True when the workspace could not be opened because it is damaged.
+    pub damaged: bool,
+    /// Newest first.
+    pub backups: Vec<BackupInfo>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RestoreDone {
+    pub workspace: WorkspaceInfo,
+    /// Where the replaced workspace was kept, if one was replaced.
+    pub previous_saved_as: Option<String>,
+}
+
+/// The workspace whose backups are meant: the open one, else the damaged one.
+fn subject(state: &AppState) -> Result<(PathBuf, bool), ErrorPayload> {
+    if let Ok(ws) = state.current() {
+        return Ok((ws.path().to_path_buf(), false));
+    }
+    match state.failed_open()? {
+        Some(p) => Ok((p, true)),
+        None => Err(ErrorPayload::new(
+            "no_workspace",
+            "Aucun espace de travail n'est ouvert.",
+        )),
+    }
+}
+
+fn name_of(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupList, ErrorPayload> {
+    let (path, damaged) = subject(&state)?;
+    let dir = backup::dir_for(&backups_root(), &path);
+    let folder = dir.to_string_lossy().into_owned();
+    let backups = tauri::async_runtime::spawn_blocking(move || backup::list(&dir))
+        .await
+        .map_err(join_error)??;
+    Ok(BackupList {
+        workspace: name_of(&path),
+        folder,
+        damaged,
+        backups,
+    })
+}
+
+/// Makes a backup of the open workspace now.
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> Result<String, ErrorPayload> {
+    let ws = state.current()?;
+    let dir = backup::dir_for(&backups_root(), ws.path());
+    let made = ws
+        .call(move |s| s.backup_into(&dir, BackupReason::Manual))
+        .await?;
+    Ok(name_of(&made))
+}
+
+/// Restores the backup `file_name` of the open (or damaged) workspace: over it when
+/// `replace` (it is closed and backed up first), else into a new file chosen in the dialog.
+/// Then opens the restored workspace. `None` if the user cancelled the dialog.
+#[tauri::command]
+pub async fn restore_backup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    file_name: String,
+    replace: bool,
+    title: String,
+) -> Result<Option<RestoreDone>, ErrorPayload> {
+    let (current, _damaged) = subject(&state)?;
+    let dir = backup::dir_for(&backups_root(), &current);
+    // Only a backup listed in the folder, by its plain name.
+    let listed = {
+        let dir = dir.clone();
+        tauri::async_runtime::spawn_blocking(move || backup::list(&dir))
+            .await
+            .map_err(join_error)??
+    };
+    let Some(chosen) = listed
+        .iter()
+        .find(|b| b.file_name == file_name && b.readable)
+    else {
+        return Err(ErrorPayload::new(
+            "not_found",
+            format!("La sauvegarde « {file_name} » est introuvable ou illisible."),
+        ));
+    };
+    let source = PathBuf::from(&chosen.path);
+    let target = if replace {
+        current.clone()
+    } else {
+        let mut dialog = app
+            .dialog()
+            .file()
+            .set_title(title)
+            .set_file_name(format!(
+                "{}-restaure.{EXTENSION}",
+                current
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "espace".into())
+            ))
+            .add_filter("Espace de travail Catalyse", &[EXTENSION]);
+        if let Some(parent) = current.parent() {
+            dialog = dialog.set_directory(parent);
+        }
+        let Some(picked) = dialog.blocking_save_file() else {
+            return Ok(None);
+        };
+        let mut p = super::exchange::picked_path(picked)?;
+        if p.extension().is_none() {
+            p.set_extension(EXTENSION);
+        }
+        p
+    };
+    if replace {
+        state.close_now()?;
+    }
+    let safety = backup::dir_for(&backups_root(), &target);
+    let (to, from) = (target.clone(), source.clone());
+    // The dialog already asked before replacing an existing file.
+    let restored = tauri::async_runtime::spawn_blocking(move || {
+        let exists = to.exists();
+        backup::restore(&from, &to, exists, &safety)
+    })
+    .await
+    .map_err(join_error)?;
+    let outcome = match restored {
+        Ok(o) => o,
+        Err(e) => {
+            // Nothing was replaced: reopen what was open.
+            if replace {
+                let _ = open_path(&app, &state, current).await;
+            }
+            return Err(e.into());
+        }
+    };
+    let workspace = open_path(&app, &state, target).await?;
+    Ok(Some(RestoreDone {
+        workspace,
+        previous_saved_as: outcome.previous_saved_as,
+    }))
+}

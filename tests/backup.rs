@@ -1,0 +1,170 @@
+//! Backups from the command line: `catalyse backup` and `catalyse restore`, on the real binary.
+
+use crate::util::{bytes, Dir};
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn counts(dir: &Dir, path: &Path) -> Value {
+    let out = dir
+        .catalyse()
+        .args(["check", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice::<Value>(&out.stdout).unwrap()["counts"].clone()
+}
+
+#[test]
+fn backup_then_restore_to_a_new_file_and_over_an_existing_one() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let saved = dir.path("sauvegarde.catalyse");
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&saved)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Sauvegarde écrite").and(predicate::str::contains("notes")),
+        );
+    let original = counts(&dir, &ws);
+    assert_eq!(counts(&dir, &saved), original);
+
+    // Never over an existing file without --force.
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&saved)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--force"));
+
+    let restored = dir.path("restauré.catalyse");
+    dir.catalyse()
+        .arg("restore")
+        .arg(&saved)
+        .arg("--to")
+        .arg(&restored)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sauvegarde restaurée"));
+    assert_eq!(counts(&dir, &restored), original);
+
+    // Over an existing workspace: refused without --force; with it, the old one is kept first.
+    let other = dir.path("autre.catalyse");
+    dir.catalyse().arg("demo").arg(&other).assert().success();
+    dir.catalyse()
+        .args(["import", "actors"])
+        .arg(write_actors(&dir))
+        .arg("--workspace")
+        .arg(&other)
+        .assert()
+        .success();
+    let before = counts(&dir, &other);
+    assert_ne!(before, original);
+    dir.catalyse()
+        .arg("restore")
+        .arg(&saved)
+        .arg("--to")
+        .arg(&other)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--force"));
+    let out = dir
+        .catalyse()
+        .arg("restore")
+        .arg(&saved)
+        .arg("--to")
+        .arg(&other)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let kept = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("L'espace remplacé a d'abord été sauvegardé dans "))
+        .expect("where the replaced workspace went")
+        .trim_end_matches('.');
+    assert!(
+        kept.starts_with(dir.path("data").to_str().unwrap()),
+        "in the app's data folder: {kept}"
+    );
+    assert_eq!(counts(&dir, &other), original);
+    assert_eq!(counts(&dir, Path::new(kept)), before);
+}
+
+fn write_actors(dir: &Dir) -> std::path::PathBuf {
+    let csv = dir.path("acteurs.csv");
+    std::fs::write(
+        &csv,
+        "Nom;Monde;Commune\nMairie de Test;Collectivité territoriale;Test\n",
+    )
+    .unwrap();
+    csv
+}
+
+#[test]
+fn a_damaged_backup_is_refused_and_the_destination_left_as_it_was() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let saved = dir.path("sauvegarde.catalyse");
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&saved)
+        .assert()
+        .success();
+    let mut damaged = bytes(&saved);
+    let len = damaged.len();
+    for b in &mut damaged[len / 3..len / 2] {
+        *b = 0xA5;
+    }
+    std::fs::write(&saved, &damaged).unwrap();
+    let target = dir.path("cible.catalyse");
+    dir.catalyse().arg("demo").arg(&target).assert().success();
+    let before = bytes(&target);
+    dir.catalyse()
+        .arg("restore")
+        .arg(&saved)
+        .arg("--to")
+        .arg(&target)
+        .arg("--force")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("endommagé"));
+    assert_eq!(bytes(&target), before);
+
+    // A file that is not a workspace is never replaced by a restore.
+    let good = dir.path("bonne.catalyse");
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&good)
+        .assert()
+        .success();
+    let notes = dir.path("notes.txt");
+    std::fs::write(&notes, "mes notes").unwrap();
+    dir.catalyse()
+        .arg("restore")
+        .arg(&good)
+        .arg("--to")
+        .arg(&notes)
+        .arg("--force")
+        .assert()
+        .failure();
+    assert_eq!(bytes(&notes), b"mes notes");
+}
