@@ -4,6 +4,7 @@ import { t, setLanguage, onLanguageChange, language } from "./i18n.js";
 import { toast, showError, errorMessage, formDialog } from "./ui.js";
 import { renderWelcome } from "./welcome.js";
 import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./workspace.js";
+import { showBackups } from "./backups.js";
 import * as ipc from "./ipc.js";
 
 /** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
@@ -46,6 +47,8 @@ function drawTopbar() {
         attrs: { "aria-keyshortcuts": "Control+O" }, on: { click: openFile } }),
       ws ? h("button", { type: "button", class: "btn ghost", id: "top-save-as", text: t("top.save_as"),
         attrs: { "aria-keyshortcuts": "Control+Shift+S" }, on: { click: saveAs } }) : null,
+      ws ? h("button", { type: "button", class: "btn ghost", id: "top-backups", text: t("top.backups"),
+        on: { click: () => showBackups(opened) } }) : null,
       ws ? h("button", { type: "button", class: "btn ghost", id: "top-close", text: t("top.close"),
         attrs: { title: t("top.close_title") }, on: { click: closeWorkspace } }) : null,
       h("button", { type: "button", class: "btn ghost", id: "top-prefs",
@@ -59,6 +62,7 @@ function drawNotices() {
   const box = /** @type {HTMLElement} */ (document.getElementById("notices"));
   replace(box, state.notices.map((n, i) => h("div", { class: "notice", attrs: { role: "alert" }, id: `notice-${n.kind}` },
     h("p", { text: errorMessage(n) }),
+    n.kind === "corrupt" ? h("button", { type: "button", class: "btn small primary", id: "notice-backups", text: t("backups.offer"), on: { click: () => showBackups(opened) } }) : null,
     h("button", { type: "button", class: "btn small", text: t("notice.close"), on: { click: () => {
       state.notices.splice(i, 1); drawNotices();
     } } }))));
@@ -104,7 +108,15 @@ async function openFile() {
   try {
     const info = await ipc.pickAndOpenWorkspace(t("dialog.open.title"), t("dialog.filter"));
     if (info) await opened(info);
-  } catch (e) { showError(e); }
+  } catch (e) {
+    // A damaged file: say so, and offer its backups.
+    if (/** @type {any} */ (e)?.kind === "corrupt") {
+      state.notices = [/** @type {any} */ (e)];
+      drawNotices();
+      return;
+    }
+    showError(e);
+  }
 }
 
 async function saveAs() {

@@ -303,3 +303,17 @@ export const noteLogo = () => call("note_logo");
 export const pickNoteLogo = (title) => call("pick_note_logo", { title });
 /** @returns {Promise<void>} */
 export const removeNoteLogo = () => call("remove_note_logo");
+
+// ----- Backups -----
+/** @typedef {import("../bindings/BackupInfo").BackupInfo} BackupInfo */
+/** @typedef {import("../bindings/BackupList").BackupList} BackupList */
+/** @typedef {import("../bindings/RestoreDone").RestoreDone} RestoreDone */
+/** @returns {Promise<BackupList>} */
+export const listBackups = () => call("list_backups");
+/** Makes a backup now; returns its file name. @returns {Promise<string>} */
+export const backupNow = () => call("backup_now");
+/**
+ * Restores a backup (by file name) over the open workspace or into a file chosen in a dialog.
+ * @param {string} fileName @param {boolean} replace @param {string} title @returns {Promise<RestoreDone|null>}
+ */
+export const restoreBackup = (fileName, replace, title) => call("restore_backup", { fileName, replace, title });

@@ -326,20 +326,23 @@ pub fn restore(
         }
         // The file being replaced must be a workspace (never overwrite another kind of file)
         // and is kept first. A damaged one is copied byte for byte instead.
-        match store::inspect(to) {
-            Ok(_) => {
-                let checkpointed = store::open_read_only(to)?;
-                drop(checkpointed);
-                previous = Some(backup_file(to, safety_dir, BackupReason::BeforeRestore)?);
-            }
-            Err(CoreError::Corrupt { .. }) => {
-                std::fs::create_dir_all(safety_dir)?;
-                let target = unique(safety_dir, Utc::now(), BackupReason::BeforeRestore);
-                std::fs::copy(to, &target)?;
-                previous = Some(target);
-            }
+        let copy_bytes = || -> CoreResult<PathBuf> {
+            std::fs::create_dir_all(safety_dir)?;
+            let target = unique(safety_dir, Utc::now(), BackupReason::BeforeRestore);
+            std::fs::copy(to, &target)?;
+            Ok(target)
+        };
+        previous = Some(match store::inspect(to) {
+            // Damaged: kept byte for byte, as it is.
+            Err(CoreError::Corrupt { .. }) => copy_bytes()?,
+            // Not a workspace, or a newer one: never replaced.
             Err(e) => return Err(e),
-        }
+            Ok(_) => match backup_file(to, safety_dir, BackupReason::BeforeRestore) {
+                Ok(p) => p,
+                Err(_) if verify(to).is_err() => copy_bytes()?,
+                Err(e) => return Err(e),
+            },
+        });
     }
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -480,6 +483,34 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), before);
         let listed = list(&backups).unwrap();
         assert!(!listed[0].readable);
+    }
+
+    #[test]
+    fn a_damaged_workspace_is_kept_byte_for_byte_and_replaced_by_the_backup() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("w.catalyse");
+        let backups = dir.path().join("sauvegardes");
+        let good = {
+            let s = crate::demo::write_demo(&path).unwrap();
+            let b = s.backup_into(&backups, BackupReason::Auto).unwrap();
+            s.conn
+                .pragma_update(None, "journal_mode", "DELETE")
+                .unwrap();
+            b
+        };
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[8 * 4096 + 100..12 * 4096].fill(0x5A);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(verify(&path).unwrap_err().kind(), "corrupt");
+        let out = restore(&good, &path, true, &backups).unwrap();
+        let kept = PathBuf::from(out.previous_saved_as.unwrap());
+        assert_eq!(
+            std::fs::read(&kept).unwrap(),
+            bytes,
+            "the damaged file, as it was"
+        );
+        verify(&path).unwrap();
+        assert!(Store::open(&path).unwrap().counts().unwrap()["decision_notes"] == 2);
     }
 
     #[test]

@@ -1,0 +1,117 @@
+// End-to-end: the backups screen (automatic backup on opening, a backup on demand, a restore
+// over the open workspace that keeps its current state), and a damaged workspace that is not
+// opened but offers its latest backup.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, actorNames, By, BINARY,
+} from "./harness.mjs";
+
+/** Rows of the backups table: [type, contents]. @param {import("selenium-webdriver").WebDriver} d */
+async function backupRows(d) {
+  await visible(d, "#backups-dialog");
+  return d.executeScript(
+    "return [...document.querySelectorAll('#backups-table tbody tr')].map((tr) => [tr.cells[1].textContent, tr.cells[3].textContent])");
+}
+
+test("backups: one on opening, one on demand, and a restore that keeps the replaced state", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+    await click(d, "#top-backups");
+    let rows = await backupRows(d);
+    assert.equal(rows.length, 1, "the backup made on opening");
+    assert.equal(rows[0][0], "Automatique");
+    assert.match(rows[0][1], /^\d+ acteurs, \d+ rencontres, 2 notes$/);
+    const actorsBefore = Number(rows[0][1].split(" ")[0]);
+    await click(d, "#backups-now");
+    await waitText(d, "#toasts", "Sauvegarde faite");
+    rows = await backupRows(d);
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0][0], "Demandée");
+    await screenshot(d, "70-sauvegardes");
+    await click(d, "#backups-close");
+
+    // A change after the backup, then the backup restored in place of the workspace.
+    await click(d, "#nav-actors");
+    await visible(d, "#actors-table");
+    await click(d, "#add-actor");
+    await visible(d, "#actor-dialog");
+    await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté après la sauvegarde");
+    await choose(d, "#actor-dialog select[name=world]", "association");
+    await click(d, "#actor-dialog button[type=submit]");
+    await d.wait(async () => (await actorNames(d)).includes("Acteur ajouté après la sauvegarde"), 10000);
+
+    await click(d, "#top-backups");
+    await visible(d, "#backup-restore-latest");
+    await click(d, "#backup-restore-latest");
+    await visible(d, "#restore-dialog");
+    await choose(d, "#restore-dialog select[name=where]", "replace");
+    await click(d, "#restore-dialog button[type=submit]");
+    await visible(d, "#confirm-yes");
+    await click(d, "#confirm-yes");
+    await waitText(d, "#toasts", "L'état précédent a été gardé");
+    await visible(d, "#workspace");
+    await click(d, "#nav-actors");
+    await visible(d, "#actors-table");
+    const names = await actorNames(d);
+    assert.equal(names.length, actorsBefore);
+    assert.ok(!names.includes("Acteur ajouté après la sauvegarde"));
+
+    // The state before the restore is in the list, with the extra actor.
+    await click(d, "#top-backups");
+    rows = await backupRows(d);
+    const kept = rows.find((r) => r[0] === "Avant une restauration");
+    assert.ok(kept, JSON.stringify(rows));
+    assert.equal(Number(kept[1].split(" ")[0]), actorsBefore + 1);
+    await click(d, "#backups-close");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("a damaged workspace is not opened, stays untouched, and its latest backup can be restored", async () => {
+  const home = freshHome();
+  const ws = path.join(home, "territoire.catalyse");
+  execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
+  // A first opening makes the automatic backup.
+  let app = await launch(home, ["--workspace", ws]);
+  try {
+    await visible(app.driver, "#workspace");
+  } finally {
+    await app.quit();
+  }
+  // The file gets damaged (a disk fault, a bad copy) after the header.
+  const bytes = readFileSync(ws);
+  bytes.fill(0x5a, 8 * 4096 + 100, 12 * 4096);
+  writeFileSync(ws, bytes);
+
+  app = await launch(home, ["--workspace", ws]);
+  try {
+    const d = app.driver;
+    await waitText(d, "#notice-corrupt", "endommagé");
+    await waitText(d, "#notice-corrupt", "n'a pas été modifié");
+    assert.deepEqual(readFileSync(ws), bytes, "the damaged file is left as it was");
+    await click(d, "#notice-backups");
+    await visible(d, "#backups-damaged");
+    await screenshot(d, "71-espace-endommage");
+    await click(d, "#backup-restore-latest");
+    await visible(d, "#restore-dialog");
+    assert.equal(await (await find(d, "#restore-dialog select[name=where]")).getAttribute("value"), "replace");
+    await click(d, "#restore-dialog button[type=submit]");
+    await click(d, "#confirm-yes");
+    await visible(d, "#workspace");
+    await waitText(d, "#toasts", "territoire.catalyse");
+    await d.wait(async () => (await d.findElements(By.css("#notice-corrupt"))).length === 0, 10000);
+  } finally {
+    await app.quit();
+  }
+  const check = JSON.parse(execFileSync(BINARY, ["check", "--json", ws], { env: { ...process.env, HOME: home }, encoding: "utf8" }));
+  assert.equal(check.counts.decision_notes, 2);
+});

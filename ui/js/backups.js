@@ -1,0 +1,94 @@
+// "Sauvegardes": the backups of the open workspace (or of a damaged one that would not open),
+// a backup on demand, and the restore into a new file or over the open workspace.
+import { h, newId } from "./dom.js";
+import { t, label, formatDate } from "./i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
+
+/** A size in bytes, the local way (ko, Mo). @param {number} n */
+function size(n) {
+  if (n < 1024 * 1024) return t("backups.kb", { n: Math.max(1, Math.round(n / 1024)) });
+  return t("backups.mb", { n: (n / (1024 * 1024)).toFixed(1).replace(".", t("backups.decimal")) });
+}
+
+/** Date and time of an RFC 3339 timestamp, in local time. @param {string} iso */
+function when(iso) {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString(t("backups.locale"), { hour: "2-digit", minute: "2-digit" });
+  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  return t("backups.when", { date: formatDate(day), time });
+}
+
+/**
+ * Shows the backups dialog. `onRestored` receives the workspace opened after a restore.
+ * @param {(info: WorkspaceInfo) => Promise<void>} onRestored
+ */
+export async function showBackups(onRestored) {
+  let list;
+  try { list = await ipc.listBackups(); } catch (e) { showError(e); return; }
+  const opener = /** @type {HTMLElement|null} */ (document.activeElement);
+  const titleId = newId("backups-title");
+  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  const closeBtn = h("button", { type: "button", class: "btn", id: "backups-close", text: t("backups.close"), on: { click: close } });
+  const nowBtn = list.damaged ? null : h("button", { type: "button", class: "btn primary", id: "backups-now", text: t("backups.now"), on: { click: async () => {
+    try {
+      const name = await ipc.backupNow();
+      toast(t("backups.done", { name }));
+      close();
+      await showBackups(onRestored);
+    } catch (e) { showError(e); }
+  } } });
+  const rows = list.backups.map((b, i) => h("tr", { attrs: { "data-backup": b.file_name } },
+    h("th", { scope: "row", class: "nowrap", text: when(b.created_at) }),
+    h("td", { text: label("backup_reason", b.reason) }),
+    h("td", { class: "nowrap num", text: size(b.bytes) }),
+    h("td", { text: b.readable ? t("backups.contents", { actors: b.counts.actors ?? 0, meetings: b.counts.meetings ?? 0, notes: b.counts.decision_notes ?? 0 }) : t("backups.unreadable") }),
+    h("td", {}, b.readable ? h("button", { type: "button", class: "btn small", id: i === 0 ? "backup-restore-latest" : undefined,
+      text: t("backups.restore"), attrs: { "aria-label": t("backups.restore_label", { when: when(b.created_at) }) },
+      on: { click: () => { close(); restore(b, list.damaged, onRestored); } } }) : null)));
+  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "modal wide", id: "backups-dialog", attrs: { "aria-labelledby": titleId } },
+    h("h2", { id: titleId, text: t("backups.title", { name: list.workspace }) }),
+    list.damaged ? h("p", { class: "impact", id: "backups-damaged", text: t("backups.damaged") }) : null,
+    h("p", { class: "muted", text: t("backups.explain") }),
+    h("p", { class: "muted small", text: t("backups.folder", { folder: list.folder }) }),
+    list.backups.length === 0 ? h("p", { class: "empty", id: "backups-empty", text: t("backups.empty") }) :
+      h("div", { class: "table-scroll" }, h("table", { class: "data", id: "backups-table" },
+        h("caption", { class: "visually-hidden", text: t("backups.caption") }),
+        h("thead", {}, h("tr", {}, ["when", "reason", "size", "contents", "action"].map((k) => h("th", { scope: "col", text: t(`backups.col.${k}`) })))),
+        h("tbody", {}, rows))),
+    h("div", { class: "dialog-buttons" }, closeBtn, nowBtn)));
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  (nowBtn ?? closeBtn).focus();
+}
+
+/**
+ * Asks where to restore `b`, confirms a replacement, restores and opens the result.
+ * @param {import("./ipc.js").BackupInfo} b @param {boolean} damaged
+ * @param {(info: WorkspaceInfo) => Promise<void>} onRestored
+ */
+function restore(b, damaged, onRestored) {
+  formDialog({
+    id: "restore-dialog",
+    title: t("backups.restore_title", { when: when(b.created_at) }),
+    submitLabel: t("backups.restore_go"),
+    fields: [
+      { name: "where", label: t("backups.where"), type: "select", value: damaged ? "replace" : "new",
+        options: [
+          { value: "new", label: t("backups.where_new") },
+          { value: "replace", label: t(damaged ? "backups.where_replace_damaged" : "backups.where_replace") },
+        ] },
+    ],
+    onSubmit: async (v) => {
+      const replace = v.where === "replace";
+      if (replace && !(await confirmDialog({ title: t("backups.confirm_title"), message: t("backups.confirm_message"), confirmLabel: t("backups.confirm_go") }))) return;
+      const done = await ipc.restoreBackup(b.file_name, replace, t("backups.save_title"));
+      if (!done) return;
+      toast(done.previous_saved_as ? t("backups.restored_kept", { name: done.workspace.file_name, kept: done.previous_saved_as }) : t("backups.restored", { name: done.workspace.file_name }));
+      await onRestored(done.workspace);
+    },
+  });
+}
