@@ -169,7 +169,7 @@ impl Store {
         let target = unique(dir, Utc::now(), reason);
         vacuum_into(&self.conn, &target)?;
         if reason == BackupReason::Auto {
-            rotate(dir, Utc::now())?;
+            rotate(dir)?;
         }
         Ok(target)
     }
@@ -228,13 +228,16 @@ pub fn list(dir: &Path) -> CoreResult<Vec<BackupInfo>> {
     Ok(out)
 }
 
-/// Which automatic backups to keep at `now`: the newest of each hour, day and ISO week, for the
+/// The period a backup falls in (hour, day or ISO week), as comparable numbers.
+type Bucket = dyn Fn(&DateTime<Utc>) -> (i32, u32, u32, u32);
+
+/// Which automatic backups to keep: the newest of each hour, day and ISO week, for the
 /// last [`KEEP_HOURLY`] hours, [`KEEP_DAILY`] days and [`KEEP_WEEKLY`] weeks that have one.
 fn keep(times: &[DateTime<Utc>]) -> BTreeSet<DateTime<Utc>> {
     let mut sorted: Vec<DateTime<Utc>> = times.to_vec();
     sorted.sort_by(|a, b| b.cmp(a));
     let mut kept = BTreeSet::new();
-    let buckets: [(usize, &dyn Fn(&DateTime<Utc>) -> (i32, u32, u32, u32)); 3] = [
+    let buckets: [(usize, &Bucket); 3] = [
         (KEEP_HOURLY, &|t| (t.year(), t.month(), t.day(), t.hour())),
         (KEEP_DAILY, &|t| (t.year(), t.month(), t.day(), 0)),
         (KEEP_WEEKLY, &|t| {
@@ -257,7 +260,7 @@ fn keep(times: &[DateTime<Utc>]) -> BTreeSet<DateTime<Utc>> {
 }
 
 /// Removes the automatic backups in `dir` that the rotation no longer keeps; returns them.
-pub fn rotate(dir: &Path, _now: DateTime<Utc>) -> CoreResult<Vec<PathBuf>> {
+pub fn rotate(dir: &Path) -> CoreResult<Vec<PathBuf>> {
     let autos: Vec<(DateTime<Utc>, PathBuf)> = list(dir)?
         .into_iter()
         .filter(|b| b.reason == BackupReason::Auto)
@@ -557,7 +560,7 @@ mod tests {
             backups.join(file_name(base, BackupReason::BeforeMigration)),
         )
         .unwrap();
-        let removed = rotate(&backups, base).unwrap();
+        let removed = rotate(&backups).unwrap();
         assert!(!removed.is_empty());
         let left = list(&backups).unwrap();
         assert!(left

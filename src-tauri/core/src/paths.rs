@@ -64,29 +64,6 @@ pub fn available_path(dir: &Path, stem: &str) -> PathBuf {
         .expect("an unbounded range always yields a free name")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_ascii_and_readable() {
-        assert_eq!(slug("PETR du Haut-Verdanson"), "petr-du-haut-verdanson");
-        assert_eq!(slug("Écrins & Œuvres  d'été"), "ecrins-oeuvres-d-ete");
-        assert_eq!(slug("  ¿¿ "), "espace");
-        assert!(slug(&"a".repeat(300)).len() <= 60);
-    }
-
-    #[test]
-    fn available_path_never_reuses_a_name() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let a = available_path(dir.path(), "x");
-        assert_eq!(a.file_name().unwrap(), "x.catalyse");
-        std::fs::write(&a, "").unwrap();
-        let b = available_path(dir.path(), "x");
-        assert_eq!(b.file_name().unwrap(), "x-2.catalyse");
-    }
-}
-
 /// Identifier of the app (the folder Tauri uses for its data, too).
 pub const APP_ID: &str = "fr.catalyse.desktop";
 
@@ -117,4 +94,27 @@ fn data_dir() -> PathBuf {
         return h.join(".local").join("share");
     }
     std::env::temp_dir()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_readable() {
+        assert_eq!(slug("PETR du Haut-Verdanson"), "petr-du-haut-verdanson");
+        assert_eq!(slug("Écrins & Œuvres  d'été"), "ecrins-oeuvres-d-ete");
+        assert_eq!(slug("  ¿¿ "), "espace");
+        assert!(slug(&"a".repeat(300)).len() <= 60);
+    }
+
+    #[test]
+    fn available_path_never_reuses_a_name() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let a = available_path(dir.path(), "x");
+        assert_eq!(a.file_name().unwrap(), "x.catalyse");
+        std::fs::write(&a, "").unwrap();
+        let b = available_path(dir.path(), "x");
+        assert_eq!(b.file_name().unwrap(), "x-2.catalyse");
+    }
 }
