@@ -168,3 +168,49 @@ fn a_damaged_backup_is_refused_and_the_destination_left_as_it_was() {
         .failure();
     assert_eq!(bytes(&notes), b"mes notes");
 }
+
+#[test]
+fn a_workspace_open_in_another_process_is_not_written_to() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    // This test process plays the open window: it holds the workspace.
+    let open = catalyse_core::Store::open_with(&ws, &dir.path("data")).unwrap();
+    let before = counts(&dir, &ws);
+    dir.catalyse()
+        .args(["import", "actors"])
+        .arg(write_actors(&dir))
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "déjà ouvert dans une autre fenêtre",
+        ));
+    let copy = dir.path("copie.catalyse");
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&copy)
+        .assert()
+        .success();
+    dir.catalyse()
+        .arg("restore")
+        .arg(&copy)
+        .arg("--to")
+        .arg(&ws)
+        .arg("--force")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("déjà ouvert"));
+    assert_eq!(counts(&dir, &ws), before);
+    drop(open);
+    dir.catalyse()
+        .args(["import", "actors"])
+        .arg(write_actors(&dir))
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .success();
+}

@@ -115,3 +115,28 @@ test("a damaged workspace is not opened, stays untouched, and its latest backup 
   const check = JSON.parse(execFileSync(BINARY, ["check", "--json", ws], { env: { ...process.env, HOME: home }, encoding: "utf8" }));
   assert.equal(check.counts.decision_notes, 2);
 });
+
+test("a workspace open in one window is refused, clearly, in a second one", async () => {
+  const home = freshHome();
+  const ws = path.join(home, "partage.catalyse");
+  execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
+  const first = await launch(home, ["--workspace", ws]);
+  try {
+    await visible(first.driver, "#workspace");
+    const other = freshHome();
+    const second = await launch(other, ["--workspace", ws]);
+    try {
+      const d = second.driver;
+      await waitText(d, "#notice-locked", "déjà ouvert dans une autre fenêtre");
+      await visible(d, "#welcome");
+      await screenshot(d, "72-deja-ouvert");
+    } finally {
+      await second.quit();
+    }
+    // The first window goes on working with the file.
+    await click(first.driver, "#nav-actors");
+    await visible(first.driver, "#actors-table");
+  } finally {
+    await first.quit();
+  }
+});

@@ -321,6 +321,12 @@ pub fn restore(
         ));
     }
     let mut previous = None;
+    // Never under a Catalyse process that has `to` open: held until the rename is done.
+    let _lock = if to.exists() {
+        store::WriterLock::take(to)?
+    } else {
+        None
+    };
     if to.exists() {
         if !replace {
             return Err(CoreError::AlreadyExists {

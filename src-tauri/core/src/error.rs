@@ -59,6 +59,9 @@ pub enum CoreError {
     /// The writer thread is gone (the workspace was closed).
     #[error("L'espace de travail est fermé.")]
     Closed,
+    /// Another Catalyse window or command has the workspace open for writing.
+    #[error("« {} » est déjà ouvert dans une autre fenêtre de Catalyse (ou par une commande en cours). Fermez-le là-bas pour le modifier ici ; rien n'y a été écrit.", path.display())]
+    Locked { path: PathBuf },
 }
 
 impl CoreError {
@@ -77,6 +80,7 @@ impl CoreError {
             CoreError::Io(_) => "io",
             CoreError::Database(_) => "database",
             CoreError::Closed => "closed",
+            CoreError::Locked { .. } => "locked",
         }
     }
 

@@ -32,6 +32,57 @@ pub struct Inspection {
 pub struct Store {
     pub(crate) conn: Connection,
     path: Option<PathBuf>,
+    /// The writer lock on the file, released after the connection closes (fields drop in
+    /// order).
+    _lock: Option<WriterLock>,
+}
+
+/// An exclusive lock on a workspace's lock file (`.<name>.verrou` beside it), held by the one
+/// process that writes to it. The OS releases it when the process ends, even if killed.
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of `path`, or says who holds it. On a folder where no lock file can be
+    /// created (read-only media) or a file system without locks, there is nothing to take:
+    /// `None`.
+    pub fn take(path: &Path) -> CoreResult<Option<WriterLock>> {
+        let lock_path = lock_path(path);
+        let file = match std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+        {
+            Ok(f) => f,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(WriterLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::Locked {
+                path: path.to_path_buf(),
+            }),
+            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+        }
+    }
+}
+
+/// The lock file of a workspace: a hidden sibling.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    path.with_file_name(format!(".{name}.verrou"))
 }
 
 /// Maps an SQLite error met while opening `path` to what the user should hear.
@@ -194,7 +245,11 @@ impl Store {
         configure(&conn)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrate(&mut conn)?;
-        Ok(Store { conn, path: None })
+        Ok(Store {
+            conn,
+            path: None,
+            _lock: None,
+        })
     }
 
     /// Opens an existing workspace for reading and writing, migrating it if it is older.
@@ -208,6 +263,8 @@ impl Store {
     /// integrity is checked (`quick_check`) before anything writes to it.
     pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
         let found = inspect(path)?;
+        // One writer: refused while another Catalyse process has it open.
+        let lock = WriterLock::take(path)?;
         {
             let ro = open_read_only(path)?;
             quick_check(&ro, path)?;
@@ -239,6 +296,7 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            _lock: lock,
         })
     }
 
@@ -268,6 +326,7 @@ impl Store {
             let mut store = Store {
                 conn,
                 path: Some(tmp.clone()),
+                _lock: None,
             };
             fill(&mut store)?;
             store.conn.close().map_err(|(_, e)| CoreError::from(e))?;
@@ -325,6 +384,12 @@ impl Store {
                 ));
             }
         }
+        // Not over a workspace another Catalyse process has open.
+        let _lock = if target.exists() {
+            WriterLock::take(target)?
+        } else {
+            None
+        };
         let tmp = temp_sibling(target, "saving");
         remove_db_files(&tmp);
         let res = (|| -> CoreResult<()> {
@@ -623,7 +688,7 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.'))
+            .filter(|n| n.starts_with('.') && !n.ends_with(".verrou"))
             .collect();
         assert!(names.is_empty(), "{names:?}");
     }
@@ -693,6 +758,36 @@ mod tests {
         assert_eq!(e.kind(), "corrupt", "{e}");
         assert!(e.to_string().contains("restaurez une sauvegarde"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "left byte-identical");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_until_the_first_closes() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let first = Store::create(&path, &new_ws()).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert_eq!(e.kind(), "locked");
+        assert!(e.to_string().contains("déjà ouvert"), "{e}");
+        // Reading is still possible: a check, a backup.
+        inspect(&path).unwrap();
+        let copy = dir.path().join("copie.catalyse");
+        crate::backup::backup_file_to(&path, &copy).unwrap();
+        // A restore or a save-as over it is refused, and the file is unchanged.
+        let before = first.counts().unwrap();
+        let e = crate::backup::restore(&copy, &path, true, &dir.path().join("b")).unwrap_err();
+        assert_eq!(e.kind(), "locked");
+        assert_eq!(
+            Store::open_in_memory()
+                .unwrap()
+                .save_copy(&path)
+                .unwrap_err()
+                .kind(),
+            "locked"
+        );
+        assert_eq!(first.counts().unwrap(), before);
+        drop(first);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.counts().unwrap(), before);
     }
 
     #[test]

@@ -72,6 +72,16 @@ pub(crate) async fn open_path<R: Runtime>(
     state: &AppState,
     path: PathBuf,
 ) -> Result<WorkspaceInfo, ErrorPayload> {
+    // The file already open here: nothing to open again (its lock is ours).
+    if let Ok(current) = state.current() {
+        let same = match (current.path().canonicalize(), path.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return describe(&current).await;
+        }
+    }
     let root = catalyse_core::paths::backups_root();
     let tried = path.clone();
     let opened =
