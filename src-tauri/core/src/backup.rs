@@ -309,11 +309,7 @@ pub fn restore(
     safety_dir: &Path,
 ) -> CoreResult<RestoreOutcome> {
     verify(backup)?;
-    let same = match (backup.canonicalize(), to.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same {
+    if crate::paths::same_file(backup, to) {
         return Err(CoreError::validation(
             "path",
             "restore.same_file",

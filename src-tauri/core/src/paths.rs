@@ -96,6 +96,14 @@ fn data_dir() -> PathBuf {
     std::env::temp_dir()
 }
 
+/// Whether two paths name the same existing file (after resolving links and `..`).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

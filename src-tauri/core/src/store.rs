@@ -372,11 +372,7 @@ impl Store {
     /// (the user confirmed in the save dialog). The current file stays open and unchanged.
     pub fn save_copy(&self, target: &Path) -> CoreResult<()> {
         if let Some(current) = &self.path {
-            let same = match (current.canonicalize(), target.canonicalize()) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => false,
-            };
-            if same {
+            if crate::paths::same_file(current, target) {
                 return Err(CoreError::validation(
                     "path",
                     "save_as.same_file",

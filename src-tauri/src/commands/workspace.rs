@@ -74,11 +74,7 @@ pub(crate) async fn open_path<R: Runtime>(
 ) -> Result<WorkspaceInfo, ErrorPayload> {
     // The file already open here: nothing to open again (its lock is ours).
     if let Ok(current) = state.current() {
-        let same = match (current.path().canonicalize(), path.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if same {
+        if catalyse_core::paths::same_file(current.path(), &path) {
             return describe(&current).await;
         }
     }
