@@ -178,6 +178,14 @@ test("note options, the header logo, and unsaved writing saved before an export"
     await waitText(d, "#note-about", "Boulangerie Les Trois Épis");
     await waitText(d, "#note-about", "Magasin de producteurs");
 
+    // An earlier version can be read before it is restored: version 1 has the demo's text.
+    await click(d, "#note-versions");
+    await visible(d, "#versions-dialog");
+    await choose(d, "#versions-dialog select[name=number]", "1");
+    await waitText(d, "#version-preview", "Garder une offre alimentaire de proximité");
+    await click(d, "#versions-dialog button[type=button]");
+    await d.wait(async () => (await d.findElements(By.css("#versions-dialog"))).length === 0, 10000);
+
     // Leaving with unsaved writing asks first.
     await d.executeScript("document.querySelector('#note-section-objet textarea').scrollIntoView({block: 'center'})");
     await fill(d, "#note-section-objet textarea", "Brouillon non enregistré");

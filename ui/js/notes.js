@@ -397,4 +397,22 @@ async function versions(n) {
       await draw();
     },
   });
+  // What the chosen version says, before restoring it.
+  const dialog = document.getElementById("versions-dialog");
+  const select = /** @type {HTMLSelectElement|null} */ (dialog?.querySelector("select[name=number]") ?? null);
+  const preview = h("div", { class: "version-preview", id: "version-preview", attrs: { "aria-live": "polite" } });
+  dialog?.querySelector(".fields")?.append(preview);
+  const show = async () => {
+    if (!select?.value) return;
+    try {
+      const old = await ipc.noteVersion(n.id, Number(select.value));
+      replace(preview,
+        h("h3", { class: "small-heading", text: old.subject }),
+        old.sections.filter((sec) => sec.content.trim()).map((sec) => h("div", { class: "diff" },
+          h("p", { class: "small-heading", text: label("section", sec.key) }),
+          h("pre", { class: "diff-text", text: sec.content }))));
+    } catch (e) { showError(e); }
+  };
+  select?.addEventListener("change", show);
+  await show();
 }
