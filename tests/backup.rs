@@ -214,3 +214,71 @@ fn a_workspace_open_in_another_process_is_not_written_to() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_whole_workspace_round_trips_through_json() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let json = dir.path("espace.json");
+    dir.catalyse()
+        .args(["export", "workspace"])
+        .arg(&json)
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Espace de travail exporté"));
+    let doc: Value = serde_json::from_slice(&bytes(&json)).unwrap();
+    assert_eq!(doc["format"], "catalyse-workspace");
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["schema_version"], catalyse_core::SCHEMA_VERSION);
+    assert_eq!(doc["app_version"], env!("CARGO_PKG_VERSION"));
+
+    let copy = dir.path("copie.catalyse");
+    dir.catalyse()
+        .args(["import", "workspace"])
+        .arg(&json)
+        .arg("--to")
+        .arg(&copy)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Espace de travail importé"));
+    assert_eq!(counts(&dir, &copy), counts(&dir, &ws));
+    let again = dir.path("encore.json");
+    dir.catalyse()
+        .args(["export", "workspace"])
+        .arg(&again)
+        .arg("--workspace")
+        .arg(&copy)
+        .assert()
+        .success();
+    assert_eq!(bytes(&again), bytes(&json), "export → import → export is identical");
+
+    // A broken document: a clear message naming the place, and no file.
+    let broken = dir.path("abime.json");
+    let mut doc = doc;
+    doc["tables"]["funding"][0]["amount_cents"] = "beaucoup".into();
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let target = dir.path("jamais.catalyse");
+    dir.catalyse()
+        .args(["import", "workspace"])
+        .arg(&broken)
+        .arg("--to")
+        .arg(&target)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Table « funding », enregistrement 1"));
+    assert!(!target.exists());
+    // Into an existing workspace: refused, it stays as it was.
+    let before = bytes(&ws);
+    dir.catalyse()
+        .args(["import", "workspace"])
+        .arg(&json)
+        .arg("--to")
+        .arg(&ws)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("existe déjà"));
+    assert_eq!(bytes(&ws), before);
+}

@@ -121,15 +121,19 @@ pub enum Command {
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
     )]
     Import {
-        /// Ce que contient le fichier : actors (acteurs), links (liens) ou meetings (rencontres).
+        /// Ce que contient le fichier : actors (acteurs), links (liens), meetings (rencontres),
+        /// ou workspace (un espace de travail entier exporté en JSON, importé avec --to).
         #[arg(value_name = "TYPE")]
         kind: String,
-        /// Le fichier à lire (.csv ou .xlsx).
+        /// Le fichier à lire (.csv ou .xlsx ; .json pour workspace).
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
         /// L'espace de travail où importer.
-        #[arg(long, value_name = "ESPACE")]
-        workspace: PathBuf,
+        #[arg(long, value_name = "ESPACE", required_unless_present = "to")]
+        workspace: Option<PathBuf>,
+        /// Pour workspace : le nouvel espace de travail à créer (il ne doit pas exister).
+        #[arg(long, value_name = "ESPACE", conflicts_with = "workspace")]
+        to: Option<PathBuf>,
         /// Importe aussi les doublons (même nom et même commune, par exemple) au lieu de les ignorer.
         #[arg(long)]
         keep_duplicates: bool,
@@ -142,10 +146,12 @@ pub enum Command {
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
     )]
     Export {
-        /// Ce qu'il faut exporter : actors (acteurs), links (liens) ou meetings (rencontres).
+        /// Ce qu'il faut exporter : actors (acteurs), links (liens), meetings (rencontres), ou
+        /// workspace (tout l'espace de travail en JSON).
         #[arg(value_name = "TYPE")]
         kind: String,
-        /// Le fichier à écrire ; son extension (.csv ou .xlsx) choisit le format.
+        /// Le fichier à écrire ; son extension (.csv ou .xlsx) choisit le format (.json pour
+        /// workspace).
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
         /// L'espace de travail à exporter.
@@ -286,9 +292,29 @@ fn run(cmd: Command) -> i32 {
             kind,
             file,
             workspace,
+            to,
             keep_duplicates,
             dry_run,
-        } => import(&kind, &file, &workspace, keep_duplicates, dry_run),
+        } => match (kind.as_str(), workspace, to) {
+            ("workspace", None, Some(to)) => import_workspace(&file, &to),
+            ("workspace", _, _) => {
+                eprintln!("Erreur : un espace de travail entier s'importe dans un nouveau fichier : indiquez-le avec --to.");
+                2
+            }
+            (_, Some(workspace), None) => {
+                import(&kind, &file, &workspace, keep_duplicates, dry_run)
+            }
+            _ => {
+                eprintln!("Erreur : indiquez l'espace de travail où importer avec --workspace.");
+                2
+            }
+        },
+        Command::Export {
+            kind,
+            file,
+            workspace,
+            force,
+        } if kind == "workspace" => export_workspace(&file, &workspace, force),
         Command::Export {
             kind,
             file,
@@ -707,6 +733,63 @@ fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
         Err(e @ CoreError::AlreadyExists { .. }) => {
             eprintln!("Erreur : {e} Ajoutez --force pour le remplacer.");
             1
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn export_workspace(file: &Path, workspace: &Path, force: bool) -> i32 {
+    if file.exists() && !force {
+        eprintln!(
+            "Erreur : {} Ajoutez --force pour le remplacer.",
+            CoreError::AlreadyExists {
+                path: file.to_path_buf()
+            }
+        );
+        return 1;
+    }
+    // Read-only: the workspace may be open in the app meanwhile.
+    let text = catalyse_core::store::inspect(workspace)
+        .and_then(|_| catalyse_core::store::open_read_only(workspace))
+        .and_then(|conn| catalyse_core::workspace_json::export(&conn));
+    match text.and_then(|t| catalyse_core::exchange::write_whole(file, t.as_bytes())) {
+        Ok(()) => {
+            println!("Espace de travail exporté dans {}.", file.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn import_workspace(file: &Path, to: &Path) -> i32 {
+    let bytes = match std::fs::metadata(file) {
+        Ok(m) if m.len() > catalyse_core::workspace_json::MAX_BYTES => {
+            eprintln!(
+                "Erreur : « {} » est trop volumineux pour être un export de Catalyse.",
+                file.display()
+            );
+            return 1;
+        }
+        Ok(_) => match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => return fail(&CoreError::Io(e)),
+        },
+        Err(_) => {
+            return fail(&CoreError::FileNotFound {
+                path: file.to_path_buf(),
+            })
+        }
+    };
+    match catalyse_core::workspace_json::import(&bytes, to) {
+        Ok(done) => {
+            let total: i64 = done.counts.values().sum();
+            println!(
+                "Espace de travail importé dans {} : {total} enregistrement(s), dont {} acteurs et {} notes.",
+                to.display(),
+                done.counts.get("actors").unwrap_or(&0),
+                done.counts.get("decision_notes").unwrap_or(&0)
+            );
+            0
         }
         Err(e) => fail(&e),
     }

@@ -29,6 +29,7 @@ pub mod plan_store;
 pub mod search;
 pub mod store;
 pub mod tabular;
+pub mod workspace_json;
 pub mod writer;
 
 pub use error::{CoreError, CoreResult, ErrorPayload};

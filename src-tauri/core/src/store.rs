@@ -198,6 +198,11 @@ fn configure(conn: &Connection) -> CoreResult<()> {
 }
 
 /// Applies the missing migrations in one transaction, then stamps the version.
+pub(crate) fn migrate_connection(conn: &mut Connection) -> CoreResult<()> {
+    migrate(conn)
+}
+
+/// Applies the missing migrations in one transaction, then stamps the version.
 fn migrate(conn: &mut Connection) -> CoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current >= SCHEMA_VERSION {
@@ -229,8 +234,22 @@ pub(crate) fn temp_sibling(path: &Path, what: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
+/// Gives a completed temporary file its final name. A hard link fails if `path` appeared
+/// meanwhile: nothing is ever overwritten. The caller removes the temporary name.
+pub(crate) fn publish(tmp: &Path, path: &Path) -> CoreResult<()> {
+    std::fs::hard_link(tmp, path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            CoreError::Io(e)
+        }
+    })
+}
+
 /// Removes a temporary database and its WAL companions, ignoring what is already gone.
-fn remove_db_files(path: &Path) {
+pub(crate) fn remove_db_files(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
@@ -330,17 +349,7 @@ impl Store {
             };
             fill(&mut store)?;
             store.conn.close().map_err(|(_, e)| CoreError::from(e))?;
-            // A hard link fails if `path` appeared meanwhile: nothing is ever overwritten.
-            std::fs::hard_link(&tmp, path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    CoreError::AlreadyExists {
-                        path: path.to_path_buf(),
-                    }
-                } else {
-                    CoreError::Io(e)
-                }
-            })?;
-            Ok(())
+            publish(&tmp, path)
         })();
         remove_db_files(&tmp);
         built?;
