@@ -109,6 +109,8 @@ const COMMANDS: &[&str] = &[
     "list_backups",
     "backup_now",
     "restore_backup",
+    "export_workspace_json",
+    "import_workspace_json",
     "set_language",
     "set_display_name",
 ];

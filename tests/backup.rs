@@ -253,7 +253,11 @@ fn the_whole_workspace_round_trips_through_json() {
         .arg(&copy)
         .assert()
         .success();
-    assert_eq!(bytes(&again), bytes(&json), "export → import → export is identical");
+    assert_eq!(
+        bytes(&again),
+        bytes(&json),
+        "export → import → export is identical"
+    );
 
     // A broken document: a clear message naming the place, and no file.
     let broken = dir.path("abime.json");
@@ -268,7 +272,9 @@ fn the_whole_workspace_round_trips_through_json() {
         .arg(&target)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("Table « funding », enregistrement 1"));
+        .stderr(predicate::str::contains(
+            "Table « funding », enregistrement 1",
+        ));
     assert!(!target.exists());
     // Into an existing workspace: refused, it stays as it was.
     let before = bytes(&ws);

@@ -762,25 +762,7 @@ fn export_workspace(file: &Path, workspace: &Path, force: bool) -> i32 {
 }
 
 fn import_workspace(file: &Path, to: &Path) -> i32 {
-    let bytes = match std::fs::metadata(file) {
-        Ok(m) if m.len() > catalyse_core::workspace_json::MAX_BYTES => {
-            eprintln!(
-                "Erreur : « {} » est trop volumineux pour être un export de Catalyse.",
-                file.display()
-            );
-            return 1;
-        }
-        Ok(_) => match std::fs::read(file) {
-            Ok(b) => b,
-            Err(e) => return fail(&CoreError::Io(e)),
-        },
-        Err(_) => {
-            return fail(&CoreError::FileNotFound {
-                path: file.to_path_buf(),
-            })
-        }
-    };
-    match catalyse_core::workspace_json::import(&bytes, to) {
+    match catalyse_core::workspace_json::import_file(file, to) {
         Ok(done) => {
             let total: i64 = done.counts.values().sum();
             println!(

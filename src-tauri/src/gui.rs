@@ -333,6 +333,8 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::backups::list_backups,
             commands::backups::backup_now,
             commands::backups::restore_backup,
+            commands::backups::export_workspace_json,
+            commands::backups::import_workspace_json,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -4,10 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, actorNames, By, BINARY,
+  answerFileDialog,
 } from "./harness.mjs";
 
 /** Rows of the backups table: [type, contents]. @param {import("selenium-webdriver").WebDriver} d */
@@ -138,5 +139,40 @@ test("a workspace open in one window is refused, clearly, in a second one", asyn
     await visible(first.driver, "#actors-table");
   } finally {
     await first.quit();
+  }
+});
+
+test("the whole workspace exported as JSON and imported into a new file", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+    await click(d, "#nav-actors");
+    await visible(d, "#actors-table");
+    const names = await actorNames(d);
+    await click(d, "#top-backups");
+    await visible(d, "#backups-export-json");
+    const json = path.join(home, "territoire.json");
+    await click(d, "#backups-export-json");
+    answerFileDialog("Exporter tout", json);
+    await waitText(d, "#toasts", "territoire.json");
+    const doc = JSON.parse(readFileSync(json, "utf8"));
+    assert.equal(doc.format, "catalyse-workspace");
+    assert.equal(doc.tables.actor.length, names.length);
+
+    const copy = path.join(home, "copie-importee.catalyse");
+    await click(d, "#backups-import-json");
+    answerFileDialog("Choisir l'export complet", json, { locationBar: true });
+    answerFileDialog("Créer l'espace de travail importé", copy);
+    await waitText(d, "#toasts", "copie-importee.catalyse");
+    await waitText(d, "#ws-file", "copie-importee.catalyse");
+    assert.ok(existsSync(copy));
+    await click(d, "#nav-actors");
+    await visible(d, "#actors-table");
+    assert.deepEqual(await actorNames(d), names);
+  } finally {
+    await app.quit();
   }
 });

@@ -949,4 +949,11 @@ export default {
   "backups.restored": "Backup restored: “{name}” is open.",
   "backups.restored_kept": "Backup restored: “{name}” is open. The previous state was kept in {kept}.",
   "backups.offer": "See the backups",
+  "json.export": "Export the whole workspace (JSON)…",
+  "json.export_title": "Export the whole workspace (JSON)",
+  "json.exported": "Workspace exported to “{name}”.",
+  "json.import": "Import a full export (JSON)…",
+  "json.pick_title": "Choose the full export (JSON) to import",
+  "json.save_title": "Create the imported workspace",
+  "json.imported": "Export imported: “{name}” is open.",
 };

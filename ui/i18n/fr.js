@@ -949,4 +949,11 @@ export default {
   "backups.restored": "Sauvegarde restaurée : « {name} » est ouvert.",
   "backups.restored_kept": "Sauvegarde restaurée : « {name} » est ouvert. L'état précédent a été gardé dans {kept}.",
   "backups.offer": "Voir les sauvegardes",
+  "json.export": "Exporter tout l'espace (JSON)…",
+  "json.export_title": "Exporter tout l'espace de travail (JSON)",
+  "json.exported": "Espace de travail exporté dans « {name} ».",
+  "json.import": "Importer un export complet (JSON)…",
+  "json.pick_title": "Choisir l'export complet (JSON) à importer",
+  "json.save_title": "Créer l'espace de travail importé",
+  "json.imported": "Export importé : « {name} » est ouvert.",
 };

@@ -58,6 +58,16 @@ export async function showBackups(onRestored) {
         h("caption", { class: "visually-hidden", text: t("backups.caption") }),
         h("thead", {}, h("tr", {}, ["when", "reason", "size", "contents", "action"].map((k) => h("th", { scope: "col", text: t(`backups.col.${k}`) })))),
         h("tbody", {}, rows))),
+    h("div", { class: "toolbar json-exchange" },
+      list.damaged ? null : h("button", { type: "button", class: "btn", id: "backups-export-json", text: t("json.export"), on: { click: async () => {
+        try { const name = await ipc.exportWorkspaceJson(t("json.export_title")); if (name) toast(t("json.exported", { name })); } catch (e) { showError(e); }
+      } } }),
+      h("button", { type: "button", class: "btn", id: "backups-import-json", text: t("json.import"), on: { click: async () => {
+        try {
+          const info = await ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"));
+          if (info) { close(); toast(t("json.imported", { name: info.file_name })); await onRestored(info); }
+        } catch (e) { showError(e); }
+      } } })),
     h("div", { class: "dialog-buttons" }, closeBtn, nowBtn)));
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
   document.body.append(dialog);

@@ -317,3 +317,10 @@ export const backupNow = () => call("backup_now");
  * @param {string} fileName @param {boolean} replace @param {string} title @returns {Promise<RestoreDone|null>}
  */
 export const restoreBackup = (fileName, replace, title) => call("restore_backup", { fileName, replace, title });
+/** Exports the whole workspace as JSON (save dialog); the file name, or null if cancelled. @param {string} title @returns {Promise<string|null>} */
+export const exportWorkspaceJson = (title) => call("export_workspace_json", { title });
+/**
+ * Imports a whole-workspace JSON export into a new file (two dialogs) and opens it.
+ * @param {string} pickTitle @param {string} saveTitle @returns {Promise<WorkspaceInfo|null>}
+ */
+export const importWorkspaceJson = (pickTitle, saveTitle) => call("import_workspace_json", { pickTitle, saveTitle });

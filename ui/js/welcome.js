@@ -1,7 +1,7 @@
 // The welcome screen: create a workspace, explore the example, or open a file.
 import { h } from "./dom.js";
 import { t, label } from "./i18n.js";
-import { field, errorMessage } from "./ui.js";
+import { field, errorMessage, toast } from "./ui.js";
 import * as ipc from "./ipc.js";
 
 const TERRITORY_KINDS = ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"];
@@ -59,7 +59,14 @@ export function renderWelcome(ctx) {
     demoButton,
     h("hr"),
     h("p", { class: "muted", text: t("welcome.open.text") }),
-    h("button", { type: "button", class: "btn", id: "welcome-open", text: t("welcome.open.submit"), on: { click: ctx.onOpenFile } }));
+    h("div", { class: "toolbar" },
+      h("button", { type: "button", class: "btn", id: "welcome-open", text: t("welcome.open.submit"), on: { click: ctx.onOpenFile } }),
+      h("button", { type: "button", class: "btn", id: "welcome-import-json", text: t("json.import"), on: { click: async () => {
+        try {
+          const info = await ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"));
+          if (info) { toast(t("json.imported", { name: info.file_name })); ctx.onOpened(info); }
+        } catch (e) { ctx.showError(e); }
+      } } })));
 
   return h("div", { class: "welcome", id: "welcome" },
     h("header", { class: "welcome-hero" },

@@ -397,6 +397,23 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
     })
 }
 
+/// [`import`] from a file, refusing one far too big before reading it.
+pub fn import_file(source: &Path, to: &Path) -> CoreResult<JsonImport> {
+    let len = std::fs::metadata(source)
+        .map_err(|_| CoreError::FileNotFound {
+            path: source.to_path_buf(),
+        })?
+        .len();
+    if len > MAX_BYTES {
+        return Err(invalid(format!(
+            "« {} » est trop volumineux ({} Mo) pour être un export de Catalyse.",
+            source.display(),
+            len / (1024 * 1024)
+        )));
+    }
+    import(&std::fs::read(source)?, to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

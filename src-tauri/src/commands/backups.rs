@@ -169,3 +169,75 @@ pub async fn restore_backup(
         previous_saved_as: outcome.previous_saved_as,
     }))
 }
+
+/// Exports the whole open workspace as JSON to a file chosen in the save dialog.
+#[tauri::command]
+pub async fn export_workspace_json(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+) -> Result<Option<String>, ErrorPayload> {
+    let ws = state.current()?;
+    let stem = ws
+        .path()
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    let Some(path) = super::exchange::ask_save_path(
+        &app,
+        title,
+        format!("{stem}.json"),
+        &[("Export complet (JSON)", "json")],
+    )?
+    else {
+        return Ok(None);
+    };
+    let name = name_of(&path);
+    ws.call(move |s| {
+        let text = s.export_json()?;
+        catalyse_core::exchange::write_whole(&path, text.as_bytes())
+    })
+    .await?;
+    Ok(Some(name))
+}
+
+/// Asks for a JSON export, then for the new workspace file to create from it; imports it (all
+/// or nothing) and opens it. `None` if the user cancelled a dialog.
+#[tauri::command]
+pub async fn import_workspace_json(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pick_title: String,
+    save_title: String,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let Some(picked) = app
+        .dialog()
+        .file()
+        .set_title(pick_title)
+        .add_filter("Export complet (JSON)", &["json"])
+        .blocking_pick_file()
+    else {
+        return Ok(None);
+    };
+    let source = super::exchange::picked_path(picked)?;
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    let Some(target) = super::exchange::ask_save_path(
+        &app,
+        save_title,
+        format!("{stem}.{EXTENSION}"),
+        &[("Espace de travail Catalyse", EXTENSION)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let to = target.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        catalyse_core::workspace_json::import_file(&source, &to)
+    })
+    .await
+    .map_err(join_error)??;
+    open_path(&app, &state, target).await.map(Some)
+}
