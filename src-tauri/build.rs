@@ -111,6 +111,8 @@ const COMMANDS: &[&str] = &[
     "restore_backup",
     "export_workspace_json",
     "import_workspace_json",
+    "export_person",
+    "erase_person",
     "set_language",
     "set_display_name",
 ];

@@ -288,3 +288,91 @@ fn the_whole_workspace_round_trips_through_json() {
         .stderr(predicate::str::contains("existe déjà"));
     assert_eq!(bytes(&ws), before);
 }
+
+#[test]
+fn a_persons_data_is_exported_then_erased_everywhere() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let member: i64 = rusqlite::Connection::open(&ws)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM member WHERE name = 'Mathis Ferrand'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = dir.path("mathis.json");
+    dir.catalyse()
+        .args([
+            "person",
+            "export",
+            "--member",
+            &member.to_string(),
+            "--workspace",
+        ])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&bytes(&out)).unwrap();
+    assert_eq!(doc["person"]["name"], "Mathis Ferrand");
+    assert!(doc["records"]["self_assessment"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+
+    // Without --yes nothing changes.
+    let before = bytes(&ws);
+    dir.catalyse()
+        .args([
+            "person",
+            "erase",
+            "--member",
+            &member.to_string(),
+            "--workspace",
+        ])
+        .arg(&ws)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--yes"));
+    assert_eq!(bytes(&ws), before);
+    dir.catalyse()
+        .args([
+            "person",
+            "erase",
+            "--member",
+            &member.to_string(),
+            "--yes",
+            "--workspace",
+        ])
+        .arg(&ws)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("« Mathis Ferrand » a été effacé(e)")
+                .and(predicate::str::contains("[personne effacée]")),
+        );
+    let json = dir.path("après.json");
+    dir.catalyse()
+        .args(["export", "workspace"])
+        .arg(&json)
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .success();
+    let text = String::from_utf8(bytes(&json)).unwrap();
+    assert!(
+        !text.contains("Mathis Ferrand"),
+        "the name is nowhere in the workspace"
+    );
+    assert!(!text.contains("Ferrand"));
+    // Neither --contact nor --member: a usage error.
+    dir.catalyse()
+        .args(["person", "export", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(dir.path("x.json"))
+        .assert()
+        .code(2);
+}

@@ -113,6 +113,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// RGPD : exporter ou effacer tout ce que l'espace de travail garde sur une personne.
+    #[command(subcommand)]
+    Person(PersonCommand),
     /// Les notes d'aide à la décision : liste et export.
     #[command(subcommand)]
     Note(NoteCommand),
@@ -160,6 +163,59 @@ pub enum Command {
         /// Remplace le fichier s'il existe déjà.
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// Which person: a contact of an actor, or a team member.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct PersonArg {
+    /// Un contact d'un acteur (son numéro).
+    #[arg(long, value_name = "ID")]
+    contact: Option<i64>,
+    /// Un membre de l'équipe (son numéro).
+    #[arg(long, value_name = "ID")]
+    member: Option<i64>,
+}
+
+impl PersonArg {
+    fn person(&self) -> catalyse_core::rgpd::Person {
+        match (self.contact, self.member) {
+            (Some(id), _) => catalyse_core::rgpd::Person::Contact(id),
+            (None, Some(id)) => catalyse_core::rgpd::Person::Member(id),
+            (None, None) => unreachable!("clap requires one of --contact and --member"),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Écrit en JSON tout ce qui concerne la personne (fiche, enregistrements liés, textes qui la citent).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Export {
+        #[command(flatten)]
+        who: PersonArg,
+        /// L'espace de travail.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Le fichier JSON à écrire.
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Remplace le fichier s'il existe déjà.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Efface un contact, ou anonymise un membre de l'équipe, partout (irréversible).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Erase {
+        #[command(flatten)]
+        who: PersonArg,
+        /// L'espace de travail.
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Confirme l'effacement (sans cette option, rien n'est modifié).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -275,6 +331,17 @@ fn run(cmd: Command) -> i32 {
         } => backup(&workspace, &out, force),
         Command::Restore { backup, to, force } => restore(&backup, &to, force),
         Command::Grid { workspace, json } => grid(&workspace, json),
+        Command::Person(PersonCommand::Export {
+            who,
+            workspace,
+            out,
+            force,
+        }) => person_export(who.person(), &workspace, &out, force),
+        Command::Person(PersonCommand::Erase {
+            who,
+            workspace,
+            yes,
+        }) => person_erase(who.person(), &workspace, yes),
         Command::Note(NoteCommand::List { workspace, json }) => note_list(&workspace, json),
         Command::Note(NoteCommand::Export {
             id,
@@ -733,6 +800,51 @@ fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
         Err(e @ CoreError::AlreadyExists { .. }) => {
             eprintln!("Erreur : {e} Ajoutez --force pour le remplacer.");
             1
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn person_export(p: catalyse_core::rgpd::Person, workspace: &Path, out: &Path, force: bool) -> i32 {
+    if out.exists() && !force {
+        eprintln!(
+            "Erreur : {} Ajoutez --force pour le remplacer.",
+            CoreError::AlreadyExists {
+                path: out.to_path_buf()
+            }
+        );
+        return 1;
+    }
+    let done = Store::open(workspace)
+        .and_then(|s| s.person_export(p))
+        .and_then(|text| catalyse_core::exchange::write_whole(out, text.as_bytes()));
+    match done {
+        Ok(()) => {
+            println!("Données de la personne exportées dans {}.", out.display());
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn person_erase(p: catalyse_core::rgpd::Person, workspace: &Path, yes: bool) -> i32 {
+    let mut store = match Store::open(workspace) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    if !yes {
+        eprintln!(
+            "Effacement irréversible : relancez avec --yes pour confirmer (exportez d'abord ses données avec `catalyse person export` si la personne les demande). Rien n'a été modifié."
+        );
+        return 1;
+    }
+    match store.person_erase(p) {
+        Ok(summary) => {
+            println!("« {} » a été effacé(e) :", summary.name);
+            for c in &summary.changes {
+                println!("- {c}");
+            }
+            0
         }
         Err(e) => fail(&e),
     }

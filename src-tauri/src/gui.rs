@@ -335,6 +335,8 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::backups::restore_backup,
             commands::backups::export_workspace_json,
             commands::backups::import_workspace_json,
+            commands::backups::export_person,
+            commands::backups::erase_person,
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])

@@ -176,3 +176,40 @@ test("the whole workspace exported as JSON and imported into a new file", async 
     await app.quit();
   }
 });
+
+test("RGPD: a team member's data exported, then the member anonymised everywhere", async () => {
+  const home = freshHome();
+  const ws = path.join(home, "rgpd.catalyse");
+  execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
+  const app = await launch(home, ["--workspace", ws]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    await click(d, "#nav-team");
+    await visible(d, "#team-table");
+    const button = await d.findElement(By.css("#team-table button[aria-label='Données personnelles de Mathis Ferrand (RGPD)']"));
+    await button.click();
+    await visible(d, "#rgpd-dialog");
+    const out = path.join(home, "mathis.json");
+    await click(d, "#rgpd-export");
+    answerFileDialog("Exporter les données", out);
+    await waitText(d, "#toasts", "mathis.json");
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    assert.equal(doc.person.name, "Mathis Ferrand");
+    assert.ok(doc.records.self_assessment.length > 0);
+    await screenshot(d, "73-rgpd");
+    await click(d, "#rgpd-erase");
+    await visible(d, "#confirm-yes");
+    await click(d, "#confirm-yes");
+    await waitText(d, "body", "« Mathis Ferrand » a été effacé(e)");
+    await click(d, "#confirm-yes");
+    await waitText(d, "#team-table", "Membre anonymisé");
+    const rows = await d.executeScript("return document.querySelector('#team-table').textContent");
+    assert.ok(!String(rows).includes("Ferrand"));
+  } finally {
+    await app.quit();
+  }
+  const json = path.join(home, "apres.json");
+  execFileSync(BINARY, ["export", "workspace", json, "--workspace", ws], { env: { ...process.env, HOME: home } });
+  assert.ok(!readFileSync(json, "utf8").includes("Ferrand"), "the name is nowhere in the workspace");
+});

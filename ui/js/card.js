@@ -4,6 +4,7 @@
 import { h, replace } from "./dom.js";
 import { t, label, formatDate, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import { rgpdDialog } from "./rgpd.js";
 import * as ipc from "./ipc.js";
 import { euros } from "./actions.js";
 
@@ -97,6 +98,8 @@ function cardPage(card, c) {
             h("td", { class: "col-actions" },
               h("button", { type: "button", class: "btn small", text: t("actors.edit"), attrs: { "aria-label": t("card.edit_named", { name: ct.name }) },
                 on: { click: () => contactForm(a.id, ct) } }),
+              h("button", { type: "button", class: "btn small", text: t("rgpd.button"), attrs: { "aria-label": t("rgpd.button_named", { name: ct.name }) },
+                on: { click: () => rgpdDialog({ kind: "contact", id: ct.id }, ct.name, refresh) } }),
               h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("card.delete_named", { name: ct.name }) },
                 on: { click: () => removeContact(ct) } }))))))),
 

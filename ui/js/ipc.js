@@ -324,3 +324,9 @@ export const exportWorkspaceJson = (title) => call("export_workspace_json", { ti
  * @param {string} pickTitle @param {string} saveTitle @returns {Promise<WorkspaceInfo|null>}
  */
 export const importWorkspaceJson = (pickTitle, saveTitle) => call("import_workspace_json", { pickTitle, saveTitle });
+/** @typedef {import("../bindings/Person").Person} Person */
+/** @typedef {import("../bindings/ErasureSummary").ErasureSummary} ErasureSummary */
+/** RGPD: writes a person's data as JSON (save dialog). @param {Person} person @param {string} title @param {string} fileNameHint @returns {Promise<string|null>} */
+export const exportPerson = (person, title, fileNameHint) => call("export_person", { person, title, fileNameHint });
+/** RGPD: erases a contact, or anonymises a team member, everywhere. @param {Person} person @returns {Promise<ErasureSummary>} */
+export const erasePerson = (person) => call("erase_person", { person });

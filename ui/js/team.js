@@ -3,6 +3,7 @@
 import { h, replace } from "./dom.js";
 import { t, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import { rgpdDialog } from "./rgpd.js";
 import * as ipc from "./ipc.js";
 
 /** @typedef {import("./ipc.js").Member} Member */
@@ -41,6 +42,9 @@ function draw() {
           h("td", { class: "col-actions" },
             h("button", { type: "button", class: "btn small", text: t("actors.edit"),
               attrs: { "aria-label": t("team.edit_named", { name: m.name }) }, on: { click: () => memberForm(m) } }),
+            h("button", { type: "button", class: "btn small", text: t("rgpd.button"),
+              attrs: { "aria-label": t("rgpd.button_named", { name: m.name }) },
+              on: { click: () => rgpdDialog({ kind: "member", id: m.id }, m.name, async () => { members = await ipc.listMembers(); draw(); }) } }),
             h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"),
               attrs: { "aria-label": t("team.delete_named", { name: m.name }) }, on: { click: () => removeMember(m) } }))))))));
 }

@@ -26,6 +26,7 @@ pub mod note_render;
 pub mod paths;
 pub mod plan;
 pub mod plan_store;
+pub mod rgpd;
 pub mod search;
 pub mod store;
 pub mod tabular;

@@ -42,7 +42,7 @@ fn invalid(message: String) -> CoreError {
 }
 
 /// The tables that hold records (the search index is derived from them by triggers).
-fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
+pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
          AND name NOT LIKE 'search_index%' ORDER BY name",
@@ -54,13 +54,13 @@ fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
 }
 
 /// A column: its name and declared type (`INTEGER`, `TEXT`, `REAL`, `BLOB`, `ANY`).
-struct Column {
-    name: String,
-    kind: String,
+pub(crate) struct Column {
+    pub(crate) name: String,
+    pub(crate) kind: String,
 }
 
 /// The columns of a table (from the schema, never from input), and the key to order by.
-fn layout(conn: &Connection, table: &str) -> CoreResult<(Vec<Column>, Vec<String>)> {
+pub(crate) fn layout(conn: &Connection, table: &str) -> CoreResult<(Vec<Column>, Vec<String>)> {
     let mut st =
         conn.prepare("SELECT name, upper(type), pk FROM pragma_table_info(?1) ORDER BY cid")?;
     let rows = st
@@ -85,11 +85,11 @@ fn layout(conn: &Connection, table: &str) -> CoreResult<(Vec<Column>, Vec<String
     Ok((cols, keys.into_iter().map(|(_, n)| n).collect()))
 }
 
-fn quote(ident: &str) -> String {
+pub(crate) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-fn to_json(v: ValueRef<'_>) -> Value {
+pub(crate) fn to_json(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::from(i),

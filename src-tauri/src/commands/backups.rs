@@ -1,3 +1,4 @@
+//! Backups, the whole-workspace JSON exchange and the RGPD export and erasure of a person.
 //! Backups: the list the user restores from, a backup on demand, and the restore (into a new
 //! file chosen in the native dialog, or over the open workspace after it was backed up).
 //! The web view only ever names a backup by its file name inside the workspace's backup
@@ -7,6 +8,7 @@ use super::workspace::{join_error, open_path, WorkspaceInfo};
 use crate::gui::AppState;
 use catalyse_core::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::paths::{backups_root, EXTENSION};
+use catalyse_core::rgpd::{ErasureSummary, Person};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -240,4 +242,42 @@ pub async fn import_workspace_json(
     .await
     .map_err(join_error)??;
     open_path(&app, &state, target).await.map(Some)
+}
+
+/// RGPD: writes everything stored about a person to a JSON file chosen in the save dialog.
+#[tauri::command]
+pub async fn export_person(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    person: Person,
+    title: String,
+    file_name_hint: String,
+) -> Result<Option<String>, ErrorPayload> {
+    let ws = state.current()?;
+    let Some(path) = super::exchange::ask_save_path(
+        &app,
+        title,
+        file_name_hint,
+        &[("Données personnelles (JSON)", "json")],
+    )?
+    else {
+        return Ok(None);
+    };
+    let name = name_of(&path);
+    ws.call(move |s| {
+        let text = s.person_export(person)?;
+        catalyse_core::exchange::write_whole(&path, text.as_bytes())
+    })
+    .await?;
+    Ok(Some(name))
+}
+
+/// RGPD: erases a contact or anonymises a team member everywhere (the UI confirmed first).
+#[tauri::command]
+pub async fn erase_person(
+    state: State<'_, AppState>,
+    person: Person,
+) -> Result<ErasureSummary, ErrorPayload> {
+    let ws = state.current()?;
+    Ok(ws.call(move |s| s.person_erase(person)).await?)
 }

@@ -1,0 +1,46 @@
+// RGPD for one person (a contact of an actor, or a team member): export everything stored
+// about them, or erase them everywhere after a confirmation that says what will happen.
+import { h, newId } from "./dom.js";
+import { t } from "./i18n.js";
+import { confirmDialog, toast, showError } from "./ui.js";
+import * as ipc from "./ipc.js";
+
+/**
+ * Opens the RGPD dialog for a person; `onErased` runs after an erasure.
+ * @param {import("./ipc.js").Person} person @param {string} name @param {() => Promise<void>} onErased
+ */
+export function rgpdDialog(person, name, onErased) {
+  const opener = /** @type {HTMLElement|null} */ (document.activeElement);
+  const titleId = newId("rgpd-title");
+  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  const stem = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "personne";
+  const exportBtn = h("button", { type: "button", class: "btn", id: "rgpd-export", text: t("rgpd.export"), on: { click: async () => {
+    try {
+      const file = await ipc.exportPerson(person, t("rgpd.export_title", { name }), `donnees-${stem}.json`);
+      if (file) toast(t("rgpd.exported", { name: file }));
+    } catch (e) { showError(e); }
+  } } });
+  const eraseBtn = h("button", { type: "button", class: "btn danger", id: "rgpd-erase", text: t(person.kind === "member" ? "rgpd.anonymise" : "rgpd.erase"), on: { click: async () => {
+    const ok = await confirmDialog({
+      title: t("rgpd.confirm_title", { name }),
+      message: t(person.kind === "member" ? "rgpd.confirm_member" : "rgpd.confirm_contact", { name }),
+      confirmLabel: t("rgpd.confirm_go"),
+    });
+    if (!ok) return;
+    try {
+      const summary = await ipc.erasePerson(person);
+      close();
+      await onErased();
+      await confirmDialog({ title: t("rgpd.done_title", { name: summary.name }), message: summary.changes.join(" "), confirmLabel: t("rgpd.done_ok") });
+    } catch (e) { showError(e); }
+  } } });
+  const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "modal", id: "rgpd-dialog", attrs: { "aria-labelledby": titleId } },
+    h("h2", { id: titleId, text: t("rgpd.title", { name }) }),
+    h("p", { text: t("rgpd.lead") }),
+    h("div", { class: "toolbar" }, exportBtn, eraseBtn),
+    h("div", { class: "dialog-buttons" }, h("button", { type: "button", class: "btn", id: "rgpd-close", text: t("backups.close"), on: { click: close } }))));
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  exportBtn.focus();
+}
