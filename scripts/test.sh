@@ -19,6 +19,14 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 step "cargo test (core, app, CLI on the real binary; regenerates ui/bindings)"
 cargo test --locked --workspace
 
+step "crash rig: a writer killed with SIGKILL at random moments (CATALYSE_CRASH_CYCLES, 300 here)"
+CATALYSE_CRASH_CYCLES="${CATALYSE_CRASH_CYCLES:-300}" \
+  cargo test --locked --test integration crash:: -- --ignored --nocapture
+
+step "property-based tests of every import path and the IPC types (CATALYSE_FUZZ_CASES, 500 here)"
+CATALYSE_FUZZ_CASES="${CATALYSE_FUZZ_CASES:-500}" \
+  cargo test --locked -p catalyse-core robustness -- --ignored --nocapture
+
 step "generated IPC types are committed and current"
 if git rev-parse --git-dir >/dev/null 2>&1; then
   if ! git diff --exit-code -- ui/bindings || [ -n "$(git ls-files --others --exclude-standard ui/bindings)" ]; then

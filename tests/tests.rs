@@ -2,6 +2,7 @@
 
 mod backup;
 mod cli;
+mod crash;
 mod exchange;
 mod notes;
 mod util;

@@ -27,6 +27,8 @@ pub mod paths;
 pub mod plan;
 pub mod plan_store;
 pub mod rgpd;
+#[cfg(test)]
+mod robustness;
 pub mod search;
 pub mod store;
 pub mod tabular;
