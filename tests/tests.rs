@@ -5,4 +5,5 @@ mod cli;
 mod crash;
 mod exchange;
 mod notes;
+mod schema;
 mod util;

@@ -96,7 +96,17 @@ pub fn quarantine_if_corrupt(path: &Path) -> Option<PathBuf> {
         return None;
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let aside = path.with_file_name(format!("preferences.illisible-{stamp}.json"));
+    // Never over an earlier unreadable copy (two in the same second get a number).
+    let aside = (1..)
+        .map(|n: u32| {
+            let suffix = if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            path.with_file_name(format!("preferences.illisible-{stamp}{suffix}.json"))
+        })
+        .find(|p| !p.exists())?;
     std::fs::rename(path, &aside).ok()?;
     Some(aside)
 }
@@ -123,6 +133,66 @@ mod tests {
         );
         std::fs::write(&path, b"[1,2,3]").unwrap();
         assert!(quarantine_if_corrupt(&path).is_some());
+    }
+
+    #[test]
+    fn a_file_cut_anywhere_or_full_of_garbage_never_stops_the_start() {
+        // What the store writes, cut at every byte (a kill mid-write), then garbage.
+        let full = serde_json::to_vec_pretty(&json!({
+            "language": "fr", "last_workspace": "/home/claire/Territoire été.catalyse",
+            "display_name": "Claire"
+        }))
+        .unwrap();
+        let mut cases: Vec<Vec<u8>> = (0..=full.len()).map(|n| full[..n].to_vec()).collect();
+        let mut x: u32 = 7;
+        for len in [1usize, 3, 17, 64, 500, 4096] {
+            cases.push(
+                (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 17;
+                        x ^= x << 5;
+                        x as u8
+                    })
+                    .collect(),
+            );
+        }
+        cases.push(
+            br#"{"language": 12, "last_workspace": ["x"], "display_name": {"a": 1}}"#.to_vec(),
+        );
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join(PREFS_FILE);
+        let mut asides = 0;
+        for bytes in &cases {
+            std::fs::write(&path, bytes).unwrap();
+            match quarantine_if_corrupt(&path) {
+                Some(aside) => {
+                    asides += 1;
+                    assert_eq!(&std::fs::read(&aside).unwrap(), bytes, "kept as it was");
+                    assert!(!path.exists());
+                }
+                None => {
+                    // Readable JSON: whatever it holds, the values are checked.
+                    let map: Map<String, Value> =
+                        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                    let p = Prefs::from_entries(map.iter().map(|(k, v)| (k.as_str(), v)));
+                    assert!(p.language == "fr" || p.language == "en");
+                }
+            }
+        }
+        // Every unreadable copy is kept, none overwritten by the next one.
+        let kept = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("preferences.illisible-")
+            })
+            .count();
+        assert_eq!(kept, asides);
+        assert!(asides >= full.len() - 1, "{asides}");
     }
 
     #[test]

@@ -766,6 +766,49 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_is_reported_in_french_and_what_was_committed_stays() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("plein.catalyse");
+        let mut s = crate::demo::write_demo(&path).unwrap();
+        let before = s.counts().unwrap();
+        // Fault injection: the file may not grow any more, as on a full disk.
+        let pages: i64 = s
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        s.conn.pragma_update(None, "max_page_count", pages).unwrap();
+        let mut csv = String::from("Nom;Monde;Commune\n");
+        for i in 0..3000 {
+            csv.push_str(&format!(
+                "Association numéro {i} avec un nom assez long;Association / ESS;Commune {i}\n"
+            ));
+        }
+        let e = s
+            .import(
+                crate::exchange::ExchangeKind::Actors,
+                csv.as_bytes(),
+                crate::tabular::FileFormat::Csv,
+                false,
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), "read_only", "{e}");
+        assert!(e.to_string().contains("disque plein"), "{e}");
+        assert_eq!(s.counts().unwrap(), before, "nothing half-written");
+        let check: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // Space again: the workspace is usable at once.
+        s.conn
+            .pragma_update(None, "max_page_count", 1_073_741_823)
+            .unwrap();
+        s.create_actor(&actor_input("Après le disque plein"))
+            .unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], before["actors"] + 1);
+    }
+
+    #[test]
     fn a_second_writer_is_refused_until_the_first_closes() {
         let dir = TempDir::new().unwrap();
         let path = dir.path().join("ws.catalyse");
