@@ -229,6 +229,18 @@ fn xlsx_cell(d: &calamine::Data) -> String {
 }
 
 fn read_xlsx(bytes: &[u8]) -> CoreResult<Table> {
+    // The XLSX parser may panic on some damaged files (an integer overflow in a cell
+    // reference, found by the property tests): such a file is refused like any unreadable one.
+    std::panic::catch_unwind(|| read_xlsx_unguarded(bytes)).unwrap_or_else(|_| {
+        Err(CoreError::validation(
+            "file",
+            "xlsx.invalid",
+            "Ce classeur Excel (.xlsx) est abîmé : il n'a pas pu être lu.",
+        ))
+    })
+}
+
+fn read_xlsx_unguarded(bytes: &[u8]) -> CoreResult<Table> {
     use calamine::Reader;
     let not_xlsx = |e: calamine::XlsxError| {
         CoreError::validation(
@@ -381,6 +393,38 @@ pub fn fold(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A workbook whose cell reference overflows the parser's row counter (found by the
+    /// property tests): refused with a message, no panic escapes.
+    #[test]
+    fn a_workbook_with_an_absurd_cell_reference_is_refused() {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Nom").unwrap();
+        sheet.write_string(1, 0, "Mairie").unwrap();
+        let good = book.save_to_buffer().unwrap();
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if name.starts_with("xl/worksheets/") {
+                data = String::from_utf8(data)
+                    .unwrap()
+                    .replace("r=\"A2\"", "r=\"A99999999999999\"")
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        let bad = out.finish().unwrap().into_inner();
+        let e = read_table(&bad, FileFormat::Xlsx).unwrap_err();
+        assert_eq!(e.code(), Some("xlsx.invalid"), "{e}");
+    }
+
     use super::*;
 
     fn csv(bytes: &[u8]) -> Table {
