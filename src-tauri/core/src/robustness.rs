@@ -212,7 +212,7 @@ fn run_import(name: &str, format: FileFormat, strategy: impl Strategy<Value = Ve
         })
         .unwrap();
     println!(
-        "fuzz {name}: {} cases, {} imported, {} refused with a message and nothing changed, 0 panics",
+        "fuzz {name}: {} cases, {} imported, {} refused with a message and nothing changed, no panic reached the caller",
         ok.get() + refused.get(),
         ok.get(),
         refused.get()
@@ -358,7 +358,7 @@ fn workspace_json_imports_never_panic_and_never_leave_a_file() {
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 0, "no temporary file left");
     println!(
-        "fuzz workspace JSON: {} cases, {} imported, {} refused with a message and no file, 0 panics",
+        "fuzz workspace JSON: {} cases, {} imported, {} refused with a message and no file, no panic reached the caller",
         ok.get() + refused.get(),
         ok.get(),
         refused.get()
@@ -438,7 +438,7 @@ fn ipc_arguments_of_any_shape_are_refused_or_handled_without_panic() {
         .unwrap();
     assert_eq!(integrity, "ok");
     println!(
-        "fuzz IPC arguments: {} cases, {} of the right shape (then validated by core), {} refused by the type, 0 panics",
+        "fuzz IPC arguments: {} cases, {} of the right shape (then validated by core), {} refused by the type, no panic reached the caller",
         parsed.get() + rejected.get(),
         parsed.get(),
         rejected.get()
