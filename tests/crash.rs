@@ -156,15 +156,29 @@ fn sigkill_never_loses_or_splits_a_committed_transaction() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(40 + rng.below(160)));
+        // The writer's reports, read as they come.
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel::<usize>();
+        let reader = std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                if let Ok(k) = line.trim().parse() {
+                    let _ = tx.send(k);
+                }
+            }
+        });
+        let mut reported: Vec<usize> = Vec::new();
+        if rng.below(5) == 0 {
+            // Now and then, a kill at any moment, opening included.
+            std::thread::sleep(Duration::from_millis(rng.below(150)));
+        } else if let Ok(k) = rx.recv_timeout(Duration::from_secs(20)) {
+            // Mostly while it writes: a random moment after its first commit.
+            reported.push(k);
+            std::thread::sleep(Duration::from_micros(rng.below(30_000)));
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let out = BufReader::new(child.stdout.take().unwrap());
-        let reported: Vec<usize> = out
-            .lines()
-            .map_while(Result::ok)
-            .filter_map(|l| l.trim().parse().ok())
-            .collect();
+        reader.join().unwrap();
+        reported.extend(rx.try_iter());
         if reported.is_empty() {
             before_first += 1;
         } else {

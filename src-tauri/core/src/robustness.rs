@@ -130,14 +130,30 @@ fn csv() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// XLSX files: a real workbook of awkward cells, sometimes with bytes flipped.
+/// XLSX files: a real workbook of awkward cells or of mostly valid actors, sometimes with
+/// bytes flipped.
 fn xlsx() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::sample::select(HEADERS),
+    let valid = actor_rows().prop_map(|text| {
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default().to_string();
+        let rows: Vec<Vec<String>> = lines
+            .map(|l| {
+                l.split("\";\"")
+                    .map(|c| c.trim_matches('"').replace("\"\"", "\""))
+                    .collect()
+            })
+            .collect();
+        (header, rows)
+    });
+    let awkward = (
+        prop::sample::select(HEADERS).prop_map(str::to_string),
         prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..10),
-        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+    );
+    (
+        prop_oneof![valid, awkward],
+        prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..3)],
     )
-        .prop_map(|(h, rows, flips)| {
+        .prop_map(|((h, rows), flips)| {
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet();
             for (c, name) in h.split(';').enumerate() {
