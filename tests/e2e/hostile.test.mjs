@@ -7,10 +7,15 @@ import { launch, freshHome, visible, click, choose, fill, waitText, screenshot, 
 
 // Typed fields keep their own format; every other text field gets the hostile text.
 const TYPED = new Set(["date", "start_date", "end_date", "meeting_date", "adoption_date", "period_start", "period_end",
-  "hours", "budget", "amount", "cost", "due_date", "since", "email", "phone", "reassess_on", "value", "target", "baseline"]);
+  "hours", "budget", "amount", "cost", "due_date", "since", "email", "phone", "reassess_on", "value", "target", "baseline",
+  "current", "measured_on", "requested_on", "decision_on"]);
+
+// Fields limited to a few dozen characters get a shorter hostile text.
+const SHORT = new Set(["tags", "display_name", "unit"]);
 
 /** The hostile text for one field (its name keeps the texts apart). @param {string} field */
 function hostile(field) {
+  if (SHORT.has(field)) return `<img src=x onerror="window.__pwned=1">"${field}"`;
   return `<img src=x onerror="window.__pwned='${field}'"><script>window.__pwned='${field}'</script> javascript:alert(1) \u202Egnp.exe "${field}" & 'x'`;
 }
 
@@ -31,7 +36,7 @@ async function fillHostileAndSubmit(d, css) {
     await el.sendKeys(hostile(name));
   }
   await click(d, `${css} button[type=submit]`);
-  await d.wait(async () => (await d.findElements(By.css(css))).length === 0, 15000, `${css} did not close: ${await d.executeScript(`return document.querySelector('${css} .form-summary')?.textContent`)}`);
+  await d.wait(async () => (await d.findElements(By.css(css))).length === 0, 15000, `${css} did not close: ${await d.executeScript(`return [...document.querySelectorAll('${css} .form-summary, ${css} .field-error')].map((e) => e.textContent).join(' / ')`)}`);
   return fields;
 }
 
@@ -77,6 +82,16 @@ test("hostile text in every free-text field is stored and shown as text, and run
     await click(d, "#add-contact");
     await fillHostileAndSubmit(d, "#contact-dialog");
     await assertInert(d, "contact", '"role"');
+    await click(d, "#card-edit-profile");
+    await fillHostileAndSubmit(d, "#profile-dialog");
+    await assertInert(d, "profile", '"contributions"');
+    await click(d, "#add-link");
+    await visible(d, "#link-dialog");
+    const other = await d.executeScript(`const a = document.querySelector('#link-dialog select[name=actor_a]').value;
+      return [...document.querySelectorAll('#link-dialog select[name=actor_b] option')].map((o) => o.value).find((v) => v && v !== a)`);
+    await choose(d, "#link-dialog select[name=actor_b]", other);
+    await fillHostileAndSubmit(d, "#link-dialog");
+    await assertInert(d, "link", '"notes"');
 
     // A team member.
     await click(d, "#nav-team");
@@ -107,6 +122,19 @@ test("hostile text in every free-text field is stored and shown as text, and run
     await click(d, "#add-action");
     await fillHostileAndSubmit(d, "#action-dialog");
     await assertInert(d, "actions", '"title"');
+    // A funding line and an indicator on an action's page.
+    await click(d, "#nav-actions");
+    await visible(d, "#actions-table");
+    const garage = await d.findElement(By.xpath("//table[@id='actions-table']//button[starts-with(., 'Garage solidaire')]"));
+    await garage.click();
+    await click(d, "#add-funding");
+    await visible(d, "#funding-dialog");
+    await fill(d, "#funding-dialog input[name=amount]", "1 000");
+    await fillHostileAndSubmit(d, "#funding-dialog");
+    await assertInert(d, "funding", '"scheme"');
+    await click(d, "#add-indicator");
+    await fillHostileAndSubmit(d, "#indicator-dialog");
+    await assertInert(d, "indicator", '"name"');
 
     // A decision note: its header, and a section typed in the editor, saved and reloaded.
     await click(d, "#nav-notes");
@@ -122,6 +150,11 @@ test("hostile text in every free-text field is stored and shown as text, and run
     await click(d, "#note-add-option");
     await fillHostileAndSubmit(d, "#option-dialog");
     await assertInert(d, "note options", '"title"');
+
+    // The display name in the preferences, shown in the top bar.
+    await click(d, "#top-prefs");
+    await fillHostileAndSubmit(d, "#prefs-dialog");
+    await assertInert(d, "preferences", null);
 
     // The search shows the hostile names as text too.
     await fill(d, "#search", "javascript");
