@@ -501,14 +501,8 @@ fn note_list(path: &Path, json: bool) -> i32 {
 }
 
 fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force: bool) -> i32 {
-    if !force && out.exists() {
-        eprintln!(
-            "Erreur : {} Ajoutez --force pour le remplacer.",
-            CoreError::AlreadyExists {
-                path: out.to_path_buf()
-            }
-        );
-        return 1;
+    if let Some(code) = refuse_existing(out, force) {
+        return code;
     }
     use catalyse_core::note_export::NoteFormat as F;
     let format = match format {
@@ -573,14 +567,8 @@ fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
 }
 
 fn backup(workspace: &Path, out: &Path, force: bool) -> i32 {
-    if out.exists() && !force {
-        eprintln!(
-            "Erreur : {} Ajoutez --force pour le remplacer.",
-            CoreError::AlreadyExists {
-                path: out.to_path_buf()
-            }
-        );
-        return 1;
+    if let Some(code) = refuse_existing(out, force) {
+        return code;
     }
     match catalyse_core::backup::backup_file_to(workspace, out) {
         Ok(counts) => {
@@ -806,14 +794,8 @@ fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
 }
 
 fn person_export(p: catalyse_core::rgpd::Person, workspace: &Path, out: &Path, force: bool) -> i32 {
-    if out.exists() && !force {
-        eprintln!(
-            "Erreur : {} Ajoutez --force pour le remplacer.",
-            CoreError::AlreadyExists {
-                path: out.to_path_buf()
-            }
-        );
-        return 1;
+    if let Some(code) = refuse_existing(out, force) {
+        return code;
     }
     let done = Store::open(workspace)
         .and_then(|s| s.person_export(p))
@@ -851,14 +833,8 @@ fn person_erase(p: catalyse_core::rgpd::Person, workspace: &Path, yes: bool) -> 
 }
 
 fn export_workspace(file: &Path, workspace: &Path, force: bool) -> i32 {
-    if file.exists() && !force {
-        eprintln!(
-            "Erreur : {} Ajoutez --force pour le remplacer.",
-            CoreError::AlreadyExists {
-                path: file.to_path_buf()
-            }
-        );
-        return 1;
+    if let Some(code) = refuse_existing(file, force) {
+        return code;
     }
     // Read-only: the workspace may be open in the app meanwhile.
     let text = catalyse_core::store::inspect(workspace)
@@ -887,6 +863,20 @@ fn import_workspace(file: &Path, to: &Path) -> i32 {
         }
         Err(e) => fail(&e),
     }
+}
+
+/// Refuses to write over an existing file unless `--force`: the message, and the exit code.
+fn refuse_existing(path: &Path, force: bool) -> Option<i32> {
+    if force || !path.exists() {
+        return None;
+    }
+    eprintln!(
+        "Erreur : {} Ajoutez --force pour le remplacer.",
+        CoreError::AlreadyExists {
+            path: path.to_path_buf()
+        }
+    );
+    Some(1)
 }
 
 fn fail(e: &CoreError) -> i32 {
