@@ -150,23 +150,26 @@ fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(
     for table in data_tables(conn)? {
         let (cols, _) = layout(conn, &table)?;
         for c in cols.iter().filter(|c| c.kind == "TEXT") {
+            // WITHOUT ROWID tables (a note's sections) have no rowid: 0 stands for "no row
+            // number"; the erasure finds such texts by their value.
+            let rowid = if without_rowid(conn, &table)? {
+                "0"
+            } else {
+                "rowid"
+            };
             let sql = format!(
-                "SELECT rowid, {col} FROM {t} WHERE instr(lower({col}), lower(?1)) > 0",
+                "SELECT {rowid}, {col} FROM {t} WHERE instr(lower({col}), lower(?1)) > 0",
                 col = quote(&c.name),
                 t = quote(&table)
             );
-            let mut st = match conn.prepare(&sql) {
-                Ok(st) => st,
-                // WITHOUT ROWID tables: no rowid to point at; they hold no free text here.
-                Err(_) => continue,
-            };
+            let mut st = conn.prepare(&sql)?;
             let found = st
                 .query_map([name], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             for (row, text) in found {
-                if table == own.0 && row == own.1 {
+                if table == own.0 && row == own.1 && row != 0 {
                     continue;
                 }
                 out.push((
@@ -181,6 +184,17 @@ fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(
         }
     }
     Ok(out)
+}
+
+fn without_rowid(conn: &Connection, table: &str) -> CoreResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// `text` with every case-insensitive occurrence of `name` replaced by [`ERASED`].
@@ -326,12 +340,14 @@ impl Store {
             }
         }
         for (m, text) in &found {
+            // By value: identical texts all hold the name and get the same replacement, and
+            // tables without rowid are reached too.
             let sql = format!(
-                "UPDATE {} SET {} = ?1 WHERE rowid = ?2",
-                quote(&m.table),
-                quote(&m.column)
+                "UPDATE {t} SET {c} = ?1 WHERE {c} = ?2",
+                t = quote(&m.table),
+                c = quote(&m.column)
             );
-            tx.execute(&sql, params![replace_name(text, &name), m.row])
+            tx.execute(&sql, params![replace_name(text, &name), text])
                 .map_err(|e| {
                     CoreError::Io(std::io::Error::other(format!(
                         "remplacement du nom impossible dans « {} » : {e}",
@@ -426,6 +442,15 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
+        // A name typed in a note's section (a table without rowid) is found and replaced too.
+        s.conn
+            .execute(
+                "UPDATE note_section SET content = 'Suivi par Claire Vasseur.' WHERE key = 'annexes'",
+                [],
+            )
+            .unwrap();
+        let found = mentions(&s.conn, "Claire Vasseur", ("member", claire)).unwrap();
+        assert!(found.iter().any(|(m, _)| m.table == "note_section"));
         let summary = s.person_erase(Person::Member(claire)).unwrap();
         assert_eq!(summary.name, "Claire Vasseur");
         assert!(summary.mentions_replaced >= 1);
