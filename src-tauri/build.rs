@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "open_demo",
     "pick_and_open_workspace",
     "save_workspace_as",
+    "open_writable_copy",
     "close_workspace",
     "get_header",
     "update_header",

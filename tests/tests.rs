@@ -5,5 +5,6 @@ mod cli;
 mod crash;
 mod exchange;
 mod notes;
+mod readonly;
 mod schema;
 mod util;

@@ -22,6 +22,9 @@ pub struct AppState {
     /// A workspace that could not be opened because it is damaged: the backups screen offers
     /// its backups.
     failed_open: Mutex<Option<PathBuf>>,
+    /// A workspace that could not be opened because it is write-protected: the notice offers
+    /// to open a copy of it.
+    read_only_open: Mutex<Option<PathBuf>>,
 }
 
 fn poisoned() -> ErrorPayload {
@@ -89,6 +92,17 @@ impl AppState {
     /// The damaged workspace the user tried to open last, if any.
     pub fn failed_open(&self) -> Result<Option<PathBuf>, ErrorPayload> {
         Ok(self.failed_open.lock().map_err(|_| poisoned())?.clone())
+    }
+
+    /// Remembers (or forgets) a workspace refused because it is write-protected.
+    pub fn set_read_only_open(&self, path: Option<PathBuf>) -> Result<(), ErrorPayload> {
+        *self.read_only_open.lock().map_err(|_| poisoned())? = path;
+        Ok(())
+    }
+
+    /// The write-protected workspace the user tried to open last, if any.
+    pub fn read_only_open(&self) -> Result<Option<PathBuf>, ErrorPayload> {
+        Ok(self.read_only_open.lock().map_err(|_| poisoned())?.clone())
     }
 
     /// Remembers the file picked for import.
@@ -211,6 +225,9 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
             if e.kind() == "corrupt" {
                 let _ = state.set_failed_open(Some(path.clone()));
             }
+            if e.kind() == "read_only_file" {
+                let _ = state.set_read_only_open(Some(path.clone()));
+            }
             let mut payload = ErrorPayload::from(e);
             if !from_cli && payload.kind == "file_not_found" {
                 payload.message = format!(
@@ -239,6 +256,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::workspace::open_demo,
             commands::workspace::pick_and_open_workspace,
             commands::workspace::save_workspace_as,
+            commands::workspace::open_writable_copy,
             commands::workspace::close_workspace,
             commands::project::get_header,
             commands::project::update_header,

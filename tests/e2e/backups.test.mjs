@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, actorNames, By, BINARY,
@@ -115,6 +115,77 @@ test("a damaged workspace is not opened, stays untouched, and its latest backup 
   }
   const check = JSON.parse(execFileSync(BINARY, ["check", "--json", ws], { env: { ...process.env, HOME: home }, encoding: "utf8" }));
   assert.equal(check.counts.decision_notes, 2);
+});
+
+/**
+ * Makes `file` write-protected for the app: its mode, and for root (whom modes do not bind)
+ * the immutable flag. Returns the function that lifts the protection.
+ * @param {string} file
+ */
+function writeProtect(file) {
+  chmodSync(file, 0o444);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chattr", ["+i", file]);
+  return () => {
+    if (asRoot) execFileSync("chattr", ["-i", file]);
+    chmodSync(file, 0o644);
+  };
+}
+
+test("a read-only workspace is refused untouched, a copy of it opens, and it opens once writable", async () => {
+  const home = freshHome();
+  const ws = path.join(home, "lecture-seule.catalyse");
+  execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
+  const unprotect = writeProtect(ws);
+  const bytes = readFileSync(ws);
+  try {
+    const app = await launch(home, ["--workspace", ws]);
+    try {
+      const d = app.driver;
+      await waitText(d, "#notice-read_only_file", "est en lecture seule");
+      await waitText(d, "#notice-read_only_file", "n'a pas été modifié");
+      await visible(d, "#welcome");
+      assert.deepEqual(readFileSync(ws), bytes, "the read-only file is left as it was");
+      assert.ok(!existsSync(`${ws}-wal`) && !existsSync(`${ws}-shm`), "no journal was created beside it");
+      await screenshot(d, "75-lecture-seule");
+
+      // A copy the user can work on.
+      const copy = path.join(home, "copie-modifiable.catalyse");
+      await click(d, "#notice-copy");
+      answerFileDialog("Enregistrer une copie modifiable", copy);
+      await waitText(d, "#ws-file", "copie-modifiable.catalyse");
+      await d.wait(async () => (await d.findElements(By.css("#notice-read_only_file"))).length === 0, 10000);
+      await click(d, "#nav-actors");
+      await visible(d, "#actors-table");
+      const before = (await actorNames(d)).length;
+      await click(d, "#add-actor");
+      await visible(d, "#actor-dialog");
+      await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté dans la copie");
+      await choose(d, "#actor-dialog select[name=world]", "association");
+      await click(d, "#actor-dialog button[type=submit]");
+      await d.wait(async () => (await actorNames(d)).length === before + 1, 10000);
+      assert.deepEqual(readFileSync(ws), bytes, "the original is still untouched");
+
+      // The protection lifted, the original opens and takes changes.
+      unprotect();
+      await click(d, "#top-open");
+      answerFileDialog("Ouvrir un espace de travail", ws, { locationBar: true });
+      await waitText(d, "#ws-file", "lecture-seule.catalyse");
+      await click(d, "#nav-actors");
+      await visible(d, "#actors-table");
+      assert.equal((await actorNames(d)).length, before);
+      await click(d, "#add-actor");
+      await visible(d, "#actor-dialog");
+      await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté une fois le fichier modifiable");
+      await choose(d, "#actor-dialog select[name=world]", "association");
+      await click(d, "#actor-dialog button[type=submit]");
+      await d.wait(async () => (await actorNames(d)).includes("Acteur ajouté une fois le fichier modifiable"), 10000);
+    } finally {
+      await app.quit();
+    }
+  } finally {
+    try { unprotect(); } catch { /* already lifted */ }
+  }
 });
 
 test("a workspace open in one window is refused, clearly, in a second one", async () => {

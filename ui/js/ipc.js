@@ -66,6 +66,9 @@ export const pickAndOpenWorkspace = (title, filterName) =>
 /** @param {string} title @param {string} filterName @returns {Promise<WorkspaceInfo|null>} */
 export const saveWorkspaceAs = (title, filterName) =>
   call("save_workspace_as", { title, filterName });
+/** @param {string} title @param {string} filterName @returns {Promise<WorkspaceInfo|null>} */
+export const openWritableCopy = (title, filterName) =>
+  call("open_writable_copy", { title, filterName });
 /** @returns {Promise<void>} */
 export const closeWorkspace = () => call("close_workspace");
 

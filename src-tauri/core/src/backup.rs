@@ -138,10 +138,31 @@ pub fn backup_file_to(path: &Path, out: &Path) -> CoreResult<BTreeMap<String, i6
     let tmp = store::temp_sibling(out, "backup");
     let _ = std::fs::remove_file(&tmp);
     vacuum_into(&conn, &tmp)?;
+    // A journal left beside a replaced workspace would be replayed into the new file.
+    store::remove_companions(out);
     std::fs::rename(&tmp, out).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })?;
     Ok(counts)
+}
+
+/// Copies the workspace file `path`, which may be write-protected, to `target` (replaced if
+/// it exists: the user confirmed in the save dialog), for the user to work on the copy. Never
+/// over `path` itself nor over a workspace a Catalyse process has open.
+pub fn writable_copy(path: &Path, target: &Path) -> CoreResult<BTreeMap<String, i64>> {
+    if crate::paths::same_file(path, target) {
+        return Err(CoreError::validation(
+            "path",
+            "copy.same_file",
+            "Choisissez un autre fichier que l'espace de travail à copier.",
+        ));
+    }
+    let _lock = if target.exists() {
+        store::WriterLock::take(target)?
+    } else {
+        None
+    };
+    backup_file_to(path, target)
 }
 
 /// A backup path in `dir` for `at` whose time no other backup there has (a second backup in
@@ -411,6 +432,55 @@ mod tests {
             notes: String::new(),
         })
         .unwrap();
+    }
+
+    #[test]
+    fn a_copy_over_a_workspace_left_with_a_journal_is_not_mixed_with_it() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (src, mut s) = workspace(dir.path());
+        actor(&mut s, "Source");
+        drop(s);
+        // A workspace whose writer died with transactions only in its journal.
+        let old = dir.path().join("ancien.catalyse");
+        let mut o = Store::create(
+            &old,
+            &NewWorkspace {
+                territory_name: "Ancien".into(),
+                territory_kind: "petr".into(),
+                project_title: "Ancien projet".into(),
+            },
+        )
+        .unwrap();
+        o.conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        for i in 0..5 {
+            actor(&mut o, &format!("Ancien {i}"));
+        }
+        let wal = dir.path().join("ancien.catalyse-wal");
+        let kept = std::fs::read(&wal).unwrap();
+        assert!(!kept.is_empty());
+        drop(o);
+        std::fs::write(&wal, kept).unwrap();
+
+        writable_copy(&src, &old).unwrap();
+        let copy = Store::open(&old).unwrap();
+        assert_eq!(copy.header().unwrap().territory_name, "Val");
+        let names: Vec<String> = copy
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, vec!["Source".to_string()]);
+        let check: String = copy
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // Never over the file itself.
+        assert_eq!(
+            writable_copy(&src, &src).unwrap_err().code(),
+            Some("copy.same_file")
+        );
     }
 
     #[test]

@@ -47,12 +47,20 @@ pub enum CoreError {
     /// The database is busy (another process holds a lock).
     #[error("L'espace de travail est occupé par un autre programme ; réessayez dans un instant.")]
     Busy,
-    /// The database or its folder cannot be written.
-    #[error("Impossible d'écrire dans l'espace de travail (fichier en lecture seule ou disque plein) : {0}")]
-    ReadOnly(String),
+    /// A write was refused because the workspace file or its folder cannot be written (any
+    /// more): write-protected, read-only media, or the folder gone.
+    #[error("Impossible d'enregistrer : l'espace de travail est en lecture seule (le fichier ou son dossier). La modification n'a pas été enregistrée ; les données déjà enregistrées sont intactes. Rendez le fichier modifiable puis réessayez.")]
+    ReadOnly,
+    /// The disk is full: the write was rolled back.
+    #[error("Impossible d'enregistrer : le disque est plein. La modification n'a pas été enregistrée ; les données déjà enregistrées sont intactes. Libérez de la place puis réessayez.")]
+    DiskFull,
+    /// The workspace cannot be opened for writing: the file (or its folder) is write-protected.
+    /// Nothing was written to it.
+    #[error("« {} » est en lecture seule (le fichier ou son dossier) : Catalyse ne pourrait pas y enregistrer vos modifications. Le fichier n'a pas été modifié. Rendez-le modifiable, ou ouvrez-en une copie.", path.display())]
+    ReadOnlyFile { path: PathBuf },
     /// Reading or writing a file failed.
     #[error("Erreur de fichier : {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     /// An unexpected database error.
     #[error("Erreur de la base de données : {0}")]
     Database(String),
@@ -76,7 +84,9 @@ impl CoreError {
             CoreError::AlreadyExists { .. } => "already_exists",
             CoreError::FileNotFound { .. } => "file_not_found",
             CoreError::Busy => "busy",
-            CoreError::ReadOnly(_) => "read_only",
+            CoreError::ReadOnly => "read_only",
+            CoreError::DiskFull => "disk_full",
+            CoreError::ReadOnlyFile { .. } => "read_only_file",
             CoreError::Io(_) => "io",
             CoreError::Database(_) => "database",
             CoreError::Closed => "closed",
@@ -119,13 +129,21 @@ impl From<rusqlite::Error> for CoreError {
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
             match f.code {
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return CoreError::Busy,
-                ErrorCode::ReadOnly | ErrorCode::DiskFull | ErrorCode::CannotOpen => {
-                    return CoreError::ReadOnly(e.to_string())
-                }
+                ErrorCode::ReadOnly | ErrorCode::CannotOpen => return CoreError::ReadOnly,
+                ErrorCode::DiskFull => return CoreError::DiskFull,
                 _ => {}
             }
         }
         CoreError::Database(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CoreError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull => CoreError::DiskFull,
+            _ => CoreError::Io(e),
+        }
     }
 }
 

@@ -44,9 +44,11 @@ pub struct WriterLock {
 }
 
 impl WriterLock {
-    /// Takes the lock of `path`, or says who holds it. On a folder where no lock file can be
-    /// created (read-only media) or a file system without locks, there is nothing to take:
-    /// `None`.
+    /// Takes the lock of `path`, or says who holds it. A lock file left by another user is
+    /// locked through a read-only handle (a lock needs no write access). A folder where the
+    /// lock file cannot be created is a read-only folder: SQLite could not create its journal
+    /// there either, so the workspace is refused as read-only. On a file system without locks
+    /// there is nothing to take: `None`.
     pub fn take(path: &Path) -> CoreResult<Option<WriterLock>> {
         let lock_path = lock_path(path);
         let file = match std::fs::OpenOptions::new()
@@ -56,14 +58,14 @@ impl WriterLock {
             .open(&lock_path)
         {
             Ok(f) => f,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-                ) =>
-            {
-                return Ok(None)
-            }
+            Err(e) if is_write_protected(&e) => match std::fs::File::open(&lock_path) {
+                Ok(f) => f,
+                Err(_) => {
+                    return Err(CoreError::ReadOnlyFile {
+                        path: path.to_path_buf(),
+                    })
+                }
+            },
             Err(e) => return Err(e.into()),
         };
         match file.try_lock() {
@@ -73,6 +75,62 @@ impl WriterLock {
             }),
             Err(std::fs::TryLockError::Error(_)) => Ok(None),
         }
+    }
+}
+
+/// True for the errors of a file or folder that may not be written: its mode, an immutable
+/// flag (`EPERM`), or read-only media.
+fn is_write_protected(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+/// Refuses, before anything is written, a workspace file that cannot be opened for writing.
+/// (SQLite would silently open it read-only and fail at the first save.)
+fn ensure_writable(path: &Path) -> CoreResult<()> {
+    let refused = |e: std::io::Error| {
+        if is_write_protected(&e) {
+            CoreError::ReadOnlyFile {
+                path: path.to_path_buf(),
+            }
+        } else {
+            e.into()
+        }
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// Refuses a workspace in a folder where SQLite could not create its journal (read-only
+/// folder or media), unless the journal files are already there.
+fn ensure_folder_writable(path: &Path) -> CoreResult<()> {
+    if companion(path, "-wal").exists() && companion(path, "-shm").exists() {
+        return Ok(());
+    }
+    let probe = temp_sibling(path, "essai");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if is_write_protected(&e) => Err(CoreError::ReadOnlyFile {
+            path: path.to_path_buf(),
+        }),
+        // Left by an earlier run with the same process id: the folder is writable.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -117,13 +175,97 @@ pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
             path: path.to_path_buf(),
         });
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| open_error(path, e))?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let no_journal_pending =
+        || std::fs::metadata(companion(path, "-wal")).map_or(true, |m| m.len() == 0);
+    let immutable = || {
+        Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )
+    };
+    // A write-protected file with no journal pending is read as immutable: SQLite then creates
+    // no `-wal`/`-shm` beside it, which would inherit its read-only mode and keep the
+    // workspace read-only after the user made the file writable again.
+    let conn = if ensure_writable(path).is_err() && no_journal_pending() {
+        immutable().map_err(|e| open_error(path, e))?
+    } else {
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        // In a folder where SQLite cannot create its `-shm` (read-only media), reading a WAL
+        // file fails at the first query (`SQLITE_CANTOPEN` or `SQLITE_READONLY_CANTINIT`):
+        // read it as immutable when nothing is pending.
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ffi::ErrorCode::CannotOpen | rusqlite::ffi::ErrorCode::ReadOnly
+                ) && no_journal_pending() =>
+            {
+                drop(conn);
+                immutable().map_err(|e| open_error(path, e))?
+            }
+            _ => conn,
+        }
+    };
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
+}
+
+/// `path` with `-wal`, `-shm` or `-journal` appended.
+fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// `path` as the path part of an SQLite `file:` URI (the characters it gives a meaning to are
+/// escaped).
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for c in abs.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Before opening for writing (with the writer lock held): a `-wal` or `-shm` left
+/// write-protected beside a writable file (made by a read-only access, by another user or
+/// another tool) would make SQLite open the workspace read-only. It is given the file's
+/// permissions, or removed when that loses nothing (an index, an empty journal). A journal
+/// holding transactions that cannot be made writable is refused as read-only.
+fn repair_companions(path: &Path) -> CoreResult<()> {
+    let mode = std::fs::metadata(path)?.permissions();
+    for suffix in ["-wal", "-shm"] {
+        let p = companion(path, suffix);
+        let Ok(meta) = std::fs::metadata(&p) else {
+            continue;
+        };
+        match std::fs::OpenOptions::new().write(true).open(&p) {
+            Ok(_) => continue,
+            Err(e) if is_write_protected(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+        if std::fs::set_permissions(&p, mode.clone()).is_ok()
+            && std::fs::OpenOptions::new().write(true).open(&p).is_ok()
+        {
+            continue;
+        }
+        if (suffix == "-shm" || meta.len() == 0) && std::fs::remove_file(&p).is_ok() {
+            continue;
+        }
+        return Err(CoreError::ReadOnlyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads the identity and schema version of a connection, mapping "not a database" errors.
@@ -248,12 +390,17 @@ pub(crate) fn publish(tmp: &Path, path: &Path) -> CoreResult<()> {
     })
 }
 
+/// Removes the `-wal`, `-shm` and `-journal` of `path`, ignoring what is not there.
+pub(crate) fn remove_companions(path: &Path) {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(companion(path, suffix));
+    }
+}
+
 /// Removes a temporary database and its WAL companions, ignoring what is already gone.
 pub(crate) fn remove_db_files(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
+        let _ = std::fs::remove_file(companion(path, suffix));
     }
 }
 
@@ -282,8 +429,11 @@ impl Store {
     /// integrity is checked (`quick_check`) before anything writes to it.
     pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
         let found = inspect(path)?;
+        ensure_writable(path)?;
         // One writer: refused while another Catalyse process has it open.
         let lock = WriterLock::take(path)?;
+        repair_companions(path)?;
+        ensure_folder_writable(path)?;
         {
             let ro = open_read_only(path)?;
             quick_check(&ro, path)?;
@@ -402,6 +552,8 @@ impl Store {
                 "VACUUM INTO ?1",
                 params![tmp.to_string_lossy().into_owned()],
             )?;
+            // A journal left beside a replaced workspace would be replayed into the new file.
+            remove_companions(target);
             std::fs::rename(&tmp, target)?;
             Ok(())
         })();
@@ -791,8 +943,9 @@ mod tests {
                 false,
             )
             .unwrap_err();
-        assert_eq!(e.kind(), "read_only", "{e}");
-        assert!(e.to_string().contains("disque plein"), "{e}");
+        assert_eq!(e.kind(), "disk_full", "{e}");
+        assert!(e.to_string().contains("le disque est plein"), "{e}");
+        assert!(e.to_string().contains("intactes"), "{e}");
         assert_eq!(s.counts().unwrap(), before, "nothing half-written");
         let check: String = s
             .conn

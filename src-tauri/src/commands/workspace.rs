@@ -89,12 +89,17 @@ pub(crate) async fn open_path<R: Runtime>(
         Err(e) => {
             // A damaged file: remember it, so that the backups screen can offer its backups.
             if e.kind() == "corrupt" {
-                state.set_failed_open(Some(tried))?;
+                state.set_failed_open(Some(tried.clone()))?;
+            }
+            // A write-protected file: remember it, so that the notice can offer a copy.
+            if e.kind() == "read_only_file" {
+                state.set_read_only_open(Some(tried))?;
             }
             return Err(e.into());
         }
     };
     state.set_failed_open(None)?;
+    state.set_read_only_open(None)?;
     switch_to(app, state, ws).await
 }
 
@@ -214,6 +219,48 @@ pub async fn save_workspace_as(
     let copy_to = target.clone();
     ws.call(move |s| s.save_copy(&copy_to)).await?;
     drop(ws);
+    open_path(&app, &state, target).await.map(Some)
+}
+
+/// The write-protected workspace the user could not open: asks where to write a copy of it
+/// (in the workspaces folder by default), writes it and opens the copy. `None` if cancelled.
+#[tauri::command]
+pub async fn open_writable_copy(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    filter_name: String,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let Some(source) = state.read_only_open()? else {
+        return Err(ErrorPayload::new(
+            "no_workspace",
+            "Aucun espace de travail en lecture seule n'attend d'être copié.",
+        ));
+    };
+    let stem = source
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(format!("{stem}-copie.{EXTENSION}"))
+        .add_filter(filter_name, &[EXTENSION]);
+    if let Ok(dir) = workspaces_dir(&app) {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(picked) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let mut target = super::exchange::picked_path(picked)?;
+    if target.extension().is_none() {
+        target.set_extension(EXTENSION);
+    }
+    let (from, to) = (source.clone(), target.clone());
+    tauri::async_runtime::spawn_blocking(move || catalyse_core::backup::writable_copy(&from, &to))
+        .await
+        .map_err(join_error)??;
     open_path(&app, &state, target).await.map(Some)
 }
 
