@@ -3,6 +3,7 @@
 mod backup;
 mod cli;
 mod crash;
+mod diskfull;
 mod exchange;
 mod notes;
 mod readonly;
