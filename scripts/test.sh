@@ -16,6 +16,9 @@ cargo fmt --all -- --check
 step "clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
+step "security audit of the dependencies (cargo audit, npm audit; needs their advisory sources)"
+bash scripts/audit.sh
+
 step "cargo test (core, app, CLI on the real binary; regenerates ui/bindings)"
 cargo test --locked --workspace
 
@@ -37,7 +40,7 @@ fi
 
 step "front end: type check against the generated types, static checks"
 npx tsc -p ui/jsconfig.json
-node --test tests/ui/
+node --test tests/ui/ tests/scripts/
 
 step "end-to-end tests on the real app (Xvfb + tauri-driver + WebKitWebDriver)"
 cargo build --locked --bin catalyse
