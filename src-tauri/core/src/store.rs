@@ -184,10 +184,13 @@ pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
             flags | OpenFlags::SQLITE_OPEN_URI,
         )
     };
-    // A write-protected file with no journal pending is read as immutable: SQLite then creates
-    // no `-wal`/`-shm` beside it, which would inherit its read-only mode and keep the
-    // workspace read-only after the user made the file writable again.
-    let conn = if ensure_writable(path).is_err() && no_journal_pending() {
+    // A write-protected file (no write permission at all) with no journal pending is read as
+    // immutable: SQLite then creates no `-wal`/`-shm` beside it, which would inherit its
+    // read-only mode and keep the workspace read-only after the user made it writable again.
+    // (Decided from its mode, without opening it: closing a descriptor of a file this process
+    // has open through SQLite would drop SQLite's POSIX locks on it.)
+    let write_protected = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    let conn = if write_protected && no_journal_pending() {
         immutable().map_err(|e| open_error(path, e))?
     } else {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
@@ -429,9 +432,11 @@ impl Store {
     /// integrity is checked (`quick_check`) before anything writes to it.
     pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
         let found = inspect(path)?;
-        ensure_writable(path)?;
-        // One writer: refused while another Catalyse process has it open.
+        // One writer: refused while another Catalyse process has it open. The file itself is
+        // opened (for the checks below) only once the lock is ours, so never while this
+        // process has it open through SQLite, whose POSIX locks a close would drop.
         let lock = WriterLock::take(path)?;
+        ensure_writable(path)?;
         repair_companions(path)?;
         ensure_folder_writable(path)?;
         {
