@@ -4,7 +4,7 @@
 //! The web view only ever names a backup by its file name inside the workspace's backup
 //! folder; paths are resolved here.
 
-use super::workspace::{join_error, open_path, WorkspaceInfo};
+use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
 use crate::gui::AppState;
 use catalyse_core::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::paths::{backups_root, EXTENSION};
@@ -119,29 +119,19 @@ pub async fn restore_backup(
     let target = if replace {
         current.clone()
     } else {
-        let mut dialog = app
-            .dialog()
-            .file()
-            .set_title(title)
-            .set_file_name(format!(
-                "{}-restaure.{EXTENSION}",
-                current
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "espace".into())
-            ))
-            .add_filter("Espace de travail Catalyse", &[EXTENSION]);
-        if let Some(parent) = current.parent() {
-            dialog = dialog.set_directory(parent);
+        let suggested = format!(
+            "{}-restaure.{EXTENSION}",
+            current
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "espace".into())
+        );
+        let dir = current.parent().map(PathBuf::from);
+        let filter = "Espace de travail Catalyse".to_string();
+        match ask_workspace_path(&app, title, filter, suggested, dir)? {
+            Some(p) => p,
+            None => return Ok(None),
         }
-        let Some(picked) = dialog.blocking_save_file() else {
-            return Ok(None);
-        };
-        let mut p = super::exchange::picked_path(picked)?;
-        if p.extension().is_none() {
-            p.set_extension(EXTENSION);
-        }
-        p
     };
     if replace {
         state.close_now()?;

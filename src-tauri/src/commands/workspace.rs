@@ -186,6 +186,34 @@ pub async fn pick_and_open_workspace(
     open_path(&app, &state, path).await.map(Some)
 }
 
+/// Asks, in the native save dialog opened on `dir`, where to write a workspace file; adds
+/// the extension when none was typed. `None` if the user cancelled.
+pub(crate) fn ask_workspace_path(
+    app: &AppHandle,
+    title: String,
+    filter_name: String,
+    suggested: String,
+    dir: Option<PathBuf>,
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter(filter_name, &[EXTENSION]);
+    if let Some(dir) = dir {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(picked) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let mut target = super::exchange::picked_path(picked)?;
+    if target.extension().is_none() {
+        target.set_extension(EXTENSION);
+    }
+    Ok(Some(target))
+}
+
 /// Asks where to save a copy of the open workspace, writes it, and continues on the copy.
 #[tauri::command]
 pub async fn save_workspace_as(
@@ -200,22 +228,10 @@ pub async fn save_workspace_as(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| format!("espace.{EXTENSION}"));
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(suggested)
-        .add_filter(filter_name, &[EXTENSION]);
-    if let Some(dir) = ws.path().parent() {
-        dialog = dialog.set_directory(dir);
-    }
-    let Some(picked) = dialog.blocking_save_file() else {
+    let dir = ws.path().parent().map(PathBuf::from);
+    let Some(target) = ask_workspace_path(&app, title, filter_name, suggested, dir)? else {
         return Ok(None);
     };
-    let mut target = super::exchange::picked_path(picked)?;
-    if target.extension().is_none() {
-        target.set_extension(EXTENSION);
-    }
     let copy_to = target.clone();
     ws.call(move |s| s.save_copy(&copy_to)).await?;
     drop(ws);
@@ -241,22 +257,11 @@ pub async fn open_writable_copy(
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(format!("{stem}-copie.{EXTENSION}"))
-        .add_filter(filter_name, &[EXTENSION]);
-    if let Ok(dir) = workspaces_dir(&app) {
-        dialog = dialog.set_directory(dir);
-    }
-    let Some(picked) = dialog.blocking_save_file() else {
+    let suggested = format!("{stem}-copie.{EXTENSION}");
+    let dir = workspaces_dir(&app).ok();
+    let Some(target) = ask_workspace_path(&app, title, filter_name, suggested, dir)? else {
         return Ok(None);
     };
-    let mut target = super::exchange::picked_path(picked)?;
-    if target.extension().is_none() {
-        target.set_extension(EXTENSION);
-    }
     let (from, to) = (source.clone(), target.clone());
     tauri::async_runtime::spawn_blocking(move || catalyse_core::backup::writable_copy(&from, &to))
         .await
