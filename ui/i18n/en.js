@@ -952,6 +952,7 @@ export default {
   "readonly.copy": "Open an editable copy…",
   "readonly.copy_title": "Save an editable copy of the workspace",
   "error.read_only": "Cannot save: the workspace is read-only (the file or its folder). The change was not saved; the data saved before is intact. Make the file writable and try again.",
+  "error.busy": "The workspace is busy in another program: the change was not saved. Try again in a moment.",
   "error.disk_full": "Cannot save: the disk is full. The change was not saved; the data saved before is intact. Free some space and try again.",
   "error.read_only_file": "This workspace is read-only (the file or its folder): Catalyse could not save your changes to it. The file was not changed. Make it writable, or open a copy of it.",
   "json.export": "Export the whole workspace (JSON)…",

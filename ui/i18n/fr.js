@@ -952,6 +952,7 @@ export default {
   "readonly.copy": "Ouvrir une copie modifiable…",
   "readonly.copy_title": "Enregistrer une copie modifiable de l'espace de travail",
   "error.read_only": "Impossible d'enregistrer : l'espace de travail est en lecture seule (le fichier ou son dossier). La modification n'a pas été enregistrée ; les données déjà enregistrées sont intactes. Rendez le fichier modifiable puis réessayez.",
+  "error.busy": "L'espace de travail est occupé par un autre programme : la modification n'a pas été enregistrée. Réessayez dans un instant.",
   "error.disk_full": "Impossible d'enregistrer : le disque est plein. La modification n'a pas été enregistrée ; les données déjà enregistrées sont intactes. Libérez de la place puis réessayez.",
   "error.read_only_file": "Cet espace de travail est en lecture seule (le fichier ou son dossier) : Catalyse ne pourrait pas y enregistrer vos modifications. Le fichier n'a pas été modifié. Rendez-le modifiable, ou ouvrez-en une copie.",
   "json.export": "Exporter tout l'espace (JSON)…",

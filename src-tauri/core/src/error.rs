@@ -45,7 +45,7 @@ pub enum CoreError {
     #[error("Le fichier « {} » est introuvable.", path.display())]
     FileNotFound { path: PathBuf },
     /// The database is busy (another process holds a lock).
-    #[error("L'espace de travail est occupé par un autre programme ; réessayez dans un instant.")]
+    #[error("L'espace de travail est occupé par un autre programme : la modification n'a pas été enregistrée. Réessayez dans un instant.")]
     Busy,
     /// A write was refused because the workspace file or its folder cannot be written (any
     /// more): write-protected, read-only media, or the folder gone.

@@ -923,6 +923,36 @@ mod tests {
     }
 
     #[test]
+    fn a_database_locked_by_another_program_is_reported_and_usable_once_released() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("occupe.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        s.create_actor(&actor_input("Avant")).unwrap();
+        s.conn.busy_timeout(Duration::from_millis(200)).unwrap();
+        // Another program (a database browser, a sync tool) holds the write lock.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = s.create_actor(&actor_input("Pendant")).unwrap_err();
+        assert_eq!(e.kind(), "busy", "{e}");
+        assert!(
+            e.to_string().contains("occupé par un autre programme"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("n'a pas été enregistrée"), "{e}");
+        other.execute_batch("ROLLBACK").unwrap();
+        drop(other);
+        s.create_actor(&actor_input("Après")).unwrap();
+        let names: Vec<String> = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert!(names.contains(&"Avant".to_string()) && names.contains(&"Après".to_string()));
+    }
+
+    #[test]
     fn a_full_disk_is_reported_in_french_and_what_was_committed_stays() {
         let dir = TempDir::new().unwrap();
         let path = dir.path().join("plein.catalyse");
