@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, actorNames, By, BINARY,
-  answerFileDialog,
+  answerFileDialog, addActor,
 } from "./harness.mjs";
 
 /** Rows of the backups table: [type, contents]. @param {import("selenium-webdriver").WebDriver} d */
@@ -42,11 +42,7 @@ test("backups: one on opening, one on demand, and a restore that keeps the repla
     // A change after the backup, then the backup restored in place of the workspace.
     await click(d, "#nav-actors");
     await visible(d, "#actors-table");
-    await click(d, "#add-actor");
-    await visible(d, "#actor-dialog");
-    await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté après la sauvegarde");
-    await choose(d, "#actor-dialog select[name=world]", "association");
-    await click(d, "#actor-dialog button[type=submit]");
+    await addActor(d, "Acteur ajouté après la sauvegarde");
     await d.wait(async () => (await actorNames(d)).includes("Acteur ajouté après la sauvegarde"), 10000);
 
     await click(d, "#top-backups");
@@ -158,11 +154,7 @@ test("a read-only workspace is refused untouched, a copy of it opens, and it ope
       await click(d, "#nav-actors");
       await visible(d, "#actors-table");
       const before = (await actorNames(d)).length;
-      await click(d, "#add-actor");
-      await visible(d, "#actor-dialog");
-      await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté dans la copie");
-      await choose(d, "#actor-dialog select[name=world]", "association");
-      await click(d, "#actor-dialog button[type=submit]");
+      await addActor(d, "Acteur ajouté dans la copie");
       await d.wait(async () => (await actorNames(d)).length === before + 1, 10000);
       assert.deepEqual(readFileSync(ws), bytes, "the original is still untouched");
 
@@ -174,11 +166,7 @@ test("a read-only workspace is refused untouched, a copy of it opens, and it ope
       await click(d, "#nav-actors");
       await visible(d, "#actors-table");
       assert.equal((await actorNames(d)).length, before);
-      await click(d, "#add-actor");
-      await visible(d, "#actor-dialog");
-      await fill(d, "#actor-dialog input[name=name]", "Acteur ajouté une fois le fichier modifiable");
-      await choose(d, "#actor-dialog select[name=world]", "association");
-      await click(d, "#actor-dialog button[type=submit]");
+      await addActor(d, "Acteur ajouté une fois le fichier modifiable");
       await d.wait(async () => (await actorNames(d)).includes("Acteur ajouté une fois le fichier modifiable"), 10000);
     } finally {
       await app.quit();

@@ -201,6 +201,21 @@ export async function screenshot(driver, name) {
   return file;
 }
 
+/** Submits the dialog `id` and waits until it has closed (the save went through). */
+export async function closeDialog(driver, id) {
+  await click(driver, `#${id} button[type=submit]`);
+  await driver.wait(async () => (await driver.findElements(By.css(`#${id}`))).length === 0, WAIT_MS, `${id} stayed open`);
+}
+
+/** Adds an actor through the form of the actors screen (which must be shown). */
+export async function addActor(driver, name, world = "association") {
+  await click(driver, "#add-actor");
+  await visible(driver, "#actor-dialog");
+  await fill(driver, "#actor-dialog input[name=name]", name);
+  await choose(driver, "#actor-dialog select[name=world]", world);
+  await closeDialog(driver, "actor-dialog");
+}
+
 /** Row texts of the actors table. */
 export async function actorNames(driver) {
   return texts(driver, "#actors-table tbody .actor-name");

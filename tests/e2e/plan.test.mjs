@@ -3,23 +3,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, By, Key,
+  addActor, closeDialog,
 } from "./harness.mjs";
 
 /** Normalises the spaces French number formatting uses, for plain comparisons. */
 const plain = (s) => s.replace(/[\u202f\u00a0]/g, " ");
-
-async function closeDialog(d, id) {
-  await click(d, `#${id} button[type=submit]`);
-  await d.wait(async () => (await d.findElements(By.css(`#${id}`))).length === 0, 10000, `${id} stayed open`);
-}
-
-async function addActor(d, name, world) {
-  await click(d, "#add-actor");
-  await visible(d, "#actor-dialog");
-  await fill(d, "#actor-dialog input[name=name]", name);
-  await choose(d, "#actor-dialog select[name=world]", world);
-  await closeDialog(d, "actor-dialog");
-}
 
 test("need, axis and action with porteur, partner and two funding lines: plan, filtered table, delete impact", async () => {
   const home = freshHome();
