@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core poppler-utils
   libreoffice-writer-nogui
+  util-linux e2fsprogs git
 )
 
 say() { printf '\n== %s\n' "$*"; }
