@@ -53,6 +53,24 @@ pub enum Command {
         #[arg(value_name = "FICHIER")]
         path: PathBuf,
     },
+    /// Crée un espace de travail vide pour un territoire et son projet.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    New {
+        /// Fichier à créer ; un fichier existant n'est jamais remplacé.
+        #[arg(value_name = "FICHIER")]
+        path: PathBuf,
+        /// Le nom du territoire (par exemple « PETR du Briançonnais »).
+        #[arg(long, value_name = "NOM")]
+        territory: String,
+        /// La nature du territoire : petr, epci, municipality, pays, regional_park, department, region.
+        #[arg(long, value_name = "TYPE", default_value = "petr")]
+        kind: String,
+        /// Le titre du Projet de territoire.
+        #[arg(long, value_name = "TITRE", default_value = "Projet de territoire")]
+        title: String,
+    },
     /// Vérifie un espace de travail sans le modifier (intégrité, références, décomptes).
     #[command(
         help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
@@ -323,6 +341,25 @@ fn run(cmd: Command) -> i32 {
             }
             Err(e) => fail(&e),
         },
+        Command::New {
+            path,
+            territory,
+            kind,
+            title,
+        } => {
+            let new = catalyse_core::domain::NewWorkspace {
+                territory_name: territory,
+                territory_kind: kind,
+                project_title: title,
+            };
+            match Store::create(&path, &new) {
+                Ok(_) => {
+                    println!("Espace de travail créé : {}.", path.display());
+                    0
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::Network { workspace, json } => network(&workspace, json),
         Command::Backup {
             workspace,
@@ -411,7 +448,12 @@ fn run(cmd: Command) -> i32 {
 }
 
 fn network(path: &std::path::Path, json: bool) -> i32 {
-    let report = match catalyse_core::Store::open(path).and_then(|s| s.network_report()) {
+    let (progress, bar) = terminal_progress();
+    let report = Store::open_for_reading(path).and_then(|s| s.network_report_with(&progress));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let report = match report {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
@@ -466,7 +508,7 @@ fn network(path: &std::path::Path, json: bool) -> i32 {
 }
 
 fn note_list(path: &Path, json: bool) -> i32 {
-    let notes = match Store::open(path).and_then(|s| s.list_notes()) {
+    let notes = match Store::open_for_reading(path).and_then(|s| s.list_notes()) {
         Ok(n) => n,
         Err(e) => return fail(&e),
     };
@@ -511,7 +553,7 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
         NoteFormat::Md => F::Markdown,
         NoteFormat::Html => F::Html,
     };
-    let bytes = match Store::open(workspace).and_then(|s| s.export_note(id, format)) {
+    let bytes = match Store::open_for_reading(workspace).and_then(|s| s.export_note(id, format)) {
         Ok(b) => b,
         Err(e) => return fail(&e),
     };
@@ -609,7 +651,7 @@ fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
 }
 
 fn grid(path: &Path, json: bool) -> i32 {
-    let team = match Store::open(path).and_then(|s| s.team_grid()) {
+    let team = match Store::open_for_reading(path).and_then(|s| s.team_grid()) {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
@@ -689,10 +731,15 @@ fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) 
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let preview = match store.import_preview_file(kind, file) {
+    let (progress, bar) = terminal_progress();
+    let prepared = match store.prepare_import_file(kind, file, &progress) {
         Ok(p) => p,
-        Err(e) => return fail(&e),
+        Err(e) => return fail_after(bar, &e),
     };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let preview = prepared.preview().clone();
     println!(
         "Fichier : {} ({}{}), {} ligne(s) de données.",
         file.display(),
@@ -727,25 +774,32 @@ fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) 
         };
         println!("Doublon {action}, ligne {} : {} ({what}).", d.line, d.label);
     }
-    if preview.duplicates.len() > DUPLICATES_SHOWN {
+    if preview.duplicate_count > DUPLICATES_SHOWN {
         println!(
             "… et {} autre(s) doublon(s).",
-            preview.duplicates.len() - DUPLICATES_SHOWN
+            preview.duplicate_count - DUPLICATES_SHOWN
         );
     }
-    if !preview.problems.is_empty() {
-        for p in &preview.problems {
+    if preview.problem_count > 0 {
+        const PROBLEMS_SHOWN: usize = 30;
+        for p in preview.problems.iter().take(PROBLEMS_SHOWN) {
             eprintln!("{p}");
+        }
+        if preview.problem_count > PROBLEMS_SHOWN {
+            eprintln!(
+                "… et {} autre(s) problème(s).",
+                preview.problem_count - PROBLEMS_SHOWN
+            );
         }
         eprintln!(
             "Import refusé : {} problème(s) ; rien n'a été enregistré.",
-            preview.problems.len()
+            preview.problem_count
         );
         return 1;
     }
     if dry_run {
         let n = if keep {
-            preview.ready + preview.duplicates.len()
+            preview.ready + preview.duplicate_count
         } else {
             preview.ready
         };
@@ -757,7 +811,12 @@ fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) 
         println!("Vérification seule, rien n'a été enregistré : {n} {noun} {word}.");
         return 0;
     }
-    match store.import_file(kind, file, keep) {
+    let (progress, bar) = terminal_progress();
+    let written = store.commit_import(prepared, keep, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match written {
         Ok(out) => {
             println!(
                 "{}{}.",
@@ -774,12 +833,71 @@ fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) 
     }
 }
 
+/// A progress bar on the terminal (stderr) for long work; nothing when stderr is not a
+/// terminal (a script, a pipe, a log file).
+fn terminal_progress() -> (
+    catalyse_core::progress::Progress,
+    Option<indicatif::ProgressBar>,
+) {
+    use catalyse_core::progress::{Phase, Progress};
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return (Progress::none(), None);
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(8),
+    );
+    let counted =
+        indicatif::ProgressStyle::with_template("{msg:<28} [{bar:30}] {percent:>3} % ({elapsed})")
+            .expect("a valid template")
+            .progress_chars("=> ");
+    let spinner = indicatif::ProgressStyle::with_template("{msg:<28} {spinner} ({elapsed})")
+        .expect("a valid template");
+    let b = bar.clone();
+    let progress = Progress::new(Default::default(), move |e| {
+        let label = match e.phase {
+            Phase::Reading => "Lecture du fichier",
+            Phase::Checking => "Vérification des lignes",
+            Phase::Writing => "Écriture",
+            Phase::Indexing => "Index et enregistrement",
+            Phase::Analysing => "Analyse du réseau",
+            Phase::Layout => "Placement des acteurs",
+            Phase::Copying => "Copie",
+            Phase::Exporting => "Export",
+        };
+        if b.message() != label {
+            b.set_message(label);
+        }
+        match e.total {
+            Some(total) => {
+                b.set_style(counted.clone());
+                b.set_length(total.max(1));
+                b.set_position(e.done.min(total));
+            }
+            None => {
+                b.set_style(spinner.clone());
+                b.tick();
+            }
+        }
+    });
+    (progress, Some(bar))
+}
+
+/// [`fail`], once the progress bar is gone.
+fn fail_after(bar: Option<indicatif::ProgressBar>, e: &CoreError) -> i32 {
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    fail(e)
+}
+
 fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
     let kind = match ExchangeKind::parse(kind) {
         Ok(k) => k,
         Err(e) => return fail(&e),
     };
-    let result = Store::open(workspace).and_then(|s| s.export_file(kind, file, force));
+    let result = Store::open_for_reading(workspace).and_then(|s| s.export_file(kind, file, force));
     match result {
         Ok(n) => {
             println!("{} dans {}.", counted(kind, n, "exporté"), file.display());

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
   click, launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
-  answerFileDialog,
+  answerFileDialog, domTexts,
   By, Key, BINARY,
 } from "./harness.mjs";
 
@@ -45,8 +45,9 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     await screenshot(d, "03-formulaire-acteur");
     await click(d, "#actor-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
+    await d.wait(async () => (await actorNames(d)).length === 1, 5000);
     assert.deepEqual(await actorNames(d), ["Ressourcerie Le Réemploi"]);
-    const row = await find(d, "#actors-table tbody tr");
+    const row = await find(d, "#actors-table tbody tr[data-actor-id]");
     const rowText = await row.getText();
     assert.match(rowText, /Association \/ ESS/);
     assert.match(rowText, /Saint-Julien-des-Eaux/);
@@ -122,7 +123,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await actorNames(d)).length < all.length, 5000);
     const filtered = await actorNames(d);
     assert.ok(filtered.length >= 2);
-    for (const row of await d.findElements(By.css("#actors-table tbody tr"))) {
+    for (const row of await d.findElements(By.css("#actors-table tbody tr[data-actor-id]"))) {
       assert.match((await row.getText()).normalize("NFD").replace(/[\u0300-\u036f]/g, ""), /orgieres/i);
     }
     assert.match(await (await find(d, "#actors-count")).getText(), new RegExp(`${filtered.length} acteur\\(s\\) sur ${all.length}`));
@@ -132,41 +133,44 @@ test("the example workspace: filter without accents, sort, edit, delete with con
 
     // Sort by name, descending on the second click.
     await click(d, "#sort-name");
-    const desc = await actorNames(d);
     const collator = new Intl.Collator("fr", { sensitivity: "base", numeric: true });
-    assert.deepEqual(desc, [...all].sort(collator.compare).reverse());
+    const expected = [...all].sort(collator.compare).reverse();
+    await d.wait(async () => (await actorNames(d))[0] === expected[0], 5000);
+    assert.deepEqual(await actorNames(d), expected);
     const th = await find(d, "#sort-name");
     assert.equal(await (await th.findElement(By.xpath(".."))).getAttribute("aria-sort"), "descending");
     // Sort by engagement: porteurs last in ascending order.
     await click(d, "#sort-engagement");
     await d.wait(async () => (await (await find(d, "#sort-engagement")).findElement(By.xpath(".."))
       .then((th) => th.getAttribute("aria-sort"))) === "ascending", 5000);
-    const engagements = await texts(d, "#actors-table tbody .engagement");
+    await d.wait(async () => (await domTexts(d, "#actors-table tbody .engagement"))[0] === "Informé", 5000);
+    const engagements = await domTexts(d, "#actors-table tbody .engagement");
     assert.equal(engagements[0], "Informé");
     assert.equal(engagements.at(-1), "Porteur");
 
     // Edit an actor.
     await click(d, "#sort-name");
+    await d.wait(async () => (await actorNames(d))[0] === expected.at(-1), 5000);
     const first = (await actorNames(d))[0];
-    await click(d, "#actors-table tbody tr:first-child button.btn.small:not(.danger-outline)");
+    await click(d, "#actors-table tbody tr[data-actor-id] button.btn.small:not(.danger-outline)");
     await visible(d, "#actor-dialog");
     await fill(d, "#actor-dialog input[name=commune]", "Aiguebrune");
     await click(d, "#actor-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#actor-dialog"))).length === 0, 10000);
-    await waitText(d, "#actors-table tbody tr:first-child", "Aiguebrune");
+    await waitText(d, "#actors-table tbody tr[data-actor-id]", "Aiguebrune");
 
     // Delete an actor nothing refers to: the confirmation names it; cancel keeps it,
     // confirm removes it, undo restores it.
     await fill(d, "#actor-filter", "college des trois");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
     const lonely = (await actorNames(d))[0];
-    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    await click(d, "#actors-table tbody tr[data-actor-id] .danger-outline");
     let confirm = await visible(d, "dialog.confirm");
     assert.match(await confirm.getText(), new RegExp(lonely.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     assert.equal((await d.findElements(By.css("dialog.confirm .impact"))).length, 0);
     await click(d, "#confirm-no");
     assert.deepEqual(await actorNames(d), [lonely]);
-    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    await click(d, "#actors-table tbody tr[data-actor-id] .danger-outline");
     await click(d, "#confirm-yes");
     await d.wait(async () => (await actorNames(d)).length === 0, 5000);
     await waitText(d, "#toasts", "supprimé");
@@ -178,7 +182,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     // changes, and only then is it deleted.
     await fill(d, "#actor-filter", "Fondation Terres");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
-    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    await click(d, "#actors-table tbody tr[data-actor-id] .danger-outline");
     confirm = await visible(d, "dialog.confirm");
     const details = await confirm.getText();
     assert.match(details, /Financeur de 3 ligne\(s\) de financement, qui resteront sans financeur/);

@@ -192,6 +192,30 @@ export async function choose(driver, selectCss, value) {
   }, 5000, `${selectCss} did not take the value ${value}`);
 }
 
+/**
+ * Chooses in a searchable picker (a combobox) as a user does: types `typed` in it, waits for
+ * the suggestion that starts with `option` (by default what was typed) and clicks it.
+ */
+export async function pick(driver, inputCss, typed, option = typed) {
+  const input = await visible(driver, inputCss);
+  await input.click();
+  // Separate calls: WebKitWebDriver keeps Control down for the rest of a call.
+  await input.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+  await input.sendKeys(typed);
+  const list = await input.getAttribute("aria-controls");
+  const found = await driver.wait(async () => {
+    try {
+      for (const o of await driver.findElements(By.css(`#${list} [role=option]:not([aria-disabled])`))) {
+        if ((await o.getText()).startsWith(option)) return o;
+      }
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError") throw e;
+    }
+    return false;
+  }, WAIT_MS, `no suggestion “${option}” for “${typed}” in ${inputCss}`);
+  await found.click();
+}
+
 /** Screenshot of the whole (virtual) screen, for people to look at. */
 export async function screenshot(driver, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -216,9 +240,21 @@ export async function addActor(driver, name, world = "association") {
   await closeDialog(driver, "actor-dialog");
 }
 
-/** Row texts of the actors table. */
+/**
+ * Text content of every element matching `css`, in the DOM whether scrolled into view or not
+ * (rows of a virtualised list beyond the visible part of its scrolling region).
+ */
+export async function domTexts(driver, css) {
+  return driver.executeScript("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())", css);
+}
+
+/**
+ * Names in the rows of the actors table that are in the DOM (the list is virtualised: the
+ * rows in view and a margin), in order; read from the DOM, whether scrolled into view or not.
+ */
 export async function actorNames(driver) {
-  return texts(driver, "#actors-table tbody .actor-name");
+  return driver.executeScript(
+    "return [...document.querySelectorAll('#actors-table tbody tr[data-actor-id] .actor-name')].map((e) => e.textContent.trim())");
 }
 
 /**

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, answerFileDialog, By,
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, answerFileDialog, pick, actorNames, By,
 } from "./harness.mjs";
 
 async function openDemo(d) {
@@ -59,12 +59,10 @@ test("the map opens an actor's card; the card shows its links; a link is added w
 
     // Add a link to another actor, introduced by a team member.
     await click(d, "#add-link");
-    await visible(d, "#link-dialog select[name=actor_b]");
-    const target = await d.findElement(By.xpath("//dialog[@id='link-dialog']//select[@name='actor_b']/option[starts-with(., 'Scierie des Orgières')]"));
-    await choose(d, "#link-dialog select[name=actor_b]", await target.getAttribute("value"));
+    // The other actor and the introducer are found by typing, without accents.
+    await pick(d, "#link-dialog input[name=actor_b]", "scierie des orgieres", "Scierie des Orgières");
     await choose(d, "#link-dialog select[name=nature]", "service");
-    const paul = await d.findElement(By.xpath("//dialog[@id='link-dialog']//select[@name='introduced_by']/option[contains(., 'Paul Granier')]"));
-    await choose(d, "#link-dialog select[name=introduced_by]", await paul.getAttribute("value"));
+    await pick(d, "#link-dialog input[name=introduced_by]", "paul", "Équipe : Paul Granier");
     await fill(d, "#link-dialog input[name=since]", "2026-05-04");
     await submitDialog(d, "link-dialog");
     await waitText(d, "#card-links-table", "Scierie des Orgières");
@@ -77,8 +75,7 @@ test("the map opens an actor's card; the card shows its links; a link is added w
 
     // The same link again is refused with a clear message, and nothing changes.
     await click(d, "#add-link");
-    await visible(d, "#link-dialog select[name=actor_b]");
-    await choose(d, "#link-dialog select[name=actor_b]", await (await d.findElement(By.xpath("//dialog[@id='link-dialog']//select[@name='actor_b']/option[starts-with(., 'Scierie des Orgières')]"))).getAttribute("value"));
+    await pick(d, "#link-dialog input[name=actor_b]", "Scierie des Orgières");
     await choose(d, "#link-dialog select[name=nature]", "service");
     await click(d, "#link-dialog button[type=submit]");
     await waitText(d, "#link-dialog .form-summary", "existe déjà");
@@ -101,7 +98,7 @@ test("recording a meeting with participants proposes the links it made; the repo
     await openDemo(d);
     await click(d, "#nav-meetings");
     await visible(d, "#meetings-table");
-    const before = (await texts(d, "#meetings-table tbody tr")).length;
+    const before = (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).length;
     await click(d, "#add-meeting");
     await visible(d, "#meeting-dialog");
     await fill(d, "#meeting-dialog input[name=title]", "Atelier circuits courts");
@@ -109,9 +106,9 @@ test("recording a meeting with participants proposes the links it made; the repo
     await choose(d, "#meeting-dialog select[name=kind]", "workshop");
     await choose(d, "#meeting-dialog select[name=practice]", "dialogue:4");
     await fill(d, "#meeting-dialog input[name=hours]", "2,5");
-    await tick(d, "#meeting-dialog fieldset:nth-of-type(1)", "Boulangerie Les Trois Épis");
-    await tick(d, "#meeting-dialog fieldset:nth-of-type(1)", "Camping-village de La Salce");
-    await tick(d, "#meeting-dialog fieldset:nth-of-type(2)", "Claire Vasseur");
+    await pick(d, "#meeting-dialog input[name=actor_ids]", "boulangerie", "Boulangerie Les Trois Épis");
+    await pick(d, "#meeting-dialog input[name=actor_ids]", "Camping-village de La Salce");
+    await tick(d, "#meeting-dialog fieldset:nth-of-type(1)", "Claire Vasseur");
     await click(d, "#meeting-dialog .add-followup");
     await fill(d, "#meeting-dialog .followup-text", "Envoyer le compte rendu");
     await fill(d, "#meeting-dialog .followup-due", "2026-06-22");
@@ -124,8 +121,8 @@ test("recording a meeting with participants proposes the links it made; the repo
     await click(d, "#propose-links-dialog .check label");
     await submitDialog(d, "propose-links-dialog");
     await waitText(d, "#toasts", "1 lien(s) créé(s)");
-    assert.equal((await texts(d, "#meetings-table tbody tr")).length, before + 1);
-    const row = (await texts(d, "#meetings-table tbody tr")).find((r) => r.includes("Atelier circuits courts"));
+    await d.wait(async () => (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).length === before + 1, 5000);
+    const row = (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).find((r) => r.includes("Atelier circuits courts"));
     assert.ok(row && row.includes("2,5") && row.includes("Claire Vasseur") && row.includes("Boulangerie"), row);
 
     // The valorisation report for June 2026 counts the meeting, its hours and the new link.
@@ -179,10 +176,8 @@ test("the matrix places assessed actors; the analysis finds who could introduce 
     await click(d, "#network-tab-analysis");
     await visible(d, "#analysis-table");
     await screenshot(d, "46-analyse-reseau");
-    const from = await d.findElement(By.xpath("//select[@id='path-from']/option[.='Boulangerie Les Trois Épis']"));
-    await choose(d, "#path-from", await from.getAttribute("value"));
-    const to = await d.findElement(By.xpath("//select[@id='path-to']/option[.='Office français de la biodiversité – antenne des Orgières']"));
-    await choose(d, "#path-to", await to.getAttribute("value"));
+    await pick(d, "#path-from", "Boulangerie Les Trois Épis");
+    await pick(d, "#path-to", "office francais", "Office français de la biodiversité – antenne des Orgières");
     await click(d, "#path-find");
     await d.wait(async () => (await texts(d, "#path-result")).join("").length > 0, 5000);
     const result = (await texts(d, "#path-result")).join("\n");
@@ -200,7 +195,7 @@ test("a CSV import shows a preview with each row's problem and writes nothing un
     await openDemo(d);
     await click(d, "#nav-actors");
     await visible(d, "#actors-table");
-    const count = async () => (await texts(d, "#actors-table tbody tr")).length;
+    const count = async () => (await actorNames(d)).length;
     const before = await count();
     assert.equal(before, 45);
     const file = path.join(home, "contacts-partenaires.csv");

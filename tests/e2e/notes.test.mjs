@@ -6,7 +6,7 @@ import { existsSync, readFileSync, copyFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
-  launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, answerFileDialog, By, repo,
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, answerFileDialog, pick, By, repo,
 } from "./harness.mjs";
 
 /** The text of a PDF (pdftotext, poppler-utils), spaces collapsed. @param {string} file */
@@ -168,11 +168,7 @@ test("note options, the header logo, and unsaved writing saved before an export"
     // What the note is about: an actor added to the action it came from.
     await click(d, "#note-records");
     await visible(d, "#records-dialog");
-    const filter = await d.findElement(By.css("#records-dialog input[type=search][aria-label*='Acteurs concernés']"));
-    await filter.sendKeys("boulangerie");
-    const box = await d.findElement(By.xpath("//dialog[@id='records-dialog']//label[starts-with(., 'Boulangerie Les Trois Épis')]"));
-    await d.executeScript("arguments[0].scrollIntoView({block: 'center'})", box);
-    await box.click();
+    await pick(d, "#records-dialog input[name=actors]", "boulangerie", "Boulangerie Les Trois Épis");
     await click(d, "#records-dialog button[type=submit]");
     await d.wait(async () => (await d.findElements(By.css("#records-dialog"))).length === 0, 10000);
     await waitText(d, "#note-about", "Boulangerie Les Trois Épis");

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, By, Key,
+  launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, pick, By, Key,
   addActor, closeDialog,
 } from "./harness.mjs";
 
@@ -61,13 +61,10 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     assert.equal(await dateError.getText(), "La date de fin ne peut pas précéder la date de début.");
     await fill(d, "#action-dialog input[name=end_date]", "2027-03-31");
     await fill(d, "#action-dialog input[name=budget]", "80 000");
-    const options = await d.findElements(By.css("#action-dialog select[name=lead_actor_id] option"));
-    const byText = {};
-    for (const o of options) byText[await o.getText()] = await o.getAttribute("value");
-    await choose(d, "#action-dialog select[name=lead_actor_id]", byText["Communauté de communes du Val"]);
+    await pick(d, "#action-dialog input[name=lead_actor_id]", "Communauté de communes du Val");
     await click(d, "#action-dialog .add-partner");
-    await choose(d, "#action-dialog .partner-row select", byText["Vélo pour tous"]);
-    await fill(d, "#action-dialog .partner-row input", "Animation des ateliers");
+    await pick(d, "#action-dialog .partner-row input[role=combobox]", "velo pour", "Vélo pour tous");
+    await fill(d, "#action-dialog .partner-row input.partner-role", "Animation des ateliers");
     await choose(d, "#action-dialog select[name=practice]", "experimentation");
     await choose(d, "#action-dialog select[name=activity]", "2");
     await choose(d, "#action-dialog select[name=engineering]", "catalysis");
@@ -85,7 +82,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     const addFunding = async (funder, scheme, amount, status) => {
       await click(d, "#add-funding");
       await visible(d, "#funding-dialog");
-      await choose(d, "#funding-dialog select[name=funder_id]", byText[funder]);
+      await pick(d, "#funding-dialog input[name=funder_id]", funder);
       await fill(d, "#funding-dialog input[name=scheme]", scheme);
       await fill(d, "#funding-dialog input[name=amount]", amount);
       await choose(d, "#funding-dialog select[name=status]", status);
@@ -141,7 +138,8 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await choose(d, "#filter-status", "preparing");
     await waitText(d, "#actions-count", "1 action(s) sur 1");
     assert.deepEqual(await texts(d, "#actions-table tbody .action-open"), ["Vélos à assistance électrique en location"]);
-    await choose(d, "#filter-lead", byText["Communauté de communes du Val"]);
+    const lead = await d.findElement(By.xpath("//select[@id='filter-lead']/option[.='Communauté de communes du Val']"));
+    await choose(d, "#filter-lead", await lead.getAttribute("value"));
     assert.equal((await texts(d, "#actions-table tbody tr")).length, 1);
     await screenshot(d, "22-tableau-actions");
     await choose(d, "#filter-status", "done");
@@ -190,7 +188,7 @@ test("need, axis and action with porteur, partner and two funding lines: plan, f
     await click(d, "#nav-actors");
     await fill(d, "#actor-filter", "Communauté de communes du Val");
     await d.wait(async () => (await texts(d, "#actors-table tbody .actor-name")).length === 1, 5000);
-    await click(d, "#actors-table tbody tr:first-child .danger-outline");
+    await click(d, "#actors-table tbody tr[data-actor-id] .danger-outline");
     const leadConfirm = await visible(d, "dialog.confirm");
     assert.match(await leadConfirm.getText(), /Porteur de 1 action\(s\), qui n'auront plus de porteur :\s*Vélos à assistance électrique en location/);
     await click(d, "#confirm-no");

@@ -20,7 +20,15 @@ rows: number,
 /**
  * Rows that would be written (duplicates left out).
  */
-ready: number, problems: Array<ImportProblem>, duplicates: Array<ImportDuplicate>, 
+ready: number, 
+/**
+ * The first problems (at most [`LISTED`]); `problem_count` says how many there are.
+ */
+problems: Array<ImportProblem>, problem_count: number, 
+/**
+ * The first duplicates (at most [`LISTED`]); `duplicate_count` says how many there are.
+ */
+duplicates: Array<ImportDuplicate>, duplicate_count: number, 
 /**
  * Whether duplicates may be kept (links cannot: a pair has one link of each nature).
  */

@@ -6,6 +6,7 @@ import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { newNoteForAction } from "./notes.js";
 import { openNote } from "./workspace.js";
+import { actorNames } from "./picker.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 /** @typedef {import("./ipc.js").Funding} Funding */
@@ -20,7 +21,7 @@ const data = {
   /** @type {Action[]} */ actions: [],
   /** @type {import("./ipc.js").Axis[]} */ axes: [],
   /** @type {import("./ipc.js").Need[]} */ needs: [],
-  /** @type {import("./ipc.js").Actor[]} */ actors: [],
+  /** Names of the actors the actions and their funding lines name. @type {Map<number, string>} */ names: new Map(),
   /** @type {import("./ipc.js").Member[]} */ members: [],
 };
 const view = {
@@ -46,12 +47,15 @@ function typed(cents) {
   return cents === null || cents === undefined ? "" : (cents / 100).toFixed(2).replace(".", ",");
 }
 
-const actorName = (id) => data.actors.find((a) => a.id === id)?.name ?? "";
+const actorName = (id) => data.names.get(id) ?? "";
+/** The current actor of a form, as a picker choice. */
+const choiceOf = (id) => (id === null || id === undefined ? null : { value: String(id), label: actorName(id) });
 const axisTitle = (id) => data.axes.find((a) => a.id === id)?.title ?? "";
 
 async function load() {
-  [data.actions, data.axes, data.needs, data.actors, data.members] = await Promise.all([
-    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listActors(), ipc.listMembers()]);
+  [data.actions, data.axes, data.needs, data.members] = await Promise.all([
+    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listMembers()]);
+  data.names = await actorNames(data.actions.flatMap((a) => [a.lead_actor_id, ...a.partners.map((p) => p.actor_id)]));
 }
 
 /** Loads and draws the section into `container`, optionally on one action's page. */
@@ -173,7 +177,6 @@ function tableSection() {
 
 /** @param {Action|null} a */
 function actionForm(a) {
-  const actorOptions = data.actors.map((x) => ({ value: String(x.id), label: x.name }));
   const dialog = formDialog({
     id: "action-dialog",
     title: t(a ? "actions.edit_title" : "actions.new_title"),
@@ -187,12 +190,12 @@ function actionForm(a) {
       { name: "start_date", label: t("actions.start_date"), type: "date", value: a?.start_date, half: true, hint: t("project.date_hint") },
       { name: "end_date", label: t("actions.end_date"), type: "date", value: a?.end_date, half: true, hint: t("project.date_hint") },
       { name: "budget", label: t("actions.budget"), value: typed(a?.budget_cents), half: true, hint: t("actions.budget_hint") },
-      { name: "lead_actor_id", label: t("actions.lead"), type: "select", value: a?.lead_actor_id == null ? "" : String(a.lead_actor_id), half: true,
-        hint: " ", options: [{ value: "", label: t("actions.none") }, ...actorOptions] },
+      { name: "lead_actor_id", label: t("actions.lead"), type: "actor", choice: choiceOf(a?.lead_actor_id), half: true, hint: " " },
       { name: "referent_member_id", label: t("actions.referent"), type: "select", hint: t("actions.referent_hint"),
         value: a?.referent_member_id == null ? "" : String(a.referent_member_id),
         options: [{ value: "", label: t("actions.none") }, ...[...data.members].sort((x, y) => compare(x.name, y.name)).map((m) => ({ value: String(m.id), label: m.name }))] },
-      { name: "partners", label: t("actions.partners"), type: "partners", partners: a?.partners ?? [], actors: actorOptions },
+      { name: "partners", label: t("actions.partners"), type: "partners",
+        partners: (a?.partners ?? []).map((p) => ({ ...p, label: actorName(p.actor_id) })) },
       { name: "practice", label: t("actions.practice"), type: "select", value: a?.practice ?? "", half: true,
         options: [{ value: "", label: t("actions.none") }, ...PRACTICES.map((p) => ({ value: p, label: label("practice", p) }))] },
       { name: "activity", label: t("actions.activity"), type: "select", value: a?.activity == null ? "" : String(a.activity), half: true,
@@ -245,6 +248,7 @@ function activityOptions(practice) {
 /** @param {Action} a */
 async function actionPage(a) {
   const [plan, lines, indicators] = await Promise.all([ipc.fundingPlan(a.id), ipc.listFundings(a.id), ipc.listIndicators(a.id)]);
+  for (const [id, name] of await actorNames(lines.map((f) => f.funder_id))) data.names.set(id, name);
   const fact = (name, value) => h("div", {}, h("dt", { text: name }), h("dd", { text: value }));
   const back = h("button", { type: "button", class: "btn", id: "action-back", text: `← ${t("action.back")}`,
     on: { click: () => { view.openId = null; draw(); } } });
@@ -385,8 +389,7 @@ function fundingForm(a, f) {
     title: t(f ? "action.funding.edit_title" : "action.funding.new_title"),
     submitLabel: t(f ? "form.save" : "form.create"),
     fields: [
-      { name: "funder_id", label: t("action.funding.funder"), type: "select", value: f?.funder_id == null ? "" : String(f.funder_id),
-        options: [{ value: "", label: t("form.choose") }, ...data.actors.map((x) => ({ value: String(x.id), label: x.name }))] },
+      { name: "funder_id", label: t("action.funding.funder"), type: "actor", choice: choiceOf(f?.funder_id) },
       { name: "scheme", label: t("action.funding.scheme"), value: f?.scheme, half: true },
       { name: "amount", label: t("action.funding.amount"), value: typed(f?.amount_cents), required: true, half: true },
       { name: "status", label: t("action.funding.status"), type: "select", value: f?.status ?? "requested",

@@ -1,12 +1,13 @@
 // The actor card ("fiche repères"): identity, profile, contacts, and what the workspace says
 // about the actor (links and who introduced them, meetings, actions, funding given,
 // introductions it made). Also the link form, shared with the map.
-import { h, replace } from "./dom.js";
+import { h, replace, fold } from "./dom.js";
 import { t, label, formatDate, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import { rgpdDialog } from "./rgpd.js";
 import * as ipc from "./ipc.js";
 import { euros } from "./actions.js";
+import { actorChoice, searchActors } from "./picker.js";
 
 /** @typedef {import("./ipc.js").ActorCard} ActorCard */
 /** @typedef {import("./ipc.js").Link} Link */
@@ -244,28 +245,42 @@ export function parseIntroducer(value) {
  * @param {number|null} actorId @param {Link|null} link @param {() => Promise<void>} onSaved
  */
 export async function linkForm(actorId, link, onSaved) {
-  let actors, members;
-  try { [actors, members] = await Promise.all([ipc.listActors(), ipc.listMembers()]); } catch (e) { showError(e); return; }
-  const sorted = [...actors].sort((a, b) => compare(a.name, b.name));
   const from = link ? (link.actor_a === actorId ? link.actor_a : (actorId ?? link.actor_a)) : actorId;
   const to = link ? (link.actor_a === from ? link.actor_b : link.actor_a) : null;
-  const by = link?.introduced_by ? `${link.introduced_by.kind}:${link.introduced_by.id}` : "";
-  const actorOptions = sorted.map((a) => ({ value: String(a.id), label: a.commune ? `${a.name} (${a.commune})` : a.name }));
+  const by = link?.introduced_by ?? null;
+  let members, known;
+  try {
+    [members, known] = await Promise.all([ipc.listMembers(),
+      ipc.actorChoices([from, to, by?.kind === "actor" ? by.id : null].filter((x) => typeof x === "number"))]);
+  } catch (e) { showError(e); return; }
+  const choiceOf = (id) => {
+    const a = known.find((x) => x.id === id);
+    return a ? actorChoice(a) : null;
+  };
+  const member = by?.kind === "member" ? members.find((m) => m.id === by.id) : null;
+  const byChoice = member ? { value: `member:${member.id}`, label: t("links.member_option", { name: member.name }) }
+    : by?.kind === "actor" ? { value: `actor:${by.id}`, label: choiceOf(by.id)?.label ?? "" } : null;
+  /** Team members (whose names match) first, then actors. @param {string} typed */
+  const searchIntroducer = async (typed) => {
+    const q = fold(typed);
+    const team = [...members].filter((m) => !q || fold(m.name).includes(q)).sort((a, b) => compare(a.name, b.name))
+      .map((m) => ({ value: `member:${m.id}`, label: t("links.member_option", { name: m.name }) }));
+    const actors = (await searchActors(typed)).map((c) => ({ ...c, value: `actor:${c.value}` }));
+    return [...team, ...actors];
+  };
   formDialog({
     id: "link-dialog",
     title: link ? t("links.edit_title") : t("links.new_title"),
     submitLabel: link ? t("form.save") : t("form.create"),
     fields: [
-      { name: "actor_a", label: t("links.actor_a"), type: "select", value: from === null ? "" : String(from), half: true,
-        options: [{ value: "", label: t("form.choose") }, ...actorOptions] },
-      { name: "actor_b", label: t("links.actor_b"), type: "select", value: to === null ? "" : String(to), half: true,
-        options: [{ value: "", label: t("form.choose") }, ...actorOptions] },
+      { name: "actor_a", label: t("links.actor_a"), type: "actor", choice: from === null ? null : choiceOf(from), half: true },
+      { name: "actor_b", label: t("links.actor_b"), type: "actor", choice: to === null ? null : choiceOf(to), half: true },
       { name: "nature", label: t("links.nature"), type: "select", value: link?.nature ?? "partnership", half: true,
         options: NATURES.map((n) => ({ value: n, label: label("link_nature", n) })) },
       { name: "strength", label: t("links.strength"), type: "select", value: String(link?.strength ?? 2), half: true,
         options: ["1", "2", "3"].map((s) => ({ value: s, label: label("strength", s) })) },
-      { name: "introduced_by", label: t("links.introduced_by"), type: "select", value: by, hint: t("links.introduced_by_hint"),
-        options: introducerOptions(members, actors) },
+      { name: "introduced_by", label: t("links.introduced_by"), type: "actor", choice: byChoice, hint: t("links.introduced_by_hint"),
+        search: searchIntroducer },
       { name: "since", label: t("links.since"), type: "date", value: link?.since, hint: t("project.date_hint"), half: true },
       { name: "notes", label: t("actors.notes"), type: "textarea", value: link?.notes },
     ],

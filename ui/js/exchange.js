@@ -82,10 +82,10 @@ export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors"
  */
 function showPreview(fileName, kind, p, onDone) {
   const { body, close } = modal("import-preview", t("exchange.preview_title", { name: fileName }), true);
-  const ok = p.problems.length === 0;
+  const ok = p.problem_count === 0;
   const keepId = newId("keep");
   const keep = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: keepId }));
-  const count = () => (keep.checked ? p.ready + p.duplicates.length : p.ready);
+  const count = () => (keep.checked ? p.ready + p.duplicate_count : p.ready);
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn primary", id: "import-commit",
     disabled: !ok || count() === 0, text: ok ? t(`exchange.import_n.${kind}`, { count: count() }) : t("exchange.fix_first") }));
   keep.addEventListener("change", () => {
@@ -97,16 +97,16 @@ function showPreview(fileName, kind, p, onDone) {
     rows: p.rows, format: p.format.toUpperCase(), encoding: p.encoding,
     separator: p.separator ? t("exchange.separator", { sep: p.separator }) : "" }) });
   const problems = ok ? null : h("div", { class: "import-problems", id: "import-problems", attrs: { role: "alert" } },
-    h("p", { class: "form-summary", text: t("exchange.problems", { count: p.problems.length }) }),
+    h("p", { class: "form-summary", text: t("exchange.problems", { count: p.problem_count }) }),
     h("table", { class: "data compact" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.line") }), h("th", { scope: "col", text: t("exchange.col.column") }), h("th", { scope: "col", text: t("exchange.col.problem") }))),
       h("tbody", {}, p.problems.slice(0, PROBLEMS_SHOWN).map((x) => h("tr", {},
         h("td", { class: "num", text: x.line ? String(x.line) : "—" }),
         h("td", { text: x.column ?? "" }),
         h("td", { text: x.message }))))),
-    p.problems.length > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problems.length - PROBLEMS_SHOWN }) }) : null);
+    p.problem_count > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problem_count - PROBLEMS_SHOWN }) }) : null);
   const duplicates = p.duplicates.length === 0 ? null : h("div", { class: "impact", id: "import-duplicates" },
-    h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: p.duplicates.length }) }),
+    h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: p.duplicate_count }) }),
     h("ul", {}, p.duplicates.slice(0, 50).map((d) => h("li", { text: d.same_as_line
       ? t("exchange.duplicate_line", { line: d.line, label: d.label, other: d.same_as_line })
       : t("exchange.duplicate_existing", { line: d.line, label: d.label }) }))),

@@ -55,6 +55,11 @@ export function formatMoney(cents) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" }).format(cents / 100);
 }
 
+/** A count written the local way (e.g. 100 000). @param {number} n */
+export function formatNumber(n) {
+  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB").format(n);
+}
+
 /** A date `AAAA-MM-JJ` as month and year (e.g. mars 2024), for compact tables. */
 export function formatMonth(iso) {
   if (!iso) return "";

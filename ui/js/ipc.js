@@ -77,8 +77,16 @@ export const getHeader = () => call("get_header");
 /** @param {ProjectHeaderInput} input @returns {Promise<ProjectHeader>} */
 export const updateHeader = (input) => call("update_header", { input });
 
-/** @returns {Promise<Actor[]>} */
-export const listActors = () => call("list_actors");
+/** @typedef {import("../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
+/** @typedef {import("../bindings/ActorListPage").ActorListPage} ActorListPage */
+/** @typedef {import("../bindings/ActorChoice").ActorChoice} ActorChoice */
+/** @typedef {import("../bindings/ActorSort").ActorSort} ActorSort */
+/** One page of the actors list, filtered and sorted in Rust. @param {ActorListQuery} query @returns {Promise<ActorListPage>} */
+export const actorPage = (query) => call("actor_page", { query });
+/** Actors for a picker. @param {string} typed @param {number} limit @returns {Promise<ActorChoice[]>} */
+export const findActors = (typed, limit) => call("find_actors", { typed, limit });
+/** The named actors (at most 500). @param {number[]} ids @returns {Promise<ActorChoice[]>} */
+export const actorChoices = (ids) => call("actor_choices", { ids });
 /** @param {ActorInput} input @returns {Promise<Actor>} */
 export const createActor = (input) => call("create_actor", { input });
 /** @param {number} id @param {ActorInput} input @returns {Promise<Actor>} */
@@ -199,8 +207,11 @@ export const updateLink = (id, input) => call("update_link", { id, input });
 export const deleteLink = (id) => call("delete_link", { id });
 /** @param {LinkInput[]} links @returns {Promise<number>} */
 export const createLinks = (links) => call("create_links", { links });
-/** @returns {Promise<Meeting[]>} */
-export const listMeetings = () => call("list_meetings");
+/** @typedef {import("../bindings/MeetingListQuery").MeetingListQuery} MeetingListQuery */
+/** @typedef {import("../bindings/MeetingListPage").MeetingListPage} MeetingListPage */
+/** @typedef {import("../bindings/MeetingRow").MeetingRow} MeetingRow */
+/** One page of the meetings, most recent first. @param {MeetingListQuery} query @returns {Promise<MeetingListPage>} */
+export const meetingPage = (query) => call("meeting_page", { query });
 /** @param {MeetingInput} input @returns {Promise<Meeting>} */
 export const createMeeting = (input) => call("create_meeting", { input });
 /** @param {number} id @param {MeetingInput} input @returns {Promise<Meeting>} */

@@ -1,22 +1,23 @@
 // "Rencontres": the meetings where links are made (participants, practice, time spent,
 // follow-ups), the links a meeting may have created, and the valorisation report.
 import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, compare } from "./i18n.js";
+import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { NATURES, introducerOptions, parseIntroducer } from "./card.js";
+import { virtualTable, PAGE } from "./virtual.js";
+import { actorChoice, actorNames } from "./picker.js";
 
 /** @typedef {import("./ipc.js").Meeting} Meeting */
+/** @typedef {import("./ipc.js").MeetingRow} MeetingRow */
 
 const KINDS = ["meeting", "workshop", "steering_committee", "visit", "event"];
 const PRACTICES = ["dialogue", "experimentation", "support", "place"];
 
 const data = {
-  /** @type {Meeting[]} */ meetings: [],
-  /** @type {import("./ipc.js").Actor[]} */ actors: [],
   /** @type {import("./ipc.js").Member[]} */ members: [],
 };
-const view = { /** @type {"list"|"report"} */ tab: "list", from: "", to: "" };
+const view = { /** @type {"list"|"report"} */ tab: "list", from: "", to: "", filter: "" };
 /** @type {HTMLElement|null} */ let root = null;
 
 /** Hours from minutes, the way they are typed (`1,5`). */
@@ -25,14 +26,10 @@ export function hoursText(minutes) {
   return String(Math.round((minutes / 60) * 100) / 100).replace(".", ",");
 }
 
-async function load() {
-  [data.meetings, data.actors, data.members] = await Promise.all([ipc.listMeetings(), ipc.listActors(), ipc.listMembers()]);
-}
-
 /** Loads and draws the section into `container`. */
 export async function renderMeetings(container) {
   root = container;
-  await load();
+  data.members = await ipc.listMembers();
   draw();
 }
 
@@ -50,37 +47,89 @@ function draw() {
   else replace(body, listSection());
 }
 
-const actorName = (id) => data.actors.find((a) => a.id === id)?.name ?? "";
-const memberName = (id) => data.members.find((m) => m.id === id)?.name ?? "";
+// ----- The list (virtualised: Rust pages, filters and counts) -------------------------------
+
+const COLS = ["date", "title", "kind", "practice", "participants", "hours"];
+const list = {
+  /** @type {ReturnType<typeof virtualTable<MeetingRow>>|null} */ table: null,
+  /** @type {HTMLElement|null} */ count: null,
+  /** @type {HTMLElement|null} */ empty: null,
+  seq: 0,
+};
+
+/** @returns {import("./ipc.js").MeetingListQuery} */
+const query = (offset, limit, count) => ({ filter: view.filter.trim(), offset, limit, count });
+
+async function loadList(keepScroll = false) {
+  const mine = ++list.seq;
+  const page = await ipc.meetingPage(query(0, PAGE, true));
+  if (mine !== list.seq || !list.table || !list.count || !list.empty) return;
+  const total = page.total ?? 0;
+  const matched = page.matched ?? 0;
+  const hours = hoursText(page.matched_minutes ?? 0) || "0";
+  list.count.textContent = view.filter.trim()
+    ? t("meetings.count_filtered", { shown: formatNumber(matched), total: formatNumber(total), hours })
+    : t("meetings.count", { count: formatNumber(total), hours });
+  list.table.element.hidden = matched === 0;
+  list.empty.hidden = matched > 0;
+  if (total === 0) {
+    replace(list.empty, h("p", { text: t("meetings.empty") }),
+      h("button", { type: "button", class: "btn primary", text: t("meetings.add"), on: { click: () => meetingForm(null) } }));
+  } else if (matched === 0) {
+    replace(list.empty, h("p", { text: t("meetings.no_match", { filter: view.filter.trim() }) }));
+  }
+  list.table.setCount(matched, page.rows, { keepScroll });
+}
 
 function listSection() {
-  const total = data.meetings.reduce((s, m) => s + m.minutes_spent, 0);
+  const filter = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", id: "meeting-filter", value: view.filter,
+    placeholder: t("meetings.filter_placeholder"), autocomplete: "off",
+  }));
+  filter.addEventListener("input", () => { view.filter = filter.value; loadList().catch(showError); });
+  filter.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && filter.value) { ev.stopPropagation(); filter.value = ""; view.filter = ""; loadList().catch(showError); }
+  });
+  const head = h("tr", {}, COLS.map((k) => h("th", { scope: "col", class: `col-${k}${k === "hours" ? " num" : ""}`, text: t(`meetings.col.${k}`) })),
+    h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })));
+  list.table = virtualTable({
+    id: "meetings-table", caption: t("meetings.heading"), label: t("meetings.list_label"), head,
+    columns: COLS.length + 1, loadingText: t("list.loading"),
+    fetch: async (offset, limit) => (await ipc.meetingPage(query(offset, limit, false))).rows,
+    renderRow: meetingRow,
+  });
+  list.table.element.hidden = true;
+  list.count = h("p", { class: "muted count", id: "meetings-count", attrs: { "aria-live": "polite" } });
+  list.empty = h("div", { class: "empty", id: "meetings-empty", hidden: true });
+  loadList().catch(showError);
   return h("section", { class: "card", id: "meetings", attrs: { "aria-labelledby": "meetings-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "meetings-title", text: t("meetings.heading") }),
-      h("button", { type: "button", class: "btn primary", id: "add-meeting", text: t("meetings.add"), on: { click: () => meetingForm(null) } })),
-    h("p", { class: "muted count", id: "meetings-count", text: t("meetings.count", { count: data.meetings.length, hours: hoursText(total) || "0" }) }),
-    data.meetings.length === 0
-      ? h("div", { class: "empty", id: "meetings-empty" }, h("p", { text: t("meetings.empty") }),
-        h("button", { type: "button", class: "btn primary", text: t("meetings.add"), on: { click: () => meetingForm(null) } }))
-      : h("table", { class: "data", id: "meetings-table" },
-        h("caption", { class: "visually-hidden", text: t("meetings.heading") }),
-        h("thead", {}, h("tr", {}, ["date", "title", "kind", "practice", "participants", "hours"].map((k) =>
-          h("th", { scope: "col", class: k === "hours" ? "num" : "", text: t(`meetings.col.${k}`) })),
-          h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
-        h("tbody", {}, data.meetings.map((m) => h("tr", { attrs: { "data-meeting-id": m.id } },
-          h("td", { class: "nowrap", text: formatDate(m.date) }),
-          h("th", { scope: "row" }, m.title,
-            m.follow_ups.some((f) => !f.done) ? h("span", { class: "badge warn", text: t("meetings.open_follow_ups", { count: m.follow_ups.filter((f) => !f.done).length }) }) : null),
-          h("td", { text: label("meeting_kind", m.kind) }),
-          h("td", { text: m.practice ? label("practice", m.practice) : "" }),
-          h("td", { class: "participants", text: [...m.actor_ids.map(actorName), ...m.member_ids.map(memberName)].filter(Boolean).sort(compare).join(", ") }),
-          h("td", { class: "num", text: hoursText(m.minutes_spent) }),
-          h("td", { class: "col-actions" },
-            h("button", { type: "button", class: "btn small", text: t("actors.edit"), attrs: { "aria-label": t("meetings.edit_named", { name: m.title }) },
-              on: { click: () => meetingForm(m) } }),
-            h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("meetings.delete_named", { name: m.title }) },
-              on: { click: () => removeMeeting(m) } })))))));
+      h("div", { class: "toolbar" },
+        h("label", { class: "visually-hidden", htmlFor: "meeting-filter", text: t("meetings.filter") }),
+        filter,
+        h("button", { type: "button", class: "btn primary", id: "add-meeting", text: t("meetings.add"), on: { click: () => meetingForm(null) } }))),
+    list.count, list.empty, list.table.element);
+}
+
+/** @param {MeetingRow} r */
+function meetingRow(r) {
+  const m = r.meeting;
+  const open = m.follow_ups.filter((f) => !f.done).length;
+  const people = [...r.actors.map((a) => a.name), ...r.members].join(", ");
+  return h("tr", { attrs: { "data-meeting-id": m.id } },
+    h("td", { class: "nowrap", text: formatDate(m.date) }),
+    h("th", { scope: "row", title: m.title }, m.title,
+      open ? h("span", { class: "badge warn", text: t("meetings.open_follow_ups", { count: open }) }) : null),
+    h("td", { text: label("meeting_kind", m.kind) }),
+    h("td", { text: m.practice ? label("practice", m.practice) : "" }),
+    h("td", { class: "participants", text: people, title: people }),
+    h("td", { class: "num", text: hoursText(m.minutes_spent) }),
+    h("td", { class: "col-actions" },
+      h("button", { type: "button", class: "btn small", text: t("actors.edit"), attrs: { "aria-label": t("meetings.edit_named", { name: m.title }) },
+        on: { click: () => meetingForm(r) } }),
+      h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("meetings.delete_named", { name: m.title }) },
+        on: { click: () => removeMeeting(m) } })));
 }
 
 function practiceOptions() {
@@ -92,9 +141,9 @@ function practiceOptions() {
   return opts;
 }
 
-/** @param {Meeting|null} m */
-function meetingForm(m) {
-  const sortedActors = [...data.actors].sort((a, b) => compare(a.name, b.name));
+/** @param {MeetingRow|null} row */
+function meetingForm(row) {
+  const m = row?.meeting ?? null;
   const practice = m?.practice ? (m.activity ? `${m.practice}:${m.activity}` : m.practice) : "";
   formDialog({
     id: "meeting-dialog",
@@ -108,9 +157,7 @@ function meetingForm(m) {
         options: KINDS.map((k) => ({ value: k, label: label("meeting_kind", k) })) },
       { name: "practice", label: t("meetings.practice"), type: "select", value: practice, half: true, options: practiceOptions() },
       { name: "hours", label: t("meetings.hours"), value: m ? hoursText(m.minutes_spent) : "", half: true, hint: t("meetings.hours_hint") },
-      { name: "actor_ids", label: t("meetings.actors"), type: "checkboxes", filterable: true,
-        options: sortedActors.map((a) => ({ value: String(a.id), label: a.commune ? `${a.name} (${a.commune})` : a.name })),
-        values: (m?.actor_ids ?? []).map(String) },
+      { name: "actor_ids", label: t("meetings.actors"), type: "actors", choices: (row?.actors ?? []).map(actorChoice) },
       { name: "member_ids", label: t("meetings.members"), type: "checkboxes",
         options: [...data.members].sort((a, b) => compare(a.name, b.name)).map((x) => ({ value: String(x.id), label: x.name })),
         values: (m?.member_ids ?? []).map(String) },
@@ -127,20 +174,23 @@ function meetingForm(m) {
         follow_ups: v.follow_ups,
       };
       const saved = m ? await ipc.updateMeeting(m.id, /** @type {any} */ (input)) : await ipc.createMeeting(/** @type {any} */ (input));
-      await load();
-      draw();
+      if (list.table?.element.isConnected) await loadList(true);
       toast(t(m ? "meetings.updated" : "meetings.created", { name: saved.title }));
       const pairs = await ipc.proposedLinks(saved.id);
-      if (pairs.length) setTimeout(() => proposeLinks(saved, pairs), 0);
+      if (pairs.length) {
+        const names = await actorNames(pairs.flat());
+        setTimeout(() => proposeLinks(saved, pairs, names), 0);
+      }
     },
   });
 }
 
 /**
  * After a meeting: which links did it create? The user ticks them; nothing is assumed.
- * @param {Meeting} meeting @param {Array<[number, number]>} pairs
+ * @param {Meeting} meeting @param {Array<[number, number]>} pairs @param {Map<number, string>} names
  */
-function proposeLinks(meeting, pairs) {
+function proposeLinks(meeting, pairs, names) {
+  const actorName = (id) => names.get(id) ?? "";
   const user = data.members.find((x) => x.is_user);
   const byDefault = meeting.member_ids.length ? (user && meeting.member_ids.includes(user.id) ? user.id : meeting.member_ids[0]) : null;
   formDialog({
@@ -178,8 +228,7 @@ async function removeMeeting(m) {
   if (!ok) return;
   try {
     await ipc.deleteMeeting(m.id);
-    await load();
-    draw();
+    await loadList(true);
     toast(t("meetings.deleted", { name: m.title }));
   } catch (e) { showError(e); }
 }

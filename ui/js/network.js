@@ -6,6 +6,7 @@ import { t, label, compare, language } from "./i18n.js";
 import { showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { NATURES } from "./card.js";
+import { picker, searchActors } from "./picker.js";
 
 /** @typedef {import("./ipc.js").NetworkMap} NetworkMap */
 /** @typedef {import("../bindings/MapNode").MapNode} MapNode */
@@ -414,22 +415,23 @@ function formatScore(x) {
 
 /** @param {HTMLElement} body */
 async function renderAnalysis(body) {
-  const [report, actors] = await Promise.all([ipc.networkReport(), ipc.listActors()]);
+  const report = await ipc.networkReport();
   const name = (id) => report.actors.find((a) => a.id === id)?.name ?? "";
   const open = (id) => h("button", { type: "button", class: "link", text: name(id), on: { click: () => nav.open(id) } });
   const ranked = [...report.actors].sort((a, b) => b.betweenness - a.betweenness || b.degree - a.degree || compare(a.name, b.name));
   const shown = view.showAll ? ranked : ranked.slice(0, 30);
   const links = report.actors.reduce((s, a) => s + a.degree, 0) / 2;
-  const sorted = [...actors].sort((a, b) => compare(a.name, b.name));
+  /** @type {Record<string, ReturnType<typeof picker>>} */
+  const ends = {};
   const pick = (id, text) => {
-    const sel = h("select", { id }, h("option", { value: "", text: t("form.choose") }), sorted.map((a) => h("option", { value: String(a.id), text: a.name })));
-    return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), sel);
+    ends[id] = picker({ id, label: text, search: searchActors });
+    return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), ends[id].element);
   };
   const result = h("div", { id: "path-result", attrs: { "aria-live": "polite" } });
   const findPath = async (ev) => {
     ev.preventDefault();
-    const from = Number(/** @type {HTMLSelectElement} */ (document.getElementById("path-from")).value);
-    const to = Number(/** @type {HTMLSelectElement} */ (document.getElementById("path-to")).value);
+    const from = Number(ends["path-from"].value()?.value ?? 0);
+    const to = Number(ends["path-to"].value()?.value ?? 0);
     if (!from || !to) { replace(result, h("p", { class: "field-error", text: t("network.path_choose") })); return; }
     try {
       const path = await ipc.introductionPath(from, to);

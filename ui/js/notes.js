@@ -6,6 +6,7 @@ import { h, replace, newId } from "./dom.js";
 import { t, label, formatDate, formatMoney, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { actorChoice } from "./picker.js";
 
 /** @typedef {import("./ipc.js").DecisionNote} DecisionNote */
 
@@ -97,7 +98,7 @@ function logoPanel(logo) {
  */
 async function newNoteForm(records, onCreated = null) {
   let choices, header;
-  try { [choices, header] = await Promise.all([recordChoices(), ipc.getHeader()]); } catch (e) { showError(e); return; }
+  try { [choices, header] = await Promise.all([recordChoices(records), ipc.getHeader()]); } catch (e) { showError(e); return; }
   const first = records.length === 1 && records[0].kind === "action" ? choices.actions.find((a) => a.id === records[0].record_id) : null;
   formDialog({
     id: "note-dialog",
@@ -127,9 +128,14 @@ async function newNoteForm(records, onCreated = null) {
   });
 }
 
-/** What a note can be about: the project's actions, needs and actors. */
-async function recordChoices() {
-  const [actions, needs, actors] = await Promise.all([ipc.listActions(), ipc.listNeeds(), ipc.listActors()]);
+/**
+ * What a note can be about: the project's actions and needs, and the actors it already names
+ * (others are found with the picker).
+ * @param {Array<{kind: string, record_id: number}>} records
+ */
+async function recordChoices(records) {
+  const [actions, needs, actors] = await Promise.all([ipc.listActions(), ipc.listNeeds(),
+    ipc.actorChoices(records.filter((r) => r.kind === "actor").map((r) => r.record_id))]);
   return { actions, needs, actors };
 }
 
@@ -148,8 +154,8 @@ function recordFields(c, records) {
       options: options(c.actions, (a) => a.title), values: checked("action") },
     { name: "needs", label: t("notes.needs"), type: "checkboxes", filterable: c.needs.length > 8,
       options: options(c.needs, (x) => x.title), values: checked("need") },
-    { name: "actors", label: t("notes.actors"), type: "checkboxes", filterable: c.actors.length > 8,
-      options: options(c.actors, (x) => x.name), values: checked("actor") },
+    { name: "actors", label: t("notes.actors"), type: "actors",
+      choices: c.actors.filter((a) => checked("actor").includes(String(a.id))).map(actorChoice) },
   ];
 }
 
@@ -265,7 +271,7 @@ function editor(n) {
   const editRecords = async () => {
     if (!(await ensureSaved())) return;
     let choices;
-    try { choices = await recordChoices(); } catch (e) { showError(e); return; }
+    try { choices = await recordChoices(n.records); } catch (e) { showError(e); return; }
     formDialog({
       id: "records-dialog",
       wide: true,

@@ -1,6 +1,7 @@
 // Shared widgets: form dialogs, confirmations, toasts, error display.
 import { h, newId, replace, fold } from "./dom.js";
 import { t, has, language } from "./i18n.js";
+import { picker, multiPicker, searchActors } from "./picker.js";
 
 /** @typedef {import("./ipc.js").ErrorPayload} ErrorPayload */
 
@@ -22,15 +23,18 @@ export function errorMessage(e, fieldLabel = "") {
  * @typedef {Object} FieldSpec
  * @property {string} name key in the submitted values
  * @property {string} label
- * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"|"followups"} [type]
+ * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"|"followups"|"actor"|"actors"} [type]
  * @property {string|null} [value]
  * @property {boolean} [required]
  * @property {string} [hint]
  * @property {string} [placeholder]
  * @property {Array<{value: string, label: string}>} [options]
  * @property {string[]} [values] checked values (checkboxes)
- * @property {Array<{actor_id: number, role: string}>} [partners] initial rows (partners)
- * @property {Array<{value: string, label: string}>} [actors] choices (partners)
+ * @property {Array<{actor_id: number, role: string, label: string}>} [partners] initial rows (partners)
+ * @property {import("./picker.js").Choice|null} [choice] the current choice (actor)
+ * @property {import("./picker.js").Choice[]} [choices] the current choices (actors)
+ * @property {(typed: string) => Promise<import("./picker.js").Choice[]>} [search] where a picker
+ *   finds its choices (actor, actors; actors by name by default)
  * @property {boolean} [half] shares its row with the next half-width field (in dialogs)
  * @property {boolean} [filterable] checkboxes: a filter box above a scrolling list
  * @property {Array<{text: string, due_date: string|null, done: boolean}>} [followUps] initial rows (followups)
@@ -53,6 +57,7 @@ export function field(spec) {
   if (spec.type === "checkboxes" || spec.type === "partners" || spec.type === "followups") {
     return groupField(spec, id, errorId);
   }
+  if (spec.type === "actor" || spec.type === "actors") return pickerField(spec, id, errorId, hintId);
   if (spec.type === "select") {
     input = /** @type {HTMLSelectElement} */ (h("select", common,
       (spec.options || []).map((o) => h("option", { value: o.value, text: o.label }))));
@@ -85,6 +90,37 @@ export function field(spec) {
       error.textContent = message || "";
       if (message) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+/**
+ * A searchable picker: one choice (`actor`, its value the choice's value or "") or many
+ * (`actors`, the values as an array).
+ * @param {FieldSpec} spec @param {string} id @param {string} errorId @param {string|undefined} hintId
+ */
+function pickerField(spec, id, errorId, hintId) {
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ");
+  const search = spec.search ?? searchActors;
+  const error = h("p", { class: "field-error", id: errorId, hidden: true });
+  const p = spec.type === "actors"
+    ? multiPicker({ id, name: spec.name, label: spec.label, search, values: spec.choices ?? [], describedBy })
+    : picker({ id, name: spec.name, label: spec.label, search, value: spec.choice ?? null, describedBy });
+  const wrapper = h("div", { class: spec.half ? "field half" : "field" },
+    h("label", { htmlFor: id }, spec.label,
+      spec.required ? h("span", { class: "required", attrs: { "aria-hidden": "true" }, text: " *" }) : null),
+    spec.hint ? h("p", { class: "hint", id: hintId, text: spec.hint }) : null,
+    p.element,
+    error);
+  return {
+    spec, wrapper, input: p.input,
+    value: () => ("values" in p ? p.values().map((c) => c.value) : (p.value()?.value ?? "")),
+    /** @param {string|null} message */
+    setError(message) {
+      error.hidden = !message;
+      error.textContent = message || "";
+      if (message) p.input.setAttribute("aria-invalid", "true");
+      else p.input.removeAttribute("aria-invalid");
     },
   };
 }
@@ -162,29 +198,27 @@ function groupField(spec, id, errorId) {
     return groupResult(spec, wrapper, first, value, error);
   } else {
     const rows = [];
-    const addRow = (actorId = "", role = "") => {
+    const addRow = (choice = null, role = "") => {
       const n = rows.length;
-      const select = h("select", { class: "partner-actor", attrs: { "aria-label": `${spec.label} ${n + 1}` } },
-        h("option", { value: "", text: t("form.choose") }),
-        (spec.actors || []).map((a) => h("option", { value: a.value, text: a.label })));
-      select.value = String(actorId);
+      const actor = picker({ label: `${spec.label} ${n + 1}`, search: spec.search ?? searchActors, value: choice });
+      actor.element.classList.add("partner-actor");
       const roleInput = h("input", { type: "text", class: "partner-role", value: role,
         placeholder: t("form.role"), attrs: { "aria-label": `${t("form.role")} ${n + 1}` } });
-      const row = h("div", { class: "partner-row" }, select, roleInput,
+      const row = h("div", { class: "partner-row" }, actor.element, roleInput,
         h("button", { type: "button", class: "btn small", text: t("form.remove"),
           attrs: { "aria-label": `${t("form.remove")} ${n + 1}` },
           on: { click: () => { row.remove(); rows.splice(rows.indexOf(entry), 1); } } }));
-      const entry = { select, roleInput };
+      const entry = { actor, roleInput };
       rows.push(entry);
       body.append(row);
-      return select;
+      return actor.input;
     };
-    for (const p of spec.partners || []) addRow(String(p.actor_id), p.role);
+    for (const p of spec.partners || []) addRow({ value: String(p.actor_id), label: p.label }, p.role);
     const add = h("button", { type: "button", class: "btn small add-partner", text: t("form.add_partner"),
       on: { click: () => addRow().focus() } });
     first = add;
-    value = () => rows.filter((r) => r.select.value)
-      .map((r) => ({ actor_id: Number(r.select.value), role: r.roleInput.value }));
+    value = () => rows.filter((r) => r.actor.value())
+      .map((r) => ({ actor_id: Number(r.actor.value()?.value), role: r.roleInput.value }));
     const wrapper = h("fieldset", { class: "field group", id, attrs: { "aria-describedby": errorId } }, legend, body, add, error);
     return groupResult(spec, wrapper, first, value, error);
   }

@@ -2,7 +2,7 @@
 // team, needs and axes, tree, actions, timeline, search), the Projet de territoire header and
 // the actors list.
 import { h, replace, fold } from "./dom.js";
-import { t, label, formatDate, compare } from "./i18n.js";
+import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { renderStructure } from "./structure.js";
@@ -17,6 +17,7 @@ import { renderTeam } from "./team.js";
 import { renderCompetences } from "./competences.js";
 import { renderNotes } from "./notes.js";
 import { startImport, startExport } from "./exchange.js";
+import { virtualTable, PAGE } from "./virtual.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
@@ -29,7 +30,6 @@ const STATUSES = ["drafting", "adopted", "revising"];
 /** View state that survives re-rendering (language switch, reload after a change). */
 const view = {
   /** @type {ProjectHeader|null} */ header: null,
-  /** @type {Actor[]} */ actors: [],
   filter: "",
   /** @type {"name"|"world"|"commune"|"engagement"} */ sortKey: "name",
   sortAsc: true,
@@ -54,9 +54,7 @@ export async function renderWorkspace(container, ctx) {
   onHeaderChange = ctx.onHeaderChange;
   view.filter = "";
   view.section = "dashboard";
-  const [header, actors] = await Promise.all([ipc.getHeader(), ipc.listActors()]);
-  view.header = header;
-  view.actors = actors;
+  view.header = await ipc.getHeader();
   draw();
 }
 
@@ -69,7 +67,6 @@ const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meeti
 export async function showSection(section) {
   view.section = section;
   view.openActor = null;
-  if (section === "actors") view.actors = await ipc.listActors();
   draw();
   document.getElementById(`nav-${section}`)?.focus();
 }
@@ -192,27 +189,60 @@ function editProject() {
 }
 
 // ----- Acteurs -----------------------------------------------------------------------------
+// The list is virtualised: Rust filters, sorts and counts; the table holds the rows in view.
 
 const COLUMNS = /** @type {const} */ (["name", "world", "commune", "engagement"]);
 
-/** @param {Actor} a @param {string} key */
-function sortValue(a, key) {
-  if (key === "world") return label("world", a.world);
-  if (key === "engagement") return ENGAGEMENTS.indexOf(a.engagement);
-  return a[key];
+/** The list on screen: its table, the count line, and a sequence number against late answers. */
+const actorList = {
+  /** @type {ReturnType<typeof virtualTable<Actor>>|null} */ table: null,
+  /** @type {HTMLElement|null} */ count: null,
+  /** @type {HTMLElement|null} */ empty: null,
+  seq: 0,
+};
+
+/** The query for a page of the list as the view shows it. @returns {import("./ipc.js").ActorListQuery} */
+function actorQuery(offset, limit, count) {
+  const typed = view.filter.trim();
+  const q = fold(typed);
+  const byLabel = (kind, codes) => (q ? codes.filter((c) => fold(label(kind, c)).includes(q)) : []);
+  return {
+    filter: typed,
+    label_worlds: /** @type {any} */ (byLabel("world", WORLDS)),
+    label_engagements: /** @type {any} */ (byLabel("engagement", ENGAGEMENTS)),
+    sort: view.sortKey,
+    descending: !view.sortAsc,
+    world_order: /** @type {any} */ ([...WORLDS].sort((a, b) => compare(label("world", a), label("world", b)))),
+    offset, limit, count,
+  };
 }
 
-function visibleActors() {
-  const q = fold(view.filter.trim());
-  const rows = view.actors.filter((a) => !q || fold(
-    `${a.name} ${a.commune} ${label("world", a.world)} ${label("engagement", a.engagement)}`).includes(q));
-  const dir = view.sortAsc ? 1 : -1;
-  return rows.sort((a, b) => {
-    const x = sortValue(a, view.sortKey);
-    const y = sortValue(b, view.sortKey);
-    const c = typeof x === "number" && typeof y === "number" ? x - y : compare(x, y);
-    return c * dir || compare(a.name, b.name);
-  });
+/** Asks Rust for the list as the view wants it (count and first page) and shows it. */
+async function loadActors(keepScroll = false) {
+  const list = actorList;
+  const mine = ++list.seq;
+  const page = await ipc.actorPage(actorQuery(0, PAGE, true));
+  if (mine !== list.seq || !list.table || !list.count || !list.empty) return;
+  const total = page.total ?? 0;
+  const matched = page.matched ?? 0;
+  list.count.textContent = view.filter.trim()
+    ? t("actors.count", { shown: formatNumber(matched), total: formatNumber(total) })
+    : t("actors.count_all", { total: formatNumber(total) });
+  list.table.element.hidden = matched === 0;
+  list.empty.hidden = matched > 0;
+  if (total === 0) {
+    replace(list.empty, h("p", { text: t("actors.empty") }),
+      h("button", { type: "button", class: "btn primary", text: t("actors.add"), on: { click: () => actorForm(null) } }));
+  } else if (matched === 0) {
+    replace(list.empty, h("p", { text: t("actors.no_match", { filter: view.filter.trim() }) }),
+      h("button", { type: "button", class: "btn", text: t("actors.clear_filter"), on: { click: () => {
+        view.filter = "";
+        const input = /** @type {HTMLInputElement|null} */ (document.getElementById("actor-filter"));
+        if (input) { input.value = ""; input.focus(); }
+        loadActors().catch(showError);
+      } } }));
+  }
+  list.table.setCount(matched, page.rows, { keepScroll });
 }
 
 function actorsSection() {
@@ -220,20 +250,46 @@ function actorsSection() {
     type: "search", id: "actor-filter", value: view.filter,
     placeholder: t("actors.filter_placeholder"), autocomplete: "off",
   }));
-  const body = h("div", { id: "actors-body" });
   const count = h("p", { class: "muted count", id: "actors-count", attrs: { "aria-live": "polite" } });
-  const refresh = () => {
-    const rows = visibleActors();
-    count.textContent = view.filter.trim()
-      ? t("actors.count", { shown: rows.length, total: view.actors.length })
-      : t("actors.count_all", { total: view.actors.length });
-    replace(body, actorsTable(rows));
+  const empty = h("div", { class: "empty", id: "actors-empty", hidden: true });
+  const headRow = h("tr", {});
+  const drawHead = () => replace(headRow, COLUMNS.map(headCell),
+    h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })));
+  const headCell = (key) => {
+    const active = view.sortKey === key;
+    return h("th", { scope: "col", class: `col-${key}`, attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
+      h("button", {
+        type: "button", class: "sort", id: `sort-${key}`,
+        on: { click: () => {
+          if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
+          drawHead();
+          document.getElementById(`sort-${key}`)?.focus();
+          loadActors().catch(showError);
+        } },
+      }, t(`actors.col.${key}`), h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" }, text: active ? (view.sortAsc ? " ▲" : " ▼") : "" })));
   };
-  filter.addEventListener("input", () => { view.filter = filter.value; refresh(); });
-  filter.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape" && filter.value) { ev.stopPropagation(); filter.value = ""; view.filter = ""; refresh(); }
+  drawHead();
+  const table = virtualTable({
+    id: "actors-table",
+    caption: t("actors.heading"),
+    label: t("actors.list_label"),
+    head: headRow,
+    columns: COLUMNS.length + 1,
+    loadingText: t("list.loading"),
+    fetch: async (offset, limit) => (await ipc.actorPage(actorQuery(offset, limit, false))).rows,
+    renderRow: actorRow,
   });
-  refresh();
+  table.element.hidden = true;
+  actorList.table = table;
+  actorList.count = count;
+  actorList.empty = empty;
+  filter.addEventListener("input", () => { view.filter = filter.value; loadActors().catch(showError); });
+  filter.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && filter.value) {
+      ev.stopPropagation(); filter.value = ""; view.filter = ""; loadActors().catch(showError);
+    }
+  });
+  loadActors().catch(showError);
   return h("section", { class: "card actors", id: "actors", attrs: { "aria-labelledby": "actors-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "actors-title", text: t("actors.heading") }),
@@ -245,50 +301,30 @@ function actorsSection() {
         h("button", { type: "button", class: "btn primary", id: "add-actor", text: t("actors.add"),
           attrs: { "aria-keyshortcuts": "Control+N" }, on: { click: () => actorForm(null) } }))),
     count,
-    body);
+    empty,
+    table.element);
 }
 
-/** @param {Actor[]} rows */
-function actorsTable(rows) {
-  if (view.actors.length === 0) {
-    return h("div", { class: "empty", id: "actors-empty" },
-      h("p", { text: t("actors.empty") }),
-      h("button", { type: "button", class: "btn primary", text: t("actors.add"), on: { click: () => actorForm(null) } }));
+/** One row of the list. @param {Actor} a */
+function actorRow(a) {
+  return h("tr", { attrs: { "data-actor-id": a.id } },
+    h("th", { scope: "row", class: "actor-name" },
+      h("button", { type: "button", class: "link", text: a.name, title: a.name, attrs: { "aria-label": t("actors.open_card", { name: a.name }) }, on: { click: () => openActor(a.id) } })),
+    h("td", {}, h("span", { class: `world world-${a.world}`, text: label("world", a.world) })),
+    h("td", { text: a.commune, title: a.commune }),
+    h("td", {}, h("span", { class: `engagement engagement-${a.engagement}`, text: label("engagement", a.engagement) })),
+    h("td", { class: "col-actions" },
+      h("button", { type: "button", class: "btn small", text: t("actors.edit"),
+        attrs: { "aria-label": t("actors.edit_named", { name: a.name }) }, on: { click: () => actorForm(a) } }),
+      h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"),
+        attrs: { "aria-label": t("actors.delete_named", { name: a.name }) }, on: { click: () => removeActor(a) } })));
+}
+
+/** After a change: the list again, at the same place, when it is on screen. */
+function refreshActorList() {
+  if (view.section === "actors" && view.openActor === null && actorList.table?.element.isConnected) {
+    loadActors(true).catch(showError);
   }
-  if (rows.length === 0) {
-    return h("div", { class: "empty", id: "actors-empty" },
-      h("p", { text: t("actors.no_match", { filter: view.filter.trim() }) }),
-      h("button", { type: "button", class: "btn", text: t("actors.clear_filter"), on: { click: () => {
-        view.filter = ""; draw(); document.getElementById("actor-filter")?.focus();
-      } } }));
-  }
-  const headCell = (key) => {
-    const active = view.sortKey === key;
-    const name = t(`actors.col.${key}`);
-    return h("th", { scope: "col", attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
-      h("button", {
-        type: "button", class: "sort", id: `sort-${key}`,
-        on: { click: () => {
-          if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
-          draw();
-          document.getElementById(`sort-${key}`)?.focus();
-        } },
-      }, name, h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" }, text: active ? (view.sortAsc ? " ▲" : " ▼") : "" })));
-  };
-  return h("table", { class: "data", id: "actors-table" },
-    h("caption", { class: "visually-hidden", text: t("actors.heading") }),
-    h("thead", {}, h("tr", {}, COLUMNS.map(headCell), h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
-    h("tbody", {}, rows.map((a) => h("tr", { attrs: { "data-actor-id": a.id } },
-      h("th", { scope: "row", class: "actor-name" },
-        h("button", { type: "button", class: "link", text: a.name, attrs: { "aria-label": t("actors.open_card", { name: a.name }) }, on: { click: () => openActor(a.id) } })),
-      h("td", {}, h("span", { class: `world world-${a.world}`, text: label("world", a.world) })),
-      h("td", { text: a.commune }),
-      h("td", {}, h("span", { class: `engagement engagement-${a.engagement}`, text: label("engagement", a.engagement) })),
-      h("td", { class: "col-actions" },
-        h("button", { type: "button", class: "btn small", text: t("actors.edit"),
-          attrs: { "aria-label": t("actors.edit_named", { name: a.name }) }, on: { click: () => actorForm(a) } }),
-        h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"),
-          attrs: { "aria-label": t("actors.delete_named", { name: a.name }) }, on: { click: () => removeActor(a) } }))))));
 }
 
 /** Opens the actor form, empty to add, filled to edit. @param {Actor|null} a */
@@ -309,8 +345,7 @@ export function actorForm(a) {
     onSubmit: async (v) => {
       const input = /** @type {import("./ipc.js").ActorInput} */ (/** @type {any} */ (v));
       const saved = a ? await ipc.updateActor(a.id, input) : await ipc.createActor(input);
-      view.actors = view.actors.filter((x) => x.id !== saved.id).concat(saved);
-      if (view.openActor === saved.id) refreshCard(); else draw();
+      if (view.openActor === saved.id) refreshCard(); else refreshActorList();
       toast(t(a ? "actors.updated" : "actors.created", { name: saved.name }));
     },
   });
@@ -333,8 +368,7 @@ async function removeActor(a) {
   if (!ok) return;
   try {
     const gone = await ipc.deleteActor(a.id);
-    view.actors = view.actors.filter((x) => x.id !== gone.id);
-    draw();
+    refreshActorList();
     if (hasEffects) {
       // Undo would not bring back the links that were removed: say what happened instead.
       toast(t("actors.deleted_no_undo", { name: gone.name }));
@@ -345,8 +379,7 @@ async function removeActor(a) {
       onAction: async () => {
         try {
           const back = await ipc.restoreActor(gone);
-          view.actors = view.actors.concat(back);
-          draw();
+          refreshActorList();
           toast(t("actors.restored", { name: back.name }));
         } catch (e) { showError(e); }
       },
@@ -382,7 +415,6 @@ async function renderSearch(content) {
 }
 
 async function reloadActors() {
-  view.actors = await ipc.listActors();
   view.openActor = null;
   view.section = "actors";
   draw();

@@ -1278,7 +1278,7 @@ mod tests {
             3 * 8,
             "three finished assessments, eight competences each"
         );
-        assert_eq!(t.rows[0].cells[1], "2024-06-14");
+        assert_eq!(&t.rows[0].cells[1], "2024-06-14");
     }
 
     #[test]

@@ -68,6 +68,25 @@ macro_rules! code_enum {
             fn code(self) -> &'static str { $name::code(self) }
             fn label_fr(self) -> &'static str { $name::label_fr(self) }
             fn parse(field: &'static str, value: &str) -> CoreResult<Self> { $name::parse(field, value) }
+            fn from_text(value: &str) -> Option<Self> {
+                // Imports read this for every cell: the codes and labels are folded once.
+                static FOLDED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+                if let Some(v) = Self::ALL.iter().find(|v| v.code() == value) {
+                    return Some(*v);
+                }
+                let folded = FOLDED.get_or_init(|| {
+                    Self::ALL
+                        .iter()
+                        .map(|v| (crate::tabular::fold(v.code()), crate::tabular::fold(v.label_fr())))
+                        .collect()
+                });
+                let f = crate::tabular::fold(value);
+                Self::ALL
+                    .iter()
+                    .zip(folded)
+                    .find(|(_, (code, label))| *code == f || *label == f)
+                    .map(|(v, _)| *v)
+            }
         }
     };
 }

@@ -67,6 +67,9 @@ pub enum CoreError {
     /// The writer thread is gone (the workspace was closed).
     #[error("L'espace de travail est fermé.")]
     Closed,
+    /// The user stopped a long operation; nothing it would have written was written.
+    #[error("Opération annulée : rien n'a été modifié.")]
+    Cancelled,
     /// Another Catalyse window or command has the workspace open for writing.
     #[error("« {} » est déjà ouvert dans une autre fenêtre de Catalyse (ou par une commande en cours). Fermez-le là-bas pour le modifier ici ; rien n'y a été écrit.", path.display())]
     Locked { path: PathBuf },
@@ -91,6 +94,7 @@ impl CoreError {
             CoreError::Database(_) => "database",
             CoreError::Closed => "closed",
             CoreError::Locked { .. } => "locked",
+            CoreError::Cancelled => "cancelled",
         }
     }
 

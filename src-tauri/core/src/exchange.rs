@@ -12,12 +12,15 @@ use crate::domain::{ActorInput, Coded, Engagement, LinkNature, MeetingKind, Prac
 use crate::error::{CoreError, CoreResult};
 use crate::network::{
     parse_hours, ActorProfile, ContactInput, FollowUp, Introducer, LinkInput, MeetingInput,
-    ValidContact, ValidMeeting,
+    ValidContact, ValidLink, ValidMeeting,
 };
-use crate::store::{insert_actor, now, Store};
+use crate::progress::{Phase, Progress};
+use crate::store::{insert_batched, int, now, text, Store, BATCH_ROWS};
 use crate::tabular::{self, fold, unneutralise, FileFormat, Table, TableRow, CELL_MAX};
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use ts_rs::TS;
 
@@ -278,8 +281,14 @@ pub struct ImportPreview {
     /// Rows that would be written (duplicates left out).
     #[ts(type = "number")]
     pub ready: usize,
+    /// The first problems (at most [`LISTED`]); `problem_count` says how many there are.
     pub problems: Vec<ImportProblem>,
+    #[ts(type = "number")]
+    pub problem_count: usize,
+    /// The first duplicates (at most [`LISTED`]); `duplicate_count` says how many there are.
     pub duplicates: Vec<ImportDuplicate>,
+    #[ts(type = "number")]
+    pub duplicate_count: usize,
     /// Whether duplicates may be kept (links cannot: a pair has one link of each nature).
     pub duplicates_keepable: bool,
     pub sample: Vec<SampleRow>,
@@ -295,6 +304,10 @@ pub struct ImportOutcome {
     #[ts(type = "number")]
     pub skipped_duplicates: usize,
 }
+
+/// Most problems and duplicates a preview lists (all are counted): a file of a million rows
+/// that all repeat the workspace must not make a million-line answer.
+pub const LISTED: usize = 1000;
 
 /// Most sample rows shown in a preview.
 const SAMPLE_ROWS: usize = 8;
@@ -391,8 +404,10 @@ impl<'a> RowReader<'a> {
             map,
             problems: Vec::new(),
         };
-        let extra = row.cells[map.width.min(row.cells.len())..]
+        let extra = row
+            .cells
             .iter()
+            .skip(map.width)
             .filter(|c| !c.trim().is_empty())
             .count();
         if extra > 0 {
@@ -407,7 +422,8 @@ impl<'a> RowReader<'a> {
             });
         }
         for (i, c) in row.cells.iter().enumerate() {
-            if c.chars().count() > CELL_MAX {
+            // A cell has at least as many bytes as characters: count only the long ones.
+            if c.len() > CELL_MAX && c.chars().count() > CELL_MAX {
                 let column = map.columns.get(i).map(|c| c.header.clone());
                 r.problems.push(ImportProblem {
                     line: row.line,
@@ -546,16 +562,37 @@ fn split_list(v: &str) -> Vec<String> {
 
 // ----- Name resolution ------------------------------------------------------------------------
 
-/// Actors and members by folded name, for links and meetings.
-struct Names {
-    actors: HashMap<String, Vec<(i64, String)>>,
+/// Actors and members by folded name, for links and meetings (shared by the threads that
+/// check a file's rows).
+struct NameIndex {
+    actors: FxHashMap<String, Vec<(i64, String)>>,
     members: HashMap<String, Vec<i64>>,
 }
 
-impl Names {
-    fn load(store: &Store) -> CoreResult<Names> {
-        let mut actors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-        let mut st = store.conn.prepare("SELECT id, name, commune FROM actor")?;
+/// One thread's name resolver: the index, and the resolutions it already made, by name as
+/// written (no commune given) or by name and commune (a million links name each of a hundred
+/// thousand actors many times).
+struct Names<'a> {
+    index: &'a NameIndex,
+    by_name: RefCell<FxHashMap<String, Result<i64, String>>>,
+    by_name_and_commune: RefCell<FxHashMap<(String, String), Result<i64, String>>>,
+}
+
+impl NameIndex {
+    fn resolver(&self) -> Names<'_> {
+        Names {
+            index: self,
+            by_name: RefCell::new(FxHashMap::default()),
+            by_name_and_commune: RefCell::new(FxHashMap::default()),
+        }
+    }
+
+    fn load(store: &Store) -> CoreResult<NameIndex> {
+        let mut actors: FxHashMap<String, Vec<(i64, String)>> = FxHashMap::default();
+        // The list keys hold the names and communes already folded.
+        let mut st = store
+            .conn
+            .prepare("SELECT actor_id, name, commune FROM actor_key")?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -565,10 +602,7 @@ impl Names {
         })?;
         for row in rows {
             let (id, name, commune) = row?;
-            actors
-                .entry(fold(&name))
-                .or_default()
-                .push((id, fold(&commune)));
+            actors.entry(name).or_default().push((id, commune));
         }
         let mut members: HashMap<String, Vec<i64>> = HashMap::new();
         let mut st = store.conn.prepare("SELECT id, name FROM member")?;
@@ -577,13 +611,37 @@ impl Names {
             let (id, name) = row?;
             members.entry(fold(&name)).or_default().push(id);
         }
-        Ok(Names { actors, members })
+        Ok(NameIndex { actors, members })
     }
+}
 
+impl Names<'_> {
     /// The one actor of that name (in that commune, when given).
     fn actor(&self, name: &str, commune: &str) -> Result<i64, String> {
+        if commune.is_empty() {
+            if let Some(found) = self.by_name.borrow().get(name) {
+                return found.clone();
+            }
+            let found = self.resolve(name, commune);
+            self.by_name
+                .borrow_mut()
+                .insert(name.to_string(), found.clone());
+            return found;
+        }
+        let key = (name.to_string(), commune.to_string());
+        if let Some(found) = self.by_name_and_commune.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.resolve(name, commune);
+        self.by_name_and_commune
+            .borrow_mut()
+            .insert(key, found.clone());
+        found
+    }
+
+    fn resolve(&self, name: &str, commune: &str) -> Result<i64, String> {
         let quoted = crate::domain::truncate_for_message(name);
-        let Some(all) = self.actors.get(&fold(name)) else {
+        let Some(all) = self.index.actors.get(&fold(name)) else {
             return Err(format!("aucun acteur ne s'appelle « {quoted} » dans l'espace de travail (importez d'abord les acteurs)."));
         };
         let c = fold(commune);
@@ -610,7 +668,8 @@ impl Names {
     }
 
     fn member(&self, name: &str) -> Option<Result<i64, String>> {
-        self.members
+        self.index
+            .members
             .get(&fold(name))
             .map(|ids| match ids.as_slice() {
                 [id] => Ok(*id),
@@ -632,16 +691,37 @@ struct PreparedActor {
 
 enum Items {
     Actors(Vec<PreparedActor>),
-    Links(Vec<LinkInput>),
+    Links(Vec<ValidLink>),
     Meetings(Vec<ValidMeeting>),
 }
 
-/// A file read and checked against the workspace, nothing written yet.
-struct Prepared {
+/// A file read and checked against the workspace, nothing written yet: what the preview
+/// shows, and what [`Store::commit_import`] writes.
+pub struct PreparedImport {
     preview: ImportPreview,
     items: Items,
     /// For each item, whether it is a duplicate.
     duplicate: Vec<bool>,
+    /// The workspace's change count when it was checked (see [`Store::change_stamp`]).
+    stamp: u64,
+}
+
+impl PreparedImport {
+    /// What importing would do.
+    pub fn preview(&self) -> &ImportPreview {
+        &self.preview
+    }
+
+    /// The preview, for the caller to keep.
+    pub fn into_preview(self) -> ImportPreview {
+        self.preview
+    }
+
+    /// The workspace's change count when the file was checked: if it changed since, the
+    /// file must be checked again before it is written.
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
 }
 
 fn actor_field_key(field: &str) -> &'static str {
@@ -765,7 +845,7 @@ fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
     })
 }
 
-fn prepare_link(r: &mut RowReader, names: &Names) -> Option<LinkInput> {
+fn prepare_link(r: &mut RowReader, names: &Names) -> Option<ValidLink> {
     let nature = r.enumerated::<LinkNature>("nature", true);
     let strength = r.number("strength", 1..=3);
     let since = r.date("since");
@@ -820,7 +900,7 @@ fn prepare_link(r: &mut RowReader, names: &Names) -> Option<LinkInput> {
         meeting_id: None,
     };
     match input.validate() {
-        Ok(_) => Some(input),
+        Ok(v) => Some(v),
         Err(e) => {
             r.error(
                 |f| match f {
@@ -929,12 +1009,28 @@ fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidMeeting> {
 }
 
 impl Store {
-    fn prepare_import(
+    /// Reads and checks `bytes` against the workspace; writes nothing. Reports
+    /// [`Phase::Reading`] then [`Phase::Checking`], and stops when cancelled.
+    pub fn prepare_import(
+        &self,
+        kind: ExchangeKind,
+        bytes: &[u8],
+        format: FileFormat,
+        progress: &Progress,
+    ) -> CoreResult<PreparedImport> {
+        let stamp = self.change_stamp();
+        let table = tabular::read_table_with(bytes, format, progress)?;
+        self.prepare_table(kind, &table, format, stamp, progress)
+    }
+
+    fn prepare_table(
         &self,
         kind: ExchangeKind,
         table: &Table,
         format: FileFormat,
-    ) -> CoreResult<Prepared> {
+        stamp: u64,
+        progress: &Progress,
+    ) -> CoreResult<PreparedImport> {
         let mut problems = Vec::new();
         let map = map_headers(&table.headers, kind.columns(), &mut problems);
         if table.rows.is_empty() {
@@ -947,43 +1043,100 @@ impl Store {
         }
         let names = match kind {
             ExchangeKind::Actors => None,
-            _ => Some(Names::load(self)?),
+            _ => Some(NameIndex::load(self)?),
         };
         let header_ok = problems.is_empty();
-        let mut lines = Vec::new();
+        let mut problem_count = problems.len();
+        let mut lines = Vec::with_capacity(table.rows.len());
         let mut items = match kind {
-            ExchangeKind::Actors => Items::Actors(Vec::new()),
-            ExchangeKind::Links => Items::Links(Vec::new()),
-            ExchangeKind::Meetings => Items::Meetings(Vec::new()),
+            ExchangeKind::Actors => Items::Actors(Vec::with_capacity(table.rows.len())),
+            ExchangeKind::Links => Items::Links(Vec::with_capacity(table.rows.len())),
+            ExchangeKind::Meetings => Items::Meetings(Vec::with_capacity(table.rows.len())),
         };
+        let total = table.rows.len() as u64;
         if header_ok {
-            for row in &table.rows {
-                let mut r = RowReader::new(row, &map);
-                match &mut items {
-                    Items::Actors(v) => {
-                        if let Some(a) = prepare_actor(&mut r) {
-                            v.push(a);
-                            lines.push(row.line);
+            // Rows are checked on every core, in contiguous parts; the parts are put back in
+            // order, so problems and duplicates come out as a single pass would give them.
+            let checked = std::sync::atomic::AtomicU64::new(0);
+            let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+            let size = table.rows.len().div_ceil(parts).max(4096);
+            let check_part =
+                |rows: &[TableRow]| -> CoreResult<(Items, Vec<usize>, Vec<ImportProblem>, usize)> {
+                    let resolver = names.as_ref().map(NameIndex::resolver);
+                    let mut items = match kind {
+                        ExchangeKind::Actors => Items::Actors(Vec::with_capacity(rows.len())),
+                        ExchangeKind::Links => Items::Links(Vec::with_capacity(rows.len())),
+                        ExchangeKind::Meetings => Items::Meetings(Vec::with_capacity(rows.len())),
+                    };
+                    let mut lines = Vec::with_capacity(rows.len());
+                    let mut problems = Vec::new();
+                    let mut count = 0;
+                    for (i, row) in rows.iter().enumerate() {
+                        if i % 1024 == 1023 {
+                            let done =
+                                checked.fetch_add(1024, std::sync::atomic::Ordering::Relaxed);
+                            progress.step(Phase::Checking, done + 1024, Some(total))?;
                         }
-                    }
-                    Items::Links(v) => {
-                        if let Some(l) = prepare_link(&mut r, names.as_ref().expect("loaded")) {
-                            v.push(l);
-                            lines.push(row.line);
+                        let mut r = RowReader::new(row, &map);
+                        match &mut items {
+                            Items::Actors(v) => {
+                                if let Some(a) = prepare_actor(&mut r) {
+                                    v.push(a);
+                                    lines.push(row.line);
+                                }
+                            }
+                            Items::Links(v) => {
+                                if let Some(l) =
+                                    prepare_link(&mut r, resolver.as_ref().expect("loaded"))
+                                {
+                                    v.push(l);
+                                    lines.push(row.line);
+                                }
+                            }
+                            Items::Meetings(v) => {
+                                if let Some(m) =
+                                    prepare_meeting(&mut r, resolver.as_ref().expect("loaded"))
+                                {
+                                    v.push(m);
+                                    lines.push(row.line);
+                                }
+                            }
                         }
+                        count += r.problems.len();
+                        let room = LISTED.saturating_sub(problems.len());
+                        problems.extend(r.problems.into_iter().take(room));
                     }
-                    Items::Meetings(v) => {
-                        if let Some(m) = prepare_meeting(&mut r, names.as_ref().expect("loaded")) {
-                            v.push(m);
-                            lines.push(row.line);
-                        }
-                    }
+                    Ok((items, lines, problems, count))
+                };
+            let results: Vec<CoreResult<_>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = table
+                    .rows
+                    .chunks(size)
+                    .map(|part| scope.spawn(move || check_part(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for part in results {
+                let (part_items, part_lines, part_problems, part_count) = part?;
+                match (&mut items, part_items) {
+                    (Items::Actors(all), Items::Actors(v)) => all.extend(v),
+                    (Items::Links(all), Items::Links(v)) => all.extend(v),
+                    (Items::Meetings(all), Items::Meetings(v)) => all.extend(v),
+                    _ => unreachable!("every part holds the kind being imported"),
                 }
-                problems.extend(r.problems);
+                lines.extend(part_lines);
+                problem_count += part_count;
+                let room = LISTED.saturating_sub(problems.len());
+                problems.extend(part_problems.into_iter().take(room));
             }
         }
+        progress.step(Phase::Checking, total, Some(total))?;
         let (duplicates, duplicate) = self.find_duplicates(&items, &lines)?;
         let ready = duplicate.iter().filter(|d| !**d).count();
+        let duplicate_count = duplicate.len() - ready;
         let preview = ImportPreview {
             kind,
             format: format.code().into(),
@@ -999,7 +1152,9 @@ impl Store {
             rows: table.rows.len(),
             ready: if problems.is_empty() { ready } else { 0 },
             problems,
+            problem_count,
             duplicates,
+            duplicate_count,
             duplicates_keepable: kind != ExchangeKind::Links,
             sample: table
                 .rows
@@ -1015,10 +1170,11 @@ impl Store {
                 })
                 .collect(),
         };
-        Ok(Prepared {
+        Ok(PreparedImport {
             preview,
             items,
             duplicate,
+            stamp,
         })
     }
 
@@ -1027,84 +1183,109 @@ impl Store {
         items: &Items,
         lines: &[usize],
     ) -> CoreResult<(Vec<ImportDuplicate>, Vec<bool>)> {
-        let mut seen: HashMap<String, Option<usize>> = HashMap::new();
-        let (keys, labels): (Vec<String>, Vec<String>) = match items {
+        let mut duplicates = Vec::new();
+        let mut flags = Vec::with_capacity(lines.len());
+        /// Marks the items whose key was seen (in the workspace: `None`; on an earlier line:
+        /// `Some(line)`), labelling only those.
+        fn mark<K: std::hash::Hash + Eq>(
+            mut seen: FxHashMap<K, Option<usize>>,
+            keys: impl Iterator<Item = K>,
+            lines: &[usize],
+            label: impl Fn(usize) -> String,
+            duplicates: &mut Vec<ImportDuplicate>,
+            flags: &mut Vec<bool>,
+        ) {
+            for (i, (key, line)) in keys.zip(lines).enumerate() {
+                match seen.get(&key) {
+                    Some(earlier) => {
+                        if duplicates.len() < LISTED {
+                            duplicates.push(ImportDuplicate {
+                                line: *line,
+                                label: label(i),
+                                same_as_line: *earlier,
+                            });
+                        }
+                        flags.push(true);
+                    }
+                    None => {
+                        seen.insert(key, Some(*line));
+                        flags.push(false);
+                    }
+                }
+            }
+        }
+        match items {
             Items::Actors(v) => {
-                let mut st = self.conn.prepare("SELECT name, commune FROM actor")?;
+                let mut seen: FxHashMap<(String, String), Option<usize>> = FxHashMap::default();
+                let mut st = self.conn.prepare("SELECT name, commune FROM actor_key")?;
                 for row in
                     st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 {
-                    let (n, c) = row?;
-                    seen.insert(format!("{}\u{1}{}", fold(&n), fold(&c)), None);
+                    seen.insert(row?, None);
                 }
-                v.iter()
-                    .map(|a| {
-                        let key = format!("{}\u{1}{}", fold(&a.actor.name), fold(&a.actor.commune));
-                        let label = if a.actor.commune.is_empty() {
-                            a.actor.name.clone()
-                        } else {
-                            format!("{} ({})", a.actor.name, a.actor.commune)
-                        };
-                        (key, label)
-                    })
-                    .unzip()
+                let label = |i: usize| {
+                    let a = &v[i].actor;
+                    if a.commune.is_empty() {
+                        a.name.clone()
+                    } else {
+                        format!("{} ({})", a.name, a.commune)
+                    }
+                };
+                let keys = v
+                    .iter()
+                    .map(|a| (fold(&a.actor.name), fold(&a.actor.commune)));
+                mark(seen, keys, lines, label, &mut duplicates, &mut flags);
             }
             Items::Links(v) => {
-                for (a, b, n) in self.link_keys()? {
-                    seen.insert(format!("{a}-{b}-{n}"), None);
+                let mut seen: FxHashMap<(i64, i64, LinkNature), Option<usize>> =
+                    FxHashMap::default();
+                seen.reserve(v.len());
+                let mut st = self.conn.prepare(
+                    "SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link",
+                )?;
+                for row in st.query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, LinkNature>(2)?,
+                    ))
+                })? {
+                    seen.insert(row?, None);
                 }
-                let names = self.names("SELECT id, name FROM actor")?;
-                v.iter()
-                    .map(|l| {
-                        let (a, b) = (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b));
-                        let nature = LinkNature::from_text(&l.nature)
-                            .map(|n| n.label_fr())
-                            .unwrap_or("");
-                        (
-                            format!("{a}-{b}-{}", l.nature),
-                            format!(
-                                "{} — {} ({nature})",
-                                names.get(&l.actor_a).map(String::as_str).unwrap_or("?"),
-                                names.get(&l.actor_b).map(String::as_str).unwrap_or("?")
-                            ),
-                        )
-                    })
-                    .unzip()
+                let name = |id: i64| -> String {
+                    self.conn
+                        .prepare_cached("SELECT name FROM actor WHERE id = ?1")
+                        .and_then(|mut st| st.query_row([id], |r| r.get(0)))
+                        .unwrap_or_else(|_| "?".into())
+                };
+                let label = |i: usize| {
+                    let l = &v[i];
+                    format!(
+                        "{} — {} ({})",
+                        name(l.actor_a),
+                        name(l.actor_b),
+                        l.nature.label_fr()
+                    )
+                };
+                let keys = v
+                    .iter()
+                    .map(|l| (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b), l.nature));
+                mark(seen, keys, lines, label, &mut duplicates, &mut flags);
             }
             Items::Meetings(v) => {
-                let mut st = self.conn.prepare("SELECT date, title FROM meeting")?;
+                let mut seen: FxHashMap<(String, String), Option<usize>> = FxHashMap::default();
+                let mut st = self.conn.prepare("SELECT date, title FROM meeting_key")?;
                 for row in
                     st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 {
-                    let (d, t) = row?;
-                    seen.insert(format!("{d}\u{1}{}", fold(&t)), None);
+                    seen.insert(row?, None);
                 }
-                v.iter()
-                    .map(|m| {
-                        (
-                            format!("{}\u{1}{}", m.date, fold(&m.title)),
-                            format!("{} ({})", m.title, m.date.format("%d/%m/%Y")),
-                        )
-                    })
-                    .unzip()
-            }
-        };
-        let mut duplicates = Vec::new();
-        let mut flags = Vec::with_capacity(keys.len());
-        for ((key, label), line) in keys.into_iter().zip(labels).zip(lines) {
-            match seen.get(&key) {
-                Some(earlier) => {
-                    duplicates.push(ImportDuplicate {
-                        line: *line,
-                        label,
-                        same_as_line: *earlier,
-                    });
-                    flags.push(true);
-                }
-                None => {
-                    seen.insert(key, Some(*line));
-                    flags.push(false);
-                }
+                let label = |i: usize| {
+                    let m = &v[i];
+                    format!("{} ({})", m.title, m.date.format("%d/%m/%Y"))
+                };
+                let keys = v.iter().map(|m| (m.date.to_string(), fold(&m.title)));
+                mark(seen, keys, lines, label, &mut duplicates, &mut flags);
             }
         }
         Ok((duplicates, flags))
@@ -1117,8 +1298,9 @@ impl Store {
         bytes: &[u8],
         format: FileFormat,
     ) -> CoreResult<ImportPreview> {
-        let table = tabular::read_table(bytes, format)?;
-        Ok(self.prepare_import(kind, &table, format)?.preview)
+        Ok(self
+            .prepare_import(kind, bytes, format, &Progress::none())?
+            .into_preview())
     }
 
     /// Imports a file: all of it in one transaction, or nothing when any row has a problem
@@ -1131,54 +1313,162 @@ impl Store {
         format: FileFormat,
         keep_duplicates: bool,
     ) -> CoreResult<ImportOutcome> {
-        let table = tabular::read_table(bytes, format)?;
-        let Prepared {
+        let progress = Progress::none();
+        let prepared = self.prepare_import(kind, bytes, format, &progress)?;
+        self.commit_import(prepared, keep_duplicates, &progress)
+    }
+
+    /// Writes a checked file: all of it in one transaction, or nothing (a row with a problem,
+    /// a cancellation, a full disk). The file must have been checked against the workspace
+    /// as it is now ([`PreparedImport::stamp`]); otherwise nothing is written and the error
+    /// asks to check it again.
+    pub fn commit_import(
+        &mut self,
+        prepared: PreparedImport,
+        keep_duplicates: bool,
+        progress: &Progress,
+    ) -> CoreResult<ImportOutcome> {
+        let PreparedImport {
             preview,
             items,
             duplicate,
-        } = self.prepare_import(kind, &table, format)?;
-        if !preview.problems.is_empty() {
-            return Err(problems_error(&preview.problems));
+            stamp,
+        } = prepared;
+        if preview.problem_count > 0 {
+            return Err(problems_error(&preview.problems, preview.problem_count));
         }
+        if stamp != self.change_stamp() {
+            return Err(CoreError::validation(
+                "file",
+                "import.stale",
+                "L'espace de travail a changé depuis la vérification du fichier : vérifiez-le de nouveau avant de l'importer.",
+            ));
+        }
+        let kind = preview.kind;
         let keep = keep_duplicates && preview.duplicates_keepable;
         let wanted = |i: usize| keep || !duplicate[i];
-        let skipped = if keep { 0 } else { preview.duplicates.len() };
+        let skipped = if keep { 0 } else { preview.duplicate_count };
         let at = now();
-        let written = match items {
-            Items::Actors(v) => {
-                let tx = self.conn.transaction()?;
-                let mut n = 0;
-                for (_, a) in v.iter().enumerate().filter(|(i, _)| wanted(*i)) {
-                    let id = insert_actor(&tx, &a.actor, &at)?;
-                    Self::write_profile(&tx, id, &a.profile, &at)?;
-                    if let Some(c) = &a.contact {
-                        Self::insert_contact(&tx, id, c, &at)?;
+        let total = duplicate
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| wanted(*i))
+            .count() as u64;
+        // Links check their references themselves; actors name only the rows written here.
+        let references_checked = kind != ExchangeKind::Meetings;
+        let written = self.bulk(progress, references_checked, |tx| {
+            let mut n = 0u64;
+            match &items {
+                Items::Actors(v) => {
+                    let chosen: Vec<&PreparedActor> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| wanted(*i))
+                        .map(|(_, a)| a)
+                        .collect();
+                    // Ids given here, so that tags and contacts can name their actor.
+                    let base: i64 =
+                        tx.query_row("SELECT coalesce(max(id), 0) FROM actor", [], |r| r.get(0))?;
+                    let deferred = crate::bulk::defer(
+                        tx,
+                        crate::bulk::ACTOR_BACKFILLS,
+                        &["actor", "actor_key"],
+                        chosen.len(),
+                    )?;
+                    insert_batched(
+                        tx,
+                        "actor (id, name, world, commune, engagement, notes, needs, contributions,
+                                influence, interest, created_at, updated_at)",
+                        12,
+                        chosen.len(),
+                        |i, out| {
+                            let (v, p) = (&chosen[i].actor, &chosen[i].profile);
+                            out.extend([
+                                int(Some(base + 1 + i as i64)),
+                                text(&v.name),
+                                text(v.world.code()),
+                                text(&v.commune),
+                                text(v.engagement.code()),
+                                text(&v.notes),
+                                text(&p.needs),
+                                text(&p.contributions),
+                                int(p.influence),
+                                int(p.interest),
+                                text(&at),
+                                text(&at),
+                            ]);
+                        },
+                        |done| {
+                            if done % 1024 < BATCH_ROWS {
+                                progress.step(Phase::Writing, done as u64, Some(total))?;
+                            }
+                            Ok(())
+                        },
+                    )?;
+                    let tags: Vec<(i64, &String)> = chosen
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, a)| a.profile.tags.iter().map(move |t| (base + 1 + i as i64, t)))
+                        .collect();
+                    insert_batched(
+                        tx,
+                        "actor_tag (actor_id, tag)",
+                        2,
+                        tags.len(),
+                        |i, out| out.extend([int(Some(tags[i].0)), text(tags[i].1)]),
+                        |_| progress.check(),
+                    )?;
+                    let contacts: Vec<(i64, &ValidContact)> = chosen
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, a)| a.contact.as_ref().map(|c| (base + 1 + i as i64, c)))
+                        .collect();
+                    insert_batched(
+                        tx,
+                        "contact (actor_id, name, role, email, phone, notes, position, created_at, updated_at)",
+                        9,
+                        contacts.len(),
+                        |i, out| {
+                            let (id, c) = contacts[i];
+                            out.extend([
+                                int(Some(id)),
+                                text(&c.name),
+                                text(&c.role),
+                                text(&c.email),
+                                text(&c.phone),
+                                text(&c.notes),
+                                int(Some(0)),
+                                text(&at),
+                                text(&at),
+                            ]);
+                        },
+                        |_| progress.check(),
+                    )?;
+                    crate::bulk::restore(tx, deferred, base + 1, progress)?;
+                    n = chosen.len() as u64;
+                }
+                Items::Links(v) => {
+                    let chosen: Vec<&ValidLink> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| wanted(*i))
+                        .map(|(_, l)| l)
+                        .collect();
+                    n = Self::write_links(tx, &chosen, &at, progress)? as u64;
+                }
+                Items::Meetings(v) => {
+                    for (_, m) in v.iter().enumerate().filter(|(i, _)| wanted(*i)) {
+                        Self::insert_meeting(tx, m, &at)?;
+                        n += 1;
+                        if n.is_multiple_of(512) {
+                            progress.step(Phase::Writing, n, Some(total))?;
+                        }
                     }
-                    n += 1;
                 }
-                tx.commit()?;
-                n
             }
-            Items::Links(v) => {
-                let chosen: Vec<LinkInput> = v
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| wanted(*i))
-                    .map(|(_, l)| l)
-                    .collect();
-                self.insert_links_bulk(&chosen)?
-            }
-            Items::Meetings(v) => {
-                let tx = self.conn.transaction()?;
-                let mut n = 0;
-                for (_, m) in v.iter().enumerate().filter(|(i, _)| wanted(*i)) {
-                    Self::insert_meeting(&tx, m, &at)?;
-                    n += 1;
-                }
-                tx.commit()?;
-                n
-            }
-        };
+            progress.step(Phase::Writing, n, Some(total))?;
+            Ok(n as usize)
+        })?;
         Ok(ImportOutcome {
             kind,
             written,
@@ -1188,18 +1478,18 @@ impl Store {
 }
 
 /// One error listing the first problems of a refused import.
-fn problems_error(problems: &[ImportProblem]) -> CoreError {
+fn problems_error(problems: &[ImportProblem], count: usize) -> CoreError {
     const SHOWN: usize = 5;
     let mut message = format!(
         "Import refusé, rien n'a été enregistré : {} problème{} à corriger dans le fichier.",
-        problems.len(),
-        if problems.len() > 1 { "s" } else { "" }
+        count,
+        if count > 1 { "s" } else { "" }
     );
     for p in problems.iter().take(SHOWN) {
         message.push_str(&format!("\n{p}"));
     }
-    if problems.len() > SHOWN {
-        message.push_str(&format!("\n… et {} autre(s).", problems.len() - SHOWN));
+    if count > SHOWN {
+        message.push_str(&format!("\n… et {} autre(s).", count - SHOWN));
     }
     CoreError::validation("file", "import.problems", message)
 }
@@ -1437,8 +1727,20 @@ impl Store {
         kind: ExchangeKind,
         path: &std::path::Path,
     ) -> CoreResult<ImportPreview> {
+        Ok(self
+            .prepare_import_file(kind, path, &Progress::none())?
+            .into_preview())
+    }
+
+    /// [`Store::prepare_import`] of a file on disk.
+    pub fn prepare_import_file(
+        &self,
+        kind: ExchangeKind,
+        path: &std::path::Path,
+        progress: &Progress,
+    ) -> CoreResult<PreparedImport> {
         let (bytes, format) = read_import_file(path)?;
-        self.import_preview(kind, &bytes, format)
+        self.prepare_import(kind, &bytes, format, progress)
     }
 
     /// [`Store::import`] of a file on disk.
@@ -1448,8 +1750,9 @@ impl Store {
         path: &std::path::Path,
         keep_duplicates: bool,
     ) -> CoreResult<ImportOutcome> {
-        let (bytes, format) = read_import_file(path)?;
-        self.import(kind, &bytes, format, keep_duplicates)
+        let progress = Progress::none();
+        let prepared = self.prepare_import_file(kind, path, &progress)?;
+        self.commit_import(prepared, keep_duplicates, &progress)
     }
 
     /// Exports to a file, in the format its extension names. The file is written whole
@@ -1505,6 +1808,230 @@ mod tests {
 
     fn actors_csv(s: &mut Store, text: &str) -> CoreResult<ImportOutcome> {
         s.import(ExchangeKind::Actors, &csv(text), FileFormat::Csv, false)
+    }
+
+    /// Everything derived from the records, in key order.
+    fn derived(s: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT rowid || '|' || title || '|' || body FROM search_index ORDER BY rowid",
+            "SELECT actor_id || '|' || sort || '|' || name || '|' || commune || '|' || world || '|' || engagement FROM actor_key ORDER BY actor_id",
+        ] {
+            let mut st = s.conn.prepare(sql).unwrap();
+            out.extend(st.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+        }
+        out
+    }
+
+    fn schema(s: &Store) -> Vec<String> {
+        let mut st = s
+            .conn
+            .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_bulk_import_derives_exactly_what_the_triggers_derive() {
+        // The same actors, imported in bulk (triggers and indexes set aside) and created one by
+        // one through the triggers: the search index and the list keys must be identical.
+        let n = crate::bulk::REBUILD_FROM + 5;
+        let mut text = String::from(
+            "Nom;Monde;Commune;Niveau d'engagement;Besoins;Contributions;Notes;Étiquettes\n",
+        );
+        for i in 0..n {
+            text.push_str(&format!(
+                "Œuvre n° {i} des Écrins;Association / ESS;Saint-Véran {};Partenaire;besoin {i};apport;note {i};a, b\n",
+                i % 17
+            ));
+        }
+        let mut bulk = store();
+        let before = schema(&bulk);
+        let out = bulk
+            .import(
+                ExchangeKind::Actors,
+                text.as_bytes(),
+                FileFormat::Csv,
+                false,
+            )
+            .unwrap();
+        assert_eq!(out.written, n);
+        assert_eq!(
+            schema(&bulk),
+            before,
+            "the schema is put back exactly as it was"
+        );
+        let mut one_by_one = store();
+        for i in 0..n {
+            let a = one_by_one
+                .create_actor(&ActorInput {
+                    name: format!("Œuvre n° {i} des Écrins"),
+                    world: "association".into(),
+                    commune: format!("Saint-Véran {}", i % 17),
+                    engagement: "partner".into(),
+                    notes: format!("note {i}"),
+                })
+                .unwrap();
+            one_by_one
+                .update_actor_profile(
+                    a.id,
+                    &ActorProfile {
+                        needs: format!("besoin {i}"),
+                        contributions: "apport".into(),
+                        influence: None,
+                        interest: None,
+                        tags: vec!["a".into(), "b".into()],
+                    },
+                )
+                .unwrap();
+        }
+        assert_eq!(derived(&bulk), derived(&one_by_one));
+        let ok: String = bulk
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        // Searches and lists see the imported actors.
+        assert_eq!(bulk.search("ecrins").unwrap()[0].kind, "actor");
+        // Links in bulk too: the indexes come back and duplicates stay refused.
+        let mut links = String::from("Acteur A;Acteur B;Nature\n");
+        for i in 0..n - 1 {
+            links.push_str(&format!(
+                "Œuvre n° {i} des Écrins;Œuvre n° {} des Écrins;Partenariat\n",
+                i + 1
+            ));
+        }
+        let out = bulk
+            .import(
+                ExchangeKind::Links,
+                links.as_bytes(),
+                FileFormat::Csv,
+                false,
+            )
+            .unwrap();
+        assert_eq!(out.written, n - 1);
+        assert_eq!(schema(&bulk), before);
+        let again = bulk
+            .import(
+                ExchangeKind::Links,
+                links.as_bytes(),
+                FileFormat::Csv,
+                false,
+            )
+            .unwrap();
+        assert_eq!((again.written, again.skipped_duplicates), (0, n - 1));
+        let fk: i64 = bulk
+            .conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+        let on: bool = bulk
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(on, "foreign keys are enforced again after a bulk write");
+    }
+
+    #[test]
+    fn an_import_reports_its_progress_and_a_cancelled_one_writes_nothing() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let mut text = String::from("Nom;Monde\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("Acteur {i};Entreprise\n"));
+        }
+        let mut s = store();
+        let phases = Arc::new(Mutex::new(Vec::new()));
+        let p = phases.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let prepared = s
+            .prepare_import(
+                ExchangeKind::Actors,
+                text.as_bytes(),
+                FileFormat::Csv,
+                &progress,
+            )
+            .unwrap();
+        s.commit_import(prepared, false, &progress).unwrap();
+        let seen = phases.lock().unwrap().clone();
+        for phase in [
+            Phase::Reading,
+            Phase::Checking,
+            Phase::Writing,
+            Phase::Indexing,
+        ] {
+            assert!(
+                seen.iter().any(|e| e.phase == phase),
+                "{phase:?} reported: {seen:?}"
+            );
+        }
+        assert!(seen
+            .iter()
+            .any(|e| e.phase == Phase::Writing && e.total == Some(20_000) && e.done == 20_000));
+        // Cancelled while writing: nothing is written, the workspace is as it was.
+        let mut more = String::from("Nom;Monde\n");
+        for i in 0..20_000 {
+            more.push_str(&format!("Autre {i};Entreprise\n"));
+        }
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let cancel_when_writing = Progress::new(flag.clone(), move |e| {
+            if e.phase == Phase::Writing && e.done > 0 {
+                f.store(true, Ordering::Relaxed);
+            }
+        });
+        let prepared = s
+            .prepare_import(
+                ExchangeKind::Actors,
+                more.as_bytes(),
+                FileFormat::Csv,
+                &cancel_when_writing,
+            )
+            .unwrap();
+        let err = s
+            .commit_import(prepared, false, &cancel_when_writing)
+            .unwrap_err();
+        assert_eq!(err.kind(), "cancelled");
+        assert_eq!(s.counts().unwrap()["actors"], 20_000);
+        assert!(s.search("autre").unwrap().is_empty());
+        // The triggers are back: a new actor is searchable.
+        s.create_actor(&ActorInput {
+            name: "Nouvel acteur".into(),
+            world: "business".into(),
+            commune: String::new(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .unwrap();
+        assert_eq!(s.search("nouvel").unwrap().len(), 1);
+        // A file checked before the workspace changed must be checked again.
+        let stale = s
+            .prepare_import(
+                ExchangeKind::Actors,
+                more.as_bytes(),
+                FileFormat::Csv,
+                &Progress::none(),
+            )
+            .unwrap();
+        s.create_actor(&ActorInput {
+            name: "Encore un".into(),
+            world: "business".into(),
+            commune: String::new(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .unwrap();
+        let err = s
+            .commit_import(stale, false, &Progress::none())
+            .unwrap_err();
+        assert_eq!(err.code(), Some("import.stale"));
     }
 
     #[test]

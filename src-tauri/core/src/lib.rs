@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod assessment;
 pub mod backup;
+mod bulk;
 pub mod card;
 pub mod check;
 pub mod dashboard;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod exchange;
 pub mod grid;
+pub mod listing;
 pub mod map;
 pub mod migrations;
 pub mod money;
@@ -26,6 +28,7 @@ pub mod note_render;
 pub mod paths;
 pub mod plan;
 pub mod plan_store;
+pub mod progress;
 pub mod rgpd;
 #[cfg(test)]
 mod robustness;

@@ -418,10 +418,67 @@ CREATE TABLE letterhead_logo (
     updated_at TEXT NOT NULL
 ) STRICT;
 "#,
+    // 7: list keys, derived from the records by triggers (never edited, never exported): the
+    // actors' and meetings' texts folded the project's way (`catalyse_fold`: case, accents,
+    // ligatures), so that lists are filtered and sorted in SQL with an index, accent- and
+    // case-insensitively, however many records there are; names sort in natural order
+    // (`catalyse_sort_key`: « Acteur 2 » before « Acteur 10 »).
+    r#"
+CREATE TABLE actor_key (
+    actor_id   INTEGER PRIMARY KEY,
+    sort       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    commune    TEXT NOT NULL,
+    world      TEXT NOT NULL,
+    engagement TEXT NOT NULL
+) STRICT;
+INSERT INTO actor_key (actor_id, sort, name, commune, world, engagement)
+    SELECT id, catalyse_sort_key(name), catalyse_fold(name), catalyse_fold(commune), world, engagement FROM actor;
+CREATE INDEX actor_key_by_name ON actor_key(sort, actor_id, name, commune, world, engagement);
+CREATE INDEX actor_key_by_commune ON actor_key(commune, sort, actor_id);
+
+CREATE TRIGGER actor_key_ai AFTER INSERT ON actor BEGIN
+    INSERT INTO actor_key (actor_id, sort, name, commune, world, engagement)
+    VALUES (new.id, catalyse_sort_key(new.name), catalyse_fold(new.name), catalyse_fold(new.commune), new.world, new.engagement);
+END;
+CREATE TRIGGER actor_key_au AFTER UPDATE OF id, name, commune, world, engagement ON actor BEGIN
+    DELETE FROM actor_key WHERE actor_id = old.id;
+    INSERT INTO actor_key (actor_id, sort, name, commune, world, engagement)
+    VALUES (new.id, catalyse_sort_key(new.name), catalyse_fold(new.name), catalyse_fold(new.commune), new.world, new.engagement);
+END;
+CREATE TRIGGER actor_key_ad AFTER DELETE ON actor BEGIN
+    DELETE FROM actor_key WHERE actor_id = old.id;
+END;
+
+CREATE TABLE meeting_key (
+    meeting_id INTEGER PRIMARY KEY,
+    date       TEXT NOT NULL,
+    title      TEXT NOT NULL
+) STRICT;
+INSERT INTO meeting_key (meeting_id, date, title)
+    SELECT id, date, catalyse_fold(title) FROM meeting;
+CREATE INDEX meeting_key_by_date ON meeting_key(date, meeting_id, title);
+
+CREATE TRIGGER meeting_key_ai AFTER INSERT ON meeting BEGIN
+    INSERT INTO meeting_key (meeting_id, date, title) VALUES (new.id, new.date, catalyse_fold(new.title));
+END;
+CREATE TRIGGER meeting_key_au AFTER UPDATE OF id, date, title ON meeting BEGIN
+    DELETE FROM meeting_key WHERE meeting_id = old.id;
+    INSERT INTO meeting_key (meeting_id, date, title) VALUES (new.id, new.date, catalyse_fold(new.title));
+END;
+CREATE TRIGGER meeting_key_ad AFTER DELETE ON meeting BEGIN
+    DELETE FROM meeting_key WHERE meeting_id = old.id;
+END;
+"#,
 ];
 
 /// The schema version this build of Catalyse writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Tables derived from the records by triggers: rebuilt from them, so never exported in the
+/// workspace JSON, searched for a person's name or (later) journaled. Names ending in `%`
+/// are prefixes (the search index's shadow tables).
+pub const DERIVED_TABLES: &[&str] = &["search_index%", "actor_key", "meeting_key"];
 
 /// Record kinds counted by `catalyse check`, as (glossary plural, table).
 pub const COUNTED_TABLES: &[(&str, &str)] = &[
@@ -451,6 +508,7 @@ mod tests {
     #[test]
     fn migrations_apply_in_order() {
         let conn = Connection::open_in_memory().unwrap();
+        crate::store::register_functions(&conn).unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             conn.execute_batch(sql)

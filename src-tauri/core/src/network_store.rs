@@ -1,9 +1,13 @@
 //! Queries on team members, contacts, actor profiles, links and meetings. Every change that
 //! touches more than one row runs in one transaction.
 
+use crate::domain::LinkNature;
 use crate::error::{CoreError, CoreResult};
 use crate::network::*;
-use crate::store::{date_text, delete_row, now, require_exists, Store};
+use crate::progress::{Phase, Progress};
+use crate::store::{
+    date_text, delete_row, insert_batched, int, now, require_exists, text, Store, BATCH_ROWS,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 fn introducer_columns(i: Option<Introducer>) -> (Option<i64>, Option<i64>) {
@@ -473,37 +477,40 @@ impl Store {
     }
 
     fn write_meeting_parts(tx: &Transaction, id: i64, v: &ValidMeeting) -> CoreResult<()> {
-        tx.execute("DELETE FROM meeting_actor WHERE meeting_id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM meeting_actor WHERE meeting_id = ?1")?
+            .execute([id])?;
         for a in &v.actor_ids {
             require_exists(tx, "actor", *a, "actor_ids", "L'acteur")?;
-            tx.execute(
-                "INSERT INTO meeting_actor (meeting_id, actor_id) VALUES (?1, ?2)",
-                params![id, a],
-            )?;
+            tx.prepare_cached("INSERT INTO meeting_actor (meeting_id, actor_id) VALUES (?1, ?2)")?
+                .execute(params![id, a])?;
         }
-        tx.execute("DELETE FROM meeting_member WHERE meeting_id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM meeting_member WHERE meeting_id = ?1")?
+            .execute([id])?;
         for m in &v.member_ids {
             require_exists(tx, "member", *m, "member_ids", "Le membre de l'équipe")?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO meeting_member (meeting_id, member_id) VALUES (?1, ?2)",
-                params![id, m],
-            )?;
+            )?
+            .execute(params![id, m])?;
         }
-        tx.execute("DELETE FROM follow_up WHERE meeting_id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM follow_up WHERE meeting_id = ?1")?
+            .execute([id])?;
         for (i, f) in v.follow_ups.iter().enumerate() {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO follow_up (meeting_id, text, due_date, done, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, f.text, date_text(f.due_date), f.done, i as i64],
-            )?;
+            )?
+            .execute(params![id, f.text, date_text(f.due_date), f.done, i as i64])?;
         }
         Ok(())
     }
 
     /// Inserts a validated meeting with its participants and follow-ups, inside `tx`.
     pub(crate) fn insert_meeting(tx: &Transaction, v: &ValidMeeting, at: &str) -> CoreResult<i64> {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO meeting (date, kind, title, practice, activity, notes, minutes_spent, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(
             params![
                 date_text(Some(v.date)),
                 v.kind,
@@ -833,15 +840,6 @@ impl Store {
         Ok(ids)
     }
 
-    /// Every link as `(smaller actor id, larger actor id, nature code)`: a link's identity.
-    pub(crate) fn link_keys(&self) -> CoreResult<std::collections::HashSet<(i64, i64, String)>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Adds many links at once (references and duplicates checked for the whole batch).
     pub fn insert_links_bulk(&mut self, links: &[LinkInput]) -> CoreResult<usize> {
         let mut actors = std::collections::HashSet::new();
@@ -851,7 +849,21 @@ impl Store {
                 actors.insert(id?);
             }
         }
-        let mut pairs = self.link_keys()?;
+        let mut pairs = std::collections::HashSet::new();
+        {
+            let mut st = self
+                .conn
+                .prepare("SELECT min(actor_a, actor_b), max(actor_a, actor_b), nature FROM link")?;
+            for row in st.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, LinkNature>(2)?,
+                ))
+            })? {
+                pairs.insert(row?);
+            }
+        }
         let mut valid = Vec::with_capacity(links.len());
         for (i, l) in links.iter().enumerate() {
             let line = |e: CoreError| at_line(i, e);
@@ -874,12 +886,7 @@ impl Store {
                     )));
                 }
             }
-            let key = (
-                v.actor_a.min(v.actor_b),
-                v.actor_a.max(v.actor_b),
-                v.nature.code().to_string(),
-            );
-            if !pairs.insert(key) {
+            if !pairs.insert((v.actor_a.min(v.actor_b), v.actor_a.max(v.actor_b), v.nature)) {
                 return Err(line(CoreError::validation(
                     "nature",
                     "link.duplicate",
@@ -889,31 +896,148 @@ impl Store {
             valid.push(v);
         }
         let at = now();
-        let tx = self.conn.transaction()?;
-        {
-            let mut st = tx.prepare(
-                "INSERT INTO link (actor_a, actor_b, nature, strength, since, notes, introduced_by_actor,
-                                   introduced_by_member, meeting_id, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-            )?;
-            for v in &valid {
-                let (by_actor, by_member) = introducer_columns(v.introduced_by);
-                st.execute(params![
-                    v.actor_a,
-                    v.actor_b,
-                    v.nature,
-                    v.strength,
-                    date_text(v.since),
-                    v.notes,
-                    by_actor,
-                    by_member,
-                    v.meeting_id,
-                    at
-                ])?;
+        let chosen: Vec<&ValidLink> = valid.iter().collect();
+        let progress = Progress::none();
+        self.bulk(&progress, true, |tx| {
+            Self::write_links(tx, &chosen, &at, &progress)
+        })
+    }
+
+    /// Runs a bulk write in one IMMEDIATE transaction with a larger page cache, reporting the
+    /// final commit as [`Phase::Indexing`]; a failure or a cancellation rolls everything back.
+    ///
+    /// With `references_checked`, SQLite does not look up each new row's foreign keys: the
+    /// writer (`f`) checks every reference itself, inside this same transaction, before it
+    /// writes (see [`Store::write_links`]); any other write keeps SQLite's checks.
+    pub(crate) fn bulk<R>(
+        &mut self,
+        progress: &Progress,
+        references_checked: bool,
+        f: impl FnOnce(&Transaction) -> CoreResult<R>,
+    ) -> CoreResult<R> {
+        let before: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        // 128 MiB of cache: a million rows and their indexes stay in memory until the commit.
+        self.conn.pragma_update(None, "cache_size", -131_072)?;
+        if references_checked {
+            self.conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        let handle = self.conn.get_interrupt_handle();
+        let out = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            progress.check()?;
+            progress.watch(&handle, Phase::Indexing, || Ok(tx.commit()?))?;
+            Ok(out)
+        })();
+        let restored = self
+            .conn
+            .pragma_update(None, "cache_size", before)
+            .and_then(|_| self.conn.pragma_update(None, "foreign_keys", true));
+        match out {
+            Err(_) if progress.cancelled() => Err(CoreError::Cancelled),
+            Ok(_) if restored.is_err() => Err(restored.unwrap_err().into()),
+            other => other,
+        }
+    }
+
+    /// Fails unless every actor, member and meeting that `links` name exists (in `tx`).
+    fn check_link_references(tx: &Transaction, links: &[&ValidLink]) -> CoreResult<()> {
+        let ids = |sql: &str| -> CoreResult<std::collections::HashSet<i64>> {
+            let mut st = tx.prepare(sql)?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let actors = ids("SELECT id FROM actor")?;
+        let members = ids("SELECT id FROM member")?;
+        let meetings = ids("SELECT id FROM meeting")?;
+        let missing = |what: &str, id: i64| {
+            CoreError::validation(
+                "links",
+                "reference.missing",
+                format!("{what} {id} n'existe pas (ou plus) : rien n'a été importé."),
+            )
+        };
+        for l in links {
+            for id in [l.actor_a, l.actor_b] {
+                if !actors.contains(&id) {
+                    return Err(missing("L'acteur", id));
+                }
+            }
+            match l.introduced_by {
+                Some(Introducer::Actor(a)) if !actors.contains(&a) => {
+                    return Err(missing("L'acteur", a))
+                }
+                Some(Introducer::Member(m)) if !members.contains(&m) => {
+                    return Err(missing("Le membre de l'équipe", m))
+                }
+                _ => {}
+            }
+            if let Some(m) = l.meeting_id {
+                if !meetings.contains(&m) {
+                    return Err(missing("La rencontre", m));
+                }
             }
         }
-        tx.commit()?;
-        Ok(valid.len())
+        Ok(())
+    }
+
+    /// Writes checked links inside `tx`, after checking that everything they name exists (the
+    /// transaction may run without SQLite's own checks, see [`Store::bulk`]). A batch larger than the links already there is
+    /// written without the link indexes, which are then built again from the table: sorting
+    /// once is much faster than a million inserts at random places in three B-trees. The
+    /// indexes are recreated from their own SQL, so the schema ends exactly as it was.
+    pub(crate) fn write_links(
+        tx: &Transaction,
+        links: &[&ValidLink],
+        at: &str,
+        progress: &Progress,
+    ) -> CoreResult<usize> {
+        Self::check_link_references(tx, links)?;
+        let deferred = crate::bulk::defer(tx, &[], &["link"], links.len())?;
+        // A large batch goes in the order of the pair index: the indexes built afterwards then
+        // sort data that is mostly in order already (about twice as fast for a million links).
+        let mut links = links.to_vec();
+        if links.len() >= crate::bulk::REBUILD_FROM {
+            links.sort_by_key(|l| (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b), l.nature));
+        }
+        let links = &links[..];
+        let total = Some(links.len() as u64);
+        let since: Vec<Option<String>> = links.iter().map(|v| date_text(v.since)).collect();
+        insert_batched(
+            tx,
+            "link (actor_a, actor_b, nature, strength, since, notes, introduced_by_actor,
+                   introduced_by_member, meeting_id, created_at, updated_at)",
+            11,
+            links.len(),
+            |i, out| {
+                let v = links[i];
+                let (by_actor, by_member) = introducer_columns(v.introduced_by);
+                out.extend([
+                    int(Some(v.actor_a)),
+                    int(Some(v.actor_b)),
+                    text(v.nature.code()),
+                    int(Some(v.strength)),
+                    since[i].as_deref().map_or(int(None), text),
+                    text(&v.notes),
+                    int(by_actor),
+                    int(by_member),
+                    int(v.meeting_id),
+                    text(at),
+                    text(at),
+                ]);
+            },
+            |done| {
+                if done % 4096 < BATCH_ROWS {
+                    progress.step(Phase::Writing, done as u64, total)?;
+                }
+                Ok(())
+            },
+        )?;
+        progress.step(Phase::Writing, links.len() as u64, total)?;
+        crate::bulk::restore(tx, deferred, 0, progress)?;
+        Ok(links.len())
     }
 }
 

@@ -213,6 +213,7 @@ pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
         }
     };
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    register_functions(&conn)?;
     Ok(conn)
 }
 
@@ -333,7 +334,41 @@ pub fn inspect(path: &Path) -> CoreResult<Inspection> {
     Ok(i)
 }
 
+/// Name of the SQL function that folds text the way the whole project does
+/// ([`crate::tabular::fold`]: case, accents, ligatures, spaces). The triggers that keep the
+/// list keys (`actor_key`, `meeting_key`) call it, so every connection that may write to a
+/// workspace registers it first ([`register_functions`]).
+pub const FOLD_FUNCTION: &str = "catalyse_fold";
+/// Name of the SQL function giving a name's sort key ([`crate::tabular::sort_key`]).
+pub const SORT_KEY_FUNCTION: &str = "catalyse_sort_key";
+
+/// Registers Catalyse's SQL functions on `conn`. Without them, a write that fires a key
+/// trigger fails (and is rolled back): nothing is ever half-written.
+pub fn register_functions(conn: &Connection) -> CoreResult<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    type TextFunction = fn(&str) -> String;
+    let functions: [(&str, TextFunction); 2] = [
+        (FOLD_FUNCTION, crate::tabular::fold),
+        (SORT_KEY_FUNCTION, crate::tabular::sort_key),
+    ];
+    for (name, f) in functions {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Null => None,
+                v => Some(f(v
+                    .as_str()
+                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?)),
+            })
+        })?;
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> CoreResult<()> {
+    register_functions(conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // In-memory databases answer "memory"; files switch to WAL (a persistent setting).
@@ -421,6 +456,29 @@ impl Store {
         })
     }
 
+    /// A read-only connection to a workspace that a [`crate::Workspace`] has open: for its
+    /// reader threads. Takes no lock, checks nothing (the writer did), writes nothing.
+    pub fn open_reader(path: &Path) -> CoreResult<Store> {
+        let conn = open_read_only(path)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            _lock: None,
+        })
+    }
+
+    /// Opens a workspace to read it (a command that only reads: analytics, lists, exports):
+    /// without the writer lock, so it works while the workspace is open in the app, and
+    /// without the integrity check that guards writes. A file of an older schema is opened
+    /// as for writing, to be migrated first.
+    pub fn open_for_reading(path: &Path) -> CoreResult<Store> {
+        let found = inspect(path)?;
+        if found.schema_version < SCHEMA_VERSION {
+            return Store::open(path);
+        }
+        Store::open_reader(path)
+    }
+
     /// Opens an existing workspace for reading and writing, migrating it if it is older.
     /// Refuses, without writing a byte, a file that is not a workspace or is newer.
     pub fn open(path: &Path) -> CoreResult<Store> {
@@ -493,6 +551,7 @@ impl Store {
         remove_db_files(&tmp);
         let built = (|| -> CoreResult<()> {
             let mut conn = Connection::open(&tmp)?;
+            register_functions(&conn)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "foreign_keys", true)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -708,6 +767,13 @@ impl Store {
         self.actor(actor.id)
     }
 
+    /// A number that changes whenever this store writes (SQLite's count of changed rows on
+    /// this connection): work checked against the workspace records it, and is checked again
+    /// if it moved before the result is written.
+    pub fn change_stamp(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
     /// Number of records of each kind, keyed by the glossary's English plural.
     pub fn counts(&self) -> CoreResult<BTreeMap<String, i64>> {
         counts(&self.conn)
@@ -744,11 +810,8 @@ pub(crate) fn require_exists(
     what: &str,
 ) -> CoreResult<()> {
     let found = conn
-        .query_row(
-            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
-            [id],
-            |_| Ok(()),
-        )
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+        .query_row([id], |_| Ok(()))
         .optional()?;
     match found {
         Some(()) => Ok(()),
@@ -792,6 +855,62 @@ pub(crate) fn insert_territory_and_project(
 }
 
 /// Inserts a validated actor and returns its id.
+/// Rows per statement of [`insert_batched`].
+pub(crate) const BATCH_ROWS: usize = 64;
+
+/// A value bound to a batched insert: text borrowed from the rows, numbers and nulls owned.
+pub(crate) type Cell<'a> = rusqlite::types::ToSqlOutput<'a>;
+
+pub(crate) fn text(s: &str) -> Cell<'_> {
+    Cell::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes()))
+}
+
+pub(crate) fn int(i: Option<i64>) -> Cell<'static> {
+    match i {
+        Some(i) => Cell::Owned(rusqlite::types::Value::Integer(i)),
+        None => Cell::Owned(rusqlite::types::Value::Null),
+    }
+}
+
+/// Inserts `rows` rows into `into` (`table (col, …)`, `columns` columns) with statements of
+/// [`BATCH_ROWS`] rows each, `cells(i, out)` pushing row `i`'s values. Far fewer statements
+/// than rows: each statement has a cost of its own, and a full-text index flushes its pending
+/// terms at every statement that touches it (through a trigger).
+pub(crate) fn insert_batched<'r>(
+    conn: &Connection,
+    into: &str,
+    columns: usize,
+    rows: usize,
+    mut cells: impl FnMut(usize, &mut Vec<Cell<'r>>),
+    mut each_batch: impl FnMut(usize) -> CoreResult<()>,
+) -> CoreResult<()> {
+    let values = |n: usize| {
+        let one = format!("({})", vec!["?"; columns].join(","));
+        format!("INSERT INTO {into} VALUES {}", vec![one; n].join(","))
+    };
+    let full = values(BATCH_ROWS);
+    let mut bound: Vec<Cell<'r>> = Vec::with_capacity(BATCH_ROWS * columns);
+    let mut start = 0;
+    while start < rows {
+        let n = (rows - start).min(BATCH_ROWS);
+        bound.clear();
+        for i in start..start + n {
+            cells(i, &mut bound);
+        }
+        debug_assert_eq!(bound.len(), n * columns);
+        if n == BATCH_ROWS {
+            conn.prepare_cached(&full)?
+                .execute(rusqlite::params_from_iter(bound.iter()))?;
+        } else {
+            conn.prepare(&values(n))?
+                .execute(rusqlite::params_from_iter(bound.iter()))?;
+        }
+        start += n;
+        each_batch(start)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn insert_actor(conn: &Connection, v: &ValidActor, at: &str) -> CoreResult<i64> {
     conn.execute(
         "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)

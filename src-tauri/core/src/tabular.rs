@@ -4,9 +4,9 @@
 //! with cells that a spreadsheet would run as formulas neutralised.
 
 use crate::error::{CoreError, CoreResult};
+use crate::progress::{Phase, Progress};
 use std::borrow::Cow;
 use std::io::Cursor;
-use unicode_normalization::UnicodeNormalization;
 
 /// Largest file an import reads (bytes).
 pub const FILE_MAX: usize = 64 * 1024 * 1024;
@@ -50,11 +50,12 @@ impl FileFormat {
 }
 
 /// One data row: its line in the file (1-based, the header being line 1 in most files) and
-/// its cells, as text.
+/// its cells, as text (in one buffer: a million-row file makes two allocations a row, not one
+/// a cell).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRow {
     pub line: usize,
-    pub cells: Vec<String>,
+    pub cells: csv::StringRecord,
 }
 
 /// A file read as a header row and data rows.
@@ -78,6 +79,11 @@ fn empty_file() -> CoreError {
 
 /// Reads a file's bytes as a table.
 pub fn read_table(bytes: &[u8], format: FileFormat) -> CoreResult<Table> {
+    read_table_with(bytes, format, &Progress::none())
+}
+
+/// [`read_table`], reporting [`Phase::Reading`] (bytes) and stopping when cancelled.
+pub fn read_table_with(bytes: &[u8], format: FileFormat, progress: &Progress) -> CoreResult<Table> {
     if bytes.len() > FILE_MAX {
         return Err(CoreError::validation(
             "file",
@@ -89,10 +95,13 @@ pub fn read_table(bytes: &[u8], format: FileFormat) -> CoreResult<Table> {
             ),
         ));
     }
+    let total = Some(bytes.len() as u64);
+    progress.step(Phase::Reading, 0, total)?;
     let table = match format {
-        FileFormat::Csv => read_csv(bytes)?,
+        FileFormat::Csv => read_csv(bytes, progress)?,
         FileFormat::Xlsx => read_xlsx(bytes)?,
     };
+    progress.step(Phase::Reading, bytes.len() as u64, total)?;
     if table.headers.iter().all(|h| h.trim().is_empty()) {
         return Err(empty_file());
     }
@@ -145,7 +154,8 @@ pub fn detect_separator(text: &str) -> char {
     seps[best]
 }
 
-fn read_csv(bytes: &[u8]) -> CoreResult<Table> {
+fn read_csv(bytes: &[u8], progress: &Progress) -> CoreResult<Table> {
+    let bytes_in = bytes.len();
     let (text, encoding) = decode(bytes);
     if text.trim().is_empty() {
         return Err(empty_file());
@@ -166,6 +176,12 @@ fn read_csv(bytes: &[u8]) -> CoreResult<Table> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                if rows.len() % 4096 == 0 {
+                    // Decoded text may be longer than the file (Windows-1252): scale to it.
+                    let at = record.position().map(|p| p.byte()).unwrap_or(0);
+                    let read = at * bytes_in as u64 / bytes.len().max(1) as u64;
+                    progress.step(Phase::Reading, read, Some(bytes_in as u64))?;
+                }
                 let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
                 // The reported start may sit before the blank lines the reader skipped.
                 while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
@@ -173,12 +189,12 @@ fn read_csv(bytes: &[u8]) -> CoreResult<Table> {
                 }
                 line += bytecount_newlines(&bytes[counted_to..start.max(counted_to)]);
                 counted_to = start.max(counted_to);
-                let cells: Vec<String> = record.iter().map(str::to_string).collect();
-                if cells.iter().all(|c| c.trim().is_empty()) {
+                if record.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
+                let cells = std::mem::take(&mut record);
                 match headers {
-                    None => headers = Some(cells),
+                    None => headers = Some(cells.iter().map(str::to_string).collect()),
                     Some(_) => rows.push(TableRow { line, cells }),
                 }
             }
@@ -272,7 +288,7 @@ fn read_xlsx_unguarded(bytes: &[u8]) -> CoreResult<Table> {
             None => headers = Some(cells),
             Some(_) => rows.push(TableRow {
                 line: first_line + i,
-                cells,
+                cells: csv::StringRecord::from(cells),
             }),
         }
     }
@@ -361,32 +377,83 @@ pub fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> CoreRe
 
 /// Folds text for matching headers and labels: lower case, accents removed, apostrophes and
 /// dashes unified, spaces collapsed (`  Niveau d’Engagement ` → `niveau d'engagement`).
+///
+/// This is the project's one folding: imports, list filters and keys (through the SQL function
+/// `catalyse_fold`), duplicate detection and the actor picker all compare folded text. It is
+/// on the path of every imported cell, so ASCII is handled without decomposition and other
+/// characters are decomposed one at a time (the same result as NFD of the whole text, since
+/// every combining mark is dropped whatever its order).
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
+    let mut emit = |c: char, out: &mut String| {
         let c = match c {
             '’' | '‘' | '`' | '´' => '\'',
             '–' | '—' | '‐' => '-',
             'œ' | 'Œ' => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
                 out.push_str("oe");
-                space = false;
-                continue;
+                return;
             }
             c => c,
         };
         if c.is_whitespace() {
             space = !out.is_empty();
-            continue;
+            return;
         }
         if space {
             out.push(' ');
             space = false;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            emit(c, &mut out);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    emit(d, &mut out);
+                }
+            });
+        }
+    }
+    out
+}
+
+/// Digits a number is padded to in a sort key.
+const SORT_DIGITS: usize = 12;
+
+/// The key names sort by: [`fold`]ed, with each run of digits padded with zeros, so that the
+/// order is a reader's (« Acteur 2 » before « Acteur 10 », « école » beside « Ecole »).
+pub fn sort_key(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len() + 8);
+    let bytes = folded.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &folded[start..i];
+            for _ in run.len()..SORT_DIGITS {
+                out.push('0');
+            }
+            out.push_str(run);
+        } else {
+            let c = folded[i..].chars().next().expect("a character starts here");
+            out.push(c);
+            i += c.len_utf8();
+        }
     }
     out
 }
@@ -474,7 +541,7 @@ mod tests {
     fn multi_line_cells_ragged_rows_and_line_numbers() {
         let t = csv(b"Nom;Notes\nA;\"ligne 1\nligne 2\"\n\nB\nC;x;en trop\n");
         assert_eq!(t.rows.len(), 3, "the blank line is skipped");
-        assert_eq!(t.rows[0].cells[1], "ligne 1\nligne 2");
+        assert_eq!(&t.rows[0].cells[1], "ligne 1\nligne 2");
         assert_eq!(
             t.rows[1].line, 5,
             "line numbers count the lines of quoted cells"
@@ -557,6 +624,94 @@ mod tests {
         let mut s = String::new();
         z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
         s
+    }
+
+    #[test]
+    fn fold_gives_the_same_text_as_nfd_of_the_whole_string() {
+        use unicode_normalization::UnicodeNormalization;
+        fn reference(s: &str) -> String {
+            let mut out = String::with_capacity(s.len());
+            let mut space = false;
+            for c in s.nfd() {
+                if unicode_normalization::char::is_combining_mark(c) {
+                    continue;
+                }
+                let c = match c {
+                    '’' | '‘' | '`' | '´' => '\'',
+                    '–' | '—' | '‐' => '-',
+                    'œ' | 'Œ' => {
+                        if space {
+                            out.push(' ');
+                            space = false;
+                        }
+                        out.push_str("oe");
+                        continue;
+                    }
+                    c => c,
+                };
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                    continue;
+                }
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.extend(c.to_lowercase());
+            }
+            out
+        }
+        let samples = [
+            "  Niveau d’Engagement ",
+            "ÉCRINS",
+            "Œuvre  des Œuvres",
+            "e\u{301}cole",
+            "Ǆ Ǉ ß ẞ İ",
+            "한국어",
+            "Ångström\u{0B}x\tY",
+            "a\u{301}\u{302}\u{316}",
+            "Saint-Étienne–du—Rouvray",
+            "ﬁn ﬂeur",
+            "Ça `va´",
+            "",
+            "   ",
+            "Ὀδυσσεύς",
+        ];
+        for s in samples {
+            assert_eq!(fold(s), reference(s), "{s:?}");
+        }
+        // Every character of the Basic Multilingual Plane, alone and between letters.
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let s = format!("A{c}b {c}");
+            assert_eq!(fold(&s), reference(&s), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn sort_keys_put_numbers_in_order_and_ignore_case_and_accents() {
+        let mut names = vec![
+            "Acteur 10",
+            "acteur 2",
+            "Écrins",
+            "Ecole",
+            "Acteur 1",
+            "Zèbre",
+            "école",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "Acteur 1",
+                "acteur 2",
+                "Acteur 10",
+                "Ecole",
+                "école",
+                "Écrins",
+                "Zèbre"
+            ]
+        );
+        assert_eq!(sort_key("Lot 7b"), "lot 000000000007b");
     }
 
     #[test]

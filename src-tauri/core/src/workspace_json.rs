@@ -41,15 +41,27 @@ fn invalid(message: String) -> CoreError {
     }
 }
 
-/// The tables that hold records (the search index is derived from them by triggers).
+/// The tables that hold records (not the ones derived from them by triggers, see
+/// [`crate::migrations::DERIVED_TABLES`]).
 pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-         AND name NOT LIKE 'search_index%' ORDER BY name",
+         ORDER BY name",
     )?;
+    let derived = |name: &str| {
+        crate::migrations::DERIVED_TABLES
+            .iter()
+            .any(|d| match d.strip_suffix('%') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == *d,
+            })
+    };
     let names = st
         .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|n| !derived(n))
+        .collect();
     Ok(names)
 }
 
@@ -291,6 +303,7 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
     store::remove_db_files(&tmp);
     let built = (|| -> CoreResult<BTreeMap<String, i64>> {
         let mut conn = Connection::open(&tmp)?;
+        store::register_functions(&conn)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;

@@ -1,8 +1,11 @@
-//! The single owner of a workspace's connection.
+//! The single owner of a workspace's connection for writes, and its readers.
 //!
-//! A [`Workspace`] runs one thread that owns the [`Store`]; every read and write is a job sent
-//! to that thread, so writes are serialised and no other code touches the connection. Callers
-//! await the answer (the Tauri commands are async), or block on it from synchronous code.
+//! A [`Workspace`] runs one thread that owns the [`Store`]; every write is a job sent to that
+//! thread, so writes are serialised and no other code writes to the file. Reads that need not
+//! wait for the writer ([`Workspace::read`]) go to [`READERS`] reader threads, each with its
+//! own read-only connection (WAL lets them read the last committed state while a long import
+//! runs): the window stays usable during long work. Callers await the answer (the Tauri
+//! commands are async), or block on it from synchronous code.
 
 use crate::error::{CoreError, CoreResult};
 use crate::store::Store;
@@ -27,13 +30,79 @@ pub struct AutoBackup {
 }
 
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
+type ReadJob = Box<dyn FnOnce(&Store) + Send>;
 
-/// An open workspace and the thread that owns its connection.
+/// Reader threads per workspace (each with its own read-only connection, opened on first use).
+pub const READERS: usize = 2;
+
+/// The reader threads and their shared queue.
+struct Readers {
+    jobs: Option<mpsc::Sender<ReadJob>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Readers {
+    fn start(path: PathBuf) -> Readers {
+        let (tx, rx) = mpsc::channel::<ReadJob>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let threads = (0..READERS)
+            .map(|i| {
+                let rx = rx.clone();
+                let path = path.clone();
+                std::thread::Builder::new()
+                    .name(format!("catalyse-reader-{i}"))
+                    .spawn(move || {
+                        let mut store: Option<Store> = None;
+                        loop {
+                            let job = {
+                                let Ok(rx) = rx.lock() else { return };
+                                match rx.recv() {
+                                    Ok(job) => job,
+                                    Err(_) => return,
+                                }
+                            };
+                            if store.is_none() {
+                                match Store::open_reader(&path) {
+                                    Ok(s) => store = Some(s),
+                                    // The job's caller sees `Closed` (its reply is dropped)
+                                    // and the next job tries again.
+                                    Err(e) => {
+                                        eprintln!("Lecture impossible : {e}");
+                                        continue;
+                                    }
+                                }
+                            }
+                            let s = store.as_ref().expect("opened above");
+                            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(s)));
+                        }
+                    })
+                    .expect("a reader thread could not start")
+            })
+            .collect();
+        Readers {
+            jobs: Some(tx),
+            threads,
+        }
+    }
+}
+
+impl Drop for Readers {
+    fn drop(&mut self) {
+        self.jobs.take();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// An open workspace, the thread that owns its connection, and its readers.
 pub struct Workspace {
     path: PathBuf,
     backups: Option<PathBuf>,
     jobs: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    /// `None` for a store without a file (in memory).
+    readers: Option<Readers>,
 }
 
 impl Workspace {
@@ -81,6 +150,7 @@ impl Workspace {
     /// at most once per `auto.every` while it changes (checked after each job and every
     /// minute when idle). A failed backup (disk full…) never stops the writer.
     pub fn spawn_with(mut store: Store, path: PathBuf, auto: Option<AutoBackup>) -> Workspace {
+        let readers = store.path().map(|p| Readers::start(p.to_path_buf()));
         let (tx, rx) = mpsc::channel::<Job>();
         let backups = auto.as_ref().map(|a| a.dir.clone());
         let thread = std::thread::Builder::new()
@@ -125,6 +195,7 @@ impl Workspace {
             backups,
             jobs: Some(tx),
             thread: Some(thread),
+            readers,
         }
     }
 
@@ -157,6 +228,29 @@ impl Workspace {
         self.send(f)?.await.map_err(|_| CoreError::Closed)?
     }
 
+    /// Runs `f`, which only reads, on a reader thread (on the writer thread for a store in
+    /// memory) and awaits its result: it sees what was committed, and does not wait for the
+    /// writer's long jobs.
+    pub async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> CoreResult<R> + Send + 'static,
+    ) -> CoreResult<R> {
+        let Some(readers) = &self.readers else {
+            return self.call(move |s| f(s)).await;
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move |store| {
+            let _ = reply.send(f(store));
+        });
+        readers
+            .jobs
+            .as_ref()
+            .ok_or(CoreError::Closed)?
+            .send(job)
+            .map_err(|_| CoreError::Closed)?;
+        answer.await.map_err(|_| CoreError::Closed)?
+    }
+
     /// Runs `f` on the writer thread and blocks until it is done (not for async contexts).
     pub fn call_blocking<R: Send + 'static>(
         &self,
@@ -169,8 +263,10 @@ impl Workspace {
 }
 
 impl Drop for Workspace {
-    /// Closing finishes the queued jobs, then closes the connection (checkpointing the WAL).
+    /// Closing finishes the queued jobs and reads, closes the readers, then the writer's
+    /// connection (checkpointing the WAL).
     fn drop(&mut self) {
+        self.readers.take();
         self.jobs.take();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -216,6 +312,75 @@ mod tests {
         assert_eq!(n, 20);
         drop(ws);
         assert!(!dir.path().join("w.catalyse-wal").exists());
+    }
+
+    #[test]
+    fn reads_do_not_wait_for_a_long_write_and_see_what_was_committed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("w.catalyse");
+        let store = Store::create(
+            &path,
+            &NewWorkspace {
+                territory_name: "T".into(),
+                territory_kind: "epci".into(),
+                project_title: "P".into(),
+            },
+        )
+        .unwrap();
+        let ws = std::sync::Arc::new(Workspace::spawn(store, path.clone()));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        ws.call_blocking(|s| {
+            s.create_actor(&ActorInput {
+                name: "Avant".into(),
+                world: "state".into(),
+                commune: "".into(),
+                engagement: "informed".into(),
+                notes: "".into(),
+            })
+        })
+        .unwrap();
+        // A write job that holds the writer for a while, inside a transaction.
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let ws = ws.clone();
+            std::thread::spawn(move || {
+                ws.call_blocking(move |s| {
+                    let tx = s.conn.transaction()?;
+                    tx.execute(
+                        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
+                         VALUES ('Pendant', 'state', '', 'informed', '', 'x', 'x')",
+                        [],
+                    )?;
+                    started_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    tx.commit()?;
+                    Ok(())
+                })
+                .unwrap();
+            })
+        };
+        started_rx.recv().unwrap();
+        // The writer is busy: a read answers anyway, with what was committed.
+        let n = rt.block_on(ws.read(|s| Ok(s.counts()?["actors"]))).unwrap();
+        assert_eq!(n, 1);
+        // Readers cannot write.
+        let refused = rt.block_on(ws.read(|s| {
+            s.conn.execute("DELETE FROM actor", [])?;
+            Ok(())
+        }));
+        assert!(refused.is_err());
+        release_tx.send(()).unwrap();
+        writer.join().unwrap();
+        let n = rt.block_on(ws.read(|s| Ok(s.counts()?["actors"]))).unwrap();
+        assert_eq!(n, 2, "committed writes are seen by the next read");
+        drop(ws);
+        assert!(
+            !dir.path().join("w.catalyse-wal").exists(),
+            "closed cleanly"
+        );
     }
 
     #[test]

@@ -1,13 +1,37 @@
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::domain::{Actor, ActorInput};
+use catalyse_core::listing::{ActorChoice, ActorListPage, ActorListQuery};
 use catalyse_core::plan::DeleteImpact;
 use catalyse_core::ErrorPayload;
 use tauri::State;
 
+/// One page of the actors list, filtered and sorted in SQL.
 #[tauri::command]
-pub async fn list_actors(state: State<'_, AppState>) -> Result<Vec<Actor>, ErrorPayload> {
-    with_store(&state, |s| s.list_actors()).await
+pub async fn actor_page(
+    state: State<'_, AppState>,
+    query: ActorListQuery,
+) -> Result<ActorListPage, ErrorPayload> {
+    with_reader(&state, move |s| s.actor_page(&query)).await
+}
+
+/// Actors for a picker: what was typed, at most `limit`.
+#[tauri::command]
+pub async fn find_actors(
+    state: State<'_, AppState>,
+    typed: String,
+    limit: u32,
+) -> Result<Vec<ActorChoice>, ErrorPayload> {
+    with_reader(&state, move |s| s.find_actors(&typed, limit)).await
+}
+
+/// The named actors, as a picker shows them (the current choices of a form).
+#[tauri::command]
+pub async fn actor_choices(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+) -> Result<Vec<ActorChoice>, ErrorPayload> {
+    with_reader(&state, move |s| s.actor_choices(&ids)).await
 }
 
 #[tauri::command]
@@ -48,5 +72,5 @@ pub async fn actor_delete_impact(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
-    with_store(&state, move |s| s.actor_delete_impact(id)).await
+    with_reader(&state, move |s| s.actor_delete_impact(id)).await
 }

@@ -1,7 +1,7 @@
 //! Commands for the competence grid: reference data, self-assessments, evidence suggestions,
 //! the team matrix and development plans.
 
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::assessment::{
     Assessment, AssessmentInput, DevelopmentPlan, EvidenceSuggestion, TeamGrid,
@@ -21,7 +21,7 @@ pub async fn list_assessments(
     state: State<'_, AppState>,
     member_id: i64,
 ) -> Result<Vec<Assessment>, ErrorPayload> {
-    with_store(&state, move |s| s.list_assessments(member_id)).await
+    with_reader(&state, move |s| s.list_assessments(member_id)).await
 }
 
 #[tauri::command]
@@ -51,12 +51,12 @@ pub async fn suggest_evidence(
     state: State<'_, AppState>,
     member_id: i64,
 ) -> Result<Vec<EvidenceSuggestion>, ErrorPayload> {
-    with_store(&state, move |s| s.suggest_evidence(member_id)).await
+    with_reader(&state, move |s| s.suggest_evidence(member_id)).await
 }
 
 #[tauri::command]
 pub async fn team_grid(state: State<'_, AppState>) -> Result<TeamGrid, ErrorPayload> {
-    with_store(&state, |s| s.team_grid()).await
+    with_reader(&state, |s| s.team_grid()).await
 }
 
 #[tauri::command]
@@ -64,7 +64,7 @@ pub async fn development_plan(
     state: State<'_, AppState>,
     member_id: i64,
 ) -> Result<DevelopmentPlan, ErrorPayload> {
-    with_store(&state, move |s| s.development_plan(member_id)).await
+    with_reader(&state, move |s| s.development_plan(member_id)).await
 }
 
 #[tauri::command]

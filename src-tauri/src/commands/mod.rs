@@ -14,6 +14,16 @@ pub mod workspace;
 
 use catalyse_core::{CoreResult, ErrorPayload, Store};
 
+/// Runs `f`, which only reads, on one of the open workspace's readers: it does not wait for
+/// the writer (a long import keeps the window usable) and sees what was committed.
+pub(crate) async fn with_reader<R: Send + 'static>(
+    state: &crate::gui::AppState,
+    f: impl FnOnce(&Store) -> CoreResult<R> + Send + 'static,
+) -> Result<R, ErrorPayload> {
+    let ws = state.current()?;
+    ws.read(f).await.map_err(ErrorPayload::from)
+}
+
 /// Runs `f` on the open workspace's writer.
 pub(crate) async fn with_store<R: Send + 'static>(
     state: &crate::gui::AppState,

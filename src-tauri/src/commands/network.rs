@@ -1,10 +1,11 @@
 //! Commands for the network: team members, the actor card (profile, contacts), links,
 //! meetings, the map and its analytics, the matrix and the valorisation report.
 
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::analytics::NetworkReport;
 use catalyse_core::card::{ActorCard, MatrixActor, Valorisation};
+use catalyse_core::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::map::NetworkMap;
 use catalyse_core::network::*;
 use catalyse_core::ErrorPayload;
@@ -12,7 +13,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_members(state: State<'_, AppState>) -> Result<Vec<Member>, ErrorPayload> {
-    with_store(&state, |s| s.list_members()).await
+    with_reader(&state, |s| s.list_members()).await
 }
 
 #[tauri::command]
@@ -39,7 +40,7 @@ pub async fn delete_member(state: State<'_, AppState>, id: i64) -> Result<(), Er
 
 #[tauri::command]
 pub async fn actor_card(state: State<'_, AppState>, id: i64) -> Result<ActorCard, ErrorPayload> {
-    with_store(&state, move |s| s.actor_card(id)).await
+    with_reader(&state, move |s| s.actor_card(id)).await
 }
 
 #[tauri::command]
@@ -96,9 +97,13 @@ pub async fn delete_link(state: State<'_, AppState>, id: i64) -> Result<(), Erro
     with_store(&state, move |s| s.delete_link(id)).await
 }
 
+/// One page of the meetings list, most recent first, filtered in SQL.
 #[tauri::command]
-pub async fn list_meetings(state: State<'_, AppState>) -> Result<Vec<Meeting>, ErrorPayload> {
-    with_store(&state, |s| s.list_meetings()).await
+pub async fn meeting_page(
+    state: State<'_, AppState>,
+    query: MeetingListQuery,
+) -> Result<MeetingListPage, ErrorPayload> {
+    with_reader(&state, move |s| s.meeting_page(&query)).await
 }
 
 #[tauri::command]
@@ -129,7 +134,7 @@ pub async fn proposed_links(
     state: State<'_, AppState>,
     meeting_id: i64,
 ) -> Result<Vec<(i64, i64)>, ErrorPayload> {
-    with_store(&state, move |s| s.proposed_links(meeting_id)).await
+    with_reader(&state, move |s| s.proposed_links(meeting_id)).await
 }
 
 /// Creates the links a meeting made, all or none.
@@ -162,14 +167,14 @@ pub async fn introduction_path(
     from: i64,
     to: i64,
 ) -> Result<Option<Vec<i64>>, ErrorPayload> {
-    with_store(&state, move |s| s.introduction_path(from, to)).await
+    with_reader(&state, move |s| s.introduction_path(from, to)).await
 }
 
 #[tauri::command]
 pub async fn influence_matrix(
     state: State<'_, AppState>,
 ) -> Result<Vec<MatrixActor>, ErrorPayload> {
-    with_store(&state, |s| s.influence_matrix()).await
+    with_reader(&state, |s| s.influence_matrix()).await
 }
 
 #[tauri::command]
@@ -178,5 +183,5 @@ pub async fn valorisation(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<Valorisation, ErrorPayload> {
-    with_store(&state, move |s| s.valorisation(from, to)).await
+    with_reader(&state, move |s| s.valorisation(from, to)).await
 }

@@ -1,7 +1,7 @@
 //! Commands for decision notes: list, read, create, save, status, versions, refresh, and
 //! export through the native save dialog.
 
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::commands::exchange::{ask_save_path, file_name, FileDone};
 use crate::gui::AppState;
 use catalyse_core::note::{DecisionNote, NoteInput, NoteSummary, NoteVersion, SectionChange};
@@ -13,12 +13,12 @@ use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command]
 pub async fn list_notes(state: State<'_, AppState>) -> Result<Vec<NoteSummary>, ErrorPayload> {
-    with_store(&state, |s| s.list_notes()).await
+    with_reader(&state, |s| s.list_notes()).await
 }
 
 #[tauri::command]
 pub async fn get_note(state: State<'_, AppState>, id: i64) -> Result<DecisionNote, ErrorPayload> {
-    with_store(&state, move |s| s.note(id)).await
+    with_reader(&state, move |s| s.note(id)).await
 }
 
 #[tauri::command]
@@ -57,7 +57,7 @@ pub async fn note_versions(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<Vec<NoteVersion>, ErrorPayload> {
-    with_store(&state, move |s| s.note_versions(id)).await
+    with_reader(&state, move |s| s.note_versions(id)).await
 }
 
 #[tauri::command]
@@ -66,7 +66,7 @@ pub async fn note_version(
     id: i64,
     number: i64,
 ) -> Result<DecisionNote, ErrorPayload> {
-    with_store(&state, move |s| s.note_version(id, number)).await
+    with_reader(&state, move |s| s.note_version(id, number)).await
 }
 
 #[tauri::command]
@@ -83,7 +83,7 @@ pub async fn refresh_preview(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<Vec<SectionChange>, ErrorPayload> {
-    with_store(&state, move |s| s.refresh_preview(id)).await
+    with_reader(&state, move |s| s.refresh_preview(id)).await
 }
 
 #[tauri::command]
@@ -129,7 +129,7 @@ pub async fn export_note(
 /// The letterhead logo printed in exported notes, if any.
 #[tauri::command]
 pub async fn note_logo(state: State<'_, AppState>) -> Result<Option<LogoInfo>, ErrorPayload> {
-    with_store(&state, |s| s.note_logo_info()).await
+    with_reader(&state, |s| s.note_logo_info()).await
 }
 
 /// Asks for a PNG or JPEG picture and makes it the letterhead logo (`None` if cancelled).

@@ -1,7 +1,7 @@
 //! Commands for the structure of the Projet de territoire: needs, axes, actions, funding
 //! lines, indicators. Each one converts its arguments and calls the core.
 
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::plan::*;
 use catalyse_core::ErrorPayload;
@@ -9,7 +9,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_needs(state: State<'_, AppState>) -> Result<Vec<Need>, ErrorPayload> {
-    with_store(&state, |s| s.list_needs()).await
+    with_reader(&state, |s| s.list_needs()).await
 }
 
 #[tauri::command]
@@ -43,7 +43,7 @@ pub async fn need_delete_impact(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
-    with_store(&state, move |s| s.need_delete_impact(id)).await
+    with_reader(&state, move |s| s.need_delete_impact(id)).await
 }
 
 #[tauri::command]
@@ -53,7 +53,7 @@ pub async fn delete_need(state: State<'_, AppState>, id: i64) -> Result<(), Erro
 
 #[tauri::command]
 pub async fn list_axes(state: State<'_, AppState>) -> Result<Vec<Axis>, ErrorPayload> {
-    with_store(&state, |s| s.list_axes()).await
+    with_reader(&state, |s| s.list_axes()).await
 }
 
 #[tauri::command]
@@ -87,7 +87,7 @@ pub async fn axis_delete_impact(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
-    with_store(&state, move |s| s.axis_delete_impact(id)).await
+    with_reader(&state, move |s| s.axis_delete_impact(id)).await
 }
 
 #[tauri::command]
@@ -97,7 +97,7 @@ pub async fn delete_axis(state: State<'_, AppState>, id: i64) -> Result<(), Erro
 
 #[tauri::command]
 pub async fn list_actions(state: State<'_, AppState>) -> Result<Vec<Action>, ErrorPayload> {
-    with_store(&state, |s| s.list_actions()).await
+    with_reader(&state, |s| s.list_actions()).await
 }
 
 #[tauri::command]
@@ -122,7 +122,7 @@ pub async fn action_delete_impact(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
-    with_store(&state, move |s| s.action_delete_impact(id)).await
+    with_reader(&state, move |s| s.action_delete_impact(id)).await
 }
 
 #[tauri::command]
@@ -135,7 +135,7 @@ pub async fn list_fundings(
     state: State<'_, AppState>,
     action_id: i64,
 ) -> Result<Vec<Funding>, ErrorPayload> {
-    with_store(&state, move |s| s.list_fundings(action_id)).await
+    with_reader(&state, move |s| s.list_fundings(action_id)).await
 }
 
 #[tauri::command]
@@ -166,7 +166,7 @@ pub async fn funding_plan(
     state: State<'_, AppState>,
     action_id: i64,
 ) -> Result<FundingPlan, ErrorPayload> {
-    with_store(&state, move |s| s.funding_plan(action_id)).await
+    with_reader(&state, move |s| s.funding_plan(action_id)).await
 }
 
 #[tauri::command]
@@ -174,7 +174,7 @@ pub async fn list_indicators(
     state: State<'_, AppState>,
     action_id: i64,
 ) -> Result<Vec<Indicator>, ErrorPayload> {
-    with_store(&state, move |s| s.list_indicators(action_id)).await
+    with_reader(&state, move |s| s.list_indicators(action_id)).await
 }
 
 #[tauri::command]
@@ -206,7 +206,7 @@ pub async fn dashboard(
     state: State<'_, AppState>,
 ) -> Result<catalyse_core::dashboard::Dashboard, ErrorPayload> {
     let today = chrono::Local::now().date_naive();
-    with_store(&state, move |s| s.dashboard(today)).await
+    with_reader(&state, move |s| s.dashboard(today)).await
 }
 
 /// One search across actors, contacts, meetings and actions (accent- and case-insensitive).
@@ -215,5 +215,5 @@ pub async fn search(
     state: State<'_, AppState>,
     query: String,
 ) -> Result<Vec<catalyse_core::search::SearchHit>, ErrorPayload> {
-    with_store(&state, move |s| s.search(&query)).await
+    with_reader(&state, move |s| s.search(&query)).await
 }

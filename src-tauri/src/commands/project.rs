@@ -1,4 +1,4 @@
-use super::with_store;
+use super::{with_reader, with_store};
 use crate::gui::{set_title, AppState};
 use catalyse_core::domain::{ProjectHeader, ProjectHeaderInput};
 use catalyse_core::ErrorPayload;
@@ -6,7 +6,7 @@ use tauri::{AppHandle, State};
 
 #[tauri::command]
 pub async fn get_header(state: State<'_, AppState>) -> Result<ProjectHeader, ErrorPayload> {
-    with_store(&state, |s| s.header()).await
+    with_reader(&state, |s| s.header()).await
 }
 
 #[tauri::command]

@@ -1,0 +1,94 @@
+// Workspaces at a real scale for the end-to-end tests: a département's network (5,000 actors)
+// and a country's (100,000), built the way a user builds them: CSV files imported with the
+// `catalyse import` command. Names look French (accents, hyphens, "Saint-…"), are
+// deterministic, and each actor lives in a commune.
+import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+
+const SYLLABLES = ["ver", "dan", "son", "or", "giè", "res", "mont", "clar", "sal", "ce", "lar", "rieu", "bru",
+  "ne", "é", "crins", "bel", "gar", "pey", "ro", "vil", "la", "chà", "teau", "lan", "mas", "quey", "bri"];
+const PREFIXES = ["Mairie de", "Association", "Comité des fêtes de", "Ferme", "Tiers-lieu", "Office de tourisme de",
+  "Collège de", "Fondation", "Scop", "Chambre d'agriculture de", "Réseau", "Café associatif de"];
+const WORLDS = ["local_authority", "association", "association", "business", "business", "research", "funder",
+  "network", "business", "network", "network", "association"];
+const ENGAGEMENTS = ["informed", "consulted", "involved", "partner", "lead"];
+const NATURES = ["partnership", "funding", "dialogue", "service", "membership", "conflict"];
+
+/** A deterministic generator (xorshift32), so every run builds the same workspace. */
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s % n;
+  };
+}
+
+const word = (r) => {
+  let w = "";
+  for (let i = 0, n = 2 + r(2); i < n; i += 1) w += SYLLABLES[r(SYLLABLES.length)];
+  return w[0].toUpperCase() + w.slice(1);
+};
+
+/**
+ * Writes `actors.csv` (and `links.csv` when `links` > 0) into `dir`, in the format the
+ * export writes (`;`, French headers). Names are unique (a number when needed).
+ * @returns {{actors: string, links: string|null, names: string[]}}
+ */
+export function writeScaleCsv(dir, actors, links = 0, seed = 7) {
+  const r = rng(seed);
+  const communes = Array.from({ length: Math.max(10, Math.round(actors / 15)) }, (_, i) =>
+    (i % 7 === 0 ? `Saint-${word(r)}` : i % 5 === 0 ? `${word(r)}-sur-${word(r)}` : word(r)));
+  const names = [];
+  const seen = new Set();
+  const lines = ["Nom;Monde;Commune;Niveau d'engagement"];
+  for (let i = 0; i < actors; i += 1) {
+    const k = r(PREFIXES.length);
+    const commune = communes[r(communes.length)];
+    let name = k % 3 === 0 ? `${PREFIXES[k]} ${commune}` : `${PREFIXES[k]} ${word(r)}`;
+    // Unique as the import compares names: ignoring case and accents.
+    const key = (x) => x.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    if (seen.has(key(name))) name = `${name} ${i}`;
+    seen.add(key(name));
+    names.push(name);
+    lines.push(`${name};${WORLDS[k]};${commune};${ENGAGEMENTS[r(5)]}`);
+  }
+  const actorsFile = path.join(dir, "acteurs.csv");
+  writeFileSync(actorsFile, `${lines.join("\n")}\n`);
+  let linksFile = null;
+  if (links > 0) {
+    const pairs = new Set();
+    const out = ["Acteur A;Acteur B;Nature;Force"];
+    while (out.length - 1 < links) {
+      const a = r(actors);
+      const b = r(actors);
+      const n = r(6);
+      const key = a < b ? `${a}-${b}-${n}` : `${b}-${a}-${n}`;
+      if (a === b || pairs.has(key)) continue;
+      pairs.add(key);
+      out.push(`${names[a]};${names[b]};${NATURES[n]};${1 + r(3)}`);
+    }
+    linksFile = path.join(dir, "liens.csv");
+    writeFileSync(linksFile, `${out.join("\n")}\n`);
+  }
+  return { actors: actorsFile, links: linksFile, names };
+}
+
+/**
+ * Builds a workspace of `actors` actors (and `links` links) with the command line, as a
+ * user would: `catalyse demo`-free, an empty workspace then the imports.
+ * @param {string} binary the catalyse binary
+ * @param {string} file the workspace to create
+ * @param {Record<string, string>} env the environment of the commands (its HOME)
+ */
+export function buildScaleWorkspace(binary, file, actors, links, env) {
+  const dir = path.dirname(file);
+  const csv = writeScaleCsv(dir, actors, links);
+  const run = (...args) => execFileSync(binary, args, { env, encoding: "utf8", maxBuffer: 1 << 26 });
+  run("new", file, "--territory", "Département de test", "--kind", "department", "--title", "Réseau départemental");
+  run("import", "actors", csv.actors, "--workspace", file);
+  if (csv.links) run("import", "links", csv.links, "--workspace", file);
+  return csv;
+}
