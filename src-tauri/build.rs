@@ -81,6 +81,8 @@ const COMMANDS: &[&str] = &[
     "pick_import_file",
     "import_preview",
     "import_commit",
+    "cancel_job",
+    "discard_import",
     "export_data",
     "export_valorisation",
     "grid_reference",

@@ -25,6 +25,18 @@ pub struct AppState {
     /// A workspace that could not be opened because it is write-protected: the notice offers
     /// to open a copy of it.
     read_only_open: Mutex<Option<PathBuf>>,
+    /// The long operations running now (progress and cancellation).
+    pub jobs: crate::jobs::Jobs,
+    /// The file checked by the last import preview, kept to be written without being read
+    /// and checked again (unless the workspace changed meanwhile).
+    prepared_import: Mutex<Option<PreparedImportFor>>,
+}
+
+/// An import checked for the preview: which file, as what, and the result.
+pub struct PreparedImportFor {
+    pub path: PathBuf,
+    pub kind: catalyse_core::exchange::ExchangeKind,
+    pub prepared: catalyse_core::exchange::PreparedImport,
 }
 
 fn poisoned() -> ErrorPayload {
@@ -103,6 +115,17 @@ impl AppState {
     /// The write-protected workspace the user tried to open last, if any.
     pub fn read_only_open(&self) -> Result<Option<PathBuf>, ErrorPayload> {
         Ok(self.read_only_open.lock().map_err(|_| poisoned())?.clone())
+    }
+
+    /// Keeps (or forgets) the import the preview checked.
+    pub fn set_prepared_import(&self, p: Option<PreparedImportFor>) -> Result<(), ErrorPayload> {
+        *self.prepared_import.lock().map_err(|_| poisoned())? = p;
+        Ok(())
+    }
+
+    /// Takes the import the preview checked, if any.
+    pub fn take_prepared_import(&self) -> Result<Option<PreparedImportFor>, ErrorPayload> {
+        Ok(self.prepared_import.lock().map_err(|_| poisoned())?.take())
     }
 
     /// Remembers the file picked for import.
@@ -322,6 +345,8 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::exchange::pick_import_file,
             commands::exchange::import_preview,
             commands::exchange::import_commit,
+            commands::exchange::cancel_job,
+            commands::exchange::discard_import,
             commands::exchange::export_data,
             commands::exchange::export_valorisation,
             commands::grid::grid_reference,

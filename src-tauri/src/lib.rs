@@ -5,6 +5,7 @@
 pub mod cli;
 mod commands;
 mod gui;
+mod jobs;
 pub mod prefs;
 
 /// Entry point of the binary: returns the process exit code.

@@ -157,12 +157,18 @@ export async function visible(driver, css) {
   return el;
 }
 
-/** Waits until the visible text of `css` contains `text` (ignoring case: CSS may upper-case it). */
+/** Lower case, with every kind of space (French numbers use narrow no-break spaces) as one. */
+const loose = (s) => s.toLocaleLowerCase("fr").replace(/[\s\u00a0\u202f]+/g, " ");
+
+/**
+ * Waits until the visible text of `css` contains `text` (ignoring case: CSS may upper-case
+ * it; and the kind of spaces: `1 000` matches `1 000` written with no-break spaces).
+ */
 export async function waitText(driver, css, text) {
   await driver.wait(async () => {
     try {
       const els = await driver.findElements(By.css(css));
-      for (const el of els) if ((await el.getText()).toLocaleLowerCase("fr").includes(text.toLocaleLowerCase("fr"))) return true;
+      for (const el of els) if (loose(await el.getText()).includes(loose(text))) return true;
       return false;
     } catch { return false; }
   }, WAIT_MS, `“${text}” never appeared in ${css}`);

@@ -24,7 +24,11 @@ label_engagements: Array<Engagement>, sort: ActorSort, descending: boolean,
  * When sorting by monde: the mondes in the order of their labels in the UI's language
  * (empty: in the order of the French labels).
  */
-world_order: Array<World>, offset: number, limit: number, 
+world_order: Array<World>, offset: number, 
+/**
+ * Rows wanted (at most [`MAX_PAGE`]; 0 with `count`: only the counts).
+ */
+limit: number, 
 /**
  * Whether to count the actors and the matches (a page fetched while scrolling needs not).
  */

@@ -93,6 +93,7 @@ async function drawMain() {
 function drawStatic() {
   const skip = document.getElementById("skip-link");
   if (skip) skip.textContent = t("app.skip");
+  document.getElementById("tasks")?.setAttribute("aria-label", t("tasks.label"));
 }
 
 /** @param {WorkspaceInfo} info */

@@ -2,9 +2,10 @@
 // how the columns were understood, every row's problems, the duplicates; then it writes all
 // or nothing.
 import { h, replace, newId } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, formatNumber } from "./i18n.js";
 import { toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { progressView, runTask } from "./tasks.js";
 
 /** @typedef {import("./ipc.js").ExchangeKind} ExchangeKind */
 /** @typedef {import("./ipc.js").ImportPreview} ImportPreview */
@@ -12,18 +13,27 @@ import * as ipc from "./ipc.js";
 const KINDS = /** @type {ExchangeKind[]} */ (["actors", "links", "meetings"]);
 const PROBLEMS_SHOWN = 200;
 
-/** A modal shell with a title; returns the dialog and a close function. */
-function modal(id, title, wide = false) {
+/**
+ * A modal shell with a title; returns the dialog and a close function. `onClose` runs when
+ * the user closes it (Escape, Cancel).
+ */
+function modal(id, title, wide = false, onClose = () => {}) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
   const titleId = newId("dlg-title");
   const body = h("div", { class: "dialog-body" });
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: wide ? "modal wide" : "modal", id, attrs: { "aria-labelledby": titleId } },
     h("h2", { id: titleId, text: title }), body));
-  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
-  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    dialog.close(); dialog.remove(); opener?.focus?.();
+  };
+  const dismiss = () => { if (open) { close(); onClose(); } };
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); dismiss(); });
   document.body.append(dialog);
   dialog.showModal();
-  return { dialog, body, close };
+  return { dialog, body, close, dismiss };
 }
 
 function kindChoice(name, value) {
@@ -45,16 +55,21 @@ const chosenKind = (root, name) => /** @type {ExchangeKind} */ (
  * @param {() => Promise<void>} onDone called after a successful import
  */
 export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors")) {
-  const { body, close } = modal("import-dialog", t("exchange.import_title"));
+  /** @type {import("./ipc.js").Job|null} */
+  let checking = null;
+  const { body, close, dismiss } = modal("import-dialog", t("exchange.import_title"), false, () => {
+    if (checking) ipc.cancelJob(checking).catch(() => {});
+  });
   const error = h("p", { class: "form-summary", hidden: true, attrs: { role: "alert" } });
   const pick = h("button", { type: "button", class: "btn primary", id: "import-pick", text: t("exchange.pick_file") });
-  replace(body,
+  const choose = h("div", {},
     h("p", { class: "muted", text: t("exchange.import_lead") }),
     kindChoice("import-kind", kind),
     error,
     h("div", { class: "dialog-buttons" },
-      h("button", { type: "button", class: "btn", text: t("form.cancel"), on: { click: close } }),
+      h("button", { type: "button", class: "btn", text: t("form.cancel"), on: { click: dismiss } }),
       pick));
+  replace(body, choose);
   pick.addEventListener("click", async () => {
     const k = chosenKind(body, "import-kind");
     error.hidden = true;
@@ -62,11 +77,30 @@ export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors"
     try {
       const name = await ipc.pickImportFile(t("exchange.pick_title"), t("exchange.filter"));
       if (name === null) return;
-      const preview = await ipc.importPreview(k);
+      // Reading and checking a big file takes a while: its progress, and a way to stop.
+      const view = progressView();
+      const stop = h("button", { type: "button", class: "btn", id: "import-check-cancel", text: t("task.cancel"),
+        on: { click: () => { view.stopping(); dismiss(); } } });
+      const waiting = h("div", { id: "import-checking" },
+        h("p", { text: t("exchange.checking", { name }) }), view.element,
+        h("div", { class: "dialog-buttons" }, stop));
+      checking = ipc.newJob((e) => view.update(e));
+      const job = checking;
+      replace(body, waiting);
+      stop.focus();
+      let preview;
+      try {
+        preview = await ipc.importPreview(k, job);
+      } finally {
+        checking = null;
+      }
       close();
       showPreview(name, k, preview, onDone);
     } catch (e) {
-      error.textContent = errorMessage(/** @type {any} */ (e));
+      const err = /** @type {any} */ (e);
+      if (err?.kind === "cancelled") { close(); toast(t("exchange.check_cancelled")); return; }
+      replace(body, choose);
+      error.textContent = errorMessage(err);
       error.hidden = false;
     } finally {
       pick.disabled = false;
@@ -81,23 +115,24 @@ export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors"
  * @param {string} fileName @param {ExchangeKind} kind @param {ImportPreview} p @param {() => Promise<void>} onDone
  */
 function showPreview(fileName, kind, p, onDone) {
-  const { body, close } = modal("import-preview", t("exchange.preview_title", { name: fileName }), true);
+  const { body, close, dismiss } = modal("import-preview", t("exchange.preview_title", { name: fileName }), true,
+    () => { ipc.discardImport().catch(() => {}); });
   const ok = p.problem_count === 0;
   const keepId = newId("keep");
   const keep = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: keepId }));
   const count = () => (keep.checked ? p.ready + p.duplicate_count : p.ready);
   const submit = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn primary", id: "import-commit",
-    disabled: !ok || count() === 0, text: ok ? t(`exchange.import_n.${kind}`, { count: count() }) : t("exchange.fix_first") }));
+    disabled: !ok || count() === 0, text: ok ? t(`exchange.import_n.${kind}`, { count: formatNumber(count()) }) : t("exchange.fix_first") }));
   keep.addEventListener("change", () => {
     if (!ok) return;
-    submit.textContent = t(`exchange.import_n.${kind}`, { count: count() });
+    submit.textContent = t(`exchange.import_n.${kind}`, { count: formatNumber(count()) });
     submit.disabled = !ok || count() === 0;
   });
   const summary = h("p", { id: "import-summary", text: t("exchange.summary", {
-    rows: p.rows, format: p.format.toUpperCase(), encoding: p.encoding,
+    rows: formatNumber(p.rows), format: p.format.toUpperCase(), encoding: p.encoding,
     separator: p.separator ? t("exchange.separator", { sep: p.separator }) : "" }) });
   const problems = ok ? null : h("div", { class: "import-problems", id: "import-problems", attrs: { role: "alert" } },
-    h("p", { class: "form-summary", text: t("exchange.problems", { count: p.problem_count }) }),
+    h("p", { class: "form-summary", text: t("exchange.problems", { count: formatNumber(p.problem_count) }) }),
     h("table", { class: "data compact" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.line") }), h("th", { scope: "col", text: t("exchange.col.column") }), h("th", { scope: "col", text: t("exchange.col.problem") }))),
       h("tbody", {}, p.problems.slice(0, PROBLEMS_SHOWN).map((x) => h("tr", {},
@@ -106,7 +141,7 @@ function showPreview(fileName, kind, p, onDone) {
         h("td", { text: x.message }))))),
     p.problem_count > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problem_count - PROBLEMS_SHOWN }) }) : null);
   const duplicates = p.duplicates.length === 0 ? null : h("div", { class: "impact", id: "import-duplicates" },
-    h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: p.duplicate_count }) }),
+    h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: formatNumber(p.duplicate_count) }) }),
     h("ul", {}, p.duplicates.slice(0, 50).map((d) => h("li", { text: d.same_as_line
       ? t("exchange.duplicate_line", { line: d.line, label: d.label, other: d.same_as_line })
       : t("exchange.duplicate_existing", { line: d.line, label: d.label }) }))),
@@ -128,21 +163,23 @@ function showPreview(fileName, kind, p, onDone) {
       h("tbody", {}, p.sample.map((r) => h("tr", {}, h("td", { class: "num", text: String(r.line) }),
         Array.from({ length: widths }, (_, i) => h("td", { text: r.cells[i] ?? "" })))))));
   submit.addEventListener("click", async () => {
-    submit.disabled = true;
+    // The writing runs as a task: the window stays usable, and the task can be stopped.
+    const keepDuplicates = keep.checked;
+    close();
     try {
-      const out = await ipc.importCommit(kind, keep.checked);
-      close();
-      toast(t(`exchange.imported.${kind}`, { count: out.written, skipped: out.skipped_duplicates }));
+      const out = await runTask(t(`exchange.task.${kind}`, { name: fileName }),
+        (job) => ipc.importCommit(kind, keepDuplicates, job));
+      toast(t(`exchange.imported.${kind}`, { count: formatNumber(out.written), skipped: formatNumber(out.skipped_duplicates) }));
       await onDone();
     } catch (e) {
-      showError(e);
-      submit.disabled = false;
+      if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("exchange.import_cancelled"));
+      else showError(e);
     }
   });
   replace(body, summary, problems, ok ? h("p", { class: "ok-line", id: "import-ok", text: t("exchange.no_problems") }) : null,
     duplicates, mapping, sample,
     h("div", { class: "dialog-buttons" },
-      h("button", { type: "button", class: "btn", id: "import-cancel", text: t("form.cancel"), on: { click: close } }),
+      h("button", { type: "button", class: "btn", id: "import-cancel", text: t("form.cancel"), on: { click: dismiss } }),
       submit));
   (ok ? submit : /** @type {HTMLElement} */ (body.querySelector("#import-cancel")))?.focus();
 }

@@ -54,6 +54,25 @@ export function toPayload(e) {
   return { kind: "ipc", message: t("error.ipc", { detail: String(e) }) };
 }
 
+// ----- Long operations: a number, a channel for progress, and cancellation -----
+/** @typedef {import("../bindings/ProgressEvent").ProgressEvent} ProgressEvent */
+/** @typedef {{id: number, channel: unknown}} Job */
+
+let jobs = 0;
+/**
+ * A new long operation: pass it to a command that takes `job`; `onProgress` receives its
+ * reports. @param {(e: ProgressEvent) => void} onProgress @returns {Job}
+ */
+export function newJob(onProgress) {
+  const tauri = /** @type {any} */ (window).__TAURI__;
+  const channel = new tauri.core.Channel();
+  channel.onmessage = onProgress;
+  jobs += 1;
+  return { id: jobs, channel };
+}
+/** Asks a running operation to stop. @param {Job} job @returns {Promise<boolean>} */
+export const cancelJob = (job) => call("cancel_job", { job: job.id });
+
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
 /** @param {NewWorkspace} input @returns {Promise<WorkspaceInfo>} */
@@ -235,9 +254,12 @@ export const valorisation = (from, to) => call("valorisation", { from, to });
 /** @param {string} title @param {string} filterName @returns {Promise<string|null>} */
 export const pickImportFile = (title, filterName) => call("pick_import_file", { title, filterName });
 /** @param {ExchangeKind} kind @returns {Promise<ImportPreview>} */
-export const importPreview = (kind) => call("import_preview", { kind });
+export const importPreview = (kind, job) => call("import_preview", { kind, job: job.id, onProgress: job.channel });
 /** @param {ExchangeKind} kind @param {boolean} keepDuplicates @returns {Promise<ImportOutcome>} */
-export const importCommit = (kind, keepDuplicates) => call("import_commit", { kind, keepDuplicates });
+export const importCommit = (kind, keepDuplicates, job) =>
+  call("import_commit", { kind, keepDuplicates, job: job.id, onProgress: job.channel });
+/** Forgets the file the import preview checked (the user closed the preview). */
+export const discardImport = () => call("discard_import");
 /** @param {ExchangeKind} kind @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
 export const exportData = (kind, title, fileNameHint) => call("export_data", { kind, title, fileNameHint });
 /**

@@ -7,7 +7,7 @@ import { h } from "./dom.js";
 /** Rows fetched per request. */
 export const PAGE = 100;
 /** Rows kept above and below the ones in view. */
-const MARGIN = 30;
+const MARGIN = 8;
 /** Pages kept in memory (about 5,000 rows). */
 const KEEP_PAGES = 50;
 
@@ -176,6 +176,21 @@ export function virtualTable(opts) {
       fit();
       update();
     },
+    /**
+     * Changes the length of the list without reloading what is shown (the counts came after
+     * the first page). @param {number} n
+     */
+    resize(n) {
+      if (n === count) return;
+      count = n;
+      table.setAttribute("aria-rowcount", String(n + 1));
+      for (const [index, tr] of shown) {
+        if (index >= n) { tr.remove(); shown.delete(index); }
+      }
+      schedule();
+    },
+    /** The length of the list. */
+    count: () => count,
     /** Reloads the rows in view (after a change), keeping the place in the list. */
     refresh(n = count) { this.setCount(n, undefined, { keepScroll: true }); },
     /** The row at `index`, if loaded. */

@@ -193,6 +193,9 @@ function editProject() {
 
 const COLUMNS = /** @type {const} */ (["name", "world", "commune", "engagement"]);
 
+/** Pause in typing after which the matches are counted. */
+const COUNT_AFTER_TYPING_MS = 150;
+
 /** The list on screen: its table, the count line, and a sequence number against late answers. */
 const actorList = {
   /** @type {ReturnType<typeof virtualTable<Actor>>|null} */ table: null,
@@ -217,14 +220,30 @@ function actorQuery(offset, limit, count) {
   };
 }
 
-/** Asks Rust for the list as the view wants it (count and first page) and shows it. */
-async function loadActors(keepScroll = false) {
+/**
+ * Asks Rust for the list as the view wants it and shows it: the first page and the counts
+ * are asked at once (on two readers); the page shows as soon as it comes, and the counts
+ * (a scan of every actor, the longer answer) then set the list's length.
+ */
+async function loadActors(keepScroll = false, typing = false) {
   const list = actorList;
   const mine = ++list.seq;
-  const page = await ipc.actorPage(actorQuery(0, PAGE, true));
+  // While the user types, counting waits for a pause: the readers stay free for the pages.
+  const counting = new Promise((resolve) => setTimeout(resolve, typing ? COUNT_AFTER_TYPING_MS : 0))
+    .then(() => (mine === list.seq ? ipc.actorPage(actorQuery(0, 0, true)) : null));
+  counting.catch(() => {}); // awaited below, unless a newer answer makes it useless
+  const page = await ipc.actorPage(actorQuery(0, PAGE, false));
   if (mine !== list.seq || !list.table || !list.count || !list.empty) return;
-  const total = page.total ?? 0;
-  const matched = page.matched ?? 0;
+  // A short page is the whole list; otherwise it is at least that long until counted.
+  const known = page.rows.length < PAGE ? page.rows.length : null;
+  list.table.element.hidden = page.rows.length === 0;
+  list.table.setCount(known ?? Math.max(PAGE, list.table.count()), page.rows, { keepScroll });
+  // Which answer is shown (tests wait for it; a keystroke may not change the count).
+  list.table.table.dataset.loaded = String(mine);
+  const counts = await counting;
+  if (!counts || mine !== list.seq) return;
+  const total = counts.total ?? 0;
+  const matched = counts.matched ?? 0;
   list.count.textContent = view.filter.trim()
     ? t("actors.count", { shown: formatNumber(matched), total: formatNumber(total) })
     : t("actors.count_all", { total: formatNumber(total) });
@@ -242,7 +261,8 @@ async function loadActors(keepScroll = false) {
         loadActors().catch(showError);
       } } }));
   }
-  list.table.setCount(matched, page.rows, { keepScroll });
+  list.table.resize(matched);
+  list.table.table.dataset.counted = String(mine);
 }
 
 function actorsSection() {
@@ -283,7 +303,7 @@ function actorsSection() {
   actorList.table = table;
   actorList.count = count;
   actorList.empty = empty;
-  filter.addEventListener("input", () => { view.filter = filter.value; loadActors().catch(showError); });
+  filter.addEventListener("input", () => { view.filter = filter.value; loadActors(false, true).catch(showError); });
   filter.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && filter.value) {
       ev.stopPropagation(); filter.value = ""; view.filter = ""; loadActors().catch(showError);

@@ -722,6 +722,12 @@ impl PreparedImport {
     pub fn stamp(&self) -> u64 {
         self.stamp
     }
+
+    /// Records the writer's change count taken before the file was checked on another
+    /// connection (a reader: see [`crate::Workspace::writer_stamp`]).
+    pub fn set_stamp(&mut self, stamp: u64) {
+        self.stamp = stamp;
+    }
 }
 
 fn actor_field_key(field: &str) -> &'static str {

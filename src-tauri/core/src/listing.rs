@@ -52,6 +52,7 @@ pub struct ActorListQuery {
     pub world_order: Vec<World>,
     #[ts(type = "number")]
     pub offset: u32,
+    /// Rows wanted (at most [`MAX_PAGE`]; 0 with `count`: only the counts).
     #[ts(type = "number")]
     pub limit: u32,
     /// Whether to count the actors and the matches (a page fetched while scrolling needs not).
@@ -126,7 +127,7 @@ pub struct MeetingListPage {
 }
 
 fn check_page(offset: u32, limit: u32, filter: &str) -> CoreResult<()> {
-    if limit == 0 || limit > MAX_PAGE {
+    if limit > MAX_PAGE {
         return Err(CoreError::validation(
             "limit",
             "list.limit",
@@ -173,6 +174,13 @@ impl Store {
     /// One page of the actors list: filtered, sorted and cut in SQL.
     pub fn actor_page(&self, q: &ActorListQuery) -> CoreResult<ActorListPage> {
         check_page(q.offset, q.limit, &q.filter)?;
+        if q.limit == 0 && !q.count {
+            return Err(CoreError::validation(
+                "limit",
+                "list.limit",
+                "Une page sans ligne ne sert qu'à compter : demandez le décompte.",
+            ));
+        }
         let filter = fold(&q.filter);
         let (worlds, engagements) = if filter.is_empty() {
             (String::from("[]"), String::from("[]"))
@@ -209,7 +217,9 @@ impl Store {
             "SELECT actor_id FROM actor_key WHERE {ACTOR_FILTER}
              ORDER BY {order} LIMIT ?5 OFFSET ?6"
         );
-        let ids: Vec<i64> = {
+        let ids: Vec<i64> = if q.limit == 0 {
+            Vec::new()
+        } else {
             let mut st = self.conn.prepare_cached(&sql)?;
             let rows = st.query_map(
                 params![filter, worlds, engagements, ranks, q.limit, q.offset],
@@ -580,6 +590,11 @@ mod tests {
         assert_eq!(s.actor_page(&q).unwrap_err().code(), Some("list.limit"));
         q.limit = 0;
         assert_eq!(s.actor_page(&q).unwrap_err().code(), Some("list.limit"));
+        // Counts alone.
+        q.count = true;
+        let counts = s.actor_page(&q).unwrap();
+        assert!(counts.rows.is_empty());
+        assert_eq!(counts.total, Some(30));
         q.limit = 10;
         q.filter = "x".repeat(MAX_FILTER + 1);
         assert_eq!(s.actor_page(&q).unwrap_err().code(), Some("list.filter"));

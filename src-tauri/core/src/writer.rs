@@ -103,6 +103,9 @@ pub struct Workspace {
     thread: Option<JoinHandle<()>>,
     /// `None` for a store without a file (in memory).
     readers: Option<Readers>,
+    /// The writer's [`Store::change_stamp`] after its last job: work done by a reader records
+    /// it, to be checked again by the writer before its result is written.
+    stamp: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Workspace {
@@ -151,6 +154,8 @@ impl Workspace {
     /// minute when idle). A failed backup (disk full…) never stops the writer.
     pub fn spawn_with(mut store: Store, path: PathBuf, auto: Option<AutoBackup>) -> Workspace {
         let readers = store.path().map(|p| Readers::start(p.to_path_buf()));
+        let stamp = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(store.change_stamp()));
+        let writer_stamp = stamp.clone();
         let (tx, rx) = mpsc::channel::<Job>();
         let backups = auto.as_ref().map(|a| a.dir.clone());
         let thread = std::thread::Builder::new()
@@ -182,6 +187,8 @@ impl Workspace {
                         // sees `Closed` because its reply channel is dropped.
                         Ok(job) => {
                             let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut store)));
+                            writer_stamp
+                                .store(store.change_stamp(), std::sync::atomic::Ordering::Release);
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => {}
                         Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -196,7 +203,13 @@ impl Workspace {
             jobs: Some(tx),
             thread: Some(thread),
             readers,
+            stamp,
         }
+    }
+
+    /// The writer's change stamp after its last job (see [`Store::change_stamp`]).
+    pub fn writer_stamp(&self) -> u64 {
+        self.stamp.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The workspace file.

@@ -2,11 +2,13 @@
 //! valorisation report's export. Paths come from the dialogs, never from the web view.
 
 use super::with_store;
-use crate::gui::AppState;
+use crate::gui::{AppState, PreparedImportFor};
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
+use catalyse_core::progress::ProgressEvent;
 use catalyse_core::{CoreError, CoreResult, ErrorPayload, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
@@ -60,27 +62,79 @@ pub async fn pick_import_file(
     Ok(Some(name))
 }
 
-/// What importing the picked file would do; writes nothing.
+/// What importing the picked file would do; writes nothing. The file is read and checked on
+/// a reader (the window stays usable), reporting progress to `on_progress`; the result is
+/// kept for [`import_commit`].
 #[tauri::command]
 pub async fn import_preview(
     state: State<'_, AppState>,
     kind: ExchangeKind,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<ImportPreview, ErrorPayload> {
     let path = state.import_file()?;
-    with_store(&state, move |s| s.import_preview_file(kind, &path)).await
+    state.set_prepared_import(None)?;
+    let ws = state.current()?;
+    let stamp = ws.writer_stamp();
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
+    let file = path.clone();
+    let mut prepared = ws
+        .read(move |s| s.prepare_import_file(kind, &file, &progress))
+        .await?;
+    prepared.set_stamp(stamp);
+    let preview = prepared.preview().clone();
+    state.set_prepared_import(Some(PreparedImportFor {
+        path,
+        kind,
+        prepared,
+    }))?;
+    drop(job);
+    Ok(preview)
 }
 
-/// Imports the picked file, all or nothing.
+/// Imports the picked file, all or nothing, reporting progress to `on_progress`; cancelled
+/// (`cancel_job`), it writes nothing. The file checked by the preview is written as checked,
+/// unless the workspace changed since: it is then checked again first.
 #[tauri::command]
 pub async fn import_commit(
     state: State<'_, AppState>,
     kind: ExchangeKind,
     keep_duplicates: bool,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<ImportOutcome, ErrorPayload> {
     let path = state.import_file()?;
-    let out = with_store(&state, move |s| s.import_file(kind, &path, keep_duplicates)).await?;
+    let kept = state
+        .take_prepared_import()?
+        .filter(|p| p.kind == kind && p.path == path)
+        .map(|p| p.prepared);
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
+    let out = with_store(&state, move |s| {
+        let prepared = match kept {
+            Some(p) if p.stamp() == s.change_stamp() => p,
+            _ => s.prepare_import_file(kind, &path, &progress)?,
+        };
+        s.commit_import(prepared, keep_duplicates, &progress)
+    })
+    .await?;
+    drop(job);
     state.set_import_file(None)?;
     Ok(out)
+}
+
+/// Forgets the file the preview checked (the user closed the preview without importing).
+#[tauri::command]
+pub async fn discard_import(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
+    state.set_prepared_import(None)?;
+    state.set_import_file(None)
+}
+
+/// Asks a running operation to stop (it then writes nothing); false when it already ended.
+#[tauri::command]
+pub async fn cancel_job(state: State<'_, AppState>, job: u32) -> Result<bool, ErrorPayload> {
+    Ok(state.jobs.cancel(job))
 }
 
 /// Asks where to save (CSV or XLSX), then writes the file with `write` on the writer thread;
