@@ -5,4 +5,20 @@ import type { MapNode } from "./MapNode";
 /**
  * What the map draws.
  */
-export type NetworkMap = { nodes: Array<MapNode>, edges: Array<MapEdge>, betweenness_exact: boolean, };
+export type NetworkMap = { nodes: Array<MapNode>, edges: Array<MapEdge>, betweenness_exact: boolean, 
+/**
+ * When the layout was computed (RFC 3339, UTC).
+ */
+computed_at: string, 
+/**
+ * False when actors or links changed since the layout: it is being computed again.
+ */
+fresh: boolean, 
+/**
+ * Every actor of the workspace (the map may show fewer).
+ */
+actors: number, 
+/**
+ * Links between the actors shown that are not drawn (beyond [`MAX_EDGES`]).
+ */
+edges_left_out: number, };

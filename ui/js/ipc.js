@@ -192,7 +192,6 @@ export const search = (query) => call("search", { query });
 /** @typedef {import("../bindings/Meeting").Meeting} Meeting */
 /** @typedef {import("../bindings/MeetingInput").MeetingInput} MeetingInput */
 /** @typedef {import("../bindings/NetworkMap").NetworkMap} NetworkMap */
-/** @typedef {import("../bindings/NetworkReport").NetworkReport} NetworkReport */
 /** @typedef {import("../bindings/MatrixActor").MatrixActor} MatrixActor */
 /** @typedef {import("../bindings/Valorisation").Valorisation} Valorisation */
 /** @typedef {import("../bindings/ExchangeKind").ExchangeKind} ExchangeKind */
@@ -239,11 +238,22 @@ export const updateMeeting = (id, input) => call("update_meeting", { id, input }
 export const deleteMeeting = (id) => call("delete_meeting", { id });
 /** @param {number} meetingId @returns {Promise<Array<[number, number]>>} */
 export const proposedLinks = (meetingId) => call("proposed_links", { meetingId });
-/** @returns {Promise<NetworkMap>} */
+/** The map as last laid out, if any. @returns {Promise<NetworkMap|null>} */
 export const networkMap = () => call("network_map");
-/** @returns {Promise<NetworkReport>} */
-export const networkReport = () => call("network_report");
-/** @param {number} from @param {number} to @returns {Promise<number[]|null>} */
+/** Lays the map out again (progress, cancellable). @param {Job} job @returns {Promise<NetworkMap|null>} */
+export const refreshMap = (job) => call("refresh_map", { job: job.id, onProgress: job.channel });
+/** The last analysis kept, if any. @returns {Promise<NetworkSummary|null>} */
+export const networkOverview = () => call("network_overview");
+/** @typedef {import("../bindings/NetworkSummary").NetworkSummary} NetworkSummary */
+/** @typedef {import("../bindings/BrokerRow").BrokerRow} BrokerRow */
+/** @typedef {import("../bindings/NamedActor").NamedActor} NamedActor */
+/** Analyses the network again (progress, cancellable). @param {Job} job @returns {Promise<NetworkSummary|null>} */
+export const refreshNetwork = (job) => call("refresh_network", { job: job.id, onProgress: job.channel });
+/** @param {number} offset @param {number} limit @returns {Promise<BrokerRow[]>} */
+export const networkBrokers = (offset, limit) => call("network_brokers", { offset, limit });
+/** @param {number} offset @param {number} limit @returns {Promise<NamedActor[]>} */
+export const networkIsolated = (offset, limit) => call("network_isolated", { offset, limit });
+/** @param {number} from @param {number} to @returns {Promise<NamedActor[]|null>} */
 export const introductionPath = (from, to) => call("introduction_path", { from, to });
 /** @returns {Promise<MatrixActor[]>} */
 export const influenceMatrix = () => call("influence_matrix");

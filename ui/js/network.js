@@ -2,11 +2,12 @@
 // search-to-focus), the analytics (brokers, bridges, components, who could introduce whom)
 // and the influence / interest matrix. Each picture has a table alternative.
 import { h, replace, newId, fold } from "./dom.js";
-import { t, label, compare, language } from "./i18n.js";
+import { t, label, compare, language, formatNumber } from "./i18n.js";
 import { showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { NATURES } from "./card.js";
 import { picker, searchActors } from "./picker.js";
+import { progressView } from "./tasks.js";
 
 /** @typedef {import("./ipc.js").NetworkMap} NetworkMap */
 /** @typedef {import("../bindings/MapNode").MapNode} MapNode */
@@ -41,7 +42,6 @@ const view = {
   to: "",
   /** @type {"degree"|"betweenness"} */ sizeBy: "degree",
   /** @type {number|null} */ selected: null,
-  showAll: false,
 };
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {NetworkMap|null} */ let map = null;
@@ -73,29 +73,67 @@ function draw() {
 
 // ----- Map ------------------------------------------------------------------------------------
 
-/** @param {HTMLElement} body */
+/** @type {import("./ipc.js").Job|null} the running layout, if any */
+let laying = null;
+
+/**
+ * The map as last laid out shows at once; when the actors or links changed since (or there
+ * is none yet), it is laid out again in the background, with its progress and a way to stop.
+ * @param {HTMLElement} body
+ */
 async function renderMap(body) {
-  replace(body, h("section", { class: "card", id: "network-map-card" },
-    h("p", { class: "loading", id: "map-loading", attrs: { role: "status" }, text: t("network.computing") })));
-  const started = performance.now();
+  const status = h("div", { id: "map-refresh", attrs: { "aria-live": "polite" } });
+  const holder = h("div", {});
+  replace(body, h("div", { class: "stack" }, status, holder));
   map = await ipc.networkMap();
-  const ms = Math.round(performance.now() - started);
   if (!root || !body.isConnected) return;
-  replace(body, mapSection(/** @type {NetworkMap} */ (map), ms));
+  if (map) replace(holder, mapSection(map));
+  else replace(holder, h("section", { class: "card", id: "network-map-card" },
+    h("p", { class: "loading", id: "map-loading", text: t("network.computing") })));
+  if (!map || !map.fresh) refreshMap(body, status).catch(showError);
+}
+
+/** Lays the map out again, showing the progress in `status`; redraws the map when done. */
+async function refreshMap(body, status) {
+  if (laying) return;
+  const progress = progressView();
+  const stop = h("button", { type: "button", class: "btn small", id: "map-cancel", text: t("task.cancel"),
+    on: { click: () => { stop.disabled = true; progress.stopping(); if (laying) ipc.cancelJob(laying).catch(() => {}); } } });
+  replace(status, h("div", { class: "notice-inline", id: "map-refreshing" },
+    h("p", { text: map ? t("network.map_stale") : t("network.computing") }), progress.element, stop));
+  laying = ipc.newJob((e) => progress.update(e));
+  try {
+    const fresh = await ipc.refreshMap(laying);
+    laying = null;
+    if (body.isConnected && fresh) await renderMap(body);
+  } catch (e) {
+    laying = null;
+    const err = /** @type {any} */ (e);
+    if (!body.isConnected) return;
+    replace(status, h("p", { class: "muted small", id: "map-stopped", text:
+      err?.kind === "cancelled" ? t("network.map_cancelled") : t("network.analysis_failed", { message: err?.message ?? "" }) }),
+    h("button", { type: "button", class: "btn small", id: "map-retry", text: t("network.analysis_retry"),
+      on: { click: () => refreshMap(body, status).catch(showError) } }));
+  }
 }
 
 const inPeriod = (date) => (!view.from || date >= view.from) && (!view.to || date <= view.to);
 
-/** @param {NetworkMap} m */
+/** The nodes and links the filters keep. @param {NetworkMap} m */
 function visible(m) {
-  const nodes = m.nodes.filter((n) => view.worlds.has(n.world) && (!view.engagement || n.engagement === view.engagement));
-  const ids = new Set(nodes.map((n) => n.id));
-  const edges = m.edges.filter((e) => ids.has(e.a) && ids.has(e.b) && (!view.nature || e.nature === view.nature) && inPeriod(e.date));
+  const keep = m.nodes.map((n) => view.worlds.has(n.world) && (!view.engagement || n.engagement === view.engagement));
+  const nodes = m.nodes.filter((_, i) => keep[i]);
+  const edges = m.edges.filter((e) => keep[e.a] && keep[e.b] && (!view.nature || e.nature === view.nature) && inPeriod(e.date));
   return { nodes, edges };
 }
 
-/** @param {NetworkMap} m @param {number} ms */
-function mapSection(m, ms) {
+/** Maps with more than this many links are drawn once into a picture that pans and zooms. */
+const BUFFERED_FROM = 3000;
+/** Quiet time after panning or zooming before the map is drawn again at full quality. */
+const SETTLE_MS = 180;
+
+/** @param {NetworkMap} m */
+function mapSection(m) {
   const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", {
     id: "network-canvas", tabIndex: 0, class: "map-canvas",
     attrs: { role: "img", "aria-describedby": "map-help" },
@@ -127,42 +165,35 @@ function mapSection(m, ms) {
     cam.oy = (hgt - WORLD_SIZE * cam.scale) / 2;
   };
   const screen = (n) => [n.x * WORLD_SIZE * cam.scale + cam.ox, n.y * WORLD_SIZE * cam.scale + cam.oy];
+  const buffered = m.edges.length > BUFFERED_FROM;
+  // The full picture, drawn at a camera position (`shot`), shown moved and scaled while the
+  // user pans or zooms: one image per frame instead of every link.
+  const buffer = document.createElement("canvas");
+  const shot = { scale: 1, ox: 0, oy: 0 };
 
-  const paint = () => {
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const hgt = canvas.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(hgt * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(hgt * dpr);
-    }
-    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  /** Draws everything (links, actors, labels) into `g`, `w` × `hgt` CSS pixels. */
+  const paintScene = (g, w, hgt) => {
     g.fillStyle = "#ffffff";
     g.fillRect(0, 0, w, hgt);
-    // Edges, one path per nature.
+    const many = current.edges.length > BUFFERED_FROM;
     for (const nature of NATURES) {
       const style = NATURE_STYLES[nature];
       g.beginPath();
       for (const e of current.edges) {
         if (e.nature !== nature) continue;
-        const a = byId.get(e.a);
-        const b = byId.get(e.b);
-        if (!a || !b) continue;
-        const [x1, y1] = screen(a);
-        const [x2, y2] = screen(b);
+        const [x1, y1] = screen(m.nodes[e.a]);
+        const [x2, y2] = screen(m.nodes[e.b]);
         g.moveTo(x1, y1);
         g.lineTo(x2, y2);
       }
-      g.setLineDash(style.dash);
+      g.setLineDash(many ? [] : style.dash);
       g.strokeStyle = style.colour;
-      g.lineWidth = current.edges.length > 3000 ? 0.6 : 1.3;
-      g.globalAlpha = current.edges.length > 3000 ? 0.45 : 0.85;
+      g.lineWidth = many ? 0.6 : 1.3;
+      g.globalAlpha = many ? 0.45 : 0.85;
       g.stroke();
     }
     g.setLineDash([]);
     g.globalAlpha = 1;
-    // Nodes, one path per monde.
     for (const world of WORLDS) {
       g.beginPath();
       for (const n of current.nodes) {
@@ -175,30 +206,34 @@ function mapSection(m, ms) {
       }
       g.fillStyle = WORLD_COLOURS[world];
       g.fill();
-      g.strokeStyle = "#ffffff";
-      g.lineWidth = 1;
-      g.stroke();
+      if (current.nodes.length <= 3000) {
+        g.strokeStyle = "#ffffff";
+        g.lineWidth = 1;
+        g.stroke();
+      }
     }
-    // Labels: the selected and hovered actors, and the biggest ones when there is room.
-    const labelled = new Set();
+    // Labels of the biggest actors when there is room.
     const room = Math.max(6, Math.min(25, Math.round((cam.scale * WORLD_SIZE) / 60)));
-    const big = [...current.nodes].sort((a, b) => radius(b) - radius(a)).slice(0, room);
-    for (const n of big) labelled.add(n.id);
-    if (view.selected !== null) labelled.add(view.selected);
-    if (hover !== null) labelled.add(hover);
+    const big = [...current.nodes].sort((a, b) => b.degree - a.degree || b.betweenness - a.betweenness).slice(0, room);
+    for (const n of big) drawLabel(g, n);
+  };
+  const drawLabel = (g, n) => {
+    const [x, y] = screen(n);
+    const r = radius(n);
+    const text = n.name.length > 38 ? `${n.name.slice(0, 37)}…` : n.name;
     g.font = "12px 'DejaVu Sans', sans-serif";
     g.textBaseline = "middle";
-    for (const id of labelled) {
-      const n = byId.get(id);
-      if (!n || !current.nodes.includes(n)) continue;
-      const [x, y] = screen(n);
-      const r = radius(n);
-      const text = n.name.length > 38 ? `${n.name.slice(0, 37)}…` : n.name;
-      g.lineWidth = 3;
-      g.strokeStyle = "rgba(255,255,255,.9)";
-      g.strokeText(text, x + r + 3, y);
-      g.fillStyle = "#1d2626";
-      g.fillText(text, x + r + 3, y);
+    g.lineWidth = 3;
+    g.strokeStyle = "rgba(255,255,255,.9)";
+    g.strokeText(text, x + r + 3, y);
+    g.fillStyle = "#1d2626";
+    g.fillText(text, x + r + 3, y);
+  };
+  /** The selected and hovered actors, drawn over the picture. */
+  const paintOverlay = (g) => {
+    for (const id of [view.selected, hover]) {
+      const n = id === null ? null : byId.get(id);
+      if (n && current.nodes.includes(n)) drawLabel(g, n);
     }
     if (view.selected !== null && byId.has(view.selected)) {
       const n = /** @type {MapNode} */ (byId.get(view.selected));
@@ -210,8 +245,55 @@ function mapSection(m, ms) {
       g.stroke();
     }
   };
+  const context = () => {
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const hgt = canvas.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(hgt * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(hgt * dpr);
+    }
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return { g, w, hgt, dpr };
+  };
+  /** Draws at full quality (into the picture first, on large maps). */
+  const paintFull = () => {
+    const { g, w, hgt, dpr } = context();
+    if (!buffered) {
+      paintScene(g, w, hgt);
+      paintOverlay(g);
+      return;
+    }
+    buffer.width = canvas.width;
+    buffer.height = canvas.height;
+    const b = /** @type {CanvasRenderingContext2D} */ (buffer.getContext("2d"));
+    b.setTransform(dpr, 0, 0, dpr, 0, 0);
+    paintScene(b, w, hgt);
+    Object.assign(shot, cam);
+    paintFast();
+  };
+  /** Shows the picture moved and scaled to the camera, and the overlay. */
+  const paintFast = () => {
+    const { g, w, hgt } = context();
+    const f = cam.scale / shot.scale;
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, w, hgt);
+    g.drawImage(buffer, cam.ox - shot.ox * f, cam.oy - shot.oy * f, w * f, hgt * f);
+    paintOverlay(g);
+  };
   let frame = 0;
-  const redraw = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(); }); };
+  let full = true;
+  let settle = 0;
+  /** Redraws at the next frame; `moving` (pan, zoom) shows the picture, then the full map once still. */
+  const redraw = (moving = false) => {
+    if (!moving || !buffered) full = true;
+    else {
+      clearTimeout(settle);
+      settle = window.setTimeout(() => { full = true; redraw(); }, SETTLE_MS);
+    }
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; if (full) { full = false; paintFull(); } else paintFast(); });
+  };
 
   const hit = (sx, sy) => {
     let best = null;
@@ -229,11 +311,13 @@ function mapSection(m, ms) {
     cam.ox = sx - (sx - cam.ox) * f;
     cam.oy = sy - (sy - cam.oy) * f;
     cam.scale = s;
-    redraw();
+    redraw(true);
   };
   const describe = () => {
     current = visible(m);
-    status.textContent = t("network.status", { actors: current.nodes.length, links: current.edges.length, total: m.nodes.length, ms });
+    status.textContent = t("network.status_shown", {
+      actors: formatNumber(current.nodes.length), links: formatNumber(current.edges.length),
+      total: formatNumber(m.actors), date: formatDateTime(m.computed_at) });
     canvas.setAttribute("aria-label", t("network.canvas_label", { actors: current.nodes.length, links: current.edges.length }));
     redraw();
   };
@@ -276,13 +360,13 @@ function mapSection(m, ms) {
       const dx = x - drag.x;
       const dy = y - drag.y;
       if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-      if (drag.moved) { cam.ox = drag.ox + dx; cam.oy = drag.oy + dy; redraw(); }
+      if (drag.moved) { cam.ox = drag.ox + dx; cam.oy = drag.oy + dy; redraw(true); }
       return;
     }
     if (ev.target !== canvas) return;
     const n = hit(x, y);
     const id = n ? n.id : null;
-    if (id !== hover) { hover = id; canvas.style.cursor = n ? "pointer" : "grab"; redraw(); }
+    if (id !== hover) { hover = id; canvas.style.cursor = n ? "pointer" : "grab"; redraw(true); }
   };
   window.addEventListener("mousemove", onMove);
   const onUp = (ev) => {
@@ -307,10 +391,10 @@ function mapSection(m, ms) {
     if (ev.key === "+" || ev.key === "=") zoomAt(1.25, w, hgt);
     else if (ev.key === "-") zoomAt(0.8, w, hgt);
     else if (ev.key === "0") { fit(); redraw(); }
-    else if (ev.key === "ArrowLeft") { cam.ox += step; redraw(); }
-    else if (ev.key === "ArrowRight") { cam.ox -= step; redraw(); }
-    else if (ev.key === "ArrowUp") { cam.oy += step; redraw(); }
-    else if (ev.key === "ArrowDown") { cam.oy -= step; redraw(); }
+    else if (ev.key === "ArrowLeft") { cam.ox += step; redraw(true); }
+    else if (ev.key === "ArrowRight") { cam.ox -= step; redraw(true); }
+    else if (ev.key === "ArrowUp") { cam.oy += step; redraw(true); }
+    else if (ev.key === "ArrowDown") { cam.oy -= step; redraw(true); }
     else if (ev.key === "Enter" && view.selected !== null) nav.open(view.selected);
     else return;
     ev.preventDefault();
@@ -329,7 +413,9 @@ function mapSection(m, ms) {
     const n = candidates.find((x) => fold(x.name).startsWith(q)) ?? candidates[0];
     if (!n) {
       findError.hidden = false;
-      findError.textContent = t("network.find_none", { query: find.value.trim() });
+      findError.textContent = m.nodes.length < m.actors
+        ? t("network.find_none_limited", { query: find.value.trim() })
+        : t("network.find_none", { query: find.value.trim() });
       return;
     }
     select(n.id, true);
@@ -368,6 +454,12 @@ function mapSection(m, ms) {
       const line = h("span", { class: `nature-line nature-line-${n}`, attrs: { "aria-hidden": "true" } });
       return h("li", {}, line, label("link_nature", n));
     }));
+  const limited = m.nodes.length < m.actors
+    ? h("p", { class: "muted small", id: "map-limited", text: t("network.map_limited", { shown: formatNumber(m.nodes.length), total: formatNumber(m.actors) }) })
+    : null;
+  const leftOut = m.edges_left_out > 0
+    ? h("p", { class: "muted small", id: "map-left-out", text: t("network.map_left_out", { count: formatNumber(m.edges_left_out) }) })
+    : null;
 
   const section = h("section", { class: "card", id: "network-map-card", attrs: { "aria-labelledby": "map-title" } },
     h("div", { class: "section-head" },
@@ -376,7 +468,7 @@ function mapSection(m, ms) {
         h("label", { class: "visually-hidden", htmlFor: findId, text: t("network.find") }),
         find,
         h("button", { type: "submit", class: "btn", id: "map-find", text: t("network.find") }))),
-    findError,
+    findError, limited, leftOut,
     h("div", { class: "filters" },
       selectControl("map-engagement", t("actors.engagement"), view.engagement,
         [{ value: "", label: t("network.all") }, ...ENGAGEMENTS.map((e) => ({ value: e, label: label("engagement", e) }))],
@@ -412,15 +504,86 @@ function formatScore(x) {
 }
 
 // ----- Analysis -------------------------------------------------------------------------------
+// The last analysis kept in the workspace shows at once, with its date; when the actors or
+// links changed since, it is computed again in the background (progress, and a way to stop).
+
+/** Brokers shown first, then more per click. */
+const BROKERS_PAGE = 30;
+/** Isolated actors shown first, then more per click. */
+const ISOLATED_PAGE = 50;
+/** @type {import("./ipc.js").Job|null} the running analysis, if any */
+let analysing = null;
 
 /** @param {HTMLElement} body */
 async function renderAnalysis(body) {
-  const report = await ipc.networkReport();
-  const name = (id) => report.actors.find((a) => a.id === id)?.name ?? "";
-  const open = (id) => h("button", { type: "button", class: "link", text: name(id), on: { click: () => nav.open(id) } });
-  const ranked = [...report.actors].sort((a, b) => b.betweenness - a.betweenness || b.degree - a.degree || compare(a.name, b.name));
-  const shown = view.showAll ? ranked : ranked.slice(0, 30);
-  const links = report.actors.reduce((s, a) => s + a.degree, 0) / 2;
+  const summary = await ipc.networkOverview();
+  const status = h("div", { id: "analysis-status", attrs: { "aria-live": "polite" } });
+  const content = h("div", { class: "stack", id: "analysis-content" });
+  replace(body, h("div", { class: "stack" }, status, content));
+  if (summary) await drawAnalysis(content, summary);
+  else replace(content, h("p", { class: "muted", id: "analysis-none", text: t("network.analysis_none") }));
+  if (!summary || !summary.fresh) refreshAnalysis(body, status, summary !== null).catch(showError);
+  else replace(status, h("p", { class: "muted small", id: "analysis-date", text: t("network.analysis_date", { date: formatDateTime(summary.computed_at) }) }));
+}
+
+/** Computes the analysis again, showing its progress in `status`; redraws when done. */
+async function refreshAnalysis(body, status, hadOne) {
+  if (analysing) return;
+  const view_ = progressView();
+  const stop = h("button", { type: "button", class: "btn small", id: "analysis-cancel", text: t("task.cancel"),
+    on: { click: () => { stop.disabled = true; view_.stopping(); if (analysing) ipc.cancelJob(analysing).catch(() => {}); } } });
+  replace(status, h("div", { class: "notice-inline", id: "analysis-refreshing" },
+    h("p", { text: hadOne ? t("network.analysis_stale") : t("network.analysis_first") }), view_.element, stop));
+  analysing = ipc.newJob((e) => view_.update(e));
+  try {
+    const fresh = await ipc.refreshNetwork(analysing);
+    analysing = null;
+    if (!body.isConnected || !fresh) return;
+    await renderAnalysis(body);
+  } catch (e) {
+    analysing = null;
+    const err = /** @type {any} */ (e);
+    if (!body.isConnected) return;
+    replace(status, h("p", { class: "muted small", id: "analysis-stopped", text:
+      err?.kind === "cancelled" ? t("network.analysis_cancelled") : t("network.analysis_failed", { message: err?.message ?? "" }) }),
+    h("button", { type: "button", class: "btn small", id: "analysis-retry", text: t("network.analysis_retry"),
+      on: { click: () => refreshAnalysis(body, status, hadOne).catch(showError) } }));
+  }
+}
+
+/** A date-time RFC 3339 written the local way. @param {string} iso */
+function formatDateTime(iso) {
+  return new Intl.DateTimeFormat(language() === "fr" ? "fr-FR" : "en-GB", { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+}
+
+/** @param {HTMLElement} content @param {import("./ipc.js").NetworkSummary} summary */
+async function drawAnalysis(content, summary) {
+  const [brokers, isolated] = await Promise.all([ipc.networkBrokers(0, BROKERS_PAGE), ipc.networkIsolated(0, ISOLATED_PAGE)]);
+  const open = (a) => h("button", { type: "button", class: "link", text: a.name, on: { click: () => nav.open(a.id) } });
+  const brokerRow = (a) => h("tr", {},
+    h("th", { scope: "row" }, open(a)),
+    h("td", {}, h("span", { class: `world world-${a.monde}`, text: label("world", a.monde) })),
+    h("td", { class: "num", text: formatNumber(a.degree) }),
+    h("td", { class: "num", text: formatScore(a.betweenness) }),
+    h("td", { class: "num", text: String(a.mondes_bridged) }));
+  const tbody = h("tbody", {}, brokers.map(brokerRow));
+  const more = brokers.length === BROKERS_PAGE && summary.actors > BROKERS_PAGE
+    ? h("button", { type: "button", class: "btn small", id: "analysis-more", text: t("network.show_more"), on: { click: async () => {
+      try {
+        const next = await ipc.networkBrokers(tbody.childElementCount, 50);
+        tbody.append(...next.map(brokerRow));
+        if (next.length < 50) more?.remove();
+      } catch (e) { showError(e); }
+    } } }) : null;
+  const isolatedList = h("ul", { class: "plain-list" }, isolated.map((a) => h("li", {}, open(a))));
+  const moreIsolated = summary.isolated > isolated.length
+    ? h("button", { type: "button", class: "btn small", id: "isolated-more", text: t("network.show_more"), on: { click: async () => {
+      try {
+        const next = await ipc.networkIsolated(isolatedList.childElementCount, ISOLATED_PAGE);
+        isolatedList.append(...next.map((a) => h("li", {}, open(a))));
+        if (isolatedList.childElementCount >= summary.isolated) moreIsolated?.remove();
+      } catch (e) { showError(e); }
+    } } }) : null;
   /** @type {Record<string, ReturnType<typeof picker>>} */
   const ends = {};
   const pick = (id, text) => {
@@ -439,18 +602,18 @@ async function renderAnalysis(body) {
       if (path.length <= 2) { replace(result, h("p", { text: path.length === 1 ? t("network.path_same") : t("network.path_direct") })); return; }
       replace(result,
         h("p", { text: t("network.path_found", { count: path.length - 2 }) }),
-        h("ol", { class: "path" }, path.map((id) => h("li", {}, open(id)))));
+        h("ol", { class: "path" }, path.map((a) => h("li", {}, open(a)))));
     } catch (e) { showError(e); }
   };
-  replace(body, h("div", { class: "stack" },
+  replace(content,
     h("section", { class: "card", id: "network-analysis", attrs: { "aria-labelledby": "analysis-title" } },
       h("h2", { id: "analysis-title", text: t("network.analysis_heading") }),
       h("dl", { class: "plan-figures" },
-        h("div", {}, h("dt", { text: t("network.actors") }), h("dd", { text: String(report.actors.length) })),
-        h("div", {}, h("dt", { text: t("network.links") }), h("dd", { text: String(links) })),
-        h("div", {}, h("dt", { text: t("network.components") }), h("dd", { id: "analysis-components", text: String(report.components.length) })),
-        h("div", {}, h("dt", { text: t("network.isolated") }), h("dd", { id: "analysis-isolated", text: String(report.isolated.length) }))),
-      report.betweenness_exact ? null : h("p", { class: "muted small", text: t("network.sampled") }),
+        h("div", {}, h("dt", { text: t("network.actors") }), h("dd", { text: formatNumber(summary.actors) })),
+        h("div", {}, h("dt", { text: t("network.links") }), h("dd", { text: formatNumber(summary.links) })),
+        h("div", {}, h("dt", { text: t("network.components") }), h("dd", { id: "analysis-components", text: formatNumber(summary.components) })),
+        h("div", {}, h("dt", { text: t("network.isolated") }), h("dd", { id: "analysis-isolated", text: formatNumber(summary.isolated) }))),
+      summary.exact ? null : h("p", { class: "muted small", text: t("network.sampled") }),
       h("table", { class: "data", id: "analysis-table" },
         h("caption", { class: "table-caption", text: t("network.table_caption") }),
         h("thead", {}, h("tr", {},
@@ -459,22 +622,17 @@ async function renderAnalysis(body) {
           h("th", { scope: "col", class: "num", text: t("network.degree") }),
           h("th", { scope: "col", class: "num", text: t("network.betweenness") }),
           h("th", { scope: "col", class: "num", text: t("network.mondes_bridged") }))),
-        h("tbody", {}, shown.map((a) => h("tr", {},
-          h("th", { scope: "row" }, open(a.id)),
-          h("td", {}, h("span", { class: `world world-${a.monde}`, text: label("world", a.monde) })),
-          h("td", { class: "num", text: String(a.degree) }),
-          h("td", { class: "num", text: formatScore(a.betweenness) }),
-          h("td", { class: "num", text: String(a.mondes_bridged) }))))),
-      ranked.length > 30 ? h("button", { type: "button", class: "btn small", text: view.showAll ? t("network.show_top") : t("network.show_all", { count: ranked.length }),
-        on: { click: () => { view.showAll = !view.showAll; renderAnalysis(body).catch(showError); } } }) : null),
+        tbody),
+      more),
     h("div", { class: "dash-grid" },
       h("section", { class: "card", id: "analysis-bridges", attrs: { "aria-labelledby": "bridges-title" } },
         h("h2", { id: "bridges-title", text: t("network.bridges_heading") }),
         h("p", { class: "muted small", text: t("network.bridges_lead") }),
-        report.sole_bridges.length === 0 ? h("p", { class: "muted", text: t("network.no_bridges") }) :
-          h("ul", { class: "plain-list" }, report.sole_bridges.map((b) => h("li", {},
+        summary.sole_bridges.length === 0 ? h("p", { class: "muted", text: t("network.no_bridges") }) :
+          h("ul", { class: "plain-list" }, summary.sole_bridges.map((b) => h("li", {},
             h("span", { text: `${label("world", b.mondes[0])} ↔ ${label("world", b.mondes[1])} : ` }),
-            b.actor_ids.map((id, i) => [i ? ", " : "", open(id)]))))),
+            b.actors.map((a, i) => [i ? ", " : "", open(a)]),
+            b.count > b.actors.length ? h("span", { class: "muted", text: ` ${t("network.and_more", { count: formatNumber(b.count - b.actors.length) })}` }) : null)))),
       h("section", { class: "card", id: "analysis-path", attrs: { "aria-labelledby": "path-title" } },
         h("h2", { id: "path-title", text: t("network.path_heading") }),
         h("form", { class: "filters", on: { submit: findPath } },
@@ -484,8 +642,8 @@ async function renderAnalysis(body) {
         result),
       h("section", { class: "card", id: "analysis-isolated-list", attrs: { "aria-labelledby": "isolated-title" } },
         h("h2", { id: "isolated-title", text: t("network.isolated_heading") }),
-        report.isolated.length === 0 ? h("p", { class: "muted", text: t("network.no_isolated") }) :
-          h("ul", { class: "plain-list" }, report.isolated.map((id) => h("li", {}, open(id))))))));
+        summary.isolated === 0 ? h("p", { class: "muted", text: t("network.no_isolated") }) : isolatedList,
+        moreIsolated)));
 }
 
 // ----- Influence / interest matrix ----------------------------------------------------------

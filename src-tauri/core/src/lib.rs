@@ -19,6 +19,7 @@ pub mod map;
 pub mod migrations;
 pub mod money;
 pub mod network;
+pub mod network_cache;
 pub mod network_store;
 pub mod note;
 pub mod note_docx;

@@ -1,18 +1,27 @@
-//! The network map: every actor placed by a force-directed layout computed here (not in the
-//! UI thread), with its degree and betweenness, and every link with its nature and date.
+//! The network map: the actors placed by a force-directed layout computed here (on a reader,
+//! never in the UI thread) and kept in the workspace (`map_layout`), with their figures, and
+//! the links between them.
 //!
-//! The layout is Fruchterman–Reingold with the grid variant of its repulsion (only nodes in
-//! neighbouring cells push each other), so one iteration costs about O(nodes + links) and a
-//! map of 5,000 actors and 20,000 links is laid out in a fraction of a second (release build).
-//! It is deterministic: the same network gives the same picture.
+//! A map stays readable and interactive up to [`MAX_NODES`] actors and [`MAX_EDGES`] links:
+//! on a larger network it shows the most connected actors (the analysis and the lists cover
+//! everyone). The layout is Fruchterman–Reingold with the grid variant of its repulsion (only
+//! nodes in neighbouring cells push each other), so one iteration costs about
+//! O(nodes + links); it is deterministic: the same network gives the same picture. It is
+//! computed again, in the background, when the actors or links changed since.
 
-use crate::analytics::{analyse, EXACT_LIMIT, PIVOTS};
 use crate::domain::{Engagement, LinkNature, World};
-use crate::error::CoreResult;
-use crate::store::Store;
+use crate::error::{CoreError, CoreResult};
+use crate::progress::{Phase, Progress};
+use crate::store::{insert_batched, int, now, Store};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
+
+/// The most actors a map shows.
+pub const MAX_NODES: usize = 10_000;
+/// The most links a map draws (the strongest first).
+pub const MAX_EDGES: usize = 50_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -33,15 +42,14 @@ pub struct MapNode {
     pub y: f32,
 }
 
+/// A link between two actors of the map, by their places in [`NetworkMap::nodes`].
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct MapEdge {
     #[ts(type = "number")]
-    pub id: i64,
+    pub a: u32,
     #[ts(type = "number")]
-    pub a: i64,
-    #[ts(type = "number")]
-    pub b: i64,
+    pub b: u32,
     pub nature: LinkNature,
     #[ts(type = "number")]
     pub strength: i64,
@@ -56,98 +64,220 @@ pub struct NetworkMap {
     pub nodes: Vec<MapNode>,
     pub edges: Vec<MapEdge>,
     pub betweenness_exact: bool,
+    /// When the layout was computed (RFC 3339, UTC).
+    pub computed_at: String,
+    /// False when actors or links changed since the layout: it is being computed again.
+    pub fresh: bool,
+    /// Every actor of the workspace (the map may show fewer).
+    #[ts(type = "number")]
+    pub actors: i64,
+    /// Links between the actors shown that are not drawn (beyond [`MAX_EDGES`]).
+    #[ts(type = "number")]
+    pub edges_left_out: i64,
 }
 
-/// The raw network read from the store, to be laid out away from the writer thread.
-pub struct MapData {
-    actors: Vec<(i64, String, World, Engagement, String)>,
-    edges: Vec<MapEdge>,
+/// A layout computed, ready to be kept.
+pub struct ComputedMap {
+    fingerprint: String,
+    actors: i64,
+    placed: Vec<(i64, f32, f32)>,
 }
 
 impl Store {
-    /// Reads what the map needs (fast); [`MapData::compute`] does the heavy work.
-    pub fn map_data(&self) -> CoreResult<MapData> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT id, name, world, engagement, commune FROM actor ORDER BY id")?;
-        let actors = st
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, actor_a, actor_b, nature, strength, coalesce(since, substr(created_at, 1, 10))
-             FROM link ORDER BY id",
-        )?;
-        let edges = st
-            .query_map([], |r| {
-                Ok(MapEdge {
-                    id: r.get(0)?,
-                    a: r.get(1)?,
-                    b: r.get(2)?,
-                    nature: r.get(3)?,
-                    strength: r.get(4)?,
-                    date: r.get(5)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(MapData { actors, edges })
-    }
-
-    /// The whole map, computed on the calling thread.
-    pub fn network_map(&self) -> CoreResult<NetworkMap> {
-        Ok(self.map_data()?.compute())
-    }
-}
-
-impl MapData {
-    /// Analytics and layout.
-    pub fn compute(self) -> NetworkMap {
-        let for_analysis: Vec<(i64, World, String)> = self
-            .actors
+    /// Chooses the actors of the map (all, or the [`MAX_NODES`] most connected) and places
+    /// them; a reader may do it. Reports [`Phase::Layout`] and stops when cancelled.
+    pub fn compute_map(&self, progress: &Progress) -> CoreResult<ComputedMap> {
+        let fingerprint = self.network_fingerprint()?;
+        let (nodes, graph) = self.network_graph(progress)?;
+        let n = graph.len();
+        // Graph numbering → the caller's; the most connected first when there are too many.
+        let mut chosen: Vec<u32> = (0..n as u32).collect();
+        if n > MAX_NODES {
+            chosen.sort_by_key(|&g| {
+                (
+                    std::cmp::Reverse(graph.degree(g as usize)),
+                    graph.origin[g as usize],
+                )
+            });
+            chosen.truncate(MAX_NODES);
+        }
+        chosen.sort_unstable_by_key(|&g| graph.origin[g as usize]);
+        let mut place = vec![u32::MAX; n];
+        for (i, &g) in chosen.iter().enumerate() {
+            place[g as usize] = i as u32;
+        }
+        let mut edges = Vec::new();
+        for (i, &g) in chosen.iter().enumerate() {
+            for &w in graph.neighbours(g as usize) {
+                let j = place[w as usize];
+                if j != u32::MAX && (j as usize) > i {
+                    edges.push((i, j as usize));
+                }
+            }
+        }
+        let pos = layout_with(chosen.len(), &edges, progress)?;
+        let placed = chosen
             .iter()
-            .map(|(id, name, w, _, _)| (*id, *w, name.clone()))
+            .zip(pos)
+            .map(|(&g, (x, y))| (nodes[graph.origin[g as usize] as usize].0, x, y))
             .collect();
-        let pairs: Vec<(i64, i64)> = self.edges.iter().map(|e| (e.a, e.b)).collect();
-        let report = analyse(&for_analysis, &pairs, EXACT_LIMIT, PIVOTS);
-        let index: HashMap<i64, usize> = self
-            .actors
+        Ok(ComputedMap {
+            fingerprint,
+            actors: nodes.len() as i64,
+            placed,
+        })
+    }
+
+    /// Keeps a layout in place of the previous one, in one transaction; refused when the
+    /// network changed while it was computed.
+    pub fn save_map(&mut self, c: &ComputedMap) -> CoreResult<()> {
+        if self.network_fingerprint()? != c.fingerprint {
+            return Err(CoreError::validation(
+                "network",
+                "network.stale",
+                "Le réseau a changé pendant le calcul de la carte : elle va être refaite.",
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM map_layout", [])?;
+        let real =
+            |v: f32| rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Real(v as f64));
+        insert_batched(
+            &tx,
+            "map_layout (actor_id, x, y)",
+            3,
+            c.placed.len(),
+            |i, out| {
+                let (id, x, y) = c.placed[i];
+                out.extend([int(Some(id)), real(x), real(y)]);
+            },
+            |_| Ok(()),
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO map_summary (id, computed_at, fingerprint, actors) VALUES (1, ?1, ?2, ?3)",
+            rusqlite::params![now(), c.fingerprint, c.actors],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The map as last laid out (`None` before the first layout), with each actor's figures
+    /// from the last analysis and the links between the actors shown (the strongest first,
+    /// at most [`MAX_EDGES`]).
+    pub fn network_map(&self) -> CoreResult<Option<NetworkMap>> {
+        let Some((computed_at, fingerprint)) = self
+            .conn
+            .query_row(
+                "SELECT computed_at, fingerprint FROM map_summary WHERE id = 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let nodes: Vec<MapNode> = {
+            let mut st = self.conn.prepare_cached(
+                "SELECT a.id, a.name, a.world, a.engagement, a.commune,
+                        coalesce(f.degree, 0), coalesce(f.betweenness, 0), coalesce(f.mondes_bridged, 0),
+                        m.x, m.y
+                 FROM map_layout m JOIN actor a ON a.id = m.actor_id
+                 LEFT JOIN network_figures f ON f.actor_id = a.id ORDER BY a.id",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(MapNode {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    world: r.get(2)?,
+                    engagement: r.get(3)?,
+                    commune: r.get(4)?,
+                    degree: r.get(5)?,
+                    betweenness: r.get(6)?,
+                    mondes_bridged: r.get(7)?,
+                    x: r.get::<_, f64>(8)? as f32,
+                    y: r.get::<_, f64>(9)? as f32,
+                })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let place: HashMap<i64, u32> = nodes
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.0, i))
+            .map(|(i, n)| (n.id, i as u32))
             .collect();
-        let idx_edges: Vec<(usize, usize)> = pairs
-            .iter()
-            .filter_map(|(a, b)| Some((*index.get(a)?, *index.get(b)?)))
-            .collect();
-        let pos = layout(self.actors.len(), &idx_edges);
-        let metrics: HashMap<i64, &crate::analytics::ActorMetrics> =
-            report.actors.iter().map(|m| (m.id, m)).collect();
-        let nodes = self
-            .actors
-            .into_iter()
-            .zip(pos)
-            .map(|((id, name, world, engagement, commune), (x, y))| {
-                let m = metrics.get(&id);
-                MapNode {
-                    id,
-                    name,
-                    world,
-                    engagement,
-                    commune,
-                    degree: m.map(|m| m.degree).unwrap_or(0),
-                    betweenness: m.map(|m| m.betweenness).unwrap_or(0.0),
-                    mondes_bridged: m.map(|m| m.mondes_bridged).unwrap_or(0),
-                    x,
-                    y,
+        let mut edges: Vec<(i64, MapEdge)> = Vec::new();
+        {
+            // From each actor shown, its links whose other end is shown too.
+            let mut st = self.conn.prepare_cached(
+                "SELECT l.id, l.actor_a, l.actor_b, l.nature, l.strength,
+                        coalesce(l.since, substr(l.created_at, 1, 10))
+                 FROM map_layout m JOIN link l ON l.actor_a = m.actor_id
+                 JOIN map_layout o ON o.actor_id = l.actor_b",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, LinkNature>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, a, b, nature, strength, date) = row?;
+                if let (Some(&a), Some(&b)) = (place.get(&a), place.get(&b)) {
+                    edges.push((
+                        id,
+                        MapEdge {
+                            a,
+                            b,
+                            nature,
+                            strength,
+                            date,
+                        },
+                    ));
                 }
-            })
-            .collect();
-        NetworkMap {
-            nodes,
-            edges: self.edges,
-            betweenness_exact: report.betweenness_exact,
+            }
         }
+        let left_out = edges.len().saturating_sub(MAX_EDGES) as i64;
+        if left_out > 0 {
+            edges.sort_by_key(|(id, e)| (std::cmp::Reverse(e.strength), *id));
+            edges.truncate(MAX_EDGES);
+        }
+        edges.sort_by_key(|(id, _)| *id);
+        let exact: bool = self
+            .conn
+            .query_row("SELECT exact FROM network_summary WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(true);
+        let actors: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))?;
+        Ok(Some(NetworkMap {
+            nodes,
+            edges: edges.into_iter().map(|(_, e)| e).collect(),
+            betweenness_exact: exact,
+            fresh: self.network_fingerprint()? == fingerprint,
+            computed_at,
+            actors,
+            edges_left_out: left_out,
+        }))
+    }
+
+    /// Lays the map out again and keeps it (the analysis too when it is out of date): what
+    /// the command line and the tests use; the app does the same in two steps, computing on
+    /// a reader and keeping on the writer.
+    pub fn refresh_map(&mut self, progress: &Progress) -> CoreResult<NetworkMap> {
+        if !self.network_summary()?.is_some_and(|s| s.fresh) {
+            let computed = self.compute_network(progress)?;
+            self.save_network(&computed, progress)?;
+        }
+        let computed = self.compute_map(progress)?;
+        self.save_map(&computed)?;
+        Ok(self.network_map()?.expect("just kept"))
     }
 }
 
@@ -216,11 +346,20 @@ fn repulse_nearby(
 
 /// Places `n` nodes joined by `edges` (indices); positions normalised to 0–1.
 pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
+    layout_with(n, edges, &Progress::none()).expect("never cancelled")
+}
+
+/// [`layout`], reporting [`Phase::Layout`] (iterations) and stopping when cancelled.
+pub fn layout_with(
+    n: usize,
+    edges: &[(usize, usize)],
+    progress: &Progress,
+) -> CoreResult<Vec<(f32, f32)>> {
     if n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     if n == 1 {
-        return vec![(0.5, 0.5)];
+        return Ok(vec![(0.5, 0.5)]);
     }
     let k = 1.0f32; // ideal distance between linked nodes
                     // Start on a golden-angle spiral: deterministic and evenly spread.
@@ -237,7 +376,8 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
     let cell = 2.0 * k;
     let mut disp = vec![(0.0f32, 0.0f32); n];
     let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
-    for _ in 0..iterations {
+    for iteration in 0..iterations {
+        progress.step(Phase::Layout, iteration as u64, Some(iterations as u64))?;
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
         // Repulsion: between every pair on small maps, between nearby nodes beyond.
         if n <= EXACT_REPULSION {
@@ -294,9 +434,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
     }
     let span = (maxx - minx).max(maxy - miny).max(1e-6);
     let (ox, oy) = ((span - (maxx - minx)) / 2.0, (span - (maxy - miny)) / 2.0);
-    pos.into_iter()
+    progress.report(Phase::Layout, iterations as u64, Some(iterations as u64));
+    Ok(pos
+        .into_iter()
         .map(|(x, y)| ((x - minx + ox) / span, (y - miny + oy) / span))
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -387,17 +529,76 @@ mod tests {
     }
 
     #[test]
-    fn demo_map_has_every_actor_and_link_with_metrics() {
+    fn demo_map_has_every_actor_and_link_with_metrics_and_is_kept() {
         let mut s = Store::open_in_memory().unwrap();
         crate::demo::populate(&mut s).unwrap();
-        let map = s.network_map().unwrap();
+        assert_eq!(s.network_map().unwrap(), None, "nothing laid out yet");
+        let map = s.refresh_map(&Progress::none()).unwrap();
+        assert!(map.fresh);
         assert_eq!(map.nodes.len() as i64, s.counts().unwrap()["actors"]);
+        assert_eq!(map.actors, s.counts().unwrap()["actors"]);
+        // Links of one pair with several natures are drawn each.
         assert_eq!(map.edges.len() as i64, s.counts().unwrap()["links"]);
+        assert_eq!(map.edges_left_out, 0);
         assert!(map.betweenness_exact);
         let report = s.network_report().unwrap();
         for n in &map.nodes {
             let m = report.actors.iter().find(|m| m.id == n.id).unwrap();
             assert_eq!((n.degree, n.betweenness), (m.degree, m.betweenness));
+            assert!((0.0..=1.0).contains(&n.x) && (0.0..=1.0).contains(&n.y));
         }
+        for e in &map.edges {
+            assert!((e.a as usize) < map.nodes.len() && (e.b as usize) < map.nodes.len());
+        }
+        // Kept: read again, the same; after a change, known to be out of date.
+        assert_eq!(s.network_map().unwrap().unwrap(), map);
+        s.delete_actor(map.nodes[0].id).unwrap();
+        let stale = s.network_map().unwrap().unwrap();
+        assert!(!stale.fresh);
+        assert_eq!(
+            stale.nodes.len(),
+            map.nodes.len() - 1,
+            "a deleted actor is not shown"
+        );
+        // A cancelled layout keeps the previous one.
+        let cancelled = Progress::new(std::sync::Arc::new(true.into()), |_| {});
+        assert_eq!(s.compute_map(&cancelled).err().unwrap().kind(), "cancelled");
+    }
+
+    #[test]
+    fn a_large_network_shows_its_most_connected_actors() {
+        let mut s = Store::open_in_memory().unwrap();
+        let n = MAX_NODES + 500;
+        let actors: Vec<crate::domain::ActorInput> = (0..n)
+            .map(|i| crate::domain::ActorInput {
+                name: format!("Acteur {i}"),
+                world: "business".into(),
+                commune: String::new(),
+                engagement: "informed".into(),
+                notes: String::new(),
+            })
+            .collect();
+        let ids = s.insert_actors_bulk(&actors).unwrap();
+        // A hub linked to the first 2,000 actors; the last 500 have no link.
+        let links: Vec<crate::network::LinkInput> = ids[1..2001]
+            .iter()
+            .map(|&b| crate::network::LinkInput {
+                actor_a: ids[0],
+                actor_b: b,
+                nature: "dialogue".into(),
+                strength: 1,
+                since: None,
+                notes: String::new(),
+                introduced_by: None,
+                meeting_id: None,
+            })
+            .collect();
+        s.insert_links_bulk(&links).unwrap();
+        let map = s.refresh_map(&Progress::none()).unwrap();
+        assert_eq!(map.nodes.len(), MAX_NODES);
+        assert_eq!(map.actors, n as i64);
+        assert!(map.nodes.iter().any(|m| m.id == ids[0]), "the hub is shown");
+        assert_eq!(map.edges.len(), 2000, "every link among the actors shown");
+        assert!(map.nodes.iter().filter(|m| m.degree == 0).count() <= MAX_NODES - 2001);
     }
 }

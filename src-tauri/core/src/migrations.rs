@@ -469,6 +469,44 @@ END;
 CREATE TRIGGER meeting_key_ad AFTER DELETE ON meeting BEGIN
     DELETE FROM meeting_key WHERE meeting_id = old.id;
 END;
+
+-- The last network analysis, kept so that the analysis screen opens at once: every actor's
+-- figures, and a summary with the fingerprint of the actors and links it was computed from
+-- (a different fingerprint: the figures are out of date and computed again).
+CREATE TABLE network_figures (
+    actor_id       INTEGER PRIMARY KEY,
+    degree         INTEGER NOT NULL,
+    betweenness    REAL NOT NULL,
+    mondes_bridged INTEGER NOT NULL,
+    component      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX network_figures_by_betweenness ON network_figures(betweenness DESC, degree DESC, actor_id);
+CREATE INDEX network_figures_isolated ON network_figures(degree, actor_id);
+CREATE TABLE network_summary (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at  TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    actors       INTEGER NOT NULL,
+    links        INTEGER NOT NULL,
+    components   INTEGER NOT NULL,
+    largest      INTEGER NOT NULL,
+    isolated     INTEGER NOT NULL,
+    exact        INTEGER NOT NULL,
+    sole_bridges TEXT NOT NULL
+) STRICT;
+
+-- The map's last layout: where each actor shown is placed (0 to 1), and for which network.
+CREATE TABLE map_layout (
+    actor_id INTEGER PRIMARY KEY,
+    x        REAL NOT NULL,
+    y        REAL NOT NULL
+) STRICT;
+CREATE TABLE map_summary (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    computed_at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    actors      INTEGER NOT NULL
+) STRICT;
 "#,
 ];
 
@@ -478,7 +516,15 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Tables derived from the records by triggers: rebuilt from them, so never exported in the
 /// workspace JSON, searched for a person's name or (later) journaled. Names ending in `%`
 /// are prefixes (the search index's shadow tables).
-pub const DERIVED_TABLES: &[&str] = &["search_index%", "actor_key", "meeting_key"];
+pub const DERIVED_TABLES: &[&str] = &[
+    "search_index%",
+    "actor_key",
+    "meeting_key",
+    "network_figures",
+    "network_summary",
+    "map_layout",
+    "map_summary",
+];
 
 /// Record kinds counted by `catalyse check`, as (glossary plural, table).
 pub const COUNTED_TABLES: &[(&str, &str)] = &[

@@ -3,12 +3,14 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::analytics::NetworkReport;
 use catalyse_core::card::{ActorCard, MatrixActor, Valorisation};
 use catalyse_core::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::map::NetworkMap;
 use catalyse_core::network::*;
+use catalyse_core::network_cache::{BrokerRow, NamedActor, NetworkSummary};
+use catalyse_core::progress::ProgressEvent;
 use catalyse_core::ErrorPayload;
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[tauri::command]
@@ -146,28 +148,92 @@ pub async fn create_links(
     with_store(&state, move |s| s.insert_links_bulk(&links)).await
 }
 
-/// The map: the network is read on the writer thread, then analysed and laid out on a
-/// blocking worker so that neither the UI nor other commands wait for the layout.
+/// The map as last laid out (`None` before the first layout).
 #[tauri::command]
-pub async fn network_map(state: State<'_, AppState>) -> Result<NetworkMap, ErrorPayload> {
-    let data = with_store(&state, |s| s.map_data()).await?;
-    tauri::async_runtime::spawn_blocking(move || data.compute())
-        .await
-        .map_err(|e| ErrorPayload::new("internal", format!("Calcul de la carte interrompu : {e}")))
+pub async fn network_map(state: State<'_, AppState>) -> Result<Option<NetworkMap>, ErrorPayload> {
+    with_reader(&state, |s| s.network_map()).await
 }
 
+/// Lays the map out again (and analyses the network first when that is out of date): the
+/// work is done on a reader, reporting progress to `on_progress`, then kept; cancelled, the
+/// previous map stays.
 #[tauri::command]
-pub async fn network_report(state: State<'_, AppState>) -> Result<NetworkReport, ErrorPayload> {
-    with_store(&state, |s| s.network_report()).await
+pub async fn refresh_map(
+    state: State<'_, AppState>,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<Option<NetworkMap>, ErrorPayload> {
+    let job = state.jobs.start(job, on_progress);
+    let fresh = with_reader(&state, |s| {
+        Ok(s.network_summary()?.is_some_and(|s| s.fresh))
+    })
+    .await?;
+    if !fresh {
+        let progress = job.progress.clone();
+        let computed = with_reader(&state, move |s| s.compute_network(&progress)).await?;
+        let progress = job.progress.clone();
+        with_store(&state, move |s| s.save_network(&computed, &progress)).await?;
+    }
+    let progress = job.progress.clone();
+    let computed = with_reader(&state, move |s| s.compute_map(&progress)).await?;
+    with_store(&state, move |s| s.save_map(&computed)).await?;
+    drop(job);
+    with_reader(&state, |s| s.network_map()).await
 }
 
+/// The last network analysis kept (`None` before the first), and whether it is up to date.
+#[tauri::command]
+pub async fn network_overview(
+    state: State<'_, AppState>,
+) -> Result<Option<NetworkSummary>, ErrorPayload> {
+    with_reader(&state, |s| s.network_summary()).await
+}
+
+/// Analyses the network again: computed on a reader (the window stays usable), reporting
+/// its progress to `on_progress`, then kept; cancelled, it keeps the previous analysis.
+#[tauri::command]
+pub async fn refresh_network(
+    state: State<'_, AppState>,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<Option<NetworkSummary>, ErrorPayload> {
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
+    let computed = with_reader(&state, move |s| s.compute_network(&progress)).await?;
+    let progress = job.progress.clone();
+    with_store(&state, move |s| s.save_network(&computed, &progress)).await?;
+    drop(job);
+    with_reader(&state, |s| s.network_summary()).await
+}
+
+/// A page of the brokers, best first.
+#[tauri::command]
+pub async fn network_brokers(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<BrokerRow>, ErrorPayload> {
+    with_reader(&state, move |s| s.network_brokers(offset, limit)).await
+}
+
+/// A page of the actors without any link.
+#[tauri::command]
+pub async fn network_isolated(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<NamedActor>, ErrorPayload> {
+    with_reader(&state, move |s| s.network_isolated(offset, limit)).await
+}
+
+/// Who could introduce `from` to `to`: the chain of actors between them, or none.
 #[tauri::command]
 pub async fn introduction_path(
     state: State<'_, AppState>,
     from: i64,
     to: i64,
-) -> Result<Option<Vec<i64>>, ErrorPayload> {
-    with_reader(&state, move |s| s.introduction_path(from, to)).await
+) -> Result<Option<Vec<NamedActor>>, ErrorPayload> {
+    with_reader(&state, move |s| s.introduction_chain(from, to)).await
 }
 
 #[tauri::command]
