@@ -27,6 +27,8 @@ pub struct AppState {
     read_only_open: Mutex<Option<PathBuf>>,
     /// The long operations running now (progress and cancellation).
     pub jobs: crate::jobs::Jobs,
+    /// The opening of the last session's workspace, while it runs (the window shows first).
+    opening: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// The file checked by the last import preview, kept to be written without being read
     /// and checked again (unless the workspace changed meanwhile).
     prepared_import: Mutex<Option<PreparedImportFor>>,
@@ -115,6 +117,13 @@ impl AppState {
     /// The write-protected workspace the user tried to open last, if any.
     pub fn read_only_open(&self) -> Result<Option<PathBuf>, ErrorPayload> {
         Ok(self.read_only_open.lock().map_err(|_| poisoned())?.clone())
+    }
+
+    /// Takes the opening of the start-up workspace, if it was started.
+    pub fn take_opening(
+        &self,
+    ) -> Result<Option<tauri::async_runtime::JoinHandle<()>>, ErrorPayload> {
+        Ok(self.opening.lock().map_err(|_| poisoned())?.take())
     }
 
     /// Keeps (or forgets) the import the preview checked.
@@ -228,10 +237,24 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
     let from_cli = cli_workspace.is_some();
     let candidate = cli_workspace.or_else(|| read_prefs(app).last_workspace.map(PathBuf::from));
     let Some(path) = candidate else { return };
+    // Opened in the background: the window shows at once, and `app_info` waits for it.
+    let handle = app.clone();
+    let opening = tauri::async_runtime::spawn_blocking(move || {
+        open_at_start(&handle, path, from_cli);
+    });
+    let slot = state.opening.lock();
+    if let Ok(mut slot) = slot {
+        *slot = Some(opening);
+    }
+}
+
+/// Opens the workspace of the last session (or the command line's) at start-up.
+fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) {
+    let state = app.state::<AppState>();
     match Workspace::open_with_backups(&path, &catalyse_core::paths::backups_root()) {
         Ok(ws) => {
             let territory = ws
-                .call_blocking(|s| s.header())
+                .read_blocking(|s| s.header())
                 .ok()
                 .map(|h| h.territory_name);
             set_title(app, territory.as_deref());
@@ -389,12 +412,24 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::prefs::set_language,
             commands::prefs::set_display_name,
         ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => 0,
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
         Err(e) => {
             eprintln!("Erreur : la fenêtre de Catalyse n'a pas pu s'ouvrir : {e}");
-            1
+            return 1;
         }
-    }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // The window closed: the workspace is closed properly (the commands still running
+            // end, the journal is folded into the file, its state recorded for the next start).
+            let state = app.state::<AppState>();
+            if let Ok(Some(opening)) = state.take_opening() {
+                let _ = tauri::async_runtime::block_on(opening);
+            }
+            let _ = state.close_now();
+        }
+    });
+    0
 }

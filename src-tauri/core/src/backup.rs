@@ -165,6 +165,69 @@ pub fn writable_copy(path: &Path, target: &Path) -> CoreResult<BTreeMap<String, 
     backup_file_to(path, target)
 }
 
+/// What Catalyse knew of a workspace file when it last closed it cleanly: the file's size and
+/// modification time, and whether its newest backup held every change. Kept beside the
+/// backups (`etat.json`); a file found exactly as recorded needs neither the integrity check
+/// of opening (Catalyse checked it when it opened it, and wrote it alone since) nor a new
+/// backup at opening when the last one is up to date — which saves copying a large workspace
+/// at every start.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClosedState {
+    pub size: u64,
+    /// Modification time, in nanoseconds since the epoch.
+    pub modified: u128,
+    /// Whether the newest backup in the folder holds every change.
+    pub backed_up: bool,
+}
+
+const STATE_FILE: &str = "etat.json";
+
+fn file_state(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    // A journal left beside the file: not closed cleanly.
+    let wal = std::fs::metadata(store::companion(path, "-wal")).map_or(0, |m| m.len());
+    (wal == 0).then_some((meta.len(), modified))
+}
+
+/// Records, after closing `path` cleanly, its state in its backup folder `dir`. Best effort:
+/// without the record the next opening simply checks and backs up the file.
+pub fn record_closed(dir: &Path, path: &Path, backed_up: bool) {
+    let Some((size, modified)) = file_state(path) else {
+        return;
+    };
+    let state = ClosedState {
+        size,
+        modified,
+        backed_up,
+    };
+    let Ok(text) = serde_json::to_string(&state) else {
+        return;
+    };
+    let tmp = dir.join(format!(".{STATE_FILE}.tmp"));
+    if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join(STATE_FILE));
+    }
+}
+
+/// The state recorded when `path` was last closed cleanly, if the file is still exactly so.
+pub fn closed_as_recorded(dir: &Path, path: &Path) -> Option<ClosedState> {
+    let text = std::fs::read_to_string(dir.join(STATE_FILE)).ok()?;
+    let state: ClosedState = serde_json::from_str(&text).ok()?;
+    let (size, modified) = file_state(path)?;
+    (state.size == size && state.modified == modified).then_some(state)
+}
+
+/// Forgets the recorded state (the file is open: it will change).
+pub fn forget_closed(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(STATE_FILE));
+}
+
 /// A backup path in `dir` for `at` whose time no other backup there has (a second backup in
 /// the same second gets the next second's name), so that times order backups strictly.
 fn unique(dir: &Path, at: DateTime<Utc>, reason: BackupReason) -> PathBuf {

@@ -218,7 +218,7 @@ pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
 }
 
 /// `path` with `-wal`, `-shm` or `-journal` appended.
-fn companion(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn companion(path: &Path, suffix: &str) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);
     PathBuf::from(p)
@@ -489,6 +489,12 @@ impl Store {
     /// (in the workspace's own folder there, see [`crate::backup::dir_for`]). The file's
     /// integrity is checked (`quick_check`) before anything writes to it.
     pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
+        Store::open_checked(path, backups_root, true)
+    }
+
+    /// [`Store::open_with`]; `check` false skips the integrity check, for a file Catalyse
+    /// closed cleanly and that is exactly as it left it (see [`crate::backup::ClosedState`]).
+    pub fn open_checked(path: &Path, backups_root: &Path, check: bool) -> CoreResult<Store> {
         let found = inspect(path)?;
         // One writer: refused while another Catalyse process has it open. The file itself is
         // opened (for the checks below) only once the lock is ours, so never while this
@@ -497,7 +503,7 @@ impl Store {
         ensure_writable(path)?;
         repair_companions(path)?;
         ensure_folder_writable(path)?;
-        {
+        if check {
             let ro = open_read_only(path)?;
             quick_check(&ro, path)?;
         }
@@ -584,6 +590,14 @@ impl Store {
             tx.commit()?;
             Ok(())
         })
+    }
+
+    /// Closes the connection (checkpointing the WAL); true when it closed cleanly.
+    pub fn close(self) -> bool {
+        let Store { conn, _lock, .. } = self;
+        let ok = conn.close().is_ok();
+        drop(_lock);
+        ok
     }
 
     /// The file this store is on (`None` in memory).

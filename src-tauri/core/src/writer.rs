@@ -27,6 +27,19 @@ pub struct AutoBackup {
     pub dir: PathBuf,
     /// The least time between two automatic backups.
     pub every: Duration,
+    /// The backup made when the workspace opens.
+    pub at_start: StartBackup,
+}
+
+/// How the backup at opening is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartBackup {
+    /// By the writer, before its first job.
+    OnWriter,
+    /// On a thread of its own through a read-only connection: neither writes nor reads wait.
+    InBackground,
+    /// Not made: the newest backup already holds the file as it is.
+    Skipped,
 }
 
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
@@ -101,6 +114,8 @@ pub struct Workspace {
     backups: Option<PathBuf>,
     jobs: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    /// The backup made at opening in the background, while it runs.
+    start_backup: Option<JoinHandle<()>>,
     /// `None` for a store without a file (in memory).
     readers: Option<Readers>,
     /// The writer's [`Store::change_stamp`] after its last job: work done by a reader records
@@ -121,13 +136,28 @@ impl Workspace {
     }
 
     /// Opens `path` (backing it up under `backups_root` first if it must be migrated) and
-    /// keeps automatic backups of it in its folder under `backups_root`.
+    /// keeps automatic backups of it in its folder under `backups_root`. A file found exactly
+    /// as Catalyse closed it cleanly ([`crate::backup::ClosedState`]) is not checked again,
+    /// nor backed up again when its newest backup holds it; otherwise it is checked, and
+    /// backed up in the background.
     pub fn open_with_backups(path: &Path, backups_root: &Path) -> CoreResult<Workspace> {
-        let store = Store::open_with(path, backups_root)?;
-        Ok(Workspace::spawn_with_backups(
+        let dir = crate::backup::dir_for(backups_root, path);
+        let closed = crate::backup::closed_as_recorded(&dir, path);
+        let store = Store::open_checked(path, backups_root, closed.is_none())?;
+        // Open: the file is going to change.
+        crate::backup::forget_closed(&dir);
+        let at_start = match closed {
+            Some(c) if c.backed_up => StartBackup::Skipped,
+            _ => StartBackup::InBackground,
+        };
+        Ok(Workspace::spawn_with(
             store,
             path.to_path_buf(),
-            backups_root,
+            Some(AutoBackup {
+                dir,
+                every: Duration::from_secs(3600),
+                at_start,
+            }),
         ))
     }
 
@@ -140,8 +170,16 @@ impl Workspace {
             Some(AutoBackup {
                 dir,
                 every: Duration::from_secs(3600),
+                at_start: StartBackup::InBackground,
             }),
         )
+    }
+
+    /// Waits for the backup made at opening, when it runs in the background.
+    pub fn wait_start_backup(&mut self) {
+        if let Some(t) = self.start_backup.take() {
+            let _ = t.join();
+        }
     }
 
     /// The folder of automatic backups, when they are on.
@@ -154,6 +192,28 @@ impl Workspace {
     /// minute when idle). A failed backup (disk full…) never stops the writer.
     pub fn spawn_with(mut store: Store, path: PathBuf, auto: Option<AutoBackup>) -> Workspace {
         let readers = store.path().map(|p| Readers::start(p.to_path_buf()));
+        // The backup at opening, on a thread of its own when asked: it reads a consistent
+        // snapshot through its own connection while the writer and the readers work.
+        let start_ok = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let start_backup = match (&auto, store.path()) {
+            (Some(a), Some(file)) if a.at_start == StartBackup::InBackground => {
+                let (dir, file, ok) = (a.dir.clone(), file.to_path_buf(), start_ok.clone());
+                std::thread::Builder::new()
+                    .name("catalyse-backup".into())
+                    .spawn(move || {
+                        match crate::backup::backup_file(&file, &dir, BackupReason::Auto) {
+                            Ok(_) => {
+                                ok.store(true, std::sync::atomic::Ordering::Release);
+                                let _ = crate::backup::rotate(&dir);
+                            }
+                            Err(e) => eprintln!("Sauvegarde automatique impossible : {e}"),
+                        }
+                    })
+                    .ok()
+            }
+            _ => None,
+        };
+        let writer_start_ok = start_ok.clone();
         let stamp = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(store.change_stamp()));
         let writer_stamp = stamp.clone();
         let (tx, rx) = mpsc::channel::<Job>();
@@ -161,7 +221,13 @@ impl Workspace {
         let thread = std::thread::Builder::new()
             .name("catalyse-writer".into())
             .spawn(move || {
-                let mut last: Option<(Instant, u64)> = None;
+                // The backup at opening counts as made, unless the writer makes it itself.
+                let mut last: Option<(Instant, u64)> = match &auto {
+                    Some(a) if a.at_start != StartBackup::OnWriter => {
+                        Some((Instant::now(), store.changes_since_open()))
+                    }
+                    _ => None,
+                };
                 let backup = |store: &Store, last: &mut Option<(Instant, u64)>| {
                     let Some(a) = &auto else { return };
                     let changes = store.changes_since_open();
@@ -181,6 +247,7 @@ impl Workspace {
                     }
                 };
                 backup(&store, &mut last);
+                let path_for_close = store.path().map(Path::to_path_buf);
                 loop {
                     match rx.recv_timeout(IDLE_CHECK) {
                         // A panicking job must not take the workspace down with it; its caller
@@ -195,6 +262,20 @@ impl Workspace {
                     }
                     backup(&store, &mut last);
                 }
+                // Closed cleanly: the file's state is recorded, so that the next opening
+                // need not check it, nor back it up when the newest backup holds it.
+                let backed_up = match (&auto, last) {
+                    (Some(a), Some((_, seen))) => {
+                        seen == store.changes_since_open()
+                            && (a.at_start != StartBackup::InBackground
+                                || writer_start_ok.load(std::sync::atomic::Ordering::Acquire))
+                    }
+                    _ => false,
+                };
+                let closed = store.close();
+                if let (Some(a), Some(file), true) = (&auto, path_for_close, closed) {
+                    crate::backup::record_closed(&a.dir, &file, backed_up);
+                }
             })
             .expect("the writer thread could not start");
         Workspace {
@@ -202,6 +283,7 @@ impl Workspace {
             backups,
             jobs: Some(tx),
             thread: Some(thread),
+            start_backup,
             readers,
             stamp,
         }
@@ -264,6 +346,27 @@ impl Workspace {
         answer.await.map_err(|_| CoreError::Closed)?
     }
 
+    /// [`Workspace::read`], blocking until it is done (not for async contexts).
+    pub fn read_blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> CoreResult<R> + Send + 'static,
+    ) -> CoreResult<R> {
+        let Some(readers) = &self.readers else {
+            return self.call_blocking(move |s| f(s));
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move |store| {
+            let _ = reply.send(f(store));
+        });
+        readers
+            .jobs
+            .as_ref()
+            .ok_or(CoreError::Closed)?
+            .send(job)
+            .map_err(|_| CoreError::Closed)?;
+        answer.blocking_recv().map_err(|_| CoreError::Closed)?
+    }
+
     /// Runs `f` on the writer thread and blocks until it is done (not for async contexts).
     pub fn call_blocking<R: Send + 'static>(
         &self,
@@ -279,6 +382,7 @@ impl Drop for Workspace {
     /// Closing finishes the queued jobs and reads, closes the readers, then the writer's
     /// connection (checkpointing the WAL).
     fn drop(&mut self) {
+        self.wait_start_backup();
         self.readers.take();
         self.jobs.take();
         if let Some(t) = self.thread.take() {
@@ -325,6 +429,77 @@ mod tests {
         assert_eq!(n, 20);
         drop(ws);
         assert!(!dir.path().join("w.catalyse-wal").exists());
+    }
+
+    #[test]
+    fn a_workspace_closed_cleanly_is_neither_checked_nor_backed_up_again_at_opening() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("w.catalyse");
+        drop(
+            Store::create(
+                &path,
+                &NewWorkspace {
+                    territory_name: "T".into(),
+                    territory_kind: "epci".into(),
+                    project_title: "P".into(),
+                },
+            )
+            .unwrap(),
+        );
+        let root = dir.path().join("sauvegardes");
+        let folder = crate::backup::dir_for(&root, &path);
+        let backups = || crate::backup::list(&folder).unwrap().len();
+        let add = |ws: &Workspace| {
+            ws.call_blocking(|s| {
+                s.create_actor(&ActorInput {
+                    name: "A".into(),
+                    world: "state".into(),
+                    commune: "".into(),
+                    engagement: "informed".into(),
+                    notes: "".into(),
+                })
+            })
+            .unwrap();
+        };
+        // First opening: checked and backed up (in the background).
+        let mut ws = Workspace::open_with_backups(&path, &root).unwrap();
+        ws.wait_start_backup();
+        assert_eq!(backups(), 1);
+        drop(ws);
+        assert!(
+            crate::backup::closed_as_recorded(&folder, &path)
+                .unwrap()
+                .backed_up
+        );
+        // Unchanged since: no new backup.
+        let mut ws = Workspace::open_with_backups(&path, &root).unwrap();
+        ws.wait_start_backup();
+        assert_eq!(backups(), 1, "the newest backup already holds the file");
+        assert!(
+            crate::backup::closed_as_recorded(&folder, &path).is_none(),
+            "the record is forgotten while the file is open"
+        );
+        add(&ws);
+        drop(ws);
+        // Changed after its last backup: backed up at the next opening.
+        let state = crate::backup::closed_as_recorded(&folder, &path).unwrap();
+        assert!(!state.backed_up);
+        let mut ws = Workspace::open_with_backups(&path, &root).unwrap();
+        ws.wait_start_backup();
+        drop(ws);
+        assert_eq!(crate::backup::list(&folder).unwrap()[0].counts["actors"], 1);
+        // Changed by someone else (or damaged) after the record: checked again — a damaged
+        // file is refused.
+        let bytes = std::fs::read(&path).unwrap();
+        let mut bad = bytes.clone();
+        let page = 4096 * 2;
+        for b in &mut bad[page..page + 200] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bad).unwrap();
+        let refused = Workspace::open_with_backups(&path, &root);
+        assert_eq!(refused.err().map(|e| e.kind()), Some("corrupt"));
+        assert_eq!(std::fs::read(&path).unwrap(), bad, "left untouched");
     }
 
     #[test]
@@ -416,6 +591,7 @@ mod tests {
             Some(AutoBackup {
                 dir: backups.clone(),
                 every: std::time::Duration::from_millis(300),
+                at_start: StartBackup::OnWriter,
             }),
         );
         let add = |ws: &Workspace, name: &str| {

@@ -41,7 +41,7 @@ pub(crate) fn join_error(e: tauri::Error) -> ErrorPayload {
 
 /// Reads the header of `ws` and describes it.
 async fn describe(ws: &Workspace) -> Result<WorkspaceInfo, ErrorPayload> {
-    let header = ws.call(|s| s.header()).await?;
+    let header = ws.read(|s| s.header()).await?;
     let path = ws.path();
     Ok(WorkspaceInfo {
         path: path.to_string_lossy().into_owned(),
@@ -105,6 +105,11 @@ pub(crate) async fn open_path<R: Runtime>(
 
 #[tauri::command]
 pub async fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+    // The workspace of the last session opens in the background while the window shows:
+    // wait for it here, without blocking the window.
+    if let Some(opening) = state.take_opening()? {
+        let _ = opening.await;
+    }
     let workspace = match state.current() {
         Ok(ws) => Some(describe(&ws).await?),
         Err(_) => None,
