@@ -30,6 +30,11 @@ pub(crate) const ACTOR_BACKFILLS: &[(&str, &str)] = &[
          FROM actor WHERE id >= ?1 ORDER BY id",
     ),
     (
+        "search_key_actor_ai",
+        "INSERT INTO search_key (kind, id, title)
+         SELECT 1, id, catalyse_fold(name) FROM actor WHERE id >= ?1 ORDER BY id",
+    ),
+    (
         "actor_key_ai",
         "INSERT INTO actor_key (actor_id, sort, name, commune, world, engagement)
          SELECT id, catalyse_sort_key(name), catalyse_fold(name), catalyse_fold(commune), world, engagement

@@ -1378,7 +1378,7 @@ impl Store {
                     let deferred = crate::bulk::defer(
                         tx,
                         crate::bulk::ACTOR_BACKFILLS,
-                        &["actor", "actor_key"],
+                        &["actor", "actor_key", "search_key"],
                         chosen.len(),
                     )?;
                     insert_batched(
@@ -1822,6 +1822,7 @@ mod tests {
         for sql in [
             "SELECT rowid || '|' || title || '|' || body FROM search_index ORDER BY rowid",
             "SELECT actor_id || '|' || sort || '|' || name || '|' || commune || '|' || world || '|' || engagement FROM actor_key ORDER BY actor_id",
+            "SELECT kind || '|' || id || '|' || title FROM search_key ORDER BY kind, id",
         ] {
             let mut st = s.conn.prepare(sql).unwrap();
             out.extend(st.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));

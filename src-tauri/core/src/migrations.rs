@@ -470,6 +470,63 @@ CREATE TRIGGER meeting_key_ad AFTER DELETE ON meeting BEGIN
     DELETE FROM meeting_key WHERE meeting_id = old.id;
 END;
 
+-- The titles of everything the search box finds, folded and in order, so that the titles
+-- starting with what was typed come first, alphabetically, from an index (the full-text index
+-- then finds words anywhere). Kinds as in the search index: 1 actor, 2 contact, 3 meeting,
+-- 4 action.
+CREATE TABLE search_key (
+    kind  INTEGER NOT NULL,
+    id    INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO search_key (kind, id, title) SELECT 1, id, catalyse_fold(name) FROM actor;
+INSERT INTO search_key (kind, id, title) SELECT 2, id, catalyse_fold(name) FROM contact;
+INSERT INTO search_key (kind, id, title) SELECT 3, id, catalyse_fold(title) FROM meeting;
+INSERT INTO search_key (kind, id, title) SELECT 4, id, catalyse_fold(title) FROM action;
+CREATE INDEX search_key_by_title ON search_key(title, kind, id);
+
+CREATE TRIGGER search_key_actor_ai AFTER INSERT ON actor BEGIN
+    INSERT INTO search_key (kind, id, title) VALUES (1, new.id, catalyse_fold(new.name));
+END;
+CREATE TRIGGER search_key_actor_au AFTER UPDATE OF id, name ON actor BEGIN
+    DELETE FROM search_key WHERE kind = 1 AND id = old.id;
+    INSERT INTO search_key (kind, id, title) VALUES (1, new.id, catalyse_fold(new.name));
+END;
+CREATE TRIGGER search_key_actor_ad AFTER DELETE ON actor BEGIN
+    DELETE FROM search_key WHERE kind = 1 AND id = old.id;
+END;
+CREATE TRIGGER search_key_contact_ai AFTER INSERT ON contact BEGIN
+    INSERT INTO search_key (kind, id, title) VALUES (2, new.id, catalyse_fold(new.name));
+END;
+CREATE TRIGGER search_key_contact_au AFTER UPDATE OF id, name ON contact BEGIN
+    DELETE FROM search_key WHERE kind = 2 AND id = old.id;
+    INSERT INTO search_key (kind, id, title) VALUES (2, new.id, catalyse_fold(new.name));
+END;
+CREATE TRIGGER search_key_contact_ad AFTER DELETE ON contact BEGIN
+    DELETE FROM search_key WHERE kind = 2 AND id = old.id;
+END;
+CREATE TRIGGER search_key_meeting_ai AFTER INSERT ON meeting BEGIN
+    INSERT INTO search_key (kind, id, title) VALUES (3, new.id, catalyse_fold(new.title));
+END;
+CREATE TRIGGER search_key_meeting_au AFTER UPDATE OF id, title ON meeting BEGIN
+    DELETE FROM search_key WHERE kind = 3 AND id = old.id;
+    INSERT INTO search_key (kind, id, title) VALUES (3, new.id, catalyse_fold(new.title));
+END;
+CREATE TRIGGER search_key_meeting_ad AFTER DELETE ON meeting BEGIN
+    DELETE FROM search_key WHERE kind = 3 AND id = old.id;
+END;
+CREATE TRIGGER search_key_action_ai AFTER INSERT ON action BEGIN
+    INSERT INTO search_key (kind, id, title) VALUES (4, new.id, catalyse_fold(new.title));
+END;
+CREATE TRIGGER search_key_action_au AFTER UPDATE OF id, title ON action BEGIN
+    DELETE FROM search_key WHERE kind = 4 AND id = old.id;
+    INSERT INTO search_key (kind, id, title) VALUES (4, new.id, catalyse_fold(new.title));
+END;
+CREATE TRIGGER search_key_action_ad AFTER DELETE ON action BEGIN
+    DELETE FROM search_key WHERE kind = 4 AND id = old.id;
+END;
+
 -- The last network analysis, kept so that the analysis screen opens at once: every actor's
 -- figures, and a summary with the fingerprint of the actors and links it was computed from
 -- (a different fingerprint: the figures are out of date and computed again).
@@ -520,6 +577,7 @@ pub const DERIVED_TABLES: &[&str] = &[
     "search_index%",
     "actor_key",
     "meeting_key",
+    "search_key",
     "network_figures",
     "network_summary",
     "map_layout",

@@ -1,13 +1,22 @@
 //! One search box across actors, contacts, meetings (with their notes) and actions:
-//! accent- and case-insensitive (`ecrins` finds `Écrins`), through SQLite FTS5.
+//! accent- and case-insensitive (`ecrins` finds `Écrins`).
+//!
+//! The [`MAX_HITS`] best results, in three tiers: the titles (names) that start with what was
+//! typed, alphabetically (from the index of folded titles, `search_key`); then the titles
+//! where every typed word starts a word; then the records where the words appear anywhere
+//! (the full-text index `search_index`, FTS5), these two in the order the records were made.
+//! Each tier is read from an index and stops as soon as it has enough, so a search answers in
+//! a few milliseconds however many records match.
 
 use crate::error::CoreResult;
 use crate::store::Store;
+use crate::tabular::fold;
 use serde::Serialize;
+use std::collections::HashSet;
 use ts_rs::TS;
 
-/// Most hits returned per kind of record.
-pub const HITS_PER_KIND: usize = 20;
+/// Most results a search returns.
+pub const MAX_HITS: usize = 50;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -28,64 +37,109 @@ pub struct SearchHit {
 /// Turns what a user typed into an FTS5 query: every word must appear, as a word prefix.
 /// Quotes and operators typed by the user are taken literally, never as query syntax.
 pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(12)
+    let words: Vec<String> = words(input)
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The words of what was typed (as the full-text index splits them), at most 12.
+fn words(input: &str) -> impl Iterator<Item = &str> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+}
+
 const KINDS: [&str; 4] = ["actor", "contact", "meeting", "action"];
 
+/// The first string after every string that starts with `prefix` (for an index range).
+fn after_prefix(prefix: &str) -> String {
+    let mut s = prefix.to_string();
+    s.push(char::MAX);
+    s
+}
+
 impl Store {
-    /// Searches every kind of record; results grouped by kind (actors first), best first.
+    /// The best [`MAX_HITS`] records for what was typed, best first (see the module).
     pub fn search(&self, input: &str) -> CoreResult<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
         };
-        let mut hits = Vec::new();
-        for (k, kind) in KINDS.iter().enumerate() {
-            let tag = k as i64 + 1;
-            let mut st = self.conn.prepare_cached(
-                "SELECT rowid, title FROM search_index WHERE search_index MATCH ?1 AND rowid % 8 = ?2
-                 ORDER BY rank LIMIT ?3",
-            )?;
-            let rows: Vec<(i64, String)> = st
-                .query_map(rusqlite::params![query, tag, HITS_PER_KIND as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            for (rowid, title) in rows {
-                let id = rowid / 8;
-                let (detail, actor_id) = self.search_detail(kind, id)?;
-                hits.push(SearchHit {
-                    kind: (*kind).to_string(),
-                    id,
-                    title,
-                    detail,
-                    actor_id,
-                });
+        // The typed text folded as the titles are, words joined by single spaces.
+        let typed = fold(input.trim());
+        let mut found: Vec<(i64, i64)> = Vec::with_capacity(MAX_HITS);
+        let mut seen: HashSet<(i64, i64)> = HashSet::new();
+        let mut take = |kind: i64, id: i64, found: &mut Vec<(i64, i64)>| {
+            if found.len() < MAX_HITS && seen.insert((kind, id)) {
+                found.push((kind, id));
             }
+        };
+        // 1. Titles starting with the typed text, alphabetically.
+        if !typed.is_empty() {
+            let mut st = self.conn.prepare_cached(
+                "SELECT kind, id FROM search_key WHERE title >= ?1 AND title < ?2
+                 ORDER BY title, kind, id LIMIT ?3",
+            )?;
+            let rows = st.query_map(
+                rusqlite::params![typed, after_prefix(&typed), MAX_HITS as i64],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )?;
+            for row in rows {
+                let (kind, id) = row?;
+                take(kind, id, &mut found);
+            }
+        }
+        // 2. Titles where every word starts a word; 3. then anywhere. In the order of the
+        // index (creation), enough to fill the list once the earlier tiers are left out.
+        for column_query in [format!("{{title}} : ({query})"), query.clone()] {
+            if found.len() >= MAX_HITS {
+                break;
+            }
+            let mut st = self.conn.prepare_cached(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ?1 LIMIT ?2",
+            )?;
+            let rows = st.query_map(
+                rusqlite::params![column_query, (2 * MAX_HITS) as i64],
+                |r| r.get::<_, i64>(0),
+            )?;
+            for rowid in rows {
+                let rowid = rowid?;
+                take(rowid % 8, rowid / 8, &mut found);
+            }
+        }
+        let mut hits = Vec::with_capacity(found.len());
+        for (kind, id) in found {
+            let Some(kind) = KINDS.get((kind - 1) as usize) else {
+                continue;
+            };
+            let (title, detail, actor_id) = self.search_detail(kind, id)?;
+            hits.push(SearchHit {
+                kind: (*kind).to_string(),
+                id,
+                title,
+                detail,
+                actor_id,
+            });
         }
         Ok(hits)
     }
 
-    fn search_detail(&self, kind: &str, id: i64) -> CoreResult<(String, Option<i64>)> {
-        let one = |sql: &str| -> CoreResult<(String, Option<i64>)> {
-            Ok(self
-                .conn
-                .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    fn search_detail(&self, kind: &str, id: i64) -> CoreResult<(String, String, Option<i64>)> {
+        let sql = match kind {
+            "actor" => "SELECT name, commune, NULL FROM actor WHERE id = ?1",
+            "contact" => {
+                "SELECT c.name, a.name, a.id FROM contact c JOIN actor a ON a.id = c.actor_id WHERE c.id = ?1"
+            }
+            "meeting" => "SELECT title, date, NULL FROM meeting WHERE id = ?1",
+            _ => {
+                "SELECT a.title, coalesce(x.title, ''), NULL FROM action a LEFT JOIN axis x ON x.id = a.axis_id WHERE a.id = ?1"
+            }
         };
-        match kind {
-            "actor" => one("SELECT commune, NULL FROM actor WHERE id = ?1"),
-            "contact" => one(
-                "SELECT a.name, a.id FROM contact c JOIN actor a ON a.id = c.actor_id WHERE c.id = ?1",
-            ),
-            "meeting" => one("SELECT date, NULL FROM meeting WHERE id = ?1"),
-            _ => one("SELECT coalesce(x.title, ''), NULL FROM action a LEFT JOIN axis x ON x.id = a.axis_id WHERE a.id = ?1"),
-        }
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
     }
 }
 
@@ -122,8 +176,9 @@ mod tests {
         })
         .unwrap();
         let hits = s.search("ecrins").unwrap();
-        assert_eq!(hits[0].title, "Parc national des Écrins");
-        assert_eq!(hits[0].kind, "actor");
+        assert!(hits
+            .iter()
+            .any(|h| h.title == "Parc national des Écrins" && h.kind == "actor"));
         // "orgieres" finds actors, meetings and actions mentioning Les Orgières.
         let kinds: std::collections::BTreeSet<_> = s
             .search("ORGIERES")
@@ -146,6 +201,39 @@ mod tests {
         // Prefixes work, and hostile input is harmless.
         assert!(!s.search("mobil").unwrap().is_empty());
         assert!(s.search("\") OR 1=1 --").unwrap().is_empty());
+    }
+
+    #[test]
+    fn titles_starting_with_the_text_come_first_alphabetically_then_words_in_titles_then_anywhere() {
+        let mut s = Store::open_in_memory().unwrap();
+        let actor = |s: &mut Store, name: &str, notes: &str| {
+            s.create_actor(&ActorInput {
+                name: name.into(),
+                world: "business".into(),
+                commune: "".into(),
+                engagement: "informed".into(),
+                notes: notes.into(),
+            })
+            .unwrap()
+        };
+        actor(&mut s, "Office de la Marne", "");
+        actor(&mut s, "Zèbre", "près de la marne");
+        actor(&mut s, "Marnes et coteaux", "");
+        actor(&mut s, "MARNE-la-Vallée", "");
+        actor(&mut s, "Amarnes", "");
+        let titles: Vec<String> = s.search("marne").unwrap().into_iter().map(|h| h.title).collect();
+        assert_eq!(
+            titles,
+            ["MARNE-la-Vallée", "Marnes et coteaux", "Office de la Marne", "Zèbre"],
+            "« Amarnes » has no word starting with « marne »"
+        );
+        // At most MAX_HITS, and titles starting with the text fill the list first.
+        for i in 0..60 {
+            actor(&mut s, &format!("Marne {i:02}"), "");
+        }
+        let hits = s.search("marne").unwrap();
+        assert_eq!(hits.len(), MAX_HITS);
+        assert!(hits.iter().all(|h| fold(&h.title).starts_with("marne")));
     }
 
     #[test]
