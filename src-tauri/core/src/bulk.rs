@@ -42,6 +42,29 @@ pub(crate) const ACTOR_BACKFILLS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The insert triggers on `contact` that derive other tables, and the statement that derives
+/// the same for every contact whose id is at least `?1`.
+pub(crate) const CONTACT_BACKFILLS: &[(&str, &str)] = &[
+    (
+        "contact_search_ai",
+        "INSERT INTO search_index(rowid, title, body)
+         SELECT id * 8 + 2, name, role || ' ' || email || ' ' || notes
+         FROM contact WHERE id >= ?1 ORDER BY id",
+    ),
+    (
+        "search_key_contact_ai",
+        "INSERT INTO search_key (kind, id, title)
+         SELECT 2, id, catalyse_fold(name) FROM contact WHERE id >= ?1 ORDER BY id",
+    ),
+];
+
+/// The full-text index's in-memory buffer during a backfill (bytes): the default (1 MiB)
+/// writes a segment to disk every few thousand rows, and merging those segments costs more
+/// than writing them. Put back to [`FTS_HASHSIZE_DEFAULT`] afterwards.
+const FTS_HASHSIZE_BULK: i64 = 64 * 1024 * 1024;
+/// SQLite's default for FTS5's `hashsize`.
+const FTS_HASHSIZE_DEFAULT: i64 = 1024 * 1024;
+
 /// What [`defer`] took out of the schema, to be put back by [`restore`].
 pub(crate) struct Deferred {
     /// `(trigger name, backfill)` of the triggers taken out, with their SQL.
@@ -120,8 +143,18 @@ pub(crate) fn restore(
     progress.watch(&tx.get_interrupt_handle(), Phase::Indexing, || {
         // Several threads for the sorts of index builds.
         tx.pragma_update(None, "threads", 2)?;
+        let fills_search = deferred
+            .triggers
+            .iter()
+            .any(|(_, backfill)| backfill.contains("search_index"));
+        if fills_search {
+            set_fts_hashsize(tx, FTS_HASHSIZE_BULK)?;
+        }
         for (_, backfill) in &deferred.triggers {
             tx.execute(backfill, [first_id])?;
+        }
+        if fills_search {
+            set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
         for sql in &deferred.indexes {
             tx.execute_batch(sql)?;
@@ -132,4 +165,12 @@ pub(crate) fn restore(
         tx.pragma_update(None, "threads", 0)?;
         Ok(())
     })
+}
+
+fn set_fts_hashsize(tx: &Transaction, bytes: i64) -> CoreResult<()> {
+    tx.execute(
+        "INSERT INTO search_index(search_index, rank) VALUES ('hashsize', ?1)",
+        [bytes],
+    )?;
+    Ok(())
 }

@@ -994,14 +994,34 @@ impl Store {
         at: &str,
         progress: &Progress,
     ) -> CoreResult<usize> {
+        progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         Self::check_link_references(tx, links)?;
         let deferred = crate::bulk::defer(tx, &[], &["link"], links.len())?;
+        progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         // A large batch goes in the order of the pair index: the indexes built afterwards then
         // sort data that is mostly in order already (about twice as fast for a million links).
-        let mut links = links.to_vec();
-        if links.len() >= crate::bulk::REBUILD_FROM {
-            links.sort_by_key(|l| (l.actor_a.min(l.actor_b), l.actor_a.max(l.actor_b), l.nature));
-        }
+        let links: Vec<&ValidLink> = if links.len() >= crate::bulk::REBUILD_FROM {
+            // Sorted by keys gathered side by side (sorting the references themselves would
+            // fetch each link from memory at every comparison). A batch holds no two links of
+            // the same key, so the order is fully determined.
+            let mut keys: Vec<(i64, i64, LinkNature, u32)> = links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    (
+                        l.actor_a.min(l.actor_b),
+                        l.actor_a.max(l.actor_b),
+                        l.nature,
+                        i as u32,
+                    )
+                })
+                .collect();
+            keys.sort_unstable();
+            progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
+            keys.into_iter().map(|k| links[k.3 as usize]).collect()
+        } else {
+            links.to_vec()
+        };
         let links = &links[..];
         let total = Some(links.len() as u64);
         let since: Vec<Option<String>> = links.iter().map(|v| date_text(v.since)).collect();

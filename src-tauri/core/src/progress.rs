@@ -57,7 +57,8 @@ type Sink = Box<dyn Fn(ProgressEvent) + Send + Sync>;
 struct Inner {
     cancel: Arc<AtomicBool>,
     sink: Option<Sink>,
-    last: Mutex<Option<(Instant, Phase)>>,
+    /// When, of which phase and how far the last report went.
+    last: Mutex<Option<(Instant, Phase, u64)>>,
 }
 
 /// A listener for reports and a cancellation flag; cheap to clone.
@@ -124,7 +125,8 @@ impl Progress {
     }
 
     /// Reports how far `phase` is. Throttled: a report reaches the listener when the phase
-    /// changed, when the phase is done, or when [`EVERY`] has passed since the last one.
+    /// changed, when the phase is done (once), or when [`EVERY`] has passed since the last
+    /// one.
     pub fn report(&self, phase: Phase, done: u64, total: Option<u64>) {
         let Some(sink) = &self.0.sink else { return };
         let now = Instant::now();
@@ -132,14 +134,16 @@ impl Progress {
             let mut last = self.0.last.lock().unwrap_or_else(|e| e.into_inner());
             let due = match *last {
                 None => true,
-                Some((at, p)) => {
-                    p != phase || now.duration_since(at) >= EVERY || total == Some(done)
+                Some((at, p, d)) => {
+                    p != phase
+                        || now.duration_since(at) >= EVERY
+                        || (total == Some(done) && d != done)
                 }
             };
             if !due {
                 return;
             }
-            *last = Some((now, phase));
+            *last = Some((now, phase, done));
         }
         sink(ProgressEvent { phase, done, total });
     }

@@ -204,7 +204,8 @@ mod tests {
     }
 
     #[test]
-    fn titles_starting_with_the_text_come_first_alphabetically_then_words_in_titles_then_anywhere() {
+    fn titles_starting_with_the_text_come_first_alphabetically_then_words_in_titles_then_anywhere()
+    {
         let mut s = Store::open_in_memory().unwrap();
         let actor = |s: &mut Store, name: &str, notes: &str| {
             s.create_actor(&ActorInput {
@@ -221,10 +222,20 @@ mod tests {
         actor(&mut s, "Marnes et coteaux", "");
         actor(&mut s, "MARNE-la-Vallée", "");
         actor(&mut s, "Amarnes", "");
-        let titles: Vec<String> = s.search("marne").unwrap().into_iter().map(|h| h.title).collect();
+        let titles: Vec<String> = s
+            .search("marne")
+            .unwrap()
+            .into_iter()
+            .map(|h| h.title)
+            .collect();
         assert_eq!(
             titles,
-            ["MARNE-la-Vallée", "Marnes et coteaux", "Office de la Marne", "Zèbre"],
+            [
+                "MARNE-la-Vallée",
+                "Marnes et coteaux",
+                "Office de la Marne",
+                "Zèbre"
+            ],
             "« Amarnes » has no word starting with « marne »"
         );
         // At most MAX_HITS, and titles starting with the text fill the list first.
