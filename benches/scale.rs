@@ -160,7 +160,7 @@ fn write_data(dir: &Path, n_actors: usize, n_links: usize, n_meetings: usize) ->
     for i in 0..n_actors {
         let k = rng.below(PREFIXES.len());
         let commune = &communes[rng.below(communes.len())];
-        let mut name = if k % 3 == 0 {
+        let mut name = if k.is_multiple_of(3) {
             format!("{} {commune}", PREFIXES[k])
         } else {
             format!("{} {}", PREFIXES[k], word(&mut rng))
