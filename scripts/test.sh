@@ -42,10 +42,15 @@ step "front end: type check against the generated types, static checks"
 npx tsc -p ui/jsconfig.json
 node --test tests/ui/ tests/scripts/
 
-step "end-to-end tests on the real app (Xvfb + tauri-driver + WebKitWebDriver)"
-cargo build --locked --bin catalyse
+step "release build (what users run: LTO, one codegen unit, stripped)"
+cargo build --locked --release --bin catalyse
+bin="$CARGO_TARGET_DIR/release/catalyse"
+size=$(stat -c %s "$bin")
+awk -v b="$size" 'BEGIN { printf "release binary: %d bytes (%.1f MB, stripped; target ≤ 15 MB)\n", b, b / 1e6 }'
+
+step "end-to-end tests on the real app, release build (Xvfb + tauri-driver + WebKitWebDriver)"
 rm -rf target/e2e/screenshots
-CATALYSE_BIN="$CARGO_TARGET_DIR/debug/catalyse" \
+CATALYSE_BIN="$bin" \
   xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
 
 step "all tests passed in $(( $(date +%s) - start )) s"

@@ -14,4 +14,21 @@ by_world: Array<ValorisationRow>,
 /**
  * A meeting counts for every team member who took part.
  */
-by_member: Array<ValorisationRow>, new_links: Array<NewLink>, by_introducer: Array<IntroducerCount>, };
+by_member: Array<ValorisationRow>, 
+/**
+ * How many links were made in the period.
+ */
+new_links_total: number, 
+/**
+ * How many of them someone introduced.
+ */
+introduced_total: number, 
+/**
+ * The most recent of them (at most [`VALORISATION_LINKS_SHOWN`]), oldest first; the
+ * export lists them all.
+ */
+new_links: Array<NewLink>, 
+/**
+ * Who introduced how many, most first (at most [`VALORISATION_LINKS_SHOWN`]).
+ */
+by_introducer: Array<IntroducerCount>, };

@@ -1022,4 +1022,8 @@ export default {
   "network.map_limited": "The map shows the {shown} most connected actors of {total}: filters and search apply to them. The analysis and the actors list cover the whole network.",
   "network.map_left_out": "{count} weaker link(s) are not drawn, to keep the map readable.",
   "network.find_none_limited": "No actor shown matches “{query}” (the map shows only the most connected: look for it in the actors list).",
+  "network.analysis_cancelled_first": "Analysis cancelled: the network has not been analysed yet. Start it again whenever you like.",
+  "matrix.more": "and {count} more",
+  "matrix.table_first": "The table shows {count} of the {total} placed actors: the first of each cell in alphabetical order. The actors list shows them all.",
+  "report.latest_links": "The {shown} most recent are shown; the report's export has them all.",
 };

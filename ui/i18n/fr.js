@@ -1022,4 +1022,8 @@ export default {
   "network.map_limited": "La carte montre les {shown} acteurs les plus reliés sur {total} : les filtres et la recherche portent sur eux. L'analyse et la liste des acteurs couvrent tout le réseau.",
   "network.map_left_out": "{count} lien(s) plus faibles ne sont pas tracés, pour que la carte reste lisible.",
   "network.find_none_limited": "Aucun acteur affiché ne correspond à « {query} » (la carte ne montre que les plus reliés : cherchez-le dans la liste des acteurs).",
+  "network.analysis_cancelled_first": "Analyse annulée : le réseau n'a pas encore été analysé. Relancez-la quand vous voudrez.",
+  "matrix.more": "et {count} autre(s)",
+  "matrix.table_first": "Le tableau montre {count} des {total} acteurs placés : les premiers de chaque case par ordre alphabétique. La liste des acteurs les montre tous.",
+  "report.latest_links": "Les {shown} plus récents sont affichés ; l'export du rapport les contient tous.",
 };

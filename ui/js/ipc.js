@@ -193,6 +193,7 @@ export const search = (query) => call("search", { query });
 /** @typedef {import("../bindings/MeetingInput").MeetingInput} MeetingInput */
 /** @typedef {import("../bindings/NetworkMap").NetworkMap} NetworkMap */
 /** @typedef {import("../bindings/MatrixActor").MatrixActor} MatrixActor */
+/** @typedef {import("../bindings/InfluenceMatrix").InfluenceMatrix} InfluenceMatrix */
 /** @typedef {import("../bindings/Valorisation").Valorisation} Valorisation */
 /** @typedef {import("../bindings/ExchangeKind").ExchangeKind} ExchangeKind */
 /** @typedef {import("../bindings/ImportPreview").ImportPreview} ImportPreview */
@@ -255,7 +256,7 @@ export const networkBrokers = (offset, limit) => call("network_brokers", { offse
 export const networkIsolated = (offset, limit) => call("network_isolated", { offset, limit });
 /** @param {number} from @param {number} to @returns {Promise<NamedActor[]|null>} */
 export const introductionPath = (from, to) => call("introduction_path", { from, to });
-/** @returns {Promise<MatrixActor[]>} */
+/** Every cell's count, with the first actors of each. @returns {Promise<InfluenceMatrix>} */
 export const influenceMatrix = () => call("influence_matrix");
 /** @param {string|null} from @param {string|null} to @returns {Promise<Valorisation>} */
 export const valorisation = (from, to) => call("valorisation", { from, to });

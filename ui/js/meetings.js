@@ -301,8 +301,8 @@ async function renderReport(body) {
     h("dl", { class: "plan-figures" },
       h("div", {}, h("dt", { text: t("report.meetings") }), h("dd", { id: "report-meetings", text: String(v.meetings) })),
       h("div", {}, h("dt", { text: t("report.hours") }), h("dd", { id: "report-hours", text: hoursText(v.minutes) || "0" })),
-      h("div", {}, h("dt", { text: t("report.new_links") }), h("dd", { id: "report-links", text: String(v.new_links.length) })),
-      h("div", {}, h("dt", { text: t("report.introduced") }), h("dd", { text: String(v.new_links.filter((l) => l.introduced_by).length) }))),
+      h("div", {}, h("dt", { text: t("report.new_links") }), h("dd", { id: "report-links", text: formatNumber(v.new_links_total) })),
+      h("div", {}, h("dt", { text: t("report.introduced") }), h("dd", { id: "report-introduced", text: formatNumber(v.introduced_total) }))),
     h("div", { class: "dash-grid" },
       table("report-practice", t("report.by_practice"), practiceRows, t("meetings.col.practice")),
       table("report-world", t("report.by_world"), worldRows, t("actors.col.world")),
@@ -314,9 +314,12 @@ async function renderReport(body) {
             h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("links.introduced_by") }), h("th", { scope: "col", class: "num", text: t("report.links") }))),
             h("tbody", {}, v.by_introducer.map((i) => h("tr", {},
               h("th", { scope: "row" }, i.name, i.kind === "member" ? h("span", { class: "badge", text: t("report.team") }) : null),
-              h("td", { class: "num", text: String(i.links) }))))))),
+              h("td", { class: "num", text: formatNumber(i.links) }))))))),
     h("div", { class: "report-block", id: "report-new-links" },
-      h("h3", { text: t("report.new_links_heading", { count: v.new_links.length }) }),
+      h("h3", { text: t("report.new_links_heading", { count: formatNumber(v.new_links_total) }) }),
+      v.new_links_total > v.new_links.length
+        ? h("p", { class: "muted small", id: "report-links-latest", text: t("report.latest_links", { shown: formatNumber(v.new_links.length) }) })
+        : null,
       v.new_links.length === 0 ? h("p", { class: "muted", text: t("report.nothing") }) :
         h("table", { class: "data compact" },
           h("thead", {}, h("tr", {}, ["date", "pair", "nature", "introduced_by"].map((k) => h("th", { scope: "col", text: t(`report.col.${k}`) })))),

@@ -545,7 +545,7 @@ async function refreshAnalysis(body, status, hadOne) {
     const err = /** @type {any} */ (e);
     if (!body.isConnected) return;
     replace(status, h("p", { class: "muted small", id: "analysis-stopped", text:
-      err?.kind === "cancelled" ? t("network.analysis_cancelled") : t("network.analysis_failed", { message: err?.message ?? "" }) }),
+      err?.kind === "cancelled" ? t(hadOne ? "network.analysis_cancelled" : "network.analysis_cancelled_first") : t("network.analysis_failed", { message: err?.message ?? "" }) }),
     h("button", { type: "button", class: "btn small", id: "analysis-retry", text: t("network.analysis_retry"),
       on: { click: () => refreshAnalysis(body, status, hadOne).catch(showError) } }));
   }
@@ -660,9 +660,15 @@ export function quadrant(influence, interest) {
 
 /** @param {HTMLElement} body */
 async function renderMatrix(body) {
-  const all = await ipc.influenceMatrix();
-  const placed = all.filter((a) => a.influence !== null && a.interest !== null);
-  const unplaced = all.filter((a) => a.influence === null || a.interest === null);
+  // Counted in Rust; each cell brings its first actors only (a country's network would
+  // otherwise put 100,000 buttons in the page).
+  const m = await ipc.influenceMatrix();
+  const placedCount = m.cells.reduce((n, c) => n + c.count, 0);
+  const placed = m.cells.flatMap((c) => c.actors);
+  const truncated = m.cells.some((c) => c.count > c.actors.length);
+  const more = (count, shown) => (count > shown
+    ? h("span", { class: "matrix-more muted small", text: t("matrix.more", { count: formatNumber(count - shown) }) })
+    : null);
   const chip = (a) => {
     const b = h("button", { type: "button", class: "matrix-chip", text: a.name,
       attrs: { title: `${a.name} — ${label("world", a.world)}`, "data-actor-id": a.id }, on: { click: () => nav.open(a.id) } });
@@ -673,15 +679,16 @@ async function renderMatrix(body) {
   for (let inf = 5; inf >= 1; inf -= 1) {
     grid.append(h("div", { class: "matrix-axis-label", text: String(inf) }));
     for (let int = 1; int <= 5; int += 1) {
-      const here = placed.filter((a) => a.influence === inf && a.interest === int);
-      grid.append(h("div", { class: `matrix-cell q-${quadrant(inf, int)}` }, here.map(chip)));
+      const cell = m.cells.find((c) => c.influence === inf && c.interest === int);
+      grid.append(h("div", { class: `matrix-cell q-${quadrant(inf, int)}` },
+        cell ? cell.actors.map(chip) : [], cell ? more(cell.count, cell.actors.length) : null));
     }
   }
   grid.append(h("div", {}), ...[1, 2, 3, 4, 5].map((i) => h("div", { class: "matrix-axis-label", text: String(i) })));
   const quadrantNote = (q) => h("div", { class: `matrix-key q-${q}` }, h("strong", { text: t(`matrix.${q}`) }), h("span", { class: "small", text: ` — ${t(`matrix.${q}_hint`)}` }));
   replace(body, h("section", { class: "card", id: "matrix", attrs: { "aria-labelledby": "matrix-title" } },
     h("h2", { id: "matrix-title", text: t("matrix.heading") }),
-    h("p", { class: "muted", text: t("matrix.lead", { placed: placed.length, total: all.length }) }),
+    h("p", { class: "muted", text: t("matrix.lead", { placed: formatNumber(placedCount), total: formatNumber(m.total) }) }),
     h("div", { class: "matrix-wrap" },
       h("div", { class: "matrix-y", text: t("matrix.influence") }),
       h("div", {}, grid, h("div", { class: "matrix-x", text: t("matrix.interest") }))),
@@ -696,8 +703,9 @@ async function renderMatrix(body) {
           h("td", { text: label("world", a.world) }),
           h("td", { class: "num", text: String(a.influence) }),
           h("td", { class: "num", text: String(a.interest) }),
-          h("td", { text: t(`matrix.${quadrant(/** @type {number} */ (a.influence), /** @type {number} */ (a.interest))}`) })))))),
-    h("h3", { class: "small-heading", text: t("matrix.unplaced", { count: unplaced.length }) }),
-    unplaced.length === 0 ? null : h("p", { class: "muted small", text: t("matrix.unplaced_hint") }),
-    h("div", { class: "matrix-unplaced", id: "matrix-unplaced" }, unplaced.map(chip))));
+          h("td", { text: t(`matrix.${quadrant(/** @type {number} */ (a.influence), /** @type {number} */ (a.interest))}`) }))))),
+      truncated ? h("p", { class: "muted small", id: "matrix-table-first", text: t("matrix.table_first", { count: formatNumber(placed.length), total: formatNumber(placedCount) }) }) : null),
+    h("h3", { class: "small-heading", text: t("matrix.unplaced", { count: formatNumber(m.unplaced) }) }),
+    m.unplaced === 0 ? null : h("p", { class: "muted small", text: t("matrix.unplaced_hint") }),
+    h("div", { class: "matrix-unplaced", id: "matrix-unplaced" }, m.unplaced_first.map(chip), more(m.unplaced, m.unplaced_first.length))));
 }

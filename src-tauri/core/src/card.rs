@@ -9,7 +9,7 @@ use crate::network::{ActorProfile, Contact, Introducer, Link};
 use crate::store::Store;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// One of the actor's links, seen from the actor.
@@ -239,14 +239,45 @@ pub struct MatrixActor {
     pub interest: Option<i64>,
 }
 
+/// Actors shown in each cell of the matrix, and in the list of actors not placed yet: a
+/// country's network must not put 100,000 buttons in the page.
+pub const MATRIX_SHOWN: u32 = 40;
+
+/// One cell of the influence / interest matrix: how many actors are there, and the first of
+/// them by name.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MatrixCell {
+    #[ts(type = "number")]
+    pub influence: i64,
+    #[ts(type = "number")]
+    pub interest: i64,
+    #[ts(type = "number")]
+    pub count: i64,
+    /// At most [`MATRIX_SHOWN`], alphabetically (folded).
+    pub actors: Vec<MatrixActor>,
+}
+
+/// The influence / interest matrix, counted in SQL, with the first actors of each cell.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct InfluenceMatrix {
+    #[ts(type = "number")]
+    pub total: i64,
+    /// The cells that hold actors, by influence then interest.
+    pub cells: Vec<MatrixCell>,
+    /// Actors with no influence or no interest yet.
+    #[ts(type = "number")]
+    pub unplaced: i64,
+    /// The first of them alphabetically (at most [`MATRIX_SHOWN`]).
+    pub unplaced_first: Vec<MatrixActor>,
+}
+
 impl Store {
-    /// Every actor with its influence and interest (the matrix places the assessed ones and
-    /// lists the others).
-    pub fn influence_matrix(&self) -> CoreResult<Vec<MatrixActor>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, name, world, influence, interest FROM actor ORDER BY name COLLATE NOCASE, id",
-        )?;
-        let rows = st.query_map([], |r| {
+    /// The influence / interest matrix: every cell's count, and the first actors of each cell
+    /// and of those not placed yet (at most [`MATRIX_SHOWN`] each, alphabetically).
+    pub fn influence_matrix(&self) -> CoreResult<InfluenceMatrix> {
+        let actor = |r: &rusqlite::Row| -> rusqlite::Result<MatrixActor> {
             Ok(MatrixActor {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -254,8 +285,63 @@ impl Store {
                 influence: r.get(3)?,
                 interest: r.get(4)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))?;
+        let mut cells: Vec<MatrixCell> = Vec::new();
+        let mut st = self.conn.prepare_cached(
+            "SELECT influence, interest, count(*) FROM actor
+             WHERE influence IS NOT NULL AND interest IS NOT NULL
+             GROUP BY influence, interest ORDER BY influence DESC, interest",
+        )?;
+        for row in st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+            let (influence, interest, count) = row?;
+            cells.push(MatrixCell {
+                influence,
+                interest,
+                count,
+                actors: Vec::new(),
+            });
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, name, world, influence, interest FROM (
+                 SELECT a.id, a.name, a.world, a.influence, a.interest,
+                        row_number() OVER (PARTITION BY a.influence, a.interest
+                                           ORDER BY k.sort, a.id) AS rank
+                 FROM actor a JOIN actor_key k ON k.actor_id = a.id
+                 WHERE a.influence IS NOT NULL AND a.interest IS NOT NULL)
+             WHERE rank <= ?1 ORDER BY influence DESC, interest, rank",
+        )?;
+        for row in st.query_map([MATRIX_SHOWN], actor)? {
+            let a = row?;
+            if let Some(cell) = cells
+                .iter_mut()
+                .find(|c| Some(c.influence) == a.influence && Some(c.interest) == a.interest)
+            {
+                cell.actors.push(a);
+            }
+        }
+        let unplaced: i64 = self.conn.query_row(
+            "SELECT count(*) FROM actor WHERE influence IS NULL OR interest IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id, a.name, a.world, a.influence, a.interest
+             FROM actor_key k JOIN actor a ON a.id = k.actor_id
+             WHERE a.influence IS NULL OR a.interest IS NULL
+             ORDER BY k.sort, k.actor_id LIMIT ?1",
+        )?;
+        let unplaced_first = st
+            .query_map([MATRIX_SHOWN], actor)?
+            .collect::<Result<_, _>>()?;
+        Ok(InfluenceMatrix {
+            total,
+            cells,
+            unplaced,
+            unplaced_first,
+        })
     }
 }
 
@@ -315,8 +401,40 @@ pub struct Valorisation {
     pub by_world: Vec<ValorisationRow>,
     /// A meeting counts for every team member who took part.
     pub by_member: Vec<ValorisationRow>,
+    /// How many links were made in the period.
+    #[ts(type = "number")]
+    pub new_links_total: i64,
+    /// How many of them someone introduced.
+    #[ts(type = "number")]
+    pub introduced_total: i64,
+    /// The most recent of them (at most [`VALORISATION_LINKS_SHOWN`]), oldest first; the
+    /// export lists them all.
     pub new_links: Vec<NewLink>,
+    /// Who introduced how many, most first (at most [`VALORISATION_LINKS_SHOWN`]).
     pub by_introducer: Vec<IntroducerCount>,
+}
+
+/// New links and introducers the report shows on screen; its export has them all.
+pub const VALORISATION_LINKS_SHOWN: u32 = 200;
+
+/// The links made in a period (`a`..=`b`), read with their actors' and introducers' names.
+const NEW_LINKS_SQL: &str = "
+    SELECT l.id, x.name, y.name, l.nature, coalesce(l.since, substr(l.created_at, 1, 10)) AS d,
+           coalesce(ia.name, im.name)
+    FROM link l JOIN actor x ON x.id = l.actor_a JOIN actor y ON y.id = l.actor_b
+    LEFT JOIN actor ia ON ia.id = l.introduced_by_actor
+    LEFT JOIN member im ON im.id = l.introduced_by_member
+    WHERE coalesce(l.since, substr(l.created_at, 1, 10)) BETWEEN ?1 AND ?2";
+
+fn new_link(r: &rusqlite::Row) -> rusqlite::Result<NewLink> {
+    Ok(NewLink {
+        id: r.get(0)?,
+        a_name: r.get(1)?,
+        b_name: r.get(2)?,
+        nature: r.get(3)?,
+        date: r.get(4)?,
+        introduced_by: r.get(5)?,
+    })
 }
 
 fn period(from: &Option<String>, to: &Option<String>) -> CoreResult<(String, String)> {
@@ -428,52 +546,23 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let names = self.names("SELECT id, name FROM actor")?;
-        let members = self.names("SELECT id, name FROM member")?;
-        let mut st = self.conn.prepare(
-            "SELECT id, actor_a, actor_b, nature, coalesce(since, substr(created_at, 1, 10)) AS d,
-                    introduced_by_actor, introduced_by_member
-             FROM link WHERE coalesce(since, substr(created_at, 1, 10)) BETWEEN ?1 AND ?2 ORDER BY d, id",
+        let (new_links_total, introduced_total): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), count(introduced_by_actor) + count(introduced_by_member) FROM link
+             WHERE coalesce(since, substr(created_at, 1, 10)) BETWEEN ?1 AND ?2",
+            [&a, &b],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
-        let new_links = st
-            .query_map([&a, &b], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, LinkNature>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            })?
-            .map(|row| {
-                row.map(|(id, x, y, nature, date, by_actor, by_member)| {
-                    let by = match (by_actor, by_member) {
-                        (Some(a), _) => names.get(&a).map(|n| (n.clone(), "actor")),
-                        (_, Some(m)) => members.get(&m).map(|n| (n.clone(), "member")),
-                        _ => None,
-                    };
-                    if let Some((n, k)) = &by {
-                        *counts.entry((n.clone(), k.to_string())).or_default() += 1;
-                    }
-                    NewLink {
-                        id,
-                        a_name: names.get(&x).cloned().unwrap_or_default(),
-                        b_name: names.get(&y).cloned().unwrap_or_default(),
-                        nature,
-                        date,
-                        introduced_by: by.map(|(n, _)| n),
-                    }
-                })
-            })
+        let mut st = self.conn.prepare_cached(&format!(
+            "{NEW_LINKS_SQL} ORDER BY d DESC, l.id DESC LIMIT ?3"
+        ))?;
+        let mut new_links = st
+            .query_map(
+                rusqlite::params![&a, &b, VALORISATION_LINKS_SHOWN],
+                new_link,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut by_introducer: Vec<IntroducerCount> = counts
-            .into_iter()
-            .map(|((name, kind), links)| IntroducerCount { name, kind, links })
-            .collect();
-        by_introducer.sort_by(|x, y| y.links.cmp(&x.links).then(x.name.cmp(&y.name)));
+        new_links.reverse();
+        let by_introducer = self.introducers(&a, &b, i64::from(VALORISATION_LINKS_SHOWN))?;
         Ok(Valorisation {
             from,
             to,
@@ -482,9 +571,52 @@ impl Store {
             by_practice,
             by_world,
             by_member,
+            new_links_total,
+            introduced_total,
             new_links,
             by_introducer,
         })
+    }
+
+    /// Who introduced how many of the links made from `a` to `b`, most first (`limit` -1:
+    /// all of them).
+    fn introducers(&self, a: &str, b: &str, limit: i64) -> CoreResult<Vec<IntroducerCount>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT coalesce(ia.name, im.name) AS name,
+                    CASE WHEN l.introduced_by_actor IS NOT NULL THEN 'actor' ELSE 'member' END AS kind,
+                    count(*) AS n
+             FROM link l
+             LEFT JOIN actor ia ON ia.id = l.introduced_by_actor
+             LEFT JOIN member im ON im.id = l.introduced_by_member
+             WHERE (l.introduced_by_actor IS NOT NULL OR l.introduced_by_member IS NOT NULL)
+               AND coalesce(l.since, substr(l.created_at, 1, 10)) BETWEEN ?1 AND ?2
+             GROUP BY coalesce(l.introduced_by_actor, -l.introduced_by_member), kind
+             ORDER BY n DESC, name LIMIT ?3",
+        )?;
+        let rows = st.query_map(rusqlite::params![a, b, limit], |r| {
+            Ok(IntroducerCount {
+                name: r.get(0)?,
+                kind: r.get(1)?,
+                links: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Every introducer and every new link of a report's period (for its export).
+    fn valorisation_in_full(
+        &self,
+        v: &Valorisation,
+    ) -> CoreResult<(Vec<IntroducerCount>, Vec<NewLink>)> {
+        let (a, b) = period(&v.from, &v.to)?;
+        let mut st = self
+            .conn
+            .prepare(&format!("{NEW_LINKS_SQL} ORDER BY d, l.id"))?;
+        let links = st
+            .query_map([&a, &b], new_link)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let introducers = self.introducers(&a, &b, -1)?;
+        Ok((introducers, links))
     }
 
     /// The valorisation report as a CSV or XLSX table (one block per part).
@@ -499,7 +631,7 @@ impl Store {
             ),
             v.meetings.to_string(),
             hours(v.minutes),
-            v.new_links.len().to_string(),
+            v.new_links_total.to_string(),
         ]];
         for (part, list) in [
             ("Pratique", &v.by_practice),
@@ -516,7 +648,9 @@ impl Store {
                 ]);
             }
         }
-        for i in &v.by_introducer {
+        // The export has every introducer and every new link, not only those shown.
+        let full = self.valorisation_in_full(v)?;
+        for i in &full.0 {
             rows.push(vec![
                 "Mises en relation".into(),
                 i.name.clone(),
@@ -525,7 +659,7 @@ impl Store {
                 i.links.to_string(),
             ]);
         }
-        for l in &v.new_links {
+        for l in &full.1 {
             rows.push(vec![
                 "Nouveau lien".into(),
                 format!(
@@ -632,6 +766,7 @@ mod tests {
             "each meeting has one practice (or none)"
         );
         assert_eq!(all.new_links.len(), s.list_links().unwrap().len());
+        assert_eq!(all.new_links_total as usize, all.new_links.len());
         let introduced = all
             .new_links
             .iter()
@@ -663,6 +798,124 @@ mod tests {
         assert_eq!(e.code(), Some("period.order"));
         let e = s.valorisation(Some("12/01/2025".into()), None).unwrap_err();
         assert_eq!(e.field(), Some("from"));
+    }
+
+    /// `n` actors named « Acteur NNNN » (bulk), the first `placed` of them on the matrix at
+    /// influence 1 + i % 5, interest 5 - i % 5.
+    fn many_actors(s: &mut Store, n: usize, placed: usize) -> Vec<i64> {
+        let actors: Vec<crate::domain::ActorInput> = (0..n)
+            .map(|i| crate::domain::ActorInput {
+                name: format!("Acteur {i:04}"),
+                world: "business".into(),
+                commune: String::new(),
+                engagement: "informed".into(),
+                notes: String::new(),
+            })
+            .collect();
+        let ids = s.insert_actors_bulk(&actors).unwrap();
+        for (i, id) in ids.iter().take(placed).enumerate() {
+            s.conn
+                .execute(
+                    "UPDATE actor SET influence = ?1, interest = ?2 WHERE id = ?3",
+                    rusqlite::params![(1 + i % 5) as i64, (5 - i % 5) as i64, id],
+                )
+                .unwrap();
+        }
+        ids
+    }
+
+    #[test]
+    fn the_matrix_counts_every_cell_in_sql_and_shows_the_first_actors_of_each() {
+        let mut s = Store::open_in_memory().unwrap();
+        let m = s.influence_matrix().unwrap();
+        assert_eq!((m.total, m.unplaced, m.cells.len()), (0, 0, 0));
+        many_actors(&mut s, 1_000, 600);
+        let m = s.influence_matrix().unwrap();
+        assert_eq!(m.total, 1_000);
+        assert_eq!(m.unplaced, 400);
+        assert_eq!(m.unplaced_first.len(), MATRIX_SHOWN as usize);
+        assert_eq!(m.unplaced_first[0].name, "Acteur 0600", "alphabetical");
+        // Five cells of 120 actors each, the first MATRIX_SHOWN of each by name.
+        assert_eq!(m.cells.len(), 5);
+        assert_eq!(m.cells.iter().map(|c| c.count).sum::<i64>(), 600);
+        assert_eq!(
+            (m.cells[0].influence, m.cells[0].interest),
+            (5, 1),
+            "strongest influence first"
+        );
+        for c in &m.cells {
+            assert_eq!(c.count, 120);
+            assert_eq!(c.actors.len(), MATRIX_SHOWN as usize);
+            assert!(c
+                .actors
+                .iter()
+                .all(|a| a.influence == Some(c.influence) && a.interest == Some(c.interest)));
+            let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            assert_eq!(names, sorted);
+        }
+        assert_eq!(m.cells[4].actors[0].name, "Acteur 0000");
+    }
+
+    #[test]
+    fn valorisation_shows_the_latest_links_and_counts_them_all_and_its_export_lists_them_all() {
+        let mut s = Store::open_in_memory().unwrap();
+        let ids = many_actors(&mut s, 400, 0);
+        let member = s
+            .create_member(&crate::network::MemberInput {
+                name: "Claire Vasseur".into(),
+                role: String::new(),
+                structure: String::new(),
+                is_user: false,
+            })
+            .unwrap()
+            .id;
+        let links: Vec<crate::network::LinkInput> = (1..ids.len())
+            .map(|i| crate::network::LinkInput {
+                actor_a: ids[0],
+                actor_b: ids[i],
+                nature: "dialogue".into(),
+                strength: 1,
+                since: Some(format!("2025-01-{:02}", 1 + i % 28)),
+                notes: String::new(),
+                introduced_by: match i % 3 {
+                    0 => Some(crate::network::Introducer::Member(member)),
+                    1 => Some(crate::network::Introducer::Actor(ids[399])),
+                    _ => None,
+                },
+                meeting_id: None,
+            })
+            .collect();
+        s.insert_links_bulk(&links).unwrap();
+        let v = s.valorisation(None, None).unwrap();
+        assert_eq!(v.new_links_total, 399);
+        assert_eq!(v.new_links.len(), VALORISATION_LINKS_SHOWN as usize);
+        assert_eq!(v.introduced_total, 266);
+        let dates: Vec<&str> = v.new_links.iter().map(|l| l.date.as_str()).collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+        assert_eq!(*dates.last().unwrap(), "2025-01-28", "the latest are shown");
+        assert_eq!(v.new_links[0].a_name, "Acteur 0000");
+        assert_eq!(
+            v.by_introducer
+                .iter()
+                .map(|i| (i.name.as_str(), i.kind.as_str(), i.links))
+                .collect::<Vec<_>>(),
+            [
+                ("Acteur 0399", "actor", 133),
+                ("Claire Vasseur", "member", 133)
+            ]
+        );
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("valorisation.csv");
+        s.export_valorisation(&v, &path).unwrap();
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(
+            text.matches("Nouveau lien;").count(),
+            399,
+            "the export has them all"
+        );
+        assert!(text.contains("Mises en relation;Claire Vasseur;;;133"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::card::{ActorCard, MatrixActor, Valorisation};
+use catalyse_core::card::{ActorCard, InfluenceMatrix, Valorisation};
 use catalyse_core::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::map::NetworkMap;
 use catalyse_core::network::*;
@@ -237,9 +237,7 @@ pub async fn introduction_path(
 }
 
 #[tauri::command]
-pub async fn influence_matrix(
-    state: State<'_, AppState>,
-) -> Result<Vec<MatrixActor>, ErrorPayload> {
+pub async fn influence_matrix(state: State<'_, AppState>) -> Result<InfluenceMatrix, ErrorPayload> {
     with_reader(&state, |s| s.influence_matrix()).await
 }
 
