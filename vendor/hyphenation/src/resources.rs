@@ -1,0 +1,2 @@
+#![allow(dead_code)]
+include!(concat!(env!("OUT_DIR"), "/pocket-resources.rs"));
