@@ -9,12 +9,13 @@
 //   network processes), 3 s after the first paint.
 //
 // Usage: node benches/startup.mjs CATALYSE_BIN HELLO_BIN [RUNS]  (scripts/bench.sh runs it)
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { Builder } from "selenium-webdriver";
+import { appPid, startedAt, pssTree, processesOf } from "../tests/e2e/procfs.mjs";
 
 const [catalyse, hello, runsArg] = process.argv.slice(2);
 if (!catalyse || !hello) {
@@ -22,17 +23,7 @@ if (!catalyse || !hello) {
   process.exit(2);
 }
 const RUNS = Number(runsArg || 15);
-const HZ = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
-const BOOT = Number(/btime (\d+)/.exec(readFileSync("/proc/stat", "utf8"))[1]);
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const procs = () => readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number);
-const stat = (pid) => {
-  const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return s.slice(s.lastIndexOf(")") + 2).split(" ");
-};
-/** When a process started, in ms since the epoch (10 ms steps). */
-const startedAt = (pid) => BOOT * 1000 + (Number(stat(pid)[19]) * 1000) / HZ;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -55,41 +46,6 @@ async function waitForPort(port) {
     await sleep(50);
   }
   throw new Error("tauri-driver did not start");
-}
-
-/** The process running `binary` for this HOME. */
-function appPid(binary, home) {
-  const real = realpathSync(binary);
-  for (const pid of procs()) {
-    try {
-      if (readlinkSync(`/proc/${pid}/exe`) !== real) continue;
-      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) return pid;
-    } catch { /* gone, or not ours */ }
-  }
-  return null;
-}
-
-/** PSS of a process and all its descendants, in MiB. */
-function pssTree(root) {
-  const children = new Map();
-  for (const p of procs()) {
-    try {
-      const ppid = Number(stat(p)[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(p);
-    } catch { /* gone */ }
-  }
-  let kib = 0;
-  let count = 0;
-  const visit = (p) => {
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"));
-      if (m) { kib += Number(m[1]); count++; }
-    } catch { /* gone */ }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(root);
-  return { mib: kib / 1024, processes: count };
 }
 
 /** One cold start of `binary`: ms to the first paint, idle PSS. */
@@ -130,10 +86,8 @@ async function once(binary) {
     try { await driver?.quit(); } catch { /* gone */ }
     driverProcess.kill();
     await new Promise((r) => (driverProcess.exitCode !== null ? r() : driverProcess.once("exit", r)));
-    for (const pid of procs()) {
-      try {
-        if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) process.kill(pid, "SIGKILL");
-      } catch { /* gone */ }
+    for (const pid of processesOf(home)) {
+      try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
     }
     rmSync(home, { recursive: true, force: true });
   }

@@ -6,13 +6,14 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, copyFileSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { mkdtempSync, copyFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, click, screenshot, answerFileDialog, waitText, By, BINARY,
 } from "./harness.mjs";
 import { writeScaleCsv } from "./scale-data.mjs";
+import { appPid, startedAt, pssTree } from "./procfs.mjs";
 
 const dir = mkdtempSync(path.join(tmpdir(), "catalyse-scale-"));
 const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, "data") };
@@ -212,26 +213,6 @@ test("a large import shows its progress, can be cancelled without writing anythi
   }
 });
 
-/** The process of the app started for `home` (its pid), from /proc. */
-function appPid(home) {
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readlinkSync(`/proc/${pid}/exe`) !== realpathSync(BINARY)) continue;
-      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) return Number(pid);
-    } catch { /* gone, or not ours */ }
-  }
-  return null;
-}
-
-/** When a process started, in milliseconds since the epoch (from /proc, 10 ms steps). */
-function startedAt(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-  const boot = Number(/btime (\d+)/.exec(readFileSync("/proc/stat", "utf8"))[1]);
-  const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
-  return boot * 1000 + (ticks * 1000) / hz;
-}
-
 /** Launches the app on `file` and measures the time from the process start to the dashboard painted. */
 async function timeToDashboard(home, file) {
   const app = await launch(home, ["--workspace", file]);
@@ -244,7 +225,7 @@ async function timeToDashboard(home, file) {
         else setTimeout(wait, 2);
       };
       wait();`);
-    const pid = appPid(home);
+    const pid = appPid(BINARY, home);
     assert.ok(pid, "the app's process");
     if (process.env.CATALYSE_E2E_VERBOSE) {
       const origin = await d.executeScript("return performance.timeOrigin");
@@ -282,29 +263,6 @@ test("a country's workspace (100 000 actors, 1 000 000 links) opens to its dashb
     .filter((f) => String(f).endsWith(".catalyse"));
   assert.equal(backups.length, 1, `one backup, made at the first opening: ${backups}`);
 });
-
-/** Memory of a process and every process it started (WebKit's web and network processes), PSS in MiB. */
-function pssTree(pid) {
-  const children = new Map();
-  for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(p));
-    } catch { /* gone */ }
-  }
-  let kib = 0;
-  const visit = (p) => {
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"));
-      if (m) kib += Number(m[1]);
-    } catch { /* gone */ }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return kib / 1024;
-}
 
 test("a country's network: the analysis shows its progress and can be stopped, the map pans and zooms, memory stays bounded", async () => {
   const file = copyOf({ file: countryLinked });
@@ -367,9 +325,9 @@ test("a country's network: the analysis shows its progress and can be stopped, t
       requestAnimationFrame(frame);`);
     const p95 = percentile(frames, 0.95);
     await screenshot(d, "95-carte-pays");
-    const pid = appPid(home);
+    const pid = appPid(BINARY, home);
     assert.ok(pid, "the app's process");
-    const pss = pssTree(pid);
+    const pss = pssTree(pid).mib;
     console.log(`# map of 10 000 actors / 50 000 links (out of 100 000 / 1 000 000): pan and zoom frames p50 ${Math.round(percentile(frames, 0.5))} ms, p95 ${Math.round(p95)} ms, max ${Math.round(Math.max(...frames))} ms over ${frames.length} frames (target p95 ≤ 16 ms); memory of the app and its WebKit processes ${Math.round(pss)} MiB PSS (target ≤ 500 MiB)`);
     assert.equal(frames.length, 160, "every move drew a frame");
     assert.ok(pss > 0, "memory measured");
