@@ -12,10 +12,10 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, openSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import net from "node:net";
 import path from "node:path";
 import { Builder } from "selenium-webdriver";
 import { appPid, startedAt, pssTree, processesOf } from "../tests/e2e/procfs.mjs";
+import { freePort, waitForPort } from "../tests/e2e/harness.mjs";
 
 const [catalyse, hello, runsArg] = process.argv.slice(2);
 if (!catalyse || !hello) {
@@ -24,29 +24,6 @@ if (!catalyse || !hello) {
 }
 const RUNS = Number(runsArg || 15);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => { s.destroy(); resolve(true); });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(50);
-  }
-  throw new Error("tauri-driver did not start");
-}
 
 /** One cold start of `binary`: ms to the first paint, idle PSS. */
 async function once(binary) {
@@ -63,7 +40,7 @@ async function once(binary) {
   closeSync(log);
   let driver;
   try {
-    await waitForPort(port);
+    await waitForPort(port, driverProcess);
     driver = await new Builder().usingServer(`http://127.0.0.1:${port}/`)
       .withCapabilities({ browserName: "wry", "tauri:options": { application: binary, args: [] } }).build();
     const paint = await driver.executeAsyncScript(`

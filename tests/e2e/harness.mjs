@@ -28,7 +28,8 @@ export function dataDir(home) {
   return path.join(home, ".local", "share", "fr.catalyse.desktop");
 }
 
-function freePort() {
+/** A TCP port free on this machine. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on("error", reject);
@@ -39,7 +40,8 @@ function freePort() {
   });
 }
 
-async function waitForPort(port, child, ms = WAIT_MS) {
+/** Waits until `child` (a WebDriver server) listens on `port`. */
+export async function waitForPort(port, child, ms = WAIT_MS) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
