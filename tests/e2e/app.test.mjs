@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import {
   click, launch, freshHome, dataDir, find, visible, waitText, fill, choose, screenshot, actorNames, texts,
-  answerFileDialog, domTexts,
+  answerFileDialog, domTexts, actorColumn,
   By, Key, BINARY,
 } from "./harness.mjs";
 
@@ -144,7 +144,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await d.wait(async () => (await (await find(d, "#sort-engagement")).findElement(By.xpath(".."))
       .then((th) => th.getAttribute("aria-sort"))) === "ascending", 5000);
     await d.wait(async () => (await domTexts(d, "#actors-table tbody .engagement"))[0] === "Informé", 5000);
-    const engagements = await domTexts(d, "#actors-table tbody .engagement");
+    const engagements = await actorColumn(d, ".engagement");
     assert.equal(engagements[0], "Informé");
     assert.equal(engagements.at(-1), "Porteur");
 

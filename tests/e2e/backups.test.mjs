@@ -210,7 +210,10 @@ test("the whole workspace exported as JSON and imported into a new file", async 
     await visible(d, "#workspace");
     await click(d, "#nav-actors");
     await visible(d, "#actors-table");
-    const names = await actorNames(d);
+    // The list is virtualised: the page holds the rows in view; the count says how many.
+    const count = async () => Number((await (await find(d, "#actors-count")).getText()).replace(/\D/g, ""));
+    const total = await count();
+    const names = (await actorNames(d)).slice(0, 20);
     await click(d, "#top-backups");
     await visible(d, "#backups-export-json");
     const json = path.join(home, "territoire.json");
@@ -219,7 +222,7 @@ test("the whole workspace exported as JSON and imported into a new file", async 
     await waitText(d, "#toasts", "territoire.json");
     const doc = JSON.parse(readFileSync(json, "utf8"));
     assert.equal(doc.format, "catalyse-workspace");
-    assert.equal(doc.tables.actor.length, names.length);
+    assert.equal(doc.tables.actor.length, total);
 
     const copy = path.join(home, "copie-importee.catalyse");
     await click(d, "#backups-import-json");
@@ -230,7 +233,9 @@ test("the whole workspace exported as JSON and imported into a new file", async 
     assert.ok(existsSync(copy));
     await click(d, "#nav-actors");
     await visible(d, "#actors-table");
-    assert.deepEqual(await actorNames(d), names);
+    await waitText(d, "#actors-count", String(total));
+    assert.equal(await count(), total);
+    assert.deepEqual((await actorNames(d)).slice(0, 20), names);
   } finally {
     await app.quit();
   }
