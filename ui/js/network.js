@@ -544,6 +544,8 @@ async function refreshAnalysis(body, status, hadOne) {
     analysing = null;
     const err = /** @type {any} */ (e);
     if (!body.isConnected) return;
+    // « being computed » no longer holds: the status says what happened.
+    body.querySelector("#analysis-none")?.remove();
     replace(status, h("p", { class: "muted small", id: "analysis-stopped", text:
       err?.kind === "cancelled" ? t(hadOne ? "network.analysis_cancelled" : "network.analysis_cancelled_first") : t("network.analysis_failed", { message: err?.message ?? "" }) }),
     h("button", { type: "button", class: "btn small", id: "analysis-retry", text: t("network.analysis_retry"),
