@@ -73,8 +73,39 @@ function draw() {
 
 // ----- Map ------------------------------------------------------------------------------------
 
-/** @type {import("./ipc.js").Job|null} the running layout, if any */
-let laying = null;
+/**
+ * A computation that runs in the background and outlives the view that started it: a view
+ * shown again while it runs follows the same run (its progress, its end) instead of waiting
+ * for nothing.
+ * @template T
+ * @typedef {{job: import("./ipc.js").Job, done: Promise<T>, listeners: Set<(e: import("./ipc.js").ProgressEvent) => void>}} Background
+ */
+
+/**
+ * The run in `slot`, or a new one started with `start`; `onProgress` follows it until it ends.
+ * @template T
+ * @param {{run: Background<T>|null}} slot
+ * @param {(job: import("./ipc.js").Job) => Promise<T>} start
+ * @param {(e: import("./ipc.js").ProgressEvent) => void} onProgress
+ * @returns {{run: Background<T>, result: Promise<T>}}
+ */
+function follow(slot, start, onProgress) {
+  if (!slot.run) {
+    /** @type {Set<(e: import("./ipc.js").ProgressEvent) => void>} */
+    const listeners = new Set();
+    const job = ipc.newJob((e) => listeners.forEach((f) => f(e)));
+    const run = { job, listeners, done: start(job) };
+    slot.run = run;
+    run.done.then(() => {}, () => {}).finally(() => { if (slot.run === run) slot.run = null; });
+  }
+  const run = slot.run;
+  run.listeners.add(onProgress);
+  const result = run.done.finally(() => run.listeners.delete(onProgress));
+  return { run, result };
+}
+
+/** The layout running in the background, if any. @type {{run: Background<NetworkMap|null>|null}} */
+const laying = { run: null };
 
 /**
  * The map as last laid out shows at once; when the actors or links changed since (or there
@@ -95,19 +126,16 @@ async function renderMap(body) {
 
 /** Lays the map out again, showing the progress in `status`; redraws the map when done. */
 async function refreshMap(body, status) {
-  if (laying) return;
   const progress = progressView();
+  const { run, result } = follow(laying, ipc.refreshMap, (e) => progress.update(e));
   const stop = h("button", { type: "button", class: "btn small", id: "map-cancel", text: t("task.cancel"),
-    on: { click: () => { stop.disabled = true; progress.stopping(); if (laying) ipc.cancelJob(laying).catch(() => {}); } } });
+    on: { click: () => { stop.disabled = true; progress.stopping(); ipc.cancelJob(run.job).catch(() => {}); } } });
   replace(status, h("div", { class: "notice-inline", id: "map-refreshing" },
     h("p", { text: map ? t("network.map_stale") : t("network.computing") }), progress.element, stop));
-  laying = ipc.newJob((e) => progress.update(e));
   try {
-    const fresh = await ipc.refreshMap(laying);
-    laying = null;
+    const fresh = await result;
     if (body.isConnected && fresh) await renderMap(body);
   } catch (e) {
-    laying = null;
     const err = /** @type {any} */ (e);
     if (!body.isConnected) return;
     replace(status, h("p", { class: "muted small", id: "map-stopped", text:
@@ -511,8 +539,8 @@ function formatScore(x) {
 const BROKERS_PAGE = 30;
 /** Isolated actors shown first, then more per click. */
 const ISOLATED_PAGE = 50;
-/** @type {import("./ipc.js").Job|null} the running analysis, if any */
-let analysing = null;
+/** The analysis running in the background, if any. @type {{run: Background<import("./ipc.js").NetworkSummary|null>|null}} */
+const analysing = { run: null };
 
 /** @param {HTMLElement} body */
 async function renderAnalysis(body) {
@@ -528,20 +556,17 @@ async function renderAnalysis(body) {
 
 /** Computes the analysis again, showing its progress in `status`; redraws when done. */
 async function refreshAnalysis(body, status, hadOne) {
-  if (analysing) return;
   const view_ = progressView();
+  const { run, result } = follow(analysing, ipc.refreshNetwork, (e) => view_.update(e));
   const stop = h("button", { type: "button", class: "btn small", id: "analysis-cancel", text: t("task.cancel"),
-    on: { click: () => { stop.disabled = true; view_.stopping(); if (analysing) ipc.cancelJob(analysing).catch(() => {}); } } });
+    on: { click: () => { stop.disabled = true; view_.stopping(); ipc.cancelJob(run.job).catch(() => {}); } } });
   replace(status, h("div", { class: "notice-inline", id: "analysis-refreshing" },
     h("p", { text: hadOne ? t("network.analysis_stale") : t("network.analysis_first") }), view_.element, stop));
-  analysing = ipc.newJob((e) => view_.update(e));
   try {
-    const fresh = await ipc.refreshNetwork(analysing);
-    analysing = null;
+    const fresh = await result;
     if (!body.isConnected || !fresh) return;
     await renderAnalysis(body);
   } catch (e) {
-    analysing = null;
     const err = /** @type {any} */ (e);
     if (!body.isConnected) return;
     // « being computed » no longer holds: the status says what happened.
