@@ -307,7 +307,7 @@ test("a country's network: the analysis shows its progress and can be stopped, t
     await d.wait(async () => (await d.findElements(By.css("#network-canvas"))).length > 0, 120000);
     await waitText(d, "#map-limited", "10 000");
     await d.sleep(3000);
-    const frames = await d.executeAsyncScript(`
+    const moveMap = () => d.executeAsyncScript(`
       const done = arguments[arguments.length - 1];
       const canvas = document.getElementById("network-canvas");
       canvas.focus();
@@ -324,12 +324,21 @@ test("a country's network: the analysis shows its progress and can be stopped, t
         requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);`);
+    // The first pass after the map appears is slower while the web engine settles (seen:
+    // ~56 ms frames for its first and last second, 16.7 ms between); the second, 5 s later,
+    // is the figure; both are printed. Frames come at the display's refresh (60 Hz here):
+    // 16.7 ms is the best possible.
+    const warmup = await moveMap();
+    await d.sleep(5000);
+    const frames = await moveMap();
+    console.log(`# map, first pan and zoom (web engine warming up): p50 ${Math.round(percentile(warmup, 0.5))} ms, p95 ${Math.round(percentile(warmup, 0.95))} ms`);
     const p95 = percentile(frames, 0.95);
+    if (process.env.CATALYSE_E2E_VERBOSE) console.log(`# map frames (ms): ${frames.map(Math.round).join(" ")}`);
     await screenshot(d, "95-carte-pays");
     const pid = appPid(BINARY, home);
     assert.ok(pid, "the app's process");
     const pss = pssTree(pid).mib;
-    console.log(`# map of 10 000 actors / 50 000 links (out of 100 000 / 1 000 000): pan and zoom frames p50 ${Math.round(percentile(frames, 0.5))} ms, p95 ${Math.round(p95)} ms, max ${Math.round(Math.max(...frames))} ms over ${frames.length} frames (target p95 ≤ 16 ms); memory of the app and its WebKit processes ${Math.round(pss)} MiB PSS (target ≤ 500 MiB)`);
+    console.log(`# map of 10 000 actors / 50 000 links (out of 100 000 / 1 000 000): pan and zoom frames p50 ${Math.round(percentile(frames, 0.5))} ms, p95 ${Math.round(p95)} ms, max ${Math.round(Math.max(...frames))} ms over ${frames.length} frames, ${frames.filter((f) => f > 25).length} over 25 ms (target p95 ≤ 16 ms; the display refreshes every 16.7 ms); memory of the app and its WebKit processes ${Math.round(pss)} MiB PSS (target ≤ 500 MiB)`);
     assert.equal(frames.length, 160, "every move drew a frame");
     assert.ok(pss > 0, "memory measured");
 
