@@ -897,7 +897,12 @@ fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
         Ok(k) => k,
         Err(e) => return fail(&e),
     };
-    let result = Store::open_for_reading(workspace).and_then(|s| s.export_file(kind, file, force));
+    let (progress, bar) = terminal_progress();
+    let result = Store::open_for_reading(workspace)
+        .and_then(|s| s.export_file_with(kind, file, force, &progress));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     match result {
         Ok(n) => {
             println!("{} dans {}.", counted(kind, n, "exporté"), file.display());

@@ -225,6 +225,8 @@ test("the whole workspace exported as JSON and imported into a new file", async 
     assert.equal(doc.tables.actor.length, total);
 
     const copy = path.join(home, "copie-importee.catalyse");
+    // The export closed the dialog (it ran as a task in the window): open it again.
+    await click(d, "#top-backups");
     await click(d, "#backups-import-json");
     answerFileDialog("Choisir l'export complet", json, { locationBar: true });
     answerFileDialog("Créer l'espace de travail importé", copy);

@@ -6,7 +6,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, copyFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, copyFileSync, readdirSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
@@ -356,6 +356,52 @@ test("a country's network: the analysis shows its progress and can be stopped, t
     assert.ok(rows <= 200, `the latest 200 links at most: ${rows}`);
     await visible(d, "#report-links-latest");
     await screenshot(d, "96-valorisation-pays");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("exporting a million links shows its progress, can be cancelled without writing a file, then completes", async () => {
+  const file = copyOf({ file: countryLinked });
+  const home = freshHome();
+  const app = await launch(home, ["--workspace", file]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    await click(d, "#nav-actors");
+    const out = path.join(home, "liens.csv");
+    const exportLinks = async () => {
+      await click(d, "#export-open");
+      await visible(d, "#export-dialog");
+      await click(d, "#export-dialog input[value=links]");
+      await click(d, "#export-go");
+      answerFileDialog("Exporter", out);
+    };
+    // Cancelled as soon as its card shows (in the page): no file, not even a temporary one.
+    await exportLinks();
+    const seen = await d.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const t0 = performance.now();
+      const look = () => {
+        const card = document.querySelector("#tasks .task");
+        if (card) { const text = card.textContent; card.querySelector("button").click(); done(text); }
+        else if (performance.now() - t0 > 30000) done(null);
+        else setTimeout(look, 5);
+      };
+      look();`);
+    assert.match(String(seen), /Export des liens/);
+    await waitText(d, "#toasts", "Export annulé");
+    assert.ok(!existsSync(out), "a cancelled export writes no file");
+    assert.deepEqual(readdirSync(home).filter((f) => f.includes("liens") || f.includes("export")), []);
+    // Then in full.
+    const t0 = Date.now();
+    await exportLinks();
+    await waitText(d, "#toasts", "exportée(s) dans « liens.csv »");
+    const bytes = readFileSync(out);
+    let lines = 0;
+    for (const b of bytes) if (b === 10) lines += 1;
+    console.log(`# export of 1 000 000 links from the app: ${Date.now() - t0} ms from the click to the message, ${(bytes.length / 1e6).toFixed(0)} MB`);
+    assert.equal(lines, 1_000_001, "the header and a million links");
   } finally {
     await app.quit();
   }

@@ -1026,4 +1026,10 @@ export default {
   "matrix.more": "and {count} more",
   "matrix.table_first": "The table shows {count} of the {total} placed actors: the first of each cell in alphabetical order. The actors list shows them all.",
   "report.latest_links": "The {shown} most recent are shown; the report's export has them all.",
+  "exchange.task_export.actors": "Exporting the actors",
+  "exchange.task_export.links": "Exporting the links",
+  "exchange.task_export.meetings": "Exporting the meetings",
+  "exchange.export_cancelled": "Export cancelled: no file was written.",
+  "json.task_export": "Full export as JSON",
+  "json.export_cancelled": "Full export cancelled: no file was written.",
 };

@@ -1026,4 +1026,10 @@ export default {
   "matrix.more": "et {count} autre(s)",
   "matrix.table_first": "Le tableau montre {count} des {total} acteurs placés : les premiers de chaque case par ordre alphabétique. La liste des acteurs les montre tous.",
   "report.latest_links": "Les {shown} plus récents sont affichés ; l'export du rapport les contient tous.",
+  "exchange.task_export.actors": "Export des acteurs",
+  "exchange.task_export.links": "Export des liens",
+  "exchange.task_export.meetings": "Export des rencontres",
+  "exchange.export_cancelled": "Export annulé : aucun fichier n'a été écrit.",
+  "json.task_export": "Export complet en JSON",
+  "json.export_cancelled": "Export complet annulé : aucun fichier n'a été écrit.",
 };

@@ -4,6 +4,7 @@ import { h, newId } from "./dom.js";
 import { t, label, formatDate } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { runTask } from "./tasks.js";
 
 /** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
 
@@ -60,7 +61,16 @@ export async function showBackups(onRestored) {
         h("tbody", {}, rows))),
     h("div", { class: "toolbar json-exchange" },
       list.damaged ? null : h("button", { type: "button", class: "btn", id: "backups-export-json", text: t("json.export"), on: { click: async () => {
-        try { const name = await ipc.exportWorkspaceJson(t("json.export_title")); if (name) toast(t("json.exported", { name })); } catch (e) { showError(e); }
+        // The export runs as a task at the bottom of the window (progress, Cancel), which a
+        // modal dialog would cover.
+        close();
+        try {
+          const name = await runTask(t("json.task_export"), (job) => ipc.exportWorkspaceJson(t("json.export_title"), job));
+          if (name) toast(t("json.exported", { name }));
+        } catch (e) {
+          if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("json.export_cancelled"));
+          else showError(e);
+        }
       } } }),
       h("button", { type: "button", class: "btn", id: "backups-import-json", text: t("json.import"), on: { click: async () => {
         try {

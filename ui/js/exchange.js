@@ -198,9 +198,13 @@ export function startExport() {
     const k = chosenKind(body, "export-kind");
     close();
     try {
-      const done = await ipc.exportData(k, t("exchange.export_title"), t(`exchange.file.${k}`));
-      if (done) toast(t("exchange.exported", { count: done.rows, name: done.name }));
-    } catch (e) { showError(e); }
+      const done = await runTask(t(`exchange.task_export.${k}`),
+        (job) => ipc.exportData(k, t("exchange.export_title"), t(`exchange.file.${k}`), job));
+      if (done) toast(t("exchange.exported", { count: formatNumber(done.rows), name: done.name }));
+    } catch (e) {
+      if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("exchange.export_cancelled"));
+      else showError(e);
+    }
   });
   /** @type {HTMLElement|null} */ (body.querySelector("input[name='export-kind']:checked"))?.focus();
 }

@@ -271,8 +271,13 @@ export const importCommit = (kind, keepDuplicates, job) =>
   call("import_commit", { kind, keepDuplicates, job: job.id, onProgress: job.channel });
 /** Forgets the file the import preview checked (the user closed the preview). */
 export const discardImport = () => call("discard_import");
-/** @param {ExchangeKind} kind @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
-export const exportData = (kind, title, fileNameHint) => call("export_data", { kind, title, fileNameHint });
+/**
+ * Asks where to save, then exports (progress, cancellable).
+ * @param {ExchangeKind} kind @param {string} title @param {string} fileNameHint @param {Job} job
+ * @returns {Promise<FileDone|null>}
+ */
+export const exportData = (kind, title, fileNameHint, job) =>
+  call("export_data", { kind, title, fileNameHint, job: job.id, onProgress: job.channel });
 /**
  * @param {string|null} from @param {string|null} to @param {string} title @param {string} fileNameHint
  * @returns {Promise<FileDone|null>}
@@ -364,8 +369,12 @@ export const backupNow = () => call("backup_now");
  * @param {string} fileName @param {boolean} replace @param {string} title @returns {Promise<RestoreDone|null>}
  */
 export const restoreBackup = (fileName, replace, title) => call("restore_backup", { fileName, replace, title });
-/** Exports the whole workspace as JSON (save dialog); the file name, or null if cancelled. @param {string} title @returns {Promise<string|null>} */
-export const exportWorkspaceJson = (title) => call("export_workspace_json", { title });
+/**
+ * Exports the whole workspace as JSON (save dialog; progress, cancellable); the file name, or
+ * null if the dialog was cancelled. @param {string} title @param {Job} job @returns {Promise<string|null>}
+ */
+export const exportWorkspaceJson = (title, job) =>
+  call("export_workspace_json", { title, job: job.id, onProgress: job.channel });
 /**
  * Imports a whole-workspace JSON export into a new file (two dialogs) and opens it.
  * @param {string} pickTitle @param {string} saveTitle @returns {Promise<WorkspaceInfo|null>}

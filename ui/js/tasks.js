@@ -58,16 +58,23 @@ export async function runTask(title, start) {
   }));
   const card = h("div", { class: "task", attrs: { role: "group", "aria-label": title } },
     h("p", { class: "task-title", text: title }), view.element, cancel);
-  const job = ipc.newJob((e) => view.update(e));
+  // The card appears once the work has started (its first report: an export first asks
+  // where to save) and lasts more than SHOW_AFTER_MS.
+  let shown = 0;
+  let done = false;
+  const job = ipc.newJob((e) => {
+    view.update(e);
+    if (!shown && !done) shown = window.setTimeout(() => document.getElementById("tasks")?.append(card), SHOW_AFTER_MS);
+  });
   cancel.addEventListener("click", () => {
     cancel.disabled = true;
     view.stopping();
     ipc.cancelJob(job).catch(() => {});
   });
-  const shown = setTimeout(() => document.getElementById("tasks")?.append(card), SHOW_AFTER_MS);
   try {
     return await start(job);
   } finally {
+    done = true;
     clearTimeout(shown);
     card.remove();
   }

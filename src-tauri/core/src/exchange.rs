@@ -1563,12 +1563,35 @@ impl Store {
         &self,
         kind: ExchangeKind,
     ) -> CoreResult<(Vec<&'static str>, Vec<Vec<String>>)> {
+        self.export_rows_with(kind, &Progress::none())
+    }
+
+    /// [`Store::export_rows`], reporting the rows read to `progress` (and stopping when it
+    /// is cancelled).
+    pub fn export_rows_with(
+        &self,
+        kind: ExchangeKind,
+        progress: &Progress,
+    ) -> CoreResult<(Vec<&'static str>, Vec<Vec<String>>)> {
         let headers: Vec<&'static str> = kind.columns().iter().map(|c| c.label).collect();
-        let rows = match kind {
-            ExchangeKind::Actors => self.export_actors()?,
-            ExchangeKind::Links => self.export_links()?,
-            ExchangeKind::Meetings => self.export_meetings()?,
+        let table = match kind {
+            ExchangeKind::Actors => "actor",
+            ExchangeKind::Links => "link",
+            ExchangeKind::Meetings => "meeting",
         };
+        let total: u64 = self
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64;
+        let tick = Tick { progress, total };
+        tick.at(0)?;
+        let rows = match kind {
+            ExchangeKind::Actors => self.export_actors(&tick)?,
+            ExchangeKind::Links => self.export_links(&tick)?,
+            ExchangeKind::Meetings => self.export_meetings(&tick)?,
+        };
+        progress.step(Phase::Exporting, total, Some(total))?;
         Ok((headers, rows))
     }
 
@@ -1578,7 +1601,7 @@ impl Store {
         encode(kind, format, &headers, &rows)
     }
 
-    fn export_actors(&self) -> CoreResult<Vec<Vec<String>>> {
+    fn export_actors(&self, tick: &Tick) -> CoreResult<Vec<Vec<String>>> {
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         let mut st = self
             .conn
@@ -1631,6 +1654,7 @@ impl Store {
                 contributions,
                 notes,
             ) = row?;
+            tick.at(out.len())?;
             let [cn, cr, ce, cp] = contacts.remove(&id).unwrap_or_default();
             out.push(vec![
                 name,
@@ -1652,7 +1676,7 @@ impl Store {
         Ok(out)
     }
 
-    fn export_links(&self) -> CoreResult<Vec<Vec<String>>> {
+    fn export_links(&self, tick: &Tick) -> CoreResult<Vec<Vec<String>>> {
         let mut actors: HashMap<i64, (String, String)> = HashMap::new();
         let mut st = self.conn.prepare("SELECT id, name, commune FROM actor")?;
         for row in st.query_map([], |r| {
@@ -1673,6 +1697,7 @@ impl Store {
         let empty = (String::new(), String::new());
         let mut out = Vec::new();
         for l in self.list_links()? {
+            tick.at(out.len())?;
             let a = actors.get(&l.actor_a).unwrap_or(&empty);
             let b = actors.get(&l.actor_b).unwrap_or(&empty);
             let by = match l.introduced_by {
@@ -1695,7 +1720,7 @@ impl Store {
         Ok(out)
     }
 
-    fn export_meetings(&self) -> CoreResult<Vec<Vec<String>>> {
+    fn export_meetings(&self, tick: &Tick) -> CoreResult<Vec<Vec<String>>> {
         let actors: HashMap<i64, String> = self
             .list_actors()?
             .into_iter()
@@ -1713,10 +1738,12 @@ impl Store {
         };
         let mut meetings = self.list_meetings()?;
         meetings.reverse();
-        Ok(meetings
+        meetings
             .into_iter()
-            .map(|m| {
-                vec![
+            .enumerate()
+            .map(|(i, m)| {
+                tick.at(i)?;
+                Ok(vec![
                     m.date,
                     m.kind.label_fr().into(),
                     m.title,
@@ -1728,9 +1755,25 @@ impl Store {
                     join(&m.actor_ids, &actors),
                     join(&m.member_ids, &members),
                     m.notes,
-                ]
+                ])
             })
-            .collect())
+            .collect()
+    }
+}
+
+/// Reports an export's progress every few thousand rows.
+struct Tick<'a> {
+    progress: &'a Progress,
+    total: u64,
+}
+
+impl Tick<'_> {
+    fn at(&self, done: usize) -> CoreResult<()> {
+        if done % 4096 == 0 {
+            self.progress
+                .step(Phase::Exporting, done as u64, Some(self.total))?;
+        }
+        Ok(())
     }
 }
 
@@ -1815,14 +1858,27 @@ impl Store {
         path: &std::path::Path,
         overwrite: bool,
     ) -> CoreResult<usize> {
+        self.export_file_with(kind, path, overwrite, &Progress::none())
+    }
+
+    /// [`Store::export_file`] with its progress; cancelled, it writes no file.
+    pub fn export_file_with(
+        &self,
+        kind: ExchangeKind,
+        path: &std::path::Path,
+        overwrite: bool,
+        progress: &Progress,
+    ) -> CoreResult<usize> {
         let format = FileFormat::from_path(path)?;
         if !overwrite && path.exists() {
             return Err(CoreError::AlreadyExists {
                 path: path.to_path_buf(),
             });
         }
-        let (headers, rows) = self.export_rows(kind)?;
+        let (headers, rows) = self.export_rows_with(kind, progress)?;
         let bytes = encode(kind, format, &headers, &rows)?;
+        // The last moment to stop: after this, the file is written whole.
+        progress.check()?;
         write_whole(path, &bytes)?;
         Ok(rows.len())
     }
@@ -2006,6 +2062,58 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert!(on, "foreign keys are enforced again after a bulk write");
+    }
+
+    #[test]
+    fn an_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let mut text = String::from("Nom;Monde\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("Acteur {i};Entreprise\n"));
+        }
+        let mut s = store();
+        s.import(
+            ExchangeKind::Actors,
+            text.as_bytes(),
+            FileFormat::Csv,
+            false,
+        )
+        .unwrap();
+        let dir = tempfile::TempDir::new().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let path = dir.path().join("acteurs.csv");
+        let rows = s
+            .export_file_with(ExchangeKind::Actors, &path, false, &progress)
+            .unwrap();
+        assert_eq!(rows, 10_000);
+        let seen = seen.lock().unwrap().clone();
+        assert!(seen
+            .iter()
+            .all(|e| e.phase == Phase::Exporting && e.total == Some(10_000)));
+        assert_eq!(seen.last().map(|e| e.done), Some(10_000), "{seen:?}");
+        // Cancelled halfway: no file, not even a temporary one.
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let cancel = Progress::new(flag.clone(), move |e| {
+            if e.done >= 4096 {
+                f.store(true, Ordering::Relaxed);
+            }
+        });
+        let other = dir.path().join("autre.csv");
+        let err = s
+            .export_file_with(ExchangeKind::Actors, &other, false, &cancel)
+            .unwrap_err();
+        assert_eq!(err.kind(), "cancelled");
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files, [std::ffi::OsString::from("acteurs.csv")]);
     }
 
     #[test]

@@ -20,6 +20,7 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
+use crate::progress::{Phase, Progress};
 use crate::store::{self, Store, APPLICATION_ID, BUSY_TIMEOUT};
 use base64::Engine as _;
 use rusqlite::types::{Value as Sql, ValueRef};
@@ -122,9 +123,25 @@ pub(crate) fn to_json(v: ValueRef<'_>) -> Value {
 
 /// The workspace behind `conn` as a JSON document.
 pub fn export(conn: &Connection) -> CoreResult<String> {
+    export_with(conn, &Progress::none())
+}
+
+/// [`export`], reporting the rows read to `progress` and stopping when it is cancelled.
+pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String> {
     let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let names = data_tables(conn)?;
+    let mut total: u64 = 0;
+    for table in &names {
+        let n: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
+                r.get(0)
+            })?;
+        total += n as u64;
+    }
+    let mut done: u64 = 0;
+    progress.step(Phase::Exporting, 0, Some(total))?;
     let mut tables = Map::new();
-    for table in data_tables(conn)? {
+    for table in names {
         let (cols, keys) = layout(conn, &table)?;
         let order = if keys.is_empty() {
             "rowid".to_string()
@@ -149,6 +166,10 @@ pub fn export(conn: &Connection) -> CoreResult<String> {
                 obj.insert(c.name.clone(), to_json(row.get_ref(i)?));
             }
             out.push(Value::Object(obj));
+            done += 1;
+            if done % 4096 == 0 {
+                progress.step(Phase::Exporting, done, Some(total))?;
+            }
         }
         tables.insert(table, Value::Array(out));
     }
@@ -161,6 +182,7 @@ pub fn export(conn: &Connection) -> CoreResult<String> {
     let mut text = serde_json::to_string_pretty(&Value::Object(doc))
         .map_err(|e| CoreError::Io(std::io::Error::other(e)))?;
     text.push('\n');
+    progress.step(Phase::Exporting, total, Some(total))?;
     Ok(text)
 }
 
@@ -168,6 +190,14 @@ impl Store {
     /// This workspace as a JSON document (see the module's documentation).
     pub fn export_json(&self) -> CoreResult<String> {
         export(&self.conn)
+    }
+
+    /// Writes this workspace as a JSON document to `path`, whole or not at all, with its
+    /// progress; cancelled, no file is written.
+    pub fn export_json_file(&self, path: &Path, progress: &Progress) -> CoreResult<()> {
+        let text = export_with(&self.conn, progress)?;
+        progress.check()?;
+        crate::exchange::write_whole(path, text.as_bytes())
     }
 }
 
@@ -455,6 +485,40 @@ mod tests {
         // Search works on the imported file (the index is rebuilt by the triggers).
         let t = Store::open_with(&to, &dir.path().join("b")).unwrap();
         assert!(!t.search("fromagerie").unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_json_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let path = dir.path().join("export.json");
+        s.export_json_file(&path, &progress).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            s.export_json().unwrap()
+        );
+        let seen = seen.lock().unwrap().clone();
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last.phase, Some(last.done)),
+            (Phase::Exporting, last.total)
+        );
+        assert!(last.done > 100, "every row counted: {last:?}");
+        // Cancelled at its first report: no file.
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let cancel = Progress::new(flag.clone(), move |_| f.store(true, Ordering::Relaxed));
+        let other = dir.path().join("autre.json");
+        let e = s.export_json_file(&other, &cancel).unwrap_err();
+        assert_eq!(e.kind(), "cancelled");
+        assert!(!other.exists());
     }
 
     #[test]

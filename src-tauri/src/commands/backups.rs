@@ -8,10 +8,12 @@ use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo}
 use crate::gui::AppState;
 use catalyse_core::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::paths::{backups_root, EXTENSION};
+use catalyse_core::progress::ProgressEvent;
 use catalyse_core::rgpd::{ErasureSummary, Person};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
@@ -162,12 +164,15 @@ pub async fn restore_backup(
     }))
 }
 
-/// Exports the whole open workspace as JSON to a file chosen in the save dialog.
+/// Exports the whole open workspace as JSON to a file chosen in the save dialog, reporting
+/// progress to `on_progress`; cancelled (`cancel_job`), no file is written.
 #[tauri::command]
 pub async fn export_workspace_json(
     app: AppHandle,
     state: State<'_, AppState>,
     title: String,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<Option<String>, ErrorPayload> {
     let ws = state.current()?;
     let stem = ws
@@ -185,11 +190,12 @@ pub async fn export_workspace_json(
         return Ok(None);
     };
     let name = name_of(&path);
-    ws.call(move |s| {
-        let text = s.export_json()?;
-        catalyse_core::exchange::write_whole(&path, text.as_bytes())
-    })
-    .await?;
+    // Read on a reader (one consistent snapshot); the window and the writer stay free.
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
+    ws.read(move |s| s.export_json_file(&path, &progress))
+        .await?;
+    drop(job);
     Ok(Some(name))
 }
 

@@ -155,7 +155,9 @@ async fn save_as(
 }
 
 /// Exports actors, links or meetings (CSV or XLSX, from the extension; CSV when none). The
-/// dialog already asked before replacing an existing file.
+/// dialog already asked before replacing an existing file. The rows are read on a reader
+/// (the window and the writer stay free), reporting progress to `on_progress`; cancelled
+/// (`cancel_job`), no file is written.
 #[tauri::command]
 pub async fn export_data(
     app: AppHandle,
@@ -163,11 +165,21 @@ pub async fn export_data(
     kind: ExchangeKind,
     title: String,
     file_name_hint: String,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<Option<FileDone>, ErrorPayload> {
-    save_as(&app, &state, title, file_name_hint, move |s, path| {
-        s.export_file(kind, path, true)
-    })
-    .await
+    let Some(path) = ask_save_path(&app, title, file_name_hint, TABLE_FILTERS)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    let ws = state.current()?;
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
+    let rows = ws
+        .read(move |s| s.export_file_with(kind, &path, true, &progress))
+        .await?;
+    drop(job);
+    Ok(Some(FileDone { name, rows }))
 }
 
 /// Exports the valorisation report of a period.
