@@ -1769,7 +1769,7 @@ struct Tick<'a> {
 
 impl Tick<'_> {
     fn at(&self, done: usize) -> CoreResult<()> {
-        if done % 4096 == 0 {
+        if done.is_multiple_of(4096) {
             self.progress
                 .step(Phase::Exporting, done as u64, Some(self.total))?;
         }

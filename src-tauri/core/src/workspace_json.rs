@@ -167,7 +167,7 @@ pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String>
             }
             out.push(Value::Object(obj));
             done += 1;
-            if done % 4096 == 0 {
+            if done.is_multiple_of(4096) {
                 progress.step(Phase::Exporting, done, Some(total))?;
             }
         }
