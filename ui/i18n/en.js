@@ -1032,4 +1032,6 @@ export default {
   "exchange.export_cancelled": "Export cancelled: no file was written.",
   "json.task_export": "Full export as JSON",
   "json.export_cancelled": "Full export cancelled: no file was written.",
+  "backups.making": "Backing up…",
+  "backups.cancelled": "Backup cancelled: no copy was kept.",
 };

@@ -1032,4 +1032,6 @@ export default {
   "exchange.export_cancelled": "Export annulé : aucun fichier n'a été écrit.",
   "json.task_export": "Export complet en JSON",
   "json.export_cancelled": "Export complet annulé : aucun fichier n'a été écrit.",
+  "backups.making": "Sauvegarde en cours…",
+  "backups.cancelled": "Sauvegarde annulée : aucune copie n'a été gardée.",
 };

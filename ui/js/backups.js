@@ -1,10 +1,10 @@
 // "Sauvegardes": the backups of the open workspace (or of a damaged one that would not open),
 // a backup on demand, and the restore into a new file or over the open workspace.
-import { h, newId } from "./dom.js";
+import { h, newId, replace } from "./dom.js";
 import { t, label, formatDate } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
-import { runTask } from "./tasks.js";
+import { runTask, progressView } from "./tasks.js";
 
 /** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
 
@@ -33,13 +33,27 @@ export async function showBackups(onRestored) {
   const titleId = newId("backups-title");
   const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
   const closeBtn = h("button", { type: "button", class: "btn", id: "backups-close", text: t("backups.close"), on: { click: close } });
+  // A backup of a large workspace takes a few seconds: its progress shows in the dialog,
+  // with a way to stop it (nothing is left then).
+  const progressHolder = h("div", { id: "backups-progress", attrs: { "aria-live": "polite" } });
   const nowBtn = list.damaged ? null : h("button", { type: "button", class: "btn primary", id: "backups-now", text: t("backups.now"), on: { click: async () => {
+    const view = progressView();
+    const job = ipc.newJob((e) => view.update(e));
+    const stop = h("button", { type: "button", class: "btn small", id: "backups-now-cancel", text: t("task.cancel"),
+      on: { click: () => { stop.disabled = true; view.stopping(); ipc.cancelJob(job).catch(() => {}); } } });
+    replace(progressHolder, h("div", { class: "notice-inline" }, h("p", { text: t("backups.making") }), view.element, stop));
+    /** @type {HTMLButtonElement} */ (nowBtn).disabled = true;
     try {
-      const name = await ipc.backupNow();
+      const name = await ipc.backupNow(job);
       toast(t("backups.done", { name }));
       close();
       await showBackups(onRestored);
-    } catch (e) { showError(e); }
+    } catch (e) {
+      replace(progressHolder);
+      /** @type {HTMLButtonElement} */ (nowBtn).disabled = false;
+      if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("backups.cancelled"));
+      else showError(e);
+    }
   } } });
   const rows = list.backups.map((b, i) => h("tr", { attrs: { "data-backup": b.file_name } },
     h("th", { scope: "row", class: "nowrap", text: when(b.created_at) }),
@@ -78,6 +92,7 @@ export async function showBackups(onRestored) {
           if (info) { close(); toast(t("json.imported", { name: info.file_name })); await onRestored(info); }
         } catch (e) { showError(e); }
       } } })),
+    progressHolder,
     h("div", { class: "dialog-buttons" }, closeBtn, nowBtn)));
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
   document.body.append(dialog);

@@ -362,8 +362,8 @@ export const removeNoteLogo = () => call("remove_note_logo");
 /** @typedef {import("../bindings/RestoreDone").RestoreDone} RestoreDone */
 /** @returns {Promise<BackupList>} */
 export const listBackups = () => call("list_backups");
-/** Makes a backup now; returns its file name. @returns {Promise<string>} */
-export const backupNow = () => call("backup_now");
+/** Makes a backup now (progress, cancellable); returns its file name. @param {Job} job @returns {Promise<string>} */
+export const backupNow = (job) => call("backup_now", { job: job.id, onProgress: job.channel });
 /**
  * Restores a backup (by file name) over the open workspace or into a file chosen in a dialog.
  * @param {string} fileName @param {boolean} replace @param {string} title @returns {Promise<RestoreDone|null>}

@@ -250,8 +250,23 @@ impl Store {
     /// Writes a backup of this workspace into `dir` and returns its path. Automatic ones are
     /// rotated afterwards.
     pub fn backup_into(&self, dir: &Path, reason: BackupReason) -> CoreResult<PathBuf> {
+        self.backup_into_with(dir, reason, &crate::progress::Progress::none())
+    }
+
+    /// [`Store::backup_into`] reporting its progress (time elapsed: the size of a copy is not
+    /// known beforehand); cancelled, the copy stops and nothing is left in `dir`.
+    pub fn backup_into_with(
+        &self,
+        dir: &Path,
+        reason: BackupReason,
+        progress: &crate::progress::Progress,
+    ) -> CoreResult<PathBuf> {
+        progress.check()?;
         let target = unique(dir, Utc::now(), reason);
-        vacuum_into(&self.conn, &target)?;
+        let handle = self.conn.get_interrupt_handle();
+        progress.watch(&handle, crate::progress::Phase::Copying, || {
+            vacuum_into(&self.conn, &target)
+        })?;
         if reason == BackupReason::Auto {
             rotate(dir)?;
         }
@@ -495,6 +510,66 @@ mod tests {
             notes: String::new(),
         })
         .unwrap();
+    }
+
+    #[test]
+    fn a_backup_from_a_reader_reports_its_progress_and_a_cancelled_one_leaves_nothing() {
+        use crate::progress::{Phase, Progress};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::TempDir::new().unwrap();
+        let (path, mut s) = workspace(dir.path());
+        let actors: Vec<ActorInput> = (0..20_000)
+            .map(|i| ActorInput {
+                name: format!("Acteur {i}"),
+                world: "state".into(),
+                commune: String::new(),
+                engagement: "informed".into(),
+                notes: "x".repeat(200),
+            })
+            .collect();
+        s.insert_actors_bulk(&actors).unwrap();
+        // The window backs up on a reader, beside the writer.
+        let reader = Store::open_reader(&path).unwrap();
+        let out = dir.path().join("sauvegardes");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let made = reader
+            .backup_into_with(&out, BackupReason::Manual, &progress)
+            .unwrap();
+        verify(&made).unwrap();
+        assert!(seen
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|e| e.phase == Phase::Copying));
+        // Cancelled: nothing is left beside the first backup.
+        let cancel = Progress::new(Arc::new(AtomicBool::new(true)), |_| {});
+        let e = reader
+            .backup_into_with(&out, BackupReason::Manual, &cancel)
+            .unwrap_err();
+        assert_eq!(e.kind(), "cancelled");
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(left, [made]);
+        // Cancelled while it copies: SQLite stops the copy, its temporary file goes.
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let during = Progress::new(flag.clone(), move |_| f.store(true, Ordering::Relaxed));
+        match reader.backup_into_with(&out, BackupReason::Manual, &during) {
+            Err(e) => assert_eq!(e.kind(), "cancelled"),
+            // The copy may finish before the watcher's first look: then it is whole.
+            Ok(second) => verify(&second).unwrap(),
+        }
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let p = entry.unwrap().path();
+            verify(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        }
     }
 
     #[test]

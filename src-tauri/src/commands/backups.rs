@@ -77,14 +77,23 @@ pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupList, Erro
     })
 }
 
-/// Makes a backup of the open workspace now.
+/// Makes a backup of the open workspace now, on a reader (a consistent snapshot; the writer
+/// stays free), reporting progress to `on_progress`; cancelled (`cancel_job`), no backup is
+/// left.
 #[tauri::command]
-pub async fn backup_now(state: State<'_, AppState>) -> Result<String, ErrorPayload> {
+pub async fn backup_now(
+    state: State<'_, AppState>,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<String, ErrorPayload> {
     let ws = state.current()?;
     let dir = backup::dir_for(&backups_root(), ws.path());
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
     let made = ws
-        .call(move |s| s.backup_into(&dir, BackupReason::Manual))
+        .read(move |s| s.backup_into_with(&dir, BackupReason::Manual, &progress))
         .await?;
+    drop(job);
     Ok(name_of(&made))
 }
 
