@@ -1034,4 +1034,5 @@ export default {
   "json.export_cancelled": "Full export cancelled: no file was written.",
   "backups.making": "Backing up…",
   "backups.cancelled": "Backup cancelled: no copy was kept.",
+  "backups.restore_cancelled": "Restore cancelled: nothing was replaced.",
 };

@@ -1034,4 +1034,5 @@ export default {
   "json.export_cancelled": "Export complet annulé : aucun fichier n'a été écrit.",
   "backups.making": "Sauvegarde en cours…",
   "backups.cancelled": "Sauvegarde annulée : aucune copie n'a été gardée.",
+  "backups.restore_cancelled": "Restauration annulée : rien n'a été remplacé.",
 };

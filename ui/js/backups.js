@@ -117,10 +117,27 @@ function restore(b, damaged, onRestored) {
           { value: "replace", label: t(damaged ? "backups.where_replace_damaged" : "backups.where_replace") },
         ] },
     ],
-    onSubmit: async (v) => {
+    onSubmit: async (v, form) => {
       const replace = v.where === "replace";
       if (replace && !(await confirmDialog({ title: t("backups.confirm_title"), message: t("backups.confirm_message"), confirmLabel: t("backups.confirm_go") }))) return;
-      const done = await ipc.restoreBackup(b.file_name, replace, t("backups.save_title"));
+      // Checking and copying a large backup takes a few seconds: the progress shows in the
+      // form, with a way to stop (nothing is replaced then).
+      const view = progressView();
+      const job = ipc.newJob((e) => view.update(e));
+      const stop = h("button", { type: "button", class: "btn small", id: "restore-cancel", text: t("task.cancel"),
+        on: { click: () => { stop.disabled = true; view.stopping(); ipc.cancelJob(job).catch(() => {}); } } });
+      const shown = h("div", { class: "notice-inline", id: "restore-progress" }, view.element, stop);
+      form.querySelector(".dialog-buttons")?.before(shown);
+      let done;
+      try {
+        done = await ipc.restoreBackup(b.file_name, replace, t("backups.save_title"), job);
+      } catch (e) {
+        if (/** @type {any} */ (e)?.kind !== "cancelled") throw e;
+        toast(t("backups.restore_cancelled"));
+        return;
+      } finally {
+        shown.remove();
+      }
       if (!done) return;
       toast(done.previous_saved_as ? t("backups.restored_kept", { name: done.workspace.file_name, kept: done.previous_saved_as }) : t("backups.restored", { name: done.workspace.file_name }));
       await onRestored(done.workspace);

@@ -365,10 +365,13 @@ export const listBackups = () => call("list_backups");
 /** Makes a backup now (progress, cancellable); returns its file name. @param {Job} job @returns {Promise<string>} */
 export const backupNow = (job) => call("backup_now", { job: job.id, onProgress: job.channel });
 /**
- * Restores a backup (by file name) over the open workspace or into a file chosen in a dialog.
- * @param {string} fileName @param {boolean} replace @param {string} title @returns {Promise<RestoreDone|null>}
+ * Restores a backup (by file name) over the open workspace or into a file chosen in a dialog
+ * (progress, cancellable).
+ * @param {string} fileName @param {boolean} replace @param {string} title @param {Job} job
+ * @returns {Promise<RestoreDone|null>}
  */
-export const restoreBackup = (fileName, replace, title) => call("restore_backup", { fileName, replace, title });
+export const restoreBackup = (fileName, replace, title, job) =>
+  call("restore_backup", { fileName, replace, title, job: job.id, onProgress: job.channel });
 /**
  * Exports the whole workspace as JSON (save dialog; progress, cancellable); the file name, or
  * null if the dialog was cancelled. @param {string} title @param {Job} job @returns {Promise<string|null>}

@@ -238,9 +238,10 @@ function groupResult(spec, wrapper, first, value, error) {
 }
 
 /**
- * Shows a modal form. `onSubmit` gets the values; if it throws an ErrorPayload, the error is
- * shown next to its field (and in a summary) and the dialog stays open.
- * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string, any>) => Promise<void>, id?: string, wide?: boolean}} opts
+ * Shows a modal form. `onSubmit` gets the values and the form (to show progress in it); if it
+ * throws an ErrorPayload, the error is shown next to its field (and in a summary) and the
+ * dialog stays open.
+ * @param {{title: string, fields: FieldSpec[], submitLabel: string, onSubmit: (values: Record<string, any>, form: HTMLFormElement) => Promise<void>, id?: string, wide?: boolean}} opts
  */
 export function formDialog(opts) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
@@ -267,7 +268,7 @@ export function formDialog(opts) {
     const values = Object.fromEntries(fields.map((f) => [f.spec.name, f.value()]));
     submit.disabled = true;
     try {
-      await opts.onSubmit(values);
+      await opts.onSubmit(values, /** @type {HTMLFormElement} */ (form));
       close();
     } catch (err) {
       const e = /** @type {ErrorPayload} */ (err);

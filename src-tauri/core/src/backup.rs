@@ -12,6 +12,7 @@
 //!   before a migration or a restore, and the ones asked for by hand, are kept.
 
 use crate::error::{CoreError, CoreResult};
+use crate::progress::{Phase, Progress};
 use crate::store::{self, Store};
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use rusqlite::params;
@@ -250,7 +251,7 @@ impl Store {
     /// Writes a backup of this workspace into `dir` and returns its path. Automatic ones are
     /// rotated afterwards.
     pub fn backup_into(&self, dir: &Path, reason: BackupReason) -> CoreResult<PathBuf> {
-        self.backup_into_with(dir, reason, &crate::progress::Progress::none())
+        self.backup_into_with(dir, reason, &Progress::none())
     }
 
     /// [`Store::backup_into`] reporting its progress (time elapsed: the size of a copy is not
@@ -259,14 +260,12 @@ impl Store {
         &self,
         dir: &Path,
         reason: BackupReason,
-        progress: &crate::progress::Progress,
+        progress: &Progress,
     ) -> CoreResult<PathBuf> {
         progress.check()?;
         let target = unique(dir, Utc::now(), reason);
         let handle = self.conn.get_interrupt_handle();
-        progress.watch(&handle, crate::progress::Phase::Copying, || {
-            vacuum_into(&self.conn, &target)
-        })?;
+        progress.watch(&handle, Phase::Copying, || vacuum_into(&self.conn, &target))?;
         if reason == BackupReason::Auto {
             rotate(dir)?;
         }
@@ -383,9 +382,17 @@ pub fn rotate(dir: &Path) -> CoreResult<Vec<PathBuf>> {
 /// Checks that `backup` is a sound workspace this build can open: identity, schema version
 /// and `quick_check`.
 pub fn verify(backup: &Path) -> CoreResult<()> {
+    verify_with(backup, &Progress::none())
+}
+
+/// [`verify`], reporting its progress (time elapsed) and stopping when cancelled.
+fn verify_with(backup: &Path, progress: &Progress) -> CoreResult<()> {
     store::inspect(backup)?;
     let conn = store::open_read_only(backup)?;
-    store::quick_check(&conn, backup)
+    let handle = conn.get_interrupt_handle();
+    progress.watch(&handle, Phase::Checking, || {
+        store::quick_check(&conn, backup)
+    })
 }
 
 /// What a restore did.
@@ -407,7 +414,20 @@ pub fn restore(
     replace: bool,
     safety_dir: &Path,
 ) -> CoreResult<RestoreOutcome> {
-    verify(backup)?;
+    restore_with(backup, to, replace, safety_dir, &Progress::none())
+}
+
+/// [`restore`], reporting its progress (checking the backup, then copying it) and stopping
+/// when cancelled: `to` is then left as it was, and the copy of it made for this restore is
+/// removed.
+pub fn restore_with(
+    backup: &Path,
+    to: &Path,
+    replace: bool,
+    safety_dir: &Path,
+    progress: &Progress,
+) -> CoreResult<RestoreOutcome> {
+    verify_with(backup, progress)?;
     if crate::paths::same_file(backup, to) {
         return Err(CoreError::validation(
             "path",
@@ -455,13 +475,20 @@ pub fn restore(
     let tmp = store::temp_sibling(to, "restoring");
     let _ = std::fs::remove_file(&tmp);
     let res = (|| -> CoreResult<()> {
+        progress.check()?;
         let src = store::open_read_only(backup)?;
-        src.execute(
-            "VACUUM INTO ?1",
-            params![tmp.to_string_lossy().into_owned()],
-        )?;
+        let handle = src.get_interrupt_handle();
+        progress.watch(&handle, Phase::Copying, || {
+            src.execute(
+                "VACUUM INTO ?1",
+                params![tmp.to_string_lossy().into_owned()],
+            )
+            .map_err(CoreError::from)
+        })?;
         drop(src);
         std::fs::File::open(&tmp)?.sync_all()?;
+        // The last moment to stop: after this, `to` is replaced.
+        progress.check()?;
         // Stale WAL files of the replaced workspace must not be applied to the restored one.
         for suffix in ["-wal", "-shm"] {
             let mut p = to.as_os_str().to_owned();
@@ -471,10 +498,16 @@ pub fn restore(
         std::fs::rename(&tmp, to)?;
         Ok(())
     })();
-    if res.is_err() {
+    if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
+        if matches!(e, CoreError::Cancelled) {
+            // Nothing was replaced: the copy made for this restore is not needed.
+            if let Some(p) = &previous {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        return Err(e);
     }
-    res?;
     Ok(RestoreOutcome {
         path: to.to_string_lossy().into_owned(),
         previous_saved_as: previous.map(|p| p.to_string_lossy().into_owned()),
@@ -570,6 +603,44 @@ mod tests {
             let p = entry.unwrap().path();
             verify(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         }
+    }
+
+    #[test]
+    fn a_cancelled_restore_replaces_nothing_and_keeps_no_copy() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let dir = tempfile::TempDir::new().unwrap();
+        let (path, mut s) = workspace(dir.path());
+        actor(&mut s, "Avant");
+        let backups = dir.path().join("sauvegardes");
+        let made = s.backup_into(&backups, BackupReason::Manual).unwrap();
+        actor(&mut s, "Après");
+        drop(s);
+        let before = std::fs::read(&path).unwrap();
+        let safety = dir.path().join("avant-restauration");
+        // Cancelled while the backup is checked, then once the copy has started.
+        for stop_at in [Phase::Checking, Phase::Copying] {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f = flag.clone();
+            let progress = Progress::new(flag.clone(), move |e| {
+                if e.phase == stop_at {
+                    f.store(true, Ordering::Relaxed);
+                }
+            });
+            match restore_with(&made, &path, true, &safety, &progress) {
+                Err(e) => assert_eq!(e.kind(), "cancelled", "{stop_at:?}"),
+                // A small copy may end before the watcher's first look: then it is whole.
+                Ok(_) => break,
+            }
+            assert_eq!(std::fs::read(&path).unwrap(), before, "{stop_at:?}");
+            let kept = std::fs::read_dir(&safety).map(|d| d.count()).unwrap_or(0);
+            assert_eq!(kept, 0, "no copy kept after a cancel at {stop_at:?}");
+        }
+        // Not cancelled: restored, the replaced state kept.
+        let out = restore_with(&made, &path, true, &safety, &Progress::none()).unwrap();
+        assert!(out.previous_saved_as.is_some());
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], 1);
     }
 
     #[test]

@@ -99,7 +99,9 @@ pub async fn backup_now(
 
 /// Restores the backup `file_name` of the open (or damaged) workspace: over it when
 /// `replace` (it is closed and backed up first), else into a new file chosen in the dialog.
-/// Then opens the restored workspace. `None` if the user cancelled the dialog.
+/// Then opens the restored workspace. `None` if the user cancelled the dialog. Reports its
+/// progress to `on_progress`; cancelled (`cancel_job`), nothing is replaced and what was open
+/// opens again.
 #[tauri::command]
 pub async fn restore_backup(
     app: AppHandle,
@@ -107,6 +109,8 @@ pub async fn restore_backup(
     file_name: String,
     replace: bool,
     title: String,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<Option<RestoreDone>, ErrorPayload> {
     let (current, _damaged) = subject(&state)?;
     let dir = backup::dir_for(&backups_root(), &current);
@@ -149,13 +153,16 @@ pub async fn restore_backup(
     }
     let safety = backup::dir_for(&backups_root(), &target);
     let (to, from) = (target.clone(), source.clone());
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
     // The dialog already asked before replacing an existing file.
     let restored = tauri::async_runtime::spawn_blocking(move || {
         let exists = to.exists();
-        backup::restore(&from, &to, exists, &safety)
+        backup::restore_with(&from, &to, exists, &safety, &progress)
     })
     .await
     .map_err(join_error)?;
+    drop(job);
     let outcome = match restored {
         Ok(o) => o,
         Err(e) => {
