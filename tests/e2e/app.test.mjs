@@ -31,7 +31,8 @@ test("first start shows the French welcome screen, a new workspace keeps its act
     await visible(d, "#dashboard");
     await screenshot(d, "02-tableau-de-bord-vide");
     await click(d, "#nav-actors");
-    assert.match(await (await find(d, "#actors-empty")).getText(), /Aucun acteur/);
+    // The empty state is written once the count has come back from Rust.
+    await waitText(d, "#actors-empty", "Aucun acteur");
     await screenshot(d, "02-espace-vide");
 
     // Add an actor through the form.
