@@ -1035,4 +1035,6 @@ export default {
   "backups.making": "Backing up…",
   "backups.cancelled": "Backup cancelled: no copy was kept.",
   "backups.restore_cancelled": "Restore cancelled: nothing was replaced.",
+  "json.task_import": "Importing a full export",
+  "json.import_cancelled": "Import cancelled: no workspace was created.",
 };

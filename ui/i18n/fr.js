@@ -1035,4 +1035,6 @@ export default {
   "backups.making": "Sauvegarde en cours…",
   "backups.cancelled": "Sauvegarde annulée : aucune copie n'a été gardée.",
   "backups.restore_cancelled": "Restauration annulée : rien n'a été remplacé.",
+  "json.task_import": "Import d'un export complet",
+  "json.import_cancelled": "Import annulé : aucun espace de travail n'a été créé.",
 };

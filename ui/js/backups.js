@@ -87,10 +87,16 @@ export async function showBackups(onRestored) {
         }
       } } }),
       h("button", { type: "button", class: "btn", id: "backups-import-json", text: t("json.import"), on: { click: async () => {
+        // Runs as a task at the bottom of the window (progress, Cancel), which a modal
+        // dialog would cover.
+        close();
         try {
-          const info = await ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"));
-          if (info) { close(); toast(t("json.imported", { name: info.file_name })); await onRestored(info); }
-        } catch (e) { showError(e); }
+          const info = await runTask(t("json.task_import"), (job) => ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"), job));
+          if (info) { toast(t("json.imported", { name: info.file_name })); await onRestored(info); }
+        } catch (e) {
+          if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("json.import_cancelled"));
+          else showError(e);
+        }
       } } })),
     progressHolder,
     h("div", { class: "dialog-buttons" }, closeBtn, nowBtn)));

@@ -379,10 +379,12 @@ export const restoreBackup = (fileName, replace, title, job) =>
 export const exportWorkspaceJson = (title, job) =>
   call("export_workspace_json", { title, job: job.id, onProgress: job.channel });
 /**
- * Imports a whole-workspace JSON export into a new file (two dialogs) and opens it.
- * @param {string} pickTitle @param {string} saveTitle @returns {Promise<WorkspaceInfo|null>}
+ * Imports a whole-workspace JSON export into a new file (two dialogs; progress, cancellable)
+ * and opens it.
+ * @param {string} pickTitle @param {string} saveTitle @param {Job} job @returns {Promise<WorkspaceInfo|null>}
  */
-export const importWorkspaceJson = (pickTitle, saveTitle) => call("import_workspace_json", { pickTitle, saveTitle });
+export const importWorkspaceJson = (pickTitle, saveTitle, job) =>
+  call("import_workspace_json", { pickTitle, saveTitle, job: job.id, onProgress: job.channel });
 /** @typedef {import("../bindings/Person").Person} Person */
 /** @typedef {import("../bindings/ErasureSummary").ErasureSummary} ErasureSummary */
 /** RGPD: writes a person's data as JSON (save dialog). @param {Person} person @param {string} title @param {string} fileNameHint @returns {Promise<string|null>} */

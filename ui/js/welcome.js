@@ -3,6 +3,7 @@ import { h } from "./dom.js";
 import { t, label } from "./i18n.js";
 import { field, errorMessage, toast } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { runTask } from "./tasks.js";
 
 const TERRITORY_KINDS = ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"];
 
@@ -63,9 +64,12 @@ export function renderWelcome(ctx) {
       h("button", { type: "button", class: "btn", id: "welcome-open", text: t("welcome.open.submit"), on: { click: ctx.onOpenFile } }),
       h("button", { type: "button", class: "btn", id: "welcome-import-json", text: t("json.import"), on: { click: async () => {
         try {
-          const info = await ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"));
+          const info = await runTask(t("json.task_import"), (job) => ipc.importWorkspaceJson(t("json.pick_title"), t("json.save_title"), job));
           if (info) { toast(t("json.imported", { name: info.file_name })); ctx.onOpened(info); }
-        } catch (e) { ctx.showError(e); }
+        } catch (e) {
+          if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("json.import_cancelled"));
+          else ctx.showError(e);
+        }
       } } })));
 
   return h("div", { class: "welcome", id: "welcome" },

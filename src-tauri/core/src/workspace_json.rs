@@ -272,6 +272,12 @@ pub struct JsonImport {
 
 /// Reads a workspace document and writes it as a new workspace at `to` (which must not exist).
 pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
+    import_with(bytes, to, &Progress::none())
+}
+
+/// [`import`], reporting its progress (reading the document, then writing its records) and
+/// stopping when cancelled: nothing is left at `to` then.
+pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<JsonImport> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(invalid(format!(
             "Le fichier pèse {} Mo : au-delà de {} Mo, ce n'est pas un export de Catalyse.",
@@ -284,6 +290,7 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
             path: to.to_path_buf(),
         });
     }
+    progress.step(Phase::Reading, 0, None)?;
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
         invalid(format!(
             "Le fichier n'est pas un JSON valide (ligne {}, colonne {}).",
@@ -325,6 +332,12 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
     let Some(tables) = doc.get("tables").and_then(Value::as_object) else {
         return Err(invalid("« tables » manque ou n'est pas un objet.".into()));
     };
+    let total: u64 = tables
+        .values()
+        .map(|rows| rows.as_array().map_or(0, |r| r.len() as u64))
+        .sum();
+    let mut done: u64 = 0;
+    progress.step(Phase::Writing, 0, Some(total))?;
 
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -394,8 +407,14 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
                 tx.prepare_cached(&sql)?
                     .execute(rusqlite::params_from_iter(values.iter()))
                     .map_err(|e| at(explain(&e)))?;
+                done += 1;
+                if done.is_multiple_of(4096) {
+                    progress.step(Phase::Writing, done, Some(total))?;
+                }
             }
         }
+        progress.step(Phase::Writing, total, Some(total))?;
+        progress.step(Phase::Indexing, 0, None)?;
         // Dangling references, named before the commit would refuse them.
         let dangling: Option<(String, i64, String)> = tx
             .query_row(
@@ -429,6 +448,8 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
         }
         let counts = store::counts(&conn)?;
         conn.close().map_err(|(_, e)| CoreError::from(e))?;
+        // The last moment to stop: after this, the new workspace is in place.
+        progress.check()?;
         store::publish(&tmp, to)?;
         Ok(counts)
     })();
@@ -442,6 +463,11 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
 
 /// [`import`] from a file, refusing one far too big before reading it.
 pub fn import_file(source: &Path, to: &Path) -> CoreResult<JsonImport> {
+    import_file_with(source, to, &Progress::none())
+}
+
+/// [`import_file`] with its progress (see [`import_with`]).
+pub fn import_file_with(source: &Path, to: &Path, progress: &Progress) -> CoreResult<JsonImport> {
     let len = std::fs::metadata(source)
         .map_err(|_| CoreError::FileNotFound {
             path: source.to_path_buf(),
@@ -454,7 +480,7 @@ pub fn import_file(source: &Path, to: &Path) -> CoreResult<JsonImport> {
             len / (1024 * 1024)
         )));
     }
-    import(&std::fs::read(source)?, to)
+    import_with(&std::fs::read(source)?, to, progress)
 }
 
 #[cfg(test)]
@@ -519,6 +545,46 @@ mod tests {
         let e = s.export_json_file(&other, &cancel).unwrap_err();
         assert_eq!(e.kind(), "cancelled");
         assert!(!other.exists());
+    }
+
+    #[test]
+    fn a_json_import_reports_its_progress_and_a_cancelled_one_creates_nothing() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::TempDir::new().unwrap();
+        let json = demo_json(dir.path());
+        for stop_at in [Phase::Reading, Phase::Writing, Phase::Indexing] {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f = flag.clone();
+            let cancel = Progress::new(flag.clone(), move |e| {
+                if e.phase == stop_at {
+                    f.store(true, Ordering::Relaxed);
+                }
+            });
+            let to = dir.path().join(format!("{stop_at:?}.catalyse"));
+            let e = import_with(json.as_bytes(), &to, &cancel).unwrap_err();
+            assert_eq!(e.kind(), "cancelled", "{stop_at:?}");
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&format!("{stop_at:?}")) || n.contains("importing"))
+                .collect();
+            assert!(
+                left.is_empty(),
+                "nothing left after a cancel at {stop_at:?}: {left:?}"
+            );
+        }
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let to = dir.path().join("importé.catalyse");
+        import_with(json.as_bytes(), &to, &progress).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        assert!(seen
+            .iter()
+            .any(|e| e.phase == Phase::Writing && e.total.is_some() && Some(e.done) == e.total));
     }
 
     #[test]

@@ -216,13 +216,16 @@ pub async fn export_workspace_json(
 }
 
 /// Asks for a JSON export, then for the new workspace file to create from it; imports it (all
-/// or nothing) and opens it. `None` if the user cancelled a dialog.
+/// or nothing, reporting progress to `on_progress`; cancelled, no file is created) and opens
+/// it. `None` if the user cancelled a dialog.
 #[tauri::command]
 pub async fn import_workspace_json(
     app: AppHandle,
     state: State<'_, AppState>,
     pick_title: String,
     save_title: String,
+    job: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
     let Some(picked) = app
         .dialog()
@@ -248,11 +251,14 @@ pub async fn import_workspace_json(
         return Ok(None);
     };
     let to = target.clone();
+    let job = state.jobs.start(job, on_progress);
+    let progress = job.progress.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        catalyse_core::workspace_json::import_file(&source, &to)
+        catalyse_core::workspace_json::import_file_with(&source, &to, &progress)
     })
     .await
     .map_err(join_error)??;
+    drop(job);
     open_path(&app, &state, target).await.map(Some)
 }
 
