@@ -668,6 +668,9 @@ pub struct EvidenceSuggestion {
 
 /// Most suggestions per competence.
 const SUGGESTIONS_PER_COMPETENCE: usize = 8;
+/// The most recent links and meetings of a member looked at for suggestions: a member of a
+/// large network may have introduced thousands; the suggestions show the latest anyway.
+const SUGGESTION_SOURCES: i64 = 500;
 
 impl Store {
     /// Records that may show each competence for `member_id`: funding lines of the actions they
@@ -758,10 +761,10 @@ impl Store {
         }
         // Links the member introduced.
         let mut st = self.conn.prepare(
-            "SELECT id FROM link WHERE introduced_by_member = ?1 ORDER BY coalesce(since, created_at) DESC, id DESC",
+            "SELECT id FROM link WHERE introduced_by_member = ?1 ORDER BY coalesce(since, created_at) DESC, id DESC LIMIT ?2",
         )?;
         let links: Vec<i64> = st
-            .query_map([member_id], |r| r.get(0))?
+            .query_map([member_id, SUGGESTION_SOURCES], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         for id in links {
             if let Some(label) = self.evidence_label(EvidenceKind::Link, id)? {
@@ -777,10 +780,10 @@ impl Store {
         // Meetings the member took part in.
         let mut st = self.conn.prepare(
             "SELECT m.id, m.kind, m.practice, m.activity FROM meeting m JOIN meeting_member mm ON mm.meeting_id = m.id
-             WHERE mm.member_id = ?1 ORDER BY m.date DESC, m.id DESC",
+             WHERE mm.member_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
         )?;
         let meetings: Vec<(i64, String, Option<String>, Option<i64>)> = st
-            .query_map([member_id], |r| {
+            .query_map([member_id, SUGGESTION_SOURCES], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
