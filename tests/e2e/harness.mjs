@@ -211,17 +211,22 @@ export async function pick(driver, inputCss, typed, option = typed) {
   await input.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
   await input.sendKeys(typed);
   const list = await input.getAttribute("aria-controls");
-  const found = await driver.wait(async () => {
+  // The suggestions come back from Rust as the user types, and each answer redraws the list:
+  // an option found may be replaced before it is clicked, so finding and clicking are retried
+  // together.
+  await driver.wait(async () => {
     try {
       for (const o of await driver.findElements(By.css(`#${list} [role=option]:not([aria-disabled])`))) {
-        if ((await o.getText()).startsWith(option)) return o;
+        if ((await o.getText()).startsWith(option)) {
+          await o.click();
+          return true;
+        }
       }
     } catch (e) {
       if (e.name !== "StaleElementReferenceError") throw e;
     }
     return false;
   }, WAIT_MS, `no suggestion “${option}” for “${typed}” in ${inputCss}`);
-  await found.click();
 }
 
 /** Screenshot of the whole (virtual) screen, for people to look at. */
