@@ -97,6 +97,23 @@ impl Readers {
             threads,
         }
     }
+
+    /// Queues `f` for the next free reader; its result arrives on the receiver.
+    fn send<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> CoreResult<R> + Send + 'static,
+    ) -> CoreResult<tokio::sync::oneshot::Receiver<CoreResult<R>>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move |store| {
+            let _ = reply.send(f(store));
+        });
+        self.jobs
+            .as_ref()
+            .ok_or(CoreError::Closed)?
+            .send(job)
+            .map_err(|_| CoreError::Closed)?;
+        Ok(answer)
+    }
 }
 
 impl Drop for Readers {
@@ -333,17 +350,7 @@ impl Workspace {
         let Some(readers) = &self.readers else {
             return self.call(move |s| f(s)).await;
         };
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job: ReadJob = Box::new(move |store| {
-            let _ = reply.send(f(store));
-        });
-        readers
-            .jobs
-            .as_ref()
-            .ok_or(CoreError::Closed)?
-            .send(job)
-            .map_err(|_| CoreError::Closed)?;
-        answer.await.map_err(|_| CoreError::Closed)?
+        readers.send(f)?.await.map_err(|_| CoreError::Closed)?
     }
 
     /// [`Workspace::read`], blocking until it is done (not for async contexts).
@@ -354,17 +361,10 @@ impl Workspace {
         let Some(readers) = &self.readers else {
             return self.call_blocking(move |s| f(s));
         };
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job: ReadJob = Box::new(move |store| {
-            let _ = reply.send(f(store));
-        });
         readers
-            .jobs
-            .as_ref()
-            .ok_or(CoreError::Closed)?
-            .send(job)
-            .map_err(|_| CoreError::Closed)?;
-        answer.blocking_recv().map_err(|_| CoreError::Closed)?
+            .send(f)?
+            .blocking_recv()
+            .map_err(|_| CoreError::Closed)?
     }
 
     /// Runs `f` on the writer thread and blocks until it is done (not for async contexts).
