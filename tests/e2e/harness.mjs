@@ -209,7 +209,7 @@ export async function pick(driver, inputCss, typed, option = typed) {
   await input.click();
   // Separate calls: WebKitWebDriver keeps Control down for the rest of a call.
   await input.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
-  await input.sendKeys(typed);
+  if (typed) await input.sendKeys(typed);
   const list = await input.getAttribute("aria-controls");
   // The suggestions come back from Rust as the user types, and each answer redraws the list:
   // an option found may be replaced before it is clicked, so finding and clicking are retried

@@ -123,10 +123,10 @@ test("note options, the header logo, and unsaved writing saved before an export"
 
     // The list by status.
     await choose(d, "#notes-status-filter", "validated");
-    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr').length")) === 1, 10000);
+    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr[data-note-id]').length")) === 1, 10000);
     await waitText(d, "#notes-table", "Garage solidaire");
     await choose(d, "#notes-status-filter", "");
-    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr').length")) === 2, 10000);
+    await d.wait(async () => (await d.executeScript("return document.querySelectorAll('#notes-table tbody tr[data-note-id]').length")) === 2, 10000);
 
     // The draft about the producers' shop: a third option, recommended instead of the first.
     const draft = await d.findElement(By.xpath("//table[@id='notes-table']//button[contains(., 'Magasin de producteurs')]"));

@@ -6,11 +6,11 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, copyFileSync, readdirSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, copyFileSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
-  launch, freshHome, find, visible, click, screenshot, answerFileDialog, waitText, By, BINARY,
+  launch, freshHome, find, visible, click, fill, choose, pick, screenshot, answerFileDialog, waitText, By, BINARY,
 } from "./harness.mjs";
 import { writeScaleCsv } from "./scale-data.mjs";
 import { appPid, startedAt, pssTree } from "./procfs.mjs";
@@ -145,6 +145,153 @@ test("lists at scale: a département's and a country's actors, paged in SQL, at 
     } finally {
       await app.quit();
     }
+  }
+});
+
+/**
+ * The département's workspace with a plan far beyond any real one (10 axes, 5,000 actions,
+ * 2,000 notes, one action with 300 funding lines), written as a workspace document and
+ * imported with the command line, which checks it whole.
+ */
+function buildPlan() {
+  const sub = mkdtempSync(path.join(dir, "plan-"));
+  const json = path.join(sub, "dept.json");
+  run("export", "workspace", json, "--workspace", dept.file);
+  const doc = JSON.parse(readFileSync(json, "utf8"));
+  const at = "2026-01-01T00:00:00Z";
+  const stamp = { created_at: at, updated_at: at };
+  const statuses = ["idea", "preparing", "ongoing", "done", "abandoned"];
+  doc.tables.axis = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, title: `Axe ${i + 1}`, description: "", position: i, ...stamp }));
+  doc.tables.action = Array.from({ length: 5_000 }, (_, i) => ({
+    id: i + 1, title: `${i % 7 === 0 ? "Étude" : "Action"} n° ${i + 1} ${i % 3 === 0 ? "mobilité" : "énergie"}`,
+    description: "", axis_id: i % 11 === 10 ? null : (i % 10) + 1, status: statuses[i % 5],
+    start_date: i % 4 === 0 ? null : `20${24 + (i % 6)}-0${1 + (i % 9)}-01`, end_date: null,
+    budget_cents: i % 2 ? (i + 1) * 100_000 : null, lead_actor_id: (i % 5_000) + 1, practice: null, activity: null,
+    engineering: null, position: i, referent_member_id: null, ...stamp,
+  }));
+  doc.tables.funding = Array.from({ length: 300 }, (_, i) => ({
+    id: i + 1, action_id: 1, funder_id: (i % 50) + 1, scheme: `Dispositif ${i + 1}`, amount_cents: 100_000,
+    status: "requested", requested_on: null, decision_on: null, notes: "", ...stamp,
+  }));
+  doc.tables.decision_note = Array.from({ length: 2_000 }, (_, i) => ({
+    id: i + 1, subject: `Note ${i + 1} ${i % 2 ? "Énergie" : "Mobilité"}`, body_name: "", addressee: "bureau",
+    meeting_date: `2027-0${1 + (i % 9)}-1${i % 10}`, author: "", status: i % 10 === 0 ? "validated" : "draft", ...stamp,
+  }));
+  writeFileSync(json, JSON.stringify(doc));
+  const file = path.join(sub, "plan.catalyse");
+  run("import", "workspace", json, "--to", file);
+  return file;
+}
+
+/** Clicks a section and measures the time to its first row painted. */
+async function shownMs(d, nav, rowCss) {
+  return d.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    const t0 = performance.now();
+    document.getElementById(${JSON.stringify(nav)}).click();
+    const wait = () => {
+      if (document.querySelector(${JSON.stringify(rowCss)})) requestAnimationFrame(() => done(performance.now() - t0));
+      else setTimeout(wait, 2);
+    };
+    wait();`);
+}
+
+test("the plan at scale: 5 000 actions, 2 000 notes and 300 funding lines, paged in SQL", async () => {
+  const file = buildPlan();
+  const app = await launch(freshHome(), ["--workspace", file]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    const rows = (css) => d.executeScript(`return document.querySelectorAll(${JSON.stringify(css)}).length`);
+
+    // Actions: a page in the DOM, the count of all, filtered and sorted in SQL.
+    const actionsShown = await shownMs(d, "nav-actions", "#actions-table tbody tr[data-action-id]");
+    await waitText(d, "#actions-count", "5 000 action(s) sur 5 000");
+    const actionRows = await rows("#actions-table tbody tr");
+    assert.ok(actionRows <= 200, `${actionRows} rows in the DOM`);
+    const keystroke = await d.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const input = document.getElementById("action-filter");
+      const table = document.getElementById("actions-table");
+      const before = table.dataset.loaded;
+      const t0 = performance.now();
+      input.value = "ETUDE";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      const check = () => table.dataset.loaded !== before ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(check, 1);
+      check();`);
+    await waitText(d, "#actions-count", "715 action(s) sur 5 000");
+    await d.wait(async () => (await (await find(d, "#actions-table tbody tr[data-action-id] .action-open")).getText()).startsWith("Étude"), 5000);
+    await fill(d, "#action-filter", "");
+    await choose(d, "#filter-axis", "none");
+    await waitText(d, "#actions-count", "454 action(s) sur 5 000");
+    await choose(d, "#filter-axis", "");
+    await click(d, "#asort-budget");
+    await click(d, "#asort-budget");
+    // By budget, the largest first: the 5,000th action's.
+    await d.wait(async () => (await d.executeScript("return document.querySelector('#actions-table tbody tr[data-action-id]')?.dataset.actionId")) === "5000", 5000);
+    await screenshot(d, "92-actions-5000");
+
+    // The porteur filter is a picker searching 5,000 actors.
+    const leadOptions = await d.executeScript("return document.querySelectorAll('#filter-lead option, select option').length");
+    assert.ok(leadOptions < 100, `${leadOptions} options in the page`);
+
+    // An action with 300 funding lines shows them by hundreds.
+    await fill(d, "#action-filter", "n° 1 mob");
+    await waitText(d, "#actions-count", "1 action(s) sur 5 000");
+    await waitText(d, "#actions-table tbody tr[data-action-id] .action-open", "Étude n° 1 mobilité");
+    await click(d, "#actions-table tbody tr[data-action-id] .action-open");
+    await visible(d, "#funding-lines");
+    assert.equal(await rows("#funding-lines tbody tr"), 100);
+    await waitText(d, "#funding-lines-count", "100 ligne(s) affichée(s) sur 300");
+    await click(d, "#funding-more");
+    await d.wait(async () => (await rows("#funding-lines tbody tr")) === 200, 5000);
+    await waitText(d, "#funding-plan", "300 000,00");
+
+    // The timeline draws its dated actions a hundred at a time.
+    await click(d, "#nav-timeline");
+    await waitText(d, "#timeline-pager", "1 à 100 sur 3 750");
+    assert.equal(await rows("#timeline-chart .tl-row[data-action-id]"), 100);
+    await click(d, "#timeline-next");
+    await waitText(d, "#timeline-pager", "101 à 200 sur 3 750");
+    await waitText(d, "#timeline-undated", "autre(s)");
+    await screenshot(d, "93-calendrier-5000");
+
+    // The tree counts each axis's actions and reads them when the axis is opened.
+    await click(d, "#nav-tree");
+    await visible(d, "#tree");
+    assert.equal(await rows("#tree .tree-action"), 0);
+    await waitText(d, "#tree", "Axe 1 — 454 action(s)");
+    await click(d, "#tree .tree-axis summary");
+    await d.wait(async () => (await rows("#tree .tree-action")) === 50, 5000);
+    await click(d, "#tree .tree-more");
+    await d.wait(async () => (await rows("#tree .tree-action")) === 100, 5000);
+
+    // Notes: a page in the DOM, filtered by subject and status in SQL.
+    const notesShown = await shownMs(d, "nav-notes", "#notes-table tbody tr[data-note-id]");
+    await waitText(d, "#notes-count", "2 000 note(s)");
+    const noteRows = await rows("#notes-table tbody tr");
+    assert.ok(noteRows <= 200, `${noteRows} rows in the DOM`);
+    await fill(d, "#notes-filter", "ENERGIE");
+    await waitText(d, "#notes-count", "1 000 note(s) sur 2 000");
+    await choose(d, "#notes-status-filter", "validated");
+    await waitText(d, "#notes-count", "0 note(s) sur 2 000");
+    await fill(d, "#notes-filter", "");
+    await waitText(d, "#notes-count", "200 note(s) sur 2 000");
+    await screenshot(d, "94-notes-2000");
+
+    // A new note finds its actions with a picker.
+    await choose(d, "#notes-status-filter", "");
+    await click(d, "#add-note");
+    await visible(d, "#note-dialog");
+    await pick(d, "#note-dialog input[name=actions]", "etude n° 4", "Étude n° 4");
+    await waitText(d, "#note-dialog .chips", "Étude n° 4");
+    await click(d, "#note-dialog .dialog-buttons button:first-child");
+
+    console.log(`# plan at scale (5 000 actions, 2 000 notes): ${JSON.stringify({
+      actions_shown_ms: Math.round(actionsShown), action_filter_keystroke_ms: Math.round(keystroke), action_dom_rows: actionRows,
+      notes_shown_ms: Math.round(notesShown), note_dom_rows: noteRows })}`);
+  } finally {
+    await app.quit();
   }
 });
 

@@ -1,15 +1,17 @@
 // "Actions": the table of fiches actions with column filters and sorting, the action form,
 // and one action's page with its partners and funding plan.
 import { h, replace } from "./dom.js";
-import { t, label, formatDate, formatMonth, compare, language } from "./i18n.js";
+import { t, label, formatDate, formatMonth, formatNumber, compare, language } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { newNoteForAction } from "./notes.js";
 import { openNote } from "./workspace.js";
-import { actorNames } from "./picker.js";
+import { actorNames, picker, searchActors } from "./picker.js";
+import { virtualTable, PAGE } from "./virtual.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 /** @typedef {import("./ipc.js").Funding} Funding */
+/** @typedef {import("./ipc.js").ActionRow} ActionRow */
 
 const STATUSES = ["idea", "preparing", "ongoing", "done", "abandoned"];
 const PRACTICES = ["dialogue", "experimentation", "support", "place"];
@@ -18,15 +20,18 @@ const FUNDING_STATUSES = ["considered", "requested", "granted", "refused"];
 const FILTERS = /** @type {const} */ (["status", "axis", "practice", "engineering", "lead"]);
 
 const data = {
-  /** @type {Action[]} */ actions: [],
   /** @type {import("./ipc.js").Axis[]} */ axes: [],
   /** @type {import("./ipc.js").Need[]} */ needs: [],
-  /** Names of the actors the actions and their funding lines name. @type {Map<number, string>} */ names: new Map(),
+  /** Names of the actors the open action and its funding lines name. @type {Map<number, string>} */ names: new Map(),
   /** @type {import("./ipc.js").Member[]} */ members: [],
 };
 const view = {
-  /** @type {Record<string, string>} */ filters: { status: "", axis: "", practice: "", engineering: "", lead: "" },
-  sortKey: "axis",
+  /** "" for any, "none" for no value, else a code or an id. @type {Record<string, string>} */
+  filters: { status: "", axis: "", practice: "", engineering: "", lead: "" },
+  /** The porteur chosen in the filter, as the picker shows it. @type {import("./picker.js").Choice|null} */
+  lead: null,
+  text: "",
+  /** @type {import("./ipc.js").ActionSort} */ sortKey: "axis",
   sortAsc: true,
   /** @type {number|null} */ openId: null,
 };
@@ -52,10 +57,9 @@ const actorName = (id) => data.names.get(id) ?? "";
 const choiceOf = (id) => (id === null || id === undefined ? null : { value: String(id), label: actorName(id) });
 const axisTitle = (id) => data.axes.find((a) => a.id === id)?.title ?? "";
 
+/** The project's axes, needs and team (short lists); the actions are read page by page. */
 async function load() {
-  [data.actions, data.axes, data.needs, data.members] = await Promise.all([
-    ipc.listActions(), ipc.listAxes(), ipc.listNeeds(), ipc.listMembers()]);
-  data.names = await actorNames(data.actions.flatMap((a) => [a.lead_actor_id, ...a.partners.map((p) => p.actor_id)]));
+  [data.axes, data.needs, data.members] = await Promise.all([ipc.listAxes(), ipc.listNeeds(), ipc.listMembers()]);
 }
 
 /** Loads and draws the section into `container`, optionally on one action's page. */
@@ -63,17 +67,25 @@ export async function renderActions(container, openId = null) {
   root = container;
   view.openId = openId;
   await load();
-  draw();
+  await draw();
 }
 
-function draw() {
+async function draw() {
   if (!root) return;
-  const open = data.actions.find((a) => a.id === view.openId);
-  if (open) actionPage(open).then((page) => root && replace(root, page)).catch(showError);
-  else replace(root, tableSection());
+  if (view.openId !== null) {
+    let open = null;
+    try { open = await ipc.getAction(view.openId); } catch (e) { if (/** @type {any} */ (e)?.kind !== "not_found") throw e; }
+    if (open) {
+      const page = await actionPage(open);
+      if (root) replace(root, page);
+      return;
+    }
+    view.openId = null;
+  }
+  replace(root, tableSection());
 }
 
-// ----- Table -----------------------------------------------------------------------------------
+// ----- Table (virtualised: Rust filters, sorts and pages) --------------------------------------
 
 function filterOptions(key) {
   const opt = (value, text) => ({ value, text });
@@ -81,96 +93,134 @@ function filterOptions(key) {
     case "status": return STATUSES.map((s) => opt(s, label("action_status", s)));
     case "axis": return [...data.axes.map((a) => opt(String(a.id), a.title)), opt("none", t("actions.no_axis"))];
     case "practice": return [...PRACTICES.map((p) => opt(p, label("practice", p))), opt("none", t("actions.filter_none"))];
-    case "engineering": return [...ENGINEERINGS.map((e) => opt(e, label("engineering", e))), opt("none", t("actions.filter_none"))];
-    default: {
-      const leads = [...new Set(data.actions.map((a) => a.lead_actor_id).filter((x) => x !== null))];
-      return [...leads.map((id) => opt(String(id), actorName(id))).sort((a, b) => compare(a.text, b.text)),
-        opt("none", t("actions.filter_none"))];
-    }
+    default: return [...ENGINEERINGS.map((e) => opt(e, label("engineering", e))), opt("none", t("actions.filter_none"))];
   }
 }
 
-/** @param {Action} a @param {string} key */
-function field(a, key) {
-  switch (key) {
-    case "status": return a.status;
-    case "axis": return a.axis_id === null ? "none" : String(a.axis_id);
-    case "practice": return a.practice ?? "none";
-    case "engineering": return a.engineering ?? "none";
-    default: return a.lead_actor_id === null ? "none" : String(a.lead_actor_id);
-  }
+/** A filter's value as the query wants it. @param {string} v @param {boolean} [numeric] */
+function pickOf(v, numeric = false) {
+  if (!v) return "any";
+  if (v === "none") return "none";
+  return { is: numeric ? Number(v) : v };
 }
 
-function visible() {
-  const rows = data.actions.filter((a) => FILTERS.every((k) => !view.filters[k] || field(a, k) === view.filters[k]));
-  const axisIndex = (a) => (a.axis_id === null ? 1e9 : data.axes.findIndex((x) => x.id === a.axis_id));
-  const key = {
-    title: (a) => a.title,
-    status: (a) => STATUSES.indexOf(a.status),
-    axis: (a) => axisIndex(a) * 1e6 + a.position,
-    lead: (a) => actorName(a.lead_actor_id),
-    dates: (a) => a.start_date ?? "9999",
-    budget: (a) => a.budget_cents ?? -1,
-  }[view.sortKey];
-  const dir = view.sortAsc ? 1 : -1;
-  return rows.sort((a, b) => {
-    const x = key(a); const y = key(b);
-    const c = typeof x === "number" && typeof y === "number" ? x - y : compare(x, y);
-    return c * dir || compare(a.title, b.title);
-  });
+const table = {
+  /** @type {ReturnType<typeof virtualTable<ActionRow>>|null} */ list: null,
+  /** @type {HTMLElement|null} */ count: null,
+  /** @type {HTMLElement|null} */ empty: null,
+  seq: 0,
+};
+
+/** @returns {import("./ipc.js").ActionListQuery} */
+const query = (offset, limit, count) => ({
+  filter: view.text.trim(),
+  status: /** @type {any} */ (view.filters.status || null),
+  axis: /** @type {any} */ (pickOf(view.filters.axis, true)),
+  practice: /** @type {any} */ (pickOf(view.filters.practice)),
+  engineering: /** @type {any} */ (pickOf(view.filters.engineering)),
+  lead: /** @type {any} */ (pickOf(view.filters.lead, true)),
+  dated: null,
+  sort: view.sortKey, descending: !view.sortAsc, offset, limit, count,
+});
+
+const filtered = () => Boolean(view.text.trim()) || FILTERS.some((k) => view.filters[k]);
+
+async function loadTable(keepScroll = false) {
+  const mine = ++table.seq;
+  const page = await ipc.actionPage(query(0, PAGE, true));
+  if (mine !== table.seq || !table.list || !table.count || !table.empty) return;
+  const total = page.total ?? 0;
+  const matched = page.matched ?? 0;
+  table.count.textContent = t("actions.count", { shown: formatNumber(matched), total: formatNumber(total) });
+  table.list.element.hidden = matched === 0;
+  table.empty.hidden = matched > 0;
+  if (total === 0) replace(table.empty, h("p", { text: t("actions.empty") }));
+  else if (matched === 0) {
+    replace(table.empty, h("p", { text: t("actions.no_match") }),
+      h("button", { type: "button", class: "btn", id: "actions-clear-filters", text: t("actions.clear_filters"), on: { click: () => {
+        for (const k of FILTERS) view.filters[k] = "";
+        view.lead = null;
+        view.text = "";
+        draw().catch(showError);
+      } } }));
+  }
+  table.list.setCount(matched, page.rows, { keepScroll });
+  table.list.table.dataset.loaded = String(mine);
+}
+
+/** @param {ActionRow} r */
+function actionRow(r) {
+  const a = r.action;
+  return h("tr", { attrs: { "data-action-id": a.id } },
+    h("th", { scope: "row", title: [a.title, a.practice ? label("practice", a.practice) : null,
+      a.engineering ? label("engineering", a.engineering) : null].filter(Boolean).join(" · ") },
+    h("button", { type: "button", class: "link action-open", text: a.title,
+      on: { click: () => { view.openId = a.id; draw().catch(showError); } } }),
+    a.practice || a.engineering ? h("span", { class: "muted small", text: ` ${[a.practice ? label("practice", a.practice) : null,
+      a.engineering ? label("engineering", a.engineering) : null].filter(Boolean).join(" · ")}` }) : null),
+    h("td", {}, h("span", { class: `astatus astatus-${a.status}`, text: label("action_status", a.status) })),
+    h("td", { text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
+    h("td", { text: r.lead === null ? t("actions.none") : r.lead.name }),
+    h("td", { class: "nowrap", text: a.start_date || a.end_date
+      ? t("actions.dates_from_to", { start: formatMonth(a.start_date) || "…", end: formatMonth(a.end_date) || "…" }) : t("actions.no_dates") }),
+    h("td", { class: "num", text: a.budget_cents === null ? t("actions.none") : euros(a.budget_cents) }));
 }
 
 function tableSection() {
-  const rows = visible();
-  const filters = h("div", { class: "filters", id: "action-filters" }, FILTERS.map((k) => {
+  const reload = () => loadTable().catch(showError);
+  const selects = FILTERS.filter((k) => k !== "lead").map((k) => {
     const id = `filter-${k}`;
     const select = h("select", { id, name: k },
       h("option", { value: "", text: t("actions.filter_any") }),
       filterOptions(k).map((o) => h("option", { value: o.value, text: o.text })));
     select.value = view.filters[k];
-    select.addEventListener("change", () => { view.filters[k] = select.value; draw(); document.getElementById(id)?.focus(); });
+    select.addEventListener("change", () => { view.filters[k] = select.value; reload(); });
     return h("div", { class: "filter" }, h("label", { htmlFor: id, text: t(`actions.col.${k}`) }), select);
+  });
+  // The porteur: searched among every actor, never a list of them all.
+  const none = { value: "none", label: t("actions.filter_none") };
+  const lead = picker({
+    id: "filter-lead", label: t("actions.col.lead"), placeholder: t("actions.filter_any"),
+    value: view.lead,
+    search: async (typedText) => [...(typedText ? [] : [none]), ...await searchActors(typedText)],
+    onChoose: (c) => { view.lead = c; view.filters.lead = c?.value ?? ""; reload(); },
+  });
+  const text = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", id: "action-filter", value: view.text, placeholder: t("actions.filter_placeholder"), autocomplete: "off",
   }));
+  text.addEventListener("input", () => { view.text = text.value; reload(); });
+  text.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && text.value) { ev.stopPropagation(); text.value = ""; view.text = ""; reload(); }
+  });
+  const filters = h("div", { class: "filters", id: "action-filters" },
+    h("div", { class: "filter" }, h("label", { htmlFor: "action-filter", text: t("actions.filter_text") }), text),
+    selects,
+    h("div", { class: "filter" }, h("label", { htmlFor: "filter-lead", text: t("actions.col.lead") }), lead.element));
   const sortHead = (key) => {
     const active = view.sortKey === key;
-    return h("th", { scope: "col", class: key === "budget" ? "num" : "", attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
+    return h("th", { scope: "col", class: `col-${key}${key === "budget" ? " num" : ""}`, attrs: { "aria-sort": active ? (view.sortAsc ? "ascending" : "descending") : "none" } },
       h("button", { type: "button", class: "sort", id: `asort-${key}`, on: { click: () => {
         if (view.sortKey === key) view.sortAsc = !view.sortAsc; else { view.sortKey = key; view.sortAsc = true; }
-        draw(); document.getElementById(`asort-${key}`)?.focus();
+        draw().then(() => document.getElementById(`asort-${key}`)?.focus()).catch(showError);
       } } }, t(`actions.col.${key}`),
       h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" }, text: active ? (view.sortAsc ? " ▲" : " ▼") : "" })));
   };
-  let body;
-  if (data.actions.length === 0) body = h("p", { class: "empty", id: "actions-empty", text: t("actions.empty") });
-  else if (rows.length === 0) {
-    body = h("div", { class: "empty", id: "actions-empty" }, h("p", { text: t("actions.no_match") }),
-      h("button", { type: "button", class: "btn", text: t("actions.clear_filters"), on: { click: () => {
-        for (const k of FILTERS) view.filters[k] = ""; draw();
-      } } }));
-  } else {
-    body = h("table", { class: "data", id: "actions-table" },
-      h("caption", { class: "visually-hidden", text: t("actions.heading") }),
-      h("thead", {}, h("tr", {}, ["title", "status", "axis", "lead", "dates", "budget"].map(sortHead))),
-      h("tbody", {}, rows.map((a) => h("tr", { attrs: { "data-action-id": a.id } },
-        h("th", { scope: "row" }, h("button", { type: "button", class: "link action-open", text: a.title,
-          on: { click: () => { view.openId = a.id; draw(); } } }),
-          h("div", { class: "muted small" }, [a.practice ? label("practice", a.practice) : null,
-            a.engineering ? label("engineering", a.engineering) : null].filter(Boolean).join(" · "))),
-        h("td", {}, h("span", { class: `astatus astatus-${a.status}`, text: label("action_status", a.status) })),
-        h("td", { text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
-        h("td", { text: a.lead_actor_id === null ? t("actions.none") : actorName(a.lead_actor_id) }),
-        h("td", { class: "nowrap", text: a.start_date || a.end_date
-          ? t("actions.dates_from_to", { start: formatMonth(a.start_date) || "…", end: formatMonth(a.end_date) || "…" }) : t("actions.no_dates") }),
-        h("td", { class: "num", text: a.budget_cents === null ? t("actions.none") : euros(a.budget_cents) })))));
-  }
+  table.list = virtualTable({
+    id: "actions-table", caption: t("actions.heading"), label: t("actions.list_label"),
+    head: h("tr", {}, /** @type {const} */ (["title", "status", "axis", "lead", "dates", "budget"]).map(sortHead)),
+    columns: 6, loadingText: t("list.loading"),
+    fetch: async (offset, limit) => (await ipc.actionPage(query(offset, limit, false))).rows,
+    renderRow: actionRow,
+  });
+  table.list.element.hidden = true;
+  table.count = h("p", { class: "muted count", id: "actions-count", attrs: { "aria-live": "polite" } });
+  table.empty = h("div", { class: "empty", id: "actions-empty", hidden: true });
+  loadTable().catch(showError);
   return h("section", { class: "card", id: "actions", attrs: { "aria-labelledby": "actions-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "actions-title", text: t("actions.heading") }),
       h("button", { type: "button", class: "btn primary", id: "add-action", text: t("actions.add"), on: { click: () => actionForm(null) } })),
-    filters,
-    h("p", { class: "muted count", id: "actions-count", attrs: { "aria-live": "polite" },
-      text: t("actions.count", { shown: rows.length, total: data.actions.length }) }),
-    body);
+    filters, table.count, table.empty, table.list.element);
 }
 
 // ----- Form ------------------------------------------------------------------------------------
@@ -222,9 +272,8 @@ function actionForm(a) {
         engineering: v.engineering || null,
       };
       const saved = a ? await ipc.updateAction(a.id, /** @type {any} */ (input)) : await ipc.createAction(/** @type {any} */ (input));
-      await load();
       view.openId = saved.id;
-      draw();
+      await draw();
       toast(t(a ? "actions.updated" : "actions.created", { name: saved.title }));
     },
   });
@@ -247,11 +296,12 @@ function activityOptions(practice) {
 
 /** @param {Action} a */
 async function actionPage(a) {
-  const [plan, lines, indicators] = await Promise.all([ipc.fundingPlan(a.id), ipc.listFundings(a.id), ipc.listIndicators(a.id)]);
-  for (const [id, name] of await actorNames(lines.map((f) => f.funder_id))) data.names.set(id, name);
+  const [plan, lines, indicators] = await Promise.all([ipc.fundingPlan(a.id), ipc.fundingPage(a.id, 0, LINES_PAGE), ipc.listIndicators(a.id)]);
+  data.names = await actorNames([a.lead_actor_id, ...a.partners.map((p) => p.actor_id)]);
+  for (const f of lines.funders) data.names.set(f.id, f.name);
   const fact = (name, value) => h("div", {}, h("dt", { text: name }), h("dd", { text: value }));
   const back = h("button", { type: "button", class: "btn", id: "action-back", text: `← ${t("action.back")}`,
-    on: { click: () => { view.openId = null; draw(); } } });
+    on: { click: () => { view.openId = null; draw().catch(showError); } } });
   const planRows = [
     ["budget", plan.budget_cents], ["granted", plan.granted_cents], ["requested", plan.requested_cents],
     ["considered", plan.considered_cents], ["refused", plan.refused_cents],
@@ -304,22 +354,57 @@ async function actionPage(a) {
           h("td", { class: "num", text: euros(f.granted_cents) }),
           h("td", { class: "num", text: euros(f.requested_cents) }),
           h("td", { class: "num share", text: f.share_bp === null ? t("actions.none") : percent(f.share_bp) }))))) : null,
-      lines.length ? h("table", { class: "data compact", id: "funding-lines" },
-        h("caption", { text: t("action.lines.caption") }),
-        h("thead", {}, h("tr", {}, ["funder", "scheme", "amount", "status", "decision_on"].map((k) =>
-          h("th", { scope: "col", class: k === "amount" ? "num" : "", text: t(`action.funding.${k}`) })),
-          h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
-        h("tbody", {}, lines.map((f) => h("tr", {},
-          h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id) }),
-          h("td", { text: f.scheme }),
-          h("td", { class: "num", text: euros(f.amount_cents) }),
-          h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) })),
-          h("td", { text: formatDate(f.decision_on) }),
-          h("td", { class: "col-actions" },
-            h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
-            h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeFunding(f) } })))))) 
-        : h("p", { class: "muted", text: t("action.funding.empty") })),
+      lines.total ? fundingLines(a, lines) : h("p", { class: "muted", text: t("action.funding.empty") })),
     indicatorsCard(a, indicators));
+}
+
+/** Funding lines shown at first, then added by « Afficher plus ». */
+const LINES_PAGE = 100;
+
+/**
+ * The action's funding lines, a page at a time.
+ * @param {Action} a @param {import("./ipc.js").FundingPage} first
+ */
+function fundingLines(a, first) {
+  /** @param {Funding} f */
+  const row = (f) => h("tr", {},
+    h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id) }),
+    h("td", { text: f.scheme }),
+    h("td", { class: "num", text: euros(f.amount_cents) }),
+    h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) })),
+    h("td", { text: formatDate(f.decision_on) }),
+    h("td", { class: "col-actions" },
+      h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
+      h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeFunding(f) } })));
+  const body = h("tbody", {}, first.rows.map(row));
+  let shown = first.rows.length;
+  const status = h("p", { class: "muted small", id: "funding-lines-count", attrs: { "aria-live": "polite" } });
+  const more = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn", id: "funding-more" }));
+  const update = () => {
+    status.textContent = t("action.lines.shown", { shown: formatNumber(shown), total: formatNumber(first.total) });
+    status.hidden = shown >= first.total;
+    more.hidden = shown >= first.total;
+    more.textContent = t("action.lines.more", { count: formatNumber(Math.min(LINES_PAGE, first.total - shown)) });
+  };
+  more.addEventListener("click", async () => {
+    try {
+      const page = await ipc.fundingPage(a.id, shown, LINES_PAGE);
+      for (const f of page.funders) data.names.set(f.id, f.name);
+      body.append(...page.rows.map(row));
+      shown += page.rows.length;
+      update();
+      if (shown >= first.total) body.lastElementChild?.querySelector("button")?.focus();
+    } catch (e) { showError(e); }
+  });
+  update();
+  return h("div", {},
+    h("table", { class: "data compact", id: "funding-lines" },
+      h("caption", { text: t("action.lines.caption") }),
+      h("thead", {}, h("tr", {}, ["funder", "scheme", "amount", "status", "decision_on"].map((k) =>
+        h("th", { scope: "col", class: k === "amount" ? "num" : "", text: t(`action.funding.${k}`) })),
+        h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
+      body),
+    status, more);
 }
 
 /** Formats a measured value the way the current language writes numbers. */
@@ -368,7 +453,7 @@ function indicatorForm(a, i) {
       const input = { ...v, measured_on: v.measured_on || null };
       if (i) await ipc.updateIndicator(i.id, /** @type {any} */ (input));
       else await ipc.createIndicator(a.id, /** @type {any} */ (input));
-      draw();
+      await draw();
       toast(t("indicators.saved"));
     },
   });
@@ -379,7 +464,7 @@ async function removeIndicator(i) {
   const ok = await confirmDialog({ title: t("indicators.confirm_delete_title"),
     message: t("indicators.confirm_delete", { name: i.name }), confirmLabel: t("confirm.delete") });
   if (!ok) return;
-  try { await ipc.deleteIndicator(i.id); draw(); toast(t("indicators.deleted")); } catch (e) { showError(e); }
+  try { await ipc.deleteIndicator(i.id); await draw(); toast(t("indicators.deleted")); } catch (e) { showError(e); }
 }
 
 /** @param {Action} a @param {Funding|null} f */
@@ -403,7 +488,7 @@ function fundingForm(a, f) {
         requested_on: v.requested_on || null, decision_on: v.decision_on || null };
       if (f) await ipc.updateFunding(f.id, /** @type {any} */ (input));
       else await ipc.createFunding(a.id, /** @type {any} */ (input));
-      draw();
+      await draw();
       toast(t("action.funding.saved"));
     },
   });
@@ -415,7 +500,7 @@ async function removeFunding(f) {
   const ok = await confirmDialog({ title: t("action.funding.confirm_delete_title"),
     message: t("action.funding.confirm_delete", { name }), confirmLabel: t("confirm.delete") });
   if (!ok) return;
-  try { await ipc.deleteFunding(f.id); draw(); toast(t("action.funding.deleted")); } catch (e) { showError(e); }
+  try { await ipc.deleteFunding(f.id); await draw(); toast(t("action.funding.deleted")); } catch (e) { showError(e); }
 }
 
 /** @param {Action} a */
@@ -430,9 +515,8 @@ async function removeAction(a) {
     });
     if (!ok) return;
     await ipc.deleteAction(a.id);
-    await load();
     view.openId = null;
-    draw();
+    await draw();
     toast(t("actions.deleted", { name: a.title }));
   } catch (e) { showError(e); }
 }

@@ -147,8 +147,22 @@ export const moveAxis = (id, index) => call("move_axis", { id, index });
 export const axisDeleteImpact = (id) => call("axis_delete_impact", { id });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteAxis = (id) => call("delete_axis", { id });
-/**  @returns {Promise<Action[]>} */
-export const listActions = () => call("list_actions");
+/** @typedef {import("../bindings/ActionListQuery").ActionListQuery} ActionListQuery */
+/** @typedef {import("../bindings/ActionListPage").ActionListPage} ActionListPage */
+/** @typedef {import("../bindings/ActionRow").ActionRow} ActionRow */
+/** @typedef {import("../bindings/ActionSort").ActionSort} ActionSort */
+/** @typedef {import("../bindings/AxisActionCount").AxisActionCount} AxisActionCount */
+/** @typedef {import("../bindings/RecordChoice").RecordChoice} RecordChoice */
+/** One page of the actions, filtered and sorted in Rust. @param {ActionListQuery} query @returns {Promise<ActionListPage>} */
+export const actionPage = (query) => call("action_page", { query });
+/** @param {number} id @returns {Promise<Action>} */
+export const getAction = (id) => call("get_action", { id });
+/** How many actions each axis holds. @returns {Promise<AxisActionCount[]>} */
+export const axisActionCounts = () => call("axis_action_counts");
+/** Actions for a picker. @param {string} typed @param {number} limit @returns {Promise<RecordChoice[]>} */
+export const findActions = (typed, limit) => call("find_actions", { typed, limit });
+/** The named actions (at most 500). @param {number[]} ids @returns {Promise<RecordChoice[]>} */
+export const actionChoices = (ids) => call("action_choices", { ids });
 /** @param {ActionInput} input @returns {Promise<Action>} */
 export const createAction = (input) => call("create_action", { input });
 /** @param {number} id @param {ActionInput} input @returns {Promise<Action>} */
@@ -157,8 +171,9 @@ export const updateAction = (id, input) => call("update_action", { id, input });
 export const actionDeleteImpact = (id) => call("action_delete_impact", { id });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteAction = (id) => call("delete_action", { id });
-/** @param {number} actionId @returns {Promise<Funding[]>} */
-export const listFundings = (actionId) => call("list_fundings", { actionId });
+/** @typedef {import("../bindings/FundingPage").FundingPage} FundingPage */
+/** One page of an action's funding lines. @param {number} actionId @param {number} offset @param {number} limit @returns {Promise<FundingPage>} */
+export const fundingPage = (actionId, offset, limit) => call("funding_page", { actionId, offset, limit });
 /** @param {number} actionId @param {FundingInput} input @returns {Promise<Funding>} */
 export const createFunding = (actionId, input) => call("create_funding", { actionId, input });
 /** @param {number} id @param {FundingInput} input @returns {Promise<Funding>} */
@@ -324,8 +339,10 @@ export const exportMemberSheet = (memberId, title, fileNameHint) =>
 /** @typedef {import("../bindings/NoteVersion").NoteVersion} NoteVersion */
 /** @typedef {import("../bindings/SectionChange").SectionChange} SectionChange */
 
-/** @returns {Promise<NoteSummary[]>} */
-export const listNotes = () => call("list_notes");
+/** @typedef {import("../bindings/NoteListQuery").NoteListQuery} NoteListQuery */
+/** @typedef {import("../bindings/NoteListPage").NoteListPage} NoteListPage */
+/** One page of the notes, next meetings first. @param {NoteListQuery} query @returns {Promise<NoteListPage>} */
+export const notePage = (query) => call("note_page", { query });
 /** @param {number} id @returns {Promise<DecisionNote>} */
 export const getNote = (id) => call("get_note", { id });
 /** @param {NoteInput} input @returns {Promise<DecisionNote>} */

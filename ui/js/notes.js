@@ -3,12 +3,14 @@
 // changes, refresh of the generated sections (the user chooses for the ones they edited),
 // versions and export.
 import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, formatMoney, compare } from "./i18n.js";
+import { t, label, formatDate, formatMoney, formatNumber, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { actorChoice } from "./picker.js";
+import { virtualTable, PAGE } from "./virtual.js";
 
 /** @typedef {import("./ipc.js").DecisionNote} DecisionNote */
+/** @typedef {import("./ipc.js").NoteSummary} NoteSummary */
 
 const ADDRESSEES = ["bureau", "comite_syndical", "president", "conference_maires", "other"];
 const STATUSES = ["draft", "reviewed", "validated", "presented"];
@@ -45,30 +47,84 @@ async function draw() {
     replace(root, editor(note));
     return;
   }
-  const [all, logo] = await Promise.all([ipc.listNotes(), ipc.noteLogo()]);
-  const notes = view.status ? all.filter((n) => n.status === view.status) : all;
-  const filter = /** @type {HTMLSelectElement} */ (h("select", { id: "notes-status-filter" },
-    h("option", { value: "", text: t("notes.filter_all", { count: all.length }) }),
-    STATUSES.map((st) => h("option", { value: st, text: `${label("note_status", st)} (${all.filter((n) => n.status === st).length})` }))));
-  filter.value = view.status;
-  filter.addEventListener("change", () => { view.status = filter.value; draw().catch(showError); });
-  replace(root, h("div", { class: "stack" }, h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
+  const logo = await ipc.noteLogo();
+  replace(root, h("div", { class: "stack" }, listSection(), logoPanel(logo)));
+}
+
+// ----- The list (virtualised: Rust pages, filters and counts) -------------------------------
+
+const list = {
+  /** @type {ReturnType<typeof virtualTable<NoteSummary>>|null} */ table: null,
+  /** @type {HTMLElement|null} */ count: null,
+  /** @type {HTMLElement|null} */ empty: null,
+  /** @type {HTMLSelectElement|null} */ status: null,
+  filter: "",
+  seq: 0,
+};
+
+/** @returns {import("./ipc.js").NoteListQuery} */
+const query = (offset, limit, count) => ({
+  filter: list.filter.trim(), status: /** @type {any} */ (view.status || null), offset, limit, count,
+});
+
+async function loadList() {
+  const mine = ++list.seq;
+  const page = await ipc.notePage(query(0, PAGE, true));
+  if (mine !== list.seq || !list.table || !list.count || !list.empty || !list.status) return;
+  const total = page.total ?? 0;
+  const matched = page.matched ?? 0;
+  // The status filter shows how many notes each status holds.
+  const options = list.status.options;
+  options[0].text = t("notes.filter_all", { count: formatNumber(total) });
+  STATUSES.forEach((st, i) => { options[i + 1].text = `${label("note_status", st)} (${formatNumber(page.status_counts[i] ?? 0)})`; });
+  list.count.textContent = matched === total
+    ? t("notes.count", { count: formatNumber(total) })
+    : t("notes.count_filtered", { shown: formatNumber(matched), total: formatNumber(total) });
+  list.table.element.hidden = matched === 0;
+  list.empty.hidden = matched > 0;
+  if (total === 0) replace(list.empty, h("p", { text: t("notes.empty") }));
+  else if (matched === 0) replace(list.empty, h("p", { text: list.filter.trim() ? t("notes.no_match", { filter: list.filter.trim() }) : t("notes.filter_none") }));
+  list.table.setCount(matched, page.rows);
+  list.table.table.dataset.loaded = String(mine);
+}
+
+function listSection() {
+  const status = /** @type {HTMLSelectElement} */ (h("select", { id: "notes-status-filter" },
+    h("option", { value: "", text: t("notes.filter_all", { count: "…" }) }),
+    STATUSES.map((st) => h("option", { value: st, text: label("note_status", st) }))));
+  status.value = view.status;
+  status.addEventListener("change", () => { view.status = status.value; loadList().catch(showError); });
+  const filter = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", id: "notes-filter", value: list.filter, placeholder: t("notes.filter_placeholder"), autocomplete: "off",
+  }));
+  filter.addEventListener("input", () => { list.filter = filter.value; loadList().catch(showError); });
+  filter.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && filter.value) { ev.stopPropagation(); filter.value = ""; list.filter = ""; loadList().catch(showError); }
+  });
+  const head = h("tr", {}, ["meeting_date", "title", "addressee", "status"].map((k) => h("th", { scope: "col", class: `col-${k}`, text: t(`notes.col.${k}`) })));
+  list.table = virtualTable({
+    id: "notes-table", caption: t("notes.heading"), label: t("notes.list_label"), head,
+    columns: 4, loadingText: t("list.loading"),
+    fetch: async (offset, limit) => (await ipc.notePage(query(offset, limit, false))).rows,
+    renderRow: (n) => h("tr", { attrs: { "data-note-id": n.id } },
+      h("td", { class: "nowrap", text: n.meeting_date ? formatDate(n.meeting_date) : t("notes.no_date") }),
+      h("th", { scope: "row", title: n.title }, h("button", { type: "button", class: "link", text: n.title, on: { click: () => { view.open = n.id; draw().catch(showError); } } })),
+      h("td", { text: label("addressee", n.addressee) }),
+      h("td", {}, h("span", { class: `nstatus nstatus-${n.status}`, text: label("note_status", n.status) }))),
+  });
+  list.table.element.hidden = true;
+  list.count = h("p", { class: "muted count", id: "notes-count", attrs: { "aria-live": "polite" } });
+  list.empty = h("div", { class: "empty", id: "notes-empty", hidden: true });
+  list.status = status;
+  loadList().catch(showError);
+  return h("section", { class: "card", id: "notes", attrs: { "aria-labelledby": "notes-title" } },
     h("div", { class: "section-head" },
       h("h2", { id: "notes-title", text: t("notes.heading") }),
       h("div", { class: "toolbar" },
-        all.length ? h("label", { htmlFor: "notes-status-filter", text: t("notes.filter") }) : null, all.length ? filter : null,
+        h("label", { class: "visually-hidden", htmlFor: "notes-filter", text: t("notes.filter_text") }), filter,
+        h("label", { htmlFor: "notes-status-filter", text: t("notes.filter") }), status,
         h("button", { type: "button", class: "btn primary", id: "add-note", text: t("notes.add"), on: { click: () => newNoteForm([]) } }))),
-    all.length === 0 ? h("div", { class: "empty", id: "notes-empty" }, h("p", { text: t("notes.empty") })) :
-    notes.length === 0 ? h("div", { class: "empty", id: "notes-none" }, h("p", { text: t("notes.filter_none") })) :
-      h("table", { class: "data", id: "notes-table" },
-        h("caption", { class: "visually-hidden", text: t("notes.heading") }),
-        h("thead", {}, h("tr", {}, ["meeting_date", "title", "addressee", "status"].map((k) => h("th", { scope: "col", text: t(`notes.col.${k}`) })))),
-        h("tbody", {}, notes.map((n) => h("tr", { attrs: { "data-note-id": n.id } },
-          h("td", { class: "nowrap", text: n.meeting_date ? formatDate(n.meeting_date) : t("notes.no_date") }),
-          h("th", { scope: "row" }, h("button", { type: "button", class: "link", text: n.title, on: { click: () => { view.open = n.id; draw().catch(showError); } } })),
-          h("td", { text: label("addressee", n.addressee) }),
-          h("td", {}, h("span", { class: `nstatus nstatus-${n.status}`, text: label("note_status", n.status) }))))))),
-    logoPanel(logo)));
+    list.count, list.empty, list.table.element);
 }
 
 /** The letterhead logo: what is set, choose another, remove it. @param {import("./ipc.js").LogoInfo|null} logo */
@@ -129,12 +185,13 @@ async function newNoteForm(records, onCreated = null) {
 }
 
 /**
- * What a note can be about: the project's actions and needs, and the actors it already names
- * (others are found with the picker).
+ * What a note can be about: the project's needs, and the actions and actors it already names
+ * (others are found with the pickers).
  * @param {Array<{kind: string, record_id: number}>} records
  */
 async function recordChoices(records) {
-  const [actions, needs, actors] = await Promise.all([ipc.listActions(), ipc.listNeeds(),
+  const [actions, needs, actors] = await Promise.all([
+    ipc.actionChoices(records.filter((r) => r.kind === "action").map((r) => r.record_id)), ipc.listNeeds(),
     ipc.actorChoices(records.filter((r) => r.kind === "actor").map((r) => r.record_id))]);
   return { actions, needs, actors };
 }
@@ -150,13 +207,18 @@ function recordFields(c, records) {
   /** @param {Array<{id: number}>} list @param {(x: any) => string} name */
   const options = (list, name) => [...list].sort((a, b) => compare(name(a), name(b))).map((x) => ({ value: String(x.id), label: name(x) }));
   return [
-    { name: "actions", label: t("notes.actions"), type: "checkboxes", filterable: c.actions.length > 8,
-      options: options(c.actions, (a) => a.title), values: checked("action") },
+    { name: "actions", label: t("notes.actions"), type: "actors", search: searchActions,
+      choices: c.actions.map((a) => ({ value: String(a.id), label: a.title })) },
     { name: "needs", label: t("notes.needs"), type: "checkboxes", filterable: c.needs.length > 8,
       options: options(c.needs, (x) => x.title), values: checked("need") },
     { name: "actors", label: t("notes.actors"), type: "actors",
       choices: c.actors.filter((a) => checked("actor").includes(String(a.id))).map(actorChoice) },
   ];
+}
+
+/** Actions for a picker. @param {string} typed */
+async function searchActions(typed) {
+  return (await ipc.findActions(typed, 20)).map((a) => ({ value: String(a.id), label: a.title }));
 }
 
 /** The records ticked in a form built with recordFields. @param {Record<string, any>} v */

@@ -1,32 +1,60 @@
 // "Calendrier": a Gantt-like timeline of the actions by axis, with today's line; actions
 // without dates are listed apart, and a table gives the same information without the chart.
 import { h, replace } from "./dom.js";
-import { t, label, formatDate } from "./i18n.js";
+import { t, label, formatDate, formatNumber } from "./i18n.js";
 import * as ipc from "./ipc.js";
+import { showError } from "./ui.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 
 const DAY = 86400000;
 const toMs = (iso) => Date.parse(`${iso}T00:00:00Z`);
 
+/** Dated actions drawn per page, and undated ones named. */
+const STEP = 100;
+const UNDATED = 50;
+
+/** A query for the actions with (or without) a date, by axis then first date. @returns {import("./ipc.js").ActionListQuery} */
+const query = (dated, offset, limit) => ({
+  filter: "", status: null, axis: "any", practice: "any", engineering: "any", lead: "any",
+  dated, sort: "timeline", descending: false, offset, limit, count: true,
+});
+
 /**
- * Loads the actions and axes and draws the timeline into `container`.
+ * Loads the actions and axes and draws the timeline into `container`, a page of actions at a
+ * time.
  * @param {HTMLElement} container
  * @param {Date} [today] the day the line marks (tests and screenshots may fix it)
+ * @param {number} [offset] the first dated action drawn
  */
-export async function renderTimeline(container, today = new Date()) {
-  const [actions, axes] = await Promise.all([ipc.listActions(), ipc.listAxes()]);
-  replace(container, timeline(actions, axes, today));
+export async function renderTimeline(container, today = new Date(), offset = 0) {
+  const [dated, undated, axes] = await Promise.all([
+    ipc.actionPage(query(true, offset, STEP)), ipc.actionPage(query(false, 0, UNDATED)), ipc.listAxes()]);
+  const total = dated.matched ?? 0;
+  const go = (/** @type {number} */ to) => {
+    renderTimeline(container, today, to)
+      .then(() => document.getElementById(to > offset ? "timeline-next" : "timeline-prev")?.focus())
+      .catch(showError);
+  };
+  const pager = total > STEP ? h("div", { class: "toolbar pager", id: "timeline-pager" },
+    h("button", { type: "button", class: "btn small", id: "timeline-prev", disabled: offset === 0, text: t("timeline.prev"),
+      on: { click: () => go(Math.max(0, offset - STEP)) } }),
+    h("span", { class: "muted small", attrs: { "aria-live": "polite" }, text: t("timeline.page", {
+      from: formatNumber(offset + 1), to: formatNumber(Math.min(total, offset + STEP)), total: formatNumber(total) }) }),
+    h("button", { type: "button", class: "btn small", id: "timeline-next", disabled: offset + STEP >= total, text: t("timeline.next"),
+      on: { click: () => go(offset + STEP) } })) : null;
+  replace(container, timeline(dated.rows.map((r) => r.action), undated.rows.map((r) => r.action), undated.matched ?? 0, axes, today, pager));
 }
 
 /**
- * @param {Action[]} actions
+ * @param {Action[]} dated the page of dated actions
+ * @param {Action[]} undated the first undated ones
+ * @param {number} undatedCount how many actions have no date
  * @param {import("./ipc.js").Axis[]} axes
  * @param {Date} today
+ * @param {HTMLElement|null} pager
  */
-function timeline(actions, axes, today) {
-  const dated = actions.filter((a) => a.start_date || a.end_date);
-  const undated = actions.filter((a) => !a.start_date && !a.end_date);
+function timeline(dated, undated, undatedCount, axes, today, pager) {
   const todayMs = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   const starts = dated.map((a) => toMs(a.start_date ?? a.end_date));
   const ends = dated.map((a) => toMs(a.end_date ?? a.start_date) + DAY);
@@ -100,8 +128,10 @@ function timeline(actions, axes, today) {
 
   return h("section", { class: "card", id: "timeline", attrs: { "aria-labelledby": "timeline-title" } },
     h("h2", { id: "timeline-title", text: t("timeline.heading") }),
-    dated.length ? [legend, chart, table] : h("p", { class: "empty", text: t("timeline.empty") }),
+    dated.length ? [pager, legend, chart, table] : h("p", { class: "empty", text: t("timeline.empty") }),
     undated.length ? h("div", { class: "tl-undated", id: "timeline-undated" },
       h("h3", { class: "small-heading", text: t("timeline.undated") }),
-      h("ul", {}, undated.map((a) => h("li", { text: a.title })))) : null);
+      h("ul", {}, undated.map((a) => h("li", { text: a.title }))),
+      undatedCount > undated.length
+        ? h("p", { class: "muted small", text: t("timeline.undated_more", { count: formatNumber(undatedCount - undated.length) }) }) : null) : null);
 }

@@ -7,14 +7,60 @@
 //! order the lists are shown, so the first page of a sorted list is read straight from an
 //! index and a filter keystroke scans small covering index rows, never the records.
 
+use crate::domain::{ActionStatus, Engineering, NoteStatus, Practice};
 use crate::domain::{Actor, Engagement, World};
 use crate::error::{CoreError, CoreResult};
 use crate::network::Meeting;
+use crate::note::NoteSummary;
+use crate::plan::{Action, Funding};
 use crate::store::Store;
 use crate::tabular::fold;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// The short lists the UI reads whole (the project's needs and axes, the team): each is
+/// capped, so that no command returns rows without bound. `(table, most, what)`.
+pub const SHORT_LISTS: &[(&str, i64, &str)] = &[
+    ("need", 500, "enjeux"),
+    ("axis", 500, "axes stratégiques"),
+    ("member", 500, "membres de l'équipe"),
+];
+
+fn short_list_count(conn: &rusqlite::Connection, table: &str) -> CoreResult<i64> {
+    // `table` is one of the constants above, never input.
+    Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+}
+
+/// Refuses one more row in `table` (one of [`SHORT_LISTS`]) when its list is full.
+pub fn check_room(conn: &rusqlite::Connection, table: &str) -> CoreResult<()> {
+    let Some((table, most, what)) = SHORT_LISTS.iter().find(|(t, _, _)| *t == table) else {
+        return Ok(());
+    };
+    if short_list_count(conn, table)? >= *most {
+        return Err(CoreError::validation(
+            "",
+            "list.full",
+            format!("Un projet compte au plus {most} {what} : regroupez-en avant d'en ajouter."),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a workspace (an imported document) whose short lists are over their cap.
+pub fn check_short_lists(conn: &rusqlite::Connection) -> CoreResult<()> {
+    for (table, most, what) in SHORT_LISTS {
+        let n = short_list_count(conn, table)?;
+        if n > *most {
+            return Err(CoreError::validation(
+                "",
+                "list.full",
+                format!("Le fichier compte {n} {what} : un projet en compte au plus {most}."),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The most rows one page may ask for.
 pub const MAX_PAGE: u32 = 500;
@@ -401,6 +447,410 @@ impl Store {
     }
 }
 
+// ----- Actions, notes, funding lines ----------------------------------------------------------
+
+/// A filter on an optional field: any value, no value, or this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FieldFilter<T> {
+    #[default]
+    Any,
+    None,
+    Is(T),
+}
+
+/// The column an actions list is sorted by (`Timeline`: by axis, then by first date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ActionSort {
+    Title,
+    Status,
+    Axis,
+    Lead,
+    Dates,
+    Budget,
+    Timeline,
+}
+
+/// One page of the actions list, as the UI asks for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActionListQuery {
+    /// Found anywhere in the title, ignoring case and accents.
+    pub filter: String,
+    pub status: Option<ActionStatus>,
+    #[ts(type = "FieldFilter<number>")]
+    pub axis: FieldFilter<i64>,
+    pub practice: FieldFilter<Practice>,
+    pub engineering: FieldFilter<Engineering>,
+    /// The porteur.
+    #[ts(type = "FieldFilter<number>")]
+    pub lead: FieldFilter<i64>,
+    /// Only the actions with a date (true) or without any (false).
+    pub dated: Option<bool>,
+    pub sort: ActionSort,
+    pub descending: bool,
+    #[ts(type = "number")]
+    pub offset: u32,
+    #[ts(type = "number")]
+    pub limit: u32,
+    /// Whether to count the actions and the matches.
+    pub count: bool,
+}
+
+/// An action as a list row, with the name of its porteur.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ActionRow {
+    pub action: Action,
+    pub lead: Option<ActorChoice>,
+}
+
+/// A page of actions.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ActionListPage {
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
+    #[ts(type = "number | null")]
+    pub matched: Option<i64>,
+    #[ts(type = "number")]
+    pub offset: u32,
+    pub rows: Vec<ActionRow>,
+}
+
+/// How many actions an axis holds (`axis_id` null: the actions without an axis).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AxisActionCount {
+    #[ts(type = "number | null")]
+    pub axis_id: Option<i64>,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// A record (an action, a need) as a picker shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RecordChoice {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+}
+
+/// One page of the notes list, the next meetings first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NoteListQuery {
+    /// Found anywhere in the subject, ignoring case and accents.
+    pub filter: String,
+    pub status: Option<NoteStatus>,
+    #[ts(type = "number")]
+    pub offset: u32,
+    #[ts(type = "number")]
+    pub limit: u32,
+    pub count: bool,
+}
+
+/// A page of notes.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct NoteListPage {
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
+    #[ts(type = "number | null")]
+    pub matched: Option<i64>,
+    /// The notes of each status, in the order of `NoteStatus::ALL` (when counted).
+    #[ts(type = "Array<number>")]
+    pub status_counts: Vec<i64>,
+    #[ts(type = "number")]
+    pub offset: u32,
+    pub rows: Vec<NoteSummary>,
+}
+
+/// A page of an action's funding lines, in the order they were entered.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FundingPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    #[ts(type = "number")]
+    pub offset: u32,
+    pub rows: Vec<Funding>,
+    /// The funders' names.
+    pub funders: Vec<ActorChoice>,
+}
+
+/// Pushes `clause` on `wh` and its parameter on `ps` for a [`FieldFilter`] on column `col`.
+fn pick_clause<T: rusqlite::ToSql + Clone + 'static>(
+    wh: &mut Vec<String>,
+    ps: &mut Vec<Box<dyn rusqlite::ToSql>>,
+    col: &str,
+    pick: &FieldFilter<T>,
+) {
+    match pick {
+        FieldFilter::Any => {}
+        FieldFilter::None => wh.push(format!("{col} IS NULL")),
+        FieldFilter::Is(v) => {
+            ps.push(Box::new(v.clone()));
+            wh.push(format!("{col} = ?{}", ps.len()));
+        }
+    }
+}
+
+impl Store {
+    /// The `WHERE` clause and parameters of an actions list.
+    fn action_where(q: &ActionListQuery) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+        let mut wh: Vec<String> = Vec::new();
+        let mut ps: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let filter = fold(&q.filter);
+        if !filter.is_empty() {
+            ps.push(Box::new(filter));
+            wh.push(format!(
+                "instr({}(a.title), ?{}) > 0",
+                crate::store::FOLD_FUNCTION,
+                ps.len()
+            ));
+        }
+        if let Some(s) = q.status {
+            ps.push(Box::new(s));
+            wh.push(format!("a.status = ?{}", ps.len()));
+        }
+        pick_clause(&mut wh, &mut ps, "a.axis_id", &q.axis);
+        pick_clause(&mut wh, &mut ps, "a.practice", &q.practice);
+        pick_clause(&mut wh, &mut ps, "a.engineering", &q.engineering);
+        pick_clause(&mut wh, &mut ps, "a.lead_actor_id", &q.lead);
+        match q.dated {
+            Some(true) => wh.push("(a.start_date IS NOT NULL OR a.end_date IS NOT NULL)".into()),
+            Some(false) => wh.push("a.start_date IS NULL AND a.end_date IS NULL".into()),
+            None => {}
+        }
+        let clause = if wh.is_empty() {
+            String::from("1")
+        } else {
+            wh.join(" AND ")
+        };
+        (clause, ps)
+    }
+
+    /// One page of the actions list: filtered, sorted and cut in SQL.
+    pub fn action_page(&self, q: &ActionListQuery) -> CoreResult<ActionListPage> {
+        check_page(q.offset, q.limit, &q.filter)?;
+        let (clause, mut ps) = Self::action_where(q);
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let f = crate::store::FOLD_FUNCTION;
+        // The sort keys are constants of this function, never input.
+        let key = match q.sort {
+            ActionSort::Title => format!("{f}(a.title) {dir}"),
+            ActionSort::Status => format!(
+                "instr(',idea,preparing,ongoing,done,abandoned,', ',' || a.status || ',') {dir}"
+            ),
+            ActionSort::Axis => {
+                format!("coalesce(x.position, 1000000000) {dir}, a.position {dir}")
+            }
+            ActionSort::Lead => format!("coalesce(k.sort, '') {dir}"),
+            ActionSort::Dates => {
+                format!("coalesce(a.start_date, a.end_date, '9999') {dir}")
+            }
+            ActionSort::Budget => format!("coalesce(a.budget_cents, -1) {dir}"),
+            ActionSort::Timeline => format!(
+                "coalesce(x.position, 1000000000) {dir}, coalesce(a.start_date, a.end_date, '9999') {dir}"
+            ),
+        };
+        let from = "FROM action a LEFT JOIN axis x ON x.id = a.axis_id
+                    LEFT JOIN actor_key k ON k.actor_id = a.lead_actor_id";
+        let (total, matched) = if q.count {
+            let total: i64 = self
+                .conn
+                .query_row("SELECT count(*) FROM action", [], |r| r.get(0))?;
+            let matched: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM action a WHERE {clause}"))?
+                .query_row(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?;
+            (Some(total), Some(matched))
+        } else {
+            (None, None)
+        };
+        ps.push(Box::new(q.limit));
+        let limit = ps.len();
+        ps.push(Box::new(q.offset));
+        let offset = ps.len();
+        let sql = format!(
+            "SELECT a.id {from} WHERE {clause} ORDER BY {key}, {f}(a.title), a.id LIMIT ?{limit} OFFSET ?{offset}"
+        );
+        let ids: Vec<i64> = {
+            let mut st = self.conn.prepare_cached(&sql)?;
+            let rows = st.query_map(rusqlite::params_from_iter(ps.iter()), |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            let action = self.action(id)?;
+            let lead = match action.lead_actor_id {
+                Some(l) => self.actor_choices(&[l])?.pop(),
+                None => None,
+            };
+            rows.push(ActionRow { action, lead });
+        }
+        Ok(ActionListPage {
+            total,
+            matched,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// How many actions each axis holds, in the axes' order, then those without an axis.
+    pub fn axis_action_counts(&self) -> CoreResult<Vec<AxisActionCount>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.axis_id, count(*) FROM action a LEFT JOIN axis x ON x.id = a.axis_id
+             GROUP BY a.axis_id ORDER BY x.position IS NULL, x.position",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(AxisActionCount {
+                axis_id: r.get(0)?,
+                count: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Actions for a picker: titles starting with what was typed first, then titles
+    /// containing it; at most `limit` (≤ [`MAX_CHOICES`]).
+    pub fn find_actions(&self, typed: &str, limit: u32) -> CoreResult<Vec<RecordChoice>> {
+        if limit == 0 || limit > MAX_CHOICES {
+            return Err(CoreError::validation(
+                "limit",
+                "list.limit",
+                format!("Un sélecteur propose de 1 à {MAX_CHOICES} actions (demandé : {limit})."),
+            ));
+        }
+        check_page(0, 1, typed)?;
+        let f = crate::store::FOLD_FUNCTION;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT id, title FROM action
+             WHERE ?1 = '' OR instr({f}(title), ?1) > 0
+             ORDER BY instr({f}(title), ?1) <> 1, {f}(title), id LIMIT ?2"
+        ))?;
+        let rows = st.query_map(params![fold(typed), limit], |r| {
+            Ok(RecordChoice {
+                id: r.get(0)?,
+                title: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The actions with these ids, as a picker shows them, in the order given; unknown ids
+    /// are left out (at most [`MAX_PAGE`]).
+    pub fn action_choices(&self, ids: &[i64]) -> CoreResult<Vec<RecordChoice>> {
+        if ids.len() > MAX_PAGE as usize {
+            return Err(CoreError::validation(
+                "ids",
+                "list.limit",
+                format!("Au plus {MAX_PAGE} actions à la fois."),
+            ));
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, title FROM action WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            use rusqlite::OptionalExtension;
+            if let Some(c) = st
+                .query_row([id], |r| {
+                    Ok(RecordChoice {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                    })
+                })
+                .optional()?
+            {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One page of the notes list (the next meetings first, notes without a date last),
+    /// filtered on the subject and the status in SQL.
+    pub fn note_page(&self, q: &NoteListQuery) -> CoreResult<NoteListPage> {
+        check_page(q.offset, q.limit, &q.filter)?;
+        let f = crate::store::FOLD_FUNCTION;
+        let filter = fold(&q.filter);
+        let status = q.status.map(|s| s.code());
+        let clause =
+            format!("(?1 = '' OR instr({f}(subject), ?1) > 0) AND (?2 IS NULL OR status = ?2)");
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT id, subject, status, meeting_date, addressee, updated_at FROM decision_note
+             WHERE {clause}
+             ORDER BY meeting_date IS NULL, meeting_date DESC, id DESC LIMIT ?3 OFFSET ?4"
+        ))?;
+        let rows = st.query_map(params![filter, status, q.limit, q.offset], |r| {
+            Ok(NoteSummary {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                status: r.get(2)?,
+                meeting_date: r.get(3)?,
+                addressee: r.get(4)?,
+                updated_at: r.get(5)?,
+            })
+        })?;
+        let rows: Vec<NoteSummary> = rows.collect::<Result<_, _>>()?;
+        let (total, matched, status_counts) = if q.count {
+            let total: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM decision_note", [], |r| r.get(0))?;
+            let matched: i64 = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM decision_note WHERE {clause}"
+                ))?
+                .query_row(params![filter, status], |r| r.get(0))?;
+            let mut counts = Vec::with_capacity(NoteStatus::ALL.len());
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT count(*) FROM decision_note WHERE status = ?1")?;
+            for s in NoteStatus::ALL {
+                counts.push(st.query_row([s.code()], |r| r.get(0))?);
+            }
+            (Some(total), Some(matched), counts)
+        } else {
+            (None, None, Vec::new())
+        };
+        Ok(NoteListPage {
+            total,
+            matched,
+            status_counts,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    /// One page of an action's funding lines, with their funders' names.
+    pub fn funding_page(&self, action_id: i64, offset: u32, limit: u32) -> CoreResult<FundingPage> {
+        check_page(offset, limit, "")?;
+        self.action(action_id)?;
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM funding WHERE action_id = ?1",
+            [action_id],
+            |r| r.get(0),
+        )?;
+        let rows = self.fundings_of(action_id, Some((offset, limit)))?;
+        let mut funders: Vec<i64> = rows.iter().filter_map(|f| f.funder_id).collect();
+        funders.sort_unstable();
+        funders.dedup();
+        Ok(FundingPage {
+            total,
+            offset,
+            funders: self.actor_choices(&funders)?,
+            rows,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,5 +1137,338 @@ mod tests {
             s.meeting_page(&q).unwrap().total,
             Some(all.len() as i64 - 1)
         );
+    }
+
+    fn action_input(
+        title: &str,
+        axis: Option<i64>,
+        status: &str,
+        start: Option<&str>,
+    ) -> crate::plan::ActionInput {
+        crate::plan::ActionInput {
+            title: title.into(),
+            description: String::new(),
+            axis_id: axis,
+            need_ids: vec![],
+            status: status.into(),
+            start_date: start.map(Into::into),
+            end_date: None,
+            budget: String::new(),
+            lead_actor_id: None,
+            referent_member_id: None,
+            partners: vec![],
+            practice: None,
+            activity: None,
+            engineering: None,
+        }
+    }
+
+    fn actions_query() -> ActionListQuery {
+        ActionListQuery {
+            filter: String::new(),
+            status: None,
+            axis: FieldFilter::Any,
+            practice: FieldFilter::Any,
+            engineering: FieldFilter::Any,
+            lead: FieldFilter::Any,
+            dated: None,
+            sort: ActionSort::Axis,
+            descending: false,
+            offset: 0,
+            limit: 100,
+            count: true,
+        }
+    }
+
+    fn titles(p: &ActionListPage) -> Vec<&str> {
+        p.rows.iter().map(|r| r.action.title.as_str()).collect()
+    }
+
+    #[test]
+    fn actions_are_filtered_sorted_and_paged_in_sql() {
+        let mut s = store_with(&[
+            ("Région Sud", "Marseille", "funder"),
+            ("Émile", "Gap", "citizen"),
+        ]);
+        let axis = |s: &mut Store, t: &str| {
+            s.create_axis(&crate::plan::AxisInput {
+                title: t.into(),
+                description: String::new(),
+                need_ids: vec![],
+            })
+            .unwrap()
+            .id
+        };
+        let first = axis(&mut s, "Mobilités");
+        let second = axis(&mut s, "Énergie");
+        s.create_action(&action_input(
+            "Vélos électriques",
+            Some(second),
+            "ongoing",
+            Some("2025-03-01"),
+        ))
+        .unwrap();
+        let mut lead = action_input("Écoles à énergie positive", Some(first), "idea", None);
+        lead.lead_actor_id = Some(2);
+        lead.budget = "12 500,00".into();
+        s.create_action(&lead).unwrap();
+        s.create_action(&action_input(
+            "atelier vélo",
+            None,
+            "done",
+            Some("2024-01-01"),
+        ))
+        .unwrap();
+
+        // By axis (axis order, then the action's place), the action without an axis last.
+        let p = s.action_page(&actions_query()).unwrap();
+        assert_eq!(
+            titles(&p),
+            [
+                "Écoles à énergie positive",
+                "Vélos électriques",
+                "atelier vélo"
+            ]
+        );
+        assert_eq!((p.total, p.matched), (Some(3), Some(3)));
+        assert_eq!(
+            p.rows[0].lead.as_ref().map(|a| a.name.as_str()),
+            Some("Émile")
+        );
+        // Titles sorted the French way: accents and case ignored.
+        let mut q = actions_query();
+        q.sort = ActionSort::Title;
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap()),
+            [
+                "atelier vélo",
+                "Écoles à énergie positive",
+                "Vélos électriques"
+            ]
+        );
+        q.descending = true;
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap()),
+            [
+                "Vélos électriques",
+                "Écoles à énergie positive",
+                "atelier vélo"
+            ]
+        );
+        // The filter ignores case and accents; filters combine.
+        let mut q = actions_query();
+        q.filter = "VELO".into();
+        let p = s.action_page(&q).unwrap();
+        assert_eq!(titles(&p), ["Vélos électriques", "atelier vélo"]);
+        assert_eq!((p.total, p.matched), (Some(3), Some(2)));
+        q.axis = FieldFilter::None;
+        assert_eq!(titles(&s.action_page(&q).unwrap()), ["atelier vélo"]);
+        q.axis = FieldFilter::Is(second);
+        q.status = Some(ActionStatus::Ongoing);
+        assert_eq!(titles(&s.action_page(&q).unwrap()), ["Vélos électriques"]);
+        q.status = Some(ActionStatus::Done);
+        assert_eq!(s.action_page(&q).unwrap().matched, Some(0));
+        let mut q = actions_query();
+        q.lead = FieldFilter::Is(2);
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap()),
+            ["Écoles à énergie positive"]
+        );
+        q.lead = FieldFilter::None;
+        assert_eq!(s.action_page(&q).unwrap().matched, Some(2));
+        // Dated or not; by date; by budget (unknown budgets first).
+        let mut q = actions_query();
+        q.dated = Some(false);
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap()),
+            ["Écoles à énergie positive"]
+        );
+        q.dated = Some(true);
+        q.sort = ActionSort::Dates;
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap()),
+            ["atelier vélo", "Vélos électriques"]
+        );
+        let mut q = actions_query();
+        q.sort = ActionSort::Budget;
+        q.descending = true;
+        assert_eq!(
+            titles(&s.action_page(&q).unwrap())[0],
+            "Écoles à énergie positive"
+        );
+        // Pages.
+        let mut q = actions_query();
+        q.offset = 1;
+        q.limit = 1;
+        q.count = false;
+        let p = s.action_page(&q).unwrap();
+        assert_eq!(titles(&p), ["Vélos électriques"]);
+        assert_eq!((p.total, p.matched, p.offset), (None, None, 1));
+        q.limit = MAX_PAGE + 1;
+        assert!(matches!(
+            s.action_page(&q),
+            Err(CoreError::Validation { .. })
+        ));
+        // Counts per axis, in the axes' order, then the actions without one.
+        let counts: Vec<(Option<i64>, i64)> = s
+            .axis_action_counts()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.axis_id, c.count))
+            .collect();
+        assert_eq!(counts, [(Some(first), 1), (Some(second), 1), (None, 1)]);
+    }
+
+    #[test]
+    fn actions_are_found_for_a_picker_and_named_by_id() {
+        let mut s = Store::open_in_memory().unwrap();
+        for t in ["Vélos électriques", "Atelier vélo", "Écoles", "Covoiturage"] {
+            s.create_action(&action_input(t, None, "idea", None))
+                .unwrap();
+        }
+        let found = |typed: &str| -> Vec<String> {
+            s.find_actions(typed, 10)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.title)
+                .collect()
+        };
+        // Titles starting with what was typed come first.
+        assert_eq!(found("velo"), ["Vélos électriques", "Atelier vélo"]);
+        assert_eq!(found("ÉCO"), ["Écoles"]);
+        assert_eq!(found("").len(), 4);
+        assert!(s.find_actions("a", 0).is_err());
+        assert!(s.find_actions("a", MAX_CHOICES + 1).is_err());
+        let named: Vec<String> = s
+            .action_choices(&[3, 99, 1])
+            .unwrap()
+            .into_iter()
+            .map(|c| c.title)
+            .collect();
+        assert_eq!(named, ["Écoles", "Vélos électriques"]);
+        assert!(s.action_choices(&vec![1; MAX_PAGE as usize + 1]).is_err());
+    }
+
+    #[test]
+    fn notes_and_funding_lines_come_in_pages() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut s = Store::create(
+            &dir.path().join("n.catalyse"),
+            &crate::domain::NewWorkspace {
+                territory_name: "PETR du Val".into(),
+                territory_kind: "petr".into(),
+                project_title: "Val 2030".into(),
+            },
+        )
+        .unwrap();
+        s.create_actor(&ActorInput {
+            name: "Région Sud".into(),
+            world: "funder".into(),
+            commune: "Marseille".into(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .unwrap();
+        for (subject, date) in [
+            ("Garage solidaire", Some("2027-01-20")),
+            ("Énergie", None),
+            ("Tiers-lieu", Some("2026-05-01")),
+        ] {
+            s.create_note(&crate::note::NoteInput {
+                subject: subject.into(),
+                body_name: String::new(),
+                addressee: "bureau".into(),
+                meeting_date: date.map(Into::into),
+                author: String::new(),
+                records: vec![],
+                sections: vec![],
+                options: vec![],
+            })
+            .unwrap();
+        }
+        let q = |filter: &str, status: Option<NoteStatus>| NoteListQuery {
+            filter: filter.into(),
+            status,
+            offset: 0,
+            limit: 10,
+            count: true,
+        };
+        let p = s.note_page(&q("", None)).unwrap();
+        let subjects: Vec<&str> = p.rows.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(subjects, ["Garage solidaire", "Tiers-lieu", "Énergie"]);
+        assert_eq!((p.total, p.matched), (Some(3), Some(3)));
+        assert_eq!(p.status_counts, [3, 0, 0, 0]);
+        let p = s.note_page(&q("ENERGIE", None)).unwrap();
+        assert_eq!((p.rows.len(), p.matched), (1, Some(1)));
+        assert_eq!(
+            s.note_page(&q("", Some(NoteStatus::Validated)))
+                .unwrap()
+                .matched,
+            Some(0)
+        );
+
+        let action = s
+            .create_action(&action_input("Garage", None, "idea", None))
+            .unwrap()
+            .id;
+        for i in 0..5 {
+            s.create_funding(
+                action,
+                &crate::plan::FundingInput {
+                    funder_id: if i % 2 == 0 { Some(1) } else { None },
+                    scheme: format!("Dispositif {i}"),
+                    amount: "1 000".into(),
+                    status: "requested".into(),
+                    requested_on: None,
+                    decision_on: None,
+                    notes: String::new(),
+                },
+            )
+            .unwrap();
+        }
+        let p = s.funding_page(action, 3, 2).unwrap();
+        assert_eq!(p.total, 5);
+        let schemes: Vec<&str> = p.rows.iter().map(|f| f.scheme.as_str()).collect();
+        assert_eq!(schemes, ["Dispositif 3", "Dispositif 4"]);
+        assert_eq!(
+            p.funders
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Région Sud"]
+        );
+        assert!(matches!(
+            s.funding_page(999, 0, 10),
+            Err(CoreError::NotFound { .. })
+        ));
+        assert!(s.funding_page(action, 0, MAX_PAGE + 1).is_err());
+    }
+
+    #[test]
+    fn short_lists_are_capped() {
+        let mut s = Store::open_in_memory().unwrap();
+        for i in 0..500 {
+            s.create_member(&crate::network::MemberInput {
+                name: format!("Membre {i}"),
+                role: String::new(),
+                structure: String::new(),
+                is_user: false,
+            })
+            .unwrap();
+        }
+        let e = s
+            .create_member(&crate::network::MemberInput {
+                name: "Un de trop".into(),
+                role: String::new(),
+                structure: String::new(),
+                is_user: false,
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("au plus 500 membres de l'équipe"),
+            "{e}"
+        );
+        assert_eq!(s.list_members().unwrap().len(), 500);
+        assert!(check_short_lists(&s.conn).is_ok());
     }
 }

@@ -78,6 +78,7 @@ impl Store {
 
     pub fn create_member(&mut self, input: &MemberInput) -> CoreResult<Member> {
         let v = input.validate()?;
+        crate::listing::check_room(&self.conn, "member")?;
         let tx = self.conn.transaction()?;
         let id = Self::write_member(&tx, None, &v)?;
         tx.commit()?;

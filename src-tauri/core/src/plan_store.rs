@@ -83,6 +83,7 @@ impl Store {
 
     pub fn create_need(&mut self, input: &NeedInput) -> CoreResult<Need> {
         let v = input.validate()?;
+        crate::listing::check_room(&self.conn, "need")?;
         let at = now();
         let pos = next_position(&self.conn, "need")?;
         self.conn.execute(
@@ -201,6 +202,7 @@ impl Store {
 
     pub fn create_axis(&mut self, input: &AxisInput) -> CoreResult<Axis> {
         let v = input.validate()?;
+        crate::listing::check_room(&self.conn, "axis")?;
         let at = now();
         let tx = self.conn.transaction()?;
         let pos = next_position(&tx, "axis")?;
@@ -486,12 +488,23 @@ impl Store {
 
     // ----- Funding lines ----------------------------------------------------------------------
 
+    /// Every funding line of an action (for exports and notes; the UI reads pages).
     pub fn list_fundings(&self, action_id: i64) -> CoreResult<Vec<Funding>> {
+        self.fundings_of(action_id, None)
+    }
+
+    /// An action's funding lines in the order they were entered, all or one page of them.
+    pub(crate) fn fundings_of(
+        &self,
+        action_id: i64,
+        page: Option<(u32, u32)>,
+    ) -> CoreResult<Vec<Funding>> {
+        let (offset, limit) = page.map_or((0, -1), |(o, l)| (i64::from(o), i64::from(l)));
         let mut st = self.conn.prepare_cached(
             "SELECT id, action_id, funder_id, scheme, amount_cents, status, requested_on, decision_on, notes
-             FROM funding WHERE action_id = ?1 ORDER BY id",
+             FROM funding WHERE action_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
         )?;
-        let rows = st.query_map([action_id], |r| {
+        let rows = st.query_map(params![action_id, limit, offset], |r| {
             Ok(Funding {
                 id: r.get(0)?,
                 action_id: r.get(1)?,

@@ -440,6 +440,7 @@ pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<J
         }
         tx.commit()?;
         store::migrate_connection(&mut conn)?;
+        crate::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(invalid(format!(
@@ -657,6 +658,25 @@ mod tests {
                     d
                 },
                 "du texte est attendu, pas true",
+            ),
+            (
+                {
+                    // 501 needs: over the cap of a short list.
+                    let mut d = good.clone();
+                    let first = d["tables"]["need"][0].clone();
+                    let needs = d["tables"]["need"].as_array_mut().unwrap();
+                    needs.clear();
+                    for id in 1..=501 {
+                        let mut n = first.clone();
+                        n["id"] = id.into();
+                        n["position"] = id.into();
+                        needs.push(n);
+                    }
+                    d["tables"]["action_need"] = Value::Array(vec![]);
+                    d["tables"]["axis_need"] = Value::Array(vec![]);
+                    d
+                },
+                "Le fichier compte 501 enjeux : un projet en compte au plus 500.",
             ),
         ];
         for (doc, expected) in cases {

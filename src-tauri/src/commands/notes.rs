@@ -4,16 +4,21 @@
 use super::{with_reader, with_store};
 use crate::commands::exchange::{ask_save_path, file_name, FileDone};
 use crate::gui::AppState;
-use catalyse_core::note::{DecisionNote, NoteInput, NoteSummary, NoteVersion, SectionChange};
+use catalyse_core::listing::{NoteListPage, NoteListQuery};
+use catalyse_core::note::{DecisionNote, NoteInput, NoteVersion, SectionChange};
 use catalyse_core::note_export::{check_logo_size, LogoInfo, NoteFormat};
 use catalyse_core::CoreError;
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
+/// One page of the notes list, filtered in SQL.
 #[tauri::command]
-pub async fn list_notes(state: State<'_, AppState>) -> Result<Vec<NoteSummary>, ErrorPayload> {
-    with_reader(&state, |s| s.list_notes()).await
+pub async fn note_page(
+    state: State<'_, AppState>,
+    query: NoteListQuery,
+) -> Result<NoteListPage, ErrorPayload> {
+    with_reader(&state, move |s| s.note_page(&query)).await
 }
 
 #[tauri::command]

@@ -3,6 +3,9 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
+use catalyse_core::listing::{
+    ActionListPage, ActionListQuery, AxisActionCount, FundingPage, RecordChoice,
+};
 use catalyse_core::plan::*;
 use catalyse_core::ErrorPayload;
 use tauri::State;
@@ -95,9 +98,45 @@ pub async fn delete_axis(state: State<'_, AppState>, id: i64) -> Result<(), Erro
     with_store(&state, move |s| s.delete_axis(id)).await
 }
 
+/// One page of the actions list, filtered and sorted in SQL.
 #[tauri::command]
-pub async fn list_actions(state: State<'_, AppState>) -> Result<Vec<Action>, ErrorPayload> {
-    with_reader(&state, |s| s.list_actions()).await
+pub async fn action_page(
+    state: State<'_, AppState>,
+    query: ActionListQuery,
+) -> Result<ActionListPage, ErrorPayload> {
+    with_reader(&state, move |s| s.action_page(&query)).await
+}
+
+#[tauri::command]
+pub async fn get_action(state: State<'_, AppState>, id: i64) -> Result<Action, ErrorPayload> {
+    with_reader(&state, move |s| s.action(id)).await
+}
+
+/// How many actions each axis holds.
+#[tauri::command]
+pub async fn axis_action_counts(
+    state: State<'_, AppState>,
+) -> Result<Vec<AxisActionCount>, ErrorPayload> {
+    with_reader(&state, |s| s.axis_action_counts()).await
+}
+
+/// Actions for a picker: what was typed, at most `limit`.
+#[tauri::command]
+pub async fn find_actions(
+    state: State<'_, AppState>,
+    typed: String,
+    limit: u32,
+) -> Result<Vec<RecordChoice>, ErrorPayload> {
+    with_reader(&state, move |s| s.find_actions(&typed, limit)).await
+}
+
+/// The actions with these ids, as a picker shows them.
+#[tauri::command]
+pub async fn action_choices(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+) -> Result<Vec<RecordChoice>, ErrorPayload> {
+    with_reader(&state, move |s| s.action_choices(&ids)).await
 }
 
 #[tauri::command]
@@ -130,12 +169,15 @@ pub async fn delete_action(state: State<'_, AppState>, id: i64) -> Result<(), Er
     with_store(&state, move |s| s.delete_action(id)).await
 }
 
+/// One page of an action's funding lines.
 #[tauri::command]
-pub async fn list_fundings(
+pub async fn funding_page(
     state: State<'_, AppState>,
     action_id: i64,
-) -> Result<Vec<Funding>, ErrorPayload> {
-    with_reader(&state, move |s| s.list_fundings(action_id)).await
+    offset: u32,
+    limit: u32,
+) -> Result<FundingPage, ErrorPayload> {
+    with_reader(&state, move |s| s.funding_page(action_id, offset, limit)).await
 }
 
 #[tauri::command]
