@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "update_member",
     "delete_member",
     "actor_card",
+    "card_links",
     "update_actor_profile",
     "create_contact",
     "update_contact",

@@ -351,6 +351,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             commands::network::update_member,
             commands::network::delete_member,
             commands::network::actor_card,
+            commands::network::card_links,
             commands::network::update_actor_profile,
             commands::network::create_contact,
             commands::network::update_contact,

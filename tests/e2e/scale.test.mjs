@@ -150,8 +150,10 @@ test("lists at scale: a département's and a country's actors, paged in SQL, at 
 
 /**
  * The département's workspace with a plan far beyond any real one (10 axes, 5,000 actions,
- * 2,000 notes, one action with 300 funding lines), written as a workspace document and
- * imported with the command line, which checks it whole.
+ * 2,000 notes, one action with 300 funding lines) and a hub (the first actor, linked to 3,000
+ * others, a third of them introduced by the second actor), written as a workspace document
+ * and imported with the command line, which checks it whole.
+ * @returns {{file: string, hub: string}}
  */
 function buildPlan() {
   const sub = mkdtempSync(path.join(dir, "plan-"));
@@ -177,10 +179,18 @@ function buildPlan() {
     id: i + 1, subject: `Note ${i + 1} ${i % 2 ? "Énergie" : "Mobilité"}`, body_name: "", addressee: "bureau",
     meeting_date: `2027-0${1 + (i % 9)}-1${i % 10}`, author: "", status: i % 10 === 0 ? "validated" : "draft", ...stamp,
   }));
+  const taken = new Set(doc.tables.link.map((l) => `${Math.min(l.actor_a, l.actor_b)}-${Math.max(l.actor_a, l.actor_b)}-${l.nature}`));
+  let id = Math.max(0, ...doc.tables.link.map((l) => l.id));
+  for (let other = 3; other < 3_003; other += 1) {
+    if (taken.has(`1-${other}-service`)) continue;
+    id += 1;
+    doc.tables.link.push({ id, actor_a: 1, actor_b: other, nature: "service", strength: 2, since: null, notes: "",
+      introduced_by_actor: other % 3 === 0 ? 2 : null, introduced_by_member: null, meeting_id: null, ...stamp });
+  }
   writeFileSync(json, JSON.stringify(doc));
   const file = path.join(sub, "plan.catalyse");
   run("import", "workspace", json, "--to", file);
-  return file;
+  return { file, hub: doc.tables.actor.find((a) => a.id === 1).name };
 }
 
 /** Clicks a section and measures the time to its first row painted. */
@@ -196,8 +206,8 @@ async function shownMs(d, nav, rowCss) {
     wait();`);
 }
 
-test("the plan at scale: 5 000 actions, 2 000 notes and 300 funding lines, paged in SQL", async () => {
-  const file = buildPlan();
+test("the plan at scale: 5 000 actions, 2 000 notes and 300 funding lines, a hub's card, paged in SQL", async () => {
+  const { file, hub } = buildPlan();
   const app = await launch(freshHome(), ["--workspace", file]);
   try {
     const d = app.driver;
@@ -287,9 +297,29 @@ test("the plan at scale: 5 000 actions, 2 000 notes and 300 funding lines, paged
     await waitText(d, "#note-dialog .chips", "Étude n° 4");
     await click(d, "#note-dialog .dialog-buttons button:first-child");
 
-    console.log(`# plan at scale (5 000 actions, 2 000 notes): ${JSON.stringify({
+    // The card of an actor with more than 3,000 links: a page of them, the totals, more on demand.
+    await click(d, "#nav-actors");
+    await fill(d, "#actor-filter", hub);
+    await d.wait(async () => (await d.findElements(By.css("#actors-table tbody tr[data-actor-id='1'] .actor-name .link"))).length === 1, 10000);
+    const cardShown = await d.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const t0 = performance.now();
+      document.querySelector("#actors-table tbody tr[data-actor-id='1'] .actor-name .link").click();
+      const wait = () => document.querySelector("#card-links-table") ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(wait, 2);
+      wait();`);
+    assert.equal(await rows("#card-links-table tbody tr"), 100);
+    const linksTotal = await (await find(d, "#card-links-title .count-badge")).getText();
+    assert.ok(Number(linksTotal.replace(/\D/g, "")) >= 3_000, linksTotal);
+    await waitText(d, "#card-links-count", "100 lien(s) affiché(s) sur");
+    await click(d, "#card-links-more");
+    await d.wait(async () => (await rows("#card-links-table tbody tr")) === 200, 5000);
+    assert.equal(await rows("#card-introduced li"), 100);
+    await waitText(d, "#card-introductions", "Les 100 premiers sur");
+    await screenshot(d, "95-fiche-pivot");
+
+    console.log(`# plan at scale (5 000 actions, 2 000 notes, a card with 3 000 links): ${JSON.stringify({
       actions_shown_ms: Math.round(actionsShown), action_filter_keystroke_ms: Math.round(keystroke), action_dom_rows: actionRows,
-      notes_shown_ms: Math.round(notesShown), note_dom_rows: noteRows })}`);
+      notes_shown_ms: Math.round(notesShown), note_dom_rows: noteRows, card_shown_ms: Math.round(cardShown) })}`);
   } finally {
     await app.quit();
   }

@@ -9,6 +9,27 @@ import type { CardMeeting } from "./CardMeeting";
 import type { Contact } from "./Contact";
 
 /**
- * Everything about one actor, stored and computed.
+ * Everything about one actor, stored and computed. Each list holds at most [`CARD_SHOWN`]
+ * rows, with its total: a hub of a national network has thousands of links.
  */
-export type ActorCard = { actor: Actor, profile: ActorProfile, contacts: Array<Contact>, links: Array<CardLink>, meetings: Array<CardMeeting>, actions: Array<CardAction>, fundings: Array<CardFunding>, introductions: Array<CardIntroduction>, };
+export type ActorCard = { actor: Actor, profile: ActorProfile, contacts: Array<Contact>, 
+/**
+ * The first page of the links, by the other actor's name.
+ */
+links: Array<CardLink>, links_total: number, 
+/**
+ * The most recent meetings.
+ */
+meetings: Array<CardMeeting>, meetings_total: number, 
+/**
+ * The actions it leads first, then those it is a partner of.
+ */
+actions: Array<CardAction>, actions_total: number, fundings: Array<CardFunding>, fundings_total: number, 
+/**
+ * Its links that someone introduced.
+ */
+introduced: Array<CardLink>, introduced_total: number, 
+/**
+ * Links between two other actors that this one introduced.
+ */
+introductions: Array<CardIntroduction>, introductions_total: number, };

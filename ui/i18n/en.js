@@ -1053,4 +1053,9 @@ export default {
   "timeline.next": "Next actions",
   "timeline.page": "Dated actions {from} to {to} of {total}",
   "timeline.undated_more": "… and {count} more, in the list of actions.",
+  "card.links_shown": "{shown} of {total} link(s) shown",
+  "card.links_more": "Show {count} more link(s)",
+  "card.meetings_partial": "The {shown} most recent of {total} meetings; all are in Meetings.",
+  "card.actions_partial": "The first {shown} of {total} actions (those it leads first).",
+  "card.list_partial": "The first {shown} of {total}.",
 };

@@ -1053,4 +1053,9 @@ export default {
   "timeline.next": "Actions suivantes",
   "timeline.page": "Actions datées {from} à {to} sur {total}",
   "timeline.undated_more": "… et {count} autre(s), à retrouver dans la liste des actions.",
+  "card.links_shown": "{shown} lien(s) affiché(s) sur {total}",
+  "card.links_more": "Afficher {count} lien(s) de plus",
+  "card.meetings_partial": "Les {shown} rencontres les plus récentes sur {total} ; toutes sont dans Rencontres.",
+  "card.actions_partial": "Les {shown} premières actions sur {total} (celles qu'il porte d'abord).",
+  "card.list_partial": "Les {shown} premiers sur {total}.",
 };

@@ -2,7 +2,7 @@
 // about the actor (links and who introduced them, meetings, actions, funding given,
 // introductions it made). Also the link form, shared with the map.
 import { h, replace, fold } from "./dom.js";
-import { t, label, formatDate, compare } from "./i18n.js";
+import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import { rgpdDialog } from "./rgpd.js";
 import * as ipc from "./ipc.js";
@@ -49,7 +49,7 @@ export function refreshCard() { refresh().catch(showError); }
 const section = (id, title, count, addButton, body) =>
   h("section", { class: "card", id, attrs: { "aria-labelledby": `${id}-title` } },
     h("div", { class: "section-head" },
-      h("h2", { id: `${id}-title` }, title, count === null ? null : h("span", { class: "count-badge", text: String(count) })),
+      h("h2", { id: `${id}-title` }, title, count === null ? null : h("span", { class: "count-badge", text: formatNumber(count) })),
       addButton),
     body);
 
@@ -60,7 +60,7 @@ function cardPage(card, c) {
   const a = card.actor;
   const p = card.profile;
   const score = (v) => (v === null ? t("card.not_assessed") : t("card.score", { value: v }));
-  const introducers = card.links.filter((l) => l.introducer_name);
+  const introducers = card.introduced;
   return h("div", { class: "stack actor-card", id: "actor-card", attrs: { "data-actor-id": a.id } },
     h("div", {}, h("button", { type: "button", class: "btn small", id: "card-back", text: t("card.back"), on: { click: c.onBack } })),
     h("section", { class: "card", attrs: { "aria-labelledby": "card-title" } },
@@ -78,8 +78,8 @@ function cardPage(card, c) {
       h("dl", { class: "project-facts" },
         h("div", {}, h("dt", { text: t("card.influence") }), h("dd", { id: "card-influence", text: score(p.influence) })),
         h("div", {}, h("dt", { text: t("card.interest") }), h("dd", { id: "card-interest", text: score(p.interest) })),
-        h("div", {}, h("dt", { text: t("card.links_count") }), h("dd", { text: String(card.links.length) })),
-        h("div", {}, h("dt", { text: t("card.meetings_count") }), h("dd", { text: String(card.meetings.length) }))),
+        h("div", {}, h("dt", { text: t("card.links_count") }), h("dd", { text: formatNumber(card.links_total) })),
+        h("div", {}, h("dt", { text: t("card.meetings_count") }), h("dd", { text: formatNumber(card.meetings_total) }))),
       h("div", { class: "card-columns" },
         h("div", {}, h("h2", { class: "small-heading", text: t("card.needs") }),
           p.needs ? h("p", { class: "pre", text: p.needs }) : emptyLine(t("card.none"))),
@@ -104,38 +104,24 @@ function cardPage(card, c) {
               h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("card.delete_named", { name: ct.name }) },
                 on: { click: () => removeContact(ct) } }))))))),
 
-    section("card-links", t("card.links"), card.links.length,
+    section("card-links", t("card.links"), card.links_total,
       h("button", { type: "button", class: "btn primary", id: "add-link", text: t("links.add"), on: { click: () => linkForm(a.id, null, refresh) } }),
-      card.links.length === 0 ? emptyLine(t("card.no_links")) :
-        h("table", { class: "data compact", id: "card-links-table" },
-          h("thead", {}, h("tr", {}, ["with", "nature", "strength", "since", "introduced_by"].map((k) => h("th", { scope: "col", text: t(`links.col.${k}`) })),
-            h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
-          h("tbody", {}, [...card.links].sort((x, y) => compare(x.other_name, y.other_name)).map((l) => h("tr", { attrs: { "data-link-id": l.link.id } },
-            h("th", { scope: "row" },
-              h("button", { type: "button", class: "link", text: l.other_name, on: { click: () => c.openActor(l.other_id) } }), " ",
-              h("span", { class: `world world-${l.other_world} small`, text: label("world", l.other_world) })),
-            h("td", {}, h("span", { class: `nature nature-${l.link.nature}`, text: label("link_nature", l.link.nature) })),
-            h("td", { text: label("strength", String(l.link.strength)) }),
-            h("td", { class: "nowrap", text: formatDate(l.link.since) }),
-            h("td", { class: "introducer", text: l.introducer_name ?? "" }),
-            h("td", { class: "col-actions" },
-              h("button", { type: "button", class: "btn small", text: t("actors.edit"), attrs: { "aria-label": t("links.edit_named", { name: l.other_name }) },
-                on: { click: () => linkForm(a.id, l.link, refresh) } }),
-              h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("links.delete_named", { name: l.other_name }) },
-                on: { click: () => removeLink(l.link.id, l.other_name) } }))))))),
+      card.links_total === 0 ? emptyLine(t("card.no_links")) : linksTable(card, c)),
 
     h("div", { class: "dash-grid" },
-      section("card-meetings", t("card.meetings"), card.meetings.length, null,
-        card.meetings.length === 0 ? emptyLine(t("card.no_meetings")) :
+      section("card-meetings", t("card.meetings"), card.meetings_total, null,
+        card.meetings.length === 0 ? emptyLine(t("card.no_meetings")) : [
           h("ul", { class: "deadlines" }, card.meetings.map((m) => h("li", {},
             h("span", { class: "deadline-date", text: formatDate(m.date) }),
-            h("span", {}, m.title, h("span", { class: "muted small", text: ` — ${label("meeting_kind", m.kind)}` })))))),
-      section("card-actions", t("card.actions"), card.actions.length, null,
-        card.actions.length === 0 ? emptyLine(t("card.no_actions")) :
+            h("span", {}, m.title, h("span", { class: "muted small", text: ` — ${label("meeting_kind", m.kind)}` }))))),
+          partial(card.meetings.length, card.meetings_total, "card.meetings_partial")]),
+      section("card-actions", t("card.actions"), card.actions_total, null,
+        card.actions.length === 0 ? emptyLine(t("card.no_actions")) : [
           h("ul", { class: "plain-list" }, card.actions.map((x) => h("li", {},
             h("button", { type: "button", class: "link", text: x.title, on: { click: () => c.openAction(x.id) } }),
-            h("span", { class: "muted small", text: ` — ${x.lead ? t("card.lead") : (x.role || t("card.partner"))}` }))))),
-      section("card-fundings", t("card.fundings"), card.fundings.length, null,
+            h("span", { class: "muted small", text: ` — ${x.lead ? t("card.lead") : (x.role || t("card.partner"))}` })))),
+          partial(card.actions.length, card.actions_total, "card.actions_partial")]),
+      section("card-fundings", t("card.fundings"), card.fundings_total, null,
         card.fundings.length === 0 ? emptyLine(t("card.no_fundings")) :
           h("table", { class: "data compact" },
             h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("card.funding_action") }), h("th", { scope: "col", class: "num", text: t("card.funding_amount") }), h("th", { scope: "col", text: t("card.funding_status") }))),
@@ -143,20 +129,79 @@ function cardPage(card, c) {
               h("td", {}, f.action_title, f.scheme ? h("span", { class: "muted small", text: ` (${f.scheme})` }) : null),
               h("td", { class: "num", text: euros(f.amount_cents) }),
               h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) }))))))),
-      section("card-introductions", t("card.introductions"), card.introductions.length + introducers.length, null,
+      section("card-introductions", t("card.introductions"), card.introductions_total + card.introduced_total, null,
         h("div", {},
           h("h3", { class: "small-heading", text: t("card.introduced_by_others") }),
           introducers.length === 0 ? emptyLine(t("card.none")) :
             h("ul", { class: "plain-list", id: "card-introduced" }, introducers.map((l) => h("li", {
               text: t("card.introduced_line", { who: l.introducer_name ?? "", other: l.other_name }) }))),
+          partial(introducers.length, card.introduced_total, "card.list_partial"),
           h("h3", { class: "small-heading", text: t("card.introduced_by_this") }),
           card.introductions.length === 0 ? emptyLine(t("card.none")) :
             h("ul", { class: "plain-list", id: "card-introductions-list" }, card.introductions.map((i) => h("li", {},
               h("button", { type: "button", class: "link", text: i.a_name, on: { click: () => c.openActor(i.a_id) } }),
               " — ",
               h("button", { type: "button", class: "link", text: i.b_name, on: { click: () => c.openActor(i.b_id) } }),
-              h("span", { class: "muted small", text: ` (${label("link_nature", i.nature)})` }))))))));
+              h("span", { class: "muted small", text: ` (${label("link_nature", i.nature)})` })))),
+          partial(card.introductions.length, card.introductions_total, "card.list_partial")))));
 }
+
+/** "The first n of total" under a list cut short, or nothing. @param {number} shown @param {number} total @param {string} key */
+function partial(shown, total, key) {
+  return shown < total ? h("p", { class: "muted small card-partial", text: t(key, { shown: formatNumber(shown), total: formatNumber(total) }) }) : null;
+}
+
+/**
+ * The actor's links, by the other actor's name, a page at a time.
+ * @param {ActorCard} card @param {CardContext} c
+ */
+function linksTable(card, c) {
+  const a = card.actor;
+  /** @param {import("../bindings/CardLink").CardLink} l */
+  const row = (l) => h("tr", { attrs: { "data-link-id": l.link.id } },
+    h("th", { scope: "row" },
+      h("button", { type: "button", class: "link", text: l.other_name, on: { click: () => c.openActor(l.other_id) } }), " ",
+      h("span", { class: `world world-${l.other_world} small`, text: label("world", l.other_world) })),
+    h("td", {}, h("span", { class: `nature nature-${l.link.nature}`, text: label("link_nature", l.link.nature) })),
+    h("td", { text: label("strength", String(l.link.strength)) }),
+    h("td", { class: "nowrap", text: formatDate(l.link.since) }),
+    h("td", { class: "introducer", text: l.introducer_name ?? "" }),
+    h("td", { class: "col-actions" },
+      h("button", { type: "button", class: "btn small", text: t("actors.edit"), attrs: { "aria-label": t("links.edit_named", { name: l.other_name }) },
+        on: { click: () => linkForm(a.id, l.link, refresh) } }),
+      h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), attrs: { "aria-label": t("links.delete_named", { name: l.other_name }) },
+        on: { click: () => removeLink(l.link.id, l.other_name) } })));
+  const body = h("tbody", {}, card.links.map(row));
+  let shown = card.links.length;
+  const status = h("p", { class: "muted small", id: "card-links-count", attrs: { "aria-live": "polite" } });
+  const more = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn", id: "card-links-more" }));
+  const update = () => {
+    const done = shown >= card.links_total;
+    status.hidden = done;
+    more.hidden = done;
+    status.textContent = t("card.links_shown", { shown: formatNumber(shown), total: formatNumber(card.links_total) });
+    more.textContent = t("card.links_more", { count: formatNumber(Math.min(LINKS_PAGE, card.links_total - shown)) });
+  };
+  more.addEventListener("click", async () => {
+    try {
+      const page = await ipc.cardLinks(a.id, shown, LINKS_PAGE);
+      body.append(...page.map(row));
+      shown += page.length;
+      update();
+      if (shown >= card.links_total) body.lastElementChild?.querySelector("button")?.focus();
+    } catch (e) { showError(e); }
+  });
+  update();
+  return h("div", {},
+    h("table", { class: "data compact", id: "card-links-table" },
+      h("thead", {}, h("tr", {}, ["with", "nature", "strength", "since", "introduced_by"].map((k) => h("th", { scope: "col", text: t(`links.col.${k}`) })),
+        h("th", { scope: "col", class: "col-actions" }, h("span", { class: "visually-hidden", text: t("actors.col.actions") })))),
+      body),
+    status, more);
+}
+
+/** Links read per click on « Afficher plus ». */
+const LINKS_PAGE = 100;
 
 /** @param {ActorCard} card */
 function profileForm(card) {

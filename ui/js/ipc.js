@@ -225,6 +225,8 @@ export const updateMember = (id, input) => call("update_member", { id, input });
 export const deleteMember = (id) => call("delete_member", { id });
 /** @param {number} id @returns {Promise<ActorCard>} */
 export const actorCard = (id) => call("actor_card", { id });
+/** One page of an actor's links, by the other actor's name. @param {number} id @param {number} offset @param {number} limit @returns {Promise<import("../bindings/CardLink").CardLink[]>} */
+export const cardLinks = (id, offset, limit) => call("card_links", { id, offset, limit });
 /** @param {number} id @param {ActorProfile} profile @returns {Promise<ActorProfile>} */
 export const updateActorProfile = (id, profile) => call("update_actor_profile", { id, profile });
 /** @param {number} actorId @param {ContactInput} input @returns {Promise<Contact>} */

@@ -292,7 +292,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn link(&self, id: i64) -> CoreResult<Link> {
+    pub(crate) fn link(&self, id: i64) -> CoreResult<Link> {
         self.conn
             .query_row(
                 &format!("SELECT {} FROM link WHERE id = ?1", Self::LINK_COLUMNS),

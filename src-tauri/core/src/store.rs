@@ -1168,6 +1168,7 @@ mod tests {
             let mut c = Connection::open(&path).unwrap();
             c.pragma_update(None, "application_id", APPLICATION_ID)
                 .unwrap();
+            register_functions(&c).unwrap();
             let tx = c.transaction().unwrap();
             for sql in &MIGRATIONS[..old as usize] {
                 tx.execute_batch(sql).unwrap();

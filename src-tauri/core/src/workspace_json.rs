@@ -701,6 +701,7 @@ mod tests {
         let old = SCHEMA_VERSION - 1;
         let mut c = Connection::open_in_memory().unwrap();
         c.pragma_update(None, "foreign_keys", true).unwrap();
+        crate::store::register_functions(&c).unwrap();
         let tx = c.transaction().unwrap();
         for sql in &MIGRATIONS[..old as usize] {
             tx.execute_batch(sql).unwrap();

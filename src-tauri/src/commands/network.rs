@@ -45,6 +45,17 @@ pub async fn actor_card(state: State<'_, AppState>, id: i64) -> Result<ActorCard
     with_reader(&state, move |s| s.actor_card(id)).await
 }
 
+/// One page of an actor's links, by the other actor's name.
+#[tauri::command]
+pub async fn card_links(
+    state: State<'_, AppState>,
+    id: i64,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<catalyse_core::card::CardLink>, ErrorPayload> {
+    with_reader(&state, move |s| s.card_links(id, offset, limit)).await
+}
+
 #[tauri::command]
 pub async fn update_actor_profile(
     state: State<'_, AppState>,
