@@ -13,6 +13,10 @@ code: string,
  */
 message: string, 
 /**
- * The records affected, by name.
+ * The records affected, by name: the first [`IMPACT_SHOWN`] of them.
  */
-items: Array<string>, };
+items: Array<string>, 
+/**
+ * How many records are affected.
+ */
+total: number, };

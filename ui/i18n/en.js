@@ -1058,4 +1058,5 @@ export default {
   "card.meetings_partial": "The {shown} most recent of {total} meetings; all are in Meetings.",
   "card.actions_partial": "The first {shown} of {total} actions (those it leads first).",
   "card.list_partial": "The first {shown} of {total}.",
+  "impact.more": "… and {count} more",
 };

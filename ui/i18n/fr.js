@@ -1058,4 +1058,5 @@ export default {
   "card.meetings_partial": "Les {shown} rencontres les plus récentes sur {total} ; toutes sont dans Rencontres.",
   "card.actions_partial": "Les {shown} premières actions sur {total} (celles qu'il porte d'abord).",
   "card.list_partial": "Les {shown} premiers sur {total}.",
+  "impact.more": "… et {count} autre(s)",
 };

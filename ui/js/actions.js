@@ -2,7 +2,7 @@
 // and one action's page with its partners and funding plan.
 import { h, replace } from "./dom.js";
 import { t, label, formatDate, formatMonth, formatNumber, compare, language } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { newNoteForAction } from "./notes.js";
 import { openNote } from "./workspace.js";
@@ -510,7 +510,7 @@ async function removeAction(a) {
     const ok = await confirmDialog({
       title: t("actions.confirm_delete_title"),
       message: t("actions.confirm_delete", { name: a.title }),
-      details: impact.effects.map((e) => ({ heading: t(`impact.${e.code}`, { count: e.items.length }), items: e.items })),
+      details: impactDetails(impact),
       confirmLabel: t("confirm.delete"),
     });
     if (!ok) return;

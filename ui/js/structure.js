@@ -1,7 +1,7 @@
 // "Enjeux et axes": the needs (ordered, with priority) and the strategic axes that answer them.
 import { h, replace } from "./dom.js";
 import { t, label } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
 import * as ipc from "./ipc.js";
 
 /** @typedef {import("./ipc.js").Need} Need */
@@ -34,7 +34,7 @@ function confirmDelete(impact, prefix) {
   return confirmDialog({
     title: t(`${prefix}.confirm_delete_title`),
     message: t(`${prefix}.confirm_delete`, { name: impact.name }),
-    details: impact.effects.map((e) => ({ heading: t(`impact.${e.code}`, { count: e.items.length }), items: e.items })),
+    details: impactDetails(impact),
     confirmLabel: t("confirm.delete"),
   });
 }

@@ -288,6 +288,18 @@ export function formDialog(opts) {
 }
 
 /**
+ * What a deletion changes elsewhere, as confirmDialog details: each effect with its count and
+ * the records it names (the first ones, then how many more).
+ * @param {import("./ipc.js").DeleteImpact} impact
+ */
+export function impactDetails(impact) {
+  return impact.effects.map((e) => ({
+    heading: t(`impact.${e.code}`, { count: e.total }),
+    items: e.total > e.items.length ? [...e.items, t("impact.more", { count: e.total - e.items.length })] : e.items,
+  }));
+}
+
+/**
  * Asks for confirmation before a destructive action. `details` lists what else changes.
  * @param {{title: string, message: string, confirmLabel: string, details?: Array<{heading: string, items: string[]}>}} opts
  * @returns {Promise<boolean>}

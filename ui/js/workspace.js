@@ -3,7 +3,7 @@
 // the actors list.
 import { h, replace, fold } from "./dom.js";
 import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { renderStructure } from "./structure.js";
 import { renderActions } from "./actions.js";
@@ -379,10 +379,7 @@ async function removeActor(a) {
   const ok = await confirmDialog({
     title: t("actors.confirm_delete_title"),
     message: t(hasEffects ? "actors.confirm_delete_impact" : "actors.confirm_delete", { name: a.name }),
-    details: impact.effects.map((e) => ({
-      heading: t(`impact.${e.code}`, { count: e.items.length }),
-      items: e.items,
-    })),
+    details: impactDetails(impact),
     confirmLabel: t("confirm.delete"),
   });
   if (!ok) return;

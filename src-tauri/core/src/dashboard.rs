@@ -61,9 +61,139 @@ pub struct Dashboard {
 pub const DEADLINES_SHOWN: usize = 8;
 
 impl Store {
-    /// The dashboard as of `today`.
+    /// The dashboard as of `today`: every figure counted and summed in SQL, and the first
+    /// deadlines read in date order, whatever the size of the plan.
     pub fn dashboard(&self, today: NaiveDate) -> CoreResult<Dashboard> {
-        let actions = self.list_actions()?;
+        let today_text = today.format("%Y-%m-%d").to_string();
+        let grouped = |sql: &str| -> CoreResult<Vec<(Option<String>, i64)>> {
+            let mut st = self.conn.prepare_cached(sql)?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let statuses = grouped("SELECT status, count(*) FROM action GROUP BY status")?;
+        let count_of = |rows: &[(Option<String>, i64)], code: Option<&str>| {
+            rows.iter()
+                .find(|(c, _)| c.as_deref() == code)
+                .map_or(0, |(_, n)| *n)
+        };
+        let by_status = ActionStatus::ALL
+            .iter()
+            .map(|s| CodeCount {
+                code: s.code().into(),
+                count: count_of(&statuses, Some(s.code())),
+            })
+            .collect();
+        let practices = grouped("SELECT practice, count(*) FROM action GROUP BY practice")?;
+        let mut by_practice: Vec<CodeCount> = Practice::ALL
+            .iter()
+            .map(|p| CodeCount {
+                code: p.code().into(),
+                count: count_of(&practices, Some(p.code())),
+            })
+            .collect();
+        by_practice.push(CodeCount {
+            code: "none".into(),
+            count: count_of(&practices, None),
+        });
+        let budget_cents: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(budget_cents), 0) FROM action WHERE status <> 'abandoned'",
+            [],
+            |r| r.get(0),
+        )?;
+        let sums = grouped(
+            "SELECT f.status, sum(f.amount_cents) FROM funding f JOIN action a ON a.id = f.action_id
+             WHERE a.status <> 'abandoned' GROUP BY f.status",
+        )?;
+        let granted = count_of(&sums, Some(FundingStatus::Granted.code()));
+        let requested = count_of(&sums, Some(FundingStatus::Requested.code()));
+        let considered = count_of(&sums, Some(FundingStatus::Considered.code()));
+
+        // The first deadlines of each kind, merged in date order.
+        let shown = DEADLINES_SHOWN as i64;
+        let mut deadlines = Vec::new();
+        {
+            let mut st = self.conn.prepare_cached(
+                "SELECT id, title, end_date FROM action
+                 WHERE end_date >= ?1 AND status <> 'abandoned'
+                 ORDER BY end_date, title, position, id LIMIT ?2",
+            )?;
+            let rows = st.query_map(rusqlite::params![today_text, shown], |r| {
+                Ok(Deadline {
+                    action_id: r.get(0)?,
+                    action_title: r.get(1)?,
+                    date: r.get(2)?,
+                    kind: "action_end".into(),
+                    detail: String::new(),
+                })
+            })?;
+            for d in rows {
+                deadlines.push(d?);
+            }
+        }
+        // Asking for funding matters while it is only considered; its decision while it is
+        // considered or requested.
+        for (kind, column, statuses) in [
+            ("funding_request", "requested_on", "('considered')"),
+            (
+                "funding_decision",
+                "decision_on",
+                "('requested', 'considered')",
+            ),
+        ] {
+            // `column` and `statuses` are constants of this function, never input.
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT f.action_id, a.title, coalesce(p.name, ''), f.scheme, f.{column}
+                 FROM funding f JOIN action a ON a.id = f.action_id LEFT JOIN actor p ON p.id = f.funder_id
+                 WHERE f.status IN {statuses} AND a.status <> 'abandoned' AND f.{column} >= ?1
+                 ORDER BY f.{column}, a.title, f.id LIMIT ?2"
+            ))?;
+            let rows = st.query_map(rusqlite::params![today_text, shown], |r| {
+                let funder: String = r.get(2)?;
+                let scheme: String = r.get(3)?;
+                Ok(Deadline {
+                    action_id: r.get(0)?,
+                    action_title: r.get(1)?,
+                    date: r.get(4)?,
+                    kind: kind.into(),
+                    detail: [funder, scheme]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                })
+            })?;
+            for d in rows {
+                deadlines.push(d?);
+            }
+        }
+        deadlines.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(a.action_title.cmp(&b.action_title))
+        });
+        deadlines.truncate(DEADLINES_SHOWN);
+        Ok(Dashboard {
+            by_status,
+            by_practice,
+            budget_cents,
+            granted_cents: granted,
+            requested_cents: requested,
+            considered_cents: considered,
+            gap_cents: budget_cents - granted - requested,
+            deadlines,
+            meetings_recorded: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dashboard computed the straightforward way, from every action in memory: the
+    /// oracle the SQL version is checked against.
+    fn dashboard_by_hand(s: &Store, today: NaiveDate) -> CoreResult<Dashboard> {
+        let actions = s.list_actions()?;
         let count = |f: &dyn Fn(&crate::plan::Action) -> bool| {
             actions.iter().filter(|a| f(a)).count() as i64
         };
@@ -106,7 +236,7 @@ impl Store {
                 }
             }
         }
-        let mut st = self.conn.prepare_cached(
+        let mut st = s.conn.prepare_cached(
             "SELECT f.action_id, a.title, a.status, coalesce(p.name, ''), f.scheme, f.amount_cents, f.status,
                     f.requested_on, f.decision_on
              FROM funding f JOIN action a ON a.id = f.action_id LEFT JOIN actor p ON p.id = f.funder_id",
@@ -180,11 +310,28 @@ impl Store {
             meetings_recorded: false,
         })
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    #[test]
+    fn the_sql_dashboard_matches_the_one_computed_from_every_action() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
+        for (y, m, d) in [
+            (2020, 1, 1),
+            (2024, 6, 15),
+            (2025, 3, 1),
+            (2026, 1, 15),
+            (2026, 12, 1),
+            (2027, 6, 1),
+            (2040, 1, 1),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                s.dashboard(day).unwrap(),
+                dashboard_by_hand(&s, day).unwrap(),
+                "{day}"
+            );
+        }
+    }
 
     fn demo() -> (tempfile::TempDir, Store) {
         let dir = tempfile::TempDir::new().unwrap();

@@ -18,6 +18,9 @@ fn introducer_columns(i: Option<Introducer>) -> (Option<i64>, Option<i64>) {
     }
 }
 
+/// Meetings with more actors than this propose no links (see [`Store::proposed_links`]).
+pub const PROPOSE_MAX_ACTORS: usize = 20;
+
 impl Store {
     // ----- Team members -----------------------------------------------------------------------
 
@@ -570,9 +573,14 @@ impl Store {
     }
 
     /// Pairs of actors who met at this meeting and have no link yet: the links the meeting
-    /// may have created, for the user to confirm.
+    /// may have created, for the user to confirm. A large gathering (more than
+    /// [`PROPOSE_MAX_ACTORS`] actors: a forum, a conference) proposes none: not everyone there
+    /// met everyone, and its pairs would run into the thousands.
     pub fn proposed_links(&self, meeting_id: i64) -> CoreResult<Vec<(i64, i64)>> {
         let m = self.meeting(meeting_id)?;
+        if m.actor_ids.len() > PROPOSE_MAX_ACTORS {
+            return Ok(Vec::new());
+        }
         let mut out = Vec::new();
         for (i, a) in m.actor_ids.iter().enumerate() {
             for b in &m.actor_ids[i + 1..] {
@@ -728,6 +736,24 @@ mod tests {
         );
         let proposed = s.proposed_links(meeting.id).unwrap();
         assert_eq!(proposed, vec![(ids[0], ids[2]), (ids[1], ids[2])]);
+        // A forum of 21 actors proposes nothing.
+        let (mut big, many) = store_with_actors(PROPOSE_MAX_ACTORS + 1);
+        let forum = big
+            .create_meeting(&MeetingInput {
+                actor_ids: many.clone(),
+                member_ids: vec![],
+                ..input.clone()
+            })
+            .unwrap();
+        assert!(big.proposed_links(forum.id).unwrap().is_empty());
+        let smaller = big
+            .create_meeting(&MeetingInput {
+                actor_ids: many[..PROPOSE_MAX_ACTORS].to_vec(),
+                member_ids: vec![],
+                ..input.clone()
+            })
+            .unwrap();
+        assert_eq!(big.proposed_links(smaller.id).unwrap().len(), 190);
         // A failing update (unknown member) changes nothing.
         let bad = MeetingInput {
             member_ids: vec![42],

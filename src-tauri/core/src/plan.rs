@@ -552,8 +552,28 @@ pub struct Effect {
     pub code: String,
     /// French sentence, for the command line and as a fallback.
     pub message: String,
-    /// The records affected, by name.
+    /// The records affected, by name: the first [`IMPACT_SHOWN`] of them.
     pub items: Vec<String>,
+    /// How many records are affected.
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// Records named at most under one effect of a deletion (the total is given).
+pub const IMPACT_SHOWN: usize = 50;
+
+impl Effect {
+    /// An effect on `items`, named up to [`IMPACT_SHOWN`].
+    pub fn new(code: impl Into<String>, message: String, mut items: Vec<String>) -> Effect {
+        let total = items.len() as i64;
+        items.truncate(IMPACT_SHOWN);
+        Effect {
+            code: code.into(),
+            message,
+            items,
+            total,
+        }
+    }
 }
 
 /// What deleting a record would change elsewhere. Empty `effects`: nothing else changes.

@@ -123,11 +123,11 @@ impl Store {
             id,
         )?;
         if !axes.is_empty() {
-            effects.push(Effect {
-                code: "need.axes".into(),
-                message: format!("{} axe(s) ne répondront plus à cet enjeu.", axes.len()),
-                items: axes,
-            });
+            effects.push(Effect::new(
+                "need.axes",
+                format!("{} axe(s) ne répondront plus à cet enjeu.", axes.len()),
+                axes,
+            ));
         }
         let actions = names(
             &self.conn,
@@ -135,14 +135,14 @@ impl Store {
             id,
         )?;
         if !actions.is_empty() {
-            effects.push(Effect {
-                code: "need.actions".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "need.actions",
+                format!(
                     "{} action(s) ne répondront plus à cet enjeu.",
                     actions.len()
                 ),
-                items: actions,
-            });
+                actions,
+            ));
         }
         Ok(DeleteImpact {
             name: need.title,
@@ -247,14 +247,14 @@ impl Store {
         )?;
         let mut effects = Vec::new();
         if !actions.is_empty() {
-            effects.push(Effect {
-                code: "axis.actions".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "axis.actions",
+                format!(
                     "{} action(s) n'auront plus d'axe ; elles ne sont pas supprimées.",
                     actions.len()
                 ),
-                items: actions,
-            });
+                actions,
+            ));
         }
         Ok(DeleteImpact {
             name: axis.title,
@@ -453,14 +453,14 @@ impl Store {
             .map(|f| format!("{} ({})", f.scheme, format_euros(f.amount_cents)))
             .collect();
         if !fundings.is_empty() {
-            effects.push(Effect {
-                code: "action.fundings".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "action.fundings",
+                format!(
                     "{} ligne(s) de financement seront supprimées.",
                     fundings.len()
                 ),
-                items: fundings,
-            });
+                fundings,
+            ));
         }
         let indicators = names(
             &self.conn,
@@ -468,11 +468,11 @@ impl Store {
             id,
         )?;
         if !indicators.is_empty() {
-            effects.push(Effect {
-                code: "action.indicators".into(),
-                message: format!("{} indicateur(s) seront supprimés.", indicators.len()),
-                items: indicators,
-            });
+            effects.push(Effect::new(
+                "action.indicators",
+                format!("{} indicateur(s) seront supprimés.", indicators.len()),
+                indicators,
+            ));
         }
         Ok(DeleteImpact {
             name: action.title,
@@ -714,14 +714,14 @@ impl Store {
             id,
         )?;
         if !leads.is_empty() {
-            effects.push(Effect {
-                code: "actor.leads".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "actor.leads",
+                format!(
                     "Porteur de {} action(s), qui n'auront plus de porteur.",
                     leads.len()
                 ),
-                items: leads,
-            });
+                leads,
+            ));
         }
         let partner_of = names(
             &self.conn,
@@ -729,14 +729,14 @@ impl Store {
             id,
         )?;
         if !partner_of.is_empty() {
-            effects.push(Effect {
-                code: "actor.partner".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "actor.partner",
+                format!(
                     "Partenaire de {} action(s) ; ce partenariat sera retiré.",
                     partner_of.len()
                 ),
-                items: partner_of,
-            });
+                partner_of,
+            ));
         }
         let mut st = self.conn.prepare_cached(
             "SELECT a.title, f.scheme, f.amount_cents FROM funding f JOIN action a ON a.id = f.action_id
@@ -755,14 +755,14 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         if !funds.is_empty() {
-            effects.push(Effect {
-                code: "actor.funds".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "actor.funds",
+                format!(
                     "Financeur de {} ligne(s) de financement, qui resteront sans financeur.",
                     funds.len()
                 ),
-                items: funds,
-            });
+                funds,
+            ));
         }
         let links: Vec<String> = {
             let mut st = self.conn.prepare_cached(
@@ -773,14 +773,14 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         if !links.is_empty() {
-            effects.push(Effect {
-                code: "actor.links".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "actor.links",
+                format!(
                     "{} lien(s) avec d'autres acteurs seront supprimés.",
                     links.len()
                 ),
-                items: links,
-            });
+                links,
+            ));
         }
         let meetings = names(
             &self.conn,
@@ -789,14 +789,14 @@ impl Store {
             id,
         )?;
         if !meetings.is_empty() {
-            effects.push(Effect {
-                code: "actor.meetings".into(),
-                message: format!(
+            effects.push(Effect::new(
+                "actor.meetings",
+                format!(
                     "Participant à {} rencontre(s) ; il en sera retiré (les rencontres restent).",
                     meetings.len()
                 ),
-                items: meetings,
-            });
+                meetings,
+            ));
         }
         Ok(DeleteImpact {
             name: actor.name,
@@ -1087,5 +1087,42 @@ mod tests {
         ] {
             assert!(s.conn.execute(sql, []).is_err(), "{sql}");
         }
+    }
+
+    #[test]
+    fn a_deletion_names_the_first_records_of_each_effect_and_counts_them_all() {
+        let mut s = Store::open_in_memory().unwrap();
+        let ids: Vec<i64> = (0..61)
+            .map(|i| {
+                s.create_actor(&crate::domain::ActorInput {
+                    name: format!("Acteur {i:02}"),
+                    world: "association".into(),
+                    commune: String::new(),
+                    engagement: "informed".into(),
+                    notes: String::new(),
+                })
+                .unwrap()
+                .id
+            })
+            .collect();
+        let links: Vec<crate::network::LinkInput> = ids[1..]
+            .iter()
+            .map(|b| crate::network::LinkInput {
+                actor_a: ids[0],
+                actor_b: *b,
+                nature: "dialogue".into(),
+                strength: 1,
+                since: None,
+                notes: String::new(),
+                introduced_by: None,
+                meeting_id: None,
+            })
+            .collect();
+        s.insert_links_bulk(&links).unwrap();
+        let impact = s.actor_delete_impact(ids[0]).unwrap();
+        let e = &impact.effects[0];
+        assert_eq!((e.total, e.items.len()), (60, IMPACT_SHOWN));
+        assert_eq!(e.items[0], "Acteur 01");
+        assert!(e.message.starts_with("60 lien(s)"), "{}", e.message);
     }
 }
