@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+CARGO_AUDIT_VERSION=0.22.2
 TAURI_DRIVER_VERSION=2.1.0
 APT_PACKAGES=(
   build-essential pkg-config file
@@ -40,6 +41,12 @@ fi
 if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
   say "tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION"
+fi
+
+# The RustSec audit, run offline against the advisory snapshot (scripts/audit.sh).
+if ! cargo install --list | grep -q "^cargo-audit v$CARGO_AUDIT_VERSION:"; then
+  say "cargo-audit $CARGO_AUDIT_VERSION"
+  cargo install cargo-audit --locked --version "$CARGO_AUDIT_VERSION"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
