@@ -833,7 +833,7 @@ impl Store {
         // Decision notes the member wrote (the note's author is the member's name).
         let mut st = self.conn.prepare(
             "SELECT n.id FROM decision_note n JOIN member m ON m.id = ?1
-             WHERE lower(trim(n.author)) = lower(trim(m.name))
+             WHERE catalyse_fold(n.author) = catalyse_fold(m.name)
              ORDER BY coalesce(n.meeting_date, n.created_at) DESC, n.id DESC",
         )?;
         let notes: Vec<i64> = st
@@ -1337,5 +1337,17 @@ mod tests {
             .any(|x| x.competence == 8 && x.label.starts_with("Garage solidaire")));
         let plan = s.development_plan(ids.members[0]).unwrap();
         assert_eq!(plan.reassess_on.as_deref(), Some("2027-03-15"));
+        // A note signed with the name written another way is hers too (case, accents, spaces).
+        s.conn
+            .execute(
+                "UPDATE decision_note SET author = '  CLAIRE   vasséur ' WHERE author = 'Claire Vasseur'",
+                [],
+            )
+            .unwrap();
+        assert!(s
+            .suggest_evidence(ids.members[0])
+            .unwrap()
+            .iter()
+            .any(|x| x.kind == EvidenceKind::DecisionNote));
     }
 }

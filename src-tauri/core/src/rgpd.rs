@@ -16,6 +16,7 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::store::Store;
+use crate::tabular::fold;
 use crate::workspace_json::{data_tables, layout, quote, to_json};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -140,8 +141,8 @@ fn references_to(conn: &Connection, parent: &str) -> CoreResult<Vec<(String, Str
     Ok(out)
 }
 
-/// Texts (any TEXT column of any table) containing `name`, case-insensitively, except the
-/// person's own row.
+/// Texts (any TEXT column of any table) containing `name` in any case, with or without
+/// accents (the project's folding, as the search does), except the person's own row.
 fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(Mention, String)>> {
     let mut out = Vec::new();
     if name.chars().count() < MIN_MENTION {
@@ -158,18 +159,24 @@ fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(
                 "rowid"
             };
             let sql = format!(
-                "SELECT {rowid}, {col} FROM {t} WHERE instr(lower({col}), lower(?1)) > 0",
+                "SELECT {rowid}, {col} FROM {t} WHERE instr({fold}({col}), ?1) > 0",
                 col = quote(&c.name),
-                t = quote(&table)
+                t = quote(&table),
+                fold = crate::store::FOLD_FUNCTION,
             );
             let mut st = conn.prepare(&sql)?;
             let found = st
-                .query_map([name], |r| {
+                .query_map([fold(name)], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             for (row, text) in found {
                 if table == own.0 && row == own.1 && row != 0 {
+                    continue;
+                }
+                // The folded search finds the name inside longer words too: keep the texts
+                // that name the person.
+                if replace_name(&text, name) == text {
                     continue;
                 }
                 out.push((
@@ -197,23 +204,47 @@ fn without_rowid(conn: &Connection, table: &str) -> CoreResult<bool> {
         .unwrap_or(false))
 }
 
-/// `text` with every case-insensitive occurrence of `name` replaced by [`ERASED`].
+/// `text` with every occurrence of `name` replaced by [`ERASED`], whatever its case and
+/// accents (« élodie martin », « ELODIE MARTIN » for « Élodie Martin »), and however many spaces
+/// separate its words; only whole words (« Martinez » is someone else).
 fn replace_name(text: &str, name: &str) -> String {
-    let lower_text = text.to_lowercase();
-    let lower_name = name.to_lowercase();
-    // Lower-casing may change byte lengths (rare letters): fall back to an exact replace.
-    if lower_text.len() != text.len() || lower_name.len() != name.len() {
-        return text.replace(name, ERASED);
+    let needle = fold(name);
+    if needle.is_empty() {
+        return text.to_string();
     }
+    // The folded text, with for each of its bytes the original character it comes from.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len());
+    for (i, &(_, c)) in chars.iter().enumerate() {
+        let piece = if c.is_whitespace() {
+            if folded.ends_with(' ') {
+                String::new()
+            } else {
+                " ".to_string()
+            }
+        } else {
+            fold(c.encode_utf8(&mut [0; 4]))
+        };
+        origin.extend(std::iter::repeat_n(i, piece.len()));
+        folded.push_str(&piece);
+    }
+    let byte = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
     let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (i, _) in lower_text.match_indices(&lower_name) {
-        if i < last {
+    let mut last = 0; // byte offset in `text` copied so far
+    for (at, found) in folded.match_indices(&needle) {
+        let first = origin[at];
+        let end = origin[at + found.len() - 1] + 1;
+        let letter = |i: Option<usize>| {
+            i.and_then(|i| chars.get(i))
+                .is_some_and(|(_, c)| c.is_alphanumeric())
+        };
+        if byte(first) < last || letter(first.checked_sub(1)) || letter(Some(end)) {
             continue;
         }
-        out.push_str(&text[last..i]);
+        out.push_str(&text[last..byte(first)]);
         out.push_str(ERASED);
-        last = i + name.len();
+        last = byte(end);
     }
     out.push_str(&text[last..]);
     out
@@ -394,6 +425,18 @@ mod tests {
             "Vu avec [personne effacée] et [personne effacée]."
         );
         assert_eq!(replace_name("rien", "Claire"), "rien");
+        // Accents and case are ignored both ways, and so are repeated spaces.
+        assert_eq!(
+            replace_name(
+                "élodie martin, ELODIE MARTIN, Élodie  Martin et Elodie Martinez.",
+                "Élodie Martin"
+            ),
+            "[personne effacée], [personne effacée], [personne effacée] et Elodie Martinez."
+        );
+        assert_eq!(
+            replace_name("Vu avec Elodie.", "Élodie"),
+            "Vu avec [personne effacée]."
+        );
     }
 
     #[test]
@@ -544,5 +587,71 @@ mod tests {
             s.person_erase(Person::Contact(id)).unwrap_err().kind(),
             "not_found"
         );
+    }
+
+    #[test]
+    fn an_erasure_leaves_no_form_of_the_name_in_any_text() {
+        let (_d, mut s) = demo();
+        let actor = s.list_actors().unwrap()[0].id;
+        let contact = s
+            .create_contact(
+                actor,
+                &crate::network::ContactInput {
+                    name: "Élodie Martin".into(),
+                    role: String::new(),
+                    email: String::new(),
+                    phone: String::new(),
+                    notes: String::new(),
+                },
+            )
+            .unwrap()
+            .id;
+        // Her name written three ways in other texts, and a different person.
+        let mut a = s.actor(actor).unwrap();
+        a.notes = "Appeler elodie martin, ou ELODIE MARTIN ; pas Elodie Martinez.".into();
+        s.update_actor(
+            actor,
+            &crate::domain::ActorInput {
+                name: a.name.clone(),
+                world: a.world.code().into(),
+                commune: a.commune.clone(),
+                engagement: a.engagement.code().into(),
+                notes: a.notes.clone(),
+            },
+        )
+        .unwrap();
+        s.conn
+            .execute(
+                "UPDATE note_section SET content = content || ' Contact : Elodie  Martin.' WHERE key = 'avis'",
+                [],
+            )
+            .unwrap();
+        let export = s.person_export(Person::Contact(contact)).unwrap();
+        assert!(
+            export.contains("ELODIE MARTIN"),
+            "the export holds every mention"
+        );
+        s.person_erase(Person::Contact(contact)).unwrap();
+        let mut left = Vec::new();
+        for table in data_tables(&s.conn).unwrap() {
+            let (cols, _) = layout(&s.conn, &table).unwrap();
+            for c in cols.iter().filter(|c| c.kind == "TEXT") {
+                let sql = format!("SELECT {} FROM {}", quote(&c.name), quote(&table));
+                let mut st = s.conn.prepare(&sql).unwrap();
+                let texts: Vec<Option<String>> = st
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                for text in texts.into_iter().flatten() {
+                    let folded = fold(&text).replace("elodie martinez", "");
+                    if folded.contains("elodie martin") {
+                        left.push(format!("{table}.{}: {text}", c.name));
+                    }
+                }
+            }
+        }
+        assert!(left.is_empty(), "{left:#?}");
+        assert!(s.actor(actor).unwrap().notes.contains("Elodie Martinez"));
     }
 }
