@@ -1,13 +1,16 @@
 //! The crash rig: a writer process doing multi-table transactions (a meeting with two actors,
-//! a team member and three follow-ups, through the app's own `Store::create_meeting`) is
-//! killed with SIGKILL at random moments, over and over. After each kill the workspace must be
-//! sound (`integrity_check`, `foreign_key_check`), every transaction the writer reported as
-//! committed must be there, and none may be there in part.
+//! a team member and three follow-ups, through the app's own `Store::create_meeting`; then a
+//! save of a decision note, which writes the note and its new version) is killed with SIGKILL
+//! at random moments, over and over. After each kill the workspace must be sound
+//! (`integrity_check`, `foreign_key_check`), every transaction the writer reported as
+//! committed must be there, none may be there in part, and every note must be what its
+//! latest version says.
 //!
 //! Run by `scripts/test.sh` with 300 cycles; the full count on demand:
 //! `CATALYSE_CRASH_CYCLES=1000 cargo test --test integration crash:: -- --ignored --nocapture`.
 
 use catalyse_core::network::{FollowUp, MeetingInput};
+use catalyse_core::note::{NoteInput, NoteRecordInput, SectionInput};
 use catalyse_core::Store;
 use rusqlite::Connection;
 use std::io::{BufRead, BufReader};
@@ -30,6 +33,13 @@ fn writer_child() {
         let members = store.list_members().unwrap();
         (ids[0].id, ids[1].id, members[0].id)
     };
+    let note = store
+        .list_notes()
+        .unwrap()
+        .into_iter()
+        .find(|n| n.status.code() == "draft")
+        .expect("a draft note in the demo")
+        .id;
     let mut k = store
         .list_meetings()
         .unwrap()
@@ -59,6 +69,37 @@ fn writer_child() {
             .expect("a transaction");
         // Reported only once committed.
         println!("{k}");
+        // A note saved: the note and its version in one transaction.
+        let n = store.note(note).unwrap();
+        store
+            .update_note(
+                note,
+                &NoteInput {
+                    subject: format!("rig-note-{k}"),
+                    body_name: n.body_name.clone(),
+                    addressee: n.addressee.code().into(),
+                    meeting_date: n.meeting_date.clone(),
+                    author: n.author.clone(),
+                    records: n
+                        .records
+                        .iter()
+                        .map(|r| NoteRecordInput {
+                            kind: r.kind.code().into(),
+                            record_id: r.record_id,
+                        })
+                        .collect(),
+                    sections: n
+                        .sections
+                        .iter()
+                        .map(|x| SectionInput {
+                            key: x.key.code().into(),
+                            content: x.content.clone(),
+                        })
+                        .collect(),
+                    options: vec![],
+                },
+            )
+            .expect("a note saved");
         k += 1;
     }
 }
@@ -118,6 +159,43 @@ fn verify(ws: &Path, reported: Option<usize>) -> usize {
         assert!(
             ks.len() > r,
             "reported transaction {r} committed but missing"
+        );
+    }
+    // Every note is what its latest version says, and its versions are numbered 1..n.
+    let mut st = c
+        .prepare(
+            "SELECT n.id, n.subject, n.status, count(v.number), coalesce(max(v.number), 0),
+                    (SELECT snapshot FROM note_version w WHERE w.note_id = n.id ORDER BY number DESC LIMIT 1)
+             FROM decision_note n LEFT JOIN note_version v ON v.note_id = n.id GROUP BY n.id",
+        )
+        .unwrap();
+    let notes: Vec<(i64, String, String, i64, i64, Option<String>)> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (id, subject, status, count, max, snapshot) in notes {
+        assert_eq!(count, max, "note {id}: versions numbered without a gap");
+        let snapshot: serde_json::Value =
+            serde_json::from_str(&snapshot.expect("a note has a version")).unwrap();
+        assert_eq!(
+            snapshot["subject"],
+            subject.as_str(),
+            "note {id}: its last version holds its text"
+        );
+        assert_eq!(
+            snapshot["status"],
+            status.as_str(),
+            "note {id}: its last version holds its status"
         );
     }
     ks.len()

@@ -2,7 +2,7 @@
 
 use crate::commands;
 use crate::prefs::{self, Prefs, PREFS_FILE};
-use catalyse_core::{ErrorPayload, Workspace};
+use catalyse_core::{CoreError, ErrorPayload, Workspace};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Manager, Runtime};
@@ -70,9 +70,10 @@ impl AppState {
         Ok(())
     }
 
-    /// Closes the open workspace now: waits (up to 10 s) for the commands still using it, then
-    /// stops its writer, so that its file may be replaced. Returns its path.
-    pub fn close_now(&self) -> Result<Option<PathBuf>, ErrorPayload> {
+    /// Closes the open workspace now: waits (up to 10 s, without blocking the async runtime)
+    /// for the commands still using it, then stops its writer on a blocking thread, so that its
+    /// file may be replaced. Returns its path.
+    pub async fn close_now(&self) -> Result<Option<PathBuf>, ErrorPayload> {
         let taken = self.workspace.lock().map_err(|_| poisoned())?.take();
         let Some(mut arc) = taken else {
             return Ok(None);
@@ -81,12 +82,19 @@ impl AppState {
         for _ in 0..200 {
             match Arc::try_unwrap(arc) {
                 Ok(ws) => {
-                    drop(ws);
+                    // Dropping a workspace joins its threads: not on the async runtime.
+                    tauri::async_runtime::spawn_blocking(move || drop(ws))
+                        .await
+                        .map_err(|e| {
+                            ErrorPayload::from(CoreError::Internal {
+                                detail: e.to_string(),
+                            })
+                        })?;
                     return Ok(Some(path));
                 }
                 Err(back) => {
                     arc = back;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                 }
             }
         }
@@ -268,10 +276,10 @@ fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) 
             }
         }
         Err(e) => {
-            if e.kind() == "corrupt" {
+            if matches!(e, CoreError::Corrupt { .. }) {
                 let _ = state.set_failed_open(Some(path.clone()));
             }
-            if e.kind() == "read_only_file" {
+            if matches!(e, CoreError::ReadOnlyFile { .. }) {
                 let _ = state.set_read_only_open(Some(path.clone()));
             }
             let mut payload = ErrorPayload::from(e);
@@ -433,7 +441,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
             if let Ok(Some(opening)) = state.take_opening() {
                 let _ = tauri::async_runtime::block_on(opening);
             }
-            let _ = state.close_now();
+            let _ = tauri::async_runtime::block_on(state.close_now());
         }
     });
     0

@@ -1078,6 +1078,8 @@ struct DemoAction {
     partners: &'static [(&'static str, &'static str)],
     practice: Option<(&'static str, i64)>,
     engineering: &'static str,
+    /// The team member in charge: an index in [`MEMBERS`].
+    referent: usize,
     fundings: &'static [DemoFunding],
     indicators: &'static [DemoIndicator],
 }
@@ -1097,6 +1099,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("place", 2)),
         engineering: "catalysis",
+        referent: 0,
         fundings: &[
             (
                 "gal_leader",
@@ -1156,6 +1159,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("support", 3)),
         engineering: "cross_cutting_project",
+        referent: 2,
         fundings: &[
             (
                 "departement_antenne",
@@ -1212,6 +1216,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: None,
         engineering: "public_management",
+        referent: 2,
         fundings: &[
             (
                 "cc_orgieres",
@@ -1243,6 +1248,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[("energie_verne", "Animation")],
         practice: Some(("experimentation", 1)),
         engineering: "catalysis",
+        referent: 2,
         fundings: &[],
         indicators: &[],
     },
@@ -1257,6 +1263,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[("labo_montagne", "Enquête auprès des habitants")],
         practice: Some(("experimentation", 1)),
         engineering: "catalysis",
+        referent: 2,
         fundings: &[(
             "ademe",
             "Plan de mobilité simplifié",
@@ -1287,6 +1294,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("support", 1)),
         engineering: "cross_cutting_project",
+        referent: 4,
         fundings: &[
             (
                 "gal_leader",
@@ -1322,6 +1330,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("support", 2)),
         engineering: "cross_cutting_project",
+        referent: 4,
         fundings: &[
             (
                 "departement_antenne",
@@ -1356,6 +1365,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("experimentation", 2)),
         engineering: "catalysis",
+        referent: 0,
         fundings: &[
             (
                 "ademe",
@@ -1387,6 +1397,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[("office_tourisme", "Logistique")],
         practice: Some(("dialogue", 2)),
         engineering: "catalysis",
+        referent: 0,
         fundings: &[(
             "gal_leader",
             "LEADER coopération",
@@ -1414,6 +1425,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[],
         practice: Some(("dialogue", 1)),
         engineering: "catalysis",
+        referent: 0,
         fundings: &[(
             "banque_territoires",
             "Ingénierie",
@@ -1438,6 +1450,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("support", 3)),
         engineering: "catalysis",
+        referent: 3,
         fundings: &[(
             "fondation_terres",
             "Insertion",
@@ -1463,6 +1476,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: None,
         engineering: "public_management",
+        referent: 1,
         fundings: &[
             (
                 "banque_territoires",
@@ -1508,6 +1522,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[],
         practice: Some(("place", 3)),
         engineering: "cross_cutting_project",
+        referent: 4,
         fundings: &[(
             "ademe",
             "Rénovation",
@@ -1529,6 +1544,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[("cc_orgieres", "Collectivité d'accueil")],
         practice: Some(("support", 4)),
         engineering: "catalysis",
+        referent: 3,
         fundings: &[("gal_leader", "LEADER", "20 000", "considered", None, None)],
         indicators: &[],
     },
@@ -1543,6 +1559,7 @@ const ACTIONS: &[DemoAction] = &[
         partners: &[("mairie_salce", "Accueil des séances")],
         practice: Some(("dialogue", 3)),
         engineering: "catalysis",
+        referent: 1,
         fundings: &[],
         indicators: &[],
     },
@@ -1560,6 +1577,7 @@ const ACTIONS: &[DemoAction] = &[
         ],
         practice: Some(("dialogue", 4)),
         engineering: "catalysis",
+        referent: 4,
         fundings: &[(
             "cc_verdanson",
             "Animation économique",
@@ -1646,7 +1664,7 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     }
     let actor = |key: &str| ids.actors[key];
     let mut action_ids = Vec::new();
-    for (i, a) in ACTIONS.iter().enumerate() {
+    for a in ACTIONS {
         let created = store.create_action(&ActionInput {
             title: a.title.into(),
             description: String::new(),
@@ -1657,7 +1675,7 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
             end_date: a.dates.map(|d| d.1.to_string()),
             budget: a.budget.into(),
             lead_actor_id: a.lead.map(actor),
-            referent_member_id: Some(ids.members[ACTION_REFERENTS[i]]),
+            referent_member_id: Some(ids.members[a.referent]),
             partners: a
                 .partners
                 .iter()
@@ -1764,9 +1782,6 @@ fn notes(store: &mut Store, ids: &DemoIds) -> CoreResult<()> {
     store.set_note_status(validated.id, "validated")?;
     Ok(())
 }
-
-/// The référent of each action, as an index in [`MEMBERS`] (same order as [`ACTIONS`]).
-const ACTION_REFERENTS: [usize; 16] = [0, 2, 2, 2, 2, 4, 4, 0, 0, 0, 3, 1, 4, 3, 1, 4];
 
 /// (member index, date, levels of competences 1–8, targets): two or three finished
 /// self-assessments per member over two years. The team is strong on 3, 4 and 5 and has gaps

@@ -64,6 +64,13 @@ pub enum CoreError {
     /// An unexpected database error.
     #[error("Erreur de la base de données : {0}")]
     Database(String),
+    /// A bug: an operation stopped on an unexpected state (a panic, caught). Nothing it was
+    /// writing was kept, and the workspace stays usable.
+    #[error("Erreur interne de Catalyse ({detail}) : l'opération n'a pas été faite, vos données enregistrées sont intactes. Réessayez ; si l'erreur revient, signalez-la.")]
+    Internal { detail: String },
+    /// A record's stored content cannot be read back (a saved version of a note, for one).
+    #[error("{what} est illisible ({detail}) : restaurez une sauvegarde si elle vous manque.")]
+    Unreadable { what: &'static str, detail: String },
     /// The writer thread is gone (the workspace was closed).
     #[error("L'espace de travail est fermé.")]
     Closed,
@@ -92,6 +99,8 @@ impl CoreError {
             CoreError::ReadOnlyFile { .. } => "read_only_file",
             CoreError::Io(_) => "io",
             CoreError::Database(_) => "database",
+            CoreError::Unreadable { .. } => "unreadable",
+            CoreError::Internal { .. } => "internal",
             CoreError::Closed => "closed",
             CoreError::Locked { .. } => "locked",
             CoreError::Cancelled => "cancelled",

@@ -36,6 +36,7 @@ mod robustness;
 pub mod search;
 pub mod store;
 pub mod tabular;
+pub mod typography;
 pub mod workspace_json;
 pub mod writer;
 

@@ -457,9 +457,15 @@ impl Store {
         Ok(())
     }
 
-    fn snapshot_version(&mut self, id: i64, frozen: bool) -> CoreResult<()> {
+    /// Saves the note as it is now as its next version. Called inside the transaction that
+    /// changed the note (an `unchecked_transaction` on `self.conn`), so that the change and
+    /// its version are written together or not at all.
+    fn snapshot_version(&self, id: i64, frozen: bool) -> CoreResult<()> {
         let n = self.note(id)?;
-        let snapshot = serde_json::to_string(&n).map_err(|e| CoreError::Database(e.to_string()))?;
+        let snapshot = serde_json::to_string(&n).map_err(|e| CoreError::Unreadable {
+            what: "La note",
+            detail: e.to_string(),
+        })?;
         self.conn.execute(
             "INSERT INTO note_version (note_id, number, saved_at, status, frozen, snapshot)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -474,7 +480,8 @@ impl Store {
         self.check_records(&v.records)?;
         let generated = self.generate_sections(&v.records, v.meeting_date, v.addressee)?;
         let at = now();
-        let tx = self.conn.transaction()?;
+        // Unchecked: the version is read back through `self` inside this transaction.
+        let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO decision_note (subject, body_name, addressee, meeting_date, author, status, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
@@ -487,8 +494,8 @@ impl Store {
             .filter(|(k, _)| !v.sections.iter().any(|(key, _)| key == k))
             .collect();
         Self::write_note_parts(&tx, id, &v, &generated)?;
-        tx.commit()?;
         self.snapshot_version(id, false)?;
+        tx.commit()?;
         self.note(id)
     }
 
@@ -511,15 +518,16 @@ impl Store {
         }
         let v = input.validate()?;
         self.check_records(&v.records)?;
-        let tx = self.conn.transaction()?;
+        // Unchecked: the version is read back through `self` inside this transaction.
+        let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "UPDATE decision_note SET subject = ?1, body_name = ?2, addressee = ?3, meeting_date = ?4, author = ?5,
                     updated_at = ?6 WHERE id = ?7",
             params![v.subject, v.body_name, v.addressee, date_text(v.meeting_date), v.author, now(), id],
         )?;
         Self::write_note_parts(&tx, id, &v, &[])?;
-        tx.commit()?;
         self.snapshot_version(id, false)?;
+        tx.commit()?;
         self.note(id)
     }
 
@@ -530,11 +538,13 @@ impl Store {
         if current.status == status {
             return Ok(current);
         }
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "UPDATE decision_note SET status = ?1, updated_at = ?2 WHERE id = ?3",
             params![status, now(), id],
         )?;
         self.snapshot_version(id, status == NoteStatus::Validated)?;
+        tx.commit()?;
         self.note(id)
     }
 
@@ -572,7 +582,10 @@ impl Store {
                 what: "Version de la note",
                 id: number,
             })?;
-        serde_json::from_str(&snapshot).map_err(|e| CoreError::Database(e.to_string()))
+        serde_json::from_str(&snapshot).map_err(|e| CoreError::Unreadable {
+            what: "Cette version de la note",
+            detail: e.to_string(),
+        })
     }
 
     /// Brings back an earlier version's text (a new version; the note must not be frozen).
@@ -668,7 +681,8 @@ impl Store {
             .map(|k| SectionKey::parse("take", k))
             .collect::<CoreResult<_>>()?;
         let changes = self.refresh_preview(id)?;
-        let tx = self.conn.transaction()?;
+        // Unchecked: the version is read back through `self` inside this transaction.
+        let tx = self.conn.unchecked_transaction()?;
         for c in &changes {
             let content = if !c.edited || take.contains(&c.key) {
                 &c.generated
@@ -685,10 +699,10 @@ impl Store {
             "UPDATE decision_note SET updated_at = ?1 WHERE id = ?2",
             params![now(), id],
         )?;
-        tx.commit()?;
         if !changes.is_empty() {
             self.snapshot_version(id, false)?;
         }
+        tx.commit()?;
         self.note(id)
     }
 }
@@ -725,7 +739,7 @@ impl Store {
             .filter(|(k, _)| *k == NoteRecordKind::Actor)
             .map(|(_, id)| *id)
             .collect();
-        Ok(vec![
+        let sections = vec![
             (SectionKey::Contexte, self.gen_context(&actions, &need_ids)?),
             (SectionKey::Acteurs, self.gen_actors(&actions, &actor_ids)?),
             (SectionKey::Financement, self.gen_funding(&actions)?),
@@ -733,7 +747,12 @@ impl Store {
                 SectionKey::Calendrier,
                 self.gen_schedule(&actions, meeting_date, addressee)?,
             ),
-        ])
+        ];
+        // French typography: no-break spaces before « : ; ! ? » and inside guillemets.
+        Ok(sections
+            .into_iter()
+            .map(|(k, text)| (k, crate::typography::french_spacing(&text)))
+            .collect())
     }
 
     fn actor_line(&self, id: i64) -> CoreResult<String> {
@@ -1071,55 +1090,71 @@ mod tests {
 
     #[test]
     fn generated_sections_say_the_data_in_french() {
+        // The expected texts are written with ordinary spaces; the note has French typography.
+        let fr = crate::typography::french_spacing;
         let mut f = fixture();
         let n = f.s.create_note(&input(f.action)).unwrap();
         assert_eq!((n.status, n.version), (NoteStatus::Draft, 1));
+        for key in [
+            SectionKey::Contexte,
+            SectionKey::Acteurs,
+            SectionKey::Financement,
+            SectionKey::Calendrier,
+        ] {
+            let problems = crate::typography::spacing_problems(section(&n, key));
+            assert!(problems.is_empty(), "{key:?}: {problems:?}");
+        }
         assert_eq!(n.sections.len(), 9);
         assert_eq!(
             section(&n, SectionKey::Objet),
             "Autoriser le Président à signer la convention."
         );
         let ctx = section(&n, SectionKey::Contexte);
-        assert!(ctx.contains("L'action « Garage solidaire » (statut : en préparation), de l'axe « Une mobilité pour tous »"), "{ctx}");
+        assert!(ctx.contains(&fr("L'action « Garage solidaire » (statut : en préparation), de l'axe « Une mobilité pour tous »")), "{ctx}");
         assert!(
-            ctx.contains("- Se déplacer sans voiture (priorité haute)"),
+            ctx.contains(&fr("- Se déplacer sans voiture (priorité haute)")),
             "{ctx}"
         );
         let actors = section(&n, SectionKey::Acteurs);
         assert!(
-            actors.contains("- **Porteur** : CC du Val (collectivité territoriale, porteur)"),
+            actors.contains(&fr(
+                "- **Porteur** : CC du Val (collectivité territoriale, porteur)"
+            )),
             "{actors}"
         );
         assert!(
-            actors.contains(
+            actors.contains(&fr(
                 "- **Partenaire** : Vélo pour tous (association / ess, partenaire) — animation"
-            ),
+            )),
             "{actors}"
         );
         assert!(
-            actors
-                .contains("- **Financeur** : Région (fondation / financeur, partenaire) — acquis"),
+            actors.contains(&fr(
+                "- **Financeur** : Région (fondation / financeur, partenaire) — acquis"
+            )),
             "{actors}"
         );
         let plan = section(&n, SectionKey::Financement);
         assert!(
-            plan.contains(
+            plan.contains(&fr(
                 "| Région | Fonds mobilité | Acquis | 20\u{202f}000,00\u{a0}€ | 40\u{a0}% |"
-            ),
+            )),
             "{plan}"
         );
-        assert!(plan.contains("Budget : **50\u{202f}000,00\u{a0}€** — acquis 20\u{202f}000,00\u{a0}€ ; sollicité 0,00\u{a0}€ ; **reste à financer 30\u{202f}000,00\u{a0}€**."), "{plan}");
+        assert!(plan.contains(&fr("Budget : **50\u{202f}000,00\u{a0}€** — acquis 20\u{202f}000,00\u{a0}€ ; sollicité 0,00\u{a0}€ ; **reste à financer 30\u{202f}000,00\u{a0}€**.")), "{plan}");
         let cal = section(&n, SectionKey::Calendrier);
         assert!(
-            cal.contains("- 1er décembre 2026 : Bureau (présentation de cette note)"),
+            cal.contains(&fr(
+                "- 1er décembre 2026 : Bureau (présentation de cette note)"
+            )),
             "{cal}"
         );
         assert!(
-            cal.contains("- du 1er mars 2026 au 31 décembre 2027"),
+            cal.contains(&fr("- du 1er mars 2026 au 31 décembre 2027")),
             "{cal}"
         );
         assert!(
-            cal.contains("- 15 janvier 2026 : décision de Région (acquis)"),
+            cal.contains(&fr("- 15 janvier 2026 : décision de Région (acquis)")),
             "{cal}"
         );
     }
@@ -1234,6 +1269,62 @@ mod tests {
         // Deleting the action unlinks it; the note stays.
         f.s.delete_action(f.action).unwrap();
         assert!(f.s.note(n.id).unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn a_change_and_its_version_are_written_together_or_not_at_all() {
+        let mut f = fixture();
+        let n = f.s.create_note(&input(f.action)).unwrap();
+        // Saving a version fails (as a full disk would make it): the change must not stay.
+        f.s.conn
+            .execute_batch(
+                "CREATE TEMP TRIGGER no_version BEFORE INSERT ON note_version
+                 BEGIN SELECT RAISE(ABORT, 'version refusée'); END;",
+            )
+            .unwrap();
+        let mut v2 = input(f.action);
+        v2.subject = "Un autre objet".into();
+        assert!(f.s.update_note(n.id, &v2).is_err());
+        assert_eq!(f.s.note(n.id).unwrap(), n, "the edit was rolled back");
+        assert!(f.s.set_note_status(n.id, "validated").is_err());
+        assert_eq!(
+            f.s.note(n.id).unwrap().status,
+            NoteStatus::Draft,
+            "no validated note without its frozen copy"
+        );
+        assert!(f.s.create_note(&input(f.action)).is_err());
+        assert_eq!(
+            f.s.counts().unwrap()["decision_notes"],
+            1,
+            "no note without a version"
+        );
+        f.s.conn
+            .execute_batch("DROP TRIGGER temp.no_version")
+            .unwrap();
+        let validated = f.s.set_note_status(n.id, "validated").unwrap();
+        assert_eq!(
+            f.s.note_versions(n.id).unwrap().len() as i64,
+            validated.version
+        );
+    }
+
+    #[test]
+    fn an_unreadable_version_says_so() {
+        let mut f = fixture();
+        let n = f.s.create_note(&input(f.action)).unwrap();
+        f.s.conn
+            .execute(
+                "UPDATE note_version SET snapshot = '{\"subject\": 12}' WHERE note_id = ?1",
+                [n.id],
+            )
+            .unwrap();
+        let e = f.s.note_version(n.id, 1).unwrap_err();
+        assert_eq!(e.kind(), "unreadable");
+        assert!(
+            e.to_string()
+                .starts_with("Cette version de la note est illisible"),
+            "{e}"
+        );
     }
 
     #[test]

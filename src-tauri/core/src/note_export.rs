@@ -217,7 +217,7 @@ impl Store {
 
     /// One note as a document in the given format, with the letterhead logo when there is one.
     pub fn export_note(&self, id: i64, format: NoteFormat) -> CoreResult<Vec<u8>> {
-        let note = self.note(id)?;
+        let note = typeset(self.note(id)?);
         let logo = self.letterhead()?;
         let logo = logo.as_ref();
         Ok(match format {
@@ -227,6 +227,32 @@ impl Store {
             NoteFormat::Pdf => crate::note_pdf::to_pdf(&note, logo)?,
         })
     }
+}
+
+/// The note with French typography applied to every text it prints (the user's included).
+pub fn typeset(mut n: crate::note::DecisionNote) -> crate::note::DecisionNote {
+    use crate::typography::french_spacing as fs;
+    n.subject = fs(&n.subject);
+    n.body_name = fs(&n.body_name);
+    n.author = fs(&n.author);
+    for r in &mut n.records {
+        r.label = fs(&r.label);
+    }
+    for s in &mut n.sections {
+        s.content = fs(&s.content);
+    }
+    for o in &mut n.options {
+        for text in [
+            &mut o.title,
+            &mut o.description,
+            &mut o.pros,
+            &mut o.cons,
+            &mut o.risks,
+        ] {
+            *text = fs(text);
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -364,5 +390,69 @@ pub(crate) mod tests {
         s.set_note_logo("bon.png", &sample_png(100, 50)).unwrap();
         assert!(s.set_note_logo("mauvais.png", b"not a picture").is_err());
         assert_eq!(s.note_logo_info().unwrap().unwrap().file_name, "bon.png");
+    }
+
+    #[test]
+    fn every_export_of_a_note_follows_french_typography() {
+        use std::io::Read;
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
+        // The user's own text, typed with ordinary spaces, is set right in the exports too.
+        let first = s.list_notes().unwrap()[0].id;
+        s.conn
+            .execute(
+                "UPDATE note_section SET content = 'Avis : favorable ; « sous réserve » ! Vraiment ?' WHERE note_id = ?1 AND key = 'avis'",
+                [first],
+            )
+            .unwrap();
+        let text_of = |xml: &str| -> String {
+            // The text runs of a DOCX or the text of an HTML page, without the markup.
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in xml.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        out.push(' ');
+                    }
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.replace("&nbsp;", "\u{a0}").replace("&#160;", "\u{a0}")
+        };
+        for n in s.list_notes().unwrap() {
+            let md = String::from_utf8(s.export_note(n.id, NoteFormat::Markdown).unwrap()).unwrap();
+            let html = String::from_utf8(s.export_note(n.id, NoteFormat::Html).unwrap()).unwrap();
+            let docx = s.export_note(n.id, NoteFormat::Docx).unwrap();
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+            let mut xml = String::new();
+            zip.by_name("word/document.xml")
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            let body = html.split("<body").nth(1).unwrap_or(&html).to_string();
+            for (format, text) in [
+                ("md", md),
+                ("html", text_of(&body)),
+                ("docx", text_of(&xml)),
+            ] {
+                let problems = crate::typography::spacing_problems(&text);
+                assert!(
+                    problems.is_empty(),
+                    "{format} of note {}: {problems:#?}",
+                    n.id
+                );
+                assert!(!text.contains(" 1 janvier"), "{format}: « 1er »");
+            }
+        }
+        let md = String::from_utf8(s.export_note(first, NoteFormat::Markdown).unwrap()).unwrap();
+        assert!(
+            md.contains(
+                "Avis\u{a0}: favorable\u{a0}; «\u{a0}sous réserve\u{a0}»\u{a0}! Vraiment\u{a0}?"
+            ),
+            "{md}"
+        );
     }
 }

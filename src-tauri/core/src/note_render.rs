@@ -53,7 +53,7 @@ pub fn options_markdown(options: &[NoteOption]) -> String {
     let mut out = Vec::new();
     for (i, o) in options.iter().enumerate() {
         let mut block = vec![format!(
-            "**Option {} : {}**{}",
+            "**Option {}\u{a0}: {}**{}",
             i + 1,
             o.title,
             if o.recommended { " (recommandée)" } else { "" }
@@ -69,10 +69,10 @@ pub fn options_markdown(options: &[NoteOption]) -> String {
             ("Risques", o.risks.as_str()),
         ] {
             if !text.is_empty() {
-                block.push(format!("- *{label}* : {}", text.replace('\n', " ")));
+                block.push(format!("- *{label}*\u{a0}: {}", text.replace('\n', " ")));
             }
         }
-        block.push(format!("- *Coût* : {}", cost(o)));
+        block.push(format!("- *Coût*\u{a0}: {}", cost(o)));
         out.push(block.join("\n"));
     }
     if options.len() > 1 {
@@ -138,7 +138,7 @@ pub fn to_markdown(n: &DecisionNote) -> String {
     }
     out.push_str(&format!("# {}\n\n", h.title));
     for (k, v) in &h.meta {
-        out.push_str(&format!("- **{k}** : {v}\n"));
+        out.push_str(&format!("- **{k}**\u{a0}: {v}\n"));
     }
     for (i, s) in n.sections.iter().enumerate() {
         out.push_str(&format!("\n## {}. {}\n\n", i + 1, s.key.label_fr()));

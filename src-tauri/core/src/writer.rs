@@ -105,7 +105,7 @@ impl Readers {
     ) -> CoreResult<tokio::sync::oneshot::Receiver<CoreResult<R>>> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: ReadJob = Box::new(move |store| {
-            let _ = reply.send(f(store));
+            let _ = reply.send(guarded(|| f(store)));
         });
         self.jobs
             .as_ref()
@@ -114,6 +114,21 @@ impl Readers {
             .map_err(|_| CoreError::Closed)?;
         Ok(answer)
     }
+}
+
+/// Runs a job, turning a panic into [`CoreError::Internal`] with its message (also logged),
+/// so that its caller gets a clear error rather than a closed workspace. A transaction the
+/// job had open is rolled back as it unwinds: the store stays usable.
+fn guarded<R>(f: impl FnOnce() -> CoreResult<R>) -> CoreResult<R> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panique sans message".to_string());
+        eprintln!("Catalyse : erreur interne dans une opération : {detail}");
+        Err(CoreError::Internal { detail })
+    })
 }
 
 impl Drop for Readers {
@@ -322,7 +337,7 @@ impl Workspace {
     ) -> CoreResult<tokio::sync::oneshot::Receiver<CoreResult<R>>> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |store| {
-            let _ = reply.send(f(store));
+            let _ = reply.send(guarded(|| f(store)));
         });
         self.jobs
             .as_ref()
@@ -422,11 +437,25 @@ mod tests {
             })
             .unwrap();
         }
-        let panicked = ws.call_blocking(|_| -> CoreResult<()> { panic!("boom") });
-        assert_eq!(panicked.unwrap_err().kind(), "closed");
-        // The writer survives a panicking job.
+        // A job that panics halfway through a transaction: its caller is told, with the
+        // message; nothing it wrote is kept; the writer goes on.
+        let panicked = ws
+            .call_blocking(|s| -> CoreResult<()> {
+                let tx = s.conn.transaction()?;
+                tx.execute("DELETE FROM actor", [])?;
+                panic!("boom");
+            })
+            .unwrap_err();
+        assert_eq!(panicked.kind(), "internal");
+        assert!(panicked.to_string().contains("boom"), "{panicked}");
         let n = ws.call_blocking(|s| s.counts()).unwrap()["actors"];
         assert_eq!(n, 20);
+        // Readers too.
+        let e = ws
+            .read_blocking(|_| -> CoreResult<()> { panic!("lecture") })
+            .unwrap_err();
+        assert_eq!(e.kind(), "internal");
+        assert_eq!(ws.read_blocking(|s| s.counts()).unwrap()["actors"], 20);
         drop(ws);
         assert!(!dir.path().join("w.catalyse-wal").exists());
     }

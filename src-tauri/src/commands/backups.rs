@@ -149,7 +149,7 @@ pub async fn restore_backup(
         }
     };
     if replace {
-        state.close_now()?;
+        state.close_now().await?;
     }
     let safety = backup::dir_for(&backups_root(), &target);
     let (to, from) = (target.clone(), source.clone());

@@ -4,7 +4,7 @@ use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
 use crate::prefs::Prefs;
 use catalyse_core::domain::{NewWorkspace, ProjectHeader};
 use catalyse_core::paths::{available_path, slug, EXTENSION};
-use catalyse_core::{demo, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
+use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::{AppHandle, Runtime, State};
@@ -88,11 +88,11 @@ pub(crate) async fn open_path<R: Runtime>(
         Ok(ws) => ws,
         Err(e) => {
             // A damaged file: remember it, so that the backups screen can offer its backups.
-            if e.kind() == "corrupt" {
+            if matches!(e, CoreError::Corrupt { .. }) {
                 state.set_failed_open(Some(tried.clone()))?;
             }
             // A write-protected file: remember it, so that the notice can offer a copy.
-            if e.kind() == "read_only_file" {
+            if matches!(e, CoreError::ReadOnlyFile { .. }) {
                 state.set_read_only_open(Some(tried))?;
             }
             return Err(e.into());
