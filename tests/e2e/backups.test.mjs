@@ -253,7 +253,7 @@ test("RGPD: a team member's data exported, then the member anonymised everywhere
     await visible(d, "#workspace");
     await click(d, "#nav-team");
     await visible(d, "#team-table");
-    const button = await d.findElement(By.css("#team-table button[aria-label='Données personnelles de Mathis Ferrand (RGPD)']"));
+    const button = await d.findElement(By.css("#team-table tr[data-member-id] button[aria-label$='données personnelles de Mathis Ferrand']"));
     await button.click();
     await visible(d, "#rgpd-dialog");
     const out = path.join(home, "mathis.json");

@@ -133,7 +133,7 @@ test("recording a meeting with participants proposes the links it made; the repo
     await inputs[1].click();
     await inputs[1].sendKeys("2026-06-30");
     await click(d, "#report-apply");
-    await waitText(d, "#report-period", "1 juin 2026");
+    await waitText(d, "#report-period", "1er juin 2026");
     assert.equal(await (await find(d, "#report-meetings")).getText(), "1");
     assert.equal(await (await find(d, "#report-hours")).getText(), "2,5");
     assert.equal(await (await find(d, "#report-links")).getText(), "1");

@@ -38,7 +38,7 @@ test("note from an action: generated sections, an edit kept through a refresh, v
     assert.match(plan, /\| Financeur \| Dispositif \| Statut \| Montant \| Part du budget \|/);
     assert.match(plan, /€/);
     const cal = await (await find(d, "#note-section-calendrier textarea")).getAttribute("value");
-    assert.match(cal, /20 janvier 2027 : Bureau/);
+    assert.match(cal, /20 janvier 2027\u00a0: Bureau/);
 
     // The user writes their own actors section and saves.
     await fill(d, "#note-section-acteurs textarea", "Le Département et la mobilité solidaire portent ensemble le garage.");

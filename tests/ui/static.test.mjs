@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fr from "../../ui/i18n/fr.js";
 import en from "../../ui/i18n/en.js";
+import { frenchTypographyProblems, firstOfMonthProblems } from "./typography.mjs";
 
 const ui = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "ui");
 const sources = readdirSync(path.join(ui, "js")).filter((f) => f.endsWith(".js"))
@@ -16,6 +17,30 @@ test("fr and en catalogues have the same keys and no empty string", () => {
   for (const [k, v] of [...Object.entries(fr), ...Object.entries(en)]) {
     assert.ok(typeof v === "string" && v.trim().length > 0, `empty value for ${k}`);
   }
+});
+
+test("the French catalogue follows French typography (no-break spaces, « 1er »)", () => {
+  const problems = [];
+  for (const [k, v] of Object.entries(fr)) {
+    for (const p of [...frenchTypographyProblems(v), ...firstOfMonthProblems(v)]) problems.push(`${k}: ${p}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("the typography checks catch what they are for", () => {
+  assert.equal(frenchTypographyProblems("Statut : brouillon").length, 1);
+  assert.equal(frenchTypographyProblems("Statut: brouillon").length, 1);
+  assert.equal(frenchTypographyProblems("Vraiment ?").length, 1);
+  assert.equal(frenchTypographyProblems("Vraiment?").length, 1);
+  assert.equal(frenchTypographyProblems("« Mobilités »").length, 2);
+  assert.deepEqual(frenchTypographyProblems("Statut\u00a0: «\u00a0Mobilités\u00a0»\u00a0; 14:02, https://exemple.fr\u202f?"), []);
+  assert.equal(firstOfMonthProblems("du 1 janvier 2024 au 31 décembre 2030").length, 1);
+  assert.deepEqual(firstOfMonthProblems("du 1er janvier 2024, le 11 mai, le 21 juin"), []);
+});
+
+test("English text uses English quotation marks", () => {
+  const bad = Object.entries(en).filter(([, v]) => /[«»]/.test(v)).map(([k]) => k);
+  assert.deepEqual(bad, []);
 });
 
 test("placeholders match between languages", () => {

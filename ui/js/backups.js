@@ -1,7 +1,7 @@
 // "Sauvegardes": the backups of the open workspace (or of a damaged one that would not open),
 // a backup on demand, and the restore into a new file or over the open workspace.
 import { h, newId, replace } from "./dom.js";
-import { t, label, formatDate } from "./i18n.js";
+import { t, label, formatDateTime } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { runTask, progressView } from "./tasks.js";
@@ -12,14 +12,6 @@ import { runTask, progressView } from "./tasks.js";
 function size(n) {
   if (n < 1024 * 1024) return t("backups.kb", { n: Math.max(1, Math.round(n / 1024)) });
   return t("backups.mb", { n: (n / (1024 * 1024)).toFixed(1).replace(".", t("backups.decimal")) });
-}
-
-/** Date and time of an RFC 3339 timestamp, in local time. @param {string} iso */
-function when(iso) {
-  const d = new Date(iso);
-  const time = d.toLocaleTimeString(t("backups.locale"), { hour: "2-digit", minute: "2-digit" });
-  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-  return t("backups.when", { date: formatDate(day), time });
 }
 
 /**
@@ -56,12 +48,12 @@ export async function showBackups(onRestored) {
     }
   } } });
   const rows = list.backups.map((b, i) => h("tr", { attrs: { "data-backup": b.file_name } },
-    h("th", { scope: "row", class: "nowrap", text: when(b.created_at) }),
+    h("th", { scope: "row", class: "nowrap", text: formatDateTime(b.created_at) }),
     h("td", { text: label("backup_reason", b.reason) }),
     h("td", { class: "nowrap num", text: size(b.bytes) }),
     h("td", { text: b.readable ? t("backups.contents", { actors: b.counts.actors ?? 0, meetings: b.counts.meetings ?? 0, notes: b.counts.decision_notes ?? 0 }) : t("backups.unreadable") }),
     h("td", {}, b.readable ? h("button", { type: "button", class: "btn small", id: i === 0 ? "backup-restore-latest" : undefined,
-      text: t("backups.restore"), attrs: { "aria-label": t("backups.restore_label", { when: when(b.created_at) }) },
+      text: t("backups.restore"), attrs: { "aria-label": t("backups.restore_label", { when: formatDateTime(b.created_at) }) },
       on: { click: () => { close(); restore(b, list.damaged, onRestored); } } }) : null)));
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "modal wide", id: "backups-dialog", attrs: { "aria-labelledby": titleId } },
     h("h2", { id: titleId, text: t("backups.title", { name: list.workspace }) }),
@@ -114,7 +106,7 @@ export async function showBackups(onRestored) {
 function restore(b, damaged, onRestored) {
   formDialog({
     id: "restore-dialog",
-    title: t("backups.restore_title", { when: when(b.created_at) }),
+    title: t("backups.restore_title", { when: formatDateTime(b.created_at) }),
     submitLabel: t("backups.restore_go"),
     fields: [
       { name: "where", label: t("backups.where"), type: "select", value: damaged ? "replace" : "new",

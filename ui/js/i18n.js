@@ -40,14 +40,31 @@ export function t(key, vars = {}) {
 /** Label of an enumerated code, e.g. label("world", "state"). */
 export function label(kind, code) { return t(`${kind}.${code}`); }
 
-/** A date `AAAA-MM-JJ` written the local way (e.g. 14 novembre 2023). */
+/**
+ * A date `AAAA-MM-JJ` written the local way: « 14 novembre 2023 », « 1er juin 2023 » (French
+ * writes the first of a month as an ordinal), « 1 June 2023 ».
+ */
 export function formatDate(iso) {
   if (!iso) return "";
   const [y, m, d] = iso.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
-  return new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", {
+  const parts = new Intl.DateTimeFormat(lang === "fr" ? "fr-FR" : "en-GB", {
     day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
-  }).format(date);
+  }).formatToParts(date);
+  return parts.map((p) => (lang === "fr" && p.type === "day" && p.value === "1" ? "1er" : p.value)).join("");
+}
+
+/**
+ * A moment (RFC 3339) in local time, written the local way: « 1er décembre 2026 à 14 h 02 »,
+ * « 1 December 2026 at 14:02 ».
+ * @param {string} iso
+ */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = lang === "fr" ? `${d.getHours()}\u00a0h\u00a0${pad(d.getMinutes())}` : `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return t("datetime.at", { date: formatDate(day), time });
 }
 
 /** An amount in cents written the local way (e.g. 48 000,00 €). @param {number} cents */

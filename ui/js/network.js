@@ -2,12 +2,15 @@
 // search-to-focus), the analytics (brokers, bridges, components, who could introduce whom)
 // and the influence / interest matrix. Each picture has a table alternative.
 import { h, replace, newId, fold } from "./dom.js";
-import { t, label, compare, language, formatNumber } from "./i18n.js";
+import { t, label, compare, language, formatNumber, formatDateTime } from "./i18n.js";
 import { showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { NATURES } from "./card.js";
 import { picker, searchActors } from "./picker.js";
 import { progressView } from "./tasks.js";
+
+/** Watches the size of the map on screen (one at a time). @type {ResizeObserver|null} */
+let mapObserver = null;
 
 /** @typedef {import("./ipc.js").NetworkMap} NetworkMap */
 /** @typedef {import("../bindings/MapNode").MapNode} MapNode */
@@ -523,7 +526,10 @@ function mapSection(m) {
     status);
   // Size the canvas once it is in the document, then keep it sized.
   requestAnimationFrame(() => { fit(); describe(); select(view.selected, false); });
-  new ResizeObserver(() => redraw()).observe(canvas);
+  // One observer for the map on screen: the previous map's is let go.
+  mapObserver?.disconnect();
+  mapObserver = new ResizeObserver(() => { if (canvas.isConnected) redraw(); else mapObserver?.disconnect(); });
+  mapObserver.observe(canvas);
   return section;
 }
 
@@ -576,11 +582,6 @@ async function refreshAnalysis(body, status, hadOne) {
     h("button", { type: "button", class: "btn small", id: "analysis-retry", text: t("network.analysis_retry"),
       on: { click: () => refreshAnalysis(body, status, hadOne).catch(showError) } }));
   }
-}
-
-/** A date-time RFC 3339 written the local way. @param {string} iso */
-function formatDateTime(iso) {
-  return new Intl.DateTimeFormat(language() === "fr" ? "fr-FR" : "en-GB", { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
 }
 
 /** @param {HTMLElement} content @param {import("./ipc.js").NetworkSummary} summary */
@@ -702,16 +703,19 @@ async function renderMatrix(body) {
     b.style.borderLeftColor = WORLD_COLOURS[a.world];
     return b;
   };
-  const grid = h("div", { class: "matrix-grid", id: "matrix-grid", attrs: { "aria-hidden": "true" } });
+  // Each cell is a group named by its place and count, so that its actors' buttons make sense
+  // to a screen reader and from the keyboard; the axis figures are for the eye only.
+  const grid = h("div", { class: "matrix-grid", id: "matrix-grid", attrs: { role: "group", "aria-label": t("matrix.heading") } });
   for (let inf = 5; inf >= 1; inf -= 1) {
-    grid.append(h("div", { class: "matrix-axis-label", text: String(inf) }));
+    grid.append(h("div", { class: "matrix-axis-label", text: String(inf), attrs: { "aria-hidden": "true" } }));
     for (let int = 1; int <= 5; int += 1) {
       const cell = m.cells.find((c) => c.influence === inf && c.interest === int);
-      grid.append(h("div", { class: `matrix-cell q-${quadrant(inf, int)}` },
+      grid.append(h("div", { class: `matrix-cell q-${quadrant(inf, int)}`, attrs: { role: "group",
+        "aria-label": t("matrix.cell_label", { influence: inf, interest: int, count: formatNumber(cell ? cell.count : 0), quadrant: t(`matrix.${quadrant(inf, int)}`) }) } },
         cell ? cell.actors.map(chip) : [], cell ? more(cell.count, cell.actors.length) : null));
     }
   }
-  grid.append(h("div", {}), ...[1, 2, 3, 4, 5].map((i) => h("div", { class: "matrix-axis-label", text: String(i) })));
+  grid.append(h("div", { attrs: { "aria-hidden": "true" } }), ...[1, 2, 3, 4, 5].map((i) => h("div", { class: "matrix-axis-label", text: String(i), attrs: { "aria-hidden": "true" } })));
   const quadrantNote = (q) => h("div", { class: `matrix-key q-${q}` }, h("strong", { text: t(`matrix.${q}`) }), h("span", { class: "small", text: ` — ${t(`matrix.${q}_hint`)}` }));
   replace(body, h("section", { class: "card", id: "matrix", attrs: { "aria-labelledby": "matrix-title" } },
     h("h2", { id: "matrix-title", text: t("matrix.heading") }),

@@ -230,6 +230,14 @@ function pickedRecords(v) {
   ];
 }
 
+/**
+ * A text that may scroll, reachable from the keyboard (a focusable region named `name`).
+ * @param {string} text @param {string} name
+ */
+function scrollText(text, name) {
+  return h("pre", { class: "diff-text", text, tabIndex: 0, attrs: { role: "region", "aria-label": name } });
+}
+
 /** @param {DecisionNote} n */
 function editor(n) {
   const frozen = n.status === "validated" || n.status === "presented";
@@ -441,8 +449,8 @@ async function refresh(n) {
   dialog?.querySelector(".fields")?.append(...edited.map((c) => h("div", { class: "diff" },
     h("h3", { class: "small-heading", text: label("section", c.key) }),
     h("div", { class: "diff-cols" },
-      h("div", {}, h("p", { class: "small-heading", text: t("notes.yours") }), h("pre", { class: "diff-text", text: c.current })),
-      h("div", {}, h("p", { class: "small-heading", text: t("notes.fresh") }), h("pre", { class: "diff-text", text: c.generated }))))));
+      h("div", {}, h("p", { class: "small-heading", text: t("notes.yours") }), scrollText(c.current, `${label("section", c.key)} — ${t("notes.yours")}`)),
+      h("div", {}, h("p", { class: "small-heading", text: t("notes.fresh") }), scrollText(c.generated, `${label("section", c.key)} — ${t("notes.fresh")}`))))));
 }
 
 /** @param {DecisionNote} n */
@@ -478,7 +486,7 @@ async function versions(n) {
         h("h3", { class: "small-heading", text: old.subject }),
         old.sections.filter((sec) => sec.content.trim()).map((sec) => h("div", { class: "diff" },
           h("p", { class: "small-heading", text: label("section", sec.key) }),
-          h("pre", { class: "diff-text", text: sec.content }))));
+          scrollText(sec.content, label("section", sec.key)))));
     } catch (e) { showError(e); }
   };
   select?.addEventListener("change", show);

@@ -45,7 +45,7 @@ function draw() {
             h("button", { type: "button", class: "btn small", text: t("rgpd.button"),
               attrs: { "aria-label": t("rgpd.button_named", { name: m.name }) },
               on: { click: () => rgpdDialog({ kind: "member", id: m.id }, m.name, async () => { members = await ipc.listMembers(); draw(); }) } }),
-            h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"),
+            h("button", { type: "button", class: "btn small danger-outline", text: t("team.remove"),
               attrs: { "aria-label": t("team.delete_named", { name: m.name }) }, on: { click: () => removeMember(m) } }))))))));
 }
 

@@ -92,16 +92,52 @@ const cardContext = {
   editActor: (a) => actorForm(a),
 };
 
+/** The sections in groups a territory team recognises: its project, its network, itself. */
+const NAV_GROUPS = /** @type {const} */ ([
+  ["project", ["dashboard", "structure", "tree", "actions", "timeline", "notes"]],
+  ["network", ["actors", "network", "meetings"]],
+  ["team", ["competences", "team"]],
+]);
+
+/** Whether the section list is unfolded on a narrow window (a side bar on a wide one). */
+let navOpen = false;
+
+/**
+ * The side navigation: grouped sections in a side bar on a wide window; on a narrow one (or
+ * at 200 % zoom), a button naming the current section that unfolds the list.
+ */
+function sideNav() {
+  const list = h("div", { class: "sidenav-groups", id: "sidenav-groups" },
+    NAV_GROUPS.map(([group, sections]) => h("div", { class: "sidenav-group" },
+      h("h2", { class: "sidenav-heading", id: `nav-group-${group}`, text: t(`nav.group.${group}`) }),
+      h("ul", { attrs: { "aria-labelledby": `nav-group-${group}` } }, sections.map((s) => h("li", {},
+        h("button", {
+          type: "button", class: "subnav-item", id: `nav-${s}`, text: t(`nav.${s}`),
+          attrs: { "aria-current": view.section === s ? "page" : null },
+          on: { click: () => { navOpen = false; showSection(s).catch(showError); } },
+        })))))));
+  const current = view.section === "search" ? t("nav.search") : t(`nav.${view.section}`);
+  const toggle = h("button", {
+    type: "button", class: "btn sidenav-toggle", id: "nav-toggle",
+    attrs: { "aria-expanded": navOpen ? "true" : "false", "aria-controls": "sidenav-groups" },
+    on: { click: () => {
+      navOpen = !navOpen;
+      nav.classList.toggle("open", navOpen);
+      toggle.setAttribute("aria-expanded", navOpen ? "true" : "false");
+      if (navOpen) /** @type {HTMLElement|null} */ (list.querySelector("[aria-current=page]") ?? list.querySelector("button"))?.focus();
+    } },
+  }, h("span", { class: "visually-hidden", text: `${t("nav.label")} : ` }), current, h("span", { attrs: { "aria-hidden": "true" }, text: " ▾" }));
+  const nav = h("nav", { class: navOpen ? "sidenav open" : "sidenav", attrs: { "aria-label": t("nav.label") } }, toggle, list);
+  nav.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && navOpen) { ev.stopPropagation(); navOpen = false; nav.classList.remove("open"); toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  });
+  return nav;
+}
+
 function draw() {
   if (!root || !view.header) return;
-  const nav = h("nav", { class: "subnav", attrs: { "aria-label": t("nav.label") } },
-    SECTIONS.map((s) => h("button", {
-      type: "button", class: "subnav-item", id: `nav-${s}`, text: t(`nav.${s}`),
-      attrs: { "aria-current": view.section === s ? "page" : null },
-      on: { click: () => showSection(s).catch(showError) },
-    })));
   const content = h("div", { class: "workspace-content" });
-  replace(root, h("div", { class: "workspace", id: "workspace" }, nav, content));
+  replace(root, h("div", { class: "workspace", id: "workspace" }, sideNav(), content));
   if (view.section === "structure") renderStructure(content).catch(showError);
   else if (view.section === "actions") { renderActions(content, view.openAction).catch(showError); view.openAction = null; }
   else if (view.section === "search") renderSearch(content).catch(showError);
