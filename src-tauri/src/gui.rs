@@ -446,3 +446,48 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
     });
     0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use catalyse_core::domain::NewWorkspace;
+    use std::time::Duration;
+
+    #[test]
+    fn closing_waits_for_the_commands_still_running_without_blocking_the_runtime() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("w.catalyse");
+        let store = catalyse_core::Store::create(
+            &path,
+            &NewWorkspace {
+                territory_name: "T".into(),
+                territory_kind: "petr".into(),
+                project_title: "P".into(),
+            },
+        )
+        .unwrap();
+        let state = Arc::new(AppState::default());
+        state
+            .replace(Some(Workspace::spawn(store, path.clone())))
+            .unwrap();
+        // A command still holds the workspace.
+        let held = state.current().unwrap();
+        // One thread: the test's own task runs only if closing does not block that thread.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let closing = tokio::spawn({
+                let state = state.clone();
+                async move { state.close_now().await }
+            });
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert!(!closing.is_finished(), "it waits for the command");
+            drop(held);
+            let closed = closing.await.unwrap().map_err(|e| e.message).unwrap();
+            assert_eq!(closed, Some(path.clone()));
+        });
+        assert!(state.current().is_err(), "no workspace open any more");
+    }
+}

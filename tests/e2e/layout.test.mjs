@@ -53,6 +53,16 @@ test("the sections are grouped in a side bar that folds on a narrow window; noth
     await click(d, "#open-demo");
     await visible(d, "#workspace");
     await resize(d, 1280);
+    // Every ResizeObserver the screens create is counted, to check that none outlives its
+    // element (the map made one per drawing and kept them all).
+    await d.executeScript(`
+      const Native = window.ResizeObserver;
+      window.__observers = new Set();
+      window.ResizeObserver = class extends Native {
+        constructor(cb) { super(cb); this.targets = new Set(); }
+        observe(t, o) { this.targets.add(t); window.__observers.add(this); return super.observe(t, o); }
+        disconnect() { this.targets.clear(); window.__observers.delete(this); return super.disconnect(); }
+      };`);
     // Wide: every section is in the side bar, grouped, with no button to unfold it.
     assert.equal(await d.executeScript("return getComputedStyle(document.getElementById('nav-toggle')).display"), "none");
     const headings = await d.executeScript("return [...document.querySelectorAll('.sidenav-heading')].map((h) => h.textContent)");
@@ -76,10 +86,17 @@ test("the sections are grouped in a side bar that folds on a narrow window; noth
       await go(d, "dashboard");
       await screenshot(d, `97-navigation-${name}`);
     }
+    // The network screen drawn again and again, the lists too: no observer left behind.
+    for (let i = 0; i < 4; i += 1) for (const sec of ["network", "actors", "meetings"]) await go(d, sec);
+    await d.sleep(500);
+    const stale = await d.executeScript(
+      "return [...window.__observers].filter((o) => [...o.targets].every((t) => !t.isConnected)).length");
+    const live = await d.executeScript("return window.__observers.size");
+    assert.equal(stale, 0, `${stale} ResizeObserver(s) watching only elements gone from the page (${live} in all)`);
     // The folded list opens and closes from the keyboard, and Ctrl+K still reaches the search.
     await press(d, "nav-toggle");
     await visible(d, "#nav-actors");
-    assert.equal(await d.executeScript("return document.activeElement.id"), "nav-dashboard", "focus goes to the current section");
+    assert.equal(await d.executeScript("return document.activeElement.id"), "nav-meetings", "focus goes to the current section");
     await screenshot(d, "98-navigation-200pc-ouverte");
     await (await d.switchTo().activeElement()).sendKeys(Key.ESCAPE);
     assert.equal(await d.executeScript("return document.activeElement.id"), "nav-toggle");

@@ -1,7 +1,7 @@
 // "Sauvegardes": the backups of the open workspace (or of a damaged one that would not open),
 // a backup on demand, and the restore into a new file or over the open workspace.
-import { h, newId, replace } from "./dom.js";
-import { t, label, formatDateTime } from "./i18n.js";
+import { h, newId, replace, restoreFocus } from "./dom.js";
+import { t, label, formatDateTime, formatDecimal } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { runTask, progressView } from "./tasks.js";
@@ -11,7 +11,7 @@ import { runTask, progressView } from "./tasks.js";
 /** A size in bytes, the local way (ko, Mo). @param {number} n */
 function size(n) {
   if (n < 1024 * 1024) return t("backups.kb", { n: Math.max(1, Math.round(n / 1024)) });
-  return t("backups.mb", { n: (n / (1024 * 1024)).toFixed(1).replace(".", t("backups.decimal")) });
+  return t("backups.mb", { n: formatDecimal(n / (1024 * 1024), 1) });
 }
 
 /**
@@ -23,7 +23,7 @@ export async function showBackups(onRestored) {
   try { list = await ipc.listBackups(); } catch (e) { showError(e); return; }
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
   const titleId = newId("backups-title");
-  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  const close = () => { dialog.close(); dialog.remove(); restoreFocus(opener); };
   const closeBtn = h("button", { type: "button", class: "btn", id: "backups-close", text: t("backups.close"), on: { click: close } });
   // A backup of a large workspace takes a few seconds: its progress shows in the dialog,
   // with a way to stop it (nothing is left then).

@@ -66,3 +66,14 @@ export function svg(tag, attrs = {}, ...children) {
   }
   return /** @type {SVGElement} */ (append(el, children));
 }
+
+/**
+ * Gives the focus back to the control that opened a dialog; when the page was redrawn while
+ * the dialog was open, to the control with the same id, or else to the main content, so that
+ * the focus is never lost.
+ * @param {HTMLElement|null} opener
+ */
+export function restoreFocus(opener) {
+  const back = opener?.isConnected ? opener : (opener?.id ? document.getElementById(opener.id) : null);
+  (back ?? /** @type {HTMLElement|null} */ (document.getElementById("main")))?.focus?.();
+}

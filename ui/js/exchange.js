@@ -1,7 +1,7 @@
 // Import and export of actors, links and meetings (CSV, XLSX). An import is previewed first:
 // how the columns were understood, every row's problems, the duplicates; then it writes all
 // or nothing.
-import { h, replace, newId } from "./dom.js";
+import { h, replace, newId, restoreFocus } from "./dom.js";
 import { t, formatNumber } from "./i18n.js";
 import { toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
@@ -27,7 +27,7 @@ function modal(id, title, wide = false, onClose = () => {}) {
   const close = () => {
     if (!open) return;
     open = false;
-    dialog.close(); dialog.remove(); opener?.focus?.();
+    dialog.close(); dialog.remove(); restoreFocus(opener);
   };
   const dismiss = () => { if (open) { close(); onClose(); } };
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); dismiss(); });
@@ -138,7 +138,7 @@ function showPreview(fileName, kind, p, onDone) {
       h("tbody", {}, p.problems.slice(0, PROBLEMS_SHOWN).map((x) => h("tr", {},
         h("td", { class: "num", text: x.line ? String(x.line) : "—" }),
         h("td", { text: x.column ?? "" }),
-        h("td", { text: x.message }))))),
+        h("td", { text: x.message, attrs: { lang: "fr", "data-core-message": "" } }))))),
     p.problem_count > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problem_count - PROBLEMS_SHOWN }) }) : null);
   const duplicates = p.duplicates.length === 0 ? null : h("div", { class: "impact", id: "import-duplicates" },
     h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: formatNumber(p.duplicate_count) }) }),

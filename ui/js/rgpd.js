@@ -1,6 +1,6 @@
 // RGPD for one person (a contact of an actor, or a team member): export everything stored
 // about them, or erase them everywhere after a confirmation that says what will happen.
-import { h, newId } from "./dom.js";
+import { h, newId, restoreFocus } from "./dom.js";
 import { t } from "./i18n.js";
 import { confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
@@ -12,7 +12,7 @@ import * as ipc from "./ipc.js";
 export function rgpdDialog(person, name, onErased) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
   const titleId = newId("rgpd-title");
-  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  const close = () => { dialog.close(); dialog.remove(); restoreFocus(opener); };
   const stem = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "personne";
   const exportBtn = h("button", { type: "button", class: "btn", id: "rgpd-export", text: t("rgpd.export"), on: { click: async () => {
     try {

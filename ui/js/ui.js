@@ -1,5 +1,5 @@
 // Shared widgets: form dialogs, confirmations, toasts, error display.
-import { h, newId, replace, fold } from "./dom.js";
+import { h, newId, replace, fold, restoreFocus } from "./dom.js";
 import { t, has, language } from "./i18n.js";
 import { picker, multiPicker, searchActors } from "./picker.js";
 
@@ -68,7 +68,7 @@ export function field(spec) {
   } else {
     input = /** @type {HTMLInputElement} */ (h("input", {
       ...common, type: "text", autocomplete: "off",
-      placeholder: spec.placeholder ?? (spec.type === "date" ? "AAAA-MM-JJ" : ""),
+      placeholder: spec.placeholder ?? (spec.type === "date" ? t("date.placeholder") : ""),
       attrs: { ...common.attrs, inputmode: spec.type === "date" ? "numeric" : null },
     }));
     input.value = spec.value ?? "";
@@ -173,7 +173,7 @@ function groupField(spec, id, errorId) {
       const n = rows.length + 1;
       const text = h("input", { type: "text", class: "followup-text", value: f.text,
         attrs: { "aria-label": t("form.followup_text", { n }) } });
-      const due = h("input", { type: "text", class: "followup-due", value: f.due_date ?? "", placeholder: "AAAA-MM-JJ",
+      const due = h("input", { type: "text", class: "followup-due", value: f.due_date ?? "", placeholder: t("date.placeholder"),
         attrs: { "aria-label": t("form.followup_due", { n }), inputmode: "numeric" } });
       const doneId = newId("done");
       const done = h("input", { type: "checkbox", id: doneId, checked: f.done });
@@ -258,7 +258,7 @@ export function formDialog(opts) {
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
     class: opts.wide ? "modal wide" : "modal", id: opts.id, attrs: { "aria-labelledby": titleId },
   }, form));
-  const close = () => { dialog.close(); dialog.remove(); opener?.focus?.(); };
+  const close = () => { dialog.close(); dialog.remove(); restoreFocus(opener); };
   cancel.addEventListener("click", close);
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
   form.addEventListener("submit", async (ev) => {
@@ -321,7 +321,7 @@ export function confirmDialog(opts) {
           h("p", { class: "impact-heading", text: d.heading }),
           h("ul", {}, d.items.map((item) => h("li", { text: item })))))),
       h("div", { class: "dialog-buttons" }, no, yes)));
-    const done = (answer) => { dialog.close(); dialog.remove(); opener?.focus?.(); resolve(answer); };
+    const done = (answer) => { dialog.close(); dialog.remove(); restoreFocus(opener); resolve(answer); };
     yes.addEventListener("click", () => done(true));
     no.addEventListener("click", () => done(false));
     dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); done(false); });

@@ -145,7 +145,11 @@ export function virtualTable(opts) {
 
   const schedule = () => { if (!frame) frame = requestAnimationFrame(update); };
   scroller.addEventListener("scroll", schedule, { passive: true });
-  if (typeof ResizeObserver !== "undefined") new ResizeObserver(schedule).observe(scroller);
+  if (typeof ResizeObserver !== "undefined") {
+    // Let go once the list has left the page (a removed element reports its new, empty size).
+    const watch = new ResizeObserver(() => { if (scroller.isConnected) schedule(); else watch.disconnect(); });
+    watch.observe(scroller);
+  }
   /** The list takes the height left in the window, so that only the list scrolls. */
   const fit = () => {
     if (!scroller.isConnected) { window.removeEventListener("resize", fit); return; }
