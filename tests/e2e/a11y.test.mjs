@@ -1,6 +1,7 @@
 // Accessibility (RGAA 4.1 / WCAG 2.1 AA) checked by a machine in the real app: axe-core runs
 // on every screen and every dialog of the demo, in French and in English, with the rules
-// tagged wcag2a, wcag2aa, wcag21a and wcag21aa. The test prints, for each screen, how many
+// tagged wcag2a, wcag2aa, wcag21a and wcag21aa. In English, the walk also checks that no word
+// of the French interface is left on screen. The test prints, for each screen, how many
 // rules were checked and how many nodes examined, and fails on any violation, naming the rule,
 // the element and the screen. (The strict CSP refuses eval: axe's source travels in the body
 // of the WebDriver script.)
@@ -37,9 +38,42 @@ async function axe(d) {
   return r;
 }
 
+/**
+ * Words of Catalyse's French interface that must not show on a screen in English (the demo's
+ * own data is French: its names and titles are not checked, these words are not in them).
+ */
+const FRENCH = ["Enregistrer", "Supprimer", "Modifier", "Annuler", "Ajouter", "Rechercher", "Aucun", "Aucune",
+  "Sauvegardes", "Préférences", "Tableau de bord", "Compétences", "Calendrier", "Arborescence",
+  "Intitulé", "Statut", "Période", "Brouillon", "Validée", "Envisagé", "Sollicité", "Refusé", "AAAA", "Fermer",
+  "Ouvrir", "Importer", "Exporter", "Choisir", "Chargement", "Retour", "Nouvelle", "Nouveau", "acteur(s)",
+  "rencontre(s)", "janvier", "février", "avril", "juillet", "août", "septembre", "octobre", "novembre",
+  "décembre", "Porteur", "Financeur", "Enjeux", "Équipe", "n'est pas", "Valeurs possibles", "heures"];
+
 /** Audits one screen; collects its violations into `found`. */
 async function check(d, found, lang, screen) {
   await d.sleep(150); // let the last paint and live regions settle
+  if (lang === "en") {
+    // What the screen shows, and the names and placeholders of its controls.
+    const shown = await d.executeScript(`
+      const dialog = document.querySelector("dialog[open]");
+      const root = dialog ?? document.body;
+      // Text marked French (a note's own content, which stays French) is left out.
+      const french = (n) => n.parentElement?.closest("[lang=fr]");
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      const texts = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || french(n) || !el.checkVisibility?.() || el.closest("script, style")) continue;
+        texts.push(n.textContent);
+      }
+      const names = [...root.querySelectorAll("[aria-label], [placeholder], [title]")].filter((e) => !e.closest("[lang=fr]"))
+        .map((e) => [e.getAttribute("aria-label"), e.getAttribute("placeholder"), e.getAttribute("title")].join(" "));
+      return texts.join(" ") + " " + names.join(" ");`);
+    for (const w of FRENCH) {
+      const at = shown.search(new RegExp(`(^|[^\\p{L}])${w.replace(/[()]/g, "\\$&")}($|[^\\p{L}])`, "u"));
+      if (at >= 0) found.push(`[en] ${screen}: French word « ${w} » on screen: …${shown.slice(Math.max(0, at - 40), at + 40).replace(/\s+/g, " ")}…`);
+    }
+  }
   const r = await axe(d);
   console.log(`# a11y ${lang} ${screen}: ${r.rules} rules checked, ${r.nodes} nodes examined, ${r.violations.length} violation(s)`);
   for (const v of r.violations) {

@@ -47,9 +47,11 @@ function percent(bp) {
   return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { style: "percent", maximumFractionDigits: 1 })
     .format(bp / 10000);
 }
-/** The amount as typed in a form (French decimal comma, no grouping). */
+/** The amount as typed in a form (no grouping; a decimal comma in French, a point in English). */
 function typed(cents) {
-  return cents === null || cents === undefined ? "" : (cents / 100).toFixed(2).replace(".", ",");
+  if (cents === null || cents === undefined) return "";
+  const text = (cents / 100).toFixed(2);
+  return language() === "fr" ? text.replace(".", ",") : text;
 }
 
 const actorName = (id) => data.names.get(id) ?? "";

@@ -402,7 +402,7 @@ async function teamTab(body) {
             } catch (e) { showError(e); }
           } } }),
           h("button", { type: "button", class: "btn", text: t("report.print"), on: { click: () => window.print() } }))),
-      h("p", { id: "team-summary", class: "summary", text: team.summary }),
+      h("p", { id: "team-summary", class: "summary", text: teamSummary(team) }),
       h("div", { class: "table-scroll" },
         h("table", { class: "data heat", id: "team-heatmap" },
           h("caption", { class: "table-caption", text: t("grid.heatmap_caption", { gaps: gapCount }) }),
@@ -445,7 +445,7 @@ async function planTab(body) {
   const dateId = newId("reassess");
   const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: planId, rows: 6 }));
   text.value = plan.plan;
-  const date = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: dateId, value: plan.reassess_on ?? "", placeholder: "AAAA-MM-JJ", attrs: { inputmode: "numeric" } }));
+  const date = /** @type {HTMLInputElement} */ (h("input", { type: "text", id: dateId, value: plan.reassess_on ?? "", placeholder: t("date.placeholder"), attrs: { inputmode: "numeric" } }));
   const error = h("p", { class: "form-summary", hidden: true, attrs: { role: "alert" } });
   replace(body, h("form", { class: "card", id: "dev-plan", noValidate: true, on: { submit: async (ev) => {
     ev.preventDefault();
@@ -475,4 +475,25 @@ async function planTab(body) {
     h("div", { class: "field" }, h("label", { htmlFor: planId, text: t("grid.plan_text") }), text),
     h("div", { class: "field" }, h("label", { htmlFor: dateId, text: t("grid.reassess_on") }), date),
     h("div", { class: "form-buttons" }, h("button", { type: "submit", class: "btn primary", id: "plan-save", text: t("form.save") }))));
+}
+
+/**
+ * The team's coverage in a few sentences: written by the core in French; in English, from the
+ * same figures here.
+ * @param {import("./ipc.js").TeamGrid} team
+ */
+function teamSummary(team) {
+  if (language() === "fr") return team.summary;
+  const assessed = team.members.filter((m) => Object.keys(m.levels).length > 0).length;
+  if (assessed === 0) return t("grid.summary_none");
+  const strong = team.competences.filter((c) => !c.gap).map((c) => t("grid.summary_strong_item", { n: c.number, doers: c.doers }));
+  const gaps = team.competences.filter((c) => c.gap).map((c) => (c.doers === 0
+    ? t("grid.summary_gap_nobody", { n: c.number })
+    : t("grid.summary_gap_one", { n: c.number, names: c.doer_names.join(", ") })));
+  return [
+    t("grid.summary_assessed", { assessed, total: team.members.length }),
+    strong.length ? t("grid.summary_strong", { list: strong.join("; ") }) : t("grid.summary_no_strong"),
+    gaps.length ? t("grid.summary_gaps", { list: gaps.join("; ") }) : t("grid.summary_no_gap"),
+    t("grid.summary_axes", { list: team.axes.map((a) => t("grid.summary_axis", { axis: a.label, covered: a.covered, total: a.competences })).join(", ") }),
+  ].join(" ");
 }

@@ -72,6 +72,14 @@ export function formatMoney(cents) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" }).format(cents / 100);
 }
 
+/**
+ * A number with at most `digits` decimals, written the local way (10,5 in French, 10.5 in
+ * English). @param {number} n @param {number} [digits]
+ */
+export function formatDecimal(n, digits = 2) {
+  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: digits, useGrouping: false }).format(n);
+}
+
 /** A count written the local way (e.g. 100 000). @param {number} n */
 export function formatNumber(n) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB").format(n);

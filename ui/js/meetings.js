@@ -1,7 +1,7 @@
 // "Rencontres": the meetings where links are made (participants, practice, time spent,
 // follow-ups), the links a meeting may have created, and the valorisation report.
 import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
+import { t, label, formatDate, formatNumber, formatDecimal, compare } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { NATURES, introducerOptions, parseIntroducer } from "./card.js";
@@ -23,7 +23,7 @@ const view = { /** @type {"list"|"report"} */ tab: "list", from: "", to: "", fil
 /** Hours from minutes, the way they are typed (`1,5`). */
 export function hoursText(minutes) {
   if (!minutes) return "";
-  return String(Math.round((minutes / 60) * 100) / 100).replace(".", ",");
+  return formatDecimal(minutes / 60);
 }
 
 /** Loads and draws the section into `container`. */
@@ -247,8 +247,8 @@ async function renderReport(body) {
   const v = await ipc.valorisation(view.from || null, view.to || null);
   const fromId = newId("from");
   const toId = newId("to");
-  const from = h("input", { type: "text", id: fromId, value: view.from, placeholder: "AAAA-MM-JJ", attrs: { inputmode: "numeric" } });
-  const to = h("input", { type: "text", id: toId, value: view.to, placeholder: "AAAA-MM-JJ", attrs: { inputmode: "numeric" } });
+  const from = h("input", { type: "text", id: fromId, value: view.from, placeholder: t("date.placeholder"), attrs: { inputmode: "numeric" } });
+  const to = h("input", { type: "text", id: toId, value: view.to, placeholder: t("date.placeholder"), attrs: { inputmode: "numeric" } });
   const error = h("p", { class: "field-error", id: "report-error", hidden: true, attrs: { role: "alert" } });
   const apply = async (ev) => {
     ev?.preventDefault();

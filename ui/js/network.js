@@ -458,7 +458,7 @@ function mapSection(m) {
     return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), sel);
   };
   const dateControl = (id, text, key) => {
-    const input = /** @type {HTMLInputElement} */ (h("input", { type: "text", id, value: view[key], placeholder: "AAAA-MM-JJ", attrs: { inputmode: "numeric" } }));
+    const input = /** @type {HTMLInputElement} */ (h("input", { type: "text", id, value: view[key], placeholder: t("date.placeholder"), attrs: { inputmode: "numeric" } }));
     input.addEventListener("change", () => {
       const v = input.value.trim();
       const ok = v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v);

@@ -3,7 +3,7 @@
 // changes, refresh of the generated sections (the user chooses for the ones they edited),
 // versions and export.
 import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, formatMoney, formatNumber, compare } from "./i18n.js";
+import { t, label, formatDate, formatMoney, formatNumber, compare, language } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { actorChoice } from "./picker.js";
@@ -235,7 +235,8 @@ function pickedRecords(v) {
  * @param {string} text @param {string} name
  */
 function scrollText(text, name) {
-  return h("pre", { class: "diff-text", text, tabIndex: 0, attrs: { role: "region", "aria-label": name } });
+  // The note's text is French whatever the interface's language (WCAG 3.1.2).
+  return h("pre", { class: "diff-text", text, tabIndex: 0, lang: "fr", attrs: { role: "region", "aria-label": name } });
 }
 
 /** @param {DecisionNote} n */
@@ -247,7 +248,7 @@ function editor(n) {
   const bodyName = input("body_name", n.body_name);
   const author = input("author", n.author);
   const meeting = input("meeting_date", n.meeting_date ?? "");
-  meeting.placeholder = "AAAA-MM-JJ";
+  meeting.placeholder = t("date.placeholder");
   const addressee = /** @type {HTMLSelectElement} */ (h("select", { id: newId("addressee"), disabled: frozen },
     ADDRESSEES.map((a) => h("option", { value: a, text: label("addressee", a) }))));
   addressee.value = n.addressee;
@@ -389,6 +390,7 @@ function editor(n) {
           h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: async () => { if (await ensureSaved()) await versions(n); } } }),
           h("button", { type: "button", class: "btn", id: "note-export-pdf", text: t("notes.export_pdf"), on: { click: () => exportAs("pdf") } }),
           h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), title: t("notes.export_hint"), on: { click: () => exportAs("docx") } }))),
+      language() === "fr" ? null : h("p", { class: "muted small", id: "note-export-language", text: t("notes.export_french") }),
       frozen ? h("p", { class: "impact", id: "note-frozen", text: t("notes.frozen") }) : null,
       summary,
       h("div", { class: "fields two" },
@@ -410,7 +412,7 @@ function editor(n) {
         h("h3", { class: "small-heading", text: t("notes.options_heading") }),
         n.options.length === 0 ? h("p", { class: "muted", text: t("notes.options_empty") }) :
           h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", { class: "option-line", attrs: { "data-option": k + 1 } },
-            h("strong", { text: t("notes.option", { n: k + 1, title: o.title }) }),
+            h("strong", {}, t("notes.option", { n: k + 1, title: "" }), h("span", { lang: "fr", text: o.title })),
             o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null,
             h("span", { class: "muted", text: o.cost_cents === null ? "" : ` — ${formatMoney(o.cost_cents)}` }),
             frozen ? null : h("button", { type: "button", class: "btn small", text: t("notes.option_edit_short"), attrs: { "aria-label": t("notes.option_edit", { n: k + 1 }) }, on: { click: () => editOption(k) } }),
@@ -476,7 +478,7 @@ async function versions(n) {
   // What the chosen version says, before restoring it.
   const dialog = document.getElementById("versions-dialog");
   const select = /** @type {HTMLSelectElement|null} */ (dialog?.querySelector("select[name=number]") ?? null);
-  const preview = h("div", { class: "version-preview", id: "version-preview", attrs: { "aria-live": "polite" } });
+  const preview = h("div", { class: "version-preview", id: "version-preview", lang: "fr", attrs: { "aria-live": "polite" } });
   dialog?.querySelector(".fields")?.append(preview);
   const show = async () => {
     if (!select?.value) return;

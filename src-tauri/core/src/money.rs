@@ -22,7 +22,8 @@ pub fn format_euros(cents: i64) -> String {
     format!("{sign}{grouped},{:02}\u{00A0}€", abs % 100)
 }
 
-/// Reads an amount typed by a user: `12500`, `12 500,50`, `12500.5`, `12 500,50 €`.
+/// Reads an amount typed by a user: `12500`, `12 500,50`, `12500.5`, `12 500,50 €`, and the
+/// English way, `€12,500.50`.
 /// Returns cents. Negative amounts, more than two decimals and garbage are refused.
 pub fn parse_euros(field: &'static str, label: &str, input: &str) -> CoreResult<i64> {
     let bad = || {
@@ -37,7 +38,7 @@ pub fn parse_euros(field: &'static str, label: &str, input: &str) -> CoreResult<
     };
     let cleaned: String = input
         .trim()
-        .trim_end_matches('€')
+        .trim_matches('€')
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{00A0}' | '\u{202F}'))
         .collect();
@@ -48,7 +49,15 @@ pub fn parse_euros(field: &'static str, label: &str, input: &str) -> CoreResult<
             format!("{label} ne peut pas être négatif."),
         ));
     }
-    let cleaned = cleaned.replace(',', ".");
+    // With both marks (« 12,500.00 » typed the English way, « 12.500,00 »), the last one is
+    // the decimal mark and the other groups thousands.
+    let cleaned = match cleaned.rfind([',', '.']) {
+        Some(last) if cleaned.contains(',') && cleaned.contains('.') => {
+            let (head, tail) = cleaned.split_at(last);
+            format!("{}.{}", head.replace([',', '.'], ""), &tail[1..])
+        }
+        _ => cleaned.replace(',', "."),
+    };
     let (whole, frac) = match cleaned.split_once('.') {
         Some((w, f)) => (w, f),
         None => (cleaned.as_str(), ""),
@@ -130,6 +139,23 @@ mod tests {
 
     #[test]
     fn parses_what_users_type() {
+        // Typed the English way, or with dots grouping thousands.
+        assert_eq!(
+            parse_euros("m", "Le montant", "12,500.00").unwrap(),
+            1_250_000
+        );
+        assert_eq!(
+            parse_euros("m", "Le montant", "€12,500.5").unwrap(),
+            1_250_050
+        );
+        assert_eq!(
+            parse_euros("m", "Le montant", "12.500,00").unwrap(),
+            1_250_000
+        );
+        assert_eq!(
+            parse_euros("m", "Le montant", "1,234,567.89").unwrap(),
+            123_456_789
+        );
         for (s, c) in [
             ("12500", 1_250_000),
             ("12 500,50", 1_250_050),
