@@ -79,3 +79,15 @@ test("the UI never builds HTML from strings and calls Rust from one module only"
     if (file !== "ipc.js") assert.doesNotMatch(text, /__TAURI__|invoke\(/, `${file} must go through ipc.js`);
   }
 });
+
+test("every validation code of the core has its English message", () => {
+  const core = path.resolve(ui, "..", "src-tauri", "core", "src");
+  const codes = new Set();
+  for (const f of readdirSync(core).filter((x) => x.endsWith(".rs"))) {
+    const text = readFileSync(path.join(core, f), "utf8");
+    for (const m of text.matchAll(/validation\(\s*[^,()]*,\s*"([A-Za-z_.]+)"/g)) codes.add(m[1]);
+  }
+  assert.ok(codes.size > 30, `${codes.size} codes found`);
+  const missing = [...codes].filter((c) => !c.endsWith(".unknown") && !(`error.${c}` in en));
+  assert.deepEqual(missing, []);
+});

@@ -3,4 +3,17 @@
 /**
  * A problem found in the file: its line (0 for the file as a whole) and column.
  */
-export type ImportProblem = { line: number, column: string | null, message: string, };
+export type ImportProblem = { line: number, column: string | null, 
+/**
+ * In French (the core's language).
+ */
+message: string, 
+/**
+ * What kind of problem, for the UI to say it in another language (none: only the
+ * French message).
+ */
+code: string | null, 
+/**
+ * The value at fault, when there is one.
+ */
+value: string | null, };

@@ -2,10 +2,24 @@
 // how the columns were understood, every row's problems, the duplicates; then it writes all
 // or nothing.
 import { h, replace, newId, restoreFocus } from "./dom.js";
-import { t, formatNumber } from "./i18n.js";
+import { t, has, language, formatNumber } from "./i18n.js";
 import { toast, showError, errorMessage } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { progressView, runTask } from "./tasks.js";
+
+/**
+ * An import problem in the interface's language: French as the core wrote it, or in English
+ * from its code and value (the French message, marked as such, when it has no code).
+ * @param {import("../bindings/ImportProblem").ImportProblem} x
+ */
+function problemCell(x) {
+  if (language() !== "fr" && x.code) {
+    const key = has(`import_problem.${x.code}`) ? `import_problem.${x.code}` : (has(`error.${x.code}`) ? `error.${x.code}` : null);
+    if (key) return h("td", { text: t(key, { field: x.column ?? "", value: x.value ?? "" }) });
+    if (x.code.endsWith(".unknown")) return h("td", { text: t("import_problem.unknown_value", { value: x.value ?? "" }) });
+  }
+  return h("td", { text: x.message, lang: "fr" });
+}
 
 /** @typedef {import("./ipc.js").ExchangeKind} ExchangeKind */
 /** @typedef {import("./ipc.js").ImportPreview} ImportPreview */
@@ -138,7 +152,7 @@ function showPreview(fileName, kind, p, onDone) {
       h("tbody", {}, p.problems.slice(0, PROBLEMS_SHOWN).map((x) => h("tr", {},
         h("td", { class: "num", text: x.line ? String(x.line) : "—" }),
         h("td", { text: x.column ?? "" }),
-        h("td", { text: x.message, attrs: { lang: "fr", "data-core-message": "" } }))))),
+        problemCell(x))))),
     p.problem_count > PROBLEMS_SHOWN ? h("p", { class: "muted small", text: t("exchange.more_problems", { count: p.problem_count - PROBLEMS_SHOWN }) }) : null);
   const duplicates = p.duplicates.length === 0 ? null : h("div", { class: "impact", id: "import-duplicates" },
     h("p", { class: "impact-heading", text: t("exchange.duplicates", { count: formatNumber(p.duplicate_count) }) }),

@@ -15,6 +15,8 @@ export function errorMessage(e, fieldLabel = "") {
   if (language() !== "fr" && e.code && has(`error.${e.code}`)) {
     return t(`error.${e.code}`, { field: fieldLabel });
   }
+  // A code outside a closed list (« World.unknown », « Practice.unknown »…).
+  if (language() !== "fr" && e.code?.endsWith(".unknown")) return t("error.unknown_value", { field: fieldLabel });
   if (language() !== "fr" && has(`error.${e.kind}`)) return t(`error.${e.kind}`);
   return e.message;
 }

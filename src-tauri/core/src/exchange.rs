@@ -229,7 +229,13 @@ pub struct ImportProblem {
     #[ts(type = "number")]
     pub line: usize,
     pub column: Option<String>,
+    /// In French (the core's language).
     pub message: String,
+    /// What kind of problem, for the UI to say it in another language (none: only the
+    /// French message).
+    pub code: Option<String>,
+    /// The value at fault, when there is one.
+    pub value: Option<String>,
 }
 
 impl std::fmt::Display for ImportProblem {
@@ -350,6 +356,8 @@ fn map_headers(
                         m.index[c.key] + 1,
                         i + 1
                     ),
+                    code: None,
+                    value: None,
                 });
                 m.columns.push(ColumnMatch {
                     header: h.clone(),
@@ -384,6 +392,8 @@ fn map_headers(
                     c.label,
                     cols.iter().map(|c| c.label).collect::<Vec<_>>().join(", ")
                 ),
+                code: None,
+                value: None,
             });
         }
     }
@@ -419,6 +429,8 @@ impl<'a> RowReader<'a> {
                     row.cells.len(),
                     map.width
                 ),
+                code: None,
+                value: None,
             });
         }
         for (i, c) in row.cells.iter().enumerate() {
@@ -432,6 +444,8 @@ impl<'a> RowReader<'a> {
                         "cellule trop longue ({} caractères ; {CELL_MAX} au plus).",
                         c.chars().count()
                     ),
+                    code: None,
+                    value: None,
                 });
             }
         }
@@ -454,7 +468,24 @@ impl<'a> RowReader<'a> {
             line: self.row.line,
             column: self.map.header.get(key).cloned(),
             message: message.into(),
+            code: None,
+            value: None,
         });
+    }
+
+    /// A problem the UI can say in English too: its code, and the value at fault.
+    fn coded(
+        &mut self,
+        key: &'static str,
+        code: &str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.problem(key, message);
+        if let Some(p) = self.problems.last_mut() {
+            p.code = Some(code.to_string());
+            p.value = value.map(crate::domain::truncate_for_message);
+        }
     }
 
     /// A validation error of the core, reported against the column of its field.
@@ -465,6 +496,8 @@ impl<'a> RowReader<'a> {
             line: self.row.line,
             column,
             message: e.to_string(),
+            code: e.code().map(str::to_string),
+            value: None,
         });
     }
 
@@ -474,7 +507,7 @@ impl<'a> RowReader<'a> {
         let v = self.get(key);
         if v.is_empty() {
             if required {
-                self.problem(key, "valeur obligatoire manquante.");
+                self.coded(key, "required", None, "valeur obligatoire manquante.");
                 return Err(());
             }
             return Ok(None);
@@ -486,7 +519,7 @@ impl<'a> RowReader<'a> {
                     .err()
                     .map(|e| e.to_string())
                     .unwrap_or_default();
-                self.problem(key, message);
+                self.coded(key, "unknown_value", Some(&v), message);
                 Err(())
             }
         }
@@ -505,8 +538,10 @@ impl<'a> RowReader<'a> {
         match v.replace(',', ".").parse::<f64>() {
             Ok(x) if x.fract() == 0.0 && range.contains(&(x as i64)) => Ok(Some(x as i64)),
             _ => {
-                self.problem(
+                self.coded(
                     key,
+                    "number.invalid",
+                    Some(&v),
                     format!(
                         "« {} » n'est pas un nombre entier de {} à {}.",
                         crate::domain::truncate_for_message(&v),
@@ -529,8 +564,10 @@ impl<'a> RowReader<'a> {
         match parse_date(&v) {
             Some(d) => Ok(Some(d.to_string())),
             None => {
-                self.problem(
+                self.coded(
                     key,
+                    "date.invalid",
+                    Some(&v),
                     format!(
                         "« {} » n'est pas une date (formats acceptés : 2026-03-12 ou 12/03/2026).",
                         crate::domain::truncate_for_message(&v)
@@ -862,7 +899,7 @@ fn prepare_link(r: &mut RowReader, names: &Names) -> Option<ValidLink> {
     {
         let name = r.get(key);
         if name.is_empty() {
-            r.problem(key, "valeur obligatoire manquante.");
+            r.coded(key, "required", None, "valeur obligatoire manquante.");
             continue;
         }
         match names.actor(&name, &r.get(commune)) {
@@ -1045,6 +1082,8 @@ impl Store {
                 column: None,
                 message: "Le fichier ne contient aucune ligne de données (seulement des en-têtes)."
                     .into(),
+                code: None,
+                value: None,
             });
         }
         let names = match kind {
@@ -2316,6 +2355,16 @@ mod tests {
             p.problems[1].message
         );
         assert!(p.problems[1].message.contains("Association / ESS"));
+        // Coded, for the English interface: which kind of problem, and the value at fault.
+        let coded: Vec<(Option<&str>, Option<&str>)> = p
+            .problems
+            .iter()
+            .map(|x| (x.code.as_deref(), x.value.as_deref()))
+            .collect();
+        assert_eq!(coded[0].0, Some("text.empty"));
+        assert_eq!(coded[1], (Some("unknown_value"), Some("Planète")));
+        assert_eq!(coded[2], (Some("number.invalid"), Some("9")));
+        assert_eq!(coded[3].0, Some("email.invalid"));
         assert_eq!(p.ready, 0);
         let e = actors_csv(&mut s, text).unwrap_err();
         assert_eq!(e.code(), Some("import.problems"));
