@@ -47,7 +47,7 @@ const FRENCH = ["Enregistrer", "Supprimer", "Modifier", "Annuler", "Ajouter", "R
   "Intitulé", "Statut", "Période", "Brouillon", "Validée", "Envisagé", "Sollicité", "Refusé", "AAAA", "Fermer",
   "Ouvrir", "Importer", "Exporter", "Choisir", "Chargement", "Retour", "Nouvelle", "Nouveau", "acteur(s)",
   "rencontre(s)", "janvier", "février", "avril", "juillet", "août", "septembre", "octobre", "novembre",
-  "décembre", "Porteur", "Financeur", "Enjeux", "Équipe", "n'est pas", "Valeurs possibles", "heures"];
+  "décembre", "Porteur", "Financeur", "Enjeux", "Équipe", "n'est pas", "Valeurs possibles", "heures", "Expertises"];
 
 /** Audits one screen; collects its violations into `found`. */
 async function check(d, found, lang, screen) {

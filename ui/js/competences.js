@@ -494,6 +494,9 @@ function teamSummary(team) {
     t("grid.summary_assessed", { assessed, total: team.members.length }),
     strong.length ? t("grid.summary_strong", { list: strong.join("; ") }) : t("grid.summary_no_strong"),
     gaps.length ? t("grid.summary_gaps", { list: gaps.join("; ") }) : t("grid.summary_no_gap"),
-    t("grid.summary_axes", { list: team.axes.map((a) => t("grid.summary_axis", { axis: a.label, covered: a.covered, total: a.competences })).join(", ") }),
+    t("grid.summary_axes", { list: team.axes.map((a) => {
+      const c = (data.ref?.competences ?? []).find((x) => x.axis === a.axis);
+      return t("grid.summary_axis", { axis: c ? axisLabel(c) : a.label, covered: a.covered, total: a.competences });
+    }).join(", ") }),
   ].join(" ");
 }
