@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 step "clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
-step "security audit of the dependencies (cargo audit, npm audit; needs their advisory sources)"
+step "security audit of the dependencies (cargo audit offline against the RustSec snapshot, npm audit)"
 bash scripts/audit.sh
 
 step "cargo test (core, app, CLI on the real binary; regenerates ui/bindings)"
