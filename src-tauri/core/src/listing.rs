@@ -808,20 +808,14 @@ impl Store {
         let clause =
             format!("(?1 = '' OR instr({f}(subject), ?1) > 0) AND (?2 IS NULL OR status = ?2)");
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT id, subject, status, meeting_date, addressee, updated_at FROM decision_note
-             WHERE {clause}
-             ORDER BY meeting_date IS NULL, meeting_date DESC, id DESC LIMIT ?3 OFFSET ?4"
+            "SELECT {} FROM decision_note WHERE {clause}
+             ORDER BY meeting_date IS NULL, meeting_date DESC, id DESC LIMIT ?3 OFFSET ?4",
+            Store::SUMMARY_COLUMNS
         ))?;
-        let rows = st.query_map(params![filter, status, q.limit, q.offset], |r| {
-            Ok(NoteSummary {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                status: r.get(2)?,
-                meeting_date: r.get(3)?,
-                addressee: r.get(4)?,
-                updated_at: r.get(5)?,
-            })
-        })?;
+        let rows = st.query_map(
+            params![filter, status, q.limit, q.offset],
+            Store::summary_from_row,
+        )?;
         let rows: Vec<NoteSummary> = rows.collect::<Result<_, _>>()?;
         let (total, matched, status_counts) = if q.count {
             let total: i64 =

@@ -305,22 +305,30 @@ impl Store {
         Ok(self.conn.query_row(sql, [id], |r| r.get(0)).optional()?)
     }
 
-    /// Every note, the next meetings first, then the undated ones.
+    /// The columns of `decision_note` a [`NoteSummary`] is read from, in order.
+    pub(crate) const SUMMARY_COLUMNS: &'static str =
+        "id, subject, status, meeting_date, addressee, updated_at";
+
+    /// A [`NoteSummary`] from a row of [`Self::SUMMARY_COLUMNS`].
+    pub(crate) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoteSummary> {
+        Ok(NoteSummary {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            status: r.get(2)?,
+            meeting_date: r.get(3)?,
+            addressee: r.get(4)?,
+            updated_at: r.get(5)?,
+        })
+    }
+
+    /// Every note, the next meetings first, then the undated ones (the command line's list;
+    /// the app reads them a page at a time, `listing::note_page`).
     pub fn list_notes(&self) -> CoreResult<Vec<NoteSummary>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, subject, status, meeting_date, addressee, updated_at FROM decision_note
-             ORDER BY meeting_date IS NULL, meeting_date DESC, id DESC",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(NoteSummary {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                status: r.get(2)?,
-                meeting_date: r.get(3)?,
-                addressee: r.get(4)?,
-                updated_at: r.get(5)?,
-            })
-        })?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM decision_note ORDER BY meeting_date IS NULL, meeting_date DESC, id DESC",
+            Self::SUMMARY_COLUMNS
+        ))?;
+        let rows = st.query_map([], Self::summary_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
