@@ -1,7 +1,7 @@
 // Drives the real Catalyse binary through tauri-driver + WebKitWebDriver (under Xvfb).
 // Each app session gets its own HOME so that tests never share preferences or workspaces.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -18,9 +18,27 @@ const WAIT_MS = 15000;
 
 export { By, until, Key };
 
+/**
+ * This test file's scratch folder: every HOME and workspace of the file lives under it, and it
+ * is removed when the process exits (the scale workspaces alone weigh over 1 GB), unless
+ * CATALYSE_KEEP_E2E=1 asks to keep it for a post-mortem.
+ */
+let scratchRoot = "";
+export function scratch(prefix) {
+  if (!scratchRoot) {
+    scratchRoot = mkdtempSync(path.join(tmpdir(), "catalyse-e2e-"));
+    if (process.env.CATALYSE_KEEP_E2E === "1") {
+      console.log(`# E2E files kept in ${scratchRoot}`);
+    } else {
+      process.on("exit", () => rmSync(scratchRoot, { recursive: true, force: true, maxRetries: 3 }));
+    }
+  }
+  return mkdtempSync(path.join(scratchRoot, prefix));
+}
+
 /** A fresh, empty HOME for one simulated user. */
 export function freshHome() {
-  return mkdtempSync(path.join(tmpdir(), "catalyse-e2e-"));
+  return scratch("home-");
 }
 
 /** Where the app keeps its data under a given HOME. */

@@ -7,15 +7,14 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, copyFileSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import {
-  launch, freshHome, find, visible, click, fill, choose, pick, screenshot, answerFileDialog, waitText, By, BINARY,
+  launch, freshHome, scratch, find, visible, click, fill, choose, pick, screenshot, answerFileDialog, waitText, By, BINARY,
 } from "./harness.mjs";
 import { writeScaleCsv } from "./scale-data.mjs";
 import { appPid, startedAt, pssTree } from "./procfs.mjs";
 
-const dir = mkdtempSync(path.join(tmpdir(), "catalyse-scale-"));
+const dir = scratch("scale-");
 const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, "data") };
 const run = (...args) => execFileSync(BINARY, args, { env, encoding: "utf8", maxBuffer: 1 << 26 });
 /** @type {{file: string, actorsCsv: string, linksCsv: string|null}} */
