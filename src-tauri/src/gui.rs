@@ -44,6 +44,7 @@ pub struct PreparedImportFor {
 fn poisoned() -> ErrorPayload {
     ErrorPayload::new(
         "internal",
+        "app.state_poisoned",
         "Erreur interne de l'application ; redémarrez Catalyse.",
     )
 }
@@ -56,7 +57,11 @@ impl AppState {
             .map_err(|_| poisoned())?
             .clone()
             .ok_or_else(|| {
-                ErrorPayload::new("no_workspace", "Aucun espace de travail n'est ouvert.")
+                ErrorPayload::new(
+                    "no_workspace",
+                    "workspace.none_open",
+                    "Aucun espace de travail n'est ouvert.",
+                )
             })
     }
 
@@ -101,6 +106,7 @@ impl AppState {
         *self.workspace.lock().map_err(|_| poisoned())? = Some(arc);
         Err(ErrorPayload::new(
             "busy",
+            "workspace.still_busy",
             "L'espace de travail est encore occupé par une opération ; réessayez dans un instant.",
         ))
     }
@@ -158,7 +164,11 @@ impl AppState {
             .map_err(|_| poisoned())?
             .clone()
             .ok_or_else(|| {
-                ErrorPayload::new("validation", "Choisissez d'abord le fichier à importer.")
+                ErrorPayload::new(
+                    "validation",
+                    "import.no_file",
+                    "Choisissez d'abord le fichier à importer.",
+                )
             })
     }
 
@@ -197,8 +207,10 @@ pub fn write_pref<R: Runtime>(
     let fail = |e: tauri_plugin_store::Error| {
         ErrorPayload::new(
             "prefs",
+            "prefs.not_saved",
             format!("Les préférences n'ont pas pu être enregistrées : {e}"),
         )
+        .with_arg("detail", e)
     };
     let store = app.store(PREFS_FILE).map_err(fail)?;
     store.set(key, value);
@@ -213,8 +225,10 @@ pub fn workspaces_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, ErrorPa
         .map_err(|e| {
             ErrorPayload::new(
                 "io",
+                "app.data_dir_missing",
                 format!("Le dossier de données de l'application est introuvable : {e}"),
             )
+            .with_arg("detail", e)
         })
 }
 
@@ -233,13 +247,17 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
     let state = app.state::<AppState>();
     if let Ok(dir) = app.path().app_data_dir() {
         if let Some(aside) = prefs::quarantine_if_corrupt(&dir.join(PREFS_FILE)) {
-            state.notify(ErrorPayload::new(
-                "prefs_reset",
-                format!(
-                    "Vos préférences étaient illisibles : Catalyse a démarré avec les réglages par défaut. L'ancien fichier a été conservé sous « {} ».",
-                    aside.display()
-                ),
-            ));
+            state.notify(
+                ErrorPayload::new(
+                    "prefs_reset",
+                    "prefs.reset",
+                    format!(
+                        "Vos préférences étaient illisibles : Catalyse a démarré avec les réglages par défaut. L'ancien fichier a été conservé sous « {} ».",
+                        aside.display()
+                    ),
+                )
+                .with_arg("path", aside.display()),
+            );
         }
     }
     let from_cli = cli_workspace.is_some();

@@ -64,26 +64,36 @@ impl Prefs {
 }
 
 /// Checks a display name: one line, at most [`DISPLAY_NAME_MAX`] characters.
-pub fn validate_display_name(s: &str) -> Result<String, String> {
+/// A refused value: the code of its message in the UI's catalogue, and the French message.
+pub type Refusal = (&'static str, String);
+
+pub fn validate_display_name(s: &str) -> Result<String, Refusal> {
     let s = s.trim();
     if s.chars().any(char::is_control) {
-        return Err("Le nom affiché doit tenir sur une ligne.".into());
+        return Err((
+            "display_name.multiline",
+            "Le nom affiché doit tenir sur une ligne.".into(),
+        ));
     }
     if s.chars().count() > DISPLAY_NAME_MAX {
-        return Err(format!(
-            "Le nom affiché est trop long ({DISPLAY_NAME_MAX} caractères au plus)."
+        return Err((
+            "display_name.too_long",
+            format!("Le nom affiché est trop long ({DISPLAY_NAME_MAX} caractères au plus)."),
         ));
     }
     Ok(s.to_string())
 }
 
 /// Checks a language code.
-pub fn validate_language(s: &str) -> Result<String, String> {
+pub fn validate_language(s: &str) -> Result<String, Refusal> {
     if LANGUAGES.contains(&s) {
         Ok(s.to_string())
     } else {
-        Err(format!(
-            "Langue inconnue : « {s} ». Langues disponibles : français (fr), anglais (en)."
+        Err((
+            "language.unknown",
+            format!(
+                "Langue inconnue : « {s} ». Langues disponibles : français (fr), anglais (en)."
+            ),
         ))
     }
 }
@@ -218,10 +228,19 @@ mod tests {
     #[test]
     fn language_and_display_name_are_checked() {
         assert!(validate_language("fr").is_ok());
-        assert!(validate_language("xx")
-            .unwrap_err()
-            .contains("Langue inconnue"));
-        assert!(validate_display_name("a\nb").is_err());
+        let (code, message) = validate_language("xx").unwrap_err();
+        assert_eq!(code, "language.unknown");
+        assert!(message.contains("Langue inconnue"), "{message}");
+        assert_eq!(
+            validate_display_name("a\nb").unwrap_err().0,
+            "display_name.multiline"
+        );
+        assert_eq!(
+            validate_display_name(&"x".repeat(DISPLAY_NAME_MAX + 1))
+                .unwrap_err()
+                .0,
+            "display_name.too_long"
+        );
         assert_eq!(validate_display_name(" Lou ").unwrap(), "Lou");
     }
 }

@@ -93,9 +93,29 @@ async function dialog(d, found, lang, screen, opener, id) {
   await d.wait(async () => (await d.findElements(By.css(`#${id}[open]`))).length === 0, 5000);
 }
 
-/** A CSV of actors with a row in error, for the import preview. */
+/** CSVs of actors with rows in error, and with a header in error, for the import preview. */
 const csv = path.join(freshHome(), "acteurs.csv");
-writeFileSync(csv, "Nom;Monde;Commune\nGarage Martin;Planète;Gap\nAmicale;Association / ESS;Larrieu\n");
+writeFileSync(csv, "Nom;Monde;Commune\nGarage Martin;Planète;Gap\nAmicale;Association / ESS;Larrieu;Hautes-Alpes\n");
+const badHeader = path.join(path.dirname(csv), "en-tetes.csv");
+writeFileSync(badHeader, "Nom;Commune;Nom\nGarage Martin;Gap;Garage\n");
+
+/** The import preview of `file`: audited, and in English no problem left in French. */
+async function importPreview(d, found, lang, file, screen) {
+  await click(d, "#import-open");
+  await visible(d, "#import-dialog");
+  await click(d, "#import-pick");
+  answerFileDialog(lang === "fr" ? "Choisir le fichier" : "Choose the file", file, { locationBar: true });
+  await visible(d, "#import-problems");
+  await check(d, found, lang, screen);
+  const rows = await d.findElements(By.css("#import-problems tbody tr"));
+  assert.ok(rows.length >= 2, `${screen}: ${rows.length} problem(s) listed`);
+  if (lang === "en" && file === badHeader) await screenshot(d, "101-import-en-tetes-en-anglais");
+  if (lang === "en") {
+    const french = await d.executeScript(`return [...document.querySelectorAll("#import-problems [lang=fr]")].map((e) => e.textContent);`);
+    if (french.length) found.push(`[en] ${screen}: problems left in French: ${french.join(" | ")}`);
+  }
+  await click(d, "#import-cancel");
+}
 
 /** Walks every screen and dialog of the demo in the current language. */
 async function walk(d, found, lang) {
@@ -106,14 +126,9 @@ async function walk(d, found, lang) {
   await check(d, found, lang, "acteurs");
   await dialog(d, found, lang, "formulaire acteur", "#add-actor", "actor-dialog");
   await dialog(d, found, lang, "import (choix du fichier)", "#import-open", "import-dialog");
-  // The import preview, with a row in error.
-  await click(d, "#import-open");
-  await visible(d, "#import-dialog");
-  await click(d, "#import-pick");
-  answerFileDialog(lang === "fr" ? "Choisir le fichier" : "Choose the file", csv, { locationBar: true });
-  await visible(d, "#import-problems");
-  await check(d, found, lang, "aperçu d'import avec erreur");
-  await click(d, "#import-cancel");
+  // The import preview, with rows in error, then with a header in error.
+  await importPreview(d, found, lang, csv, "aperçu d'import avec erreur");
+  await importPreview(d, found, lang, badHeader, "aperçu d'import, en-têtes en erreur");
   await click(d, "#actors-table tbody tr[data-actor-id] .actor-name .link");
   await visible(d, "#actor-card");
   await check(d, found, lang, "fiche acteur");

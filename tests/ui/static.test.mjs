@@ -80,6 +80,46 @@ test("the UI never builds HTML from strings and calls Rust from one module only"
   }
 });
 
+test("every problem an import finds has its message in both languages", () => {
+  const text = readFileSync(path.resolve(ui, "..", "src-tauri", "core", "src", "exchange.rs"), "utf8");
+  const list = text.match(/pub const PROBLEM_CODES: &\[&str\] = &\[([^\]]*)\]/);
+  assert.ok(list, "PROBLEM_CODES not found in exchange.rs");
+  const codes = [...list[1].matchAll(/"([a-z_.]+)"/g)].map((m) => m[1]);
+  assert.ok(codes.length >= 15, `${codes.length} codes`);
+  const used = [...text.matchAll(/Said::new\(\s*"([a-z_.]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(used.filter((c) => !codes.includes(c)), [], "codes used but not listed in PROBLEM_CODES");
+  const missing = codes.filter((c) => !(`import_problem.${c}` in en && `import_problem.${c}` in fr));
+  assert.deepEqual(missing, []);
+  // The fields an import fills: named in both languages, the French name the core's own.
+  const columns = [...text.matchAll(/col\(\s*"([a-z_]+)",\s*"([^"]+)"/g)];
+  assert.ok(columns.length >= 30, `${columns.length} columns`);
+  for (const [, key, label] of columns) {
+    assert.ok(`exchange.field.${key}` in en, `exchange.field.${key} (en)`);
+    assert.equal(fr[`exchange.field.${key}`], label, `exchange.field.${key} (fr)`);
+  }
+});
+
+test("every error kind of the core and every error of the shell has its English message", () => {
+  const src = path.resolve(ui, "..", "src-tauri");
+  const errors = readFileSync(path.join(src, "core", "src", "error.rs"), "utf8");
+  const kinds = [...errors.matchAll(/CoreError::\w+(?: \{ \.\. \}|\(_\))? => "([a-z_]+)"/g)].map((m) => m[1]);
+  assert.ok(kinds.length >= 15, `${kinds.length} kinds found`);
+  const missing = kinds.filter((k) => k !== "validation" && !(`error.${k}` in en && `error.${k}` in fr));
+  assert.deepEqual(missing, [], "error kinds without a message");
+  const shell = path.join(src, "src");
+  const files = [...readdirSync(shell).filter((x) => x.endsWith(".rs")).map((x) => path.join(shell, x)),
+    ...readdirSync(path.join(shell, "commands")).map((x) => path.join(shell, "commands", x))];
+  const codes = new Set();
+  for (const f of files) {
+    const text = readFileSync(f, "utf8");
+    for (const m of text.matchAll(/ErrorPayload::new\(\s*"[a-z_]+",\s*"([a-z_.]+)"/g)) codes.add(m[1]);
+    for (const m of text.matchAll(/Err\(\(\s*"([a-z_.]+)",/g)) codes.add(m[1]);
+  }
+  assert.ok(codes.size >= 12, `${codes.size} shell codes found`);
+  const unsaid = [...codes].filter((c) => !c.endsWith(".unknown") && !(`error.${c}` in en && `error.${c}` in fr));
+  assert.deepEqual(unsaid, [], "shell error codes without a message");
+});
+
 test("every validation code of the core has its English message", () => {
   const core = path.resolve(ui, "..", "src-tauri", "core", "src");
   const codes = new Set();

@@ -2,10 +2,15 @@
 
 /**
  * How an error reaches the user interface: `{kind, message}`, plus the field and rule code
- * of validation errors so the form can point at the field and translate the message.
+ * of validation errors so the form can point at the field, and the values the message quotes
+ * so the UI can say it in another language.
  */
 export type ErrorPayload = { kind: string, 
 /**
  * French message for the user.
  */
-message: string, field?: string, code?: string, };
+message: string, field?: string, code?: string, 
+/**
+ * The values quoted in the message, by name (`path`, `id`, `detail`…).
+ */
+args?: { [key in string]: string }, };

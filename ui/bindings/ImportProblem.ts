@@ -9,11 +9,16 @@ export type ImportProblem = { line: number, column: string | null,
  */
 message: string, 
 /**
- * What kind of problem, for the UI to say it in another language (none: only the
- * French message).
+ * What kind of problem, for the UI to say it in another language: a code of
+ * [`PROBLEM_CODES`] (its `import_problem.` message), or a validation rule of the core
+ * (its `error.` message).
  */
-code: string | null, 
+code: string, 
 /**
  * The value at fault, when there is one.
  */
-value: string | null, };
+value: string | null, 
+/**
+ * The other values the message quotes, by name (column numbers, limits, a commune…).
+ */
+args: { [key in string]: string }, };

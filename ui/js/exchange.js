@@ -8,15 +8,19 @@ import * as ipc from "./ipc.js";
 import { progressView, runTask } from "./tasks.js";
 
 /**
- * An import problem in the interface's language: French as the core wrote it, or in English
- * from its code and value (the French message, marked as such, when it has no code).
+ * An import problem in the interface's language: French as the core wrote it, or from its
+ * code, value and named values (the French message, marked as such, for a code the catalogue
+ * does not know: a test keeps that from happening).
  * @param {import("../bindings/ImportProblem").ImportProblem} x
  */
 function problemCell(x) {
-  if (language() !== "fr" && x.code) {
+  if (language() !== "fr") {
+    /** @type {Record<string, string>} */
+    const args = { field: x.column ?? "", value: x.value ?? "" };
+    for (const [k, v] of Object.entries(x.args)) args[k] = /^\d+$/.test(v) ? formatNumber(Number(v)) : v;
     const key = has(`import_problem.${x.code}`) ? `import_problem.${x.code}` : (has(`error.${x.code}`) ? `error.${x.code}` : null);
-    if (key) return h("td", { text: t(key, { field: x.column ?? "", value: x.value ?? "" }) });
-    if (x.code.endsWith(".unknown")) return h("td", { text: t("import_problem.unknown_value", { value: x.value ?? "" }) });
+    if (key) return h("td", { text: t(key, args) });
+    if (x.code.endsWith(".unknown")) return h("td", { text: t("import_problem.unknown_value", args) });
   }
   return h("td", { text: x.message, lang: "fr" });
 }
@@ -167,7 +171,7 @@ function showPreview(fileName, kind, p, onDone) {
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("exchange.col.header") }), h("th", { scope: "col", text: t("exchange.col.field") }))),
     h("tbody", {}, p.columns.map((c) => h("tr", {},
       h("td", { text: c.header }),
-      h("td", { class: c.field ? "" : "muted", text: c.label ?? t("exchange.ignored") })))));
+      h("td", { class: c.field ? "" : "muted", text: c.field ? t(`exchange.field.${c.field}`) : t("exchange.ignored") })))));
   const widths = Math.max(p.columns.length, ...p.sample.map((r) => r.cells.length));
   const sample = p.sample.length === 0 ? null : h("div", { class: "table-scroll" },
     h("table", { class: "data compact sample", id: "import-sample" },

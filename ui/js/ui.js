@@ -6,18 +6,19 @@ import { picker, multiPicker, searchActors } from "./picker.js";
 /** @typedef {import("./ipc.js").ErrorPayload} ErrorPayload */
 
 /**
- * The message to show for an error: French from the core; in English, the catalogue's
- * translation of the rule when there is one.
+ * The message to show for an error: French from the core; in another language, the
+ * catalogue's message for its rule (`code`) or its kind, with the values it quotes (a test
+ * checks that every code and kind of the Rust side has one).
  * @param {ErrorPayload} e
  * @param {string} [fieldLabel]
  */
 export function errorMessage(e, fieldLabel = "") {
-  if (language() !== "fr" && e.code && has(`error.${e.code}`)) {
-    return t(`error.${e.code}`, { field: fieldLabel });
-  }
+  if (language() === "fr") return e.message;
+  const args = { ...(e.args ?? {}), field: fieldLabel };
+  if (e.code && has(`error.${e.code}`)) return t(`error.${e.code}`, args);
   // A code outside a closed list (« World.unknown », « Practice.unknown »…).
-  if (language() !== "fr" && e.code?.endsWith(".unknown")) return t("error.unknown_value", { field: fieldLabel });
-  if (language() !== "fr" && has(`error.${e.kind}`)) return t(`error.${e.kind}`);
+  if (e.code?.endsWith(".unknown")) return t("error.unknown_value", args);
+  if (has(`error.${e.kind}`)) return t(`error.${e.kind}`, args);
   return e.message;
 }
 

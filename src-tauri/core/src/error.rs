@@ -1,6 +1,7 @@
 //! Typed errors of the core. Every variant carries a French message meant for the user;
 //! `kind()` gives a stable machine-readable name that the IPC layer passes to the UI.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Result type of the core.
@@ -123,6 +124,40 @@ impl CoreError {
         }
     }
 
+    /// The values the message quotes, by name, for the UI to say it in another language
+    /// (`error.<kind>` in the catalogue).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let path = |p: &PathBuf| ("path", p.display().to_string());
+        match self {
+            CoreError::Validation { .. }
+            | CoreError::Busy
+            | CoreError::ReadOnly
+            | CoreError::DiskFull
+            | CoreError::Closed
+            | CoreError::Cancelled => Vec::new(),
+            CoreError::NotFound { id, .. } => vec![("id", id.to_string())],
+            CoreError::NotAWorkspace { path: p }
+            | CoreError::AlreadyExists { path: p }
+            | CoreError::FileNotFound { path: p }
+            | CoreError::ReadOnlyFile { path: p }
+            | CoreError::Locked { path: p } => vec![path(p)],
+            CoreError::NewerSchema {
+                path: p,
+                found,
+                known,
+            } => vec![
+                path(p),
+                ("found", found.to_string()),
+                ("known", known.to_string()),
+            ],
+            CoreError::Corrupt { path: p, .. } => vec![path(p)],
+            CoreError::Io(e) => vec![("detail", e.to_string())],
+            CoreError::Database(d)
+            | CoreError::Internal { detail: d }
+            | CoreError::Unreadable { detail: d, .. } => vec![("detail", d.clone())],
+        }
+    }
+
     pub(crate) fn validation(
         field: &'static str,
         code: &'static str,
@@ -161,7 +196,8 @@ impl From<std::io::Error> for CoreError {
 }
 
 /// How an error reaches the user interface: `{kind, message}`, plus the field and rule code
-/// of validation errors so the form can point at the field and translate the message.
+/// of validation errors so the form can point at the field, and the values the message quotes
+/// so the UI can say it in another language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ErrorPayload {
@@ -174,17 +210,29 @@ pub struct ErrorPayload {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub code: Option<String>,
+    /// The values quoted in the message, by name (`path`, `id`, `detail`…).
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub args: BTreeMap<String, String>,
 }
 
 impl ErrorPayload {
-    /// An error that does not come from the core (dialogs, preferences...).
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    /// An error that does not come from the core (dialogs, preferences...): its kind, the code
+    /// of its message in the UI's catalogue (`error.<code>`), and the French message.
+    pub fn new(kind: &str, code: &str, message: impl Into<String>) -> Self {
         ErrorPayload {
             kind: kind.into(),
             message: message.into(),
             field: None,
-            code: None,
+            code: Some(code.into()),
+            args: BTreeMap::new(),
         }
+    }
+
+    /// A value the message quotes, by name.
+    pub fn with_arg(mut self, name: &str, value: impl ToString) -> Self {
+        self.args.insert(name.into(), value.to_string());
+        self
     }
 }
 
@@ -195,6 +243,50 @@ impl From<CoreError> for ErrorPayload {
             message: e.to_string(),
             field: e.field().map(Into::into),
             code: e.code().map(Into::into),
+            args: e
+                .args()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_payload_carries_the_values_its_message_quotes() {
+        let e = CoreError::NewerSchema {
+            path: PathBuf::from("/tmp/gap.catalyse"),
+            found: 12,
+            known: 9,
+        };
+        let p = ErrorPayload::from(e);
+        assert_eq!(p.kind, "newer_schema");
+        assert!(p.message.contains("schéma 12"), "{}", p.message);
+        let args: Vec<(&str, &str)> = p
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("found", "12"),
+                ("known", "9"),
+                ("path", "/tmp/gap.catalyse")
+            ]
+        );
+        // Nothing quoted: no `args` in the JSON the UI receives.
+        let json = serde_json::to_value(ErrorPayload::from(CoreError::Busy)).unwrap();
+        assert_eq!(json.get("args"), None);
+        let json = serde_json::to_value(
+            ErrorPayload::new("not_found", "backup.not_found", "…").with_arg("file", "a.db"),
+        )
+        .unwrap();
+        assert_eq!(json["code"], "backup.not_found");
+        assert_eq!(json["args"]["file"], "a.db");
     }
 }

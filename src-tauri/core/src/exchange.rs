@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use ts_rs::TS;
 
 /// What a file holds.
@@ -231,11 +231,84 @@ pub struct ImportProblem {
     pub column: Option<String>,
     /// In French (the core's language).
     pub message: String,
-    /// What kind of problem, for the UI to say it in another language (none: only the
-    /// French message).
-    pub code: Option<String>,
+    /// What kind of problem, for the UI to say it in another language: a code of
+    /// [`PROBLEM_CODES`] (its `import_problem.` message), or a validation rule of the core
+    /// (its `error.` message).
+    pub code: String,
     /// The value at fault, when there is one.
     pub value: Option<String>,
+    /// The other values the message quotes, by name (column numbers, limits, a commune…).
+    pub args: BTreeMap<String, String>,
+}
+
+/// The codes of the problems the import itself finds (beside the validation rules of the
+/// records): the UI has a message for each, in every language (a test checks the catalogue).
+pub const PROBLEM_CODES: &[&str] = &[
+    "column.duplicate",
+    "column.missing",
+    "file.no_rows",
+    "row.extra_cells",
+    "cell.too_long",
+    "required",
+    "unknown_value",
+    "number.invalid",
+    "date.invalid",
+    "actor.unknown",
+    "actor.unknown_in_commune",
+    "actor.ambiguous",
+    "actor.ambiguous_in_commune",
+    "member.ambiguous",
+    "member.unknown",
+    "introducer.unknown",
+    "activity.unknown",
+];
+
+/// What a problem says: its code (one of [`PROBLEM_CODES`]), the values it quotes by name,
+/// and the French sentence.
+#[derive(Debug, Clone, PartialEq)]
+struct Said {
+    code: &'static str,
+    value: Option<String>,
+    args: Vec<(&'static str, String)>,
+    french: String,
+}
+
+impl Said {
+    fn new(code: &'static str, french: String) -> Said {
+        debug_assert!(PROBLEM_CODES.contains(&code), "{code}");
+        Said {
+            code,
+            value: None,
+            args: Vec::new(),
+            french,
+        }
+    }
+
+    /// The value at fault (shortened for a message).
+    fn value(mut self, v: &str) -> Said {
+        self.value = Some(crate::domain::truncate_for_message(v));
+        self
+    }
+
+    fn arg(mut self, name: &'static str, v: impl ToString) -> Said {
+        self.args.push((name, v.to_string()));
+        self
+    }
+
+    fn at(self, line: usize, column: Option<String>) -> ImportProblem {
+        ImportProblem {
+            line,
+            column,
+            message: self.french,
+            code: self.code.to_string(),
+            value: self.value,
+            args: self
+                .args
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
 }
 
 impl std::fmt::Display for ImportProblem {
@@ -347,18 +420,20 @@ fn map_headers(
             .find(|c| fold(c.label) == f || c.key == f || c.aliases.contains(&f.as_str()));
         match found {
             Some(c) if m.index.contains_key(c.key) => {
-                problems.push(ImportProblem {
-                    line: 1,
-                    column: Some(h.clone()),
-                    message: format!(
-                        "la colonne « {} » apparaît deux fois (colonnes {} et {}).",
-                        c.label,
-                        m.index[c.key] + 1,
-                        i + 1
-                    ),
-                    code: None,
-                    value: None,
-                });
+                let (first, again) = (m.index[c.key] + 1, i + 1);
+                problems.push(
+                    Said::new(
+                        "column.duplicate",
+                        format!(
+                            "la colonne « {} » apparaît deux fois (colonnes {first} et {again}).",
+                            c.label
+                        ),
+                    )
+                    .value(c.label)
+                    .arg("first", first)
+                    .arg("again", again)
+                    .at(1, Some(h.clone())),
+                );
                 m.columns.push(ColumnMatch {
                     header: h.clone(),
                     field: None,
@@ -384,17 +459,19 @@ fn map_headers(
     for c in cols {
         m.header.entry(c.key).or_insert_with(|| c.label.to_string());
         if c.required && !m.index.contains_key(c.key) {
-            problems.push(ImportProblem {
-                line: 1,
-                column: None,
-                message: format!(
-                    "colonne obligatoire absente : « {} ». Colonnes reconnues : {}.",
-                    c.label,
-                    cols.iter().map(|c| c.label).collect::<Vec<_>>().join(", ")
-                ),
-                code: None,
-                value: None,
-            });
+            let known = cols.iter().map(|c| c.label).collect::<Vec<_>>().join(", ");
+            problems.push(
+                Said::new(
+                    "column.missing",
+                    format!(
+                        "colonne obligatoire absente : « {} ». Colonnes reconnues : {known}.",
+                        c.label
+                    ),
+                )
+                .value(c.label)
+                .arg("known", known)
+                .at(1, None),
+            );
         }
     }
     m
@@ -421,32 +498,34 @@ impl<'a> RowReader<'a> {
             .filter(|c| !c.trim().is_empty())
             .count();
         if extra > 0 {
-            r.problems.push(ImportProblem {
-                line: row.line,
-                column: None,
-                message: format!(
-                    "{} cellules pour {} colonnes : la ligne a des valeurs en trop (un séparateur dans un texte sans guillemets ?).",
-                    row.cells.len(),
-                    map.width
-                ),
-                code: None,
-                value: None,
-            });
+            r.problems.push(
+                Said::new(
+                    "row.extra_cells",
+                    format!(
+                        "{} cellules pour {} colonnes : la ligne a des valeurs en trop (un séparateur dans un texte sans guillemets ?).",
+                        row.cells.len(),
+                        map.width
+                    ),
+                )
+                .arg("cells", row.cells.len())
+                .arg("columns", map.width)
+                .at(row.line, None),
+            );
         }
         for (i, c) in row.cells.iter().enumerate() {
             // A cell has at least as many bytes as characters: count only the long ones.
             if c.len() > CELL_MAX && c.chars().count() > CELL_MAX {
                 let column = map.columns.get(i).map(|c| c.header.clone());
-                r.problems.push(ImportProblem {
-                    line: row.line,
-                    column,
-                    message: format!(
-                        "cellule trop longue ({} caractères ; {CELL_MAX} au plus).",
-                        c.chars().count()
-                    ),
-                    code: None,
-                    value: None,
-                });
+                let length = c.chars().count();
+                r.problems.push(
+                    Said::new(
+                        "cell.too_long",
+                        format!("cellule trop longue ({length} caractères ; {CELL_MAX} au plus)."),
+                    )
+                    .arg("length", length)
+                    .arg("max", CELL_MAX)
+                    .at(row.line, column),
+                );
             }
         }
         r
@@ -463,29 +542,10 @@ impl<'a> RowReader<'a> {
             .unwrap_or_default()
     }
 
-    fn problem(&mut self, key: &'static str, message: impl Into<String>) {
-        self.problems.push(ImportProblem {
-            line: self.row.line,
-            column: self.map.header.get(key).cloned(),
-            message: message.into(),
-            code: None,
-            value: None,
-        });
-    }
-
-    /// A problem the UI can say in English too: its code, and the value at fault.
-    fn coded(
-        &mut self,
-        key: &'static str,
-        code: &str,
-        value: Option<&str>,
-        message: impl Into<String>,
-    ) {
-        self.problem(key, message);
-        if let Some(p) = self.problems.last_mut() {
-            p.code = Some(code.to_string());
-            p.value = value.map(crate::domain::truncate_for_message);
-        }
+    /// A problem in the column of field `key`.
+    fn problem(&mut self, key: &'static str, said: Said) {
+        let column = self.map.header.get(key).cloned();
+        self.problems.push(said.at(self.row.line, column));
     }
 
     /// A validation error of the core, reported against the column of its field.
@@ -496,8 +556,9 @@ impl<'a> RowReader<'a> {
             line: self.row.line,
             column,
             message: e.to_string(),
-            code: e.code().map(str::to_string),
+            code: e.code().unwrap_or(e.kind()).to_string(),
             value: None,
+            args: BTreeMap::new(),
         });
     }
 
@@ -507,7 +568,7 @@ impl<'a> RowReader<'a> {
         let v = self.get(key);
         if v.is_empty() {
             if required {
-                self.coded(key, "required", None, "valeur obligatoire manquante.");
+                self.problem(key, required_value());
                 return Err(());
             }
             return Ok(None);
@@ -519,7 +580,7 @@ impl<'a> RowReader<'a> {
                     .err()
                     .map(|e| e.to_string())
                     .unwrap_or_default();
-                self.coded(key, "unknown_value", Some(&v), message);
+                self.problem(key, Said::new("unknown_value", message).value(&v));
                 Err(())
             }
         }
@@ -538,17 +599,19 @@ impl<'a> RowReader<'a> {
         match v.replace(',', ".").parse::<f64>() {
             Ok(x) if x.fract() == 0.0 && range.contains(&(x as i64)) => Ok(Some(x as i64)),
             _ => {
-                self.coded(
-                    key,
+                let said = Said::new(
                     "number.invalid",
-                    Some(&v),
                     format!(
                         "« {} » n'est pas un nombre entier de {} à {}.",
                         crate::domain::truncate_for_message(&v),
                         range.start(),
                         range.end()
                     ),
-                );
+                )
+                .value(&v)
+                .arg("min", range.start())
+                .arg("max", range.end());
+                self.problem(key, said);
                 Err(())
             }
         }
@@ -564,15 +627,15 @@ impl<'a> RowReader<'a> {
         match parse_date(&v) {
             Some(d) => Ok(Some(d.to_string())),
             None => {
-                self.coded(
-                    key,
+                let said = Said::new(
                     "date.invalid",
-                    Some(&v),
                     format!(
                         "« {} » n'est pas une date (formats acceptés : 2026-03-12 ou 12/03/2026).",
                         crate::domain::truncate_for_message(&v)
                     ),
-                );
+                )
+                .value(&v);
+                self.problem(key, said);
                 Err(())
             }
         }
@@ -606,13 +669,18 @@ struct NameIndex {
     members: HashMap<String, Vec<i64>>,
 }
 
+/// A required value left empty.
+fn required_value() -> Said {
+    Said::new("required", "valeur obligatoire manquante.".into())
+}
+
 /// One thread's name resolver: the index, and the resolutions it already made, by name as
 /// written (no commune given) or by name and commune (a million links name each of a hundred
 /// thousand actors many times).
 struct Names<'a> {
     index: &'a NameIndex,
-    by_name: RefCell<FxHashMap<String, Result<i64, String>>>,
-    by_name_and_commune: RefCell<FxHashMap<(String, String), Result<i64, String>>>,
+    by_name: RefCell<FxHashMap<String, Result<i64, Said>>>,
+    by_name_and_commune: RefCell<FxHashMap<(String, String), Result<i64, Said>>>,
 }
 
 impl NameIndex {
@@ -654,7 +722,7 @@ impl NameIndex {
 
 impl Names<'_> {
     /// The one actor of that name (in that commune, when given).
-    fn actor(&self, name: &str, commune: &str) -> Result<i64, String> {
+    fn actor(&self, name: &str, commune: &str) -> Result<i64, Said> {
         if commune.is_empty() {
             if let Some(found) = self.by_name.borrow().get(name) {
                 return found.clone();
@@ -676,10 +744,10 @@ impl Names<'_> {
         found
     }
 
-    fn resolve(&self, name: &str, commune: &str) -> Result<i64, String> {
+    fn resolve(&self, name: &str, commune: &str) -> Result<i64, Said> {
         let quoted = crate::domain::truncate_for_message(name);
         let Some(all) = self.index.actors.get(&fold(name)) else {
-            return Err(format!("aucun acteur ne s'appelle « {quoted} » dans l'espace de travail (importez d'abord les acteurs)."));
+            return Err(Said::new("actor.unknown", format!("aucun acteur ne s'appelle « {quoted} » dans l'espace de travail (importez d'abord les acteurs).")).value(name));
         };
         let c = fold(commune);
         let found: Vec<i64> = all
@@ -689,31 +757,44 @@ impl Names<'_> {
             .collect();
         match found.as_slice() {
             [id] => Ok(*id),
-            [] => Err(format!(
-                "aucun acteur « {quoted} » à {}.",
-                crate::domain::truncate_for_message(commune)
-            )),
-            _ => Err(format!(
-                "plusieurs acteurs s'appellent « {quoted} »{} : précisez la commune.",
-                if c.is_empty() {
-                    ""
-                } else {
-                    " dans cette commune"
-                }
-            )),
+            [] => Err(Said::new(
+                "actor.unknown_in_commune",
+                format!(
+                    "aucun acteur « {quoted} » à {}.",
+                    crate::domain::truncate_for_message(commune)
+                ),
+            )
+            .value(name)
+            .arg("commune", crate::domain::truncate_for_message(commune))),
+            _ if c.is_empty() => Err(Said::new(
+                "actor.ambiguous",
+                format!("plusieurs acteurs s'appellent « {quoted} » : précisez la commune."),
+            )
+            .value(name)),
+            _ => Err(Said::new(
+                "actor.ambiguous_in_commune",
+                format!(
+                    "plusieurs acteurs s'appellent « {quoted} » dans cette commune : renommez-les pour les distinguer."
+                ),
+            )
+            .value(name)),
         }
     }
 
-    fn member(&self, name: &str) -> Option<Result<i64, String>> {
+    fn member(&self, name: &str) -> Option<Result<i64, Said>> {
         self.index
             .members
             .get(&fold(name))
             .map(|ids| match ids.as_slice() {
                 [id] => Ok(*id),
-                _ => Err(format!(
-                    "plusieurs membres de l'équipe s'appellent « {} ».",
-                    crate::domain::truncate_for_message(name)
-                )),
+                _ => Err(Said::new(
+                    "member.ambiguous",
+                    format!(
+                        "plusieurs membres de l'équipe s'appellent « {} ».",
+                        crate::domain::truncate_for_message(name)
+                    ),
+                )
+                .value(name)),
             })
     }
 }
@@ -899,7 +980,7 @@ fn prepare_link(r: &mut RowReader, names: &Names) -> Option<ValidLink> {
     {
         let name = r.get(key);
         if name.is_empty() {
-            r.coded(key, "required", None, "valeur obligatoire manquante.");
+            r.problem(key, required_value());
             continue;
         }
         match names.actor(&name, &r.get(commune)) {
@@ -920,13 +1001,15 @@ fn prepare_link(r: &mut RowReader, names: &Names) -> Option<ValidLink> {
             None => match names.actor(&by, "") {
                 Ok(a) => Some(Some(Introducer::Actor(a))),
                 Err(_) => {
-                    r.problem(
-                        "introduced_by",
+                    let said = Said::new(
+                        "introducer.unknown",
                         format!(
                             "« {} » n'est ni un membre de l'équipe ni un acteur connu (ou plusieurs acteurs portent ce nom).",
                             crate::domain::truncate_for_message(&by)
                         ),
-                    );
+                    )
+                    .value(&by);
+                    r.problem("introduced_by", said);
                     None
                 }
             },
@@ -979,20 +1062,22 @@ fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidMeeting> {
                 .map(|i| i as i64 + 1)
         });
         if found.is_none() {
-            r.problem(
-                "activity",
+            let said = Said::new(
+                "activity.unknown",
                 format!(
                     "activité inconnue : « {} » (un numéro de 1 à 4, ou l'intitulé exact d'une activité de la pratique).",
                     crate::domain::truncate_for_message(&activity_text)
                 ),
-            );
+            )
+            .value(&activity_text);
+            r.problem("activity", said);
         }
         found.map(Some)
     };
     let hours = r.get("hours");
     if !hours.is_empty() {
         if let Err(e) = parse_hours(&hours) {
-            r.problem("hours", e.to_string());
+            r.error(|_| "hours", e);
         }
     }
     let mut actor_ids = Vec::new();
@@ -1009,10 +1094,14 @@ fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidMeeting> {
             Some(Err(m)) => r.problem("members", m),
             None => r.problem(
                 "members",
-                format!(
-                    "« {} » n'est pas un membre de l'équipe.",
-                    crate::domain::truncate_for_message(&name)
-                ),
+                Said::new(
+                    "member.unknown",
+                    format!(
+                        "« {} » n'est pas un membre de l'équipe.",
+                        crate::domain::truncate_for_message(&name)
+                    ),
+                )
+                .value(&name),
             ),
         }
     }
@@ -1077,14 +1166,14 @@ impl Store {
         let mut problems = Vec::new();
         let map = map_headers(&table.headers, kind.columns(), &mut problems);
         if table.rows.is_empty() {
-            problems.push(ImportProblem {
-                line: 0,
-                column: None,
-                message: "Le fichier ne contient aucune ligne de données (seulement des en-têtes)."
-                    .into(),
-                code: None,
-                value: None,
-            });
+            problems.push(
+                Said::new(
+                    "file.no_rows",
+                    "Le fichier ne contient aucune ligne de données (seulement des en-têtes)."
+                        .into(),
+                )
+                .at(0, None),
+            );
         }
         let names = match kind {
             ExchangeKind::Actors => None,
@@ -2356,15 +2445,16 @@ mod tests {
         );
         assert!(p.problems[1].message.contains("Association / ESS"));
         // Coded, for the English interface: which kind of problem, and the value at fault.
-        let coded: Vec<(Option<&str>, Option<&str>)> = p
+        let coded: Vec<(&str, Option<&str>)> = p
             .problems
             .iter()
-            .map(|x| (x.code.as_deref(), x.value.as_deref()))
+            .map(|x| (x.code.as_str(), x.value.as_deref()))
             .collect();
-        assert_eq!(coded[0].0, Some("text.empty"));
-        assert_eq!(coded[1], (Some("unknown_value"), Some("Planète")));
-        assert_eq!(coded[2], (Some("number.invalid"), Some("9")));
-        assert_eq!(coded[3].0, Some("email.invalid"));
+        assert_eq!(coded[0].0, "text.empty");
+        assert_eq!(coded[1], ("unknown_value", Some("Planète")));
+        assert_eq!(coded[2], ("number.invalid", Some("9")));
+        assert_eq!(p.problems[2].args["max"], "5");
+        assert_eq!(coded[3].0, "email.invalid");
         assert_eq!(p.ready, 0);
         let e = actors_csv(&mut s, text).unwrap_err();
         assert_eq!(e.code(), Some("import.problems"));
@@ -2388,6 +2478,11 @@ mod tests {
             "{}",
             p.problems[0]
         );
+        assert_eq!(
+            (p.problems[0].code.as_str(), p.problems[0].value.as_deref()),
+            ("column.missing", Some("Monde"))
+        );
+        assert!(p.problems[0].args["known"].starts_with("Nom, Monde"));
         let p = s
             .import_preview(
                 ExchangeKind::Actors,
@@ -2396,10 +2491,22 @@ mod tests {
             )
             .unwrap();
         assert!(p.problems[0].message.contains("deux fois"));
+        assert_eq!(p.problems[0].code, "column.duplicate");
+        assert_eq!(
+            (
+                p.problems[0].args["first"].as_str(),
+                p.problems[0].args["again"].as_str()
+            ),
+            ("1", "3")
+        );
         let p = s
             .import_preview(ExchangeKind::Actors, &csv("Nom;Monde\n"), FileFormat::Csv)
             .unwrap();
         assert!(p.problems[0].message.contains("aucune ligne de données"));
+        assert_eq!(
+            (p.problems[0].line, p.problems[0].code.as_str()),
+            (0, "file.no_rows")
+        );
         let e = s
             .import_preview(ExchangeKind::Actors, b"", FileFormat::Csv)
             .unwrap_err();
@@ -2497,6 +2604,20 @@ mod tests {
             p.problems
         );
         assert!(p.problems[1].message.contains("précisez la commune"));
+        let codes: Vec<&str> = p.problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "introducer.unknown",
+                "actor.ambiguous",
+                "number.invalid",
+                "date.invalid",
+                "actor.unknown",
+                "introducer.unknown"
+            ],
+            "{:#?}",
+            p.problems
+        );
         let fixed = "Acteur A;Commune A;Acteur B;Nature;Force;Depuis;Mis en relation par\n\
                      Mairie;Gap;Scierie;partenariat;3;12/03/2024;camille roux\n\
                      Scierie;;CCI;Échange / dialogue;;2025-01-31;Mairie\n\
@@ -2562,6 +2683,19 @@ mod tests {
             ],
             "{:#?}",
             p.problems
+        );
+        let codes: Vec<(&str, Option<&str>)> = p
+            .problems
+            .iter()
+            .map(|p| (p.code.as_str(), p.value.as_deref()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("hours.invalid", None),
+                ("actor.unknown", Some("Personne")),
+                ("member.unknown", Some("Inconnu"))
+            ]
         );
         let ok: String = text.lines().take(3).collect::<Vec<_>>().join("\n");
         let out = s
@@ -2662,10 +2796,13 @@ mod tests {
             "{:#?}",
             p.problems
         );
-        assert!(p
+        let long = p
             .problems
             .iter()
-            .any(|p| p.message.contains("cellule trop longue")));
+            .find(|p| p.message.contains("cellule trop longue"))
+            .unwrap();
+        assert_eq!(long.code, "cell.too_long");
+        assert_eq!(long.args["length"], (CELL_MAX + 1).to_string());
         assert!(p
             .problems
             .iter()

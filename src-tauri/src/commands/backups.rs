@@ -50,6 +50,7 @@ fn subject(state: &AppState) -> Result<(PathBuf, bool), ErrorPayload> {
         Some(p) => Ok((p, true)),
         None => Err(ErrorPayload::new(
             "no_workspace",
+            "workspace.none_open",
             "Aucun espace de travail n'est ouvert.",
         )),
     }
@@ -127,8 +128,10 @@ pub async fn restore_backup(
     else {
         return Err(ErrorPayload::new(
             "not_found",
+            "backup.not_found",
             format!("La sauvegarde « {file_name} » est introuvable ou illisible."),
-        ));
+        )
+        .with_arg("file", &file_name));
     };
     let source = PathBuf::from(&chosen.path);
     let target = if replace {

@@ -32,8 +32,14 @@ pub(crate) fn file_name(path: &std::path::Path) -> String {
 
 /// The path of a file chosen in a native dialog.
 pub(crate) fn picked_path(p: tauri_plugin_dialog::FilePath) -> Result<PathBuf, ErrorPayload> {
-    p.into_path()
-        .map_err(|e| ErrorPayload::new("io", format!("Chemin de fichier illisible : {e}")))
+    p.into_path().map_err(|e| {
+        ErrorPayload::new(
+            "io",
+            "path.unreadable",
+            format!("Chemin de fichier illisible : {e}"),
+        )
+        .with_arg("detail", e)
+    })
 }
 
 /// Asks for a CSV or XLSX file to import; remembers it and returns its name (`None` if the

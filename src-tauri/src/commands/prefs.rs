@@ -3,12 +3,10 @@ use crate::prefs::{validate_display_name, validate_language};
 use catalyse_core::ErrorPayload;
 use tauri::AppHandle;
 
-fn invalid(field: &str, message: String) -> ErrorPayload {
+fn invalid(field: &str, (code, message): (&'static str, String)) -> ErrorPayload {
     ErrorPayload {
-        kind: "validation".into(),
-        message,
         field: Some(field.into()),
-        code: None,
+        ..ErrorPayload::new("validation", code, message)
     }
 }
 

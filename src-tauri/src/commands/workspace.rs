@@ -36,7 +36,12 @@ pub struct AppInfo {
 }
 
 pub(crate) fn join_error(e: tauri::Error) -> ErrorPayload {
-    ErrorPayload::new("internal", format!("Erreur interne : {e}"))
+    ErrorPayload::new(
+        "internal",
+        "app.task_failed",
+        format!("Erreur interne : {e}"),
+    )
+    .with_arg("detail", e)
 }
 
 /// Reads the header of `ws` and describes it.
@@ -255,6 +260,7 @@ pub async fn open_writable_copy(
     let Some(source) = state.read_only_open()? else {
         return Err(ErrorPayload::new(
             "no_workspace",
+            "workspace.no_read_only",
             "Aucun espace de travail en lecture seule n'attend d'être copié.",
         ));
     };
