@@ -83,6 +83,33 @@ fn pdf_text(pdf: &Path) -> String {
         .join("\n")
 }
 
+/// The text of a PDF as pdftotext reads it, spaces untouched (no-break spaces kept).
+fn pdf_raw_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// French typography as laid out on the page: no line starts with « : ; ! ? » » or ends
+/// with « « » (the no-break spaces kept them with their word).
+fn assert_no_orphan_punctuation(text: &str, what: &str) {
+    for line in text.lines() {
+        let t = line.trim_matches(|c: char| c.is_whitespace());
+        assert!(
+            !t.starts_with([':', ';', '!', '?', '»']) && !t.ends_with('«'),
+            "{what}: a line starts with punctuation or ends with « : {line:?}"
+        );
+    }
+}
+
 fn assert_note_text(text: &str, what: &str) {
     for s in SECTIONS {
         assert!(text.contains(s), "{what}: no « {s} » in\n{text}");
@@ -153,6 +180,7 @@ fn libreoffice_opens_the_docx_and_both_pdfs_hold_every_section_and_the_funding_t
         String::from_utf8_lossy(&status.stderr)
     );
     assert_note_text(&pdf_text(&lo_pdf), "DOCX through LibreOffice");
+    assert_no_orphan_punctuation(&pdf_raw_text(&lo_pdf), "DOCX through LibreOffice");
 
     let pdf = dir.path("note.pdf");
     export(&dir, &ws, draft, "pdf", &pdf);
@@ -160,6 +188,13 @@ fn libreoffice_opens_the_docx_and_both_pdfs_hold_every_section_and_the_funding_t
     let text = pdf_text(&pdf);
     assert_note_text(&text, "Catalyse's PDF");
     assert!(text.contains("Note d'aide à la décision"));
+    let raw = pdf_raw_text(&pdf);
+    assert_no_orphan_punctuation(&raw, "Catalyse's PDF");
+    // The subject as typed (« Montclar : dépôt ») is printed with a no-break space.
+    assert!(
+        raw.contains("Montclar\u{a0}: dépôt"),
+        "Catalyse's PDF: no no-break space before « : » in the subject:\n{raw}"
+    );
 
     let md = dir.path("note.md");
     export(&dir, &ws, draft, "md", &md);
