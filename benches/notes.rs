@@ -5,8 +5,8 @@
 //!
 //! Run: `cargo bench --bench notes` (runs: `CATALYSE_BENCH_NOTE_RUNS`, default 20).
 
-use catalyse_core::note::{NoteInput, NoteRecordInput, OptionInput, SectionInput};
-use catalyse_core::note_export::NoteFormat;
+use catalyse_core::notes::export::NoteFormat;
+use catalyse_core::notes::{NoteInput, NoteRecordInput, OptionInput, SectionInput};
 use catalyse_core::Store;
 use std::time::{Duration, Instant};
 

@@ -21,7 +21,7 @@
 //! `CATALYSE_BENCH_LINKS`, `CATALYSE_BENCH_MEETINGS`, `CATALYSE_BENCH_QUERIES`.
 
 use catalyse_core::exchange::ExchangeKind;
-use catalyse_core::progress::Progress;
+use catalyse_core::shared::progress::Progress;
 use catalyse_core::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -165,9 +165,9 @@ fn write_data(dir: &Path, n_actors: usize, n_links: usize, n_meetings: usize) ->
         } else {
             format!("{} {}", PREFIXES[k], word(&mut rng))
         };
-        if !seen.insert(catalyse_core::tabular::fold(&name)) {
+        if !seen.insert(catalyse_core::shared::text::fold(&name)) {
             name = format!("{name} {i}");
-            seen.insert(catalyse_core::tabular::fold(&name));
+            seen.insert(catalyse_core::shared::text::fold(&name));
         }
         let contact = format!(
             "{} {}",
@@ -408,7 +408,7 @@ fn largest_progress_gap(dir: &Path, data: &Data) -> (Duration, String) {
     let ws = dir.join("progress.catalyse");
     let mut store = Store::create(
         &ws,
-        &catalyse_core::domain::NewWorkspace {
+        &catalyse_core::shared::domain::NewWorkspace {
             territory_name: "Progrès".into(),
             territory_kind: "region".into(),
             project_title: "Projet".into(),
@@ -470,7 +470,7 @@ fn queries(data: &Data, n: usize) -> Vec<String> {
             let q: String = text.chars().take(len).collect();
             let q = q.trim().to_string();
             if i % 2 == 0 {
-                catalyse_core::tabular::fold(&q)
+                catalyse_core::shared::text::fold(&q)
             } else {
                 q
             }
@@ -482,12 +482,12 @@ fn queries(data: &Data, n: usize) -> Vec<String> {
 /// The same 50 best results as `Store::search`, found by scanning every record with
 /// `LIKE`/`GLOB` on texts folded at query time (both sides folded).
 fn reference_search(conn: &rusqlite::Connection, input: &str) -> Vec<(i64, i64)> {
-    let typed = catalyse_core::tabular::fold(input.trim());
+    let typed = catalyse_core::shared::text::fold(input.trim());
     let words: Vec<String> = input
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(12)
-        .map(catalyse_core::tabular::fold)
+        .map(catalyse_core::shared::text::fold)
         .collect();
     let all_in = |column: &str| -> String {
         words
@@ -523,8 +523,10 @@ fn reference_search(conn: &rusqlite::Connection, input: &str) -> Vec<(i64, i64)>
         .replace('%', "\\%")
         .replace('_', "\\_")
         + "%";
-    let mut params: Vec<rusqlite::types::Value> =
-        vec![like.into(), (catalyse_core::search::MAX_HITS as i64).into()];
+    let mut params: Vec<rusqlite::types::Value> = vec![
+        like.into(),
+        (catalyse_core::browse::search::MAX_HITS as i64).into(),
+    ];
     for w in &words {
         params.push(format!("*[^a-z0-9]{w}*").into());
     }
@@ -542,7 +544,7 @@ fn search(ws: &Path, data: &Data, n_queries: usize) {
     let conn =
         rusqlite::Connection::open_with_flags(ws, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .expect("reference connection");
-    catalyse_core::store::register_functions(&conn).expect("functions");
+    catalyse_core::db::store::register_functions(&conn).expect("functions");
     let qs = queries(data, n_queries);
     let kind_of = |k: &str| match k {
         "actor" => 1,
@@ -665,15 +667,15 @@ fn map(dir: &Path) {
     let path = dir.join("carte.catalyse");
     let mut store = Store::create(
         &path,
-        &catalyse_core::domain::NewWorkspace {
+        &catalyse_core::shared::domain::NewWorkspace {
             territory_name: "Carte".into(),
             territory_kind: "department".into(),
             project_title: "Projet".into(),
         },
     )
     .expect("workspace");
-    let actors: Vec<catalyse_core::domain::ActorInput> = (0..n)
-        .map(|i| catalyse_core::domain::ActorInput {
+    let actors: Vec<catalyse_core::shared::domain::ActorInput> = (0..n)
+        .map(|i| catalyse_core::shared::domain::ActorInput {
             name: format!("Acteur {i}"),
             world: ["state", "business", "association", "citizen"][rng.below(4)].into(),
             commune: String::new(),

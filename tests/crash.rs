@@ -10,7 +10,7 @@
 //! `CATALYSE_CRASH_CYCLES=1000 cargo test --test integration crash:: -- --ignored --nocapture`.
 
 use catalyse_core::network::{FollowUp, MeetingInput};
-use catalyse_core::note::{NoteInput, NoteRecordInput, SectionInput};
+use catalyse_core::notes::{NoteInput, NoteRecordInput, SectionInput};
 use catalyse_core::Store;
 use rusqlite::Connection;
 use std::io::{BufRead, BufReader};

@@ -114,8 +114,10 @@ fn every_earlier_schema_migrates_with_nothing_lost() {
             "v{v}: the fixture holds a real workspace ({rows} rows)"
         );
         // The file as it was is kept.
-        let backups =
-            catalyse_core::backup::list(&catalyse_core::backup::dir_for(&root, &path)).unwrap();
+        let backups = catalyse_core::safety::backup::list(&catalyse_core::safety::backup::dir_for(
+            &root, &path,
+        ))
+        .unwrap();
         assert_eq!(backups.len(), 1, "v{v}: one backup before the migration");
         assert_eq!(snapshot(Path::new(&backups[0].path)), (v, before));
         seen.push((v, rows));

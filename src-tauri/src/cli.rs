@@ -3,8 +3,8 @@
 //!
 //! Exit codes: 0 success, 1 a problem was found (or the command failed), 2 usage error.
 
-use catalyse_core::check::{check, CheckReport, Verdict};
 use catalyse_core::exchange::ExchangeKind;
+use catalyse_core::safety::check::{check, CheckReport, Verdict};
 use catalyse_core::{demo, CoreError, Store};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -197,10 +197,10 @@ pub struct PersonArg {
 }
 
 impl PersonArg {
-    fn person(&self) -> catalyse_core::rgpd::Person {
+    fn person(&self) -> catalyse_core::safety::rgpd::Person {
         match (self.contact, self.member) {
-            (Some(id), _) => catalyse_core::rgpd::Person::Contact(id),
-            (None, Some(id)) => catalyse_core::rgpd::Person::Member(id),
+            (Some(id), _) => catalyse_core::safety::rgpd::Person::Contact(id),
+            (None, Some(id)) => catalyse_core::safety::rgpd::Person::Member(id),
             (None, None) => unreachable!("clap requires one of --contact and --member"),
         }
     }
@@ -347,7 +347,7 @@ fn run(cmd: Command) -> i32 {
             kind,
             title,
         } => {
-            let new = catalyse_core::domain::NewWorkspace {
+            let new = catalyse_core::shared::domain::NewWorkspace {
                 territory_name: territory,
                 territory_kind: kind,
                 project_title: title,
@@ -546,7 +546,7 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
     if let Some(code) = refuse_existing(out, force) {
         return code;
     }
-    use catalyse_core::note_export::NoteFormat as F;
+    use catalyse_core::notes::export::NoteFormat as F;
     let format = match format {
         NoteFormat::Docx => F::Docx,
         NoteFormat::Pdf => F::Pdf,
@@ -579,7 +579,7 @@ fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
             .map_err(|_| CoreError::FileNotFound {
                 path: path.to_path_buf(),
             })
-            .and_then(|m| catalyse_core::note_export::check_logo_size(m.len()))
+            .and_then(|m| catalyse_core::notes::export::check_logo_size(m.len()))
             .and_then(|()| std::fs::read(path).map_err(CoreError::Io))
             .and_then(|bytes| {
                 let name = path
@@ -612,7 +612,7 @@ fn backup(workspace: &Path, out: &Path, force: bool) -> i32 {
     if let Some(code) = refuse_existing(out, force) {
         return code;
     }
-    match catalyse_core::backup::backup_file_to(workspace, out) {
+    match catalyse_core::safety::backup::backup_file_to(workspace, out) {
         Ok(counts) => {
             println!(
                 "Sauvegarde écrite dans {} ({} acteurs, {} rencontres, {} notes).",
@@ -637,8 +637,9 @@ fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
         );
         return 1;
     }
-    let safety = catalyse_core::backup::dir_for(&catalyse_core::paths::backups_root(), to);
-    match catalyse_core::backup::restore(backup, to, force, &safety) {
+    let safety =
+        catalyse_core::safety::backup::dir_for(&catalyse_core::db::paths::backups_root(), to);
+    match catalyse_core::safety::backup::restore(backup, to, force, &safety) {
         Ok(outcome) => {
             println!("Sauvegarde restaurée dans {}.", to.display());
             if let Some(previous) = outcome.previous_saved_as {
@@ -658,9 +659,9 @@ fn grid(path: &Path, json: bool) -> i32 {
     if json {
         #[derive(serde::Serialize)]
         struct Out<'a> {
-            members: &'a [catalyse_core::assessment::MemberLevels],
-            competences: &'a [catalyse_core::assessment::CompetenceCoverage],
-            axes: &'a [catalyse_core::assessment::AxisCoverage],
+            members: &'a [catalyse_core::grid::assessment::MemberLevels],
+            competences: &'a [catalyse_core::grid::assessment::CompetenceCoverage],
+            axes: &'a [catalyse_core::grid::assessment::AxisCoverage],
             summary: &'a str,
         }
         let out = Out {
@@ -836,10 +837,10 @@ fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) 
 /// A progress bar on the terminal (stderr) for long work; nothing when stderr is not a
 /// terminal (a script, a pipe, a log file).
 fn terminal_progress() -> (
-    catalyse_core::progress::Progress,
+    catalyse_core::shared::progress::Progress,
     Option<indicatif::ProgressBar>,
 ) {
-    use catalyse_core::progress::{Phase, Progress};
+    use catalyse_core::shared::progress::{Phase, Progress};
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return (Progress::none(), None);
@@ -916,7 +917,12 @@ fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
     }
 }
 
-fn person_export(p: catalyse_core::rgpd::Person, workspace: &Path, out: &Path, force: bool) -> i32 {
+fn person_export(
+    p: catalyse_core::safety::rgpd::Person,
+    workspace: &Path,
+    out: &Path,
+    force: bool,
+) -> i32 {
     if let Some(code) = refuse_existing(out, force) {
         return code;
     }
@@ -932,7 +938,7 @@ fn person_export(p: catalyse_core::rgpd::Person, workspace: &Path, out: &Path, f
     }
 }
 
-fn person_erase(p: catalyse_core::rgpd::Person, workspace: &Path, yes: bool) -> i32 {
+fn person_erase(p: catalyse_core::safety::rgpd::Person, workspace: &Path, yes: bool) -> i32 {
     let mut store = match Store::open(workspace) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -960,9 +966,9 @@ fn export_workspace(file: &Path, workspace: &Path, force: bool) -> i32 {
         return code;
     }
     // Read-only: the workspace may be open in the app meanwhile.
-    let text = catalyse_core::store::inspect(workspace)
-        .and_then(|_| catalyse_core::store::open_read_only(workspace))
-        .and_then(|conn| catalyse_core::workspace_json::export(&conn));
+    let text = catalyse_core::db::store::inspect(workspace)
+        .and_then(|_| catalyse_core::db::store::open_read_only(workspace))
+        .and_then(|conn| catalyse_core::exchange::workspace_json::export(&conn));
     match text.and_then(|t| catalyse_core::exchange::write_whole(file, t.as_bytes())) {
         Ok(()) => {
             println!("Espace de travail exporté dans {}.", file.display());
@@ -973,7 +979,7 @@ fn export_workspace(file: &Path, workspace: &Path, force: bool) -> i32 {
 }
 
 fn import_workspace(file: &Path, to: &Path) -> i32 {
-    match catalyse_core::workspace_json::import_file(file, to) {
+    match catalyse_core::exchange::workspace_json::import_file(file, to) {
         Ok(done) => {
             let total: i64 = done.counts.values().sum();
             println!(

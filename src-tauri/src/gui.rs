@@ -9,7 +9,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::StoreExt;
 
 /// State shared by the commands. The open workspace is the only owner of its database
-/// connection (a writer thread, see `catalyse_core::writer`).
+/// connection (a writer thread, see `catalyse_core::db::writer`).
 #[derive(Default)]
 pub struct AppState {
     workspace: Mutex<Option<Arc<Workspace>>>,
@@ -277,7 +277,7 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
 /// Opens the workspace of the last session (or the command line's) at start-up.
 fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) {
     let state = app.state::<AppState>();
-    match Workspace::open_with_backups(&path, &catalyse_core::paths::backups_root()) {
+    match Workspace::open_with_backups(&path, &catalyse_core::db::paths::backups_root()) {
         Ok(ws) => {
             let territory = ws
                 .read_blocking(|s| s.header())
@@ -468,7 +468,7 @@ pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use catalyse_core::domain::NewWorkspace;
+    use catalyse_core::shared::domain::NewWorkspace;
     use std::time::Duration;
 
     #[test]

@@ -1,7 +1,7 @@
 //! Long operations started from the window: each has a number chosen by the UI, reports its
 //! progress through a channel, and can be cancelled (`cancel_job`) while it runs.
 
-use catalyse_core::progress::{Progress, ProgressEvent};
+use catalyse_core::shared::progress::{Progress, ProgressEvent};
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};

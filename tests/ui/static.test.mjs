@@ -81,9 +81,9 @@ test("the UI never builds HTML from strings and calls Rust from one module only"
 });
 
 test("every problem an import finds has its message in both languages", () => {
-  const text = readFileSync(path.resolve(ui, "..", "src-tauri", "core", "src", "exchange.rs"), "utf8");
+  const text = readFileSync(path.resolve(ui, "..", "src-tauri", "core", "src", "exchange", "records.rs"), "utf8");
   const list = text.match(/pub const PROBLEM_CODES: &\[&str\] = &\[([^\]]*)\]/);
-  assert.ok(list, "PROBLEM_CODES not found in exchange.rs");
+  assert.ok(list, "PROBLEM_CODES not found in exchange/records.rs");
   const codes = [...list[1].matchAll(/"([a-z_.]+)"/g)].map((m) => m[1]);
   assert.ok(codes.length >= 15, `${codes.length} codes`);
   const used = [...text.matchAll(/Said::new\(\s*"([a-z_.]+)"/g)].map((m) => m[1]);
@@ -101,7 +101,7 @@ test("every problem an import finds has its message in both languages", () => {
 
 test("every error kind of the core and every error of the shell has its English message", () => {
   const src = path.resolve(ui, "..", "src-tauri");
-  const errors = readFileSync(path.join(src, "core", "src", "error.rs"), "utf8");
+  const errors = readFileSync(path.join(src, "core", "src", "shared", "error.rs"), "utf8");
   const kinds = [...errors.matchAll(/CoreError::\w+(?: \{ \.\. \}|\(_\))? => "([a-z_]+)"/g)].map((m) => m[1]);
   assert.ok(kinds.length >= 15, `${kinds.length} kinds found`);
   const missing = kinds.filter((k) => k !== "validation" && !(`error.${k}` in en && `error.${k}` in fr));
@@ -123,7 +123,7 @@ test("every error kind of the core and every error of the shell has its English 
 test("every validation code of the core has its English message", () => {
   const core = path.resolve(ui, "..", "src-tauri", "core", "src");
   const codes = new Set();
-  for (const f of readdirSync(core).filter((x) => x.endsWith(".rs"))) {
+  for (const f of readdirSync(core, { recursive: true }).filter((x) => String(x).endsWith(".rs"))) {
     const text = readFileSync(path.join(core, f), "utf8");
     for (const m of text.matchAll(/validation\(\s*[^,()]*,\s*"([A-Za-z_.]+)"/g)) codes.add(m[1]);
   }

@@ -6,10 +6,10 @@
 
 use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
 use crate::gui::AppState;
-use catalyse_core::backup::{self, BackupInfo, BackupReason};
-use catalyse_core::paths::{backups_root, EXTENSION};
-use catalyse_core::progress::ProgressEvent;
-use catalyse_core::rgpd::{ErasureSummary, Person};
+use catalyse_core::db::paths::{backups_root, EXTENSION};
+use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
+use catalyse_core::safety::rgpd::{ErasureSummary, Person};
+use catalyse_core::shared::progress::ProgressEvent;
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -257,7 +257,7 @@ pub async fn import_workspace_json(
     let job = state.jobs.start(job, on_progress);
     let progress = job.progress.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        catalyse_core::workspace_json::import_file_with(&source, &to, &progress)
+        catalyse_core::exchange::workspace_json::import_file_with(&source, &to, &progress)
     })
     .await
     .map_err(join_error)??;

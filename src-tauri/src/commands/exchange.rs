@@ -4,7 +4,7 @@
 use super::with_store;
 use crate::gui::{AppState, PreparedImportFor};
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
-use catalyse_core::progress::ProgressEvent;
+use catalyse_core::shared::progress::ProgressEvent;
 use catalyse_core::{CoreError, CoreResult, ErrorPayload, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

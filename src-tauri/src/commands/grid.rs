@@ -3,7 +3,7 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::assessment::{
+use catalyse_core::grid::assessment::{
     Assessment, AssessmentInput, DevelopmentPlan, EvidenceSuggestion, TeamGrid,
 };
 use catalyse_core::grid::{reference, GridReference};

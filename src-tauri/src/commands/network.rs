@@ -3,12 +3,13 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::card::{ActorCard, InfluenceMatrix, Valorisation};
-use catalyse_core::listing::{MeetingListPage, MeetingListQuery};
-use catalyse_core::map::NetworkMap;
+use catalyse_core::actors::card::ActorCard;
+use catalyse_core::browse::listing::{MeetingListPage, MeetingListQuery};
+use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
+use catalyse_core::network::map::NetworkMap;
 use catalyse_core::network::*;
-use catalyse_core::network_cache::{BrokerRow, NamedActor, NetworkSummary};
-use catalyse_core::progress::ProgressEvent;
+use catalyse_core::network::{matrix::InfluenceMatrix, valorisation::Valorisation};
+use catalyse_core::shared::progress::ProgressEvent;
 use catalyse_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -52,7 +53,7 @@ pub async fn card_links(
     id: i64,
     offset: u32,
     limit: u32,
-) -> Result<Vec<catalyse_core::card::CardLink>, ErrorPayload> {
+) -> Result<Vec<catalyse_core::actors::card::CardLink>, ErrorPayload> {
     with_reader(&state, move |s| s.card_links(id, offset, limit)).await
 }
 

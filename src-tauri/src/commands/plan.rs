@@ -3,7 +3,7 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::listing::{
+use catalyse_core::browse::listing::{
     ActionListPage, ActionListQuery, AxisActionCount, FundingPage, RecordChoice,
 };
 use catalyse_core::plan::*;
@@ -246,7 +246,7 @@ pub async fn delete_indicator(state: State<'_, AppState>, id: i64) -> Result<(),
 #[tauri::command]
 pub async fn dashboard(
     state: State<'_, AppState>,
-) -> Result<catalyse_core::dashboard::Dashboard, ErrorPayload> {
+) -> Result<catalyse_core::project::dashboard::Dashboard, ErrorPayload> {
     let today = chrono::Local::now().date_naive();
     with_reader(&state, move |s| s.dashboard(today)).await
 }
@@ -256,6 +256,6 @@ pub async fn dashboard(
 pub async fn search(
     state: State<'_, AppState>,
     query: String,
-) -> Result<Vec<catalyse_core::search::SearchHit>, ErrorPayload> {
+) -> Result<Vec<catalyse_core::browse::search::SearchHit>, ErrorPayload> {
     with_reader(&state, move |s| s.search(&query)).await
 }

@@ -2,8 +2,8 @@
 
 use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
 use crate::prefs::Prefs;
-use catalyse_core::domain::{NewWorkspace, ProjectHeader};
-use catalyse_core::paths::{available_path, slug, EXTENSION};
+use catalyse_core::db::paths::{available_path, slug, EXTENSION};
+use catalyse_core::shared::domain::{NewWorkspace, ProjectHeader};
 use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -79,11 +79,11 @@ pub(crate) async fn open_path<R: Runtime>(
 ) -> Result<WorkspaceInfo, ErrorPayload> {
     // The file already open here: nothing to open again (its lock is ours).
     if let Ok(current) = state.current() {
-        if catalyse_core::paths::same_file(current.path(), &path) {
+        if catalyse_core::db::paths::same_file(current.path(), &path) {
             return describe(&current).await;
         }
     }
-    let root = catalyse_core::paths::backups_root();
+    let root = catalyse_core::db::paths::backups_root();
     let tried = path.clone();
     let opened =
         tauri::async_runtime::spawn_blocking(move || Workspace::open_with_backups(&path, &root))
@@ -144,7 +144,7 @@ pub async fn create_workspace(
         Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
             store,
             path,
-            &catalyse_core::paths::backups_root(),
+            &catalyse_core::db::paths::backups_root(),
         ))
     })
     .await
@@ -165,7 +165,7 @@ pub async fn open_demo(
         Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
             store,
             path,
-            &catalyse_core::paths::backups_root(),
+            &catalyse_core::db::paths::backups_root(),
         ))
     })
     .await
@@ -274,9 +274,11 @@ pub async fn open_writable_copy(
         return Ok(None);
     };
     let (from, to) = (source.clone(), target.clone());
-    tauri::async_runtime::spawn_blocking(move || catalyse_core::backup::writable_copy(&from, &to))
-        .await
-        .map_err(join_error)??;
+    tauri::async_runtime::spawn_blocking(move || {
+        catalyse_core::safety::backup::writable_copy(&from, &to)
+    })
+    .await
+    .map_err(join_error)??;
     open_path(&app, &state, target).await.map(Some)
 }
 

@@ -1,0 +1,27 @@
+//! Helpers for the tests of every domain: workspaces of many actors.
+
+use crate::db::store::Store;
+
+/// `n` actors named « Acteur NNNN » (bulk), the first `placed` of them on the matrix at
+/// influence 1 + i % 5, interest 5 - i % 5.
+pub(crate) fn many_actors(s: &mut Store, n: usize, placed: usize) -> Vec<i64> {
+    let actors: Vec<crate::shared::domain::ActorInput> = (0..n)
+        .map(|i| crate::shared::domain::ActorInput {
+            name: format!("Acteur {i:04}"),
+            world: "business".into(),
+            commune: String::new(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .collect();
+    let ids = s.insert_actors_bulk(&actors).unwrap();
+    for (i, id) in ids.iter().take(placed).enumerate() {
+        s.conn
+            .execute(
+                "UPDATE actor SET influence = ?1, interest = ?2 WHERE id = ?3",
+                rusqlite::params![(1 + i % 5) as i64, (5 - i % 5) as i64, id],
+            )
+            .unwrap();
+    }
+    ids
+}

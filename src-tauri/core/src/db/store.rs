@@ -1,0 +1,1405 @@
+//! The workspace file: opening, creating, migrating, and the queries on it.
+//!
+//! Invariants:
+//! - a file is inspected read-only before anything writes to it: a file that is not a Catalyse
+//!   workspace, or whose schema is newer than [`SCHEMA_VERSION`], is refused byte-identical;
+//! - every connection runs with WAL, `foreign_keys = ON` and a busy timeout;
+//! - every change that touches more than one row runs in one transaction;
+//! - a new file appears at its final path only once it is complete.
+
+use crate::db::migrations::{COUNTED_TABLES, MIGRATIONS, SCHEMA_VERSION};
+use crate::shared::domain::*;
+use crate::shared::error::{CoreError, CoreResult};
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` of every Catalyse workspace ("CTLY").
+pub const APPLICATION_ID: i32 = 0x4354_4C59;
+/// How long a writer waits for a lock held by another connection.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a read-only look at a file tells before opening it for writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    pub application_id: i32,
+    pub schema_version: i64,
+}
+
+/// An open workspace. Owned by exactly one writer (see [`crate::db::writer`]).
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: Option<PathBuf>,
+    /// The writer lock on the file, released after the connection closes (fields drop in
+    /// order).
+    _lock: Option<WriterLock>,
+}
+
+/// An exclusive lock on a workspace's lock file (`.<name>.verrou` beside it), held by the one
+/// process that writes to it. The OS releases it when the process ends, even if killed.
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of `path`, or says who holds it. A lock file left by another user is
+    /// locked through a read-only handle (a lock needs no write access). A folder where the
+    /// lock file cannot be created is a read-only folder: SQLite could not create its journal
+    /// there either, so the workspace is refused as read-only. On a file system without locks
+    /// there is nothing to take: `None`.
+    pub fn take(path: &Path) -> CoreResult<Option<WriterLock>> {
+        let lock_path = lock_path(path);
+        let file = match std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+        {
+            Ok(f) => f,
+            Err(e) if is_write_protected(&e) => match std::fs::File::open(&lock_path) {
+                Ok(f) => f,
+                Err(_) => {
+                    return Err(CoreError::ReadOnlyFile {
+                        path: path.to_path_buf(),
+                    })
+                }
+            },
+            Err(e) => return Err(e.into()),
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(WriterLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Err(CoreError::Locked {
+                path: path.to_path_buf(),
+            }),
+            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+        }
+    }
+}
+
+/// True for the errors of a file or folder that may not be written: its mode, an immutable
+/// flag (`EPERM`), or read-only media.
+fn is_write_protected(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+/// Refuses, before anything is written, a workspace file that cannot be opened for writing.
+/// (SQLite would silently open it read-only and fail at the first save.)
+fn ensure_writable(path: &Path) -> CoreResult<()> {
+    let refused = |e: std::io::Error| {
+        if is_write_protected(&e) {
+            CoreError::ReadOnlyFile {
+                path: path.to_path_buf(),
+            }
+        } else {
+            e.into()
+        }
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(refused)?;
+    Ok(())
+}
+
+/// Refuses a workspace in a folder where SQLite could not create its journal (read-only
+/// folder or media), unless the journal files are already there.
+fn ensure_folder_writable(path: &Path) -> CoreResult<()> {
+    if companion(path, "-wal").exists() && companion(path, "-shm").exists() {
+        return Ok(());
+    }
+    let probe = temp_sibling(path, "essai");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if is_write_protected(&e) => Err(CoreError::ReadOnlyFile {
+            path: path.to_path_buf(),
+        }),
+        // Left by an earlier run with the same process id: the folder is writable.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The lock file of a workspace: a hidden sibling.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    path.with_file_name(format!(".{name}.verrou"))
+}
+
+/// Maps an SQLite error met while opening `path` to what the user should hear.
+fn open_error(path: &Path, e: rusqlite::Error) -> CoreError {
+    use rusqlite::ffi::ErrorCode;
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        match f.code {
+            ErrorCode::NotADatabase => {
+                return CoreError::NotAWorkspace {
+                    path: path.to_path_buf(),
+                }
+            }
+            ErrorCode::DatabaseCorrupt => {
+                return CoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "sa structure est abîmée (SQLite : {})",
+                        msg.clone().unwrap_or_else(|| e.to_string())
+                    ),
+                }
+            }
+            _ => {}
+        }
+    }
+    CoreError::from(e)
+}
+
+/// Opens `path` read-only, without creating anything.
+pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
+    if !path.is_file() {
+        return Err(CoreError::FileNotFound {
+            path: path.to_path_buf(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let no_journal_pending =
+        || std::fs::metadata(companion(path, "-wal")).map_or(true, |m| m.len() == 0);
+    let immutable = || {
+        Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )
+    };
+    // A write-protected file (no write permission at all) with no journal pending is read as
+    // immutable: SQLite then creates no `-wal`/`-shm` beside it, which would inherit its
+    // read-only mode and keep the workspace read-only after the user made it writable again.
+    // (Decided from its mode, without opening it: closing a descriptor of a file this process
+    // has open through SQLite would drop SQLite's POSIX locks on it.)
+    let write_protected = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    let conn = if write_protected && no_journal_pending() {
+        immutable().map_err(|e| open_error(path, e))?
+    } else {
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        // In a folder where SQLite cannot create its `-shm` (read-only media), reading a WAL
+        // file fails at the first query (`SQLITE_CANTOPEN` or `SQLITE_READONLY_CANTINIT`):
+        // read it as immutable when nothing is pending.
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ffi::ErrorCode::CannotOpen | rusqlite::ffi::ErrorCode::ReadOnly
+                ) && no_journal_pending() =>
+            {
+                drop(conn);
+                immutable().map_err(|e| open_error(path, e))?
+            }
+            _ => conn,
+        }
+    };
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    register_functions(&conn)?;
+    Ok(conn)
+}
+
+/// `path` with `-wal`, `-shm` or `-journal` appended.
+pub(crate) fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// `path` as the path part of an SQLite `file:` URI (the characters it gives a meaning to are
+/// escaped).
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for c in abs.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Before opening for writing (with the writer lock held): a `-wal` or `-shm` left
+/// write-protected beside a writable file (made by a read-only access, by another user or
+/// another tool) would make SQLite open the workspace read-only. It is given the file's
+/// permissions, or removed when that loses nothing (an index, an empty journal). A journal
+/// holding transactions that cannot be made writable is refused as read-only.
+fn repair_companions(path: &Path) -> CoreResult<()> {
+    let mode = std::fs::metadata(path)?.permissions();
+    for suffix in ["-wal", "-shm"] {
+        let p = companion(path, suffix);
+        let Ok(meta) = std::fs::metadata(&p) else {
+            continue;
+        };
+        match std::fs::OpenOptions::new().write(true).open(&p) {
+            Ok(_) => continue,
+            Err(e) if is_write_protected(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+        if std::fs::set_permissions(&p, mode.clone()).is_ok()
+            && std::fs::OpenOptions::new().write(true).open(&p).is_ok()
+        {
+            continue;
+        }
+        if (suffix == "-shm" || meta.len() == 0) && std::fs::remove_file(&p).is_ok() {
+            continue;
+        }
+        return Err(CoreError::ReadOnlyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Reads the identity and schema version of a connection, mapping "not a database" errors.
+pub fn inspect_connection(conn: &Connection, path: &Path) -> CoreResult<Inspection> {
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| open_error(path, e))?;
+    let schema_version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| open_error(path, e))?;
+    Ok(Inspection {
+        application_id,
+        schema_version,
+    })
+}
+
+/// Checks that an inspected file is a workspace this build can open.
+pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
+    if i.application_id != APPLICATION_ID {
+        return Err(CoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+        });
+    }
+    if i.schema_version > SCHEMA_VERSION {
+        return Err(CoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: i.schema_version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Runs SQLite's `quick_check` on a connection; a damaged file is reported as corrupt with what
+/// SQLite found (the first problems).
+pub fn quick_check(conn: &Connection, path: &Path) -> CoreResult<()> {
+    let mut st = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| open_error(path, e))?;
+    let found: Vec<String> = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| open_error(path, e))?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(());
+    }
+    Err(CoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "la vérification d'intégrité a échoué ({})",
+            found.join(" ; ")
+        ),
+    })
+}
+
+/// Reads `path` without writing to it and tells whether it can be opened.
+pub fn inspect(path: &Path) -> CoreResult<Inspection> {
+    let conn = open_read_only(path)?;
+    let i = inspect_connection(&conn, path)?;
+    drop(conn);
+    accept(path, &i)?;
+    Ok(i)
+}
+
+/// Name of the SQL function that folds text the way the whole project does
+/// ([`crate::shared::text::fold`]: case, accents, ligatures, spaces). The triggers that keep the
+/// list keys (`actor_key`, `meeting_key`) call it, so every connection that may write to a
+/// workspace registers it first ([`register_functions`]).
+pub const FOLD_FUNCTION: &str = "catalyse_fold";
+/// Name of the SQL function giving a name's sort key ([`crate::shared::text::sort_key`]).
+pub const SORT_KEY_FUNCTION: &str = "catalyse_sort_key";
+
+/// Registers Catalyse's SQL functions on `conn`. Without them, a write that fires a key
+/// trigger fails (and is rolled back): nothing is ever half-written.
+pub fn register_functions(conn: &Connection) -> CoreResult<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    type TextFunction = fn(&str) -> String;
+    let functions: [(&str, TextFunction); 2] = [
+        (FOLD_FUNCTION, crate::shared::text::fold),
+        (SORT_KEY_FUNCTION, crate::shared::text::sort_key),
+    ];
+    for (name, f) in functions {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Null => None,
+                v => Some(f(v
+                    .as_str()
+                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?)),
+            })
+        })?;
+    }
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> CoreResult<()> {
+    register_functions(conn)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // In-memory databases answer "memory"; files switch to WAL (a persistent setting).
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// Applies the missing migrations in one transaction, then stamps the version.
+pub(crate) fn migrate_connection(conn: &mut Connection) -> CoreResult<()> {
+    migrate(conn)
+}
+
+/// Applies the missing migrations in one transaction, then stamps the version.
+fn migrate(conn: &mut Connection) -> CoreResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[current as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A sibling of `path` used while a file is being written, before it takes its final name.
+pub(crate) fn temp_sibling(path: &Path, what: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+/// Gives a completed temporary file its final name. A hard link fails if `path` appeared
+/// meanwhile: nothing is ever overwritten. The caller removes the temporary name.
+pub(crate) fn publish(tmp: &Path, path: &Path) -> CoreResult<()> {
+    std::fs::hard_link(tmp, path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            CoreError::Io(e)
+        }
+    })
+}
+
+/// Removes the `-wal`, `-shm` and `-journal` of `path`, ignoring what is not there.
+pub(crate) fn remove_companions(path: &Path) {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(companion(path, suffix));
+    }
+}
+
+/// Removes a temporary database and its WAL companions, ignoring what is already gone.
+pub(crate) fn remove_db_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(companion(path, suffix));
+    }
+}
+
+impl Store {
+    /// An empty, migrated workspace in memory (tests and tools).
+    pub fn open_in_memory() -> CoreResult<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: None,
+            _lock: None,
+        })
+    }
+
+    /// A read-only connection to a workspace that a [`crate::Workspace`] has open: for its
+    /// reader threads. Takes no lock, checks nothing (the writer did), writes nothing.
+    pub fn open_reader(path: &Path) -> CoreResult<Store> {
+        let conn = open_read_only(path)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            _lock: None,
+        })
+    }
+
+    /// Opens a workspace to read it (a command that only reads: analytics, lists, exports):
+    /// without the writer lock, so it works while the workspace is open in the app, and
+    /// without the integrity check that guards writes. A file of an older schema is opened
+    /// as for writing, to be migrated first.
+    pub fn open_for_reading(path: &Path) -> CoreResult<Store> {
+        let found = inspect(path)?;
+        if found.schema_version < SCHEMA_VERSION {
+            return Store::open(path);
+        }
+        Store::open_reader(path)
+    }
+
+    /// Opens an existing workspace for reading and writing, migrating it if it is older.
+    /// Refuses, without writing a byte, a file that is not a workspace or is newer.
+    pub fn open(path: &Path) -> CoreResult<Store> {
+        Store::open_with(path, &crate::db::paths::backups_root())
+    }
+
+    /// [`Store::open`], with the backup made before a migration going under `backups_root`
+    /// (in the workspace's own folder there, see [`crate::safety::backup::dir_for`]). The file's
+    /// integrity is checked (`quick_check`) before anything writes to it.
+    pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
+        Store::open_checked(path, backups_root, true)
+    }
+
+    /// [`Store::open_with`]; `check` false skips the integrity check, for a file Catalyse
+    /// closed cleanly and that is exactly as it left it (see [`crate::safety::backup::ClosedState`]).
+    pub fn open_checked(path: &Path, backups_root: &Path, check: bool) -> CoreResult<Store> {
+        let found = inspect(path)?;
+        // One writer: refused while another Catalyse process has it open. The file itself is
+        // opened (for the checks below) only once the lock is ours, so never while this
+        // process has it open through SQLite, whose POSIX locks a close would drop.
+        let lock = WriterLock::take(path)?;
+        ensure_writable(path)?;
+        repair_companions(path)?;
+        ensure_folder_writable(path)?;
+        if check {
+            let ro = open_read_only(path)?;
+            quick_check(&ro, path)?;
+        }
+        if found.schema_version < SCHEMA_VERSION && found.schema_version > 0 {
+            // An older format: keep a copy as it was before changing it.
+            crate::safety::backup::backup_file(
+                path,
+                &crate::safety::backup::dir_for(backups_root, path),
+                BackupReason::BeforeMigration,
+            )?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, e))?;
+        // Checked again on the writable connection: the file may have changed in between.
+        let i = inspect_connection(&conn, path)?;
+        accept(path, &i)?;
+        configure(&conn).map_err(|e| match e {
+            CoreError::Database(_) => CoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+            other => other,
+        })?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            _lock: lock,
+        })
+    }
+
+    /// Creates a new workspace at `path` (which must not exist), migrated to the current schema
+    /// and filled by `fill`. The file is built under a temporary name and appears at `path`
+    /// only once complete, so a failure anywhere leaves nothing behind.
+    pub fn create_with(
+        path: &Path,
+        fill: impl FnOnce(&mut Store) -> CoreResult<()>,
+    ) -> CoreResult<Store> {
+        if path.exists() {
+            return Err(CoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = temp_sibling(path, "creating");
+        remove_db_files(&tmp);
+        let built = (|| -> CoreResult<()> {
+            let mut conn = Connection::open(&tmp)?;
+            register_functions(&conn)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "foreign_keys", true)?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            migrate(&mut conn)?;
+            let mut store = Store {
+                conn,
+                path: Some(tmp.clone()),
+                _lock: None,
+            };
+            fill(&mut store)?;
+            store.conn.close().map_err(|(_, e)| CoreError::from(e))?;
+            publish(&tmp, path)
+        })();
+        remove_db_files(&tmp);
+        built?;
+        Store::open(path)
+    }
+
+    /// Creates a workspace for a new territory and project.
+    pub fn create(path: &Path, new: &NewWorkspace) -> CoreResult<Store> {
+        let v = new.validate()?;
+        Store::create_with(path, |store| {
+            let tx = store.conn.transaction()?;
+            insert_territory_and_project(
+                &tx,
+                &v.territory_name,
+                v.territory_kind,
+                &v.project_title,
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Closes the connection (checkpointing the WAL); true when it closed cleanly.
+    pub fn close(self) -> bool {
+        let Store { conn, _lock, .. } = self;
+        let ok = conn.close().is_ok();
+        drop(_lock);
+        ok
+    }
+
+    /// The file this store is on (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Writes a consistent copy of the workspace to `target`, replacing it if it exists
+    /// (the user confirmed in the save dialog). The current file stays open and unchanged.
+    pub fn save_copy(&self, target: &Path) -> CoreResult<()> {
+        if let Some(current) = &self.path {
+            if crate::db::paths::same_file(current, target) {
+                return Err(CoreError::validation(
+                    "path",
+                    "save_as.same_file",
+                    "Choisissez un autre fichier que l'espace de travail ouvert.",
+                ));
+            }
+        }
+        // Not over a workspace another Catalyse process has open.
+        let _lock = if target.exists() {
+            WriterLock::take(target)?
+        } else {
+            None
+        };
+        let tmp = temp_sibling(target, "saving");
+        remove_db_files(&tmp);
+        let res = (|| -> CoreResult<()> {
+            self.conn.execute(
+                "VACUUM INTO ?1",
+                params![tmp.to_string_lossy().into_owned()],
+            )?;
+            // A journal left beside a replaced workspace would be replayed into the new file.
+            remove_companions(target);
+            std::fs::rename(&tmp, target)?;
+            Ok(())
+        })();
+        remove_db_files(&tmp);
+        res
+    }
+
+    // ----- Project header -------------------------------------------------------------------
+
+    /// The territory and project header.
+    pub fn header(&self) -> CoreResult<ProjectHeader> {
+        Ok(self.conn.query_row(
+            "SELECT t.name, t.kind, p.title, p.vision, p.status, p.period_start, p.period_end, p.adoption_date
+             FROM project p JOIN territory t ON t.id = p.territory_id WHERE p.id = 1",
+            [],
+            |r| {
+                Ok(ProjectHeader {
+                    territory_name: r.get(0)?,
+                    territory_kind: r.get(1)?,
+                    title: r.get(2)?,
+                    vision: r.get(3)?,
+                    status: r.get(4)?,
+                    period_start: r.get(5)?,
+                    period_end: r.get(6)?,
+                    adoption_date: r.get(7)?,
+                })
+            },
+        )?)
+    }
+
+    /// Validates and saves the header (territory and project in one transaction).
+    pub fn update_header(&mut self, input: &ProjectHeaderInput) -> CoreResult<ProjectHeader> {
+        let v = input.validate()?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE territory SET name = ?1, kind = ?2 WHERE id = 1",
+            params![v.territory_name, v.territory_kind],
+        )?;
+        tx.execute(
+            "UPDATE project SET title = ?1, vision = ?2, status = ?3, period_start = ?4,
+                    period_end = ?5, adoption_date = ?6 WHERE id = 1",
+            params![
+                v.title,
+                v.vision,
+                v.status,
+                date_text(v.period_start),
+                date_text(v.period_end),
+                date_text(v.adoption_date)
+            ],
+        )?;
+        tx.commit()?;
+        self.header()
+    }
+
+    // ----- Actors ---------------------------------------------------------------------------
+
+    const ACTOR_COLUMNS: &'static str =
+        "id, name, world, commune, engagement, notes, created_at, updated_at";
+
+    fn actor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
+        Ok(Actor {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            world: r.get(2)?,
+            commune: r.get(3)?,
+            engagement: r.get(4)?,
+            notes: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+        })
+    }
+
+    /// All actors, by name.
+    pub fn list_actors(&self) -> CoreResult<Vec<Actor>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM actor ORDER BY name COLLATE NOCASE, id",
+            Self::ACTOR_COLUMNS
+        ))?;
+        let rows = st.query_map([], Self::actor_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One actor.
+    pub fn actor(&self, id: i64) -> CoreResult<Actor> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM actor WHERE id = ?1", Self::ACTOR_COLUMNS),
+                [id],
+                Self::actor_from_row,
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound { what: "Acteur", id })
+    }
+
+    /// Validates and adds an actor.
+    pub fn create_actor(&mut self, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let id = insert_actor(&self.conn, &v, &now())?;
+        self.actor(id)
+    }
+
+    /// Validates and saves an actor's changes.
+    pub fn update_actor(&mut self, id: i64, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let n = self.conn.execute(
+            "UPDATE actor SET name = ?1, world = ?2, commune = ?3, engagement = ?4, notes = ?5,
+                    updated_at = ?6 WHERE id = ?7",
+            params![v.name, v.world, v.commune, v.engagement, v.notes, now(), id],
+        )?;
+        if n == 0 {
+            return Err(CoreError::NotFound { what: "Acteur", id });
+        }
+        self.actor(id)
+    }
+
+    /// Deletes an actor and returns what was deleted (so the UI can offer to undo).
+    pub fn delete_actor(&mut self, id: i64) -> CoreResult<Actor> {
+        let actor = self.actor(id)?;
+        self.conn.execute("DELETE FROM actor WHERE id = ?1", [id])?;
+        Ok(actor)
+    }
+
+    /// Puts back an actor deleted by [`Store::delete_actor`], with its id and dates.
+    pub fn restore_actor(&mut self, actor: &Actor) -> CoreResult<Actor> {
+        let input = ActorInput {
+            name: actor.name.clone(),
+            world: actor.world.code().into(),
+            commune: actor.commune.clone(),
+            engagement: actor.engagement.code().into(),
+            notes: actor.notes.clone(),
+        };
+        let v = input.validate()?;
+        self.conn.execute(
+            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                actor.id,
+                v.name,
+                v.world,
+                v.commune,
+                v.engagement,
+                v.notes,
+                actor.created_at,
+                now()
+            ],
+        )?;
+        self.actor(actor.id)
+    }
+
+    /// A number that changes whenever this store writes (SQLite's count of changed rows on
+    /// this connection): work checked against the workspace records it, and is checked again
+    /// if it moved before the result is written.
+    pub fn change_stamp(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
+    /// Number of records of each kind, keyed by the glossary's English plural.
+    pub fn counts(&self) -> CoreResult<BTreeMap<String, i64>> {
+        counts(&self.conn)
+    }
+}
+
+/// Counts the records of each kind on any connection to a workspace; kinds whose table does
+/// not exist yet (an older schema) are left out.
+pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for (key, table) in COUNTED_TABLES {
+        let exists: bool = conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
+        // Table names come from a constant list, never from input.
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        out.insert((*key).to_string(), n);
+    }
+    Ok(out)
+}
+
+/// Checks that a referenced record exists, with a French message naming it. `table` is always
+/// a constant of the calling code, never input.
+pub(crate) fn require_exists(
+    conn: &Connection,
+    table: &'static str,
+    id: i64,
+    field: &'static str,
+    what: &str,
+) -> CoreResult<()> {
+    let found = conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+        .query_row([id], |_| Ok(()))
+        .optional()?;
+    match found {
+        Some(()) => Ok(()),
+        None => Err(CoreError::validation(
+            field,
+            "reference.missing",
+            format!("{what} choisi n'existe plus (identifiant {id}) ; rechargez la liste."),
+        )),
+    }
+}
+
+/// Deletes row `id` of `table` (a constant of the calling code), or says it is not there.
+pub(crate) fn delete_row(
+    conn: &Connection,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> CoreResult<()> {
+    if conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])? == 0 {
+        return Err(CoreError::NotFound { what, id });
+    }
+    Ok(())
+}
+
+/// Writes the singleton territory and project rows.
+pub(crate) fn insert_territory_and_project(
+    tx: &Transaction,
+    territory_name: &str,
+    kind: TerritoryKind,
+    title: &str,
+) -> CoreResult<()> {
+    tx.execute(
+        "INSERT INTO territory (id, name, kind) VALUES (1, ?1, ?2)",
+        params![territory_name, kind],
+    )?;
+    tx.execute(
+        "INSERT INTO project (id, territory_id, title, status) VALUES (1, 1, ?1, 'drafting')",
+        params![title],
+    )?;
+    Ok(())
+}
+
+/// Inserts a validated actor and returns its id.
+/// Rows per statement of [`insert_batched`].
+pub(crate) const BATCH_ROWS: usize = 64;
+
+/// A value bound to a batched insert: text borrowed from the rows, numbers and nulls owned.
+pub(crate) type Cell<'a> = rusqlite::types::ToSqlOutput<'a>;
+
+pub(crate) fn text(s: &str) -> Cell<'_> {
+    Cell::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes()))
+}
+
+pub(crate) fn int(i: Option<i64>) -> Cell<'static> {
+    match i {
+        Some(i) => Cell::Owned(rusqlite::types::Value::Integer(i)),
+        None => Cell::Owned(rusqlite::types::Value::Null),
+    }
+}
+
+/// Inserts `rows` rows into `into` (`table (col, …)`, `columns` columns) with statements of
+/// [`BATCH_ROWS`] rows each, `cells(i, out)` pushing row `i`'s values. Far fewer statements
+/// than rows: each statement has a cost of its own, and a full-text index flushes its pending
+/// terms at every statement that touches it (through a trigger).
+pub(crate) fn insert_batched<'r>(
+    conn: &Connection,
+    into: &str,
+    columns: usize,
+    rows: usize,
+    mut cells: impl FnMut(usize, &mut Vec<Cell<'r>>),
+    mut each_batch: impl FnMut(usize) -> CoreResult<()>,
+) -> CoreResult<()> {
+    let values = |n: usize| {
+        let one = format!("({})", vec!["?"; columns].join(","));
+        format!("INSERT INTO {into} VALUES {}", vec![one; n].join(","))
+    };
+    let full = values(BATCH_ROWS);
+    let mut bound: Vec<Cell<'r>> = Vec::with_capacity(BATCH_ROWS * columns);
+    let mut start = 0;
+    while start < rows {
+        let n = (rows - start).min(BATCH_ROWS);
+        bound.clear();
+        for i in start..start + n {
+            cells(i, &mut bound);
+        }
+        debug_assert_eq!(bound.len(), n * columns);
+        if n == BATCH_ROWS {
+            conn.prepare_cached(&full)?
+                .execute(rusqlite::params_from_iter(bound.iter()))?;
+        } else {
+            conn.prepare(&values(n))?
+                .execute(rusqlite::params_from_iter(bound.iter()))?;
+        }
+        start += n;
+        each_batch(start)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_actor(conn: &Connection, v: &ValidActor, at: &str) -> CoreResult<i64> {
+    conn.execute(
+        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![v.name, v.world, v.commune, v.engagement, v.notes, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tempfile::TempDir;
+
+    fn new_ws() -> NewWorkspace {
+        NewWorkspace {
+            territory_name: "PETR du Haut-Verdanson".into(),
+            territory_kind: "petr".into(),
+            project_title: "Projet de territoire 2030".into(),
+        }
+    }
+
+    fn actor_input(name: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: "association".into(),
+            commune: "Larrieu".into(),
+            engagement: "involved".into(),
+            notes: "".into(),
+        }
+    }
+
+    #[test]
+    fn create_then_reopen_keeps_header_and_actors() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        let a = s.create_actor(&actor_input("Foyer rural")).unwrap();
+        assert_eq!(a.world, World::Association);
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.header().unwrap().territory_name, "PETR du Haut-Verdanson");
+        assert_eq!(s.header().unwrap().status, ProjectStatus::Drafting);
+        assert_eq!(s.list_actors().unwrap(), vec![a]);
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: bool = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+        // No temporary file left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.') && !n.ends_with(".verrou"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn create_refuses_an_existing_file() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        std::fs::write(&path, b"precious").unwrap();
+        let e = Store::create(&path, &new_ws()).err().unwrap();
+        assert_eq!(e.kind(), "already_exists");
+        assert_eq!(std::fs::read(&path).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn invalid_new_workspace_writes_no_file() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut nw = new_ws();
+        nw.territory_name = " ".into();
+        assert_eq!(
+            Store::create(&path, &nw).err().unwrap().kind(),
+            "validation"
+        );
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn newer_schema_is_refused_byte_identical() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        drop(Store::create(&path, &new_ws()).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert_eq!(e.kind(), "newer_schema");
+        assert!(e.to_string().contains("version plus récente"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("ws.catalyse-wal").exists());
+    }
+
+    #[test]
+    fn a_damaged_page_is_found_on_open_and_the_file_left_untouched() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        {
+            let s = crate::demo::write_demo(&path).unwrap();
+            s.conn
+                .pragma_update(None, "journal_mode", "DELETE")
+                .unwrap();
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let page: usize = 4096;
+        assert!(bytes.len() > 20 * page);
+        // Scribble over the middle of the file, leaving the header (page 1) intact.
+        for b in &mut bytes[10 * page + 100..12 * page] {
+            *b = 0x5A;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let root = dir.path().join("sauvegardes");
+        let e = Store::open_with(&path, &root).err().unwrap();
+        assert_eq!(e.kind(), "corrupt", "{e}");
+        assert!(e.to_string().contains("restaurez une sauvegarde"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "left byte-identical");
+    }
+
+    #[test]
+    fn a_database_locked_by_another_program_is_reported_and_usable_once_released() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("occupe.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        s.create_actor(&actor_input("Avant")).unwrap();
+        s.conn.busy_timeout(Duration::from_millis(200)).unwrap();
+        // Another program (a database browser, a sync tool) holds the write lock.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = s.create_actor(&actor_input("Pendant")).unwrap_err();
+        assert_eq!(e.kind(), "busy", "{e}");
+        assert!(
+            e.to_string().contains("occupé par un autre programme"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("n'a pas été enregistrée"), "{e}");
+        other.execute_batch("ROLLBACK").unwrap();
+        drop(other);
+        s.create_actor(&actor_input("Après")).unwrap();
+        let names: Vec<String> = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert!(names.contains(&"Avant".to_string()) && names.contains(&"Après".to_string()));
+    }
+
+    #[test]
+    fn a_full_disk_is_reported_in_french_and_what_was_committed_stays() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("plein.catalyse");
+        let mut s = crate::demo::write_demo(&path).unwrap();
+        let before = s.counts().unwrap();
+        // Fault injection: the file may not grow any more, as on a full disk.
+        let pages: i64 = s
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        s.conn.pragma_update(None, "max_page_count", pages).unwrap();
+        let mut csv = String::from("Nom;Monde;Commune\n");
+        for i in 0..3000 {
+            csv.push_str(&format!(
+                "Association numéro {i} avec un nom assez long;Association / ESS;Commune {i}\n"
+            ));
+        }
+        let e = s
+            .import(
+                crate::exchange::ExchangeKind::Actors,
+                csv.as_bytes(),
+                crate::exchange::tabular::FileFormat::Csv,
+                false,
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), "disk_full", "{e}");
+        assert!(e.to_string().contains("le disque est plein"), "{e}");
+        assert!(e.to_string().contains("intactes"), "{e}");
+        assert_eq!(s.counts().unwrap(), before, "nothing half-written");
+        let check: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // Space again: the workspace is usable at once.
+        s.conn
+            .pragma_update(None, "max_page_count", 1_073_741_823)
+            .unwrap();
+        s.create_actor(&actor_input("Après le disque plein"))
+            .unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], before["actors"] + 1);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_until_the_first_closes() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let first = Store::create(&path, &new_ws()).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert_eq!(e.kind(), "locked");
+        assert!(e.to_string().contains("déjà ouvert"), "{e}");
+        // Reading is still possible: a check, a backup.
+        inspect(&path).unwrap();
+        let copy = dir.path().join("copie.catalyse");
+        crate::safety::backup::backup_file_to(&path, &copy).unwrap();
+        // A restore or a save-as over it is refused, and the file is unchanged.
+        let before = first.counts().unwrap();
+        let e =
+            crate::safety::backup::restore(&copy, &path, true, &dir.path().join("b")).unwrap_err();
+        assert_eq!(e.kind(), "locked");
+        assert_eq!(
+            Store::open_in_memory()
+                .unwrap()
+                .save_copy(&path)
+                .unwrap_err()
+                .kind(),
+            "locked"
+        );
+        assert_eq!(first.counts().unwrap(), before);
+        drop(first);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.counts().unwrap(), before);
+    }
+
+    #[test]
+    fn an_older_workspace_is_backed_up_before_it_is_migrated() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ancien.catalyse");
+        let old = SCHEMA_VERSION - 1;
+        {
+            let mut c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            register_functions(&c).unwrap();
+            let tx = c.transaction().unwrap();
+            for sql in &MIGRATIONS[..old as usize] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.pragma_update(None, "user_version", old).unwrap();
+            tx.commit().unwrap();
+        }
+        let root = dir.path().join("sauvegardes");
+        let s = Store::open_with(&path, &root).unwrap();
+        assert_eq!(
+            s.conn
+                .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            SCHEMA_VERSION
+        );
+        let backups =
+            crate::safety::backup::list(&crate::safety::backup::dir_for(&root, &path)).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
+        let c = open_read_only(std::path::Path::new(&backups[0].path)).unwrap();
+        assert_eq!(inspect_connection(&c, &path).unwrap().schema_version, old);
+        // Opening it again (current) makes no further backup.
+        drop(s);
+        drop(Store::open_with(&path, &root).unwrap());
+        assert_eq!(
+            crate::safety::backup::list(&crate::safety::backup::dir_for(&root, &path))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn other_sqlite_file_is_not_a_workspace_and_stays_untouched() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        assert_eq!(Store::open(&path).err().unwrap().kind(), "not_a_workspace");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn garbage_and_empty_files_are_not_workspaces() {
+        let dir = TempDir::new().unwrap();
+        let garbage = dir.path().join("notes.txt");
+        std::fs::write(&garbage, "Ceci n'est pas une base SQLite, mais un texte assez long pour dépasser l'en-tête de cent octets d'une base SQLite.").unwrap();
+        let e = Store::open(&garbage).err().unwrap();
+        assert_eq!(e.kind(), "not_a_workspace", "{e}");
+        let empty = dir.path().join("empty.catalyse");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(Store::open(&empty).err().unwrap().kind(), "not_a_workspace");
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
+        let missing = dir.path().join("missing.catalyse");
+        assert_eq!(
+            Store::open(&missing).err().unwrap().kind(),
+            "file_not_found"
+        );
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn corrupt_file_is_reported() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        for i in 0..200 {
+            s.create_actor(&actor_input(&format!("Acteur {i}")))
+                .unwrap();
+        }
+        drop(s);
+        // Overwrite the second half of the file with noise, keeping the header.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let half = bytes.len() / 2;
+        for (i, b) in bytes[half..].iter_mut().enumerate() {
+            *b = (i * 31 % 251) as u8;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let report = crate::safety::check::check(&path);
+        assert!(!report.healthy, "{report:?}");
+    }
+
+    #[test]
+    fn a_version_1_workspace_is_migrated_keeping_its_data() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("v1.catalyse");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute_batch(
+                "INSERT INTO territory (id,name,kind) VALUES (1,'T','petr');
+                 INSERT INTO project (id,territory_id,title,status) VALUES (1,1,'P','adopted');
+                 INSERT INTO actor (name,world,engagement,created_at,updated_at)
+                   VALUES ('Scierie','business','partner','2024-01-01T00:00:00Z','2024-01-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        let report = crate::safety::check::check(&path);
+        assert!(report.healthy, "{:?}", report.problems);
+        assert_eq!(report.counts.get("actors"), Some(&1));
+        assert_eq!(report.counts.get("needs"), None);
+        assert!(report.notes[0].contains("mis à jour"));
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.list_actors().unwrap()[0].name, "Scierie");
+        assert_eq!(s.counts().unwrap()["needs"], 0);
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn older_schema_is_migrated_in_place() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("v0.catalyse");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn schema_constraints_hold_even_without_validation() {
+        let s = Store::open_in_memory().unwrap();
+        let bad_world = s.conn.execute(
+            "INSERT INTO actor (name, world, engagement, created_at, updated_at) VALUES ('A','mars','lead','t','t')",
+            [],
+        );
+        assert!(bad_world.is_err());
+        let empty_name = s.conn.execute(
+            "INSERT INTO actor (name, world, engagement, created_at, updated_at) VALUES ('','state','lead','t','t')",
+            [],
+        );
+        assert!(empty_name.is_err());
+        let second_project = s.conn.execute(
+            "INSERT INTO project (id, territory_id, title, status) VALUES (2, 1, 'x', 'adopted')",
+            [],
+        );
+        assert!(second_project.is_err());
+    }
+
+    #[test]
+    fn actor_crud_and_restore() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.conn
+            .execute_batch(
+                "INSERT INTO territory (id,name,kind) VALUES (1,'T','petr');
+                 INSERT INTO project (id,territory_id,title,status) VALUES (1,1,'P','drafting');",
+            )
+            .unwrap();
+        let a = s.create_actor(&actor_input("Zèbre")).unwrap();
+        let b = s.create_actor(&actor_input("abeille")).unwrap();
+        let names: Vec<_> = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["abeille", "Zèbre"]);
+        let mut edit = actor_input("Zèbre bleu");
+        edit.engagement = "lead".into();
+        let a2 = s.update_actor(a.id, &edit).unwrap();
+        assert_eq!(a2.engagement, Engagement::Lead);
+        assert_eq!(a2.created_at, a.created_at);
+        let gone = s.delete_actor(b.id).unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], 1);
+        assert_eq!(s.actor(b.id).err().unwrap().kind(), "not_found");
+        let back = s.restore_actor(&gone).unwrap();
+        assert_eq!(back.id, b.id);
+        assert_eq!(back.name, "abeille");
+        assert_eq!(
+            s.update_actor(999, &actor_input("x")).err().unwrap().kind(),
+            "not_found"
+        );
+        // A rejected edit changes nothing.
+        assert!(s.update_actor(a.id, &actor_input("")).is_err());
+        assert_eq!(s.actor(a.id).unwrap().name, "Zèbre bleu");
+    }
+
+    #[test]
+    fn header_update_is_validated_and_saved() {
+        let dir = TempDir::new().unwrap();
+        let mut s = Store::create(&dir.path().join("w.catalyse"), &new_ws()).unwrap();
+        let mut input = ProjectHeaderInput {
+            territory_name: "PETR du Val".into(),
+            territory_kind: "pays".into(),
+            title: "Cap 2035".into(),
+            vision: "Vivre et travailler au pays".into(),
+            status: "adopted".into(),
+            period_start: Some("2025-01-01".into()),
+            period_end: Some("2035-12-31".into()),
+            adoption_date: Some("2024-12-12".into()),
+        };
+        let h = s.update_header(&input).unwrap();
+        assert_eq!(h.territory_kind, TerritoryKind::Pays);
+        assert_eq!(h.period_end.as_deref(), Some("2035-12-31"));
+        input.period_end = Some("2020-01-01".into());
+        assert!(s.update_header(&input).is_err());
+        assert_eq!(
+            s.header().unwrap().period_end.as_deref(),
+            Some("2035-12-31")
+        );
+    }
+
+    #[test]
+    fn save_copy_writes_an_openable_workspace() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("a.catalyse");
+        let mut s = Store::create(&path, &new_ws()).unwrap();
+        s.create_actor(&actor_input("Ressourcerie")).unwrap();
+        let copy = dir.path().join("b.catalyse");
+        std::fs::write(&copy, b"old content").unwrap();
+        s.save_copy(&copy).unwrap();
+        let c = Store::open(&copy).unwrap();
+        assert_eq!(c.list_actors().unwrap().len(), 1);
+        assert_eq!(s.save_copy(&path).err().unwrap().kind(), "validation");
+    }
+}

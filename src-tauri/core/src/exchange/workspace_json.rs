@@ -1,0 +1,739 @@
+//! The whole workspace as one JSON document: every record of every table, with the format's
+//! version, the schema version it was written with and the app's version.
+//!
+//! ```json
+//! { "format": "catalyse-workspace", "format_version": 1, "app_version": "0.1.0",
+//!   "schema_version": 6,
+//!   "tables": { "actor": [ { "id": 1, "name": "Mairie", … } ], … } }
+//! ```
+//!
+//! Columns keep their SQL names and values their SQL types (integers, text, `null`; binary
+//! data as `{"base64": "…"}`); money is in cents and dates are ISO text, as in the database.
+//! Tables and rows are written in a fixed order (tables by name, rows by key), so exporting,
+//! importing and exporting again gives the same bytes.
+//!
+//! An import builds a **new** file: it creates the schema of the document's version, inserts
+//! every record in one transaction (the tables are `STRICT`, so a wrong type is refused; the
+//! `CHECK` constraints and foreign keys check sizes, codes and references), checks that no
+//! reference dangles, migrates to the current schema, and only then gives the file its name.
+//! Any problem leaves nothing behind and is reported with the table and the record.
+
+use crate::db::migrations::{MIGRATIONS, SCHEMA_VERSION};
+use crate::db::store::{self, Store, APPLICATION_ID, BUSY_TIMEOUT};
+use crate::shared::error::{CoreError, CoreResult};
+use crate::shared::progress::{Phase, Progress};
+use base64::Engine as _;
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const FORMAT: &str = "catalyse-workspace";
+pub const FORMAT_VERSION: i64 = 1;
+/// Largest document read, in bytes.
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+
+fn invalid(message: String) -> CoreError {
+    CoreError::Validation {
+        field: "file",
+        code: "workspace_json.invalid",
+        message,
+    }
+}
+
+/// The tables that hold records (not the ones derived from them by triggers, see
+/// [`crate::db::migrations::DERIVED_TABLES`]).
+pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         ORDER BY name",
+    )?;
+    let derived = |name: &str| {
+        crate::db::migrations::DERIVED_TABLES
+            .iter()
+            .any(|d| match d.strip_suffix('%') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == *d,
+            })
+    };
+    let names = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|n| !derived(n))
+        .collect();
+    Ok(names)
+}
+
+/// A column: its name and declared type (`INTEGER`, `TEXT`, `REAL`, `BLOB`, `ANY`).
+pub(crate) struct Column {
+    pub(crate) name: String,
+    pub(crate) kind: String,
+}
+
+/// The columns of a table (from the schema, never from input), and the key to order by.
+pub(crate) fn layout(conn: &Connection, table: &str) -> CoreResult<(Vec<Column>, Vec<String>)> {
+    let mut st =
+        conn.prepare("SELECT name, upper(type), pk FROM pragma_table_info(?1) ORDER BY cid")?;
+    let rows = st
+        .query_map([table], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut keys: Vec<(i64, String)> = rows
+        .iter()
+        .filter(|(_, _, pk)| *pk > 0)
+        .map(|(n, _, pk)| (*pk, n.clone()))
+        .collect();
+    keys.sort();
+    let cols = rows
+        .into_iter()
+        .map(|(name, kind, _)| Column { name, kind })
+        .collect();
+    Ok((cols, keys.into_iter().map(|(_, n)| n).collect()))
+}
+
+pub(crate) fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+pub(crate) fn to_json(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => {
+            let mut m = Map::new();
+            m.insert(
+                "base64".into(),
+                Value::String(base64::engine::general_purpose::STANDARD.encode(b)),
+            );
+            Value::Object(m)
+        }
+    }
+}
+
+/// The workspace behind `conn` as a JSON document.
+pub fn export(conn: &Connection) -> CoreResult<String> {
+    export_with(conn, &Progress::none())
+}
+
+/// [`export`], reporting the rows read to `progress` and stopping when it is cancelled.
+pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String> {
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let names = data_tables(conn)?;
+    let mut total: u64 = 0;
+    for table in &names {
+        let n: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {}", quote(table)), [], |r| {
+                r.get(0)
+            })?;
+        total += n as u64;
+    }
+    let mut done: u64 = 0;
+    progress.step(Phase::Exporting, 0, Some(total))?;
+    let mut tables = Map::new();
+    for table in names {
+        let (cols, keys) = layout(conn, &table)?;
+        let order = if keys.is_empty() {
+            "rowid".to_string()
+        } else {
+            keys.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", ")
+        };
+        // Identifiers come from the schema itself, never from input.
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {order}",
+            cols.iter()
+                .map(|c| quote(&c.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            quote(&table)
+        );
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut obj = Map::new();
+            for (i, c) in cols.iter().enumerate() {
+                obj.insert(c.name.clone(), to_json(row.get_ref(i)?));
+            }
+            out.push(Value::Object(obj));
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress.step(Phase::Exporting, done, Some(total))?;
+            }
+        }
+        tables.insert(table, Value::Array(out));
+    }
+    let mut doc = Map::new();
+    doc.insert("format".into(), FORMAT.into());
+    doc.insert("format_version".into(), FORMAT_VERSION.into());
+    doc.insert("app_version".into(), env!("CARGO_PKG_VERSION").into());
+    doc.insert("schema_version".into(), schema.into());
+    doc.insert("tables".into(), Value::Object(tables));
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc))
+        .map_err(|e| CoreError::Io(std::io::Error::other(e)))?;
+    text.push('\n');
+    progress.step(Phase::Exporting, total, Some(total))?;
+    Ok(text)
+}
+
+impl Store {
+    /// This workspace as a JSON document (see the module's documentation).
+    pub fn export_json(&self) -> CoreResult<String> {
+        export(&self.conn)
+    }
+
+    /// Writes this workspace as a JSON document to `path`, whole or not at all, with its
+    /// progress; cancelled, no file is written.
+    pub fn export_json_file(&self, path: &Path, progress: &Progress) -> CoreResult<()> {
+        let text = export_with(&self.conn, progress)?;
+        progress.check()?;
+        crate::exchange::write_whole(path, text.as_bytes())
+    }
+}
+
+/// One JSON value as an SQL value for a column of declared type `kind`, or a message saying
+/// why not. Types are not converted: text stays text, numbers numbers.
+fn to_sql(v: &Value, kind: &str) -> Result<Sql, String> {
+    let expected = match kind {
+        "INTEGER" => "un nombre entier",
+        "REAL" => "un nombre",
+        "TEXT" => "du texte",
+        "BLOB" => "des données {\"base64\": …}",
+        _ => "",
+    };
+    let fits = match (kind, v) {
+        (_, Value::Null) => true,
+        ("INTEGER", Value::Number(n)) => n.is_i64(),
+        ("REAL", Value::Number(_)) => true,
+        ("TEXT", Value::String(_)) => true,
+        ("BLOB", Value::Object(_)) => true,
+        ("ANY", _) => true,
+        _ => false,
+    };
+    if !fits {
+        return Err(format!("{expected} est attendu, pas {v}"));
+    }
+    Ok(match v {
+        Value::Null => Sql::Null,
+        Value::Bool(_) => return Err("vrai/faux n'est pas une valeur possible".into()),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Sql::Integer(i),
+            (None, Some(f)) => Sql::Real(f),
+            _ => return Err(format!("nombre hors limites : {n}")),
+        },
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Object(o) => match (o.len(), o.get("base64")) {
+            (1, Some(Value::String(b))) => Sql::Blob(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|e| format!("données base64 illisibles ({e})"))?,
+            ),
+            _ => return Err("un objet n'est accepté que sous la forme {\"base64\": \"…\"}".into()),
+        },
+        Value::Array(_) => return Err("une liste n'est pas une valeur possible".into()),
+    })
+}
+
+/// SQLite's refusal, in French.
+fn explain(e: &rusqlite::Error) -> String {
+    let text = e.to_string();
+    if let Some(rule) = text.strip_prefix("CHECK constraint failed: ") {
+        return format!("une valeur ne respecte pas la règle « {rule} »");
+    }
+    if let Some(cols) = text.strip_prefix("UNIQUE constraint failed: ") {
+        return format!("doublon : « {cols} » existe déjà");
+    }
+    if let Some(col) = text.strip_prefix("NOT NULL constraint failed: ") {
+        return format!("« {col} » est obligatoire");
+    }
+    if text.starts_with("cannot store ") {
+        return format!("type de valeur incorrect ({text})");
+    }
+    text
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonImport {
+    pub counts: BTreeMap<String, i64>,
+    /// The schema version of the document (older ones are migrated).
+    pub from_schema: i64,
+}
+
+/// Reads a workspace document and writes it as a new workspace at `to` (which must not exist).
+pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
+    import_with(bytes, to, &Progress::none())
+}
+
+/// [`import`], reporting its progress (reading the document, then writing its records) and
+/// stopping when cancelled: nothing is left at `to` then.
+pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<JsonImport> {
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(invalid(format!(
+            "Le fichier pèse {} Mo : au-delà de {} Mo, ce n'est pas un export de Catalyse.",
+            bytes.len() / (1024 * 1024),
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
+    if to.exists() {
+        return Err(CoreError::AlreadyExists {
+            path: to.to_path_buf(),
+        });
+    }
+    progress.step(Phase::Reading, 0, None)?;
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
+        invalid(format!(
+            "Le fichier n'est pas un JSON valide (ligne {}, colonne {}).",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let Some(doc) = doc.as_object() else {
+        return Err(invalid(
+            "Le fichier n'est pas un export d'espace de travail Catalyse.".into(),
+        ));
+    };
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(invalid(format!(
+            "Le fichier n'est pas un export d'espace de travail Catalyse (« format » doit valoir « {FORMAT} »)."
+        )));
+    }
+    let format_version = doc.get("format_version").and_then(Value::as_i64);
+    if format_version != Some(FORMAT_VERSION) {
+        return Err(invalid(format!(
+            "Version de format non prise en charge : {} (cette version de Catalyse lit la version {FORMAT_VERSION}).",
+            doc.get("format_version").map(Value::to_string).unwrap_or_else(|| "absente".into())
+        )));
+    }
+    let schema = match doc.get("schema_version").and_then(Value::as_i64) {
+        Some(v) if (1..=SCHEMA_VERSION).contains(&v) => v,
+        Some(v) if v > SCHEMA_VERSION => {
+            return Err(invalid(format!(
+                "Ce fichier vient d'une version plus récente de Catalyse (schéma {v}, celle-ci connaît jusqu'au {SCHEMA_VERSION}) : mettez Catalyse à jour pour l'importer."
+            )))
+        }
+        _ => {
+            return Err(invalid(
+                "« schema_version » manque ou n'est pas un nombre entre 1 et la version actuelle."
+                    .into(),
+            ))
+        }
+    };
+    let Some(tables) = doc.get("tables").and_then(Value::as_object) else {
+        return Err(invalid("« tables » manque ou n'est pas un objet.".into()));
+    };
+    let total: u64 = tables
+        .values()
+        .map(|rows| rows.as_array().map_or(0, |r| r.len() as u64))
+        .sum();
+    let mut done: u64 = 0;
+    progress.step(Phase::Writing, 0, Some(total))?;
+
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = store::temp_sibling(to, "importing");
+    store::remove_db_files(&tmp);
+    let built = (|| -> CoreResult<BTreeMap<String, i64>> {
+        let mut conn = Connection::open(&tmp)?;
+        store::register_functions(&conn)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        {
+            let tx = conn.transaction()?;
+            for sql in &MIGRATIONS[..schema as usize] {
+                tx.execute_batch(sql)?;
+            }
+            tx.pragma_update(None, "user_version", schema)?;
+            tx.commit()?;
+        }
+        let known = data_tables(&conn)?;
+        let tx = conn.transaction()?;
+        // References are checked once everything is in, whatever the order of the tables.
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
+        for (table, rows) in tables {
+            let Some(table) = known.iter().find(|t| *t == table) else {
+                return Err(invalid(format!(
+                    "Table inconnue : « {table} » (schéma {schema})."
+                )));
+            };
+            let (cols, _) = layout(&tx, table)?;
+            let Some(rows) = rows.as_array() else {
+                return Err(invalid(format!(
+                    "Table « {table} » : une liste d'enregistrements est attendue."
+                )));
+            };
+            for (i, row) in rows.iter().enumerate() {
+                let at = |m: String| {
+                    invalid(format!(
+                        "Table « {table} », enregistrement {} : {m}.",
+                        i + 1
+                    ))
+                };
+                let Some(row) = row.as_object() else {
+                    return Err(at("un objet est attendu".into()));
+                };
+                let mut names = Vec::with_capacity(row.len());
+                let mut values = Vec::with_capacity(row.len());
+                for (col, v) in row {
+                    let Some(column) = cols.iter().find(|c| c.name == *col) else {
+                        return Err(at(format!("colonne inconnue « {col} »")));
+                    };
+                    names.push(quote(&column.name));
+                    values
+                        .push(to_sql(v, &column.kind).map_err(|m| at(format!("« {col} » : {m}")))?);
+                }
+                if names.is_empty() {
+                    return Err(at("enregistrement vide".into()));
+                }
+                // Identifiers come from the schema (matched above), values are parameters.
+                let sql = format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    quote(table),
+                    names.join(", "),
+                    vec!["?"; names.len()].join(", ")
+                );
+                tx.prepare_cached(&sql)?
+                    .execute(rusqlite::params_from_iter(values.iter()))
+                    .map_err(|e| at(explain(&e)))?;
+                done += 1;
+                if done.is_multiple_of(4096) {
+                    progress.step(Phase::Writing, done, Some(total))?;
+                }
+            }
+        }
+        progress.step(Phase::Writing, total, Some(total))?;
+        progress.step(Phase::Indexing, 0, None)?;
+        // Dangling references, named before the commit would refuse them.
+        let dangling: Option<(String, i64, String)> = tx
+            .query_row(
+                "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                        r.get(2)?,
+                    ))
+                },
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        if let Some((table, rowid, parent)) = dangling {
+            return Err(invalid(format!(
+                "Table « {table} », enregistrement d'identifiant {rowid} : il renvoie à un enregistrement de « {parent} » qui n'existe pas."
+            )));
+        }
+        tx.commit()?;
+        store::migrate_connection(&mut conn)?;
+        crate::browse::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(invalid(format!(
+                "Le fichier importé est incohérent : {check}."
+            )));
+        }
+        let counts = store::counts(&conn)?;
+        conn.close().map_err(|(_, e)| CoreError::from(e))?;
+        // The last moment to stop: after this, the new workspace is in place.
+        progress.check()?;
+        store::publish(&tmp, to)?;
+        Ok(counts)
+    })();
+    store::remove_db_files(&tmp);
+    let counts = built?;
+    Ok(JsonImport {
+        counts,
+        from_schema: schema,
+    })
+}
+
+/// [`import`] from a file, refusing one far too big before reading it.
+pub fn import_file(source: &Path, to: &Path) -> CoreResult<JsonImport> {
+    import_file_with(source, to, &Progress::none())
+}
+
+/// [`import_file`] with its progress (see [`import_with`]).
+pub fn import_file_with(source: &Path, to: &Path, progress: &Progress) -> CoreResult<JsonImport> {
+    let len = std::fs::metadata(source)
+        .map_err(|_| CoreError::FileNotFound {
+            path: source.to_path_buf(),
+        })?
+        .len();
+    if len > MAX_BYTES {
+        return Err(invalid(format!(
+            "« {} » est trop volumineux ({} Mo) pour être un export de Catalyse.",
+            source.display(),
+            len / (1024 * 1024)
+        )));
+    }
+    import_with(&std::fs::read(source)?, to, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_json(dir: &Path) -> String {
+        let s = crate::demo::write_demo(&dir.join("demo.catalyse")).unwrap();
+        s.export_json().unwrap()
+    }
+
+    #[test]
+    fn export_import_export_gives_the_same_bytes() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
+        s.set_note_logo("logo.png", &crate::notes::export::tests::sample_png(40, 20))
+            .unwrap();
+        let first = s.export_json().unwrap();
+        let to = dir.path().join("importé.catalyse");
+        let out = import(first.as_bytes(), &to).unwrap();
+        assert_eq!(out.counts, s.counts().unwrap());
+        let second = Store::open_with(&to, &dir.path().join("b"))
+            .unwrap()
+            .export_json()
+            .unwrap();
+        assert_eq!(first, second);
+        assert!(first.contains("\"base64\""), "the logo travels as base64");
+        // Search works on the imported file (the index is rebuilt by the triggers).
+        let t = Store::open_with(&to, &dir.path().join("b")).unwrap();
+        assert!(!t.search("fromagerie").unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_json_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let path = dir.path().join("export.json");
+        s.export_json_file(&path, &progress).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            s.export_json().unwrap()
+        );
+        let seen = seen.lock().unwrap().clone();
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last.phase, Some(last.done)),
+            (Phase::Exporting, last.total)
+        );
+        assert!(last.done > 100, "every row counted: {last:?}");
+        // Cancelled at its first report: no file.
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let cancel = Progress::new(flag.clone(), move |_| f.store(true, Ordering::Relaxed));
+        let other = dir.path().join("autre.json");
+        let e = s.export_json_file(&other, &cancel).unwrap_err();
+        assert_eq!(e.kind(), "cancelled");
+        assert!(!other.exists());
+    }
+
+    #[test]
+    fn a_json_import_reports_its_progress_and_a_cancelled_one_creates_nothing() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::TempDir::new().unwrap();
+        let json = demo_json(dir.path());
+        for stop_at in [Phase::Reading, Phase::Writing, Phase::Indexing] {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f = flag.clone();
+            let cancel = Progress::new(flag.clone(), move |e| {
+                if e.phase == stop_at {
+                    f.store(true, Ordering::Relaxed);
+                }
+            });
+            let to = dir.path().join(format!("{stop_at:?}.catalyse"));
+            let e = import_with(json.as_bytes(), &to, &cancel).unwrap_err();
+            assert_eq!(e.kind(), "cancelled", "{stop_at:?}");
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&format!("{stop_at:?}")) || n.contains("importing"))
+                .collect();
+            assert!(
+                left.is_empty(),
+                "nothing left after a cancel at {stop_at:?}: {left:?}"
+            );
+        }
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = seen.clone();
+        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
+            p.lock().unwrap().push(e)
+        });
+        let to = dir.path().join("importé.catalyse");
+        import_with(json.as_bytes(), &to, &progress).unwrap();
+        let seen = seen.lock().unwrap().clone();
+        assert!(seen
+            .iter()
+            .any(|e| e.phase == Phase::Writing && e.total.is_some() && Some(e.done) == e.total));
+    }
+
+    #[test]
+    fn bad_documents_are_refused_with_the_place_and_nothing_is_written() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let good: Value = serde_json::from_str(&demo_json(dir.path())).unwrap();
+        let to = dir.path().join("x.catalyse");
+        let cases: Vec<(Value, &str)> = vec![
+            (Value::String("bonjour".into()), "n'est pas un export"),
+            (
+                {
+                    let mut d = good.clone();
+                    d["format_version"] = 99.into();
+                    d
+                },
+                "Version de format",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["schema_version"] = (SCHEMA_VERSION + 1).into();
+                    d
+                },
+                "plus récente",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["actor"][0]["world"] = "martien".into();
+                    d
+                },
+                "Table « actor », enregistrement 1",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["actor"][1]["name"] = 42.into();
+                    d
+                },
+                "Table « actor », enregistrement 2",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["actor"][0]["couleur"] = "bleu".into();
+                    d
+                },
+                "colonne inconnue « couleur »",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["pirate"] = Value::Array(vec![]);
+                    d
+                },
+                "Table inconnue",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["contact"][0]["actor_id"] = 999_999.into();
+                    d
+                },
+                "qui n'existe pas",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["actor"][0]["name"] = Value::Bool(true);
+                    d
+                },
+                "du texte est attendu, pas true",
+            ),
+            (
+                {
+                    // 501 needs: over the cap of a short list.
+                    let mut d = good.clone();
+                    let first = d["tables"]["need"][0].clone();
+                    let needs = d["tables"]["need"].as_array_mut().unwrap();
+                    needs.clear();
+                    for id in 1..=501 {
+                        let mut n = first.clone();
+                        n["id"] = id.into();
+                        n["position"] = id.into();
+                        needs.push(n);
+                    }
+                    d["tables"]["action_need"] = Value::Array(vec![]);
+                    d["tables"]["axis_need"] = Value::Array(vec![]);
+                    d
+                },
+                "Le fichier compte 501 enjeux : un projet en compte au plus 500.",
+            ),
+        ];
+        for (doc, expected) in cases {
+            let bytes = serde_json::to_vec(&doc).unwrap();
+            let e = import(&bytes, &to).expect_err(expected);
+            assert!(e.to_string().contains(expected), "{expected}: {e}");
+            assert!(!to.exists(), "nothing written for {expected}");
+        }
+        let e = import(b"{ not json", &to).unwrap_err();
+        assert!(e.to_string().contains("ligne 1"), "{e}");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("importing"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_document_of_an_older_schema_is_migrated_on_import() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let old = SCHEMA_VERSION - 1;
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        crate::db::store::register_functions(&c).unwrap();
+        let tx = c.transaction().unwrap();
+        for sql in &MIGRATIONS[..old as usize] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", old).unwrap();
+        tx.execute_batch(
+            "INSERT INTO territory (id, name, kind) VALUES (1, 'Val', 'petr');
+             INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
+               VALUES (1, 'Mairie', 'local_authority', '', 'informed', '', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let json = export(&c).unwrap();
+        assert!(json.contains(&format!("\"schema_version\": {old}")));
+        let to = dir.path().join("migré.catalyse");
+        let out = import(json.as_bytes(), &to).unwrap();
+        assert_eq!(out.from_schema, old);
+        assert_eq!(out.counts["actors"], 1);
+        let s = Store::open_with(&to, &dir.path().join("b")).unwrap();
+        assert_eq!(s.list_actors().unwrap()[0].name, "Mairie");
+    }
+
+    #[test]
+    fn an_existing_file_is_never_replaced() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let json = demo_json(dir.path());
+        let to = dir.path().join("demo.catalyse");
+        let before = std::fs::read(&to).unwrap();
+        assert_eq!(
+            import(json.as_bytes(), &to).unwrap_err().kind(),
+            "already_exists"
+        );
+        assert_eq!(std::fs::read(&to).unwrap(), before);
+    }
+}

@@ -1,0 +1,13 @@
+//! The network: team members, contacts, links, meetings (`model`, re-exported here, and
+//! `store`), its analysis, the map, the cached analysis, and its reports: the influence /
+//! interest matrix and the valorisation report.
+
+pub mod analytics;
+pub mod cache;
+pub mod map;
+pub mod matrix;
+mod model;
+pub mod store;
+pub mod valorisation;
+
+pub use model::*;

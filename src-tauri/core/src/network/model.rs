@@ -1,0 +1,594 @@
+//! The territory's network: team members, actors' contacts and profile, links between actors
+//! (with who introduced them) and meetings (with participants, follow-ups and time spent).
+//! Types and validation here; queries in [`crate::network::store`].
+
+use crate::shared::domain::{
+    multi_line, optional_date, practice_and_activity, single_line, truncate_for_message,
+    LinkNature, MeetingKind, Practice, LONG_MAX, NAME_MAX, SHORT_MAX,
+};
+use crate::shared::error::{CoreError, CoreResult};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A member of the team (the workspace's user is one of them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Member {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub structure: String,
+    pub is_user: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberInput {
+    pub name: String,
+    pub role: String,
+    pub structure: String,
+    pub is_user: bool,
+}
+
+/// A person to reach at an actor (personal data: see RGPD).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Contact {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub actor_id: i64,
+    pub name: String,
+    pub role: String,
+    pub email: String,
+    pub phone: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactInput {
+    pub name: String,
+    pub role: String,
+    pub email: String,
+    pub phone: String,
+    pub notes: String,
+}
+
+/// What the actor card adds to an actor: needs, contributions, influence and interest, tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActorProfile {
+    pub needs: String,
+    pub contributions: String,
+    /// 1 to 5, if assessed.
+    #[ts(type = "number | null")]
+    pub influence: Option<i64>,
+    /// 1 to 5, if assessed.
+    #[ts(type = "number | null")]
+    pub interest: Option<i64>,
+    pub tags: Vec<String>,
+}
+
+/// Who made an introduction: an actor or a team member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Introducer {
+    Actor(#[ts(type = "number")] i64),
+    Member(#[ts(type = "number")] i64),
+}
+
+/// A link between two actors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Link {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub actor_a: i64,
+    #[ts(type = "number")]
+    pub actor_b: i64,
+    pub nature: LinkNature,
+    /// 1 (weak) to 3 (strong).
+    #[ts(type = "number")]
+    pub strength: i64,
+    pub since: Option<String>,
+    pub notes: String,
+    pub introduced_by: Option<Introducer>,
+    /// The meeting where the link was made, if any.
+    #[ts(type = "number | null")]
+    pub meeting_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LinkInput {
+    #[ts(type = "number")]
+    pub actor_a: i64,
+    #[ts(type = "number")]
+    pub actor_b: i64,
+    #[ts(as = "LinkNature")]
+    pub nature: String,
+    #[ts(type = "number")]
+    pub strength: i64,
+    pub since: Option<String>,
+    pub notes: String,
+    pub introduced_by: Option<Introducer>,
+    #[ts(type = "number | null")]
+    pub meeting_id: Option<i64>,
+}
+
+/// A follow-up decided at a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FollowUp {
+    pub text: String,
+    pub due_date: Option<String>,
+    pub done: bool,
+}
+
+/// A meeting (rencontre).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Meeting {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub date: String,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub practice: Option<Practice>,
+    #[ts(type = "number | null")]
+    pub activity: Option<i64>,
+    pub notes: String,
+    /// Time spent, in minutes (shown in hours).
+    #[ts(type = "number")]
+    pub minutes_spent: i64,
+    #[ts(type = "Array<number>")]
+    pub actor_ids: Vec<i64>,
+    #[ts(type = "Array<number>")]
+    pub member_ids: Vec<i64>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MeetingInput {
+    pub date: String,
+    #[ts(as = "MeetingKind")]
+    pub kind: String,
+    pub title: String,
+    #[ts(as = "Option<Practice>")]
+    pub practice: Option<String>,
+    #[ts(type = "number | null")]
+    pub activity: Option<i64>,
+    pub notes: String,
+    /// Typed hours, e.g. `1,5` or `2`; empty means none recorded.
+    pub hours: String,
+    #[ts(type = "Array<number>")]
+    pub actor_ids: Vec<i64>,
+    #[ts(type = "Array<number>")]
+    pub member_ids: Vec<i64>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+pub struct ValidMember {
+    pub name: String,
+    pub role: String,
+    pub structure: String,
+    pub is_user: bool,
+}
+
+pub struct ValidContact {
+    pub name: String,
+    pub role: String,
+    pub email: String,
+    pub phone: String,
+    pub notes: String,
+}
+
+pub struct ValidLink {
+    pub actor_a: i64,
+    pub actor_b: i64,
+    pub nature: LinkNature,
+    pub strength: i64,
+    pub since: Option<NaiveDate>,
+    pub notes: String,
+    pub introduced_by: Option<Introducer>,
+    pub meeting_id: Option<i64>,
+}
+
+pub struct ValidFollowUp {
+    pub text: String,
+    pub due_date: Option<NaiveDate>,
+    pub done: bool,
+}
+
+pub struct ValidMeeting {
+    pub date: NaiveDate,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub practice: Option<Practice>,
+    pub activity: Option<i64>,
+    pub notes: String,
+    pub minutes_spent: i64,
+    pub actor_ids: Vec<i64>,
+    pub member_ids: Vec<i64>,
+    pub follow_ups: Vec<ValidFollowUp>,
+}
+
+/// Most tags an actor can carry, and the longest tag.
+pub const TAGS_MAX: usize = 30;
+pub const TAG_LEN_MAX: usize = 60;
+
+fn dedup(ids: &[i64]) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    out
+}
+
+fn score(field: &'static str, label: &str, v: Option<i64>) -> CoreResult<Option<i64>> {
+    match v {
+        None => Ok(None),
+        Some(x) if (1..=5).contains(&x) => Ok(Some(x)),
+        Some(x) => Err(CoreError::validation(
+            field,
+            "score.range",
+            format!("{label} va de 1 à 5 (reçu : {x})."),
+        )),
+    }
+}
+
+/// Reads typed hours (`1,5`, `2`, `0,25`) as minutes, rounded to the minute.
+pub fn parse_hours(input: &str) -> CoreResult<i64> {
+    let s = input.trim().trim_end_matches('h').trim().replace(',', ".");
+    if s.is_empty() {
+        return Ok(0);
+    }
+    match s.parse::<f64>() {
+        Ok(h) if h.is_finite() && (0.0..=1000.0).contains(&h) => Ok((h * 60.0).round() as i64),
+        _ => Err(CoreError::validation(
+            "hours",
+            "hours.invalid",
+            format!(
+                "Le temps passé n'est pas un nombre d'heures valide : « {} » (entre 0 et 1 000, par exemple 1,5).",
+                truncate_for_message(input)
+            ),
+        )),
+    }
+}
+
+impl MemberInput {
+    pub fn validate(&self) -> CoreResult<ValidMember> {
+        Ok(ValidMember {
+            name: single_line("name", "Le nom du membre", &self.name, NAME_MAX, true)?,
+            role: single_line("role", "La fonction", &self.role, SHORT_MAX, false)?,
+            structure: single_line(
+                "structure",
+                "La structure",
+                &self.structure,
+                SHORT_MAX,
+                false,
+            )?,
+            is_user: self.is_user,
+        })
+    }
+}
+
+impl ContactInput {
+    pub fn validate(&self) -> CoreResult<ValidContact> {
+        let email = single_line(
+            "email",
+            "L'adresse électronique",
+            &self.email,
+            SHORT_MAX,
+            false,
+        )?;
+        if !email.is_empty() {
+            let ok = email.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }) && !email.contains(char::is_whitespace);
+            if !ok {
+                return Err(CoreError::validation(
+                    "email",
+                    "email.invalid",
+                    format!(
+                        "L'adresse électronique n'est pas valide : « {} ».",
+                        truncate_for_message(&email)
+                    ),
+                ));
+            }
+        }
+        let phone = single_line("phone", "Le téléphone", &self.phone, 40, false)?;
+        if phone
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || " +().-/".contains(c)))
+        {
+            return Err(CoreError::validation(
+                "phone",
+                "phone.invalid",
+                "Le téléphone ne peut contenir que des chiffres, des espaces et les signes + ( ) . - /.",
+            ));
+        }
+        Ok(ValidContact {
+            name: single_line("name", "Le nom du contact", &self.name, NAME_MAX, true)?,
+            role: single_line("role", "La fonction", &self.role, SHORT_MAX, false)?,
+            email,
+            phone,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+        })
+    }
+}
+
+impl ActorProfile {
+    /// Checks and normalises the profile (tags trimmed, without duplicates, case kept).
+    pub fn validate(&self) -> CoreResult<ActorProfile> {
+        let mut tags: Vec<String> = Vec::new();
+        for t in &self.tags {
+            let t = single_line("tags", "Une étiquette", t, TAG_LEN_MAX, false)?;
+            if !t.is_empty() && !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+                tags.push(t);
+            }
+        }
+        if tags.len() > TAGS_MAX {
+            return Err(CoreError::validation(
+                "tags",
+                "tags.too_many",
+                format!("Trop d'étiquettes ({} ; {TAGS_MAX} au plus).", tags.len()),
+            ));
+        }
+        Ok(ActorProfile {
+            needs: multi_line("needs", "Les besoins", &self.needs, LONG_MAX)?,
+            contributions: multi_line(
+                "contributions",
+                "Les contributions",
+                &self.contributions,
+                LONG_MAX,
+            )?,
+            influence: score("influence", "L'influence", self.influence)?,
+            interest: score("interest", "L'intérêt", self.interest)?,
+            tags,
+        })
+    }
+}
+
+impl LinkInput {
+    pub fn validate(&self) -> CoreResult<ValidLink> {
+        if self.actor_a == self.actor_b {
+            return Err(CoreError::validation(
+                "actor_b",
+                "link.same_actor",
+                "Un lien relie deux acteurs différents.",
+            ));
+        }
+        if !(1..=3).contains(&self.strength) {
+            return Err(CoreError::validation(
+                "strength",
+                "link.strength",
+                format!("La force du lien va de 1 à 3 (reçu : {}).", self.strength),
+            ));
+        }
+        if let Some(Introducer::Actor(id)) = self.introduced_by {
+            if id == self.actor_a || id == self.actor_b {
+                return Err(CoreError::validation(
+                    "introduced_by",
+                    "link.self_introduction",
+                    "L'acteur qui a fait la présentation doit être un tiers, pas l'un des deux acteurs reliés.",
+                ));
+            }
+        }
+        Ok(ValidLink {
+            actor_a: self.actor_a,
+            actor_b: self.actor_b,
+            nature: LinkNature::parse("nature", &self.nature)?,
+            strength: self.strength,
+            since: optional_date("since", "La date de début du lien", &self.since)?,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+            introduced_by: self.introduced_by,
+            meeting_id: self.meeting_id,
+        })
+    }
+}
+
+impl MeetingInput {
+    pub fn validate(&self) -> CoreResult<ValidMeeting> {
+        let date = optional_date("date", "La date de la rencontre", &Some(self.date.clone()))?
+            .ok_or_else(|| {
+                CoreError::validation(
+                    "date",
+                    "text.empty",
+                    "La date de la rencontre est obligatoire.",
+                )
+            })?;
+        let (practice, activity) = practice_and_activity(&self.practice, self.activity)?;
+        let mut follow_ups = Vec::new();
+        for f in &self.follow_ups {
+            follow_ups.push(ValidFollowUp {
+                text: single_line("follow_ups", "Une suite à donner", &f.text, 1000, true)?,
+                due_date: optional_date(
+                    "follow_ups",
+                    "L'échéance d'une suite à donner",
+                    &f.due_date,
+                )?,
+                done: f.done,
+            });
+        }
+        Ok(ValidMeeting {
+            date,
+            kind: MeetingKind::parse("kind", &self.kind)?,
+            title: single_line(
+                "title",
+                "L'intitulé de la rencontre",
+                &self.title,
+                SHORT_MAX,
+                true,
+            )?,
+            practice,
+            activity,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+            minutes_spent: parse_hours(&self.hours)?,
+            actor_ids: dedup(&self.actor_ids),
+            member_ids: dedup(&self.member_ids),
+            follow_ups,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link() -> LinkInput {
+        LinkInput {
+            actor_a: 1,
+            actor_b: 2,
+            nature: "partnership".into(),
+            strength: 2,
+            since: Some("2025-04-01".into()),
+            notes: "".into(),
+            introduced_by: Some(Introducer::Member(1)),
+            meeting_id: None,
+        }
+    }
+
+    #[test]
+    fn link_rules() {
+        assert!(link().validate().is_ok());
+        let mut l = link();
+        l.actor_b = 1;
+        assert_eq!(l.validate().err().unwrap().code(), Some("link.same_actor"));
+        let mut l = link();
+        l.strength = 4;
+        assert_eq!(l.validate().err().unwrap().field(), Some("strength"));
+        let mut l = link();
+        l.introduced_by = Some(Introducer::Actor(2));
+        assert_eq!(
+            l.validate().err().unwrap().code(),
+            Some("link.self_introduction")
+        );
+        let mut l = link();
+        l.nature = "amitié".into();
+        assert!(l
+            .validate()
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("Nature du lien inconnu"));
+    }
+
+    #[test]
+    fn introducer_serialises_with_its_kind() {
+        let j = serde_json::to_string(&Introducer::Member(4)).unwrap();
+        assert_eq!(j, r#"{"kind":"member","id":4}"#);
+        let back: Introducer = serde_json::from_str(r#"{"kind":"actor","id":9}"#).unwrap();
+        assert_eq!(back, Introducer::Actor(9));
+    }
+
+    #[test]
+    fn hours_are_read_the_french_way() {
+        assert_eq!(parse_hours("1,5").unwrap(), 90);
+        assert_eq!(parse_hours(" 2 h").unwrap(), 120);
+        assert_eq!(parse_hours("").unwrap(), 0);
+        assert_eq!(parse_hours("0,25").unwrap(), 15);
+        assert_eq!(
+            parse_hours("-1").err().unwrap().code(),
+            Some("hours.invalid")
+        );
+        assert_eq!(
+            parse_hours("beaucoup").err().unwrap().code(),
+            Some("hours.invalid")
+        );
+    }
+
+    #[test]
+    fn contacts_check_email_and_phone() {
+        let c = ContactInput {
+            name: "Camille Martin".into(),
+            role: "Directrice".into(),
+            email: "camille.martin@exemple.fr".into(),
+            phone: "+33 (0)4 92 00 00 00".into(),
+            notes: "".into(),
+        };
+        assert!(c.validate().is_ok());
+        for bad in ["camille", "a@b", "a b@exemple.fr", "@exemple.fr"] {
+            let c = ContactInput {
+                email: bad.into(),
+                ..c.clone()
+            };
+            assert_eq!(
+                c.validate().err().unwrap().code(),
+                Some("email.invalid"),
+                "{bad}"
+            );
+        }
+        let c = ContactInput {
+            phone: "04 92 <script>".into(),
+            ..c
+        };
+        assert_eq!(c.validate().err().unwrap().field(), Some("phone"));
+    }
+
+    #[test]
+    fn profile_scores_and_tags() {
+        let p = ActorProfile {
+            needs: "".into(),
+            contributions: "".into(),
+            influence: Some(5),
+            interest: Some(1),
+            tags: vec![
+                " mobilité ".into(),
+                "Mobilité".into(),
+                "".into(),
+                "ESS".into(),
+            ],
+        };
+        assert_eq!(p.validate().unwrap().tags, vec!["mobilité", "ESS"]);
+        let p = ActorProfile {
+            influence: Some(6),
+            ..p
+        };
+        assert_eq!(p.validate().err().unwrap().field(), Some("influence"));
+    }
+
+    #[test]
+    fn meeting_needs_a_date_and_valid_hours() {
+        let m = MeetingInput {
+            date: "2026-03-12".into(),
+            kind: "workshop".into(),
+            title: "Atelier mobilité".into(),
+            practice: Some("experimentation".into()),
+            activity: Some(2),
+            notes: "".into(),
+            hours: "3,5".into(),
+            actor_ids: vec![1, 2, 1],
+            member_ids: vec![1],
+            follow_ups: vec![FollowUp {
+                text: "Envoyer le compte rendu".into(),
+                due_date: Some("2026-03-19".into()),
+                done: false,
+            }],
+        };
+        let v = m.validate().unwrap();
+        assert_eq!(v.minutes_spent, 210);
+        assert_eq!(v.actor_ids, vec![1, 2]);
+        let bad = MeetingInput {
+            date: "".into(),
+            ..m.clone()
+        };
+        assert_eq!(bad.validate().err().unwrap().field(), Some("date"));
+        let bad = MeetingInput {
+            kind: "apéro".into(),
+            ..m
+        };
+        assert_eq!(bad.validate().err().unwrap().field(), Some("kind"));
+    }
+}

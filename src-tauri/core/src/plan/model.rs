@@ -1,0 +1,775 @@
+//! The structure of the Projet de territoire: needs, strategic axes, actions with their
+//! partners, funding lines and indicators; the funding plan and delete impacts computed from
+//! them. Types and validation here; queries in [`crate::plan::store`].
+
+use crate::shared::domain::{
+    multi_line, optional_date, practice_and_activity, single_line, truncate_for_message,
+    ActionStatus, Engineering, FundingStatus, Practice, Priority, LONG_MAX, SHORT_MAX,
+};
+use crate::shared::error::{CoreError, CoreResult};
+use crate::shared::money::parse_euros;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An "enjeu / besoin" of the territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Need {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    /// Order in the list, from 0.
+    #[ts(type = "number")]
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NeedInput {
+    pub title: String,
+    pub description: String,
+    #[ts(as = "Priority")]
+    pub priority: String,
+}
+
+/// A strategic axis: groups actions and answers one or more needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Axis {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    #[ts(type = "number")]
+    pub position: i64,
+    #[ts(type = "Array<number>")]
+    pub need_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AxisInput {
+    pub title: String,
+    pub description: String,
+    #[ts(type = "Array<number>")]
+    pub need_ids: Vec<i64>,
+}
+
+/// A partner of an action: an actor and its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Partner {
+    #[ts(type = "number")]
+    pub actor_id: i64,
+    pub role: String,
+}
+
+/// A "fiche action".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Action {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    #[ts(type = "number | null")]
+    pub axis_id: Option<i64>,
+    #[ts(type = "Array<number>")]
+    pub need_ids: Vec<i64>,
+    pub status: ActionStatus,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// Budget in cents, if known.
+    #[ts(type = "number | null")]
+    pub budget_cents: Option<i64>,
+    /// The porteur.
+    #[ts(type = "number | null")]
+    pub lead_actor_id: Option<i64>,
+    /// The team member in charge of the action (référent).
+    #[ts(type = "number | null")]
+    pub referent_member_id: Option<i64>,
+    pub partners: Vec<Partner>,
+    pub practice: Option<Practice>,
+    /// 1 to 4: the practice's activity (see [`Practice::activities`]).
+    #[ts(type = "number | null")]
+    pub activity: Option<i64>,
+    pub engineering: Option<Engineering>,
+    #[ts(type = "number")]
+    pub position: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What the user submits for an action. The budget is typed text (`12 500,00`), parsed here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActionInput {
+    pub title: String,
+    pub description: String,
+    #[ts(type = "number | null")]
+    pub axis_id: Option<i64>,
+    #[ts(type = "Array<number>")]
+    pub need_ids: Vec<i64>,
+    #[ts(as = "ActionStatus")]
+    pub status: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// Empty when unknown.
+    pub budget: String,
+    #[ts(type = "number | null")]
+    pub lead_actor_id: Option<i64>,
+    /// The team member in charge (optional; older clients may omit it).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub referent_member_id: Option<i64>,
+    pub partners: Vec<Partner>,
+    #[ts(as = "Option<Practice>")]
+    pub practice: Option<String>,
+    #[ts(type = "number | null")]
+    pub activity: Option<i64>,
+    #[ts(as = "Option<Engineering>")]
+    pub engineering: Option<String>,
+}
+
+/// A funding line of an action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Funding {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub action_id: i64,
+    /// The funder (an actor); `None` if that actor was deleted.
+    #[ts(type = "number | null")]
+    pub funder_id: Option<i64>,
+    /// Name of the scheme (dispositif), e.g. "LEADER", "DETR".
+    pub scheme: String,
+    #[ts(type = "number")]
+    pub amount_cents: i64,
+    pub status: FundingStatus,
+    /// Date the funding was requested.
+    pub requested_on: Option<String>,
+    /// Date of the funder's decision (or expected decision).
+    pub decision_on: Option<String>,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FundingInput {
+    #[ts(type = "number | null")]
+    pub funder_id: Option<i64>,
+    pub scheme: String,
+    /// Typed amount, e.g. `12 500,00`.
+    pub amount: String,
+    #[ts(as = "FundingStatus")]
+    pub status: String,
+    pub requested_on: Option<String>,
+    pub decision_on: Option<String>,
+    pub notes: String,
+}
+
+/// An indicator of an action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Indicator {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub action_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub current: Option<f64>,
+    /// Date of the current value.
+    pub measured_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct IndicatorInput {
+    pub name: String,
+    pub unit: String,
+    /// Typed numbers (`12,5`); empty when not set.
+    pub target: String,
+    pub current: String,
+    pub measured_on: Option<String>,
+}
+
+// ----- Validated forms ------------------------------------------------------------------------
+
+pub struct ValidNeed {
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+}
+
+pub struct ValidAxis {
+    pub title: String,
+    pub description: String,
+    pub need_ids: Vec<i64>,
+}
+
+pub struct ValidAction {
+    pub title: String,
+    pub description: String,
+    pub axis_id: Option<i64>,
+    pub need_ids: Vec<i64>,
+    pub status: ActionStatus,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub budget_cents: Option<i64>,
+    pub lead_actor_id: Option<i64>,
+    pub referent_member_id: Option<i64>,
+    pub partners: Vec<Partner>,
+    pub practice: Option<Practice>,
+    pub activity: Option<i64>,
+    pub engineering: Option<Engineering>,
+}
+
+pub struct ValidFunding {
+    pub funder_id: Option<i64>,
+    pub scheme: String,
+    pub amount_cents: i64,
+    pub status: FundingStatus,
+    pub requested_on: Option<NaiveDate>,
+    pub decision_on: Option<NaiveDate>,
+    pub notes: String,
+}
+
+pub struct ValidIndicator {
+    pub name: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub current: Option<f64>,
+    pub measured_on: Option<NaiveDate>,
+}
+
+/// Removes duplicates while keeping the first occurrence's order.
+fn dedup_ids(ids: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    out
+}
+
+/// End date not before start date.
+pub(crate) fn check_order(
+    field: &'static str,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> CoreResult<()> {
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            return Err(CoreError::validation(
+                field,
+                "date.order",
+                "La date de fin ne peut pas précéder la date de début.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn optional_text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Reads a typed decimal number (`12,5`, `1 000`); empty means not set.
+fn optional_number(field: &'static str, label: &str, s: &str) -> CoreResult<Option<f64>> {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{00A0}' | '\u{202F}'))
+        .collect::<String>()
+        .replace(',', ".");
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() < 1e15 => Ok(Some(v)),
+        _ => Err(CoreError::validation(
+            field,
+            "number.invalid",
+            format!(
+                "{label} n'est pas un nombre valide : « {} ».",
+                truncate_for_message(s)
+            ),
+        )),
+    }
+}
+
+impl NeedInput {
+    pub fn validate(&self) -> CoreResult<ValidNeed> {
+        Ok(ValidNeed {
+            title: single_line("title", "Le titre de l'enjeu", &self.title, SHORT_MAX, true)?,
+            description: multi_line("description", "La description", &self.description, LONG_MAX)?,
+            priority: Priority::parse("priority", &self.priority)?,
+        })
+    }
+}
+
+impl AxisInput {
+    pub fn validate(&self) -> CoreResult<ValidAxis> {
+        Ok(ValidAxis {
+            title: single_line("title", "Le titre de l'axe", &self.title, SHORT_MAX, true)?,
+            description: multi_line("description", "La description", &self.description, LONG_MAX)?,
+            need_ids: dedup_ids(&self.need_ids),
+        })
+    }
+}
+
+impl ActionInput {
+    pub fn validate(&self) -> CoreResult<ValidAction> {
+        let start_date = optional_date("start_date", "La date de début", &self.start_date)?;
+        let end_date = optional_date("end_date", "La date de fin", &self.end_date)?;
+        check_order("end_date", start_date, end_date)?;
+        let budget_cents = if self.budget.trim().is_empty() {
+            None
+        } else {
+            Some(parse_euros("budget", "Le budget", &self.budget)?)
+        };
+        let (practice, activity) = practice_and_activity(&self.practice, self.activity)?;
+        let mut partners: Vec<Partner> = Vec::new();
+        for p in &self.partners {
+            if Some(p.actor_id) == self.lead_actor_id {
+                return Err(CoreError::validation(
+                    "partners",
+                    "action.partner_is_lead",
+                    "Le porteur de l'action ne peut pas en être aussi partenaire.",
+                ));
+            }
+            if partners.iter().any(|q| q.actor_id == p.actor_id) {
+                return Err(CoreError::validation(
+                    "partners",
+                    "action.partner_twice",
+                    "Un même acteur figure deux fois parmi les partenaires.",
+                ));
+            }
+            partners.push(Partner {
+                actor_id: p.actor_id,
+                role: single_line(
+                    "partners",
+                    "Le rôle du partenaire",
+                    &p.role,
+                    SHORT_MAX,
+                    false,
+                )?,
+            });
+        }
+        Ok(ValidAction {
+            title: single_line(
+                "title",
+                "Le titre de l'action",
+                &self.title,
+                SHORT_MAX,
+                true,
+            )?,
+            description: multi_line("description", "La description", &self.description, LONG_MAX)?,
+            axis_id: self.axis_id,
+            need_ids: dedup_ids(&self.need_ids),
+            status: ActionStatus::parse("status", &self.status)?,
+            start_date,
+            end_date,
+            budget_cents,
+            lead_actor_id: self.lead_actor_id,
+            referent_member_id: self.referent_member_id,
+            partners,
+            practice,
+            activity,
+            engineering: optional_text(&self.engineering)
+                .map(|e| Engineering::parse("engineering", e))
+                .transpose()?,
+        })
+    }
+}
+
+impl FundingInput {
+    pub fn validate(&self) -> CoreResult<ValidFunding> {
+        let requested_on = optional_date("requested_on", "La date de demande", &self.requested_on)?;
+        let decision_on = optional_date("decision_on", "La date de décision", &self.decision_on)?;
+        if let (Some(r), Some(d)) = (requested_on, decision_on) {
+            if d < r {
+                return Err(CoreError::validation(
+                    "decision_on",
+                    "date.order",
+                    "La date de décision ne peut pas précéder la date de demande.",
+                ));
+            }
+        }
+        Ok(ValidFunding {
+            funder_id: self.funder_id,
+            scheme: single_line("scheme", "Le dispositif", &self.scheme, SHORT_MAX, false)?,
+            amount_cents: parse_euros("amount", "Le montant", &self.amount)?,
+            status: FundingStatus::parse("status", &self.status)?,
+            requested_on,
+            decision_on,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+        })
+    }
+}
+
+impl IndicatorInput {
+    pub fn validate(&self) -> CoreResult<ValidIndicator> {
+        Ok(ValidIndicator {
+            name: single_line(
+                "name",
+                "Le nom de l'indicateur",
+                &self.name,
+                SHORT_MAX,
+                true,
+            )?,
+            unit: single_line("unit", "L'unité", &self.unit, 50, false)?,
+            target: optional_number("target", "La cible", &self.target)?,
+            current: optional_number("current", "La valeur actuelle", &self.current)?,
+            measured_on: optional_date("measured_on", "La date de mesure", &self.measured_on)?,
+        })
+    }
+}
+
+// ----- Funding plan ---------------------------------------------------------------------------
+
+/// One funder's part in an action's funding plan.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FunderShare {
+    #[ts(type = "number | null")]
+    pub funder_id: Option<i64>,
+    /// The funder's name, or empty if the actor was deleted.
+    pub funder_name: String,
+    #[ts(type = "number")]
+    pub granted_cents: i64,
+    #[ts(type = "number")]
+    pub requested_cents: i64,
+    #[ts(type = "number")]
+    pub considered_cents: i64,
+    /// (granted + requested) / budget, in basis points (1 % = 100); `None` without a budget.
+    #[ts(type = "number | null")]
+    pub share_bp: Option<i64>,
+}
+
+/// An action's funding plan, computed from its funding lines: never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FundingPlan {
+    #[ts(type = "number | null")]
+    pub budget_cents: Option<i64>,
+    #[ts(type = "number")]
+    pub granted_cents: i64,
+    #[ts(type = "number")]
+    pub requested_cents: i64,
+    #[ts(type = "number")]
+    pub considered_cents: i64,
+    #[ts(type = "number")]
+    pub refused_cents: i64,
+    /// Budget − granted − requested: what is still to be found. Negative when the action is
+    /// over-funded (shown, never hidden). `None` without a budget.
+    #[ts(type = "number | null")]
+    pub gap_cents: Option<i64>,
+    pub over_funded: bool,
+    /// Each funder with a non-refused line, largest first.
+    pub funders: Vec<FunderShare>,
+}
+
+/// Computes the plan from the budget and the lines (funder id, funder name, amount, status).
+pub fn funding_plan(
+    budget_cents: Option<i64>,
+    lines: &[(Option<i64>, String, i64, FundingStatus)],
+) -> FundingPlan {
+    let mut plan = FundingPlan {
+        budget_cents,
+        granted_cents: 0,
+        requested_cents: 0,
+        considered_cents: 0,
+        refused_cents: 0,
+        gap_cents: None,
+        over_funded: false,
+        funders: Vec::new(),
+    };
+    for (funder_id, name, amount, status) in lines {
+        let total = match status {
+            FundingStatus::Granted => &mut plan.granted_cents,
+            FundingStatus::Requested => &mut plan.requested_cents,
+            FundingStatus::Considered => &mut plan.considered_cents,
+            FundingStatus::Refused => &mut plan.refused_cents,
+        };
+        *total += amount;
+        if *status == FundingStatus::Refused {
+            continue;
+        }
+        let idx = match plan.funders.iter().position(|f| f.funder_id == *funder_id) {
+            Some(i) => i,
+            None => {
+                plan.funders.push(FunderShare {
+                    funder_id: *funder_id,
+                    funder_name: name.clone(),
+                    granted_cents: 0,
+                    requested_cents: 0,
+                    considered_cents: 0,
+                    share_bp: None,
+                });
+                plan.funders.len() - 1
+            }
+        };
+        let f = &mut plan.funders[idx];
+        match status {
+            FundingStatus::Granted => f.granted_cents += amount,
+            FundingStatus::Requested => f.requested_cents += amount,
+            FundingStatus::Considered => f.considered_cents += amount,
+            FundingStatus::Refused => {}
+        }
+    }
+    if let Some(budget) = budget_cents {
+        let gap = budget - plan.granted_cents - plan.requested_cents;
+        plan.gap_cents = Some(gap);
+        plan.over_funded = gap < 0;
+        for f in &mut plan.funders {
+            f.share_bp = crate::shared::money::share_basis_points(
+                f.granted_cents + f.requested_cents,
+                budget,
+            );
+        }
+    }
+    plan.funders.sort_by(|a, b| {
+        (b.granted_cents + b.requested_cents + b.considered_cents)
+            .cmp(&(a.granted_cents + a.requested_cents + a.considered_cents))
+            .then_with(|| a.funder_name.cmp(&b.funder_name))
+    });
+    plan
+}
+
+// ----- Delete impact --------------------------------------------------------------------------
+
+/// One consequence of a deletion, for the confirmation dialog.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Effect {
+    /// What happens, e.g. `actor.leads` (actions lose their porteur). The UI words it.
+    pub code: String,
+    /// French sentence, for the command line and as a fallback.
+    pub message: String,
+    /// The records affected, by name: the first [`IMPACT_SHOWN`] of them.
+    pub items: Vec<String>,
+    /// How many records are affected.
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// Records named at most under one effect of a deletion (the total is given).
+pub const IMPACT_SHOWN: usize = 50;
+
+impl Effect {
+    /// An effect on `items`, named up to [`IMPACT_SHOWN`].
+    pub fn new(code: impl Into<String>, message: String, mut items: Vec<String>) -> Effect {
+        let total = items.len() as i64;
+        items.truncate(IMPACT_SHOWN);
+        Effect {
+            code: code.into(),
+            message,
+            items,
+            total,
+        }
+    }
+}
+
+/// What deleting a record would change elsewhere. Empty `effects`: nothing else changes.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DeleteImpact {
+    pub name: String,
+    pub effects: Vec<Effect>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FundingStatus::*;
+
+    fn action() -> ActionInput {
+        ActionInput {
+            title: "Tiers-lieu de Larrieu".into(),
+            description: "".into(),
+            axis_id: None,
+            need_ids: vec![3, 1, 3],
+            status: "ongoing".into(),
+            start_date: Some("2025-03-01".into()),
+            end_date: Some("2026-06-30".into()),
+            budget: "120 000".into(),
+            lead_actor_id: Some(1),
+            referent_member_id: None,
+            partners: vec![Partner {
+                actor_id: 2,
+                role: "Cofinanceur".into(),
+            }],
+            practice: Some("place".into()),
+            activity: Some(2),
+            engineering: Some("catalysis".into()),
+        }
+    }
+
+    #[test]
+    fn action_validation_accepts_a_full_action() {
+        let v = action().validate().unwrap();
+        assert_eq!(v.budget_cents, Some(12_000_000));
+        assert_eq!(v.need_ids, vec![3, 1]);
+        assert_eq!(v.practice, Some(Practice::Place));
+        assert_eq!(Practice::Place.activities()[1], "Espace de co-working");
+        assert_eq!(v.engineering, Some(Engineering::Catalysis));
+    }
+
+    #[test]
+    fn action_end_date_cannot_precede_start() {
+        let mut a = action();
+        a.end_date = Some("2025-02-28".into());
+        let e = a.validate().err().unwrap();
+        assert_eq!(e.code(), Some("date.order"));
+        assert_eq!(e.field(), Some("end_date"));
+        a.end_date = Some("2025-03-01".into());
+        assert!(a.validate().is_ok(), "same day is fine");
+    }
+
+    #[test]
+    fn action_budget_and_activity_rules() {
+        let mut a = action();
+        a.budget = "-10".into();
+        assert_eq!(a.validate().err().unwrap().code(), Some("money.negative"));
+        let mut a = action();
+        a.budget = " ".into();
+        assert_eq!(a.validate().unwrap().budget_cents, None);
+        let mut a = action();
+        a.practice = None;
+        assert_eq!(
+            a.validate().err().unwrap().code(),
+            Some("activity.without_practice")
+        );
+        let mut a = action();
+        a.activity = Some(5);
+        assert_eq!(a.validate().err().unwrap().code(), Some("activity.unknown"));
+        let mut a = action();
+        a.practice = Some("juggling".into());
+        assert_eq!(a.validate().err().unwrap().field(), Some("practice"));
+    }
+
+    #[test]
+    fn partners_cannot_repeat_or_be_the_lead() {
+        let mut a = action();
+        a.partners.push(Partner {
+            actor_id: 2,
+            role: "".into(),
+        });
+        assert_eq!(
+            a.validate().err().unwrap().code(),
+            Some("action.partner_twice")
+        );
+        let mut a = action();
+        a.partners[0].actor_id = 1;
+        assert_eq!(
+            a.validate().err().unwrap().code(),
+            Some("action.partner_is_lead")
+        );
+    }
+
+    #[test]
+    fn funding_lines_are_validated() {
+        let f = FundingInput {
+            funder_id: Some(4),
+            scheme: "LEADER".into(),
+            amount: "25 000,00".into(),
+            status: "granted".into(),
+            requested_on: Some("2025-01-10".into()),
+            decision_on: Some("2025-01-09".into()),
+            notes: "".into(),
+        };
+        assert_eq!(f.validate().err().unwrap().field(), Some("decision_on"));
+        let f = FundingInput {
+            decision_on: None,
+            ..f
+        };
+        assert_eq!(f.validate().unwrap().amount_cents, 2_500_000);
+        let f = FundingInput {
+            amount: "beaucoup".into(),
+            ..f
+        };
+        assert_eq!(f.validate().err().unwrap().field(), Some("amount"));
+    }
+
+    #[test]
+    fn indicators_read_french_numbers() {
+        let i = IndicatorInput {
+            name: "Personnes accueillies".into(),
+            unit: "personnes".into(),
+            target: "1 200".into(),
+            current: "312,5".into(),
+            measured_on: None,
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(i.target, Some(1200.0));
+        assert_eq!(i.current, Some(312.5));
+        let bad = IndicatorInput {
+            name: "x".into(),
+            unit: "".into(),
+            target: "douze".into(),
+            current: "".into(),
+            measured_on: None,
+        };
+        assert_eq!(bad.validate().err().unwrap().code(), Some("number.invalid"));
+    }
+
+    #[test]
+    fn funding_plan_arithmetic_with_known_answers() {
+        // Budget 100 000 €: Région 40 000 acquis, LEADER 30 000 sollicité + 5 000 envisagé,
+        // Fondation 10 000 refusé, Région again 10 000 sollicité.
+        let lines = vec![
+            (Some(1), "Région".to_string(), 4_000_000, Granted),
+            (Some(2), "GAL LEADER".to_string(), 3_000_000, Requested),
+            (Some(2), "GAL LEADER".to_string(), 500_000, Considered),
+            (Some(3), "Fondation".to_string(), 1_000_000, Refused),
+            (Some(1), "Région".to_string(), 1_000_000, Requested),
+        ];
+        let p = funding_plan(Some(10_000_000), &lines);
+        assert_eq!(p.granted_cents, 4_000_000);
+        assert_eq!(p.requested_cents, 4_000_000);
+        assert_eq!(p.considered_cents, 500_000);
+        assert_eq!(p.refused_cents, 1_000_000);
+        assert_eq!(p.gap_cents, Some(2_000_000));
+        assert!(!p.over_funded);
+        assert_eq!(
+            p.funders.len(),
+            2,
+            "refused-only funders are not in the plan"
+        );
+        assert_eq!(p.funders[0].funder_name, "Région");
+        assert_eq!(p.funders[0].share_bp, Some(5_000));
+        assert_eq!(p.funders[1].share_bp, Some(3_000));
+    }
+
+    #[test]
+    fn over_funding_is_shown_not_hidden() {
+        let lines = vec![
+            (Some(1), "Région".to_string(), 8_000_000, Granted),
+            (Some(2), "Département".to_string(), 4_000_000, Requested),
+        ];
+        let p = funding_plan(Some(10_000_000), &lines);
+        assert_eq!(p.gap_cents, Some(-2_000_000));
+        assert!(p.over_funded);
+        assert_eq!(p.funders[0].share_bp, Some(8_000));
+        assert_eq!(p.funders[1].share_bp, Some(4_000));
+    }
+
+    #[test]
+    fn plan_without_budget_has_no_gap_nor_shares() {
+        let p = funding_plan(None, &[(None, String::new(), 100, Granted)]);
+        assert_eq!(p.gap_cents, None);
+        assert_eq!(p.funders[0].share_bp, None);
+        let p = funding_plan(Some(0), &[]);
+        assert_eq!(p.gap_cents, Some(0));
+        assert!(p.funders.is_empty());
+    }
+}

@@ -1,0 +1,771 @@
+//! Domain types: the territory, its project and its actors, with their validation rules.
+//!
+//! Enumerations travel as stable English codes (`local_authority`, `partner`, ...); their French
+//! and English labels live in the UI catalogues, and in [`World::label_fr`] and friends for the
+//! command line and generated documents.
+
+use crate::shared::error::{CoreError, CoreResult};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Declares a closed set of codes with their French labels, parsing and listing.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $code:literal, $fr:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database and sent over IPC.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The French label shown to users.
+            pub fn label_fr(self) -> &'static str {
+                match self { $($name::$variant => $fr),+ }
+            }
+
+            /// Parses a code; the error names the field and lists the accepted values.
+            pub fn parse(field: &'static str, value: &str) -> CoreResult<Self> {
+                match value.trim() {
+                    $($code => Ok($name::$variant),)+
+                    other => Err(CoreError::validation(
+                        field,
+                        concat!(stringify!($name), ".unknown"),
+                        format!(
+                            "{} inconnu : « {} ». Valeurs possibles : {}.",
+                            $what,
+                            truncate_for_message(other),
+                            [$($fr),+].join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::parse("", s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.code().into())
+            }
+        }
+
+        impl Coded for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label_fr(self) -> &'static str { $name::label_fr(self) }
+            fn parse(field: &'static str, value: &str) -> CoreResult<Self> { $name::parse(field, value) }
+            fn from_text(value: &str) -> Option<Self> {
+                // Imports read this for every cell: the codes and labels are folded once.
+                static FOLDED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+                if let Some(v) = Self::ALL.iter().find(|v| v.code() == value) {
+                    return Some(*v);
+                }
+                let folded = FOLDED.get_or_init(|| {
+                    Self::ALL
+                        .iter()
+                        .map(|v| (crate::shared::text::fold(v.code()), crate::shared::text::fold(v.label_fr())))
+                        .collect()
+                });
+                let f = crate::shared::text::fold(value);
+                Self::ALL
+                    .iter()
+                    .zip(folded)
+                    .find(|(_, (code, label))| *code == f || *label == f)
+                    .map(|(v, _)| *v)
+            }
+        }
+    };
+}
+
+/// What every code enumeration offers, for code that handles them generically (imports).
+pub trait Coded: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label_fr(self) -> &'static str;
+    fn parse(field: &'static str, value: &str) -> CoreResult<Self>;
+
+    /// Reads a value by its code or its French label, ignoring case, accents and extra
+    /// spaces (`association / ess` and `association` both give [`World::Association`]).
+    fn from_text(value: &str) -> Option<Self> {
+        let f = crate::shared::text::fold(value);
+        Self::all().iter().copied().find(|v| {
+            crate::shared::text::fold(v.code()) == f || crate::shared::text::fold(v.label_fr()) == f
+        })
+    }
+}
+
+code_enum!(
+    /// The "monde" an actor belongs to (`domain.md`, our list of eight).
+    World, "Monde" {
+        LocalAuthority => "local_authority", "Collectivité territoriale";
+        State => "state", "État et agences";
+        Business => "business", "Entreprise";
+        Association => "association", "Association / ESS";
+        Citizen => "citizen", "Habitant / citoyen";
+        Research => "research", "Enseignement et recherche";
+        Funder => "funder", "Fondation / financeur";
+        Network => "network", "Réseau / tête de réseau / chambre consulaire";
+    }
+);
+
+code_enum!(
+    /// Niveau d'engagement of an actor in the project, from the least to the most engaged.
+    Engagement, "Niveau d'engagement" {
+        Informed => "informed", "Informé";
+        Consulted => "consulted", "Consulté";
+        Involved => "involved", "Impliqué";
+        Partner => "partner", "Partenaire";
+        Lead => "lead", "Porteur";
+    }
+);
+
+code_enum!(
+    /// Kind of territory a workspace is about.
+    TerritoryKind, "Type de territoire" {
+        Petr => "petr", "PETR";
+        Epci => "epci", "EPCI";
+        Municipality => "municipality", "Commune";
+        Pays => "pays", "Pays";
+        RegionalPark => "regional_park", "Parc naturel régional";
+        Department => "department", "Département";
+        Region => "region", "Région";
+    }
+);
+
+code_enum!(
+    /// Status of the Projet de territoire.
+    ProjectStatus, "Statut du projet" {
+        Drafting => "drafting", "En élaboration";
+        Adopted => "adopted", "Adopté";
+        Revising => "revising", "En révision";
+    }
+);
+
+code_enum!(
+    /// Priority of a need.
+    Priority, "Priorité" {
+        High => "high", "Haute";
+        Medium => "medium", "Moyenne";
+        Low => "low", "Basse";
+    }
+);
+
+code_enum!(
+    /// Status of an action (fiche action).
+    ActionStatus, "Statut de l'action" {
+        Idea => "idea", "Idée";
+        Preparing => "preparing", "En préparation";
+        Ongoing => "ongoing", "En cours";
+        Done => "done", "Réalisée";
+        Abandoned => "abandoned", "Abandonnée";
+    }
+);
+
+code_enum!(
+    /// The four practices of catalyse (`domain.md`).
+    Practice, "Pratique de catalyse" {
+        Dialogue => "dialogue", "Dialogue territorial";
+        Experimentation => "experimentation", "Expérimentations collectives";
+        Support => "support", "Accompagnements";
+        Place => "place", "Gestion d'un lieu";
+    }
+);
+
+impl Practice {
+    /// The practice's four activities, verbatim from the deck, numbered 1 to 4 in this order.
+    pub fn activities(self) -> [&'static str; 4] {
+        match self {
+            Practice::Dialogue => [
+                "Partage de connaissance du territoire et des acteurs",
+                "Temps de rencontres / interconnaissance",
+                "Sensibilisation aux alliances territoriales",
+                "Mise en relations",
+            ],
+            Practice::Experimentation => [
+                "Identification des besoins du territoire et enjeux partagés",
+                "Mobilisation des acteurs pour co-construire des solutions",
+                "Co-pilotage des expérimentations",
+                "Evaluation des expérimentations",
+            ],
+            Practice::Support => [
+                "Incubation de projets",
+                "Formations aux nouvelles pratiques",
+                "Accompagnement de partenariats",
+                "Essaimage/accélération/transfert de savoir-faire à d'autres territoires",
+            ],
+            Practice::Place => [
+                "Lieu d'échanges convivial",
+                "Espace de co-working",
+                "Showroom, démonstrateur",
+                "Fab lab",
+            ],
+        }
+    }
+}
+
+code_enum!(
+    /// The three territorial engineerings ("ingénieries territoriales").
+    Engineering, "Ingénierie territoriale" {
+        PublicManagement => "public_management", "Gestion publique";
+        CrossCuttingProject => "cross_cutting_project", "Projet transverse";
+        Catalysis => "catalysis", "Catalyse";
+    }
+);
+
+code_enum!(
+    /// Status of a funding line.
+    FundingStatus, "Statut du financement" {
+        Considered => "considered", "Envisagé";
+        Requested => "requested", "Sollicité";
+        Granted => "granted", "Acquis";
+        Refused => "refused", "Refusé";
+    }
+);
+
+code_enum!(
+    /// Nature of a link between two actors.
+    LinkNature, "Nature du lien" {
+        Partnership => "partnership", "Partenariat";
+        Funding => "funding", "Financement";
+        Dialogue => "dialogue", "Échange / dialogue";
+        Service => "service", "Prestation";
+        Membership => "membership", "Adhésion";
+        Conflict => "conflict", "Conflit";
+    }
+);
+
+code_enum!(
+    /// Kind of meeting (rencontre).
+    MeetingKind, "Type de rencontre" {
+        Meeting => "meeting", "Réunion";
+        Workshop => "workshop", "Atelier";
+        SteeringCommittee => "steering_committee", "Comité de pilotage";
+        Visit => "visit", "Visite";
+        Event => "event", "Événement";
+    }
+);
+
+code_enum!(
+    /// What a piece of evidence of a competence points to.
+    EvidenceKind, "Type de preuve" {
+        Action => "action", "Action";
+        Meeting => "meeting", "Rencontre";
+        Funding => "funding", "Financement";
+        Link => "link", "Lien";
+        DecisionNote => "decision_note", "Note d'aide à la décision";
+    }
+);
+
+code_enum!(
+    /// A self-assessment is a draft until it is finished; a finished one is history.
+    AssessmentStatus, "Statut de l'auto-évaluation" {
+        Draft => "draft", "Brouillon";
+        Finished => "finished", "Terminée";
+    }
+);
+
+code_enum!(
+    /// Who a decision note is for.
+    Addressee, "Destinataire" {
+        Bureau => "bureau", "Bureau";
+        ComiteSyndical => "comite_syndical", "Comité syndical";
+        President => "president", "Président";
+        ConferenceMaires => "conference_maires", "Conférence des maires";
+        Other => "other", "Autre instance";
+    }
+);
+
+code_enum!(
+    /// Where a decision note stands.
+    NoteStatus, "Statut de la note" {
+        Draft => "draft", "Brouillon";
+        Reviewed => "reviewed", "Relue";
+        Validated => "validated", "Validée";
+        Presented => "presented", "Présentée";
+    }
+);
+
+code_enum!(
+    /// The sections of a decision note, in order.
+    SectionKey, "Section" {
+        Objet => "objet", "Objet et décision attendue";
+        Contexte => "contexte", "Contexte";
+        Enjeux => "enjeux", "Enjeux pour le territoire";
+        Acteurs => "acteurs", "Acteurs mobilisés et partenaires";
+        Options => "options", "Options / scénarios";
+        Financement => "financement", "Plan de financement";
+        Calendrier => "calendrier", "Calendrier";
+        Avis => "avis", "Avis / recommandation du service";
+        Annexes => "annexes", "Annexes";
+    }
+);
+
+code_enum!(
+    /// Why a backup was made.
+    BackupReason, "Type de sauvegarde" {
+        Auto => "auto", "Sauvegarde automatique";
+        BeforeMigration => "before_migration", "Avant la mise à jour du format";
+        BeforeRestore => "before_restore", "Avant une restauration";
+        Manual => "manual", "Sauvegarde demandée";
+    }
+);
+
+code_enum!(
+    /// What a decision note can be about.
+    NoteRecordKind, "Type d'enregistrement" {
+        Action => "action", "Action";
+        Need => "need", "Enjeu";
+        Actor => "actor", "Acteur";
+    }
+);
+
+/// Maximum length of a name (actor, territory), in characters.
+pub const NAME_MAX: usize = 200;
+/// Maximum length of a short text (commune, title), in characters.
+pub const SHORT_MAX: usize = 300;
+/// Maximum length of a long text (notes, vision), in characters.
+pub const LONG_MAX: usize = 20_000;
+
+/// The territory and its project, as shown in the "Projet de territoire" header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProjectHeader {
+    pub territory_name: String,
+    pub territory_kind: TerritoryKind,
+    pub title: String,
+    pub vision: String,
+    pub status: ProjectStatus,
+    /// First day of the project's period (ISO date), if set.
+    pub period_start: Option<String>,
+    /// Last day of the project's period (ISO date), if set.
+    pub period_end: Option<String>,
+    /// Date the project was adopted (ISO date), if adopted.
+    pub adoption_date: Option<String>,
+}
+
+/// What the user submits to edit the header. Codes arrive as text and are checked here so
+/// that a wrong value gets a French message naming the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProjectHeaderInput {
+    pub territory_name: String,
+    #[ts(as = "TerritoryKind")]
+    pub territory_kind: String,
+    pub title: String,
+    pub vision: String,
+    #[ts(as = "ProjectStatus")]
+    pub status: String,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub adoption_date: Option<String>,
+}
+
+/// What the welcome screen asks to create a workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewWorkspace {
+    pub territory_name: String,
+    #[ts(as = "TerritoryKind")]
+    pub territory_kind: String,
+    pub project_title: String,
+}
+
+/// An actor of the territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Actor {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub world: World,
+    pub commune: String,
+    pub engagement: Engagement,
+    pub notes: String,
+    /// Creation time, RFC 3339 in UTC.
+    pub created_at: String,
+    /// Last change, RFC 3339 in UTC.
+    pub updated_at: String,
+}
+
+/// What the user submits to create or edit an actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActorInput {
+    pub name: String,
+    #[ts(as = "World")]
+    pub world: String,
+    pub commune: String,
+    #[ts(as = "Engagement")]
+    pub engagement: String,
+    pub notes: String,
+}
+
+/// A validated actor, ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidActor {
+    pub name: String,
+    pub world: World,
+    pub commune: String,
+    pub engagement: Engagement,
+    pub notes: String,
+}
+
+/// A validated project header, ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidHeader {
+    pub territory_name: String,
+    pub territory_kind: TerritoryKind,
+    pub title: String,
+    pub vision: String,
+    pub status: ProjectStatus,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub adoption_date: Option<NaiveDate>,
+}
+
+/// A validated request to create a workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidNewWorkspace {
+    pub territory_name: String,
+    pub territory_kind: TerritoryKind,
+    pub project_title: String,
+}
+
+impl ActorInput {
+    /// Checks every field; the first problem found is returned with a French message.
+    pub fn validate(&self) -> CoreResult<ValidActor> {
+        Ok(ValidActor {
+            name: single_line("name", "Le nom de l'acteur", &self.name, NAME_MAX, true)?,
+            world: World::parse("world", &self.world)?,
+            commune: single_line("commune", "La commune", &self.commune, SHORT_MAX, false)?,
+            engagement: Engagement::parse("engagement", &self.engagement)?,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+        })
+    }
+}
+
+impl NewWorkspace {
+    /// Checks the welcome form.
+    pub fn validate(&self) -> CoreResult<ValidNewWorkspace> {
+        Ok(ValidNewWorkspace {
+            territory_name: single_line(
+                "territory_name",
+                "Le nom du territoire",
+                &self.territory_name,
+                NAME_MAX,
+                true,
+            )?,
+            territory_kind: TerritoryKind::parse("territory_kind", &self.territory_kind)?,
+            project_title: single_line(
+                "project_title",
+                "Le titre du projet",
+                &self.project_title,
+                SHORT_MAX,
+                true,
+            )?,
+        })
+    }
+}
+
+impl ProjectHeaderInput {
+    /// Checks the header form, including the order of the period's dates.
+    pub fn validate(&self) -> CoreResult<ValidHeader> {
+        let period_start =
+            optional_date("period_start", "Le début de la période", &self.period_start)?;
+        let period_end = optional_date("period_end", "La fin de la période", &self.period_end)?;
+        if let (Some(s), Some(e)) = (period_start, period_end) {
+            if e < s {
+                return Err(CoreError::validation(
+                    "period_end",
+                    "project.period.order",
+                    "La fin de la période ne peut pas précéder son début.",
+                ));
+            }
+        }
+        Ok(ValidHeader {
+            territory_name: single_line(
+                "territory_name",
+                "Le nom du territoire",
+                &self.territory_name,
+                NAME_MAX,
+                true,
+            )?,
+            territory_kind: TerritoryKind::parse("territory_kind", &self.territory_kind)?,
+            title: single_line("title", "Le titre du projet", &self.title, SHORT_MAX, true)?,
+            vision: multi_line("vision", "La vision", &self.vision, LONG_MAX)?,
+            status: ProjectStatus::parse("status", &self.status)?,
+            period_start,
+            period_end,
+            adoption_date: optional_date(
+                "adoption_date",
+                "La date d'adoption",
+                &self.adoption_date,
+            )?,
+        })
+    }
+}
+
+/// Reads an optional practice code and an optional activity number (1 to 4), which needs a
+/// practice. Shared by actions and meetings.
+pub(crate) fn practice_and_activity(
+    practice: &Option<String>,
+    activity: Option<i64>,
+) -> CoreResult<(Option<Practice>, Option<i64>)> {
+    let practice = practice
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| Practice::parse("practice", p))
+        .transpose()?;
+    let activity = match (practice, activity) {
+        (_, None) => None,
+        (None, Some(_)) => {
+            return Err(CoreError::validation(
+                "activity",
+                "activity.without_practice",
+                "Choisissez d'abord la pratique de catalyse à laquelle l'activité appartient.",
+            ))
+        }
+        (Some(_), Some(a)) if (1..=4).contains(&a) => Some(a),
+        (Some(_), Some(a)) => {
+            return Err(CoreError::validation(
+                "activity",
+                "activity.unknown",
+                format!("Activité inconnue : {a} (chaque pratique en compte quatre)."),
+            ))
+        }
+    };
+    Ok((practice, activity))
+}
+
+/// Trims a one-line text and checks its length and characters.
+pub(crate) fn single_line(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> CoreResult<String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(CoreError::validation(
+            field,
+            "text.empty",
+            format!("{label} est obligatoire."),
+        ));
+    }
+    if v.chars().any(|c| c.is_control()) {
+        return Err(CoreError::validation(
+            field,
+            "text.control",
+            format!("{label} contient des caractères de contrôle (retour à la ligne, tabulation…) ; une seule ligne est attendue."),
+        ));
+    }
+    check_length(field, label, v, max)?;
+    Ok(v.to_string())
+}
+
+/// Trims a multi-line text; only line breaks and tabs are allowed among control characters.
+pub(crate) fn multi_line(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> CoreResult<String> {
+    let v = value.trim();
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(CoreError::validation(
+            field,
+            "text.control",
+            format!("{label} contiennent des caractères de contrôle non imprimables."),
+        ));
+    }
+    check_length(field, label, v, max)?;
+    Ok(v.replace("\r\n", "\n"))
+}
+
+fn check_length(field: &'static str, label: &str, v: &str, max: usize) -> CoreResult<()> {
+    let n = v.chars().count();
+    if n > max {
+        return Err(CoreError::validation(
+            field,
+            "text.too_long",
+            format!("{label} est trop long ({n} caractères, {max} au plus)."),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses an optional ISO date (`AAAA-MM-JJ`); an empty string means "not set".
+pub(crate) fn optional_date(
+    field: &'static str,
+    label: &str,
+    value: &Option<String>,
+) -> CoreResult<Option<NaiveDate>> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                CoreError::validation(
+                    field,
+                    "date.invalid",
+                    format!(
+                        "{label} n'est pas une date valide : « {} » (format attendu : AAAA-MM-JJ).",
+                        truncate_for_message(s)
+                    ),
+                )
+            }),
+    }
+}
+
+/// Shortens user text quoted back in an error message.
+pub(crate) fn truncate_for_message(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() > MAX {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(name: &str, world: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: world.into(),
+            commune: "Larrieu".into(),
+            engagement: "partner".into(),
+            notes: String::new(),
+        }
+    }
+
+    #[test]
+    fn actor_name_is_required_and_trimmed() {
+        let e = actor("   ", "business").validate().unwrap_err();
+        assert_eq!(e.kind(), "validation");
+        assert_eq!(e.field(), Some("name"));
+        assert_eq!(e.to_string(), "Le nom de l'acteur est obligatoire.");
+        let ok = actor("  Scierie Blanc  ", "business").validate().unwrap();
+        assert_eq!(ok.name, "Scierie Blanc");
+        assert_eq!(ok.world, World::Business);
+        assert_eq!(ok.engagement, Engagement::Partner);
+    }
+
+    #[test]
+    fn actor_name_length_is_bounded() {
+        let long = "é".repeat(NAME_MAX + 1);
+        let e = actor(&long, "state").validate().unwrap_err();
+        assert_eq!(e.code(), Some("text.too_long"));
+        assert!(e.to_string().contains("201 caractères"));
+        assert!(actor(&"é".repeat(NAME_MAX), "state").validate().is_ok());
+    }
+
+    #[test]
+    fn unknown_world_is_named_in_french() {
+        let e = actor("X", "martians").validate().unwrap_err();
+        assert_eq!(e.field(), Some("world"));
+        let msg = e.to_string();
+        assert!(msg.starts_with("Monde inconnu : « martians »"), "{msg}");
+        assert!(msg.contains("Association / ESS"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_names_but_newlines_allowed_in_notes() {
+        assert_eq!(
+            actor("A\u{0007}B", "state").validate().unwrap_err().code(),
+            Some("text.control")
+        );
+        let mut a = actor("A", "state");
+        a.notes = "ligne 1\r\nligne 2\tfin".into();
+        assert_eq!(a.validate().unwrap().notes, "ligne 1\nligne 2\tfin");
+        a.notes = "x\u{0000}".into();
+        assert!(a.validate().is_err());
+    }
+
+    #[test]
+    fn every_code_round_trips() {
+        for w in World::ALL {
+            assert_eq!(World::parse("world", w.code()).unwrap(), *w);
+        }
+        for e in Engagement::ALL {
+            assert_eq!(Engagement::parse("engagement", e.code()).unwrap(), *e);
+        }
+        for k in TerritoryKind::ALL {
+            assert_eq!(TerritoryKind::parse("k", k.code()).unwrap(), *k);
+        }
+        for s in ProjectStatus::ALL {
+            assert_eq!(ProjectStatus::parse("s", s.code()).unwrap(), *s);
+        }
+        assert_eq!(World::ALL.len(), 8);
+        assert_eq!(Engagement::ALL.len(), 5);
+    }
+
+    fn header() -> ProjectHeaderInput {
+        ProjectHeaderInput {
+            territory_name: "PETR du Haut-Verdanson".into(),
+            territory_kind: "petr".into(),
+            title: "Projet de territoire 2024-2030".into(),
+            vision: "Une vallée vivante".into(),
+            status: "adopted".into(),
+            period_start: Some("2024-01-01".into()),
+            period_end: Some("2030-12-31".into()),
+            adoption_date: Some(String::new()),
+        }
+    }
+
+    #[test]
+    fn header_period_must_be_ordered() {
+        assert!(header().validate().is_ok());
+        assert_eq!(header().validate().unwrap().adoption_date, None);
+        let mut h = header();
+        h.period_end = Some("2023-12-31".into());
+        let e = h.validate().unwrap_err();
+        assert_eq!(e.code(), Some("project.period.order"));
+        assert_eq!(e.field(), Some("period_end"));
+    }
+
+    #[test]
+    fn header_dates_must_be_iso() {
+        let mut h = header();
+        h.period_start = Some("31/12/2024".into());
+        let e = h.validate().unwrap_err();
+        assert_eq!(e.code(), Some("date.invalid"));
+        assert!(e.to_string().contains("AAAA-MM-JJ"));
+    }
+
+    #[test]
+    fn new_workspace_needs_name_kind_and_title() {
+        let nw = NewWorkspace {
+            territory_name: "PETR".into(),
+            territory_kind: "petr".into(),
+            project_title: "".into(),
+        };
+        assert_eq!(nw.validate().unwrap_err().field(), Some("project_title"));
+        let nw = NewWorkspace {
+            project_title: "T".into(),
+            territory_kind: "canton".into(),
+            ..nw
+        };
+        assert_eq!(nw.validate().unwrap_err().field(), Some("territory_kind"));
+    }
+}

@@ -1,0 +1,9 @@
+//! What every domain uses: the code enums and validation helpers, errors, money, French
+//! typography, text folding and sort keys, progress reports.
+
+pub mod domain;
+pub mod error;
+pub mod money;
+pub mod progress;
+pub mod text;
+pub mod typography;
