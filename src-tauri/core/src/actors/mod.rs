@@ -1,5 +1,7 @@
-//! Actors: the actor card (links, meetings, actions, funding, introductions).
+//! Actors: their queries, and the actor card (links, meetings, actions, funding,
+//! introductions).
 
 pub mod card;
+pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,7 +4,8 @@
 //! person appears. To extend the demo for a new kind of record, add a step to [`populate`] that
 //! uses the ids returned by the earlier steps (see [`DemoIds`]).
 
-use crate::db::store::{insert_actor, insert_territory_and_project, Store};
+use crate::actors::store::insert_actor;
+use crate::db::store::{insert_territory_and_project, Store};
 use crate::grid::assessment::{AssessmentInput, DevelopmentPlan, EvidenceInput, RatingInput};
 use crate::network::{
     ActorProfile, ContactInput, FollowUp, Introducer, LinkInput, MeetingInput, MemberInput,

@@ -1,3 +1,4 @@
-//! The territory and its Projet de territoire: the home screen's figures.
+//! The territory and its Projet de territoire: the header, and the home screen's figures.
 
 pub mod dashboard;
+pub mod store;

@@ -1,0 +1,164 @@
+//! Actors: their queries (list, read, create, edit, delete with undo).
+
+use crate::db::store::{now, Store};
+use crate::shared::domain::{Actor, ActorInput, ValidActor};
+use crate::shared::error::{CoreError, CoreResult};
+use rusqlite::{params, Connection, OptionalExtension};
+
+impl Store {
+    const ACTOR_COLUMNS: &'static str =
+        "id, name, world, commune, engagement, notes, created_at, updated_at";
+
+    fn actor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
+        Ok(Actor {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            world: r.get(2)?,
+            commune: r.get(3)?,
+            engagement: r.get(4)?,
+            notes: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+        })
+    }
+
+    /// All actors, by name.
+    pub fn list_actors(&self) -> CoreResult<Vec<Actor>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM actor ORDER BY name COLLATE NOCASE, id",
+            Self::ACTOR_COLUMNS
+        ))?;
+        let rows = st.query_map([], Self::actor_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One actor.
+    pub fn actor(&self, id: i64) -> CoreResult<Actor> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM actor WHERE id = ?1", Self::ACTOR_COLUMNS),
+                [id],
+                Self::actor_from_row,
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound { what: "Acteur", id })
+    }
+
+    /// Validates and adds an actor.
+    pub fn create_actor(&mut self, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let id = insert_actor(&self.conn, &v, &now())?;
+        self.actor(id)
+    }
+
+    /// Validates and saves an actor's changes.
+    pub fn update_actor(&mut self, id: i64, input: &ActorInput) -> CoreResult<Actor> {
+        let v = input.validate()?;
+        let n = self.conn.execute(
+            "UPDATE actor SET name = ?1, world = ?2, commune = ?3, engagement = ?4, notes = ?5,
+                    updated_at = ?6 WHERE id = ?7",
+            params![v.name, v.world, v.commune, v.engagement, v.notes, now(), id],
+        )?;
+        if n == 0 {
+            return Err(CoreError::NotFound { what: "Acteur", id });
+        }
+        self.actor(id)
+    }
+
+    /// Deletes an actor and returns what was deleted (so the UI can offer to undo).
+    pub fn delete_actor(&mut self, id: i64) -> CoreResult<Actor> {
+        let actor = self.actor(id)?;
+        self.conn.execute("DELETE FROM actor WHERE id = ?1", [id])?;
+        Ok(actor)
+    }
+
+    /// Puts back an actor deleted by [`Store::delete_actor`], with its id and dates.
+    pub fn restore_actor(&mut self, actor: &Actor) -> CoreResult<Actor> {
+        let input = ActorInput {
+            name: actor.name.clone(),
+            world: actor.world.code().into(),
+            commune: actor.commune.clone(),
+            engagement: actor.engagement.code().into(),
+            notes: actor.notes.clone(),
+        };
+        let v = input.validate()?;
+        self.conn.execute(
+            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                actor.id,
+                v.name,
+                v.world,
+                v.commune,
+                v.engagement,
+                v.notes,
+                actor.created_at,
+                now()
+            ],
+        )?;
+        self.actor(actor.id)
+    }
+}
+
+pub(crate) fn insert_actor(conn: &Connection, v: &ValidActor, at: &str) -> CoreResult<i64> {
+    conn.execute(
+        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![v.name, v.world, v.commune, v.engagement, v.notes, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shared::domain::Engagement;
+
+    fn actor_input(name: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: "association".into(),
+            commune: "Larrieu".into(),
+            engagement: "involved".into(),
+            notes: "".into(),
+        }
+    }
+
+    #[test]
+    fn actor_crud_and_restore() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.conn
+            .execute_batch(
+                "INSERT INTO territory (id,name,kind) VALUES (1,'T','petr');
+                 INSERT INTO project (id,territory_id,title,status) VALUES (1,1,'P','drafting');",
+            )
+            .unwrap();
+        let a = s.create_actor(&actor_input("Zèbre")).unwrap();
+        let b = s.create_actor(&actor_input("abeille")).unwrap();
+        let names: Vec<_> = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["abeille", "Zèbre"]);
+        let mut edit = actor_input("Zèbre bleu");
+        edit.engagement = "lead".into();
+        let a2 = s.update_actor(a.id, &edit).unwrap();
+        assert_eq!(a2.engagement, Engagement::Lead);
+        assert_eq!(a2.created_at, a.created_at);
+        let gone = s.delete_actor(b.id).unwrap();
+        assert_eq!(s.counts().unwrap()["actors"], 1);
+        assert_eq!(s.actor(b.id).err().unwrap().kind(), "not_found");
+        let back = s.restore_actor(&gone).unwrap();
+        assert_eq!(back.id, b.id);
+        assert_eq!(back.name, "abeille");
+        assert_eq!(
+            s.update_actor(999, &actor_input("x")).err().unwrap().kind(),
+            "not_found"
+        );
+        // A rejected edit changes nothing.
+        assert!(s.update_actor(a.id, &actor_input("")).is_err());
+        assert_eq!(s.actor(a.id).unwrap().name, "Zèbre bleu");
+    }
+}
