@@ -1,5 +1,49 @@
-// Declares the app's own commands so that capabilities can allow exactly those.
+// Declares the app's own commands so that capabilities can allow exactly those, and writes the
+// window's capability from the same list (`src/commands/list.rs`, the one place commands are
+// named).
+
+use std::path::Path;
+
+/// Turns the one list of commands into `COMMANDS`.
+macro_rules! catalyse_commands {
+    ($($module:ident: $($name:ident),+;)+) => {
+        const COMMANDS: &[&str] = &[$($(stringify!($name)),+),+];
+    };
+}
+
+include!("src/commands/list.rs");
+
+/// Beyond its own commands, the window may only zoom its page (Ctrl + = / -, for readers who
+/// need 200 %): nothing else of Tauri's core.
+const CORE_PERMISSIONS: &[&str] = &["core:webview:allow-set-webview-zoom"];
+
+const CAPABILITY: &str = "src-tauri/capabilities/default.json";
+
+/// The capability's JSON: the main window may call these commands and nothing else.
+fn capability() -> String {
+    let mut permissions: Vec<String> = CORE_PERMISSIONS
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect();
+    permissions.extend(
+        COMMANDS
+            .iter()
+            .map(|c| format!("\"allow-{}\"", c.replace('_', "-"))),
+    );
+    format!(
+        "{{\n  \"identifier\": \"default\",\n  \"description\": \"The main window may call Catalyse's own commands, and nothing else. Written by build.rs from src/commands/list.rs: do not edit.\",\n  \"windows\": [\n    \"main\"\n  ],\n  \"permissions\": [\n    {}\n  ]\n}}\n",
+        permissions.join(",\n    ")
+    )
+}
+
 fn main() {
+    // Written only when it changes, so that an unchanged list does not rebuild the app.
+    let wanted = capability();
+    let path = Path::new(CAPABILITY);
+    if std::fs::read_to_string(path).ok().as_deref() != Some(wanted.as_str()) {
+        std::fs::write(path, wanted).expect("writing the capability file");
+    }
+    println!("cargo:rerun-if-changed=src-tauri/src/commands/list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
@@ -7,126 +51,3 @@ fn main() {
     )
     .expect("tauri build step failed");
 }
-
-/// Keep in step with `tauri::generate_handler!` in `src-tauri/src/gui.rs`.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "create_workspace",
-    "open_demo",
-    "pick_and_open_workspace",
-    "save_workspace_as",
-    "open_writable_copy",
-    "close_workspace",
-    "get_header",
-    "update_header",
-    "actor_page",
-    "find_actors",
-    "actor_choices",
-    "create_actor",
-    "update_actor",
-    "delete_actor",
-    "restore_actor",
-    "actor_delete_impact",
-    "list_needs",
-    "create_need",
-    "update_need",
-    "move_need",
-    "need_delete_impact",
-    "delete_need",
-    "list_axes",
-    "create_axis",
-    "update_axis",
-    "move_axis",
-    "axis_delete_impact",
-    "delete_axis",
-    "action_page",
-    "get_action",
-    "axis_action_counts",
-    "find_actions",
-    "action_choices",
-    "create_action",
-    "update_action",
-    "action_delete_impact",
-    "delete_action",
-    "funding_page",
-    "create_funding",
-    "update_funding",
-    "delete_funding",
-    "funding_plan",
-    "list_indicators",
-    "create_indicator",
-    "update_indicator",
-    "delete_indicator",
-    "dashboard",
-    "search",
-    "list_members",
-    "create_member",
-    "update_member",
-    "delete_member",
-    "actor_card",
-    "card_links",
-    "update_actor_profile",
-    "create_contact",
-    "update_contact",
-    "delete_contact",
-    "create_link",
-    "update_link",
-    "delete_link",
-    "meeting_page",
-    "create_meeting",
-    "update_meeting",
-    "delete_meeting",
-    "proposed_links",
-    "create_links",
-    "network_map",
-    "refresh_map",
-    "network_overview",
-    "refresh_network",
-    "network_brokers",
-    "network_isolated",
-    "introduction_path",
-    "influence_matrix",
-    "valorisation",
-    "pick_import_file",
-    "import_preview",
-    "import_commit",
-    "cancel_job",
-    "discard_import",
-    "export_data",
-    "export_valorisation",
-    "grid_reference",
-    "list_assessments",
-    "create_assessment",
-    "update_assessment",
-    "delete_assessment",
-    "suggest_evidence",
-    "team_grid",
-    "development_plan",
-    "save_development_plan",
-    "export_team_grid",
-    "export_member_sheet",
-    "note_page",
-    "get_note",
-    "create_note",
-    "update_note",
-    "set_note_status",
-    "delete_note",
-    "note_versions",
-    "note_version",
-    "restore_note_version",
-    "refresh_preview",
-    "apply_refresh",
-    "export_note",
-    "note_logo",
-    "pick_note_logo",
-    "remove_note_logo",
-    "list_backups",
-    "backup_now",
-    "restore_backup",
-    "export_workspace_json",
-    "import_workspace_json",
-    "export_person",
-    "erase_person",
-    "set_language",
-    "set_display_name",
-];

@@ -14,6 +14,22 @@ pub mod workspace;
 
 use catalyse_core::{CoreResult, ErrorPayload, Store};
 
+/// Turns the one list of commands (`list.rs`) into the invoke handler and the list of names.
+macro_rules! catalyse_commands {
+    ($($module:ident: $($name:ident),+;)+) => {
+        /// The invoke handler of every command of `list.rs`.
+        pub(crate) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($($module::$name),+),+]
+        }
+
+        /// The names of every command of `list.rs`.
+        #[cfg(test)]
+        pub(crate) const NAMES: &[&str] = &[$($(stringify!($name)),+),+];
+    };
+}
+
+include!("list.rs");
+
 /// Runs `f`, which only reads, on one of the open workspace's readers: it does not wait for
 /// the writer (a long import keeps the window usable) and sees what was committed.
 pub(crate) async fn with_reader<R: Send + 'static>(

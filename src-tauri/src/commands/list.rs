@@ -1,0 +1,34 @@
+// The commands the window may call, written once. Each line: a module of `commands/` and the
+// handlers it defines. From this list come the invoke handler (`commands::handler`), the
+// build step's command list (`build.rs`, so Tauri generates one permission per command) and
+// the window's capability (`capabilities/default.json`, written by `build.rs`).
+// A command added to a module and not here cannot be called.
+catalyse_commands! {
+    workspace: app_info, create_workspace, open_demo, pick_and_open_workspace, save_workspace_as,
+        open_writable_copy, close_workspace;
+    project: get_header, update_header;
+    actors: actor_page, find_actors, actor_choices, create_actor, update_actor, delete_actor,
+        restore_actor, actor_delete_impact;
+    plan: list_needs, create_need, update_need, move_need, need_delete_impact, delete_need,
+        list_axes, create_axis, update_axis, move_axis, axis_delete_impact, delete_axis,
+        action_page, get_action, axis_action_counts, find_actions, action_choices, create_action,
+        update_action, action_delete_impact, delete_action, funding_page, create_funding,
+        update_funding, delete_funding, funding_plan, list_indicators, create_indicator,
+        update_indicator, delete_indicator, dashboard, search;
+    network: list_members, create_member, update_member, delete_member, actor_card, card_links,
+        update_actor_profile, create_contact, update_contact, delete_contact, create_link,
+        update_link, delete_link, meeting_page, create_meeting, update_meeting, delete_meeting,
+        proposed_links, create_links, network_map, refresh_map, network_overview,
+        refresh_network, network_brokers, network_isolated, introduction_path, influence_matrix,
+        valorisation;
+    exchange: pick_import_file, import_preview, import_commit, cancel_job, discard_import,
+        export_data, export_valorisation, export_team_grid, export_member_sheet;
+    grid: grid_reference, list_assessments, create_assessment, update_assessment,
+        delete_assessment, suggest_evidence, team_grid, development_plan, save_development_plan;
+    notes: note_page, get_note, create_note, update_note, set_note_status, delete_note,
+        note_versions, note_version, restore_note_version, refresh_preview, apply_refresh,
+        export_note, note_logo, pick_note_logo, remove_note_logo;
+    backups: list_backups, backup_now, restore_backup, export_workspace_json,
+        import_workspace_json, export_person, erase_person;
+    prefs: set_language, set_display_name;
+}
