@@ -8,15 +8,12 @@ import { newNoteForAction } from "./notes.js";
 import { openNote } from "./workspace.js";
 import { actorNames, picker, searchActors } from "./picker.js";
 import { virtualTable, PAGE } from "./virtual.js";
+import { ActionStatus as STATUSES, Practice as PRACTICES, Engineering as ENGINEERINGS, FundingStatus as FUNDING_STATUSES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 /** @typedef {import("./ipc.js").Funding} Funding */
 /** @typedef {import("./ipc.js").ActionRow} ActionRow */
 
-const STATUSES = ["idea", "preparing", "ongoing", "done", "abandoned"];
-const PRACTICES = ["dialogue", "experimentation", "support", "place"];
-const ENGINEERINGS = ["public_management", "cross_cutting_project", "catalysis"];
-const FUNDING_STATUSES = ["considered", "requested", "granted", "refused"];
 const FILTERS = /** @type {const} */ (["status", "axis", "practice", "engineering", "lead"]);
 
 const data = {

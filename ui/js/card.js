@@ -8,12 +8,13 @@ import { rgpdDialog } from "./rgpd.js";
 import * as ipc from "./ipc.js";
 import { euros } from "./actions.js";
 import { actorChoice, searchActors } from "./picker.js";
+import { LinkNature as NATURES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").ActorCard} ActorCard */
 /** @typedef {import("./ipc.js").Link} Link */
 /** @typedef {import("./ipc.js").Actor} Actor */
 
-export const NATURES = ["partnership", "funding", "dialogue", "service", "membership", "conflict"];
+export { NATURES };
 const SCORES = ["1", "2", "3", "4", "5"];
 
 /**

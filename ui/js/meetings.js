@@ -7,12 +7,11 @@ import * as ipc from "./ipc.js";
 import { NATURES, introducerOptions, parseIntroducer } from "./card.js";
 import { virtualTable, PAGE } from "./virtual.js";
 import { actorChoice, actorNames } from "./picker.js";
+import { MeetingKind as KINDS, Practice as PRACTICES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").Meeting} Meeting */
 /** @typedef {import("./ipc.js").MeetingRow} MeetingRow */
 
-const KINDS = ["meeting", "workshop", "steering_committee", "visit", "event"];
-const PRACTICES = ["dialogue", "experimentation", "support", "place"];
 
 const data = {
   /** @type {import("./ipc.js").Member[]} */ members: [],

@@ -8,6 +8,7 @@ import * as ipc from "./ipc.js";
 import { NATURES } from "./card.js";
 import { picker, searchActors } from "./picker.js";
 import { progressView } from "./tasks.js";
+import { World as WORLDS, Engagement as ENGAGEMENTS } from "../bindings/codes.js";
 
 /** Watches the size of the map on screen (one at a time). @type {ResizeObserver|null} */
 let mapObserver = null;
@@ -16,8 +17,6 @@ let mapObserver = null;
 /** @typedef {import("../bindings/MapNode").MapNode} MapNode */
 /** @typedef {import("../bindings/MapEdge").MapEdge} MapEdge */
 
-const WORLDS = ["local_authority", "state", "business", "association", "citizen", "research", "funder", "network"];
-const ENGAGEMENTS = ["informed", "consulted", "involved", "partner", "lead"];
 /** Node colours by monde: distinct hues, each at least 3:1 against the white map. */
 export const WORLD_COLOURS = {
   local_authority: "#1f5fa8", state: "#6b3fa0", business: "#b35900", association: "#1f7a3d",

@@ -8,12 +8,11 @@ import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.
 import * as ipc from "./ipc.js";
 import { actorChoice } from "./picker.js";
 import { virtualTable, PAGE } from "./virtual.js";
+import { Addressee as ADDRESSEES, NoteStatus as STATUSES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").DecisionNote} DecisionNote */
 /** @typedef {import("./ipc.js").NoteSummary} NoteSummary */
 
-const ADDRESSEES = ["bureau", "comite_syndical", "president", "conference_maires", "other"];
-const STATUSES = ["draft", "reviewed", "validated", "presented"];
 const GENERATED = ["contexte", "acteurs", "financement", "calendrier"];
 
 /** @type {HTMLElement|null} */ let root = null;

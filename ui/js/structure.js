@@ -3,11 +3,11 @@ import { h, replace } from "./dom.js";
 import { t, label } from "./i18n.js";
 import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
 import * as ipc from "./ipc.js";
+import { Priority as PRIORITIES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").Need} Need */
 /** @typedef {import("./ipc.js").Axis} Axis */
 
-const PRIORITIES = ["high", "medium", "low"];
 /** @type {{needs: Need[], axes: Axis[]}} */
 const data = { needs: [], axes: [] };
 /** @type {HTMLElement|null} */ let root = null;

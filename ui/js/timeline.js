@@ -4,6 +4,7 @@ import { h, replace } from "./dom.js";
 import { t, label, formatDate, formatNumber } from "./i18n.js";
 import * as ipc from "./ipc.js";
 import { showError } from "./ui.js";
+import { ActionStatus } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").Action} Action */
 
@@ -109,7 +110,7 @@ function timeline(dated, undated, undatedCount, axes, today, pager) {
         track(bar(a)))),
     ]));
   const legend = h("p", { class: "tl-legend muted small" },
-    ["idea", "preparing", "ongoing", "done", "abandoned"].map((s) => h("span", { class: "tl-key" },
+    ActionStatus.map((s) => h("span", { class: "tl-key" },
       h("span", { class: `tl-swatch tl-bar-key astatus-${s}` }), label("action_status", s))),
     h("span", { class: "tl-key" }, h("span", { class: "tl-today-key" }),
       t("timeline.today", { date: formatDate(new Date(todayMs).toISOString().slice(0, 10)) })));

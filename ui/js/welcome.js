@@ -4,8 +4,8 @@ import { t, label } from "./i18n.js";
 import { field, errorMessage, toast } from "./ui.js";
 import * as ipc from "./ipc.js";
 import { runTask } from "./tasks.js";
+import { TerritoryKind as TERRITORY_KINDS } from "../bindings/codes.js";
 
-const TERRITORY_KINDS = ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"];
 
 /**
  * @param {{workspacesDir: string, onOpened: (info: import("./ipc.js").WorkspaceInfo) => void, onOpenFile: () => void, showError: (e: any) => void}} ctx

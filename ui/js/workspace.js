@@ -18,14 +18,12 @@ import { renderCompetences } from "./competences.js";
 import { renderNotes } from "./notes.js";
 import { startImport, startExport } from "./exchange.js";
 import { virtualTable, PAGE } from "./virtual.js";
+import { World as WORLDS, Engagement as ENGAGEMENTS, TerritoryKind as TERRITORY_KINDS, ProjectStatus as STATUSES } from "../bindings/codes.js";
 
 /** @typedef {import("./ipc.js").Actor} Actor */
 /** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
 
-export const WORLDS = ["local_authority", "state", "business", "association", "citizen", "research", "funder", "network"];
-export const ENGAGEMENTS = ["informed", "consulted", "involved", "partner", "lead"];
-const TERRITORY_KINDS = ["petr", "epci", "municipality", "pays", "regional_park", "department", "region"];
-const STATUSES = ["drafting", "adopted", "revising"];
+export { WORLDS, ENGAGEMENTS };
 
 /** View state that survives re-rendering (language switch, reload after a change). */
 const view = {

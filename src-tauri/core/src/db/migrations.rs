@@ -614,6 +614,79 @@ mod tests {
     use super::*;
     use rusqlite::Connection;
 
+    /// Every CHECK that limits a text column to a list of codes, in the schema the migrations
+    /// build, allows exactly the codes of its enum (`shared::domain::code_lists`): a code
+    /// added to an enum without its migration, or the reverse, fails here.
+    #[test]
+    fn the_schemas_code_checks_are_the_enums_codes() {
+        const COLUMNS: &[(&str, &str, &str)] = &[
+            ("territory", "kind", "TerritoryKind"),
+            ("project", "status", "ProjectStatus"),
+            ("actor", "world", "World"),
+            ("actor", "engagement", "Engagement"),
+            ("need", "priority", "Priority"),
+            ("action", "status", "ActionStatus"),
+            ("action", "practice", "Practice"),
+            ("action", "engineering", "Engineering"),
+            ("funding", "status", "FundingStatus"),
+            ("meeting", "kind", "MeetingKind"),
+            ("meeting", "practice", "Practice"),
+            ("link", "nature", "LinkNature"),
+            ("self_assessment", "status", "AssessmentStatus"),
+            ("competence_evidence", "kind", "EvidenceKind"),
+            ("decision_note", "addressee", "Addressee"),
+            ("decision_note", "status", "NoteStatus"),
+            ("note_record", "kind", "NoteRecordKind"),
+            ("note_section", "key", "SectionKey"),
+        ];
+        let store = crate::db::store::Store::open_in_memory().unwrap();
+        let lists = crate::shared::domain::code_lists();
+        let tables: Vec<(String, String)> = store
+            .conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut found = Vec::new();
+        for (table, sql) in &tables {
+            for line in sql.lines() {
+                let Some((_, check)) = line.split_once(" IN (") else {
+                    continue;
+                };
+                if !check.trim_start().starts_with('\'') {
+                    continue; // IN (0, 1): a flag
+                }
+                let column = line.split_whitespace().next().unwrap().to_string();
+                let codes: Vec<String> = check
+                    .split(')')
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|c| c.trim().trim_matches('\'').to_string())
+                    .collect();
+                found.push((table.clone(), column, codes));
+            }
+        }
+        let mut checked = Vec::new();
+        for (table, column, codes) in &found {
+            let Some((_, _, name)) = COLUMNS.iter().find(|(t, c, _)| t == table && c == column)
+            else {
+                panic!("{table}.{column} has a list of codes: map it to its enum here");
+            };
+            let (_, wanted) = lists.iter().find(|(n, _)| n == name).unwrap();
+            assert_eq!(codes, wanted, "{table}.{column} against {name}");
+            checked.push((table.as_str(), column.as_str()));
+        }
+        for (t, c, _) in COLUMNS {
+            assert!(
+                checked.contains(&(*t, *c)),
+                "{t}.{c}: no CHECK of codes found"
+            );
+        }
+    }
+
     /// Every prefix of the migration list applies cleanly, one step at a time, with foreign keys on.
     #[test]
     fn migrations_apply_in_order() {
