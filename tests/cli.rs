@@ -54,6 +54,64 @@ fn usage_errors_exit_with_2() {
         .args(["check", "--jsn", "x"])
         .assert()
         .code(2);
+    // Closed sets of values are checked by the parser, which lists what is accepted.
+    dir.catalyse()
+        .args(["import", "people", "a.csv", "--workspace", "w.catalyse"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "actors, links, meetings, workspace",
+        ));
+    dir.catalyse()
+        .args(["new", "n.catalyse", "--territory", "T", "--kind", "canton"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("regional_park"));
+    dir.catalyse()
+        .args([
+            "note",
+            "export",
+            "1",
+            "--format",
+            "odt",
+            "--out",
+            "n.odt",
+            "--workspace",
+            "w",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("docx"));
+    assert!(!dir.path("n.catalyse").exists());
+}
+
+#[test]
+fn import_and_export_take_the_kinds_in_french_too() {
+    let dir = Dir::new();
+    let ws = demo(&dir, "demo.catalyse");
+    let out = dir.path("acteurs.csv");
+    dir.catalyse()
+        .args(["export", "Acteurs"])
+        .arg(&out)
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .success();
+    let copy = dir.path("copie.catalyse");
+    dir.catalyse()
+        .args(["new"])
+        .arg(&copy)
+        .args(["--territory", "Copie", "--kind", "pays"])
+        .assert()
+        .success();
+    dir.catalyse()
+        .args(["import", "acteurs"])
+        .arg(&out)
+        .arg("--workspace")
+        .arg(&copy)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("importé"));
 }
 
 #[test]

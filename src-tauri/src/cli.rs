@@ -5,6 +5,7 @@
 
 use catalyse_core::exchange::ExchangeKind;
 use catalyse_core::safety::check::{check, CheckReport, Verdict};
+use catalyse_core::shared::domain::TerritoryKind;
 use catalyse_core::{demo, CoreError, Store};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -64,8 +65,10 @@ pub enum Command {
         /// Le nom du territoire (par exemple « PETR du Briançonnais »).
         #[arg(long, value_name = "NOM")]
         territory: String,
-        /// La nature du territoire : petr, epci, municipality, pays, regional_park, department, region.
-        #[arg(long, value_name = "TYPE", default_value = "petr")]
+        /// La nature du territoire.
+        #[arg(long, value_name = "TYPE", default_value = "petr",
+              value_parser = clap::builder::PossibleValuesParser::new(
+                  TerritoryKind::ALL.iter().map(|k| k.code())))]
         kind: String,
         /// Le titre du Projet de territoire.
         #[arg(long, value_name = "TITRE", default_value = "Projet de territoire")]
@@ -144,8 +147,8 @@ pub enum Command {
     Import {
         /// Ce que contient le fichier : actors (acteurs), links (liens), meetings (rencontres),
         /// ou workspace (un espace de travail entier exporté en JSON, importé avec --to).
-        #[arg(value_name = "TYPE")]
-        kind: String,
+        #[arg(value_name = "TYPE", value_enum, ignore_case = true)]
+        kind: DataKind,
         /// Le fichier à lire (.csv ou .xlsx ; .json pour workspace).
         #[arg(value_name = "FICHIER")]
         file: PathBuf,
@@ -169,8 +172,8 @@ pub enum Command {
     Export {
         /// Ce qu'il faut exporter : actors (acteurs), links (liens), meetings (rencontres), ou
         /// workspace (tout l'espace de travail en JSON).
-        #[arg(value_name = "TYPE")]
-        kind: String,
+        #[arg(value_name = "TYPE", value_enum, ignore_case = true)]
+        kind: DataKind,
         /// Le fichier à écrire ; son extension (.csv ou .xlsx) choisit le format (.json pour
         /// workspace).
         #[arg(value_name = "FICHIER")]
@@ -287,6 +290,31 @@ pub enum NoteCommand {
     },
 }
 
+/// What `import` and `export` read or write: records of one kind (CSV or XLSX), or the
+/// whole workspace (JSON). The French names are accepted too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DataKind {
+    #[value(alias = "acteurs")]
+    Actors,
+    #[value(alias = "liens")]
+    Links,
+    #[value(alias = "rencontres")]
+    Meetings,
+    Workspace,
+}
+
+impl DataKind {
+    /// The kind of records, or `None` for the whole workspace.
+    fn records(self) -> Option<ExchangeKind> {
+        match self {
+            DataKind::Actors => Some(ExchangeKind::Actors),
+            DataKind::Links => Some(ExchangeKind::Links),
+            DataKind::Meetings => Some(ExchangeKind::Meetings),
+            DataKind::Workspace => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum NoteFormat {
     Docx,
@@ -399,14 +427,14 @@ fn run(cmd: Command) -> i32 {
             to,
             keep_duplicates,
             dry_run,
-        } => match (kind.as_str(), workspace, to) {
-            ("workspace", None, Some(to)) => import_workspace(&file, &to),
-            ("workspace", _, _) => {
+        } => match (kind.records(), workspace, to) {
+            (None, None, Some(to)) => import_workspace(&file, &to),
+            (None, _, _) => {
                 eprintln!("Erreur : un espace de travail entier s'importe dans un nouveau fichier : indiquez-le avec --to.");
                 2
             }
-            (_, Some(workspace), None) => {
-                import(&kind, &file, &workspace, keep_duplicates, dry_run)
+            (Some(kind), Some(workspace), None) => {
+                import(kind, &file, &workspace, keep_duplicates, dry_run)
             }
             _ => {
                 eprintln!("Erreur : indiquez l'espace de travail où importer avec --workspace.");
@@ -418,13 +446,10 @@ fn run(cmd: Command) -> i32 {
             file,
             workspace,
             force,
-        } if kind == "workspace" => export_workspace(&file, &workspace, force),
-        Command::Export {
-            kind,
-            file,
-            workspace,
-            force,
-        } => export(&kind, &file, &workspace, force),
+        } => match kind.records() {
+            None => export_workspace(&file, &workspace, force),
+            Some(kind) => export(kind, &file, &workspace, force),
+        },
         Command::Check { path, json } => {
             let report = check(&path);
             if json {
@@ -723,11 +748,7 @@ fn counted(kind: ExchangeKind, n: usize, action: &str) -> String {
     format!("{n} {noun}{plural} {action}{e}{plural}")
 }
 
-fn import(kind: &str, file: &Path, workspace: &Path, keep: bool, dry_run: bool) -> i32 {
-    let kind = match ExchangeKind::parse(kind) {
-        Ok(k) => k,
-        Err(e) => return fail(&e),
-    };
+fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run: bool) -> i32 {
     let mut store = match Store::open(workspace) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -893,11 +914,7 @@ fn fail_after(bar: Option<indicatif::ProgressBar>, e: &CoreError) -> i32 {
     fail(e)
 }
 
-fn export(kind: &str, file: &Path, workspace: &Path, force: bool) -> i32 {
-    let kind = match ExchangeKind::parse(kind) {
-        Ok(k) => k,
-        Err(e) => return fail(&e),
-    };
+fn export(kind: ExchangeKind, file: &Path, workspace: &Path, force: bool) -> i32 {
     let (progress, bar) = terminal_progress();
     let result = Store::open_for_reading(workspace)
         .and_then(|s| s.export_file_with(kind, file, force, &progress));

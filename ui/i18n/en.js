@@ -1086,7 +1086,6 @@ export default {
   "error.csv.invalid": "The file is not a readable CSV.",
   "error.date.order": "The end cannot come before the start.",
   "error.email.invalid": "{field} is not a valid email address.",
-  "error.exchange.kind": "Unknown kind of data.",
   "error.file.empty": "The file is empty.",
   "error.file.format": "This file format is not supported.",
   "error.file.too_big": "The file is too big.",

@@ -1086,7 +1086,6 @@ export default {
   "error.csv.invalid": "Le fichier n'est pas un CSV lisible.",
   "error.date.order": "La fin ne peut pas précéder le début.",
   "error.email.invalid": "{field} n'est pas une adresse électronique valide.",
-  "error.exchange.kind": "Type de données inconnu.",
   "error.file.empty": "Le fichier est vide.",
   "error.file.format": "Format de fichier non pris en charge.",
   "error.file.too_big": "Le fichier est trop gros.",

@@ -343,6 +343,7 @@ export const exportMemberSheet = (memberId, title, fileNameHint) =>
 
 /** @typedef {import("../bindings/NoteListQuery").NoteListQuery} NoteListQuery */
 /** @typedef {import("../bindings/NoteListPage").NoteListPage} NoteListPage */
+/** @typedef {import("../bindings/NoteStatus").NoteStatus} NoteStatus */
 /** One page of the notes, next meetings first. @param {NoteListQuery} query @returns {Promise<NoteListPage>} */
 export const notePage = (query) => call("note_page", { query });
 /** @param {number} id @returns {Promise<DecisionNote>} */
@@ -351,7 +352,7 @@ export const getNote = (id) => call("get_note", { id });
 export const createNote = (input) => call("create_note", { input });
 /** @param {number} id @param {NoteInput} input @returns {Promise<DecisionNote>} */
 export const updateNote = (id, input) => call("update_note", { id, input });
-/** @param {number} id @param {string} status @returns {Promise<DecisionNote>} */
+/** @param {number} id @param {NoteStatus} status @returns {Promise<DecisionNote>} */
 export const setNoteStatus = (id, status) => call("set_note_status", { id, status });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteNote = (id) => call("delete_note", { id });

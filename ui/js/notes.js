@@ -368,7 +368,8 @@ function editor(n) {
   const statusSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "note-status" }, STATUSES.map((s) => h("option", { value: s, text: label("note_status", s) }))));
   statusSelect.value = n.status;
   statusSelect.addEventListener("change", async () => {
-    const next = statusSelect.value;
+    // One of the options, all written from the enum's codes.
+    const next = /** @type {import("./ipc.js").NoteStatus} */ (statusSelect.value);
     const ok = await confirmDialog({ title: t("notes.status_title"), message: t(next === "validated" ? "notes.status_validate" : "notes.status_change", { status: label("note_status", next) }), confirmLabel: t("notes.status_confirm") });
     if (!ok) { statusSelect.value = n.status; return; }
     try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }

@@ -47,9 +47,9 @@ pub async fn update_note(
 pub async fn set_note_status(
     state: State<'_, AppState>,
     id: i64,
-    status: String,
+    status: catalyse_core::shared::domain::NoteStatus,
 ) -> Result<DecisionNote, ErrorPayload> {
-    with_store(&state, move |s| s.set_note_status(id, &status)).await
+    with_store(&state, move |s| s.set_note_status(id, status)).await
 }
 
 #[tauri::command]

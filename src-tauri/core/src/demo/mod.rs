@@ -1780,7 +1780,7 @@ fn notes(store: &mut Store, ids: &DemoIds) -> CoreResult<()> {
         ],
         options: vec![],
     })?;
-    store.set_note_status(validated.id, "validated")?;
+    store.set_note_status(validated.id, crate::shared::domain::NoteStatus::Validated)?;
     Ok(())
 }
 

@@ -38,23 +38,6 @@ pub enum ExchangeKind {
 }
 
 impl ExchangeKind {
-    /// `actors`, `links` or `meetings` (or their French names), for the command line.
-    pub fn parse(value: &str) -> CoreResult<ExchangeKind> {
-        match fold(value).as_str() {
-            "actors" | "acteurs" => Ok(ExchangeKind::Actors),
-            "links" | "liens" => Ok(ExchangeKind::Links),
-            "meetings" | "rencontres" => Ok(ExchangeKind::Meetings),
-            _ => Err(CoreError::validation(
-                "kind",
-                "exchange.kind",
-                format!(
-                    "Type de données inconnu : « {} ». Valeurs possibles : actors, links, meetings.",
-                    crate::shared::domain::truncate_for_message(value)
-                ),
-            )),
-        }
-    }
-
     fn columns(self) -> &'static [Col] {
         match self {
             ExchangeKind::Actors => ACTOR_COLUMNS,
@@ -2833,18 +2816,5 @@ mod tests {
             assert_eq!(back, m, "{h}");
         }
         assert_eq!(format_hours(90), "1,5");
-    }
-
-    #[test]
-    fn kinds_parse_in_english_and_french() {
-        assert_eq!(
-            ExchangeKind::parse("Acteurs").unwrap(),
-            ExchangeKind::Actors
-        );
-        assert_eq!(ExchangeKind::parse("links").unwrap(), ExchangeKind::Links);
-        assert_eq!(
-            ExchangeKind::parse("x").unwrap_err().code(),
-            Some("exchange.kind")
-        );
     }
 }

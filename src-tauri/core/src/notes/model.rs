@@ -540,8 +540,7 @@ impl Store {
     }
 
     /// Changes the status. Validating freezes a version.
-    pub fn set_note_status(&mut self, id: i64, status: &str) -> CoreResult<DecisionNote> {
-        let status = NoteStatus::parse("status", status)?;
+    pub fn set_note_status(&mut self, id: i64, status: NoteStatus) -> CoreResult<DecisionNote> {
         let current = self.note(id)?;
         if current.status == status {
             return Ok(current);
@@ -1246,7 +1245,7 @@ mod tests {
             1,
             "history kept"
         );
-        let validated = f.s.set_note_status(n.id, "validated").unwrap();
+        let validated = f.s.set_note_status(n.id, NoteStatus::Validated).unwrap();
         let versions = f.s.note_versions(n.id).unwrap();
         assert!(versions[0].frozen && versions[0].status == NoteStatus::Validated);
         assert_eq!(versions.len() as i64, validated.version);
@@ -1258,7 +1257,7 @@ mod tests {
             f.s.apply_refresh(n.id, &[]).unwrap_err().code(),
             Some("note.frozen")
         );
-        f.s.set_note_status(n.id, "draft").unwrap();
+        f.s.set_note_status(n.id, NoteStatus::Draft).unwrap();
         f.s.update_note(n.id, &v2).unwrap();
         // Bad input names the field.
         let mut bad = input(f.action);
@@ -1294,7 +1293,7 @@ mod tests {
         v2.subject = "Un autre objet".into();
         assert!(f.s.update_note(n.id, &v2).is_err());
         assert_eq!(f.s.note(n.id).unwrap(), n, "the edit was rolled back");
-        assert!(f.s.set_note_status(n.id, "validated").is_err());
+        assert!(f.s.set_note_status(n.id, NoteStatus::Validated).is_err());
         assert_eq!(
             f.s.note(n.id).unwrap().status,
             NoteStatus::Draft,
@@ -1309,7 +1308,7 @@ mod tests {
         f.s.conn
             .execute_batch("DROP TRIGGER temp.no_version")
             .unwrap();
-        let validated = f.s.set_note_status(n.id, "validated").unwrap();
+        let validated = f.s.set_note_status(n.id, NoteStatus::Validated).unwrap();
         assert_eq!(
             f.s.note_versions(n.id).unwrap().len() as i64,
             validated.version
