@@ -9,7 +9,7 @@ import en from "../../ui/i18n/en.js";
 import { frenchTypographyProblems, firstOfMonthProblems } from "./typography.mjs";
 
 const ui = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "ui");
-const sources = readdirSync(path.join(ui, "js")).filter((f) => f.endsWith(".js"))
+const sources = readdirSync(path.join(ui, "js"), { recursive: true }).map(String).filter((f) => f.endsWith(".js"))
   .map((f) => ({ file: f, text: readFileSync(path.join(ui, "js", f), "utf8") }));
 
 test("fr and en catalogues have the same keys and no empty string", () => {
@@ -83,10 +83,36 @@ test("every enumerated code has a label in both languages", async () => {
   }
 });
 
+test("modules are laid out by screen, and no import goes round in a circle", () => {
+  assert.ok(sources.length >= 25, `${sources.length} modules`);
+  const known = new Set(sources.map((x) => x.file));
+  /** @type {Map<string, string[]>} */
+  const imports = new Map();
+  for (const { file, text } of sources) {
+    assert.match(file, /^(app\.js|core[\/\\][a-z0-9]+\.js|screens[\/\\][a-z]+[\/\\][a-z]+\.js)$/, `${file}: in core/ or screens/<screen>/`);
+    const targets = [...text.matchAll(/^import [^;]*? from "(\.[^"]+\.js)";/gms)]
+      .map((m) => path.normalize(path.join(path.dirname(file), m[1])))
+      .filter((f) => known.has(f));
+    imports.set(file, targets);
+    // The shared modules never reach up into a screen.
+    if (file.startsWith("core")) assert.deepEqual(targets.filter((t) => !t.startsWith("core")), [], `${file} imports a screen`);
+  }
+  // Depth-first search for a cycle.
+  const state = new Map();
+  const visit = (f, trail) => {
+    if (state.get(f) === "done") return;
+    assert.notEqual(state.get(f), "open", `import cycle: ${[...trail, f].join(" → ")}`);
+    state.set(f, "open");
+    for (const t of imports.get(f) ?? []) visit(t, [...trail, f]);
+    state.set(f, "done");
+  };
+  for (const f of imports.keys()) visit(f, []);
+});
+
 test("the UI never builds HTML from strings and calls Rust from one module only", () => {
   for (const { file, text } of sources) {
     assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/, file);
-    if (file !== "ipc.js") assert.doesNotMatch(text, /__TAURI__|invoke\(/, `${file} must go through ipc.js`);
+    if (file !== path.join("core", "ipc.js")) assert.doesNotMatch(text, /__TAURI__|invoke\(/, `${file} must go through core/ipc.js`);
   }
 });
 

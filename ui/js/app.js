@@ -1,19 +1,19 @@
 // Start-up and the top bar. Decides between the welcome screen and the workspace.
-import { h, replace } from "./dom.js";
-import { t, setLanguage, onLanguageChange, language } from "./i18n.js";
-import { toast, showError, errorMessage, formDialog } from "./ui.js";
-import { renderWelcome } from "./welcome.js";
-import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./workspace.js";
-import { showBackups } from "./backups.js";
-import * as ipc from "./ipc.js";
+import { h, replace } from "./core/dom.js";
+import { t, setLanguage, onLanguageChange, language } from "./core/i18n.js";
+import { toast, showError, errorMessage, formDialog } from "./core/dialogs.js";
+import { renderWelcome } from "./screens/welcome/welcome.js";
+import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./screens/workspace/workspace.js";
+import { showBackups } from "./screens/data/backups.js";
+import * as ipc from "./core/ipc.js";
 
-/** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
+/** @typedef {import("./core/ipc.js").WorkspaceInfo} WorkspaceInfo */
 
 const state = {
   /** @type {WorkspaceInfo|null} */ workspace: null,
   displayName: "",
   workspacesDir: "",
-  /** @type {import("./ipc.js").ErrorPayload[]} */ notices: [],
+  /** @type {import("./core/ipc.js").ErrorPayload[]} */ notices: [],
 };
 
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));

@@ -1,12 +1,12 @@
 // "Sauvegardes": the backups of the open workspace (or of a damaged one that would not open),
 // a backup on demand, and the restore into a new file or over the open workspace.
-import { h, newId, replace, restoreFocus } from "./dom.js";
-import { t, label, formatDateTime, formatDecimal } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { runTask, progressView } from "./tasks.js";
+import { h, newId, replace, restoreFocus } from "../../core/dom.js";
+import { t, label, formatDateTime, formatDecimal } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { runTask, progressView } from "../../core/tasks.js";
 
-/** @typedef {import("./ipc.js").WorkspaceInfo} WorkspaceInfo */
+/** @typedef {import("../../core/ipc.js").WorkspaceInfo} WorkspaceInfo */
 
 /** A size in bytes, the local way (ko, Mo). @param {number} n */
 function size(n) {
@@ -100,7 +100,7 @@ export async function showBackups(onRestored) {
 
 /**
  * Asks where to restore `b`, confirms a replacement, restores and opens the result.
- * @param {import("./ipc.js").BackupInfo} b @param {boolean} damaged
+ * @param {import("../../core/ipc.js").BackupInfo} b @param {boolean} damaged
  * @param {(info: WorkspaceInfo) => Promise<void>} onRestored
  */
 function restore(b, damaged, onRestored) {

@@ -1,20 +1,20 @@
 // "Rencontres": the meetings where links are made (participants, practice, time spent,
 // follow-ups), the links a meeting may have created, and the valorisation report.
-import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, formatNumber, formatDecimal, compare } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { NATURES, introducerOptions, parseIntroducer } from "./card.js";
-import { virtualTable, PAGE } from "./virtual.js";
-import { actorChoice, actorNames } from "./picker.js";
-import { MeetingKind as KINDS, Practice as PRACTICES } from "../bindings/codes.js";
+import { h, replace, newId } from "../../core/dom.js";
+import { t, label, formatDate, formatNumber, formatDecimal, compare } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { introducerOptions, parseIntroducer } from "../actors/card.js";
+import { virtualTable, PAGE } from "../../core/virtual.js";
+import { actorChoice, actorNames } from "../../core/picker.js";
+import { MeetingKind as KINDS, Practice as PRACTICES, LinkNature as NATURES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").Meeting} Meeting */
-/** @typedef {import("./ipc.js").MeetingRow} MeetingRow */
+/** @typedef {import("../../core/ipc.js").Meeting} Meeting */
+/** @typedef {import("../../core/ipc.js").MeetingRow} MeetingRow */
 
 
 const data = {
-  /** @type {import("./ipc.js").Member[]} */ members: [],
+  /** @type {import("../../core/ipc.js").Member[]} */ members: [],
 };
 const view = { /** @type {"list"|"report"} */ tab: "list", from: "", to: "", filter: "" };
 /** @type {HTMLElement|null} */ let root = null;
@@ -56,7 +56,7 @@ const list = {
   seq: 0,
 };
 
-/** @returns {import("./ipc.js").MeetingListQuery} */
+/** @returns {import("../../core/ipc.js").MeetingListQuery} */
 const query = (offset, limit, count) => ({ filter: view.filter.trim(), offset, limit, count });
 
 async function loadList(keepScroll = false) {

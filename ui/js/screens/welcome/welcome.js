@@ -1,14 +1,14 @@
 // The welcome screen: create a workspace, explore the example, or open a file.
-import { h } from "./dom.js";
-import { t, label } from "./i18n.js";
-import { field, errorMessage, toast } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { runTask } from "./tasks.js";
-import { TerritoryKind as TERRITORY_KINDS } from "../bindings/codes.js";
+import { h } from "../../core/dom.js";
+import { t, label } from "../../core/i18n.js";
+import { field, errorMessage, toast } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { runTask } from "../../core/tasks.js";
+import { TerritoryKind as TERRITORY_KINDS } from "../../../bindings/codes.js";
 
 
 /**
- * @param {{workspacesDir: string, onOpened: (info: import("./ipc.js").WorkspaceInfo) => void, onOpenFile: () => void, showError: (e: any) => void}} ctx
+ * @param {{workspacesDir: string, onOpened: (info: import("../../core/ipc.js").WorkspaceInfo) => void, onOpenFile: () => void, showError: (e: any) => void}} ctx
  */
 export function renderWelcome(ctx) {
   const name = field({ name: "territory_name", label: t("welcome.create.territory_name"), required: true, placeholder: t("welcome.create.territory_name_hint") });

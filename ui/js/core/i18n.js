@@ -1,6 +1,6 @@
 // The only source of UI strings: the fr and en catalogues.
-import fr from "../i18n/fr.js";
-import en from "../i18n/en.js";
+import fr from "../../i18n/fr.js";
+import en from "../../i18n/en.js";
 
 /** @type {Record<string, Record<string, string>>} */
 export const catalogues = { fr, en };
@@ -78,6 +78,12 @@ export function formatMoney(cents) {
  */
 export function formatDecimal(n, digits = 2) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: digits, useGrouping: false }).format(n);
+}
+
+/** Cents as euros, the way the current language writes money (12 500,00 € / €12,500.00). @param {number} cents */
+export function euros(cents) {
+  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" })
+    .format(cents / 100);
 }
 
 /** A count written the local way (e.g. 100 000). @param {number} n */

@@ -1,23 +1,23 @@
 // "Compétences": the 8-competence grid. A member's self-assessment (levels, targets, evidence
 // from the workspace, drafts finished later), their radar and progress, the team heatmap with
 // its gaps, and the development plan. Every chart has a table beside it.
-import { h, replace, newId, svg } from "./dom.js";
-import { t, language, formatDate, compare } from "./i18n.js";
-import { toast, showError, confirmDialog, errorMessage } from "./ui.js";
-import * as ipc from "./ipc.js";
+import { h, replace, newId, svg } from "../../core/dom.js";
+import { t, language, formatDate, compare } from "../../core/i18n.js";
+import { toast, showError, confirmDialog, errorMessage } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
 
-/** @typedef {import("./ipc.js").Assessment} Assessment */
-/** @typedef {import("./ipc.js").GridReference} GridReference */
-/** @typedef {import("../bindings/Competence").Competence} Competence */
+/** @typedef {import("../../core/ipc.js").Assessment} Assessment */
+/** @typedef {import("../../core/ipc.js").GridReference} GridReference */
+/** @typedef {import("../../../bindings/Competence").Competence} Competence */
 
 const TABS = /** @type {const} */ (["assess", "radar", "progress", "team", "plan"]);
 const AXES = ["management", "relations", "strategy"];
 
 const data = {
   /** @type {GridReference|null} */ ref: null,
-  /** @type {import("./ipc.js").Member[]} */ members: [],
+  /** @type {import("../../core/ipc.js").Member[]} */ members: [],
   /** @type {Assessment[]} */ history: [],
-  /** @type {import("./ipc.js").EvidenceSuggestion[]} */ suggestions: [],
+  /** @type {import("../../core/ipc.js").EvidenceSuggestion[]} */ suggestions: [],
 };
 const view = {
   /** @type {typeof TABS[number]} */ tab: "assess",
@@ -480,7 +480,7 @@ async function planTab(body) {
 /**
  * The team's coverage in a few sentences: written by the core in French; in English, from the
  * same figures here.
- * @param {import("./ipc.js").TeamGrid} team
+ * @param {import("../../core/ipc.js").TeamGrid} team
  */
 function teamSummary(team) {
   if (language() === "fr") return team.summary;

@@ -1,12 +1,12 @@
 // "Équipe": the members of the team (the workspace's user is one of them). They appear as
 // meeting participants and as the ones who introduce actors to each other.
-import { h, replace } from "./dom.js";
-import { t, compare } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
-import { rgpdDialog } from "./rgpd.js";
-import * as ipc from "./ipc.js";
+import { h, replace } from "../../core/dom.js";
+import { t, compare } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import { rgpdDialog } from "../data/rgpd.js";
+import * as ipc from "../../core/ipc.js";
 
-/** @typedef {import("./ipc.js").Member} Member */
+/** @typedef {import("../../core/ipc.js").Member} Member */
 
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {Member[]} */ let members = [];

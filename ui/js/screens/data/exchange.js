@@ -1,17 +1,17 @@
 // Import and export of actors, links and meetings (CSV, XLSX). An import is previewed first:
 // how the columns were understood, every row's problems, the duplicates; then it writes all
 // or nothing.
-import { h, replace, newId, restoreFocus } from "./dom.js";
-import { t, has, language, formatNumber } from "./i18n.js";
-import { toast, showError, errorMessage } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { progressView, runTask } from "./tasks.js";
+import { h, replace, newId, restoreFocus } from "../../core/dom.js";
+import { t, has, language, formatNumber } from "../../core/i18n.js";
+import { toast, showError, errorMessage } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { progressView, runTask } from "../../core/tasks.js";
 
 /**
  * An import problem in the interface's language: French as the core wrote it, or from its
  * code, value and named values (the French message, marked as such, for a code the catalogue
  * does not know: a test keeps that from happening).
- * @param {import("../bindings/ImportProblem").ImportProblem} x
+ * @param {import("../../../bindings/ImportProblem").ImportProblem} x
  */
 function problemCell(x) {
   if (language() !== "fr") {
@@ -25,8 +25,8 @@ function problemCell(x) {
   return h("td", { text: x.message, lang: "fr" });
 }
 
-/** @typedef {import("./ipc.js").ExchangeKind} ExchangeKind */
-/** @typedef {import("./ipc.js").ImportPreview} ImportPreview */
+/** @typedef {import("../../core/ipc.js").ExchangeKind} ExchangeKind */
+/** @typedef {import("../../core/ipc.js").ImportPreview} ImportPreview */
 
 const KINDS = /** @type {ExchangeKind[]} */ (["actors", "links", "meetings"]);
 const PROBLEMS_SHOWN = 200;
@@ -73,7 +73,7 @@ const chosenKind = (root, name) => /** @type {ExchangeKind} */ (
  * @param {() => Promise<void>} onDone called after a successful import
  */
 export function startImport(onDone, kind = /** @type {ExchangeKind} */ ("actors")) {
-  /** @type {import("./ipc.js").Job|null} */
+  /** @type {import("../../core/ipc.js").Job|null} */
   let checking = null;
   const { body, close, dismiss } = modal("import-dialog", t("exchange.import_title"), false, () => {
     if (checking) ipc.cancelJob(checking).catch(() => {});

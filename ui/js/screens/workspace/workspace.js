@@ -1,27 +1,28 @@
 // The workspace screen: its sections (dashboard, actors and their cards, network, meetings,
 // team, needs and axes, tree, actions, timeline, search), the Projet de territoire header and
 // the actors list.
-import { h, replace, fold } from "./dom.js";
-import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { renderStructure } from "./structure.js";
-import { renderActions } from "./actions.js";
-import { renderTimeline } from "./timeline.js";
-import { dashboardCards } from "./dashboard.js";
-import { renderTree } from "./tree.js";
-import { renderCard, refreshCard } from "./card.js";
-import { renderNetwork } from "./network.js";
-import { renderMeetings } from "./meetings.js";
-import { renderTeam } from "./team.js";
-import { renderCompetences } from "./competences.js";
-import { renderNotes } from "./notes.js";
-import { startImport, startExport } from "./exchange.js";
-import { virtualTable, PAGE } from "./virtual.js";
-import { World as WORLDS, Engagement as ENGAGEMENTS, TerritoryKind as TERRITORY_KINDS, ProjectStatus as STATUSES } from "../bindings/codes.js";
+import { h, replace, fold } from "../../core/dom.js";
+import { t, label, formatDate, formatNumber, compare } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { renderStructure } from "../plan/structure.js";
+import { renderActions } from "../plan/actions.js";
+import { renderTimeline } from "../plan/timeline.js";
+import { dashboardCards } from "../dashboard/dashboard.js";
+import { renderTree } from "../plan/tree.js";
+import { renderCard, refreshCard } from "../actors/card.js";
+import { renderNetwork } from "../network/network.js";
+import { renderMeetings } from "../network/meetings.js";
+import { renderTeam } from "../team/team.js";
+import { renderCompetences } from "../team/competences.js";
+import { renderNotes } from "../notes/notes.js";
+import { startImport, startExport } from "../data/exchange.js";
+import { virtualTable, PAGE } from "../../core/virtual.js";
+import { register, drawSection, isSection, navigate, setNavigator } from "../../core/router.js";
+import { World as WORLDS, Engagement as ENGAGEMENTS, TerritoryKind as TERRITORY_KINDS, ProjectStatus as STATUSES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").Actor} Actor */
-/** @typedef {import("./ipc.js").ProjectHeader} ProjectHeader */
+/** @typedef {import("../../core/ipc.js").Actor} Actor */
+/** @typedef {import("../../core/ipc.js").ProjectHeader} ProjectHeader */
 
 export { WORLDS, ENGAGEMENTS };
 
@@ -59,36 +60,49 @@ export async function renderWorkspace(container, ctx) {
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
 
-const SECTIONS = /** @type {const} */ (["dashboard", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "notes", "timeline"]);
+// Every move between sections goes through the router: here is where it lands.
+setNavigator((section, target) => {
+  view.section = /** @type {Section} */ (section);
+  view.openActor = target.actor ?? null;
+  view.openAction = target.action ?? null;
+  view.openNote = target.note ?? null;
+  draw();
+});
 
 /** Shows one section of the workspace. @param {Section} section */
 export async function showSection(section) {
-  view.section = section;
-  view.openActor = null;
-  draw();
+  navigate(section);
   document.getElementById(`nav-${section}`)?.focus();
 }
 
-/** Opens a decision note's editor. */
-export function openNote(id) {
-  view.section = "notes";
-  view.openNote = id;
-  draw();
-}
-
 /** Opens an actor's card (from the list, the map, the matrix, a search, another card). */
-export function openActor(id) {
-  view.section = "actors";
-  view.openActor = id;
-  draw();
-}
+export function openActor(id) { navigate("actors", { actor: id }); }
 
 const cardContext = {
   onBack: () => { showSection("actors").then(() => focusFilter()).catch(showError); },
-  openActor: (id) => openActor(id),
-  openAction: (id) => { view.openAction = id; showSection("actions").catch(showError); },
+  openActor,
+  openAction: (id) => navigate("actions", { action: id }),
   editActor: (a) => actorForm(a),
 };
+
+// The sections: what each draws, opened on what.
+register("dashboard", (content) => {
+  replace(content, h("div", { class: "stack" }, projectSection(/** @type {ProjectHeader} */ (view.header))));
+  return dashboardCards().then((cards) => content.firstElementChild?.append(cards));
+});
+register("structure", (content) => renderStructure(content));
+register("tree", (content) => renderTree(content));
+register("actions", (content, target) => renderActions(content, target.action ?? null));
+register("timeline", (content) => renderTimeline(content));
+register("notes", (content, target) => renderNotes(content, target.note ?? null));
+register("actors", (content, target) => (target.actor != null
+  ? renderCard(content, target.actor, cardContext)
+  : replace(content, actorsSection())));
+register("network", (content) => renderNetwork(content, { openActor }));
+register("meetings", (content) => renderMeetings(content));
+register("competences", (content) => renderCompetences(content));
+register("team", (content) => renderTeam(content));
+register("search", (content) => renderSearch(content));
 
 /** The sections in groups a territory team recognises: its project, its network, itself. */
 const NAV_GROUPS = /** @type {const} */ ([
@@ -136,22 +150,11 @@ function draw() {
   if (!root || !view.header) return;
   const content = h("div", { class: "workspace-content" });
   replace(root, h("div", { class: "workspace", id: "workspace" }, sideNav(), content));
-  if (view.section === "structure") renderStructure(content).catch(showError);
-  else if (view.section === "actions") { renderActions(content, view.openAction).catch(showError); view.openAction = null; }
-  else if (view.section === "search") renderSearch(content).catch(showError);
-  else if (view.section === "timeline") renderTimeline(content).catch(showError);
-  else if (view.section === "tree") renderTree(content).catch(showError);
-  else if (view.section === "actors" && view.openActor !== null) renderCard(content, view.openActor, cardContext).catch(showError);
-  else if (view.section === "actors") replace(content, actorsSection());
-  else if (view.section === "network") renderNetwork(content, { openActor }).catch(showError);
-  else if (view.section === "meetings") renderMeetings(content).catch(showError);
-  else if (view.section === "team") renderTeam(content).catch(showError);
-  else if (view.section === "competences") renderCompetences(content).catch(showError);
-  else if (view.section === "notes") { renderNotes(content, view.openNote).catch(showError); view.openNote = null; }
-  else {
-    replace(content, h("div", { class: "stack" }, projectSection(view.header)));
-    dashboardCards().then((cards) => content.firstElementChild?.append(cards)).catch(showError);
-  }
+  const target = { actor: view.openActor ?? undefined, action: view.openAction ?? undefined, note: view.openNote ?? undefined };
+  // An action's page or a note's editor opens once; the card stays open until the user leaves.
+  view.openAction = null;
+  view.openNote = null;
+  drawSection(isSection(view.section) ? view.section : "dashboard", content, target).catch(showError);
 }
 
 // ----- Projet de territoire ----------------------------------------------------------------
@@ -238,7 +241,7 @@ const actorList = {
   seq: 0,
 };
 
-/** The query for a page of the list as the view shows it. @returns {import("./ipc.js").ActorListQuery} */
+/** The query for a page of the list as the view shows it. @returns {import("../../core/ipc.js").ActorListQuery} */
 function actorQuery(offset, limit, count) {
   const typed = view.filter.trim();
   const q = fold(typed);
@@ -397,7 +400,7 @@ export function actorForm(a) {
       { name: "notes", label: t("actors.notes"), type: "textarea", value: a?.notes },
     ],
     onSubmit: async (v) => {
-      const input = /** @type {import("./ipc.js").ActorInput} */ (/** @type {any} */ (v));
+      const input = /** @type {import("../../core/ipc.js").ActorInput} */ (/** @type {any} */ (v));
       const saved = a ? await ipc.updateActor(a.id, input) : await ipc.createActor(input);
       if (view.openActor === saved.id) refreshCard(); else refreshActorList();
       toast(t(a ? "actors.updated" : "actors.created", { name: saved.name }));
@@ -451,7 +454,7 @@ async function renderSearch(content) {
     .map((kind) => ({ kind, items: hits.filter((h) => h.kind === kind) }))
     .filter((g) => g.items.length);
   const open = (hit) => {
-    if (hit.kind === "action") { view.openAction = hit.id; showSection("actions").catch(showError); return; }
+    if (hit.kind === "action") { navigate("actions", { action: hit.id }); return; }
     if (hit.kind === "meeting") { showSection("meetings").catch(showError); return; }
     openActor(hit.kind === "contact" ? /** @type {number} */ (hit.actor_id) : hit.id);
   };

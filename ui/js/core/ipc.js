@@ -3,28 +3,28 @@
 // Types come from ui/bindings/, generated from the Rust types by ts-rs (never written by hand).
 import { t } from "./i18n.js";
 
-/** @typedef {import("../bindings/Actor").Actor} Actor */
-/** @typedef {import("../bindings/ActorInput").ActorInput} ActorInput */
-/** @typedef {import("../bindings/ProjectHeader").ProjectHeader} ProjectHeader */
-/** @typedef {import("../bindings/ProjectHeaderInput").ProjectHeaderInput} ProjectHeaderInput */
-/** @typedef {import("../bindings/NewWorkspace").NewWorkspace} NewWorkspace */
-/** @typedef {import("../bindings/WorkspaceInfo").WorkspaceInfo} WorkspaceInfo */
-/** @typedef {import("../bindings/AppInfo").AppInfo} AppInfo */
-/** @typedef {import("../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
-/** @typedef {import("../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
-/** @typedef {import("../bindings/Need").Need} Need */
-/** @typedef {import("../bindings/Dashboard").Dashboard} Dashboard */
-/** @typedef {import("../bindings/SearchHit").SearchHit} SearchHit */
-/** @typedef {import("../bindings/NeedInput").NeedInput} NeedInput */
-/** @typedef {import("../bindings/Axis").Axis} Axis */
-/** @typedef {import("../bindings/AxisInput").AxisInput} AxisInput */
-/** @typedef {import("../bindings/Action").Action} Action */
-/** @typedef {import("../bindings/ActionInput").ActionInput} ActionInput */
-/** @typedef {import("../bindings/Funding").Funding} Funding */
-/** @typedef {import("../bindings/FundingInput").FundingInput} FundingInput */
-/** @typedef {import("../bindings/FundingPlan").FundingPlan} FundingPlan */
-/** @typedef {import("../bindings/Indicator").Indicator} Indicator */
-/** @typedef {import("../bindings/IndicatorInput").IndicatorInput} IndicatorInput */
+/** @typedef {import("../../bindings/Actor").Actor} Actor */
+/** @typedef {import("../../bindings/ActorInput").ActorInput} ActorInput */
+/** @typedef {import("../../bindings/ProjectHeader").ProjectHeader} ProjectHeader */
+/** @typedef {import("../../bindings/ProjectHeaderInput").ProjectHeaderInput} ProjectHeaderInput */
+/** @typedef {import("../../bindings/NewWorkspace").NewWorkspace} NewWorkspace */
+/** @typedef {import("../../bindings/WorkspaceInfo").WorkspaceInfo} WorkspaceInfo */
+/** @typedef {import("../../bindings/AppInfo").AppInfo} AppInfo */
+/** @typedef {import("../../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
+/** @typedef {import("../../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
+/** @typedef {import("../../bindings/Need").Need} Need */
+/** @typedef {import("../../bindings/Dashboard").Dashboard} Dashboard */
+/** @typedef {import("../../bindings/SearchHit").SearchHit} SearchHit */
+/** @typedef {import("../../bindings/NeedInput").NeedInput} NeedInput */
+/** @typedef {import("../../bindings/Axis").Axis} Axis */
+/** @typedef {import("../../bindings/AxisInput").AxisInput} AxisInput */
+/** @typedef {import("../../bindings/Action").Action} Action */
+/** @typedef {import("../../bindings/ActionInput").ActionInput} ActionInput */
+/** @typedef {import("../../bindings/Funding").Funding} Funding */
+/** @typedef {import("../../bindings/FundingInput").FundingInput} FundingInput */
+/** @typedef {import("../../bindings/FundingPlan").FundingPlan} FundingPlan */
+/** @typedef {import("../../bindings/Indicator").Indicator} Indicator */
+/** @typedef {import("../../bindings/IndicatorInput").IndicatorInput} IndicatorInput */
 
 /**
  * Calls a command and normalises its error.
@@ -55,7 +55,7 @@ export function toPayload(e) {
 }
 
 // ----- Long operations: a number, a channel for progress, and cancellation -----
-/** @typedef {import("../bindings/ProgressEvent").ProgressEvent} ProgressEvent */
+/** @typedef {import("../../bindings/ProgressEvent").ProgressEvent} ProgressEvent */
 /** @typedef {{id: number, channel: unknown}} Job */
 
 let jobs = 0;
@@ -96,10 +96,10 @@ export const getHeader = () => call("get_header");
 /** @param {ProjectHeaderInput} input @returns {Promise<ProjectHeader>} */
 export const updateHeader = (input) => call("update_header", { input });
 
-/** @typedef {import("../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
-/** @typedef {import("../bindings/ActorListPage").ActorListPage} ActorListPage */
-/** @typedef {import("../bindings/ActorChoice").ActorChoice} ActorChoice */
-/** @typedef {import("../bindings/ActorSort").ActorSort} ActorSort */
+/** @typedef {import("../../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
+/** @typedef {import("../../bindings/ActorListPage").ActorListPage} ActorListPage */
+/** @typedef {import("../../bindings/ActorChoice").ActorChoice} ActorChoice */
+/** @typedef {import("../../bindings/ActorSort").ActorSort} ActorSort */
 /** One page of the actors list, filtered and sorted in Rust. @param {ActorListQuery} query @returns {Promise<ActorListPage>} */
 export const actorPage = (query) => call("actor_page", { query });
 /** Actors for a picker. @param {string} typed @param {number} limit @returns {Promise<ActorChoice[]>} */
@@ -147,12 +147,12 @@ export const moveAxis = (id, index) => call("move_axis", { id, index });
 export const axisDeleteImpact = (id) => call("axis_delete_impact", { id });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteAxis = (id) => call("delete_axis", { id });
-/** @typedef {import("../bindings/ActionListQuery").ActionListQuery} ActionListQuery */
-/** @typedef {import("../bindings/ActionListPage").ActionListPage} ActionListPage */
-/** @typedef {import("../bindings/ActionRow").ActionRow} ActionRow */
-/** @typedef {import("../bindings/ActionSort").ActionSort} ActionSort */
-/** @typedef {import("../bindings/AxisActionCount").AxisActionCount} AxisActionCount */
-/** @typedef {import("../bindings/RecordChoice").RecordChoice} RecordChoice */
+/** @typedef {import("../../bindings/ActionListQuery").ActionListQuery} ActionListQuery */
+/** @typedef {import("../../bindings/ActionListPage").ActionListPage} ActionListPage */
+/** @typedef {import("../../bindings/ActionRow").ActionRow} ActionRow */
+/** @typedef {import("../../bindings/ActionSort").ActionSort} ActionSort */
+/** @typedef {import("../../bindings/AxisActionCount").AxisActionCount} AxisActionCount */
+/** @typedef {import("../../bindings/RecordChoice").RecordChoice} RecordChoice */
 /** One page of the actions, filtered and sorted in Rust. @param {ActionListQuery} query @returns {Promise<ActionListPage>} */
 export const actionPage = (query) => call("action_page", { query });
 /** @param {number} id @returns {Promise<Action>} */
@@ -171,7 +171,7 @@ export const updateAction = (id, input) => call("update_action", { id, input });
 export const actionDeleteImpact = (id) => call("action_delete_impact", { id });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteAction = (id) => call("delete_action", { id });
-/** @typedef {import("../bindings/FundingPage").FundingPage} FundingPage */
+/** @typedef {import("../../bindings/FundingPage").FundingPage} FundingPage */
 /** One page of an action's funding lines. @param {number} actionId @param {number} offset @param {number} limit @returns {Promise<FundingPage>} */
 export const fundingPage = (actionId, offset, limit) => call("funding_page", { actionId, offset, limit });
 /** @param {number} actionId @param {FundingInput} input @returns {Promise<Funding>} */
@@ -196,24 +196,24 @@ export const dashboard = () => call("dashboard");
 export const search = (query) => call("search", { query });
 
 // ----- Network: team, actor card, links, meetings, map, analytics, report -----
-/** @typedef {import("../bindings/Member").Member} Member */
-/** @typedef {import("../bindings/MemberInput").MemberInput} MemberInput */
-/** @typedef {import("../bindings/ActorCard").ActorCard} ActorCard */
-/** @typedef {import("../bindings/ActorProfile").ActorProfile} ActorProfile */
-/** @typedef {import("../bindings/Contact").Contact} Contact */
-/** @typedef {import("../bindings/ContactInput").ContactInput} ContactInput */
-/** @typedef {import("../bindings/Link").Link} Link */
-/** @typedef {import("../bindings/LinkInput").LinkInput} LinkInput */
-/** @typedef {import("../bindings/Meeting").Meeting} Meeting */
-/** @typedef {import("../bindings/MeetingInput").MeetingInput} MeetingInput */
-/** @typedef {import("../bindings/NetworkMap").NetworkMap} NetworkMap */
-/** @typedef {import("../bindings/MatrixActor").MatrixActor} MatrixActor */
-/** @typedef {import("../bindings/InfluenceMatrix").InfluenceMatrix} InfluenceMatrix */
-/** @typedef {import("../bindings/Valorisation").Valorisation} Valorisation */
-/** @typedef {import("../bindings/ExchangeKind").ExchangeKind} ExchangeKind */
-/** @typedef {import("../bindings/ImportPreview").ImportPreview} ImportPreview */
-/** @typedef {import("../bindings/ImportOutcome").ImportOutcome} ImportOutcome */
-/** @typedef {import("../bindings/FileDone").FileDone} FileDone */
+/** @typedef {import("../../bindings/Member").Member} Member */
+/** @typedef {import("../../bindings/MemberInput").MemberInput} MemberInput */
+/** @typedef {import("../../bindings/ActorCard").ActorCard} ActorCard */
+/** @typedef {import("../../bindings/ActorProfile").ActorProfile} ActorProfile */
+/** @typedef {import("../../bindings/Contact").Contact} Contact */
+/** @typedef {import("../../bindings/ContactInput").ContactInput} ContactInput */
+/** @typedef {import("../../bindings/Link").Link} Link */
+/** @typedef {import("../../bindings/LinkInput").LinkInput} LinkInput */
+/** @typedef {import("../../bindings/Meeting").Meeting} Meeting */
+/** @typedef {import("../../bindings/MeetingInput").MeetingInput} MeetingInput */
+/** @typedef {import("../../bindings/NetworkMap").NetworkMap} NetworkMap */
+/** @typedef {import("../../bindings/MatrixActor").MatrixActor} MatrixActor */
+/** @typedef {import("../../bindings/InfluenceMatrix").InfluenceMatrix} InfluenceMatrix */
+/** @typedef {import("../../bindings/Valorisation").Valorisation} Valorisation */
+/** @typedef {import("../../bindings/ExchangeKind").ExchangeKind} ExchangeKind */
+/** @typedef {import("../../bindings/ImportPreview").ImportPreview} ImportPreview */
+/** @typedef {import("../../bindings/ImportOutcome").ImportOutcome} ImportOutcome */
+/** @typedef {import("../../bindings/FileDone").FileDone} FileDone */
 
 /** @returns {Promise<Member[]>} */
 export const listMembers = () => call("list_members");
@@ -225,7 +225,7 @@ export const updateMember = (id, input) => call("update_member", { id, input });
 export const deleteMember = (id) => call("delete_member", { id });
 /** @param {number} id @returns {Promise<ActorCard>} */
 export const actorCard = (id) => call("actor_card", { id });
-/** One page of an actor's links, by the other actor's name. @param {number} id @param {number} offset @param {number} limit @returns {Promise<import("../bindings/CardLink").CardLink[]>} */
+/** One page of an actor's links, by the other actor's name. @param {number} id @param {number} offset @param {number} limit @returns {Promise<import("../../bindings/CardLink").CardLink[]>} */
 export const cardLinks = (id, offset, limit) => call("card_links", { id, offset, limit });
 /** @param {number} id @param {ActorProfile} profile @returns {Promise<ActorProfile>} */
 export const updateActorProfile = (id, profile) => call("update_actor_profile", { id, profile });
@@ -243,9 +243,9 @@ export const updateLink = (id, input) => call("update_link", { id, input });
 export const deleteLink = (id) => call("delete_link", { id });
 /** @param {LinkInput[]} links @returns {Promise<number>} */
 export const createLinks = (links) => call("create_links", { links });
-/** @typedef {import("../bindings/MeetingListQuery").MeetingListQuery} MeetingListQuery */
-/** @typedef {import("../bindings/MeetingListPage").MeetingListPage} MeetingListPage */
-/** @typedef {import("../bindings/MeetingRow").MeetingRow} MeetingRow */
+/** @typedef {import("../../bindings/MeetingListQuery").MeetingListQuery} MeetingListQuery */
+/** @typedef {import("../../bindings/MeetingListPage").MeetingListPage} MeetingListPage */
+/** @typedef {import("../../bindings/MeetingRow").MeetingRow} MeetingRow */
 /** One page of the meetings, most recent first. @param {MeetingListQuery} query @returns {Promise<MeetingListPage>} */
 export const meetingPage = (query) => call("meeting_page", { query });
 /** @param {MeetingInput} input @returns {Promise<Meeting>} */
@@ -262,9 +262,9 @@ export const networkMap = () => call("network_map");
 export const refreshMap = (job) => call("refresh_map", { job: job.id, onProgress: job.channel });
 /** The last analysis kept, if any. @returns {Promise<NetworkSummary|null>} */
 export const networkOverview = () => call("network_overview");
-/** @typedef {import("../bindings/NetworkSummary").NetworkSummary} NetworkSummary */
-/** @typedef {import("../bindings/BrokerRow").BrokerRow} BrokerRow */
-/** @typedef {import("../bindings/NamedActor").NamedActor} NamedActor */
+/** @typedef {import("../../bindings/NetworkSummary").NetworkSummary} NetworkSummary */
+/** @typedef {import("../../bindings/BrokerRow").BrokerRow} BrokerRow */
+/** @typedef {import("../../bindings/NamedActor").NamedActor} NamedActor */
 /** Analyses the network again (progress, cancellable). @param {Job} job @returns {Promise<NetworkSummary|null>} */
 export const refreshNetwork = (job) => call("refresh_network", { job: job.id, onProgress: job.channel });
 /** @param {number} offset @param {number} limit @returns {Promise<BrokerRow[]>} */
@@ -303,12 +303,12 @@ export const exportValorisation = (from, to, title, fileNameHint) =>
   call("export_valorisation", { from, to, title, fileNameHint });
 
 // ----- Competence grid -----
-/** @typedef {import("../bindings/GridReference").GridReference} GridReference */
-/** @typedef {import("../bindings/Assessment").Assessment} Assessment */
-/** @typedef {import("../bindings/AssessmentInput").AssessmentInput} AssessmentInput */
-/** @typedef {import("../bindings/EvidenceSuggestion").EvidenceSuggestion} EvidenceSuggestion */
-/** @typedef {import("../bindings/TeamGrid").TeamGrid} TeamGrid */
-/** @typedef {import("../bindings/DevelopmentPlan").DevelopmentPlan} DevelopmentPlan */
+/** @typedef {import("../../bindings/GridReference").GridReference} GridReference */
+/** @typedef {import("../../bindings/Assessment").Assessment} Assessment */
+/** @typedef {import("../../bindings/AssessmentInput").AssessmentInput} AssessmentInput */
+/** @typedef {import("../../bindings/EvidenceSuggestion").EvidenceSuggestion} EvidenceSuggestion */
+/** @typedef {import("../../bindings/TeamGrid").TeamGrid} TeamGrid */
+/** @typedef {import("../../bindings/DevelopmentPlan").DevelopmentPlan} DevelopmentPlan */
 
 /** @returns {Promise<GridReference>} */
 export const gridReference = () => call("grid_reference");
@@ -335,15 +335,15 @@ export const exportMemberSheet = (memberId, title, fileNameHint) =>
   call("export_member_sheet", { memberId, title, fileNameHint });
 
 // ----- Decision notes -----
-/** @typedef {import("../bindings/DecisionNote").DecisionNote} DecisionNote */
-/** @typedef {import("../bindings/NoteInput").NoteInput} NoteInput */
-/** @typedef {import("../bindings/NoteSummary").NoteSummary} NoteSummary */
-/** @typedef {import("../bindings/NoteVersion").NoteVersion} NoteVersion */
-/** @typedef {import("../bindings/SectionChange").SectionChange} SectionChange */
+/** @typedef {import("../../bindings/DecisionNote").DecisionNote} DecisionNote */
+/** @typedef {import("../../bindings/NoteInput").NoteInput} NoteInput */
+/** @typedef {import("../../bindings/NoteSummary").NoteSummary} NoteSummary */
+/** @typedef {import("../../bindings/NoteVersion").NoteVersion} NoteVersion */
+/** @typedef {import("../../bindings/SectionChange").SectionChange} SectionChange */
 
-/** @typedef {import("../bindings/NoteListQuery").NoteListQuery} NoteListQuery */
-/** @typedef {import("../bindings/NoteListPage").NoteListPage} NoteListPage */
-/** @typedef {import("../bindings/NoteStatus").NoteStatus} NoteStatus */
+/** @typedef {import("../../bindings/NoteListQuery").NoteListQuery} NoteListQuery */
+/** @typedef {import("../../bindings/NoteListPage").NoteListPage} NoteListPage */
+/** @typedef {import("../../bindings/NoteStatus").NoteStatus} NoteStatus */
 /** One page of the notes, next meetings first. @param {NoteListQuery} query @returns {Promise<NoteListPage>} */
 export const notePage = (query) => call("note_page", { query });
 /** @param {number} id @returns {Promise<DecisionNote>} */
@@ -368,7 +368,7 @@ export const refreshPreview = (id) => call("refresh_preview", { id });
 export const applyRefresh = (id, take) => call("apply_refresh", { id, take });
 /** @param {number} id @param {string} title @param {string} fileNameHint @returns {Promise<FileDone|null>} */
 export const exportNote = (id, title, fileNameHint) => call("export_note", { id, title, fileNameHint });
-/** @typedef {import("../bindings/LogoInfo").LogoInfo} LogoInfo */
+/** @typedef {import("../../bindings/LogoInfo").LogoInfo} LogoInfo */
 /** @returns {Promise<LogoInfo|null>} */
 export const noteLogo = () => call("note_logo");
 /** Asks for a PNG or JPEG picture and makes it the header logo. @param {string} title @returns {Promise<LogoInfo|null>} */
@@ -377,9 +377,9 @@ export const pickNoteLogo = (title) => call("pick_note_logo", { title });
 export const removeNoteLogo = () => call("remove_note_logo");
 
 // ----- Backups -----
-/** @typedef {import("../bindings/BackupInfo").BackupInfo} BackupInfo */
-/** @typedef {import("../bindings/BackupList").BackupList} BackupList */
-/** @typedef {import("../bindings/RestoreDone").RestoreDone} RestoreDone */
+/** @typedef {import("../../bindings/BackupInfo").BackupInfo} BackupInfo */
+/** @typedef {import("../../bindings/BackupList").BackupList} BackupList */
+/** @typedef {import("../../bindings/RestoreDone").RestoreDone} RestoreDone */
 /** @returns {Promise<BackupList>} */
 export const listBackups = () => call("list_backups");
 /** Makes a backup now (progress, cancellable); returns its file name. @param {Job} job @returns {Promise<string>} */
@@ -405,8 +405,8 @@ export const exportWorkspaceJson = (title, job) =>
  */
 export const importWorkspaceJson = (pickTitle, saveTitle, job) =>
   call("import_workspace_json", { pickTitle, saveTitle, job: job.id, onProgress: job.channel });
-/** @typedef {import("../bindings/Person").Person} Person */
-/** @typedef {import("../bindings/ErasureSummary").ErasureSummary} ErasureSummary */
+/** @typedef {import("../../bindings/Person").Person} Person */
+/** @typedef {import("../../bindings/ErasureSummary").ErasureSummary} ErasureSummary */
 /** RGPD: writes a person's data as JSON (save dialog). @param {Person} person @param {string} title @param {string} fileNameHint @returns {Promise<string|null>} */
 export const exportPerson = (person, title, fileNameHint) => call("export_person", { person, title, fileNameHint });
 /** RGPD: erases a contact, or anonymises a team member, everywhere. @param {Person} person @returns {Promise<ErasureSummary>} */

@@ -1,10 +1,10 @@
 // "Arborescence": the project as a tree, needs → strategic axes → actions. The axes say how
 // many actions they hold; an axis's actions are read from Rust when it is opened, a page at a
 // time, so that a plan of any size opens at once.
-import { h, replace } from "./dom.js";
-import { t, label, formatNumber } from "./i18n.js";
-import * as ipc from "./ipc.js";
-import { showError } from "./ui.js";
+import { h, replace } from "../../core/dom.js";
+import { t, label, formatNumber } from "../../core/i18n.js";
+import * as ipc from "../../core/ipc.js";
+import { showError } from "../../core/dialogs.js";
 
 /** Actions read at a time under one axis. */
 const STEP = 50;
@@ -21,7 +21,7 @@ export async function renderTree(container) {
   const total = counts.reduce((n, c) => n + c.count, 0);
   const openAll = total <= OPEN_ALL;
 
-  /** @param {import("./ipc.js").Action} a */
+  /** @param {import("../../core/ipc.js").Action} a */
   const actionItem = (a) => h("li", { class: "tree-action" },
     h("span", { class: "tree-kind", text: t("tree.action") }), " ", a.title, " ",
     h("span", { class: `astatus astatus-${a.status}`, text: label("action_status", a.status) }));
@@ -67,7 +67,7 @@ export async function renderTree(container) {
     return details;
   };
 
-  /** @param {import("./ipc.js").Axis} x */
+  /** @param {import("../../core/ipc.js").Axis} x */
   const axisNode = (x) => h("li", { class: "tree-axis" }, axisDetails(x.id, [
     h("span", { class: "tree-kind", text: t("tree.axis") }), " ", x.title,
     h("span", { class: "muted small", text: ` — ${t("tree.actions_count", { count: formatNumber(countOf(x.id)) })}` })]));

@@ -1,20 +1,18 @@
 // The actor card ("fiche repères"): identity, profile, contacts, and what the workspace says
 // about the actor (links and who introduced them, meetings, actions, funding given,
 // introductions it made). Also the link form, shared with the map.
-import { h, replace, fold } from "./dom.js";
-import { t, label, formatDate, formatNumber, compare } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "./ui.js";
-import { rgpdDialog } from "./rgpd.js";
-import * as ipc from "./ipc.js";
-import { euros } from "./actions.js";
-import { actorChoice, searchActors } from "./picker.js";
-import { LinkNature as NATURES } from "../bindings/codes.js";
+import { h, replace, fold } from "../../core/dom.js";
+import { t, label, formatDate, formatNumber, compare, euros } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import { rgpdDialog } from "../data/rgpd.js";
+import * as ipc from "../../core/ipc.js";
+import { actorChoice, searchActors } from "../../core/picker.js";
+import { LinkNature as NATURES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").ActorCard} ActorCard */
-/** @typedef {import("./ipc.js").Link} Link */
-/** @typedef {import("./ipc.js").Actor} Actor */
+/** @typedef {import("../../core/ipc.js").ActorCard} ActorCard */
+/** @typedef {import("../../core/ipc.js").Link} Link */
+/** @typedef {import("../../core/ipc.js").Actor} Actor */
 
-export { NATURES };
 const SCORES = ["1", "2", "3", "4", "5"];
 
 /**
@@ -158,7 +156,7 @@ function partial(shown, total, key) {
  */
 function linksTable(card, c) {
   const a = card.actor;
-  /** @param {import("../bindings/CardLink").CardLink} l */
+  /** @param {import("../../../bindings/CardLink").CardLink} l */
   const row = (l) => h("tr", { attrs: { "data-link-id": l.link.id } },
     h("th", { scope: "row" },
       h("button", { type: "button", class: "link", text: l.other_name, on: { click: () => c.openActor(l.other_id) } }), " ",
@@ -234,7 +232,7 @@ function profileForm(card) {
   });
 }
 
-/** @param {number} actorId @param {import("./ipc.js").Contact|null} ct */
+/** @param {number} actorId @param {import("../../core/ipc.js").Contact|null} ct */
 function contactForm(actorId, ct) {
   formDialog({
     id: "contact-dialog",
@@ -248,7 +246,7 @@ function contactForm(actorId, ct) {
       { name: "notes", label: t("actors.notes"), type: "textarea", value: ct?.notes },
     ],
     onSubmit: async (v) => {
-      const input = /** @type {import("./ipc.js").ContactInput} */ (/** @type {any} */ (v));
+      const input = /** @type {import("../../core/ipc.js").ContactInput} */ (/** @type {any} */ (v));
       if (ct) await ipc.updateContact(ct.id, input); else await ipc.createContact(actorId, input);
       await refresh();
       toast(t(ct ? "contact.updated" : "contact.created", { name: v.name }));
@@ -256,7 +254,7 @@ function contactForm(actorId, ct) {
   });
 }
 
-/** @param {import("./ipc.js").Contact} ct */
+/** @param {import("../../core/ipc.js").Contact} ct */
 async function removeContact(ct) {
   const ok = await confirmDialog({ title: t("contact.confirm_delete_title"), message: t("contact.confirm_delete", { name: ct.name }), confirmLabel: t("confirm.delete") });
   if (!ok) return;
@@ -278,7 +276,7 @@ export function introducerOptions(members, actors) {
   ];
 }
 
-/** Reads an introducer choice back. @returns {import("../bindings/Introducer").Introducer|null} */
+/** Reads an introducer choice back. @returns {import("../../../bindings/Introducer").Introducer|null} */
 export function parseIntroducer(value) {
   const [kind, id] = String(value || "").split(":");
   if (kind === "member") return { kind: "member", id: Number(id) };

@@ -1,11 +1,10 @@
 // "Tableau de bord", the home screen of a workspace: actions by status and by practice,
 // the project's funding, the next deadlines. Every chart has a table with the same figures.
-import { h } from "./dom.js";
-import { t, label, formatDate } from "./i18n.js";
-import { euros } from "./actions.js";
-import * as ipc from "./ipc.js";
+import { h } from "../../core/dom.js";
+import { t, label, formatDate, euros } from "../../core/i18n.js";
+import * as ipc from "../../core/ipc.js";
 
-/** @typedef {import("./ipc.js").Dashboard} Dashboard */
+/** @typedef {import("../../core/ipc.js").Dashboard} Dashboard */
 
 /**
  * A horizontal bar chart of counts, with its table alternative.

@@ -1,44 +1,39 @@
 // "Actions": the table of fiches actions with column filters and sorting, the action form,
 // and one action's page with its partners and funding plan.
-import { h, replace } from "./dom.js";
-import { t, label, formatDate, formatMonth, formatNumber, compare, language } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { newNoteForAction } from "./notes.js";
-import { openNote } from "./workspace.js";
-import { actorNames, picker, searchActors } from "./picker.js";
-import { virtualTable, PAGE } from "./virtual.js";
-import { ActionStatus as STATUSES, Practice as PRACTICES, Engineering as ENGINEERINGS, FundingStatus as FUNDING_STATUSES } from "../bindings/codes.js";
+import { h, replace } from "../../core/dom.js";
+import { t, label, formatDate, formatMonth, formatNumber, compare, language, euros } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { newNoteForAction } from "../notes/notes.js";
+import { navigate } from "../../core/router.js";
+import { actorNames, picker, searchActors } from "../../core/picker.js";
+import { virtualTable, PAGE } from "../../core/virtual.js";
+import { ActionStatus as STATUSES, Practice as PRACTICES, Engineering as ENGINEERINGS, FundingStatus as FUNDING_STATUSES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").Action} Action */
-/** @typedef {import("./ipc.js").Funding} Funding */
-/** @typedef {import("./ipc.js").ActionRow} ActionRow */
+/** @typedef {import("../../core/ipc.js").Action} Action */
+/** @typedef {import("../../core/ipc.js").Funding} Funding */
+/** @typedef {import("../../core/ipc.js").ActionRow} ActionRow */
 
 const FILTERS = /** @type {const} */ (["status", "axis", "practice", "engineering", "lead"]);
 
 const data = {
-  /** @type {import("./ipc.js").Axis[]} */ axes: [],
-  /** @type {import("./ipc.js").Need[]} */ needs: [],
+  /** @type {import("../../core/ipc.js").Axis[]} */ axes: [],
+  /** @type {import("../../core/ipc.js").Need[]} */ needs: [],
   /** Names of the actors the open action and its funding lines name. @type {Map<number, string>} */ names: new Map(),
-  /** @type {import("./ipc.js").Member[]} */ members: [],
+  /** @type {import("../../core/ipc.js").Member[]} */ members: [],
 };
 const view = {
   /** "" for any, "none" for no value, else a code or an id. @type {Record<string, string>} */
   filters: { status: "", axis: "", practice: "", engineering: "", lead: "" },
-  /** The porteur chosen in the filter, as the picker shows it. @type {import("./picker.js").Choice|null} */
+  /** The porteur chosen in the filter, as the picker shows it. @type {import("../../core/picker.js").Choice|null} */
   lead: null,
   text: "",
-  /** @type {import("./ipc.js").ActionSort} */ sortKey: "axis",
+  /** @type {import("../../core/ipc.js").ActionSort} */ sortKey: "axis",
   sortAsc: true,
   /** @type {number|null} */ openId: null,
 };
 /** @type {HTMLElement|null} */ let root = null;
 
-/** Formats cents as euros, the way the current language writes money. */
-export function euros(cents) {
-  return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" })
-    .format(cents / 100);
-}
 /** Formats basis points (1 % = 100) as a percentage. */
 function percent(bp) {
   return new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { style: "percent", maximumFractionDigits: 1 })
@@ -110,7 +105,7 @@ const table = {
   seq: 0,
 };
 
-/** @returns {import("./ipc.js").ActionListQuery} */
+/** @returns {import("../../core/ipc.js").ActionListQuery} */
 const query = (offset, limit, count) => ({
   filter: view.text.trim(),
   status: /** @type {any} */ (view.filters.status || null),
@@ -314,7 +309,7 @@ async function actionPage(a) {
           h("p", { class: "eyebrow", text: a.axis_id === null ? t("actions.no_axis") : axisTitle(a.axis_id) }),
           h("h1", { id: "action-title", text: a.title })),
         h("div", { class: "toolbar" },
-          h("button", { type: "button", class: "btn", id: "note-from-action", text: t("notes.from_action"), on: { click: () => newNoteForAction(a.id, openNote) } }),
+          h("button", { type: "button", class: "btn", id: "note-from-action", text: t("notes.from_action"), on: { click: () => newNoteForAction(a.id, (id) => navigate("notes", { note: id })) } }),
           h("button", { type: "button", class: "btn", id: "edit-action", text: t("actions.edit"), on: { click: () => actionForm(a) } }),
           h("button", { type: "button", class: "btn danger-outline", id: "delete-action", text: t("actions.delete"), on: { click: () => removeAction(a) } }))),
       h("dl", { class: "project-facts" },
@@ -337,7 +332,7 @@ async function actionPage(a) {
         h("button", { type: "button", class: "btn primary", id: "add-funding", text: t("action.funding.add"), on: { click: () => fundingForm(a, null) } })),
       h("dl", { class: "plan-figures", id: "funding-plan" },
         planRows.map(([k, v]) => h("div", { class: `plan-${k}` }, h("dt", { text: t(`action.plan.${k}`) }),
-          h("dd", { text: v === null ? t("actions.none") : euros(v) }))),
+          h("dd", { text: v === null ? t("actions.none") : euros(/** @type {number} */ (v)) }))),
         h("div", { class: gap !== null && gap < 0 ? "plan-gap over" : "plan-gap" },
           h("dt", { text: gap !== null && gap < 0 ? t("action.plan.over") : t("action.plan.gap") }),
           h("dd", { id: "plan-gap", text: gap === null ? t("actions.none") : euros(Math.abs(gap)) }))),
@@ -362,7 +357,7 @@ const LINES_PAGE = 100;
 
 /**
  * The action's funding lines, a page at a time.
- * @param {Action} a @param {import("./ipc.js").FundingPage} first
+ * @param {Action} a @param {import("../../core/ipc.js").FundingPage} first
  */
 function fundingLines(a, first) {
   /** @param {Funding} f */
@@ -412,7 +407,7 @@ function num(v) {
     : new Intl.NumberFormat(language() === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 2 }).format(v);
 }
 
-/** @param {Action} a @param {import("./ipc.js").Indicator[]} list */
+/** @param {Action} a @param {import("../../core/ipc.js").Indicator[]} list */
 function indicatorsCard(a, list) {
   return h("section", { class: "card", id: "indicators", attrs: { "aria-labelledby": "indicators-title" } },
     h("div", { class: "section-head" },
@@ -434,7 +429,7 @@ function indicatorsCard(a, list) {
       : h("p", { class: "muted", text: t("indicators.empty") }));
 }
 
-/** @param {Action} a @param {import("./ipc.js").Indicator|null} i */
+/** @param {Action} a @param {import("../../core/ipc.js").Indicator|null} i */
 function indicatorForm(a, i) {
   const typedNumber = (v) => (v === null || v === undefined ? "" : String(v).replace(".", ","));
   formDialog({
@@ -458,7 +453,7 @@ function indicatorForm(a, i) {
   });
 }
 
-/** @param {import("./ipc.js").Indicator} i */
+/** @param {import("../../core/ipc.js").Indicator} i */
 async function removeIndicator(i) {
   const ok = await confirmDialog({ title: t("indicators.confirm_delete_title"),
     message: t("indicators.confirm_delete", { name: i.name }), confirmLabel: t("confirm.delete") });

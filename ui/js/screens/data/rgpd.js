@@ -1,13 +1,13 @@
 // RGPD for one person (a contact of an actor, or a team member): export everything stored
 // about them, or erase them everywhere after a confirmation that says what will happen.
-import { h, newId, restoreFocus } from "./dom.js";
-import { t } from "./i18n.js";
-import { confirmDialog, toast, showError } from "./ui.js";
-import * as ipc from "./ipc.js";
+import { h, newId, restoreFocus } from "../../core/dom.js";
+import { t } from "../../core/i18n.js";
+import { confirmDialog, toast, showError } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
 
 /**
  * Opens the RGPD dialog for a person; `onErased` runs after an erasure.
- * @param {import("./ipc.js").Person} person @param {string} name @param {() => Promise<void>} onErased
+ * @param {import("../../core/ipc.js").Person} person @param {string} name @param {() => Promise<void>} onErased
  */
 export function rgpdDialog(person, name, onErased) {
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);

@@ -1,21 +1,20 @@
 // "Réseau": the network map (laid out in Rust, drawn on a canvas, with filters, zoom and
 // search-to-focus), the analytics (brokers, bridges, components, who could introduce whom)
 // and the influence / interest matrix. Each picture has a table alternative.
-import { h, replace, newId, fold } from "./dom.js";
-import { t, label, compare, language, formatNumber, formatDateTime } from "./i18n.js";
-import { showError } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { NATURES } from "./card.js";
-import { picker, searchActors } from "./picker.js";
-import { progressView } from "./tasks.js";
-import { World as WORLDS, Engagement as ENGAGEMENTS } from "../bindings/codes.js";
+import { h, replace, newId, fold } from "../../core/dom.js";
+import { t, label, compare, language, formatNumber, formatDateTime } from "../../core/i18n.js";
+import { showError } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { picker, searchActors } from "../../core/picker.js";
+import { progressView } from "../../core/tasks.js";
+import { World as WORLDS, Engagement as ENGAGEMENTS, LinkNature as NATURES } from "../../../bindings/codes.js";
 
 /** Watches the size of the map on screen (one at a time). @type {ResizeObserver|null} */
 let mapObserver = null;
 
-/** @typedef {import("./ipc.js").NetworkMap} NetworkMap */
-/** @typedef {import("../bindings/MapNode").MapNode} MapNode */
-/** @typedef {import("../bindings/MapEdge").MapEdge} MapEdge */
+/** @typedef {import("../../core/ipc.js").NetworkMap} NetworkMap */
+/** @typedef {import("../../../bindings/MapNode").MapNode} MapNode */
+/** @typedef {import("../../../bindings/MapEdge").MapEdge} MapEdge */
 
 /** Node colours by monde: distinct hues, each at least 3:1 against the white map. */
 export const WORLD_COLOURS = {
@@ -80,20 +79,20 @@ function draw() {
  * shown again while it runs follows the same run (its progress, its end) instead of waiting
  * for nothing.
  * @template T
- * @typedef {{job: import("./ipc.js").Job, done: Promise<T>, listeners: Set<(e: import("./ipc.js").ProgressEvent) => void>}} Background
+ * @typedef {{job: import("../../core/ipc.js").Job, done: Promise<T>, listeners: Set<(e: import("../../core/ipc.js").ProgressEvent) => void>}} Background
  */
 
 /**
  * The run in `slot`, or a new one started with `start`; `onProgress` follows it until it ends.
  * @template T
  * @param {{run: Background<T>|null}} slot
- * @param {(job: import("./ipc.js").Job) => Promise<T>} start
- * @param {(e: import("./ipc.js").ProgressEvent) => void} onProgress
+ * @param {(job: import("../../core/ipc.js").Job) => Promise<T>} start
+ * @param {(e: import("../../core/ipc.js").ProgressEvent) => void} onProgress
  * @returns {{run: Background<T>, result: Promise<T>}}
  */
 function follow(slot, start, onProgress) {
   if (!slot.run) {
-    /** @type {Set<(e: import("./ipc.js").ProgressEvent) => void>} */
+    /** @type {Set<(e: import("../../core/ipc.js").ProgressEvent) => void>} */
     const listeners = new Set();
     const job = ipc.newJob((e) => listeners.forEach((f) => f(e)));
     const run = { job, listeners, done: start(job) };
@@ -544,7 +543,7 @@ function formatScore(x) {
 const BROKERS_PAGE = 30;
 /** Isolated actors shown first, then more per click. */
 const ISOLATED_PAGE = 50;
-/** The analysis running in the background, if any. @type {{run: Background<import("./ipc.js").NetworkSummary|null>|null}} */
+/** The analysis running in the background, if any. @type {{run: Background<import("../../core/ipc.js").NetworkSummary|null>|null}} */
 const analysing = { run: null };
 
 /** @param {HTMLElement} body */
@@ -583,7 +582,7 @@ async function refreshAnalysis(body, status, hadOne) {
   }
 }
 
-/** @param {HTMLElement} content @param {import("./ipc.js").NetworkSummary} summary */
+/** @param {HTMLElement} content @param {import("../../core/ipc.js").NetworkSummary} summary */
 async function drawAnalysis(content, summary) {
   const [brokers, isolated] = await Promise.all([ipc.networkBrokers(0, BROKERS_PAGE), ipc.networkIsolated(0, ISOLATED_PAGE)]);
   const open = (a) => h("button", { type: "button", class: "link", text: a.name, on: { click: () => nav.open(a.id) } });

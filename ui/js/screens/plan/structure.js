@@ -1,12 +1,12 @@
 // "Enjeux et axes": the needs (ordered, with priority) and the strategic axes that answer them.
-import { h, replace } from "./dom.js";
-import { t, label } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError, impactDetails } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { Priority as PRIORITIES } from "../bindings/codes.js";
+import { h, replace } from "../../core/dom.js";
+import { t, label } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { Priority as PRIORITIES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").Need} Need */
-/** @typedef {import("./ipc.js").Axis} Axis */
+/** @typedef {import("../../core/ipc.js").Need} Need */
+/** @typedef {import("../../core/ipc.js").Axis} Axis */
 
 /** @type {{needs: Need[], axes: Axis[]}} */
 const data = { needs: [], axes: [] };
@@ -28,7 +28,7 @@ function draw() {
 
 /**
  * Confirms a deletion, listing what else changes.
- * @param {import("./ipc.js").DeleteImpact} impact @param {string} prefix
+ * @param {import("../../core/ipc.js").DeleteImpact} impact @param {string} prefix
  */
 function confirmDelete(impact, prefix) {
   return confirmDialog({

@@ -1,12 +1,12 @@
 // "Calendrier": a Gantt-like timeline of the actions by axis, with today's line; actions
 // without dates are listed apart, and a table gives the same information without the chart.
-import { h, replace } from "./dom.js";
-import { t, label, formatDate, formatNumber } from "./i18n.js";
-import * as ipc from "./ipc.js";
-import { showError } from "./ui.js";
-import { ActionStatus } from "../bindings/codes.js";
+import { h, replace } from "../../core/dom.js";
+import { t, label, formatDate, formatNumber } from "../../core/i18n.js";
+import * as ipc from "../../core/ipc.js";
+import { showError } from "../../core/dialogs.js";
+import { ActionStatus } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").Action} Action */
+/** @typedef {import("../../core/ipc.js").Action} Action */
 
 const DAY = 86400000;
 const toMs = (iso) => Date.parse(`${iso}T00:00:00Z`);
@@ -15,7 +15,7 @@ const toMs = (iso) => Date.parse(`${iso}T00:00:00Z`);
 const STEP = 100;
 const UNDATED = 50;
 
-/** A query for the actions with (or without) a date, by axis then first date. @returns {import("./ipc.js").ActionListQuery} */
+/** A query for the actions with (or without) a date, by axis then first date. @returns {import("../../core/ipc.js").ActionListQuery} */
 const query = (dated, offset, limit) => ({
   filter: "", status: null, axis: "any", practice: "any", engineering: "any", lead: "any",
   dated, sort: "timeline", descending: false, offset, limit, count: true,
@@ -51,7 +51,7 @@ export async function renderTimeline(container, today = new Date(), offset = 0) 
  * @param {Action[]} dated the page of dated actions
  * @param {Action[]} undated the first undated ones
  * @param {number} undatedCount how many actions have no date
- * @param {import("./ipc.js").Axis[]} axes
+ * @param {import("../../core/ipc.js").Axis[]} axes
  * @param {Date} today
  * @param {HTMLElement|null} pager
  */

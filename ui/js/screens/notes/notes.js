@@ -2,16 +2,16 @@
 // note from actions, needs or actors, the editor (header, nine sections, options), status
 // changes, refresh of the generated sections (the user chooses for the ones they edited),
 // versions and export.
-import { h, replace, newId } from "./dom.js";
-import { t, label, formatDate, formatMoney, formatNumber, compare, language } from "./i18n.js";
-import { formDialog, confirmDialog, toast, showError, errorMessage } from "./ui.js";
-import * as ipc from "./ipc.js";
-import { actorChoice } from "./picker.js";
-import { virtualTable, PAGE } from "./virtual.js";
-import { Addressee as ADDRESSEES, NoteStatus as STATUSES } from "../bindings/codes.js";
+import { h, replace, newId } from "../../core/dom.js";
+import { t, label, formatDate, formatMoney, formatNumber, compare, language } from "../../core/i18n.js";
+import { formDialog, confirmDialog, toast, showError, errorMessage } from "../../core/dialogs.js";
+import * as ipc from "../../core/ipc.js";
+import { actorChoice } from "../../core/picker.js";
+import { virtualTable, PAGE } from "../../core/virtual.js";
+import { Addressee as ADDRESSEES, NoteStatus as STATUSES } from "../../../bindings/codes.js";
 
-/** @typedef {import("./ipc.js").DecisionNote} DecisionNote */
-/** @typedef {import("./ipc.js").NoteSummary} NoteSummary */
+/** @typedef {import("../../core/ipc.js").DecisionNote} DecisionNote */
+/** @typedef {import("../../core/ipc.js").NoteSummary} NoteSummary */
 
 const GENERATED = ["contexte", "acteurs", "financement", "calendrier"];
 
@@ -61,7 +61,7 @@ const list = {
   seq: 0,
 };
 
-/** @returns {import("./ipc.js").NoteListQuery} */
+/** @returns {import("../../core/ipc.js").NoteListQuery} */
 const query = (offset, limit, count) => ({
   filter: list.filter.trim(), status: /** @type {any} */ (view.status || null), offset, limit, count,
 });
@@ -126,7 +126,7 @@ function listSection() {
     list.count, list.empty, list.table.element);
 }
 
-/** The letterhead logo: what is set, choose another, remove it. @param {import("./ipc.js").LogoInfo|null} logo */
+/** The letterhead logo: what is set, choose another, remove it. @param {import("../../core/ipc.js").LogoInfo|null} logo */
 function logoPanel(logo) {
   const pick = async () => {
     try {
@@ -199,7 +199,7 @@ async function recordChoices(records) {
  * Checkbox lists for the records a note is about.
  * @param {Awaited<ReturnType<typeof recordChoices>>} c
  * @param {Array<{kind: string, record_id: number}>} records
- * @returns {import("./ui.js").FieldSpec[]}
+ * @returns {import("../../core/dialogs.js").FieldSpec[]}
  */
 function recordFields(c, records) {
   const checked = (/** @type {string} */ kind) => records.filter((r) => r.kind === kind).map((r) => String(r.record_id));
@@ -369,7 +369,7 @@ function editor(n) {
   statusSelect.value = n.status;
   statusSelect.addEventListener("change", async () => {
     // One of the options, all written from the enum's codes.
-    const next = /** @type {import("./ipc.js").NoteStatus} */ (statusSelect.value);
+    const next = /** @type {import("../../core/ipc.js").NoteStatus} */ (statusSelect.value);
     const ok = await confirmDialog({ title: t("notes.status_title"), message: t(next === "validated" ? "notes.status_validate" : "notes.status_change", { status: label("note_status", next) }), confirmLabel: t("notes.status_confirm") });
     if (!ok) { statusSelect.value = n.status; return; }
     try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }
