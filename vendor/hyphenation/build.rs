@@ -317,9 +317,18 @@ fn main() {
                               .map(|&l| (&dict_folder, Paths::dict_name(l, _std_out)));
         let all_paths : Vec<_> = std_p.collect();
         pocket_resources::package(all_paths.iter()).unwrap();
+        // Catalyse: embed the copies in OUT_DIR rather than this folder by its absolute path,
+        // so that the generated code stays valid for every checkout sharing one target folder.
+        let generated = paths.place_item("pocket-resources.rs");
+        let code = fs::read_to_string(&generated).unwrap();
+        let source = format!("r#\"{}/", paths.source.join(dict_folder).display());
+        let code = code.replace(&source, "concat!(env!(\"OUT_DIR\"), r#\"/dictionaries/");
+        let code = code.replace("\"#)[..]", "\"#))[..]");
+        fs::write(&generated, code).unwrap();
     }
 
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=dictionaries");
 }
 
 

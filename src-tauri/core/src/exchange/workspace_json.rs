@@ -24,7 +24,7 @@ use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::progress::{Phase, Progress};
 use base64::Engine as _;
 use rusqlite::types::{Value as Sql, ValueRef};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -291,6 +291,27 @@ pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<J
         });
     }
     progress.step(Phase::Reading, 0, None)?;
+    let (tables, schema) = read_document(bytes)?;
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = store::temp_sibling(to, "importing");
+    store::remove_db_files(&tmp);
+    let built = write_workspace(&tmp, &tables, schema, progress).and_then(|counts| {
+        // The last moment to stop: after this, the new workspace is in place.
+        progress.check()?;
+        store::publish(&tmp, to)?;
+        Ok(counts)
+    });
+    store::remove_db_files(&tmp);
+    Ok(JsonImport {
+        counts: built?,
+        from_schema: schema,
+    })
+}
+
+/// The document's tables and the schema they were written with, once its header is checked.
+fn read_document(bytes: &[u8]) -> CoreResult<(serde_json::Map<String, Value>, i64)> {
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
         invalid(format!(
             "Le fichier n'est pas un JSON valide (ligne {}, colonne {}).",
@@ -298,7 +319,7 @@ pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<J
             e.column()
         ))
     })?;
-    let Some(doc) = doc.as_object() else {
+    let Value::Object(mut doc) = doc else {
         return Err(invalid(
             "Le fichier n'est pas un export d'espace de travail Catalyse.".into(),
         ));
@@ -329,137 +350,143 @@ pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<J
             ))
         }
     };
-    let Some(tables) = doc.get("tables").and_then(Value::as_object) else {
+    let Some(Value::Object(tables)) = doc.remove("tables") else {
         return Err(invalid("« tables » manque ou n'est pas un objet.".into()));
     };
+    Ok((tables, schema))
+}
+
+/// Writes the tables into a new file at `tmp`: the schema they were written with, every
+/// record in one transaction, references checked, then migrated to the current schema.
+fn write_workspace(
+    tmp: &Path,
+    tables: &serde_json::Map<String, Value>,
+    schema: i64,
+    progress: &Progress,
+) -> CoreResult<BTreeMap<String, i64>> {
     let total: u64 = tables
         .values()
         .map(|rows| rows.as_array().map_or(0, |r| r.len() as u64))
         .sum();
     let mut done: u64 = 0;
     progress.step(Phase::Writing, 0, Some(total))?;
-
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = store::temp_sibling(to, "importing");
-    store::remove_db_files(&tmp);
-    let built = (|| -> CoreResult<BTreeMap<String, i64>> {
-        let mut conn = Connection::open(&tmp)?;
-        store::register_functions(&conn)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        {
-            let tx = conn.transaction()?;
-            for sql in &MIGRATIONS[..schema as usize] {
-                tx.execute_batch(sql)?;
-            }
-            tx.pragma_update(None, "user_version", schema)?;
-            tx.commit()?;
-        }
-        let known = data_tables(&conn)?;
+    let mut conn = Connection::open(tmp)?;
+    store::register_functions(&conn)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    {
         let tx = conn.transaction()?;
-        // References are checked once everything is in, whatever the order of the tables.
-        tx.pragma_update(None, "defer_foreign_keys", true)?;
-        for (table, rows) in tables {
-            let Some(table) = known.iter().find(|t| *t == table) else {
-                return Err(invalid(format!(
-                    "Table inconnue : « {table} » (schéma {schema})."
-                )));
-            };
-            let (cols, _) = layout(&tx, table)?;
-            let Some(rows) = rows.as_array() else {
-                return Err(invalid(format!(
-                    "Table « {table} » : une liste d'enregistrements est attendue."
-                )));
-            };
-            for (i, row) in rows.iter().enumerate() {
-                let at = |m: String| {
-                    invalid(format!(
-                        "Table « {table} », enregistrement {} : {m}.",
-                        i + 1
-                    ))
-                };
-                let Some(row) = row.as_object() else {
-                    return Err(at("un objet est attendu".into()));
-                };
-                let mut names = Vec::with_capacity(row.len());
-                let mut values = Vec::with_capacity(row.len());
-                for (col, v) in row {
-                    let Some(column) = cols.iter().find(|c| c.name == *col) else {
-                        return Err(at(format!("colonne inconnue « {col} »")));
-                    };
-                    names.push(quote(&column.name));
-                    values
-                        .push(to_sql(v, &column.kind).map_err(|m| at(format!("« {col} » : {m}")))?);
-                }
-                if names.is_empty() {
-                    return Err(at("enregistrement vide".into()));
-                }
-                // Identifiers come from the schema (matched above), values are parameters.
-                let sql = format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    quote(table),
-                    names.join(", "),
-                    vec!["?"; names.len()].join(", ")
-                );
-                tx.prepare_cached(&sql)?
-                    .execute(rusqlite::params_from_iter(values.iter()))
-                    .map_err(|e| at(explain(&e)))?;
-                done += 1;
-                if done.is_multiple_of(4096) {
-                    progress.step(Phase::Writing, done, Some(total))?;
-                }
+        for sql in &MIGRATIONS[..schema as usize] {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", schema)?;
+        tx.commit()?;
+    }
+    let known = data_tables(&conn)?;
+    let tx = conn.transaction()?;
+    // References are checked once everything is in, whatever the order of the tables.
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    for (table, rows) in tables {
+        let Some(table) = known.iter().find(|t| *t == table) else {
+            return Err(invalid(format!(
+                "Table inconnue : « {table} » (schéma {schema})."
+            )));
+        };
+        let Some(rows) = rows.as_array() else {
+            return Err(invalid(format!(
+                "Table « {table} » : une liste d'enregistrements est attendue."
+            )));
+        };
+        let (cols, _) = layout(&tx, table)?;
+        for (i, row) in rows.iter().enumerate() {
+            insert_record(&tx, table, &cols, i, row)?;
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress.step(Phase::Writing, done, Some(total))?;
             }
         }
-        progress.step(Phase::Writing, total, Some(total))?;
-        progress.step(Phase::Indexing, 0, None)?;
-        // Dangling references, named before the commit would refuse them.
-        let dangling: Option<(String, i64, String)> = tx
-            .query_row(
-                "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                        r.get(2)?,
-                    ))
-                },
-            )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        if let Some((table, rowid, parent)) = dangling {
-            return Err(invalid(format!(
-                "Table « {table} », enregistrement d'identifiant {rowid} : il renvoie à un enregistrement de « {parent} » qui n'existe pas."
-            )));
-        }
-        tx.commit()?;
-        store::migrate_connection(&mut conn)?;
-        crate::browse::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if check != "ok" {
-            return Err(invalid(format!(
-                "Le fichier importé est incohérent : {check}."
-            )));
-        }
-        let counts = store::counts(&conn)?;
-        conn.close().map_err(|(_, e)| CoreError::from(e))?;
-        // The last moment to stop: after this, the new workspace is in place.
-        progress.check()?;
-        store::publish(&tmp, to)?;
-        Ok(counts)
-    })();
-    store::remove_db_files(&tmp);
-    let counts = built?;
-    Ok(JsonImport {
-        counts,
-        from_schema: schema,
-    })
+    }
+    progress.step(Phase::Writing, total, Some(total))?;
+    progress.step(Phase::Indexing, 0, None)?;
+    // Dangling references, named before the commit would refuse them.
+    if let Some((table, rowid, parent)) = first_dangling_reference(&tx)? {
+        return Err(invalid(format!(
+            "Table « {table} », enregistrement d'identifiant {rowid} : il renvoie à un enregistrement de « {parent} » qui n'existe pas."
+        )));
+    }
+    tx.commit()?;
+    store::migrate_connection(&mut conn)?;
+    crate::browse::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(invalid(format!(
+            "Le fichier importé est incohérent : {check}."
+        )));
+    }
+    let counts = store::counts(&conn)?;
+    conn.close().map_err(|(_, e)| CoreError::from(e))?;
+    Ok(counts)
+}
+
+/// Inserts record `i` of `table`: its columns matched against the schema, its values
+/// converted to their column's type and passed as parameters.
+fn insert_record(
+    tx: &Connection,
+    table: &str,
+    cols: &[Column],
+    i: usize,
+    row: &Value,
+) -> CoreResult<()> {
+    let at = |m: String| {
+        invalid(format!(
+            "Table « {table} », enregistrement {} : {m}.",
+            i + 1
+        ))
+    };
+    let Some(row) = row.as_object() else {
+        return Err(at("un objet est attendu".into()));
+    };
+    let mut names = Vec::with_capacity(row.len());
+    let mut values = Vec::with_capacity(row.len());
+    for (col, v) in row {
+        let Some(column) = cols.iter().find(|c| c.name == *col) else {
+            return Err(at(format!("colonne inconnue « {col} »")));
+        };
+        names.push(quote(&column.name));
+        values.push(to_sql(v, &column.kind).map_err(|m| at(format!("« {col} » : {m}")))?);
+    }
+    if names.is_empty() {
+        return Err(at("enregistrement vide".into()));
+    }
+    // Identifiers come from the schema (matched above), values are parameters.
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        quote(table),
+        names.join(", "),
+        vec!["?"; names.len()].join(", ")
+    );
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values.iter()))
+        .map_err(|e| at(explain(&e)))?;
+    Ok(())
+}
+
+/// The first reference to a record that does not exist: its table, row and parent table.
+fn first_dangling_reference(tx: &Connection) -> CoreResult<Option<(String, i64, String)>> {
+    Ok(tx
+        .query_row(
+            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    r.get(2)?,
+                ))
+            },
+        )
+        .optional()?)
 }
 
 /// [`import`] from a file, refusing one far too big before reading it.

@@ -675,7 +675,7 @@ const SUGGESTION_SOURCES: i64 = 500;
 impl Store {
     /// Records that may show each competence for `member_id`: funding lines of the actions they
     /// are référent of (1), those actions and their partnerships (2, 3, 7), meetings they took
-    /// part in (4, 6, 7), links they introduced (5).
+    /// part in (4, 6, 7), links they introduced (5), notes they wrote (8).
     pub fn suggest_evidence(&self, member_id: i64) -> CoreResult<Vec<EvidenceSuggestion>> {
         require_exists(
             &self.conn,
@@ -684,25 +684,19 @@ impl Store {
             "member_id",
             "Le membre de l'équipe",
         )?;
-        let mut out: Vec<EvidenceSuggestion> = Vec::new();
-        let mut push =
-            |competence: i64, kind: EvidenceKind, record_id: i64, label: String, reason: &str| {
-                if out.iter().filter(|s| s.competence == competence).count()
-                    < SUGGESTIONS_PER_COMPETENCE
-                    && !out.iter().any(|s| {
-                        s.competence == competence && s.kind == kind && s.record_id == record_id
-                    })
-                {
-                    out.push(EvidenceSuggestion {
-                        competence,
-                        kind,
-                        record_id,
-                        label,
-                        reason: reason.into(),
-                    });
-                }
-            };
-        // Funding lines of the actions the member is in charge of.
+        let mut out = Suggestions(Vec::new());
+        self.suggest_fundings(member_id, &mut out)?;
+        self.suggest_actions(member_id, &mut out)?;
+        self.suggest_links(member_id, &mut out)?;
+        self.suggest_meetings(member_id, &mut out)?;
+        self.suggest_notes(member_id, &mut out)?;
+        let mut out = out.0;
+        out.sort_by_key(|s| s.competence);
+        Ok(out)
+    }
+
+    /// Funding lines of the actions the member is in charge of (competence 1).
+    fn suggest_fundings(&self, member_id: i64, out: &mut Suggestions) -> CoreResult<()> {
         let mut st = self.conn.prepare(
             "SELECT f.id, f.status FROM funding f JOIN action a ON a.id = f.action_id
              WHERE a.referent_member_id = ?1 AND f.status IN ('granted', 'requested')
@@ -718,10 +712,14 @@ impl Store {
                 } else {
                     "Financement sollicité pour une action dont vous êtes référent(e)"
                 };
-                push(1, EvidenceKind::Funding, id, label, reason);
+                out.push(1, EvidenceKind::Funding, id, label, reason);
             }
         }
-        // Actions the member is in charge of.
+        Ok(())
+    }
+
+    /// Actions the member is in charge of (3), with partners (2), across mondes (7).
+    fn suggest_actions(&self, member_id: i64, out: &mut Suggestions) -> CoreResult<()> {
         let mut st = self.conn.prepare(
             "SELECT a.id, a.title, (SELECT count(*) FROM action_partner p WHERE p.action_id = a.id),
                     (SELECT count(DISTINCT x.world) FROM action_partner p JOIN actor x ON x.id = p.actor_id WHERE p.action_id = a.id)
@@ -733,7 +731,7 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         for (id, title, partners, worlds) in actions {
-            push(
+            out.push(
                 3,
                 EvidenceKind::Action,
                 id,
@@ -741,7 +739,7 @@ impl Store {
                 "Action dont vous êtes référent(e)",
             );
             if partners > 0 {
-                push(
+                out.push(
                     2,
                     EvidenceKind::Action,
                     id,
@@ -750,7 +748,7 @@ impl Store {
                 );
             }
             if worlds >= 2 {
-                push(
+                out.push(
                     7,
                     EvidenceKind::Action,
                     id,
@@ -759,7 +757,11 @@ impl Store {
                 );
             }
         }
-        // Links the member introduced.
+        Ok(())
+    }
+
+    /// Links the member introduced (5).
+    fn suggest_links(&self, member_id: i64, out: &mut Suggestions) -> CoreResult<()> {
         let mut st = self.conn.prepare(
             "SELECT id FROM link WHERE introduced_by_member = ?1 ORDER BY coalesce(since, created_at) DESC, id DESC LIMIT ?2",
         )?;
@@ -768,7 +770,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         for id in links {
             if let Some(label) = self.evidence_label(EvidenceKind::Link, id)? {
-                push(
+                out.push(
                     5,
                     EvidenceKind::Link,
                     id,
@@ -777,7 +779,12 @@ impl Store {
                 );
             }
         }
-        // Meetings the member took part in.
+        Ok(())
+    }
+
+    /// Meetings the member took part in: listening (4), workshops and events (6), steering
+    /// committees (7, 8).
+    fn suggest_meetings(&self, member_id: i64, out: &mut Suggestions) -> CoreResult<()> {
         let mut st = self.conn.prepare(
             "SELECT m.id, m.kind, m.practice, m.activity FROM meeting m JOIN meeting_member mm ON mm.meeting_id = m.id
              WHERE mm.member_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
@@ -796,7 +803,7 @@ impl Store {
                     && matches!(activity, Some(1) | Some(2)))
                 || (practice.as_deref() == Some("experimentation") && activity == Some(1));
             if listening {
-                push(
+                out.push(
                     4,
                     EvidenceKind::Meeting,
                     id,
@@ -805,7 +812,7 @@ impl Store {
                 );
             }
             if kind == "event" || kind == "workshop" {
-                push(
+                out.push(
                     6,
                     EvidenceKind::Meeting,
                     id,
@@ -814,14 +821,14 @@ impl Store {
                 );
             }
             if kind == "steering_committee" {
-                push(
+                out.push(
                     7,
                     EvidenceKind::Meeting,
                     id,
                     label.clone(),
                     "Comité de pilotage",
                 );
-                push(
+                out.push(
                     8,
                     EvidenceKind::Meeting,
                     id,
@@ -830,7 +837,11 @@ impl Store {
                 );
             }
         }
-        // Decision notes the member wrote (the note's author is the member's name).
+        Ok(())
+    }
+
+    /// Decision notes the member wrote, the note's author being the member's name (8).
+    fn suggest_notes(&self, member_id: i64, out: &mut Suggestions) -> CoreResult<()> {
         let mut st = self.conn.prepare(
             "SELECT n.id FROM decision_note n JOIN member m ON m.id = ?1
              WHERE catalyse_fold(n.author) = catalyse_fold(m.name)
@@ -841,7 +852,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         for id in notes {
             if let Some(label) = self.evidence_label(EvidenceKind::DecisionNote, id)? {
-                push(
+                out.push(
                     8,
                     EvidenceKind::DecisionNote,
                     id,
@@ -850,8 +861,37 @@ impl Store {
                 );
             }
         }
-        out.sort_by_key(|s| s.competence);
-        Ok(out)
+        Ok(())
+    }
+}
+
+/// Suggestions gathered so far: at most [`SUGGESTIONS_PER_COMPETENCE`] per competence, each
+/// record once per competence.
+struct Suggestions(Vec<EvidenceSuggestion>);
+
+impl Suggestions {
+    fn push(
+        &mut self,
+        competence: i64,
+        kind: EvidenceKind,
+        record_id: i64,
+        label: String,
+        reason: &str,
+    ) {
+        let out = &mut self.0;
+        if out.iter().filter(|s| s.competence == competence).count() < SUGGESTIONS_PER_COMPETENCE
+            && !out
+                .iter()
+                .any(|s| s.competence == competence && s.kind == kind && s.record_id == record_id)
+        {
+            out.push(EvidenceSuggestion {
+                competence,
+                kind,
+                record_id,
+                label,
+                reason: reason.into(),
+            });
+        }
     }
 }
 

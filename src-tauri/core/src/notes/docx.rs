@@ -4,7 +4,7 @@
 //! tables with a shaded header row.
 
 use crate::notes::export::Letterhead;
-use crate::notes::render::{header_lines, section_markdown};
+use crate::notes::render::{header_lines, section_markdown, HeaderLines};
 use crate::notes::DecisionNote;
 use crate::shared::error::{CoreError, CoreResult};
 use docx_rs::{
@@ -171,22 +171,62 @@ fn table(rows: &[Vec<String>]) -> Table {
 /// The note as DOCX bytes, with the letterhead logo if any.
 pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8>> {
     let h = header_lines(n);
-    let heading = |text: &str, size: usize, style: &str, before: u32| {
-        Paragraph::new()
-            .style(style)
-            .keep_next(true)
-            .line_spacing(LineSpacing::new().before(before).after(100))
-            .add_run(
-                Run::new()
-                    .add_text(text)
-                    .fonts(fonts())
-                    .bold()
-                    .size(size)
-                    .color(GREEN),
-            )
-    };
-    // The running header: the logo (if any) and the body's name on the left, the kind of
-    // document on the right, over a green rule.
+    let mut doc = Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(PageMargin {
+            top: 1700,
+            left: 1134,
+            bottom: 1134,
+            right: 1134,
+            header: 600,
+            footer: 500,
+            gutter: 0,
+        })
+        .add_style(
+            Style::new("Heading1", StyleType::Paragraph)
+                .name("Heading 1")
+                .bold()
+                .size(34),
+        )
+        .add_style(
+            Style::new("Heading2", StyleType::Paragraph)
+                .name("Heading 2")
+                .bold()
+                .size(26),
+        )
+        .header(page_header(&h, logo))
+        .footer(page_footer(n))
+        .add_paragraph(heading(&h.title, 34, "Heading1", 0))
+        .add_table(meta_table(&h));
+    for i in 0..n.sections.len() {
+        doc = add_section(doc, n, i);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| CoreError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(out.into_inner())
+}
+
+/// A green heading that stays with what follows it.
+fn heading(text: &str, size: usize, style: &str, before: u32) -> Paragraph {
+    Paragraph::new()
+        .style(style)
+        .keep_next(true)
+        .line_spacing(LineSpacing::new().before(before).after(100))
+        .add_run(
+            Run::new()
+                .add_text(text)
+                .fonts(fonts())
+                .bold()
+                .size(size)
+                .color(GREEN),
+        )
+}
+
+/// The running header: the logo (if any) and the body's name on the left, the kind of
+/// document on the right, over a green rule.
+fn page_header(h: &HeaderLines, logo: Option<&Letterhead>) -> Header {
     let name_run = Run::new()
         .add_text(h.body.to_uppercase())
         .fonts(fonts())
@@ -228,7 +268,7 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
             .add_run(kind_run),
         3000,
     ));
-    let page_header = Header::new().add_table(
+    Header::new().add_table(
         Table::new(vec![TableRow::new(cells)])
             .set_grid(widths)
             .width(TEXT_WIDTH, WidthType::Dxa)
@@ -241,54 +281,33 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
                 ),
             )
             .margins(TableCellMargins::new().margin(0, 0, 80, 0)),
-    );
-    let mut foot = Paragraph::new().align(AlignmentType::Right).add_run(
+    )
+}
+
+/// The footer: the subject, then « page X sur N » as fields Word fills in.
+fn page_footer(n: &DecisionNote) -> Footer {
+    let grey = |text: &str| {
         Run::new()
-            .add_text(format!("{} — page ", n.subject))
+            .add_text(text)
             .fonts(fonts())
             .size(16)
-            .color("505A59"),
-    );
+            .color("505A59")
+    };
+    let mut foot = Paragraph::new()
+        .align(AlignmentType::Right)
+        .add_run(grey(&format!("{} — page ", n.subject)));
     for r in field(InstrText::PAGE(InstrPAGE::new()), "1") {
         foot = foot.add_run(r);
     }
-    foot = foot.add_run(
-        Run::new()
-            .add_text(" sur ")
-            .fonts(fonts())
-            .size(16)
-            .color("505A59"),
-    );
+    foot = foot.add_run(grey(" sur "));
     for r in field(InstrText::NUMPAGES(InstrNUMPAGES::new()), "1") {
         foot = foot.add_run(r);
     }
-    let footer = Footer::new().add_paragraph(foot);
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(PageMargin {
-            top: 1700,
-            left: 1134,
-            bottom: 1134,
-            right: 1134,
-            header: 600,
-            footer: 500,
-            gutter: 0,
-        })
-        .add_style(
-            Style::new("Heading1", StyleType::Paragraph)
-                .name("Heading 1")
-                .bold()
-                .size(34),
-        )
-        .add_style(
-            Style::new("Heading2", StyleType::Paragraph)
-                .name("Heading 2")
-                .bold()
-                .size(26),
-        )
-        .header(page_header)
-        .footer(footer)
-        .add_paragraph(heading(&h.title, 34, "Heading1", 0));
+    Footer::new().add_paragraph(foot)
+}
+
+/// The header fields (body, meeting, date, subject, author…) as a two-column table.
+fn meta_table(h: &HeaderLines) -> Table {
     let meta_rows: Vec<TableRow> = h
         .meta
         .iter()
@@ -303,62 +322,57 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
             ])
         })
         .collect();
-    doc = doc.add_table(
-        Table::new(meta_rows)
-            .set_grid(vec![2200, TEXT_WIDTH - 2200])
-            .set_borders(
-                TableBorders::with_empty().set(
-                    docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
-                        .border_type(BorderType::Single)
-                        .size(12)
-                        .color(GREEN),
-                ),
-            )
-            .margins(TableCellMargins::new().margin(30, 60, 30, 0)),
-    );
-    for (i, s) in n.sections.iter().enumerate() {
-        doc = doc.add_paragraph(heading(
-            &format!("{}. {}", i + 1, s.key.label_fr()),
-            26,
-            "Heading2",
-            if i == 0 { 300 } else { 240 },
-        ));
-        let md = section_markdown(n, i);
-        if md.is_empty() {
-            doc = doc.add_paragraph(Paragraph::new().add_run(run("Néant.", false, true)));
-            continue;
-        }
-        let blocks = blocks(&md);
-        let before_table: Vec<bool> = (0..blocks.len())
-            .map(|j| matches!(blocks.get(j + 1), Some(Block::Table(_))))
-            .collect();
-        for (b, keep) in blocks.into_iter().zip(before_table) {
-            doc = match b {
-                // A paragraph introducing a table stays on the table's page.
-                Block::Paragraph(r) => doc.add_paragraph(paragraph(&r).keep_next(keep)),
-                Block::Bullet(r) => {
-                    let mut runs = vec![("•\u{00A0}".to_string(), false, false)];
-                    runs.extend(r);
-                    doc.add_paragraph(
-                        paragraph(&runs)
-                            .line_spacing(LineSpacing::new().after(40))
-                            .indent(
-                                Some(360),
-                                Some(docx_rs::SpecialIndentType::Hanging(240)),
-                                None,
-                                None,
-                            ),
-                    )
-                }
-                Block::Table(rows) => doc.add_table(table(&rows)).add_paragraph(Paragraph::new()),
-            };
-        }
+    Table::new(meta_rows)
+        .set_grid(vec![2200, TEXT_WIDTH - 2200])
+        .set_borders(
+            TableBorders::with_empty().set(
+                docx_rs::TableBorder::new(docx_rs::TableBorderPosition::Bottom)
+                    .border_type(BorderType::Single)
+                    .size(12)
+                    .color(GREEN),
+            ),
+        )
+        .margins(TableCellMargins::new().margin(30, 60, 30, 0))
+}
+
+/// Section `i`: its numbered heading, then its paragraphs, bullets and tables.
+fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
+    doc = doc.add_paragraph(heading(
+        &format!("{}. {}", i + 1, n.sections[i].key.label_fr()),
+        26,
+        "Heading2",
+        if i == 0 { 300 } else { 240 },
+    ));
+    let md = section_markdown(n, i);
+    if md.is_empty() {
+        return doc.add_paragraph(Paragraph::new().add_run(run("Néant.", false, true)));
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| CoreError::Io(std::io::Error::other(e.to_string())))?;
-    Ok(out.into_inner())
+    let blocks = blocks(&md);
+    let before_table: Vec<bool> = (0..blocks.len())
+        .map(|j| matches!(blocks.get(j + 1), Some(Block::Table(_))))
+        .collect();
+    for (b, keep) in blocks.into_iter().zip(before_table) {
+        doc = match b {
+            // A paragraph introducing a table stays on the table's page.
+            Block::Paragraph(r) => doc.add_paragraph(paragraph(&r).keep_next(keep)),
+            Block::Bullet(r) => {
+                let mut runs = vec![("•\u{00A0}".to_string(), false, false)];
+                runs.extend(r);
+                doc.add_paragraph(
+                    paragraph(&runs)
+                        .line_spacing(LineSpacing::new().after(40))
+                        .indent(
+                            Some(360),
+                            Some(docx_rs::SpecialIndentType::Hanging(240)),
+                            None,
+                            None,
+                        ),
+                )
+            }
+            Block::Table(rows) => doc.add_table(table(&rows)).add_paragraph(Paragraph::new()),
+        };
+    }
+    doc
 }
 
 #[cfg(test)]
