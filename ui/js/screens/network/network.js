@@ -161,114 +161,154 @@ const BUFFERED_FROM = 3000;
 /** Quiet time after panning or zooming before the map is drawn again at full quality. */
 const SETTLE_MS = 180;
 
-/** @param {NetworkMap} m */
+/** @typedef {ReturnType<typeof mapView>} MapView */
+
+/** The map section: the canvas and what drives it, its filters, legend and status. @param {NetworkMap} m */
 function mapSection(m) {
+  const map = mapView(m);
+  wireMapInput(map);
+  const section = h("section", { class: "card", id: "network-map-card", attrs: { "aria-labelledby": "map-title" } },
+    ...mapControls(map),
+    h("div", { class: "map-layout" },
+      h("div", { class: "map-stage" },
+        map.canvas,
+        h("div", { class: "map-zoom" },
+          h("button", { type: "button", class: "btn small", text: "+", attrs: { "aria-label": t("network.zoom_in") }, on: { click: () => map.zoomAt(1.25, map.canvas.clientWidth / 2, map.canvas.clientHeight / 2) } }),
+          h("button", { type: "button", class: "btn small", text: "−", attrs: { "aria-label": t("network.zoom_out") }, on: { click: () => map.zoomAt(0.8, map.canvas.clientWidth / 2, map.canvas.clientHeight / 2) } }),
+          h("button", { type: "button", class: "btn small", id: "map-reset", text: t("network.reset"), on: { click: () => { map.fit(); map.redraw(); } } }))),
+      h("aside", { class: "map-side" }, map.panel, mapLegend(map),
+        h("p", { class: "muted small", id: "map-help", text: t("network.help") }),
+        h("button", { type: "button", class: "btn small", text: t("network.as_table"), on: { click: () => { view.tab = "analysis"; draw(); } } }))),
+    map.status);
+  // Size the canvas once it is in the document, then keep it sized.
+  requestAnimationFrame(() => { map.fit(); map.describe(); map.select(view.selected, false); });
+  // One observer for the map on screen: the previous map's is let go.
+  mapObserver?.disconnect();
+  mapObserver = new ResizeObserver(() => { if (map.canvas.isConnected) map.redraw(); else mapObserver?.disconnect(); });
+  mapObserver.observe(map.canvas);
+  return section;
+}
+
+/**
+ * The map's canvas and state (camera, hovered actor, actors shown) with what acts on them:
+ * fit, zoom, hit-test, describe, select, redraw.
+ * @param {NetworkMap} m
+ */
+function mapView(m) {
   const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", {
     id: "network-canvas", tabIndex: 0, class: "map-canvas",
     attrs: { role: "img", "aria-describedby": "map-help" },
   }));
-  const status = h("p", { class: "muted small", id: "map-status", attrs: { "aria-live": "polite" } });
-  const panel = h("div", { class: "map-panel", id: "map-selected" });
-  const cam = { scale: 1, ox: 0, oy: 0 };
-  /** @type {number|null} */ let hover = null;
-  let current = visible(m);
-  const byId = new Map(m.nodes.map((n) => [n.id, n]));
   const maxB = Math.max(1e-9, ...m.nodes.map((n) => n.betweenness));
-  let fitScale = 1;
   // Dots shrink on crowded maps and grow as the user zooms in.
   const crowd = Math.min(1, Math.max(0.3, Math.sqrt(150 / Math.max(1, m.nodes.length))));
-  const radius = (n) => {
-    const zoom = Math.min(2.5, Math.sqrt(cam.scale / fitScale));
-    const base = view.sizeBy === "degree"
-      ? 3.5 + Math.sqrt(n.degree) * 2.2
-      : 3.5 + Math.sqrt(n.betweenness / maxB) * 13;
-    return Math.max(1.5, base * crowd * zoom);
+  const map = {
+    m, canvas,
+    status: h("p", { class: "muted small", id: "map-status", attrs: { "aria-live": "polite" } }),
+    panel: h("div", { class: "map-panel", id: "map-selected" }),
+    cam: { scale: 1, ox: 0, oy: 0 },
+    fitScale: 1,
+    /** @type {number|null} */ hover: null,
+    current: visible(m),
+    byId: new Map(m.nodes.map((n) => [n.id, n])),
+    /** Redraws at the next frame (set by the painter). @type {(moving?: boolean) => void} */
+    redraw: () => {},
+    /** @param {MapNode} n */
+    radius(n) {
+      const zoom = Math.min(2.5, Math.sqrt(map.cam.scale / map.fitScale));
+      const base = view.sizeBy === "degree"
+        ? 3.5 + Math.sqrt(n.degree) * 2.2
+        : 3.5 + Math.sqrt(n.betweenness / maxB) * 13;
+      return Math.max(1.5, base * crowd * zoom);
+    },
+    /** Where an actor is on screen. @param {MapNode} n @returns {[number, number]} */
+    screen(n) { return [n.x * WORLD_SIZE * map.cam.scale + map.cam.ox, n.y * WORLD_SIZE * map.cam.scale + map.cam.oy]; },
+    /** The whole map in view. */
+    fit() {
+      const w = canvas.clientWidth || 800;
+      const hgt = canvas.clientHeight || 560;
+      map.cam.scale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
+      map.fitScale = map.cam.scale;
+      map.cam.ox = (w - WORLD_SIZE * map.cam.scale) / 2;
+      map.cam.oy = (hgt - WORLD_SIZE * map.cam.scale) / 2;
+    },
+    /** The actor under a point of the canvas, if any. @param {number} sx @param {number} sy */
+    hit(sx, sy) {
+      let best = null;
+      let bestD = Infinity;
+      for (const n of map.current.nodes) {
+        const [x, y] = map.screen(n);
+        const d = Math.hypot(x - sx, y - sy);
+        if (d <= map.radius(n) + 4 && d < bestD) { best = n; bestD = d; }
+      }
+      return best;
+    },
+    /** Zooms by `factor` around a point of the canvas. @param {number} factor @param {number} sx @param {number} sy */
+    zoomAt(factor, sx, sy) {
+      const s = Math.min(40, Math.max(0.05, map.cam.scale * factor));
+      const f = s / map.cam.scale;
+      map.cam.ox = sx - (sx - map.cam.ox) * f;
+      map.cam.oy = sy - (sy - map.cam.oy) * f;
+      map.cam.scale = s;
+      map.redraw(true);
+    },
+    /** Applies the filters, says what is shown, redraws. */
+    describe() {
+      map.current = visible(m);
+      map.status.textContent = t("network.status_shown", {
+        actors: formatNumber(map.current.nodes.length), links: formatNumber(map.current.edges.length),
+        total: formatNumber(m.actors), date: formatDateTime(m.computed_at) });
+      canvas.setAttribute("aria-label", t("network.canvas_label", { actors: map.current.nodes.length, links: map.current.edges.length }));
+      map.redraw();
+    },
+    /** Selects an actor (or none), centring the map on it when asked. @param {number|null} id @param {boolean} centre */
+    select(id, centre) {
+      view.selected = id;
+      const n = id === null ? null : map.byId.get(id);
+      if (n && centre) {
+        const w = canvas.clientWidth;
+        const hgt = canvas.clientHeight;
+        const fitScale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
+        map.cam.scale = Math.max(map.cam.scale, fitScale * 2.5);
+        map.cam.ox = w / 2 - n.x * WORLD_SIZE * map.cam.scale;
+        map.cam.oy = hgt / 2 - n.y * WORLD_SIZE * map.cam.scale;
+      }
+      replace(map.panel, n ? [
+        h("p", {}, h("strong", { text: n.name }), " ",
+          h("span", { class: `world world-${n.world} small`, text: label("world", n.world) })),
+        h("p", { class: "muted small", text: t("network.selected_facts", {
+          degree: n.degree, betweenness: formatScore(n.betweenness), mondes: n.mondes_bridged }) }),
+        h("button", { type: "button", class: "btn primary", id: "map-open-card", text: t("network.open_card"), on: { click: () => nav.open(n.id) } }),
+      ] : h("p", { class: "muted small", text: t("network.select_hint") }));
+      map.redraw();
+    },
   };
+  map.redraw = mapPainter(map);
+  return map;
+}
 
-  const fit = () => {
-    const w = canvas.clientWidth || 800;
-    const hgt = canvas.clientHeight || 560;
-    cam.scale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
-    fitScale = cam.scale;
-    cam.ox = (w - WORLD_SIZE * cam.scale) / 2;
-    cam.oy = (hgt - WORLD_SIZE * cam.scale) / 2;
-  };
-  const screen = (n) => [n.x * WORLD_SIZE * cam.scale + cam.ox, n.y * WORLD_SIZE * cam.scale + cam.oy];
-  const buffered = m.edges.length > BUFFERED_FROM;
-  // The full picture, drawn at a camera position (`shot`), shown moved and scaled while the
-  // user pans or zooms: one image per frame instead of every link.
+/**
+ * Paints the map; returns its `redraw`. Large maps are drawn once into a picture that is moved
+ * and scaled while the user pans or zooms (one image per frame instead of every link), then
+ * drawn again at full quality once still.
+ * @param {any} map a MapView being built
+ */
+function mapPainter(map) {
+  const { canvas } = map;
+  const buffered = map.m.edges.length > BUFFERED_FROM;
   const buffer = document.createElement("canvas");
   const shot = { scale: 1, ox: 0, oy: 0 };
-
-  /** Draws everything (links, actors, labels) into `g`, `w` × `hgt` CSS pixels. */
-  const paintScene = (g, w, hgt) => {
-    g.fillStyle = "#ffffff";
-    g.fillRect(0, 0, w, hgt);
-    const many = current.edges.length > BUFFERED_FROM;
-    for (const nature of NATURES) {
-      const style = NATURE_STYLES[nature];
-      g.beginPath();
-      for (const e of current.edges) {
-        if (e.nature !== nature) continue;
-        const [x1, y1] = screen(m.nodes[e.a]);
-        const [x2, y2] = screen(m.nodes[e.b]);
-        g.moveTo(x1, y1);
-        g.lineTo(x2, y2);
-      }
-      g.setLineDash(many ? [] : style.dash);
-      g.strokeStyle = style.colour;
-      g.lineWidth = many ? 0.6 : 1.3;
-      g.globalAlpha = many ? 0.45 : 0.85;
-      g.stroke();
-    }
-    g.setLineDash([]);
-    g.globalAlpha = 1;
-    for (const world of WORLDS) {
-      g.beginPath();
-      for (const n of current.nodes) {
-        if (n.world !== world) continue;
-        const [x, y] = screen(n);
-        if (x < -20 || y < -20 || x > w + 20 || y > hgt + 20) continue;
-        const r = radius(n);
-        g.moveTo(x + r, y);
-        g.arc(x, y, r, 0, Math.PI * 2);
-      }
-      g.fillStyle = WORLD_COLOURS[world];
-      g.fill();
-      if (current.nodes.length <= 3000) {
-        g.strokeStyle = "#ffffff";
-        g.lineWidth = 1;
-        g.stroke();
-      }
-    }
-    // Labels of the biggest actors when there is room.
-    const room = Math.max(6, Math.min(25, Math.round((cam.scale * WORLD_SIZE) / 60)));
-    const big = [...current.nodes].sort((a, b) => b.degree - a.degree || b.betweenness - a.betweenness).slice(0, room);
-    for (const n of big) drawLabel(g, n);
-  };
-  const drawLabel = (g, n) => {
-    const [x, y] = screen(n);
-    const r = radius(n);
-    const text = n.name.length > 38 ? `${n.name.slice(0, 37)}…` : n.name;
-    g.font = "12px 'DejaVu Sans', sans-serif";
-    g.textBaseline = "middle";
-    g.lineWidth = 3;
-    g.strokeStyle = "rgba(255,255,255,.9)";
-    g.strokeText(text, x + r + 3, y);
-    g.fillStyle = "#1d2626";
-    g.fillText(text, x + r + 3, y);
-  };
   /** The selected and hovered actors, drawn over the picture. */
   const paintOverlay = (g) => {
-    for (const id of [view.selected, hover]) {
-      const n = id === null ? null : byId.get(id);
-      if (n && current.nodes.includes(n)) drawLabel(g, n);
+    for (const id of [view.selected, map.hover]) {
+      const n = id === null ? null : map.byId.get(id);
+      if (n && map.current.nodes.includes(n)) drawLabel(g, map, n);
     }
-    if (view.selected !== null && byId.has(view.selected)) {
-      const n = /** @type {MapNode} */ (byId.get(view.selected));
-      const [x, y] = screen(n);
+    if (view.selected !== null && map.byId.has(view.selected)) {
+      const n = /** @type {MapNode} */ (map.byId.get(view.selected));
+      const [x, y] = map.screen(n);
       g.beginPath();
-      g.arc(x, y, radius(n) + 4, 0, Math.PI * 2);
+      g.arc(x, y, map.radius(n) + 4, 0, Math.PI * 2);
       g.strokeStyle = "#1a5fb4";
       g.lineWidth = 3;
       g.stroke();
@@ -290,7 +330,7 @@ function mapSection(m) {
   const paintFull = () => {
     const { g, w, hgt, dpr } = context();
     if (!buffered) {
-      paintScene(g, w, hgt);
+      paintScene(g, w, hgt, map);
       paintOverlay(g);
       return;
     }
@@ -298,17 +338,17 @@ function mapSection(m) {
     buffer.height = canvas.height;
     const b = /** @type {CanvasRenderingContext2D} */ (buffer.getContext("2d"));
     b.setTransform(dpr, 0, 0, dpr, 0, 0);
-    paintScene(b, w, hgt);
-    Object.assign(shot, cam);
+    paintScene(b, w, hgt, map);
+    Object.assign(shot, map.cam);
     paintFast();
   };
   /** Shows the picture moved and scaled to the camera, and the overlay. */
   const paintFast = () => {
     const { g, w, hgt } = context();
-    const f = cam.scale / shot.scale;
+    const f = map.cam.scale / shot.scale;
     g.fillStyle = "#ffffff";
     g.fillRect(0, 0, w, hgt);
-    g.drawImage(buffer, cam.ox - shot.ox * f, cam.oy - shot.oy * f, w * f, hgt * f);
+    g.drawImage(buffer, map.cam.ox - shot.ox * f, map.cam.oy - shot.oy * f, w * f, hgt * f);
     paintOverlay(g);
   };
   let frame = 0;
@@ -323,55 +363,78 @@ function mapSection(m) {
     }
     if (!frame) frame = requestAnimationFrame(() => { frame = 0; if (full) { full = false; paintFull(); } else paintFast(); });
   };
+  return redraw;
+}
 
-  const hit = (sx, sy) => {
-    let best = null;
-    let bestD = Infinity;
+/**
+ * Draws everything (links by nature, actors by monde, the labels of the biggest) into `g`,
+ * `w` × `hgt` CSS pixels.
+ * @param {CanvasRenderingContext2D} g @param {number} w @param {number} hgt @param {MapView} map
+ */
+function paintScene(g, w, hgt, map) {
+  const { current, m } = map;
+  g.fillStyle = "#ffffff";
+  g.fillRect(0, 0, w, hgt);
+  const many = current.edges.length > BUFFERED_FROM;
+  for (const nature of NATURES) {
+    const style = NATURE_STYLES[nature];
+    g.beginPath();
+    for (const e of current.edges) {
+      if (e.nature !== nature) continue;
+      const [x1, y1] = map.screen(m.nodes[e.a]);
+      const [x2, y2] = map.screen(m.nodes[e.b]);
+      g.moveTo(x1, y1);
+      g.lineTo(x2, y2);
+    }
+    g.setLineDash(many ? [] : style.dash);
+    g.strokeStyle = style.colour;
+    g.lineWidth = many ? 0.6 : 1.3;
+    g.globalAlpha = many ? 0.45 : 0.85;
+    g.stroke();
+  }
+  g.setLineDash([]);
+  g.globalAlpha = 1;
+  for (const world of WORLDS) {
+    g.beginPath();
     for (const n of current.nodes) {
-      const [x, y] = screen(n);
-      const d = Math.hypot(x - sx, y - sy);
-      if (d <= radius(n) + 4 && d < bestD) { best = n; bestD = d; }
+      if (n.world !== world) continue;
+      const [x, y] = map.screen(n);
+      if (x < -20 || y < -20 || x > w + 20 || y > hgt + 20) continue;
+      const r = map.radius(n);
+      g.moveTo(x + r, y);
+      g.arc(x, y, r, 0, Math.PI * 2);
     }
-    return best;
-  };
-  const zoomAt = (factor, sx, sy) => {
-    const s = Math.min(40, Math.max(0.05, cam.scale * factor));
-    const f = s / cam.scale;
-    cam.ox = sx - (sx - cam.ox) * f;
-    cam.oy = sy - (sy - cam.oy) * f;
-    cam.scale = s;
-    redraw(true);
-  };
-  const describe = () => {
-    current = visible(m);
-    status.textContent = t("network.status_shown", {
-      actors: formatNumber(current.nodes.length), links: formatNumber(current.edges.length),
-      total: formatNumber(m.actors), date: formatDateTime(m.computed_at) });
-    canvas.setAttribute("aria-label", t("network.canvas_label", { actors: current.nodes.length, links: current.edges.length }));
-    redraw();
-  };
-  const select = (id, centre) => {
-    view.selected = id;
-    const n = id === null ? null : byId.get(id);
-    if (n && centre) {
-      const w = canvas.clientWidth;
-      const hgt = canvas.clientHeight;
-      const fitScale = (Math.min(w, hgt) / WORLD_SIZE) * 0.9;
-      cam.scale = Math.max(cam.scale, fitScale * 2.5);
-      cam.ox = w / 2 - n.x * WORLD_SIZE * cam.scale;
-      cam.oy = hgt / 2 - n.y * WORLD_SIZE * cam.scale;
+    g.fillStyle = WORLD_COLOURS[world];
+    g.fill();
+    if (current.nodes.length <= 3000) {
+      g.strokeStyle = "#ffffff";
+      g.lineWidth = 1;
+      g.stroke();
     }
-    replace(panel, n ? [
-      h("p", {}, h("strong", { text: n.name }), " ",
-        h("span", { class: `world world-${n.world} small`, text: label("world", n.world) })),
-      h("p", { class: "muted small", text: t("network.selected_facts", {
-        degree: n.degree, betweenness: formatScore(n.betweenness), mondes: n.mondes_bridged }) }),
-      h("button", { type: "button", class: "btn primary", id: "map-open-card", text: t("network.open_card"), on: { click: () => nav.open(n.id) } }),
-    ] : h("p", { class: "muted small", text: t("network.select_hint") }));
-    redraw();
-  };
+  }
+  // Labels of the biggest actors when there is room.
+  const room = Math.max(6, Math.min(25, Math.round((map.cam.scale * WORLD_SIZE) / 60)));
+  const big = [...current.nodes].sort((a, b) => b.degree - a.degree || b.betweenness - a.betweenness).slice(0, room);
+  for (const n of big) drawLabel(g, map, n);
+}
 
-  // Mouse: drag to pan, wheel to zoom, click on an actor to open its card.
+/** An actor's name beside its dot, on a white halo. @param {CanvasRenderingContext2D} g @param {MapView} map @param {MapNode} n */
+function drawLabel(g, map, n) {
+  const [x, y] = map.screen(n);
+  const r = map.radius(n);
+  const text = n.name.length > 38 ? `${n.name.slice(0, 37)}…` : n.name;
+  g.font = "12px 'DejaVu Sans', sans-serif";
+  g.textBaseline = "middle";
+  g.lineWidth = 3;
+  g.strokeStyle = "rgba(255,255,255,.9)";
+  g.strokeText(text, x + r + 3, y);
+  g.fillStyle = "#1d2626";
+  g.fillText(text, x + r + 3, y);
+}
+
+/** Mouse (drag to pan, wheel to zoom, click to open a card) and keys (+ − 0, arrows, Enter). @param {MapView} map */
+function wireMapInput(map) {
+  const { canvas, cam } = map;
   let drag = null;
   const local = (ev) => {
     const r = canvas.getBoundingClientRect();
@@ -389,13 +452,13 @@ function mapSection(m) {
       const dx = x - drag.x;
       const dy = y - drag.y;
       if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-      if (drag.moved) { cam.ox = drag.ox + dx; cam.oy = drag.oy + dy; redraw(true); }
+      if (drag.moved) { cam.ox = drag.ox + dx; cam.oy = drag.oy + dy; map.redraw(true); }
       return;
     }
     if (ev.target !== canvas) return;
-    const n = hit(x, y);
+    const n = map.hit(x, y);
     const id = n ? n.id : null;
-    if (id !== hover) { hover = id; canvas.style.cursor = n ? "pointer" : "grab"; redraw(true); }
+    if (id !== map.hover) { map.hover = id; canvas.style.cursor = n ? "pointer" : "grab"; map.redraw(true); }
   };
   window.addEventListener("mousemove", onMove);
   const onUp = (ev) => {
@@ -405,31 +468,34 @@ function mapSection(m) {
     drag = null;
     if (wasDrag || ev.target !== canvas) return;
     const [x, y] = local(ev);
-    const n = hit(x, y);
+    const n = map.hit(x, y);
     if (n) nav.open(n.id);
   };
   window.addEventListener("mouseup", onUp);
   canvas.addEventListener("wheel", (ev) => {
     ev.preventDefault();
-    zoomAt(ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.offsetX, ev.offsetY);
+    map.zoomAt(ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.offsetX, ev.offsetY);
   }, { passive: false });
   canvas.addEventListener("keydown", (ev) => {
     const w = canvas.clientWidth / 2;
     const hgt = canvas.clientHeight / 2;
     const step = 40;
-    if (ev.key === "+" || ev.key === "=") zoomAt(1.25, w, hgt);
-    else if (ev.key === "-") zoomAt(0.8, w, hgt);
-    else if (ev.key === "0") { fit(); redraw(); }
-    else if (ev.key === "ArrowLeft") { cam.ox += step; redraw(true); }
-    else if (ev.key === "ArrowRight") { cam.ox -= step; redraw(true); }
-    else if (ev.key === "ArrowUp") { cam.oy += step; redraw(true); }
-    else if (ev.key === "ArrowDown") { cam.oy -= step; redraw(true); }
+    if (ev.key === "+" || ev.key === "=") map.zoomAt(1.25, w, hgt);
+    else if (ev.key === "-") map.zoomAt(0.8, w, hgt);
+    else if (ev.key === "0") { map.fit(); map.redraw(); }
+    else if (ev.key === "ArrowLeft") { cam.ox += step; map.redraw(true); }
+    else if (ev.key === "ArrowRight") { cam.ox -= step; map.redraw(true); }
+    else if (ev.key === "ArrowUp") { cam.oy += step; map.redraw(true); }
+    else if (ev.key === "ArrowDown") { cam.oy -= step; map.redraw(true); }
     else if (ev.key === "Enter" && view.selected !== null) nav.open(view.selected);
     else return;
     ev.preventDefault();
   });
+}
 
-  // Controls.
+/** The heading with the search box, the notes on what is left out, and the filters. @param {MapView} map */
+function mapControls(map) {
+  const { m } = map;
   const findId = newId("find");
   const find = h("input", { type: "search", id: findId, placeholder: t("network.find_placeholder"), autocomplete: "off" });
   const findError = h("p", { class: "field-error", id: "map-find-error", hidden: true, attrs: { role: "alert" } });
@@ -438,7 +504,7 @@ function mapSection(m) {
     const q = fold(find.value.trim());
     findError.hidden = true;
     if (!q) return;
-    const candidates = current.nodes.filter((n) => fold(n.name).includes(q));
+    const candidates = map.current.nodes.filter((n) => fold(n.name).includes(q));
     const n = candidates.find((x) => fold(x.name).startsWith(q)) ?? candidates[0];
     if (!n) {
       findError.hidden = false;
@@ -447,7 +513,7 @@ function mapSection(m) {
         : t("network.find_none", { query: find.value.trim() });
       return;
     }
-    select(n.id, true);
+    map.select(n.id, true);
   };
   const selectControl = (id, text, value, options, onChange) => {
     const sel = /** @type {HTMLSelectElement} */ (h("select", { id }, options.map((o) => h("option", { value: o.value, text: o.label }))));
@@ -461,36 +527,17 @@ function mapSection(m) {
       const v = input.value.trim();
       const ok = v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v);
       input.setAttribute("aria-invalid", ok ? "false" : "true");
-      if (ok) { view[key] = v; describe(); }
+      if (ok) { view[key] = v; map.describe(); }
     });
     return h("div", { class: "filter" }, h("label", { htmlFor: id, text }), input);
   };
-  const worldBoxes = h("fieldset", { class: "legend-worlds" },
-    h("legend", { text: t("network.legend_worlds") }),
-    WORLDS.map((w) => {
-      const id = newId("w");
-      const box = h("input", { type: "checkbox", id, checked: view.worlds.has(w), value: w });
-      box.addEventListener("change", () => {
-        if (box.checked) view.worlds.add(w); else view.worlds.delete(w);
-        describe();
-      });
-      const swatch = h("span", { class: "swatch", attrs: { "aria-hidden": "true" } });
-      swatch.style.background = WORLD_COLOURS[w];
-      return h("div", { class: "check" }, box, h("label", { htmlFor: id }, swatch, label("world", w)));
-    }));
-  const natureLegend = h("ul", { class: "legend-natures", attrs: { "aria-label": t("network.legend_natures") } },
-    NATURES.map((n) => {
-      const line = h("span", { class: `nature-line nature-line-${n}`, attrs: { "aria-hidden": "true" } });
-      return h("li", {}, line, label("link_nature", n));
-    }));
   const limited = m.nodes.length < m.actors
     ? h("p", { class: "muted small", id: "map-limited", text: t("network.map_limited", { shown: formatNumber(m.nodes.length), total: formatNumber(m.actors) }) })
     : null;
   const leftOut = m.edges_left_out > 0
     ? h("p", { class: "muted small", id: "map-left-out", text: t("network.map_left_out", { count: formatNumber(m.edges_left_out) }) })
     : null;
-
-  const section = h("section", { class: "card", id: "network-map-card", attrs: { "aria-labelledby": "map-title" } },
+  return [
     h("div", { class: "section-head" },
       h("h2", { id: "map-title", text: t("network.map_heading") }),
       h("form", { class: "toolbar", on: { submit: doFind } },
@@ -501,34 +548,39 @@ function mapSection(m) {
     h("div", { class: "filters" },
       selectControl("map-engagement", t("actors.engagement"), view.engagement,
         [{ value: "", label: t("network.all") }, ...ENGAGEMENTS.map((e) => ({ value: e, label: label("engagement", e) }))],
-        (v) => { view.engagement = v; describe(); }),
+        (v) => { view.engagement = v; map.describe(); }),
       selectControl("map-nature", t("links.nature"), view.nature,
         [{ value: "", label: t("network.all") }, ...NATURES.map((n) => ({ value: n, label: label("link_nature", n) }))],
-        (v) => { view.nature = v; describe(); }),
+        (v) => { view.nature = v; map.describe(); }),
       dateControl("map-from", t("network.links_from"), "from"),
       dateControl("map-to", t("network.links_to"), "to"),
       selectControl("map-size", t("network.size_by"), view.sizeBy,
         [{ value: "degree", label: t("network.size_degree") }, { value: "betweenness", label: t("network.size_betweenness") }],
-        (v) => { view.sizeBy = /** @type {any} */ (v); redraw(); })),
-    h("div", { class: "map-layout" },
-      h("div", { class: "map-stage" },
-        canvas,
-        h("div", { class: "map-zoom" },
-          h("button", { type: "button", class: "btn small", text: "+", attrs: { "aria-label": t("network.zoom_in") }, on: { click: () => zoomAt(1.25, canvas.clientWidth / 2, canvas.clientHeight / 2) } }),
-          h("button", { type: "button", class: "btn small", text: "−", attrs: { "aria-label": t("network.zoom_out") }, on: { click: () => zoomAt(0.8, canvas.clientWidth / 2, canvas.clientHeight / 2) } }),
-          h("button", { type: "button", class: "btn small", id: "map-reset", text: t("network.reset"), on: { click: () => { fit(); redraw(); } } }))),
-      h("aside", { class: "map-side" }, panel, worldBoxes,
-        h("h3", { class: "small-heading", text: t("network.legend_natures") }), natureLegend,
-        h("p", { class: "muted small", id: "map-help", text: t("network.help") }),
-        h("button", { type: "button", class: "btn small", text: t("network.as_table"), on: { click: () => { view.tab = "analysis"; draw(); } } }))),
-    status);
-  // Size the canvas once it is in the document, then keep it sized.
-  requestAnimationFrame(() => { fit(); describe(); select(view.selected, false); });
-  // One observer for the map on screen: the previous map's is let go.
-  mapObserver?.disconnect();
-  mapObserver = new ResizeObserver(() => { if (canvas.isConnected) redraw(); else mapObserver?.disconnect(); });
-  mapObserver.observe(canvas);
-  return section;
+        (v) => { view.sizeBy = /** @type {any} */ (v); map.redraw(); })),
+  ];
+}
+
+/** The mondes (checkboxes that filter the map) and the natures of links. @param {MapView} map */
+function mapLegend(map) {
+  const worldBoxes = h("fieldset", { class: "legend-worlds" },
+    h("legend", { text: t("network.legend_worlds") }),
+    WORLDS.map((w) => {
+      const id = newId("w");
+      const box = h("input", { type: "checkbox", id, checked: view.worlds.has(w), value: w });
+      box.addEventListener("change", () => {
+        if (box.checked) view.worlds.add(w); else view.worlds.delete(w);
+        map.describe();
+      });
+      const swatch = h("span", { class: "swatch", attrs: { "aria-hidden": "true" } });
+      swatch.style.background = WORLD_COLOURS[w];
+      return h("div", { class: "check" }, box, h("label", { htmlFor: id }, swatch, label("world", w)));
+    }));
+  const natureLegend = h("ul", { class: "legend-natures", attrs: { "aria-label": t("network.legend_natures") } },
+    NATURES.map((n) => {
+      const line = h("span", { class: `nature-line nature-line-${n}`, attrs: { "aria-hidden": "true" } });
+      return h("li", {}, line, label("link_nature", n));
+    }));
+  return [worldBoxes, h("h3", { class: "small-heading", text: t("network.legend_natures") }), natureLegend];
 }
 
 function formatScore(x) {

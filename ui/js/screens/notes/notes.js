@@ -238,145 +238,14 @@ function scrollText(text, name) {
   return h("pre", { class: "diff-text", text, tabIndex: 0, lang: "fr", attrs: { role: "region", "aria-label": name } });
 }
 
-/** @param {DecisionNote} n */
+/** The note's editor: its header fields, its sections and options, status, refresh, export. @param {DecisionNote} n */
 function editor(n) {
-  const frozen = n.status === "validated" || n.status === "presented";
+  const form = noteForm(n);
+  const { frozen } = form;
   const field = (id, text, input) => h("div", { class: "field" }, h("label", { htmlFor: id, text }), input);
-  const input = (name, value) => /** @type {HTMLInputElement} */ (h("input", { type: "text", id: newId(name), name, value: value ?? "", disabled: frozen }));
-  const subject = input("subject", n.subject);
-  const bodyName = input("body_name", n.body_name);
-  const author = input("author", n.author);
-  const meeting = input("meeting_date", n.meeting_date ?? "");
-  meeting.placeholder = t("date.placeholder");
-  const addressee = /** @type {HTMLSelectElement} */ (h("select", { id: newId("addressee"), disabled: frozen },
-    ADDRESSEES.map((a) => h("option", { value: a, text: label("addressee", a) }))));
-  addressee.value = n.addressee;
-  const areas = n.sections.map((s) => {
-    const id = newId(`section-${s.key}`);
-    const area = /** @type {HTMLTextAreaElement} */ (h("textarea", { id, name: s.key, rows: s.key === "financement" ? 10 : 5, disabled: frozen }));
-    area.value = s.content;
-    return { key: s.key, area, id };
-  });
-  const summary = h("div", { class: "form-summary", id: "note-error", hidden: true, attrs: { role: "alert" } });
-  /** Options as the form edits them (amounts typed in French). */
-  const options = n.options.map((o) => ({
-    title: o.title, description: o.description, pros: o.pros, cons: o.cons, risks: o.risks, recommended: o.recommended,
-    cost: o.cost_cents === null ? "" : (o.cost_cents / 100).toFixed(2).replace(".", ","),
-  }));
-  const collect = () => ({
-    subject: subject.value, body_name: bodyName.value, author: author.value,
-    meeting_date: meeting.value.trim() || null, addressee: addressee.value,
-    records: n.records.map((r) => ({ kind: r.kind, record_id: r.record_id })),
-    sections: areas.map((a) => ({ key: a.key, content: a.area.value })),
-    options,
-  });
-  let dirty = false;
-  const markDirty = () => { dirty = true; };
-  for (const el of [subject, bodyName, author, meeting, addressee, ...areas.map((a) => a.area)]) {
-    el.addEventListener("input", markDirty);
-    el.addEventListener("change", markDirty);
-  }
-  const save = async () => {
-    summary.hidden = true;
-    try {
-      await ipc.updateNote(n.id, /** @type {any} */ (collect()));
-      dirty = false;
-      toast(t("notes.saved"));
-      await draw();
-    } catch (e) { summary.textContent = errorMessage(/** @type {any} */ (e)); summary.hidden = false; summary.scrollIntoView({ block: "center" }); }
-  };
-  /** Saves what the user typed before an action that reads the stored note; false if that failed. */
-  const ensureSaved = async () => {
-    if (!dirty || frozen) return true;
-    summary.hidden = true;
-    try {
-      await ipc.updateNote(n.id, /** @type {any} */ (collect()));
-      dirty = false;
-      toast(t("notes.saved"));
-      return true;
-    } catch (e) {
-      summary.textContent = errorMessage(/** @type {any} */ (e)); summary.hidden = false; summary.scrollIntoView({ block: "center" });
-      return false;
-    }
-  };
-  /** Opens the option form; `index` null adds one. Saving the option saves the note. @param {number|null} index */
-  const editOption = (index) => {
-    const o = index === null ? { title: "", description: "", pros: "", cons: "", cost: "", risks: "", recommended: false } : options[index];
-    formDialog({
-      id: "option-dialog",
-      title: index === null ? t("notes.option_add") : t("notes.option_edit", { n: index + 1 }),
-      submitLabel: t("form.save"),
-      fields: [
-        { name: "title", label: t("notes.option_title"), required: true, value: o.title },
-        { name: "description", label: t("notes.option_description"), type: "textarea", value: o.description },
-        { name: "pros", label: t("notes.option_pros"), type: "textarea", value: o.pros, half: true },
-        { name: "cons", label: t("notes.option_cons"), type: "textarea", value: o.cons, half: true },
-        { name: "cost", label: t("notes.option_cost"), value: o.cost, half: true, hint: t("notes.option_cost_hint") },
-        { name: "risks", label: t("notes.option_risks"), type: "textarea", value: o.risks, half: true },
-        { name: "recommended", label: t("notes.option_recommendation"), type: "checkboxes",
-          options: [{ value: "yes", label: t("notes.option_recommended") }], values: o.recommended ? ["yes"] : [] },
-      ],
-      onSubmit: async (v) => {
-        const next = { title: v.title, description: v.description, pros: v.pros, cons: v.cons, cost: v.cost, risks: v.risks, recommended: v.recommended.includes("yes") };
-        const all = index === null ? [...options, next] : options.map((x, k) => (k === index ? next : x));
-        if (next.recommended) all.forEach((x) => { if (x !== next) x.recommended = false; });
-        await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), options: all }));
-        dirty = false;
-        toast(t("notes.saved"));
-        await draw();
-      },
-    });
-  };
-  const removeOption = async (/** @type {number} */ index) => {
-    const ok = await confirmDialog({ title: t("notes.option_remove_title"), message: t("notes.option_remove_message", { title: options[index].title }), confirmLabel: t("notes.option_remove") });
-    if (!ok) return;
-    try {
-      await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), options: options.filter((_, k) => k !== index) }));
-      dirty = false;
-      toast(t("notes.option_removed"));
-      await draw();
-    } catch (e) { showError(e); }
-  };
-  /** Changes what the note is about; saving it saves the note, then a refresh follows the data. */
-  const editRecords = async () => {
-    if (!(await ensureSaved())) return;
-    let choices;
-    try { choices = await recordChoices(n.records); } catch (e) { showError(e); return; }
-    formDialog({
-      id: "records-dialog",
-      wide: true,
-      title: t("notes.records_title"),
-      submitLabel: t("form.save"),
-      fields: recordFields(choices, n.records),
-      onSubmit: async (v) => {
-        await ipc.updateNote(n.id, /** @type {any} */ ({ ...collect(), records: pickedRecords(v) }));
-        dirty = false;
-        toast(t("notes.records_saved"));
-        await draw();
-      },
-    });
-  };
-  const exportAs = async (/** @type {string} */ ext) => {
-    const saving = dirty;
-    if (!(await ensureSaved())) return;
-    try {
-      const done = await ipc.exportNote(n.id, t("notes.export_title"), `${fileStem(n.subject)}.${ext}`);
-      if (done) toast(t("notes.exported", { name: done.name }));
-    } catch (e) { showError(e); }
-    if (saving) await draw(); // shows the new version number
-  };
-  const statusSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "note-status" }, STATUSES.map((s) => h("option", { value: s, text: label("note_status", s) }))));
-  statusSelect.value = n.status;
-  statusSelect.addEventListener("change", async () => {
-    // One of the options, all written from the enum's codes.
-    const next = /** @type {import("../../core/ipc.js").NoteStatus} */ (statusSelect.value);
-    const ok = await confirmDialog({ title: t("notes.status_title"), message: t(next === "validated" ? "notes.status_validate" : "notes.status_change", { status: label("note_status", next) }), confirmLabel: t("notes.status_confirm") });
-    if (!ok) { statusSelect.value = n.status; return; }
-    try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }
-  });
   return h("div", { class: "stack", id: "note-editor", attrs: { "data-note-id": n.id } },
     h("div", {}, h("button", { type: "button", class: "btn small", id: "note-back", text: t("notes.back"), on: { click: async () => {
-      if (dirty && !(await confirmDialog({ title: t("notes.leave_title"), message: t("notes.leave_message"), confirmLabel: t("notes.leave_confirm") }))) return;
+      if (form.dirty && !(await confirmDialog({ title: t("notes.leave_title"), message: t("notes.leave_message"), confirmLabel: t("notes.leave_confirm") }))) return;
       view.open = null; draw().catch(showError);
     } } })),
     h("section", { class: "card" },
@@ -385,41 +254,217 @@ function editor(n) {
           h("p", { class: "eyebrow", text: t("notes.eyebrow", { version: n.version }) }),
           h("h1", { id: "note-title", text: n.subject })),
         h("div", { class: "toolbar" },
-          h("label", { htmlFor: "note-status", text: t("notes.status") }), statusSelect,
-          h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: async () => { if (await ensureSaved()) await refresh(n); } } }),
-          h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: async () => { if (await ensureSaved()) await versions(n); } } }),
-          h("button", { type: "button", class: "btn", id: "note-export-pdf", text: t("notes.export_pdf"), on: { click: () => exportAs("pdf") } }),
-          h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), title: t("notes.export_hint"), on: { click: () => exportAs("docx") } }))),
+          h("label", { htmlFor: "note-status", text: t("notes.status") }), statusSelect(n),
+          h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: async () => { if (await form.ensureSaved()) await refresh(n); } } }),
+          h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: async () => { if (await form.ensureSaved()) await versions(n); } } }),
+          h("button", { type: "button", class: "btn", id: "note-export-pdf", text: t("notes.export_pdf"), on: { click: () => exportAs(n, form, "pdf") } }),
+          h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), title: t("notes.export_hint"), on: { click: () => exportAs(n, form, "docx") } }))),
       language() === "fr" ? null : h("p", { class: "muted small", id: "note-export-language", text: t("notes.export_french") }),
       frozen ? h("p", { class: "impact", id: "note-frozen", text: t("notes.frozen") }) : null,
-      summary,
+      form.summary,
       h("div", { class: "fields two" },
-        field(subject.id, t("notes.subject"), subject),
-        field(addressee.id, t("notes.addressee"), addressee),
-        field(meeting.id, t("notes.meeting_date"), meeting),
-        field(bodyName.id, t("notes.body_name"), bodyName),
-        field(author.id, t("notes.author"), author)),
+        field(form.subject.id, t("notes.subject"), form.subject),
+        field(form.addressee.id, t("notes.addressee"), form.addressee),
+        field(form.meeting.id, t("notes.meeting_date"), form.meeting),
+        field(form.bodyName.id, t("notes.body_name"), form.bodyName),
+        field(form.author.id, t("notes.author"), form.author)),
       h("div", { class: "toolbar records-line" },
         h("p", { class: "muted", id: "note-about", text: n.records.length ? t("notes.about", { list: n.records.map((r) => r.label).join(", ") }) : t("notes.about_none") }),
-        frozen ? null : h("button", { type: "button", class: "btn small", id: "note-records", text: t("notes.records"), on: { click: editRecords } }))),
-    areas.map((a, i) => h("section", { class: "card note-section", id: `note-section-${a.key}` },
-      h("h2", {}, `${i + 1}. ${label("section", a.key)}`,
-        GENERATED.includes(a.key) ? h("span", { class: "badge", text: t("notes.generated") }) : null),
-      h("label", { class: "visually-hidden", htmlFor: a.id, text: label("section", a.key) }),
-      h("p", { class: "hint", text: t("notes.markdown_hint") }),
-      a.area,
-      a.key === "options" ? h("div", { class: "note-options", id: "note-options" },
-        h("h3", { class: "small-heading", text: t("notes.options_heading") }),
-        n.options.length === 0 ? h("p", { class: "muted", text: t("notes.options_empty") }) :
-          h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", { class: "option-line", attrs: { "data-option": k + 1 } },
-            h("strong", {}, t("notes.option", { n: k + 1, title: "" }), h("span", { lang: "fr", text: o.title })),
-            o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null,
-            h("span", { class: "muted", text: o.cost_cents === null ? "" : ` — ${formatMoney(o.cost_cents)}` }),
-            frozen ? null : h("button", { type: "button", class: "btn small", text: t("notes.option_edit_short"), attrs: { "aria-label": t("notes.option_edit", { n: k + 1 }) }, on: { click: () => editOption(k) } }),
-            frozen ? null : h("button", { type: "button", class: "btn small danger", text: t("notes.option_remove_short"), attrs: { "aria-label": t("notes.option_remove_n", { n: k + 1 }) }, on: { click: () => removeOption(k) } })))),
-        frozen ? null : h("button", { type: "button", class: "btn small", id: "note-add-option", text: t("notes.option_add"), on: { click: () => editOption(null) } })) : null)),
+        frozen ? null : h("button", { type: "button", class: "btn small", id: "note-records", text: t("notes.records"), on: { click: () => editRecords(n, form) } }))),
+    form.areas.map((a, i) => sectionCard(n, form, a, i)),
     frozen ? null : h("div", { class: "form-buttons sticky" },
-      h("button", { type: "button", class: "btn primary", id: "note-save", text: t("notes.save"), on: { click: save } })));
+      h("button", { type: "button", class: "btn primary", id: "note-save", text: t("notes.save"), on: { click: () => form.save() } })));
+}
+
+/** @typedef {ReturnType<typeof noteForm>} NoteForm */
+
+/**
+ * The note's fields as the editor edits them, what it collects to save, and whether the user
+ * changed something since the last save.
+ * @param {DecisionNote} n
+ */
+function noteForm(n) {
+  const frozen = n.status === "validated" || n.status === "presented";
+  const input = (name, value) => /** @type {HTMLInputElement} */ (h("input", { type: "text", id: newId(name), name, value: value ?? "", disabled: frozen }));
+  const meeting = input("meeting_date", n.meeting_date ?? "");
+  meeting.placeholder = t("date.placeholder");
+  const addressee = /** @type {HTMLSelectElement} */ (h("select", { id: newId("addressee"), disabled: frozen },
+    ADDRESSEES.map((a) => h("option", { value: a, text: label("addressee", a) }))));
+  addressee.value = n.addressee;
+  const form = {
+    frozen,
+    subject: input("subject", n.subject),
+    bodyName: input("body_name", n.body_name),
+    author: input("author", n.author),
+    meeting,
+    addressee,
+    areas: n.sections.map((s) => {
+      const id = newId(`section-${s.key}`);
+      const area = /** @type {HTMLTextAreaElement} */ (h("textarea", { id, name: s.key, rows: s.key === "financement" ? 10 : 5, disabled: frozen }));
+      area.value = s.content;
+      return { key: s.key, area, id };
+    }),
+    summary: h("div", { class: "form-summary", id: "note-error", hidden: true, attrs: { role: "alert" } }),
+    /** Options as the form edits them (amounts typed in French). */
+    options: n.options.map((o) => ({
+      title: o.title, description: o.description, pros: o.pros, cons: o.cons, risks: o.risks, recommended: o.recommended,
+      cost: o.cost_cents === null ? "" : (o.cost_cents / 100).toFixed(2).replace(".", ","),
+    })),
+    dirty: false,
+    /** The note as typed, ready to save. */
+    collect() {
+      return {
+        subject: form.subject.value, body_name: form.bodyName.value, author: form.author.value,
+        meeting_date: form.meeting.value.trim() || null, addressee: form.addressee.value,
+        records: n.records.map((r) => ({ kind: r.kind, record_id: r.record_id })),
+        sections: form.areas.map((a) => ({ key: a.key, content: a.area.value })),
+        options: form.options,
+      };
+    },
+    /** Shows why a save was refused, at the top of the form. @param {unknown} e */
+    refused(e) {
+      form.summary.textContent = errorMessage(/** @type {any} */ (e));
+      form.summary.hidden = false;
+      form.summary.scrollIntoView({ block: "center" });
+    },
+    /** Saves the note (the button), then shows it again. */
+    async save() {
+      form.summary.hidden = true;
+      try {
+        await ipc.updateNote(n.id, /** @type {any} */ (form.collect()));
+        form.dirty = false;
+        toast(t("notes.saved"));
+        await draw();
+      } catch (e) { form.refused(e); }
+    },
+    /** Saves what the user typed before an action that reads the stored note; false if that failed. */
+    async ensureSaved() {
+      if (!form.dirty || frozen) return true;
+      form.summary.hidden = true;
+      try {
+        await ipc.updateNote(n.id, /** @type {any} */ (form.collect()));
+        form.dirty = false;
+        toast(t("notes.saved"));
+        return true;
+      } catch (e) {
+        form.refused(e);
+        return false;
+      }
+    },
+  };
+  for (const el of [form.subject, form.bodyName, form.author, meeting, addressee, ...form.areas.map((a) => a.area)]) {
+    el.addEventListener("input", () => { form.dirty = true; });
+    el.addEventListener("change", () => { form.dirty = true; });
+  }
+  return form;
+}
+
+/** One section of the note: its text, and for « Options » the list of options. @param {DecisionNote} n @param {NoteForm} form @param {NoteForm["areas"][number]} a @param {number} i */
+function sectionCard(n, form, a, i) {
+  const { frozen } = form;
+  return h("section", { class: "card note-section", id: `note-section-${a.key}` },
+    h("h2", {}, `${i + 1}. ${label("section", a.key)}`,
+      GENERATED.includes(a.key) ? h("span", { class: "badge", text: t("notes.generated") }) : null),
+    h("label", { class: "visually-hidden", htmlFor: a.id, text: label("section", a.key) }),
+    h("p", { class: "hint", text: t("notes.markdown_hint") }),
+    a.area,
+    a.key === "options" ? h("div", { class: "note-options", id: "note-options" },
+      h("h3", { class: "small-heading", text: t("notes.options_heading") }),
+      n.options.length === 0 ? h("p", { class: "muted", text: t("notes.options_empty") }) :
+        h("ul", { class: "plain-list" }, n.options.map((o, k) => h("li", { class: "option-line", attrs: { "data-option": k + 1 } },
+          h("strong", {}, t("notes.option", { n: k + 1, title: "" }), h("span", { lang: "fr", text: o.title })),
+          o.recommended ? h("span", { class: "badge", text: t("notes.recommended") }) : null,
+          h("span", { class: "muted", text: o.cost_cents === null ? "" : ` — ${formatMoney(o.cost_cents)}` }),
+          frozen ? null : h("button", { type: "button", class: "btn small", text: t("notes.option_edit_short"), attrs: { "aria-label": t("notes.option_edit", { n: k + 1 }) }, on: { click: () => editOption(n, form, k) } }),
+          frozen ? null : h("button", { type: "button", class: "btn small danger", text: t("notes.option_remove_short"), attrs: { "aria-label": t("notes.option_remove_n", { n: k + 1 }) }, on: { click: () => removeOption(n, form, k) } })))),
+      frozen ? null : h("button", { type: "button", class: "btn small", id: "note-add-option", text: t("notes.option_add"), on: { click: () => editOption(n, form, null) } })) : null);
+}
+
+/** The status of the note, changed after a confirmation (validating freezes it). @param {DecisionNote} n */
+function statusSelect(n) {
+  const select = /** @type {HTMLSelectElement} */ (h("select", { id: "note-status" }, STATUSES.map((s) => h("option", { value: s, text: label("note_status", s) }))));
+  select.value = n.status;
+  select.addEventListener("change", async () => {
+    // One of the options, all written from the enum's codes.
+    const next = /** @type {import("../../core/ipc.js").NoteStatus} */ (select.value);
+    const ok = await confirmDialog({ title: t("notes.status_title"), message: t(next === "validated" ? "notes.status_validate" : "notes.status_change", { status: label("note_status", next) }), confirmLabel: t("notes.status_confirm") });
+    if (!ok) { select.value = n.status; return; }
+    try { await ipc.setNoteStatus(n.id, next); toast(t("notes.status_done", { status: label("note_status", next) })); await draw(); } catch (e) { showError(e); }
+  });
+  return select;
+}
+
+/** Opens the option form; `index` null adds one. Saving the option saves the note. @param {DecisionNote} n @param {NoteForm} form @param {number|null} index */
+function editOption(n, form, index) {
+  const { options } = form;
+  const o = index === null ? { title: "", description: "", pros: "", cons: "", cost: "", risks: "", recommended: false } : options[index];
+  formDialog({
+    id: "option-dialog",
+    title: index === null ? t("notes.option_add") : t("notes.option_edit", { n: index + 1 }),
+    submitLabel: t("form.save"),
+    fields: [
+      { name: "title", label: t("notes.option_title"), required: true, value: o.title },
+      { name: "description", label: t("notes.option_description"), type: "textarea", value: o.description },
+      { name: "pros", label: t("notes.option_pros"), type: "textarea", value: o.pros, half: true },
+      { name: "cons", label: t("notes.option_cons"), type: "textarea", value: o.cons, half: true },
+      { name: "cost", label: t("notes.option_cost"), value: o.cost, half: true, hint: t("notes.option_cost_hint") },
+      { name: "risks", label: t("notes.option_risks"), type: "textarea", value: o.risks, half: true },
+      { name: "recommended", label: t("notes.option_recommendation"), type: "checkboxes",
+        options: [{ value: "yes", label: t("notes.option_recommended") }], values: o.recommended ? ["yes"] : [] },
+    ],
+    onSubmit: async (v) => {
+      const next = { title: v.title, description: v.description, pros: v.pros, cons: v.cons, cost: v.cost, risks: v.risks, recommended: v.recommended.includes("yes") };
+      const all = index === null ? [...options, next] : options.map((x, k) => (k === index ? next : x));
+      if (next.recommended) all.forEach((x) => { if (x !== next) x.recommended = false; });
+      await ipc.updateNote(n.id, /** @type {any} */ ({ ...form.collect(), options: all }));
+      form.dirty = false;
+      toast(t("notes.saved"));
+      await draw();
+    },
+  });
+}
+
+/** Removes an option after a confirmation. @param {DecisionNote} n @param {NoteForm} form @param {number} index */
+async function removeOption(n, form, index) {
+  const ok = await confirmDialog({ title: t("notes.option_remove_title"), message: t("notes.option_remove_message", { title: form.options[index].title }), confirmLabel: t("notes.option_remove") });
+  if (!ok) return;
+  try {
+    await ipc.updateNote(n.id, /** @type {any} */ ({ ...form.collect(), options: form.options.filter((_, k) => k !== index) }));
+    form.dirty = false;
+    toast(t("notes.option_removed"));
+    await draw();
+  } catch (e) { showError(e); }
+}
+
+/** Changes what the note is about; saving it saves the note, then a refresh follows the data. @param {DecisionNote} n @param {NoteForm} form */
+async function editRecords(n, form) {
+  if (!(await form.ensureSaved())) return;
+  let choices;
+  try { choices = await recordChoices(n.records); } catch (e) { showError(e); return; }
+  formDialog({
+    id: "records-dialog",
+    wide: true,
+    title: t("notes.records_title"),
+    submitLabel: t("form.save"),
+    fields: recordFields(choices, n.records),
+    onSubmit: async (v) => {
+      await ipc.updateNote(n.id, /** @type {any} */ ({ ...form.collect(), records: pickedRecords(v) }));
+      form.dirty = false;
+      toast(t("notes.records_saved"));
+      await draw();
+    },
+  });
+}
+
+/** Exports the note (saved first), as PDF or DOCX. @param {DecisionNote} n @param {NoteForm} form @param {string} ext */
+async function exportAs(n, form, ext) {
+  const saving = form.dirty;
+  if (!(await form.ensureSaved())) return;
+  try {
+    const done = await ipc.exportNote(n.id, t("notes.export_title"), `${fileStem(n.subject)}.${ext}`);
+    if (done) toast(t("notes.exported", { name: done.name }));
+  } catch (e) { showError(e); }
+  if (saving) await draw(); // shows the new version number
 }
 
 /** Shows what a refresh would change; unedited sections follow the data, the user decides for the others. @param {DecisionNote} n */
