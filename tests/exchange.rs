@@ -146,13 +146,17 @@ fn export_refuses_to_overwrite_without_force_and_bad_arguments_are_named() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(".csv ou .xlsx"));
+    // An unknown kind is a usage error, named in French with what is accepted.
     dir.catalyse()
         .args(["import", "partenaires"])
         .arg(&file)
         .arg("--workspace")
         .arg(&ws)
         .assert()
-        .code(1)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "« partenaires » n'est pas une valeur possible pour <TYPE>",
+        ))
         .stderr(predicate::str::contains("actors, links, meetings"));
     dir.catalyse()
         .args(["import", "actors"])

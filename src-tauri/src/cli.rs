@@ -337,7 +337,12 @@ pub fn parse() -> Invocation {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            match invalid_value_in_french(&e) {
+                Some(message) => eprintln!("{message}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return Invocation::Headless(code);
         }
     };
@@ -347,6 +352,25 @@ pub fn parse() -> Invocation {
         },
         Some(cmd) => Invocation::Headless(run(cmd)),
     }
+}
+
+/// A value outside a closed list (a kind, a format), said in French with the accepted values.
+fn invalid_value_in_french(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let value = text(ContextKind::InvalidValue)?;
+    let arg = text(ContextKind::InvalidArg)?;
+    let valid = text(ContextKind::ValidValue)?;
+    Some(format!(
+        "Erreur : « {value} » n'est pas une valeur possible pour {arg}. Valeurs possibles : {valid}.\nPour l'aide : catalyse --help"
+    ))
 }
 
 fn run(cmd: Command) -> i32 {
