@@ -1,10 +1,19 @@
 //! Files in and out: CSV and XLSX tables, the import and export of actors, links and
 //! meetings (`records`, re-exported here), and the whole workspace as JSON.
 
+mod columns;
+mod export;
+mod files;
+mod names;
+mod problems;
 mod records;
 #[cfg(test)]
 mod robustness;
 pub mod tabular;
 pub mod workspace_json;
 
+pub use columns::ColumnMatch;
+pub use export::format_hours;
+pub use files::*;
+pub use problems::{ImportProblem, PROBLEM_CODES};
 pub use records::*;
