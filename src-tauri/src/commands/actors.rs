@@ -1,6 +1,6 @@
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::browse::listing::{ActorChoice, ActorListPage, ActorListQuery};
+use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
 use catalyse_core::plan::DeleteImpact;
 use catalyse_core::shared::domain::{Actor, ActorInput};
 use catalyse_core::ErrorPayload;

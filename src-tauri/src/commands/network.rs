@@ -4,8 +4,8 @@
 use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::actors::card::ActorCard;
-use catalyse_core::browse::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
+use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::map::NetworkMap;
 use catalyse_core::network::*;
 use catalyse_core::network::{matrix::InfluenceMatrix, valorisation::Valorisation};

@@ -4,8 +4,8 @@
 use super::{with_reader, with_store};
 use crate::commands::exchange::{ask_save_path, file_name, FileDone};
 use crate::gui::AppState;
-use catalyse_core::browse::listing::{NoteListPage, NoteListQuery};
 use catalyse_core::notes::export::{check_logo_size, LogoInfo, NoteFormat};
+use catalyse_core::notes::listing::{NoteListPage, NoteListQuery};
 use catalyse_core::notes::{DecisionNote, NoteInput, NoteVersion, SectionChange};
 use catalyse_core::CoreError;
 use catalyse_core::ErrorPayload;

@@ -3,7 +3,7 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
-use catalyse_core::browse::listing::{
+use catalyse_core::plan::listing::{
     ActionListPage, ActionListQuery, AxisActionCount, FundingPage, RecordChoice,
 };
 use catalyse_core::plan::*;

@@ -2,6 +2,7 @@
 //! introductions).
 
 pub mod card;
+pub mod listing;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod cache;
+pub mod listing;
 pub mod map;
 pub mod matrix;
 mod model;

@@ -3,6 +3,7 @@
 
 pub mod docx;
 pub mod export;
+pub mod listing;
 mod model;
 pub mod pdf;
 pub mod render;

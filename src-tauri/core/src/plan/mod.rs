@@ -1,6 +1,7 @@
 //! The Projet de territoire's plan: needs, axes, actions, partners, funding lines, indicators.
 //! `model` holds the types and rules (re-exported here), `store` their queries.
 
+pub mod listing;
 mod model;
 pub mod store;
 
