@@ -319,12 +319,19 @@ fn main() {
         pocket_resources::package(all_paths.iter()).unwrap();
         // Catalyse: embed the copies in OUT_DIR rather than this folder by its absolute path,
         // so that the generated code stays valid for every checkout sharing one target folder.
+        // Each `include_bytes!(r#"<path>"#)` keeps only its file name, whatever the separators.
         let generated = paths.place_item("pocket-resources.rs");
         let code = fs::read_to_string(&generated).unwrap();
-        let source = format!("r#\"{}/", paths.source.join(dict_folder).display());
-        let code = code.replace(&source, "concat!(env!(\"OUT_DIR\"), r#\"/dictionaries/");
-        let code = code.replace("\"#)[..]", "\"#))[..]");
-        fs::write(&generated, code).unwrap();
+        let (open, close) = ("include_bytes!(r#\"", "\"#)");
+        let code : Vec<String> = code.lines().map(|line| match (line.find(open), line.find(close)) {
+            (Some(a), Some(b)) if a < b => {
+                let name = line[a + open.len()..b].rsplit(['/', '\\']).next().unwrap();
+                format!("{}include_bytes!(concat!(env!(\"OUT_DIR\"), \"/dictionaries/{}\")){}",
+                        &line[..a], name, &line[b + close.len()..])
+            }
+            _ => line.to_string(),
+        }).collect();
+        fs::write(&generated, code.join("\n")).unwrap();
     }
 
     println!("cargo:rerun-if-changed=build.rs");

@@ -80,12 +80,6 @@ export function formatDecimal(n, digits = 2) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: digits, useGrouping: false }).format(n);
 }
 
-/** Cents as euros, the way the current language writes money (12 500,00 € / €12,500.00). @param {number} cents */
-export function euros(cents) {
-  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { style: "currency", currency: "EUR" })
-    .format(cents / 100);
-}
-
 /** A count written the local way (e.g. 100 000). @param {number} n */
 export function formatNumber(n) {
   return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB").format(n);

@@ -1,5 +1,5 @@
-//! Reading records the way the UI pages through them: lists filtered, sorted and paged in
-//! SQL, and the search.
+//! Reading records the way the UI pages through them: what every list shares (each domain's
+//! `listing.rs` pages its own records), and the search across them.
 
 pub mod listing;
 pub mod search;

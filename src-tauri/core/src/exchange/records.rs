@@ -1,4 +1,4 @@
-//! Import and export of actors, links and meetings as CSV or XLSX.
+//! Import of actors, links and meetings from CSV or XLSX (their export: `export.rs`).
 //!
 //! Columns are recognised by the French headers the export writes (`Nom;Monde;Commune`), by
 //! their codes and by a few usual synonyms, ignoring case and accents; enumerated values the

@@ -2,7 +2,7 @@
 // about the actor (links and who introduced them, meetings, actions, funding given,
 // introductions it made). Also the link form, shared with the map.
 import { h, replace, fold } from "../../core/dom.js";
-import { t, label, formatDate, formatNumber, compare, euros } from "../../core/i18n.js";
+import { t, label, formatDate, formatNumber, compare, formatMoney } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
 import { rgpdDialog } from "../data/rgpd.js";
 import * as ipc from "../../core/ipc.js";
@@ -126,7 +126,7 @@ function cardPage(card, c) {
             h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("card.funding_action") }), h("th", { scope: "col", class: "num", text: t("card.funding_amount") }), h("th", { scope: "col", text: t("card.funding_status") }))),
             h("tbody", {}, card.fundings.map((f) => h("tr", {},
               h("td", {}, f.action_title, f.scheme ? h("span", { class: "muted small", text: ` (${f.scheme})` }) : null),
-              h("td", { class: "num", text: euros(f.amount_cents) }),
+              h("td", { class: "num", text: formatMoney(f.amount_cents) }),
               h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) }))))))),
       section("card-introductions", t("card.introductions"), card.introductions_total + card.introduced_total, null,
         h("div", {},

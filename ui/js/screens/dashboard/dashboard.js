@@ -1,7 +1,7 @@
 // "Tableau de bord", the home screen of a workspace: actions by status and by practice,
 // the project's funding, the next deadlines. Every chart has a table with the same figures.
 import { h } from "../../core/dom.js";
-import { t, label, formatDate, euros } from "../../core/i18n.js";
+import { t, label, formatDate, formatMoney } from "../../core/i18n.js";
 import * as ipc from "../../core/ipc.js";
 
 /** @typedef {import("../../core/ipc.js").Dashboard} Dashboard */
@@ -50,7 +50,7 @@ function fundingCard(db) {
     h("dl", { class: "plan-figures" }, figures.map(([k, v]) => h("div", { class: `plan-${k === "over" ? "gap over" : k}` },
       h("dt", {}, k === "budget" || k === "considered" ? null : h("span", { class: `key seg-${k === "over" ? "gap" : k}` }),
         t(k === "over" ? "action.plan.over" : `action.plan.${k}`)),
-      h("dd", { id: `dash-${k}`, text: euros(/** @type {number} */ (v)) })))),
+      h("dd", { id: `dash-${k}`, text: formatMoney(/** @type {number} */ (v)) })))),
     h("p", { class: "muted small", text: t("dashboard.funding_note") }));
 }
 

@@ -1,7 +1,7 @@
 // "Actions": the table of fiches actions with column filters and sorting, the action form,
 // and one action's page with its partners and funding plan.
 import { h, replace } from "../../core/dom.js";
-import { t, label, formatDate, formatMonth, formatNumber, compare, language, euros } from "../../core/i18n.js";
+import { t, label, formatDate, formatMonth, formatNumber, compare, language, formatMoney } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { newNoteForAction } from "../notes/notes.js";
@@ -157,7 +157,7 @@ function actionRow(r) {
     h("td", { text: r.lead === null ? t("actions.none") : r.lead.name }),
     h("td", { class: "nowrap", text: a.start_date || a.end_date
       ? t("actions.dates_from_to", { start: formatMonth(a.start_date) || "…", end: formatMonth(a.end_date) || "…" }) : t("actions.no_dates") }),
-    h("td", { class: "num", text: a.budget_cents === null ? t("actions.none") : euros(a.budget_cents) }));
+    h("td", { class: "num", text: a.budget_cents === null ? t("actions.none") : formatMoney(a.budget_cents) }));
 }
 
 function tableSection() {
@@ -332,10 +332,10 @@ async function actionPage(a) {
         h("button", { type: "button", class: "btn primary", id: "add-funding", text: t("action.funding.add"), on: { click: () => fundingForm(a, null) } })),
       h("dl", { class: "plan-figures", id: "funding-plan" },
         planRows.map(([k, v]) => h("div", { class: `plan-${k}` }, h("dt", { text: t(`action.plan.${k}`) }),
-          h("dd", { text: v === null ? t("actions.none") : euros(/** @type {number} */ (v)) }))),
+          h("dd", { text: v === null ? t("actions.none") : formatMoney(/** @type {number} */ (v)) }))),
         h("div", { class: gap !== null && gap < 0 ? "plan-gap over" : "plan-gap" },
           h("dt", { text: gap !== null && gap < 0 ? t("action.plan.over") : t("action.plan.gap") }),
-          h("dd", { id: "plan-gap", text: gap === null ? t("actions.none") : euros(Math.abs(gap)) }))),
+          h("dd", { id: "plan-gap", text: gap === null ? t("actions.none") : formatMoney(Math.abs(gap)) }))),
       plan.budget_cents === null ? h("p", { class: "muted", text: t("action.plan.no_budget") }) : null,
       plan.funders.length ? h("table", { class: "data compact", id: "plan-shares" },
         h("caption", { text: t("action.plan.caption") }),
@@ -345,8 +345,8 @@ async function actionPage(a) {
           h("th", { scope: "col", class: "num", text: t("action.plan.share") }))),
         h("tbody", {}, plan.funders.map((f) => h("tr", {},
           h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : f.funder_name }),
-          h("td", { class: "num", text: euros(f.granted_cents) }),
-          h("td", { class: "num", text: euros(f.requested_cents) }),
+          h("td", { class: "num", text: formatMoney(f.granted_cents) }),
+          h("td", { class: "num", text: formatMoney(f.requested_cents) }),
           h("td", { class: "num share", text: f.share_bp === null ? t("actions.none") : percent(f.share_bp) }))))) : null,
       lines.total ? fundingLines(a, lines) : h("p", { class: "muted", text: t("action.funding.empty") })),
     indicatorsCard(a, indicators));
@@ -364,7 +364,7 @@ function fundingLines(a, first) {
   const row = (f) => h("tr", {},
     h("th", { scope: "row", text: f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id) }),
     h("td", { text: f.scheme }),
-    h("td", { class: "num", text: euros(f.amount_cents) }),
+    h("td", { class: "num", text: formatMoney(f.amount_cents) }),
     h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) })),
     h("td", { text: formatDate(f.decision_on) }),
     h("td", { class: "col-actions" },
@@ -490,7 +490,7 @@ function fundingForm(a, f) {
 
 /** @param {Funding} f */
 async function removeFunding(f) {
-  const name = `${f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id)} — ${euros(f.amount_cents)}`;
+  const name = `${f.funder_id === null ? t("action.funding.no_funder") : actorName(f.funder_id)} — ${formatMoney(f.amount_cents)}`;
   const ok = await confirmDialog({ title: t("action.funding.confirm_delete_title"),
     message: t("action.funding.confirm_delete", { name }), confirmLabel: t("confirm.delete") });
   if (!ok) return;
