@@ -83,6 +83,26 @@ test("every enumerated code has a label in both languages", async () => {
   }
 });
 
+test("every monde, engagement level and link nature has its colours", async () => {
+  // A code added to one of these enums needs its colours as much as its labels: the map and
+  // the chips would otherwise draw it in no colour at all.
+  const codes = await import(path.join(ui, "bindings", "codes.js"));
+  const css = readFileSync(path.join(ui, "css", "app.css"), "utf8");
+  const map = readFileSync(path.join(ui, "js", "screens", "network", "network.js"), "utf8");
+  const block = (name) => map.slice(map.indexOf(`const ${name} = {`), map.indexOf("};", map.indexOf(`const ${name} = {`)));
+  const missing = [];
+  for (const code of codes.World) {
+    if (!css.includes(`.world-${code} {`)) missing.push(`app.css .world-${code}`);
+    if (!new RegExp(`\\b${code}: "#[0-9a-f]{6}"`).test(block("WORLD_COLOURS"))) missing.push(`WORLD_COLOURS.${code}`);
+  }
+  for (const code of codes.Engagement) if (!css.includes(`.engagement-${code} {`)) missing.push(`app.css .engagement-${code}`);
+  for (const code of codes.LinkNature) {
+    if (!css.includes(`.nature-line-${code} {`)) missing.push(`app.css .nature-line-${code}`);
+    if (!new RegExp(`\\b${code}: \\{ colour: "#`).test(block("NATURE_STYLES"))) missing.push(`NATURE_STYLES.${code}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
 test("modules are laid out by screen, and no import goes round in a circle", () => {
   assert.ok(sources.length >= 25, `${sources.length} modules`);
   const known = new Set(sources.map((x) => x.file));

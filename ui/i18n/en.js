@@ -1139,6 +1139,7 @@ export default {
   "error.not_found": "This item no longer exists (id {id}); reload the list.",
   "error.not_a_workspace": "“{path}” is not a Catalyse workspace.",
   "error.newer_schema": "“{path}” was saved by a newer version of Catalyse (schema {found}; this version knows schema {known}). The file was not changed; update Catalyse to open it.",
+  "error.newer_codes": "“{path}” was saved by a newer version of Catalyse: it uses the value “{code}” ({list}), which this version does not know. The file was not changed; update Catalyse to open it.",
   "error.corrupt": "“{path}” is damaged. The file was not changed; restore a backup.",
   "error.already_exists": "The file “{path}” already exists; it was not replaced.",
   "error.file_not_found": "The file “{path}” cannot be found.",

@@ -1139,6 +1139,7 @@ export default {
   "error.not_found": "Cet élément n'existe plus (identifiant {id}) ; rechargez la liste.",
   "error.not_a_workspace": "« {path} » n'est pas un espace de travail Catalyse.",
   "error.newer_schema": "« {path} » a été enregistré par une version plus récente de Catalyse (schéma {found}, cette version connaît le schéma {known}). Le fichier n'a pas été modifié ; mettez Catalyse à jour pour l'ouvrir.",
+  "error.newer_codes": "« {path} » a été enregistré par une version plus récente de Catalyse : il utilise la valeur « {code} » ({list}), que cette version ne connaît pas. Le fichier n'a pas été modifié ; mettez Catalyse à jour pour l'ouvrir.",
   "error.corrupt": "« {path} » est endommagé. Le fichier n'a pas été modifié ; restaurez une sauvegarde.",
   "error.already_exists": "Le fichier « {path} » existe déjà ; il n'a pas été remplacé.",
   "error.file_not_found": "Le fichier « {path} » est introuvable.",

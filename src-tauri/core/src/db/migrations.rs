@@ -14,15 +14,18 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_decision_notes.sql"),
     include_str!("migrations/0007_list_keys.sql"),
     include_str!("migrations/0008_link_introducer_index.sql"),
+    include_str!("migrations/0009_codes_from_enums.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Tables derived from the records by triggers: rebuilt from them, so never exported in the
-/// workspace JSON, searched for a person's name or (later) journaled. Names ending in `%`
-/// are prefixes (the search index's shadow tables).
+/// Tables that hold no user record: derived from the records by triggers (rebuilt from them),
+/// or from the app itself (`code_value`, from the enums). Never exported in the workspace JSON,
+/// searched for a person's name or (later) journaled. Names ending in `%` are prefixes (the
+/// search index's shadow tables).
 pub const DERIVED_TABLES: &[&str] = &[
+    "code_value",
     "search_index%",
     "actor_key",
     "meeting_key",
@@ -32,6 +35,55 @@ pub const DERIVED_TABLES: &[&str] = &[
     "map_layout",
     "map_summary",
 ];
+
+/// Every column that holds a code, as (table, column, list): the list is the name of its enum
+/// in [`crate::shared::domain::code_lists`]. Triggers (migration 9) accept in each column only
+/// the codes of its list in `code_value`, which [`crate::db::store::add_missing_codes`] fills
+/// from the enums: adding a code to an enum is all the schema needs.
+pub const CODED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("territory", "kind", "TerritoryKind"),
+    ("project", "status", "ProjectStatus"),
+    ("actor", "world", "World"),
+    ("actor", "engagement", "Engagement"),
+    ("need", "priority", "Priority"),
+    ("action", "status", "ActionStatus"),
+    ("action", "practice", "Practice"),
+    ("action", "engineering", "Engineering"),
+    ("funding", "status", "FundingStatus"),
+    ("meeting", "kind", "MeetingKind"),
+    ("meeting", "practice", "Practice"),
+    ("link", "nature", "LinkNature"),
+    ("self_assessment", "status", "AssessmentStatus"),
+    ("competence_evidence", "kind", "EvidenceKind"),
+    ("decision_note", "addressee", "Addressee"),
+    ("decision_note", "status", "NoteStatus"),
+    ("note_record", "kind", "NoteRecordKind"),
+    ("note_section", "key", "SectionKey"),
+];
+
+/// The first schema version whose codes are in `code_value` rather than in CHECKs.
+pub const CODES_TABLE_SINCE: i64 = 9;
+
+/// Applies migration `index` (0-based) inside `tx`. A migration that edits `sqlite_schema`
+/// (the documented way to drop a CHECK) is followed, as SQLite's procedure asks, by a new
+/// `schema_version` (so every connection reloads the schema) and a quick check: a
+/// damaged schema is rolled back with the rest.
+pub(crate) fn apply(tx: &rusqlite::Connection, index: usize) -> rusqlite::Result<()> {
+    let sql = MIGRATIONS[index];
+    tx.execute_batch(sql)?;
+    if sql.contains("PRAGMA writable_schema = ON") {
+        let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+        tx.pragma_update(None, "schema_version", cookie + 1)?;
+        let check: String = tx.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(format!("migration {}: {check}", index + 1)),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Record kinds counted by `catalyse check`, as (glossary plural, table).
 pub const COUNTED_TABLES: &[(&str, &str)] = &[
@@ -70,6 +122,7 @@ mod tests {
             0xe67ff385c1c618d5,
             0xa22e98b6ee675ed6,
             0x4c69dd1ffd65f31a,
+            0xa2ccba426f7b9be4,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")
@@ -89,77 +142,109 @@ mod tests {
         }
     }
 
-    /// Every CHECK that limits a text column to a list of codes, in the schema the migrations
-    /// build, allows exactly the codes of its enum (`shared::domain::code_lists`): a code
-    /// added to an enum without its migration, or the reverse, fails here.
+    /// No table of the schema the migrations build limits a column to a list of codes with a
+    /// CHECK (adding a code would then need a table rebuild): code columns are in
+    /// [`CODED_COLUMNS`], each guarded on insert and on update by a trigger that reads its own
+    /// list, and every list is one of the enums.
     #[test]
-    fn the_schemas_code_checks_are_the_enums_codes() {
-        const COLUMNS: &[(&str, &str, &str)] = &[
-            ("territory", "kind", "TerritoryKind"),
-            ("project", "status", "ProjectStatus"),
-            ("actor", "world", "World"),
-            ("actor", "engagement", "Engagement"),
-            ("need", "priority", "Priority"),
-            ("action", "status", "ActionStatus"),
-            ("action", "practice", "Practice"),
-            ("action", "engineering", "Engineering"),
-            ("funding", "status", "FundingStatus"),
-            ("meeting", "kind", "MeetingKind"),
-            ("meeting", "practice", "Practice"),
-            ("link", "nature", "LinkNature"),
-            ("self_assessment", "status", "AssessmentStatus"),
-            ("competence_evidence", "kind", "EvidenceKind"),
-            ("decision_note", "addressee", "Addressee"),
-            ("decision_note", "status", "NoteStatus"),
-            ("note_record", "kind", "NoteRecordKind"),
-            ("note_section", "key", "SectionKey"),
-        ];
+    fn code_columns_are_checked_against_the_enums_not_against_checks() {
         let store = crate::db::store::Store::open_in_memory().unwrap();
         let lists = crate::shared::domain::code_lists();
-        let tables: Vec<(String, String)> = store
-            .conn
-            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut found = Vec::new();
-        for (table, sql) in &tables {
+        let rows = |sql: &str| -> Vec<(String, String)> {
+            store
+                .conn
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        for (table, sql) in
+            rows("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")
+        {
             for line in sql.lines() {
-                let Some((_, check)) = line.split_once(" IN (") else {
-                    continue;
-                };
-                if !check.trim_start().starts_with('\'') {
-                    continue; // IN (0, 1): a flag
+                if let Some((_, rest)) = line.split_once(" IN (") {
+                    assert!(
+                        !rest.trim_start().starts_with('\''),
+                        "{table}: a CHECK lists codes ({}): put the column in CODED_COLUMNS",
+                        line.trim()
+                    );
                 }
-                let column = line.split_whitespace().next().unwrap().to_string();
-                let codes: Vec<String> = check
-                    .split(')')
-                    .next()
-                    .unwrap()
-                    .split(',')
-                    .map(|c| c.trim().trim_matches('\'').to_string())
-                    .collect();
-                found.push((table.clone(), column, codes));
             }
         }
-        let mut checked = Vec::new();
-        for (table, column, codes) in &found {
-            let Some((_, _, name)) = COLUMNS.iter().find(|(t, c, _)| t == table && c == column)
-            else {
-                panic!("{table}.{column} has a list of codes: map it to its enum here");
-            };
-            let (_, wanted) = lists.iter().find(|(n, _)| n == name).unwrap();
-            assert_eq!(codes, wanted, "{table}.{column} against {name}");
-            checked.push((table.as_str(), column.as_str()));
-        }
-        for (t, c, _) in COLUMNS {
+        let triggers = rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'");
+        for (table, column, list) in CODED_COLUMNS {
             assert!(
-                checked.contains(&(*t, *c)),
-                "{t}.{c}: no CHECK of codes found"
+                lists.iter().any(|(name, _)| name == list),
+                "{table}.{column}: {list} is not in code_lists!"
             );
+            for (event, on) in [
+                ("insert", "INSERT".to_string()),
+                ("update", format!("UPDATE OF {column}")),
+            ] {
+                let name = format!("{table}_{column}_code_{event}");
+                let (_, sql) = triggers
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .unwrap_or_else(|| panic!("{table}.{column}: no trigger {name}"));
+                let wanted = format!(
+                    "BEFORE {on} ON {table}\nWHEN NEW.{column} NOT IN (SELECT code FROM code_value WHERE list = '{list}')"
+                );
+                assert!(sql.contains(&wanted), "{name}: {sql}");
+            }
         }
+    }
+
+    /// A workspace holds the codes of every list its columns use, exactly the enums' codes.
+    #[test]
+    fn the_code_table_holds_the_enums_codes() {
+        let store = crate::db::store::Store::open_in_memory().unwrap();
+        let mut st = store
+            .conn
+            .prepare("SELECT code FROM code_value WHERE list = ?1 ORDER BY code")
+            .unwrap();
+        for (name, codes) in crate::shared::domain::code_lists() {
+            let stored: Vec<String> = st
+                .query_map([name], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let mut wanted: Vec<&str> = if CODED_COLUMNS.iter().any(|(_, _, l)| *l == name) {
+                codes
+            } else {
+                Vec::new()
+            };
+            wanted.sort_unstable();
+            assert_eq!(stored, wanted, "{name}");
+        }
+    }
+
+    /// A code outside its list is refused on insert and on update, whatever the code path;
+    /// once the list has it (a newer Catalyse added it to its enum), it is accepted.
+    #[test]
+    fn a_code_outside_its_list_is_refused() {
+        let store = crate::db::store::Store::open_in_memory().unwrap();
+        let c = &store.conn;
+        let insert = "INSERT INTO actor (name, world, engagement, created_at, updated_at)
+                      VALUES ('Atelier', ?1, 'informed', '2026-01-01', '2026-01-01')";
+        let e = c.execute(insert, ["culture"]).unwrap_err();
+        assert!(e.to_string().contains("code inconnu : actor.world"), "{e}");
+        c.execute(insert, ["state"]).unwrap();
+        let e = c
+            .execute("UPDATE actor SET engagement = 'sponsor'", [])
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("code inconnu : actor.engagement"),
+            "{e}"
+        );
+        c.execute("INSERT INTO code_value VALUES ('World', 'culture')", [])
+            .unwrap();
+        c.execute(insert, ["culture"]).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
     }
 
     /// Every prefix of the migration list applies cleanly, one step at a time, with foreign keys on.
@@ -168,9 +253,8 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         crate::db::store::register_functions(&conn).unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
-        for (i, sql) in MIGRATIONS.iter().enumerate() {
-            conn.execute_batch(sql)
-                .unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
+        for i in 0..MIGRATIONS.len() {
+            apply(&conn, i).unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
         }
         let fk: Vec<String> = conn
             .prepare("PRAGMA foreign_key_check")

@@ -7,7 +7,9 @@
 //! - every change that touches more than one row runs in one transaction;
 //! - a new file appears at its final path only once it is complete.
 
-use crate::db::migrations::{COUNTED_TABLES, MIGRATIONS, SCHEMA_VERSION};
+use crate::db::migrations::{
+    CODED_COLUMNS, CODES_TABLE_SINCE, COUNTED_TABLES, MIGRATIONS, SCHEMA_VERSION,
+};
 use crate::shared::domain::*;
 use crate::shared::error::{CoreError, CoreResult};
 use chrono::{NaiveDate, SecondsFormat, Utc};
@@ -26,6 +28,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Inspection {
     pub application_id: i32,
     pub schema_version: i64,
+    /// A code the file uses that this build's enums do not have, as (list, code): the file
+    /// was written by a newer Catalyse.
+    pub unknown_code: Option<(String, String)>,
 }
 
 /// An open workspace. Owned by exactly one writer (see [`crate::db::writer`]).
@@ -280,10 +285,64 @@ pub fn inspect_connection(conn: &Connection, path: &Path) -> CoreResult<Inspecti
     let schema_version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| open_error(path, e))?;
+    let unknown_code = if application_id == APPLICATION_ID
+        && (CODES_TABLE_SINCE..=SCHEMA_VERSION).contains(&schema_version)
+    {
+        unknown_code(conn).map_err(|e| open_error(path, e))?
+    } else {
+        None
+    };
     Ok(Inspection {
         application_id,
         schema_version,
+        unknown_code,
     })
+}
+
+/// The first code of `code_value` that this build's enums do not have.
+fn unknown_code(conn: &Connection) -> rusqlite::Result<Option<(String, String)>> {
+    let lists = crate::shared::domain::code_lists();
+    let mut st = conn.prepare("SELECT list, code FROM code_value ORDER BY list, code")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let (list, code): (String, String) = (r.get(0)?, r.get(1)?);
+        let known = lists
+            .iter()
+            .any(|(name, codes)| *name == list && codes.contains(&code.as_str()));
+        if !known {
+            return Ok(Some((list, code)));
+        }
+    }
+    Ok(None)
+}
+
+/// Adds to `code_value` the codes of this build's enums that the workspace does not have yet
+/// (a code added to an enum since the workspace was last written), in one transaction;
+/// writes nothing when none is missing.
+pub(crate) fn add_missing_codes(conn: &mut Connection) -> CoreResult<()> {
+    let stored: Vec<(String, String)> = conn
+        .prepare("SELECT list, code FROM code_value")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let lists = crate::shared::domain::code_lists();
+    let missing: Vec<(&str, &str)> = lists
+        .iter()
+        .filter(|(name, _)| CODED_COLUMNS.iter().any(|(_, _, list)| list == name))
+        .flat_map(|(name, codes)| codes.iter().map(move |code| (*name, *code)))
+        .filter(|(name, code)| !stored.iter().any(|(l, c)| l == name && c == code))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (list, code) in missing {
+        tx.execute(
+            "INSERT OR IGNORE INTO code_value (list, code) VALUES (?1, ?2)",
+            [list, code],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Checks that an inspected file is a workspace this build can open.
@@ -298,6 +357,13 @@ pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
             path: path.to_path_buf(),
             found: i.schema_version,
             known: SCHEMA_VERSION,
+        });
+    }
+    if let Some((list, code)) = &i.unknown_code {
+        return Err(CoreError::NewerCodes {
+            path: path.to_path_buf(),
+            list: list.clone(),
+            code: code.clone(),
         });
     }
     Ok(())
@@ -382,19 +448,19 @@ pub(crate) fn migrate_connection(conn: &mut Connection) -> CoreResult<()> {
     migrate(conn)
 }
 
-/// Applies the missing migrations in one transaction, then stamps the version.
+/// Applies the missing migrations in one transaction, then stamps the version; then adds the
+/// codes of the enums the workspace lacks.
 fn migrate(conn: &mut Connection) -> CoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current >= SCHEMA_VERSION {
-        return Ok(());
+    if current < SCHEMA_VERSION {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for index in current as usize..MIGRATIONS.len() {
+            crate::db::migrations::apply(&tx, index)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
     }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    for sql in &MIGRATIONS[current as usize..] {
-        tx.execute_batch(sql)?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    tx.commit()?;
-    Ok(())
+    add_missing_codes(conn)
 }
 
 pub(crate) fn now() -> String {
@@ -879,6 +945,56 @@ mod tests {
         assert!(!dir.path().join("ws.catalyse-wal").exists());
     }
 
+    /// A code a newer Catalyse added to an enum (and so to the file's `code_value`) is not
+    /// something this build could read back: the file is refused, for writing and for
+    /// reading, and left byte-identical.
+    #[test]
+    fn a_code_from_a_newer_catalyse_is_refused_byte_identical() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        drop(Store::create(&path, &new_ws()).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute("INSERT INTO code_value VALUES ('World', 'culture')", [])
+                .unwrap();
+            c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let e = Store::open(&path).err().unwrap();
+        assert_eq!(e.kind(), "newer_codes");
+        assert!(e.to_string().contains("« culture » (World)"), "{e}");
+        let e = Store::open_for_reading(&path).err().unwrap();
+        assert_eq!(e.kind(), "newer_codes");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("ws.catalyse-wal").exists());
+    }
+
+    /// A code an older workspace lacks (added to an enum since) is added when it is opened.
+    #[test]
+    fn codes_added_to_an_enum_since_are_added_on_open() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("ws.catalyse");
+        drop(Store::create(&path, &new_ws()).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute(
+                "DELETE FROM code_value WHERE list = 'World' AND code = 'network'",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM code_value WHERE list = 'World'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, crate::shared::domain::World::ALL.len() as i64);
+    }
+
     #[test]
     fn a_damaged_page_is_found_on_open_and_the_file_left_untouched() {
         let dir = TempDir::new().unwrap();
@@ -1038,6 +1154,18 @@ mod tests {
             crate::safety::backup::list(&crate::safety::backup::dir_for(&root, &path)).unwrap();
         assert_eq!(backups.len(), 1);
         assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
+        // Migration 9 edited the schema in place: it reads back whole, without its CHECKs
+        // of codes, and every connection sees it so.
+        quick_check(&s.conn, &path).unwrap();
+        let actor: String = open_read_only(&path)
+            .unwrap()
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'actor'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!actor.contains("world IN"), "{actor}");
         let c = open_read_only(std::path::Path::new(&backups[0].path)).unwrap();
         assert_eq!(inspect_connection(&c, &path).unwrap().schema_version, old);
         // Opening it again (current) makes no further backup.

@@ -18,7 +18,7 @@
 //! reference dangles, migrates to the current schema, and only then gives the file its name.
 //! Any problem leaves nothing behind and is reported with the table and the record.
 
-use crate::db::migrations::{MIGRATIONS, SCHEMA_VERSION};
+use crate::db::migrations::{CODES_TABLE_SINCE, SCHEMA_VERSION};
 use crate::db::store::{self, Store, APPLICATION_ID, BUSY_TIMEOUT};
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::progress::{Phase, Progress};
@@ -250,6 +250,11 @@ fn explain(e: &rusqlite::Error) -> String {
     if let Some(rule) = text.strip_prefix("CHECK constraint failed: ") {
         return format!("une valeur ne respecte pas la règle « {rule} »");
     }
+    if let Some(column) = text.strip_prefix("code inconnu : ") {
+        return format!(
+            "« {column} » n'a pas une valeur que cette version de Catalyse connaît (document d'une version plus récente ?)"
+        );
+    }
     if let Some(cols) = text.strip_prefix("UNIQUE constraint failed: ") {
         return format!("doublon : « {cols} » existe déjà");
     }
@@ -377,11 +382,16 @@ fn write_workspace(
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     {
         let tx = conn.transaction()?;
-        for sql in &MIGRATIONS[..schema as usize] {
-            tx.execute_batch(sql)?;
+        for index in 0..schema as usize {
+            crate::db::migrations::apply(&tx, index)?;
         }
         tx.pragma_update(None, "user_version", schema)?;
         tx.commit()?;
+    }
+    if schema >= CODES_TABLE_SINCE {
+        // The codes this build knows, beyond those of the schema's release: a record may
+        // use them. A code that is not there (from a newer Catalyse) is refused by its trigger.
+        store::add_missing_codes(&mut conn)?;
     }
     let known = data_tables(&conn)?;
     let tx = conn.transaction()?;
@@ -644,7 +654,7 @@ mod tests {
                     d["tables"]["actor"][0]["world"] = "martien".into();
                     d
                 },
-                "Table « actor », enregistrement 1",
+                "Table « actor », enregistrement 1 : « actor.world » n'a pas une valeur que cette version de Catalyse connaît",
             ),
             (
                 {
@@ -730,7 +740,7 @@ mod tests {
         c.pragma_update(None, "foreign_keys", true).unwrap();
         crate::db::store::register_functions(&c).unwrap();
         let tx = c.transaction().unwrap();
-        for sql in &MIGRATIONS[..old as usize] {
+        for sql in &crate::db::migrations::MIGRATIONS[..old as usize] {
             tx.execute_batch(sql).unwrap();
         }
         tx.pragma_update(None, "user_version", old).unwrap();

@@ -36,6 +36,17 @@ pub enum CoreError {
         found: i64,
         known: i64,
     },
+    /// The file uses a code (a kind of actor, a status...) that this version does not know: it
+    /// was written by a newer version of Catalyse. It is left untouched.
+    #[error(
+        "« {} » a été enregistré par une version plus récente de Catalyse : il utilise la valeur « {code} » ({list}), que cette version ne connaît pas. Le fichier n'a pas été modifié ; mettez Catalyse à jour pour l'ouvrir.",
+        path.display()
+    )]
+    NewerCodes {
+        path: PathBuf,
+        list: String,
+        code: String,
+    },
     /// SQLite reports the file as damaged.
     #[error("« {} » est endommagé : {detail}. Le fichier n'a pas été modifié ; restaurez une sauvegarde.", path.display())]
     Corrupt { path: PathBuf, detail: String },
@@ -91,6 +102,7 @@ impl CoreError {
             CoreError::NotFound { .. } => "not_found",
             CoreError::NotAWorkspace { .. } => "not_a_workspace",
             CoreError::NewerSchema { .. } => "newer_schema",
+            CoreError::NewerCodes { .. } => "newer_codes",
             CoreError::Corrupt { .. } => "corrupt",
             CoreError::AlreadyExists { .. } => "already_exists",
             CoreError::FileNotFound { .. } => "file_not_found",
@@ -150,6 +162,11 @@ impl CoreError {
                 ("found", found.to_string()),
                 ("known", known.to_string()),
             ],
+            CoreError::NewerCodes {
+                path: p,
+                list,
+                code,
+            } => vec![path(p), ("list", list.clone()), ("code", code.clone())],
             CoreError::Corrupt { path: p, .. } => vec![path(p)],
             CoreError::Io(e) => vec![("detail", e.to_string())],
             CoreError::Database(d)
