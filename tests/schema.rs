@@ -66,6 +66,14 @@ fn snapshot(path: &Path) -> (i64, Rows) {
     (version, out)
 }
 
+/// The version digit of a hyphenated UUID.
+fn uuid_version(uid: &str) -> Option<u32> {
+    let parts: Vec<&str> = uid.split('-').collect();
+    (parts.len() == 5 && uid.len() == 36)
+        .then(|| parts[2].chars().next()?.to_digit(16))
+        .flatten()
+}
+
 #[test]
 fn every_earlier_schema_migrates_with_nothing_lost() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -108,6 +116,25 @@ fn every_earlier_schema_migrates_with_nothing_lost() {
                 .unwrap();
             assert_eq!(missing, 0, "v{v}: every {table} has its key");
         }
+        // Every record has its own identity (migration 10), whatever its table.
+        let mut uids = std::collections::HashSet::new();
+        for (table, new_rows) in &after {
+            let Some(first) = new_rows.first() else {
+                continue;
+            };
+            if !first.iter().any(|(c, _)| c == "uid") {
+                continue; // derived from the records
+            }
+            for row in new_rows {
+                let uid = row.iter().find(|(c, _)| c == "uid").unwrap();
+                let Value::Text(uid) = &uid.1 else {
+                    panic!("v{v}: {table} has a record without identity");
+                };
+                assert_eq!(uuid_version(uid), Some(7), "v{v}: {table} {uid}");
+                assert!(uids.insert(uid.clone()), "v{v}: {uid} given twice");
+            }
+        }
+        assert!(uids.len() > 40, "v{v}: {} identities", uids.len());
         drop(c);
         assert!(
             rows > 40,

@@ -5,7 +5,11 @@ import type { World } from "./World";
 /**
  * An actor of the territory.
  */
-export type Actor = { id: number, name: string, world: World, commune: string, engagement: Engagement, notes: string, 
+export type Actor = { id: number, 
+/**
+ * Stable identity (UUID version 7), kept by edits, undo, backups and exports.
+ */
+uid: string, name: string, world: World, commune: string, engagement: Engagement, notes: string, 
 /**
  * Creation time, RFC 3339 in UTC.
  */

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 impl Store {
     const ACTOR_COLUMNS: &'static str =
-        "id, name, world, commune, engagement, notes, created_at, updated_at";
+        "id, name, world, commune, engagement, notes, created_at, updated_at, uid";
 
     fn actor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
         Ok(Actor {
@@ -19,6 +19,7 @@ impl Store {
             notes: r.get(5)?,
             created_at: r.get(6)?,
             updated_at: r.get(7)?,
+            uid: r.get(8)?,
         })
     }
 
@@ -72,8 +73,9 @@ impl Store {
         Ok(actor)
     }
 
-    /// Puts back an actor deleted by [`Store::delete_actor`], with its id and dates.
+    /// Puts back an actor deleted by [`Store::delete_actor`], with its id, identity and dates.
     pub fn restore_actor(&mut self, actor: &Actor) -> CoreResult<Actor> {
+        let uid = crate::shared::domain::valid_uid("uid", &actor.uid)?;
         let input = ActorInput {
             name: actor.name.clone(),
             world: actor.world.code().into(),
@@ -83,8 +85,8 @@ impl Store {
         };
         let v = input.validate()?;
         self.conn.execute(
-            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at, uid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 actor.id,
                 v.name,
@@ -93,7 +95,8 @@ impl Store {
                 v.engagement,
                 v.notes,
                 actor.created_at,
-                now()
+                now(),
+                uid
             ],
         )?;
         self.actor(actor.id)
@@ -146,12 +149,25 @@ mod tests {
         edit.engagement = "lead".into();
         let a2 = s.update_actor(a.id, &edit).unwrap();
         assert_eq!(a2.engagement, Engagement::Lead);
+        // Identities: a UUID version 7 each, distinct, unchanged by an edit.
+        assert_eq!(a2.uid, a.uid);
+        assert_ne!(a.uid, b.uid);
+        let parsed = uuid::Uuid::parse_str(&a.uid).unwrap();
+        assert_eq!(parsed.get_version_num(), 7);
+        assert_eq!(parsed.hyphenated().to_string(), a.uid);
         assert_eq!(a2.created_at, a.created_at);
         let gone = s.delete_actor(b.id).unwrap();
         assert_eq!(s.counts().unwrap()["actors"], 1);
         assert_eq!(s.actor(b.id).err().unwrap().kind(), "not_found");
         let back = s.restore_actor(&gone).unwrap();
         assert_eq!(back.id, b.id);
+        // The same record again: its identity too.
+        assert_eq!(back.uid, b.uid);
+        let mut forged = gone.clone();
+        forged.uid = "pas-un-uuid".into();
+        s.delete_actor(b.id).unwrap();
+        assert_eq!(s.restore_actor(&forged).err().unwrap().kind(), "validation");
+        s.restore_actor(&gone).unwrap();
         assert_eq!(back.name, "abeille");
         assert_eq!(
             s.update_actor(999, &actor_input("x")).err().unwrap().kind(),

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_list_keys.sql"),
     include_str!("migrations/0008_link_introducer_index.sql"),
     include_str!("migrations/0009_codes_from_enums.sql"),
+    include_str!("migrations/0010_record_identities.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -123,6 +124,7 @@ mod tests {
             0xa22e98b6ee675ed6,
             0x4c69dd1ffd65f31a,
             0xa2ccba426f7b9be4,
+            0xd1860a18640430b1,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")
@@ -194,6 +196,67 @@ mod tests {
                 assert!(sql.contains(&wanted), "{name}: {sql}");
             }
         }
+    }
+
+    /// Every table of records has its identity: a `uid` column, required, given by
+    /// `catalyse_uid()` when not supplied, unique; tables derived from the records have none.
+    #[test]
+    fn every_record_table_has_a_stable_identity() {
+        let store = crate::db::store::Store::open_in_memory().unwrap();
+        let c = &store.conn;
+        let tables = crate::exchange::workspace_json::data_tables(c).unwrap();
+        assert!(tables.len() >= 29, "{tables:?}");
+        for table in &tables {
+            let (notnull, default): (bool, Option<String>) = c
+                .query_row(
+                    "SELECT \"notnull\", dflt_value FROM pragma_table_info(?1) WHERE name = 'uid'",
+                    [table],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap_or_else(|_| panic!("{table} has no uid column"));
+            assert!(notnull, "{table}.uid may be NULL");
+            assert_eq!(default.as_deref(), Some("catalyse_uid()"), "{table}.uid");
+            let unique: bool = c
+                .query_row(
+                    "SELECT count(*) > 0 FROM pragma_index_list(?1) AS l
+                     JOIN pragma_index_info(l.name) AS i WHERE l.\"unique\" AND i.name = 'uid'",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(unique, "{table}.uid has no unique index");
+        }
+        for derived in ["actor_key", "search_key", "code_value", "network_summary"] {
+            let n: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'uid'",
+                    [derived],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 0, "{derived}");
+        }
+    }
+
+    /// The same workspace made twice (two laptops writing the demo) shares no identity.
+    #[test]
+    fn two_workspaces_never_give_the_same_identity() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let uids = |name: &str| -> std::collections::HashSet<String> {
+            let s = crate::demo::write_demo(&dir.path().join(name)).unwrap();
+            let mut all = std::collections::HashSet::new();
+            for table in crate::exchange::workspace_json::data_tables(&s.conn).unwrap() {
+                let mut st = s.conn.prepare(&format!("SELECT uid FROM {table}")).unwrap();
+                for uid in st.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+                    assert!(all.insert(uid.unwrap()), "{table}: an identity given twice");
+                }
+            }
+            all
+        };
+        let (a, b) = (uids("a.catalyse"), uids("b.catalyse"));
+        assert!(a.len() > 300, "{}", a.len());
+        assert_eq!(a.len(), b.len());
+        assert!(a.is_disjoint(&b));
     }
 
     /// A workspace holds the codes of every list its columns use, exactly the enums' codes.

@@ -408,6 +408,16 @@ pub const FOLD_FUNCTION: &str = "catalyse_fold";
 /// Name of the SQL function giving a name's sort key ([`crate::shared::text::sort_key`]).
 pub const SORT_KEY_FUNCTION: &str = "catalyse_sort_key";
 
+/// Name of the SQL function giving a new record identity (a UUID version 7, hyphenated): the
+/// default of every record's `uid` column (migration 10).
+pub const UID_FUNCTION: &str = "catalyse_uid";
+
+/// A new record identity: a UUID version 7 (a millisecond timestamp, then random bits; this
+/// process's identities increase), as `catalyse_uid()` gives it.
+pub fn new_uid() -> String {
+    uuid::Uuid::now_v7().hyphenated().to_string()
+}
+
 /// Registers Catalyse's SQL functions on `conn`. Without them, a write that fires a key
 /// trigger fails (and is rolled back): nothing is ever half-written.
 pub fn register_functions(conn: &Connection) -> CoreResult<()> {
@@ -430,6 +440,13 @@ pub fn register_functions(conn: &Connection) -> CoreResult<()> {
             })
         })?;
     }
+    // Not deterministic (a new value each call), but without side effects.
+    conn.create_scalar_function(
+        UID_FUNCTION,
+        0,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
+        |_| Ok(new_uid()),
+    )?;
     Ok(())
 }
 
@@ -1136,8 +1153,8 @@ mod tests {
                 .unwrap();
             register_functions(&c).unwrap();
             let tx = c.transaction().unwrap();
-            for sql in &MIGRATIONS[..old as usize] {
-                tx.execute_batch(sql).unwrap();
+            for index in 0..old as usize {
+                crate::db::migrations::apply(&tx, index).unwrap();
             }
             tx.pragma_update(None, "user_version", old).unwrap();
             tx.commit().unwrap();

@@ -463,6 +463,11 @@ fn insert_record(
         let Some(column) = cols.iter().find(|c| c.name == *col) else {
             return Err(at(format!("colonne inconnue « {col} »")));
         };
+        if col == "uid" {
+            // A record's identity, as catalyse_uid() writes it (a missing one is given anew).
+            let text = v.as_str().unwrap_or_default();
+            crate::shared::domain::valid_uid("uid", text).map_err(|e| at(e.to_string()))?;
+        }
         names.push(quote(&column.name));
         values.push(to_sql(v, &column.kind).map_err(|m| at(format!("« {col} » : {m}")))?);
     }
@@ -675,6 +680,22 @@ mod tests {
             (
                 {
                     let mut d = good.clone();
+                    d["tables"]["actor"][1]["uid"] = d["tables"]["actor"][0]["uid"].clone();
+                    d
+                },
+                "Table « actor », enregistrement 2 : doublon : « actor.uid » existe déjà",
+            ),
+            (
+                {
+                    let mut d = good.clone();
+                    d["tables"]["actor"][2]["uid"] = "acteur-3".into();
+                    d
+                },
+                "Table « actor », enregistrement 3 : Identifiant d'enregistrement invalide : « acteur-3 »",
+            ),
+            (
+                {
+                    let mut d = good.clone();
                     d["tables"]["pirate"] = Value::Array(vec![]);
                     d
                 },
@@ -707,6 +728,7 @@ mod tests {
                         let mut n = first.clone();
                         n["id"] = id.into();
                         n["position"] = id.into();
+                        n["uid"] = crate::db::store::new_uid().into();
                         needs.push(n);
                     }
                     d["tables"]["action_need"] = Value::Array(vec![]);
@@ -740,8 +762,8 @@ mod tests {
         c.pragma_update(None, "foreign_keys", true).unwrap();
         crate::db::store::register_functions(&c).unwrap();
         let tx = c.transaction().unwrap();
-        for sql in &crate::db::migrations::MIGRATIONS[..old as usize] {
-            tx.execute_batch(sql).unwrap();
+        for index in 0..old as usize {
+            crate::db::migrations::apply(&tx, index).unwrap();
         }
         tx.pragma_update(None, "user_version", old).unwrap();
         tx.execute_batch(

@@ -366,6 +366,22 @@ code_lists!(
     NoteRecordKind,
 );
 
+/// Checks a record identity that arrives from outside (IPC, a file): a UUID, hyphenated, in
+/// lower case, as `catalyse_uid()` writes it.
+pub fn valid_uid(field: &'static str, value: &str) -> CoreResult<String> {
+    match uuid::Uuid::parse_str(value) {
+        Ok(u) if u.hyphenated().to_string() == value => Ok(value.to_string()),
+        _ => Err(CoreError::validation(
+            field,
+            "uid.invalid",
+            format!(
+                "Identifiant d'enregistrement invalide : « {} ».",
+                truncate_for_message(value)
+            ),
+        )),
+    }
+}
+
 /// Maximum length of a name (actor, territory), in characters.
 pub const NAME_MAX: usize = 200;
 /// Maximum length of a short text (commune, title), in characters.
@@ -423,6 +439,8 @@ pub struct NewWorkspace {
 pub struct Actor {
     #[ts(type = "number")]
     pub id: i64,
+    /// Stable identity (UUID version 7), kept by edits, undo, backups and exports.
+    pub uid: String,
     pub name: String,
     pub world: World,
     pub commune: String,
