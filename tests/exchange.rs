@@ -15,6 +15,7 @@ fn empty_workspace(dir: &Dir, from: &std::path::Path) -> std::path::PathBuf {
     let path = dir.path("empty.catalyse");
     std::fs::copy(from, &path).unwrap();
     let c = rusqlite::Connection::open(&path).unwrap();
+    catalyse_core::db::store::register_functions(&c).unwrap();
     c.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM meeting; DELETE FROM actor;")
         .unwrap();
     path

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod exchange;
 pub mod grid;
+pub mod history;
 pub mod network;
 pub mod notes;
 pub mod plan;

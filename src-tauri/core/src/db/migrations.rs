@@ -16,10 +16,15 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_link_introducer_index.sql"),
     include_str!("migrations/0009_codes_from_enums.sql"),
     include_str!("migrations/0010_record_identities.sql"),
+    include_str!("migrations/0011_journal.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The journal of changes (migration 11): exported with the records in the workspace JSON,
+/// but never journaled itself and without identities of its own per change.
+pub const JOURNAL_TABLES: &[&str] = &["change_set", "change"];
 
 /// Tables that hold no user record: derived from the records by triggers (rebuilt from them),
 /// or from the app itself (`code_value`, from the enums). Never exported in the workspace JSON,
@@ -125,6 +130,7 @@ mod tests {
             0x4c69dd1ffd65f31a,
             0xa2ccba426f7b9be4,
             0xd1860a18640430b1,
+            0x4d503946cd759a57,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")
@@ -204,7 +210,7 @@ mod tests {
     fn every_record_table_has_a_stable_identity() {
         let store = crate::db::store::Store::open_in_memory().unwrap();
         let c = &store.conn;
-        let tables = crate::exchange::workspace_json::data_tables(c).unwrap();
+        let tables = crate::history::journal::record_tables(c).unwrap();
         assert!(tables.len() >= 29, "{tables:?}");
         for table in &tables {
             let (notnull, default): (bool, Option<String>) = c
@@ -245,7 +251,7 @@ mod tests {
         let uids = |name: &str| -> std::collections::HashSet<String> {
             let s = crate::demo::write_demo(&dir.path().join(name)).unwrap();
             let mut all = std::collections::HashSet::new();
-            for table in crate::exchange::workspace_json::data_tables(&s.conn).unwrap() {
+            for table in crate::history::journal::record_tables(&s.conn).unwrap() {
                 let mut st = s.conn.prepare(&format!("SELECT uid FROM {table}")).unwrap();
                 for uid in st.query_map([], |r| r.get::<_, String>(0)).unwrap() {
                     assert!(all.insert(uid.unwrap()), "{table}: an identity given twice");

@@ -74,6 +74,26 @@ pub fn backups_root() -> PathBuf {
     data_dir().join(APP_ID).join("sauvegardes")
 }
 
+/// This installation's identity (a UUID), written with every change set it journals: made
+/// once and kept in the user's data folder (`appareil`). When the folder cannot be written,
+/// an identity for this run only.
+pub fn device_id() -> String {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let file = data_dir().join(APP_ID).join("appareil");
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            if let Ok(id) = crate::shared::domain::valid_uid("device", text.trim()) {
+                return id;
+            }
+        }
+        let id = crate::db::store::new_uid();
+        let _ = std::fs::create_dir_all(file.parent().unwrap_or(Path::new(".")))
+            .and_then(|_| std::fs::write(&file, &id));
+        id
+    })
+    .clone()
+}
+
 fn data_dir() -> PathBuf {
     let env = |k: &str| {
         std::env::var_os(k)

@@ -10,6 +10,7 @@
 use crate::db::migrations::{
     CODED_COLUMNS, CODES_TABLE_SINCE, COUNTED_TABLES, MIGRATIONS, SCHEMA_VERSION,
 };
+use crate::history::journal::Journal;
 use crate::shared::domain::*;
 use crate::shared::error::{CoreError, CoreResult};
 use chrono::{NaiveDate, SecondsFormat, Utc};
@@ -36,6 +37,8 @@ pub struct Inspection {
 /// An open workspace. Owned by exactly one writer (see [`crate::db::writer`]).
 pub struct Store {
     pub(crate) conn: Connection,
+    /// Who writes, and the change set of the current transaction (see [`crate::history`]).
+    pub(crate) journal: Journal,
     path: Option<PathBuf>,
     /// The writer lock on the file, released after the connection closes (fields drop in
     /// order).
@@ -418,9 +421,10 @@ pub fn new_uid() -> String {
     uuid::Uuid::now_v7().hyphenated().to_string()
 }
 
-/// Registers Catalyse's SQL functions on `conn`. Without them, a write that fires a key
-/// trigger fails (and is rolled back): nothing is ever half-written.
-pub fn register_functions(conn: &Connection) -> CoreResult<()> {
+/// Registers Catalyse's SQL functions on `conn`, the journal's among them (sharing the
+/// returned state). Without them, a write that fires a key or journal trigger fails (and is
+/// rolled back): nothing is ever half-written.
+pub fn register_functions(conn: &Connection) -> CoreResult<Journal> {
     use rusqlite::functions::FunctionFlags;
     let flags = FunctionFlags::SQLITE_UTF8
         | FunctionFlags::SQLITE_DETERMINISTIC
@@ -447,37 +451,55 @@ pub fn register_functions(conn: &Connection) -> CoreResult<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
         |_| Ok(new_uid()),
     )?;
-    Ok(())
+    let journal = Journal::default();
+    crate::history::journal::register(conn, &journal)?;
+    Ok(journal)
 }
 
-fn configure(conn: &Connection) -> CoreResult<()> {
-    register_functions(conn)?;
+fn configure(conn: &mut Connection) -> CoreResult<Journal> {
+    let journal = register_functions(conn)?;
+    crate::history::journal::install_hooks(conn, &journal)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // In-memory databases answer "memory"; files switch to WAL (a persistent setting).
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(())
+    Ok(journal)
 }
 
 /// Applies the missing migrations in one transaction, then stamps the version.
-pub(crate) fn migrate_connection(conn: &mut Connection) -> CoreResult<()> {
-    migrate(conn)
+pub(crate) fn migrate_connection(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
+    migrate(conn, journal)
 }
 
-/// Applies the missing migrations in one transaction, then stamps the version; then adds the
-/// codes of the enums the workspace lacks.
-fn migrate(conn: &mut Connection) -> CoreResult<()> {
+/// Applies the missing migrations in one transaction (not journaled: they change the format,
+/// not what users wrote), stamps the version and makes the journal's triggers those of the
+/// new schema; then adds the codes of the enums the workspace lacks, and sets the journal's
+/// clock past every change set the workspace holds.
+fn migrate(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current < SCHEMA_VERSION {
+    let was_on = journal.enabled();
+    journal.set_enabled(false);
+    let migrated = (|| -> CoreResult<()> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for index in current as usize..MIGRATIONS.len() {
             crate::db::migrations::apply(&tx, index)?;
         }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()?;
-    }
-    add_missing_codes(conn)
+        let triggers = crate::history::journal::sync_triggers(&tx)?;
+        if current < SCHEMA_VERSION {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        if current < SCHEMA_VERSION || triggers {
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    journal.set_enabled(was_on);
+    migrated?;
+    add_missing_codes(conn)?;
+    let last: Option<i64> = conn.query_row("SELECT max(at) FROM change_set", [], |r| r.get(0))?;
+    journal.observe(last.unwrap_or(0));
+    Ok(())
 }
 
 pub(crate) fn now() -> String {
@@ -529,11 +551,12 @@ impl Store {
     /// An empty, migrated workspace in memory (tests and tools).
     pub fn open_in_memory() -> CoreResult<Store> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&conn)?;
+        let journal = configure(&mut conn)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, &journal)?;
         Ok(Store {
             conn,
+            journal,
             path: None,
             _lock: None,
         })
@@ -545,6 +568,8 @@ impl Store {
         let conn = open_read_only(path)?;
         Ok(Store {
             conn,
+            // Reads only: nothing to journal.
+            journal: Journal::default(),
             path: Some(path.to_path_buf()),
             _lock: None,
         })
@@ -606,16 +631,17 @@ impl Store {
         // Checked again on the writable connection: the file may have changed in between.
         let i = inspect_connection(&conn, path)?;
         accept(path, &i)?;
-        configure(&conn).map_err(|e| match e {
+        let journal = configure(&mut conn).map_err(|e| match e {
             CoreError::Database(_) => CoreError::Corrupt {
                 path: path.to_path_buf(),
                 detail: e.to_string(),
             },
             other => other,
         })?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, &journal)?;
         Ok(Store {
             conn,
+            journal,
             path: Some(path.to_path_buf()),
             _lock: lock,
         })
@@ -640,13 +666,15 @@ impl Store {
         remove_db_files(&tmp);
         let built = (|| -> CoreResult<()> {
             let mut conn = Connection::open(&tmp)?;
-            register_functions(&conn)?;
+            let journal = register_functions(&conn)?;
+            crate::history::journal::install_hooks(&mut conn, &journal)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "foreign_keys", true)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            migrate(&mut conn)?;
+            migrate(&mut conn, &journal)?;
             let mut store = Store {
                 conn,
+                journal,
                 path: Some(tmp.clone()),
                 _lock: None,
             };

@@ -376,7 +376,9 @@ fn write_workspace(
     let mut done: u64 = 0;
     progress.step(Phase::Writing, 0, Some(total))?;
     let mut conn = Connection::open(tmp)?;
-    store::register_functions(&conn)?;
+    // The document's records and journal are copied in as they are: not journaled again.
+    let journal = store::register_functions(&conn)?;
+    journal.set_enabled(false);
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -426,7 +428,7 @@ fn write_workspace(
         )));
     }
     tx.commit()?;
-    store::migrate_connection(&mut conn)?;
+    store::migrate_connection(&mut conn, &journal)?;
     crate::browse::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if check != "ok" {

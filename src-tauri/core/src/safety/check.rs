@@ -190,6 +190,7 @@ mod tests {
         drop(crate::demo::write_demo(&path).unwrap());
         {
             let c = rusqlite::Connection::open(&path).unwrap();
+            crate::db::store::register_functions(&c).unwrap();
             c.execute_batch("PRAGMA foreign_keys=OFF; UPDATE project SET territory_id = 7;")
                 .unwrap();
         }

@@ -16,6 +16,7 @@
 
 use crate::db::store::Store;
 use crate::exchange::workspace_json::{data_tables, layout, quote, to_json};
+use crate::history::journal::{self, ChangeLabel};
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::text::fold;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -250,6 +251,84 @@ fn replace_name(text: &str, name: &str) -> String {
     out
 }
 
+/// Removes the person from the journal of changes, inside the erasure's transaction (after
+/// its own changes, which the triggers journaled with the values they replaced): the values
+/// of the records erased with them (their contact row, or their self-assessments and plan)
+/// keep only their identity; the member's name, role and structure become what the member
+/// row now says; and every other value naming them has the name replaced, as in the texts.
+/// Returns how many journal entries changed.
+fn scrub_journal(tx: &Connection, name: &str, uid: &str, p: Person) -> CoreResult<usize> {
+    let current = "(SELECT id FROM change_set WHERE uid = catalyse_journal_set())";
+    let mut erased: Vec<String> = tx
+        .prepare(&format!(
+            "SELECT DISTINCT record FROM change WHERE set_id = {current} AND op = {}",
+            journal::DELETE
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if matches!(p, Person::Contact(_)) {
+        erased.push(uid.to_string());
+    }
+    let mut changed = 0;
+    let keep_identity = |column: &str| {
+        format!(
+            "CASE WHEN json_valid({column}) THEN json_object('id', json_extract({column}, '$.id'), 'uid', json_extract({column}, '$.uid')) END"
+        )
+    };
+    let mut st = tx.prepare(&format!(
+        "UPDATE change SET before = {}, after = {} WHERE record = ?1",
+        keep_identity("before"),
+        keep_identity("after")
+    ))?;
+    for record in &erased {
+        changed += st.execute([record])?;
+    }
+    if let Person::Member(id) = p {
+        let anonymous = format!("Membre anonymisé n° {id}");
+        changed += tx.execute(
+            "UPDATE change SET
+               before = CASE WHEN before IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END,
+               after = CASE WHEN after IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END
+             WHERE record = ?1 AND op = 2 AND field IN ('name', 'role', 'structure')",
+            params![uid, anonymous],
+        )?;
+        changed += tx.execute(
+            "UPDATE change SET
+               before = CASE WHEN json_valid(before) THEN json_set(before, '$.name', ?2, '$.role', '', '$.structure', '') END,
+               after = CASE WHEN json_valid(after) THEN json_set(after, '$.name', ?2, '$.role', '', '$.structure', '') END
+             WHERE record = ?1 AND op IN (1, 3)",
+            params![uid, anonymous],
+        )?;
+    }
+    if name.chars().count() >= MIN_MENTION {
+        let needle = fold(name);
+        let found: Vec<(i64, Option<String>, Option<String>)> = tx
+            .prepare(&format!(
+                "SELECT id,
+                   CASE WHEN typeof(before) = 'text' THEN before END,
+                   CASE WHEN typeof(after) = 'text' THEN after END
+                 FROM change
+                 WHERE (typeof(before) = 'text' AND instr({f}(before), ?1) > 0)
+                    OR (typeof(after) = 'text' AND instr({f}(after), ?1) > 0)",
+                f = crate::db::store::FOLD_FUNCTION
+            ))?
+            .query_map([&needle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut st = tx.prepare(
+            "UPDATE change SET
+               before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
+               after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
+             WHERE id = ?1",
+        )?;
+        for (id, before, after) in found {
+            let before = before.map(|t| replace_name(&t, name));
+            let after = after.map(|t| replace_name(&t, name));
+            changed += st.execute(params![id, before, after])?;
+        }
+    }
+    Ok(changed)
+}
+
 impl Store {
     /// Everything the workspace holds about a person, as a JSON document.
     pub fn person_export(&self, p: Person) -> CoreResult<String> {
@@ -335,6 +414,16 @@ impl Store {
     pub fn person_erase(&mut self, p: Person) -> CoreResult<ErasureSummary> {
         let name = name_of(&self.conn, p)?;
         let found = mentions(&self.conn, &name, (p.table(), p.id()))?;
+        let uid: String = self.conn.query_row(
+            &format!("SELECT uid FROM {} WHERE id = ?1", p.table()),
+            [p.id()],
+            |r| r.get(0),
+        )?;
+        // The erasure is journaled like any change, under a label without the name.
+        self.journal.set_label(&ChangeLabel::new(
+            "rgpd.erase",
+            &[("kind", p.table().to_string())],
+        ));
         let tx = self.conn.transaction()?;
         let mut changes = Vec::new();
         match p {
@@ -385,6 +474,12 @@ impl Store {
                         m.table
                     )))
                 })?;
+        }
+        let journal = scrub_journal(&tx, &name, &uid, p)?;
+        if journal > 0 {
+            changes.push(format!(
+                "L'historique des modifications ne garde plus rien de la personne ({journal} entrée(s) effacée(s))."
+            ));
         }
         if !found.is_empty() {
             changes.push(format!(
@@ -635,8 +730,13 @@ mod tests {
         let mut left = Vec::new();
         for table in data_tables(&s.conn).unwrap() {
             let (cols, _) = layout(&s.conn, &table).unwrap();
-            for c in cols.iter().filter(|c| c.kind == "TEXT") {
-                let sql = format!("SELECT {} FROM {}", quote(&c.name), quote(&table));
+            // Texts, and the journal's values (ANY), read as text.
+            for c in cols.iter().filter(|c| c.kind == "TEXT" || c.kind == "ANY") {
+                let sql = format!(
+                    "SELECT CAST({} AS TEXT) FROM {}",
+                    quote(&c.name),
+                    quote(&table)
+                );
                 let mut st = s.conn.prepare(&sql).unwrap();
                 let texts: Vec<Option<String>> = st
                     .query_map([], |r| r.get(0))
@@ -653,5 +753,27 @@ mod tests {
         }
         assert!(left.is_empty(), "{left:#?}");
         assert!(s.actor(actor).unwrap().notes.contains("Elodie Martinez"));
+        // The journal had her (the contact's creation, the notes naming her) and keeps the
+        // erasure, without the name.
+        let (label, deleted): (String, i64) = s
+            .conn
+            .query_row(
+                "SELECT label, (SELECT count(*) FROM change WHERE set_id = change_set.id AND op = 3)
+                 FROM change_set ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(label.contains("rgpd.erase"), "{label}");
+        assert_eq!(deleted, 1, "the contact's deletion is journaled");
+        let notes_before: String = s
+            .conn
+            .query_row(
+                "SELECT before FROM change WHERE field = 'notes' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(notes_before.contains(ERASED), "{notes_before}");
     }
 }

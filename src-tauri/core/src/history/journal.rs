@@ -1,0 +1,630 @@
+//! Capture of every change: the journal's triggers, generated from the schema, and the state
+//! of a connection they read (who writes, from which installation, under which label).
+//!
+//! Each table of records has three triggers, `journal_<table>_insert`, `_update` and
+//! `_delete`, that write to `change` in the same statement as the change itself, so nothing
+//! can be committed without its journal and a rolled-back change leaves none. They are
+//! generated from the table's columns when a workspace is migrated or opened
+//! ([`sync_triggers`]): a column or a table added by a later migration is journaled without
+//! anyone having to remember it.
+//!
+//! The triggers call Catalyse's SQL functions for what SQL cannot know: whether journaling is
+//! on (`catalyse_journal_on`, off only while a workspace JSON is being copied in), and the
+//! change set of the current transaction (`catalyse_journal_set` and friends): one per
+//! transaction, created by the first change, forgotten when the transaction ends (the
+//! connection's commit and rollback hooks).
+
+use crate::shared::error::CoreResult;
+use rusqlite::Connection;
+use std::sync::{Arc, Mutex};
+
+/// Operation codes of `change.op`.
+pub const INSERT: i64 = 1;
+pub const UPDATE: i64 = 2;
+pub const DELETE: i64 = 3;
+
+/// Columns whose change alone is not worth a line of history (the time of the last edit:
+/// the change set has its own time).
+pub const UNJOURNALED_COLUMNS: &[&str] = &["updated_at", "uid"];
+
+/// Bits of the hybrid logical clock given to the counter.
+const CLOCK_COUNTER_BITS: u32 = 16;
+
+/// The change set being written on a connection.
+#[derive(Debug, Clone)]
+struct OpenSet {
+    uid: String,
+    at: i64,
+}
+
+#[derive(Debug)]
+struct State {
+    enabled: bool,
+    author: String,
+    device: Option<String>,
+    label: String,
+    open: Option<OpenSet>,
+    last_at: i64,
+}
+
+/// A connection's journaling state, shared with its SQL functions and hooks.
+#[derive(Debug, Clone)]
+pub struct Journal(Arc<Mutex<State>>);
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal(Arc::new(Mutex::new(State {
+            enabled: true,
+            author: default_author(),
+            device: None,
+            label: String::new(),
+            open: None,
+            last_at: 0,
+        })))
+    }
+}
+
+/// Who writes, until told otherwise: the account's user name.
+fn default_author() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "Utilisateur".into())
+}
+
+impl Journal {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while the lock was held left nothing half-done here: keep going.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Turns capture on or off for this connection (off only to copy a journal in as it is).
+    pub fn set_enabled(&self, on: bool) {
+        self.state().enabled = on;
+    }
+
+    /// Whether changes are being journaled.
+    pub fn enabled(&self) -> bool {
+        self.state().enabled
+    }
+
+    /// The display name written with the next change sets.
+    pub fn set_author(&self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() {
+            self.state().author = name.chars().take(200).collect();
+        }
+    }
+
+    /// The display name written with the change sets.
+    pub fn author(&self) -> String {
+        self.state().author.clone()
+    }
+
+    /// The installation's identity written with the change sets (instead of the one kept in
+    /// the user's data folder).
+    pub fn set_device(&self, device: &str) {
+        self.state().device = Some(device.to_string());
+    }
+
+    /// The label of the change set the next write starts (JSON `{code, args}`), kept until
+    /// the end of that transaction.
+    pub fn set_label(&self, label: &ChangeLabel) {
+        self.state().label = serde_json::to_string(label).unwrap_or_default();
+    }
+
+    /// The clock never goes below a time already written in the workspace.
+    pub fn observe(&self, at: i64) {
+        let mut s = self.state();
+        s.last_at = s.last_at.max(at);
+    }
+
+    /// The end of a transaction: the next change opens a new set.
+    fn end_transaction(&self) {
+        let mut s = self.state();
+        s.open = None;
+        s.label.clear();
+    }
+
+    fn open_set(&self) -> OpenSet {
+        let mut s = self.state();
+        if let Some(open) = &s.open {
+            return open.clone();
+        }
+        let wall = chrono::Utc::now().timestamp_millis() << CLOCK_COUNTER_BITS;
+        let at = wall.max(s.last_at + 1);
+        s.last_at = at;
+        let open = OpenSet {
+            uid: crate::db::store::new_uid(),
+            at,
+        };
+        s.open = Some(open.clone());
+        open
+    }
+
+    fn device(&self) -> String {
+        let mut s = self.state();
+        if s.device.is_none() {
+            s.device = Some(crate::db::paths::device_id());
+        }
+        s.device.clone().unwrap_or_default()
+    }
+}
+
+/// What a change set says it did, when the changes alone would not tell it (an import, an
+/// undo, an erasure): a code the interface translates and the values it quotes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChangeLabel {
+    pub code: String,
+    #[serde(default)]
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+impl ChangeLabel {
+    pub fn new(code: &str, args: &[(&str, String)]) -> ChangeLabel {
+        ChangeLabel {
+            code: code.into(),
+            args: args
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), v.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The milliseconds since 1970 of a clock value.
+pub fn clock_millis(at: i64) -> i64 {
+    at >> CLOCK_COUNTER_BITS
+}
+
+/// Registers the journal's SQL functions on `conn`, sharing `journal`.
+pub(crate) fn register(conn: &Connection, journal: &Journal) -> CoreResult<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_on", 0, flags, move |_| Ok(j.enabled()))?;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_set", 0, flags, move |_| {
+        Ok(j.open_set().uid)
+    })?;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_at", 0, flags, move |_| {
+        Ok(j.open_set().at)
+    })?;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_author", 0, flags, move |_| Ok(j.author()))?;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_device", 0, flags, move |_| Ok(j.device()))?;
+    let j = journal.clone();
+    conn.create_scalar_function("catalyse_journal_label", 0, flags, move |_| {
+        Ok(j.state().label.clone())
+    })?;
+    Ok(())
+}
+
+/// Ends the current change set with each transaction (committed or rolled back).
+pub(crate) fn install_hooks(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
+    let j = journal.clone();
+    conn.commit_hook(Some(move || {
+        j.end_transaction();
+        false
+    }))?;
+    let j = journal.clone();
+    conn.rollback_hook(Some(move || j.end_transaction()))?;
+    Ok(())
+}
+
+/// The tables of records: journaled, each with an identity.
+pub(crate) fn record_tables(conn: &Connection) -> CoreResult<Vec<String>> {
+    Ok(crate::exchange::workspace_json::data_tables(conn)?
+        .into_iter()
+        .filter(|t| !crate::db::migrations::JOURNAL_TABLES.contains(&t.as_str()))
+        .collect())
+}
+
+/// A table's columns and their declared types, in order.
+fn columns(conn: &Connection, table: &str) -> CoreResult<Vec<(String, String)>> {
+    let mut st =
+        conn.prepare("SELECT name, upper(type) FROM pragma_table_info(?1) ORDER BY cid")?;
+    let cols = st
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(cols)
+}
+
+/// `"name"`, quoted for SQL (names come from the schema).
+fn q(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The record as a JSON object, BLOBs as hexadecimal.
+fn row_json(row: &str, cols: &[(String, String)]) -> String {
+    let pairs: Vec<String> = cols
+        .iter()
+        .map(|(name, kind)| {
+            let value = if kind == "BLOB" {
+                format!("hex({row}.{})", q(name))
+            } else {
+                format!("{row}.{}", q(name))
+            };
+            format!("'{}', {value}", name.replace('\'', "''"))
+        })
+        .collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+const OPEN_SET: &str = "INSERT INTO change_set (uid, at, author, device, label)
+    SELECT catalyse_journal_set(), catalyse_journal_at(), catalyse_journal_author(),
+           catalyse_journal_device(), catalyse_journal_label()
+    WHERE NOT EXISTS (SELECT 1 FROM change_set WHERE uid = catalyse_journal_set());";
+
+const SET_ID: &str = "(SELECT id FROM change_set WHERE uid = catalyse_journal_set())";
+
+/// The three journal triggers of `table`, as (name, SQL).
+fn table_triggers(table: &str, cols: &[(String, String)]) -> Vec<(String, String)> {
+    let t = table.replace('\'', "''");
+    let insert = format!(
+        "CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {qt} WHEN catalyse_journal_on()
+BEGIN
+{OPEN_SET}
+INSERT INTO change (set_id, tbl, record, op, after)
+    VALUES ({SET_ID}, '{t}', NEW.uid, {INSERT}, {json});
+END",
+        qt = q(table),
+        json = row_json("NEW", cols),
+    );
+    let delete = format!(
+        "CREATE TRIGGER journal_{table}_delete AFTER DELETE ON {qt} WHEN catalyse_journal_on()
+BEGIN
+{OPEN_SET}
+INSERT INTO change (set_id, tbl, record, op, before)
+    VALUES ({SET_ID}, '{t}', OLD.uid, {DELETE}, {json});
+END",
+        qt = q(table),
+        json = row_json("OLD", cols),
+    );
+    let tracked: Vec<&(String, String)> = cols
+        .iter()
+        .filter(|(name, _)| !UNJOURNALED_COLUMNS.contains(&name.as_str()))
+        .collect();
+    let changed: Vec<String> = tracked
+        .iter()
+        .map(|(name, _)| format!("OLD.{0} IS NOT NEW.{0}", q(name)))
+        .collect();
+    // One row per column (a VALUES list would do, but its columns have no names inside a
+    // trigger, where WITH is not allowed either).
+    let values: Vec<String> = tracked
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let field = name.replace('\'', "''");
+            if i == 0 {
+                format!("SELECT '{field}' AS f, OLD.{0} AS b, NEW.{0} AS a", q(name))
+            } else {
+                format!("SELECT '{field}', OLD.{0}, NEW.{0}", q(name))
+            }
+        })
+        .collect();
+    let update = format!(
+        "CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {qt}
+WHEN catalyse_journal_on() AND ({changed})
+BEGIN
+{OPEN_SET}
+INSERT INTO change (set_id, tbl, record, op, field, before, after)
+    SELECT {SET_ID}, '{t}', NEW.uid, {UPDATE}, f, b, a
+    FROM ({values}) WHERE b IS NOT a;
+END",
+        qt = q(table),
+        changed = changed.join(" OR "),
+        values = values.join(" UNION ALL "),
+    );
+    vec![
+        (format!("journal_{table}_insert"), insert),
+        (format!("journal_{table}_update"), update),
+        (format!("journal_{table}_delete"), delete),
+    ]
+}
+
+/// The journal triggers the schema of `conn` calls for, as (name, SQL).
+pub(crate) fn expected_triggers(conn: &Connection) -> CoreResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for table in record_tables(conn)? {
+        let cols = columns(conn, &table)?;
+        out.extend(table_triggers(&table, &cols));
+    }
+    Ok(out)
+}
+
+/// Makes the journal triggers those the schema calls for: creates the missing ones, replaces
+/// the ones whose table changed, drops the ones of tables that are gone. Writes nothing when
+/// they are already right (every open but the first after a migration).
+pub(crate) fn sync_triggers(conn: &Connection) -> CoreResult<bool> {
+    let expected = expected_triggers(conn)?;
+    let present: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut changed = false;
+    for (name, sql) in &present {
+        if !expected.iter().any(|(n, s)| n == name && s == sql) {
+            conn.execute_batch(&format!("DROP TRIGGER {}", q(name)))?;
+            changed = true;
+        }
+    }
+    for (name, sql) in &expected {
+        if !present.iter().any(|(n, s)| n == name && s == sql) {
+            conn.execute_batch(sql)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::store::Store;
+    use crate::shared::domain::ActorInput;
+
+    fn actor(name: &str) -> ActorInput {
+        ActorInput {
+            name: name.into(),
+            world: "association".into(),
+            commune: "Larrieu".into(),
+            engagement: "involved".into(),
+            notes: String::new(),
+        }
+    }
+
+    /// (set, table, op, field, before, after) of a journal entry.
+    type Entry = (
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+
+    fn changes(s: &Store) -> Vec<Entry> {
+        s.conn
+            .prepare(
+                "SELECT set_id, tbl, op, field, CAST(before AS TEXT), CAST(after AS TEXT)
+                 FROM change ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// Every table of records has its three triggers, and they cover every column: the
+    /// insert and delete entries hold the whole record, the update entries every column but
+    /// the time of the last edit. A table or column added later is covered at the next open.
+    #[test]
+    fn every_table_and_column_of_records_is_journaled() {
+        let s = Store::open_in_memory().unwrap();
+        let check = |c: &Connection| {
+            let triggers: Vec<(String, String)> = c
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let tables = record_tables(c).unwrap();
+            for table in &tables {
+                for (op, kind) in [
+                    ("insert", "AFTER INSERT"),
+                    ("update", "AFTER UPDATE"),
+                    ("delete", "AFTER DELETE"),
+                ] {
+                    let name = format!("journal_{table}_{op}");
+                    let (_, sql) = triggers
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .unwrap_or_else(|| panic!("{table} escapes the journal: no {name}"));
+                    assert!(sql.contains(&format!("{kind} ON \"{table}\"")), "{sql}");
+                    for (col, _) in columns(c, table).unwrap() {
+                        let covered = match op {
+                            "update" => {
+                                UNJOURNALED_COLUMNS.contains(&col.as_str())
+                                    || sql.contains(&format!("OLD.\"{col}\" IS NOT NEW.\"{col}\""))
+                            }
+                            "insert" => {
+                                sql.contains(&format!("'{col}', NEW.\"{col}\""))
+                                    || sql.contains(&format!("'{col}', hex(NEW.\"{col}\")"))
+                            }
+                            _ => {
+                                sql.contains(&format!("'{col}', OLD.\"{col}\""))
+                                    || sql.contains(&format!("'{col}', hex(OLD.\"{col}\")"))
+                            }
+                        };
+                        assert!(covered, "{table}.{col} escapes {name}");
+                    }
+                }
+            }
+            tables.len()
+        };
+        assert!(check(&s.conn) >= 29);
+        // No trigger journals the journal or what is derived from the records.
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'
+                 AND (tbl_name IN ('change', 'change_set', 'code_value', 'actor_key', 'search_key') OR tbl_name LIKE 'search_index%')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
+        // A later migration adds a column and a table: the next sync covers them.
+        s.conn
+            .execute_batch(
+                "ALTER TABLE actor ADD COLUMN website TEXT NOT NULL DEFAULT '';
+                 CREATE TABLE visit (id INTEGER PRIMARY KEY, place TEXT NOT NULL,
+                   uid TEXT NOT NULL DEFAULT (catalyse_uid())) STRICT;",
+            )
+            .unwrap();
+        assert!(sync_triggers(&s.conn).unwrap());
+        check(&s.conn);
+        assert!(
+            !sync_triggers(&s.conn).unwrap(),
+            "nothing to change the second time"
+        );
+    }
+
+    /// Each transaction is one change set, with who, which installation, when (increasing)
+    /// and its changes: the record created, each field edited (before and after), the record
+    /// deleted.
+    #[test]
+    fn every_change_is_journaled_in_its_change_set() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.journal.set_author("Claire Vasseur");
+        s.journal.set_device("0190f6a4-0000-7000-8000-000000000001");
+        let a = s.create_actor(&actor("Mairie de Larrieu")).unwrap();
+        let mut edit = actor("Mairie de Larrieu-le-Haut");
+        edit.engagement = "lead".into();
+        s.update_actor(a.id, &edit).unwrap();
+        s.update_actor(a.id, &edit).unwrap(); // the same values: no change, no set
+        s.delete_actor(a.id).unwrap();
+        let sets: Vec<(i64, String, String, i64)> = s
+            .conn
+            .prepare("SELECT id, author, device, at FROM change_set ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(sets.len(), 3, "{sets:?}");
+        assert!(
+            sets.windows(2).all(|w| w[0].3 < w[1].3),
+            "the clock goes forward"
+        );
+        assert!(sets
+            .iter()
+            .all(|(_, who, device, _)| who == "Claire Vasseur"
+                && device == "0190f6a4-0000-7000-8000-000000000001"));
+        let c = changes(&s);
+        assert_eq!(c.len(), 4, "{c:#?}");
+        assert_eq!(
+            (c[0].0, c[0].1.as_str(), c[0].2),
+            (sets[0].0, "actor", INSERT)
+        );
+        let created: serde_json::Value = serde_json::from_str(c[0].5.as_deref().unwrap()).unwrap();
+        assert_eq!(created["name"], "Mairie de Larrieu");
+        assert_eq!(created["uid"], a.uid.as_str());
+        let edits: Vec<_> = c[1..3]
+            .iter()
+            .map(|x| (x.0, x.3.clone().unwrap(), x.4.clone(), x.5.clone()))
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                (
+                    sets[1].0,
+                    "name".to_string(),
+                    Some("Mairie de Larrieu".into()),
+                    Some("Mairie de Larrieu-le-Haut".into())
+                ),
+                (
+                    sets[1].0,
+                    "engagement".to_string(),
+                    Some("involved".into()),
+                    Some("lead".into())
+                ),
+            ]
+        );
+        assert_eq!((c[3].0, c[3].2), (sets[2].0, DELETE));
+        let deleted: serde_json::Value = serde_json::from_str(c[3].4.as_deref().unwrap()).unwrap();
+        assert_eq!(deleted["name"], "Mairie de Larrieu-le-Haut");
+        let records: Vec<String> = s
+            .conn
+            .prepare("SELECT DISTINCT record FROM change")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(records, [a.uid]);
+    }
+
+    /// Several statements in one transaction make one change set, under the label given for
+    /// it; a rolled-back transaction leaves no journal; with journaling off nothing is written.
+    #[test]
+    fn one_transaction_one_set_and_a_rollback_leaves_nothing() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.journal
+            .set_label(&ChangeLabel::new("import.actors", &[("count", "2".into())]));
+        {
+            let tx = s.conn.transaction().unwrap();
+            for name in ["Un", "Deux"] {
+                crate::actors::store::insert_actor(
+                    &tx,
+                    &actor(name).validate().unwrap(),
+                    "2026-01-01T00:00:00Z",
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let label: String = s
+            .conn
+            .query_row("SELECT label FROM change_set", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            serde_json::from_str::<ChangeLabel>(&label).unwrap(),
+            ChangeLabel::new("import.actors", &[("count", "2".into())])
+        );
+        assert_eq!(changes(&s).len(), 2);
+        {
+            let tx = s.conn.transaction().unwrap();
+            crate::actors::store::insert_actor(
+                &tx,
+                &actor("Trois").validate().unwrap(),
+                "2026-01-01T00:00:00Z",
+            )
+            .unwrap();
+            tx.execute("UPDATE actor SET name = 'Un bis' WHERE name = 'Un'", [])
+                .unwrap();
+            tx.rollback().unwrap();
+        }
+        assert_eq!(
+            changes(&s).len(),
+            2,
+            "nothing journaled for the rolled-back transaction"
+        );
+        let sets: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM change_set", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sets, 1);
+        // The label was for that one transaction: the next one has none.
+        s.create_actor(&actor("Quatre")).unwrap();
+        let label: String = s
+            .conn
+            .query_row(
+                "SELECT label FROM change_set ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(label, "");
+        s.journal.set_enabled(false);
+        s.create_actor(&actor("Cinq")).unwrap();
+        assert_eq!(changes(&s).len(), 3);
+    }
+}
