@@ -15,6 +15,11 @@
 //!    `ConnectedComponents` on the same edge list with 2 threads (PyPI `networkit`, run by the
 //!    Python named by `CATALYSE_BENCH_PYTHON`). Targets: ≤ 2 s and ≤ 0.15× NetworKit.
 //! 4. The map's layout at 10,000 actors / 50,000 links (computed once, then kept).
+//! 5. The journal of changes: the import of the 100,000 actors in process, journaled and not
+//!    (journaling is switched off for the comparison only, through the store's
+//!    `journal().set_enabled(false)`, which nothing else does but the workspace JSON import);
+//!    target ≤ 1.5×. Then the journal's size after that import and after 100,000 single-field
+//!    edits (each its own change set, as a user's edits are).
 //!
 //! Run: `scripts/bench.sh` (installs the references, then runs this and the start-up and
 //! memory comparison), or `cargo bench --bench scale`. Sizes: `CATALYSE_BENCH_ACTORS`,
@@ -311,6 +316,10 @@ fn main() {
         );
     }
 
+    if wanted("journal") {
+        journal_overhead(dir.path(), &data);
+    }
+
     // ----- 2. Search -----------------------------------------------------------------------
     if wanted("search") {
         let t = Instant::now();
@@ -404,6 +413,77 @@ fn sqlite3_import(dir: &Path, data: &Data) -> Option<Duration> {
 /// Imports the actors then the links into a new workspace, in process, and returns the
 /// largest time between two progress reports (from the start of each import to its end) and
 /// where it was.
+/// Line 5: the import of the actors with and without the journal, and the journal's size.
+fn journal_overhead(dir: &Path, data: &Data) {
+    let new = |name: &str| {
+        Store::create(
+            &dir.join(name),
+            &catalyse_core::shared::domain::NewWorkspace {
+                territory_name: "Journal".into(),
+                territory_kind: "region".into(),
+                project_title: "Projet".into(),
+            },
+        )
+        .expect("workspace")
+    };
+    let import = |store: &mut Store| {
+        let t = Instant::now();
+        let none = Progress::none();
+        let prepared = store
+            .prepare_import_file(ExchangeKind::Actors, &data.actors, &none)
+            .expect("checked");
+        store
+            .commit_import(prepared, false, &none)
+            .expect("written");
+        t.elapsed()
+    };
+    let mut off = new("sans-journal.catalyse");
+    off.journal().set_enabled(false);
+    let without = import(&mut off);
+    let mut on = new("journal.catalyse");
+    let with = import(&mut on);
+    let n = data.names.len();
+    line(
+        &format!("5. import of {n} actors in process, journaled vs not journaled"),
+        &secs(with),
+        &secs(without),
+        Some(with.as_secs_f64() / without.as_secs_f64()),
+        "≤ 1.5×",
+    );
+    let size = |s: &Store| s.journal_size().expect("size");
+    let (sets, entries, bytes) = size(&on);
+    println!(
+        "# journal after the import: {sets} change set(s), {entries} entries, {:.1} MB ({:.0} bytes per actor)",
+        bytes as f64 / 1e6,
+        bytes as f64 / n as f64
+    );
+    let edits = env("CATALYSE_BENCH_EDITS", 100_000);
+    let actors = on.list_actors().expect("actors");
+    let ids: Vec<_> = actors.iter().cycle().take(edits).collect();
+    let t = Instant::now();
+    for (i, a) in ids.iter().enumerate() {
+        let input = catalyse_core::shared::domain::ActorInput {
+            name: a.name.clone(),
+            world: a.world.code().into(),
+            commune: a.commune.clone(),
+            engagement: a.engagement.code().into(),
+            notes: format!("Relance n° {i}"),
+        };
+        on.update_actor(a.id, &input).expect("edit");
+    }
+    let took = t.elapsed();
+    let (sets2, entries2, bytes2) = size(&on);
+    println!(
+        "# journal after {} single-field edits ({} each): {} more change sets, {} more entries, {:.1} MB more ({:.0} bytes per edit)",
+        ids.len(),
+        ms(took / ids.len().max(1) as u32),
+        sets2 - sets,
+        entries2 - entries,
+        (bytes2 - bytes) as f64 / 1e6,
+        (bytes2 - bytes) as f64 / ids.len().max(1) as f64
+    );
+}
+
 fn largest_progress_gap(dir: &Path, data: &Data) -> (Duration, String) {
     let ws = dir.join("progress.catalyse");
     let mut store = Store::create(

@@ -114,6 +114,93 @@ fn import_and_export_take_the_kinds_in_french_too() {
         .stdout(predicate::str::contains("importé"));
 }
 
+/// `catalyse history`: the import told with its file and count, each change with its record's
+/// identity; `--record` keeps that record's change sets, `--since` the days from then; bad
+/// arguments are named.
+#[test]
+fn history_tells_who_changed_what_and_filters_by_record_and_day() {
+    let dir = Dir::new();
+    let ws = demo(&dir, "demo.catalyse");
+    let csv = dir.path("nouveaux.csv");
+    std::fs::write(
+        &csv,
+        "Nom;Monde;Commune;Engagement\nFerme du Plateau;Entreprise;Larrieu;Informé\nGîte des Cimes;Entreprise;Orgières;Consulté\n",
+    )
+    .unwrap();
+    dir.catalyse()
+        .args(["import", "actors"])
+        .arg(&csv)
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .success();
+    let json = |args: &[&str]| -> Value {
+        let out = dir
+            .catalyse()
+            .args(["history", "--json", "--workspace"])
+            .arg(&ws)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let all = json(&[]);
+    let sets = all.as_array().unwrap();
+    assert!(sets.len() > 10, "{} change sets", sets.len());
+    let last = sets.last().unwrap();
+    for key in ["id", "at", "who", "device", "label", "changes"] {
+        assert!(last.get(key).is_some(), "{key} in {last}");
+    }
+    assert_eq!(last["label"], "Import de 2 acteur(s) depuis nouveaux.csv");
+    let created: Vec<&Value> = last["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["table"] == "actor")
+        .collect();
+    assert_eq!(created.len(), 2);
+    assert_eq!(created[0]["op"], "insert");
+    assert_eq!(created[0]["after"]["name"], "Ferme du Plateau");
+    let record = created[0]["record"].as_str().unwrap().to_string();
+    let only = json(&["--record", &record]);
+    assert_eq!(only.as_array().unwrap().len(), 1);
+    assert_eq!(only[0]["id"], last["id"]);
+    let today = &last["at"].as_str().unwrap()[..10];
+    assert_eq!(
+        json(&["--since", today]).as_array().unwrap().len(),
+        sets.len()
+    );
+    assert_eq!(json(&["--since", "2999-01-01"]), Value::Array(vec![]));
+    dir.catalyse()
+        .args(["history", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Import de 2 acteur(s) depuis nouveaux.csv",
+        ))
+        .stdout(predicate::str::contains("Création de l'axe"));
+    dir.catalyse()
+        .args(["history", "--since", "hier", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Date invalide : « hier »"));
+    dir.catalyse()
+        .args(["history", "--record", "42", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Identifiant d'enregistrement invalide",
+        ));
+}
+
 #[test]
 fn demo_then_check_reports_a_healthy_workspace_with_forty_actors_over_eight_worlds() {
     let dir = Dir::new();

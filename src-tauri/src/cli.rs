@@ -96,6 +96,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// L'historique des modifications : qui a changé quoi, quand, et ce qui était écrit avant.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    History {
+        /// L'espace de travail.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche les modifications sous la forme d'une liste JSON.
+        #[arg(long)]
+        json: bool,
+        /// Seulement les modifications faites depuis ce jour (AAAA-MM-JJ, inclus).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Seulement celles d'un enregistrement (son identifiant, un UUID).
+        #[arg(long, value_name = "ID")]
+        record: Option<String>,
+    },
     /// La grille des huit compétences de l'équipe : niveaux, meilleurs niveaux, manques.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
     Grid {
@@ -420,6 +436,12 @@ fn run(cmd: Command) -> i32 {
         } => backup(&workspace, &out, force),
         Command::Restore { backup, to, force } => restore(&backup, &to, force),
         Command::Grid { workspace, json } => grid(&workspace, json),
+        Command::History {
+            workspace,
+            json,
+            since,
+            record,
+        } => history(&workspace, json, since, record),
         Command::Person(PersonCommand::Export {
             who,
             workspace,
@@ -698,6 +720,92 @@ fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
         }
         Err(e) => fail(&e),
     }
+}
+
+fn history(workspace: &Path, json: bool, since: Option<String>, record: Option<String>) -> i32 {
+    use std::io::Write;
+    let store = match Store::open_for_reading(workspace) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    if let Some(r) = &record {
+        if let Err(e) = catalyse_core::shared::domain::valid_uid("record", r) {
+            return fail(&e);
+        }
+    }
+    let q = catalyse_core::history::model::HistoryQuery {
+        since,
+        record,
+        ..Default::default()
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut first = true;
+    let mut count = 0usize;
+    let result = store.export_history(&q, |set| {
+        count += 1;
+        let written = if json {
+            let sep = if first { "[\n" } else { ",\n" };
+            first = false;
+            serde_json::to_string(&set)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|text| write!(out, "{sep}{text}"))
+        } else {
+            print_change_set(&mut out, &set)
+        };
+        written.map_err(CoreError::from)
+    });
+    if let Err(e) = result {
+        let _ = out.flush();
+        return fail(&e);
+    }
+    let closed = if json {
+        if first {
+            writeln!(out, "[]")
+        } else {
+            writeln!(out, "\n]")
+        }
+    } else if count == 0 {
+        writeln!(out, "Aucune modification enregistrée.")
+    } else {
+        Ok(())
+    };
+    match closed.and_then(|_| out.flush()).map_err(CoreError::from) {
+        Ok(()) => 0,
+        Err(e) => fail(&e),
+    }
+}
+
+/// A change set as lines of text: when, who, what, then each change.
+fn print_change_set(
+    out: &mut impl std::io::Write,
+    set: &catalyse_core::history::export::ExportedSet,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "n° {} — {} — {} — {}",
+        set.id, set.at, set.who, set.label
+    )?;
+    for c in &set.changes {
+        let value = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => format!("« {s} »"),
+            serde_json::Value::Null => "(vide)".into(),
+            other => other.to_string(),
+        };
+        match (c.op, &c.field) {
+            ("insert", _) => writeln!(out, "  + {} {} : créé", c.table, c.record)?,
+            ("delete", _) => writeln!(out, "  − {} {} : supprimé", c.table, c.record)?,
+            (_, Some(field)) => writeln!(
+                out,
+                "  ~ {} {} : {field} : {} → {}",
+                c.table,
+                c.record,
+                value(&c.before),
+                value(&c.after)
+            )?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn grid(path: &Path, json: bool) -> i32 {

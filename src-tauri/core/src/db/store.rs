@@ -687,6 +687,12 @@ impl Store {
         Store::open(path)
     }
 
+    /// The journaling state of this workspace's connection: who writes, the label of the
+    /// next change set (see [`crate::history::journal`]).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
     /// Creates a workspace for a new territory and project.
     pub fn create(path: &Path, new: &NewWorkspace) -> CoreResult<Store> {
         let v = new.validate()?;

@@ -51,7 +51,12 @@ impl Store {
         progress: &Progress,
     ) -> CoreResult<PreparedImport> {
         let (bytes, format) = read_import_file(path)?;
-        self.prepare_import(kind, &bytes, format, progress)
+        let mut prepared = self.prepare_import(kind, &bytes, format, progress)?;
+        prepared.file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(prepared)
     }
 
     /// [`Store::import`] of a file on disk.

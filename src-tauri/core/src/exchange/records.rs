@@ -334,6 +334,8 @@ pub struct PreparedImport {
     duplicate: Vec<bool>,
     /// The workspace's change count when it was checked (see [`Store::change_stamp`]).
     stamp: u64,
+    /// The name of the file read, for the journal's label.
+    pub(crate) file_name: String,
 }
 
 impl PreparedImport {
@@ -821,6 +823,7 @@ impl Store {
             items,
             duplicate,
             stamp,
+            file_name: String::new(),
         })
     }
 
@@ -1012,6 +1015,7 @@ impl Store {
             items,
             duplicate,
             stamp,
+            file_name,
         } = prepared;
         if preview.problem_count > 0 {
             return Err(problems_error(&preview.problems, preview.problem_count));
@@ -1033,6 +1037,23 @@ impl Store {
             .enumerate()
             .filter(|(i, _)| wanted(*i))
             .count() as u64;
+        self.journal()
+            .set_label(&crate::history::journal::ChangeLabel::new(
+                "import",
+                &[
+                    (
+                        "kind",
+                        match kind {
+                            ExchangeKind::Actors => "actors",
+                            ExchangeKind::Links => "links",
+                            ExchangeKind::Meetings => "meetings",
+                        }
+                        .to_string(),
+                    ),
+                    ("count", total.to_string()),
+                    ("file", file_name),
+                ],
+            ));
         // Links check their references themselves; actors name only the rows written here.
         let references_checked = kind != ExchangeKind::Meetings;
         let written = self.bulk(progress, references_checked, |tx| {

@@ -10,7 +10,7 @@
 //!
 //! The triggers call Catalyse's SQL functions for what SQL cannot know: whether journaling is
 //! on (`catalyse_journal_on`, off only while a workspace JSON is being copied in), and the
-//! change set of the current transaction (`catalyse_journal_set` and friends): one per
+//! change set of the current transaction (`catalyse_journal_at` and friends): one per
 //! transaction, created by the first change, forgotten when the transaction ends (the
 //! connection's commit and rollback hooks).
 
@@ -30,10 +30,9 @@ pub const UNJOURNALED_COLUMNS: &[&str] = &["updated_at", "uid"];
 /// Bits of the hybrid logical clock given to the counter.
 const CLOCK_COUNTER_BITS: u32 = 16;
 
-/// The change set being written on a connection.
+/// The change set being written on a connection: its clock value.
 #[derive(Debug, Clone)]
 struct OpenSet {
-    uid: String,
     at: i64,
 }
 
@@ -134,10 +133,7 @@ impl Journal {
         let wall = chrono::Utc::now().timestamp_millis() << CLOCK_COUNTER_BITS;
         let at = wall.max(s.last_at + 1);
         s.last_at = at;
-        let open = OpenSet {
-            uid: crate::db::store::new_uid(),
-            at,
-        };
+        let open = OpenSet { at };
         s.open = Some(open.clone());
         open
     }
@@ -153,7 +149,8 @@ impl Journal {
 
 /// What a change set says it did, when the changes alone would not tell it (an import, an
 /// undo, an erasure): a code the interface translates and the values it quotes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ChangeLabel {
     pub code: String,
     #[serde(default)]
@@ -183,10 +180,6 @@ pub(crate) fn register(conn: &Connection, journal: &Journal) -> CoreResult<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS;
     let j = journal.clone();
     conn.create_scalar_function("catalyse_journal_on", 0, flags, move |_| Ok(j.enabled()))?;
-    let j = journal.clone();
-    conn.create_scalar_function("catalyse_journal_set", 0, flags, move |_| {
-        Ok(j.open_set().uid)
-    })?;
     let j = journal.clone();
     conn.create_scalar_function("catalyse_journal_at", 0, flags, move |_| {
         Ok(j.open_set().at)
@@ -237,10 +230,16 @@ fn q(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The record as a JSON object, BLOBs as hexadecimal.
+/// Columns an insert's entry leaves out: the identity is the entry's `record`, and the time
+/// of the last edit is the creation's.
+const LEFT_OUT_OF_INSERTS: &[&str] = &["uid", "updated_at"];
+
+/// The record as a JSON object, BLOBs as hexadecimal (an insert's without
+/// [`LEFT_OUT_OF_INSERTS`]).
 fn row_json(row: &str, cols: &[(String, String)]) -> String {
     let pairs: Vec<String> = cols
         .iter()
+        .filter(|(name, _)| row == "OLD" || !LEFT_OUT_OF_INSERTS.contains(&name.as_str()))
         .map(|(name, kind)| {
             let value = if kind == "BLOB" {
                 format!("hex({row}.{})", q(name))
@@ -253,12 +252,15 @@ fn row_json(row: &str, cols: &[(String, String)]) -> String {
     format!("json_object({})", pairs.join(", "))
 }
 
-const OPEN_SET: &str = "INSERT INTO change_set (uid, at, author, device, label)
-    SELECT catalyse_journal_set(), catalyse_journal_at(), catalyse_journal_author(),
-           catalyse_journal_device(), catalyse_journal_label()
-    WHERE NOT EXISTS (SELECT 1 FROM change_set WHERE uid = catalyse_journal_set());";
+const OPEN_SET: &str = "INSERT INTO change_set (at, author, device, label)
+    SELECT catalyse_journal_at(), catalyse_journal_author(), catalyse_journal_device(),
+           catalyse_journal_label()
+    WHERE NOT EXISTS (SELECT 1 FROM change_set
+                      WHERE at = catalyse_journal_at() AND device = catalyse_journal_device());";
 
-const SET_ID: &str = "(SELECT id FROM change_set WHERE uid = catalyse_journal_set())";
+/// The change set of the current transaction (`SELECT` it; Rust code uses it too).
+pub const SET_ID: &str = "(SELECT id FROM change_set
+    WHERE at = catalyse_journal_at() AND device = catalyse_journal_device())";
 
 /// The three journal triggers of `table`, as (name, SQL).
 fn table_triggers(table: &str, cols: &[(String, String)]) -> Vec<(String, String)> {
@@ -445,7 +447,8 @@ mod tests {
                                     || sql.contains(&format!("OLD.\"{col}\" IS NOT NEW.\"{col}\""))
                             }
                             "insert" => {
-                                sql.contains(&format!("'{col}', NEW.\"{col}\""))
+                                LEFT_OUT_OF_INSERTS.contains(&col.as_str())
+                                    || sql.contains(&format!("'{col}', NEW.\"{col}\""))
                                     || sql.contains(&format!("'{col}', hex(NEW.\"{col}\")"))
                             }
                             _ => {
@@ -526,7 +529,10 @@ mod tests {
         );
         let created: serde_json::Value = serde_json::from_str(c[0].5.as_deref().unwrap()).unwrap();
         assert_eq!(created["name"], "Mairie de Larrieu");
-        assert_eq!(created["uid"], a.uid.as_str());
+        assert!(
+            created.get("uid").is_none(),
+            "the identity is the entry's record"
+        );
         let edits: Vec<_> = c[1..3]
             .iter()
             .map(|x| (x.0, x.3.clone().unwrap(), x.4.clone(), x.5.clone()))

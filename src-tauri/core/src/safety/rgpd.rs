@@ -258,7 +258,7 @@ fn replace_name(text: &str, name: &str) -> String {
 /// row now says; and every other value naming them has the name replaced, as in the texts.
 /// Returns how many journal entries changed.
 fn scrub_journal(tx: &Connection, name: &str, uid: &str, p: Person) -> CoreResult<usize> {
-    let current = "(SELECT id FROM change_set WHERE uid = catalyse_journal_set())";
+    let current = journal::SET_ID;
     let mut erased: Vec<String> = tx
         .prepare(&format!(
             "SELECT DISTINCT record FROM change WHERE set_id = {current} AND op = {}",

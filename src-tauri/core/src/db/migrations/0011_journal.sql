@@ -4,10 +4,9 @@
 -- `change_set` per transaction, grouping its `change` rows.
 CREATE TABLE change_set (
     id      INTEGER PRIMARY KEY,
-    -- Its identity, for sharing between laptops.
-    uid     TEXT NOT NULL UNIQUE,
     -- A hybrid logical clock: milliseconds since 1970 times 65,536, plus a counter; never
-    -- goes backwards on one device.
+    -- goes backwards and never repeats on one device, so (device, at) is the change set's
+    -- identity, for sharing between laptops.
     at      INTEGER NOT NULL,
     -- The display name of who made it, and the identity of their installation.
     author  TEXT NOT NULL,
@@ -18,7 +17,7 @@ CREATE TABLE change_set (
     -- The change set this one undid.
     undoes  INTEGER REFERENCES change_set(id) ON DELETE SET NULL
 ) STRICT;
-CREATE INDEX change_set_at ON change_set(at);
+CREATE UNIQUE INDEX change_set_identity ON change_set(at, device);
 CREATE INDEX change_set_undoes ON change_set(undoes) WHERE undoes IS NOT NULL;
 
 CREATE TABLE change (

@@ -1,0 +1,556 @@
+//! Reading the journal back: pages of change sets (newest first, filtered in SQL), a change
+//! set's changes with what the screens need to say them, a record's history, sizes.
+
+use crate::db::store::Store;
+use crate::history::journal::{self, ChangeLabel};
+use crate::history::model::{
+    ChangeOp, ChangeSetDetail, ChangeSetSummary, ChangeView, HistoryPage, HistoryQuery,
+};
+use crate::shared::error::{CoreError, CoreResult};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+/// Change sets per page, at most.
+pub const PAGE_MAX: u32 = 200;
+/// Changes of one change set shown, at most (the rest are counted).
+pub const DETAIL_MAX: i64 = 500;
+
+/// The column that names a record of each table, where it has one.
+const NAME_COLUMNS: &[(&str, &str)] = &[
+    ("actor", "name"),
+    ("contact", "name"),
+    ("member", "name"),
+    ("axis", "title"),
+    ("need", "title"),
+    ("action", "title"),
+    ("funding", "scheme"),
+    ("indicator", "name"),
+    ("meeting", "title"),
+    ("follow_up", "text"),
+    ("decision_note", "subject"),
+    ("note_option", "title"),
+    ("territory", "name"),
+    ("project", "title"),
+    ("letterhead_logo", "file_name"),
+    ("self_assessment", "assessed_on"),
+];
+
+/// A change set's time (the hybrid clock's wall time) as RFC 3339 in UTC.
+pub fn clock_text(at: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(journal::clock_millis(at))
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The clock value of the first instant of an ISO day (UTC), or the first of the day after.
+fn day_start(day: &str, field: &'static str, after: bool) -> CoreResult<i64> {
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+        CoreError::validation(
+            field,
+            "history.date",
+            format!("Date invalide : « {day} » (attendu : AAAA-MM-JJ)."),
+        )
+    })?;
+    let d = if after { d.succ_opt().unwrap_or(d) } else { d };
+    let ms = d
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp_millis();
+    Ok(ms << 16)
+}
+
+fn json_of(v: SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => i.into(),
+        SqlValue::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        SqlValue::Text(t) => Value::String(t),
+        SqlValue::Blob(_) => Value::String("(données binaires)".into()),
+    }
+}
+
+/// How a column's values are shown (see [`ChangeView::kind`]).
+fn value_kind(conn: &Connection, table: &str, field: &str) -> CoreResult<String> {
+    if let Some((_, _, list)) = crate::db::migrations::CODED_COLUMNS
+        .iter()
+        .find(|(t, c, _)| *t == table && *c == field)
+    {
+        return Ok(format!("code:{list}"));
+    }
+    let parent: Option<String> = conn
+        .query_row(
+            &format!(
+                "SELECT t FROM ({}) WHERE c = ?2",
+                crate::history::export::SINGLE_REFERENCES
+            ),
+            params![table, field],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(parent) = parent {
+        return Ok(format!("ref:{parent}"));
+    }
+    if field == "introduced_by_actor" || field == "actor_a" || field == "actor_b" {
+        return Ok("ref:actor".into());
+    }
+    let kind = if field.ends_with("_cents") {
+        "money"
+    } else if field == "date"
+        || field == "since"
+        || field.ends_with("_date")
+        || field.ends_with("_on")
+        || field.starts_with("period_")
+    {
+        "date"
+    } else if ["is_user", "done", "recommended", "frozen", "generated"].contains(&field) {
+        "flag"
+    } else {
+        let declared: Option<String> = conn
+            .query_row(
+                "SELECT upper(type) FROM pragma_table_info(?1) WHERE name = ?2",
+                params![table, field],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match declared.as_deref() {
+            Some("INTEGER") | Some("REAL") => "number",
+            _ => "text",
+        }
+    };
+    Ok(kind.into())
+}
+
+/// The name of a record: as it is now, or as the journal last had it.
+fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResult<String> {
+    if table == "link" {
+        let now: Option<String> = conn
+            .query_row(
+                "SELECT (SELECT name FROM actor WHERE id = l.actor_a) || ' – ' ||
+                        (SELECT name FROM actor WHERE id = l.actor_b)
+                 FROM link AS l WHERE l.uid = ?1",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        return Ok(now.unwrap_or_default());
+    }
+    let Some((_, column)) = NAME_COLUMNS.iter().find(|(t, _)| *t == table) else {
+        return Ok(String::new());
+    };
+    // The table name comes from the list above, never from input.
+    let now: Option<String> = conn
+        .query_row(
+            &format!("SELECT CAST(\"{column}\" AS TEXT) FROM \"{table}\" WHERE uid = ?1"),
+            [uid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(name) = now {
+        return Ok(name);
+    }
+    let journaled: Option<String> = conn
+        .query_row(
+            "SELECT json_extract(coalesce(before, after), '$.' || ?2) FROM change
+             WHERE record = ?1 AND op IN (1, 3) ORDER BY id DESC LIMIT 1",
+            params![uid, column],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(journaled.unwrap_or_default())
+}
+
+/// The name of the record `id` of `table` (a reference's value).
+fn referenced_name(conn: &Connection, table: &str, id: &Value) -> CoreResult<Option<String>> {
+    let Some(id) = id.as_i64() else {
+        return Ok(None);
+    };
+    let uid: Option<String> = if crate::history::journal::record_tables(conn)?
+        .iter()
+        .any(|t| t == table)
+    {
+        conn.query_row(
+            &format!("SELECT uid FROM \"{table}\" WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .or(conn
+            .query_row(
+                "SELECT record FROM change WHERE tbl = ?1 AND op IN (1, 3)
+                   AND json_extract(coalesce(before, after), '$.id') = ?2
+                 ORDER BY id DESC LIMIT 1",
+                params![table, id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    } else {
+        None
+    };
+    Ok(match uid {
+        Some(uid) => Some(record_name(conn, table, &uid)?),
+        None => None,
+    })
+}
+
+/// The label a change set's changes tell, when its code gave none: its main record (the
+/// last one deleted, else the first one changed), what happened to it, and how many other
+/// records went with it.
+fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
+    let main: Option<(String, String, i64)> = conn
+        .query_row(
+            "SELECT tbl, record, op FROM change WHERE set_id = ?1
+             ORDER BY (op = 3) DESC, CASE WHEN op = 3 THEN -id ELSE id END LIMIT 1",
+            [set],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((table, record, op)) = main else {
+        return Ok(ChangeLabel::new("history.empty", &[]));
+    };
+    let others: i64 = conn.query_row(
+        "SELECT count(DISTINCT record) - 1 FROM change WHERE set_id = ?1",
+        [set],
+        |r| r.get(0),
+    )?;
+    let code = match (ChangeOp::from_code(op), others > 0) {
+        (ChangeOp::Insert, false) => "history.created",
+        (ChangeOp::Insert, true) => "history.created_with",
+        (ChangeOp::Update, false) => "history.updated",
+        (ChangeOp::Update, true) => "history.updated_with",
+        (ChangeOp::Delete, false) => "history.deleted",
+        (ChangeOp::Delete, true) => "history.deleted_with",
+    };
+    Ok(ChangeLabel::new(
+        code,
+        &[
+            ("kind", table.clone()),
+            ("name", record_name(conn, &table, &record)?),
+            ("count", others.to_string()),
+        ],
+    ))
+}
+
+/// The French name of each kind of record (a table), for the command line.
+const KINDS_FR: &[(&str, &str)] = &[
+    ("territory", "le territoire"),
+    ("project", "le projet"),
+    ("actor", "l'acteur"),
+    ("contact", "le contact"),
+    ("actor_tag", "l'étiquette d'acteur"),
+    ("need", "l'enjeu"),
+    ("axis", "l'axe"),
+    ("axis_need", "le lien axe–enjeu"),
+    ("action", "l'action"),
+    ("action_need", "le lien action–enjeu"),
+    ("action_partner", "le partenaire d'action"),
+    ("funding", "la ligne de financement"),
+    ("indicator", "l'indicateur"),
+    ("member", "le membre de l'équipe"),
+    ("link", "le lien"),
+    ("meeting", "la rencontre"),
+    ("meeting_actor", "la participation d'un acteur"),
+    ("meeting_member", "la participation d'un membre"),
+    ("follow_up", "la suite à donner"),
+    ("self_assessment", "l'auto-évaluation"),
+    ("competence_rating", "le niveau de compétence"),
+    ("competence_evidence", "la preuve de compétence"),
+    ("development_plan", "le plan de développement"),
+    ("decision_note", "la note d'aide à la décision"),
+    ("note_section", "la partie de note"),
+    ("note_option", "l'option de note"),
+    ("note_record", "le lien de note"),
+    ("note_version", "la version de note"),
+    ("letterhead_logo", "le logo"),
+];
+
+/// The French sentence of a label, for the command line (the interface says it in its own
+/// language from the code and arguments).
+pub fn label_fr(label: &ChangeLabel) -> String {
+    let arg = |k: &str| label.args.get(k).cloned().unwrap_or_default();
+    let what = || {
+        let name = arg("name");
+        let kind = arg("kind");
+        let kind = KINDS_FR
+            .iter()
+            .find(|(t, _)| *t == kind)
+            .map_or(kind.clone(), |(_, fr)| fr.to_string());
+        // « de » before the article: du, de la, de l'.
+        let kind = match kind.strip_prefix("le ") {
+            Some(rest) => format!("du {rest}"),
+            None => format!("de {kind}"),
+        };
+        if name.is_empty() {
+            kind
+        } else {
+            format!("{kind} « {name} »")
+        }
+    };
+    match label.code.as_str() {
+        "history.created" => format!("Création {}", what()),
+        "history.created_with" => format!(
+            "Création {} (et de {} autre(s) enregistrement(s))",
+            what(),
+            arg("count")
+        ),
+        "history.updated" => format!("Modification {}", what()),
+        "history.updated_with" => format!(
+            "Modification {} (et de {} autre(s) enregistrement(s))",
+            what(),
+            arg("count")
+        ),
+        "history.deleted" => format!("Suppression {}", what()),
+        "history.deleted_with" => format!(
+            "Suppression {} et de ce qui en dépendait ({} enregistrement(s))",
+            what(),
+            arg("count")
+        ),
+        "undo" => format!("Annulation de la modification n° {}", arg("set")),
+        "rgpd.erase" => "Effacement RGPD d'une personne".into(),
+        "import" => {
+            let kind = match arg("kind").as_str() {
+                "actors" => "acteur(s)",
+                "links" => "lien(s)",
+                "meetings" => "rencontre(s)",
+                other => other,
+            }
+            .to_string();
+            let file = arg("file");
+            if file.is_empty() {
+                format!("Import de {} {kind}", arg("count"))
+            } else {
+                format!("Import de {} {kind} depuis {file}", arg("count"))
+            }
+        }
+        "history.empty" => "Aucune modification".into(),
+        other => other.to_string(),
+    }
+}
+
+impl Store {
+    /// One change set, summarised.
+    pub fn change_set_summary(&self, id: i64) -> CoreResult<ChangeSetSummary> {
+        let row: Option<(i64, String, String, String, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT at, author, device, label, undoes FROM change_set WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((at, author, device, label, undoes)) = row else {
+            return Err(CoreError::NotFound {
+                what: "Modification",
+                id,
+            });
+        };
+        let label = match serde_json::from_str::<ChangeLabel>(&label) {
+            Ok(l) if !label.is_empty() => l,
+            _ => told_label(&self.conn, id)?,
+        };
+        let changes: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM change WHERE set_id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        let undone_by: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM change_set WHERE undoes = ?1 ORDER BY id DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(ChangeSetSummary {
+            id,
+            at: clock_text(at),
+            author,
+            device,
+            label,
+            changes,
+            undoes,
+            undone_by,
+        })
+    }
+
+    /// A page of change sets, newest first, filtered as `q` asks.
+    pub fn history(&self, q: &HistoryQuery) -> CoreResult<HistoryPage> {
+        let limit = q.limit.unwrap_or(50).clamp(1, PAGE_MAX);
+        let ids = self.history_ids(q)?;
+        let more = ids.len() > limit as usize;
+        let sets = ids
+            .iter()
+            .take(limit as usize)
+            .map(|id| self.change_set_summary(*id))
+            .collect::<CoreResult<_>>()?;
+        Ok(HistoryPage { sets, more })
+    }
+
+    /// The ids of the page `q` asks for, newest first, and one more when more follow.
+    pub(crate) fn history_ids(&self, q: &HistoryQuery) -> CoreResult<Vec<i64>> {
+        let limit = q.limit.unwrap_or(50).clamp(1, PAGE_MAX);
+        let since = q
+            .since
+            .as_deref()
+            .map(|d| day_start(d, "since", false))
+            .transpose()?;
+        let until = q
+            .until
+            .as_deref()
+            .map(|d| day_start(d, "until", true))
+            .transpose()?;
+        let text = q
+            .text
+            .as_deref()
+            .map(crate::shared::text::fold)
+            .filter(|t| !t.is_empty());
+        let fold = crate::db::store::FOLD_FUNCTION;
+        let sql = format!(
+            "SELECT s.id FROM change_set AS s
+             WHERE (?1 IS NULL OR s.author = ?1)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND c.tbl = ?2))
+               AND (?3 IS NULL OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND c.record = ?3))
+               AND (?4 IS NULL OR s.at >= ?4)
+               AND (?5 IS NULL OR s.at < ?5)
+               AND (?6 IS NULL OR s.id < ?6)
+               AND (?7 IS NULL OR instr({fold}(s.author || ' ' || s.label), ?7) > 0
+                    OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND (
+                         (typeof(c.before) = 'text' AND instr({fold}(c.before), ?7) > 0)
+                      OR (typeof(c.after) = 'text' AND instr({fold}(c.after), ?7) > 0))))
+             ORDER BY s.id DESC LIMIT ?8"
+        );
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(
+                params![
+                    q.author,
+                    q.table,
+                    q.record,
+                    since,
+                    until,
+                    q.before_id,
+                    text,
+                    i64::from(limit) + 1
+                ],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// The history of one record (`table`, integer `id`), newest first.
+    pub fn record_history(
+        &self,
+        table: &str,
+        id: i64,
+        q: &HistoryQuery,
+    ) -> CoreResult<HistoryPage> {
+        let tables = crate::history::journal::record_tables(&self.conn)?;
+        let Some(table) = tables.iter().find(|t| *t == table) else {
+            return Err(CoreError::validation(
+                "table",
+                "history.table",
+                format!("Type d'enregistrement inconnu : « {table} »."),
+            ));
+        };
+        let uid: Option<String> = self
+            .conn
+            .query_row(
+                &format!("SELECT uid FROM \"{table}\" WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(uid) = uid else {
+            return Err(CoreError::NotFound {
+                what: "Enregistrement",
+                id,
+            });
+        };
+        self.history(&HistoryQuery {
+            record: Some(uid),
+            ..q.clone()
+        })
+    }
+
+    /// A change set with its changes (the first [`DETAIL_MAX`]), ready to be told.
+    pub fn change_set_detail(&self, id: i64) -> CoreResult<ChangeSetDetail> {
+        let summary = self.change_set_summary(id)?;
+        let rows: Vec<(String, String, i64, Option<String>, SqlValue, SqlValue)> = self
+            .conn
+            .prepare_cached(
+                "SELECT tbl, record, op, field, before, after FROM change
+                 WHERE set_id = ?1 ORDER BY id LIMIT ?2",
+            )?
+            .query_map(params![id, DETAIL_MAX], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for (table, record, op, field, before, after) in rows {
+            let op = ChangeOp::from_code(op);
+            let (kind, before, after) = match (&field, op) {
+                (Some(f), ChangeOp::Update) => (
+                    value_kind(&self.conn, &table, f)?,
+                    json_of(before),
+                    json_of(after),
+                ),
+                _ => {
+                    let parse = |v: SqlValue| match v {
+                        SqlValue::Text(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
+                        _ => Value::Null,
+                    };
+                    ("record".to_string(), parse(before), parse(after))
+                }
+            };
+            let (before_name, after_name) = match kind.strip_prefix("ref:") {
+                Some(parent) => (
+                    referenced_name(&self.conn, parent, &before)?,
+                    referenced_name(&self.conn, parent, &after)?,
+                ),
+                None => (None, None),
+            };
+            changes.push(ChangeView {
+                name: record_name(&self.conn, &table, &record)?,
+                table,
+                record,
+                op,
+                field,
+                kind,
+                before,
+                after,
+                before_name,
+                after_name,
+            });
+        }
+        let more = (summary.changes - changes.len() as i64).max(0);
+        Ok(ChangeSetDetail {
+            summary,
+            changes,
+            more,
+        })
+    }
+
+    /// The journal's size: change sets, entries, and bytes on disk (its tables and indexes).
+    pub fn journal_size(&self) -> CoreResult<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM change_set), (SELECT count(*) FROM change),
+                    (SELECT coalesce(sum(pgsize), 0) FROM dbstat
+                     WHERE name IN ('change', 'change_set', 'change_of_set', 'change_of_record',
+                                    'change_set_identity', 'change_set_undoes'))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+}
