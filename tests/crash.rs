@@ -3,8 +3,9 @@
 //! save of a decision note, which writes the note and its new version) is killed with SIGKILL
 //! at random moments, over and over. After each kill the workspace must be sound
 //! (`integrity_check`, `foreign_key_check`), every transaction the writer reported as
-//! committed must be there, none may be there in part, and every note must be what its
-//! latest version says.
+//! committed must be there, none may be there in part, every note must be what its
+//! latest version says, and the journal must hold each committed transaction whole and
+//! nothing of the others.
 //!
 //! Run by `scripts/test.sh` with 300 cycles; the full count on demand:
 //! `CATALYSE_CRASH_CYCLES=1000 cargo test --test integration crash:: -- --ignored --nocapture`.
@@ -161,6 +162,48 @@ fn verify(ws: &Path, reported: Option<usize>) -> usize {
             "reported transaction {r} committed but missing"
         );
     }
+    // The journal: each rig meeting's transaction journaled whole in one change set (the
+    // meeting, its two actors, its member, its three follow-ups), no entry for a transaction
+    // that did not commit, no change set without entries.
+    let mut st = c
+        .prepare(
+            "SELECT json_extract(m.after, '$.title'),
+                    (SELECT count(*) FROM change x WHERE x.set_id = m.set_id AND x.op = 1 AND x.tbl = 'meeting_actor'),
+                    (SELECT count(*) FROM change x WHERE x.set_id = m.set_id AND x.op = 1 AND x.tbl = 'meeting_member'),
+                    (SELECT count(*) FROM change x WHERE x.set_id = m.set_id AND x.op = 1 AND x.tbl = 'follow_up')
+             FROM change m WHERE m.tbl = 'meeting' AND m.op = 1
+               AND json_extract(m.after, '$.title') LIKE 'rig-%'",
+        )
+        .unwrap();
+    let journaled: Vec<(String, i64, i64, i64)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        journaled.len(),
+        rows.len(),
+        "one journal entry per committed meeting, none for the others"
+    );
+    for (title, actors, members, follow_ups) in &journaled {
+        assert_eq!(
+            (*actors, *members, *follow_ups),
+            (2, 1, 3),
+            "{title}: its journal entries are complete"
+        );
+        assert!(
+            rows.iter().any(|r| &r.0 == title),
+            "{title} journaled but not there"
+        );
+    }
+    let empty: i64 = c
+        .query_row(
+            "SELECT count(*) FROM change_set s WHERE NOT EXISTS (SELECT 1 FROM change WHERE set_id = s.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(empty, 0, "a change set without entries");
     // Every note is what its latest version says, and its versions are numbered 1..n.
     let mut st = c
         .prepare(
@@ -269,7 +312,7 @@ fn sigkill_never_loses_or_splits_a_committed_transaction() {
         present = now;
     }
     println!(
-        "crash rig: {cycles} SIGKILL cycles (seed {seed:#x}) in {:.1} s; {mid_run_kills} killed while writing, {before_first} before the first commit; {committed} transactions committed and all found whole; 0 half-applied, integrity_check and foreign_key_check clean after every kill",
+        "crash rig: {cycles} SIGKILL cycles (seed {seed:#x}) in {:.1} s; {mid_run_kills} killed while writing, {before_first} before the first commit; {committed} transactions committed and all found whole, each with its journal entries complete; 0 half-applied, integrity_check and foreign_key_check clean after every kill",
         started.elapsed().as_secs_f64()
     );
 }

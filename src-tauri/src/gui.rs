@@ -27,6 +27,8 @@ pub struct AppState {
     read_only_open: Mutex<Option<PathBuf>>,
     /// The long operations running now (progress and cancellation).
     pub jobs: crate::jobs::Jobs,
+    /// The name the user gave in the preferences: the author of their changes in the journal.
+    display_name: Mutex<Option<String>>,
     /// The opening of the last session's workspace, while it runs (the window shows first).
     opening: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// The file checked by the last import preview, kept to be written without being read
@@ -50,6 +52,18 @@ fn poisoned() -> ErrorPayload {
 }
 
 impl AppState {
+    /// The display name of the preferences, if the user gave one.
+    pub fn display_name(&self) -> Option<String> {
+        self.display_name.lock().ok().and_then(|n| n.clone())
+    }
+
+    /// Sets the display name the journal writes with the next changes.
+    pub fn set_display_name(&self, name: &str) {
+        if let Ok(mut slot) = self.display_name.lock() {
+            *slot = Some(name.trim().to_string()).filter(|n| !n.is_empty());
+        }
+    }
+
     /// The open workspace, or an error telling the user to open one.
     pub fn current(&self) -> Result<Arc<Workspace>, ErrorPayload> {
         self.workspace
@@ -261,7 +275,9 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
         }
     }
     let from_cli = cli_workspace.is_some();
-    let candidate = cli_workspace.or_else(|| read_prefs(app).last_workspace.map(PathBuf::from));
+    let prefs = read_prefs(app);
+    state.set_display_name(&prefs.display_name);
+    let candidate = cli_workspace.or_else(|| prefs.last_workspace.map(PathBuf::from));
     let Some(path) = candidate else { return };
     // Opened in the background: the window shows at once, and `app_info` waits for it.
     let handle = app.clone();

@@ -218,6 +218,14 @@ async function walk(d, found, lang) {
   await visible(d, "dialog[open]");
   await check(d, found, lang, "RGPD");
   await (await d.switchTo().activeElement()).sendKeys(Key.ESCAPE);
+  // The Journal, and a record's history.
+  await click(d, "#nav-journal");
+  await visible(d, "#journal .history-sentence");
+  await check(d, found, lang, "journal");
+  await click(d, "#nav-actions");
+  await visible(d, "#actions-table tbody tr[data-action-id]");
+  await click(d, "#actions-table tbody tr[data-action-id] .action-open");
+  await dialog(d, found, lang, "historique d'une action", "#action-history", "history-dialog");
   await click(d, "#nav-dashboard");
 }
 

@@ -8,4 +8,8 @@ export type HistoryPage = { sets: Array<ChangeSetSummary>,
 /**
  * Whether older change sets follow.
  */
-more: boolean, };
+more: boolean, 
+/**
+ * A record's history: that record's identity (its changes are the ones to tell).
+ */
+record: string | null, };

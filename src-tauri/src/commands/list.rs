@@ -31,4 +31,5 @@ catalyse_commands! {
     backups: list_backups, backup_now, restore_backup, export_workspace_json,
         import_workspace_json, export_person, erase_person;
     prefs: set_language, set_display_name;
+    history: history, record_history, change_set_detail, history_authors, undo_change_set;
 }

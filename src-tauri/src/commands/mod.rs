@@ -5,6 +5,7 @@ pub mod actors;
 pub mod backups;
 pub mod exchange;
 pub mod grid;
+pub mod history;
 pub mod network;
 pub mod notes;
 pub mod plan;
@@ -46,5 +47,14 @@ pub(crate) async fn with_store<R: Send + 'static>(
     f: impl FnOnce(&mut Store) -> CoreResult<R> + Send + 'static,
 ) -> Result<R, ErrorPayload> {
     let ws = state.current()?;
-    ws.call(f).await.map_err(ErrorPayload::from)
+    // Every write is journaled under the name the user gave in the preferences.
+    let author = state.display_name();
+    ws.call(move |s| {
+        if let Some(name) = author {
+            s.journal().set_author(&name);
+        }
+        f(s)
+    })
+    .await
+    .map_err(ErrorPayload::from)
 }

@@ -21,5 +21,7 @@ pub fn set_language(app: AppHandle, language: String) -> Result<String, ErrorPay
 pub fn set_display_name(app: AppHandle, name: String) -> Result<String, ErrorPayload> {
     let name = validate_display_name(&name).map_err(|m| invalid("display_name", m))?;
     write_pref(&app, "display_name", name.clone().into())?;
+    use tauri::Manager;
+    app.state::<crate::gui::AppState>().set_display_name(&name);
     Ok(name)
 }

@@ -411,3 +411,19 @@ export const importWorkspaceJson = (pickTitle, saveTitle, job) =>
 export const exportPerson = (person, title, fileNameHint) => call("export_person", { person, title, fileNameHint });
 /** RGPD: erases a contact, or anonymises a team member, everywhere. @param {Person} person @returns {Promise<ErasureSummary>} */
 export const erasePerson = (person) => call("erase_person", { person });
+
+// ----- History of changes -----
+/** @typedef {import("../../bindings/HistoryQuery").HistoryQuery} HistoryQuery */
+/** @typedef {import("../../bindings/HistoryPage").HistoryPage} HistoryPage */
+/** @typedef {import("../../bindings/ChangeSetDetail").ChangeSetDetail} ChangeSetDetail */
+/** @typedef {import("../../bindings/UndoOutcome").UndoOutcome} UndoOutcome */
+/** A page of change sets, newest first. @param {HistoryQuery} query @returns {Promise<HistoryPage>} */
+export const history = (query) => call("history", { query });
+/** A page of one record's history. @param {string} table @param {number} id @param {HistoryQuery} query @returns {Promise<HistoryPage>} */
+export const recordHistory = (table, id, query) => call("record_history", { table, id, query });
+/** A change set and its changes. @param {number} id @returns {Promise<ChangeSetDetail>} */
+export const changeSetDetail = (id) => call("change_set_detail", { id });
+/** Who made changes (the Journal's filter). @returns {Promise<string[]>} */
+export const historyAuthors = () => call("history_authors");
+/** Undoes a change set, or names the changes in the way. @param {number} id @returns {Promise<UndoOutcome>} */
+export const undoChangeSet = (id) => call("undo_change_set", { id });

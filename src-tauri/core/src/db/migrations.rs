@@ -130,7 +130,7 @@ mod tests {
             0x4c69dd1ffd65f31a,
             0xa2ccba426f7b9be4,
             0xd1860a18640430b1,
-            0x8a0214203efc5a71,
+            0x28850e7c94ebdf9,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

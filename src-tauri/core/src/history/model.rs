@@ -114,6 +114,8 @@ pub struct HistoryPage {
     pub sets: Vec<ChangeSetSummary>,
     /// Whether older change sets follow.
     pub more: bool,
+    /// A record's history: that record's identity (its changes are the ones to tell).
+    pub record: Option<String>,
 }
 
 /// What an undo did.

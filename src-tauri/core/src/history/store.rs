@@ -386,7 +386,11 @@ impl Store {
             .take(limit as usize)
             .map(|id| self.change_set_summary(*id))
             .collect::<CoreResult<_>>()?;
-        Ok(HistoryPage { sets, more })
+        Ok(HistoryPage {
+            sets,
+            more,
+            record: q.record.clone(),
+        })
     }
 
     /// The ids of the page `q` asks for, newest first, and one more when more follow.
@@ -542,13 +546,25 @@ impl Store {
         })
     }
 
+    /// Who made changes, in alphabetical order (at most [`PAGE_MAX`]): the Journal's filter.
+    pub fn history_authors(&self) -> CoreResult<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT DISTINCT author FROM change_set ORDER BY author LIMIT ?1")?;
+        let names = st
+            .query_map([PAGE_MAX], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(names)
+    }
+
     /// The journal's size: change sets, entries, and bytes on disk (its tables and indexes).
     pub fn journal_size(&self) -> CoreResult<(i64, i64, i64)> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM change_set), (SELECT count(*) FROM change),
                     (SELECT coalesce(sum(pgsize), 0) FROM dbstat
                      WHERE name IN ('change', 'change_set', 'change_of_set', 'change_of_record',
-                                    'change_set_identity', 'change_set_undoes'))",
+                                    'change_set_identity', 'change_set_undoes',
+                                    'change_set_author'))",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)

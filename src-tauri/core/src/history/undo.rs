@@ -37,10 +37,6 @@ fn entries(conn: &Connection, set: i64) -> CoreResult<Vec<Entry>> {
     Ok(rows)
 }
 
-fn refused(code: &'static str, message: &str) -> CoreError {
-    CoreError::validation("change_set", code, message)
-}
-
 /// The later change sets that changed what `set` changed: the same field of the same record,
 /// or the same record at all when either created or deleted it.
 fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
@@ -93,7 +89,8 @@ fn sql_value(v: &Value, kind: &str) -> CoreResult<SqlValue> {
 /// Puts back the record an entry deleted.
 fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
     let SqlValue::Text(json) = &e.before else {
-        return Err(refused(
+        return Err(CoreError::validation(
+            "change_set",
             "undo.erased",
             "Cette suppression ne peut pas être annulée : l'historique n'en garde pas le contenu.",
         ));
@@ -113,7 +110,8 @@ fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
         }
     }
     if !record.contains_key("uid") {
-        return Err(refused(
+        return Err(CoreError::validation(
+            "change_set",
             "undo.erased",
             "Cette suppression ne peut pas être annulée : l'historique n'en garde pas le contenu.",
         ));
@@ -129,8 +127,9 @@ fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
             rusqlite::Error::SqliteFailure(f, _)
                 if f.code == rusqlite::ffi::ErrorCode::ConstraintViolation =>
             {
-                refused(
-                    "undo.taken",
+                CoreError::validation(
+            "change_set",
+            "undo.taken",
                     "Cette suppression ne peut pas être annulée : un autre enregistrement a pris la place de celui qui a été supprimé.",
                 )
             }
@@ -195,8 +194,9 @@ impl Store {
             });
         };
         if label.contains("\"rgpd.erase\"") {
-            return Err(refused(
-                "undo.rgpd",
+            return Err(CoreError::validation(
+            "change_set",
+            "undo.rgpd",
                 "Un effacement RGPD ne peut pas être annulé : les données effacées ne sont plus nulle part.",
             ));
         }
@@ -209,7 +209,8 @@ impl Store {
             )
             .optional()?;
         if undone.is_some() {
-            return Err(refused(
+            return Err(CoreError::validation(
+                "change_set",
                 "undo.already",
                 "Cette modification a déjà été annulée (annulez l'annulation pour la rétablir).",
             ));
@@ -247,8 +248,9 @@ impl Store {
         if !beyond.is_empty() || dangling > 0 {
             drop(tx); // rolled back: nothing changed
             if beyond.is_empty() {
-                return Err(refused(
-                    "undo.dangling",
+                return Err(CoreError::validation(
+            "change_set",
+            "undo.dangling",
                     "Cette modification ne peut pas être annulée : un enregistrement dont elle dépend a été supprimé depuis.",
                 ));
             }

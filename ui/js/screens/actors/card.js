@@ -5,6 +5,7 @@ import { h, replace, fold } from "../../core/dom.js";
 import { t, label, formatDate, formatNumber, compare, formatMoney } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
 import { rgpdDialog } from "../data/rgpd.js";
+import { historyButton } from "../history/history.js";
 import * as ipc from "../../core/ipc.js";
 import { actorChoice, searchActors } from "../../core/picker.js";
 import { LinkNature as NATURES } from "../../../bindings/codes.js";
@@ -45,6 +46,9 @@ async function refresh() {
 /** Reloads the card on screen (after a change made elsewhere, e.g. the actor form). */
 export function refreshCard() { refresh().catch(showError); }
 
+// An undo from a history: the open card read again.
+document.addEventListener("catalyse:undone", () => { if (document.getElementById("card-title")) refreshCard(); });
+
 const section = (id, title, count, addButton, body) =>
   h("section", { class: "card", id, attrs: { "aria-labelledby": `${id}-title` } },
     h("div", { class: "section-head" },
@@ -73,7 +77,8 @@ function cardPage(card, c) {
             h("span", { class: `engagement engagement-${a.engagement}`, text: label("engagement", a.engagement) }))),
         h("div", { class: "toolbar" },
           h("button", { type: "button", class: "btn", id: "card-edit", text: t("card.edit_identity"), on: { click: () => c.editActor(a) } }),
-          h("button", { type: "button", class: "btn", id: "card-edit-profile", text: t("card.edit_profile"), on: { click: () => profileForm(card) } }))),
+          h("button", { type: "button", class: "btn", id: "card-edit-profile", text: t("card.edit_profile"), on: { click: () => profileForm(card) } }),
+          historyButton("actor", a.id, a.name, "card-history"))),
       h("dl", { class: "project-facts" },
         h("div", {}, h("dt", { text: t("card.influence") }), h("dd", { id: "card-influence", text: score(p.influence) })),
         h("div", {}, h("dt", { text: t("card.interest") }), h("dd", { id: "card-interest", text: score(p.interest) })),

@@ -7,6 +7,7 @@ import { t, label, formatDate, formatMoney, formatNumber, compare, language } fr
 import { formDialog, confirmDialog, toast, showError, errorMessage } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { actorChoice } from "../../core/picker.js";
+import { historyButton } from "../history/history.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
 import { Addressee as ADDRESSEES, NoteStatus as STATUSES } from "../../../bindings/codes.js";
 
@@ -38,6 +39,9 @@ function fileStem(subject) {
   const stem = subject.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
   return stem || "note";
 }
+
+// An undo from a history: the list or the open note read again.
+document.addEventListener("catalyse:undone", () => { if (root?.isConnected) draw().catch(showError); });
 
 async function draw() {
   if (!root) return;
@@ -257,6 +261,7 @@ function editor(n) {
           h("label", { htmlFor: "note-status", text: t("notes.status") }), statusSelect(n),
           h("button", { type: "button", class: "btn", id: "note-refresh", disabled: frozen, text: t("notes.refresh"), on: { click: async () => { if (await form.ensureSaved()) await refresh(n); } } }),
           h("button", { type: "button", class: "btn", id: "note-versions", text: t("notes.versions"), on: { click: async () => { if (await form.ensureSaved()) await versions(n); } } }),
+          historyButton("decision_note", n.id, n.subject, "note-history"),
           h("button", { type: "button", class: "btn", id: "note-export-pdf", text: t("notes.export_pdf"), on: { click: () => exportAs(n, form, "pdf") } }),
           h("button", { type: "button", class: "btn", id: "note-export", text: t("notes.export"), title: t("notes.export_hint"), on: { click: () => exportAs(n, form, "docx") } }))),
       language() === "fr" ? null : h("p", { class: "muted small", id: "note-export-language", text: t("notes.export_french") }),

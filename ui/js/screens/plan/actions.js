@@ -5,6 +5,7 @@ import { t, label, formatDate, formatMonth, formatNumber, compare, language, for
 import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { newNoteForAction } from "../notes/notes.js";
+import { historyButton } from "../history/history.js";
 import { navigate } from "../../core/router.js";
 import { actorNames, picker, searchActors } from "../../core/picker.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
@@ -63,6 +64,9 @@ export async function renderActions(container, openId = null) {
   await load();
   await draw();
 }
+
+// An undo from a history: the list or the open action drawn again.
+document.addEventListener("catalyse:undone", () => { if (root?.isConnected) draw().catch(showError); });
 
 async function draw() {
   if (!root) return;
@@ -311,6 +315,7 @@ async function actionPage(a) {
         h("div", { class: "toolbar" },
           h("button", { type: "button", class: "btn", id: "note-from-action", text: t("notes.from_action"), on: { click: () => newNoteForAction(a.id, (id) => navigate("notes", { note: id })) } }),
           h("button", { type: "button", class: "btn", id: "edit-action", text: t("actions.edit"), on: { click: () => actionForm(a) } }),
+          historyButton("action", a.id, a.title, "action-history"),
           h("button", { type: "button", class: "btn danger-outline", id: "delete-action", text: t("actions.delete"), on: { click: () => removeAction(a) } }))),
       h("dl", { class: "project-facts" },
         fact(t("actions.status"), label("action_status", a.status)),
@@ -352,6 +357,9 @@ async function actionPage(a) {
     indicatorsCard(a, indicators));
 }
 
+/** `el` with one more class. @param {HTMLElement} el @param {string} name */
+function withClass(el, name) { el.classList.add(name); return el; }
+
 /** Funding lines shown at first, then added by « Afficher plus ». */
 const LINES_PAGE = 100;
 
@@ -368,7 +376,8 @@ function fundingLines(a, first) {
     h("td", {}, h("span", { class: `fstatus fstatus-${f.status}`, text: label("funding_status", f.status) })),
     h("td", { text: formatDate(f.decision_on) }),
     h("td", { class: "col-actions" },
-      h("button", { type: "button", class: "btn small", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
+      h("button", { type: "button", class: "btn small funding-edit", text: t("actors.edit"), on: { click: () => fundingForm(a, f) } }),
+      withClass(historyButton("funding", f.id, f.scheme), "funding-history"),
       h("button", { type: "button", class: "btn small danger-outline", text: t("actors.delete"), on: { click: () => removeFunding(f) } })));
   const body = h("tbody", {}, first.rows.map(row));
   let shown = first.rows.length;

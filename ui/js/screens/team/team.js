@@ -4,6 +4,7 @@ import { h, replace } from "../../core/dom.js";
 import { t, compare } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
 import { rgpdDialog } from "../data/rgpd.js";
+import { historyButton } from "../history/history.js";
 import * as ipc from "../../core/ipc.js";
 
 /** @typedef {import("../../core/ipc.js").Member} Member */
@@ -17,6 +18,12 @@ export async function renderTeam(container) {
   members = await ipc.listMembers();
   draw();
 }
+
+// An undo from a history: the members read again.
+document.addEventListener("catalyse:undone", () => {
+  if (!root?.isConnected) return;
+  ipc.listMembers().then((list) => { members = list; draw(); }).catch(showError);
+});
 
 function draw() {
   if (!root) return;
@@ -45,6 +52,7 @@ function draw() {
             h("button", { type: "button", class: "btn small", text: t("rgpd.button"),
               attrs: { "aria-label": t("rgpd.button_named", { name: m.name }) },
               on: { click: () => rgpdDialog({ kind: "member", id: m.id }, m.name, async () => { members = await ipc.listMembers(); draw(); }) } }),
+            historyButton("member", m.id, m.name),
             h("button", { type: "button", class: "btn small danger-outline", text: t("team.remove"),
               attrs: { "aria-label": t("team.delete_named", { name: m.name }) }, on: { click: () => removeMember(m) } }))))))));
 }

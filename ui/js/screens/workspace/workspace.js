@@ -16,6 +16,7 @@ import { renderMeetings } from "../network/meetings.js";
 import { renderTeam } from "../team/team.js";
 import { renderCompetences } from "../team/competences.js";
 import { renderNotes } from "../notes/notes.js";
+import "../history/history.js";
 import { startImport, startExport } from "../data/exchange.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
 import { register, drawSection, isSection, navigate, setNavigator } from "../../core/router.js";
@@ -59,6 +60,16 @@ export async function renderWorkspace(container, ctx) {
 
 /** Re-renders from the view state (used after a language change). */
 export function redrawWorkspace() { if (root && view.header) draw(); }
+
+// An undo may change the project's header: read again, and the dashboard drawn again (the
+// other sections draw themselves again, on the record they show).
+document.addEventListener("catalyse:undone", () => {
+  if (!root || !view.header) return;
+  ipc.getHeader().then((header) => {
+    view.header = header;
+    if (view.section === "dashboard") draw();
+  }).catch(showError);
+});
 
 // Every move between sections goes through the router: here is where it lands.
 setNavigator((section, target) => {
@@ -108,7 +119,7 @@ register("search", (content) => renderSearch(content));
 const NAV_GROUPS = /** @type {const} */ ([
   ["project", ["dashboard", "structure", "tree", "actions", "timeline", "notes"]],
   ["network", ["actors", "network", "meetings"]],
-  ["team", ["competences", "team"]],
+  ["team", ["competences", "team", "journal"]],
 ]);
 
 /** Whether the section list is unfolded on a narrow window (a side bar on a wide one). */

@@ -19,6 +19,7 @@ CREATE TABLE change_set (
 ) STRICT;
 CREATE UNIQUE INDEX change_set_identity ON change_set(at, device);
 CREATE INDEX change_set_undoes ON change_set(undoes) WHERE undoes IS NOT NULL;
+CREATE INDEX change_set_author ON change_set(author);
 
 CREATE TABLE change (
     id      INTEGER PRIMARY KEY,
