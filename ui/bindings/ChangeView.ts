@@ -18,7 +18,7 @@ name: string, op: ChangeOp,
  */
 field: string | null, 
 /**
- * How to show the values: `text`, `money` (cents), `date`, `number`, `flag`,
+ * How to show the values: `text`, `money` (cents), `date`, `number`, `flag`, `binary`,
  * `code:<List>` (a code of that enum), `ref:<table>` (a record of that table, named in
  * `before_name`/`after_name`), `record` (an insert or delete: the whole record).
  */

@@ -1390,4 +1390,5 @@ export default {
   "error.undo.already": "This change has already been undone (undo the undo to bring it back).",
   "error.undo.dangling": "This change cannot be undone: a record it depends on has been deleted since.",
   "history.quoted": "“{text}”",
+  "history.binary": "(binary data)",
 };

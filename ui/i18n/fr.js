@@ -1390,4 +1390,5 @@ export default {
   "error.undo.already": "Cette modification a déjà été annulée (annulez l'annulation pour la rétablir).",
   "error.undo.dangling": "Cette modification ne peut pas être annulée : un enregistrement dont elle dépend a été supprimé depuis.",
   "history.quoted": "« {text} »",
+  "history.binary": "(données binaires)",
 };

@@ -4,10 +4,9 @@
 
 use crate::db::store::Store;
 use crate::history::model::HistoryQuery;
-use crate::history::store::label_fr;
+use crate::history::store::{json_of, label_fr, raw_changes, referenced_uid, RawChange};
 use crate::shared::error::CoreResult;
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -65,45 +64,12 @@ impl Resolver<'_> {
         Ok(&self.keys[table])
     }
 
-    /// The identity of record `id` of `parent`: from the table, or from the journal when the
-    /// record is gone.
+    /// The identity of record `id` of `parent` (the id itself when it has none).
     fn uid(&self, parent: &str, id: &Value) -> CoreResult<Value> {
-        let Some(id) = id.as_i64() else {
+        let Some(n) = id.as_i64() else {
             return Ok(id.clone());
         };
-        let has_uid: bool = self.conn.query_row(
-            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'uid'",
-            [parent],
-            |r| r.get(0),
-        )?;
-        if !has_uid {
-            return Ok(Value::from(id));
-        }
-        let now: Option<String> = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT uid FROM \"{}\" WHERE id = ?1",
-                    parent.replace('"', "")
-                ),
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let uid = match now {
-            Some(u) => Some(u),
-            None => self
-                .conn
-                .query_row(
-                    "SELECT record FROM change WHERE tbl = ?1 AND op IN (1, 3)
-                       AND json_extract(coalesce(before, after), '$.id') = ?2
-                     ORDER BY id DESC LIMIT 1",
-                    params![parent, id],
-                    |r| r.get(0),
-                )
-                .optional()?,
-        };
-        Ok(uid.map_or(Value::from(id), Value::from))
+        Ok(referenced_uid(self.conn, parent, n)?.map_or(Value::from(n), Value::from))
     }
 
     /// A record's JSON with its references as identities.
@@ -118,17 +84,6 @@ impl Resolver<'_> {
             }
         }
         Ok(Value::Object(map))
-    }
-}
-
-fn json_of(v: SqlValue, whole: bool) -> Value {
-    match v {
-        SqlValue::Null => Value::Null,
-        SqlValue::Integer(i) => i.into(),
-        SqlValue::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        SqlValue::Text(t) if whole => serde_json::from_str(&t).unwrap_or(Value::String(t)),
-        SqlValue::Text(t) => Value::String(t),
-        SqlValue::Blob(b) => Value::String(hex::encode(b)),
     }
 }
 
@@ -163,25 +118,20 @@ impl Store {
             conn: &self.conn,
             keys: HashMap::new(),
         };
-        let mut st = self.conn.prepare(
-            "SELECT tbl, record, op, field, before, after FROM change WHERE set_id = ?1 ORDER BY id",
-        )?;
+
         for id in ids.into_iter().rev() {
             let s = self.change_set_summary(id)?;
-            let rows: Vec<(String, String, i64, Option<String>, SqlValue, SqlValue)> = st
-                .query_map([id], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
-                })?
-                .collect::<Result<_, _>>()?;
+            let rows = raw_changes(&self.conn, id, i64::MAX)?;
             let mut changes = Vec::with_capacity(rows.len());
-            for (table, record, op, field, before, after) in rows {
+            for RawChange {
+                table,
+                record,
+                op,
+                field,
+                before,
+                after,
+            } in rows
+            {
                 let whole = field.is_none();
                 let (mut before, mut after) = (json_of(before, whole), json_of(after, whole));
                 if whole {

@@ -215,8 +215,8 @@ pub(crate) fn record_tables(conn: &Connection) -> CoreResult<Vec<String>> {
         .collect())
 }
 
-/// A table's columns and their declared types, in order.
-fn columns(conn: &Connection, table: &str) -> CoreResult<Vec<(String, String)>> {
+/// A table's columns and their declared types, in order (from the schema, never from input).
+pub(crate) fn columns(conn: &Connection, table: &str) -> CoreResult<Vec<(String, String)>> {
     let mut st =
         conn.prepare("SELECT name, upper(type) FROM pragma_table_info(?1) ORDER BY cid")?;
     let cols = st

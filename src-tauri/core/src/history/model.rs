@@ -61,7 +61,7 @@ pub struct ChangeView {
     pub op: ChangeOp,
     /// An update: the column changed.
     pub field: Option<String>,
-    /// How to show the values: `text`, `money` (cents), `date`, `number`, `flag`,
+    /// How to show the values: `text`, `money` (cents), `date`, `number`, `flag`, `binary`,
     /// `code:<List>` (a code of that enum), `ref:<table>` (a record of that table, named in
     /// `before_name`/`after_name`), `record` (an insert or delete: the whole record).
     pub kind: String,

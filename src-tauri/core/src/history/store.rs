@@ -61,14 +61,84 @@ fn day_start(day: &str, field: &'static str, after: bool) -> CoreResult<i64> {
     Ok(ms << 16)
 }
 
-fn json_of(v: SqlValue) -> Value {
+/// A journal value as JSON: a whole record's JSON text parsed (`whole`), BLOBs as hexadecimal.
+pub(crate) fn json_of(v: SqlValue, whole: bool) -> Value {
     match v {
         SqlValue::Null => Value::Null,
         SqlValue::Integer(i) => i.into(),
         SqlValue::Real(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        SqlValue::Text(t) if whole => serde_json::from_str(&t).unwrap_or(Value::String(t)),
         SqlValue::Text(t) => Value::String(t),
-        SqlValue::Blob(_) => Value::String("(données binaires)".into()),
+        SqlValue::Blob(b) => Value::String(hex::encode(b)),
     }
+}
+
+/// One journal entry, as stored.
+pub(crate) struct RawChange {
+    pub(crate) table: String,
+    pub(crate) record: String,
+    pub(crate) op: i64,
+    pub(crate) field: Option<String>,
+    pub(crate) before: SqlValue,
+    pub(crate) after: SqlValue,
+}
+
+/// The entries of change set `set`, in the order they were written (the first `limit`).
+pub(crate) fn raw_changes(conn: &Connection, set: i64, limit: i64) -> CoreResult<Vec<RawChange>> {
+    let mut st = conn.prepare_cached(
+        "SELECT tbl, record, op, field, before, after FROM change
+         WHERE set_id = ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = st
+        .query_map(params![set, limit], |r| {
+            Ok(RawChange {
+                table: r.get(0)?,
+                record: r.get(1)?,
+                op: r.get(2)?,
+                field: r.get(3)?,
+                before: r.get(4)?,
+                after: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The identity of record `id` of `table`: from the table, or from the journal once the
+/// record is deleted. None for a table without identities, or an id never seen.
+pub(crate) fn referenced_uid(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+) -> CoreResult<Option<String>> {
+    if !crate::history::journal::record_tables(conn)?
+        .iter()
+        .any(|t| t == table)
+    {
+        return Ok(None);
+    }
+    let now: Option<String> = conn
+        .query_row(
+            &format!(
+                "SELECT uid FROM {} WHERE id = ?1",
+                crate::exchange::workspace_json::quote(table)
+            ),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if now.is_some() {
+        return Ok(now);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT record FROM change WHERE tbl = ?1 AND op IN (1, 3)
+               AND json_extract(coalesce(before, after), '$.id') = ?2
+             ORDER BY id DESC LIMIT 1",
+            params![table, id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// How a column's values are shown (see [`ChangeView::kind`]).
@@ -116,6 +186,7 @@ fn value_kind(conn: &Connection, table: &str, field: &str) -> CoreResult<String>
             .optional()?;
         match declared.as_deref() {
             Some("INTEGER") | Some("REAL") => "number",
+            Some("BLOB") => "binary",
             _ => "text",
         }
     };
@@ -168,32 +239,10 @@ fn referenced_name(conn: &Connection, table: &str, id: &Value) -> CoreResult<Opt
     let Some(id) = id.as_i64() else {
         return Ok(None);
     };
-    let uid: Option<String> = if crate::history::journal::record_tables(conn)?
-        .iter()
-        .any(|t| t == table)
-    {
-        conn.query_row(
-            &format!("SELECT uid FROM \"{table}\" WHERE id = ?1"),
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .or(conn
-            .query_row(
-                "SELECT record FROM change WHERE tbl = ?1 AND op IN (1, 3)
-                   AND json_extract(coalesce(before, after), '$.id') = ?2
-                 ORDER BY id DESC LIMIT 1",
-                params![table, id],
-                |r| r.get(0),
-            )
-            .optional()?)
-    } else {
-        None
-    };
-    Ok(match uid {
-        Some(uid) => Some(record_name(conn, table, &uid)?),
-        None => None,
-    })
+    match referenced_uid(conn, table, id)? {
+        Some(uid) => Ok(Some(record_name(conn, table, &uid)?)),
+        None => Ok(None),
+    }
 }
 
 /// The label a change set's changes tell, when its code gave none: its main record (the
@@ -484,39 +533,29 @@ impl Store {
     /// A change set with its changes (the first [`DETAIL_MAX`]), ready to be told.
     pub fn change_set_detail(&self, id: i64) -> CoreResult<ChangeSetDetail> {
         let summary = self.change_set_summary(id)?;
-        let rows: Vec<(String, String, i64, Option<String>, SqlValue, SqlValue)> = self
-            .conn
-            .prepare_cached(
-                "SELECT tbl, record, op, field, before, after FROM change
-                 WHERE set_id = ?1 ORDER BY id LIMIT ?2",
-            )?
-            .query_map(params![id, DETAIL_MAX], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
+        let rows = raw_changes(&self.conn, id, DETAIL_MAX)?;
         let mut changes = Vec::with_capacity(rows.len());
-        for (table, record, op, field, before, after) in rows {
+        for RawChange {
+            table,
+            record,
+            op,
+            field,
+            before,
+            after,
+        } in rows
+        {
             let op = ChangeOp::from_code(op);
             let (kind, before, after) = match (&field, op) {
                 (Some(f), ChangeOp::Update) => (
                     value_kind(&self.conn, &table, f)?,
-                    json_of(before),
-                    json_of(after),
+                    json_of(before, false),
+                    json_of(after, false),
                 ),
-                _ => {
-                    let parse = |v: SqlValue| match v {
-                        SqlValue::Text(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
-                        _ => Value::Null,
-                    };
-                    ("record".to_string(), parse(before), parse(after))
-                }
+                _ => (
+                    "record".to_string(),
+                    json_of(before, true),
+                    json_of(after, true),
+                ),
             };
             let (before_name, after_name) = match kind.strip_prefix("ref:") {
                 Some(parent) => (

@@ -3,42 +3,15 @@
 //! way; then nothing changes and the changes that stand in the way are listed.
 
 use crate::db::store::Store;
+use crate::exchange::workspace_json::quote;
 use crate::history::journal::{self, ChangeLabel, DELETE, INSERT, UPDATE};
 use crate::history::model::{ChangeSetSummary, UndoOutcome};
+use crate::history::store::{raw_changes, RawChange};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-/// One journal entry, as stored.
-struct Entry {
-    table: String,
-    record: String,
-    op: i64,
-    field: Option<String>,
-    before: SqlValue,
-}
-
-fn entries(conn: &Connection, set: i64) -> CoreResult<Vec<Entry>> {
-    let mut st = conn.prepare(
-        "SELECT tbl, record, op, field, before FROM change WHERE set_id = ?1 ORDER BY id",
-    )?;
-    let rows = st
-        .query_map([set], |r| {
-            Ok(Entry {
-                table: r.get(0)?,
-                record: r.get(1)?,
-                op: r.get(2)?,
-                field: r.get(3)?,
-                before: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
-}
-
-/// The later change sets that changed what `set` changed: the same field of the same record,
-/// or the same record at all when either created or deleted it.
 fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
     let mut st = conn.prepare(
         "SELECT DISTINCT l.set_id FROM change AS c JOIN change AS l ON l.record = c.record
@@ -50,20 +23,6 @@ fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
         .query_map([set], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(ids)
-}
-
-/// A table's columns and declared types (from the schema: never from the journal's text).
-fn columns(conn: &Connection, table: &str) -> CoreResult<Vec<(String, String)>> {
-    let mut st =
-        conn.prepare("SELECT name, upper(type) FROM pragma_table_info(?1) ORDER BY cid")?;
-    let cols = st
-        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    Ok(cols)
-}
-
-fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// A JSON value of a journaled record, as the SQL value of a column of type `kind`.
@@ -87,7 +46,7 @@ fn sql_value(v: &Value, kind: &str) -> CoreResult<SqlValue> {
 }
 
 /// Puts back the record an entry deleted.
-fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
+fn reinsert(conn: &Connection, e: &RawChange) -> CoreResult<()> {
     let SqlValue::Text(json) = &e.before else {
         return Err(CoreError::validation(
             "change_set",
@@ -100,7 +59,7 @@ fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
             what: "Une entrée de l'historique",
             detail: err.to_string(),
         })?;
-    let cols = columns(conn, &e.table)?;
+    let cols = journal::columns(conn, &e.table)?;
     let mut names = Vec::new();
     let mut values = Vec::new();
     for (name, kind) in &cols {
@@ -139,7 +98,7 @@ fn reinsert(conn: &Connection, e: &Entry) -> CoreResult<()> {
 }
 
 /// Reverses one entry.
-fn reverse(conn: &Connection, e: &Entry, tables: &[String]) -> CoreResult<()> {
+fn reverse(conn: &Connection, e: &RawChange, tables: &[String]) -> CoreResult<()> {
     if !tables.contains(&e.table) {
         return Err(CoreError::Unreadable {
             what: "Une entrée de l'historique",
@@ -156,7 +115,10 @@ fn reverse(conn: &Connection, e: &Entry, tables: &[String]) -> CoreResult<()> {
         DELETE => reinsert(conn, e)?,
         UPDATE => {
             let field = e.field.as_deref().unwrap_or_default();
-            if !columns(conn, &e.table)?.iter().any(|(n, _)| n == field) {
+            if !journal::columns(conn, &e.table)?
+                .iter()
+                .any(|(n, _)| n == field)
+            {
                 return Err(CoreError::Unreadable {
                     what: "Une entrée de l'historique",
                     detail: format!("colonne inconnue « {}.{field} »", e.table),
@@ -221,7 +183,7 @@ impl Store {
                 blockers: self.summaries(&later)?,
             });
         }
-        let list = entries(&self.conn, set)?;
+        let list = raw_changes(&self.conn, set, i64::MAX)?;
         let tables = journal::record_tables(&self.conn)?;
         self.journal
             .set_label(&ChangeLabel::new("undo", &[("set", set.to_string())]));

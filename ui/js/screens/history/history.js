@@ -112,6 +112,7 @@ function shortDiff(before, after) {
 function shown(c, side) {
   const v = c[side];
   if (v === null || v === undefined || v === "") return t("history.empty_value");
+  if (c.kind === "binary") return t("history.binary");
   if (c.kind === "money") return formatMoney(Number(v));
   if (c.kind === "date") return formatDate(String(v));
   if (c.kind === "flag") return t(v ? "history.yes" : "history.no");
