@@ -481,7 +481,13 @@ fn migrate(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
     let was_on = journal.enabled();
     journal.set_enabled(false);
     let migrated = (|| -> CoreResult<()> {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // The write lock is taken up front only to migrate; an up-to-date file is only read
+        // here (its journal triggers compared with the schema's) unless they differ.
+        let tx = if current < SCHEMA_VERSION {
+            conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?
+        } else {
+            conn.transaction()?
+        };
         for index in current as usize..MIGRATIONS.len() {
             crate::db::migrations::apply(&tx, index)?;
         }

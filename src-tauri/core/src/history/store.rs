@@ -104,19 +104,16 @@ pub(crate) fn raw_changes(conn: &Connection, set: i64, limit: i64) -> CoreResult
     Ok(rows)
 }
 
-/// The identity of record `id` of `table`: from the table, or from the journal once the
-/// record is deleted. None for a table without identities, or an id never seen.
+/// The identity of record `id` of `table` (a table of records): from the table, or from the
+/// journal once the record is deleted. None for an id never seen.
 pub(crate) fn referenced_uid(
     conn: &Connection,
     table: &str,
     id: i64,
 ) -> CoreResult<Option<String>> {
-    if !crate::history::journal::record_tables(conn)?
-        .iter()
-        .any(|t| t == table)
-    {
-        return Ok(None);
-    }
+    // `table` is the parent of a single-column reference to an `id` (SINGLE_REFERENCES):
+    // always a table of records, so it has identities (`every_record_table_has_a_stable_identity`).
+    // Called for every reference a history or an export names: no schema lookup here.
     let now: Option<String> = conn
         .query_row(
             &format!(

@@ -22,11 +22,6 @@ const CODE_PREFIX = { EvidenceKind: "evidence", AssessmentStatus: "grid.status",
 /** Texts longer than this are shown as what changed in them. */
 const LONG = 80;
 
-/** « de la ligne de financement « LEADER » », or « de l'enregistrement … ». */
-function ofRecord(table, name) {
-  const key = `history.of.${table}`;
-  return has(key) ? t(key, { name }) : t("history.of", { name });
-}
 
 /** A catalogue entry as written, its `{placeholders}` unfilled. @param {string} key */
 function template(key) {
@@ -82,16 +77,13 @@ function labelNodes(l) {
   return fillNodes(template(key), { ...a, of: a.kind ? ofNodes(a.kind, a.name ?? "") : "", count: a.count ?? "" });
 }
 
-/** What a change set did, in the interface's language. @param {ChangeLabel} l */
+/** What a change set did, as text (a confirmation, a refusal). @param {ChangeLabel} l */
 export function labelText(l) {
-  const a = l.args;
-  if (l.code === "import") {
-    return t("history.label.import", { count: a.count ?? "", kind: t(`history.import.${a.kind}`), file: a.file ?? "" });
-  }
-  const key = `history.label.${l.code}`;
-  if (!has(key)) return l.code;
-  return t(key, { ...a, of: a.kind ? ofRecord(a.kind, a.name ?? "") : "", count: a.count ?? "" });
+  return h("span", {}, labelNodes(l)).textContent ?? "";
 }
+
+/** « de la ligne de financement « LEADER » », as text (a button's name). */
+const ofRecord = (table, name) => ofNodes(table, name).textContent ?? "";
 
 /** The shortest part of `before` and `after` that differs, with a little context. */
 function shortDiff(before, after) {
