@@ -92,3 +92,67 @@ export function buildScaleWorkspace(binary, file, actors, links, env) {
   if (csv.links) run("import", "links", csv.links, "--workspace", file);
   return csv;
 }
+
+/** Who edits the journal written by {@link withJournal}: a PETR team. */
+export const JOURNAL_AUTHORS = ["Claire Vasseur", "Julien Morel", "Aïcha Benali", "Éric Dupré", "Sophie Lefèvre", "Marc Olivier"];
+
+/**
+ * Adds years of a team's editing to the journal of a workspace JSON document (its text, as
+ * `catalyse export workspace` writes it): `sets` change sets of 1 to 19 edits of actors, one
+ * a day or so from 2023 to 2026, `changes` journal entries in all. One change set in the
+ * middle, and only that one, writes « Comité de pilotage à Saint-Éloi » in an actor's notes.
+ * Clock values are written as text from BigInts: JSON numbers read by JavaScript lose digits
+ * beyond 2^53.
+ * @param {string} text the document's JSON text @param {number} sets @param {number} changes
+ * @returns {{text: string, marked: number}} the document and the marked change set's id
+ */
+export function withJournal(text, sets, changes) {
+  const doc = JSON.parse(text);
+  const actors = doc.tables.actor;
+  const r = rng(11);
+  const engagements = ENGAGEMENTS;
+  const device = "01a234cd-047a-71f0-9750-6949db2a6e07";
+  let setId = Math.max(0, ...doc.tables.change_set.map((s) => s.id));
+  let changeId = Math.max(0, ...doc.tables.change.map((c) => c.id));
+  const start = Date.UTC(2023, 0, 1);
+  const span = Date.UTC(2026, 10, 1) - start;
+  const setRows = [];
+  const changeRows = [];
+  let marked = 0;
+  let pair = 0;
+  for (let i = 0; i < sets; i += 1) {
+    setId += 1;
+    const ms = start + Math.floor((span * i) / sets) + r(1000);
+    const author = JSON.stringify(JOURNAL_AUTHORS[r(JOURNAL_AUTHORS.length)]);
+    setRows.push(`{"at":${BigInt(ms) << 16n},"author":${author},"device":"${device}","id":${setId},"label":"","undoes":null}`);
+    // 1 to 2×base-1 edits, each pair of change sets 2×base: `changes` in all.
+    const base = Math.max(1, Math.floor(changes / sets));
+    const n = i === sets - 1 ? changes - changeRows.length
+      : i % 2 === 0 ? (pair = 1 + r(2 * base - 1)) : 2 * base - pair;
+    for (let k = 0; k < n; k += 1) {
+      const a = actors[r(actors.length)];
+      changeId += 1;
+      const f = r(3);
+      let [field, before, after] = f === 0 ? ["engagement", engagements[k % 5], engagements[(k + 1 + r(4)) % 5]]
+        : f === 1 ? ["commune", a.commune, `${a.commune} (${1 + r(9)})`]
+          : ["notes", "", `Rencontré au comité du ${1 + r(28)}/${1 + r(12)} : suite à donner n° ${i}`];
+      if (i === Math.floor(sets / 2) && k === 0) {
+        [field, before, after] = ["notes", "", "Comité de pilotage à Saint-Éloi"];
+        marked = setId;
+      }
+      changeRows.push(`{"after":${JSON.stringify(after)},"before":${JSON.stringify(before)},"field":"${field}","id":${changeId},"op":2,"record":"${a.uid}","set_id":${setId},"tbl":"actor"}`);
+    }
+  }
+  // Each table's new rows go first in its list; the later list is spliced first.
+  const lists = [["change", changeRows], ["change_set", setRows]].map(([name, rows]) => {
+    const at = text.indexOf(`"${name}": [`);
+    if (at < 0) throw new Error(`no table ${name} in the document`);
+    return { open: at + name.length + 5, rows };
+  }).sort((x, y) => y.open - x.open);
+  let out = text;
+  for (const { open, rows } of lists) {
+    const empty = /^\s*\]/.test(out.slice(open, open + 64));
+    out = `${out.slice(0, open)}${rows.join(",")}${empty ? "" : ","}${out.slice(open)}`;
+  }
+  return { text: out, marked };
+}

@@ -11,7 +11,7 @@ import path from "node:path";
 import {
   launch, freshHome, scratch, find, visible, click, fill, choose, pick, screenshot, answerFileDialog, waitText, By, BINARY,
 } from "./harness.mjs";
-import { writeScaleCsv } from "./scale-data.mjs";
+import { writeScaleCsv, withJournal, JOURNAL_AUTHORS } from "./scale-data.mjs";
 import { appPid, startedAt, pssTree } from "./procfs.mjs";
 
 const dir = scratch("scale-");
@@ -319,6 +319,92 @@ test("the plan at scale: 5 000 actions, 2 000 notes and 300 funding lines, a hub
     console.log(`# plan at scale (5 000 actions, 2 000 notes, a card with 3 000 links): ${JSON.stringify({
       actions_shown_ms: Math.round(actionsShown), action_filter_keystroke_ms: Math.round(keystroke), action_dom_rows: actionRows,
       notes_shown_ms: Math.round(notesShown), note_dom_rows: noteRows, card_shown_ms: Math.round(cardShown) })}`);
+  } finally {
+    await app.quit();
+  }
+});
+
+/** The département's workspace with a journal of 100,000 change sets and 1,000,000 entries. */
+function buildJournal() {
+  const sub = mkdtempSync(path.join(dir, "journal-"));
+  const json = path.join(sub, "dept.json");
+  run("export", "workspace", json, "--workspace", dept.file);
+  const { text, marked } = withJournal(readFileSync(json, "utf8"), 100_000, 1_000_000);
+  writeFileSync(json, text);
+  const file = path.join(sub, "journal.catalyse");
+  run("import", "workspace", json, "--to", file);
+  return { file, marked };
+}
+
+/** Runs `action` in the page (a script body), then waits for the journal's next page painted. */
+async function journalMs(d, action) {
+  return d.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    const t0 = performance.now();
+    const before = document.querySelector("#journal #history-list");
+    const was = before ? before.dataset.loaded : null;
+    ${action}
+    const wait = () => {
+      const list = document.querySelector("#journal #history-list");
+      if (list && (list !== before || list.dataset.loaded !== was) && list.dataset.loaded) requestAnimationFrame(() => done(performance.now() - t0));
+      else if (performance.now() - t0 > 25000) done(-1);
+      else setTimeout(wait, 2);
+    };
+    wait();`);
+}
+
+test("the Journal at scale: 100 000 change sets, 1 000 000 entries, opened, scrolled and filtered in SQL pages", async () => {
+  const t0 = Date.now();
+  const { file, marked } = buildJournal();
+  const built = Date.now() - t0;
+  const app = await launch(freshHome(), ["--workspace", file]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    const items = () => d.executeScript("return document.querySelectorAll('#journal .history-set').length");
+    const opened = await journalMs(d, "document.getElementById('nav-journal').click();");
+    assert.equal(await items(), 50, "the first page: 50 change sets");
+    // Each change set tells its first 3 changes; all of them on demand.
+    await visible(d, "#journal .history-set .history-all");
+    const big = await d.executeScript(`const set = document.querySelector("#journal .history-all").closest(".history-set");
+      return { id: set.dataset.set, told: set.querySelectorAll(".history-sentence").length, all: set.querySelector(".history-all").textContent }`);
+    assert.equal(big.told, 3);
+    const total = Number(big.all.replace(/\D/g, ""));
+    await click(d, `#journal .history-set[data-set="${big.id}"] .history-all`);
+    await d.wait(async () => (await d.findElements(By.css(`#journal .history-set[data-set="${big.id}"] .history-sentence`))).length === total, 10000,
+      `all ${total} changes of change set ${big.id} told`);
+    // Scrolled to the end of the list again and again: each time the next page comes.
+    const pages = [];
+    for (let i = 0; i < 20; i += 1) {
+      pages.push(await journalMs(d, "document.getElementById('history-more').scrollIntoView();"));
+    }
+    assert.equal(await items(), 50 * 21, "a page of 50 more at each scroll");
+    await waitText(d, "#journal .history-status", "1 050 modification(s) affichée(s).");
+    await screenshot(d, "140-journal-100000-modifications");
+
+    // Filters, each a new first page from SQL.
+    const author = await journalMs(d, `const s = document.getElementById("journal-author"); s.value = ${JSON.stringify(JOURNAL_AUTHORS[2])}; s.dispatchEvent(new Event("change"));`);
+    const who = await d.executeScript("return [...document.querySelectorAll('#journal .history-set .history-label')].map((e) => e.textContent)");
+    assert.equal(who.length, 50);
+    assert.ok(who.every((w) => w.includes(JOURNAL_AUTHORS[2])), who[0]);
+    await choose(d, "#journal-author", "");
+    // A text in one change set out of 100,000, typed without its accent and in lower case.
+    const text = await journalMs(d, `const i = document.getElementById("journal-text"); i.value = "saint-eloi"; i.dispatchEvent(new Event("input"));`);
+    const found = await d.executeScript("return [...document.querySelectorAll('#journal .history-set')].map((e) => e.dataset.set)");
+    assert.deepEqual(found, [String(marked)]);
+    // A text nowhere: every entry is read once.
+    const nowhere = await journalMs(d, `const i = document.getElementById("journal-text"); i.value = "introuvable"; i.dispatchEvent(new Event("input"));`);
+    assert.equal(await items(), 0);
+    await fill(d, "#journal-text", "");
+    // A kind of record no change set touched.
+    await journalMs(d, `const s = document.getElementById("journal-kind"); s.value = ""; s.dispatchEvent(new Event("change"));`);
+    const kind = await journalMs(d, `const s = document.getElementById("journal-kind"); s.value = "meeting"; s.dispatchEvent(new Event("change"));`);
+    assert.equal(await items(), 0);
+    console.log(`# journal of 100 000 change sets / 1 000 000 entries (built through the workspace JSON in ${(built / 1000).toFixed(1)} s): ${JSON.stringify({
+      journal_shown_ms: Math.round(opened),
+      next_page_p50_ms: Math.round(percentile(pages, 0.5)), next_page_p95_ms: Math.round(percentile(pages, 0.95)),
+      author_filter_ms: Math.round(author), text_found_ms: Math.round(text), text_nowhere_ms: Math.round(nowhere),
+      kind_nowhere_ms: Math.round(kind) })}`);
   } finally {
     await app.quit();
   }

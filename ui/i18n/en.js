@@ -1391,4 +1391,5 @@ export default {
   "error.undo.dangling": "This change cannot be undone: a record it depends on has been deleted since.",
   "history.quoted": "“{text}”",
   "history.binary": "(binary data)",
+  "history.show_all": "Show all {count} changes",
 };

@@ -1391,4 +1391,5 @@ export default {
   "error.undo.dangling": "Cette modification ne peut pas être annulée : un enregistrement dont elle dépend a été supprimé depuis.",
   "history.quoted": "« {text} »",
   "history.binary": "(données binaires)",
+  "history.show_all": "Afficher les {count} modifications",
 };

@@ -28,8 +28,10 @@ pub async fn record_history(
 pub async fn change_set_detail(
     state: State<'_, AppState>,
     id: i64,
+    limit: Option<i64>,
 ) -> Result<ChangeSetDetail, ErrorPayload> {
-    with_reader(&state, move |s| s.change_set_detail(id)).await
+    let limit = limit.unwrap_or(catalyse_core::history::store::DETAIL_MAX);
+    with_reader(&state, move |s| s.change_set_detail(id, limit)).await
 }
 
 #[tauri::command]

@@ -421,8 +421,8 @@ export const erasePerson = (person) => call("erase_person", { person });
 export const history = (query) => call("history", { query });
 /** A page of one record's history. @param {string} table @param {number} id @param {HistoryQuery} query @returns {Promise<HistoryPage>} */
 export const recordHistory = (table, id, query) => call("record_history", { table, id, query });
-/** A change set and its changes. @param {number} id @returns {Promise<ChangeSetDetail>} */
-export const changeSetDetail = (id) => call("change_set_detail", { id });
+/** A change set and its first `limit` changes (500 at most). @param {number} id @param {number} [limit] @returns {Promise<ChangeSetDetail>} */
+export const changeSetDetail = (id, limit) => call("change_set_detail", { id, limit: limit ?? null });
 /** Who made changes (the Journal's filter). @returns {Promise<string[]>} */
 export const historyAuthors = () => call("history_authors");
 /** Undoes a change set, or names the changes in the way. @param {number} id @returns {Promise<UndoOutcome>} */

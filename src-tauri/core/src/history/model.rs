@@ -111,7 +111,8 @@ pub struct HistoryQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct HistoryPage {
-    pub sets: Vec<ChangeSetSummary>,
+    /// The change sets, each with its first changes (a record's history: that record's).
+    pub sets: Vec<ChangeSetDetail>,
     /// Whether older change sets follow.
     pub more: bool,
     /// A record's history: that record's identity (its changes are the ones to tell).

@@ -15,6 +15,8 @@ use serde_json::Value;
 pub const PAGE_MAX: u32 = 200;
 /// Changes of one change set shown, at most (the rest are counted).
 pub const DETAIL_MAX: i64 = 500;
+/// Changes of each change set of a page of the Journal told with it (the others on demand).
+pub const FIRST_TOLD: i64 = 3;
 
 /// The column that names a record of each table, where it has one.
 const NAME_COLUMNS: &[(&str, &str)] = &[
@@ -85,12 +87,22 @@ pub(crate) struct RawChange {
 
 /// The entries of change set `set`, in the order they were written (the first `limit`).
 pub(crate) fn raw_changes(conn: &Connection, set: i64, limit: i64) -> CoreResult<Vec<RawChange>> {
+    raw_changes_of(conn, set, None, limit)
+}
+
+/// The first `limit` entries of change set `set` (those of `record` only, when given).
+fn raw_changes_of(
+    conn: &Connection,
+    set: i64,
+    record: Option<&str>,
+    limit: i64,
+) -> CoreResult<Vec<RawChange>> {
     let mut st = conn.prepare_cached(
         "SELECT tbl, record, op, field, before, after FROM change
-         WHERE set_id = ?1 ORDER BY id LIMIT ?2",
+         WHERE set_id = ?1 AND (?3 IS NULL OR record = ?3) ORDER BY id LIMIT ?2",
     )?;
     let rows = st
-        .query_map(params![set, limit], |r| {
+        .query_map(params![set, limit, record], |r| {
             Ok(RawChange {
                 table: r.get(0)?,
                 record: r.get(1)?,
@@ -423,14 +435,21 @@ impl Store {
     }
 
     /// A page of change sets, newest first, filtered as `q` asks.
+    /// Each change set comes with its first [`FIRST_TOLD`] changes, or with all of the
+    /// record's (at most [`DETAIL_MAX`]) in a record's history: the page is shown at once.
     pub fn history(&self, q: &HistoryQuery) -> CoreResult<HistoryPage> {
         let limit = q.limit.unwrap_or(50).clamp(1, PAGE_MAX);
         let ids = self.history_ids(q)?;
         let more = ids.len() > limit as usize;
+        let told = if q.record.is_some() {
+            DETAIL_MAX
+        } else {
+            FIRST_TOLD
+        };
         let sets = ids
             .iter()
             .take(limit as usize)
-            .map(|id| self.change_set_summary(*id))
+            .map(|id| self.told(*id, q.record.as_deref(), told))
             .collect::<CoreResult<_>>()?;
         Ok(HistoryPage {
             sets,
@@ -527,10 +546,15 @@ impl Store {
         })
     }
 
-    /// A change set with its changes (the first [`DETAIL_MAX`]), ready to be told.
-    pub fn change_set_detail(&self, id: i64) -> CoreResult<ChangeSetDetail> {
+    /// A change set with its first `limit` changes (at most [`DETAIL_MAX`]), ready to be told.
+    pub fn change_set_detail(&self, id: i64, limit: i64) -> CoreResult<ChangeSetDetail> {
+        self.told(id, None, limit)
+    }
+
+    /// A change set with its first `limit` changes (of `record` only, when given).
+    fn told(&self, id: i64, record: Option<&str>, limit: i64) -> CoreResult<ChangeSetDetail> {
         let summary = self.change_set_summary(id)?;
-        let rows = raw_changes(&self.conn, id, DETAIL_MAX)?;
+        let rows = raw_changes_of(&self.conn, id, record, limit.clamp(1, DETAIL_MAX))?;
         let mut changes = Vec::with_capacity(rows.len());
         for RawChange {
             table,
@@ -574,7 +598,15 @@ impl Store {
                 after_name,
             });
         }
-        let more = (summary.changes - changes.len() as i64).max(0);
+        let of_record = match record {
+            Some(uid) => self.conn.query_row(
+                "SELECT count(*) FROM change WHERE set_id = ?1 AND record = ?2",
+                params![id, uid],
+                |r| r.get(0),
+            )?,
+            None => summary.changes,
+        };
+        let more = (of_record - changes.len() as i64).max(0);
         Ok(ChangeSetDetail {
             summary,
             changes,

@@ -282,7 +282,9 @@ mod tests {
     }
 
     fn newest(s: &Store) -> i64 {
-        s.history(&HistoryQuery::default()).unwrap().sets[0].id
+        s.history(&HistoryQuery::default()).unwrap().sets[0]
+            .summary
+            .id
     }
 
     fn amount(s: &Store, id: i64) -> i64 {
@@ -293,6 +295,41 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap()
+    }
+
+    /// A change set is told a few changes at a time (the Journal shows the first ones, then
+    /// all on demand), the rest counted.
+    #[test]
+    fn a_change_set_is_told_its_first_changes_then_all() {
+        let (_d, s) = demo();
+        let page = s
+            .history(&HistoryQuery {
+                limit: Some(200),
+                ..HistoryQuery::default()
+            })
+            .unwrap();
+        let big = &page
+            .sets
+            .iter()
+            .max_by_key(|x| x.summary.changes)
+            .unwrap()
+            .summary;
+        let told = page.sets.iter().find(|x| x.summary.id == big.id).unwrap();
+        assert_eq!(told.changes.len() as i64, crate::history::store::FIRST_TOLD);
+        assert!(big.changes > 3, "the demo's creation is one change set");
+        let first = s.change_set_detail(big.id, 3).unwrap();
+        assert_eq!(first.changes.len(), 3);
+        assert_eq!(first.more, big.changes - 3);
+        let all = s.change_set_detail(big.id, i64::MAX).unwrap();
+        let shown = big.changes.min(crate::history::store::DETAIL_MAX);
+        assert_eq!(all.changes.len() as i64, shown);
+        assert_eq!(all.more, big.changes - shown);
+        let key = |c: &crate::history::model::ChangeView| (c.record.clone(), c.field.clone());
+        assert_eq!(
+            all.changes[..3].iter().map(key).collect::<Vec<_>>(),
+            first.changes.iter().map(key).collect::<Vec<_>>()
+        );
+        assert_eq!(s.change_set_detail(big.id, 0).unwrap().changes.len(), 1);
     }
 
     /// An edited amount is told (who, what, before and after, as money), found in the
@@ -309,7 +346,9 @@ mod tests {
         assert_eq!(summary.label.code, "history.updated");
         assert_eq!(summary.label.args["kind"], "funding");
         assert_eq!(summary.label.args["name"], f.scheme);
-        let detail = s.change_set_detail(set).unwrap();
+        let detail = s.change_set_detail(set, 3).unwrap();
+        assert!(detail.changes.len() <= 3, "the first changes only");
+        assert_eq!(detail.more, summary.changes - detail.changes.len() as i64);
         let change = detail
             .changes
             .iter()
@@ -321,7 +360,8 @@ mod tests {
         let record = s
             .record_history("funding", f.id, &HistoryQuery::default())
             .unwrap();
-        assert_eq!(record.sets[0].id, set);
+        assert_eq!(record.sets[0].summary.id, set);
+        assert!(record.sets[0].changes.iter().all(|c| c.table == "funding"));
 
         let UndoOutcome::Done {
             change_set: Some(undo),

@@ -8,12 +8,15 @@ import { register } from "../../core/router.js";
 import * as ipc from "../../core/ipc.js";
 
 /** @typedef {import("../../../bindings/ChangeSetSummary").ChangeSetSummary} ChangeSetSummary */
+/** @typedef {import("../../../bindings/ChangeSetDetail").ChangeSetDetail} ChangeSetDetail */
 /** @typedef {import("../../../bindings/ChangeView").ChangeView} ChangeView */
 /** @typedef {import("../../../bindings/HistoryQuery").HistoryQuery} HistoryQuery */
 /** @typedef {import("../../../bindings/ChangeLabel").ChangeLabel} ChangeLabel */
 
 /** Change sets per page. */
 const PAGE = 50;
+/** Changes of a change set told at most (the core's `DETAIL_MAX`). */
+const DETAIL_MAX = 500;
 /** The kinds of records, as the journal names them (its tables). */
 const KINDS = ["actor", "contact", "member", "need", "axis", "action", "funding", "indicator",
   "link", "meeting", "follow_up", "decision_note", "self_assessment", "project", "territory"];
@@ -189,11 +192,13 @@ function blockedDialog(blockers) {
 }
 
 /**
- * One change set: when, who, what, its sentences (those of `record` only, when given), and
- * the undo button.
- * @param {ChangeSetSummary} set @param {string|null} record @param {() => void} refresh
+ * One change set: when, who, what, its sentences (those the page came with: a record's
+ * changes, or the Journal's first ones with a button for all), and the undo button.
+ * @param {ChangeSetDetail} detail @param {boolean} ofRecord the page is a record's history
+ * @param {() => void} refresh
  */
-function setItem(set, record, refresh) {
+function setItem(detail, ofRecord, refresh) {
+  const set = detail.summary;
   const sentences = h("ul", { class: "history-changes" });
   const item = h("li", { class: "history-set", attrs: { "data-set": String(set.id), value: String(set.id) } },
     h("p", { class: "history-label" },
@@ -204,11 +209,24 @@ function setItem(set, record, refresh) {
       ? h("p", { class: "muted small", text: t("history.undone", { by: set.undone_by }) })
       : h("button", { type: "button", class: "btn small history-undo", text: t("history.undo"),
         on: { click: () => undo(set, refresh) } }));
-  ipc.changeSetDetail(set.id).then((detail) => {
-    const mine = detail.changes.filter((c) => record === null || c.record === record);
-    replace(sentences, mine.map((c) => h("li", { class: "history-sentence" }, sentence(set, c))),
-      detail.more > 0 ? h("li", { class: "muted small", text: t("history.more_changes", { count: formatNumber(detail.more) }) }) : null);
+  /** @param {ChangeSetDetail} shown @param {boolean} all every change asked for */
+  const tell = (shown, all) => {
+    const rest = !ofRecord && !all && shown.more > 0
+      ? h("li", { class: "history-all-item" }, h("button", {
+        type: "button", class: "btn small history-all",
+        text: t("history.show_all", { count: formatNumber(set.changes) }),
+        on: { click: showAll },
+      }))
+      : shown.more > 0 ? h("li", { class: "muted small", text: t("history.more_changes", { count: formatNumber(shown.more) }) }) : null;
+    replace(sentences, shown.changes.map((c) => h("li", { class: "history-sentence", attrs: { tabindex: "-1" } }, sentence(set, c))), rest);
+  };
+  // Focus goes to the first change that was not shown, where the button was.
+  const showAll = () => ipc.changeSetDetail(set.id, DETAIL_MAX).then((all) => {
+    const first = detail.changes.length;
+    tell(all, true);
+    /** @type {HTMLElement|undefined} */ (sentences.children[first])?.focus();
   }).catch(showError);
+  tell(detail, false);
   return item;
 }
 
@@ -221,20 +239,37 @@ function setItem(set, record, refresh) {
 function historyList(load, query, onlyRecord) {
   // Numbered by change set: the number an undo or a refusal names.
   const list = h("ol", { class: "history-list", id: "history-list" });
-  const status = h("p", { class: "muted small", attrs: { "aria-live": "polite" } });
+  const status = h("p", { class: "muted small history-status", attrs: { "aria-live": "polite" } });
   const more = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "btn", id: "history-more", text: t("history.more"), hidden: true }));
   let last = /** @type {number|null} */ (null);
   let count = 0;
+  let loading = false;
+  let pages = 0;
+  // Scrolling down to the button loads the next page; the button stays for the keyboard.
+  const watch = new IntersectionObserver((seen) => {
+    if (!more.isConnected) watch.disconnect();
+    else if (seen.some((e) => e.isIntersecting) && !more.hidden) page();
+  }, { rootMargin: "200px" });
   const refresh = () => { replace(list); last = null; count = 0; page(); };
   const page = async () => {
+    if (loading) return;
+    loading = true;
     try {
       const p = await load({ ...query, before_id: last, limit: PAGE });
-      list.append(...p.sets.map((s) => setItem(s, onlyRecord ? p.record : null, refresh)));
+      list.append(...p.sets.map((s) => setItem(s, onlyRecord, refresh)));
       count += p.sets.length;
-      last = p.sets.length ? p.sets[p.sets.length - 1].id : last;
+      last = p.sets.length ? p.sets[p.sets.length - 1].summary.id : last;
       more.hidden = !p.more;
       status.textContent = count === 0 ? t("history.none") : t("journal.shown", { count: formatNumber(count) });
-    } catch (e) { showError(e); }
+    } catch (e) { showError(e); } finally {
+      loading = false;
+      // Pages loaded so far, for whoever waits for the next one.
+      list.dataset.loaded = String(++pages);
+      // Watched again: told at once whether the button is still in view (then the next
+      // page comes too), not only when it next enters it.
+      watch.unobserve(more);
+      if (!more.hidden) watch.observe(more);
+    }
   };
   more.addEventListener("click", page);
   page();
