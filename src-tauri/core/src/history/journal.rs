@@ -633,4 +633,64 @@ mod tests {
         s.create_actor(&actor("Cinq")).unwrap();
         assert_eq!(changes(&s).len(), 3);
     }
+
+    /// A change set rolled back with a savepoint, its transaction going on: the next change
+    /// writes it again, and every change of the transaction is in that set.
+    #[test]
+    fn a_savepoint_rolled_back_takes_its_change_set_and_the_next_change_writes_it_again() {
+        let mut s = Store::open_in_memory().unwrap();
+        let insert = |tx: &Connection, name: &str| {
+            crate::actors::store::insert_actor(
+                tx,
+                &actor(name).validate().unwrap(),
+                "2026-01-01T00:00:00Z",
+            )
+            .unwrap();
+        };
+        let sets_before: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM change_set", [], |r| r.get(0))
+            .unwrap();
+        {
+            let mut tx = s.conn.transaction().unwrap();
+            {
+                let sp = tx.savepoint().unwrap();
+                insert(&sp, "Un");
+                sp.execute("UPDATE actor SET commune = 'Die' WHERE name = 'Un'", [])
+                    .unwrap();
+                // Dropped: rolled back.
+            }
+            // A set of another transaction takes the id the rolled-back set had.
+            tx.execute(
+                "INSERT INTO change_set (at, author, device) VALUES (1, 'Autre', 'ailleurs')",
+                [],
+            )
+            .unwrap();
+            insert(&tx, "Deux");
+            tx.execute("UPDATE actor SET commune = 'Nyons' WHERE name = 'Deux'", [])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let sets: Vec<(i64, String, i64)> = s
+            .conn
+            .prepare(
+                "SELECT s.id, s.author, count(c.id) FROM change_set AS s
+                 LEFT JOIN change AS c ON c.set_id = s.id GROUP BY s.id ORDER BY s.id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let new = &sets[sets_before as usize..];
+        assert_eq!(new.len(), 2, "{sets:?}");
+        assert_eq!(new[0].1, "Autre");
+        assert_eq!(new[0].2, 0, "nothing written in another set: {sets:?}");
+        assert_eq!(new[1].2, 2, "the insert and the update of « Deux »: {sets:?}");
+        let names: Vec<String> = changes(&s)
+            .iter()
+            .filter_map(|e| e.5.clone())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("\"Un\"")), "{names:?}");
+    }
 }
