@@ -634,6 +634,34 @@ mod tests {
         assert_eq!(changes(&s).len(), 3);
     }
 
+    /// Every column an edit can change is named in the history's sentences, in both
+    /// languages: by its own label (`history.field.<table>.<column>`) or by one shared by
+    /// the columns of that name (`history.field.any.<column>`).
+    #[test]
+    fn every_journaled_column_has_a_label_in_both_languages() {
+        let s = Store::open_in_memory().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/i18n");
+        for lang in ["fr", "en"] {
+            let catalogue = std::fs::read_to_string(root.join(format!("{lang}.js"))).unwrap();
+            let mut missing = Vec::new();
+            for table in record_tables(&s.conn).unwrap() {
+                for (column, _) in columns(&s.conn, &table).unwrap() {
+                    if UNJOURNALED_COLUMNS.contains(&column.as_str())
+                        || ["id", "created_at"].contains(&column.as_str())
+                    {
+                        continue;
+                    }
+                    let own = format!("\"history.field.{table}.{column}\":");
+                    let any = format!("\"history.field.any.{column}\":");
+                    if !catalogue.contains(&own) && !catalogue.contains(&any) {
+                        missing.push(format!("{table}.{column}"));
+                    }
+                }
+            }
+            assert!(missing.is_empty(), "{lang}: no label for {missing:?}");
+        }
+    }
+
     /// A change set rolled back with a savepoint, its transaction going on: the next change
     /// writes it again, and every change of the transaction is in that set.
     #[test]

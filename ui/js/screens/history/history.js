@@ -133,8 +133,9 @@ export function sentence(set, c) {
     return fillNodes(template(c.op === "insert" ? "history.sentence.insert" : "history.sentence.delete"),
       { who, what: theNodes(c.table, c.name), when });
   }
-  const fieldKey = `history.field.${c.table}.${c.field}`;
-  const field = has(fieldKey) ? t(fieldKey) : t("history.field", { field: c.field ?? "" });
+  // The column's own label, or the one of every column of that name.
+  const fieldKey = [`history.field.${c.table}.${c.field}`, `history.field.any.${c.field}`].find(has);
+  const field = fieldKey ? t(fieldKey) : t("history.field", { field: c.field ?? "" });
   let before = shown(c, "before");
   let after = shown(c, "after");
   if (c.kind === "text" && typeof c.before === "string" && typeof c.after === "string"
