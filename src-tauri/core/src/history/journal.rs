@@ -714,11 +714,11 @@ mod tests {
         assert_eq!(new.len(), 2, "{sets:?}");
         assert_eq!(new[0].1, "Autre");
         assert_eq!(new[0].2, 0, "nothing written in another set: {sets:?}");
-        assert_eq!(new[1].2, 2, "the insert and the update of « Deux »: {sets:?}");
-        let names: Vec<String> = changes(&s)
-            .iter()
-            .filter_map(|e| e.5.clone())
-            .collect();
+        assert_eq!(
+            new[1].2, 2,
+            "the insert and the update of « Deux »: {sets:?}"
+        );
+        let names: Vec<String> = changes(&s).iter().filter_map(|e| e.5.clone()).collect();
         assert!(!names.iter().any(|n| n.contains("\"Un\"")), "{names:?}");
     }
 }
