@@ -516,6 +516,16 @@ pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// Puts the file at `path`, just written and closed, on disk (before it takes its final
+/// name). Opened for writing: Windows flushes a file only through a handle that may write
+/// (`FlushFileBuffers` on a read-only handle is « access denied »).
+pub(crate) fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .sync_all()
+}
+
 /// A sibling of `path` used while a file is being written, before it takes its final name.
 pub(crate) fn temp_sibling(path: &Path, what: &str) -> PathBuf {
     let name = path

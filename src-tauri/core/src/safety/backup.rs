@@ -109,7 +109,7 @@ fn vacuum_into(conn: &rusqlite::Connection, target: &Path) -> CoreResult<()> {
         .map_err(CoreError::from)
         .and_then(|_| {
             // The copy is complete on disk before it takes its name.
-            std::fs::File::open(&tmp)?.sync_all()?;
+            store::sync_file(&tmp)?;
             std::fs::rename(&tmp, target)?;
             Ok(())
         });
@@ -486,7 +486,7 @@ pub fn restore_with(
             .map_err(CoreError::from)
         })?;
         drop(src);
-        std::fs::File::open(&tmp)?.sync_all()?;
+        store::sync_file(&tmp)?;
         // The last moment to stop: after this, `to` is replaced.
         progress.check()?;
         // Stale WAL files of the replaced workspace must not be applied to the restored one.
