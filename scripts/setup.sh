@@ -12,6 +12,10 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core poppler-utils
   libreoffice-writer-nogui
   util-linux e2fsprogs git
+  # The Debian package's test (install, desktop entry, MIME type, xdg-open).
+  desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl
+  # The Windows build (MinGW) and its command line under Wine.
+  gcc-mingw-w64-x86-64 wine wine64
 )
 
 say() { printf '\n== %s\n' "$*"; }
@@ -36,6 +40,12 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "Node.js $node_major est trop ancien : les tests de bout en bout demandent Node.js 20 ou plus." >&2
   exit 1
+fi
+
+# The Windows target of the Rust toolchain (scripts/windows.sh cross-builds catalyse.exe).
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  say "Rust target x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then

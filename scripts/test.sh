@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: formatting, lints, core and CLI tests, front-end
-# checks, then the end-to-end tests on the real app under Xvfb. Screenshots go to
-# target/e2e/screenshots/.
+# checks, the end-to-end tests on the real app under Xvfb, then the Debian package (built,
+# installed, launched, removed) and the Windows build's command line under Wine. Screenshots
+# go to target/e2e/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -53,5 +54,14 @@ step "end-to-end tests on the real app, release build (Xvfb + tauri-driver + Web
 rm -rf target/e2e/screenshots
 CATALYSE_BIN="$bin" \
   xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
+
+step "Linux packages: the .deb and .rpm built, the .deb installed with apt, launched, a file opened with xdg-open, removed"
+CATALYSE_SETUP_DONE=1 bash scripts/package.sh
+deb=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb)
+CATALYSE_BIN=/usr/bin/catalyse CATALYSE_DEB="$deb" \
+  xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/package/
+
+step "Windows: catalyse.exe cross-built (MinGW), its command line under Wine against the Linux build"
+CATALYSE_BIN="$bin" bash scripts/windows.sh
 
 step "all tests passed in $(( $(date +%s) - start )) s"

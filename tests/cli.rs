@@ -47,7 +47,13 @@ fn help_and_version() {
 #[test]
 fn usage_errors_exit_with_2() {
     let dir = Dir::new();
-    dir.catalyse().arg("frobnicate").assert().code(2);
+    dir.catalyse()
+        .arg("frobnicate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "« frobnicate » n'est ni une commande ni un espace de travail",
+        ));
     dir.catalyse().arg("check").assert().code(2);
     dir.catalyse().arg("demo").assert().code(2);
     dir.catalyse()

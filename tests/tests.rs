@@ -3,9 +3,13 @@
 mod backup;
 mod cli;
 mod crash;
+// A real full disk needs a Linux tmpfs in a private namespace (`unshare`).
+#[cfg(target_os = "linux")]
 mod diskfull;
 mod exchange;
 mod notes;
+// File modes and running as another user: Unix only.
+#[cfg(unix)]
 mod readonly;
 mod schema;
 mod util;

@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+    help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n",
     subcommand_help_heading = "Commandes",
-    subcommand_value_name = "COMMANDE"
+    subcommand_value_name = "COMMANDE",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Affiche cette aide.
@@ -38,6 +39,11 @@ pub struct Cli {
     /// Ouvre l'application sur cet espace de travail (fichier .catalyse).
     #[arg(long, value_name = "FICHIER")]
     pub workspace: Option<PathBuf>,
+
+    /// L'espace de travail à ouvrir, comme --workspace (ce que donnent un double-clic sur un
+    /// fichier .catalyse et `xdg-open`).
+    #[arg(value_name = "FICHIER", conflicts_with = "workspace")]
+    pub file: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -151,10 +157,20 @@ pub enum Command {
         force: bool,
     },
     /// RGPD : exporter ou effacer tout ce que l'espace de travail garde sur une personne.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
     Person(PersonCommand),
     /// Les notes d'aide à la décision : liste et export.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
     Note(NoteCommand),
     /// Importe des acteurs, des liens ou des rencontres d'un fichier CSV ou XLSX : tout ou rien.
     #[command(
@@ -363,9 +379,23 @@ pub fn parse() -> Invocation {
         }
     };
     match cli.command {
-        None => Invocation::Gui {
-            workspace: cli.workspace,
-        },
+        None => {
+            // A word that is neither a command nor a workspace is a typing error, not a file
+            // for the window to look for.
+            if let Some(file) = cli.file.as_deref() {
+                let workspace = file.extension().is_some_and(|e| e == "catalyse");
+                if !workspace && !file.is_file() {
+                    eprintln!(
+                        "Erreur : « {} » n'est ni une commande ni un espace de travail (fichier .catalyse).\nPour l'aide : catalyse --help",
+                        file.display()
+                    );
+                    return Invocation::Headless(2);
+                }
+            }
+            Invocation::Gui {
+                workspace: cli.workspace.or(cli.file),
+            }
+        }
         Some(cmd) => Invocation::Headless(run(cmd)),
     }
 }
@@ -393,6 +423,8 @@ fn run(cmd: Command) -> i32 {
     // A headless command piped into `head` or a closed pager ends quietly, as command-line
     // tools do, instead of panicking on the broken pipe.
     // SAFETY: restoring the default disposition of SIGPIPE, before any other thread exists.
+    // (Windows has no SIGPIPE: a closed pipe is a write error there.)
+    #[cfg(unix)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

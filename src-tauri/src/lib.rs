@@ -10,11 +10,28 @@ pub mod prefs;
 
 /// Entry point of the binary: returns the process exit code.
 pub fn main_entry() -> i32 {
+    attach_console();
     match cli::parse() {
         cli::Invocation::Headless(code) => code,
         cli::Invocation::Gui { workspace } => gui::run(workspace),
     }
 }
+
+/// The Windows build is a windowed program (no console window opens with the app): started
+/// from a console with arguments (a command, `--version`), it writes to that console.
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{AttachConsole, ATTACH_PARENT_PROCESS};
+    if std::env::args_os().len() > 1 {
+        // SAFETY: a plain call; failing (no parent console, or one already) changes nothing.
+        unsafe {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_console() {}
 
 #[cfg(test)]
 mod tests {
