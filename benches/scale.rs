@@ -18,7 +18,8 @@
 //! 5. The journal of changes: the import of the 100,000 actors in process, journaled and not
 //!    (journaling is switched off for the comparison only, through the store's
 //!    `journal().set_enabled(false)`, which nothing else does but the workspace JSON import);
-//!    target ≤ 1.5×. Then the journal's size after that import and after 100,000 single-field
+//!    alternately, 3 times (`CATALYSE_BENCH_JOURNAL_ROUNDS`), medians compared; target
+//!    ≤ 1.5×. Then the journal's size after that import and after 100,000 single-field
 //!    edits (each its own change set, as a user's edits are).
 //!
 //! Run: `scripts/bench.sh` (installs the references, then runs this and the start-up and
@@ -437,14 +438,42 @@ fn journal_overhead(dir: &Path, data: &Data) {
             .expect("written");
         t.elapsed()
     };
-    let mut off = new("sans-journal.catalyse");
-    off.journal().set_enabled(false);
-    let without = import(&mut off);
-    let mut on = new("journal.catalyse");
-    let with = import(&mut on);
+    // Each import into a new file, alternately without and with the journal, `rounds` times:
+    // the medians are compared (one pair alone moves by ±5 % on these shared machines).
+    let rounds = env("CATALYSE_BENCH_JOURNAL_ROUNDS", 3).max(1);
+    let (mut withouts, mut withs) = (Vec::new(), Vec::new());
+    let mut on = None;
+    for round in 0..rounds {
+        let mut off = new(&format!("sans-journal-{round}.catalyse"));
+        off.journal().set_enabled(false);
+        withouts.push(import(&mut off));
+        drop(off);
+        let mut with = new(&format!("journal-{round}.catalyse"));
+        withs.push(import(&mut with));
+        on = Some(with);
+    }
+    let mut on = on.expect("one round at least");
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let each = |v: &[Duration]| {
+        v.iter()
+            .map(|d| format!("{:.2}", d.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "# imports without the journal: {} s; with it: {} s",
+        each(&withouts),
+        each(&withs)
+    );
+    let (with, without) = (median(&mut withs), median(&mut withouts));
     let n = data.names.len();
     line(
-        &format!("5. import of {n} actors in process, journaled vs not journaled"),
+        &format!(
+            "5. import of {n} actors in process, journaled vs not journaled (medians of {rounds})"
+        ),
         &secs(with),
         &secs(without),
         Some(with.as_secs_f64() / without.as_secs_f64()),
