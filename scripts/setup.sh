@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libreoffice-writer-nogui
   util-linux e2fsprogs git
   # The Debian package's test (install, desktop entry, MIME type, xdg-open).
-  desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl
+  desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl dbus-daemon
   # The Windows build (MinGW) and its command line under Wine.
   gcc-mingw-w64-x86-64 wine wine64
 )

@@ -58,7 +58,8 @@ CATALYSE_BIN="$bin" \
 step "Linux packages: the .deb and .rpm built, the .deb installed with apt, launched, a file opened with xdg-open, removed"
 CATALYSE_SETUP_DONE=1 bash scripts/package.sh
 deb=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb)
-CATALYSE_BIN=/usr/bin/catalyse CATALYSE_DEB="$deb" \
+# In a D-Bus session, as on a desktop: a second launch hands its file to the running app.
+CATALYSE_BIN=/usr/bin/catalyse CATALYSE_DEB="$deb" dbus-run-session -- \
   xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/package/
 
 step "Windows: catalyse.exe cross-built (MinGW), its command line under Wine against the Linux build"

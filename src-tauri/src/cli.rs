@@ -400,6 +400,16 @@ pub fn parse() -> Invocation {
     }
 }
 
+/// The workspace a launch's arguments (`argv`, the program first) ask the window to open:
+/// `catalyse FICHIER` or `catalyse --workspace FICHIER`; None for a command or none given.
+pub fn workspace_argument(argv: &[String]) -> Option<PathBuf> {
+    let cli = Cli::try_parse_from(argv).ok()?;
+    if cli.command.is_some() {
+        return None;
+    }
+    cli.workspace.or(cli.file)
+}
+
 /// A value outside a closed list (a kind, a format), said in French with the accepted values.
 fn invalid_value_in_french(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};

@@ -329,8 +329,38 @@ fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) 
 }
 
 /// Opens the window; returns the process exit code.
+/// Catalyse started again while this window runs (a double-click on a workspace, `xdg-open`,
+/// the menu): one writer per user, so this window comes forward and opens the workspace the
+/// new launch was given, if any; the page is then drawn again on it (an error is shown as the
+/// notices of a start are).
+fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+    let Some(path) = crate::cli::workspace_argument(&argv) else {
+        return;
+    };
+    let path = PathBuf::from(cwd).join(path);
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if let Err(e) = crate::commands::workspace::open_path(&app, &state, path).await {
+            state.notify(e);
+        }
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.reload();
+        }
+    });
+}
+
 pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
     let result = tauri::Builder::default()
+        // First: a second launch hands its arguments over here and ends before anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            second_launch(app, argv, cwd);
+        }))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::default())

@@ -1,14 +1,15 @@
 // The Debian package as a user gets it: its dependencies resolve on Debian 12, it installs
 // with apt, the installed app paints its welcome screen, its command line works, the desktop
 // entry is valid, a .catalyse file is known as a Catalyse workspace and `xdg-open` opens it in
-// Catalyse, and removing the package leaves nothing in /usr.
+// Catalyse (a second one too, in the window already open: single instance, through the D-Bus
+// session the test command starts), and removing the package leaves nothing in /usr.
 //
 // CATALYSE_DEB is the package (scripts/package.sh builds it); CATALYSE_BIN must be the
 // installed binary, /usr/bin/catalyse, for the end-to-end harness. Needs root or sudo.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, statSync, readFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync, readFileSync, mkdirSync, readdirSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { launch, freshHome, visible, waitText, screenshot, BINARY } from "../e2e/harness.mjs";
@@ -23,6 +24,30 @@ const asRoot = (cmd, ...args) => execFileSync(root ? cmd : "sudo", root ? args :
 const sh = (cmd, ...args) => execFileSync(cmd, args, { encoding: "utf8" });
 const field = (name) => sh("dpkg-deb", "--field", deb, name).trim();
 const pkg = field("Package");
+/** The first window title `wanted` accepts, waited for up to 30 s ("" if none came). */
+async function windowTitle(wanted) {
+  for (let i = 0; i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      const found = execFileSync("xdotool", ["search", "--name", "Catalyse", "getwindowname", "%@"], { encoding: "utf8" })
+        .split("\n").find(wanted);
+      if (found) return found;
+    } catch { /* no window yet */ }
+  }
+  return "";
+}
+
+/** The installed app's processes running with `home` as HOME (those this test started). */
+function installedApps(home) {
+  const pids = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== "/usr/bin/catalyse") continue;
+      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) pids.push(Number(pid));
+    } catch { /* gone meanwhile, or not ours */ }
+  }
+  return pids;
+}
 /** The files the package installed (filled once it is in). @type {string[]} */
 let installed = [];
 
@@ -94,21 +119,25 @@ test("a .catalyse file is a Catalyse workspace, and xdg-open opens it in Catalys
   const opener = spawn("xdg-open", [file], { env, stdio: "ignore", detached: true });
   try {
     // The window's title names the workspace's territory (« … — Catalyse ») once it is open.
-    let title = "";
-    for (let i = 0; i < 60 && !title; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      try {
-        title = execFileSync("xdotool", ["search", "--name", "Catalyse", "getwindowname", "%@"], { encoding: "utf8" })
-          .split("\n").find((t) => / — Catalyse$/.test(t)) ?? "";
-      } catch { /* no window yet */ }
-    }
+    const prefs = () => readFileSync(path.join(home, ".local", "share", "fr.catalyse.desktop", "preferences.json"), "utf8");
+    const title = await windowTitle((t) => / — Catalyse$/.test(t));
     assert.ok(title, "a Catalyse window opened on the workspace");
-    const prefs = readFileSync(path.join(home, ".local", "share", "fr.catalyse.desktop", "preferences.json"), "utf8");
-    assert.ok(prefs.includes("mon-territoire.catalyse"), "the app opened that file");
+    assert.ok(prefs().includes("mon-territoire.catalyse"), "the app opened that file");
     execFileSync("import", ["-window", "root", path.join(process.cwd(), "target", "e2e", "screenshots", "151-xdg-open.png")]);
+    // A second workspace opened the same way while the app runs: the running window opens it
+    // (one writer), and the second launch ends.
+    const other = path.join(dir, "autre territoire.catalyse");
+    sh("/usr/bin/catalyse", "new", other, "--territory", "Pays de la Seconde Fenêtre", "--kind", "petr");
+    execFileSync("xdg-open", [other], { env, stdio: "ignore", timeout: 20000 });
+    assert.ok(await windowTitle((t) => t === "Pays de la Seconde Fenêtre — Catalyse"), "the running window opened the second workspace");
+    assert.ok(prefs().includes("autre territoire.catalyse"));
+    assert.equal(installedApps(home).length, 1, "one Catalyse process: the second launch handed its file over and ended");
+    execFileSync("import", ["-window", "root", path.join(process.cwd(), "target", "e2e", "screenshots", "152-xdg-open-second-file.png")]);
   } finally {
     try { process.kill(-opener.pid, "SIGTERM"); } catch { /* gone */ }
-    try { execFileSync("pkill", ["-f", `^/usr/bin/catalyse ${file}`]); } catch { /* gone */ }
+    for (const pid of installedApps(home)) {
+      try { process.kill(pid, "SIGTERM"); } catch { /* gone meanwhile */ }
+    }
   }
 });
 
