@@ -1240,3 +1240,41 @@ fn print_report(r: &CheckReport) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::workspace_argument;
+    use std::path::PathBuf;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// What a second launch hands over: the workspace to open, given either way; nothing
+    /// for a command, for no argument, or for arguments that do not parse.
+    #[test]
+    fn the_workspace_a_launch_asks_for() {
+        let want = Some(PathBuf::from("Mon territoire.catalyse"));
+        assert_eq!(
+            workspace_argument(&args(&["catalyse", "Mon territoire.catalyse"])),
+            want
+        );
+        assert_eq!(
+            workspace_argument(&args(&[
+                "catalyse",
+                "--workspace",
+                "Mon territoire.catalyse"
+            ])),
+            want
+        );
+        assert_eq!(workspace_argument(&args(&["catalyse"])), None);
+        assert_eq!(
+            workspace_argument(&args(&["catalyse", "check", "a.catalyse"])),
+            None
+        );
+        assert_eq!(
+            workspace_argument(&args(&["catalyse", "--nope", "a.catalyse"])),
+            None
+        );
+    }
+}

@@ -328,7 +328,6 @@ fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) 
     }
 }
 
-/// Opens the window; returns the process exit code.
 /// Catalyse started again while this window runs (a double-click on a workspace, `xdg-open`,
 /// the menu): one writer per user, so this window comes forward and opens the workspace the
 /// new launch was given, if any; the page is then drawn again on it (an error is shown as the
@@ -355,6 +354,7 @@ fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String)
     });
 }
 
+/// Opens the window; returns the process exit code.
 pub fn run(cli_workspace: Option<PathBuf>) -> i32 {
     let result = tauri::Builder::default()
         // First: a second launch hands its arguments over here and ends before anything else.
