@@ -16,6 +16,8 @@ APT_PACKAGES=(
   desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl dbus-daemon
   # The Windows build (MinGW) and its command line under Wine.
   gcc-mingw-w64-x86-64 wine wine64
+  # Reads the DOCX text in the Wine comparison (zipfile).
+  python3
 )
 
 say() { printf '\n== %s\n' "$*"; }
