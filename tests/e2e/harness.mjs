@@ -146,25 +146,30 @@ export async function texts(driver, css) {
   }
 }
 
-/** Waits for an element and returns it. */
-export async function find(driver, css) {
-  const el = await driver.wait(until.elementLocated(By.css(css)), WAIT_MS, `element ${css} not found`);
+/** Waits for an element (a CSS selector, or any `By` locator) and returns it. */
+export async function find(driver, locator) {
+  const by = typeof locator === "string" ? By.css(locator) : locator;
+  const el = await driver.wait(until.elementLocated(by), WAIT_MS, `element ${locator} not found`);
   return el;
 }
 
 /**
- * Scrolls an element into the middle of its scroll area (as a user scrolls) and clicks it.
- * Views redraw after loading data; if the element is replaced meanwhile, it is looked up again.
+ * Scrolls an element (a CSS selector or a `By` locator) into the middle of its scroll area, as a
+ * user scrolls, and clicks it. Views redraw after loading data; if the element is replaced
+ * meanwhile, it is looked up again. If something passes over it (a toast rising, a dialog
+ * closing), the click is tried again for up to 3 s, as a user would wait; an element that stays
+ * covered fails.
  */
-export async function click(driver, css) {
+export async function click(driver, locator) {
+  const retried = { StaleElementReferenceError: 10, ElementClickInterceptedError: 30 };
   for (let attempt = 0; ; attempt++) {
     try {
-      const el = await find(driver, css);
+      const el = await find(driver, locator);
       await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
       await el.click();
       return el;
     } catch (e) {
-      if (e.name !== "StaleElementReferenceError" || attempt > 10) throw e;
+      if (!(e.name in retried) || attempt > retried[e.name]) throw e;
       await driver.sleep(100);
     }
   }

@@ -128,8 +128,7 @@ test("hostile text in every free-text field is stored and shown as text, and run
     // A funding line and an indicator on an action's page.
     await click(d, "#nav-actions");
     await visible(d, "#actions-table");
-    const garage = await d.findElement(By.xpath("//table[@id='actions-table']//button[starts-with(., 'Garage solidaire')]"));
-    await garage.click();
+    await click(d, By.xpath("//table[@id='actions-table']//button[starts-with(., 'Garage solidaire')]"));
     await click(d, "#add-funding");
     await visible(d, "#funding-dialog");
     await fill(d, "#funding-dialog input[name=amount]", "1 000");
