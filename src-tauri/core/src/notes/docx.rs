@@ -4,7 +4,7 @@
 //! tables with a shaded header row.
 
 use crate::notes::export::Letterhead;
-use crate::notes::render::{header_lines, section_markdown, HeaderLines};
+use crate::notes::render::{blocks, header_lines, section_markdown, Block, HeaderLines, Runs};
 use crate::notes::DecisionNote;
 use crate::shared::error::{CoreError, CoreResult};
 use docx_rs::{
@@ -12,7 +12,6 @@ use docx_rs::{
     InstrText, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, Shading, Style, StyleType,
     Table, TableBorders, TableCell, TableCellMargins, TableRow, VAlignType, WidthType,
 };
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 const FONT: &str = "DejaVu Sans";
 const GREEN: &str = "0E5E52";
@@ -38,83 +37,7 @@ fn run(text: &str, bold: bool, italic: bool) -> Run {
     r
 }
 
-/// Blocks read from a section's Markdown.
-enum Block {
-    Paragraph(Vec<(String, bool, bool)>),
-    Bullet(Vec<(String, bool, bool)>),
-    Table(Vec<Vec<String>>),
-}
-
-fn blocks(markdown: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let (mut bold, mut italic) = (0, 0);
-    let mut runs: Vec<(String, bool, bool)> = Vec::new();
-    let mut in_item = false;
-    let mut table: Option<Vec<Vec<String>>> = None;
-    let mut cell = String::new();
-    let flush = |runs: &mut Vec<(String, bool, bool)>, out: &mut Vec<Block>, item: bool| {
-        if !runs.is_empty() {
-            let r = std::mem::take(runs);
-            out.push(if item {
-                Block::Bullet(r)
-            } else {
-                Block::Paragraph(r)
-            });
-        }
-    };
-    for e in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
-        match e {
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold -= 1,
-            Event::Start(Tag::Emphasis) => italic += 1,
-            Event::End(TagEnd::Emphasis) => italic -= 1,
-            Event::Start(Tag::Item) => {
-                flush(&mut runs, &mut out, in_item);
-                in_item = true;
-            }
-            Event::End(TagEnd::Item) => {
-                flush(&mut runs, &mut out, true);
-                in_item = false;
-            }
-            Event::End(TagEnd::Paragraph) => flush(&mut runs, &mut out, in_item),
-            Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
-            Event::End(TagEnd::Table) => {
-                if let Some(t) = table.take() {
-                    out.push(Block::Table(t));
-                }
-            }
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
-                if let Some(t) = table.as_mut() {
-                    t.push(Vec::new());
-                }
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some(row) = table.as_mut().and_then(|t| t.last_mut()) {
-                    row.push(std::mem::take(&mut cell).trim().to_string());
-                }
-            }
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                if table.is_some() {
-                    cell.push_str(&t);
-                } else {
-                    runs.push((t.to_string(), bold > 0, italic > 0));
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if table.is_some() {
-                    cell.push(' ');
-                } else {
-                    runs.push((" ".into(), false, false));
-                }
-            }
-            _ => {}
-        }
-    }
-    flush(&mut runs, &mut out, in_item);
-    out
-}
-
-fn paragraph(runs: &[(String, bool, bool)]) -> Paragraph {
+fn paragraph(runs: &Runs) -> Paragraph {
     runs.iter().fold(
         Paragraph::new().line_spacing(LineSpacing::new().after(120).line(264)),
         |p, (t, b, i)| p.add_run(run(t, *b, *i)),
@@ -355,14 +278,19 @@ fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
         doc = match b {
             // A paragraph introducing a table stays on the table's page.
             Block::Paragraph(r) => doc.add_paragraph(paragraph(&r).keep_next(keep)),
-            Block::Bullet(r) => {
-                let mut runs = vec![("•\u{00A0}".to_string(), false, false)];
-                runs.extend(r);
+            Block::Item {
+                level,
+                marker,
+                runs,
+            } => {
+                let mut all = vec![(format!("{marker}\u{00A0}"), false, false)];
+                all.extend(runs);
+                let indent = 360 * (level as i32 + 1);
                 doc.add_paragraph(
-                    paragraph(&runs)
+                    paragraph(&all)
                         .line_spacing(LineSpacing::new().after(40))
                         .indent(
-                            Some(360),
+                            Some(indent),
                             Some(docx_rs::SpecialIndentType::Hanging(240)),
                             None,
                             None,

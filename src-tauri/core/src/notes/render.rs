@@ -5,7 +5,7 @@
 use crate::notes::{date_fr, DecisionNote, NoteOption};
 use crate::shared::domain::NoteStatus;
 use crate::shared::money::format_euros;
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The note's header lines, shared by every format.
 pub struct HeaderLines {
@@ -149,6 +149,126 @@ pub fn to_markdown(n: &DecisionNote) -> String {
     out
 }
 
+/// Text runs of a paragraph: (text, bold, italic).
+pub type Runs = Vec<(String, bool, bool)>;
+
+/// Blocks read from a section's Markdown, in order: what the DOCX and the PDF lay out. Raw
+/// HTML is kept as text; a heading typed in a section is a bold paragraph.
+#[derive(Debug, PartialEq)]
+pub enum Block {
+    Paragraph(Runs),
+    /// A list item: its nesting level (0 for the outer list) and its marker (« • », « 2. »).
+    Item {
+        level: usize,
+        marker: String,
+        runs: Runs,
+    },
+    /// Rows of cells, the first row being the header.
+    Table(Vec<Vec<String>>),
+}
+
+/// What a list being read counts: `None` for bullets, the next number otherwise.
+struct ListState {
+    next: Option<u64>,
+    marker: String,
+}
+
+pub fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let (mut bold, mut italic) = (0, 0);
+    let mut runs: Runs = Vec::new();
+    let mut lists: Vec<ListState> = Vec::new();
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let mut cell = String::new();
+    let flush = |runs: &mut Runs, out: &mut Vec<Block>, lists: &mut Vec<ListState>| {
+        if runs.is_empty() {
+            return;
+        }
+        let runs = std::mem::take(runs);
+        let level = lists.len().saturating_sub(1);
+        match lists.last_mut() {
+            // The first paragraph of an item carries its marker; what follows is indented.
+            Some(l) => out.push(Block::Item {
+                level,
+                marker: std::mem::take(&mut l.marker),
+                runs,
+            }),
+            None => out.push(Block::Paragraph(runs)),
+        }
+    };
+    for e in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Strong) | Event::Start(Tag::Heading { .. }) => bold += 1,
+            Event::End(TagEnd::Strong) => bold -= 1,
+            Event::End(TagEnd::Heading(_)) => {
+                bold -= 1;
+                flush(&mut runs, &mut out, &mut lists);
+            }
+            Event::Start(Tag::Emphasis) => italic += 1,
+            Event::End(TagEnd::Emphasis) => italic -= 1,
+            Event::Start(Tag::List(first)) => {
+                flush(&mut runs, &mut out, &mut lists);
+                lists.push(ListState {
+                    next: first,
+                    marker: String::new(),
+                });
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut runs, &mut out, &mut lists);
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut runs, &mut out, &mut lists);
+                if let Some(l) = lists.last_mut() {
+                    l.marker = match l.next.as_mut() {
+                        Some(n) => {
+                            *n += 1;
+                            format!("{}.", *n - 1)
+                        }
+                        None => "•".into(),
+                    };
+                }
+            }
+            Event::End(TagEnd::Item)
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::CodeBlock) => flush(&mut runs, &mut out, &mut lists),
+            Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = table.take() {
+                    out.push(Block::Table(t));
+                }
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    t.push(Vec::new());
+                }
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some(row) = table.as_mut().and_then(|t| t.last_mut()) {
+                    row.push(std::mem::take(&mut cell).trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                if table.is_some() {
+                    cell.push_str(&t);
+                } else {
+                    runs.push((t.to_string(), bold > 0, italic > 0));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if table.is_some() {
+                    cell.push(' ');
+                } else {
+                    runs.push((" ".into(), false, false));
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut runs, &mut out, &mut lists);
+    out
+}
+
 /// Markdown to HTML, with any raw HTML in the text shown as text.
 pub fn markdown_to_html(text: &str) -> String {
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
@@ -190,20 +310,6 @@ footer { margin-top: 20pt; border-top: 1px solid #b9b3a7; font-size: 8.5pt; colo
 
 /// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
 pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::export::Letterhead>) -> String {
-    html_document(n, logo, true)
-}
-
-/// The HTML the PDF is laid out from: the body's name, the logo and the page numbers are
-/// drawn on every page by the PDF writer instead.
-pub(crate) fn html_for_pdf(n: &DecisionNote) -> String {
-    html_document(n, None, false)
-}
-
-fn html_document(
-    n: &DecisionNote,
-    logo: Option<&crate::notes::export::Letterhead>,
-    page_furniture: bool,
-) -> String {
     use base64::Engine as _;
     let h = header_lines(n);
     let mut out =
@@ -220,7 +326,7 @@ fn html_document(
             base64::engine::general_purpose::STANDARD.encode(&logo.png)
         ));
     }
-    if page_furniture && !h.body.is_empty() {
+    if !h.body.is_empty() {
         out.push_str(&format!(
             "<div class=\"body-name\">{}</div>\n",
             escape(&h.body)
@@ -252,7 +358,7 @@ fn html_document(
         }
         out.push_str("</section>\n");
     }
-    if page_furniture {
+    {
         let frozen = matches!(n.status, NoteStatus::Validated | NoteStatus::Presented);
         out.push_str(&format!(
             "<footer>{} — {} — version {}{}</footer>\n",
@@ -264,4 +370,68 @@ fn html_document(
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{blocks, Block};
+
+    fn text(b: &Block) -> String {
+        match b {
+            Block::Paragraph(r) | Block::Item { runs: r, .. } => {
+                r.iter().map(|(t, _, _)| t.as_str()).collect()
+            }
+            Block::Table(rows) => format!("{rows:?}"),
+        }
+    }
+
+    #[test]
+    fn blocks_keep_list_numbers_nesting_headings_and_raw_html_as_text() {
+        let md = "# Titre tapé\n\nUn **gras** et *italique*.\n\n3. trois\n4. quatre\n   - sous-point\n\n- puce\n\n<b>pas du HTML</b>\n";
+        let b = blocks(md);
+        let items: Vec<(usize, &str, String)> = b
+            .iter()
+            .filter_map(|x| match x {
+                Block::Item { level, marker, .. } => Some((*level, marker.as_str(), text(x))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            items,
+            vec![
+                (0, "3.", "trois".to_string()),
+                (0, "4.", "quatre".to_string()),
+                (1, "•", "sous-point".to_string()),
+                (0, "•", "puce".to_string()),
+            ]
+        );
+        // The heading is its own bold paragraph, not glued to the next one.
+        assert_eq!(
+            b[0],
+            Block::Paragraph(vec![("Titre tapé".into(), true, false)])
+        );
+        assert_eq!(
+            b[1],
+            Block::Paragraph(vec![
+                ("Un ".into(), false, false),
+                ("gras".into(), true, false),
+                (" et ".into(), false, false),
+                ("italique".into(), false, true),
+                (".".into(), false, false),
+            ])
+        );
+        assert!(text(b.last().unwrap()).contains("<b>pas du HTML</b>"));
+    }
+
+    #[test]
+    fn tables_are_rows_of_plain_cells() {
+        let b = blocks("| A | B |\n|---|---|\n| **1** | 2 € |\n");
+        assert_eq!(
+            b,
+            vec![Block::Table(vec![
+                vec!["A".into(), "B".into()],
+                vec!["1".into(), "2 €".into()],
+            ])]
+        );
+    }
 }

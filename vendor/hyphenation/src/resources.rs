@@ -1,2 +1,0 @@
-#![allow(dead_code)]
-include!(concat!(env!("OUT_DIR"), "/pocket-resources.rs"));
