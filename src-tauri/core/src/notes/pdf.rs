@@ -26,6 +26,15 @@ const SERIF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
 const SERIF_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
 const SERIF_ITALIC: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Italic.ttf");
 const SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-BoldItalic.ttf");
+/// The files of the faces, in the order of `Face`.
+const FACES: [&[u8]; 6] = [
+    SERIF,
+    SERIF_BOLD,
+    SERIF_ITALIC,
+    SERIF_BOLD_ITALIC,
+    SANS,
+    SANS_BOLD,
+];
 
 /// Millimetres to points.
 const fn mm(v: f32) -> f32 {
@@ -116,6 +125,8 @@ struct Font {
     id: FontId,
     parsed: ParsedFont,
     units_per_em: f32,
+    /// The font file, to subset.
+    source: &'static [u8],
     used: RefCell<BTreeSet<char>>,
 }
 
@@ -126,25 +137,15 @@ struct Fonts(Vec<Font>);
 impl Fonts {
     fn load() -> CoreResult<Fonts> {
         let mut fonts = Vec::new();
-        // In the order of `Face`.
-        for (i, bytes) in [
-            SERIF,
-            SERIF_BOLD,
-            SERIF_ITALIC,
-            SERIF_BOLD_ITALIC,
-            SANS,
-            SANS_BOLD,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+        for (i, source) in FACES.into_iter().enumerate() {
+            let parsed = ParsedFont::from_bytes(source, 0, &mut Vec::new())
                 .ok_or_else(|| pdf_error("police illisible"))?;
             fonts.push(Font {
                 // Replaced by the document's own id when the font is embedded.
                 id: FontId(format!("catalyse-face-{i}")),
                 units_per_em: f32::from(parsed.units_per_em).max(1.0),
                 parsed,
+                source,
                 used: RefCell::new(BTreeSet::new()),
             });
         }
@@ -155,20 +156,12 @@ impl Fonts {
     /// drawn, and points the pages' operations at it.
     fn embed(&self, doc: &mut PdfDocument, pages: &mut [Vec<Op>]) {
         let mut ids = BTreeMap::new();
-        for (i, font) in self.0.iter().enumerate() {
+        for font in &self.0 {
             let used = font.used.borrow();
             if used.is_empty() {
                 continue;
             }
-            let source = [
-                SERIF,
-                SERIF_BOLD,
-                SERIF_ITALIC,
-                SERIF_BOLD_ITALIC,
-                SANS,
-                SANS_BOLD,
-            ][i];
-            let subset = subset(source, &font.parsed, &used);
+            let subset = subset(font.source, &font.parsed, &used);
             let parsed = subset
                 .as_deref()
                 .and_then(|bytes| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()))
