@@ -283,7 +283,11 @@ fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
                 marker,
                 runs,
             } => {
-                let mut all = vec![(format!("{marker}\u{00A0}"), false, false)];
+                // A list item's later paragraphs have no marker, only its indent.
+                let mut all: Runs = Vec::new();
+                if !marker.is_empty() {
+                    all.push((format!("{marker}\u{00A0}"), false, false));
+                }
                 all.extend(runs);
                 let indent = 360 * (level as i32 + 1);
                 doc.add_paragraph(
