@@ -290,15 +290,12 @@ fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
                 }
                 all.extend(runs);
                 let indent = 360 * (level as i32 + 1);
+                let hanging =
+                    (!marker.is_empty()).then_some(docx_rs::SpecialIndentType::Hanging(240));
                 doc.add_paragraph(
                     paragraph(&all)
                         .line_spacing(LineSpacing::new().after(40))
-                        .indent(
-                            Some(indent),
-                            Some(docx_rs::SpecialIndentType::Hanging(240)),
-                            None,
-                            None,
-                        ),
+                        .indent(Some(indent), hanging, None, None),
                 )
             }
             Block::Table(rows) => doc.add_table(table(&rows)).add_paragraph(Paragraph::new()),
