@@ -71,6 +71,21 @@ pub(crate) struct Deferred {
     triggers: Vec<(String, &'static str)>,
     /// The SQL of the indexes taken out.
     indexes: Vec<String>,
+    /// `(table, trigger SQL)` of the journal's insert triggers taken out.
+    journal: Vec<(String, String)>,
+}
+
+impl Deferred {
+    /// Also takes out the journal's insert trigger on `table`: [`restore`] writes the same
+    /// entries for the new rows in one statement (`history::journal::backfill_inserts`).
+    pub(crate) fn journal_inserts(&mut self, tx: &Transaction, table: &str) -> CoreResult<()> {
+        let name = format!("journal_{table}_insert");
+        if let Some(sql) = schema_sql(tx, "trigger", &name)? {
+            tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
+            self.journal.push((table.to_string(), sql));
+        }
+        Ok(())
+    }
 }
 
 fn schema_sql(tx: &Transaction, kind: &str, name: &str) -> CoreResult<Option<String>> {
@@ -129,7 +144,11 @@ pub(crate) fn defer(
             }
         }
     }
-    Ok(Deferred { triggers, indexes })
+    Ok(Deferred {
+        triggers,
+        indexes,
+        journal: Vec::new(),
+    })
 }
 
 /// Derives what the triggers would have for the rows from `first_id` on, builds the indexes
@@ -156,10 +175,16 @@ pub(crate) fn restore(
         if fills_search {
             set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
+        for (table, _) in &deferred.journal {
+            crate::history::journal::backfill_inserts(tx, table, first_id)?;
+        }
         for sql in &deferred.indexes {
             tx.execute_batch(sql)?;
         }
         for (sql, _) in &deferred.triggers {
+            tx.execute_batch(sql)?;
+        }
+        for (_, sql) in &deferred.journal {
             tx.execute_batch(sql)?;
         }
         tx.pragma_update(None, "threads", 0)?;

@@ -1023,7 +1023,12 @@ impl Store {
     ) -> CoreResult<usize> {
         progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         Self::check_link_references(tx, links)?;
-        let deferred = crate::db::bulk::defer(tx, &[], &["link"], links.len())?;
+        // The links written here are those from this id on (ids only grow).
+        let first_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM link", [], |r| {
+            r.get(0)
+        })?;
+        let mut deferred = crate::db::bulk::defer(tx, &[], &["link"], links.len())?;
+        deferred.journal_inserts(tx, "link")?;
         progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         // A large batch goes in the order of the pair index: the indexes built afterwards then
         // sort data that is mostly in order already (about twice as fast for a million links).
@@ -1083,7 +1088,7 @@ impl Store {
             },
         )?;
         progress.step(Phase::Writing, links.len() as u64, total)?;
-        crate::db::bulk::restore(tx, deferred, 0, progress)?;
+        crate::db::bulk::restore(tx, deferred, first_id, progress)?;
         Ok(links.len())
     }
 }
@@ -1151,5 +1156,87 @@ mod bulk_tests {
             1,
             "the search index follows bulk inserts"
         );
+    }
+
+    /// The journal's entries for links, in order: (set, record, op, after without the
+    /// creation time and id, which differ between two stores).
+    fn link_entries(s: &Store) -> Vec<(i64, String, i64, String)> {
+        let mut st = s
+            .conn
+            .prepare(
+                "SELECT set_id, record, op, json_remove(after, '$.created_at', '$.id')
+                 FROM change WHERE tbl = 'link' ORDER BY id",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_write_journals_its_links_as_the_trigger_does_one_by_one() {
+        let names: Vec<ActorInput> = (0..30).map(|i| actor(&format!("Acteur {i}"))).collect();
+        let mut pairs = Vec::new();
+        for a in 0..30i64 {
+            for b in (a + 1)..30 {
+                if (a * 7 + b * 3) % 5 == 0 {
+                    let mut l = link(a + 1, b + 1);
+                    l.notes = format!("note {a}-{b}");
+                    l.strength = 1 + (a + b) % 3;
+                    pairs.push(l);
+                }
+            }
+        }
+        let (first, rest) = pairs.split_at(10);
+        // One store writes links one by one (the triggers), the other in bulk.
+        let mut single = Store::open_in_memory().unwrap();
+        let mut bulk = Store::open_in_memory().unwrap();
+        for s in [&mut single, &mut bulk] {
+            s.insert_actors_bulk(&names).unwrap();
+        }
+        for l in first {
+            single.create_link(l).unwrap();
+        }
+        bulk.insert_links_bulk(first).unwrap();
+        let sets_before = link_entries(&bulk).len();
+        bulk.insert_links_bulk(rest).unwrap();
+        for l in rest {
+            single.create_link(l).unwrap();
+        }
+        let (one, many) = (link_entries(&single), link_entries(&bulk));
+        assert_eq!(one.len(), pairs.len());
+        assert_eq!(
+            many.len(),
+            pairs.len(),
+            "every link once, the earlier ones not again"
+        );
+        for (a, b) in one.iter().zip(&many) {
+            assert_eq!((a.2, &a.3), (b.2, &b.3), "same operation and values");
+        }
+        // Each record is named by its identity; each batch is one change set.
+        let uids: Vec<String> = {
+            let mut st = bulk
+                .conn
+                .prepare("SELECT uid FROM link ORDER BY id")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(many.iter().map(|e| e.1.clone()).collect::<Vec<_>>(), uids);
+        assert_eq!(many[0].0, many[sets_before - 1].0);
+        assert_ne!(many[0].0, many[sets_before].0);
+        assert!(many[sets_before..]
+            .iter()
+            .all(|e| e.0 == many[sets_before].0));
+        // The trigger is back: a link added alone afterwards is journaled.
+        bulk.create_link(&link(1, 30)).unwrap();
+        assert_eq!(link_entries(&bulk).len(), pairs.len() + 1);
+        // With the journal switched off, a bulk write journals nothing.
+        bulk.journal().set_enabled(false);
+        bulk.insert_links_bulk(&[link(2, 30)]).unwrap();
+        assert_eq!(link_entries(&bulk).len(), pairs.len() + 1);
     }
 }
