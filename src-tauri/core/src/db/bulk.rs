@@ -71,18 +71,50 @@ pub(crate) struct Deferred {
     triggers: Vec<(String, &'static str)>,
     /// The SQL of the indexes taken out.
     indexes: Vec<String>,
-    /// `(table, trigger SQL)` of the journal's insert triggers taken out.
-    journal: Vec<(String, String)>,
+    /// The journal's insert triggers taken out.
+    journal: Vec<JournalDeferred>,
+}
+
+/// A journal insert trigger taken out: its table, the column telling the rows written since
+/// (the id, or for `actor_tag` the actor's), the first value of that column for them, and
+/// the trigger's SQL.
+struct JournalDeferred {
+    table: &'static str,
+    key: &'static str,
+    first: i64,
+    sql: String,
 }
 
 impl Deferred {
     /// Also takes out the journal's insert trigger on `table`: [`restore`] writes the same
-    /// entries for the new rows in one statement (`history::journal::backfill_inserts`).
-    pub(crate) fn journal_inserts(&mut self, tx: &Transaction, table: &str) -> CoreResult<()> {
+    /// entries for the rows whose `key` is past every value of it now, in one statement
+    /// (`history::journal::backfill_inserts`). `key` must grow with each row written (an id,
+    /// or the id of a record created in the same batch).
+    pub(crate) fn journal_inserts(
+        &mut self,
+        tx: &Transaction,
+        table: &'static str,
+        key: &'static str,
+    ) -> CoreResult<()> {
         let name = format!("journal_{table}_insert");
         if let Some(sql) = schema_sql(tx, "trigger", &name)? {
+            // Both names are constants of the caller, quoted.
+            let first: i64 = tx.query_row(
+                &format!(
+                    "SELECT coalesce(max({}), 0) + 1 FROM {}",
+                    quoted(key),
+                    quoted(table)
+                ),
+                [],
+                |r| r.get(0),
+            )?;
             tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
-            self.journal.push((table.to_string(), sql));
+            self.journal.push(JournalDeferred {
+                table,
+                key,
+                first,
+                sql,
+            });
         }
         Ok(())
     }
@@ -175,8 +207,8 @@ pub(crate) fn restore(
         if fills_search {
             set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
-        for (table, _) in &deferred.journal {
-            crate::history::journal::backfill_inserts(tx, table, first_id)?;
+        for j in &deferred.journal {
+            crate::history::journal::backfill_inserts(tx, j.table, j.key, j.first)?;
         }
         for sql in &deferred.indexes {
             tx.execute_batch(sql)?;
@@ -184,8 +216,8 @@ pub(crate) fn restore(
         for (sql, _) in &deferred.triggers {
             tx.execute_batch(sql)?;
         }
-        for (_, sql) in &deferred.journal {
-            tx.execute_batch(sql)?;
+        for j in &deferred.journal {
+            tx.execute_batch(&j.sql)?;
         }
         tx.pragma_update(None, "threads", 0)?;
         Ok(())

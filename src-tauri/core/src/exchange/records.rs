@@ -1069,12 +1069,16 @@ impl Store {
                     // Ids given here, so that tags and contacts can name their actor.
                     let base: i64 =
                         tx.query_row("SELECT coalesce(max(id), 0) FROM actor", [], |r| r.get(0))?;
-                    let deferred = crate::db::bulk::defer(
+                    let mut deferred = crate::db::bulk::defer(
                         tx,
                         crate::db::bulk::ACTOR_BACKFILLS,
                         &["actor", "actor_key", "search_key"],
                         chosen.len(),
                     )?;
+                    // Journaled after the rows, in the order the triggers would have: the
+                    // actors, their tags, then the contacts.
+                    deferred.journal_inserts(tx, "actor", "id")?;
+                    deferred.journal_inserts(tx, "actor_tag", "actor_id")?;
                     insert_batched(
                         tx,
                         "actor (id, name, world, commune, engagement, notes, needs, contributions,
@@ -1128,12 +1132,13 @@ impl Store {
                         [],
                         |r| r.get(0),
                     )?;
-                    let contacts_deferred = crate::db::bulk::defer(
+                    let mut contacts_deferred = crate::db::bulk::defer(
                         tx,
                         crate::db::bulk::CONTACT_BACKFILLS,
                         &["contact"],
                         contacts.len(),
                     )?;
+                    contacts_deferred.journal_inserts(tx, "contact", "id")?;
                     insert_batched(
                         tx,
                         "contact (actor_id, name, role, email, phone, notes, position, created_at, updated_at)",
@@ -1214,6 +1219,102 @@ mod tests {
     }
 
     /// Everything derived from the records, in key order.
+    /// The journal entries of `tables`, in order: (table, op, record, after).
+    fn entries(s: &Store) -> Vec<(String, i64, String, String)> {
+        let mut st = s
+            .conn
+            .prepare(
+                "SELECT tbl, op, record, quote(after) FROM change
+                 WHERE tbl IN ('actor', 'actor_tag', 'contact') ORDER BY id",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_bulk_import_journals_what_the_triggers_journal_row_by_row() {
+        let mut text = String::from("Nom;Monde;Commune;Étiquettes;Contact;Fonction du contact\n");
+        for i in 0..40 {
+            text.push_str(&format!(
+                "Acteur {i};Association / ESS;Gap;{};{}\n",
+                if i % 4 == 0 { "zèbre, alpha" } else { "" },
+                if i % 3 == 0 {
+                    format!("Hélène {i};Présidente")
+                } else {
+                    ";".into()
+                }
+            ));
+        }
+        let mut bulk = demo();
+        bulk.import(
+            ExchangeKind::Actors,
+            text.as_bytes(),
+            FileFormat::Csv,
+            false,
+        )
+        .unwrap();
+        // The same rows inserted one by one into a copy of the workspace before the import,
+        // in the order the import writes them: each fires its journal trigger.
+        let mut by_row = demo();
+        let tx = by_row.conn.transaction().unwrap();
+        for (table, key) in [
+            ("actor", "id"),
+            ("actor_tag", "actor_id"),
+            ("contact", "id"),
+        ] {
+            let first: i64 = tx
+                .query_row(
+                    &format!("SELECT coalesce(max({key}), 0) + 1 FROM {table}"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let mut st = bulk
+                .conn
+                .prepare(&format!(
+                    "SELECT * FROM {table} WHERE {key} >= ?1 ORDER BY {key}, uid"
+                ))
+                .unwrap();
+            let n = st.column_count();
+            let rows: Vec<Vec<rusqlite::types::Value>> = st
+                .query_map([first], |r| (0..n).map(|i| r.get(i)).collect())
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert!(!rows.is_empty(), "{table}");
+            let marks = vec!["?"; n].join(", ");
+            for row in rows {
+                tx.execute(
+                    &format!("INSERT INTO {table} VALUES ({marks})"),
+                    rusqlite::params_from_iter(row),
+                )
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        // The demo's own entries name other identities in each store: compare what follows.
+        let before = entries(&demo()).len();
+        let (imported, one_by_one) = (&entries(&bulk)[before..], &entries(&by_row)[before..]);
+        assert_eq!(imported.len(), 40 + 20 + 14);
+        let first_difference = imported.iter().zip(one_by_one).find(|(a, b)| a != b);
+        assert_eq!(first_difference, None);
+        assert_eq!(imported.len(), one_by_one.len());
+        // One change set for the import, labelled.
+        let sets: i64 = bulk
+            .conn
+            .query_row(
+                "SELECT count(DISTINCT set_id) FROM change WHERE set_id =
+                     (SELECT max(id) FROM change_set WHERE label LIKE '%import%')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sets, 1);
+    }
+
     fn derived(s: &Store) -> Vec<String> {
         let mut out = Vec::new();
         for sql in [

@@ -328,17 +328,23 @@ END",
 }
 
 /// Writes, in one statement, the entries the insert trigger of `table` would have written
-/// one by one for its rows from id `first_id` on, in the current change set (opened if need
-/// be): the same JSON, in the order of the ids. A bulk import takes the trigger out
-/// ([`crate::db::bulk::Deferred::journal_inserts`]) and calls this: a million trigger
-/// programs, each looking up its change set, cost three times the import itself.
-/// Nothing is written while the journal is switched off, as with the trigger.
-pub(crate) fn backfill_inserts(conn: &Connection, table: &str, first_id: i64) -> CoreResult<()> {
+/// one by one for its rows whose `key` is at least `first`, in the current change set (opened
+/// if need be): the same JSON, in the order of `key` (and of creation for rows of one key:
+/// identities are UUIDv7, which grow). A bulk import takes the trigger out ([`crate::db::bulk::Deferred::journal_inserts`])
+/// and calls this: a trigger program per row, each looking up its change set, costs more
+/// than the statement. Nothing is written while the journal is switched off, as with the
+/// trigger.
+pub(crate) fn backfill_inserts(
+    conn: &Connection,
+    table: &str,
+    key: &str,
+    first: i64,
+) -> CoreResult<()> {
     let on: bool = conn.query_row("SELECT catalyse_journal_on()", [], |r| r.get(0))?;
-    let qt = q(table);
+    let (qt, qk) = (q(table), q(key));
     let any: bool = conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM {qt} WHERE id >= ?1)"),
-        [first_id],
+        &format!("SELECT EXISTS (SELECT 1 FROM {qt} WHERE {qk} >= ?1)"),
+        [first],
         |r| r.get(0),
     )?;
     if !on || !any {
@@ -350,11 +356,11 @@ pub(crate) fn backfill_inserts(conn: &Connection, table: &str, first_id: i64) ->
         &format!(
             "INSERT INTO change (set_id, tbl, record, op, after)
              SELECT {SET_ID}, '{t}', uid, {INSERT}, {json}
-             FROM {qt} WHERE id >= ?1 ORDER BY id",
+             FROM {qt} WHERE {qk} >= ?1 ORDER BY {qk}, uid",
             t = table.replace('\'', "''"),
             json = row_json(&qt, &cols),
         ),
-        [first_id],
+        [first],
     )?;
     Ok(())
 }
