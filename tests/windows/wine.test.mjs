@@ -5,10 +5,10 @@
 //
 // CATALYSE_WINDOWS_EXE is the cross-built catalyse.exe (scripts/windows.sh builds it, with
 // the shim Wine 8 needs beside it); CATALYSE_BIN the Linux build.
-import { test, before } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -53,6 +53,18 @@ before(() => {
   mkdirSync(linDir, { recursive: true });
   // The first run makes the Wine prefix (a few seconds).
   win("--version");
+});
+
+// The folder (its Wine prefix alone weighs 700 MB) goes with the test, its Wine server first,
+// unless CATALYSE_KEEP_E2E=1 keeps it for a post-mortem.
+after(() => {
+  try {
+    execFileSync("wineserver", ["-k"], { env });
+  } catch {
+    // No server left running.
+  }
+  if (process.env.CATALYSE_KEEP_E2E === "1") console.log(`# Wine files kept in ${root}`);
+  else rmSync(root, { recursive: true, force: true, maxRetries: 3 });
 });
 
 test("the same version, and a demo workspace written in a folder with a space and accents", () => {
