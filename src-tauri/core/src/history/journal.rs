@@ -330,10 +330,10 @@ END",
 /// Writes, in one statement, the entries the insert trigger of `table` would have written
 /// one by one for its rows whose `key` is at least `first`, in the current change set (opened
 /// if need be): the same JSON, in the order of `key` (and of creation for rows of one key:
-/// identities are UUIDv7, which grow). A bulk import takes the trigger out ([`crate::db::bulk::Deferred::journal_inserts`])
-/// and calls this: a trigger program per row, each looking up its change set, costs more
-/// than the statement. Nothing is written while the journal is switched off, as with the
-/// trigger.
+/// identities are UUIDv7, which grow). A bulk import takes the trigger out
+/// ([`crate::db::bulk::Deferred::journal_inserts`]) and calls this: a trigger program per
+/// row, each looking up its change set, costs more than the statement. Nothing is written
+/// while the journal is switched off, as with the trigger.
 pub(crate) fn backfill_inserts(
     conn: &Connection,
     table: &str,
