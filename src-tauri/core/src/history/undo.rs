@@ -518,6 +518,64 @@ mod tests {
         assert!(s.actor(a.id).is_ok());
     }
 
+    /// Imports are journaled in one statement per table (`bulk`): undone, the links go, then
+    /// the actors with their tags and contacts, and the workspace is as it was.
+    #[test]
+    fn an_import_of_actors_then_of_links_is_undone() {
+        use crate::exchange::{tabular::FileFormat, ExchangeKind};
+        let (_d, mut s) = demo();
+        let count = |s: &Store, table: &str| -> i64 {
+            s.conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        let tables = ["actor", "actor_tag", "contact", "link"];
+        let before: Vec<i64> = tables.iter().map(|t| count(&s, t)).collect();
+        let mut actors = String::from("Nom;Monde;Étiquettes;Contact;Fonction du contact\n");
+        for i in 0..30 {
+            actors.push_str(&format!(
+                "Import {i};Association / ESS;alpha, zèbre;Hélène {i};Présidente\n"
+            ));
+        }
+        s.import(
+            ExchangeKind::Actors,
+            actors.as_bytes(),
+            FileFormat::Csv,
+            false,
+        )
+        .unwrap();
+        let imported = newest(&s);
+        let mut links = String::from("Acteur A;Acteur B;Nature\n");
+        for i in 0..29 {
+            links.push_str(&format!("Import {i};Import {};Partenariat\n", i + 1));
+        }
+        s.import(
+            ExchangeKind::Links,
+            links.as_bytes(),
+            FileFormat::Csv,
+            false,
+        )
+        .unwrap();
+        let linked = newest(&s);
+        assert_eq!(count(&s, "link"), before[3] + 29);
+        // The actors cannot go while the links name them.
+        assert!(matches!(
+            s.undo_change_set(imported).unwrap(),
+            UndoOutcome::Blocked { .. }
+        ));
+        assert!(matches!(
+            s.undo_change_set(linked).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        assert_eq!(count(&s, "link"), before[3]);
+        assert!(matches!(
+            s.undo_change_set(imported).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        let after: Vec<i64> = tables.iter().map(|t| count(&s, t)).collect();
+        assert_eq!(after, before);
+    }
+
     /// An RGPD erasure cannot be undone.
     #[test]
     fn an_erasure_cannot_be_undone() {
