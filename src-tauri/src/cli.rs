@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 a problem was found (or the command failed), 2 usage error.
 
 use catalyse_core::exchange::ExchangeKind;
+use catalyse_core::safety::backup::CommandStore;
 use catalyse_core::safety::check::{check, CheckReport, Verdict};
 use catalyse_core::shared::domain::TerritoryKind;
 use catalyse_core::{demo, CoreError, Store};
@@ -680,7 +681,7 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
 }
 
 fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
-    let mut store = match Store::open(workspace) {
+    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -923,7 +924,7 @@ fn counted(kind: ExchangeKind, n: usize, action: &str) -> String {
 }
 
 fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run: bool) -> i32 {
-    let mut store = match Store::open(workspace) {
+    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -1130,7 +1131,7 @@ fn person_export(
 }
 
 fn person_erase(p: catalyse_core::safety::rgpd::Person, workspace: &Path, yes: bool) -> i32 {
-    let mut store = match Store::open(workspace) {
+    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };

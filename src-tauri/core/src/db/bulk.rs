@@ -3,9 +3,11 @@
 //!
 //! Inside the import's transaction, [`defer`] takes the insert triggers that keep derived
 //! tables (the search index, the list keys) and, for a batch larger than the table, the
-//! table's indexes out of the schema; the rows are written; [`restore`] fills the derived
-//! tables for the new rows in one statement each (see [`ACTOR_BACKFILLS`]), builds the
-//! indexes again by sorting, and puts the triggers back from their own SQL text. The schema
+//! table's indexes out of the schema (and, when asked, the journal's insert triggers and the
+//! code checks); the rows are written; [`restore`] fills the derived tables and the journal
+//! for the new rows in one statement each (see [`ACTOR_BACKFILLS`]), checks their codes in
+//! one statement per column, builds the indexes again by sorting, and puts the triggers back
+//! from their own SQL text. The schema
 //! ends exactly as it was, and a failure anywhere rolls everything back with the transaction.
 //!
 //! The backfills repeat what the triggers of migrations 4 and 7 compute; the test
@@ -73,6 +75,20 @@ pub(crate) struct Deferred {
     indexes: Vec<String>,
     /// The journal's insert triggers taken out.
     journal: Vec<JournalDeferred>,
+    /// The code checks taken out.
+    codes: Vec<CodeDeferred>,
+}
+
+/// A code check taken out: the insert trigger of migration 9 on a coded column (which looks
+/// its list up again for every row: about 2.5 s for a million links), the column, its list,
+/// the first id of the new rows and the trigger's SQL. [`restore`] checks the new rows of
+/// the batch in one statement instead.
+struct CodeDeferred {
+    table: &'static str,
+    column: &'static str,
+    list: &'static str,
+    first: i64,
+    sql: String,
 }
 
 /// A journal insert trigger taken out: its table, the column telling the rows written since
@@ -117,6 +133,68 @@ impl Deferred {
             });
         }
         Ok(())
+    }
+
+    /// Also takes out the code checks of `table`'s insert triggers (one per coded column,
+    /// [`crate::db::migrations::CODED_COLUMNS`]): [`restore`] checks every row whose id is
+    /// past the table's ids now against the same lists, in one statement per column, and
+    /// fails (rolling the batch back) on a code the list does not have, as the trigger would.
+    pub(crate) fn check_codes(&mut self, tx: &Transaction, table: &'static str) -> CoreResult<()> {
+        for (t, column, list) in crate::db::migrations::CODED_COLUMNS {
+            if *t != table {
+                continue;
+            }
+            let name = format!("{table}_{column}_code_insert");
+            if let Some(sql) = schema_sql(tx, "trigger", &name)? {
+                // The table is a constant of the caller, quoted.
+                let first: i64 = tx.query_row(
+                    &format!("SELECT coalesce(max(id), 0) + 1 FROM {}", quoted(table)),
+                    [],
+                    |r| r.get(0),
+                )?;
+                tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
+                self.codes.push(CodeDeferred {
+                    table,
+                    column,
+                    list,
+                    first,
+                    sql,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fails if a row of `c.table` written since the code check was taken out has, in
+/// `c.column`, a code that is not in its list.
+fn check_new_codes(tx: &Transaction, c: &CodeDeferred) -> CoreResult<()> {
+    use rusqlite::OptionalExtension;
+    // Names from CODED_COLUMNS, quoted; the list is a parameter.
+    let found: Option<String> = tx
+        .query_row(
+            &format!(
+                "SELECT {col} FROM {table} WHERE id >= ?1
+                 AND {col} NOT IN (SELECT code FROM code_value WHERE list = ?2) LIMIT 1",
+                col = quoted(c.column),
+                table = quoted(c.table),
+            ),
+            params![c.first, c.list],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match found {
+        None => Ok(()),
+        Some(code) => Err(crate::shared::error::CoreError::validation(
+            c.column,
+            "code.unknown",
+            format!(
+                "« {} » n'est pas une valeur que cette version de Catalyse connaît pour {}.{} : rien n'a été écrit.",
+                crate::shared::domain::truncate_for_message(&code),
+                c.table,
+                c.column
+            ),
+        )),
     }
 }
 
@@ -180,6 +258,7 @@ pub(crate) fn defer(
         triggers,
         indexes,
         journal: Vec::new(),
+        codes: Vec::new(),
     })
 }
 
@@ -194,6 +273,9 @@ pub(crate) fn restore(
     progress.watch(&tx.get_interrupt_handle(), Phase::Indexing, || {
         // Several threads for the sorts of index builds.
         tx.pragma_update(None, "threads", 2)?;
+        for c in &deferred.codes {
+            check_new_codes(tx, c)?;
+        }
         let fills_search = deferred
             .triggers
             .iter()
@@ -219,6 +301,9 @@ pub(crate) fn restore(
         for j in &deferred.journal {
             tx.execute_batch(&j.sql)?;
         }
+        for c in &deferred.codes {
+            tx.execute_batch(&c.sql)?;
+        }
         tx.pragma_update(None, "threads", 0)?;
         Ok(())
     })
@@ -230,4 +315,138 @@ fn set_fts_hashsize(tx: &Transaction, bytes: i64) -> CoreResult<()> {
         [bytes],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::store::Store;
+    use crate::shared::domain::ActorInput;
+
+    fn schema(s: &Store) -> Vec<String> {
+        let mut st = s
+            .conn
+            .prepare("SELECT name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    /// Writes links `(a, b, nature)` with the code checks of `link` taken out, as a bulk
+    /// write does, then restores them.
+    fn write(s: &mut Store, links: &[(i64, i64, &str)]) -> CoreResult<()> {
+        let tx = s.conn.transaction()?;
+        let mut deferred = defer(&tx, &[], &["link"], links.len())?;
+        deferred.check_codes(&tx, "link")?;
+        for (a, b, nature) in links {
+            tx.execute(
+                "INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 1, '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z')",
+                params![a, b, nature],
+            )?;
+        }
+        let first: i64 = tx.query_row("SELECT coalesce(min(id), 1) FROM link", [], |r| r.get(0))?;
+        restore(&tx, deferred, first, &Progress::none())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// With the per-row code checks taken out, the batch's codes are still checked, once, at
+    /// the end: a code its list does not have refuses the whole batch (even when it comes
+    /// after a valid one), and the check is put back as it was, refusing the next row written
+    /// one by one.
+    #[test]
+    fn a_bulk_write_checks_the_codes_the_triggers_check() {
+        let mut s = Store::open_in_memory().unwrap();
+        let ids = s
+            .insert_actors_bulk(&[
+                ActorInput {
+                    name: "A".into(),
+                    world: "business".into(),
+                    commune: String::new(),
+                    engagement: "informed".into(),
+                    notes: String::new(),
+                },
+                ActorInput {
+                    name: "B".into(),
+                    world: "state".into(),
+                    commune: String::new(),
+                    engagement: "partner".into(),
+                    notes: String::new(),
+                },
+                ActorInput {
+                    name: "C".into(),
+                    world: "citizen".into(),
+                    commune: String::new(),
+                    engagement: "lead".into(),
+                    notes: String::new(),
+                },
+            ])
+            .unwrap();
+        let before = schema(&s);
+        let e = write(
+            &mut s,
+            &[(ids[0], ids[1], "dialogue"), (ids[1], ids[2], "friendship")],
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Some("code.unknown"), "{e}");
+        assert_eq!(e.field(), Some("nature"));
+        assert!(e.to_string().contains("« friendship »"), "{e}");
+        let count = |s: &Store| -> i64 {
+            s.conn
+                .query_row("SELECT count(*) FROM link", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(count(&s), 0, "nothing of the batch is written");
+        assert_eq!(schema(&s), before);
+
+        write(
+            &mut s,
+            &[(ids[0], ids[1], "dialogue"), (ids[1], ids[2], "funding")],
+        )
+        .unwrap();
+        assert_eq!(count(&s), 2);
+        assert_eq!(schema(&s), before, "the checks are put back as they were");
+        let one = s.conn.execute(
+            "INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at)
+             VALUES (?1, ?2, 'friendship', 1, '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z')",
+            params![ids[0], ids[2]],
+        );
+        assert!(
+            one.unwrap_err()
+                .to_string()
+                .contains("code inconnu : link.nature"),
+            "the trigger checks rows written one by one again"
+        );
+    }
+
+    /// An actor import (in bulk) refuses, whole, a world that its list does not have, once
+    /// the list has lost it (a workspace edited by hand).
+    #[test]
+    fn an_actor_import_checks_the_worlds_in_bulk() {
+        use crate::exchange::{tabular::FileFormat, ExchangeKind};
+        let mut s = Store::open_in_memory().unwrap();
+        s.conn
+            .execute(
+                "DELETE FROM code_value WHERE list = 'World' AND code = 'research'",
+                [],
+            )
+            .unwrap();
+        let csv = "Nom;Monde\nA;Entreprise\nB;Enseignement et recherche\nC;Association / ESS\n";
+        let e = s
+            .import(ExchangeKind::Actors, csv.as_bytes(), FileFormat::Csv, false)
+            .unwrap_err();
+        assert_eq!(e.code(), Some("code.unknown"), "{e}");
+        assert!(e.to_string().contains("« research »"), "{e}");
+        assert_eq!(s.counts().unwrap()["actors"], 0);
+        s.conn
+            .execute("INSERT INTO code_value VALUES ('World', 'research')", [])
+            .unwrap();
+        let out = s
+            .import(ExchangeKind::Actors, csv.as_bytes(), FileFormat::Csv, false)
+            .unwrap();
+        assert_eq!(out.written, 3);
+    }
 }

@@ -1079,6 +1079,7 @@ impl Store {
                     // actors, their tags, then the contacts.
                     deferred.journal_inserts(tx, "actor", "id")?;
                     deferred.journal_inserts(tx, "actor_tag", "actor_id")?;
+                    deferred.check_codes(tx, "actor")?;
                     insert_batched(
                         tx,
                         "actor (id, name, world, commune, engagement, notes, needs, contributions,

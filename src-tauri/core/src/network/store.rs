@@ -1029,6 +1029,7 @@ impl Store {
         })?;
         let mut deferred = crate::db::bulk::defer(tx, &[], &["link"], links.len())?;
         deferred.journal_inserts(tx, "link", "id")?;
+        deferred.check_codes(tx, "link")?;
         progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         // A large batch goes in the order of the pair index: the indexes built afterwards then
         // sort data that is mostly in order already (about twice as fast for a million links).

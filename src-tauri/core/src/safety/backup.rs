@@ -229,6 +229,59 @@ pub fn forget_closed(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(STATE_FILE));
 }
 
+/// A workspace opened for writing by a one-off command (`catalyse import`, `person erase`…).
+/// As in the app, a file found exactly as Catalyse last closed it cleanly is not checked again
+/// (a whole-file check costs seconds on a département's network, at every command), and once
+/// the command has closed it cleanly its state is recorded for the next opening; the newest
+/// backup still holds it only if the command changed nothing.
+pub struct CommandStore {
+    store: Option<Store>,
+    dir: PathBuf,
+    path: PathBuf,
+    backed_up: bool,
+}
+
+impl CommandStore {
+    /// Opens `path` (migrating it, with a backup under `backups_root` first, if it is older).
+    pub fn open(path: &Path, backups_root: &Path) -> CoreResult<CommandStore> {
+        let dir = dir_for(backups_root, path);
+        let closed = closed_as_recorded(&dir, path);
+        let store = Store::open_checked(path, backups_root, closed.is_none())?;
+        // Open: the file may change.
+        forget_closed(&dir);
+        Ok(CommandStore {
+            store: Some(store),
+            dir,
+            path: path.to_path_buf(),
+            backed_up: closed.is_some_and(|c| c.backed_up),
+        })
+    }
+}
+
+impl std::ops::Deref for CommandStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store.as_ref().expect("open until dropped")
+    }
+}
+
+impl std::ops::DerefMut for CommandStore {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store.as_mut().expect("open until dropped")
+    }
+}
+
+impl Drop for CommandStore {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take() {
+            let unchanged = store.changes_since_open() == 0;
+            if store.close() {
+                record_closed(&self.dir, &self.path, self.backed_up && unchanged);
+            }
+        }
+    }
+}
+
 /// A backup path in `dir` for `at` whose time no other backup there has (a second backup in
 /// the same second gets the next second's name), so that times order backups strictly.
 fn unique(dir: &Path, at: DateTime<Utc>, reason: BackupReason) -> PathBuf {
@@ -543,6 +596,53 @@ mod tests {
             notes: String::new(),
         })
         .unwrap();
+    }
+
+    /// A command records the state of the file it closed cleanly, as the app does; the app
+    /// then opens it without a check (and backs it up again only if the command changed it),
+    /// and a file changed by anyone else since is checked again (a damaged one refused).
+    #[test]
+    fn a_command_trusts_and_records_a_clean_close_as_the_app_does() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (path, s) = workspace(dir.path());
+        drop(s);
+        let root = dir.path().join("sauvegardes");
+        let folder = dir_for(&root, &path);
+        // The app opens it, backs it up, closes it: the newest backup holds it.
+        let mut ws = crate::db::writer::Workspace::open_with_backups(&path, &root).unwrap();
+        ws.wait_start_backup();
+        drop(ws);
+        assert!(closed_as_recorded(&folder, &path).unwrap().backed_up);
+        // A command that only reads keeps it so.
+        let c = CommandStore::open(&path, &root).unwrap();
+        assert!(
+            closed_as_recorded(&folder, &path).is_none(),
+            "forgotten while open"
+        );
+        assert_eq!(c.counts().unwrap()["actors"], 0);
+        drop(c);
+        assert!(closed_as_recorded(&folder, &path).unwrap().backed_up);
+        // A command that writes: recorded, not backed up.
+        let mut c = CommandStore::open(&path, &root).unwrap();
+        actor(&mut c, "Écrit par une commande");
+        drop(c);
+        assert!(!path.with_extension("catalyse-wal").exists());
+        let state = closed_as_recorded(&folder, &path).unwrap();
+        assert!(!state.backed_up);
+        // The app backs it up at its next opening.
+        let mut ws = crate::db::writer::Workspace::open_with_backups(&path, &root).unwrap();
+        ws.wait_start_backup();
+        drop(ws);
+        assert_eq!(list(&folder).unwrap()[0].counts["actors"], 1);
+        // Damaged after the record: the command checks it and refuses it, untouched.
+        let mut bad = std::fs::read(&path).unwrap();
+        for b in &mut bad[4096 * 2..4096 * 2 + 200] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bad).unwrap();
+        let refused = CommandStore::open(&path, &root);
+        assert_eq!(refused.err().map(|e| e.kind()), Some("corrupt"));
+        assert_eq!(std::fs::read(&path).unwrap(), bad, "left untouched");
     }
 
     #[test]
