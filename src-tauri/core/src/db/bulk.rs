@@ -114,16 +114,7 @@ impl Deferred {
     ) -> CoreResult<()> {
         let name = format!("journal_{table}_insert");
         if let Some(sql) = schema_sql(tx, "trigger", &name)? {
-            // Both names are constants of the caller, quoted.
-            let first: i64 = tx.query_row(
-                &format!(
-                    "SELECT coalesce(max({}), 0) + 1 FROM {}",
-                    quoted(key),
-                    quoted(table)
-                ),
-                [],
-                |r| r.get(0),
-            )?;
+            let first = next_value(tx, table, key)?;
             tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
             self.journal.push(JournalDeferred {
                 table,
@@ -146,12 +137,7 @@ impl Deferred {
             }
             let name = format!("{table}_{column}_code_insert");
             if let Some(sql) = schema_sql(tx, "trigger", &name)? {
-                // The table is a constant of the caller, quoted.
-                let first: i64 = tx.query_row(
-                    &format!("SELECT coalesce(max(id), 0) + 1 FROM {}", quoted(table)),
-                    [],
-                    |r| r.get(0),
-                )?;
+                let first = next_value(tx, table, "id")?;
                 tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
                 self.codes.push(CodeDeferred {
                     table,
@@ -196,6 +182,20 @@ fn check_new_codes(tx: &Transaction, c: &CodeDeferred) -> CoreResult<()> {
             ),
         )),
     }
+}
+
+/// The value of `key` past every one in `table` (1 when it is empty): the new rows' own.
+fn next_value(tx: &Transaction, table: &str, key: &str) -> CoreResult<i64> {
+    // Both names are constants of the callers, quoted.
+    Ok(tx.query_row(
+        &format!(
+            "SELECT coalesce(max({}), 0) + 1 FROM {}",
+            quoted(key),
+            quoted(table)
+        ),
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn schema_sql(tx: &Transaction, kind: &str, name: &str) -> CoreResult<Option<String>> {
