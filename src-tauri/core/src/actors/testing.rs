@@ -25,3 +25,21 @@ pub(crate) fn many_actors(s: &mut Store, n: usize, placed: usize) -> Vec<i64> {
     }
     ids
 }
+
+/// The first column of `sql`'s rows, as text.
+pub(crate) fn texts(s: &Store, sql: &str) -> Vec<String> {
+    let mut st = s.conn.prepare(sql).unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Every object of the schema (type, name, SQL), in a stable order: a bulk write must leave
+/// it exactly as it found it.
+pub(crate) fn schema(s: &Store) -> Vec<String> {
+    texts(
+        s,
+        "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
+    )
+}

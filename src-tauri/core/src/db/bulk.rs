@@ -112,10 +112,8 @@ impl Deferred {
         table: &'static str,
         key: &'static str,
     ) -> CoreResult<()> {
-        let name = format!("journal_{table}_insert");
-        if let Some(sql) = schema_sql(tx, "trigger", &name)? {
-            let first = next_value(tx, table, key)?;
-            tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
+        let first = next_value(tx, table, key)?;
+        if let Some(sql) = take_trigger(tx, &format!("journal_{table}_insert"))? {
             self.journal.push(JournalDeferred {
                 table,
                 key,
@@ -131,14 +129,12 @@ impl Deferred {
     /// past the table's ids now against the same lists, in one statement per column, and
     /// fails (rolling the batch back) on a code the list does not have, as the trigger would.
     pub(crate) fn check_codes(&mut self, tx: &Transaction, table: &'static str) -> CoreResult<()> {
+        let first = next_value(tx, table, "id")?;
         for (t, column, list) in crate::db::migrations::CODED_COLUMNS {
             if *t != table {
                 continue;
             }
-            let name = format!("{table}_{column}_code_insert");
-            if let Some(sql) = schema_sql(tx, "trigger", &name)? {
-                let first = next_value(tx, table, "id")?;
-                tx.execute_batch(&format!("DROP TRIGGER {}", quoted(&name)))?;
+            if let Some(sql) = take_trigger(tx, &format!("{table}_{column}_code_insert"))? {
                 self.codes.push(CodeDeferred {
                     table,
                     column,
@@ -185,7 +181,7 @@ fn check_new_codes(tx: &Transaction, c: &CodeDeferred) -> CoreResult<()> {
 }
 
 /// The value of `key` past every one in `table` (1 when it is empty): the new rows' own.
-fn next_value(tx: &Transaction, table: &str, key: &str) -> CoreResult<i64> {
+pub(crate) fn next_value(tx: &Transaction, table: &str, key: &str) -> CoreResult<i64> {
     // Both names are constants of the callers, quoted.
     Ok(tx.query_row(
         &format!(
@@ -196,6 +192,15 @@ fn next_value(tx: &Transaction, table: &str, key: &str) -> CoreResult<i64> {
         [],
         |r| r.get(0),
     )?)
+}
+
+/// Drops trigger `name` and returns its SQL, to put it back; `None` if there is none.
+fn take_trigger(tx: &Transaction, name: &str) -> CoreResult<Option<String>> {
+    let sql = schema_sql(tx, "trigger", name)?;
+    if sql.is_some() {
+        tx.execute_batch(&format!("DROP TRIGGER {}", quoted(name)))?;
+    }
+    Ok(sql)
 }
 
 fn schema_sql(tx: &Transaction, kind: &str, name: &str) -> CoreResult<Option<String>> {
@@ -223,8 +228,7 @@ pub(crate) fn defer(
 ) -> CoreResult<Deferred> {
     let mut triggers = Vec::new();
     for (name, backfill) in backfills {
-        if let Some(sql) = schema_sql(tx, "trigger", name)? {
-            tx.execute_batch(&format!("DROP TRIGGER {}", quoted(name)))?;
+        if let Some(sql) = take_trigger(tx, name)? {
             triggers.push((sql, *backfill));
         }
     }
@@ -320,19 +324,9 @@ fn set_fts_hashsize(tx: &Transaction, bytes: i64) -> CoreResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actors::testing::schema;
     use crate::db::store::Store;
     use crate::shared::domain::ActorInput;
-
-    fn schema(s: &Store) -> Vec<String> {
-        let mut st = s
-            .conn
-            .prepare("SELECT name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name")
-            .unwrap();
-        st.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
 
     /// Writes links `(a, b, nature)` with the code checks of `link` taken out, as a bulk
     /// write does, then restores them.

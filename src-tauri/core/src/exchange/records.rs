@@ -1141,11 +1141,7 @@ impl Store {
                         .enumerate()
                         .filter_map(|(i, a)| a.contact.as_ref().map(|c| (base + 1 + i as i64, c)))
                         .collect();
-                    let first_contact: i64 = tx.query_row(
-                        "SELECT coalesce(max(id), 0) + 1 FROM contact",
-                        [],
-                        |r| r.get(0),
-                    )?;
+                    let first_contact = crate::db::bulk::next_value(tx, "contact", "id")?;
                     let mut contacts_deferred = crate::db::bulk::defer(
                         tx,
                         crate::db::bulk::CONTACT_BACKFILLS,
@@ -1212,6 +1208,7 @@ impl Store {
 mod tests {
     use super::super::export::format_hours;
     use super::*;
+    use crate::actors::testing::schema;
     use crate::network::MemberInput;
 
     fn store() -> Store {
@@ -1336,21 +1333,9 @@ mod tests {
             "SELECT actor_id || '|' || sort || '|' || name || '|' || commune || '|' || world || '|' || engagement FROM actor_key ORDER BY actor_id",
             "SELECT kind || '|' || id || '|' || title FROM search_key ORDER BY kind, id",
         ] {
-            let mut st = s.conn.prepare(sql).unwrap();
-            out.extend(st.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+            out.extend(crate::actors::testing::texts(s, sql));
         }
         out
-    }
-
-    fn schema(s: &Store) -> Vec<String> {
-        let mut st = s
-            .conn
-            .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
-            .unwrap();
-        st.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
     }
 
     #[test]

@@ -1024,9 +1024,7 @@ impl Store {
         progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         Self::check_link_references(tx, links)?;
         // The links written here are those from this id on (ids only grow).
-        let first_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM link", [], |r| {
-            r.get(0)
-        })?;
+        let first_id = crate::db::bulk::next_value(tx, "link", "id")?;
         let mut deferred = crate::db::bulk::defer(tx, &[], &["link"], links.len())?;
         deferred.journal_inserts(tx, "link", "id")?;
         deferred.check_codes(tx, "link")?;
@@ -1216,16 +1214,7 @@ mod bulk_tests {
             assert_eq!((a.2, &a.3), (b.2, &b.3), "same operation and values");
         }
         // Each record is named by its identity; each batch is one change set.
-        let uids: Vec<String> = {
-            let mut st = bulk
-                .conn
-                .prepare("SELECT uid FROM link ORDER BY id")
-                .unwrap();
-            st.query_map([], |r| r.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
-        };
+        let uids = crate::actors::testing::texts(&bulk, "SELECT uid FROM link ORDER BY id");
         assert_eq!(many.iter().map(|e| e.1.clone()).collect::<Vec<_>>(), uids);
         assert_eq!(many[0].0, many[sets_before - 1].0);
         assert_ne!(many[0].0, many[sets_before].0);
