@@ -18,6 +18,8 @@ APT_PACKAGES=(
   gcc-mingw-w64-x86-64 wine wine64
   # Reads the DOCX text in the Wine comparison (zipfile).
   python3
+  # Crafts hostile workspaces in the end-to-end tests, as a reviewer would.
+  sqlite3
 )
 
 say() { printf '\n== %s\n' "$*"; }

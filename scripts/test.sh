@@ -27,6 +27,10 @@ step "crash rig: a writer killed with SIGKILL at random moments (CATALYSE_CRASH_
 CATALYSE_CRASH_CYCLES="${CATALYSE_CRASH_CYCLES:-300}" \
   cargo test --locked --test integration crash:: -- --ignored --nocapture
 
+step "hostile files: mutated and crafted workspaces, every released schema (CATALYSE_HOSTILE_CASES, 300 here)"
+CATALYSE_HOSTILE_CASES="${CATALYSE_HOSTILE_CASES:-300}" \
+  cargo test --locked --test integration hostile:: -- --ignored --nocapture
+
 step "property-based tests of every import path and the IPC types (CATALYSE_FUZZ_CASES, 500 here)"
 CATALYSE_FUZZ_CASES="${CATALYSE_FUZZ_CASES:-500}" \
   cargo test --locked -p catalyse-core robustness -- --ignored --nocapture

@@ -7,6 +7,7 @@ mod crash;
 #[cfg(target_os = "linux")]
 mod diskfull;
 mod exchange;
+mod hostile;
 mod notes;
 // File modes and running as another user: Unix only.
 #[cfg(unix)]

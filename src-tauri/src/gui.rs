@@ -310,7 +310,10 @@ fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) 
             }
         }
         Err(e) => {
-            if matches!(e, CoreError::Corrupt { .. }) {
+            if matches!(
+                e,
+                CoreError::Corrupt { .. } | CoreError::ForeignSchema { .. }
+            ) {
                 let _ = state.set_failed_open(Some(path.clone()));
             }
             if matches!(e, CoreError::ReadOnlyFile { .. }) {

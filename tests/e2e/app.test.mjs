@@ -358,6 +358,36 @@ test("--workspace opens that file; a file that is not a workspace gets a clear F
   assert.equal(readFileSync(notes, "utf8"), "Compte rendu du comité de pilotage du 3 mars\n".repeat(40));
 });
 
+test("a crafted workspace opened in the app runs none of its SQL: refused, named, nothing written", async () => {
+  const home = freshHome();
+  const evil = path.join(home, "piégé.catalyse");
+  const victim = path.join(home, "autre.catalyse");
+  execFileSync(BINARY, ["demo", evil], { env: { ...process.env, HOME: home } });
+  execFileSync(BINARY, ["demo", victim], { env: { ...process.env, HOME: home } });
+  // The security review's file: a table whose name closes the journal's trigger, attaches
+  // another workspace of the user's and writes in it (sqlite3, as the reviewer did).
+  const name = `x AFTER INSERT ON actor BEGIN SELECT 1; END; COMMIT; ATTACH '${victim}' AS p; CREATE TABLE p.pwned AS SELECT 'owned' AS v; DETACH p; BEGIN; /*`;
+  execFileSync("sqlite3", [evil, `CREATE TABLE "${name.replaceAll('"', '""')}" (a INTEGER) STRICT;`]);
+  const before = readFileSync(evil);
+  const victimBefore = readFileSync(victim);
+  const app = await launch(home, ["--workspace", evil]);
+  try {
+    const d = app.driver;
+    await visible(d, "#welcome");
+    const notice = await visible(d, "#notice-foreign_schema");
+    const text = await notice.getText();
+    assert.match(text, /contient une table inconnue « x AFTER INSERT ON actor/);
+    assert.match(text, /il n'a pas été écrit par Catalyse ou a été modifié/);
+    // Its backups are offered, as for a damaged file.
+    await visible(d, "#notice-backups");
+    await screenshot(d, "14-fichier-piege");
+  } finally {
+    await app.quit();
+  }
+  assert.ok(readFileSync(evil).equals(before), "the crafted file must not change");
+  assert.ok(readFileSync(victim).equals(victimBefore), "the other workspace must not change");
+});
+
 test("--workspace on a file from a newer Catalyse shows a French message and leaves it byte-identical", async () => {
   const home = freshHome();
   const file = path.join(home, "futur.catalyse");

@@ -62,7 +62,7 @@ function drawNotices() {
   const box = /** @type {HTMLElement} */ (document.getElementById("notices"));
   replace(box, state.notices.map((n, i) => h("div", { class: "notice", attrs: { role: "alert" }, id: `notice-${n.kind}` },
     h("p", { text: errorMessage(n) }),
-    n.kind === "corrupt" ? h("button", { type: "button", class: "btn small primary", id: "notice-backups", text: t("backups.offer"), on: { click: () => showBackups(opened) } }) : null,
+    n.kind === "corrupt" || n.kind === "foreign_schema" ? h("button", { type: "button", class: "btn small primary", id: "notice-backups", text: t("backups.offer"), on: { click: () => showBackups(opened) } }) : null,
     n.kind === "read_only_file" ? h("button", { type: "button", class: "btn small primary", id: "notice-copy", text: t("readonly.copy"), on: { click: openWritableCopy } }) : null,
     h("button", { type: "button", class: "btn small", text: t("notice.close"), on: { click: () => {
       state.notices.splice(i, 1); drawNotices();
@@ -111,9 +111,10 @@ async function openFile() {
     const info = await ipc.pickAndOpenWorkspace(t("dialog.open.title"), t("dialog.filter"));
     if (info) await opened(info);
   } catch (e) {
-    // A damaged file: say so, and offer its backups. A write-protected one: offer a copy.
+    // A damaged or altered file: say so, and offer its backups. A write-protected one: offer
+    // a copy.
     const kind = /** @type {any} */ (e)?.kind;
-    if (kind === "corrupt" || kind === "read_only_file") {
+    if (kind === "corrupt" || kind === "foreign_schema" || kind === "read_only_file") {
       state.notices = [/** @type {any} */ (e)];
       drawNotices();
       return;

@@ -93,7 +93,10 @@ pub(crate) async fn open_path<R: Runtime>(
         Ok(ws) => ws,
         Err(e) => {
             // A damaged file: remember it, so that the backups screen can offer its backups.
-            if matches!(e, CoreError::Corrupt { .. }) {
+            if matches!(
+                e,
+                CoreError::Corrupt { .. } | CoreError::ForeignSchema { .. }
+            ) {
                 state.set_failed_open(Some(tried.clone()))?;
             }
             // A write-protected file: remember it, so that the notice can offer a copy.

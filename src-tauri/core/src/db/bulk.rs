@@ -6,8 +6,9 @@
 //! table's indexes out of the schema (and, when asked, the journal's insert triggers and the
 //! code checks); the rows are written; [`restore`] fills the derived tables and the journal
 //! for the new rows in one statement each (see [`ACTOR_BACKFILLS`]), checks their codes in
-//! one statement per column, builds the indexes again by sorting, and puts the triggers back
-//! from their own SQL text. The schema
+//! one statement per column, builds the indexes again by sorting, and puts the triggers back.
+//! What is put back is Catalyse's own SQL (the migrations' text, kept by
+//! [`crate::db::schema`], and the journal's generator), never SQL read back from the file. The schema
 //! ends exactly as it was, and a failure anywhere rolls everything back with the transaction.
 //!
 //! The backfills repeat what the triggers of migrations 4 and 7 compute; the test
@@ -194,24 +195,41 @@ pub(crate) fn next_value(tx: &Transaction, table: &str, key: &str) -> CoreResult
     )?)
 }
 
-/// Drops trigger `name` and returns its SQL, to put it back; `None` if there is none.
+/// Drops trigger `name` and returns its SQL, to put it back; `None` if there is none. The
+/// SQL is Catalyse's own (the migrations' text, or the journal's generator), never read back
+/// from the file.
 fn take_trigger(tx: &Transaction, name: &str) -> CoreResult<Option<String>> {
-    let sql = schema_sql(tx, "trigger", name)?;
-    if sql.is_some() {
-        tx.execute_batch(&format!("DROP TRIGGER {}", quoted(name)))?;
+    if !present(tx, "trigger", name)? {
+        return Ok(None);
     }
-    Ok(sql)
+    let journal = ["_insert", "_update", "_delete"]
+        .iter()
+        .find_map(|op| name.strip_prefix("journal_")?.strip_suffix(op));
+    let sql = match journal {
+        Some(table) => crate::history::journal::table_triggers_of(tx, table)?
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, sql)| sql),
+        None => crate::db::schema::current()?
+            .sql("trigger", name)
+            .map(str::to_string),
+    };
+    let Some(sql) = sql else {
+        return Err(crate::shared::error::CoreError::Internal {
+            detail: format!("le déclencheur « {name} » n'est pas de Catalyse"),
+        });
+    };
+    tx.execute_batch(&format!("DROP TRIGGER {}", quoted(name)))?;
+    Ok(Some(sql))
 }
 
-fn schema_sql(tx: &Transaction, kind: &str, name: &str) -> CoreResult<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(tx
-        .query_row(
-            "SELECT sql FROM sqlite_master WHERE type = ?1 AND name = ?2",
-            params![kind, name],
-            |r| r.get(0),
-        )
-        .optional()?)
+/// Whether the file has object `name` of `kind`.
+fn present(tx: &Transaction, kind: &str, name: &str) -> CoreResult<bool> {
+    Ok(tx.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = ?1 AND name = ?2",
+        params![kind, name],
+        |r| r.get(0),
+    )?)
 }
 
 fn quoted(name: &str) -> String {
@@ -244,17 +262,13 @@ pub(crate) fn defer(
             if rows as i64 <= existing {
                 continue;
             }
-            let found: Vec<(String, String)> = {
-                let mut st = tx.prepare(
-                    "SELECT name, sql FROM sqlite_master
-                     WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
-                )?;
-                let rows = st.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (name, sql) in found {
-                tx.execute_batch(&format!("DROP INDEX {}", quoted(&name)))?;
-                indexes.push(sql);
+            // The indexes the migrations make on the table, with their own SQL.
+            let reference = crate::db::schema::current()?;
+            for (name, sql) in reference.indexes_of(table) {
+                if present(tx, "index", name)? {
+                    tx.execute_batch(&format!("DROP INDEX {}", quoted(name)))?;
+                    indexes.push(sql.to_string());
+                }
             }
         }
     }

@@ -76,10 +76,14 @@ pub const CODES_TABLE_SINCE: i64 = 9;
 /// damaged schema is rolled back with the rest.
 pub(crate) fn apply(tx: &rusqlite::Connection, index: usize) -> rusqlite::Result<()> {
     let sql = MIGRATIONS[index];
-    tx.execute_batch(sql)?;
     if sql.contains("PRAGMA writable_schema = ON") {
-        let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-        tx.pragma_update(None, "schema_version", cookie + 1)?;
+        // Catalyse's own migration, editing the schema the way SQLite documents it (the
+        // defensive mode refuses both steps otherwise).
+        crate::db::guard::with_schema_writable(tx, || {
+            tx.execute_batch(sql)?;
+            let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+            tx.pragma_update(None, "schema_version", cookie + 1)
+        })?;
         let check: String = tx.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(rusqlite::Error::SqliteFailure(
@@ -87,6 +91,8 @@ pub(crate) fn apply(tx: &rusqlite::Connection, index: usize) -> rusqlite::Result
                 Some(format!("migration {}: {check}", index + 1)),
             ));
         }
+    } else {
+        tx.execute_batch(sql)?;
     }
     Ok(())
 }

@@ -32,6 +32,10 @@ pub struct Inspection {
     /// A code the file uses that this build's enums do not have, as (list, code): the file
     /// was written by a newer Catalyse.
     pub unknown_code: Option<(String, String)>,
+    /// What makes the file's schema other than the one Catalyse's migrations build for its
+    /// version (see [`crate::db::schema`]): the file is then refused before anything of it
+    /// is read or run.
+    pub foreign: Option<crate::db::schema::Finding>,
 }
 
 /// An open workspace. Owned by exactly one writer (see [`crate::db::writer`]).
@@ -151,26 +155,42 @@ pub fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.verrou"))
 }
 
-/// Maps an SQLite error met while opening `path` to what the user should hear.
+/// Maps an SQLite error met while opening `path` (reading its header, its schema, checking
+/// it) to what the user should hear: a file SQLite cannot make sense of is damaged (with
+/// SQLite's words), not a database error; a lock held elsewhere or a file that cannot be
+/// opened keep their own meaning.
 fn open_error(path: &Path, e: rusqlite::Error) -> CoreError {
     use rusqlite::ffi::ErrorCode;
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        let said = || msg.clone().unwrap_or_else(|| e.to_string());
         match f.code {
             ErrorCode::NotADatabase => {
                 return CoreError::NotAWorkspace {
                     path: path.to_path_buf(),
                 }
             }
-            ErrorCode::DatabaseCorrupt => {
+            ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::ReadOnly
+            | ErrorCode::CannotOpen
+            | ErrorCode::DiskFull
+            | ErrorCode::OutOfMemory
+            | ErrorCode::PermissionDenied
+            | ErrorCode::OperationInterrupted => {}
+            ErrorCode::SystemIoFailure
+                if f.extended_code != rusqlite::ffi::SQLITE_IOERR_SHORT_READ => {}
+            ErrorCode::SystemIoFailure => {
                 return CoreError::Corrupt {
                     path: path.to_path_buf(),
-                    detail: format!(
-                        "sa structure est abîmée (SQLite : {})",
-                        msg.clone().unwrap_or_else(|| e.to_string())
-                    ),
+                    detail: "il est tronqué (plus court que ce que son en-tête annonce)".into(),
                 }
             }
-            _ => {}
+            _ => {
+                return CoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!("sa structure est abîmée (SQLite : {})", said()),
+                }
+            }
         }
     }
     CoreError::from(e)
@@ -220,8 +240,40 @@ pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
             _ => conn,
         }
     };
+    let mut conn = conn;
+    crate::db::guard::harden(&mut conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     register_functions(&conn)?;
+    Ok(conn)
+}
+
+/// Opens `path` to check it ([`integrity_check`]) without changing it: read-write (SQLite
+/// parses a table's `CHECK` constraints only on a connection that may write, so a read-only
+/// one cannot verify them) but `query_only`, and without the checkpoint a last connection
+/// makes when it closes, so that the file is left byte-identical, a WAL beside it included.
+/// A file that cannot be opened for writing is checked read-only (its `CHECK`s then aside).
+pub fn open_for_checking(path: &Path) -> CoreResult<Connection> {
+    use rusqlite::config::DbConfig;
+    let writable = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    );
+    let Ok(mut conn) = writable else {
+        return open_read_only(path);
+    };
+    crate::db::guard::harden(&mut conn)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    register_functions(&conn)?;
+    // A file SQLite would only read (its header's write version, known once it is read):
+    // checked read-only.
+    conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| open_error(path, e))?;
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        drop(conn);
+        return open_read_only(path);
+    }
     Ok(conn)
 }
 
@@ -288,9 +340,16 @@ pub fn inspect_connection(conn: &Connection, path: &Path) -> CoreResult<Inspecti
     let schema_version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| open_error(path, e))?;
-    let unknown_code = if application_id == APPLICATION_ID
-        && (CODES_TABLE_SINCE..=SCHEMA_VERSION).contains(&schema_version)
-    {
+    // The schema first: nothing of the file (not even a table read, which may compute a
+    // generated column) before it is known to be Catalyse's.
+    let ours = application_id == APPLICATION_ID && (0..=SCHEMA_VERSION).contains(&schema_version);
+    let foreign = if ours {
+        let objects = crate::db::schema::read(conn).map_err(|e| open_error(path, e))?;
+        crate::db::schema::compare(&objects, schema_version)?
+    } else {
+        None
+    };
+    let unknown_code = if ours && foreign.is_none() && schema_version >= CODES_TABLE_SINCE {
         unknown_code(conn).map_err(|e| open_error(path, e))?
     } else {
         None
@@ -299,6 +358,7 @@ pub fn inspect_connection(conn: &Connection, path: &Path) -> CoreResult<Inspecti
         application_id,
         schema_version,
         unknown_code,
+        foreign,
     })
 }
 
@@ -355,12 +415,21 @@ pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
             path: path.to_path_buf(),
         });
     }
+    if i.schema_version < 0 {
+        return Err(CoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("son numéro de version ({}) n'existe pas", i.schema_version),
+        });
+    }
     if i.schema_version > SCHEMA_VERSION {
         return Err(CoreError::NewerSchema {
             path: path.to_path_buf(),
             found: i.schema_version,
             known: SCHEMA_VERSION,
         });
+    }
+    if let Some(finding) = &i.foreign {
+        return Err(finding.error(path));
     }
     if let Some((list, code)) = &i.unknown_code {
         return Err(CoreError::NewerCodes {
@@ -372,26 +441,45 @@ pub fn accept(path: &Path, i: &Inspection) -> CoreResult<()> {
     Ok(())
 }
 
-/// Runs SQLite's `quick_check` on a connection; a damaged file is reported as corrupt with what
-/// SQLite found (the first problems).
-pub fn quick_check(conn: &Connection, path: &Path) -> CoreResult<()> {
+/// Checks a file before it is trusted: SQLite's `integrity_check` (the structure, every
+/// index against its table, `NOT NULL` and `CHECK` constraints: a `quick_check` leaves
+/// indexes and constraints out, so a file with an index that lies about its table passed
+/// it) and `foreign_key_check` (no reference to a record that is not there). A damaged file
+/// is reported as corrupt with what SQLite found (the first problems).
+pub fn integrity_check(conn: &Connection, path: &Path) -> CoreResult<()> {
     let mut st = conn
-        .prepare("PRAGMA quick_check(5)")
+        .prepare("PRAGMA integrity_check(5)")
         .map_err(|e| open_error(path, e))?;
     let found: Vec<String> = st
         .query_map([], |r| r.get::<_, String>(0))
         .and_then(|rows| rows.collect())
         .map_err(|e| open_error(path, e))?;
-    if found.len() == 1 && found[0] == "ok" {
-        return Ok(());
+    if found.len() != 1 || found[0] != "ok" {
+        return Err(CoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!(
+                "la vérification d'intégrité a échoué ({})",
+                found.join(" ; ")
+            ),
+        });
     }
-    Err(CoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: format!(
-            "la vérification d'intégrité a échoué ({})",
-            found.join(" ; ")
-        ),
-    })
+    let dangling: Option<(String, i64, String)> = conn
+        .query_row(
+            "SELECT \"table\", coalesce(rowid, 0), parent FROM pragma_foreign_key_check LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(|e| open_error(path, e))?;
+    if let Some((table, row, parent)) = dangling {
+        return Err(CoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!(
+                "un enregistrement de « {table} » (ligne {row}) renvoie à un enregistrement de « {parent} » qui n'existe pas"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Reads `path` without writing to it and tells whether it can be opened.
@@ -457,14 +545,21 @@ pub fn register_functions(conn: &Connection) -> CoreResult<Journal> {
 }
 
 fn configure(conn: &mut Connection) -> CoreResult<Journal> {
+    crate::db::guard::harden(conn)?;
     let journal = register_functions(conn)?;
     crate::history::journal::install_hooks(conn, &journal)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    // In-memory databases answer "memory"; files switch to WAL (a persistent setting).
+    Ok(journal)
+}
+
+/// Switches a configured, migrated connection to WAL (a persistent setting, written in the
+/// file's header: done only once the file is accepted and migrated, so that a file refused
+/// on the way is left byte-identical). In-memory databases answer "memory".
+fn use_wal(conn: &Connection) -> CoreResult<()> {
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(journal)
+    Ok(())
 }
 
 /// Applies the missing migrations in one transaction, then stamps the version.
@@ -488,6 +583,10 @@ fn migrate(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
         } else {
             conn.transaction()?
         };
+        if current < SCHEMA_VERSION {
+            // A trigger of the file's own could fire on a migration's statements.
+            crate::db::schema::drop_unexpected_journal_triggers(&tx, current)?;
+        }
         for index in current as usize..MIGRATIONS.len() {
             crate::db::migrations::apply(&tx, index)?;
         }
@@ -570,6 +669,7 @@ impl Store {
         let journal = configure(&mut conn)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrate(&mut conn, &journal)?;
+        use_wal(&conn)?;
         Ok(Store {
             conn,
             journal,
@@ -611,7 +711,7 @@ impl Store {
 
     /// [`Store::open`], with the backup made before a migration going under `backups_root`
     /// (in the workspace's own folder there, see [`crate::safety::backup::dir_for`]). The file's
-    /// integrity is checked (`quick_check`) before anything writes to it.
+    /// integrity is checked ([`integrity_check`]) before anything writes to it.
     pub fn open_with(path: &Path, backups_root: &Path) -> CoreResult<Store> {
         Store::open_checked(path, backups_root, true)
     }
@@ -628,8 +728,8 @@ impl Store {
         repair_companions(path)?;
         ensure_folder_writable(path)?;
         if check {
-            let ro = open_read_only(path)?;
-            quick_check(&ro, path)?;
+            let checking = open_for_checking(path)?;
+            integrity_check(&checking, path)?;
         }
         if found.schema_version < SCHEMA_VERSION && found.schema_version > 0 {
             // An older format: keep a copy as it was before changing it.
@@ -647,6 +747,15 @@ impl Store {
         // Checked again on the writable connection: the file may have changed in between.
         let i = inspect_connection(&conn, path)?;
         accept(path, &i)?;
+        // A writable file that SQLite opens read-only: its header announces a format that
+        // this SQLite may read but not write (write version above 2).
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(CoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: "son en-tête annonce un format de fichier que Catalyse ne sait pas écrire"
+                    .into(),
+            });
+        }
         let journal = configure(&mut conn).map_err(|e| match e {
             CoreError::Database(_) => CoreError::Corrupt {
                 path: path.to_path_buf(),
@@ -654,7 +763,16 @@ impl Store {
             },
             other => other,
         })?;
-        migrate(&mut conn, &journal)?;
+        // A file whose records the migrations cannot carry (a value its new rules refuse,
+        // damage quick_check does not see) is refused: the migration rolled back whole.
+        migrate(&mut conn, &journal).map_err(|e| match e {
+            CoreError::Database(d) => CoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!("la mise à jour de son format a échoué (SQLite : {d})"),
+            },
+            other => other,
+        })?;
+        use_wal(&conn)?;
         Ok(Store {
             conn,
             journal,
@@ -682,6 +800,7 @@ impl Store {
         remove_db_files(&tmp);
         let built = (|| -> CoreResult<()> {
             let mut conn = Connection::open(&tmp)?;
+            crate::db::guard::harden(&mut conn)?;
             let journal = register_functions(&conn)?;
             crate::history::journal::install_hooks(&mut conn, &journal)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -759,10 +878,9 @@ impl Store {
         let tmp = temp_sibling(target, "saving");
         remove_db_files(&tmp);
         let res = (|| -> CoreResult<()> {
-            self.conn.execute(
-                "VACUUM INTO ?1",
-                params![tmp.to_string_lossy().into_owned()],
-            )?;
+            let copy = tmp.to_string_lossy().into_owned();
+            let _attach = crate::db::guard::AttachAllowed::new(&copy);
+            self.conn.execute("VACUUM INTO ?1", params![copy])?;
             // A journal left beside a replaced workspace would be replayed into the new file.
             remove_companions(target);
             std::fs::rename(&tmp, target)?;
@@ -1223,7 +1341,7 @@ mod tests {
         assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
         // Migration 9 edited the schema in place: it reads back whole, without its CHECKs
         // of codes, and every connection sees it so.
-        quick_check(&s.conn, &path).unwrap();
+        integrity_check(&s.conn, &path).unwrap();
         let actor: String = open_read_only(&path)
             .unwrap()
             .query_row(

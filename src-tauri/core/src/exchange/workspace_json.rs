@@ -376,6 +376,7 @@ fn write_workspace(
     let mut done: u64 = 0;
     progress.step(Phase::Writing, 0, Some(total))?;
     let mut conn = Connection::open(tmp)?;
+    crate::db::guard::harden(&mut conn)?;
     // The document's records and journal are copied in as they are: not journaled again.
     let journal = store::register_functions(&conn)?;
     journal.set_enabled(false);

@@ -266,23 +266,25 @@ pub const SET_ID: &str = "(SELECT id FROM change_set
 fn table_triggers(table: &str, cols: &[(String, String)]) -> Vec<(String, String)> {
     let t = table.replace('\'', "''");
     let insert = format!(
-        "CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {qt} WHEN catalyse_journal_on()
+        "CREATE TRIGGER {name_insert} AFTER INSERT ON {qt} WHEN catalyse_journal_on()
 BEGIN
 {OPEN_SET}
 INSERT INTO change (set_id, tbl, record, op, after)
     VALUES ({SET_ID}, '{t}', NEW.uid, {INSERT}, {json});
 END",
         qt = q(table),
+        name_insert = q(&format!("journal_{table}_insert")),
         json = row_json("NEW", cols),
     );
     let delete = format!(
-        "CREATE TRIGGER journal_{table}_delete AFTER DELETE ON {qt} WHEN catalyse_journal_on()
+        "CREATE TRIGGER {name_delete} AFTER DELETE ON {qt} WHEN catalyse_journal_on()
 BEGIN
 {OPEN_SET}
 INSERT INTO change (set_id, tbl, record, op, before)
     VALUES ({SET_ID}, '{t}', OLD.uid, {DELETE}, {json});
 END",
         qt = q(table),
+        name_delete = q(&format!("journal_{table}_delete")),
         json = row_json("OLD", cols),
     );
     let tracked: Vec<&(String, String)> = cols
@@ -308,7 +310,7 @@ END",
         })
         .collect();
     let update = format!(
-        "CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {qt}
+        "CREATE TRIGGER {name_update} AFTER UPDATE ON {qt}
 WHEN catalyse_journal_on() AND ({changed})
 BEGIN
 {OPEN_SET}
@@ -317,6 +319,7 @@ INSERT INTO change (set_id, tbl, record, op, field, before, after)
     FROM ({values}) WHERE b IS NOT a;
 END",
         qt = q(table),
+        name_update = q(&format!("journal_{table}_update")),
         changed = changed.join(" OR "),
         values = values.join(" UNION ALL "),
     );
@@ -363,6 +366,14 @@ pub(crate) fn backfill_inserts(
         [first],
     )?;
     Ok(())
+}
+
+/// The three journal triggers of `table` on the schema of `conn`, as (name, SQL).
+pub(crate) fn table_triggers_of(
+    conn: &Connection,
+    table: &str,
+) -> CoreResult<Vec<(String, String)>> {
+    Ok(table_triggers(table, &columns(conn, table)?))
 }
 
 /// The journal triggers the schema of `conn` calls for, as (name, SQL).

@@ -6,7 +6,7 @@
 //!   is always a whole workspace;
 //! - a restore never writes over a file without first making a backup of it, and replaces it
 //!   by a rename (the old file or the new one, never a mix);
-//! - a backup is checked (`quick_check`, identity, schema not newer) before it is restored;
+//! - a backup is checked (integrity, references, identity, schema) before it is restored;
 //! - rotation only removes automatic snapshots, keeping the newest of each of the last
 //!   [`KEEP_HOURLY`] hours, [`KEEP_DAILY`] days and [`KEEP_WEEKLY`] weeks; the backups made
 //!   before a migration or a restore, and the ones asked for by hand, are kept.
@@ -101,18 +101,19 @@ fn vacuum_into(conn: &rusqlite::Connection, target: &Path) -> CoreResult<()> {
     }
     let tmp = store::temp_sibling(target, "backup");
     let _ = std::fs::remove_file(&tmp);
-    let res = conn
-        .execute(
-            "VACUUM INTO ?1",
-            params![tmp.to_string_lossy().into_owned()],
-        )
-        .map_err(CoreError::from)
-        .and_then(|_| {
-            // The copy is complete on disk before it takes its name.
-            store::sync_file(&tmp)?;
-            std::fs::rename(&tmp, target)?;
-            Ok(())
-        });
+    let res = {
+        let target = tmp.to_string_lossy().into_owned();
+        // `VACUUM INTO` attaches its target: this one file.
+        let _attach = crate::db::guard::AttachAllowed::new(&target);
+        conn.execute("VACUUM INTO ?1", params![target])
+    }
+    .map_err(CoreError::from)
+    .and_then(|_| {
+        // The copy is complete on disk before it takes its name.
+        store::sync_file(&tmp)?;
+        std::fs::rename(&tmp, target)?;
+        Ok(())
+    });
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -134,7 +135,7 @@ pub fn backup_file(path: &Path, dir: &Path, reason: BackupReason) -> CoreResult<
 pub fn backup_file_to(path: &Path, out: &Path) -> CoreResult<BTreeMap<String, i64>> {
     store::inspect(path)?;
     let conn = store::open_read_only(path)?;
-    store::quick_check(&conn, path)?;
+    store::integrity_check(&conn, path)?;
     let counts = store::counts(&conn)?;
     let tmp = store::temp_sibling(out, "backup");
     let _ = std::fs::remove_file(&tmp);
@@ -433,7 +434,7 @@ pub fn rotate(dir: &Path) -> CoreResult<Vec<PathBuf>> {
 }
 
 /// Checks that `backup` is a sound workspace this build can open: identity, schema version
-/// and `quick_check`.
+/// and [`store::integrity_check`].
 pub fn verify(backup: &Path) -> CoreResult<()> {
     verify_with(backup, &Progress::none())
 }
@@ -441,10 +442,10 @@ pub fn verify(backup: &Path) -> CoreResult<()> {
 /// [`verify`], reporting its progress (time elapsed) and stopping when cancelled.
 fn verify_with(backup: &Path, progress: &Progress) -> CoreResult<()> {
     store::inspect(backup)?;
-    let conn = store::open_read_only(backup)?;
+    let conn = store::open_for_checking(backup)?;
     let handle = conn.get_interrupt_handle();
     progress.watch(&handle, Phase::Checking, || {
-        store::quick_check(&conn, backup)
+        store::integrity_check(&conn, backup)
     })
 }
 
@@ -532,11 +533,10 @@ pub fn restore_with(
         let src = store::open_read_only(backup)?;
         let handle = src.get_interrupt_handle();
         progress.watch(&handle, Phase::Copying, || {
-            src.execute(
-                "VACUUM INTO ?1",
-                params![tmp.to_string_lossy().into_owned()],
-            )
-            .map_err(CoreError::from)
+            let target = tmp.to_string_lossy().into_owned();
+            let _attach = crate::db::guard::AttachAllowed::new(&target);
+            src.execute("VACUUM INTO ?1", params![target])
+                .map_err(CoreError::from)
         })?;
         drop(src);
         store::sync_file(&tmp)?;

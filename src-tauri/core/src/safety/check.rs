@@ -92,7 +92,12 @@ pub fn check(path: &Path) -> CheckReport {
     let accepted = accept(path, &inspection);
     if let Err(e) = &accepted {
         r.problems.push(e.to_string());
-        if matches!(e, CoreError::NotAWorkspace { .. }) {
+        // Not a workspace, or a schema that is not Catalyse's: nothing of it is run (an
+        // integrity check would evaluate its CHECKs and generated columns).
+        if matches!(
+            e,
+            CoreError::NotAWorkspace { .. } | CoreError::ForeignSchema { .. }
+        ) {
             return r;
         }
     }

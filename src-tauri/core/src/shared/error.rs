@@ -47,6 +47,16 @@ pub enum CoreError {
         list: String,
         code: String,
     },
+    /// The file's schema is not the one Catalyse's migrations build for its version: an
+    /// object unknown, changed or missing (`object`: table, view, trigger, index, object;
+    /// `problem`: unknown, changed, missing). Nothing of it was run; it is left untouched.
+    #[error("{}", foreign_schema_message(path, object, name, problem))]
+    ForeignSchema {
+        path: PathBuf,
+        object: &'static str,
+        name: String,
+        problem: &'static str,
+    },
     /// SQLite reports the file as damaged.
     #[error("« {} » est endommagé : {detail}. Le fichier n'a pas été modifié ; restaurez une sauvegarde.", path.display())]
     Corrupt { path: PathBuf, detail: String },
@@ -104,6 +114,7 @@ impl CoreError {
             CoreError::NewerSchema { .. } => "newer_schema",
             CoreError::NewerCodes { .. } => "newer_codes",
             CoreError::Corrupt { .. } => "corrupt",
+            CoreError::ForeignSchema { .. } => "foreign_schema",
             CoreError::AlreadyExists { .. } => "already_exists",
             CoreError::FileNotFound { .. } => "file_not_found",
             CoreError::Busy => "busy",
@@ -124,6 +135,11 @@ impl CoreError {
     pub fn code(&self) -> Option<&'static str> {
         match self {
             CoreError::Validation { code, .. } => Some(code),
+            CoreError::ForeignSchema { problem, .. } => Some(match *problem {
+                "missing" => "foreign_schema.missing",
+                "changed" => "foreign_schema.changed",
+                _ => "foreign_schema.unknown",
+            }),
             _ => None,
         }
     }
@@ -168,6 +184,17 @@ impl CoreError {
                 code,
             } => vec![path(p), ("list", list.clone()), ("code", code.clone())],
             CoreError::Corrupt { path: p, .. } => vec![path(p)],
+            CoreError::ForeignSchema {
+                path: p,
+                object,
+                name,
+                problem,
+            } => vec![
+                path(p),
+                ("object", (*object).to_string()),
+                ("name", name.clone()),
+                ("problem", (*problem).to_string()),
+            ],
             CoreError::Io(e) => vec![("detail", e.to_string())],
             CoreError::Database(d)
             | CoreError::Internal { detail: d }
@@ -188,9 +215,50 @@ impl CoreError {
     }
 }
 
+/// The French sentence of [`CoreError::ForeignSchema`].
+fn foreign_schema_message(
+    path: &std::path::Path,
+    object: &str,
+    name: &str,
+    problem: &str,
+) -> String {
+    // (indefinite, definite, feminine) article of each kind of object.
+    let (a, the, feminine) = match object {
+        "table" => ("une table", "la table", true),
+        "view" => ("une vue", "la vue", true),
+        "trigger" => ("un déclencheur", "le déclencheur", false),
+        "index" => ("un index", "l'index", false),
+        _ => ("un objet", "l'objet", false),
+    };
+    let e = if feminine { "e" } else { "" };
+    let file = path.display();
+    let what = match problem {
+        "missing" => format!("« {file} » n'a pas {the} « {name} » que Catalyse y met"),
+        "changed" => format!("« {file} » contient {the} « {name} » modifié{e}"),
+        _ => format!("« {file} » contient {a} inconnu{e} « {name} »"),
+    };
+    format!("{what} : il n'a pas été écrit par Catalyse ou a été modifié. Le fichier n'a pas été modifié.")
+}
+
 impl From<rusqlite::Error> for CoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
+        // A text stored with bytes that are not UTF-8 (damage, or a file written by another
+        // tool): SQLite keeps it as it is, Rust cannot read it.
+        let not_utf8 = match &e {
+            rusqlite::Error::Utf8Error(..) => true,
+            rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
+                inner.downcast_ref::<std::str::Utf8Error>().is_some()
+                    || inner.downcast_ref::<std::string::FromUtf8Error>().is_some()
+            }
+            _ => false,
+        };
+        if not_utf8 {
+            return CoreError::Unreadable {
+                what: "Un texte de l'espace de travail",
+                detail: "ses octets ne sont pas du texte UTF-8 ; le fichier a été abîmé ou modifié hors de Catalyse".into(),
+            };
+        }
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
             match f.code {
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return CoreError::Busy,
