@@ -215,6 +215,47 @@ fn a_workspace_open_in_another_process_is_not_written_to() {
         .success();
 }
 
+/// `backup --force` over a workspace another Catalyse process has open would unlink it under
+/// that process (its later changes lost): refused with `locked`, the file left as it was.
+#[test]
+fn a_backup_is_not_written_over_a_workspace_open_in_another_process() {
+    let dir = Dir::new();
+    let ws = dir.path("demo.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let out = dir.path("ouvert.catalyse");
+    dir.catalyse().arg("demo").arg(&out).assert().success();
+    let before = bytes(&out);
+    // This test process plays the window that has `out` open.
+    let lock = catalyse_core::db::store::WriterLock::take(&out)
+        .unwrap()
+        .expect("this file system has locks");
+    let name = out.display().to_string();
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("« {name} » est déjà ouvert"))
+                .and(predicate::str::contains("rien n'y a été écrit")),
+        );
+    assert_eq!(bytes(&out), before, "the open workspace is byte-identical");
+    // Once it is closed, the backup replaces it.
+    drop(lock);
+    dir.catalyse()
+        .args(["backup", "--workspace"])
+        .arg(&ws)
+        .arg("--out")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
+    assert_eq!(counts(&dir, &out), counts(&dir, &ws));
+}
+
 #[test]
 fn the_whole_workspace_round_trips_through_json() {
     let dir = Dir::new();

@@ -3,10 +3,13 @@
 use crate::commands;
 use crate::prefs::{self, Prefs, PREFS_FILE};
 use catalyse_core::{CoreError, ErrorPayload, Workspace};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::StoreExt;
+use ts_rs::TS;
 
 /// State shared by the commands. The open workspace is the only owner of its database
 /// connection (a writer thread, see `catalyse_core::db::writer`).
@@ -34,6 +37,33 @@ pub struct AppState {
     /// The file checked by the last import preview, kept to be written without being read
     /// and checked again (unless the workspace changed meanwhile).
     prepared_import: Mutex<Option<PreparedImportFor>>,
+    /// The file a second launch asked this window to open, waiting for the user's answer,
+    /// and the number of the latest request: kept here, so that the web view never names a
+    /// path itself (it answers a request by its number).
+    open_request: Mutex<(u32, Option<PathBuf>)>,
+    /// Where the web view hears of those requests (the channel it gives when it starts).
+    open_requests: Mutex<Option<Channel<OpenRequest>>>,
+}
+
+/// A second launch's request to open a workspace, as the web view hears of it: its number
+/// (for the answer) and the file's name (for the question).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OpenRequest {
+    pub token: u32,
+    pub file_name: String,
+}
+
+impl OpenRequest {
+    fn new(token: u32, path: &std::path::Path) -> OpenRequest {
+        OpenRequest {
+            token,
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// An import checked for the preview: which file, as what, and the result.
@@ -186,6 +216,48 @@ impl AppState {
             })
     }
 
+    /// Keeps `path` as the file to open if the user agrees (in place of an earlier request
+    /// not answered yet) and tells the web view, if it listens yet.
+    pub fn request_open(&self, path: PathBuf) -> Result<(), ErrorPayload> {
+        let request = {
+            let mut slot = self.open_request.lock().map_err(|_| poisoned())?;
+            slot.0 = slot.0.wrapping_add(1);
+            let request = OpenRequest::new(slot.0, &path);
+            slot.1 = Some(path);
+            request
+        };
+        self.send_open_request(request)
+    }
+
+    /// Where to tell the web view of requests to open a file; a request waiting already (the
+    /// second launch came while the page was loading) is told at once.
+    pub fn listen_open_requests(&self, channel: Channel<OpenRequest>) -> Result<(), ErrorPayload> {
+        *self.open_requests.lock().map_err(|_| poisoned())? = Some(channel);
+        let waiting = {
+            let slot = self.open_request.lock().map_err(|_| poisoned())?;
+            slot.1.as_ref().map(|path| OpenRequest::new(slot.0, path))
+        };
+        match waiting {
+            Some(request) => self.send_open_request(request),
+            None => Ok(()),
+        }
+    }
+
+    fn send_open_request(&self, request: OpenRequest) -> Result<(), ErrorPayload> {
+        if let Some(channel) = self.open_requests.lock().map_err(|_| poisoned())?.as_ref() {
+            // A page being reloaded does not hear it: the request waits for its channel.
+            let _ = channel.send(request);
+        }
+        Ok(())
+    }
+
+    /// Takes the file of request `token`; `None` if a later request replaced it or it was
+    /// answered already.
+    pub fn take_open_request(&self, token: u32) -> Result<Option<PathBuf>, ErrorPayload> {
+        let mut slot = self.open_request.lock().map_err(|_| poisoned())?;
+        Ok(if slot.0 == token { slot.1.take() } else { None })
+    }
+
     /// Takes the start-up notices (each is shown once).
     pub fn take_notices(&self) -> Vec<ErrorPayload> {
         self.notices
@@ -332,9 +404,11 @@ fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) 
 }
 
 /// Catalyse started again while this window runs (a double-click on a workspace, `xdg-open`,
-/// the menu): one writer per user, so this window comes forward and opens the workspace the
-/// new launch was given, if any; the page is then drawn again on it (an error is shown as the
-/// notices of a start are).
+/// the menu): one writer per user, so this window comes forward, and the workspace the new
+/// launch was given is offered to the page (`OpenRequest`), which opens it as « Ouvrir… »
+/// does once the user may leave what is on screen (a note's unsaved text is asked about).
+/// The page is never reloaded: typed text and the progress of running operations stay. The
+/// workspace already open here is not offered again: nothing happens.
 fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.unminimize();
@@ -345,16 +419,15 @@ fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String)
         return;
     };
     let path = PathBuf::from(cwd).join(path);
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        if let Err(e) = crate::commands::workspace::open_path(&app, &state, path).await {
-            state.notify(e);
+    let state = app.state::<AppState>();
+    if let Ok(current) = state.current() {
+        if catalyse_core::db::paths::same_file(current.path(), &path) {
+            return;
         }
-        if let Some(w) = app.get_webview_window("main") {
-            let _ = w.reload();
-        }
-    });
+    }
+    if let Err(e) = state.request_open(path) {
+        state.notify(e);
+    }
 }
 
 /// Opens the window; returns the process exit code.
@@ -399,6 +472,24 @@ mod tests {
     use super::*;
     use catalyse_core::shared::domain::NewWorkspace;
     use std::time::Duration;
+
+    #[test]
+    fn a_request_to_open_a_file_is_answered_by_its_number_and_only_once() {
+        let state = AppState::default();
+        state
+            .request_open(PathBuf::from("/a/premier.catalyse"))
+            .unwrap();
+        state
+            .request_open(PathBuf::from("/a/second.catalyse"))
+            .unwrap();
+        // The first request was replaced: its number opens nothing.
+        assert_eq!(state.take_open_request(1).unwrap(), None);
+        assert_eq!(
+            state.take_open_request(2).unwrap(),
+            Some(PathBuf::from("/a/second.catalyse"))
+        );
+        assert_eq!(state.take_open_request(2).unwrap(), None, "answered once");
+    }
 
     #[test]
     fn closing_waits_for_the_commands_still_running_without_blocking_the_runtime() {

@@ -1,7 +1,8 @@
 // Start-up and the top bar. Decides between the welcome screen and the workspace.
 import { h, replace } from "./core/dom.js";
 import { t, setLanguage, onLanguageChange, language } from "./core/i18n.js";
-import { toast, showError, errorMessage, formDialog } from "./core/dialogs.js";
+import { toast, showError, errorMessage, formDialog, confirmDialog } from "./core/dialogs.js";
+import { mayLeave } from "./core/router.js";
 import { renderWelcome } from "./screens/welcome/welcome.js";
 import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./screens/workspace/workspace.js";
 import { showBackups } from "./screens/data/backups.js";
@@ -106,9 +107,49 @@ async function opened(info) {
   main.focus();
 }
 
+/**
+ * Whether the user may leave what is on screen for another workspace: the note being edited
+ * asks about its unsaved text; a form being filled in (an open dialog) asks too, and is
+ * closed if they go.
+ */
+async function mayLeaveWorkspace() {
+  const open = [...document.querySelectorAll("dialog[open]")];
+  if (open.length > 0 && !(await confirmDialog({
+    title: t("dialog.open.leave_title"), message: t("dialog.open.leave_form"), confirmLabel: t("dialog.open.leave_confirm"),
+  }))) return false;
+  if (!(await mayLeave())) return false;
+  for (const d of open) { /** @type {HTMLDialogElement} */ (d).close(); d.remove(); }
+  return true;
+}
+
 async function openFile() {
+  if (!(await mayLeaveWorkspace())) return;
+  await openWith(() => ipc.pickAndOpenWorkspace(t("dialog.open.title"), t("dialog.filter")));
+}
+
+/**
+ * A second launch of Catalyse (a double-click on a workspace while this window runs) asks to
+ * open its file, which Rust keeps: opened as « Ouvrir… » opens one, once the user may leave
+ * what is on screen; nothing happens if they stay. Requests that come while the question is
+ * asked are answered by it (the latest one).
+ */
+const openRequests = { /** @type {import("./core/ipc.js").OpenRequest|null} */ latest: null, asking: false };
+
+/** @param {import("./core/ipc.js").OpenRequest} request */
+async function openRequested(request) {
+  openRequests.latest = request;
+  if (openRequests.asking) return;
+  openRequests.asking = true;
+  let open = false;
+  try { open = await mayLeaveWorkspace(); } catch (e) { showError(e); } finally { openRequests.asking = false; }
+  const { token } = openRequests.latest ?? request;
+  await openWith(() => ipc.answerOpenRequest(token, open));
+}
+
+/** Opens the workspace `pick` opens, if any. @param {() => Promise<WorkspaceInfo|null>} pick */
+async function openWith(pick) {
   try {
-    const info = await ipc.pickAndOpenWorkspace(t("dialog.open.title"), t("dialog.filter"));
+    const info = await pick();
     if (info) await opened(info);
   } catch (e) {
     // A damaged or altered file: say so, and offer its backups. A write-protected one: offer
@@ -206,6 +247,8 @@ async function boot() {
     drawNotices();
     if (state.workspace) redrawWorkspace(); else drawMain();
   });
+  // Once the page is drawn: a second launch's request may be waiting already.
+  ipc.watchOpenRequests(openRequested).catch(showError);
 }
 
 boot();

@@ -3,8 +3,8 @@
 
 use super::with_store;
 use crate::gui::{AppState, PreparedImportFor};
+use crate::jobs::JobMessage;
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
-use catalyse_core::shared::progress::ProgressEvent;
 use catalyse_core::{CoreError, CoreResult, ErrorPayload, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -75,14 +75,13 @@ pub async fn pick_import_file(
 pub async fn import_preview(
     state: State<'_, AppState>,
     kind: ExchangeKind,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<ImportPreview, ErrorPayload> {
     let path = state.import_file()?;
     state.set_prepared_import(None)?;
     let ws = state.current()?;
     let stamp = ws.writer_stamp();
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     let file = path.clone();
     let mut prepared = ws
@@ -107,15 +106,14 @@ pub async fn import_commit(
     state: State<'_, AppState>,
     kind: ExchangeKind,
     keep_duplicates: bool,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<ImportOutcome, ErrorPayload> {
     let path = state.import_file()?;
     let kept = state
         .take_prepared_import()?
         .filter(|p| p.kind == kind && p.path == path)
         .map(|p| p.prepared);
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     let out = with_store(&state, move |s| {
         let prepared = match kept {
@@ -139,7 +137,7 @@ pub async fn discard_import(state: State<'_, AppState>) -> Result<(), ErrorPaylo
 
 /// Asks a running operation to stop (it then writes nothing); false when it already ended.
 #[tauri::command]
-pub async fn cancel_job(state: State<'_, AppState>, job: u32) -> Result<bool, ErrorPayload> {
+pub async fn cancel_job(state: State<'_, AppState>, job: u64) -> Result<bool, ErrorPayload> {
     Ok(state.jobs.cancel(job))
 }
 
@@ -171,15 +169,14 @@ pub async fn export_data(
     kind: ExchangeKind,
     title: String,
     file_name_hint: String,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<FileDone>, ErrorPayload> {
     let Some(path) = ask_save_path(&app, title, file_name_hint, TABLE_FILTERS)? else {
         return Ok(None);
     };
     let name = file_name(&path);
     let ws = state.current()?;
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     let rows = ws
         .read(move |s| s.export_file_with(kind, &path, true, &progress))

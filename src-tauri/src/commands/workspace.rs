@@ -285,6 +285,35 @@ pub async fn open_writable_copy(
     open_path(&app, &state, target).await.map(Some)
 }
 
+/// Gives the channel where the page hears of the workspaces a second launch of Catalyse asks
+/// to open (a double-click on a file while the window runs, see `gui::second_launch`).
+#[tauri::command]
+pub fn watch_open_requests(
+    state: State<'_, AppState>,
+    channel: tauri::ipc::Channel<crate::gui::OpenRequest>,
+) -> Result<(), ErrorPayload> {
+    state.listen_open_requests(channel)
+}
+
+/// The user's answer to request `token`: opens the file the second launch gave (kept in
+/// Rust) if `open`, forgets it otherwise. `None` when nothing was opened (the answer is
+/// « no », or the request was replaced by a later one).
+#[tauri::command]
+pub async fn answer_open_request(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    token: u32,
+    open: bool,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let Some(path) = state.take_open_request(token)? else {
+        return Ok(None);
+    };
+    if !open {
+        return Ok(None);
+    }
+    open_path(&app, &state, path).await.map(Some)
+}
+
 /// Closes the open workspace and goes back to the welcome screen.
 #[tauri::command]
 pub async fn close_workspace(

@@ -34,3 +34,16 @@ export function setNavigator(fn) { go = fn; }
 
 /** Shows a section, opened on `target`. @param {string} section @param {Target} [target] */
 export function navigate(section, target = {}) { go(section, target); }
+
+/**
+ * What the screen shown asks before the user leaves it for another workspace (the note
+ * editor, about its unsaved text): resolves to whether they may go.
+ * @type {() => Promise<boolean>}
+ */
+let leaveGuard = async () => true;
+
+/** Sets what the screen shown asks before it is left. @param {() => Promise<boolean>} fn */
+export function setLeaveGuard(fn) { leaveGuard = fn; }
+
+/** Whether the user may leave the screen shown (asked if it holds unsaved changes). */
+export function mayLeave() { return leaveGuard(); }

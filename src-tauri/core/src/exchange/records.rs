@@ -1731,6 +1731,31 @@ mod tests {
     }
 
     #[test]
+    fn a_control_character_in_an_imported_text_is_refused_as_in_the_forms() {
+        let mut s = store();
+        let text = "Nom;Monde;Notes\nMairie\u{1}de Val;Entreprise;\nBon;Entreprise;note\u{85}fin\n";
+        let p = s
+            .import_preview(ExchangeKind::Actors, &csv(text), FileFormat::Csv)
+            .unwrap();
+        let got: Vec<(usize, Option<&str>, &str)> = p
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_deref(), p.code.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, Some("Nom"), "text.control"),
+                (3, Some("Notes"), "text.control")
+            ],
+            "{:#?}",
+            p.problems
+        );
+        assert!(actors_csv(&mut s, text).is_err());
+        assert_eq!(s.counts().unwrap()["actors"], 0);
+    }
+
+    #[test]
     fn missing_columns_duplicate_columns_and_empty_files_are_named() {
         let s = store();
         let p = s

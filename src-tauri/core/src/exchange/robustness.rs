@@ -131,8 +131,25 @@ fn csv() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// XLSX files: a real workbook of awkward cells or of mostly valid actors, sometimes with
-/// bytes flipped.
+/// bytes flipped; or one crafted to claim what a real one would not.
 fn xlsx() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => (xlsx_book(), prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..3)])
+            .prop_map(|(mut bytes, flips)| {
+                for (i, b) in flips {
+                    if !bytes.is_empty() {
+                        let at = i.index(bytes.len());
+                        bytes[at] ^= b;
+                    }
+                }
+                bytes
+            }),
+        1 => crafted_xlsx(),
+    ]
+}
+
+/// A real workbook of awkward cells or of mostly valid actors.
+fn xlsx_book() -> impl Strategy<Value = Vec<u8>> {
     let valid = actor_rows().prop_map(|text| {
         let mut lines = text.lines();
         let header = lines.next().unwrap_or_default().to_string();
@@ -149,33 +166,172 @@ fn xlsx() -> impl Strategy<Value = Vec<u8>> {
         prop::sample::select(HEADERS).prop_map(str::to_string),
         prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..10),
     );
-    (
-        prop_oneof![valid, awkward],
-        prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..3)],
-    )
-        .prop_map(|((h, rows), flips)| {
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let sheet = book.add_worksheet();
-            for (c, name) in h.split(';').enumerate() {
-                let _ = sheet.write_string(0, c as u16, name);
+    prop_oneof![valid, awkward].prop_map(|(h, rows)| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, name) in h.split(';').enumerate() {
+            let _ = sheet.write_string(0, c as u16, name);
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let _ = match v.parse::<f64>() {
+                    Ok(n) if n.is_finite() => sheet.write_number(r as u32 + 1, c as u16, n),
+                    _ => sheet.write_string(r as u32 + 1, c as u16, v),
+                };
             }
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    let _ = match v.parse::<f64>() {
-                        Ok(n) if n.is_finite() => sheet.write_number(r as u32 + 1, c as u16, n),
-                        _ => sheet.write_string(r as u32 + 1, c as u16, v),
+        }
+        book.save_to_buffer().unwrap_or_default()
+    })
+}
+
+/// What a crafted workbook says that a real one would not: more shared texts than it holds,
+/// cells far out (or beyond Excel's grid), an area of billions of cells, thousands of cell
+/// formats, parts that unpack to much more than they weigh.
+#[derive(Debug, Clone)]
+enum Crafted {
+    UniqueCount(String),
+    Count(String),
+    /// A cell at (column letters, row), with or without its reference.
+    FarCell(String, u64, bool),
+    Dimension(String),
+    Formats(usize, usize),
+    Padding(usize),
+}
+
+fn crafted_claim() -> impl Strategy<Value = Crafted> {
+    let number = prop_oneof![
+        prop::sample::select(
+            &[
+                "100000000000",
+                "18446744073709551615",
+                "18446744073709551616",
+                "0099999999999999999999999",
+                "4294967296",
+                "16777217",
+                "0",
+                "-1",
+                "+5",
+                "1e9",
+                "",
+            ][..]
+        )
+        .prop_map(str::to_string),
+        any::<u64>().prop_map(|n| n.to_string()),
+    ];
+    let column = prop::sample::select(&["A", "B", "Z", "XFD", "XFE", "ZZZZ", "AAAAAAAA"][..]);
+    let row = prop_oneof![
+        prop::sample::select(&[1u64, 2, 1_048_576, 1_048_577, 4_294_967_295, 4_294_967_296][..]),
+        any::<u64>(),
+    ];
+    prop_oneof![
+        number.clone().prop_map(Crafted::UniqueCount),
+        number.prop_map(Crafted::Count),
+        (column.clone(), row.clone(), any::<bool>()).prop_map(|(c, r, named)| Crafted::FarCell(
+            c.to_string(),
+            r,
+            named
+        )),
+        (column, row).prop_map(|(c, r)| Crafted::Dimension(format!("A1:{c}{r}"))),
+        (
+            prop::sample::select(&[10usize, 3_000, 66_000][..]),
+            prop::sample::select(&[8usize, 100_000][..])
+        )
+            .prop_map(|(n, font)| Crafted::Formats(n, font)),
+        (0usize..3_000_000).prop_map(Crafted::Padding),
+    ]
+}
+
+/// Rewrites a workbook's parts with `claims`, as a crafted file of a few kilobytes would.
+fn craft(book: &[u8], claims: &[Crafted]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let Ok(mut zin) = zip::ZipArchive::new(std::io::Cursor::new(book)) else {
+        return book.to_vec();
+    };
+    let mut parts: Vec<(String, String)> = Vec::new();
+    for i in 0..zin.len() {
+        let Ok(mut f) = zin.by_index(i) else { continue };
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut text = String::new();
+        if f.read_to_string(&mut text).is_ok() {
+            parts.push((name, text));
+        }
+    }
+    for claim in claims {
+        for (name, text) in parts.iter_mut() {
+            let sheet = name.starts_with("xl/worksheets/");
+            match claim {
+                Crafted::UniqueCount(n) if name.ends_with("sharedStrings.xml") => {
+                    *text = replace_attr(text, "uniqueCount", n);
+                }
+                Crafted::Count(n) if name.ends_with("sharedStrings.xml") => {
+                    *text = replace_attr(text, " count", n);
+                }
+                Crafted::FarCell(col, row, named) if sheet => {
+                    let r = if *named {
+                        format!(" r=\"{col}{row}\"")
+                    } else {
+                        String::new()
                     };
+                    let cell = format!(
+                        "<row r=\"{row}\"><c{r} t=\"inlineStr\"><is><t>x</t></is></c></row>"
+                    );
+                    *text = text.replacen("</sheetData>", &format!("{cell}</sheetData>"), 1);
                 }
-            }
-            let mut bytes = book.save_to_buffer().unwrap_or_default();
-            for (i, b) in flips {
-                if !bytes.is_empty() {
-                    let at = i.index(bytes.len());
-                    bytes[at] ^= b;
+                Crafted::Dimension(area) if sheet => {
+                    *text = replace_attr(text, "ref", area);
                 }
+                Crafted::Formats(n, font) if name.ends_with("styles.xml") => {
+                    let xfs =
+                        "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>".repeat(*n);
+                    if let Some(open) = text.find("<cellXfs") {
+                        let at = text[open..].find('>').map_or(text.len(), |i| open + i + 1);
+                        text.insert_str(at, &xfs);
+                    }
+                    *text = text.replacen(
+                        "<name val=\"",
+                        &format!("<name val=\"{}", "P".repeat(*font)),
+                        1,
+                    );
+                }
+                _ => {}
             }
-            bytes
-        })
+        }
+        if let Crafted::Padding(n) = claim {
+            parts.push((
+                "xl/padding.xml".into(),
+                format!("<p>{}</p>", " ".repeat(*n)),
+            ));
+        }
+    }
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        if out
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .is_err()
+            || out.write_all(text.as_bytes()).is_err()
+        {
+            return book.to_vec();
+        }
+    }
+    out.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+/// `key="…"` with its first value replaced (or the text as it was).
+fn replace_attr(text: &str, key: &str, value: &str) -> String {
+    let open = format!("{key}=\"");
+    let Some(at) = text.find(&open) else {
+        return text.to_string();
+    };
+    let start = at + open.len();
+    let end = text[start..].find('"').map_or(text.len(), |i| start + i);
+    format!("{}{value}{}", &text[..start], &text[end..])
+}
+
+/// Workbooks that claim what a real one would not (see [`Crafted`]), over real ones of
+/// mostly valid actors.
+fn crafted_xlsx() -> impl Strategy<Value = Vec<u8>> {
+    (xlsx_book(), prop::collection::vec(crafted_claim(), 1..4))
+        .prop_map(|(book, claims)| craft(&book, &claims))
 }
 
 /// A workspace with a few records, and the fingerprint of everything in it.

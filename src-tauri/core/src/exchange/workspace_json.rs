@@ -471,6 +471,15 @@ fn insert_record(
             let text = v.as_str().unwrap_or_default();
             crate::shared::domain::valid_uid("uid", text).map_err(|e| at(e.to_string()))?;
         }
+        if let (Some(text), "TEXT") = (v.as_str(), column.kind.as_str()) {
+            // The rule the forms and the imports apply (`domain::forbidden_control`).
+            if let Some(c) = crate::shared::domain::forbidden_control(text) {
+                return Err(at(format!(
+                    "« {col} » contient un caractère de contrôle (U+{:04X}), interdit dans un texte",
+                    c as u32
+                )));
+            }
+        }
         names.push(quote(&column.name));
         values.push(to_sql(v, &column.kind).map_err(|m| at(format!("« {col} » : {m}")))?);
     }
@@ -797,5 +806,27 @@ mod tests {
             "already_exists"
         );
         assert_eq!(std::fs::read(&to).unwrap(), before);
+    }
+
+    #[test]
+    fn a_control_character_in_a_text_is_refused_naming_the_table_the_record_and_the_column() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let good: Value = serde_json::from_str(&demo_json(dir.path())).unwrap();
+        let to = dir.path().join("x.catalyse");
+        let mut d = good.clone();
+        d["tables"]["actor"][1]["name"] = "Mairie\u{1}de Val".into();
+        let e = import(d.to_string().as_bytes(), &to).unwrap_err();
+        assert_eq!(e.code(), Some("workspace_json.invalid"), "{e}");
+        let message = e.to_string();
+        assert!(
+            message.contains("Table « actor », enregistrement 2 : « name »"),
+            "{message}"
+        );
+        assert!(message.contains("caractère de contrôle"), "{message}");
+        assert!(!to.exists(), "nothing written");
+        // Tabs and line breaks are text, as the forms allow them in multi-line fields.
+        let mut d = good;
+        d["tables"]["actor"][1]["notes"] = "ligne 1\r\nligne 2\tfin".into();
+        import(d.to_string().as_bytes(), &to).unwrap();
     }
 }

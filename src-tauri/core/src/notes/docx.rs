@@ -6,6 +6,7 @@
 use crate::notes::export::Letterhead;
 use crate::notes::render::{blocks, header_lines, section_markdown, Block, HeaderLines, Runs};
 use crate::notes::DecisionNote;
+use crate::shared::domain::printable;
 use crate::shared::error::{CoreError, CoreResult};
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, InstrNUMPAGES, InstrPAGE,
@@ -26,8 +27,10 @@ fn fonts() -> RunFonts {
         .east_asia(FONT)
 }
 
+/// A run of text. Every text of the document goes through here or [`text_run`]: docx-rs
+/// escapes markup but passes control characters, which make the XML invalid.
 fn run(text: &str, bold: bool, italic: bool) -> Run {
-    let mut r = Run::new().add_text(text).fonts(fonts()).size(21);
+    let mut r = text_run(text).fonts(fonts()).size(21);
     if bold {
         r = r.bold();
     }
@@ -35,6 +38,11 @@ fn run(text: &str, bold: bool, italic: bool) -> Run {
         r = r.italic();
     }
     r
+}
+
+/// A run holding `text` less what XML 1.0 forbids (see [`printable`]).
+fn text_run(text: &str) -> Run {
+    Run::new().add_text(printable(text))
 }
 
 fn paragraph(runs: &Runs) -> Paragraph {
@@ -51,7 +59,7 @@ fn field(instr: InstrText, placeholder: &str) -> Vec<Run> {
         styled(Run::new().add_field_char(FieldCharType::Begin, true)),
         styled(Run::new().add_instr_text(instr)),
         styled(Run::new().add_field_char(FieldCharType::Separate, false)),
-        styled(Run::new().add_text(placeholder)),
+        styled(text_run(placeholder)),
         styled(Run::new().add_field_char(FieldCharType::End, false)),
     ]
 }
@@ -137,30 +145,18 @@ fn heading(text: &str, size: usize, style: &str, before: u32) -> Paragraph {
         .style(style)
         .keep_next(true)
         .line_spacing(LineSpacing::new().before(before).after(100))
-        .add_run(
-            Run::new()
-                .add_text(text)
-                .fonts(fonts())
-                .bold()
-                .size(size)
-                .color(GREEN),
-        )
+        .add_run(text_run(text).fonts(fonts()).bold().size(size).color(GREEN))
 }
 
 /// The running header: the logo (if any) and the body's name on the left, the kind of
 /// document on the right, over a green rule.
 fn page_header(h: &HeaderLines, logo: Option<&Letterhead>) -> Header {
-    let name_run = Run::new()
-        .add_text(h.body.to_uppercase())
+    let name_run = text_run(&h.body.to_uppercase())
         .fonts(fonts())
         .bold()
         .size(18)
         .color(GREEN);
-    let kind_run = Run::new()
-        .add_text(h.title.clone())
-        .fonts(fonts())
-        .size(16)
-        .color("505A59");
+    let kind_run = text_run(&h.title).fonts(fonts()).size(16).color("505A59");
     let cell = |p: Paragraph, width: usize| {
         TableCell::new()
             .add_paragraph(p)
@@ -209,13 +205,7 @@ fn page_header(h: &HeaderLines, logo: Option<&Letterhead>) -> Header {
 
 /// The footer: the subject, then « page X sur N » as fields Word fills in.
 fn page_footer(n: &DecisionNote) -> Footer {
-    let grey = |text: &str| {
-        Run::new()
-            .add_text(text)
-            .fonts(fonts())
-            .size(16)
-            .color("505A59")
-    };
+    let grey = |text: &str| text_run(text).fonts(fonts()).size(16).color("505A59");
     let mut foot = Paragraph::new()
         .align(AlignmentType::Right)
         .add_run(grey(&format!("{} — page ", n.subject)));

@@ -229,10 +229,14 @@ impl Store {
     }
 }
 
-/// The note with French typography applied to every text it prints (the user's included).
+/// The note with French typography applied to every text it prints (the user's included),
+/// and without the characters no document may hold (`domain::printable`: a crafted file can
+/// hold anything, and every format is written from this note).
 pub fn typeset(mut n: crate::notes::DecisionNote) -> crate::notes::DecisionNote {
-    use crate::shared::typography::french_spacing as fs;
+    use crate::shared::domain::printable;
+    let fs = |text: &str| crate::shared::typography::french_spacing(&printable(text));
     n.subject = fs(&n.subject);
+    n.meeting_date = n.meeting_date.map(|d| printable(&d).into_owned());
     n.body_name = fs(&n.body_name);
     n.author = fs(&n.author);
     for r in &mut n.records {
@@ -454,5 +458,83 @@ pub(crate) mod tests {
             ),
             "{md}"
         );
+    }
+
+    /// What in an XML part is not an XML 1.0 character, raw or as a character reference.
+    fn xml_char_problems(xml: &str) -> Vec<String> {
+        let allowed = |c: u32| matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+        let mut found: Vec<String> = xml
+            .char_indices()
+            .filter(|(_, c)| !allowed(*c as u32))
+            .map(|(i, c)| format!("U+{:04X} at byte {i}", c as u32))
+            .collect();
+        for reference in xml.split("&#").skip(1) {
+            let Some((number, _)) = reference.split_once(';') else {
+                continue;
+            };
+            let value = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => number.parse(),
+            };
+            if value.is_ok_and(|v| !allowed(v)) {
+                found.push(format!("&#{number};"));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn control_characters_held_by_the_database_never_reach_an_exported_note() {
+        use std::io::Read;
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
+        let id = s.list_notes().unwrap()[0].id;
+        // A crafted file can hold anything: written here with SQL, past every validation.
+        s.conn
+            .execute_batch(&format!(
+                "UPDATE decision_note SET subject = 'Objet\u{1}piégé', author = 'Auteur\u{b}x',
+                   body_name = 'Structure\u{1f}y' WHERE id = {id};
+                 UPDATE note_section SET content = 'Avis\u{3} contrôlé\u{7} ; fin\u{fffe}.'
+                   WHERE note_id = {id} AND key = 'avis';
+                 UPDATE actor SET name = 'Acteur\u{2}caché'
+                   WHERE id IN (SELECT record_id FROM note_record WHERE note_id = {id} AND kind = 'actor');"
+            ))
+            .unwrap();
+        let raw = s.note(id).unwrap();
+        assert!(raw.subject.contains('\u{1}'), "the database holds it");
+        let check_docx = |bytes: Vec<u8>, what: &str| {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut document = String::new();
+            for i in 0..zip.len() {
+                let mut part = zip.by_index(i).unwrap();
+                let name = part.name().unwrap().to_string();
+                if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+                    continue;
+                }
+                let mut xml = String::new();
+                part.read_to_string(&mut xml).unwrap();
+                let problems = xml_char_problems(&xml);
+                assert!(problems.is_empty(), "{what}, {name}: {problems:?}");
+                if name == "word/document.xml" {
+                    document = xml;
+                }
+            }
+            assert!(
+                document.contains("Objetpiégé"),
+                "{what}: the text stays, less the control character"
+            );
+            assert!(document.contains("contrôlé"), "{what}");
+        };
+        // The exporter, and the DOCX writer itself given the note as stored.
+        check_docx(s.export_note(id, NoteFormat::Docx).unwrap(), "export");
+        check_docx(crate::notes::docx::to_docx(&raw, None).unwrap(), "writer");
+        for format in [NoteFormat::Html, NoteFormat::Markdown] {
+            let text = String::from_utf8(s.export_note(id, format).unwrap()).unwrap();
+            let problems = xml_char_problems(&text);
+            assert!(problems.is_empty(), "{format:?}: {problems:?}");
+            assert!(text.contains("Objetpiégé"), "{format:?}");
+        }
+        let pdf = s.export_note(id, NoteFormat::Pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
     }
 }

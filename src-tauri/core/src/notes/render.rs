@@ -1,11 +1,13 @@
 //! Decision notes as documents: Markdown and print-ready HTML (DOCX and PDF build on the same
 //! ordered blocks). User text is Markdown restricted to paragraphs, bold, italics, lists and
-//! tables; raw HTML in it is shown as text, never interpreted.
+//! tables; raw HTML in it is shown as text, never interpreted. The HTML export runs no script
+//! and fetches nothing: links only to the web or an address, pictures only embedded, and a
+//! content security policy that says so.
 
 use crate::notes::{date_fr, DecisionNote, NoteOption};
 use crate::shared::domain::NoteStatus;
 use crate::shared::money::format_euros;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The note's header lines, shared by every format.
 pub struct HeaderLines {
@@ -269,15 +271,58 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     out
 }
 
-/// Markdown to HTML, with any raw HTML in the text shown as text.
+/// Markdown to HTML, with any raw HTML in the text shown as text. Only links to the web
+/// (`http`, `https`) and to an address (`mailto`) are links, and only embedded pictures
+/// (`data:`) are pictures: anything else (`javascript:`, a file, a remote picture that would
+/// tell its server the note was opened) is shown as its text.
 pub fn markdown_to_html(text: &str) -> String {
-    let parser = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-        other => other,
+    // Whether each link or picture opened is kept, to drop its end with it (they nest).
+    let mut kept: Vec<bool> = Vec::new();
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES).filter_map(|e| {
+        let keep = match &e {
+            Event::Html(s) | Event::InlineHtml(s) => return Some(Event::Text(s.clone())),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                // An address typed as `<nom@exemple.fr>`: written with `mailto:` before it.
+                kept.push(*link_type == LinkType::Email || is_web_link(dest_url));
+                kept.last() == Some(&true)
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                kept.push(is_embedded(dest_url));
+                kept.last() == Some(&true)
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => kept.pop().unwrap_or(false),
+            _ => true,
+        };
+        keep.then_some(e)
     });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, parser);
     out
+}
+
+/// The scheme of a URL as written (before the first `:`), when it has one made of letters.
+fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    (!scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic())).then_some(scheme)
+}
+
+/// `http:`, `https:` or `mailto:` (any case), with nothing before it: a browser reads it the
+/// same way (`java\tscript:`, ` javascript:` or a relative link are not).
+fn is_web_link(url: &str) -> bool {
+    scheme(url).is_some_and(|s| {
+        ["http", "https", "mailto"]
+            .iter()
+            .any(|ok| s.eq_ignore_ascii_case(ok))
+    })
+}
+
+/// A picture held in the note itself (`data:`), which loads nothing from anywhere.
+fn is_embedded(url: &str) -> bool {
+    scheme(url).is_some_and(|s| s.eq_ignore_ascii_case("data"))
 }
 
 fn escape(s: &str) -> String {
@@ -308,12 +353,20 @@ section { break-inside: avoid; }
 footer { margin-top: 20pt; border-top: 1px solid #b9b3a7; font-size: 8.5pt; color: #505a59; padding-top: 4pt; }
 "#;
 
+/// The content security policy of the HTML export: no script, nothing fetched from anywhere;
+/// only the page's own styles (its `<style>` and the logo's size) and embedded pictures (the
+/// logo, `data:` pictures of the text).
+pub const HTML_CSP: &str =
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
 /// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
 pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::export::Letterhead>) -> String {
     use base64::Engine as _;
     let h = header_lines(n);
-    let mut out =
-        String::from("<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{HTML_CSP}\">\n"
+    );
     out.push_str(&format!(
         "<title>{}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n",
         escape(&n.subject)
@@ -421,6 +474,102 @@ mod tests {
             ])
         );
         assert!(text(b.last().unwrap()).contains("<b>pas du HTML</b>"));
+    }
+
+    /// A note's text may come from anyone (a colleague's workspace, an import): its HTML export
+    /// opened in a browser runs no script and fetches nothing. Links other than http, https
+    /// and mailto, and pictures that are not embedded, are shown as their text; a CSP forbids
+    /// scripts and remote content.
+    #[test]
+    fn the_html_export_has_no_script_link_nor_remote_picture_and_a_restrictive_csp() {
+        use crate::db::store::Store;
+        use crate::notes::{NoteInput, SectionInput};
+        let mut s = Store::open_in_memory().unwrap();
+        crate::demo::populate(&mut s).unwrap();
+        let text = [
+            "[x](javascript:alert(1)) and [y]( JAVASCRIPT:alert(2) ) and [z](JaVaScRiPt&#58;alert(3))",
+            "[t](<java\tscript:alert(4)>) [u](java&#9;script:alert(5)) [e](&#106;avascript:alert(6))",
+            "[v](vbscript:msgbox(7)) [d](data:text/html;base64,PHNjcmlwdD4=) [f](file:///etc/passwd)",
+            "[r][ref] and <javascript:alert(8)> and [w](relative.html)\n\n[ref]: javascript:alert(9)",
+            "![i](https://example.org/a.png) ![j](//example.org/b.png) ![k](HTTP://example.org/c.png)",
+            "[![l](https://example.org/d.png)](https://example.org/page)",
+            "<img src=\"https://example.org/e.png\"> <img src=x onerror=alert(10)>",
+            "<a href=\"javascript:alert(11)\">a</a> <script>alert(12)</script>",
+            "[site](https://example.org/ok) [Mail](MAILTO:contact@example.org) [web](http://example.org/) <nom@example.org>",
+            "![pixel](data:image/png;base64,iVBORw0KGgo=)",
+        ]
+        .join("\n\n");
+        let note = s
+            .create_note(&NoteInput {
+                subject: "Liens".into(),
+                body_name: "PETR".into(),
+                addressee: "bureau".into(),
+                meeting_date: None,
+                author: String::new(),
+                records: vec![],
+                sections: vec![SectionInput {
+                    key: "objet".into(),
+                    content: text,
+                }],
+                options: vec![],
+            })
+            .unwrap();
+        let html = super::to_html(&note, None);
+        // Text is escaped (`&lt;`): every `<` opens a tag.
+        let tags: Vec<String> = html
+            .to_lowercase()
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or("").to_string())
+            .collect();
+        let attr = |name: &str| -> Vec<String> {
+            tags.iter()
+                .filter_map(|t| t.split(&format!(" {name}=\"")).nth(1))
+                .map(|v| v.split('"').next().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(
+            attr("href"),
+            vec![
+                "https://example.org/page",
+                "https://example.org/ok",
+                "mailto:contact@example.org",
+                "http://example.org/",
+                "mailto:nom@example.org"
+            ],
+            "only http, https and mailto links: {html}"
+        );
+        assert_eq!(
+            attr("src"),
+            vec!["data:image/png;base64,ivborw0kggo="],
+            "only embedded pictures: {html}"
+        );
+        for tag in &tags {
+            for bad in [
+                "javascript",
+                "vbscript",
+                "file:",
+                "data:text",
+                "onerror",
+                "script",
+            ] {
+                assert!(!tag.contains(bad), "<{tag}>: {html}");
+            }
+        }
+        // What was left out is shown as its text.
+        for text in [
+            "<p>x and y and z</p>",
+            "<p>i j k</p>",
+            "<a href=\"https://example.org/page\">l</a>",
+            "<p>r and javascript:alert(8) and w</p>",
+            "&lt;img src=\"https://example.org/e.png\"&gt;",
+            "&lt;script&gt;alert(12)&lt;/script&gt;",
+        ] {
+            assert!(html.contains(text), "{text}: {html}");
+        }
+        let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">";
+        let (at, style) = (html.find(csp), html.find("<style>"));
+        assert!(at.is_some() && at < style, "the policy comes first: {html}");
     }
 
     #[test]

@@ -603,6 +603,31 @@ pub(crate) fn practice_and_activity(
     Ok((practice, activity))
 }
 
+/// The first character of `text` that no text of a workspace may hold: a control character
+/// other than tab, line feed and carriage return (C0, DEL, C1; XML 1.0, and so the DOCX
+/// export, forbids most of them). The one rule for every way text comes in: the forms and
+/// IPC (`single_line`, which also refuses line breaks, and `multi_line`), the imports (which
+/// go through the same `validate()`), the workspace JSON (each `TEXT` value).
+pub fn forbidden_control(text: &str) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// `text` without what an exported document must never print: the control characters
+/// [`forbidden_control`] refuses, and U+FFFE and U+FFFF (not XML 1.0 characters either). A
+/// file crafted outside Catalyse may hold anything, so the exports clean what they read
+/// whatever the validation let in.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unwanted = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if text.contains(unwanted) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !unwanted(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Trims a one-line text and checks its length and characters.
 pub(crate) fn single_line(
     field: &'static str,
@@ -638,9 +663,7 @@ pub(crate) fn multi_line(
     max: usize,
 ) -> CoreResult<String> {
     let v = value.trim();
-    if v.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if forbidden_control(v).is_some() {
         return Err(CoreError::validation(
             field,
             "text.control",

@@ -9,6 +9,7 @@ import * as ipc from "../../core/ipc.js";
 import { actorChoice } from "../../core/picker.js";
 import { historyButton } from "../history/history.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
+import { setLeaveGuard } from "../../core/router.js";
 import { Addressee as ADDRESSEES, NoteStatus as STATUSES } from "../../../bindings/codes.js";
 
 /** @typedef {import("../../core/ipc.js").DecisionNote} DecisionNote */
@@ -247,9 +248,11 @@ function editor(n) {
   const form = noteForm(n);
   const { frozen } = form;
   const field = (id, text, input) => h("div", { class: "field" }, h("label", { htmlFor: id, text }), input);
-  return h("div", { class: "stack", id: "note-editor", attrs: { "data-note-id": n.id } },
+  /** Whether the user may leave the note: asked if what they typed is not saved. */
+  const mayLeave = async () => !form.dirty || confirmDialog({ title: t("notes.leave_title"), message: t("notes.leave_message"), confirmLabel: t("notes.leave_confirm") });
+  const el = h("div", { class: "stack", id: "note-editor", attrs: { "data-note-id": n.id } },
     h("div", {}, h("button", { type: "button", class: "btn small", id: "note-back", text: t("notes.back"), on: { click: async () => {
-      if (form.dirty && !(await confirmDialog({ title: t("notes.leave_title"), message: t("notes.leave_message"), confirmLabel: t("notes.leave_confirm") }))) return;
+      if (!(await mayLeave())) return;
       view.open = null; draw().catch(showError);
     } } })),
     h("section", { class: "card" },
@@ -279,6 +282,9 @@ function editor(n) {
     form.areas.map((a, i) => sectionCard(n, form, a, i)),
     frozen ? null : h("div", { class: "form-buttons sticky" },
       h("button", { type: "button", class: "btn primary", id: "note-save", text: t("notes.save"), on: { click: () => form.save() } })));
+  // Opening another workspace asks too, while this editor is on screen.
+  setLeaveGuard(async () => !el.isConnected || mayLeave());
+  return el;
 }
 
 /** @typedef {ReturnType<typeof noteForm>} NoteForm */
