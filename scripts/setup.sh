@@ -12,6 +12,9 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver xdotool imagemagick fonts-dejavu-core poppler-utils
   libreoffice-writer-nogui
   util-linux e2fsprogs git
+  # A workspace on a USB key: FAT32 and exFAT images (tests/usb_key.rs); exFAT mounted with
+  # its FUSE driver where the kernel has none.
+  dosfstools exfatprogs exfat-fuse
   # The Debian package's test (install, desktop entry, MIME type, xdg-open).
   desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl dbus-daemon
   # The Windows build (MinGW) and its command line under Wine.

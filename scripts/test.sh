@@ -59,6 +59,10 @@ rm -rf target/e2e/screenshots
 CATALYSE_BIN="$bin" \
   xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/
 
+step "end-to-end: a second launch hands its file to the running window, which asks before leaving unsaved text (single instance, through a D-Bus session)"
+CATALYSE_BIN="$bin" dbus-run-session -- \
+  xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/single-instance.test.mjs
+
 step "Linux packages: the .deb and .rpm built, the .deb installed with apt, launched, a file opened with xdg-open, removed"
 CATALYSE_SETUP_DONE=1 bash scripts/package.sh
 deb=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb)

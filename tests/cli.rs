@@ -446,3 +446,117 @@ fn grid_json_gives_each_members_latest_levels_and_the_gaps() {
         .success()
         .stdout(predicate::str::contains("MANQUE"));
 }
+
+/// `catalyse history undo`: what « Annuler cette modification » does in the app, with the
+/// same refusals (exit 1 and the French message naming what is in the way), for scripts and
+/// for recovery without a display.
+#[test]
+fn history_undo_does_from_the_command_line_what_the_journal_does() {
+    use catalyse_core::shared::domain::ActorInput;
+    let dir = Dir::new();
+    let path = demo(&dir, "journal.catalyse");
+    let newest = |s: &catalyse_core::Store| -> i64 {
+        s.history(&Default::default()).unwrap().sets[0].summary.id
+    };
+    let (link_deleted, x_deleted) = {
+        let mut s = catalyse_core::Store::open_with(&path, &dir.path("sauvegardes")).unwrap();
+        let y = s.list_actors().unwrap()[0].id;
+        let actor = |name: &str| ActorInput {
+            name: name.into(),
+            world: "business".into(),
+            commune: "Larrieu".into(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        };
+        let x = s.create_actor(&actor("Xylophone des Vallées")).unwrap();
+        let link = s
+            .create_link(&catalyse_core::network::LinkInput {
+                actor_a: x.id,
+                actor_b: y,
+                nature: "partnership".into(),
+                strength: 2,
+                since: None,
+                notes: String::new(),
+                introduced_by: None,
+                meeting_id: None,
+            })
+            .unwrap();
+        s.delete_link(link.id).unwrap();
+        let link_deleted = newest(&s);
+        s.delete_actor(x.id).unwrap();
+        let x_deleted = newest(&s);
+        // A new actor takes X's id.
+        assert_eq!(
+            s.create_actor(&actor("Zèbre et Compagnie")).unwrap().id,
+            x.id
+        );
+        (link_deleted, x_deleted)
+    };
+    let before = bytes(&path);
+    let undo = |set: i64, json: bool| {
+        let mut cmd = dir.catalyse();
+        cmd.args(["history", "undo", &set.to_string(), "--workspace"])
+            .arg(&path);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    // Refused, naming the actor deleted since; nothing written.
+    let out = undo(link_deleted, false);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("L'acteur « Xylophone des Vallées » a été supprimé depuis ; annulez d'abord sa suppression"),
+        "{err}"
+    );
+    let out = undo(link_deleted, true);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["kind"], "gone_since");
+    assert!(bytes(&path) == before, "a refused undo writes nothing");
+    // Blocked by later changes: they are listed.
+    let out = undo(1, false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Annulez-les d'abord"));
+    let out = undo(1, true);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!json["blocked"].as_array().unwrap().is_empty());
+    // X's deletion undone, then the link's: it joins X and Y again, Z untouched.
+    let out = undo(x_deleted, true);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["undone"], x_deleted);
+    assert!(json["change_set"].is_i64());
+    dir.catalyse()
+        .args(["history", "undo", &link_deleted.to_string(), "--workspace"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Modification n° {link_deleted} annulée"
+        )));
+    let c = Connection::open(&path).unwrap();
+    let names: (String, String) = c
+        .query_row(
+            "SELECT (SELECT name FROM actor WHERE id = l.actor_a), (SELECT name FROM actor WHERE id = l.actor_b)
+             FROM link AS l ORDER BY l.id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(names.0, "Xylophone des Vallées");
+    let z: i64 = c
+        .query_row(
+            "SELECT count(*) FROM actor WHERE name = 'Zèbre et Compagnie'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(z, 1);
+}

@@ -74,6 +74,50 @@ fn uuid_version(uid: &str) -> Option<u32> {
         .flatten()
 }
 
+/// Whether a journal value kept everything but its references, which became identities
+/// (an integer id replaced by a UUID), the record's keys in the same order.
+fn same_but_references(old: &Value, new: Option<&Value>) -> bool {
+    let is_uid = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|s| s.len() == 36 && s.chars().filter(|c| *c == '-').count() == 4)
+    };
+    match (old, new) {
+        (Value::Text(a), Some(Value::Text(b))) => {
+            match (
+                serde_json::from_str::<serde_json::Value>(a),
+                serde_json::from_str::<serde_json::Value>(b),
+            ) {
+                (Ok(serde_json::Value::Object(x)), Ok(serde_json::Value::Object(y))) => {
+                    // The key order in the text is kept: the keys, ordered by where they
+                    // are in each text, come in the same order.
+                    let order = |t: &str| -> Vec<String> {
+                        let mut keys: Vec<(usize, String)> = x
+                            .keys()
+                            .map(|k| {
+                                (
+                                    t.find(&format!("\"{k}\":")).unwrap_or(usize::MAX),
+                                    k.clone(),
+                                )
+                            })
+                            .collect();
+                        keys.sort();
+                        keys.into_iter().map(|(_, k)| k).collect()
+                    };
+                    x.len() == y.len()
+                        && order(a) == order(b)
+                        && x.iter().all(|(k, v)| {
+                            let w = &y[k];
+                            w == v || (v.is_i64() && is_uid(w))
+                        })
+                }
+                _ => a == b,
+            }
+        }
+        (Value::Integer(_), Some(Value::Text(b))) => is_uid(&serde_json::Value::String(b.clone())),
+        (a, b) => Some(a) == b,
+    }
+}
+
 #[test]
 fn every_earlier_schema_migrates_with_nothing_lost() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -97,6 +141,14 @@ fn every_earlier_schema_migrates_with_nothing_lost() {
             for (old, new) in old_rows.iter().zip(new_rows) {
                 for (col, value) in old {
                     let now = new.iter().find(|(c, _)| c == col).map(|(_, x)| x);
+                    if table == "change" && (col == "before" || col == "after") {
+                        // Migration 12 names the records a change refers to by identity.
+                        assert!(
+                            same_but_references(value, now),
+                            "v{v}: {table}.{col} changed: {value:?} → {now:?}"
+                        );
+                        continue;
+                    }
                     assert_eq!(now, Some(value), "v{v}: {table}.{col} changed");
                 }
             }

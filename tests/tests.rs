@@ -13,4 +13,7 @@ mod notes;
 #[cfg(unix)]
 mod readonly;
 mod schema;
+// FAT32 and exFAT images mounted through a loop device (Linux, as root).
+#[cfg(target_os = "linux")]
+mod usb_key;
 mod util;

@@ -105,10 +105,14 @@ pub enum Command {
     },
     /// L'historique des modifications : qui a changé quoi, quand, et ce qui était écrit avant.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    #[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
     History {
+        /// Annuler une modification, comme « Annuler cette modification » dans le Journal.
+        #[command(subcommand)]
+        action: Option<HistoryCommand>,
         /// L'espace de travail.
-        #[arg(long, value_name = "FICHIER")]
-        workspace: PathBuf,
+        #[arg(long, value_name = "FICHIER", required = true)]
+        workspace: Option<PathBuf>,
         /// Affiche les modifications sous la forme d'une liste JSON.
         #[arg(long)]
         json: bool,
@@ -243,6 +247,27 @@ impl PersonArg {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Annule une modification (son numéro, voir `catalyse history`), comme le Journal de
+    /// l'application : refusé, sans rien changer, quand des modifications plus récentes
+    /// portent sur les mêmes données ou qu'un enregistrement dont elle dépend a été supprimé.
+    #[command(
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    Undo {
+        /// Le numéro de la modification.
+        #[arg(value_name = "NUMERO")]
+        set: i64,
+        /// L'espace de travail.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche le résultat en JSON : {"undone": n, "change_set": m} ou {"blocked": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PersonCommand {
     /// Écrit en JSON tout ce qui concerne la personne (fiche, enregistrements liés, textes qui la citent).
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
@@ -270,6 +295,10 @@ pub enum PersonCommand {
         /// Confirme l'effacement (sans cette option, rien n'est modifié).
         #[arg(long)]
         yes: bool,
+        /// Efface aussi la personne des sauvegardes de l'espace (réécrites sans elle, ou
+        /// supprimées si elles ne peuvent pas l'être).
+        #[arg(long)]
+        backups: bool,
     },
 }
 
@@ -480,11 +509,24 @@ fn run(cmd: Command) -> i32 {
         Command::Restore { backup, to, force } => restore(&backup, &to, force),
         Command::Grid { workspace, json } => grid(&workspace, json),
         Command::History {
+            action:
+                Some(HistoryCommand::Undo {
+                    set,
+                    workspace,
+                    json,
+                }),
+            ..
+        } => history_undo(set, &workspace, json),
+        Command::History {
+            action: None,
             workspace,
             json,
             since,
             record,
-        } => history(&workspace, json, since, record),
+        } => match workspace {
+            Some(workspace) => history(&workspace, json, since, record),
+            None => 2,
+        },
         Command::Person(PersonCommand::Export {
             who,
             workspace,
@@ -495,7 +537,8 @@ fn run(cmd: Command) -> i32 {
             who,
             workspace,
             yes,
-        }) => person_erase(who.person(), &workspace, yes),
+            backups,
+        }) => person_erase(who.person(), &workspace, yes, backups),
         Command::Note(NoteCommand::List { workspace, json }) => note_list(&workspace, json),
         Command::Note(NoteCommand::Export {
             id,
@@ -758,6 +801,12 @@ fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
             println!("Sauvegarde restaurée dans {}.", to.display());
             if let Some(previous) = outcome.previous_saved_as {
                 println!("L'espace remplacé a d'abord été sauvegardé dans {previous}.");
+            }
+            if outcome.erased_again > 0 {
+                println!(
+                    "Attention : {} personne(s) effacée(s) (RGPD) depuis cette sauvegarde l'ont été à nouveau dans l'espace restauré.",
+                    outcome.erased_again
+                );
             }
             0
         }
@@ -1130,8 +1179,14 @@ fn person_export(
     }
 }
 
-fn person_erase(p: catalyse_core::safety::rgpd::Person, workspace: &Path, yes: bool) -> i32 {
-    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
+fn person_erase(
+    p: catalyse_core::safety::rgpd::Person,
+    workspace: &Path,
+    yes: bool,
+    backups: bool,
+) -> i32 {
+    let root = catalyse_core::db::paths::backups_root();
+    let mut store = match CommandStore::open(workspace, &root) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -1141,15 +1196,88 @@ fn person_erase(p: catalyse_core::safety::rgpd::Person, workspace: &Path, yes: b
         );
         return 1;
     }
-    match store.person_erase(p) {
-        Ok(summary) => {
-            println!("« {} » a été effacé(e) :", summary.name);
-            for c in &summary.changes {
-                println!("- {c}");
+    let dir = catalyse_core::safety::backup::dir_for(&root, workspace);
+    let summary = match catalyse_core::safety::erasures::erase_and_record(&mut store, p, &dir) {
+        Ok(summary) => summary,
+        Err(e) => return fail(&e),
+    };
+    println!("« {} » a été effacé(e) :", summary.name);
+    for c in &summary.changes {
+        println!("- {c}");
+    }
+    if backups {
+        match catalyse_core::safety::erasures::erase_from_backups(&dir, &summary.person) {
+            Ok(done) => println!(
+                "- Sauvegardes : {} réécrite(s) sans la personne, {} supprimée(s), {} qui ne la contenaient pas.",
+                done.rewritten, done.removed, done.untouched
+            ),
+            Err(e) => return fail(&e),
+        }
+    }
+    0
+}
+
+fn history_undo(set: i64, workspace: &Path, json: bool) -> i32 {
+    use catalyse_core::history::model::UndoOutcome;
+    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match store.undo_change_set(set) {
+        Ok(UndoOutcome::Done { change_set }) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "undone": set, "change_set": change_set })
+                );
+            } else {
+                match change_set {
+                    Some(m) => {
+                        println!("Modification n° {set} annulée (nouvelle modification n° {m}).")
+                    }
+                    None => println!(
+                        "Modification n° {set} annulée (il n'y avait plus rien à défaire)."
+                    ),
+                }
             }
             0
         }
-        Err(e) => fail(&e),
+        Ok(UndoOutcome::Blocked { blockers }) => {
+            if json {
+                let list: Vec<serde_json::Value> = blockers
+                    .iter()
+                    .map(|b| {
+                        serde_json::json!({
+                            "id": b.id, "at": b.at, "author": b.author,
+                            "label": catalyse_core::history::store::label_fr(&b.label),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::json!({ "blocked": list }));
+            }
+            eprintln!(
+                "Erreur : la modification n° {set} ne peut pas être annulée : des modifications plus récentes portent sur les mêmes données. Annulez-les d'abord :"
+            );
+            for b in &blockers {
+                eprintln!(
+                    "- n° {} — {} — {} — {}",
+                    b.id,
+                    b.at,
+                    b.author,
+                    catalyse_core::history::store::label_fr(&b.label)
+                );
+            }
+            1
+        }
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": { "kind": e.kind(), "code": e.code(), "message": e.to_string() } })
+                );
+            }
+            fail(&e)
+        }
     }
 }
 

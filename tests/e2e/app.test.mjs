@@ -193,7 +193,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
     await screenshot(d, "08-confirmation-suppression");
     await click(d, "#confirm-yes");
     await d.wait(async () => (await actorNames(d)).length === 0, 5000);
-    await waitText(d, "#toasts", "mis à jour");
+    await waitText(d, "#toasts", "supprimé");
     await fill(d, "#actor-filter", "");
     await d.wait(async () => (await actorNames(d)).length === all.length - 1, 5000);
 

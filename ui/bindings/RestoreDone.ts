@@ -8,4 +8,8 @@ export type RestoreDone = { workspace: WorkspaceInfo,
 /**
  * Where the replaced workspace was kept, if one was replaced.
  */
-previous_saved_as: string | null, };
+previous_saved_as: string | null, 
+/**
+ * People erased (RGPD) since the backup was made, erased again (not named).
+ */
+erased_again: number, };

@@ -11,4 +11,9 @@ path: string,
 /**
  * The backup made of the file that was replaced, if one was.
  */
-previous_saved_as: string | null, };
+previous_saved_as: string | null, 
+/**
+ * People erased (RGPD) since the backup was made, erased again in the restored
+ * workspace (not named).
+ */
+erased_again: number, };

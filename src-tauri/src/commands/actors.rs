@@ -1,6 +1,7 @@
 use super::{with_reader, with_store};
 use crate::gui::AppState;
 use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
+use catalyse_core::history::model::Deleted;
 use catalyse_core::plan::DeleteImpact;
 use catalyse_core::shared::domain::{Actor, ActorInput};
 use catalyse_core::ErrorPayload;
@@ -51,19 +52,11 @@ pub async fn update_actor(
     with_store(&state, move |s| s.update_actor(id, &input)).await
 }
 
-/// Deletes an actor and returns it, so that the UI can offer to undo.
+/// Deletes an actor (and what goes with it); the change set it made is what the UI's
+/// « Annuler » undoes through the journal.
 #[tauri::command]
-pub async fn delete_actor(state: State<'_, AppState>, id: i64) -> Result<Actor, ErrorPayload> {
-    with_store(&state, move |s| s.delete_actor(id)).await
-}
-
-/// Undoes a deletion.
-#[tauri::command]
-pub async fn restore_actor(
-    state: State<'_, AppState>,
-    actor: Actor,
-) -> Result<Actor, ErrorPayload> {
-    with_store(&state, move |s| s.restore_actor(&actor)).await
+pub async fn delete_actor(state: State<'_, AppState>, id: i64) -> Result<Deleted, ErrorPayload> {
+    with_store(&state, move |s| s.delete_actor_undoably(id)).await
 }
 
 /// What deleting an actor would change elsewhere (actions led or joined, funding given).

@@ -6,10 +6,11 @@
 
 use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
 use crate::gui::AppState;
+use crate::jobs::JobMessage;
 use catalyse_core::db::paths::{backups_root, EXTENSION};
 use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
+use catalyse_core::safety::erasures::{self, BackupsErasure, ErasedPerson};
 use catalyse_core::safety::rgpd::{ErasureSummary, Person};
-use catalyse_core::shared::progress::ProgressEvent;
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub struct RestoreDone {
     pub workspace: WorkspaceInfo,
     /// Where the replaced workspace was kept, if one was replaced.
     pub previous_saved_as: Option<String>,
+    /// People erased (RGPD) since the backup was made, erased again (not named).
+    #[ts(type = "number")]
+    pub erased_again: usize,
 }
 
 /// The workspace whose backups are meant: the open one, else the damaged one.
@@ -84,12 +88,11 @@ pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupList, Erro
 #[tauri::command]
 pub async fn backup_now(
     state: State<'_, AppState>,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<String, ErrorPayload> {
     let ws = state.current()?;
     let dir = backup::dir_for(&backups_root(), ws.path());
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     let made = ws
         .read(move |s| s.backup_into_with(&dir, BackupReason::Manual, &progress))
@@ -110,8 +113,7 @@ pub async fn restore_backup(
     file_name: String,
     replace: bool,
     title: String,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<RestoreDone>, ErrorPayload> {
     let (current, _damaged) = subject(&state)?;
     let dir = backup::dir_for(&backups_root(), &current);
@@ -156,7 +158,7 @@ pub async fn restore_backup(
     }
     let safety = backup::dir_for(&backups_root(), &target);
     let (to, from) = (target.clone(), source.clone());
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     // The dialog already asked before replacing an existing file.
     let restored = tauri::async_runtime::spawn_blocking(move || {
@@ -180,6 +182,7 @@ pub async fn restore_backup(
     Ok(Some(RestoreDone {
         workspace,
         previous_saved_as: outcome.previous_saved_as,
+        erased_again: outcome.erased_again,
     }))
 }
 
@@ -190,8 +193,7 @@ pub async fn export_workspace_json(
     app: AppHandle,
     state: State<'_, AppState>,
     title: String,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<String>, ErrorPayload> {
     let ws = state.current()?;
     let stem = ws
@@ -210,7 +212,7 @@ pub async fn export_workspace_json(
     };
     let name = name_of(&path);
     // Read on a reader (one consistent snapshot); the window and the writer stay free.
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     ws.read(move |s| s.export_json_file(&path, &progress))
         .await?;
@@ -227,8 +229,7 @@ pub async fn import_workspace_json(
     state: State<'_, AppState>,
     pick_title: String,
     save_title: String,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
     let Some(picked) = app
         .dialog()
@@ -254,7 +255,7 @@ pub async fn import_workspace_json(
         return Ok(None);
     };
     let to = target.clone();
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     tauri::async_runtime::spawn_blocking(move || {
         catalyse_core::exchange::workspace_json::import_file_with(&source, &to, &progress)
@@ -300,5 +301,24 @@ pub async fn erase_person(
     person: Person,
 ) -> Result<ErasureSummary, ErrorPayload> {
     let ws = state.current()?;
-    Ok(ws.call(move |s| s.person_erase(person)).await?)
+    let dir = backup::dir_for(&backups_root(), ws.path());
+    Ok(ws
+        .call(move |s| erasures::erase_and_record(s, person, &dir))
+        .await?)
+}
+
+/// RGPD, after an erasure: the workspace's backups that hold the person are rewritten
+/// without them, or deleted when they cannot be (the UI confirmed first). Runs on the
+/// writer, so that no automatic backup is written meanwhile.
+#[tauri::command]
+pub async fn erase_person_from_backups(
+    state: State<'_, AppState>,
+    person: ErasedPerson,
+) -> Result<BackupsErasure, ErrorPayload> {
+    person.validate()?;
+    let ws = state.current()?;
+    let dir = backup::dir_for(&backups_root(), ws.path());
+    Ok(ws
+        .call(move |_| erasures::erase_from_backups(&dir, &person))
+        .await?)
 }

@@ -5,19 +5,21 @@
 // A command added to a module and not here cannot be called.
 catalyse_commands! {
     workspace: app_info, create_workspace, open_demo, pick_and_open_workspace, save_workspace_as,
-        open_writable_copy, close_workspace;
+        open_writable_copy, close_workspace, watch_open_requests, answer_open_request;
     project: get_header, update_header;
     actors: actor_page, find_actors, actor_choices, create_actor, update_actor, delete_actor,
-        restore_actor, actor_delete_impact;
+        actor_delete_impact;
     plan: list_needs, create_need, update_need, move_need, need_delete_impact, delete_need,
         list_axes, create_axis, update_axis, move_axis, axis_delete_impact, delete_axis,
         action_page, get_action, axis_action_counts, find_actions, action_choices, create_action,
         update_action, action_delete_impact, delete_action, funding_page, create_funding,
         update_funding, delete_funding, funding_plan, list_indicators, create_indicator,
         update_indicator, delete_indicator, dashboard, search;
-    network: list_members, create_member, update_member, delete_member, actor_card, card_links,
+    network: list_members, create_member, update_member, delete_member, member_delete_impact,
+        actor_card, card_links,
         update_actor_profile, create_contact, update_contact, delete_contact, create_link,
         update_link, delete_link, meeting_page, create_meeting, update_meeting, delete_meeting,
+        meeting_delete_impact,
         proposed_links, create_links, network_map, refresh_map, network_overview,
         refresh_network, network_brokers, network_isolated, introduction_path, influence_matrix,
         valorisation;
@@ -29,7 +31,7 @@ catalyse_commands! {
         note_versions, note_version, restore_note_version, refresh_preview, apply_refresh,
         export_note, note_logo, pick_note_logo, remove_note_logo;
     backups: list_backups, backup_now, restore_backup, export_workspace_json,
-        import_workspace_json, export_person, erase_person;
+        import_workspace_json, export_person, erase_person, erase_person_from_backups;
     prefs: set_language, set_display_name;
     history: history, record_history, change_set_detail, history_authors, undo_change_set;
 }

@@ -3,13 +3,14 @@
 
 use super::{with_reader, with_store};
 use crate::gui::AppState;
+use crate::jobs::JobMessage;
 use catalyse_core::actors::card::ActorCard;
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
 use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::map::NetworkMap;
 use catalyse_core::network::*;
 use catalyse_core::network::{matrix::InfluenceMatrix, valorisation::Valorisation};
-use catalyse_core::shared::progress::ProgressEvent;
+use catalyse_core::plan::DeleteImpact;
 use catalyse_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -39,6 +40,15 @@ pub async fn update_member(
 #[tauri::command]
 pub async fn delete_member(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
     with_store(&state, move |s| s.delete_member(id)).await
+}
+
+/// What deleting a team member would take with it or change, counted.
+#[tauri::command]
+pub async fn member_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_reader(&state, move |s| s.member_delete_impact(id)).await
 }
 
 #[tauri::command]
@@ -142,6 +152,15 @@ pub async fn delete_meeting(state: State<'_, AppState>, id: i64) -> Result<(), E
     with_store(&state, move |s| s.delete_meeting(id)).await
 }
 
+/// What deleting a meeting would take with it or change, counted.
+#[tauri::command]
+pub async fn meeting_delete_impact(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<DeleteImpact, ErrorPayload> {
+    with_reader(&state, move |s| s.meeting_delete_impact(id)).await
+}
+
 /// Pairs of participants without a link yet, to propose after recording a meeting.
 #[tauri::command]
 pub async fn proposed_links(
@@ -172,10 +191,9 @@ pub async fn network_map(state: State<'_, AppState>) -> Result<Option<NetworkMap
 #[tauri::command]
 pub async fn refresh_map(
     state: State<'_, AppState>,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<NetworkMap>, ErrorPayload> {
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let fresh = with_reader(&state, |s| {
         Ok(s.network_summary()?.is_some_and(|s| s.fresh))
     })
@@ -206,10 +224,9 @@ pub async fn network_overview(
 #[tauri::command]
 pub async fn refresh_network(
     state: State<'_, AppState>,
-    job: u32,
-    on_progress: Channel<ProgressEvent>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<Option<NetworkSummary>, ErrorPayload> {
-    let job = state.jobs.start(job, on_progress);
+    let job = state.jobs.start(on_progress);
     let progress = job.progress.clone();
     let computed = with_reader(&state, move |s| s.compute_network(&progress)).await?;
     let progress = job.progress.clone();

@@ -304,7 +304,7 @@ export function impactDetails(impact) {
 
 /**
  * Asks for confirmation before a destructive action. `details` lists what else changes.
- * @param {{title: string, message: string, confirmLabel: string, details?: Array<{heading: string, items: string[]}>}} opts
+ * @param {{title: string, message: string, confirmLabel: string, cancelLabel?: string, details?: Array<{heading: string, items: string[]}>}} opts
  * @returns {Promise<boolean>}
  */
 export function confirmDialog(opts) {
@@ -313,7 +313,7 @@ export function confirmDialog(opts) {
     const titleId = newId("confirm-title");
     const msgId = newId("confirm-msg");
     const yes = h("button", { type: "button", class: "btn danger", id: "confirm-yes", text: opts.confirmLabel });
-    const no = h("button", { type: "button", class: "btn", id: "confirm-no", text: t("confirm.cancel") });
+    const no = h("button", { type: "button", class: "btn", id: "confirm-no", text: opts.cancelLabel ?? t("confirm.cancel") });
     const dialog = /** @type {HTMLDialogElement} */ (h("dialog", {
       class: "modal confirm", attrs: { role: "alertdialog", "aria-labelledby": titleId, "aria-describedby": msgId },
     },

@@ -12,6 +12,7 @@ import { t } from "./i18n.js";
 /** @typedef {import("../../bindings/AppInfo").AppInfo} AppInfo */
 /** @typedef {import("../../bindings/ErrorPayload").ErrorPayload} ErrorPayload */
 /** @typedef {import("../../bindings/DeleteImpact").DeleteImpact} DeleteImpact */
+/** @typedef {import("../../bindings/Deleted").Deleted} Deleted */
 /** @typedef {import("../../bindings/Need").Need} Need */
 /** @typedef {import("../../bindings/Dashboard").Dashboard} Dashboard */
 /** @typedef {import("../../bindings/SearchHit").SearchHit} SearchHit */
@@ -54,24 +55,45 @@ export function toPayload(e) {
   return { kind: "ipc", message: t("error.ipc", { detail: String(e) }) };
 }
 
-// ----- Long operations: a number, a channel for progress, and cancellation -----
+// ----- Long operations: a channel for progress, a number given by Rust, and cancellation -----
 /** @typedef {import("../../bindings/ProgressEvent").ProgressEvent} ProgressEvent */
-/** @typedef {{id: number, channel: unknown}} Job */
-
-let jobs = 0;
+/** @typedef {import("../../bindings/JobMessage").JobMessage} JobMessage */
 /**
- * A new long operation: pass it to a command that takes `job`; `onProgress` receives its
- * reports. @param {(e: ProgressEvent) => void} onProgress @returns {Job}
+ * A long operation: its channel, and the number Rust gave it when it started (null until the
+ * operation has started; the window never numbers operations itself).
+ * @typedef {{id: number|null, channel: unknown, cancelled: boolean}} Job
+ */
+
+/**
+ * A new long operation: pass it to a command that takes `onProgress`; the command tells it its
+ * number first, then `onProgress` receives its reports. @param {(e: ProgressEvent) => void} onProgress
+ * @returns {Job}
  */
 export function newJob(onProgress) {
   const tauri = /** @type {any} */ (window).__TAURI__;
   const channel = new tauri.core.Channel();
-  channel.onmessage = onProgress;
-  jobs += 1;
-  return { id: jobs, channel };
+  /** @type {Job} */
+  const job = { id: null, channel, cancelled: false };
+  channel.onmessage = (/** @type {JobMessage} */ m) => {
+    if ("job" in m) {
+      job.id = m.job;
+      // Stopped before it had started: ask now.
+      if (job.cancelled) call("cancel_job", { job: m.job }).catch(() => {});
+    } else {
+      onProgress(m);
+    }
+  };
+  return job;
 }
-/** Asks a running operation to stop. @param {Job} job @returns {Promise<boolean>} */
-export const cancelJob = (job) => call("cancel_job", { job: job.id });
+/**
+ * Asks an operation to stop (once it has started, if it has not yet); false when it already
+ * ended. @param {Job} job @returns {Promise<boolean>}
+ */
+export const cancelJob = async (job) => {
+  job.cancelled = true;
+  if (job.id === null) return true;
+  return call("cancel_job", { job: job.id });
+};
 
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
@@ -90,6 +112,20 @@ export const openWritableCopy = (title, filterName) =>
   call("open_writable_copy", { title, filterName });
 /** @returns {Promise<void>} */
 export const closeWorkspace = () => call("close_workspace");
+/** @typedef {import("../../bindings/OpenRequest").OpenRequest} OpenRequest */
+/**
+ * Listens for the workspaces a second launch of Catalyse asks this window to open (a
+ * double-click on a file while it runs); Rust keeps the file, the page answers by number.
+ * @param {(request: OpenRequest) => void} onRequest @returns {Promise<void>}
+ */
+export function watchOpenRequests(onRequest) {
+  const tauri = /** @type {any} */ (window).__TAURI__;
+  const channel = new tauri.core.Channel();
+  channel.onmessage = onRequest;
+  return call("watch_open_requests", { channel });
+}
+/** Opens (or not) the file of a request. @param {number} token @param {boolean} open @returns {Promise<WorkspaceInfo|null>} */
+export const answerOpenRequest = (token, open) => call("answer_open_request", { token, open });
 
 /** @returns {Promise<ProjectHeader>} */
 export const getHeader = () => call("get_header");
@@ -110,12 +146,10 @@ export const actorChoices = (ids) => call("actor_choices", { ids });
 export const createActor = (input) => call("create_actor", { input });
 /** @param {number} id @param {ActorInput} input @returns {Promise<Actor>} */
 export const updateActor = (id, input) => call("update_actor", { id, input });
-/** @param {number} id @returns {Promise<Actor>} */
+/** Deletes an actor; « Annuler » undoes the change set it made. @param {number} id @returns {Promise<Deleted>} */
 export const deleteActor = (id) => call("delete_actor", { id });
 /** @param {number} id @returns {Promise<DeleteImpact>} */
 export const actorDeleteImpact = (id) => call("actor_delete_impact", { id });
-/** @param {Actor} actor @returns {Promise<Actor>} */
-export const restoreActor = (actor) => call("restore_actor", { actor });
 
 /** @param {string} language @returns {Promise<string>} */
 export const setLanguage = (language) => call("set_language", { language });
@@ -223,6 +257,8 @@ export const createMember = (input) => call("create_member", { input });
 export const updateMember = (id, input) => call("update_member", { id, input });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteMember = (id) => call("delete_member", { id });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const memberDeleteImpact = (id) => call("member_delete_impact", { id });
 /** @param {number} id @returns {Promise<ActorCard>} */
 export const actorCard = (id) => call("actor_card", { id });
 /** One page of an actor's links, by the other actor's name. @param {number} id @param {number} offset @param {number} limit @returns {Promise<import("../../bindings/CardLink").CardLink[]>} */
@@ -254,19 +290,21 @@ export const createMeeting = (input) => call("create_meeting", { input });
 export const updateMeeting = (id, input) => call("update_meeting", { id, input });
 /** @param {number} id @returns {Promise<void>} */
 export const deleteMeeting = (id) => call("delete_meeting", { id });
+/** @param {number} id @returns {Promise<DeleteImpact>} */
+export const meetingDeleteImpact = (id) => call("meeting_delete_impact", { id });
 /** @param {number} meetingId @returns {Promise<Array<[number, number]>>} */
 export const proposedLinks = (meetingId) => call("proposed_links", { meetingId });
 /** The map as last laid out, if any. @returns {Promise<NetworkMap|null>} */
 export const networkMap = () => call("network_map");
 /** Lays the map out again (progress, cancellable). @param {Job} job @returns {Promise<NetworkMap|null>} */
-export const refreshMap = (job) => call("refresh_map", { job: job.id, onProgress: job.channel });
+export const refreshMap = (job) => call("refresh_map", { onProgress: job.channel });
 /** The last analysis kept, if any. @returns {Promise<NetworkSummary|null>} */
 export const networkOverview = () => call("network_overview");
 /** @typedef {import("../../bindings/NetworkSummary").NetworkSummary} NetworkSummary */
 /** @typedef {import("../../bindings/BrokerRow").BrokerRow} BrokerRow */
 /** @typedef {import("../../bindings/NamedActor").NamedActor} NamedActor */
 /** Analyses the network again (progress, cancellable). @param {Job} job @returns {Promise<NetworkSummary|null>} */
-export const refreshNetwork = (job) => call("refresh_network", { job: job.id, onProgress: job.channel });
+export const refreshNetwork = (job) => call("refresh_network", { onProgress: job.channel });
 /** @param {number} offset @param {number} limit @returns {Promise<BrokerRow[]>} */
 export const networkBrokers = (offset, limit) => call("network_brokers", { offset, limit });
 /** @param {number} offset @param {number} limit @returns {Promise<NamedActor[]>} */
@@ -282,10 +320,10 @@ export const valorisation = (from, to) => call("valorisation", { from, to });
 /** @param {string} title @param {string} filterName @returns {Promise<string|null>} */
 export const pickImportFile = (title, filterName) => call("pick_import_file", { title, filterName });
 /** @param {ExchangeKind} kind @returns {Promise<ImportPreview>} */
-export const importPreview = (kind, job) => call("import_preview", { kind, job: job.id, onProgress: job.channel });
+export const importPreview = (kind, job) => call("import_preview", { kind, onProgress: job.channel });
 /** @param {ExchangeKind} kind @param {boolean} keepDuplicates @returns {Promise<ImportOutcome>} */
 export const importCommit = (kind, keepDuplicates, job) =>
-  call("import_commit", { kind, keepDuplicates, job: job.id, onProgress: job.channel });
+  call("import_commit", { kind, keepDuplicates, onProgress: job.channel });
 /** Forgets the file the import preview checked (the user closed the preview). */
 export const discardImport = () => call("discard_import");
 /**
@@ -294,7 +332,7 @@ export const discardImport = () => call("discard_import");
  * @returns {Promise<FileDone|null>}
  */
 export const exportData = (kind, title, fileNameHint, job) =>
-  call("export_data", { kind, title, fileNameHint, job: job.id, onProgress: job.channel });
+  call("export_data", { kind, title, fileNameHint, onProgress: job.channel });
 /**
  * @param {string|null} from @param {string|null} to @param {string} title @param {string} fileNameHint
  * @returns {Promise<FileDone|null>}
@@ -383,7 +421,7 @@ export const removeNoteLogo = () => call("remove_note_logo");
 /** @returns {Promise<BackupList>} */
 export const listBackups = () => call("list_backups");
 /** Makes a backup now (progress, cancellable); returns its file name. @param {Job} job @returns {Promise<string>} */
-export const backupNow = (job) => call("backup_now", { job: job.id, onProgress: job.channel });
+export const backupNow = (job) => call("backup_now", { onProgress: job.channel });
 /**
  * Restores a backup (by file name) over the open workspace or into a file chosen in a dialog
  * (progress, cancellable).
@@ -391,26 +429,30 @@ export const backupNow = (job) => call("backup_now", { job: job.id, onProgress: 
  * @returns {Promise<RestoreDone|null>}
  */
 export const restoreBackup = (fileName, replace, title, job) =>
-  call("restore_backup", { fileName, replace, title, job: job.id, onProgress: job.channel });
+  call("restore_backup", { fileName, replace, title, onProgress: job.channel });
 /**
  * Exports the whole workspace as JSON (save dialog; progress, cancellable); the file name, or
  * null if the dialog was cancelled. @param {string} title @param {Job} job @returns {Promise<string|null>}
  */
 export const exportWorkspaceJson = (title, job) =>
-  call("export_workspace_json", { title, job: job.id, onProgress: job.channel });
+  call("export_workspace_json", { title, onProgress: job.channel });
 /**
  * Imports a whole-workspace JSON export into a new file (two dialogs; progress, cancellable)
  * and opens it.
  * @param {string} pickTitle @param {string} saveTitle @param {Job} job @returns {Promise<WorkspaceInfo|null>}
  */
 export const importWorkspaceJson = (pickTitle, saveTitle, job) =>
-  call("import_workspace_json", { pickTitle, saveTitle, job: job.id, onProgress: job.channel });
+  call("import_workspace_json", { pickTitle, saveTitle, onProgress: job.channel });
 /** @typedef {import("../../bindings/Person").Person} Person */
 /** @typedef {import("../../bindings/ErasureSummary").ErasureSummary} ErasureSummary */
 /** RGPD: writes a person's data as JSON (save dialog). @param {Person} person @param {string} title @param {string} fileNameHint @returns {Promise<string|null>} */
 export const exportPerson = (person, title, fileNameHint) => call("export_person", { person, title, fileNameHint });
 /** RGPD: erases a contact, or anonymises a team member, everywhere. @param {Person} person @returns {Promise<ErasureSummary>} */
 export const erasePerson = (person) => call("erase_person", { person });
+/** @typedef {import("../../bindings/ErasedPerson").ErasedPerson} ErasedPerson */
+/** @typedef {import("../../bindings/BackupsErasure").BackupsErasure} BackupsErasure */
+/** RGPD: the workspace's backups that hold an erased person rewritten without them (or deleted). @param {ErasedPerson} person @returns {Promise<BackupsErasure>} */
+export const erasePersonFromBackups = (person) => call("erase_person_from_backups", { person });
 
 // ----- History of changes -----
 /** @typedef {import("../../bindings/HistoryQuery").HistoryQuery} HistoryQuery */

@@ -397,14 +397,14 @@ pub(crate) mod tests {
             ),
             ["Gamma"]
         );
-        let gone = s.delete_actor(b.id).unwrap();
+        let (_, set) = s.with_change_set(|s| s.delete_actor(b.id)).unwrap();
         assert_eq!(
             s.actor_page(&query("", ActorSort::Name, false))
                 .unwrap()
                 .total,
             Some(1)
         );
-        s.restore_actor(&gone).unwrap();
+        s.undo_change_set(set.unwrap()).unwrap();
         edit.name = "x".into();
         assert_eq!(
             names(&s.actor_page(&query("gam", ActorSort::Name, false)).unwrap()),

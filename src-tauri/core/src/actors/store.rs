@@ -1,6 +1,7 @@
 //! Actors: their queries (list, read, create, edit, delete with undo).
 
 use crate::db::store::{now, Store};
+use crate::history::model::Deleted;
 use crate::shared::domain::{Actor, ActorInput, ValidActor};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -66,40 +67,23 @@ impl Store {
         self.actor(id)
     }
 
-    /// Deletes an actor and returns what was deleted (so the UI can offer to undo).
+    /// Deletes an actor (with what goes with it: contacts, tags, links, mentions in notes)
+    /// and returns what was deleted. An undo goes through the journal
+    /// ([`Store::with_change_set`], [`Store::undo_change_set`]): it brings back everything.
     pub fn delete_actor(&mut self, id: i64) -> CoreResult<Actor> {
         let actor = self.actor(id)?;
         self.conn.execute("DELETE FROM actor WHERE id = ?1", [id])?;
         Ok(actor)
     }
 
-    /// Puts back an actor deleted by [`Store::delete_actor`], with its id, identity and dates.
-    pub fn restore_actor(&mut self, actor: &Actor) -> CoreResult<Actor> {
-        let uid = crate::shared::domain::valid_uid("uid", &actor.uid)?;
-        let input = ActorInput {
-            name: actor.name.clone(),
-            world: actor.world.code().into(),
-            commune: actor.commune.clone(),
-            engagement: actor.engagement.code().into(),
-            notes: actor.notes.clone(),
-        };
-        let v = input.validate()?;
-        self.conn.execute(
-            "INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at, uid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                actor.id,
-                v.name,
-                v.world,
-                v.commune,
-                v.engagement,
-                v.notes,
-                actor.created_at,
-                now(),
-                uid
-            ],
-        )?;
-        self.actor(actor.id)
+    /// [`Store::delete_actor`], with the change set it made, for the « Annuler » that
+    /// follows.
+    pub fn delete_actor_undoably(&mut self, id: i64) -> CoreResult<Deleted> {
+        let (actor, change_set) = self.with_change_set(|s| s.delete_actor(id))?;
+        Ok(Deleted {
+            name: actor.name,
+            change_set,
+        })
     }
 }
 
@@ -128,7 +112,7 @@ mod tests {
     }
 
     #[test]
-    fn actor_crud_and_restore() {
+    fn actor_crud_and_undo() {
         let mut s = Store::open_in_memory().unwrap();
         s.conn
             .execute_batch(
@@ -156,19 +140,19 @@ mod tests {
         assert_eq!(parsed.get_version_num(), 7);
         assert_eq!(parsed.hyphenated().to_string(), a.uid);
         assert_eq!(a2.created_at, a.created_at);
-        let gone = s.delete_actor(b.id).unwrap();
+        let (gone, set) = s.with_change_set(|s| s.delete_actor(b.id)).unwrap();
+        assert_eq!(gone.name, "abeille");
         assert_eq!(s.counts().unwrap()["actors"], 1);
         assert_eq!(s.actor(b.id).err().unwrap().kind(), "not_found");
-        let back = s.restore_actor(&gone).unwrap();
-        assert_eq!(back.id, b.id);
+        s.undo_change_set(set.expect("the deletion made a change set"))
+            .unwrap();
+        let back = s.actor(b.id).unwrap();
         // The same record again: its identity too.
         assert_eq!(back.uid, b.uid);
-        let mut forged = gone.clone();
-        forged.uid = "pas-un-uuid".into();
-        s.delete_actor(b.id).unwrap();
-        assert_eq!(s.restore_actor(&forged).err().unwrap().kind(), "validation");
-        s.restore_actor(&gone).unwrap();
         assert_eq!(back.name, "abeille");
+        // Nothing changed: no change set.
+        let (_, none) = s.with_change_set(|s| s.actor(b.id)).unwrap();
+        assert_eq!(none, None);
         assert_eq!(
             s.update_actor(999, &actor_input("x")).err().unwrap().kind(),
             "not_found"

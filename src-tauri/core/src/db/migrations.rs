@@ -17,7 +17,13 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_codes_from_enums.sql"),
     include_str!("migrations/0010_record_identities.sql"),
     include_str!("migrations/0011_journal.sql"),
+    include_str!("migrations/0012_journal_references_by_identity.sql"),
 ];
+
+/// The steps of a migration that SQL cannot express, run right after its SQL in the same
+/// transaction, as (the version the migration brings the file to, the step).
+type RustStep = fn(&rusqlite::Connection) -> crate::shared::error::CoreResult<()>;
+const RUST_STEPS: &[(i64, RustStep)] = &[(12, crate::history::migrate::references_to_identities)];
 
 /// The schema version this build of Catalyse writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -74,7 +80,10 @@ pub const CODES_TABLE_SINCE: i64 = 9;
 /// (the documented way to drop a CHECK) is followed, as SQLite's procedure asks, by a new
 /// `schema_version` (so every connection reloads the schema) and a quick check: a
 /// damaged schema is rolled back with the rest.
-pub(crate) fn apply(tx: &rusqlite::Connection, index: usize) -> rusqlite::Result<()> {
+pub(crate) fn apply(
+    tx: &rusqlite::Connection,
+    index: usize,
+) -> crate::shared::error::CoreResult<()> {
     let sql = MIGRATIONS[index];
     if sql.contains("PRAGMA writable_schema = ON") {
         // Catalyse's own migration, editing the schema the way SQLite documents it (the
@@ -89,10 +98,16 @@ pub(crate) fn apply(tx: &rusqlite::Connection, index: usize) -> rusqlite::Result
             return Err(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
                 Some(format!("migration {}: {check}", index + 1)),
-            ));
+            )
+            .into());
         }
     } else {
         tx.execute_batch(sql)?;
+    }
+    for (version, step) in RUST_STEPS {
+        if *version == index as i64 + 1 {
+            step(tx)?;
+        }
     }
     Ok(())
 }
@@ -137,6 +152,7 @@ mod tests {
             0xa2ccba426f7b9be4,
             0xd1860a18640430b1,
             0x28850e7c94ebdf9,
+            0xd2daaf6809231cfd,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

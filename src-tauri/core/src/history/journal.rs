@@ -44,6 +44,9 @@ struct State {
     label: String,
     open: Option<OpenSet>,
     last_at: i64,
+    /// The clock value of the last change set committed on this connection (see
+    /// [`Journal::take_committed`]).
+    committed: Option<i64>,
 }
 
 /// A connection's journaling state, shared with its SQL functions and hooks.
@@ -59,6 +62,7 @@ impl Default for Journal {
             label: String::new(),
             open: None,
             last_at: 0,
+            committed: None,
         })))
     }
 }
@@ -118,11 +122,27 @@ impl Journal {
         s.last_at = s.last_at.max(at);
     }
 
-    /// The end of a transaction: the next change opens a new set.
-    fn end_transaction(&self) {
+    /// The end of a transaction (committed or rolled back): the next change opens a new set.
+    fn end_transaction(&self, committed: bool) {
         let mut s = self.state();
+        if committed {
+            if let Some(open) = s.open.take() {
+                s.committed = Some(open.at);
+            }
+        }
         s.open = None;
         s.label.clear();
+    }
+
+    /// The clock value of the last change set committed since the previous call (`None`:
+    /// no change the journal keeps was committed meanwhile).
+    pub(crate) fn take_committed(&self) -> Option<i64> {
+        self.state().committed.take()
+    }
+
+    /// The installation's identity the change sets carry.
+    pub(crate) fn device_id(&self) -> String {
+        self.device()
     }
 
     fn open_set(&self) -> OpenSet {
@@ -199,11 +219,11 @@ pub(crate) fn register(conn: &Connection, journal: &Journal) -> CoreResult<()> {
 pub(crate) fn install_hooks(conn: &mut Connection, journal: &Journal) -> CoreResult<()> {
     let j = journal.clone();
     conn.commit_hook(Some(move || {
-        j.end_transaction();
+        j.end_transaction(true);
         false
     }))?;
     let j = journal.clone();
-    conn.rollback_hook(Some(move || j.end_transaction()))?;
+    conn.rollback_hook(Some(move || j.end_transaction(false)))?;
     Ok(())
 }
 
@@ -234,19 +254,172 @@ fn q(name: &str) -> String {
 /// of the last edit is the creation's.
 const LEFT_OUT_OF_INSERTS: &[&str] = &["uid", "updated_at"];
 
-/// The record as a JSON object, BLOBs as hexadecimal (an insert's without
-/// [`LEFT_OUT_OF_INSERTS`]).
-fn row_json(row: &str, cols: &[(String, String)]) -> String {
+/// What a column that refers to another record points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A record of this table (a foreign key to its `id`).
+    Table(String),
+    /// A record of the table that the row's `kind` column names, as (code, table).
+    ByKind {
+        kind: &'static str,
+        tables: &'static [(&'static str, &'static str)],
+    },
+}
+
+impl Target {
+    /// The tables it may point into.
+    pub(crate) fn tables(&self) -> Vec<&str> {
+        match self {
+            Target::Table(t) => vec![t.as_str()],
+            Target::ByKind { tables, .. } => tables.iter().map(|(_, t)| *t).collect(),
+        }
+    }
+}
+
+/// A column of a table of records that refers to another record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reference {
+    pub(crate) column: String,
+    pub(crate) target: Target,
+}
+
+/// The single-column foreign keys of a table (`?1`) to an `id` column, as (column, table).
+const SINGLE_REFERENCES: &str =
+    "SELECT f.\"from\" AS c, f.\"table\" AS t FROM pragma_foreign_key_list(?1) AS f
+     WHERE coalesce(f.\"to\", 'id') = 'id'
+       AND (SELECT count(*) FROM pragma_foreign_key_list(?1) AS g WHERE g.id = f.id) = 1";
+
+/// References the schema's foreign keys do not tell: one inside a composite key (an
+/// evidence's assessment, whose key is the rating's), and the polymorphic ones (a record
+/// named by a kind and an id: a note's records, an evidence's).
+const DECLARED_REFERENCES: &[(&str, &str, DeclaredTarget)] = &[
+    (
+        "competence_evidence",
+        "assessment_id",
+        DeclaredTarget::Table("self_assessment"),
+    ),
+    (
+        "competence_evidence",
+        "record_id",
+        DeclaredTarget::ByKind(
+            "kind",
+            &[
+                ("action", "action"),
+                ("meeting", "meeting"),
+                ("funding", "funding"),
+                ("link", "link"),
+                ("decision_note", "decision_note"),
+            ],
+        ),
+    ),
+    (
+        "note_record",
+        "record_id",
+        DeclaredTarget::ByKind(
+            "kind",
+            &[("action", "action"), ("need", "need"), ("actor", "actor")],
+        ),
+    ),
+];
+
+enum DeclaredTarget {
+    Table(&'static str),
+    ByKind(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// The columns of `table` that refer to other records (from the schema's foreign keys and
+/// [`DECLARED_REFERENCES`]), in column order.
+pub(crate) fn references(conn: &Connection, table: &str) -> CoreResult<Vec<Reference>> {
+    let mut found: Vec<Reference> = conn
+        .prepare_cached(SINGLE_REFERENCES)?
+        .query_map([table], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .map(|x| {
+            x.map(|(column, t)| Reference {
+                column,
+                target: Target::Table(t),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let cols = columns(conn, table)?;
+    for (t, column, target) in DECLARED_REFERENCES {
+        if *t == table && cols.iter().any(|(c, _)| c == column) {
+            found.retain(|r| r.column != *column);
+            found.push(Reference {
+                column: (*column).to_string(),
+                target: match target {
+                    DeclaredTarget::Table(p) => Target::Table((*p).to_string()),
+                    DeclaredTarget::ByKind(kind, tables) => Target::ByKind { kind, tables },
+                },
+            });
+        }
+    }
+    found.sort_by_key(|r| cols.iter().position(|(c, _)| *c == r.column));
+    Ok(found)
+}
+
+/// The identity of the record that `row.column` refers to in `target` (a table of
+/// records), as the journal writes it: found in the table, or, when that record was
+/// deleted earlier in this same change set (a cascade: SQLite deletes the parent's row
+/// before its children's, whose triggers run after), in the entry its deletion wrote first
+/// (the delete triggers run before the row goes). An id found nowhere stays as it is.
+fn uid_of(row: &str, column: &str, target: &str) -> String {
+    let v = format!("{row}.{}", q(column));
+    format!(
+        "coalesce((SELECT r.uid FROM {qt} AS r WHERE r.id = {v}), \
+(SELECT d.record FROM change AS d WHERE d.tbl = '{t}' AND d.op = {DELETE} \
+AND json_extract(d.before, '$.id') = {v} AND d.set_id = {SET_ID} ORDER BY d.id DESC LIMIT 1), {v})",
+        qt = q(target),
+        t = target.replace('\'', "''"),
+    )
+}
+
+/// The value the journal writes for column `column` of `row`: the column itself, or, for a
+/// reference, the identity of the record it points at (null stays null).
+fn journal_value(row: &str, column: &str, kind: &str, refs: &[Reference]) -> String {
+    let v = format!("{row}.{}", q(column));
+    match refs.iter().find(|r| r.column == column).map(|r| &r.target) {
+        Some(Target::Table(t)) => {
+            format!(
+                "CASE WHEN {v} IS NULL THEN NULL ELSE {} END",
+                uid_of(row, column, t)
+            )
+        }
+        Some(Target::ByKind { kind, tables }) => {
+            let arms: Vec<String> = tables
+                .iter()
+                .map(|(code, t)| {
+                    format!(
+                        "WHEN '{}' THEN {}",
+                        code.replace('\'', "''"),
+                        uid_of(row, column, t)
+                    )
+                })
+                .collect();
+            format!(
+                "CASE WHEN {v} IS NULL THEN NULL ELSE CASE {row}.{} {} ELSE {v} END END",
+                q(kind),
+                arms.join(" ")
+            )
+        }
+        None if kind == "BLOB" => format!("hex({v})"),
+        None => v,
+    }
+}
+
+/// The record as a JSON object, BLOBs as hexadecimal, references as identities (an insert's
+/// without [`LEFT_OUT_OF_INSERTS`]).
+fn row_json(row: &str, cols: &[(String, String)], refs: &[Reference]) -> String {
     let pairs: Vec<String> = cols
         .iter()
         .filter(|(name, _)| row == "OLD" || !LEFT_OUT_OF_INSERTS.contains(&name.as_str()))
         .map(|(name, kind)| {
-            let value = if kind == "BLOB" {
-                format!("hex({row}.{})", q(name))
-            } else {
-                format!("{row}.{}", q(name))
-            };
-            format!("'{}', {value}", name.replace('\'', "''"))
+            format!(
+                "'{}', {}",
+                name.replace('\'', "''"),
+                journal_value(row, name, kind, refs)
+            )
         })
         .collect();
     format!("json_object({})", pairs.join(", "))
@@ -262,8 +435,14 @@ const OPEN_SET: &str = "INSERT INTO change_set (at, author, device, label)
 pub const SET_ID: &str = "(SELECT id FROM change_set
     WHERE at = catalyse_journal_at() AND device = catalyse_journal_device())";
 
-/// The three journal triggers of `table`, as (name, SQL).
-fn table_triggers(table: &str, cols: &[(String, String)]) -> Vec<(String, String)> {
+/// The three journal triggers of `table`, as (name, SQL). The delete trigger runs before the
+/// row goes, so that a deletion's entry is written before those of the rows it cascades to,
+/// which name it ([`uid_of`]).
+fn table_triggers(
+    table: &str,
+    cols: &[(String, String)],
+    refs: &[Reference],
+) -> Vec<(String, String)> {
     let t = table.replace('\'', "''");
     let insert = format!(
         "CREATE TRIGGER {name_insert} AFTER INSERT ON {qt} WHEN catalyse_journal_on()
@@ -274,10 +453,10 @@ INSERT INTO change (set_id, tbl, record, op, after)
 END",
         qt = q(table),
         name_insert = q(&format!("journal_{table}_insert")),
-        json = row_json("NEW", cols),
+        json = row_json("NEW", cols, refs),
     );
     let delete = format!(
-        "CREATE TRIGGER {name_delete} AFTER DELETE ON {qt} WHEN catalyse_journal_on()
+        "CREATE TRIGGER {name_delete} BEFORE DELETE ON {qt} WHEN catalyse_journal_on()
 BEGIN
 {OPEN_SET}
 INSERT INTO change (set_id, tbl, record, op, before)
@@ -285,7 +464,7 @@ INSERT INTO change (set_id, tbl, record, op, before)
 END",
         qt = q(table),
         name_delete = q(&format!("journal_{table}_delete")),
-        json = row_json("OLD", cols),
+        json = row_json("OLD", cols, refs),
     );
     let tracked: Vec<&(String, String)> = cols
         .iter()
@@ -296,16 +475,23 @@ END",
         .map(|(name, _)| format!("OLD.{0} IS NOT NEW.{0}", q(name)))
         .collect();
     // One row per column (a VALUES list would do, but its columns have no names inside a
-    // trigger, where WITH is not allowed either).
+    // trigger, where WITH is not allowed either). A reference's values are identities.
     let values: Vec<String> = tracked
         .iter()
         .enumerate()
         .map(|(i, (name, _))| {
             let field = name.replace('\'', "''");
+            let (b, a) = match refs.iter().any(|r| r.column == *name) {
+                true => (
+                    journal_value("OLD", name, "", refs),
+                    journal_value("NEW", name, "", refs),
+                ),
+                false => (format!("OLD.{}", q(name)), format!("NEW.{}", q(name))),
+            };
             if i == 0 {
-                format!("SELECT '{field}' AS f, OLD.{0} AS b, NEW.{0} AS a", q(name))
+                format!("SELECT '{field}' AS f, {b} AS b, {a} AS a")
             } else {
-                format!("SELECT '{field}', OLD.{0}, NEW.{0}", q(name))
+                format!("SELECT '{field}', {b}, {a}")
             }
         })
         .collect();
@@ -354,6 +540,7 @@ pub(crate) fn backfill_inserts(
         return Ok(());
     }
     let cols = columns(conn, table)?;
+    let refs = references(conn, table)?;
     conn.execute_batch(OPEN_SET)?;
     conn.execute(
         &format!(
@@ -361,7 +548,7 @@ pub(crate) fn backfill_inserts(
              SELECT {SET_ID}, '{t}', uid, {INSERT}, {json}
              FROM {qt} WHERE {qk} >= ?1 ORDER BY {qk}, uid",
             t = table.replace('\'', "''"),
-            json = row_json(&qt, &cols),
+            json = row_json(&qt, &cols, &refs),
         ),
         [first],
     )?;
@@ -373,15 +560,18 @@ pub(crate) fn table_triggers_of(
     conn: &Connection,
     table: &str,
 ) -> CoreResult<Vec<(String, String)>> {
-    Ok(table_triggers(table, &columns(conn, table)?))
+    Ok(table_triggers(
+        table,
+        &columns(conn, table)?,
+        &references(conn, table)?,
+    ))
 }
 
 /// The journal triggers the schema of `conn` calls for, as (name, SQL).
 pub(crate) fn expected_triggers(conn: &Connection) -> CoreResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for table in record_tables(conn)? {
-        let cols = columns(conn, &table)?;
-        out.extend(table_triggers(&table, &cols));
+        out.extend(table_triggers_of(conn, &table)?);
     }
     Ok(out)
 }
@@ -481,7 +671,7 @@ mod tests {
                 for (op, kind) in [
                     ("insert", "AFTER INSERT"),
                     ("update", "AFTER UPDATE"),
-                    ("delete", "AFTER DELETE"),
+                    ("delete", "BEFORE DELETE"),
                 ] {
                     let name = format!("journal_{table}_{op}");
                     let (_, sql) = triggers
@@ -489,7 +679,19 @@ mod tests {
                         .find(|(n, _)| *n == name)
                         .unwrap_or_else(|| panic!("{table} escapes the journal: no {name}"));
                     assert!(sql.contains(&format!("{kind} ON \"{table}\"")), "{sql}");
+                    let refs = references(c, table).unwrap();
                     for (col, _) in columns(c, table).unwrap() {
+                        let is_ref = refs.iter().any(|r| r.column == col);
+                        // A reference is written as the identity it names.
+                        let value = |row: &str| {
+                            if is_ref {
+                                format!(
+                                    "'{col}', CASE WHEN {row}.\"{col}\" IS NULL THEN NULL ELSE "
+                                )
+                            } else {
+                                format!("'{col}', {row}.\"{col}\"")
+                            }
+                        };
                         let covered = match op {
                             "update" => {
                                 UNJOURNALED_COLUMNS.contains(&col.as_str())
@@ -497,11 +699,11 @@ mod tests {
                             }
                             "insert" => {
                                 LEFT_OUT_OF_INSERTS.contains(&col.as_str())
-                                    || sql.contains(&format!("'{col}', NEW.\"{col}\""))
+                                    || sql.contains(&value("NEW"))
                                     || sql.contains(&format!("'{col}', hex(NEW.\"{col}\")"))
                             }
                             _ => {
-                                sql.contains(&format!("'{col}', OLD.\"{col}\""))
+                                sql.contains(&value("OLD"))
                                     || sql.contains(&format!("'{col}', hex(OLD.\"{col}\")"))
                             }
                         };

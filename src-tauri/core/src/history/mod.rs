@@ -5,6 +5,9 @@
 
 pub mod export;
 pub mod journal;
+pub(crate) mod migrate;
 pub mod model;
 pub mod store;
 pub mod undo;
+#[cfg(test)]
+mod undo_props;

@@ -119,6 +119,17 @@ pub struct HistoryPage {
     pub record: Option<String>,
 }
 
+/// What a deletion did: the name of the record deleted, for the message that follows it,
+/// and the change set it made, which that message's « Annuler » undoes through the journal
+/// ([`crate::db::store::Store::undo_change_set`]), bringing back everything that went with it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Deleted {
+    pub name: String,
+    #[ts(type = "number | null")]
+    pub change_set: Option<i64>,
+}
+
 /// What an undo did.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

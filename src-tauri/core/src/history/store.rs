@@ -116,40 +116,6 @@ fn raw_changes_of(
     Ok(rows)
 }
 
-/// The identity of record `id` of `table` (a table of records): from the table, or from the
-/// journal once the record is deleted. None for an id never seen.
-pub(crate) fn referenced_uid(
-    conn: &Connection,
-    table: &str,
-    id: i64,
-) -> CoreResult<Option<String>> {
-    // `table` is the parent of a single-column reference to an `id` (SINGLE_REFERENCES):
-    // always a table of records, so it has identities (`every_record_table_has_a_stable_identity`).
-    // Called for every reference a history or an export names: no schema lookup here.
-    let now: Option<String> = conn
-        .query_row(
-            &format!(
-                "SELECT uid FROM {} WHERE id = ?1",
-                crate::exchange::workspace_json::quote(table)
-            ),
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if now.is_some() {
-        return Ok(now);
-    }
-    Ok(conn
-        .query_row(
-            "SELECT record FROM change WHERE tbl = ?1 AND op IN (1, 3)
-               AND json_extract(coalesce(before, after), '$.id') = ?2
-             ORDER BY id DESC LIMIT 1",
-            params![table, id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 /// How a column's values are shown (see [`ChangeView::kind`]).
 fn value_kind(conn: &Connection, table: &str, field: &str) -> CoreResult<String> {
     if let Some((_, _, list)) = crate::db::migrations::CODED_COLUMNS
@@ -158,21 +124,15 @@ fn value_kind(conn: &Connection, table: &str, field: &str) -> CoreResult<String>
     {
         return Ok(format!("code:{list}"));
     }
-    let parent: Option<String> = conn
-        .query_row(
-            &format!(
-                "SELECT t FROM ({}) WHERE c = ?2",
-                crate::history::export::SINGLE_REFERENCES
-            ),
-            params![table, field],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(parent) = parent {
-        return Ok(format!("ref:{parent}"));
-    }
-    if field == "introduced_by_actor" || field == "actor_a" || field == "actor_b" {
-        return Ok("ref:actor".into());
+    // A reference: its values are the identities of the records it named.
+    if let Some(r) = journal::references(conn, table)?
+        .into_iter()
+        .find(|r| r.column == field)
+    {
+        return Ok(match r.target {
+            journal::Target::Table(parent) => format!("ref:{parent}"),
+            journal::Target::ByKind { .. } => "ref:*".to_string(),
+        });
     }
     let kind = if field.ends_with("_cents") {
         "money"
@@ -203,7 +163,7 @@ fn value_kind(conn: &Connection, table: &str, field: &str) -> CoreResult<String>
 }
 
 /// The name of a record: as it is now, or as the journal last had it.
-fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResult<String> {
+pub(crate) fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResult<String> {
     if table == "link" {
         let now: Option<String> = conn
             .query_row(
@@ -215,7 +175,27 @@ fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResult<String> 
             )
             .optional()?
             .flatten();
-        return Ok(now.unwrap_or_default());
+        if let Some(now) = now {
+            return Ok(now);
+        }
+        // Deleted: its two actors as the journal named them (identities), by their names.
+        let ends: Option<(Option<String>, Option<String>)> = conn
+            .query_row(
+                "SELECT json_extract(coalesce(before, after), '$.actor_a'),
+                        json_extract(coalesce(before, after), '$.actor_b')
+                 FROM change WHERE record = ?1 AND op IN (1, 3) ORDER BY id DESC LIMIT 1",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((Some(a), Some(b))) = ends else {
+            return Ok(String::new());
+        };
+        return Ok(format!(
+            "{} – {}",
+            record_name(conn, "actor", &a)?,
+            record_name(conn, "actor", &b)?
+        ));
     }
     let Some((_, column)) = NAME_COLUMNS.iter().find(|(t, _)| *t == table) else {
         return Ok(String::new());
@@ -243,25 +223,59 @@ fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResult<String> 
     Ok(journaled.unwrap_or_default())
 }
 
-/// The name of the record `id` of `table` (a reference's value).
-fn referenced_name(conn: &Connection, table: &str, id: &Value) -> CoreResult<Option<String>> {
-    let Some(id) = id.as_i64() else {
+/// The name of the record a reference's value names (its identity), as it was then: as it
+/// is now, or as the journal last had it. `table` `*`: any table a polymorphic reference of
+/// `of` may point into.
+fn referenced_name(
+    conn: &Connection,
+    of: &str,
+    field: &str,
+    table: &str,
+    value: &Value,
+) -> CoreResult<Option<String>> {
+    let Some(uid) = value.as_str() else {
         return Ok(None);
     };
-    match referenced_uid(conn, table, id)? {
-        Some(uid) => Ok(Some(record_name(conn, table, &uid)?)),
-        None => Ok(None),
+    let tables: Vec<String> = if table == "*" {
+        journal::references(conn, of)?
+            .into_iter()
+            .find(|r| r.column == field)
+            .map(|r| r.target.tables().into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
+    } else {
+        vec![table.to_string()]
+    };
+    for t in tables {
+        let name = record_name(conn, &t, uid)?;
+        if !name.is_empty() {
+            return Ok(Some(name));
+        }
     }
+    Ok(None)
 }
 
 /// The label a change set's changes tell, when its code gave none: its main record (the
-/// last one deleted, else the first one changed), what happened to it, and how many other
-/// records went with it.
+/// one deleted of the kind that comes first in [`KINDS_FR`], where parents come before
+/// the rows a deletion takes with them: whatever order the entries were written in; else
+/// the first one changed), what happened to it, and how many other records went with it.
 fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
+    // Table names of Catalyse's own list, as SQL literals.
+    let rank = format!(
+        "CASE tbl {} ELSE {} END",
+        KINDS_FR
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| format!("WHEN '{t}' THEN {i}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        KINDS_FR.len()
+    );
     let main: Option<(String, String, i64)> = conn
         .query_row(
-            "SELECT tbl, record, op FROM change WHERE set_id = ?1
-             ORDER BY (op = 3) DESC, CASE WHEN op = 3 THEN -id ELSE id END LIMIT 1",
+            &format!(
+                "SELECT tbl, record, op FROM change WHERE set_id = ?1
+                 ORDER BY (op = 3) DESC, CASE WHEN op = 3 THEN {rank} END, id LIMIT 1"
+            ),
             [set],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -324,6 +338,20 @@ const KINDS_FR: &[(&str, &str)] = &[
     ("note_version", "la version de note"),
     ("letterhead_logo", "le logo"),
 ];
+
+/// The kind of record `table` holds, in French with its article (« l'acteur »), and whether
+/// the noun is feminine (for the agreement of a participle).
+pub(crate) fn kind_fr(table: &str) -> (&'static str, bool) {
+    const FEMININE_ELIDED: &[&str] = &["action", "actor_tag", "self_assessment", "note_option"];
+    let what = KINDS_FR
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or("l'enregistrement", |(_, fr)| *fr);
+    (
+        what,
+        what.starts_with("la ") || FEMININE_ELIDED.contains(&table),
+    )
+}
 
 /// The French sentence of a label, for the command line (the interface says it in its own
 /// language from the code and arguments).
@@ -389,6 +417,29 @@ pub fn label_fr(label: &ChangeLabel) -> String {
 }
 
 impl Store {
+    /// Runs `f` and gives, with its result, the change set it made: the one an « Annuler »
+    /// right after it undoes (through [`Store::undo_change_set`], as the Journal does).
+    /// `None` when it committed nothing the journal keeps.
+    pub fn with_change_set<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> CoreResult<T>,
+    ) -> CoreResult<(T, Option<i64>)> {
+        self.journal.take_committed();
+        let out = f(self)?;
+        let Some(at) = self.journal.take_committed() else {
+            return Ok((out, None));
+        };
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM change_set WHERE at = ?1 AND device = ?2",
+                params![at, self.journal.device_id()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok((out, id))
+    }
+
     /// One change set, summarised.
     pub fn change_set_summary(&self, id: i64) -> CoreResult<ChangeSetSummary> {
         let row: Option<(i64, String, String, String, Option<i64>)> = self
@@ -578,12 +629,12 @@ impl Store {
                     json_of(after, true),
                 ),
             };
-            let (before_name, after_name) = match kind.strip_prefix("ref:") {
-                Some(parent) => (
-                    referenced_name(&self.conn, parent, &before)?,
-                    referenced_name(&self.conn, parent, &after)?,
+            let (before_name, after_name) = match (kind.strip_prefix("ref:"), &field) {
+                (Some(parent), Some(f)) => (
+                    referenced_name(&self.conn, &table, f, parent, &before)?,
+                    referenced_name(&self.conn, &table, f, parent, &after)?,
                 ),
-                None => (None, None),
+                _ => (None, None),
             };
             changes.push(ChangeView {
                 name: record_name(&self.conn, &table, &record)?,

@@ -4,13 +4,14 @@
 
 use crate::db::store::Store;
 use crate::exchange::workspace_json::quote;
-use crate::history::journal::{self, ChangeLabel, DELETE, INSERT, UPDATE};
+use crate::history::journal::{self, ChangeLabel, Reference, Target, DELETE, INSERT, UPDATE};
 use crate::history::model::{ChangeSetSummary, UndoOutcome};
 use crate::history::store::{raw_changes, RawChange};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
     let mut st = conn.prepare(
@@ -45,35 +46,158 @@ fn sql_value(v: &Value, kind: &str) -> CoreResult<SqlValue> {
     })
 }
 
-/// Puts back the record an entry deleted.
-fn reinsert(conn: &Connection, e: &RawChange) -> CoreResult<()> {
+fn erased() -> CoreError {
+    CoreError::validation(
+        "change_set",
+        "undo.erased",
+        "Cette suppression ne peut pas être annulée : l'historique n'en garde pas le contenu.",
+    )
+}
+
+/// A deleted record's JSON, as its entry holds it.
+fn deleted_record(e: &RawChange) -> CoreResult<serde_json::Map<String, Value>> {
     let SqlValue::Text(json) = &e.before else {
-        return Err(CoreError::validation(
-            "change_set",
-            "undo.erased",
-            "Cette suppression ne peut pas être annulée : l'historique n'en garde pas le contenu.",
-        ));
+        return Err(erased());
     };
     let record: serde_json::Map<String, Value> =
         serde_json::from_str(json).map_err(|err| CoreError::Unreadable {
             what: "Une entrée de l'historique",
             detail: err.to_string(),
         })?;
-    let cols = journal::columns(conn, &e.table)?;
-    let mut names = Vec::new();
-    let mut values = Vec::new();
-    for (name, kind) in &cols {
-        if let Some(v) = record.get(name) {
-            names.push(quote(name));
-            values.push(sql_value(v, kind)?);
+    if !record.contains_key("uid") {
+        return Err(erased());
+    }
+    Ok(record)
+}
+
+/// How an undo finds the records its entries refer to, by identity: in their tables now, or
+/// among the records the undo itself puts back (with the ids they are given).
+struct Resolver {
+    /// The references of each table (from the schema and the declared ones).
+    refs: HashMap<String, Vec<Reference>>,
+    /// (table, uid) → id of each record this undo re-creates.
+    recreated: HashMap<(String, String), i64>,
+}
+
+impl Resolver {
+    fn refs(&mut self, conn: &Connection, table: &str) -> CoreResult<&[Reference]> {
+        if !self.refs.contains_key(table) {
+            let r = journal::references(conn, table)?;
+            self.refs.insert(table.to_string(), r);
+        }
+        Ok(&self.refs[table])
+    }
+
+    /// The id, now, of the record `value` names (an identity) in `table`. A record that is
+    /// no longer there refuses the undo, naming it.
+    fn id(&self, conn: &Connection, table: &str, value: &Value) -> CoreResult<SqlValue> {
+        let uid = match value {
+            Value::Null => return Ok(SqlValue::Null),
+            Value::String(uid) => uid,
+            // An id the journal could not name when it was migrated: never guessed.
+            _ => {
+                return Err(CoreError::validation(
+                    "change_set",
+                    "undo.unresolved",
+                    "Cette modification ne peut pas être annulée : l'historique ne dit pas à quel enregistrement elle renvoyait.",
+                ))
+            }
+        };
+        if let Some(id) = self.recreated.get(&(table.to_string(), uid.clone())) {
+            return Ok(SqlValue::Integer(*id));
+        }
+        let found: Option<i64> = conn
+            .query_row(
+                &format!("SELECT id FROM {} WHERE uid = ?1", quote(table)),
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match found {
+            Some(id) => Ok(SqlValue::Integer(id)),
+            None => Err(gone(conn, table, uid)?),
         }
     }
-    if !record.contains_key("uid") {
-        return Err(CoreError::validation(
-            "change_set",
-            "undo.erased",
-            "Cette suppression ne peut pas être annulée : l'historique n'en garde pas le contenu.",
-        ));
+
+    /// The SQL value of column `column` of `table` from a journaled value: a reference's
+    /// identity becomes the referenced record's id now (`kind` is the row's kind, for a
+    /// reference whose table it names).
+    fn value(
+        &mut self,
+        conn: &Connection,
+        table: &str,
+        column: &str,
+        declared: &str,
+        kind: Option<&str>,
+        v: &Value,
+    ) -> CoreResult<SqlValue> {
+        let target = self
+            .refs(conn, table)?
+            .iter()
+            .find(|r| r.column == column)
+            .map(|r| r.target.clone());
+        let Some(target) = target else {
+            return sql_value(v, declared);
+        };
+        let parent = match &target {
+            Target::Table(t) => t.clone(),
+            Target::ByKind { tables, .. } => {
+                let Some(t) = kind.and_then(|k| tables.iter().find(|(code, _)| *code == k)) else {
+                    return sql_value(v, declared);
+                };
+                t.1.to_string()
+            }
+        };
+        self.id(conn, &parent, v)
+    }
+}
+
+/// The refusal of an undo that needs a record deleted since: it is named, and the user told
+/// to undo its deletion first.
+fn gone(conn: &Connection, table: &str, uid: &str) -> CoreResult<CoreError> {
+    let name = crate::history::store::record_name(conn, table, uid)?;
+    let (what, feminine) = crate::history::store::kind_fr(table);
+    let mut what = what.to_string();
+    if let Some(first) = what.get(..1) {
+        what = first.to_uppercase() + &what[1..];
+    }
+    Ok(CoreError::GoneSince {
+        what,
+        name: crate::shared::domain::truncate_for_message(&name),
+        feminine,
+    })
+}
+
+/// Puts back the record an entry deleted, with the id `resolver` gave it.
+fn reinsert(conn: &Connection, e: &RawChange, resolver: &mut Resolver) -> CoreResult<()> {
+    let record = deleted_record(e)?;
+    let cols = journal::columns(conn, &e.table)?;
+    let kind_column = resolver
+        .refs(conn, &e.table)?
+        .iter()
+        .find_map(|r| match &r.target {
+            Target::ByKind { kind, .. } => Some(*kind),
+            Target::Table(_) => None,
+        });
+    let kind = kind_column
+        .and_then(|k| record.get(k))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut names = Vec::new();
+    let mut values = Vec::new();
+    for (name, declared) in &cols {
+        let Some(v) = record.get(name) else {
+            continue;
+        };
+        names.push(quote(name));
+        if name == "id" {
+            match resolver.recreated.get(&(e.table.clone(), e.record.clone())) {
+                Some(id) => values.push(SqlValue::Integer(*id)),
+                None => values.push(sql_value(v, declared)?),
+            }
+        } else {
+            values.push(resolver.value(conn, &e.table, name, declared, kind.as_deref(), v)?);
+        }
     }
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({})",
@@ -87,8 +211,8 @@ fn reinsert(conn: &Connection, e: &RawChange) -> CoreResult<()> {
                 if f.code == rusqlite::ffi::ErrorCode::ConstraintViolation =>
             {
                 CoreError::validation(
-            "change_set",
-            "undo.taken",
+                    "change_set",
+                    "undo.taken",
                     "Cette suppression ne peut pas être annulée : un autre enregistrement a pris la place de celui qui a été supprimé.",
                 )
             }
@@ -97,8 +221,61 @@ fn reinsert(conn: &Connection, e: &RawChange) -> CoreResult<()> {
     Ok(())
 }
 
+/// Gives each record the undo re-creates its id: the one it had, unless another record has
+/// taken it since (SQLite gives freed ids again), then a new one. The records that refer to
+/// it are put back pointing at that id (they name it by identity).
+fn assign_ids(conn: &Connection, list: &[RawChange], resolver: &mut Resolver) -> CoreResult<()> {
+    let mut next: HashMap<String, i64> = HashMap::new();
+    let mut taken: HashSet<(String, i64)> = HashSet::new();
+    for e in list.iter().filter(|e| e.op == DELETE) {
+        let record = deleted_record(e)?;
+        let Some(id) = record.get("id").and_then(Value::as_i64) else {
+            continue;
+        };
+        let has_id = journal::columns(conn, &e.table)?
+            .iter()
+            .any(|(c, _)| c == "id");
+        if !has_id {
+            continue;
+        }
+        let used: bool = conn.query_row(
+            &format!("SELECT count(*) > 0 FROM {} WHERE id = ?1", quote(&e.table)),
+            [id],
+            |r| r.get(0),
+        )?;
+        let id = if used || taken.contains(&(e.table.clone(), id)) {
+            let n = match next.get(&e.table) {
+                Some(n) => *n,
+                None => conn.query_row(
+                    &format!("SELECT coalesce(max(id), 0) + 1 FROM {}", quote(&e.table)),
+                    [],
+                    |r| r.get(0),
+                )?,
+            };
+            let mut n: i64 = n;
+            while taken.contains(&(e.table.clone(), n)) {
+                n += 1;
+            }
+            next.insert(e.table.clone(), n + 1);
+            n
+        } else {
+            id
+        };
+        taken.insert((e.table.clone(), id));
+        resolver
+            .recreated
+            .insert((e.table.clone(), e.record.clone()), id);
+    }
+    Ok(())
+}
+
 /// Reverses one entry.
-fn reverse(conn: &Connection, e: &RawChange, tables: &[String]) -> CoreResult<()> {
+fn reverse(
+    conn: &Connection,
+    e: &RawChange,
+    tables: &[String],
+    resolver: &mut Resolver,
+) -> CoreResult<()> {
     if !tables.contains(&e.table) {
         return Err(CoreError::Unreadable {
             what: "Une entrée de l'historique",
@@ -112,25 +289,57 @@ fn reverse(conn: &Connection, e: &RawChange, tables: &[String]) -> CoreResult<()
                 [&e.record],
             )?;
         }
-        DELETE => reinsert(conn, e)?,
+        DELETE => reinsert(conn, e, resolver)?,
         UPDATE => {
             let field = e.field.as_deref().unwrap_or_default();
-            if !journal::columns(conn, &e.table)?
-                .iter()
-                .any(|(n, _)| n == field)
-            {
+            let cols = journal::columns(conn, &e.table)?;
+            let Some((_, declared)) = cols.iter().find(|(n, _)| n == field) else {
                 return Err(CoreError::Unreadable {
                     what: "Une entrée de l'historique",
                     detail: format!("colonne inconnue « {}.{field} »", e.table),
                 });
-            }
+            };
+            let before = crate::history::store::json_of(e.before.clone(), false);
+            let kind = resolver
+                .refs(conn, &e.table)?
+                .iter()
+                .find(|r| r.column == field)
+                .and_then(|r| match &r.target {
+                    Target::ByKind { kind, .. } => Some(*kind),
+                    Target::Table(_) => None,
+                });
+            let kind: Option<String> = match kind {
+                Some(k) => conn
+                    .query_row(
+                        &format!(
+                            "SELECT {} FROM {} WHERE uid = ?1",
+                            quote(k),
+                            quote(&e.table)
+                        ),
+                        [&e.record],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+                None => None,
+            };
+            let value = match &e.before {
+                // Not a reference's identity: as stored (a BLOB stays a BLOB).
+                v if resolver
+                    .refs(conn, &e.table)?
+                    .iter()
+                    .all(|r| r.column != field) =>
+                {
+                    v.clone()
+                }
+                _ => resolver.value(conn, &e.table, field, declared, kind.as_deref(), &before)?,
+            };
             conn.execute(
                 &format!(
                     "UPDATE {} SET {} = ?1 WHERE uid = ?2",
                     quote(&e.table),
                     quote(field)
                 ),
-                params![e.before, e.record],
+                params![value, e.record],
             )?;
         }
         _ => {}
@@ -162,6 +371,13 @@ impl Store {
                 "Un effacement RGPD ne peut pas être annulé : les données effacées ne sont plus nulle part.",
             ));
         }
+        if crate::safety::rgpd::touches_erased(&self.conn, set)? {
+            return Err(CoreError::validation(
+                "change_set",
+                "undo.rgpd_erased",
+                "Cette modification concerne une personne effacée (RGPD) : elle ne peut pas être annulée, pour que rien ne la fasse revenir.",
+            ));
+        }
         let undone: Option<i64> = self
             .conn
             .query_row(
@@ -189,8 +405,13 @@ impl Store {
             .set_label(&ChangeLabel::new("undo", &[("set", set.to_string())]));
         let tx = self.conn.transaction()?;
         tx.pragma_update(None, "defer_foreign_keys", true)?;
+        let mut resolver = Resolver {
+            refs: HashMap::new(),
+            recreated: HashMap::new(),
+        };
+        assign_ids(&tx, &list, &mut resolver)?;
         for e in list.iter().rev() {
-            reverse(&tx, e, &tables)?;
+            reverse(&tx, e, &tables, &mut resolver)?;
         }
         let current = journal::SET_ID;
         // What the undo reached beyond the records of the set (cascades onto later records).
@@ -574,6 +795,196 @@ mod tests {
         ));
         let after: Vec<i64> = tables.iter().map(|t| count(&s, t)).collect();
         assert_eq!(after, before);
+    }
+
+    fn new_actor(s: &mut Store, name: &str) -> crate::shared::domain::Actor {
+        s.create_actor(&crate::shared::domain::ActorInput {
+            name: name.into(),
+            world: "business".into(),
+            commune: "Larrieu".into(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .unwrap()
+    }
+
+    fn link_input(a: i64, b: i64) -> crate::network::LinkInput {
+        crate::network::LinkInput {
+            actor_a: a,
+            actor_b: b,
+            nature: "partnership".into(),
+            strength: 2,
+            since: None,
+            notes: String::new(),
+            introduced_by: None,
+            meeting_id: None,
+        }
+    }
+
+    fn link_ends(s: &Store, uid: &str) -> (String, String) {
+        s.conn
+            .query_row(
+                "SELECT (SELECT name FROM actor WHERE id = l.actor_a),
+                        (SELECT name FROM actor WHERE id = l.actor_b)
+                 FROM link AS l WHERE l.uid = ?1",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    /// The security review's case: a link X–Y deleted, then X (the newest actor), then a new
+    /// actor Z takes X's id. Undoing the link's deletion must not join Z and Y: refused,
+    /// naming X; once X's deletion is undone (X comes back under another id, Z keeps its
+    /// own), the link comes back between X and Y.
+    #[test]
+    fn undo_never_points_a_reference_at_whoever_holds_the_number_now() {
+        let (_d, mut s) = demo();
+        let y = s.list_actors().unwrap()[0].clone();
+        let x = new_actor(&mut s, "Xylophone des Vallées");
+        let link = s.create_link(&link_input(x.id, y.id)).unwrap();
+        let link_uid: String = s
+            .conn
+            .query_row("SELECT uid FROM link WHERE id = ?1", [link.id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        s.delete_link(link.id).unwrap();
+        let link_deleted = newest(&s);
+        s.delete_actor(x.id).unwrap();
+        let x_deleted = newest(&s);
+        let z = new_actor(&mut s, "Zèbre et Compagnie");
+        assert_eq!(z.id, x.id, "SQLite gives the freed id again");
+        let before = s.journal_size().unwrap();
+        let e = s.undo_change_set(link_deleted).unwrap_err();
+        assert_eq!(e.kind(), "gone_since");
+        assert_eq!(
+            e.to_string(),
+            "Cette modification ne peut pas être annulée : L'acteur « Xylophone des Vallées » a été supprimé depuis ; annulez d'abord sa suppression."
+        );
+        assert_eq!(s.journal_size().unwrap(), before, "nothing written");
+        let gone: bool = s
+            .conn
+            .query_row(
+                "SELECT count(*) = 0 FROM link WHERE uid = ?1",
+                [&link_uid],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(gone);
+        // The history names X, as it was then, not Z.
+        let told = s.change_set_detail(link_deleted, 10).unwrap();
+        let record = told.changes.iter().find(|c| c.table == "link").unwrap();
+        assert_eq!(record.before["actor_a"], serde_json::json!(x.uid));
+        assert_eq!(
+            record.name,
+            "Xylophone des Vallées – ".to_string() + &y.name
+        );
+        assert!(matches!(
+            s.undo_change_set(x_deleted).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        let x_again: i64 = s
+            .conn
+            .query_row("SELECT id FROM actor WHERE uid = ?1", [&x.uid], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_ne!(x_again, z.id, "Z keeps its id; X comes back under another");
+        assert_eq!(s.actor(z.id).unwrap().name, "Zèbre et Compagnie");
+        assert!(matches!(
+            s.undo_change_set(link_deleted).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        assert_eq!(
+            link_ends(&s, &link_uid),
+            ("Xylophone des Vallées".to_string(), y.name.clone())
+        );
+        let fk: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(fk, 0);
+    }
+
+    /// A funder changed, the former funder deleted and its id given to a new actor: undoing
+    /// the change is refused (the funder is gone), and the history names the former funder,
+    /// not the new actor; a deletion that cascaded (the actor's links) comes back whole.
+    #[test]
+    fn a_funders_change_undone_names_and_needs_the_funder_of_then() {
+        let (_d, mut s) = demo();
+        let f = first_funding(&s);
+        let old = new_actor(&mut s, "Fondation du Haut Pays");
+        let other = s.list_actors().unwrap()[0].clone();
+        let mut input = FundingInput {
+            funder_id: Some(old.id),
+            scheme: f.scheme.clone(),
+            amount: "1 000,00".into(),
+            status: f.status.code().into(),
+            requested_on: f.requested_on.clone(),
+            decision_on: f.decision_on.clone(),
+            notes: f.notes.clone(),
+        };
+        s.update_funding(f.id, &input).unwrap();
+        input.funder_id = Some(other.id);
+        s.update_funding(f.id, &input).unwrap();
+        let changed = newest(&s);
+        s.create_link(&link_input(old.id, other.id)).unwrap();
+        s.delete_actor(old.id).unwrap();
+        let deleted = newest(&s);
+        let taker = new_actor(&mut s, "Nouveau venu");
+        assert_eq!(taker.id, old.id);
+        let detail = s.change_set_detail(changed, 50).unwrap();
+        let c = detail
+            .changes
+            .iter()
+            .find(|c| c.field.as_deref() == Some("funder_id"))
+            .unwrap();
+        assert_eq!(c.kind, "ref:actor");
+        assert_eq!(c.before, serde_json::json!(old.uid));
+        assert_eq!(c.before_name.as_deref(), Some("Fondation du Haut Pays"));
+        assert_eq!(c.after_name.as_deref(), Some(other.name.as_str()));
+        // The deletion is told by the actor, whatever the order of its entries.
+        let d = s.change_set_summary(deleted).unwrap();
+        assert_eq!(d.label.code, "history.deleted_with");
+        assert_eq!(d.label.args["name"], "Fondation du Haut Pays");
+        // Undoing the funder's change would need the deleted funder: refused.
+        let e = s.undo_change_set(changed).unwrap_err();
+        assert_eq!(e.kind(), "gone_since", "{e}");
+        // The deletion undone brings the actor back with its link and its funding line's
+        // funder... no: a later set changed nothing of these, so all of it comes back.
+        assert!(matches!(
+            s.undo_change_set(deleted).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        let back: i64 = s
+            .conn
+            .query_row("SELECT id FROM actor WHERE uid = ?1", [&old.uid], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let links: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM link WHERE actor_a = ?1 OR actor_b = ?1",
+                [back],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(links, 1);
+        assert!(matches!(
+            s.undo_change_set(changed).unwrap(),
+            UndoOutcome::Done { .. }
+        ));
+        let funder: Option<i64> = s
+            .conn
+            .query_row("SELECT funder_id FROM funding WHERE id = ?1", [f.id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(funder, Some(back), "the funder of then, under its id now");
     }
 
     /// An RGPD erasure cannot be undone.

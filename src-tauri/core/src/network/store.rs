@@ -100,6 +100,51 @@ impl Store {
         delete_row(&self.conn, "member", "Membre de l'équipe", id)
     }
 
+    /// What deleting a team member would take with it or change: their self-assessments and
+    /// development plan (deleted), the meetings they took part in (they leave them), the
+    /// actions they are référent of and the links they made (which keep no one).
+    pub fn member_delete_impact(&self, id: i64) -> CoreResult<crate::plan::DeleteImpact> {
+        let member = self.member(id)?;
+        let effects = impact_effects(
+            &self.conn,
+            id,
+            &[
+                (
+                    "member.assessments",
+                    "SELECT assessed_on FROM self_assessment WHERE member_id = ?1 ORDER BY assessed_on DESC",
+                    "{} auto-évaluation(s) seront supprimées.",
+                ),
+                (
+                    "member.plan",
+                    "SELECT CASE WHEN length(plan) > 80 THEN substr(plan, 1, 80) || '…' ELSE plan END
+                     FROM development_plan WHERE member_id = ?1 AND plan <> ''",
+                    "Son plan de développement sera supprimé.",
+                ),
+                (
+                    "member.meetings",
+                    "SELECT m.date || ' — ' || m.title FROM meeting m JOIN meeting_member p ON p.meeting_id = m.id
+                     WHERE p.member_id = ?1 ORDER BY m.date DESC",
+                    "Participant à {} rencontre(s) ; il en sera retiré (les rencontres restent).",
+                ),
+                (
+                    "member.referent",
+                    "SELECT title FROM action WHERE referent_member_id = ?1 ORDER BY title",
+                    "Référent de {} action(s), qui n'auront plus de référent.",
+                ),
+                (
+                    "member.introductions",
+                    "SELECT a.name || ' — ' || b.name FROM link l JOIN actor a ON a.id = l.actor_a
+                     JOIN actor b ON b.id = l.actor_b WHERE l.introduced_by_member = ?1 ORDER BY a.name, b.name",
+                    "A mis en relation {} lien(s), qui ne diront plus par qui.",
+                ),
+            ],
+        )?;
+        Ok(crate::plan::DeleteImpact {
+            name: member.name,
+            effects,
+        })
+    }
+
     // ----- Contacts ---------------------------------------------------------------------------
 
     pub fn list_contacts(&self, actor_id: i64) -> CoreResult<Vec<Contact>> {
@@ -572,6 +617,46 @@ impl Store {
         delete_row(&self.conn, "meeting", "Rencontre", id)
     }
 
+    /// What deleting a meeting would take with it or change: its follow-ups (deleted), its
+    /// participants (no longer recorded as there), the links made there (which keep no
+    /// meeting).
+    pub fn meeting_delete_impact(&self, id: i64) -> CoreResult<crate::plan::DeleteImpact> {
+        let meeting = self.meeting(id)?;
+        let effects = impact_effects(
+            &self.conn,
+            id,
+            &[
+                (
+                    "meeting.follow_ups",
+                    "SELECT text FROM follow_up WHERE meeting_id = ?1 ORDER BY position, id",
+                    "{} suite(s) à donner seront supprimées.",
+                ),
+                (
+                    "meeting.actors",
+                    "SELECT a.name FROM actor a JOIN meeting_actor p ON p.actor_id = a.id
+                     WHERE p.meeting_id = ?1 ORDER BY a.name",
+                    "{} acteur(s) n'y seront plus notés comme participants.",
+                ),
+                (
+                    "meeting.members",
+                    "SELECT m.name FROM member m JOIN meeting_member p ON p.member_id = m.id
+                     WHERE p.meeting_id = ?1 ORDER BY m.name",
+                    "{} membre(s) de l'équipe n'y seront plus notés comme participants.",
+                ),
+                (
+                    "meeting.links",
+                    "SELECT a.name || ' — ' || b.name FROM link l JOIN actor a ON a.id = l.actor_a
+                     JOIN actor b ON b.id = l.actor_b WHERE l.meeting_id = ?1 ORDER BY a.name, b.name",
+                    "{} lien(s) noués à cette rencontre ne diront plus où (les liens restent).",
+                ),
+            ],
+        )?;
+        Ok(crate::plan::DeleteImpact {
+            name: meeting.title,
+            effects,
+        })
+    }
+
     /// Pairs of actors who met at this meeting and have no link yet: the links the meeting
     /// may have created, for the user to confirm. A large gathering (more than
     /// [`PROPOSE_MAX_ACTORS`] actors: a forum, a conference) proposes none: not everyone there
@@ -596,6 +681,31 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The effects of a deletion, one per (code, query naming the records affected by the
+/// deleted record's id, French sentence with `{}` for their count), those with no record
+/// left out.
+fn impact_effects(
+    conn: &rusqlite::Connection,
+    id: i64,
+    queries: &[(&str, &str, &str)],
+) -> CoreResult<Vec<crate::plan::Effect>> {
+    let mut effects = Vec::new();
+    for (code, sql, sentence) in queries {
+        let items: Vec<String> = conn
+            .prepare_cached(sql)?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if !items.is_empty() {
+            effects.push(crate::plan::Effect::new(
+                *code,
+                sentence.replacen("{}", &items.len().to_string(), 1),
+                items,
+            ));
+        }
+    }
+    Ok(effects)
 }
 
 #[cfg(test)]
@@ -1210,8 +1320,33 @@ mod bulk_tests {
             pairs.len(),
             "every link once, the earlier ones not again"
         );
+        // The references are identities, which differ between the two stores: named by
+        // the actors' names to compare.
+        let named = |s: &Store, json: &str| -> String {
+            let mut out = json.to_string();
+            for (uid, name) in s
+                .conn
+                .prepare("SELECT uid, name FROM actor")
+                .unwrap()
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+            {
+                out = out.replace(&uid, &name);
+            }
+            out
+        };
         for (a, b) in one.iter().zip(&many) {
-            assert_eq!((a.2, &a.3), (b.2, &b.3), "same operation and values");
+            assert_eq!(
+                (a.2, named(&single, &a.3)),
+                (b.2, named(&bulk, &b.3)),
+                "same operation and values"
+            );
+            assert!(
+                !a.3.contains("\"actor_a\":1"),
+                "references are identities: {}",
+                a.3
+            );
         }
         // Each record is named by its identity; each batch is one change set.
         let uids = crate::actors::testing::texts(&bulk, "SELECT uid FROM link ORDER BY id");
@@ -1228,5 +1363,93 @@ mod bulk_tests {
         bulk.journal().set_enabled(false);
         bulk.insert_links_bulk(&[link(2, 30)]).unwrap();
         assert_eq!(link_entries(&bulk).len(), pairs.len() + 1);
+    }
+
+    /// Deleting a member or a meeting: the dialog is told everything that goes with it or
+    /// changes, counted.
+    #[test]
+    fn a_member_s_and_a_meeting_s_deletion_count_what_goes_with_them() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
+        let member: i64 = s
+            .conn
+            .query_row(
+                "SELECT member_id FROM self_assessment GROUP BY member_id
+                 HAVING member_id IN (SELECT member_id FROM meeting_member) ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let impact = s.member_delete_impact(member).unwrap();
+        let count = |code: &str, sql: &str, id: i64| {
+            let n: i64 = s.conn.query_row(sql, [id], |r| r.get(0)).unwrap();
+            let e = impact_of(&impact, code);
+            assert_eq!(e.map_or(0, |e| e.total), n, "{code}");
+            n
+        };
+        fn impact_of<'a>(
+            i: &'a crate::plan::DeleteImpact,
+            code: &str,
+        ) -> Option<&'a crate::plan::Effect> {
+            i.effects.iter().find(|e| e.code == code)
+        }
+        assert!(
+            count(
+                "member.assessments",
+                "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
+                member
+            ) > 0
+        );
+        assert!(
+            count(
+                "member.meetings",
+                "SELECT count(*) FROM meeting_member WHERE member_id = ?1",
+                member
+            ) > 0
+        );
+        count(
+            "member.referent",
+            "SELECT count(*) FROM action WHERE referent_member_id = ?1",
+            member,
+        );
+        count(
+            "member.introductions",
+            "SELECT count(*) FROM link WHERE introduced_by_member = ?1",
+            member,
+        );
+        let meeting: i64 = s
+            .conn
+            .query_row(
+                "SELECT meeting_id FROM follow_up GROUP BY meeting_id ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let impact = s.meeting_delete_impact(meeting).unwrap();
+        let count = |code: &str, sql: &str| {
+            let n: i64 = s.conn.query_row(sql, [meeting], |r| r.get(0)).unwrap();
+            assert_eq!(impact_of(&impact, code).map_or(0, |e| e.total), n, "{code}");
+            n
+        };
+        assert!(
+            count(
+                "meeting.follow_ups",
+                "SELECT count(*) FROM follow_up WHERE meeting_id = ?1"
+            ) > 0
+        );
+        assert!(
+            count(
+                "meeting.actors",
+                "SELECT count(*) FROM meeting_actor WHERE meeting_id = ?1"
+            ) > 0
+        );
+        count(
+            "meeting.members",
+            "SELECT count(*) FROM meeting_member WHERE meeting_id = ?1",
+        );
+        count(
+            "meeting.links",
+            "SELECT count(*) FROM link WHERE meeting_id = ?1",
+        );
     }
 }

@@ -798,6 +798,35 @@ impl Store {
                 meetings,
             ));
         }
+        // What goes with the actor itself.
+        let gone: [(&str, &str, &str); 3] = [
+            (
+                "actor.contacts",
+                "SELECT name FROM contact WHERE actor_id = ?1 ORDER BY name",
+                "{} contact(s) de l'acteur seront supprimés.",
+            ),
+            (
+                "actor.tags",
+                "SELECT tag FROM actor_tag WHERE actor_id = ?1 ORDER BY tag",
+                "{} étiquette(s) lui seront retirées.",
+            ),
+            (
+                "actor.notes",
+                "SELECT n.subject FROM decision_note n JOIN note_record r ON r.note_id = n.id
+                 WHERE r.kind = 'actor' AND r.record_id = ?1 ORDER BY n.subject",
+                "Cité dans {} note(s) d'aide à la décision ; il en sera retiré (les notes restent).",
+            ),
+        ];
+        for (code, sql, sentence) in gone {
+            let items = names(&self.conn, sql, id)?;
+            if !items.is_empty() {
+                effects.push(Effect::new(
+                    code,
+                    sentence.replacen("{}", &items.len().to_string(), 1),
+                    items,
+                ));
+            }
+        }
         Ok(DeleteImpact {
             name: actor.name,
             effects,

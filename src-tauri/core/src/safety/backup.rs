@@ -132,7 +132,15 @@ pub fn backup_file(path: &Path, dir: &Path, reason: BackupReason) -> CoreResult<
 
 /// Writes a backup of the workspace file `path` to `out` (replaced if it exists), reading it
 /// through a read-only connection after checking it; returns the counts of what it holds.
+/// Never over a workspace a Catalyse process has open (`locked`, `out` left as it was): the
+/// rename would unlink it under that process, whose later changes would be lost.
 pub fn backup_file_to(path: &Path, out: &Path) -> CoreResult<BTreeMap<String, i64>> {
+    // Held until the rename is done.
+    let _lock = if out.exists() {
+        store::WriterLock::take(out)?
+    } else {
+        None
+    };
     store::inspect(path)?;
     let conn = store::open_read_only(path)?;
     store::integrity_check(&conn, path)?;
@@ -159,11 +167,7 @@ pub fn writable_copy(path: &Path, target: &Path) -> CoreResult<BTreeMap<String, 
             "Choisissez un autre fichier que l'espace de travail à copier.",
         ));
     }
-    let _lock = if target.exists() {
-        store::WriterLock::take(target)?
-    } else {
-        None
-    };
+    // `backup_file_to` takes `target`'s writer lock.
     backup_file_to(path, target)
 }
 
@@ -457,6 +461,10 @@ pub struct RestoreOutcome {
     pub path: String,
     /// The backup made of the file that was replaced, if one was.
     pub previous_saved_as: Option<String>,
+    /// People erased (RGPD) since the backup was made, erased again in the restored
+    /// workspace (not named).
+    #[ts(type = "number")]
+    pub erased_again: usize,
 }
 
 /// Restores `backup` to `to`. If `to` exists it is replaced only when `replace` is true, after
@@ -528,6 +536,7 @@ pub fn restore_with(
     // A clean copy of the backup (its own WAL, if any, folded in), then one rename.
     let tmp = store::temp_sibling(to, "restoring");
     let _ = std::fs::remove_file(&tmp);
+    let mut erased_again = 0;
     let res = (|| -> CoreResult<()> {
         progress.check()?;
         let src = store::open_read_only(backup)?;
@@ -540,6 +549,12 @@ pub fn restore_with(
         })?;
         drop(src);
         store::sync_file(&tmp)?;
+        // Erasures made since the backup, recorded beside the backups: made again.
+        let mut dirs = vec![safety_dir.to_path_buf()];
+        if let Some(from) = backup.parent().filter(|d| *d != safety_dir) {
+            dirs.push(from.to_path_buf());
+        }
+        erased_again = crate::safety::erasures::reapply_on_copy(&tmp, &dirs, safety_dir)?;
         // The last moment to stop: after this, `to` is replaced.
         progress.check()?;
         // Stale WAL files of the replaced workspace must not be applied to the restored one.
@@ -564,6 +579,7 @@ pub fn restore_with(
     Ok(RestoreOutcome {
         path: to.to_string_lossy().into_owned(),
         previous_saved_as: previous.map(|p| p.to_string_lossy().into_owned()),
+        erased_again,
     })
 }
 

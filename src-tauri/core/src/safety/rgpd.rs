@@ -26,6 +26,10 @@ use ts_rs::TS;
 
 /// What replaces an erased person's name in texts.
 pub const ERASED: &str = "[personne effacée]";
+/// What the journal keeps of a value an erasure removed (a field's value, or beside the
+/// identity of a whole record): a change set holding it cannot be undone, so that no older
+/// change brings the person's data back.
+pub const ERASED_MARK: &str = r#"{"rgpd":"effacé"}"#;
 /// Names shorter than this are not searched in texts (too many false matches).
 const MIN_MENTION: usize = 3;
 
@@ -73,6 +77,117 @@ pub struct ErasureSummary {
     /// Texts in which the name was replaced.
     #[ts(type = "number")]
     pub mentions_replaced: usize,
+    /// Who was erased, by identity: to erase them from the backups too.
+    pub person: crate::safety::erasures::ErasedPerson,
+}
+
+/// Every form under which texts name the person: their name, and for a contact their e-mail
+/// and phone (as typed, and its digits alone), the ones long enough to be searched.
+fn needles(conn: &Connection, p: Person, name: &str) -> CoreResult<Vec<String>> {
+    let mut out = vec![name.to_string()];
+    if let Person::Contact(id) = p {
+        let (email, phone): (String, String) = conn.query_row(
+            "SELECT email, phone FROM contact WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        out.push(email);
+        // A phone is found by its digits, whatever is written between them.
+        if is_phone(&phone) {
+            out.push(phone.chars().filter(char::is_ascii_digit).collect());
+        } else {
+            out.push(phone);
+        }
+    }
+    out.retain(|n| n.trim().chars().count() >= MIN_MENTION);
+    out.dedup();
+    Ok(out)
+}
+
+/// A form of the person that is a phone number: digits alone, found in texts whatever the
+/// spaces, dots or dashes between them.
+fn is_phone(form: &str) -> bool {
+    form.chars().filter(char::is_ascii_digit).count() >= 6
+        && form.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+' | '(' | ')' | '\u{a0}')
+        })
+}
+
+/// The characters a phone is written with between its digits.
+fn phone_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\u{202f}')
+}
+
+/// `text` with every run of digits (and the separators between them) whose digits are
+/// `phone`'s replaced by [`ERASED`].
+fn replace_phone(text: &str, phone: &str) -> String {
+    let wanted: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_ascii_digit() || (i > 0 && chars[i - 1].1.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        // A run starting here: digits, separated by single separators.
+        let mut j = i;
+        let mut digits = String::new();
+        let mut end = i;
+        while j < chars.len() {
+            let c = chars[j].1;
+            if c.is_ascii_digit() {
+                digits.push(c);
+                end = j;
+                j += 1;
+            } else if phone_separator(c) && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit()) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if digits == wanted {
+            out.push_str(&text[copied..chars[i].0]);
+            out.push_str(ERASED);
+            copied = chars.get(end + 1).map_or(text.len(), |(b, _)| *b);
+        }
+        i = j.max(i + 1);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// `text` with every form of the person ([`needles`]) replaced by [`ERASED`].
+fn replace_all(text: &str, forms: &[String]) -> String {
+    forms.iter().fold(text.to_string(), |t, form| {
+        if is_phone(form) {
+            replace_phone(&t, form)
+        } else {
+            replace_name(&t, form)
+        }
+    })
+}
+
+/// The SQL expression that finds `form` (parameter `?1`, from [`search_key`]) in `column`.
+fn found_in(column: &str, form: &str) -> String {
+    let fold = crate::db::store::FOLD_FUNCTION;
+    if is_phone(form) {
+        format!(
+            "instr(replace(replace(replace(replace({column}, ' ', ''), '.', ''), '-', ''), char(160), ''), ?1) > 0"
+        )
+    } else {
+        format!("instr({fold}({column}), ?1) > 0")
+    }
+}
+
+/// What [`found_in`] looks for: the folded form, or a phone's digits.
+fn search_key(form: &str) -> String {
+    if is_phone(form) {
+        form.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        fold(form)
+    }
 }
 
 fn name_of(conn: &Connection, p: Person) -> CoreResult<String> {
@@ -144,7 +259,33 @@ fn references_to(conn: &Connection, parent: &str) -> CoreResult<Vec<(String, Str
 
 /// Texts (any TEXT column of any table) containing `name` in any case, with or without
 /// accents (the project's folding, as the search does), except the person's own row.
+#[cfg(test)]
 fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(Mention, String)>> {
+    mentions_of(conn, &[name.to_string()], own)
+}
+
+/// Texts naming the person under any of `forms` (see [`mentions`]), each text once.
+fn mentions_of(
+    conn: &Connection,
+    forms: &[String],
+    own: (&str, i64),
+) -> CoreResult<Vec<(Mention, String)>> {
+    let mut out: Vec<(Mention, String)> = Vec::new();
+    for name in forms {
+        for (m, text) in mentions_one(conn, name, own)? {
+            if !out.iter().any(|(o, t)| *o == m && *t == text) {
+                out.push((m, text));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn mentions_one(
+    conn: &Connection,
+    name: &str,
+    own: (&str, i64),
+) -> CoreResult<Vec<(Mention, String)>> {
     let mut out = Vec::new();
     if name.chars().count() < MIN_MENTION {
         return Ok(out);
@@ -160,14 +301,14 @@ fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(
                 "rowid"
             };
             let sql = format!(
-                "SELECT {rowid}, {col} FROM {t} WHERE instr({fold}({col}), ?1) > 0",
+                "SELECT {rowid}, {col} FROM {t} WHERE {found}",
                 col = quote(&c.name),
                 t = quote(&table),
-                fold = crate::db::store::FOLD_FUNCTION,
+                found = found_in(&quote(&c.name), name),
             );
             let mut st = conn.prepare(&sql)?;
             let found = st
-                .query_map([fold(name)], |r| {
+                .query_map([search_key(name)], |r| {
                     Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -177,7 +318,7 @@ fn mentions(conn: &Connection, name: &str, own: (&str, i64)) -> CoreResult<Vec<(
                 }
                 // The folded search finds the name inside longer words too: keep the texts
                 // that name the person.
-                if replace_name(&text, name) == text {
+                if replace_all(&text, &[name.to_string()]) == text {
                     continue;
                 }
                 out.push((
@@ -251,13 +392,152 @@ fn replace_name(text: &str, name: &str) -> String {
     out
 }
 
+/// The tables whose records are the person's own data, deleted with them by an erasure
+/// (with the rows they own in turn, by `ON DELETE CASCADE`).
+fn personal_tables(p: Person) -> &'static [&'static str] {
+    match p {
+        Person::Contact(_) => &[],
+        Person::Member(_) => &["self_assessment", "development_plan"],
+    }
+}
+
+/// The identities of the records the journal holds that are the person's own data: their
+/// own row (a contact's), the records of [`personal_tables`] pointing at them and the rows
+/// those own, deleted now or earlier, and the rows of their table (`contact`, `member`)
+/// deleted earlier that carried their name, e-mail or phone (the same person under an older
+/// record). Found in the journal itself, whose references are identities.
+fn personal_records(
+    conn: &Connection,
+    p: Person,
+    uid: &str,
+    forms: &[String],
+) -> CoreResult<Vec<String>> {
+    let mut found: Vec<String> = Vec::new();
+    if matches!(p, Person::Contact(_)) {
+        found.push(uid.to_string());
+    }
+    // The tables of the person's own data, and those whose rows they own in turn.
+    let mut owned: Vec<String> = personal_tables(p).iter().map(|t| t.to_string()).collect();
+    let mut i = 0;
+    while i < owned.len() {
+        for (child, _, on_delete) in references_to(conn, &owned[i])? {
+            if on_delete == "CASCADE" && !owned.contains(&child) {
+                owned.push(child);
+            }
+        }
+        i += 1;
+    }
+    // Each journaled record of those tables with the identities its references hold (one
+    // reading of the journal per table), then the closure from the person's identity.
+    let mut records: Vec<(String, Vec<String>)> = Vec::new();
+    for table in &owned {
+        let refs = journal::references(conn, table)?;
+        let mut st = conn.prepare(
+            "SELECT record, coalesce(before, after) FROM change WHERE tbl = ?1 AND op IN (1, 3)",
+        )?;
+        let rows = st.query_map([table], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (record, json) = row?;
+            let Ok(Value::Object(values)) = serde_json::from_str::<Value>(&json) else {
+                continue;
+            };
+            let pointing: Vec<String> = refs
+                .iter()
+                .filter_map(|r| {
+                    values
+                        .get(&r.column)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect();
+            records.push((record, pointing));
+        }
+    }
+    let mut theirs: std::collections::HashSet<String> = std::iter::once(uid.to_string()).collect();
+    loop {
+        let before = theirs.len();
+        for (record, pointing) in &records {
+            if !theirs.contains(record) && pointing.iter().any(|u| theirs.contains(u)) {
+                theirs.insert(record.clone());
+                found.push(record.clone());
+            }
+        }
+        if theirs.len() == before {
+            break;
+        }
+    }
+    // Older rows of the person's table that carried their name, e-mail or phone.
+    let fields: &[&str] = match p {
+        Person::Contact(_) => &["name", "email", "phone"],
+        Person::Member(_) => &["name"],
+    };
+    let wanted: Vec<String> = forms.iter().map(|f| fold(f)).collect();
+    let mut st = conn.prepare(
+        "SELECT DISTINCT record, coalesce(before, after) FROM change
+         WHERE tbl = ?1 AND op IN (1, 3) AND record <> ?2",
+    )?;
+    let rows: Vec<(String, String)> = st
+        .query_map(params![p.table(), uid], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (record, json) in rows {
+        let Ok(Value::Object(row)) = serde_json::from_str::<Value>(&json) else {
+            continue;
+        };
+        let same = fields.iter().any(|f| {
+            row.get(*f).and_then(Value::as_str).is_some_and(|v| {
+                !v.trim().is_empty()
+                    && (wanted.contains(&fold(v)) || wanted.contains(&search_key(v)))
+            })
+        });
+        if same && !found.contains(&record) {
+            found.push(record);
+        }
+    }
+    Ok(found)
+}
+
+/// The journal entries whose values name the person under one of `forms` (texts, and
+/// whole records as JSON), as (entry id, before, after) for those held as text.
+/// A journal entry's id and its values held as text (before, after).
+type TextEntry = (i64, Option<String>, Option<String>);
+
+fn naming_entries(conn: &Connection, forms: &[String]) -> CoreResult<Vec<TextEntry>> {
+    let mut out: Vec<TextEntry> = Vec::new();
+    for form in forms.iter().filter(|f| f.chars().count() >= MIN_MENTION) {
+        let needle = search_key(form);
+        let found: Vec<TextEntry> = conn
+            .prepare(&format!(
+                "SELECT id,
+                   CASE WHEN typeof(before) = 'text' THEN before END,
+                   CASE WHEN typeof(after) = 'text' THEN after END
+                 FROM change
+                 WHERE (typeof(before) = 'text' AND {b})
+                    OR (typeof(after) = 'text' AND {a})",
+                b = found_in("before", form),
+                a = found_in("after", form),
+            ))?
+            .query_map([&needle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        for entry in found {
+            if !out.iter().any(|(id, _, _)| *id == entry.0) {
+                out.push(entry);
+            }
+        }
+    }
+    out.sort_by_key(|(id, _, _)| *id);
+    Ok(out)
+}
+
 /// Removes the person from the journal of changes, inside the erasure's transaction (after
-/// its own changes, which the triggers journaled with the values they replaced): the values
-/// of the records erased with them (their contact row, or their self-assessments and plan)
-/// keep only their identity; the member's name, role and structure become what the member
-/// row now says; and every other value naming them has the name replaced, as in the texts.
-/// Returns how many journal entries changed.
-fn scrub_journal(tx: &Connection, name: &str, uid: &str, p: Person) -> CoreResult<usize> {
+/// its own changes, which the triggers journaled with the values they replaced), by every
+/// route: the entries of their own data ([`personal_records`], and the records the erasure
+/// deletes) keep only the record's identity and [`ERASED_MARK`], so that undoing an older
+/// change set cannot bring it back; the member's name, role and structure become what the
+/// member row now says; and every other value naming them has each form of their name,
+/// e-mail and phone replaced, as in the texts. Returns how many journal entries changed.
+fn scrub_journal(tx: &Connection, forms: &[String], uid: &str, p: Person) -> CoreResult<usize> {
     let current = journal::SET_ID;
     let mut erased: Vec<String> = tx
         .prepare(&format!(
@@ -266,13 +546,20 @@ fn scrub_journal(tx: &Connection, name: &str, uid: &str, p: Person) -> CoreResul
         ))?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    if matches!(p, Person::Contact(_)) {
-        erased.push(uid.to_string());
+    for record in personal_records(tx, p, uid, forms)? {
+        if !erased.contains(&record) {
+            erased.push(record);
+        }
     }
     let mut changed = 0;
     let keep_identity = |column: &str| {
         format!(
-            "CASE WHEN json_valid({column}) THEN json_object('id', json_extract({column}, '$.id'), 'uid', json_extract({column}, '$.uid')) END"
+            "CASE WHEN {column} IS NULL THEN NULL
+                  WHEN op = {u} THEN '{mark}'
+                  ELSE json_object('id', CASE WHEN json_valid({column}) THEN json_extract({column}, '$.id') END,
+                                   'uid', record, 'rgpd', 'effacé') END",
+            u = journal::UPDATE,
+            mark = ERASED_MARK.replace('\'', "''"),
         )
     };
     let mut st = tx.prepare(&format!(
@@ -300,33 +587,98 @@ fn scrub_journal(tx: &Connection, name: &str, uid: &str, p: Person) -> CoreResul
             params![uid, anonymous],
         )?;
     }
-    if name.chars().count() >= MIN_MENTION {
-        let needle = fold(name);
-        let found: Vec<(i64, Option<String>, Option<String>)> = tx
-            .prepare(&format!(
-                "SELECT id,
-                   CASE WHEN typeof(before) = 'text' THEN before END,
-                   CASE WHEN typeof(after) = 'text' THEN after END
-                 FROM change
-                 WHERE (typeof(before) = 'text' AND instr({f}(before), ?1) > 0)
-                    OR (typeof(after) = 'text' AND instr({f}(after), ?1) > 0)",
-                f = crate::db::store::FOLD_FUNCTION
-            ))?
-            .query_map([&needle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut st = tx.prepare(
-            "UPDATE change SET
-               before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
-               after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
-             WHERE id = ?1",
-        )?;
-        for (id, before, after) in found {
-            let before = before.map(|t| replace_name(&t, name));
-            let after = after.map(|t| replace_name(&t, name));
-            changed += st.execute(params![id, before, after])?;
+    // Who made a change set, and what it said it did (a member who used Catalyse).
+    let sets: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, author, label FROM change_set")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, author, label) in sets {
+        let (a, l) = (replace_all(&author, forms), replace_all(&label, forms));
+        if a != author || l != label {
+            changed += tx.execute(
+                "UPDATE change_set SET author = ?2, label = ?3 WHERE id = ?1",
+                params![id, a, l],
+            )?;
         }
     }
+    let mut st = tx.prepare(
+        "UPDATE change SET
+           before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
+           after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
+         WHERE id = ?1",
+    )?;
+    for (id, before, after) in naming_entries(tx, forms)? {
+        let before = before.map(|t| replace_all(&t, forms));
+        let after = after.map(|t| replace_all(&t, forms));
+        changed += st.execute(params![id, before, after])?;
+    }
     Ok(changed)
+}
+
+/// The journal entries about the person, for their data export: those of their own records
+/// (their row, the records of theirs, an older contact of theirs) and those whose values
+/// name them, oldest first, each with its change set's time and author.
+fn journal_entries(conn: &Connection, p: Person, forms: &[String]) -> CoreResult<Vec<Value>> {
+    let uid: String = conn.query_row(
+        &format!("SELECT uid FROM {} WHERE id = ?1", p.table()),
+        [p.id()],
+        |r| r.get(0),
+    )?;
+    let mut records = personal_records(conn, p, &uid, forms)?;
+    if !records.contains(&uid) {
+        records.push(uid);
+    }
+    let mut ids: Vec<i64> = naming_entries(conn, forms)?
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    let mut st = conn.prepare_cached("SELECT id FROM change WHERE record = ?1")?;
+    for record in &records {
+        for id in st.query_map([record], |r| r.get::<_, i64>(0))? {
+            ids.push(id?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::with_capacity(ids.len());
+    let mut st = conn.prepare_cached(
+        "SELECT c.set_id, s.at, s.author, c.tbl, c.record, c.op, c.field, c.before, c.after
+         FROM change AS c JOIN change_set AS s ON s.id = c.set_id WHERE c.id = ?1",
+    )?;
+    for id in ids {
+        let row = st.query_row([id], |r| {
+            Ok(serde_json::json!({
+                "change_set": r.get::<_, i64>(0)?,
+                "at": crate::history::store::clock_text(r.get(1)?),
+                "author": r.get::<_, String>(2)?,
+                "table": r.get::<_, String>(3)?,
+                "record": r.get::<_, String>(4)?,
+                "op": match r.get::<_, i64>(5)? {
+                    journal::INSERT => "insert",
+                    journal::DELETE => "delete",
+                    _ => "update",
+                },
+                "field": r.get::<_, Option<String>>(6)?,
+                "before": to_json(r.get_ref(7)?),
+                "after": to_json(r.get_ref(8)?),
+            }))
+        })?;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Whether change set `set` holds a value an erasure removed ([`ERASED_MARK`]): it cannot be
+/// undone.
+pub(crate) fn touches_erased(conn: &Connection, set: i64) -> CoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM change WHERE set_id = ?1 AND (
+           before = ?2 OR after = ?2
+           OR (typeof(before) = 'text' AND json_valid(before) AND json_extract(before, '$.rgpd') IS NOT NULL)
+           OR (typeof(after) = 'text' AND json_valid(after) AND json_extract(after, '$.rgpd') IS NOT NULL))",
+        params![set, ERASED_MARK],
+        |r| r.get(0),
+    )?)
 }
 
 impl Store {
@@ -391,7 +743,12 @@ impl Store {
         }
         records.retain(|_, v| v.as_array().is_some_and(|a| !a.is_empty()));
         doc.insert("records".into(), Value::Object(records));
-        let found = mentions(conn, &name, (p.table(), p.id()))?;
+        let forms = needles(conn, p, &name)?;
+        let found = mentions_of(conn, &forms, (p.table(), p.id()))?;
+        doc.insert(
+            "journal".into(),
+            Value::Array(journal_entries(conn, p, &forms)?),
+        );
         doc.insert(
             "mentions".into(),
             Value::Array(
@@ -413,12 +770,167 @@ impl Store {
     /// transaction; returns what changed.
     pub fn person_erase(&mut self, p: Person) -> CoreResult<ErasureSummary> {
         let name = name_of(&self.conn, p)?;
-        let found = mentions(&self.conn, &name, (p.table(), p.id()))?;
+        let forms = needles(&self.conn, p, &name)?;
+        let found = mentions_of(&self.conn, &forms, (p.table(), p.id()))?;
         let uid: String = self.conn.query_row(
             &format!("SELECT uid FROM {} WHERE id = ?1", p.table()),
             [p.id()],
             |r| r.get(0),
         )?;
+        // Every page the erasure frees or rewrites is overwritten with zeros.
+        let secure: i64 = self
+            .conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let erased = self.erase_in_transaction(p, &name, &forms, &found, &uid);
+        let cleaned = erased.and_then(|summary| {
+            self.leave_no_copy()?;
+            Ok(summary)
+        });
+        self.conn.pragma_update(None, "secure_delete", secure)?;
+        cleaned
+    }
+
+    /// Erases the person `who` names, by identity: through [`Store::person_erase`] when their
+    /// row is here, or, when only the journal holds them (a contact deleted before), from the
+    /// journal and the texts under the name, e-mail and phone it last had. True when there was
+    /// something of them to erase (a member already anonymised has nothing left).
+    pub fn erase_identity(
+        &mut self,
+        who: &crate::safety::erasures::ErasedPerson,
+    ) -> CoreResult<bool> {
+        who.validate()?;
+        let table = if who.kind == "contact" {
+            "contact"
+        } else {
+            "member"
+        };
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                &format!("SELECT id, name FROM {table} WHERE uid = ?1"),
+                [&who.uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let person = |id: i64| {
+            if table == "contact" {
+                Person::Contact(id)
+            } else {
+                Person::Member(id)
+            }
+        };
+        if let Some((id, name)) = &row {
+            if !(table == "member" && name.starts_with("Membre anonymisé n° ")) {
+                self.person_erase(person(*id))?;
+                return Ok(true);
+            }
+        }
+        // The last whole record the journal keeps of them, not yet scrubbed.
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT coalesce(before, after) FROM change WHERE record = ?1 AND op IN (1, 3)
+                   AND json_valid(coalesce(before, after))
+                   AND json_extract(coalesce(before, after), '$.rgpd') IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                [&who.uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(Ok(Value::Object(record))) = last.map(|j| serde_json::from_str::<Value>(&j))
+        else {
+            return Ok(false);
+        };
+        let text = |k: &str| {
+            record
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let name = text("name");
+        let id = match &row {
+            Some((id, _)) => *id,
+            None => record.get("id").and_then(Value::as_i64).unwrap_or(0),
+        };
+        let p = person(id);
+        let mut forms = vec![name.clone()];
+        if table == "contact" {
+            let phone = text("phone");
+            forms.push(text("email"));
+            forms.push(if is_phone(&phone) {
+                phone.chars().filter(char::is_ascii_digit).collect()
+            } else {
+                phone
+            });
+        }
+        forms.retain(|n| n.trim().chars().count() >= MIN_MENTION);
+        if table == "member" {
+            // Its row stays (anonymised): only the journal and the texts are left to clean.
+            forms.retain(|n| !n.starts_with("Membre anonymisé n° "));
+        }
+        let found = mentions_of(&self.conn, &forms, (p.table(), 0))?;
+        let secure: i64 = self
+            .conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let erased = self.erase_in_transaction_with(p, false, &name, &forms, &found, &who.uid);
+        let cleaned = erased.and_then(|_| self.leave_no_copy());
+        self.conn.pragma_update(None, "secure_delete", secure)?;
+        cleaned?;
+        Ok(true)
+    }
+
+    /// After an erasure: no byte of the file nor of its WAL keeps what it removed. Freed
+    /// space that held it before this erasure (an old edit, deleted rows, when
+    /// `secure_delete` was off) is rewritten by a `VACUUM`; the WAL, which holds older
+    /// copies of the pages, is checkpointed into the file and truncated.
+    fn leave_no_copy(&mut self) -> CoreResult<()> {
+        {
+            // A VACUUM attaches a temporary database of its own (no file name).
+            let _attach = crate::db::guard::AttachAllowed::new("");
+            self.conn.execute_batch("VACUUM")?;
+        }
+        // Readers of the app (other threads) may hold the WAL for a moment: waited for.
+        for _ in 0..50 {
+            let (busy, _, _): (i64, i64, i64) =
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(CoreError::Busy)
+    }
+
+    /// The erasure's one transaction (see [`Store::person_erase`]).
+    fn erase_in_transaction(
+        &mut self,
+        p: Person,
+        name: &str,
+        forms: &[String],
+        found: &[(Mention, String)],
+        uid: &str,
+    ) -> CoreResult<ErasureSummary> {
+        self.erase_in_transaction_with(p, true, name, forms, found, uid)
+    }
+
+    /// [`Store::erase_in_transaction`]; `present` false when only the journal holds the
+    /// person (their row deleted before): nothing to delete or anonymise, the rest as usual.
+    fn erase_in_transaction_with(
+        &mut self,
+        p: Person,
+        present: bool,
+        name: &str,
+        forms: &[String],
+        found: &[(Mention, String)],
+        uid: &str,
+    ) -> CoreResult<ErasureSummary> {
+        let name = name.to_string();
         // The erasure is journaled like any change, under a label without the name.
         self.journal.set_label(&ChangeLabel::new(
             "rgpd.erase",
@@ -427,6 +939,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut changes = Vec::new();
         match p {
+            _ if !present => {}
             Person::Contact(id) => {
                 tx.execute("DELETE FROM contact WHERE id = ?1", [id])?;
                 changes.push("Le contact et ses coordonnées ont été supprimés.".to_string());
@@ -459,7 +972,7 @@ impl Store {
                 ));
             }
         }
-        for (m, text) in &found {
+        for (m, text) in found {
             // By value: identical texts all hold the name and get the same replacement, and
             // tables without rowid are reached too.
             let sql = format!(
@@ -467,7 +980,7 @@ impl Store {
                 t = quote(&m.table),
                 c = quote(&m.column)
             );
-            tx.execute(&sql, params![replace_name(text, &name), text])
+            tx.execute(&sql, params![replace_all(text, forms), text])
                 .map_err(|e| {
                     CoreError::Io(std::io::Error::other(format!(
                         "remplacement du nom impossible dans « {} » : {e}",
@@ -475,7 +988,17 @@ impl Store {
                     )))
                 })?;
         }
-        let journal = scrub_journal(&tx, &name, &uid, p)?;
+        let journal = scrub_journal(&tx, forms, uid, p)?;
+        // The search index keeps the words of deleted and replaced texts in its segments
+        // until they are merged: merged now, and from now on removed as they are deleted.
+        tx.execute(
+            "INSERT INTO search_index(search_index, rank) VALUES ('secure-delete', 1)",
+            [],
+        )?;
+        tx.execute(
+            "INSERT INTO search_index(search_index) VALUES ('optimize')",
+            [],
+        )?;
         if journal > 0 {
             changes.push(format!(
                 "L'historique des modifications ne garde plus rien de la personne ({journal} entrée(s) effacée(s))."
@@ -488,7 +1011,7 @@ impl Store {
             ));
         }
         changes.push(
-            "Les sauvegardes faites avant cet effacement contiennent encore ces données : supprimez-les si la personne le demande."
+            "Les sauvegardes faites avant cet effacement contiennent encore ces données : effacez-la aussi des sauvegardes si la personne le demande."
                 .to_string(),
         );
         tx.commit()?;
@@ -496,6 +1019,10 @@ impl Store {
             name,
             changes,
             mentions_replaced: found.len(),
+            person: crate::safety::erasures::ErasedPerson {
+                kind: p.table().to_string(),
+                uid: uid.to_string(),
+            },
         })
     }
 }
@@ -508,6 +1035,20 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
         (dir, s)
+    }
+
+    #[test]
+    fn a_phone_is_replaced_whatever_is_written_between_its_digits() {
+        let forms = ["0612345678".to_string()];
+        assert_eq!(
+            replace_all(
+                "Tél. 06 12 34 56 78, ou 06.12.34.56.78 ; pas 06 12 34 56 79.",
+                &forms
+            ),
+            "Tél. [personne effacée], ou [personne effacée] ; pas 06 12 34 56 79."
+        );
+        assert_eq!(replace_all("n° 106123456789", &forms), "n° 106123456789");
+        assert!(is_phone("+33 6 12 34 56 78") && !is_phone("Élodie") && !is_phone("12 34"));
     }
 
     #[test]
@@ -726,6 +1267,18 @@ mod tests {
             export.contains("ELODIE MARTIN"),
             "the export holds every mention"
         );
+        // And the journal entries that name her: her contact's creation, the notes' edit.
+        let doc: Value = serde_json::from_str(&export).unwrap();
+        let entries = doc["journal"].as_array().unwrap();
+        assert!(entries
+            .iter()
+            .any(|e| e["table"] == "contact" && e["op"] == "insert"));
+        assert!(entries.iter().any(|e| e["table"] == "actor"
+            && e["field"] == "notes"
+            && e["after"].as_str().unwrap_or("").contains("ELODIE MARTIN")));
+        assert!(entries
+            .iter()
+            .all(|e| e["author"].is_string() && e["at"].is_string()));
         s.person_erase(Person::Contact(contact)).unwrap();
         let mut left = Vec::new();
         for table in data_tables(&s.conn).unwrap() {
@@ -775,5 +1328,248 @@ mod tests {
             )
             .unwrap();
         assert!(notes_before.contains(ERASED), "{notes_before}");
+    }
+
+    fn contact(s: &mut Store, actor: i64, name: &str, email: &str, phone: &str) -> i64 {
+        s.create_contact(
+            actor,
+            &crate::network::ContactInput {
+                name: name.into(),
+                role: "Chargée de mission".into(),
+                email: email.into(),
+                phone: phone.into(),
+                notes: String::new(),
+            },
+        )
+        .unwrap()
+        .id
+    }
+
+    /// The words of the person that must not be found anywhere in the file's bytes, folded
+    /// (case, accents), and the folded bytes of the file and of its WAL.
+    fn leftovers(path: &std::path::Path, words: &[&str]) -> Vec<String> {
+        let mut found = Vec::new();
+        for suffix in ["", "-wal"] {
+            let file = crate::db::store::companion(path, suffix);
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            let text = fold(&String::from_utf8_lossy(&bytes));
+            // Each run of digits (with the spaces, dots and dashes a phone is written with),
+            // digits alone: a phone stored with or without its spaces.
+            let mut runs: Vec<String> = vec![String::new()];
+            for c in String::from_utf8_lossy(&bytes).chars() {
+                if c.is_ascii_digit() {
+                    runs.last_mut().unwrap().push(c);
+                } else if !matches!(c, ' ' | '.' | '-' | '\u{a0}') {
+                    runs.push(String::new());
+                }
+            }
+            let digits = runs.join("|");
+            for w in words {
+                let w = fold(w);
+                let hit = if w.chars().all(|c| c.is_ascii_digit()) {
+                    digits.contains(&w)
+                } else {
+                    text.contains(&w)
+                };
+                if hit {
+                    found.push(format!("{}{suffix}: {w}", path.display()));
+                }
+            }
+        }
+        found
+    }
+
+    /// After an erasure, no byte of the workspace file nor of its WAL holds any form of the
+    /// person's name, e-mail or phone: not the texts that named them (replaced), not the
+    /// journal (scrubbed, by every route: her contact, an older contact of hers deleted
+    /// before, the texts), not the search index's segments (merged), not freed space
+    /// (rewritten), not the WAL (checkpointed and truncated). The file is read as bytes.
+    #[test]
+    fn an_erasure_leaves_no_byte_of_the_person_in_the_file_nor_its_wal() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("d.catalyse");
+        let mut s = crate::demo::write_demo(&path).unwrap();
+        let actors = s.list_actors().unwrap();
+        let (a, b) = (actors[0].id, actors[1].id);
+        // An older contact of hers, at another actor, deleted before the erasure.
+        let old = contact(
+            &mut s,
+            b,
+            "ÉLODIE Martin",
+            "elodie.martin@exemple.fr",
+            "06 12 34 56 78",
+        );
+        s.delete_contact(old).unwrap();
+        let her = contact(
+            &mut s,
+            a,
+            "Élodie Martin",
+            "e.martin@exemple.fr",
+            "0612345678",
+        );
+        // Her e-mail changed once: the journal held the former one.
+        s.update_contact(
+            her,
+            &crate::network::ContactInput {
+                name: "Élodie Martin".into(),
+                role: "Chargée de mission".into(),
+                email: "elodie.martin@exemple.fr".into(),
+                phone: "0612345678".into(),
+                notes: "Joignable le matin.".into(),
+            },
+        )
+        .unwrap();
+        // Texts naming her, one edited since (its former text freed in the file).
+        let mut actor = s.actor(a).unwrap();
+        for notes in [
+            "Rencontrée avec elodie martin (elodie.martin@exemple.fr, 06 12 34 56 78).",
+            "Rappeler ÉLODIE MARTIN au 06 12 34 56 78.",
+        ] {
+            actor.notes = notes.into();
+            s.update_actor(
+                a,
+                &crate::shared::domain::ActorInput {
+                    name: actor.name.clone(),
+                    world: actor.world.code().into(),
+                    commune: actor.commune.clone(),
+                    engagement: actor.engagement.code().into(),
+                    notes: actor.notes.clone(),
+                },
+            )
+            .unwrap();
+        }
+        let words = [
+            "elodie",
+            "martin",
+            "elodie.martin@exemple.fr",
+            "e.martin@exemple.fr",
+            "0612345678",
+        ];
+        assert!(
+            !leftovers(&path, &words).is_empty(),
+            "the file holds her before"
+        );
+        s.person_erase(Person::Contact(her)).unwrap();
+        let left = leftovers(&path, &words);
+        assert!(left.is_empty(), "{left:#?}");
+        // The workspace is sound and still searchable.
+        let ok: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        assert!(s.search("martin").unwrap().is_empty());
+        assert!(!s.search(&actors[2].name).unwrap().is_empty());
+        drop(s);
+        let left = leftovers(&path, &words);
+        assert!(left.is_empty(), "after closing: {left:#?}");
+    }
+
+    /// An erasure cannot be undone, and no older change set brings the person's data back:
+    /// the sets that created or edited her contact, or deleted an older contact of hers,
+    /// are refused; a member's older self-assessment, deleted before, cannot come back.
+    #[test]
+    fn neither_the_erasure_nor_an_older_change_set_brings_the_person_back() {
+        let (_d, mut s) = demo();
+        let newest = |s: &Store| -> i64 {
+            s.conn
+                .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+                .unwrap()
+        };
+        let actors = s.list_actors().unwrap();
+        let old = contact(
+            &mut s,
+            actors[1].id,
+            "Élodie Martin",
+            "elodie@exemple.fr",
+            "",
+        );
+        s.delete_contact(old).unwrap();
+        let deleted_old = newest(&s);
+        let her = contact(
+            &mut s,
+            actors[0].id,
+            "Élodie Martin",
+            "e.martin@exemple.fr",
+            "",
+        );
+        let created = newest(&s);
+        let mut input = crate::network::ContactInput {
+            name: "Élodie Martin".into(),
+            role: String::new(),
+            email: "elodie.martin@exemple.fr".into(),
+            phone: String::new(),
+            notes: String::new(),
+        };
+        s.update_contact(her, &input).unwrap();
+        let edited = newest(&s);
+        // A member's self-assessment deleted before the erasure.
+        let member: i64 = s
+            .conn
+            .query_row(
+                "SELECT member_id FROM self_assessment GROUP BY member_id HAVING count(*) > 1 LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let assessment: i64 = s
+            .conn
+            .query_row(
+                "SELECT id FROM self_assessment WHERE member_id = ?1 ORDER BY id LIMIT 1",
+                [member],
+                |r| r.get(0),
+            )
+            .unwrap();
+        s.delete_assessment(assessment).unwrap();
+        let deleted_assessment = newest(&s);
+        s.person_erase(Person::Contact(her)).unwrap();
+        let erasure = newest(&s);
+        s.person_erase(Person::Member(member)).unwrap();
+        for set in [erasure, newest(&s)] {
+            assert_eq!(
+                s.undo_change_set(set).unwrap_err().code(),
+                Some("undo.rgpd")
+            );
+        }
+        for set in [deleted_old, created, edited, deleted_assessment] {
+            let e = s.undo_change_set(set).unwrap_err();
+            assert_eq!(e.code(), Some("undo.rgpd_erased"), "set {set}: {e}");
+        }
+        let found: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM contact WHERE name LIKE '%Martin%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 0);
+        let assessments: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
+                [member],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(assessments, 0);
+        // The journal keeps no rating of hers: the older assessment's entries keep only
+        // their identity.
+        let kept: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM change WHERE tbl IN ('self_assessment', 'competence_rating', 'competence_evidence')
+                 AND ((json_valid(before) AND json_extract(before, '$.level') IS NOT NULL)
+                   OR (json_valid(after) AND json_extract(after, '$.notes') IS NOT NULL
+                       AND json_extract(after, '$.member_id') = (SELECT uid FROM member WHERE id = ?1)))",
+                [member],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 0);
+        input.name = "Autre".into();
+        let _ = input;
     }
 }

@@ -57,6 +57,14 @@ pub enum CoreError {
         name: String,
         problem: &'static str,
     },
+    /// An undo needs a record that has been deleted since (it names it by identity): refused,
+    /// naming the record (`what`: its kind with its article, « L'acteur »).
+    #[error("Cette modification ne peut pas être annulée : {what}{} a été supprimé{} depuis ; annulez d'abord sa suppression.", if name.is_empty() { String::new() } else { format!(" « {name} »") }, if *feminine { "e" } else { "" })]
+    GoneSince {
+        what: String,
+        name: String,
+        feminine: bool,
+    },
     /// SQLite reports the file as damaged.
     #[error("« {} » est endommagé : {detail}. Le fichier n'a pas été modifié ; restaurez une sauvegarde.", path.display())]
     Corrupt { path: PathBuf, detail: String },
@@ -115,6 +123,7 @@ impl CoreError {
             CoreError::NewerCodes { .. } => "newer_codes",
             CoreError::Corrupt { .. } => "corrupt",
             CoreError::ForeignSchema { .. } => "foreign_schema",
+            CoreError::GoneSince { .. } => "gone_since",
             CoreError::AlreadyExists { .. } => "already_exists",
             CoreError::FileNotFound { .. } => "file_not_found",
             CoreError::Busy => "busy",
@@ -184,6 +193,7 @@ impl CoreError {
                 code,
             } => vec![path(p), ("list", list.clone()), ("code", code.clone())],
             CoreError::Corrupt { path: p, .. } => vec![path(p)],
+            CoreError::GoneSince { name, .. } => vec![("name", name.clone())],
             CoreError::ForeignSchema {
                 path: p,
                 object,

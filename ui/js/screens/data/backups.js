@@ -138,6 +138,8 @@ function restore(b, damaged, onRestored) {
       }
       if (!done) return;
       toast(done.previous_saved_as ? t("backups.restored_kept", { name: done.workspace.file_name, kept: done.previous_saved_as }) : t("backups.restored", { name: done.workspace.file_name }));
+      // People erased since the backup was made were erased again: said, not named.
+      if (done.erased_again > 0) toast(t("backups.erased_again", { count: done.erased_again }));
       await onRestored(done.workspace);
     },
   });

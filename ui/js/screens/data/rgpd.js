@@ -31,7 +31,19 @@ export function rgpdDialog(person, name, onErased) {
       const summary = await ipc.erasePerson(person);
       close();
       await onErased();
-      await confirmDialog({ title: t("rgpd.done_title", { name: summary.name }), message: summary.changes.join(" "), confirmLabel: t("rgpd.done_ok") });
+      // What was done, and the backups, which still hold the person: erased too on demand.
+      const backups = await confirmDialog({
+        title: t("rgpd.done_title", { name: summary.name }), message: summary.changes.join(" "),
+        confirmLabel: t("rgpd.backups_erase"), cancelLabel: t("rgpd.done_ok"),
+      });
+      if (!backups) return;
+      const sure = await confirmDialog({
+        title: t("rgpd.backups_title", { name: summary.name }), message: t("rgpd.backups_confirm", { name: summary.name }),
+        confirmLabel: t("rgpd.backups_go"),
+      });
+      if (!sure) return;
+      const done = await ipc.erasePersonFromBackups(summary.person);
+      toast(t("rgpd.backups_done", { rewritten: done.rewritten, removed: done.removed }));
     } catch (e) { showError(e); }
   } } });
   const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "modal", id: "rgpd-dialog", attrs: { "aria-labelledby": titleId } },

@@ -158,16 +158,28 @@ async function undo(set, done) {
     confirmLabel: t("history.undo.confirm_yes"),
   });
   if (!ok) return;
+  if (await undoSet(set.id)) {
+    toast(t("history.undo.done"));
+    done();
+  }
+}
+
+/**
+ * Undoes change set `id` through the journal (the Journal's undo, and the « Annuler » of a
+ * message that follows a change): the sections showing records are told (`catalyse:undone`);
+ * when later changes stand in the way, they are named and nothing changes.
+ * @param {number} id @returns {Promise<boolean>} true when undone
+ */
+export async function undoSet(id) {
   try {
-    const outcome = await ipc.undoChangeSet(set.id);
+    const outcome = await ipc.undoChangeSet(id);
     if (outcome.outcome === "done") {
-      toast(t("history.undo.done"));
-      done();
       document.dispatchEvent(new CustomEvent("catalyse:undone"));
-      return;
+      return true;
     }
     blockedDialog(outcome.blockers);
   } catch (e) { showError(e); }
+  return false;
 }
 
 /** Why an undo was refused: the later change sets in the way. @param {ChangeSetSummary[]} blockers */

@@ -2,7 +2,7 @@
 // follow-ups), the links a meeting may have created, and the valorisation report.
 import { h, replace, newId } from "../../core/dom.js";
 import { t, label, formatDate, formatNumber, formatDecimal, compare } from "../../core/i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { introducerOptions, parseIntroducer } from "../actors/card.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
@@ -223,7 +223,13 @@ function proposeLinks(meeting, pairs, names) {
 
 /** @param {Meeting} m */
 async function removeMeeting(m) {
-  const ok = await confirmDialog({ title: t("meetings.confirm_delete_title"), message: t("meetings.confirm_delete", { name: m.title }), confirmLabel: t("confirm.delete") });
+  let impact;
+  try { impact = await ipc.meetingDeleteImpact(m.id); } catch (e) { showError(e); return; }
+  const ok = await confirmDialog({
+    title: t("meetings.confirm_delete_title"),
+    message: t(impact.effects.length ? "meetings.confirm_delete_impact" : "meetings.confirm_delete", { name: m.title }),
+    details: impactDetails(impact), confirmLabel: t("confirm.delete"),
+  });
   if (!ok) return;
   try {
     await ipc.deleteMeeting(m.id);

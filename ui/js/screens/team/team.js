@@ -2,7 +2,7 @@
 // meeting participants and as the ones who introduce actors to each other.
 import { h, replace } from "../../core/dom.js";
 import { t, compare } from "../../core/i18n.js";
-import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
+import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
 import { rgpdDialog } from "../data/rgpd.js";
 import { historyButton } from "../history/history.js";
 import * as ipc from "../../core/ipc.js";
@@ -82,9 +82,12 @@ function memberForm(m) {
 
 /** @param {Member} m */
 async function removeMember(m) {
+  let impact;
+  try { impact = await ipc.memberDeleteImpact(m.id); } catch (e) { showError(e); return; }
   const ok = await confirmDialog({
     title: t("team.confirm_delete_title"),
-    message: t("team.confirm_delete", { name: m.name }),
+    message: t(impact.effects.length ? "team.confirm_delete_impact" : "team.confirm_delete", { name: m.name }),
+    details: impactDetails(impact),
     confirmLabel: t("confirm.delete"),
   });
   if (!ok) return;

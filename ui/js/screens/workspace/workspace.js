@@ -16,7 +16,7 @@ import { renderMeetings } from "../network/meetings.js";
 import { renderTeam } from "../team/team.js";
 import { renderCompetences } from "../team/competences.js";
 import { renderNotes } from "../notes/notes.js";
-import "../history/history.js";
+import { undoSet } from "../history/history.js";
 import { startImport, startExport } from "../data/exchange.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
 import { register, drawSection, isSection, navigate, setNavigator } from "../../core/router.js";
@@ -434,19 +434,15 @@ async function removeActor(a) {
   try {
     const gone = await ipc.deleteActor(a.id);
     refreshActorList();
-    if (hasEffects) {
-      // Undo would not bring back the links that were removed: say what happened instead.
-      toast(t("actors.deleted_no_undo", { name: gone.name }));
-      return;
-    }
-    toast(t("actors.deleted", { name: gone.name }), {
+    const set = gone.change_set;
+    // « Annuler » undoes the deletion's change set through the journal, as the Journal
+    // does: the actor comes back with its contacts, tags, links, profile and mentions.
+    toast(t("actors.deleted", { name: gone.name }), set === null ? {} : {
       actionLabel: t("toast.undo"),
       onAction: async () => {
-        try {
-          const back = await ipc.restoreActor(gone);
-          refreshActorList();
-          toast(t("actors.restored", { name: back.name }));
-        } catch (e) { showError(e); }
+        if (!(await undoSet(set))) return;
+        refreshActorList();
+        toast(t("actors.restored", { name: gone.name }));
       },
     });
   } catch (e) { showError(e); }
