@@ -417,3 +417,76 @@ fn a_persons_data_is_exported_then_erased_everywhere() {
         .assert()
         .code(2);
 }
+
+/// `catalyse person erase --backups`: the backups that hold the person are rewritten without
+/// them (read as bytes); `catalyse restore` of a backup made before an erasure erases them
+/// again and says so.
+#[test]
+fn an_erasure_from_the_command_line_reaches_the_backups_and_a_restore_erases_again() {
+    let dir = Dir::new();
+    let ws = dir.path("rgpd.catalyse");
+    dir.catalyse().arg("demo").arg(&ws).assert().success();
+    let member: i64 = rusqlite::Connection::open(&ws)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM member WHERE name = 'Mathis Ferrand'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let data = dir.path("data").join("fr.catalyse.desktop").join("sauvegardes");
+    let backups = |dir_root: &Path| -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for d in std::fs::read_dir(dir_root).into_iter().flatten().flatten() {
+            for f in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
+                if f.path().extension().is_some_and(|e| e == "catalyse") {
+                    out.push(f.path());
+                }
+            }
+        }
+        out
+    };
+    // A backup in the workspace's backup folder, as the app makes them (a restore point).
+    let folder = catalyse_core::safety::backup::dir_for(&data, &ws);
+    catalyse_core::Store::open_with(&ws, &data)
+        .unwrap()
+        .backup_into(&folder, catalyse_core::safety::backup::BackupReason::Manual)
+        .unwrap();
+    let kept = backups(&data);
+    assert_eq!(kept.len(), 1);
+    let before_erasure = dir.path("avant.catalyse");
+    std::fs::copy(&kept[0], &before_erasure).unwrap();
+    assert!(bytes(&kept[0]).windows(7).any(|w| w == b"Ferrand"));
+    // Erased without --backups: the backup still holds him.
+    dir.catalyse()
+        .args(["person", "erase", "--member", &member.to_string(), "--yes", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success();
+    assert!(bytes(&kept[0]).windows(7).any(|w| w == b"Ferrand"));
+    // A backup made before the erasure, restored: he is erased again.
+    let restored = dir.path("restaurée.catalyse");
+    std::fs::copy(&before_erasure, folder.join("20200101-000000-manuelle.catalyse")).unwrap();
+    dir.catalyse()
+        .args(["restore"])
+        .arg(folder.join("20200101-000000-manuelle.catalyse"))
+        .arg("--to")
+        .arg(&restored)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 personne(s) effacée(s) (RGPD) depuis cette sauvegarde l'ont été à nouveau",
+        ));
+    assert!(!bytes(&restored).windows(7).any(|w| w == b"Ferrand"));
+    // Again with --backups: every backup of the workspace is rewritten without him.
+    dir.catalyse()
+        .args(["person", "erase", "--member", &member.to_string(), "--yes", "--backups", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sauvegardes : 2 réécrite(s) sans la personne"));
+    for b in backups(&data) {
+        assert!(!bytes(&b).windows(7).any(|w| w == b"Ferrand"), "{}", b.display());
+    }
+    assert!(!bytes(&ws).windows(7).any(|w| w == b"Ferrand"));
+}

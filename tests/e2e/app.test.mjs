@@ -164,7 +164,7 @@ test("the example workspace: filter without accents, sort, edit, delete with con
 
     // Delete an actor nothing refers to: the confirmation names it; cancel keeps it,
     // confirm removes it, undo restores it.
-    await fill(d, "#actor-filter", "college des trois");
+    await fill(d, "#actor-filter", "jardins partages de larrieu");
     await d.wait(async () => (await actorNames(d)).length === 1, 5000);
     const lonely = (await actorNames(d))[0];
     await click(d, "#actors-table tbody tr[data-actor-id] .danger-outline");

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, chmodSync, readdirSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, click, actorNames, By, BINARY,
@@ -243,7 +243,19 @@ test("the whole workspace exported as JSON and imported into a new file", async 
   }
 });
 
-test("RGPD: a team member's data exported, then the member anonymised everywhere", async () => {
+/** Every backup file under `home`'s data folder, with its bytes. @param {string} home */
+function backupFiles(home) {
+  const root = path.join(home, ".local", "share", "fr.catalyse.desktop", "sauvegardes");
+  const out = [];
+  for (const dir of readdirSync(root)) {
+    for (const f of readdirSync(path.join(root, dir))) {
+      if (f.endsWith(".catalyse")) out.push([f, readFileSync(path.join(root, dir, f))]);
+    }
+  }
+  return out;
+}
+
+test("RGPD: a team member's data exported, then the member anonymised everywhere, backups included", async () => {
   const home = freshHome();
   const ws = path.join(home, "rgpd.catalyse");
   execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
@@ -268,14 +280,62 @@ test("RGPD: a team member's data exported, then the member anonymised everywhere
     await visible(d, "#confirm-yes");
     await click(d, "#confirm-yes");
     await waitText(d, "body", "« Mathis Ferrand » a été effacé(e)");
-    await click(d, "#confirm-yes");
     await waitText(d, "#team-table", "Membre anonymisé");
     const rows = await d.executeScript("return document.querySelector('#team-table').textContent");
     assert.ok(!String(rows).includes("Ferrand"));
+    // The backup made on opening still holds him: « Effacer aussi des sauvegardes ».
+    assert.ok(backupFiles(home).some(([, b]) => b.includes("Ferrand")), "the backup holds him before");
+    await click(d, "#confirm-yes");
+    await waitText(d, "dialog.confirm", "sera réécrite sans cette personne");
+    await screenshot(d, "74-rgpd-sauvegardes");
+    await click(d, "#confirm-yes");
+    await waitText(d, "#toasts", "1 réécrite(s) sans la personne, 0 supprimée(s)");
   } finally {
     await app.quit();
   }
   const json = path.join(home, "apres.json");
   execFileSync(BINARY, ["export", "workspace", json, "--workspace", ws], { env: { ...process.env, HOME: home } });
   assert.ok(!readFileSync(json, "utf8").includes("Ferrand"), "the name is nowhere in the workspace");
+  // Read as bytes: neither the workspace nor any backup holds the name.
+  assert.ok(!readFileSync(ws).includes("Ferrand"), "no byte of the workspace file");
+  for (const [name, bytes] of backupFiles(home)) assert.ok(!bytes.includes("Ferrand"), `no byte of ${name}`);
+});
+
+test("RGPD: restoring a backup made before an erasure erases the person again, and says so", async () => {
+  const home = freshHome();
+  const ws = path.join(home, "rgpd-restauration.catalyse");
+  execFileSync(BINARY, ["demo", ws], { env: { ...process.env, HOME: home } });
+  const app = await launch(home, ["--workspace", ws]);
+  try {
+    const d = app.driver;
+    await visible(d, "#workspace");
+    await click(d, "#nav-team");
+    await visible(d, "#team-table");
+    await (await d.findElement(By.css("#team-table tr[data-member-id] button[aria-label$='données personnelles de Mathis Ferrand']"))).click();
+    await visible(d, "#rgpd-dialog");
+    await click(d, "#rgpd-erase");
+    await click(d, "#confirm-yes");
+    await waitText(d, "body", "« Mathis Ferrand » a été effacé(e)");
+    // Not from the backups this time: « Compris ».
+    await click(d, "#confirm-no");
+    await waitText(d, "#team-table", "Membre anonymisé");
+    // The backup made on opening (before the erasure) restored in place of the workspace.
+    await click(d, "#top-backups");
+    await visible(d, "#backup-restore-latest");
+    await click(d, "#backup-restore-latest");
+    await visible(d, "#restore-dialog");
+    await choose(d, "#restore-dialog select[name=where]", "replace");
+    await click(d, "#restore-dialog button[type=submit]");
+    await click(d, "#confirm-yes");
+    await waitText(d, "#toasts", "1 personne(s) effacée(s) (RGPD) depuis cette sauvegarde l'ont été à nouveau");
+    await visible(d, "#workspace");
+    await click(d, "#nav-team");
+    await waitText(d, "#team-table", "Membre anonymisé");
+    const rows = await d.executeScript("return document.querySelector('#team-table').textContent");
+    assert.ok(!String(rows).includes("Ferrand"));
+    await screenshot(d, "75-rgpd-restauration");
+  } finally {
+    await app.quit();
+  }
+  assert.ok(!readFileSync(ws).includes("Ferrand"), "no byte of the restored workspace");
 });
