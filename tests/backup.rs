@@ -434,7 +434,10 @@ fn an_erasure_from_the_command_line_reaches_the_backups_and_a_restore_erases_aga
             |r| r.get(0),
         )
         .unwrap();
-    let data = dir.path("data").join("fr.catalyse.desktop").join("sauvegardes");
+    let data = dir
+        .path("data")
+        .join("fr.catalyse.desktop")
+        .join("sauvegardes");
     let backups = |dir_root: &Path| -> Vec<std::path::PathBuf> {
         let mut out = Vec::new();
         for d in std::fs::read_dir(dir_root).into_iter().flatten().flatten() {
@@ -459,14 +462,25 @@ fn an_erasure_from_the_command_line_reaches_the_backups_and_a_restore_erases_aga
     assert!(bytes(&kept[0]).windows(7).any(|w| w == b"Ferrand"));
     // Erased without --backups: the backup still holds him.
     dir.catalyse()
-        .args(["person", "erase", "--member", &member.to_string(), "--yes", "--workspace"])
+        .args([
+            "person",
+            "erase",
+            "--member",
+            &member.to_string(),
+            "--yes",
+            "--workspace",
+        ])
         .arg(&ws)
         .assert()
         .success();
     assert!(bytes(&kept[0]).windows(7).any(|w| w == b"Ferrand"));
     // A backup made before the erasure, restored: he is erased again.
     let restored = dir.path("restaurée.catalyse");
-    std::fs::copy(&before_erasure, folder.join("20200101-000000-manuelle.catalyse")).unwrap();
+    std::fs::copy(
+        &before_erasure,
+        folder.join("20200101-000000-manuelle.catalyse"),
+    )
+    .unwrap();
     dir.catalyse()
         .args(["restore"])
         .arg(folder.join("20200101-000000-manuelle.catalyse"))
@@ -480,13 +494,27 @@ fn an_erasure_from_the_command_line_reaches_the_backups_and_a_restore_erases_aga
     assert!(!bytes(&restored).windows(7).any(|w| w == b"Ferrand"));
     // Again with --backups: every backup of the workspace is rewritten without him.
     dir.catalyse()
-        .args(["person", "erase", "--member", &member.to_string(), "--yes", "--backups", "--workspace"])
+        .args([
+            "person",
+            "erase",
+            "--member",
+            &member.to_string(),
+            "--yes",
+            "--backups",
+            "--workspace",
+        ])
         .arg(&ws)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Sauvegardes : 2 réécrite(s) sans la personne"));
+        .stdout(predicate::str::contains(
+            "Sauvegardes : 2 réécrite(s) sans la personne",
+        ));
     for b in backups(&data) {
-        assert!(!bytes(&b).windows(7).any(|w| w == b"Ferrand"), "{}", b.display());
+        assert!(
+            !bytes(&b).windows(7).any(|w| w == b"Ferrand"),
+            "{}",
+            b.display()
+        );
     }
     assert!(!bytes(&ws).windows(7).any(|w| w == b"Ferrand"));
 }

@@ -741,6 +741,39 @@ mod tests {
         );
     }
 
+    /// Every column of a table of records that holds another record's id (`…_id`, and the
+    /// introducer columns) is a reference the journal names by identity: a foreign key, or
+    /// one of [`DECLARED_REFERENCES`]. A new one forgotten would be journaled as a number
+    /// that an undo could point at another record.
+    #[test]
+    fn every_column_holding_an_id_is_a_reference_the_journal_names_by_identity() {
+        let s = Store::open_in_memory().unwrap();
+        let mut seen = 0;
+        for table in record_tables(&s.conn).unwrap() {
+            let refs = references(&s.conn, &table).unwrap();
+            for (column, _) in columns(&s.conn, &table).unwrap() {
+                let holds_id = column.ends_with("_id") || column.starts_with("introduced_by_");
+                if holds_id {
+                    seen += 1;
+                    assert!(
+                        refs.iter().any(|r| r.column == column),
+                        "{table}.{column} holds an id but is not a reference"
+                    );
+                }
+            }
+            for r in &refs {
+                for target in r.target.tables() {
+                    assert!(
+                        record_tables(&s.conn).unwrap().iter().any(|t| t == target),
+                        "{table}.{}: {target} is not a table of records",
+                        r.column
+                    );
+                }
+            }
+        }
+        assert!(seen >= 25, "{seen}");
+    }
+
     /// Each transaction is one change set, with who, which installation, when (increasing)
     /// and its changes: the record created, each field edited (before and after), the record
     /// deleted.
