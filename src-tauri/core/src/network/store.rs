@@ -105,7 +105,7 @@ impl Store {
     /// actions they are référent of and the links they made (which keep no one).
     pub fn member_delete_impact(&self, id: i64) -> CoreResult<crate::plan::DeleteImpact> {
         let member = self.member(id)?;
-        let effects = impact_effects(
+        let effects = crate::plan::effects_of(
             &self.conn,
             id,
             &[
@@ -622,7 +622,7 @@ impl Store {
     /// meeting).
     pub fn meeting_delete_impact(&self, id: i64) -> CoreResult<crate::plan::DeleteImpact> {
         let meeting = self.meeting(id)?;
-        let effects = impact_effects(
+        let effects = crate::plan::effects_of(
             &self.conn,
             id,
             &[
@@ -681,31 +681,6 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-/// The effects of a deletion, one per (code, query naming the records affected by the
-/// deleted record's id, French sentence with `{}` for their count), those with no record
-/// left out.
-fn impact_effects(
-    conn: &rusqlite::Connection,
-    id: i64,
-    queries: &[(&str, &str, &str)],
-) -> CoreResult<Vec<crate::plan::Effect>> {
-    let mut effects = Vec::new();
-    for (code, sql, sentence) in queries {
-        let items: Vec<String> = conn
-            .prepare_cached(sql)?
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        if !items.is_empty() {
-            effects.push(crate::plan::Effect::new(
-                *code,
-                sentence.replacen("{}", &items.len().to_string(), 1),
-                items,
-            ));
-        }
-    }
-    Ok(effects)
 }
 
 #[cfg(test)]

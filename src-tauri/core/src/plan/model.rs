@@ -578,6 +578,31 @@ impl Effect {
     }
 }
 
+/// The effects of a deletion, one per (code, query naming the records affected by the
+/// deleted record's id `?1`, French sentence with `{}` for their count), those with no
+/// record left out.
+pub(crate) fn effects_of(
+    conn: &rusqlite::Connection,
+    id: i64,
+    queries: &[(&str, &str, &str)],
+) -> crate::shared::error::CoreResult<Vec<Effect>> {
+    let mut effects = Vec::new();
+    for (code, sql, sentence) in queries {
+        let items: Vec<String> = conn
+            .prepare_cached(sql)?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if !items.is_empty() {
+            effects.push(Effect::new(
+                *code,
+                sentence.replacen("{}", &items.len().to_string(), 1),
+                items,
+            ));
+        }
+    }
+    Ok(effects)
+}
+
 /// What deleting a record would change elsewhere. Empty `effects`: nothing else changes.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]

@@ -799,7 +799,10 @@ impl Store {
             ));
         }
         // What goes with the actor itself.
-        let gone: [(&str, &str, &str); 3] = [
+        effects.extend(crate::plan::effects_of(
+            &self.conn,
+            id,
+            &[
             (
                 "actor.contacts",
                 "SELECT name FROM contact WHERE actor_id = ?1 ORDER BY name",
@@ -816,17 +819,8 @@ impl Store {
                  WHERE r.kind = 'actor' AND r.record_id = ?1 ORDER BY n.subject",
                 "Cité dans {} note(s) d'aide à la décision ; il en sera retiré (les notes restent).",
             ),
-        ];
-        for (code, sql, sentence) in gone {
-            let items = names(&self.conn, sql, id)?;
-            if !items.is_empty() {
-                effects.push(Effect::new(
-                    code,
-                    sentence.replacen("{}", &items.len().to_string(), 1),
-                    items,
-                ));
-            }
-        }
+        ],
+        )?);
         Ok(DeleteImpact {
             name: actor.name,
             effects,

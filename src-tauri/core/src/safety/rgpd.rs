@@ -84,24 +84,29 @@ pub struct ErasureSummary {
 /// Every form under which texts name the person: their name, and for a contact their e-mail
 /// and phone (as typed, and its digits alone), the ones long enough to be searched.
 fn needles(conn: &Connection, p: Person, name: &str) -> CoreResult<Vec<String>> {
-    let mut out = vec![name.to_string()];
-    if let Person::Contact(id) = p {
-        let (email, phone): (String, String) = conn.query_row(
+    let (email, phone): (String, String) = match p {
+        Person::Contact(id) => conn.query_row(
             "SELECT email, phone FROM contact WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        out.push(email);
-        // A phone is found by its digits, whatever is written between them.
-        if is_phone(&phone) {
-            out.push(phone.chars().filter(char::is_ascii_digit).collect());
-        } else {
-            out.push(phone);
-        }
-    }
+        )?,
+        Person::Member(_) => (String::new(), String::new()),
+    };
+    Ok(forms_of(name, &email, &phone))
+}
+
+/// The forms a person is searched under: their name, e-mail and phone (a phone by its
+/// digits, whatever is written between them), those long enough to be searched.
+fn forms_of(name: &str, email: &str, phone: &str) -> Vec<String> {
+    let phone = if is_phone(phone) {
+        phone.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        phone.to_string()
+    };
+    let mut out = vec![name.to_string(), email.to_string(), phone];
     out.retain(|n| n.trim().chars().count() >= MIN_MENTION);
     out.dedup();
-    Ok(out)
+    out
 }
 
 /// A form of the person that is a phone number: digits alone, found in texts whatever the
@@ -778,11 +783,25 @@ impl Store {
             |r| r.get(0),
         )?;
         // Every page the erasure frees or rewrites is overwritten with zeros.
+        self.erase_leaving_no_copy(p, true, &name, &forms, &found, &uid)
+    }
+
+    /// The erasure's transaction ([`Store::erase_in_transaction_with`]) with every page it
+    /// frees or rewrites overwritten with zeros, then [`Store::leave_no_copy`].
+    fn erase_leaving_no_copy(
+        &mut self,
+        p: Person,
+        present: bool,
+        name: &str,
+        forms: &[String],
+        found: &[(Mention, String)],
+        uid: &str,
+    ) -> CoreResult<ErasureSummary> {
         let secure: i64 = self
             .conn
             .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "secure_delete", true)?;
-        let erased = self.erase_in_transaction(p, &name, &forms, &found, &uid);
+        let erased = self.erase_in_transaction_with(p, present, name, forms, found, uid);
         let cleaned = erased.and_then(|summary| {
             self.leave_no_copy()?;
             Ok(summary)
@@ -855,30 +874,14 @@ impl Store {
             None => record.get("id").and_then(Value::as_i64).unwrap_or(0),
         };
         let p = person(id);
-        let mut forms = vec![name.clone()];
-        if table == "contact" {
-            let phone = text("phone");
-            forms.push(text("email"));
-            forms.push(if is_phone(&phone) {
-                phone.chars().filter(char::is_ascii_digit).collect()
-            } else {
-                phone
-            });
-        }
-        forms.retain(|n| n.trim().chars().count() >= MIN_MENTION);
+        // A member's journaled row has no e-mail nor phone: empty, not searched.
+        let mut forms = forms_of(&name, &text("email"), &text("phone"));
         if table == "member" {
             // Its row stays (anonymised): only the journal and the texts are left to clean.
             forms.retain(|n| !n.starts_with("Membre anonymisé n° "));
         }
         let found = mentions_of(&self.conn, &forms, (p.table(), 0))?;
-        let secure: i64 = self
-            .conn
-            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "secure_delete", true)?;
-        let erased = self.erase_in_transaction_with(p, false, &name, &forms, &found, &who.uid);
-        let cleaned = erased.and_then(|_| self.leave_no_copy());
-        self.conn.pragma_update(None, "secure_delete", secure)?;
-        cleaned?;
+        self.erase_leaving_no_copy(p, false, &name, &forms, &found, &who.uid)?;
         Ok(true)
     }
 
@@ -907,20 +910,9 @@ impl Store {
         Err(CoreError::Busy)
     }
 
-    /// The erasure's one transaction (see [`Store::person_erase`]).
-    fn erase_in_transaction(
-        &mut self,
-        p: Person,
-        name: &str,
-        forms: &[String],
-        found: &[(Mention, String)],
-        uid: &str,
-    ) -> CoreResult<ErasureSummary> {
-        self.erase_in_transaction_with(p, true, name, forms, found, uid)
-    }
-
-    /// [`Store::erase_in_transaction`]; `present` false when only the journal holds the
-    /// person (their row deleted before): nothing to delete or anonymise, the rest as usual.
+    /// The erasure's one transaction (see [`Store::person_erase`]); `present` false when only
+    /// the journal holds the person (their row deleted before): nothing to delete or
+    /// anonymise, the rest as usual.
     fn erase_in_transaction_with(
         &mut self,
         p: Person,
