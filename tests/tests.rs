@@ -8,6 +8,7 @@ mod crash;
 mod diskfull;
 mod exchange;
 mod hostile;
+mod layers;
 mod notes;
 // File modes and running as another user: Unix only.
 #[cfg(unix)]
