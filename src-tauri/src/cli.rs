@@ -724,10 +724,11 @@ fn note_export(id: i64, format: NoteFormat, out: &Path, workspace: &Path, force:
 }
 
 fn note_logo(image: Option<&Path>, remove: bool, workspace: &Path) -> i32 {
-    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    let mut store =
+        match CommandStore::open(workspace, &catalyse_core::workspace::paths::backups_root()) {
+            Ok(s) => s,
+            Err(e) => return fail(&e),
+        };
     let done = match (image, remove) {
         (_, true) => store
             .remove_note_logo()
@@ -794,8 +795,10 @@ fn restore(backup: &Path, to: &Path, force: bool) -> i32 {
         );
         return 1;
     }
-    let safety =
-        catalyse_core::safety::backup::dir_for(&catalyse_core::db::paths::backups_root(), to);
+    let safety = catalyse_core::safety::backup::dir_for(
+        &catalyse_core::workspace::paths::backups_root(),
+        to,
+    );
     match catalyse_core::safety::backup::restore(backup, to, force, &safety) {
         Ok(outcome) => {
             println!("Sauvegarde restaurée dans {}.", to.display());
@@ -973,10 +976,11 @@ fn counted(kind: ExchangeKind, n: usize, action: &str) -> String {
 }
 
 fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run: bool) -> i32 {
-    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    let mut store =
+        match CommandStore::open(workspace, &catalyse_core::workspace::paths::backups_root()) {
+            Ok(s) => s,
+            Err(e) => return fail(&e),
+        };
     let (progress, bar) = terminal_progress();
     let prepared = match store.prepare_import_file(kind, file, &progress) {
         Ok(p) => p,
@@ -1185,7 +1189,7 @@ fn person_erase(
     yes: bool,
     backups: bool,
 ) -> i32 {
-    let root = catalyse_core::db::paths::backups_root();
+    let root = catalyse_core::workspace::paths::backups_root();
     let mut store = match CommandStore::open(workspace, &root) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -1197,7 +1201,7 @@ fn person_erase(
         return 1;
     }
     let dir = catalyse_core::safety::backup::dir_for(&root, workspace);
-    let summary = match catalyse_core::safety::erasures::erase_and_record(&mut store, p, &dir) {
+    let summary = match catalyse_core::safety::rgpd::erase_and_record(&mut store, p, &dir) {
         Ok(summary) => summary,
         Err(e) => return fail(&e),
     };
@@ -1219,10 +1223,11 @@ fn person_erase(
 
 fn history_undo(set: i64, workspace: &Path, json: bool) -> i32 {
     use catalyse_core::history::model::UndoOutcome;
-    let mut store = match CommandStore::open(workspace, &catalyse_core::db::paths::backups_root()) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
+    let mut store =
+        match CommandStore::open(workspace, &catalyse_core::workspace::paths::backups_root()) {
+            Ok(s) => s,
+            Err(e) => return fail(&e),
+        };
     match store.undo_change_set(set) {
         Ok(UndoOutcome::Done { change_set }) => {
             if json {

@@ -12,7 +12,7 @@ use tauri_plugin_store::StoreExt;
 use ts_rs::TS;
 
 /// State shared by the commands. The open workspace is the only owner of its database
-/// connection (a writer thread, see `catalyse_core::db::writer`).
+/// connection (a writer thread, see `catalyse_core::workspace::writer`).
 #[derive(Default)]
 pub struct AppState {
     workspace: Mutex<Option<Arc<Workspace>>>,
@@ -365,7 +365,7 @@ fn startup<R: Runtime>(app: &AppHandle<R>, cli_workspace: Option<PathBuf>) {
 /// Opens the workspace of the last session (or the command line's) at start-up.
 fn open_at_start<R: Runtime>(app: &AppHandle<R>, path: PathBuf, from_cli: bool) {
     let state = app.state::<AppState>();
-    match Workspace::open_with_backups(&path, &catalyse_core::db::paths::backups_root()) {
+    match Workspace::open_with_backups(&path, &catalyse_core::workspace::paths::backups_root()) {
         Ok(ws) => {
             let territory = ws
                 .read_blocking(|s| s.header())
@@ -421,7 +421,7 @@ fn second_launch<R: Runtime>(app: &AppHandle<R>, argv: Vec<String>, cwd: String)
     let path = PathBuf::from(cwd).join(path);
     let state = app.state::<AppState>();
     if let Ok(current) = state.current() {
-        if catalyse_core::db::paths::same_file(current.path(), &path) {
+        if catalyse_core::workspace::paths::same_file(current.path(), &path) {
             return;
         }
     }

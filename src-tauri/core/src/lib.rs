@@ -15,8 +15,9 @@ pub mod plan;
 pub mod project;
 pub mod safety;
 pub mod shared;
+pub mod workspace;
 
 pub use db::migrations::SCHEMA_VERSION;
 pub use db::store::Store;
-pub use db::writer::Workspace;
 pub use shared::error::{CoreError, CoreResult, ErrorPayload};
+pub use workspace::writer::Workspace;

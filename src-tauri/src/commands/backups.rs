@@ -7,10 +7,10 @@
 use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
 use crate::gui::AppState;
 use crate::jobs::JobMessage;
-use catalyse_core::db::paths::{backups_root, EXTENSION};
 use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::safety::erasures::{self, BackupsErasure, ErasedPerson};
 use catalyse_core::safety::rgpd::{ErasureSummary, Person};
+use catalyse_core::workspace::paths::{backups_root, EXTENSION};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -303,7 +303,7 @@ pub async fn erase_person(
     let ws = state.current()?;
     let dir = backup::dir_for(&backups_root(), ws.path());
     Ok(ws
-        .call(move |s| erasures::erase_and_record(s, person, &dir))
+        .call(move |s| catalyse_core::safety::rgpd::erase_and_record(s, person, &dir))
         .await?)
 }
 

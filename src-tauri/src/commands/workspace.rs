@@ -2,8 +2,8 @@
 
 use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
 use crate::prefs::Prefs;
-use catalyse_core::db::paths::{available_path, slug, EXTENSION};
 use catalyse_core::shared::domain::{NewWorkspace, ProjectHeader};
+use catalyse_core::workspace::paths::{available_path, slug, EXTENSION};
 use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -79,11 +79,11 @@ pub(crate) async fn open_path<R: Runtime>(
 ) -> Result<WorkspaceInfo, ErrorPayload> {
     // The file already open here: nothing to open again (its lock is ours).
     if let Ok(current) = state.current() {
-        if catalyse_core::db::paths::same_file(current.path(), &path) {
+        if catalyse_core::workspace::paths::same_file(current.path(), &path) {
             return describe(&current).await;
         }
     }
-    let root = catalyse_core::db::paths::backups_root();
+    let root = catalyse_core::workspace::paths::backups_root();
     let tried = path.clone();
     let opened =
         tauri::async_runtime::spawn_blocking(move || Workspace::open_with_backups(&path, &root))
@@ -147,7 +147,7 @@ pub async fn create_workspace(
         Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
             store,
             path,
-            &catalyse_core::db::paths::backups_root(),
+            &catalyse_core::workspace::paths::backups_root(),
         ))
     })
     .await
@@ -168,7 +168,7 @@ pub async fn open_demo(
         Ok::<_, catalyse_core::CoreError>(Workspace::spawn_with_backups(
             store,
             path,
-            &catalyse_core::db::paths::backups_root(),
+            &catalyse_core::workspace::paths::backups_root(),
         ))
     })
     .await

@@ -206,7 +206,7 @@ fn take_trigger(tx: &Transaction, name: &str) -> CoreResult<Option<String>> {
         .iter()
         .find_map(|op| name.strip_prefix("journal_")?.strip_suffix(op));
     let sql = match journal {
-        Some(table) => crate::history::journal::table_triggers_of(tx, table)?
+        Some(table) => crate::db::journal::table_triggers_of(tx, table)?
             .into_iter()
             .find(|(n, _)| n == name)
             .map(|(_, sql)| sql),
@@ -308,7 +308,7 @@ pub(crate) fn restore(
             set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
         for j in &deferred.journal {
-            crate::history::journal::backfill_inserts(tx, j.table, j.key, j.first)?;
+            crate::db::journal::backfill_inserts(tx, j.table, j.key, j.first)?;
         }
         for sql in &deferred.indexes {
             tx.execute_batch(sql)?;

@@ -20,11 +20,6 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_journal_references_by_identity.sql"),
 ];
 
-/// The steps of a migration that SQL cannot express, run right after its SQL in the same
-/// transaction, as (the version the migration brings the file to, the step).
-type RustStep = fn(&rusqlite::Connection) -> crate::shared::error::CoreResult<()>;
-const RUST_STEPS: &[(i64, RustStep)] = &[(12, crate::history::migrate::references_to_identities)];
-
 /// The schema version this build of Catalyse writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -75,42 +70,6 @@ pub const CODED_COLUMNS: &[(&str, &str, &str)] = &[
 
 /// The first schema version whose codes are in `code_value` rather than in CHECKs.
 pub const CODES_TABLE_SINCE: i64 = 9;
-
-/// Applies migration `index` (0-based) inside `tx`. A migration that edits `sqlite_schema`
-/// (the documented way to drop a CHECK) is followed, as SQLite's procedure asks, by a new
-/// `schema_version` (so every connection reloads the schema) and a quick check: a
-/// damaged schema is rolled back with the rest.
-pub(crate) fn apply(
-    tx: &rusqlite::Connection,
-    index: usize,
-) -> crate::shared::error::CoreResult<()> {
-    let sql = MIGRATIONS[index];
-    if sql.contains("PRAGMA writable_schema = ON") {
-        // Catalyse's own migration, editing the schema the way SQLite documents it (the
-        // defensive mode refuses both steps otherwise).
-        crate::db::guard::with_schema_writable(tx, || {
-            tx.execute_batch(sql)?;
-            let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-            tx.pragma_update(None, "schema_version", cookie + 1)
-        })?;
-        let check: String = tx.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        if check != "ok" {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                Some(format!("migration {}: {check}", index + 1)),
-            )
-            .into());
-        }
-    } else {
-        tx.execute_batch(sql)?;
-    }
-    for (version, step) in RUST_STEPS {
-        if *version == index as i64 + 1 {
-            step(tx)?;
-        }
-    }
-    Ok(())
-}
 
 /// Record kinds counted by `catalyse check`, as (glossary plural, table).
 pub const COUNTED_TABLES: &[(&str, &str)] = &[
@@ -232,7 +191,7 @@ mod tests {
     fn every_record_table_has_a_stable_identity() {
         let store = crate::db::store::Store::open_in_memory().unwrap();
         let c = &store.conn;
-        let tables = crate::history::journal::record_tables(c).unwrap();
+        let tables = crate::db::journal::record_tables(c).unwrap();
         assert!(tables.len() >= 29, "{tables:?}");
         for table in &tables {
             let (notnull, default): (bool, Option<String>) = c
@@ -273,7 +232,7 @@ mod tests {
         let uids = |name: &str| -> std::collections::HashSet<String> {
             let s = crate::demo::write_demo(&dir.path().join(name)).unwrap();
             let mut all = std::collections::HashSet::new();
-            for table in crate::history::journal::record_tables(&s.conn).unwrap() {
+            for table in crate::db::journal::record_tables(&s.conn).unwrap() {
                 let mut st = s.conn.prepare(&format!("SELECT uid FROM {table}")).unwrap();
                 for uid in st.query_map([], |r| r.get::<_, String>(0)).unwrap() {
                     assert!(all.insert(uid.unwrap()), "{table}: an identity given twice");
@@ -345,7 +304,8 @@ mod tests {
         crate::db::store::register_functions(&conn).unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
         for i in 0..MIGRATIONS.len() {
-            apply(&conn, i).unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
+            crate::db::apply::apply(&conn, i)
+                .unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
         }
         let fk: Vec<String> = conn
             .prepare("PRAGMA foreign_key_check")

@@ -5,7 +5,7 @@
 //! shared folder, and SQLite runs what its schema says (triggers on every write, `CHECK`s,
 //! defaults and generated columns on reads and writes). So before anything reads a table or
 //! writes a byte, [`verify`] compares the file's `sqlite_master` with the reference of its
-//! version, built once per process by running [`migrations::MIGRATIONS`] on an empty database in memory:
+//! version, built once per process by running [`crate::db::migrations::MIGRATIONS`] on an empty database in memory:
 //! every table, view, trigger and index with its SQL text, the automatic indexes by name.
 //! An unknown object, a known one with other SQL, or a missing one refuses the file untouched
 //! ([`CoreError::ForeignSchema`]), naming the object.
@@ -19,7 +19,7 @@
 //! Catalyse never reads SQL back from a file to run it: what it runs comes from the
 //! migrations' text ([`current`]) or from its own generators.
 
-use crate::db::migrations::{self, SCHEMA_VERSION};
+use crate::db::migrations::SCHEMA_VERSION;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
@@ -164,13 +164,13 @@ pub fn current() -> CoreResult<Arc<Reference>> {
 fn build(version: i64) -> CoreResult<Reference> {
     let mut conn = Connection::open_in_memory()?;
     crate::db::guard::harden(&mut conn)?;
-    crate::db::store::register_functions(&conn)?;
+    crate::db::connection::register_functions(&conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     for index in 0..version as usize {
-        migrations::apply(&conn, index)?;
+        crate::db::apply::apply(&conn, index)?;
     }
     if version >= JOURNAL_SINCE {
-        crate::history::journal::sync_triggers(&conn)?;
+        crate::db::journal::sync_triggers(&conn)?;
     }
     let objects = read(&conn)?
         .into_iter()
@@ -249,14 +249,14 @@ pub fn compare(found: &[SchemaObject], version: i64) -> CoreResult<Option<Findin
 
 /// Drops, before anything could fire them, the journal triggers of `conn` that are not
 /// exactly what this build generates for its schema now (a file's own text, from an older
-/// Catalyse or from anyone): [`crate::history::journal::sync_triggers`] makes them again.
+/// Catalyse or from anyone): [`crate::db::journal::sync_triggers`] makes them again.
 /// The names dropped are this build's own (quoted), never read from the file.
 pub(crate) fn drop_unexpected_journal_triggers(conn: &Connection, version: i64) -> CoreResult<()> {
     if version < JOURNAL_SINCE {
         return Ok(());
     }
     let reference = reference(version)?;
-    let expected = crate::history::journal::expected_triggers(conn)?;
+    let expected = crate::db::journal::expected_triggers(conn)?;
     for o in reference.objects() {
         if o.kind != "trigger" || journal_trigger_table(&reference, &o.name).is_none() {
             continue;
@@ -277,7 +277,7 @@ pub(crate) fn drop_unexpected_journal_triggers(conn: &Connection, version: i64) 
         if !right {
             conn.execute_batch(&format!(
                 "DROP TRIGGER {}",
-                crate::exchange::workspace_json::quote(&o.name)
+                crate::db::tables::quote(&o.name)
             ))?;
         }
     }

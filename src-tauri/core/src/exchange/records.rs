@@ -1051,7 +1051,7 @@ impl Store {
             .filter(|(i, _)| wanted(*i))
             .count() as u64;
         self.journal()
-            .set_label(&crate::history::journal::ChangeLabel::new(
+            .set_label(&crate::db::journal::ChangeLabel::new(
                 "import",
                 &[
                     (

@@ -79,8 +79,8 @@ impl Store {
                     table,
                     record,
                     op: match op {
-                        crate::history::journal::INSERT => "insert",
-                        crate::history::journal::DELETE => "delete",
+                        crate::db::journal::INSERT => "insert",
+                        crate::db::journal::DELETE => "delete",
                         _ => "update",
                     },
                     field,

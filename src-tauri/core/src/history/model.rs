@@ -1,7 +1,7 @@
 //! What the history screens and the command line read: change sets, their changes, and
 //! what an undo did.
 
-use crate::history::journal::ChangeLabel;
+use crate::db::journal::ChangeLabel;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -18,8 +18,8 @@ pub enum ChangeOp {
 impl ChangeOp {
     pub fn from_code(op: i64) -> ChangeOp {
         match op {
-            crate::history::journal::INSERT => ChangeOp::Insert,
-            crate::history::journal::DELETE => ChangeOp::Delete,
+            crate::db::journal::INSERT => ChangeOp::Insert,
+            crate::db::journal::DELETE => ChangeOp::Delete,
             _ => ChangeOp::Update,
         }
     }

@@ -1,8 +1,8 @@
 //! Reading the journal back: pages of change sets (newest first, filtered in SQL), a change
 //! set's changes with what the screens need to say them, a record's history, sizes.
 
+use crate::db::journal::{self, ChangeLabel};
 use crate::db::store::Store;
-use crate::history::journal::{self, ChangeLabel};
 use crate::history::model::{
     ChangeOp, ChangeSetDetail, ChangeSetSummary, ChangeView, HistoryPage, HistoryQuery,
 };
@@ -569,7 +569,7 @@ impl Store {
         id: i64,
         q: &HistoryQuery,
     ) -> CoreResult<HistoryPage> {
-        let tables = crate::history::journal::record_tables(&self.conn)?;
+        let tables = crate::db::journal::record_tables(&self.conn)?;
         let Some(table) = tables.iter().find(|t| *t == table) else {
             return Err(CoreError::validation(
                 "table",

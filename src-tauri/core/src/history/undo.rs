@@ -2,9 +2,9 @@
 //! itself a change set (so it can be undone in turn), unless something later stands in the
 //! way; then nothing changes and the changes that stand in the way are listed.
 
+use crate::db::journal::{self, ChangeLabel, Reference, Target, DELETE, INSERT, UPDATE};
 use crate::db::store::Store;
-use crate::exchange::workspace_json::quote;
-use crate::history::journal::{self, ChangeLabel, Reference, Target, DELETE, INSERT, UPDATE};
+use crate::db::tables::quote;
 use crate::history::model::{ChangeSetSummary, UndoOutcome};
 use crate::history::store::{raw_changes, RawChange};
 use crate::shared::error::{CoreError, CoreResult};
@@ -371,7 +371,7 @@ impl Store {
                 "Un effacement RGPD ne peut pas être annulé : les données effacées ne sont plus nulle part.",
             ));
         }
-        if crate::safety::rgpd::touches_erased(&self.conn, set)? {
+        if crate::history::erased::touches_erased(&self.conn, set)? {
             return Err(CoreError::validation(
                 "change_set",
                 "undo.rgpd_erased",

@@ -6,8 +6,8 @@
 //!
 //! `CATALYSE_UNDO_CASES` sequences (24 by default, more on demand).
 
+use crate::db::journal;
 use crate::db::store::Store;
-use crate::history::journal;
 use crate::history::model::UndoOutcome;
 use crate::network::{Introducer, LinkInput, MeetingInput};
 use crate::notes::{NoteInput, NoteRecordInput};

@@ -224,7 +224,7 @@ fn holds(path: &Path, who: &ErasedPerson) -> CoreResult<bool> {
            AND NOT (coalesce(before, after) = ?2
                     OR (json_valid(coalesce(before, after))
                         AND json_extract(coalesce(before, after), '$.rgpd') IS NOT NULL))",
-        rusqlite::params![who.uid, crate::safety::rgpd::ERASED_MARK],
+        rusqlite::params![who.uid, crate::history::erased::ERASED_MARK],
         |r| r.get(0),
     )?)
 }
@@ -271,7 +271,7 @@ pub fn erase_from_backups(dir: &Path, who: &ErasedPerson) -> CoreResult<BackupsE
         removed: 0,
         untouched: 0,
     };
-    for backup in crate::safety::backup::list(dir)? {
+    for backup in crate::workspace::backups::list(dir)? {
         let path = PathBuf::from(&backup.path);
         match holds(&path, who) {
             Ok(false) => out.untouched += 1,
@@ -288,18 +288,6 @@ pub fn erase_from_backups(dir: &Path, who: &ErasedPerson) -> CoreResult<BackupsE
         }
     }
     Ok(out)
-}
-
-/// Erases `p` from `store` (see [`Store::person_erase`]) and records the erasure in the
-/// workspace's backup folder `dir`, so that restoring an older backup erases them again.
-pub fn erase_and_record(
-    store: &mut Store,
-    p: crate::safety::rgpd::Person,
-    dir: &Path,
-) -> CoreResult<crate::safety::rgpd::ErasureSummary> {
-    let summary = store.person_erase(p)?;
-    record_erasure(dir, &ErasureKey::for_backups(dir)?, &summary.person)?;
-    Ok(summary)
 }
 
 /// Erases again, in `copy` (a backup being restored, not yet in place), the people whose
@@ -330,9 +318,10 @@ pub(crate) fn reapply_on_copy(copy: &Path, dirs: &[PathBuf], key_dir: &Path) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::safety::backup::{self, BackupReason};
+    use crate::safety::rgpd::erase_and_record;
     use crate::safety::rgpd::Person;
     use crate::shared::text::fold;
+    use crate::safety::backup::{self, BackupReason};
 
     /// Whether the file at `path` (and its WAL) holds `word` in any case or accents.
     fn holds_word(path: &Path, word: &str) -> bool {

@@ -14,22 +14,22 @@
 //! the team's figures hold); in both cases every mention of the name in a text is replaced by
 //! « [personne effacée] ».
 
+use crate::db::journal::{self, ChangeLabel};
 use crate::db::store::Store;
-use crate::exchange::workspace_json::{data_tables, layout, quote, to_json};
-use crate::history::journal::{self, ChangeLabel};
+use crate::db::tables::{data_tables, layout, quote, to_json};
 use crate::shared::error::{CoreError, CoreResult};
+use crate::safety::erasures::{record_erasure, ErasureKey};
 use crate::shared::text::fold;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::path::Path;
 use ts_rs::TS;
+
+pub use crate::history::erased::ERASED_MARK;
 
 /// What replaces an erased person's name in texts.
 pub const ERASED: &str = "[personne effacée]";
-/// What the journal keeps of a value an erasure removed (a field's value, or beside the
-/// identity of a whole record): a change set holding it cannot be undone, so that no older
-/// change brings the person's data back.
-pub const ERASED_MARK: &str = r#"{"rgpd":"effacé"}"#;
 /// Names shorter than this are not searched in texts (too many false matches).
 const MIN_MENTION: usize = 3;
 
@@ -673,17 +673,12 @@ fn journal_entries(conn: &Connection, p: Person, forms: &[String]) -> CoreResult
     Ok(out)
 }
 
-/// Whether change set `set` holds a value an erasure removed ([`ERASED_MARK`]): it cannot be
-/// undone.
-pub(crate) fn touches_erased(conn: &Connection, set: i64) -> CoreResult<bool> {
-    Ok(conn.query_row(
-        "SELECT count(*) > 0 FROM change WHERE set_id = ?1 AND (
-           before = ?2 OR after = ?2
-           OR (typeof(before) = 'text' AND json_valid(before) AND json_extract(before, '$.rgpd') IS NOT NULL)
-           OR (typeof(after) = 'text' AND json_valid(after) AND json_extract(after, '$.rgpd') IS NOT NULL))",
-        params![set, ERASED_MARK],
-        |r| r.get(0),
-    )?)
+/// Erases `p` from `store` (see [`Store::person_erase`]) and records the erasure in the
+/// workspace's backup folder `dir`, so that restoring an older backup erases them again.
+pub fn erase_and_record(store: &mut Store, p: Person, dir: &Path) -> CoreResult<ErasureSummary> {
+    let summary = store.person_erase(p)?;
+    record_erasure(dir, &ErasureKey::for_backups(dir)?, &summary.person)?;
+    Ok(summary)
 }
 
 impl Store {

@@ -1,8 +1,10 @@
 //! What every domain uses: the code enums and validation helpers, errors, money, French
 //! typography, text folding and sort keys, progress reports.
 
+pub mod dirs;
 pub mod domain;
 pub mod error;
+pub mod ids;
 pub mod money;
 pub mod progress;
 pub mod text;

@@ -12,7 +12,7 @@
 //! its children's entries are read. A reference that cannot be resolved (an id the journal
 //! never saw) keeps its number: an undo refuses it rather than guessing.
 
-use crate::history::journal::{self, Reference, Target, DELETE, INSERT, UPDATE};
+use crate::db::journal::{self, Reference, Target, DELETE, INSERT, UPDATE};
 use crate::shared::error::CoreResult;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -40,7 +40,7 @@ impl Ids<'_> {
             .conn
             .prepare_cached(&format!(
                 "SELECT uid FROM {} WHERE id = ?1",
-                crate::exchange::workspace_json::quote(table)
+                crate::db::tables::quote(table)
             ))?
             .query_row([id], |r| r.get(0))
             .optional()?;
@@ -274,7 +274,7 @@ fn current_kind(
     uid: &str,
     tables: &[(&str, &str)],
 ) -> CoreResult<Option<String>> {
-    let q = crate::exchange::workspace_json::quote;
+    let q = crate::db::tables::quote;
     let found: Option<String> = conn
         .query_row(
             &format!("SELECT {} FROM {} WHERE uid = ?1", q(kind), q(table)),
@@ -308,7 +308,7 @@ mod tests {
         let (x_uid, y_uid, z_uid, link_uid, x_id) = {
             let mut c = Connection::open(&path).unwrap();
             let journal = crate::db::store::register_functions(&c).unwrap();
-            crate::history::journal::install_hooks(&mut c, &journal).unwrap();
+            crate::db::journal::install_hooks(&mut c, &journal).unwrap();
             c.pragma_update(None, "foreign_keys", true).unwrap();
             let v: i64 = c
                 .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -161,7 +161,7 @@ impl Journal {
     fn device(&self) -> String {
         let mut s = self.state();
         if s.device.is_none() {
-            s.device = Some(crate::db::paths::device_id());
+            s.device = Some(crate::shared::dirs::device_id());
         }
         s.device.clone().unwrap_or_default()
     }
@@ -229,7 +229,7 @@ pub(crate) fn install_hooks(conn: &mut Connection, journal: &Journal) -> CoreRes
 
 /// The tables of records: journaled, each with an identity.
 pub(crate) fn record_tables(conn: &Connection) -> CoreResult<Vec<String>> {
-    Ok(crate::exchange::workspace_json::data_tables(conn)?
+    Ok(crate::db::tables::data_tables(conn)?
         .into_iter()
         .filter(|t| !crate::db::migrations::JOURNAL_TABLES.contains(&t.as_str()))
         .collect())

@@ -169,15 +169,15 @@ impl Workspace {
 
     /// Opens `path` (backing it up under `backups_root` first if it must be migrated) and
     /// keeps automatic backups of it in its folder under `backups_root`. A file found exactly
-    /// as Catalyse closed it cleanly ([`crate::safety::backup::ClosedState`]) is not checked again,
+    /// as Catalyse closed it cleanly ([`crate::workspace::backups::ClosedState`]) is not checked again,
     /// nor backed up again when its newest backup holds it; otherwise it is checked, and
     /// backed up in the background.
     pub fn open_with_backups(path: &Path, backups_root: &Path) -> CoreResult<Workspace> {
-        let dir = crate::safety::backup::dir_for(backups_root, path);
-        let closed = crate::safety::backup::closed_as_recorded(&dir, path);
+        let dir = crate::workspace::backups::dir_for(backups_root, path);
+        let closed = crate::workspace::backups::closed_as_recorded(&dir, path);
         let store = Store::open_checked(path, backups_root, closed.is_none())?;
         // Open: the file is going to change.
-        crate::safety::backup::forget_closed(&dir);
+        crate::workspace::backups::forget_closed(&dir);
         let at_start = match closed {
             Some(c) if c.backed_up => StartBackup::Skipped,
             _ => StartBackup::InBackground,
@@ -195,7 +195,7 @@ impl Workspace {
 
     /// [`Workspace::spawn`] with automatic backups in the workspace's folder under `backups_root`.
     pub fn spawn_with_backups(store: Store, path: PathBuf, backups_root: &Path) -> Workspace {
-        let dir = crate::safety::backup::dir_for(backups_root, &path);
+        let dir = crate::workspace::backups::dir_for(backups_root, &path);
         Workspace::spawn_with(
             store,
             path,
@@ -233,10 +233,14 @@ impl Workspace {
                 std::thread::Builder::new()
                     .name("catalyse-backup".into())
                     .spawn(move || {
-                        match crate::safety::backup::backup_file(&file, &dir, BackupReason::Auto) {
+                        match crate::workspace::backups::backup_file(
+                            &file,
+                            &dir,
+                            BackupReason::Auto,
+                        ) {
                             Ok(_) => {
                                 ok.store(true, std::sync::atomic::Ordering::Release);
-                                let _ = crate::safety::backup::rotate(&dir);
+                                let _ = crate::workspace::backups::rotate(&dir);
                             }
                             Err(e) => eprintln!("Sauvegarde automatique impossible : {e}"),
                         }
@@ -306,7 +310,7 @@ impl Workspace {
                 };
                 let closed = store.close();
                 if let (Some(a), Some(file), true) = (&auto, path_for_close, closed) {
-                    crate::safety::backup::record_closed(&a.dir, &file, backed_up);
+                    crate::workspace::backups::record_closed(&a.dir, &file, backed_up);
                 }
             })
             .expect("the writer thread could not start");
@@ -476,8 +480,8 @@ mod tests {
             .unwrap(),
         );
         let root = dir.path().join("sauvegardes");
-        let folder = crate::safety::backup::dir_for(&root, &path);
-        let backups = || crate::safety::backup::list(&folder).unwrap().len();
+        let folder = crate::workspace::backups::dir_for(&root, &path);
+        let backups = || crate::workspace::backups::list(&folder).unwrap().len();
         let add = |ws: &Workspace| {
             ws.call_blocking(|s| {
                 s.create_actor(&ActorInput {
@@ -496,7 +500,7 @@ mod tests {
         assert_eq!(backups(), 1);
         drop(ws);
         assert!(
-            crate::safety::backup::closed_as_recorded(&folder, &path)
+            crate::workspace::backups::closed_as_recorded(&folder, &path)
                 .unwrap()
                 .backed_up
         );
@@ -505,19 +509,19 @@ mod tests {
         ws.wait_start_backup();
         assert_eq!(backups(), 1, "the newest backup already holds the file");
         assert!(
-            crate::safety::backup::closed_as_recorded(&folder, &path).is_none(),
+            crate::workspace::backups::closed_as_recorded(&folder, &path).is_none(),
             "the record is forgotten while the file is open"
         );
         add(&ws);
         drop(ws);
         // Changed after its last backup: backed up at the next opening.
-        let state = crate::safety::backup::closed_as_recorded(&folder, &path).unwrap();
+        let state = crate::workspace::backups::closed_as_recorded(&folder, &path).unwrap();
         assert!(!state.backed_up);
         let mut ws = Workspace::open_with_backups(&path, &root).unwrap();
         ws.wait_start_backup();
         drop(ws);
         assert_eq!(
-            crate::safety::backup::list(&folder).unwrap()[0].counts["actors"],
+            crate::workspace::backups::list(&folder).unwrap()[0].counts["actors"],
             1
         );
         // Changed by someone else (or damaged) after the record: checked again — a damaged
@@ -641,7 +645,7 @@ mod tests {
         };
         // The start-up backup is made before any job runs.
         let newest =
-            |n: &str| -> i64 { crate::safety::backup::list(&backups).unwrap()[0].counts[n] };
+            |n: &str| -> i64 { crate::workspace::backups::list(&backups).unwrap()[0].counts[n] };
         ws.call_blocking(|_| Ok(())).unwrap();
         assert_eq!(newest("actors"), 0);
         add(&ws, "A");
@@ -654,7 +658,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(350));
         ws.call_blocking(|s| s.counts()).unwrap();
         assert_eq!(newest("actors"), 2);
-        let autos = crate::safety::backup::list(&backups).unwrap();
+        let autos = crate::workspace::backups::list(&backups).unwrap();
         assert!(
             autos.len() <= 2,
             "rotation keeps the newest of the hour (and at most the day's): {}",
