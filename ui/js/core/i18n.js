@@ -1,9 +1,21 @@
 // The only source of UI strings: the fr and en catalogues.
 import fr from "../../i18n/fr.js";
 import en from "../../i18n/en.js";
+import { KIND_LABELS } from "../../bindings/kinds.js";
 
-/** @type {Record<string, Record<string, string>>} */
-export const catalogues = { fr, en };
+/**
+ * The catalogues, with each kind of record's name (`history.kind.<table>`) from the record
+ * descriptors (generated `bindings/kinds.js`).
+ * @type {Record<string, Record<string, string>>}
+ */
+export const catalogues = { fr: withKinds(fr, KIND_LABELS.fr), en: withKinds(en, KIND_LABELS.en) };
+
+/** @param {Record<string, string>} catalogue @param {Readonly<Record<string, string>>} kinds */
+function withKinds(catalogue, kinds) {
+  const out = { ...catalogue };
+  for (const [table, name] of Object.entries(kinds)) out[`history.kind.${table}`] = name;
+  return out;
+}
 let lang = "fr";
 const listeners = new Set();
 

@@ -14,6 +14,7 @@
 //! transaction, created by the first change, forgotten when the transaction ends (the
 //! connection's commit and rollback hooks).
 
+use crate::db::records::Refers;
 use crate::shared::error::CoreResult;
 use rusqlite::Connection;
 use std::sync::{Arc, Mutex};
@@ -284,51 +285,16 @@ pub(crate) struct Reference {
 }
 
 /// The single-column foreign keys of a table (`?1`) to an `id` column, as (column, table).
-const SINGLE_REFERENCES: &str =
+pub(crate) const SINGLE_REFERENCES: &str =
     "SELECT f.\"from\" AS c, f.\"table\" AS t FROM pragma_foreign_key_list(?1) AS f
      WHERE coalesce(f.\"to\", 'id') = 'id'
        AND (SELECT count(*) FROM pragma_foreign_key_list(?1) AS g WHERE g.id = f.id) = 1";
 
-/// References the schema's foreign keys do not tell: one inside a composite key (an
-/// evidence's assessment, whose key is the rating's), and the polymorphic ones (a record
-/// named by a kind and an id: a note's records, an evidence's).
-const DECLARED_REFERENCES: &[(&str, &str, DeclaredTarget)] = &[
-    (
-        "competence_evidence",
-        "assessment_id",
-        DeclaredTarget::Table("self_assessment"),
-    ),
-    (
-        "competence_evidence",
-        "record_id",
-        DeclaredTarget::ByKind(
-            "kind",
-            &[
-                ("action", "action"),
-                ("meeting", "meeting"),
-                ("funding", "funding"),
-                ("link", "link"),
-                ("decision_note", "decision_note"),
-            ],
-        ),
-    ),
-    (
-        "note_record",
-        "record_id",
-        DeclaredTarget::ByKind(
-            "kind",
-            &[("action", "action"), ("need", "need"), ("actor", "actor")],
-        ),
-    ),
-];
-
-enum DeclaredTarget {
-    Table(&'static str),
-    ByKind(&'static str, &'static [(&'static str, &'static str)]),
-}
-
-/// The columns of `table` that refer to other records (from the schema's foreign keys and
-/// [`DECLARED_REFERENCES`]), in column order.
+/// The columns of `table` that refer to other records, in column order: the schema's foreign
+/// keys, and the references its descriptor declares that they do not tell (one inside a
+/// composite key, an evidence's assessment whose key is the rating's; the polymorphic ones, a
+/// record named by a kind and an id: a note's records, an evidence's), for the columns the
+/// file's table has.
 pub(crate) fn references(conn: &Connection, table: &str) -> CoreResult<Vec<Reference>> {
     let mut found: Vec<Reference> = conn
         .prepare_cached(SINGLE_REFERENCES)?
@@ -343,17 +309,25 @@ pub(crate) fn references(conn: &Connection, table: &str) -> CoreResult<Vec<Refer
         })
         .collect::<Result<_, _>>()?;
     let cols = columns(conn, table)?;
-    for (t, column, target) in DECLARED_REFERENCES {
-        if *t == table && cols.iter().any(|(c, _)| c == column) {
-            found.retain(|r| r.column != *column);
-            found.push(Reference {
-                column: (*column).to_string(),
-                target: match target {
-                    DeclaredTarget::Table(p) => Target::Table((*p).to_string()),
-                    DeclaredTarget::ByKind(kind, tables) => Target::ByKind { kind, tables },
-                },
-            });
+    let declared = crate::db::records::kind(table).map_or(&[][..], |k| k.references);
+    for r in declared {
+        if !cols.iter().any(|(c, _)| c == r.column) {
+            continue;
         }
+        let target = match r.to {
+            // The schema tells it.
+            Refers::To(_) => continue,
+            Refers::Through(t) => Target::Table(t.to_string()),
+            Refers::ByKind { kind_column, kinds } => Target::ByKind {
+                kind: kind_column,
+                tables: kinds,
+            },
+        };
+        found.retain(|f| f.column != r.column);
+        found.push(Reference {
+            column: r.column.to_string(),
+            target,
+        });
     }
     found.sort_by_key(|r| cols.iter().position(|(c, _)| *c == r.column));
     Ok(found)
@@ -743,7 +717,7 @@ mod tests {
 
     /// Every column of a table of records that holds another record's id (`…_id`, and the
     /// introducer columns) is a reference the journal names by identity: a foreign key, or
-    /// one of [`DECLARED_REFERENCES`]. A new one forgotten would be journaled as a number
+    /// one its descriptor declares ([`crate::db::records`]). A new one forgotten would be journaled as a number
     /// that an undo could point at another record.
     #[test]
     fn every_column_holding_an_id_is_a_reference_the_journal_names_by_identity() {

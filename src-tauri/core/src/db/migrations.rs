@@ -71,25 +71,6 @@ pub const CODED_COLUMNS: &[(&str, &str, &str)] = &[
 /// The first schema version whose codes are in `code_value` rather than in CHECKs.
 pub const CODES_TABLE_SINCE: i64 = 9;
 
-/// Record kinds counted by `catalyse check`, as (glossary plural, table).
-pub const COUNTED_TABLES: &[(&str, &str)] = &[
-    ("territories", "territory"),
-    ("projects", "project"),
-    ("actors", "actor"),
-    ("needs", "need"),
-    ("axes", "axis"),
-    ("actions", "action"),
-    ("fundings", "funding"),
-    ("indicators", "indicator"),
-    ("contacts", "contact"),
-    ("members", "member"),
-    ("links", "link"),
-    ("meetings", "meeting"),
-    ("follow_ups", "follow_up"),
-    ("self_assessments", "self_assessment"),
-    ("decision_notes", "decision_note"),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,7 +296,7 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert!(fk.is_empty());
-        for (_, table) in COUNTED_TABLES {
+        for (_, table) in crate::db::records::counted() {
             let n: i64 = conn
                 .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
                 .unwrap();

@@ -14,6 +14,7 @@ pub(crate) mod journal_migration;
 pub mod lock;
 pub(crate) mod migrate;
 pub mod migrations;
+pub mod records;
 pub mod schema;
 pub mod store;
 pub(crate) mod tables;

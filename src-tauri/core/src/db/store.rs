@@ -14,7 +14,6 @@ pub(crate) use crate::db::files::{remove_companions, remove_db_files, temp_sibli
 pub use crate::db::inspect::open_read_only;
 use crate::db::journal::Journal;
 use crate::db::migrate::migrate;
-use crate::db::migrations::COUNTED_TABLES;
 use crate::shared::domain::*;
 use crate::shared::error::{CoreError, CoreResult};
 use chrono::{NaiveDate, SecondsFormat, Utc};
@@ -151,7 +150,7 @@ impl Store {
 /// not exist yet (an older schema) are left out.
 pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
     let mut out = BTreeMap::new();
-    for (key, table) in COUNTED_TABLES {
+    for (key, table) in crate::db::records::counted() {
         let exists: bool = conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
             [table],
@@ -162,7 +161,7 @@ pub fn counts(conn: &Connection) -> CoreResult<BTreeMap<String, i64>> {
         }
         // Table names come from a constant list, never from input.
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-        out.insert((*key).to_string(), n);
+        out.insert(key.to_string(), n);
     }
     Ok(out)
 }

@@ -2,6 +2,7 @@
 //! set's changes with what the screens need to say them, a record's history, sizes.
 
 use crate::db::journal::{self, ChangeLabel};
+use crate::db::records::{self, RECORD_KINDS};
 use crate::db::store::Store;
 use crate::history::model::{
     ChangeOp, ChangeSetDetail, ChangeSetSummary, ChangeView, HistoryPage, HistoryQuery,
@@ -17,26 +18,6 @@ pub const PAGE_MAX: u32 = 200;
 pub const DETAIL_MAX: i64 = 500;
 /// Changes of each change set of a page of the Journal told with it (the others on demand).
 pub const FIRST_TOLD: i64 = 3;
-
-/// The column that names a record of each table, where it has one.
-const NAME_COLUMNS: &[(&str, &str)] = &[
-    ("actor", "name"),
-    ("contact", "name"),
-    ("member", "name"),
-    ("axis", "title"),
-    ("need", "title"),
-    ("action", "title"),
-    ("funding", "scheme"),
-    ("indicator", "name"),
-    ("meeting", "title"),
-    ("follow_up", "text"),
-    ("decision_note", "subject"),
-    ("note_option", "title"),
-    ("territory", "name"),
-    ("project", "title"),
-    ("letterhead_logo", "file_name"),
-    ("self_assessment", "assessed_on"),
-];
 
 /// A change set's time (the hybrid clock's wall time) as RFC 3339 in UTC.
 pub fn clock_text(at: i64) -> String {
@@ -197,7 +178,7 @@ pub(crate) fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResu
             record_name(conn, "actor", &b)?
         ));
     }
-    let Some((_, column)) = NAME_COLUMNS.iter().find(|(t, _)| *t == table) else {
+    let Some(column) = records::kind(table).and_then(|k| k.name_column) else {
         return Ok(String::new());
     };
     // The table name comes from the list above, never from input.
@@ -255,20 +236,20 @@ fn referenced_name(
 }
 
 /// The label a change set's changes tell, when its code gave none: its main record (the
-/// one deleted of the kind that comes first in [`KINDS_FR`], where parents come before
+/// one deleted of the kind that comes first in [`RECORD_KINDS`], where parents come before
 /// the rows a deletion takes with them: whatever order the entries were written in; else
 /// the first one changed), what happened to it, and how many other records went with it.
 fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
     // Table names of Catalyse's own list, as SQL literals.
     let rank = format!(
         "CASE tbl {} ELSE {} END",
-        KINDS_FR
+        RECORD_KINDS
             .iter()
             .enumerate()
-            .map(|(i, (t, _))| format!("WHEN '{t}' THEN {i}"))
+            .map(|(i, k)| format!("WHEN '{}' THEN {i}", k.table))
             .collect::<Vec<_>>()
             .join(" "),
-        KINDS_FR.len()
+        RECORD_KINDS.len()
     );
     let main: Option<(String, String, i64)> = conn
         .query_row(
@@ -306,51 +287,10 @@ fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
     ))
 }
 
-/// The French name of each kind of record (a table), for the command line.
-const KINDS_FR: &[(&str, &str)] = &[
-    ("territory", "le territoire"),
-    ("project", "le projet"),
-    ("actor", "l'acteur"),
-    ("contact", "le contact"),
-    ("actor_tag", "l'étiquette d'acteur"),
-    ("need", "l'enjeu"),
-    ("axis", "l'axe"),
-    ("axis_need", "le lien axe–enjeu"),
-    ("action", "l'action"),
-    ("action_need", "le lien action–enjeu"),
-    ("action_partner", "le partenaire d'action"),
-    ("funding", "la ligne de financement"),
-    ("indicator", "l'indicateur"),
-    ("member", "le membre de l'équipe"),
-    ("link", "le lien"),
-    ("meeting", "la rencontre"),
-    ("meeting_actor", "la participation d'un acteur"),
-    ("meeting_member", "la participation d'un membre"),
-    ("follow_up", "la suite à donner"),
-    ("self_assessment", "l'auto-évaluation"),
-    ("competence_rating", "le niveau de compétence"),
-    ("competence_evidence", "la preuve de compétence"),
-    ("development_plan", "le plan de développement"),
-    ("decision_note", "la note d'aide à la décision"),
-    ("note_section", "la partie de note"),
-    ("note_option", "l'option de note"),
-    ("note_record", "le lien de note"),
-    ("note_version", "la version de note"),
-    ("letterhead_logo", "le logo"),
-];
-
 /// The kind of record `table` holds, in French with its article (« l'acteur »), and whether
 /// the noun is feminine (for the agreement of a participle).
 pub(crate) fn kind_fr(table: &str) -> (&'static str, bool) {
-    const FEMININE_ELIDED: &[&str] = &["action", "actor_tag", "self_assessment", "note_option"];
-    let what = KINDS_FR
-        .iter()
-        .find(|(t, _)| *t == table)
-        .map_or("l'enregistrement", |(_, fr)| *fr);
-    (
-        what,
-        what.starts_with("la ") || FEMININE_ELIDED.contains(&table),
-    )
+    records::kind(table).map_or(("l'enregistrement", false), |k| (k.noun_fr, k.feminine))
 }
 
 /// The French sentence of a label, for the command line (the interface says it in its own
@@ -360,10 +300,7 @@ pub fn label_fr(label: &ChangeLabel) -> String {
     let what = || {
         let name = arg("name");
         let kind = arg("kind");
-        let kind = KINDS_FR
-            .iter()
-            .find(|(t, _)| *t == kind)
-            .map_or(kind.clone(), |(_, fr)| fr.to_string());
+        let kind = records::kind(&kind).map_or(kind.clone(), |k| k.noun_fr.to_string());
         // « de » before the article: du, de la, de l'.
         let kind = match kind.strip_prefix("le ") {
             Some(rest) => format!("du {rest}"),

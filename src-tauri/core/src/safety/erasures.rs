@@ -318,10 +318,10 @@ pub(crate) fn reapply_on_copy(copy: &Path, dirs: &[PathBuf], key_dir: &Path) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::safety::backup::{self, BackupReason};
     use crate::safety::rgpd::erase_and_record;
     use crate::safety::rgpd::Person;
     use crate::shared::text::fold;
-    use crate::safety::backup::{self, BackupReason};
 
     /// Whether the file at `path` (and its WAL) holds `word` in any case or accents.
     fn holds_word(path: &Path, word: &str) -> bool {

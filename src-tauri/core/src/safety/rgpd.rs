@@ -15,10 +15,11 @@
 //! « [personne effacée] ».
 
 use crate::db::journal::{self, ChangeLabel};
+use crate::db::records::{self, Personal, RECORD_KINDS};
 use crate::db::store::Store;
 use crate::db::tables::{data_tables, layout, quote, to_json};
-use crate::shared::error::{CoreError, CoreResult};
 use crate::safety::erasures::{record_erasure, ErasureKey};
+use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::text::fold;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -399,11 +400,12 @@ fn replace_name(text: &str, name: &str) -> String {
 
 /// The tables whose records are the person's own data, deleted with them by an erasure
 /// (with the rows they own in turn, by `ON DELETE CASCADE`).
-fn personal_tables(p: Person) -> &'static [&'static str] {
-    match p {
-        Person::Contact(_) => &[],
-        Person::Member(_) => &["self_assessment", "development_plan"],
-    }
+fn personal_tables(p: Person) -> Vec<&'static str> {
+    RECORD_KINDS
+        .iter()
+        .filter(|k| k.personal == Personal::OwnedBy(p.table()))
+        .map(|k| k.table)
+        .collect()
 }
 
 /// The identities of the records the journal holds that are the person's own data: their
@@ -474,9 +476,9 @@ fn personal_records(
         }
     }
     // Older rows of the person's table that carried their name, e-mail or phone.
-    let fields: &[&str] = match p {
-        Person::Contact(_) => &["name", "email", "phone"],
-        Person::Member(_) => &["name"],
+    let fields: &[&str] = match records::kind(p.table()).map(|k| k.personal) {
+        Some(Personal::Person { identifying }) => identifying,
+        _ => &[],
     };
     let wanted: Vec<String> = forms.iter().map(|f| fold(f)).collect();
     let mut st = conn.prepare(

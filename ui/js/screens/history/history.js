@@ -6,6 +6,7 @@ import { t, has, catalogues, language, formatMoney, formatDate, formatDateTime, 
 import { confirmDialog, showError, toast } from "../../core/dialogs.js";
 import { register } from "../../core/router.js";
 import * as ipc from "../../core/ipc.js";
+import { KINDS } from "../../../bindings/kinds.js";
 
 /** @typedef {import("../../../bindings/ChangeSetSummary").ChangeSetSummary} ChangeSetSummary */
 /** @typedef {import("../../../bindings/ChangeSetDetail").ChangeSetDetail} ChangeSetDetail */
@@ -17,9 +18,6 @@ import * as ipc from "../../core/ipc.js";
 const PAGE = 50;
 /** Changes of a change set told at most (the core's `DETAIL_MAX`). */
 const DETAIL_MAX = 500;
-/** The kinds of records, as the journal names them (its tables). */
-const KINDS = ["actor", "contact", "member", "need", "axis", "action", "funding", "indicator",
-  "link", "meeting", "follow_up", "decision_note", "self_assessment", "project", "territory"];
 /** Catalogue prefixes of the code lists whose name is not their snake case. */
 const CODE_PREFIX = { EvidenceKind: "evidence", AssessmentStatus: "grid.status", SectionKey: "section" };
 /** Texts longer than this are shown as what changed in them. */
