@@ -18,12 +18,16 @@ fn every_table_of_records_has_one_descriptor() {
         RECORD_KINDS.len(),
         "a table is described twice"
     );
-    for t in tables.difference(&described) {
-        panic!("the table of records « {t} » has no descriptor in db/records.rs");
-    }
-    for t in described.difference(&tables) {
-        panic!("the descriptor « {t} » names no table of records");
-    }
+    let missing: Vec<&String> = tables.difference(&described).collect();
+    assert!(
+        missing.is_empty(),
+        "tables of records without a descriptor in db/records.rs: {missing:?}"
+    );
+    let unknown: Vec<&String> = described.difference(&tables).collect();
+    assert!(
+        unknown.is_empty(),
+        "descriptors naming no table of records: {unknown:?}"
+    );
     // Each holds records with an identity.
     for k in RECORD_KINDS {
         let cols = columns(&s.conn, k.table).unwrap();
