@@ -156,9 +156,37 @@ fn record_id(json: &SqlValue) -> Option<i64> {
 /// Rewrites every entry of the journal of `conn` (see the module's documentation). Runs
 /// inside migration 12's transaction, with journaling off.
 pub(crate) fn references_to_identities(conn: &Connection) -> CoreResult<()> {
-    let tables = journal::record_tables(conn)?;
+    let (refs, targets) = references_by_table(conn)?;
+    let mut ids = Ids {
+        conn,
+        then: HashMap::new(),
+    };
+    let mut below = i64::MAX;
+    loop {
+        let batch = entries_below(conn, below)?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        below = last.id;
+        for e in &batch {
+            let table_refs = refs.get(&e.table).map(Vec::as_slice).unwrap_or(&[]);
+            rewrite_entry(conn, &mut ids, table_refs, e)?;
+            // What the ids stood for before this entry.
+            if targets.contains(&e.table) {
+                remember_ids(&mut ids, e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each table's references, and the tables they point into.
+type ReferencesByTable = (HashMap<String, Vec<Reference>>, HashSet<String>);
+
+/// The references of each table of records, and the tables they point into.
+fn references_by_table(conn: &Connection) -> CoreResult<ReferencesByTable> {
     let mut refs: HashMap<String, Vec<Reference>> = HashMap::new();
-    for t in &tables {
+    for t in &journal::record_tables(conn)? {
         let r = journal::references(conn, t)?;
         if !r.is_empty() {
             refs.insert(t.clone(), r);
@@ -170,99 +198,101 @@ pub(crate) fn references_to_identities(conn: &Connection) -> CoreResult<()> {
         .flat_map(|r| r.target.tables())
         .map(str::to_string)
         .collect();
-    let mut ids = Ids {
-        conn,
-        then: HashMap::new(),
-    };
-    let mut below = i64::MAX;
-    loop {
-        let batch: Vec<Entry> = conn
-            .prepare_cached(
-                "SELECT id, tbl, record, op, field, before, after FROM change
-                 WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
-            )?
-            .query_map(params![below, BATCH], |r| {
-                Ok(Entry {
-                    id: r.get(0)?,
-                    table: r.get(1)?,
-                    record: r.get(2)?,
-                    op: r.get(3)?,
-                    field: r.get(4)?,
-                    before: r.get(5)?,
-                    after: r.get(6)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let Some(last) = batch.last() else {
-            break;
-        };
-        below = last.id;
-        for e in &batch {
-            let table_refs = refs.get(&e.table).map(Vec::as_slice).unwrap_or(&[]);
-            let (mut before, mut after) = (None, None);
-            match e.op {
-                INSERT => {
-                    if let Some(pairs) = rewrite_record(&mut ids, table_refs, &e.after)? {
-                        set_in_json(conn, e.id, "after", &pairs)?;
-                    }
-                }
-                DELETE => {
-                    if let Some(pairs) = rewrite_record(&mut ids, table_refs, &e.before)? {
-                        set_in_json(conn, e.id, "before", &pairs)?;
-                    }
-                }
-                UPDATE => {
-                    let reference = table_refs
-                        .iter()
-                        .find(|r| Some(&r.column) == e.field.as_ref());
-                    if let Some(r) = reference {
-                        // A polymorphic reference changed alone: its kind is the record's.
-                        let kind = match &r.target {
-                            Target::ByKind { kind, tables } => {
-                                current_kind(conn, &e.table, kind, &e.record, tables)?
-                            }
-                            Target::Table(_) => None,
-                        };
-                        for (value, out) in [(&e.before, &mut before), (&e.after, &mut after)] {
-                            if let SqlValue::Integer(n) = value {
-                                let v =
-                                    ids.resolve(&r.target, kind.as_deref(), &Value::from(*n))?;
-                                if let Value::String(uid) = v {
-                                    *out = Some(uid);
-                                }
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-            // What the ids stood for before this entry.
-            if targets.contains(&e.table) {
-                match e.op {
-                    INSERT => {
-                        if let Some(id) = record_id(&e.after) {
-                            ids.then.insert((e.table.clone(), id), None);
-                        }
-                    }
-                    DELETE => {
-                        if let Some(id) = record_id(&e.before) {
-                            ids.then
-                                .insert((e.table.clone(), id), Some(e.record.clone()));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if before.is_some() || after.is_some() {
-                conn.prepare_cached(
-                    "UPDATE change SET before = coalesce(?2, before), after = coalesce(?3, after)
-                     WHERE id = ?1",
-                )?
-                .execute(params![e.id, before, after])?;
+    Ok((refs, targets))
+}
+
+/// The [`BATCH`] journal entries before entry `below`, newest first.
+fn entries_below(conn: &Connection, below: i64) -> CoreResult<Vec<Entry>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, tbl, record, op, field, before, after FROM change
+             WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+        )?
+        .query_map(params![below, BATCH], |r| {
+            Ok(Entry {
+                id: r.get(0)?,
+                table: r.get(1)?,
+                record: r.get(2)?,
+                op: r.get(3)?,
+                field: r.get(4)?,
+                before: r.get(5)?,
+                after: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Rewrites the references entry `e` holds as the identities their ids stood for then: in a
+/// whole record (an insert's, a delete's), or a reference's edit.
+fn rewrite_entry(
+    conn: &Connection,
+    ids: &mut Ids<'_>,
+    table_refs: &[Reference],
+    e: &Entry,
+) -> CoreResult<()> {
+    let (mut before, mut after) = (None, None);
+    match e.op {
+        INSERT => {
+            if let Some(pairs) = rewrite_record(ids, table_refs, &e.after)? {
+                set_in_json(conn, e.id, "after", &pairs)?;
             }
         }
+        DELETE => {
+            if let Some(pairs) = rewrite_record(ids, table_refs, &e.before)? {
+                set_in_json(conn, e.id, "before", &pairs)?;
+            }
+        }
+        UPDATE => {
+            let reference = table_refs
+                .iter()
+                .find(|r| Some(&r.column) == e.field.as_ref());
+            if let Some(r) = reference {
+                // A polymorphic reference changed alone: its kind is the record's.
+                let kind = match &r.target {
+                    Target::ByKind { kind, tables } => {
+                        current_kind(conn, &e.table, kind, &e.record, tables)?
+                    }
+                    Target::Table(_) => None,
+                };
+                for (value, out) in [(&e.before, &mut before), (&e.after, &mut after)] {
+                    if let SqlValue::Integer(n) = value {
+                        let v = ids.resolve(&r.target, kind.as_deref(), &Value::from(*n))?;
+                        if let Value::String(uid) = v {
+                            *out = Some(uid);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if before.is_some() || after.is_some() {
+        conn.prepare_cached(
+            "UPDATE change SET before = coalesce(?2, before), after = coalesce(?3, after)
+             WHERE id = ?1",
+        )?
+        .execute(params![e.id, before, after])?;
     }
     Ok(())
+}
+
+/// Going back in time past entry `e` of a table others refer to: before its insert, its id
+/// stood for nothing; before its delete, for the record deleted.
+fn remember_ids(ids: &mut Ids<'_>, e: &Entry) {
+    match e.op {
+        INSERT => {
+            if let Some(id) = record_id(&e.after) {
+                ids.then.insert((e.table.clone(), id), None);
+            }
+        }
+        DELETE => {
+            if let Some(id) = record_id(&e.before) {
+                ids.then
+                    .insert((e.table.clone(), id), Some(e.record.clone()));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The kind of the record `uid` of `table` now (`kind` column), if it is still there and a

@@ -1594,49 +1594,64 @@ const ACTIONS: &[DemoAction] = &[
 /// Fills an empty, migrated workspace with the demo data.
 pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     let mut ids = DemoIds::default();
-    {
-        let tx = store.conn.transaction()?;
-        insert_territory_and_project(
-            &tx,
-            TERRITORY,
-            TerritoryKind::Petr,
-            "Haut-Verdanson 2030 : une vallée qui vit à l'année",
-        )?;
-        tx.execute(
-            "UPDATE territory SET description = ?1 WHERE id = 1",
-            params![format!(
-                "Pôle d'équilibre territorial et rural de deux communautés de communes et {} communes de moyenne montagne (territoire fictif).",
-                COMMUNES.len()
-            )],
-        )?;
-        tx.execute(
-            "UPDATE project SET vision = ?1, status = 'adopted', period_start = '2024-01-01',
-                    period_end = '2030-12-31', adoption_date = '2023-11-14' WHERE id = 1",
-            params![
-                "Un territoire où l'on peut vivre, travailler et vieillir à l'année : des services \
-                 de proximité, une économie qui valorise la forêt et l'agriculture de montagne, et des \
-                 habitants qui agissent ensemble."
-            ],
-        )?;
-        // Creation dates spread over the two years before the demo's reference date.
-        for (i, (key, name, world, commune, engagement, notes)) in ACTORS.iter().enumerate() {
-            let v = ActorInput {
-                name: (*name).into(),
-                world: world.code().into(),
-                commune: COMMUNES[*commune].into(),
-                engagement: engagement.code().into(),
-                notes: (*notes).into(),
-            }
-            .validate()?;
-            let at = format!(
-                "2024-{:02}-{:02}T09:00:00Z",
-                1 + (i * 7) % 12,
-                1 + (i * 11) % 28
-            );
-            ids.actors.insert(key, insert_actor(&tx, &v, &at)?);
+    territory_and_actors(store, &mut ids)?;
+    needs_and_axes(store, &mut ids)?;
+    team(store, &mut ids)?;
+    ids.actions = actions(store, &ids)?;
+    network(store, &mut ids)?;
+    assessments(store, &ids)?;
+    notes(store, &ids)?;
+    Ok(ids)
+}
+
+/// The territory, the project and the actors, in one transaction.
+fn territory_and_actors(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
+    let tx = store.conn.transaction()?;
+    insert_territory_and_project(
+        &tx,
+        TERRITORY,
+        TerritoryKind::Petr,
+        "Haut-Verdanson 2030 : une vallée qui vit à l'année",
+    )?;
+    tx.execute(
+        "UPDATE territory SET description = ?1 WHERE id = 1",
+        params![format!(
+            "Pôle d'équilibre territorial et rural de deux communautés de communes et {} communes de moyenne montagne (territoire fictif).",
+            COMMUNES.len()
+        )],
+    )?;
+    tx.execute(
+        "UPDATE project SET vision = ?1, status = 'adopted', period_start = '2024-01-01',
+                period_end = '2030-12-31', adoption_date = '2023-11-14' WHERE id = 1",
+        params![
+            "Un territoire où l'on peut vivre, travailler et vieillir à l'année : des services \
+             de proximité, une économie qui valorise la forêt et l'agriculture de montagne, et des \
+             habitants qui agissent ensemble."
+        ],
+    )?;
+    // Creation dates spread over the two years before the demo's reference date.
+    for (i, (key, name, world, commune, engagement, notes)) in ACTORS.iter().enumerate() {
+        let v = ActorInput {
+            name: (*name).into(),
+            world: world.code().into(),
+            commune: COMMUNES[*commune].into(),
+            engagement: engagement.code().into(),
+            notes: (*notes).into(),
         }
-        tx.commit()?;
+        .validate()?;
+        let at = format!(
+            "2024-{:02}-{:02}T09:00:00Z",
+            1 + (i * 7) % 12,
+            1 + (i * 11) % 28
+        );
+        ids.actors.insert(key, insert_actor(&tx, &v, &at)?);
     }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The needs and the strategic axes.
+fn needs_and_axes(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
     for (title, priority, description) in NEEDS {
         let n = store.create_need(&NeedInput {
             title: (*title).into(),
@@ -1653,7 +1668,11 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
         })?;
         ids.axes.push(a.id);
     }
-    // The team first: each action has a référent in it.
+    Ok(())
+}
+
+/// The team (first: each action has a référent in it).
+fn team(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
     for (name, role, structure, is_user) in MEMBERS {
         let m = store.create_member(&MemberInput {
             name: (*name).into(),
@@ -1663,6 +1682,11 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
         })?;
         ids.members.push(m.id);
     }
+    Ok(())
+}
+
+/// The actions, with their fundings and indicators; their ids in order.
+fn actions(store: &mut Store, ids: &DemoIds) -> CoreResult<Vec<i64>> {
     let actor = |key: &str| ids.actors[key];
     let mut action_ids = Vec::new();
     for a in ACTIONS {
@@ -1717,11 +1741,7 @@ pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
         }
         action_ids.push(created.id);
     }
-    ids.actions = action_ids;
-    network(store, &mut ids)?;
-    assessments(store, &ids)?;
-    notes(store, &ids)?;
-    Ok(ids)
+    Ok(action_ids)
 }
 
 /// Two decision notes on demo actions: a draft for the Comité syndical and a validated one.

@@ -11,7 +11,8 @@ use crate::db::store::Store;
 use crate::shared::error::{CoreError, CoreResult};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,98 @@ pub enum StartBackup {
 }
 
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// The backup at opening on a thread of its own; `ok` says whether it was made.
+fn backup_in_background(
+    dir: PathBuf,
+    file: PathBuf,
+    ok: Arc<AtomicBool>,
+) -> Option<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("catalyse-backup".into())
+        .spawn(move || {
+            match crate::workspace::backups::backup_file(&file, &dir, BackupReason::Auto) {
+                Ok(_) => {
+                    ok.store(true, Ordering::Release);
+                    let _ = crate::workspace::backups::rotate(&dir);
+                }
+                Err(e) => eprintln!("Sauvegarde automatique impossible : {e}"),
+            }
+        })
+        .ok()
+}
+
+/// What the writer thread keeps beside the store: the automatic backups, the change stamp it
+/// publishes after each job, whether the backup at opening was made.
+struct Writer {
+    auto: Option<AutoBackup>,
+    stamp: Arc<AtomicU64>,
+    start_ok: Arc<AtomicBool>,
+}
+
+impl Writer {
+    /// Runs the jobs until every sender is gone, backing up when due, then closes the store
+    /// and records how it closed.
+    fn run(self, mut store: Store, rx: mpsc::Receiver<Job>) {
+        // The backup at opening counts as made, unless the writer makes it itself.
+        let mut last: Option<(Instant, u64)> = match &self.auto {
+            Some(a) if a.at_start != StartBackup::OnWriter => {
+                Some((Instant::now(), store.changes_since_open()))
+            }
+            _ => None,
+        };
+        self.backup_if_due(&store, &mut last);
+        let path_for_close = store.path().map(Path::to_path_buf);
+        loop {
+            match rx.recv_timeout(IDLE_CHECK) {
+                // A panicking job must not take the workspace down with it; its caller
+                // sees `Closed` because its reply channel is dropped.
+                Ok(job) => {
+                    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut store)));
+                    self.stamp.store(store.change_stamp(), Ordering::Release);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            self.backup_if_due(&store, &mut last);
+        }
+        // Closed cleanly: the file's state is recorded, so that the next opening
+        // need not check it, nor back it up when the newest backup holds it.
+        let backed_up = match (&self.auto, last) {
+            (Some(a), Some((_, seen))) => {
+                seen == store.changes_since_open()
+                    && (a.at_start != StartBackup::InBackground
+                        || self.start_ok.load(Ordering::Acquire))
+            }
+            _ => false,
+        };
+        let closed = store.close();
+        if let (Some(a), Some(file), true) = (&self.auto, path_for_close, closed) {
+            crate::workspace::backups::record_closed(&a.dir, &file, backed_up);
+        }
+    }
+
+    /// Backs the workspace up if none was made yet, or if it changed and the last one is
+    /// `every` old. A failed backup (disk full…) is said and tried again at the next due time.
+    fn backup_if_due(&self, store: &Store, last: &mut Option<(Instant, u64)>) {
+        let Some(a) = &self.auto else { return };
+        let changes = store.changes_since_open();
+        let due = match last {
+            None => true,
+            Some((at, seen)) => at.elapsed() >= a.every && changes != *seen,
+        };
+        if due {
+            match store.backup_into(&a.dir, BackupReason::Auto) {
+                Ok(_) => *last = Some((Instant::now(), changes)),
+                Err(e) => {
+                    eprintln!("Sauvegarde automatique impossible : {e}");
+                    // Try again at the next due time, not after every job.
+                    *last = Some((Instant::now(), u64::MAX));
+                }
+            }
+        }
+    }
+}
 type ReadJob = Box<dyn FnOnce(&Store) + Send>;
 
 /// Reader threads per workspace (each with its own read-only connection, opened on first use).
@@ -222,97 +315,28 @@ impl Workspace {
     /// Starts the writer thread. With `auto`, it backs the workspace up when it starts, then
     /// at most once per `auto.every` while it changes (checked after each job and every
     /// minute when idle). A failed backup (disk full…) never stops the writer.
-    pub fn spawn_with(mut store: Store, path: PathBuf, auto: Option<AutoBackup>) -> Workspace {
+    pub fn spawn_with(store: Store, path: PathBuf, auto: Option<AutoBackup>) -> Workspace {
         let readers = store.path().map(|p| Readers::start(p.to_path_buf()));
         // The backup at opening, on a thread of its own when asked: it reads a consistent
         // snapshot through its own connection while the writer and the readers work.
-        let start_ok = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let start_ok = Arc::new(AtomicBool::new(false));
         let start_backup = match (&auto, store.path()) {
             (Some(a), Some(file)) if a.at_start == StartBackup::InBackground => {
-                let (dir, file, ok) = (a.dir.clone(), file.to_path_buf(), start_ok.clone());
-                std::thread::Builder::new()
-                    .name("catalyse-backup".into())
-                    .spawn(move || {
-                        match crate::workspace::backups::backup_file(
-                            &file,
-                            &dir,
-                            BackupReason::Auto,
-                        ) {
-                            Ok(_) => {
-                                ok.store(true, std::sync::atomic::Ordering::Release);
-                                let _ = crate::workspace::backups::rotate(&dir);
-                            }
-                            Err(e) => eprintln!("Sauvegarde automatique impossible : {e}"),
-                        }
-                    })
-                    .ok()
+                backup_in_background(a.dir.clone(), file.to_path_buf(), start_ok.clone())
             }
             _ => None,
         };
-        let writer_start_ok = start_ok.clone();
-        let stamp = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(store.change_stamp()));
-        let writer_stamp = stamp.clone();
+        let stamp = Arc::new(AtomicU64::new(store.change_stamp()));
         let (tx, rx) = mpsc::channel::<Job>();
         let backups = auto.as_ref().map(|a| a.dir.clone());
+        let writer = Writer {
+            auto,
+            stamp: stamp.clone(),
+            start_ok,
+        };
         let thread = std::thread::Builder::new()
             .name("catalyse-writer".into())
-            .spawn(move || {
-                // The backup at opening counts as made, unless the writer makes it itself.
-                let mut last: Option<(Instant, u64)> = match &auto {
-                    Some(a) if a.at_start != StartBackup::OnWriter => {
-                        Some((Instant::now(), store.changes_since_open()))
-                    }
-                    _ => None,
-                };
-                let backup = |store: &Store, last: &mut Option<(Instant, u64)>| {
-                    let Some(a) = &auto else { return };
-                    let changes = store.changes_since_open();
-                    let due = match last {
-                        None => true,
-                        Some((at, seen)) => at.elapsed() >= a.every && changes != *seen,
-                    };
-                    if due {
-                        match store.backup_into(&a.dir, BackupReason::Auto) {
-                            Ok(_) => *last = Some((Instant::now(), changes)),
-                            Err(e) => {
-                                eprintln!("Sauvegarde automatique impossible : {e}");
-                                // Try again at the next due time, not after every job.
-                                *last = Some((Instant::now(), u64::MAX));
-                            }
-                        }
-                    }
-                };
-                backup(&store, &mut last);
-                let path_for_close = store.path().map(Path::to_path_buf);
-                loop {
-                    match rx.recv_timeout(IDLE_CHECK) {
-                        // A panicking job must not take the workspace down with it; its caller
-                        // sees `Closed` because its reply channel is dropped.
-                        Ok(job) => {
-                            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut store)));
-                            writer_stamp
-                                .store(store.change_stamp(), std::sync::atomic::Ordering::Release);
-                        }
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                    }
-                    backup(&store, &mut last);
-                }
-                // Closed cleanly: the file's state is recorded, so that the next opening
-                // need not check it, nor back it up when the newest backup holds it.
-                let backed_up = match (&auto, last) {
-                    (Some(a), Some((_, seen))) => {
-                        seen == store.changes_since_open()
-                            && (a.at_start != StartBackup::InBackground
-                                || writer_start_ok.load(std::sync::atomic::Ordering::Acquire))
-                    }
-                    _ => false,
-                };
-                let closed = store.close();
-                if let (Some(a), Some(file), true) = (&auto, path_for_close, closed) {
-                    crate::workspace::backups::record_closed(&a.dir, &file, backed_up);
-                }
-            })
+            .spawn(move || writer.run(store, rx))
             .expect("the writer thread could not start");
         Workspace {
             path,
