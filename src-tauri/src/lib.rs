@@ -7,6 +7,7 @@ mod commands;
 mod gui;
 mod jobs;
 pub mod prefs;
+mod state;
 
 /// Entry point of the binary: returns the process exit code.
 pub fn main_entry() -> i32 {

@@ -1,5 +1,5 @@
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
 use catalyse_core::history::model::Deleted;
 use catalyse_core::plan::DeleteImpact;

@@ -5,8 +5,8 @@
 //! folder; paths are resolved here.
 
 use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
-use crate::gui::AppState;
 use crate::jobs::JobMessage;
+use crate::state::AppState;
 use catalyse_core::db::paths::{backups_root, EXTENSION};
 use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::safety::erasures::{self, BackupsErasure, ErasedPerson};

@@ -2,8 +2,8 @@
 //! valorisation report's export. Paths come from the dialogs, never from the web view.
 
 use super::with_store;
-use crate::gui::{AppState, PreparedImportFor};
 use crate::jobs::JobMessage;
+use crate::state::{AppState, PreparedImportFor};
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
 use catalyse_core::{CoreError, CoreResult, ErrorPayload, Store};
 use serde::Serialize;

@@ -2,8 +2,8 @@
 //! meetings, the map and its analytics, the matrix and the valorisation report.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
 use crate::jobs::JobMessage;
+use crate::state::AppState;
 use catalyse_core::actors::card::ActorCard;
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
 use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};

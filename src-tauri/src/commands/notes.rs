@@ -3,7 +3,7 @@
 
 use super::{with_reader, with_store};
 use crate::commands::exchange::{ask_save_path, file_name, FileDone};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::notes::export::{check_logo_size, LogoInfo, NoteFormat};
 use catalyse_core::notes::listing::{NoteListPage, NoteListQuery};
 use catalyse_core::notes::{DecisionNote, NoteInput, NoteVersion, SectionChange};

@@ -2,7 +2,7 @@
 //! lines, indicators. Each one converts its arguments and calls the core.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::plan::listing::{
     ActionListPage, ActionListQuery, AxisActionCount, FundingPage, RecordChoice,
 };

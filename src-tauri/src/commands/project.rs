@@ -1,5 +1,5 @@
 use super::{with_reader, with_store};
-use crate::gui::{set_title, AppState};
+use crate::state::{set_title, AppState};
 use catalyse_core::shared::domain::{ProjectHeader, ProjectHeaderInput};
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, State};

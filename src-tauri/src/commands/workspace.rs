@@ -1,7 +1,7 @@
 //! Opening, creating and closing workspaces, and what the UI needs at start.
 
-use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
-use crate::prefs::Prefs;
+use crate::prefs::{read_prefs, write_pref, Prefs};
+use crate::state::{set_title, workspaces_dir, AppState};
 use catalyse_core::db::paths::{available_path, slug, EXTENSION};
 use catalyse_core::shared::domain::{NewWorkspace, ProjectHeader};
 use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
@@ -290,7 +290,7 @@ pub async fn open_writable_copy(
 #[tauri::command]
 pub fn watch_open_requests(
     state: State<'_, AppState>,
-    channel: tauri::ipc::Channel<crate::gui::OpenRequest>,
+    channel: tauri::ipc::Channel<crate::state::OpenRequest>,
 ) -> Result<(), ErrorPayload> {
     state.listen_open_requests(channel)
 }
