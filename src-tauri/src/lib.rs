@@ -4,6 +4,7 @@
 
 pub mod cli;
 mod commands;
+mod dialogs;
 mod gui;
 mod jobs;
 pub mod prefs;

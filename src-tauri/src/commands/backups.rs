@@ -4,7 +4,8 @@
 //! The web view only ever names a backup by its file name inside the workspace's backup
 //! folder; paths are resolved here.
 
-use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
+use super::workspace::{join_error, open_path, WorkspaceInfo};
+use crate::dialogs::{ask_save_path, ask_workspace_path, picked_path};
 use crate::jobs::JobMessage;
 use crate::state::AppState;
 use catalyse_core::db::paths::{backups_root, EXTENSION};
@@ -201,7 +202,7 @@ pub async fn export_workspace_json(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
-    let Some(path) = super::exchange::ask_save_path(
+    let Some(path) = ask_save_path(
         &app,
         title,
         format!("{stem}.json"),
@@ -240,12 +241,12 @@ pub async fn import_workspace_json(
     else {
         return Ok(None);
     };
-    let source = super::exchange::picked_path(picked)?;
+    let source = picked_path(picked)?;
     let stem = source
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
-    let Some(target) = super::exchange::ask_save_path(
+    let Some(target) = ask_save_path(
         &app,
         save_title,
         format!("{stem}.{EXTENSION}"),
@@ -276,7 +277,7 @@ pub async fn export_person(
     file_name_hint: String,
 ) -> Result<Option<String>, ErrorPayload> {
     let ws = state.current()?;
-    let Some(path) = super::exchange::ask_save_path(
+    let Some(path) = ask_save_path(
         &app,
         title,
         file_name_hint,

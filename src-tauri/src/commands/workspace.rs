@@ -1,5 +1,6 @@
 //! Opening, creating and closing workspaces, and what the UI needs at start.
 
+use crate::dialogs::{ask_workspace_path, picked_path};
 use crate::prefs::{read_prefs, write_pref, Prefs};
 use crate::state::{set_title, workspaces_dir, AppState};
 use catalyse_core::db::paths::{available_path, slug, EXTENSION};
@@ -195,36 +196,8 @@ pub async fn pick_and_open_workspace(
     let Some(picked) = dialog.blocking_pick_file() else {
         return Ok(None);
     };
-    let path = super::exchange::picked_path(picked)?;
+    let path = picked_path(picked)?;
     open_path(&app, &state, path).await.map(Some)
-}
-
-/// Asks, in the native save dialog opened on `dir`, where to write a workspace file; adds
-/// the extension when none was typed. `None` if the user cancelled.
-pub(crate) fn ask_workspace_path(
-    app: &AppHandle,
-    title: String,
-    filter_name: String,
-    suggested: String,
-    dir: Option<PathBuf>,
-) -> Result<Option<PathBuf>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(suggested)
-        .add_filter(filter_name, &[EXTENSION]);
-    if let Some(dir) = dir {
-        dialog = dialog.set_directory(dir);
-    }
-    let Some(picked) = dialog.blocking_save_file() else {
-        return Ok(None);
-    };
-    let mut target = super::exchange::picked_path(picked)?;
-    if target.extension().is_none() {
-        target.set_extension(EXTENSION);
-    }
-    Ok(Some(target))
 }
 
 /// Asks where to save a copy of the open workspace, writes it, and continues on the copy.
