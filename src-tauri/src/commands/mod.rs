@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod backups;
+pub mod browse;
 pub mod exchange;
 pub mod grid;
 pub mod history;

@@ -19,3 +19,12 @@ pub async fn update_header(
     set_title(&app, Some(&h.territory_name));
     Ok(h)
 }
+
+/// The home screen's figures, as of today (local date).
+#[tauri::command]
+pub async fn dashboard(
+    state: State<'_, AppState>,
+) -> Result<catalyse_core::project::dashboard::Dashboard, ErrorPayload> {
+    let today = chrono::Local::now().date_naive();
+    with_reader(&state, move |s| s.dashboard(today)).await
+}
