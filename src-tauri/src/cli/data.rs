@@ -3,7 +3,7 @@
 
 use super::progress::{fail_after, terminal_progress};
 use super::{fail, refuse_existing};
-use catalyse_core::exchange::ExchangeKind;
+use catalyse_core::exchange::{ExchangeKind, ImportPreview};
 use catalyse_core::safety::backup::CommandStore;
 use catalyse_core::{CoreError, Store};
 use std::path::{Path, PathBuf};
@@ -93,75 +93,14 @@ fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run
         b.finish_and_clear();
     }
     let preview = prepared.preview().clone();
-    println!(
-        "Fichier : {} ({}{}), {} ligne(s) de données.",
-        file.display(),
-        preview.encoding,
-        preview
-            .separator
-            .as_deref()
-            .map(|s| format!(", séparateur « {s} »"))
-            .unwrap_or_default(),
-        preview.rows
-    );
-    let ignored: Vec<&str> = preview
-        .columns
-        .iter()
-        .filter(|c| c.field.is_none())
-        .map(|c| c.header.as_str())
-        .collect();
-    if !ignored.is_empty() {
-        println!("Colonnes ignorées : {}.", ignored.join(", "));
-    }
     let keep = keep && preview.duplicates_keepable;
-    const DUPLICATES_SHOWN: usize = 20;
-    for d in preview.duplicates.iter().take(DUPLICATES_SHOWN) {
-        let what = match d.same_as_line {
-            Some(l) => format!("répète la ligne {l}"),
-            None => "existe déjà dans l'espace de travail".to_string(),
-        };
-        let action = if keep {
-            "importé quand même"
-        } else {
-            "ignoré"
-        };
-        println!("Doublon {action}, ligne {} : {} ({what}).", d.line, d.label);
-    }
-    if preview.duplicate_count > DUPLICATES_SHOWN {
-        println!(
-            "… et {} autre(s) doublon(s).",
-            preview.duplicate_count - DUPLICATES_SHOWN
-        );
-    }
+    print_preview(file, &preview, keep);
     if preview.problem_count > 0 {
-        const PROBLEMS_SHOWN: usize = 30;
-        for p in preview.problems.iter().take(PROBLEMS_SHOWN) {
-            eprintln!("{p}");
-        }
-        if preview.problem_count > PROBLEMS_SHOWN {
-            eprintln!(
-                "… et {} autre(s) problème(s).",
-                preview.problem_count - PROBLEMS_SHOWN
-            );
-        }
-        eprintln!(
-            "Import refusé : {} problème(s) ; rien n'a été enregistré.",
-            preview.problem_count
-        );
+        print_problems(&preview);
         return 1;
     }
     if dry_run {
-        let n = if keep {
-            preview.ready + preview.duplicate_count
-        } else {
-            preview.ready
-        };
-        let (noun, word) = match kind {
-            ExchangeKind::Actors => ("acteur(s)", "importable(s)"),
-            ExchangeKind::Links => ("lien(s)", "importable(s)"),
-            ExchangeKind::Meetings => ("rencontre(s)", "importable(s)"),
-        };
-        println!("Vérification seule, rien n'a été enregistré : {n} {noun} {word}.");
+        print_dry_run(kind, &preview, keep);
         return 0;
     }
     let (progress, bar) = terminal_progress();
@@ -184,6 +123,83 @@ fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run
         }
         Err(e) => fail(&e),
     }
+}
+
+/// What the file holds, before anything is written: its encoding and separator, the columns
+/// ignored, the duplicates (imported anyway when `keep`, else ignored).
+fn print_preview(file: &Path, preview: &ImportPreview, keep: bool) {
+    println!(
+        "Fichier : {} ({}{}), {} ligne(s) de données.",
+        file.display(),
+        preview.encoding,
+        preview
+            .separator
+            .as_deref()
+            .map(|s| format!(", séparateur « {s} »"))
+            .unwrap_or_default(),
+        preview.rows
+    );
+    let ignored: Vec<&str> = preview
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none())
+        .map(|c| c.header.as_str())
+        .collect();
+    if !ignored.is_empty() {
+        println!("Colonnes ignorées : {}.", ignored.join(", "));
+    }
+    const DUPLICATES_SHOWN: usize = 20;
+    for d in preview.duplicates.iter().take(DUPLICATES_SHOWN) {
+        let what = match d.same_as_line {
+            Some(l) => format!("répète la ligne {l}"),
+            None => "existe déjà dans l'espace de travail".to_string(),
+        };
+        let action = if keep {
+            "importé quand même"
+        } else {
+            "ignoré"
+        };
+        println!("Doublon {action}, ligne {} : {} ({what}).", d.line, d.label);
+    }
+    if preview.duplicate_count > DUPLICATES_SHOWN {
+        println!(
+            "… et {} autre(s) doublon(s).",
+            preview.duplicate_count - DUPLICATES_SHOWN
+        );
+    }
+}
+
+/// Why the import is refused: the problems found (the first ones), on stderr.
+fn print_problems(preview: &ImportPreview) {
+    const PROBLEMS_SHOWN: usize = 30;
+    for p in preview.problems.iter().take(PROBLEMS_SHOWN) {
+        eprintln!("{p}");
+    }
+    if preview.problem_count > PROBLEMS_SHOWN {
+        eprintln!(
+            "… et {} autre(s) problème(s).",
+            preview.problem_count - PROBLEMS_SHOWN
+        );
+    }
+    eprintln!(
+        "Import refusé : {} problème(s) ; rien n'a été enregistré.",
+        preview.problem_count
+    );
+}
+
+/// What a dry run found importable.
+fn print_dry_run(kind: ExchangeKind, preview: &ImportPreview, keep: bool) {
+    let n = if keep {
+        preview.ready + preview.duplicate_count
+    } else {
+        preview.ready
+    };
+    let (noun, word) = match kind {
+        ExchangeKind::Actors => ("acteur(s)", "importable(s)"),
+        ExchangeKind::Links => ("lien(s)", "importable(s)"),
+        ExchangeKind::Meetings => ("rencontre(s)", "importable(s)"),
+    };
+    println!("Vérification seule, rien n'a été enregistré : {n} {noun} {word}.");
 }
 
 fn export(kind: ExchangeKind, file: &Path, workspace: &Path, force: bool) -> i32 {
