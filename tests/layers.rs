@@ -32,8 +32,10 @@ pub const CORE_LAYERS: &[&[&str]] = &[
 ];
 
 /// The shell's modules, bottom layer first (`main.rs` uses the library by its crate name).
+/// `state` sits above `jobs`: the shared state holds the running jobs.
 pub const SHELL_LAYERS: &[&[&str]] = &[
-    &["state", "prefs", "jobs", "dialogs"],
+    &["prefs", "jobs", "dialogs"],
+    &["state"],
     &["commands"],
     &["cli"],
     &["gui"],

@@ -4,9 +4,11 @@
 
 pub mod cli;
 mod commands;
+mod dialogs;
 mod gui;
 mod jobs;
 pub mod prefs;
+mod state;
 
 /// Entry point of the binary: returns the process exit code.
 pub fn main_entry() -> i32 {

@@ -4,9 +4,12 @@
 //! plugin silently falls back to defaults on an unreadable file, so [`quarantine_if_corrupt`]
 //! runs first: it moves a bad file aside (kept for inspection) and the app starts on defaults.
 
+use catalyse_core::ErrorPayload;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_store::StoreExt;
 use ts_rs::TS;
 
 /// File name of the preferences, in the app data directory.
@@ -119,6 +122,36 @@ pub fn quarantine_if_corrupt(path: &Path) -> Option<PathBuf> {
         .find(|p| !p.exists())?;
     std::fs::rename(path, &aside).ok()?;
     Some(aside)
+}
+
+/// Reads the preferences through tauri-plugin-store.
+pub fn read_prefs<R: Runtime>(app: &AppHandle<R>) -> Prefs {
+    match app.store(PREFS_FILE) {
+        Ok(store) => {
+            let entries = store.entries();
+            Prefs::from_entries(entries.iter().map(|(k, v)| (k.as_str(), v)))
+        }
+        Err(_) => Prefs::default(),
+    }
+}
+
+/// Saves one preference now (not on the plugin's debounce).
+pub fn write_pref<R: Runtime>(
+    app: &AppHandle<R>,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), ErrorPayload> {
+    let fail = |e: tauri_plugin_store::Error| {
+        ErrorPayload::new(
+            "prefs",
+            "prefs.not_saved",
+            format!("Les préférences n'ont pas pu être enregistrées : {e}"),
+        )
+        .with_arg("detail", e)
+    };
+    let store = app.store(PREFS_FILE).map_err(fail)?;
+    store.set(key, value);
+    store.save().map_err(fail)
 }
 
 #[cfg(test)]

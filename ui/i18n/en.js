@@ -1180,7 +1180,6 @@ export default {
   "error.workspace.still_busy": "The workspace is still busy with an operation; try again in a moment.",
   "error.import.no_file": "Choose the file to import first.",
   "error.prefs.not_saved": "The preferences could not be saved: {detail}",
-  "error.app.data_dir_missing": "The application's data folder cannot be found: {detail}",
   "error.prefs.reset": "Your preferences could not be read: Catalyse started with the default settings. The old file was kept as “{path}”.",
   "error.path.unreadable": "Unreadable file path: {detail}",
   "error.app.task_failed": "Internal error: {detail}",

@@ -1180,7 +1180,6 @@ export default {
   "error.workspace.still_busy": "L'espace de travail est encore occupé par une opération ; réessayez dans un instant.",
   "error.import.no_file": "Choisissez d'abord le fichier à importer.",
   "error.prefs.not_saved": "Les préférences n'ont pas pu être enregistrées : {detail}",
-  "error.app.data_dir_missing": "Le dossier de données de l'application est introuvable : {detail}",
   "error.prefs.reset": "Vos préférences étaient illisibles : Catalyse a démarré avec les réglages par défaut. L'ancien fichier a été conservé sous « {path} ».",
   "error.path.unreadable": "Chemin de fichier illisible : {detail}",
   "error.app.task_failed": "Erreur interne : {detail}",

@@ -1,5 +1,6 @@
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
+use catalyse_core::actors::card::ActorCard;
 use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
 use catalyse_core::history::model::Deleted;
 use catalyse_core::plan::DeleteImpact;
@@ -66,4 +67,9 @@ pub async fn actor_delete_impact(
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
     with_reader(&state, move |s| s.actor_delete_impact(id)).await
+}
+
+#[tauri::command]
+pub async fn actor_card(state: State<'_, AppState>, id: i64) -> Result<ActorCard, ErrorPayload> {
+    with_reader(&state, move |s| s.actor_card(id)).await
 }

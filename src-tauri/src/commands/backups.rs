@@ -4,16 +4,17 @@
 //! The web view only ever names a backup by its file name inside the workspace's backup
 //! folder; paths are resolved here.
 
-use super::workspace::{ask_workspace_path, join_error, open_path, WorkspaceInfo};
-use crate::gui::AppState;
+use super::workspace::{join_error, open_path, WorkspaceInfo};
+use crate::dialogs::{ask_save_path, ask_workspace_path, picked_path};
 use crate::jobs::JobMessage;
+use crate::state::AppState;
 use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
 use catalyse_core::safety::erasures::{self, BackupsErasure, ErasedPerson};
 use catalyse_core::safety::rgpd::{ErasureSummary, Person};
 use catalyse_core::workspace::paths::{backups_root, EXTENSION};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -117,41 +118,9 @@ pub async fn restore_backup(
 ) -> Result<Option<RestoreDone>, ErrorPayload> {
     let (current, _damaged) = subject(&state)?;
     let dir = backup::dir_for(&backups_root(), &current);
-    // Only a backup listed in the folder, by its plain name.
-    let listed = {
-        let dir = dir.clone();
-        tauri::async_runtime::spawn_blocking(move || backup::list(&dir))
-            .await
-            .map_err(join_error)??
-    };
-    let Some(chosen) = listed
-        .iter()
-        .find(|b| b.file_name == file_name && b.readable)
-    else {
-        return Err(ErrorPayload::new(
-            "not_found",
-            "backup.not_found",
-            format!("La sauvegarde « {file_name} » est introuvable ou illisible."),
-        )
-        .with_arg("file", &file_name));
-    };
-    let source = PathBuf::from(&chosen.path);
-    let target = if replace {
-        current.clone()
-    } else {
-        let suggested = format!(
-            "{}-restaure.{EXTENSION}",
-            current
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "espace".into())
-        );
-        let dir = current.parent().map(PathBuf::from);
-        let filter = "Espace de travail Catalyse".to_string();
-        match ask_workspace_path(&app, title, filter, suggested, dir)? {
-            Some(p) => p,
-            None => return Ok(None),
-        }
+    let source = listed_backup(&dir, &file_name).await?;
+    let Some(target) = restore_target(&app, &current, replace, title)? else {
+        return Ok(None);
     };
     if replace {
         state.close_now().await?;
@@ -186,6 +155,53 @@ pub async fn restore_backup(
     }))
 }
 
+/// The backup `file_name` of the folder `dir`: only a readable backup listed there, by its
+/// plain name.
+async fn listed_backup(dir: &Path, file_name: &str) -> Result<PathBuf, ErrorPayload> {
+    // Only a backup listed in the folder, by its plain name.
+    let listed = {
+        let dir = dir.to_path_buf();
+        tauri::async_runtime::spawn_blocking(move || backup::list(&dir))
+            .await
+            .map_err(join_error)??
+    };
+    let Some(chosen) = listed
+        .iter()
+        .find(|b| b.file_name == file_name && b.readable)
+    else {
+        return Err(ErrorPayload::new(
+            "not_found",
+            "backup.not_found",
+            format!("La sauvegarde « {file_name} » est introuvable ou illisible."),
+        )
+        .with_arg("file", file_name));
+    };
+    Ok(PathBuf::from(&chosen.path))
+}
+
+/// Where to restore: over the workspace `current` itself when `replace`, else into a new file
+/// chosen in the dialog. `None` if the user cancelled the dialog.
+fn restore_target(
+    app: &AppHandle,
+    current: &Path,
+    replace: bool,
+    title: String,
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    if replace {
+        return Ok(Some(current.to_path_buf()));
+    }
+    let suggested = format!(
+        "{}-restaure.{EXTENSION}",
+        current
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "espace".into())
+    );
+    let dir = current.parent().map(PathBuf::from);
+    let filter = "Espace de travail Catalyse".to_string();
+    ask_workspace_path(app, title, filter, suggested, dir)
+}
+
 /// Exports the whole open workspace as JSON to a file chosen in the save dialog, reporting
 /// progress to `on_progress`; cancelled (`cancel_job`), no file is written.
 #[tauri::command]
@@ -201,7 +217,7 @@ pub async fn export_workspace_json(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
-    let Some(path) = super::exchange::ask_save_path(
+    let Some(path) = ask_save_path(
         &app,
         title,
         format!("{stem}.json"),
@@ -240,12 +256,12 @@ pub async fn import_workspace_json(
     else {
         return Ok(None);
     };
-    let source = super::exchange::picked_path(picked)?;
+    let source = picked_path(picked)?;
     let stem = source
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
-    let Some(target) = super::exchange::ask_save_path(
+    let Some(target) = ask_save_path(
         &app,
         save_title,
         format!("{stem}.{EXTENSION}"),
@@ -276,7 +292,7 @@ pub async fn export_person(
     file_name_hint: String,
 ) -> Result<Option<String>, ErrorPayload> {
     let ws = state.current()?;
-    let Some(path) = super::exchange::ask_save_path(
+    let Some(path) = ask_save_path(
         &app,
         title,
         file_name_hint,

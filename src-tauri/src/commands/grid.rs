@@ -2,7 +2,7 @@
 //! the team matrix and development plans.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::grid::assessment::{
     Assessment, AssessmentInput, DevelopmentPlan, EvidenceSuggestion, TeamGrid,
 };

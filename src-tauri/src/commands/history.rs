@@ -1,7 +1,7 @@
 //! Commands for the history of changes: the Journal, a record's history, undo.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::history::model::{ChangeSetDetail, HistoryPage, HistoryQuery, UndoOutcome};
 use catalyse_core::ErrorPayload;
 use tauri::State;

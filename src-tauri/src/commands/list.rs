@@ -6,17 +6,18 @@
 catalyse_commands! {
     workspace: app_info, create_workspace, open_demo, pick_and_open_workspace, save_workspace_as,
         open_writable_copy, close_workspace, watch_open_requests, answer_open_request;
-    project: get_header, update_header;
+    project: get_header, update_header, dashboard;
+    browse: search;
     actors: actor_page, find_actors, actor_choices, create_actor, update_actor, delete_actor,
-        actor_delete_impact;
+        actor_delete_impact, actor_card;
     plan: list_needs, create_need, update_need, move_need, need_delete_impact, delete_need,
         list_axes, create_axis, update_axis, move_axis, axis_delete_impact, delete_axis,
         action_page, get_action, axis_action_counts, find_actions, action_choices, create_action,
         update_action, action_delete_impact, delete_action, funding_page, create_funding,
         update_funding, delete_funding, funding_plan, list_indicators, create_indicator,
-        update_indicator, delete_indicator, dashboard, search;
+        update_indicator, delete_indicator;
     network: list_members, create_member, update_member, delete_member, member_delete_impact,
-        actor_card, card_links,
+        card_links,
         update_actor_profile, create_contact, update_contact, delete_contact, create_link,
         update_link, delete_link, meeting_page, create_meeting, update_meeting, delete_meeting,
         meeting_delete_impact,

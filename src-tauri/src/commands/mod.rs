@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod backups;
+pub mod browse;
 pub mod exchange;
 pub mod grid;
 pub mod history;
@@ -34,7 +35,7 @@ include!("list.rs");
 /// Runs `f`, which only reads, on one of the open workspace's readers: it does not wait for
 /// the writer (a long import keeps the window usable) and sees what was committed.
 pub(crate) async fn with_reader<R: Send + 'static>(
-    state: &crate::gui::AppState,
+    state: &crate::state::AppState,
     f: impl FnOnce(&Store) -> CoreResult<R> + Send + 'static,
 ) -> Result<R, ErrorPayload> {
     let ws = state.current()?;
@@ -43,7 +44,7 @@ pub(crate) async fn with_reader<R: Send + 'static>(
 
 /// Runs `f` on the open workspace's writer.
 pub(crate) async fn with_store<R: Send + 'static>(
-    state: &crate::gui::AppState,
+    state: &crate::state::AppState,
     f: impl FnOnce(&mut Store) -> CoreResult<R> + Send + 'static,
 ) -> Result<R, ErrorPayload> {
     let ws = state.current()?;

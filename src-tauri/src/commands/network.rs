@@ -1,10 +1,9 @@
-//! Commands for the network: team members, the actor card (profile, contacts), links,
+//! Commands for the network: team members, the actor card's links, profile and contacts, links,
 //! meetings, the map and its analytics, the matrix and the valorisation report.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
 use crate::jobs::JobMessage;
-use catalyse_core::actors::card::ActorCard;
+use crate::state::AppState;
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
 use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::map::NetworkMap;
@@ -49,11 +48,6 @@ pub async fn member_delete_impact(
     id: i64,
 ) -> Result<DeleteImpact, ErrorPayload> {
     with_reader(&state, move |s| s.member_delete_impact(id)).await
-}
-
-#[tauri::command]
-pub async fn actor_card(state: State<'_, AppState>, id: i64) -> Result<ActorCard, ErrorPayload> {
-    with_reader(&state, move |s| s.actor_card(id)).await
 }
 
 /// One page of an actor's links, by the other actor's name.

@@ -2,8 +2,8 @@
 //! export through the native save dialog.
 
 use super::{with_reader, with_store};
-use crate::commands::exchange::{ask_save_path, file_name, FileDone};
-use crate::gui::AppState;
+use crate::dialogs::{ask_save_path, file_name, picked_path, FileDone};
+use crate::state::AppState;
 use catalyse_core::notes::export::{check_logo_size, LogoInfo, NoteFormat};
 use catalyse_core::notes::listing::{NoteListPage, NoteListQuery};
 use catalyse_core::notes::{DecisionNote, NoteInput, NoteVersion, SectionChange};
@@ -155,7 +155,7 @@ pub async fn pick_note_logo(
     let Some(picked) = dialog.blocking_pick_file() else {
         return Ok(None);
     };
-    let path = super::exchange::picked_path(picked)?;
+    let path = picked_path(picked)?;
     let name = file_name(&path);
     let bytes = read_limited(&path)?;
     with_store(&state, move |s| s.set_note_logo(&name, &bytes).map(Some)).await

@@ -2,7 +2,7 @@
 //! lines, indicators. Each one converts its arguments and calls the core.
 
 use super::{with_reader, with_store};
-use crate::gui::AppState;
+use crate::state::AppState;
 use catalyse_core::plan::listing::{
     ActionListPage, ActionListQuery, AxisActionCount, FundingPage, RecordChoice,
 };
@@ -240,22 +240,4 @@ pub async fn update_indicator(
 #[tauri::command]
 pub async fn delete_indicator(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
     with_store(&state, move |s| s.delete_indicator(id)).await
-}
-
-/// The home screen's figures, as of today (local date).
-#[tauri::command]
-pub async fn dashboard(
-    state: State<'_, AppState>,
-) -> Result<catalyse_core::project::dashboard::Dashboard, ErrorPayload> {
-    let today = chrono::Local::now().date_naive();
-    with_reader(&state, move |s| s.dashboard(today)).await
-}
-
-/// One search across actors, contacts, meetings and actions (accent- and case-insensitive).
-#[tauri::command]
-pub async fn search(
-    state: State<'_, AppState>,
-    query: String,
-) -> Result<Vec<catalyse_core::browse::search::SearchHit>, ErrorPayload> {
-    with_reader(&state, move |s| s.search(&query)).await
 }

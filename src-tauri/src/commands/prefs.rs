@@ -1,5 +1,4 @@
-use crate::gui::write_pref;
-use crate::prefs::{validate_display_name, validate_language};
+use crate::prefs::{validate_display_name, validate_language, write_pref};
 use catalyse_core::ErrorPayload;
 use tauri::AppHandle;
 
@@ -22,6 +21,7 @@ pub fn set_display_name(app: AppHandle, name: String) -> Result<String, ErrorPay
     let name = validate_display_name(&name).map_err(|m| invalid("display_name", m))?;
     write_pref(&app, "display_name", name.clone().into())?;
     use tauri::Manager;
-    app.state::<crate::gui::AppState>().set_display_name(&name);
+    app.state::<crate::state::AppState>()
+        .set_display_name(&name);
     Ok(name)
 }

@@ -1,5 +1,5 @@
 use super::{with_reader, with_store};
-use crate::gui::{set_title, AppState};
+use crate::state::{set_title, AppState};
 use catalyse_core::shared::domain::{ProjectHeader, ProjectHeaderInput};
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, State};
@@ -18,4 +18,13 @@ pub async fn update_header(
     let h = with_store(&state, move |s| s.update_header(&input)).await?;
     set_title(&app, Some(&h.territory_name));
     Ok(h)
+}
+
+/// The home screen's figures, as of today (local date).
+#[tauri::command]
+pub async fn dashboard(
+    state: State<'_, AppState>,
+) -> Result<catalyse_core::project::dashboard::Dashboard, ErrorPayload> {
+    let today = chrono::Local::now().date_naive();
+    with_reader(&state, move |s| s.dashboard(today)).await
 }

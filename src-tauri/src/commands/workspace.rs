@@ -1,9 +1,10 @@
 //! Opening, creating and closing workspaces, and what the UI needs at start.
 
-use crate::gui::{read_prefs, set_title, workspaces_dir, write_pref, AppState};
-use crate::prefs::Prefs;
+use crate::dialogs::{ask_workspace_path, picked_path};
+use crate::prefs::{read_prefs, write_pref, Prefs};
+use crate::state::{set_title, AppState};
 use catalyse_core::shared::domain::{NewWorkspace, ProjectHeader};
-use catalyse_core::workspace::paths::{available_path, slug, EXTENSION};
+use catalyse_core::workspace::paths::{available_path, slug, workspaces_dir, EXTENSION};
 use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -128,7 +129,7 @@ pub async fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppI
         prefs: read_prefs(&app),
         workspace,
         notices: state.take_notices(),
-        workspaces_dir: workspaces_dir(&app)?.to_string_lossy().into_owned(),
+        workspaces_dir: workspaces_dir().to_string_lossy().into_owned(),
     })
 }
 
@@ -140,7 +141,7 @@ pub async fn create_workspace(
     input: NewWorkspace,
 ) -> Result<WorkspaceInfo, ErrorPayload> {
     let valid = input.validate()?;
-    let dir = workspaces_dir(&app)?;
+    let dir = workspaces_dir();
     let ws = tauri::async_runtime::spawn_blocking(move || {
         let path = available_path(&dir, &slug(&valid.territory_name));
         let store = Store::create(&path, &input)?;
@@ -161,7 +162,7 @@ pub async fn open_demo(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<WorkspaceInfo, ErrorPayload> {
-    let dir = workspaces_dir(&app)?;
+    let dir = workspaces_dir();
     let ws = tauri::async_runtime::spawn_blocking(move || {
         let path = available_path(&dir, "exemple-haut-verdanson");
         let store = demo::write_demo(&path)?;
@@ -189,42 +190,12 @@ pub async fn pick_and_open_workspace(
         .file()
         .set_title(title)
         .add_filter(filter_name, &[EXTENSION]);
-    if let Ok(dir) = workspaces_dir(&app) {
-        dialog = dialog.set_directory(dir);
-    }
+    dialog = dialog.set_directory(workspaces_dir());
     let Some(picked) = dialog.blocking_pick_file() else {
         return Ok(None);
     };
-    let path = super::exchange::picked_path(picked)?;
+    let path = picked_path(picked)?;
     open_path(&app, &state, path).await.map(Some)
-}
-
-/// Asks, in the native save dialog opened on `dir`, where to write a workspace file; adds
-/// the extension when none was typed. `None` if the user cancelled.
-pub(crate) fn ask_workspace_path(
-    app: &AppHandle,
-    title: String,
-    filter_name: String,
-    suggested: String,
-    dir: Option<PathBuf>,
-) -> Result<Option<PathBuf>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(suggested)
-        .add_filter(filter_name, &[EXTENSION]);
-    if let Some(dir) = dir {
-        dialog = dialog.set_directory(dir);
-    }
-    let Some(picked) = dialog.blocking_save_file() else {
-        return Ok(None);
-    };
-    let mut target = super::exchange::picked_path(picked)?;
-    if target.extension().is_none() {
-        target.set_extension(EXTENSION);
-    }
-    Ok(Some(target))
 }
 
 /// Asks where to save a copy of the open workspace, writes it, and continues on the copy.
@@ -272,7 +243,7 @@ pub async fn open_writable_copy(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "espace".into());
     let suggested = format!("{stem}-copie.{EXTENSION}");
-    let dir = workspaces_dir(&app).ok();
+    let dir = Some(workspaces_dir());
     let Some(target) = ask_workspace_path(&app, title, filter_name, suggested, dir)? else {
         return Ok(None);
     };
@@ -290,7 +261,7 @@ pub async fn open_writable_copy(
 #[tauri::command]
 pub fn watch_open_requests(
     state: State<'_, AppState>,
-    channel: tauri::ipc::Channel<crate::gui::OpenRequest>,
+    channel: tauri::ipc::Channel<crate::state::OpenRequest>,
 ) -> Result<(), ErrorPayload> {
     state.listen_open_requests(channel)
 }

@@ -42,6 +42,11 @@ pub fn available_path(dir: &Path, stem: &str) -> PathBuf {
         .expect("an unbounded range always yields a free name")
 }
 
+/// Where new workspaces go by default: `espaces-de-travail` in the app's data folder.
+pub fn workspaces_dir() -> PathBuf {
+    crate::shared::dirs::app_data_dir().join("espaces-de-travail")
+}
+
 /// Where backups go: `sauvegardes` in the app's data folder (on Linux
 /// `$XDG_DATA_HOME/fr.catalyse.desktop/sauvegardes`, by default under `~/.local/share`), the
 /// same folder the app's window uses.
