@@ -83,6 +83,26 @@ test("every enumerated code has a label in both languages", async () => {
   }
 });
 
+test("every kind of record has its name and its « of … » phrase in both languages", async () => {
+  // The kinds come from the record descriptors (`cargo test` writes bindings/kinds.js): their
+  // names are merged into the catalogues by i18n.js; the phrase the Journal's sentences use
+  // (« de l'acteur « X » ») is the catalogue's, one per kind, never a generic fallback.
+  const { KINDS, KIND_LABELS } = await import(path.join(ui, "bindings", "kinds.js"));
+  const tables = Object.keys(KIND_LABELS.fr);
+  assert.ok(tables.length >= 29, tables.join(", "));
+  assert.deepEqual(Object.keys(KIND_LABELS.en), tables);
+  for (const k of KINDS) assert.ok(tables.includes(k), k);
+  for (const table of tables) {
+    assert.ok(KIND_LABELS.fr[table] && KIND_LABELS.en[table], table);
+    assert.ok(`history.of.${table}` in fr && `history.of.${table}` in en, `history.of.${table}`);
+    assert.ok(!(`history.kind.${table}` in fr), `history.kind.${table} comes from the descriptors, not fr.js`);
+  }
+  // No module writes the list of kinds of its own.
+  for (const { file, text } of sources) {
+    assert.ok(!text.includes(KINDS.slice(0, 3).map((k) => `"${k}"`).join(", ")), `${file} lists the kinds: import them from bindings/kinds.js`);
+  }
+});
+
 test("every monde, engagement level and link nature has its colours", async () => {
   // A code added to one of these enums needs its colours as much as its labels: the map and
   // the chips would otherwise draw it in no colour at all.
