@@ -1,6 +1,7 @@
 //! What every domain uses: the code enums and validation helpers, errors, money, French
 //! typography, text folding and sort keys, progress reports.
 
+pub mod codes;
 pub mod dirs;
 pub mod domain;
 pub mod error;

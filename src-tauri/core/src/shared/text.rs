@@ -85,6 +85,16 @@ pub fn sort_key(s: &str) -> String {
     out
 }
 
+/// Shortens user text quoted back in an error message.
+pub(crate) fn truncate_for_message(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() > MAX {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
