@@ -1206,10 +1206,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::export::format_hours;
     use super::*;
     use crate::actors::testing::schema;
     use crate::network::MemberInput;
+    use crate::shared::sheet::format_hours;
 
     fn store() -> Store {
         Store::open_in_memory().unwrap()

@@ -1,65 +1,18 @@
 //! Spreadsheet files as French offices produce them: CSV with `;` or `,` (or tab), in UTF-8
 //! with or without BOM, Windows-1252 or UTF-16; and XLSX. Reading gives a [`Table`] of text
-//! cells with their line numbers; writing gives Excel-friendly CSV (`;`, UTF-8 BOM) or XLSX,
-//! with cells that a spreadsheet would run as formulas neutralised.
+//! cells with their line numbers; writing (in `shared::sheet`, re-exported here) gives
+//! Excel-friendly CSV (`;`, UTF-8 BOM) or XLSX, with cells that a spreadsheet would run as
+//! formulas neutralised.
 
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::progress::{Phase, Progress};
-use std::borrow::Cow;
+pub use crate::shared::sheet::{
+    neutralise, unneutralise, write_csv, write_xlsx, FileFormat, CSV_MAX, XLSX_MAX,
+};
 use std::io::Cursor;
 
-/// Largest CSV file an import reads (bytes): a département's million links with long names
-/// weighs about 70 MB.
-pub const CSV_MAX: usize = 256 * 1024 * 1024;
-/// Largest XLSX file an import reads (bytes). Compressed, so smaller than [`CSV_MAX`]: what
-/// it unpacks to is held in memory.
-pub const XLSX_MAX: usize = 64 * 1024 * 1024;
 /// Longest cell an import accepts (characters); longer cells are reported, not truncated.
 pub const CELL_MAX: usize = 100_000;
-
-/// The two file formats, chosen from the file's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    Csv,
-    Xlsx,
-}
-
-impl FileFormat {
-    /// Largest file of this format an import reads (bytes).
-    pub fn max_bytes(self) -> usize {
-        match self {
-            FileFormat::Csv => CSV_MAX,
-            FileFormat::Xlsx => XLSX_MAX,
-        }
-    }
-
-    /// `.csv` (or `.txt`) or `.xlsx`, case-insensitively; anything else is refused by name.
-    pub fn from_path(path: &std::path::Path) -> CoreResult<FileFormat> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_lowercase();
-        match ext.as_str() {
-            "csv" | "txt" => Ok(FileFormat::Csv),
-            "xlsx" => Ok(FileFormat::Xlsx),
-            _ => Err(CoreError::validation(
-                "file",
-                "file.format",
-                format!(
-                    "Format de fichier non reconnu (« .{ext} ») : choisissez un fichier .csv ou .xlsx."
-                ),
-            )),
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "csv",
-            FileFormat::Xlsx => "xlsx",
-        }
-    }
-}
 
 /// One data row: its line in the file (1-based, the header being line 1 in most files) and
 /// its cells, as text (in one buffer: a million-row file makes two allocations a row, not one
@@ -863,81 +816,6 @@ fn read_xlsx_unguarded(bytes: &[u8], limits: &XlsxLimits) -> CoreResult<Table> {
     })
 }
 
-/// A cell that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or CR first)
-/// gets a leading apostrophe, which Excel and LibreOffice show as plain text.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
-
-/// Undoes [`neutralise`] on import, so that an exported file reads back as it was written.
-pub fn unneutralise(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest)
-            if matches!(
-                rest.chars().next(),
-                Some('=' | '+' | '-' | '@' | '\t' | '\r')
-            ) =>
-        {
-            rest
-        }
-        _ => cell,
-    }
-}
-
-/// Excel-friendly CSV: UTF-8 with BOM, `;` separator, CRLF line ends, formulas neutralised.
-pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> CoreResult<Vec<u8>> {
-    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        let write_err = |e: csv::Error| CoreError::Io(std::io::Error::other(e.to_string()));
-        w.write_record(headers.iter().map(|h| neutralise(h).into_owned()))
-            .map_err(write_err)?;
-        for row in rows {
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
-                .map_err(write_err)?;
-        }
-        w.flush()?;
-    }
-    Ok(out)
-}
-
-/// An XLSX workbook with one sheet: bold header row, frozen, every cell written as text (so
-/// nothing is stored as a formula); a cell that Excel would run as a formula once edited gets
-/// Excel's own "quote prefix" (the cell shows its text, and stays text when edited).
-pub fn write_xlsx(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> CoreResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| CoreError::Io(std::io::Error::other(e.to_string()));
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(sheet).map_err(err)?;
-    let bold = Format::new().set_bold();
-    let quoted = Format::new().set_quote_prefix();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-        ws.set_column_width(c as u16, 22).map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            if matches!(neutralise(cell), Cow::Owned(_)) {
-                ws.write_string_with_format(r, c, cell, &quoted)
-                    .map_err(err)?;
-            } else if !cell.is_empty() {
-                ws.write_string(r, c, cell).map_err(err)?;
-            }
-        }
-    }
-    ws.set_freeze_panes(1, 0).map_err(err)?;
-    book.save_to_buffer().map_err(err)
-}
-
 #[cfg(test)]
 mod tests {
     /// A workbook whose cell reference overflows the parser's row counter (found by the
@@ -1520,24 +1398,5 @@ mod tests {
         let mut s = String::new();
         z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
         s
-    }
-
-    #[test]
-    fn formats_come_from_the_extension() {
-        use std::path::Path;
-        assert_eq!(
-            FileFormat::from_path(Path::new("a.CSV")).unwrap(),
-            FileFormat::Csv
-        );
-        assert_eq!(
-            FileFormat::from_path(Path::new("a.xlsx")).unwrap(),
-            FileFormat::Xlsx
-        );
-        assert_eq!(
-            FileFormat::from_path(Path::new("a.ods"))
-                .unwrap_err()
-                .code(),
-            Some("file.format")
-        );
     }
 }
