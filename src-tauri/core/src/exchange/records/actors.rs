@@ -93,6 +93,19 @@ pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
             None
         }
     };
+    let contact = prepare_contact(r, contact_input);
+    if world.is_err() || engagement.is_err() || influence.is_err() || interest.is_err() {
+        return None;
+    }
+    Some(PreparedActor {
+        actor: actor?,
+        profile: profile?,
+        contact: contact?,
+    })
+}
+
+/// The row's contact: `Some(None)` when the row names none, `None` when it is reported.
+fn prepare_contact(r: &mut RowReader, contact_input: ContactInput) -> Option<Option<ValidContact>> {
     let has_contact = [
         &contact_input.name,
         &contact_input.role,
@@ -101,7 +114,7 @@ pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
     ]
     .iter()
     .any(|v| !v.is_empty());
-    let contact = if has_contact {
+    if has_contact {
         let mut c = contact_input;
         if c.name.is_empty() {
             // A row with an email but no person: the contact takes the role, or "Contact".
@@ -120,13 +133,5 @@ pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
         }
     } else {
         Some(None)
-    };
-    if world.is_err() || engagement.is_err() || influence.is_err() || interest.is_err() {
-        return None;
     }
-    Some(PreparedActor {
-        actor: actor?,
-        profile: profile?,
-        contact: contact?,
-    })
 }

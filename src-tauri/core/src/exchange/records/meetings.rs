@@ -10,33 +10,7 @@ pub(super) fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidM
     let date = r.date("date");
     let kind = r.enumerated::<MeetingKind>("kind", true);
     let practice = r.enumerated::<Practice>("practice", false).ok().flatten();
-    let activity_text = r.get("activity");
-    let activity = if activity_text.is_empty() {
-        Some(None)
-    } else if let Ok(n) = activity_text.parse::<i64>() {
-        Some(Some(n))
-    } else {
-        // The activity's own words, as the deck gives them.
-        let f = fold(&activity_text);
-        let found = practice.and_then(|p| {
-            p.activities()
-                .iter()
-                .position(|a| fold(a) == f)
-                .map(|i| i as i64 + 1)
-        });
-        if found.is_none() {
-            let said = Said::new(
-                "activity.unknown",
-                format!(
-                    "activité inconnue : « {} » (un numéro de 1 à 4, ou l'intitulé exact d'une activité de la pratique).",
-                    crate::shared::domain::truncate_for_message(&activity_text)
-                ),
-            )
-            .value(&activity_text);
-            r.problem("activity", said);
-        }
-        found.map(Some)
-    };
+    let activity = prepare_activity(r, practice);
     let hours = r.get("hours");
     if !hours.is_empty() {
         if let Err(e) = parse_hours(&hours) {
@@ -100,5 +74,37 @@ pub(super) fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidM
             );
             None
         }
+    }
+}
+
+/// The row's activity, by its number or its words within the row's practice: `Some(None)`
+/// when empty, `None` when reported.
+fn prepare_activity(r: &mut RowReader, practice: Option<Practice>) -> Option<Option<i64>> {
+    let activity_text = r.get("activity");
+    if activity_text.is_empty() {
+        Some(None)
+    } else if let Ok(n) = activity_text.parse::<i64>() {
+        Some(Some(n))
+    } else {
+        // The activity's own words, as the deck gives them.
+        let f = fold(&activity_text);
+        let found = practice.and_then(|p| {
+            p.activities()
+                .iter()
+                .position(|a| fold(a) == f)
+                .map(|i| i as i64 + 1)
+        });
+        if found.is_none() {
+            let said = Said::new(
+                "activity.unknown",
+                format!(
+                    "activité inconnue : « {} » (un numéro de 1 à 4, ou l'intitulé exact d'une activité de la pratique).",
+                    crate::shared::domain::truncate_for_message(&activity_text)
+                ),
+            )
+            .value(&activity_text);
+            r.problem("activity", said);
+        }
+        found.map(Some)
     }
 }

@@ -9,6 +9,10 @@ use crate::exchange::names::*;
 use crate::exchange::tabular::{Table, TableRow};
 use crate::shared::progress::Phase;
 
+/// One part of a file's rows once checked: the items without problems and their lines, the
+/// first problems (at most [`LISTED`]) and how many there are.
+type Part = (Items, Vec<usize>, Vec<ImportProblem>, usize);
+
 impl Store {
     pub(super) fn prepare_table(
         &self,
@@ -44,70 +48,7 @@ impl Store {
         };
         let total = table.rows.len() as u64;
         if header_ok {
-            // Rows are checked on every core, in contiguous parts; the parts are put back in
-            // order, so problems and duplicates come out as a single pass would give them.
-            let checked = std::sync::atomic::AtomicU64::new(0);
-            let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-            let size = table.rows.len().div_ceil(parts).max(4096);
-            let check_part =
-                |rows: &[TableRow]| -> CoreResult<(Items, Vec<usize>, Vec<ImportProblem>, usize)> {
-                    let resolver = names.as_ref().map(NameIndex::resolver);
-                    let mut items = match kind {
-                        ExchangeKind::Actors => Items::Actors(Vec::with_capacity(rows.len())),
-                        ExchangeKind::Links => Items::Links(Vec::with_capacity(rows.len())),
-                        ExchangeKind::Meetings => Items::Meetings(Vec::with_capacity(rows.len())),
-                    };
-                    let mut lines = Vec::with_capacity(rows.len());
-                    let mut problems = Vec::new();
-                    let mut count = 0;
-                    for (i, row) in rows.iter().enumerate() {
-                        if i % 1024 == 1023 {
-                            let done =
-                                checked.fetch_add(1024, std::sync::atomic::Ordering::Relaxed);
-                            progress.step(Phase::Checking, done + 1024, Some(total))?;
-                        }
-                        let mut r = RowReader::new(row, &map);
-                        match &mut items {
-                            Items::Actors(v) => {
-                                if let Some(a) = prepare_actor(&mut r) {
-                                    v.push(a);
-                                    lines.push(row.line);
-                                }
-                            }
-                            Items::Links(v) => {
-                                if let Some(l) =
-                                    prepare_link(&mut r, resolver.as_ref().expect("loaded"))
-                                {
-                                    v.push(l);
-                                    lines.push(row.line);
-                                }
-                            }
-                            Items::Meetings(v) => {
-                                if let Some(m) =
-                                    prepare_meeting(&mut r, resolver.as_ref().expect("loaded"))
-                                {
-                                    v.push(m);
-                                    lines.push(row.line);
-                                }
-                            }
-                        }
-                        count += r.problems.len();
-                        let room = LISTED.saturating_sub(problems.len());
-                        problems.extend(r.problems.into_iter().take(room));
-                    }
-                    Ok((items, lines, problems, count))
-                };
-            let results: Vec<CoreResult<_>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = table
-                    .rows
-                    .chunks(size)
-                    .map(|part| scope.spawn(move || check_part(part)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            });
+            let results = check_rows(kind, &table.rows, &map, names.as_ref(), total, progress);
             for part in results {
                 let (part_items, part_lines, part_problems, part_count) = part?;
                 match (&mut items, part_items) {
@@ -130,13 +71,7 @@ impl Store {
             kind,
             format: format.code().into(),
             encoding: table.encoding.clone(),
-            separator: table.separator.map(|c| {
-                if c == '\t' {
-                    "tabulation".to_string()
-                } else {
-                    c.to_string()
-                }
-            }),
+            separator: separator_name(table.separator),
             columns: map.columns,
             rows: table.rows.len(),
             ready: if problems.is_empty() { ready } else { 0 },
@@ -145,19 +80,7 @@ impl Store {
             duplicates,
             duplicate_count,
             duplicates_keepable: kind != ExchangeKind::Links,
-            sample: table
-                .rows
-                .iter()
-                .take(SAMPLE_ROWS)
-                .map(|r| SampleRow {
-                    line: r.line,
-                    cells: r
-                        .cells
-                        .iter()
-                        .map(|c| c.chars().take(200).collect())
-                        .collect(),
-                })
-                .collect(),
+            sample: sample_of(table),
         };
         free_later(names);
         Ok(PreparedImport {
@@ -168,4 +91,112 @@ impl Store {
             file_name: String::new(),
         })
     }
+}
+
+/// Checks the rows on every core, in contiguous parts; the parts are put back in order, so
+/// problems and duplicates come out as a single pass would give them.
+fn check_rows(
+    kind: ExchangeKind,
+    rows: &[TableRow],
+    map: &Mapping,
+    names: Option<&NameIndex>,
+    total: u64,
+    progress: &Progress,
+) -> Vec<CoreResult<Part>> {
+    let checked = &std::sync::atomic::AtomicU64::new(0);
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let size = rows.len().div_ceil(parts).max(4096);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(size)
+            .map(|part| {
+                scope.spawn(move || check_part(kind, part, map, names, checked, total, progress))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Checks one part of the rows, with its own name resolver, reporting every 1024 rows the rows
+/// `checked` by all the parts.
+fn check_part(
+    kind: ExchangeKind,
+    rows: &[TableRow],
+    map: &Mapping,
+    names: Option<&NameIndex>,
+    checked: &std::sync::atomic::AtomicU64,
+    total: u64,
+    progress: &Progress,
+) -> CoreResult<Part> {
+    let resolver = names.map(NameIndex::resolver);
+    let mut items = match kind {
+        ExchangeKind::Actors => Items::Actors(Vec::with_capacity(rows.len())),
+        ExchangeKind::Links => Items::Links(Vec::with_capacity(rows.len())),
+        ExchangeKind::Meetings => Items::Meetings(Vec::with_capacity(rows.len())),
+    };
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if i % 1024 == 1023 {
+            let done = checked.fetch_add(1024, std::sync::atomic::Ordering::Relaxed);
+            progress.step(Phase::Checking, done + 1024, Some(total))?;
+        }
+        let mut r = RowReader::new(row, map);
+        match &mut items {
+            Items::Actors(v) => {
+                if let Some(a) = prepare_actor(&mut r) {
+                    v.push(a);
+                    lines.push(row.line);
+                }
+            }
+            Items::Links(v) => {
+                if let Some(l) = prepare_link(&mut r, resolver.as_ref().expect("loaded")) {
+                    v.push(l);
+                    lines.push(row.line);
+                }
+            }
+            Items::Meetings(v) => {
+                if let Some(m) = prepare_meeting(&mut r, resolver.as_ref().expect("loaded")) {
+                    v.push(m);
+                    lines.push(row.line);
+                }
+            }
+        }
+        count += r.problems.len();
+        let room = LISTED.saturating_sub(problems.len());
+        problems.extend(r.problems.into_iter().take(room));
+    }
+    Ok((items, lines, problems, count))
+}
+
+/// The separator as the preview names it (`tabulation` for a tab).
+fn separator_name(separator: Option<char>) -> Option<String> {
+    separator.map(|c| {
+        if c == '\t' {
+            "tabulation".to_string()
+        } else {
+            c.to_string()
+        }
+    })
+}
+
+/// The first rows as read, for the preview table (each cell cut at 200 characters).
+fn sample_of(table: &Table) -> Vec<SampleRow> {
+    table
+        .rows
+        .iter()
+        .take(SAMPLE_ROWS)
+        .map(|r| SampleRow {
+            line: r.line,
+            cells: r
+                .cells
+                .iter()
+                .map(|c| c.chars().take(200).collect())
+                .collect(),
+        })
+        .collect()
 }

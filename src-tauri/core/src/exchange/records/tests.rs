@@ -34,7 +34,7 @@ fn entries(s: &Store) -> Vec<(String, i64, String, String)> {
         .conn
         .prepare(
             "SELECT tbl, op, record, quote(after) FROM change
-             WHERE tbl IN ('actor', 'actor_tag', 'contact') ORDER BY id",
+                 WHERE tbl IN ('actor', 'actor_tag', 'contact') ORDER BY id",
         )
         .unwrap();
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -116,7 +116,7 @@ fn a_bulk_import_journals_what_the_triggers_journal_row_by_row() {
         .conn
         .query_row(
             "SELECT count(DISTINCT set_id) FROM change WHERE set_id =
-                 (SELECT max(id) FROM change_set WHERE label LIKE '%import%')",
+                     (SELECT max(id) FROM change_set WHERE label LIKE '%import%')",
             [],
             |r| r.get(0),
         )
