@@ -7,6 +7,10 @@
 //! nothing**, in one transaction, and only when no row has a problem. Duplicates (same name and
 //! commune for actors, same pair and nature for links, same date and title for meetings) are
 //! left out unless the user asks to keep them.
+//!
+//! Each step in its file: a row read (`records/rows.rs`), each kind of row prepared
+//! (`actors.rs`, `links.rs`, `meetings.rs`), a file's rows checked (`prepare.rs`), the
+//! duplicates found (`duplicates.rs`), the checked file written (`commit.rs`).
 
 use super::{columns::*, problems::*};
 use crate::db::store::Store;
@@ -126,6 +130,7 @@ pub const LISTED: usize = 1000;
 /// Most sample rows shown in a preview.
 const SAMPLE_ROWS: usize = 8;
 
+/// The rows checked without a problem, as the kind imported gives them.
 enum Items {
     Actors(Vec<PreparedActor>),
     Links(Vec<ValidLink>),
@@ -182,6 +187,9 @@ fn free_later<T: Send + 'static>(value: T) {
 impl Store {
     /// Reads and checks `bytes` against the workspace; writes nothing. Reports
     /// [`Phase::Reading`] then [`Phase::Checking`], and stops when cancelled.
+    ///
+    /// [`Phase::Reading`]: crate::shared::progress::Phase::Reading
+    /// [`Phase::Checking`]: crate::shared::progress::Phase::Checking
     pub fn prepare_import(
         &self,
         kind: ExchangeKind,

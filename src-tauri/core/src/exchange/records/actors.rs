@@ -4,6 +4,7 @@ use super::rows::RowReader;
 use crate::network::{ActorProfile, ContactInput, ValidContact};
 use crate::shared::domain::{ActorInput, Engagement, World};
 
+/// An actor's row checked: what the commit (`commit.rs`) writes.
 pub(super) struct PreparedActor {
     pub(super) actor: crate::shared::domain::ValidActor,
     pub(super) profile: ActorProfile,

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 /// One row being read: its cells by column key, and the problems found so far.
 pub(super) struct RowReader<'a> {
-    pub(super) row: &'a TableRow,
-    pub(super) map: &'a Mapping,
+    row: &'a TableRow,
+    map: &'a Mapping,
     pub(super) problems: Vec<ImportProblem>,
 }
 
