@@ -105,7 +105,7 @@ struct JournalDeferred {
 impl Deferred {
     /// Also takes out the journal's insert trigger on `table`: [`restore`] writes the same
     /// entries for the rows whose `key` is past every value of it now, in one statement
-    /// (`history::journal::backfill_inserts`). `key` must grow with each row written (an id,
+    /// (`db::journal::backfill_inserts`). `key` must grow with each row written (an id,
     /// or the id of a record created in the same batch).
     pub(crate) fn journal_inserts(
         &mut self,

@@ -3,6 +3,7 @@
 //! the WAL companions; whether two paths are one file.
 
 use crate::shared::error::{CoreError, CoreResult};
+pub(crate) use crate::shared::files::temp_sibling;
 use std::path::{Path, PathBuf};
 
 /// `path` with `-wal`, `-shm` or `-journal` appended.
@@ -20,15 +21,6 @@ pub(crate) fn sync_file(path: &Path) -> std::io::Result<()> {
         .write(true)
         .open(path)?
         .sync_all()
-}
-
-/// A sibling of `path` used while a file is being written, before it takes its final name.
-pub(crate) fn temp_sibling(path: &Path, what: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "espace".into());
-    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }
 
 /// Gives a completed temporary file its final name. A hard link fails if `path` appeared

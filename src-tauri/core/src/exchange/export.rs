@@ -7,20 +7,11 @@ use crate::network::Introducer;
 use crate::shared::domain::{Engagement, World};
 use crate::shared::error::CoreResult;
 use crate::shared::progress::{Phase, Progress};
+use crate::shared::sheet::format_hours;
 use crate::shared::text::fold;
 use std::collections::HashMap;
 
 // ----- Export -----------------------------------------------------------------------------------
-
-/// Hours as typed in French (`1,5`), from minutes.
-pub fn format_hours(minutes: i64) -> String {
-    if minutes == 0 {
-        return String::new();
-    }
-    let s = format!("{:.2}", minutes as f64 / 60.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.replace('.', ",")
-}
 
 impl Store {
     /// The rows an export writes: French headers, French labels for coded values.

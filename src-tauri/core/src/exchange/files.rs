@@ -5,6 +5,7 @@ use crate::db::store::Store;
 use crate::exchange::tabular::FileFormat;
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::progress::Progress;
+use crate::shared::sheet::write_whole;
 
 // ----- Files ------------------------------------------------------------------------------------
 
@@ -104,14 +105,4 @@ impl Store {
         write_whole(path, &bytes)?;
         Ok(rows.len())
     }
-}
-
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
-pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
-    let tmp = crate::db::store::temp_sibling(path, "export");
-    let res = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(res?)
 }

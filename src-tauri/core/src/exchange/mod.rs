@@ -12,8 +12,9 @@ mod robustness;
 pub mod tabular;
 pub mod workspace_json;
 
+/// The table-file writers' old paths (they live in `shared::sheet`, for the domains below).
+pub use crate::shared::sheet::{format_hours, write_whole};
 pub use columns::ColumnMatch;
-pub use export::format_hours;
 pub use files::*;
 pub use problems::{ImportProblem, PROBLEM_CODES};
 pub use records::*;

@@ -970,12 +970,10 @@ fn encode_for(
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> CoreResult<Vec<u8>> {
-    match crate::exchange::tabular::FileFormat::from_path(path)? {
-        crate::exchange::tabular::FileFormat::Csv => {
-            crate::exchange::tabular::write_csv(headers, rows)
-        }
-        crate::exchange::tabular::FileFormat::Xlsx => {
-            crate::exchange::tabular::write_xlsx(sheet, headers, rows)
+    match crate::shared::sheet::FileFormat::from_path(path)? {
+        crate::shared::sheet::FileFormat::Csv => crate::shared::sheet::write_csv(headers, rows),
+        crate::shared::sheet::FileFormat::Xlsx => {
+            crate::shared::sheet::write_xlsx(sheet, headers, rows)
         }
     }
 }
@@ -1023,7 +1021,7 @@ impl Store {
         }));
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
         let bytes = encode_for(path, "Équipe", &headers, &rows)?;
-        crate::exchange::write_whole(path, &bytes)
+        crate::shared::sheet::write_whole(path, &bytes)
     }
 
     /// A member's sheet: every assessment's level and target per competence, with evidence.
@@ -1074,7 +1072,7 @@ impl Store {
             }
         }
         let bytes = encode_for(path, "Auto-évaluations", &headers, &rows)?;
-        crate::exchange::write_whole(path, &bytes)
+        crate::shared::sheet::write_whole(path, &bytes)
     }
 }
 

@@ -282,7 +282,7 @@ impl Store {
 
     /// The valorisation report as a CSV or XLSX table (one block per part).
     pub fn export_valorisation(&self, v: &Valorisation, path: &std::path::Path) -> CoreResult<()> {
-        let hours = crate::exchange::format_hours;
+        let hours = crate::shared::sheet::format_hours;
         let mut rows: Vec<Vec<String>> = vec![vec![
             "Période".into(),
             format!(
@@ -340,15 +340,15 @@ impl Store {
             ]);
         }
         let headers = ["Rubrique", "Élément", "Rencontres", "Heures", "Liens"];
-        let bytes = match crate::exchange::tabular::FileFormat::from_path(path)? {
-            crate::exchange::tabular::FileFormat::Csv => {
-                crate::exchange::tabular::write_csv(&headers, &rows)?
+        let bytes = match crate::shared::sheet::FileFormat::from_path(path)? {
+            crate::shared::sheet::FileFormat::Csv => {
+                crate::shared::sheet::write_csv(&headers, &rows)?
             }
-            crate::exchange::tabular::FileFormat::Xlsx => {
-                crate::exchange::tabular::write_xlsx("Valorisation", &headers, &rows)?
+            crate::shared::sheet::FileFormat::Xlsx => {
+                crate::shared::sheet::write_xlsx("Valorisation", &headers, &rows)?
             }
         };
-        crate::exchange::write_whole(path, &bytes)
+        crate::shared::sheet::write_whole(path, &bytes)
     }
 }
 
