@@ -1,7 +1,13 @@
 //! The tests of [`crate::safety::rgpd`]: the forms of a name found and replaced, a person's
 //! export, their erasure (no text, journal entry or byte of the file left naming them).
 
+use super::find::mentions;
+use super::forms::{is_phone, replace_all, replace_name};
 use super::*;
+use crate::db::store::Store;
+use crate::db::tables::{data_tables, layout, quote};
+use crate::shared::text::fold;
+use serde_json::Value;
 
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::TempDir::new().unwrap();
@@ -170,8 +176,7 @@ fn erasing_a_contact_deletes_it_and_its_mentions() {
             [&name],
         )
         .unwrap();
-    let doc: Value =
-        serde_json::from_str(&s.person_export(Person::Contact(id)).unwrap()).unwrap();
+    let doc: Value = serde_json::from_str(&s.person_export(Person::Contact(id)).unwrap()).unwrap();
     assert_eq!(doc["person"]["name"], name.as_str());
     assert!(doc["actor"]["name"].is_string());
     assert!(doc["mentions"]
