@@ -37,7 +37,20 @@ pub(super) fn personal_records(
     if matches!(p, Person::Contact(_)) {
         found.push(uid.to_string());
     }
-    // The tables of the person's own data, and those whose rows they own in turn.
+    let owned = owned_tables(conn, p)?;
+    let records = journaled_references(conn, &owned)?;
+    found.extend(reached_from(uid, &records));
+    for record in former_rows(conn, p, uid, forms)? {
+        if !found.contains(&record) {
+            found.push(record);
+        }
+    }
+    Ok(found)
+}
+
+/// The tables of the person's own data ([`personal_tables`]), and those whose rows they own
+/// in turn (by `ON DELETE CASCADE`).
+fn owned_tables(conn: &Connection, p: Person) -> CoreResult<Vec<String>> {
     let mut owned: Vec<String> = personal_tables(p).iter().map(|t| t.to_string()).collect();
     let mut i = 0;
     while i < owned.len() {
@@ -48,10 +61,17 @@ pub(super) fn personal_records(
         }
         i += 1;
     }
-    // Each journaled record of those tables with the identities its references hold (one
-    // reading of the journal per table), then the closure from the person's identity.
+    Ok(owned)
+}
+
+/// Each journaled record of the tables `owned` with the identities its references hold (one
+/// reading of the journal per table).
+fn journaled_references(
+    conn: &Connection,
+    owned: &[String],
+) -> CoreResult<Vec<(String, Vec<String>)>> {
     let mut records: Vec<(String, Vec<String>)> = Vec::new();
-    for table in &owned {
+    for table in owned {
         let refs = journal::references(conn, table)?;
         let mut st = conn.prepare(
             "SELECT record, coalesce(before, after) FROM change WHERE tbl = ?1 AND op IN (1, 3)",
@@ -76,10 +96,17 @@ pub(super) fn personal_records(
             records.push((record, pointing));
         }
     }
+    Ok(records)
+}
+
+/// The closure of `records` from the person's identity `uid`: the records pointing at them,
+/// those pointing at these, and so on, in the order they are reached.
+fn reached_from(uid: &str, records: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut found = Vec::new();
     let mut theirs: std::collections::HashSet<String> = std::iter::once(uid.to_string()).collect();
     loop {
         let before = theirs.len();
-        for (record, pointing) in &records {
+        for (record, pointing) in records {
             if !theirs.contains(record) && pointing.iter().any(|u| theirs.contains(u)) {
                 theirs.insert(record.clone());
                 found.push(record.clone());
@@ -89,7 +116,19 @@ pub(super) fn personal_records(
             break;
         }
     }
-    // Older rows of the person's table that carried their name, e-mail or phone.
+    found
+}
+
+/// Older rows of the person's table, deleted earlier, that carried their name, e-mail or
+/// phone (the `identifying` fields of its descriptor matching one of `forms`); a record may
+/// come more than once.
+fn former_rows(
+    conn: &Connection,
+    p: Person,
+    uid: &str,
+    forms: &[String],
+) -> CoreResult<Vec<String>> {
+    let mut found = Vec::new();
     let fields: &[&str] = match records::kind(p.table()).map(|k| k.personal) {
         Some(Personal::Person { identifying }) => identifying,
         _ => &[],
@@ -112,7 +151,7 @@ pub(super) fn personal_records(
                     && (wanted.contains(&fold(v)) || wanted.contains(&search_key(v)))
             })
         });
-        if same && !found.contains(&record) {
+        if same {
             found.push(record);
         }
     }
