@@ -119,9 +119,9 @@ fn reached_from(uid: &str, records: &[(String, Vec<String>)]) -> Vec<String> {
     found
 }
 
-/// Older rows of the person's table, deleted earlier, that carried their name, e-mail or
-/// phone (the `identifying` fields of its descriptor matching one of `forms`); a record may
-/// come more than once.
+/// Older rows of the person's table: the other records of it that the journal shows carrying
+/// their name, e-mail or phone (the `identifying` fields of its descriptor matching one of
+/// `forms`); a record may come more than once.
 fn former_rows(
     conn: &Connection,
     p: Person,

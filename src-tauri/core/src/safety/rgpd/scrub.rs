@@ -21,6 +21,24 @@ pub(super) fn scrub_journal(
     uid: &str,
     p: Person,
 ) -> CoreResult<usize> {
+    let erased = erased_records(tx, p, uid, forms)?;
+    let mut changed = keep_only_identity(tx, &erased)?;
+    if let Person::Member(id) = p {
+        changed += anonymise_member(tx, id, uid)?;
+    }
+    changed += scrub_change_sets(tx, forms)?;
+    changed += scrub_naming_entries(tx, forms)?;
+    Ok(changed)
+}
+
+/// The records whose journal entries keep only their identity: those the erasure deletes (in
+/// the current change set) and the person's own data ([`personal_records`]).
+fn erased_records(
+    tx: &Connection,
+    p: Person,
+    uid: &str,
+    forms: &[String],
+) -> CoreResult<Vec<String>> {
     let current = journal::SET_ID;
     let mut erased: Vec<String> = tx
         .prepare(&format!(
@@ -34,6 +52,12 @@ pub(super) fn scrub_journal(
             erased.push(record);
         }
     }
+    Ok(erased)
+}
+
+/// The entries of the records `erased` keep only the record's identity (a whole record) or
+/// [`ERASED_MARK`] (a field's value); how many entries changed.
+fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
     let mut changed = 0;
     let keep_identity = |column: &str| {
         format!(
@@ -50,27 +74,38 @@ pub(super) fn scrub_journal(
         keep_identity("before"),
         keep_identity("after")
     ))?;
-    for record in &erased {
+    for record in erased {
         changed += st.execute([record])?;
     }
-    if let Person::Member(id) = p {
-        let anonymous = format!("Membre anonymisé n° {id}");
-        changed += tx.execute(
-            "UPDATE change SET
-               before = CASE WHEN before IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END,
-               after = CASE WHEN after IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END
-             WHERE record = ?1 AND op = 2 AND field IN ('name', 'role', 'structure')",
-            params![uid, anonymous],
-        )?;
-        changed += tx.execute(
-            "UPDATE change SET
-               before = CASE WHEN json_valid(before) THEN json_set(before, '$.name', ?2, '$.role', '', '$.structure', '') END,
-               after = CASE WHEN json_valid(after) THEN json_set(after, '$.name', ?2, '$.role', '', '$.structure', '') END
-             WHERE record = ?1 AND op IN (1, 3)",
-            params![uid, anonymous],
-        )?;
-    }
-    // Who made a change set, and what it said it did (a member who used Catalyse).
+    Ok(changed)
+}
+
+/// The member's name, role and structure in the journal become what the member row now says
+/// (« Membre anonymisé n° … », an empty role and structure); how many entries changed.
+fn anonymise_member(tx: &Connection, id: i64, uid: &str) -> CoreResult<usize> {
+    let mut changed = 0;
+    let anonymous = format!("Membre anonymisé n° {id}");
+    changed += tx.execute(
+        "UPDATE change SET
+           before = CASE WHEN before IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END,
+           after = CASE WHEN after IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END
+         WHERE record = ?1 AND op = 2 AND field IN ('name', 'role', 'structure')",
+        params![uid, anonymous],
+    )?;
+    changed += tx.execute(
+        "UPDATE change SET
+           before = CASE WHEN json_valid(before) THEN json_set(before, '$.name', ?2, '$.role', '', '$.structure', '') END,
+           after = CASE WHEN json_valid(after) THEN json_set(after, '$.name', ?2, '$.role', '', '$.structure', '') END
+         WHERE record = ?1 AND op IN (1, 3)",
+        params![uid, anonymous],
+    )?;
+    Ok(changed)
+}
+
+/// Who made a change set, and what it said it did (a member who used Catalyse), with each
+/// form of the person replaced; how many change sets changed.
+fn scrub_change_sets(tx: &Connection, forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
     let sets: Vec<(i64, String, String)> = tx
         .prepare("SELECT id, author, label FROM change_set")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -84,6 +119,13 @@ pub(super) fn scrub_journal(
             )?;
         }
     }
+    Ok(changed)
+}
+
+/// Every other journal value naming the person ([`naming_entries`]) with each form of their
+/// name, e-mail and phone replaced; how many entries changed.
+fn scrub_naming_entries(tx: &Connection, forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
     let mut st = tx.prepare(
         "UPDATE change SET
            before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
