@@ -94,38 +94,7 @@ impl Store {
                 );
             }
         }
-        // Rows referring to the person, and the rows owned by those the person owns (a
-        // self-assessment's ratings; not an action's funding lines).
-        let mut records = Map::new();
-        for (table, col, owned_by_person) in references_to(conn, p.table())? {
-            let rows = rows_where(conn, &table, &format!("{} = ?1", quote(&col)), p.id())?;
-            for row in rows.iter().filter(|_| owned_by_person == "CASCADE") {
-                for (child, ccol, on_delete) in references_to(conn, &table)? {
-                    if on_delete != "CASCADE" {
-                        continue;
-                    }
-                    if let Some(id) = row.get("id").and_then(Value::as_i64) {
-                        let owned =
-                            rows_where(conn, &child, &format!("{} = ?1", quote(&ccol)), id)?;
-                        if let Some(list) = records
-                            .entry(child.clone())
-                            .or_insert_with(|| Value::Array(Vec::new()))
-                            .as_array_mut()
-                        {
-                            list.extend(owned);
-                        }
-                    }
-                }
-            }
-            if let Some(list) = records
-                .entry(table)
-                .or_insert_with(|| Value::Array(Vec::new()))
-                .as_array_mut()
-            {
-                list.extend(rows);
-            }
-        }
-        records.retain(|_, v| v.as_array().is_some_and(|a| !a.is_empty()));
+        let records = records_of(conn, p)?;
         doc.insert("records".into(), Value::Object(records));
         let forms = needles(conn, p, &name)?;
         let found = mentions_of(conn, &forms, (p.table(), p.id()))?;
@@ -149,4 +118,40 @@ impl Store {
         text.push('\n');
         Ok(text)
     }
+}
+
+/// The rows referring to the person, and the rows owned by those the person owns (a
+/// self-assessment's ratings; not an action's funding lines), by table; tables without any
+/// left out.
+fn records_of(conn: &Connection, p: Person) -> CoreResult<Map<String, Value>> {
+    let mut records = Map::new();
+    for (table, col, owned_by_person) in references_to(conn, p.table())? {
+        let rows = rows_where(conn, &table, &format!("{} = ?1", quote(&col)), p.id())?;
+        for row in rows.iter().filter(|_| owned_by_person == "CASCADE") {
+            for (child, ccol, on_delete) in references_to(conn, &table)? {
+                if on_delete != "CASCADE" {
+                    continue;
+                }
+                if let Some(id) = row.get("id").and_then(Value::as_i64) {
+                    let owned = rows_where(conn, &child, &format!("{} = ?1", quote(&ccol)), id)?;
+                    if let Some(list) = records
+                        .entry(child.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                        .as_array_mut()
+                    {
+                        list.extend(owned);
+                    }
+                }
+            }
+        }
+        if let Some(list) = records
+            .entry(table)
+            .or_insert_with(|| Value::Array(Vec::new()))
+            .as_array_mut()
+        {
+            list.extend(rows);
+        }
+    }
+    records.retain(|_, v| v.as_array().is_some_and(|a| !a.is_empty()));
+    Ok(records)
 }
