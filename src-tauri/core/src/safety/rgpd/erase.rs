@@ -12,7 +12,7 @@ use crate::safety::rgpd::forms::{forms_of, replace_all};
 use crate::safety::rgpd::model::{ErasureSummary, Mention, Person, ERASED};
 use crate::safety::rgpd::scrub::scrub_journal;
 use crate::shared::error::{CoreError, CoreResult};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::path::Path;
 
@@ -183,68 +183,10 @@ impl Store {
             &[("kind", p.table().to_string())],
         ));
         let tx = self.conn.transaction()?;
-        let mut changes = Vec::new();
-        match p {
-            _ if !present => {}
-            Person::Contact(id) => {
-                tx.execute("DELETE FROM contact WHERE id = ?1", [id])?;
-                changes.push("Le contact et ses coordonnées ont été supprimés.".to_string());
-            }
-            Person::Member(id) => {
-                let assessments: i64 = tx.query_row(
-                    "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                let meetings: i64 = tx.query_row(
-                    "SELECT count(*) FROM meeting_member WHERE member_id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                tx.execute(
-                    "UPDATE member SET name = ?2, role = '', structure = '' WHERE id = ?1",
-                    params![id, format!("Membre anonymisé n° {id}")],
-                )?;
-                tx.execute("DELETE FROM self_assessment WHERE member_id = ?1", [id])?;
-                tx.execute("DELETE FROM development_plan WHERE member_id = ?1", [id])?;
-                changes.push(format!(
-                    "Le membre est anonymisé (« Membre anonymisé n° {id} ») : nom, rôle et structure effacés."
-                ));
-                changes.push(format!(
-                    "{assessments} auto-évaluation(s) et le plan de développement supprimés."
-                ));
-                changes.push(format!(
-                    "{meetings} participation(s) à des rencontres gardées sans le nom, pour les bilans de l'équipe."
-                ));
-            }
-        }
-        for (m, text) in found {
-            // By value: identical texts all hold the name and get the same replacement, and
-            // tables without rowid are reached too.
-            let sql = format!(
-                "UPDATE {t} SET {c} = ?1 WHERE {c} = ?2",
-                t = quote(&m.table),
-                c = quote(&m.column)
-            );
-            tx.execute(&sql, params![replace_all(text, forms), text])
-                .map_err(|e| {
-                    CoreError::Io(std::io::Error::other(format!(
-                        "remplacement du nom impossible dans « {} » : {e}",
-                        m.table
-                    )))
-                })?;
-        }
+        let mut changes = remove_person(&tx, p, present)?;
+        replace_mentions(&tx, found, forms)?;
         let journal = scrub_journal(&tx, forms, uid, p)?;
-        // The search index keeps the words of deleted and replaced texts in its segments
-        // until they are merged: merged now, and from now on removed as they are deleted.
-        tx.execute(
-            "INSERT INTO search_index(search_index, rank) VALUES ('secure-delete', 1)",
-            [],
-        )?;
-        tx.execute(
-            "INSERT INTO search_index(search_index) VALUES ('optimize')",
-            [],
-        )?;
+        merge_search_index(&tx)?;
         if journal > 0 {
             changes.push(format!(
                 "L'historique des modifications ne garde plus rien de la personne ({journal} entrée(s) effacée(s))."
@@ -271,4 +213,85 @@ impl Store {
             },
         })
     }
+}
+
+/// Deletes the contact, or anonymises the member (their self-assessments and development plan
+/// deleted, their participation in meetings kept); nothing when `present` is false. The lines
+/// saying what changed.
+fn remove_person(tx: &Connection, p: Person, present: bool) -> CoreResult<Vec<String>> {
+    let mut changes = Vec::new();
+    match p {
+        _ if !present => {}
+        Person::Contact(id) => {
+            tx.execute("DELETE FROM contact WHERE id = ?1", [id])?;
+            changes.push("Le contact et ses coordonnées ont été supprimés.".to_string());
+        }
+        Person::Member(id) => {
+            let assessments: i64 = tx.query_row(
+                "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let meetings: i64 = tx.query_row(
+                "SELECT count(*) FROM meeting_member WHERE member_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "UPDATE member SET name = ?2, role = '', structure = '' WHERE id = ?1",
+                params![id, format!("Membre anonymisé n° {id}")],
+            )?;
+            tx.execute("DELETE FROM self_assessment WHERE member_id = ?1", [id])?;
+            tx.execute("DELETE FROM development_plan WHERE member_id = ?1", [id])?;
+            changes.push(format!(
+                "Le membre est anonymisé (« Membre anonymisé n° {id} ») : nom, rôle et structure effacés."
+            ));
+            changes.push(format!(
+                "{assessments} auto-évaluation(s) et le plan de développement supprimés."
+            ));
+            changes.push(format!(
+                "{meetings} participation(s) à des rencontres gardées sans le nom, pour les bilans de l'équipe."
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// Every text naming the person (`found`) with each of their `forms` replaced by [`ERASED`].
+fn replace_mentions(
+    tx: &Connection,
+    found: &[(Mention, String)],
+    forms: &[String],
+) -> CoreResult<()> {
+    for (m, text) in found {
+        // By value: identical texts all hold the name and get the same replacement, and
+        // tables without rowid are reached too.
+        let sql = format!(
+            "UPDATE {t} SET {c} = ?1 WHERE {c} = ?2",
+            t = quote(&m.table),
+            c = quote(&m.column)
+        );
+        tx.execute(&sql, params![replace_all(text, forms), text])
+            .map_err(|e| {
+                CoreError::Io(std::io::Error::other(format!(
+                    "remplacement du nom impossible dans « {} » : {e}",
+                    m.table
+                )))
+            })?;
+    }
+    Ok(())
+}
+
+/// The search index keeps the words of deleted and replaced texts in its segments until they
+/// are merged: merged now, and from now on removed as they are deleted.
+fn merge_search_index(tx: &Connection) -> CoreResult<()> {
+    tx.execute(
+        "INSERT INTO search_index(search_index, rank) VALUES ('secure-delete', 1)",
+        [],
+    )?;
+    tx.execute(
+        "INSERT INTO search_index(search_index) VALUES ('optimize')",
+        [],
+    )?;
+    Ok(())
 }
