@@ -20,7 +20,8 @@
 //! - [`find`]: their row, the rows referring to them, the texts naming them;
 //! - [`journal`]: their own records and the entries naming them in the journal of changes;
 //! - [`scrub`]: the journal scrubbed of them, in an erasure;
-//! - [`export`]: [`Store::person_export`](crate::db::store::Store::person_export);
+//! - [`export`]: the export of their data as JSON
+//!   ([`Store::person_export`](crate::db::store::Store::person_export));
 //! - [`erase`]: the erasure, in one transaction, leaving no copy in the file, and
 //!   [`erase_and_record`].
 
