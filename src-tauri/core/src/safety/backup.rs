@@ -62,88 +62,105 @@ pub fn restore_with(
             "La sauvegarde et la destination sont le même fichier.",
         ));
     }
-    let mut previous = None;
     // Never under a Catalyse process that has `to` open: held until the rename is done.
     let _lock = if to.exists() {
         store::WriterLock::take(to)?
     } else {
         None
     };
-    if to.exists() {
-        if !replace {
-            return Err(CoreError::AlreadyExists {
-                path: to.to_path_buf(),
-            });
-        }
-        // The file being replaced must be a workspace (never overwrite another kind of file)
-        // and is kept first. A damaged one is copied byte for byte instead.
-        let copy_bytes = || -> CoreResult<PathBuf> {
-            std::fs::create_dir_all(safety_dir)?;
-            let target = unique(safety_dir, Utc::now(), BackupReason::BeforeRestore);
-            std::fs::copy(to, &target)?;
-            Ok(target)
-        };
-        previous = Some(match store::inspect(to) {
-            // Damaged: kept byte for byte, as it is.
-            Err(CoreError::Corrupt { .. }) => copy_bytes()?,
-            // Not a workspace, or a newer one: never replaced.
-            Err(e) => return Err(e),
-            Ok(_) => match backup_file(to, safety_dir, BackupReason::BeforeRestore) {
-                Ok(p) => p,
-                Err(_) if verify(to).is_err() => copy_bytes()?,
-                Err(e) => return Err(e),
-            },
-        });
-    }
+    let previous = keep_replaced(to, replace, safety_dir)?;
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     // A clean copy of the backup (its own WAL, if any, folded in), then one rename.
     let tmp = store::temp_sibling(to, "restoring");
     let _ = std::fs::remove_file(&tmp);
-    let mut erased_again = 0;
-    let res = (|| -> CoreResult<()> {
-        progress.check()?;
-        let src = store::open_read_only(backup)?;
-        let handle = src.get_interrupt_handle();
-        progress.watch(&handle, Phase::Copying, || {
-            let target = tmp.to_string_lossy().into_owned();
-            let _attach = crate::db::guard::AttachAllowed::new(&target);
-            src.execute("VACUUM INTO ?1", params![target])
-                .map_err(CoreError::from)
-        })?;
-        drop(src);
-        store::sync_file(&tmp)?;
-        // Erasures made since the backup, recorded beside the backups: made again.
-        let mut dirs = vec![safety_dir.to_path_buf()];
-        if let Some(from) = backup.parent().filter(|d| *d != safety_dir) {
-            dirs.push(from.to_path_buf());
-        }
-        erased_again = crate::safety::erasures::reapply_on_copy(&tmp, &dirs, safety_dir)?;
-        // The last moment to stop: after this, `to` is replaced.
-        progress.check()?;
-        // Stale WAL files of the replaced workspace must not be applied to the restored one.
-        for suffix in ["-wal", "-shm"] {
-            let mut p = to.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(p));
-        }
-        std::fs::rename(&tmp, to)?;
-        Ok(())
-    })();
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        if matches!(e, CoreError::Cancelled) {
-            // Nothing was replaced: the copy made for this restore is not needed.
-            if let Some(p) = &previous {
-                let _ = std::fs::remove_file(p);
+    let erased_again = match copy_in(backup, to, &tmp, safety_dir, progress) {
+        Ok(erased_again) => erased_again,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            if matches!(e, CoreError::Cancelled) {
+                // Nothing was replaced: the copy made for this restore is not needed.
+                if let Some(p) = &previous {
+                    let _ = std::fs::remove_file(p);
+                }
             }
+            return Err(e);
         }
-        return Err(e);
-    }
+    };
     Ok(RestoreOutcome {
         path: to.to_string_lossy().into_owned(),
         previous_saved_as: previous.map(|p| p.to_string_lossy().into_owned()),
         erased_again,
     })
+}
+
+/// Before `to` is replaced: refused unless `replace`, and kept in `safety_dir` (see
+/// [`restore`]); the copy made of it, if `to` exists.
+fn keep_replaced(to: &Path, replace: bool, safety_dir: &Path) -> CoreResult<Option<PathBuf>> {
+    if !to.exists() {
+        return Ok(None);
+    }
+    if !replace {
+        return Err(CoreError::AlreadyExists {
+            path: to.to_path_buf(),
+        });
+    }
+    // The file being replaced must be a workspace (never overwrite another kind of file)
+    // and is kept first. A damaged one is copied byte for byte instead.
+    let copy_bytes = || -> CoreResult<PathBuf> {
+        std::fs::create_dir_all(safety_dir)?;
+        let target = unique(safety_dir, Utc::now(), BackupReason::BeforeRestore);
+        std::fs::copy(to, &target)?;
+        Ok(target)
+    };
+    Ok(Some(match store::inspect(to) {
+        // Damaged: kept byte for byte, as it is.
+        Err(CoreError::Corrupt { .. }) => copy_bytes()?,
+        // Not a workspace, or a newer one: never replaced.
+        Err(e) => return Err(e),
+        Ok(_) => match backup_file(to, safety_dir, BackupReason::BeforeRestore) {
+            Ok(p) => p,
+            Err(_) if verify(to).is_err() => copy_bytes()?,
+            Err(e) => return Err(e),
+        },
+    }))
+}
+
+/// A clean copy of `backup` made at `tmp` (its own WAL, if any, folded in), the erasures made
+/// since it re-applied to it, then renamed to `to`; how many people were erased again.
+fn copy_in(
+    backup: &Path,
+    to: &Path,
+    tmp: &Path,
+    safety_dir: &Path,
+    progress: &Progress,
+) -> CoreResult<usize> {
+    progress.check()?;
+    let src = store::open_read_only(backup)?;
+    let handle = src.get_interrupt_handle();
+    progress.watch(&handle, Phase::Copying, || {
+        let target = tmp.to_string_lossy().into_owned();
+        let _attach = crate::db::guard::AttachAllowed::new(&target);
+        src.execute("VACUUM INTO ?1", params![target])
+            .map_err(CoreError::from)
+    })?;
+    drop(src);
+    store::sync_file(tmp)?;
+    // Erasures made since the backup, recorded beside the backups: made again.
+    let mut dirs = vec![safety_dir.to_path_buf()];
+    if let Some(from) = backup.parent().filter(|d| *d != safety_dir) {
+        dirs.push(from.to_path_buf());
+    }
+    let erased_again = crate::safety::erasures::reapply_on_copy(tmp, &dirs, safety_dir)?;
+    // The last moment to stop: after this, `to` is replaced.
+    progress.check()?;
+    // Stale WAL files of the replaced workspace must not be applied to the restored one.
+    for suffix in ["-wal", "-shm"] {
+        let mut p = to.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    std::fs::rename(tmp, to)?;
+    Ok(erased_again)
 }

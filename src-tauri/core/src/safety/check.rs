@@ -101,32 +101,8 @@ pub fn check(path: &Path) -> CheckReport {
             return r;
         }
     }
-    match pragma_lines(&conn, "PRAGMA integrity_check") {
-        Ok(lines) => {
-            let v = Verdict::from_lines(lines, false);
-            if !v.is_ok() {
-                r.problems
-                    .push("La vérification d'intégrité a trouvé des problèmes.".into());
-            }
-            r.integrity = Some(v);
-        }
-        Err(e) => r.problems.push(format!(
-            "La vérification d'intégrité n'a pas pu aboutir : {e}"
-        )),
-    }
-    match fk_lines(&conn) {
-        Ok(lines) => {
-            let v = Verdict::from_lines(lines, true);
-            if !v.is_ok() {
-                r.problems
-                    .push("Des références entre enregistrements sont rompues.".into());
-            }
-            r.foreign_keys = Some(v);
-        }
-        Err(e) => r.problems.push(format!(
-            "La vérification des références n'a pas pu aboutir : {e}"
-        )),
-    }
+    check_integrity(&conn, &mut r);
+    check_references(&conn, &mut r);
     if accepted.is_ok() {
         match counts(&conn) {
             Ok(c) => r.counts = c,
@@ -143,6 +119,40 @@ pub fn check(path: &Path) -> CheckReport {
     }
     r.healthy = r.problems.is_empty();
     r
+}
+
+/// `PRAGMA integrity_check`, its verdict in `r` and a problem when it finds one.
+fn check_integrity(conn: &rusqlite::Connection, r: &mut CheckReport) {
+    match pragma_lines(conn, "PRAGMA integrity_check") {
+        Ok(lines) => {
+            let v = Verdict::from_lines(lines, false);
+            if !v.is_ok() {
+                r.problems
+                    .push("La vérification d'intégrité a trouvé des problèmes.".into());
+            }
+            r.integrity = Some(v);
+        }
+        Err(e) => r.problems.push(format!(
+            "La vérification d'intégrité n'a pas pu aboutir : {e}"
+        )),
+    }
+}
+
+/// `PRAGMA foreign_key_check`, its verdict in `r` and a problem when a reference is broken.
+fn check_references(conn: &rusqlite::Connection, r: &mut CheckReport) {
+    match fk_lines(conn) {
+        Ok(lines) => {
+            let v = Verdict::from_lines(lines, true);
+            if !v.is_ok() {
+                r.problems
+                    .push("Des références entre enregistrements sont rompues.".into());
+            }
+            r.foreign_keys = Some(v);
+        }
+        Err(e) => r.problems.push(format!(
+            "La vérification des références n'a pas pu aboutir : {e}"
+        )),
+    }
 }
 
 fn pragma_lines(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<Vec<String>> {

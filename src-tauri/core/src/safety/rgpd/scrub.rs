@@ -1,0 +1,141 @@
+//! The journal scrub of an erasure: no journal entry, nor change set, keeps the person.
+
+use crate::db::journal;
+use crate::history::erased::ERASED_MARK;
+use crate::safety::rgpd::forms::replace_all;
+use crate::safety::rgpd::journal::{naming_entries, personal_records};
+use crate::safety::rgpd::model::Person;
+use crate::shared::error::CoreResult;
+use rusqlite::{params, Connection};
+
+/// Removes the person from the journal of changes, inside the erasure's transaction (after
+/// its own changes, which the triggers journaled with the values they replaced), by every
+/// route: the entries of their own data ([`personal_records`], and the records the erasure
+/// deletes) keep only the record's identity and [`ERASED_MARK`], so that undoing an older
+/// change set cannot bring it back; the member's name, role and structure become what the
+/// member row now says; and every other value naming them has each form of their name,
+/// e-mail and phone replaced, as in the texts. Returns how many journal entries changed.
+pub(super) fn scrub_journal(
+    tx: &Connection,
+    forms: &[String],
+    uid: &str,
+    p: Person,
+) -> CoreResult<usize> {
+    let erased = erased_records(tx, p, uid, forms)?;
+    let mut changed = keep_only_identity(tx, &erased)?;
+    if let Person::Member(id) = p {
+        changed += anonymise_member(tx, id, uid)?;
+    }
+    changed += scrub_change_sets(tx, forms)?;
+    changed += scrub_naming_entries(tx, forms)?;
+    Ok(changed)
+}
+
+/// The records whose journal entries keep only their identity: those the erasure deletes (in
+/// the current change set) and the person's own data ([`personal_records`]).
+fn erased_records(
+    tx: &Connection,
+    p: Person,
+    uid: &str,
+    forms: &[String],
+) -> CoreResult<Vec<String>> {
+    let current = journal::SET_ID;
+    let mut erased: Vec<String> = tx
+        .prepare(&format!(
+            "SELECT DISTINCT record FROM change WHERE set_id = {current} AND op = {}",
+            journal::DELETE
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for record in personal_records(tx, p, uid, forms)? {
+        if !erased.contains(&record) {
+            erased.push(record);
+        }
+    }
+    Ok(erased)
+}
+
+/// The entries of the records `erased` keep only the record's identity (a whole record) or
+/// [`ERASED_MARK`] (a field's value); how many entries changed.
+fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
+    let keep_identity = |column: &str| {
+        format!(
+            "CASE WHEN {column} IS NULL THEN NULL
+                  WHEN op = {u} THEN '{mark}'
+                  ELSE json_object('id', CASE WHEN json_valid({column}) THEN json_extract({column}, '$.id') END,
+                                   'uid', record, 'rgpd', 'effacé') END",
+            u = journal::UPDATE,
+            mark = ERASED_MARK.replace('\'', "''"),
+        )
+    };
+    let mut st = tx.prepare(&format!(
+        "UPDATE change SET before = {}, after = {} WHERE record = ?1",
+        keep_identity("before"),
+        keep_identity("after")
+    ))?;
+    for record in erased {
+        changed += st.execute([record])?;
+    }
+    Ok(changed)
+}
+
+/// The member's name, role and structure in the journal become what the member row now says
+/// (« Membre anonymisé n° … », an empty role and structure); how many entries changed.
+fn anonymise_member(tx: &Connection, id: i64, uid: &str) -> CoreResult<usize> {
+    let mut changed = 0;
+    let anonymous = format!("Membre anonymisé n° {id}");
+    changed += tx.execute(
+        "UPDATE change SET
+           before = CASE WHEN before IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END,
+           after = CASE WHEN after IS NULL THEN NULL WHEN field = 'name' THEN ?2 ELSE '' END
+         WHERE record = ?1 AND op = 2 AND field IN ('name', 'role', 'structure')",
+        params![uid, anonymous],
+    )?;
+    changed += tx.execute(
+        "UPDATE change SET
+           before = CASE WHEN json_valid(before) THEN json_set(before, '$.name', ?2, '$.role', '', '$.structure', '') END,
+           after = CASE WHEN json_valid(after) THEN json_set(after, '$.name', ?2, '$.role', '', '$.structure', '') END
+         WHERE record = ?1 AND op IN (1, 3)",
+        params![uid, anonymous],
+    )?;
+    Ok(changed)
+}
+
+/// Who made a change set, and what it said it did (a member who used Catalyse), with each
+/// form of the person replaced; how many change sets changed.
+fn scrub_change_sets(tx: &Connection, forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
+    let sets: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, author, label FROM change_set")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, author, label) in sets {
+        let (a, l) = (replace_all(&author, forms), replace_all(&label, forms));
+        if a != author || l != label {
+            changed += tx.execute(
+                "UPDATE change_set SET author = ?2, label = ?3 WHERE id = ?1",
+                params![id, a, l],
+            )?;
+        }
+    }
+    Ok(changed)
+}
+
+/// Every other journal value naming the person ([`naming_entries`]) with each form of their
+/// name, e-mail and phone replaced; how many entries changed.
+fn scrub_naming_entries(tx: &Connection, forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
+    let mut st = tx.prepare(
+        "UPDATE change SET
+           before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
+           after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
+         WHERE id = ?1",
+    )?;
+    for (id, before, after) in naming_entries(tx, forms)? {
+        let before = before.map(|t| replace_all(&t, forms));
+        let after = after.map(|t| replace_all(&t, forms));
+        changed += st.execute(params![id, before, after])?;
+    }
+    Ok(changed)
+}

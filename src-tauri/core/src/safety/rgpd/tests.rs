@@ -1,0 +1,551 @@
+//! The tests of [`crate::safety::rgpd`]: the forms of a name found and replaced, a person's
+//! export, their erasure (no text, journal entry or byte of the file left naming them).
+
+use super::find::mentions;
+use super::forms::{is_phone, replace_all, replace_name};
+use super::*;
+use crate::db::store::Store;
+use crate::db::tables::{data_tables, layout, quote};
+use crate::shared::text::fold;
+use serde_json::Value;
+
+fn demo() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
+    (dir, s)
+}
+
+#[test]
+fn a_phone_is_replaced_whatever_is_written_between_its_digits() {
+    let forms = ["0612345678".to_string()];
+    assert_eq!(
+        replace_all(
+            "Tél. 06 12 34 56 78, ou 06.12.34.56.78 ; pas 06 12 34 56 79.",
+            &forms
+        ),
+        "Tél. [personne effacée], ou [personne effacée] ; pas 06 12 34 56 79."
+    );
+    assert_eq!(replace_all("n° 106123456789", &forms), "n° 106123456789");
+    assert!(is_phone("+33 6 12 34 56 78") && !is_phone("Élodie") && !is_phone("12 34"));
+}
+
+#[test]
+fn names_are_replaced_whatever_their_case() {
+    assert_eq!(
+        replace_name(
+            "Vu avec CLAIRE Vasseur et claire vasseur.",
+            "Claire Vasseur"
+        ),
+        "Vu avec [personne effacée] et [personne effacée]."
+    );
+    assert_eq!(replace_name("rien", "Claire"), "rien");
+    // Accents and case are ignored both ways, and so are repeated spaces.
+    assert_eq!(
+        replace_name(
+            "élodie martin, ELODIE MARTIN, Élodie  Martin et Elodie Martinez.",
+            "Élodie Martin"
+        ),
+        "[personne effacée], [personne effacée], [personne effacée] et Elodie Martinez."
+    );
+    assert_eq!(
+        replace_name("Vu avec Elodie.", "Élodie"),
+        "Vu avec [personne effacée]."
+    );
+}
+
+#[test]
+fn a_members_export_holds_their_records_and_the_texts_naming_them() {
+    let (_d, s) = demo();
+    let claire: i64 = s
+        .conn
+        .query_row(
+            "SELECT id FROM member WHERE name = 'Claire Vasseur'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let doc: Value =
+        serde_json::from_str(&s.person_export(Person::Member(claire)).unwrap()).unwrap();
+    assert_eq!(doc["person"]["name"], "Claire Vasseur");
+    let records = doc["records"].as_object().unwrap();
+    assert!(!records["self_assessment"].as_array().unwrap().is_empty());
+    assert!(
+        !records["competence_rating"].as_array().unwrap().is_empty(),
+        "owned rows too"
+    );
+    assert!(!records["meeting_member"].as_array().unwrap().is_empty());
+    let mentions = doc["mentions"].as_array().unwrap();
+    assert!(mentions
+        .iter()
+        .any(|m| m["table"] == "decision_note" && m["column"] == "author"));
+}
+
+#[test]
+fn erasing_a_member_anonymises_them_everywhere_in_one_go() {
+    let (_d, mut s) = demo();
+    let claire: i64 = s
+        .conn
+        .query_row(
+            "SELECT id FROM member WHERE name = 'Claire Vasseur'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let meetings_before: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM meeting_member WHERE member_id = ?1",
+            [claire],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // A name typed in a note's section (a table without rowid) is found and replaced too.
+    s.conn
+        .execute(
+            "UPDATE note_section SET content = 'Suivi par Claire Vasseur.' WHERE key = 'annexes'",
+            [],
+        )
+        .unwrap();
+    let found = mentions(&s.conn, "Claire Vasseur", ("member", claire)).unwrap();
+    assert!(found.iter().any(|(m, _)| m.table == "note_section"));
+    let summary = s.person_erase(Person::Member(claire)).unwrap();
+    assert_eq!(summary.name, "Claire Vasseur");
+    assert!(summary.mentions_replaced >= 1);
+    assert!(summary
+        .changes
+        .iter()
+        .any(|c| c.contains("auto-évaluation")));
+    // No text holds the name any more, in any table.
+    assert!(mentions(&s.conn, "Claire Vasseur", ("member", claire))
+        .unwrap()
+        .is_empty());
+    let name: String = s
+        .conn
+        .query_row("SELECT name FROM member WHERE id = ?1", [claire], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(name.starts_with("Membre anonymisé"));
+    let assessments: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
+            [claire],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(assessments, 0);
+    let meetings_after: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM meeting_member WHERE member_id = ?1",
+            [claire],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        meetings_after, meetings_before,
+        "participation kept, anonymous"
+    );
+    let integrity: String = s
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    assert!(
+        s.search("Vasseur").unwrap().is_empty(),
+        "gone from the search index too"
+    );
+}
+
+#[test]
+fn erasing_a_contact_deletes_it_and_its_mentions() {
+    let (_d, mut s) = demo();
+    let (id, name): (i64, String) = s
+        .conn
+        .query_row(
+            "SELECT id, name FROM contact ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // A meeting's notes that name them.
+    s.conn
+        .execute(
+            "UPDATE meeting SET notes = notes || ' Échange avec ' || ?1 || '.' WHERE id = (SELECT min(id) FROM meeting)",
+            [&name],
+        )
+        .unwrap();
+    let doc: Value = serde_json::from_str(&s.person_export(Person::Contact(id)).unwrap()).unwrap();
+    assert_eq!(doc["person"]["name"], name.as_str());
+    assert!(doc["actor"]["name"].is_string());
+    assert!(doc["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["table"] == "meeting"));
+    let summary = s.person_erase(Person::Contact(id)).unwrap();
+    assert!(summary.mentions_replaced >= 1);
+    let left: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM contact WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(left, 0);
+    assert!(mentions(&s.conn, &name, ("contact", id))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.person_erase(Person::Contact(id)).unwrap_err().kind(),
+        "not_found"
+    );
+}
+
+#[test]
+fn an_erasure_leaves_no_form_of_the_name_in_any_text() {
+    let (_d, mut s) = demo();
+    let actor = s.list_actors().unwrap()[0].id;
+    let contact = s
+        .create_contact(
+            actor,
+            &crate::network::ContactInput {
+                name: "Élodie Martin".into(),
+                role: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                notes: String::new(),
+            },
+        )
+        .unwrap()
+        .id;
+    // Her name written three ways in other texts, and a different person.
+    let mut a = s.actor(actor).unwrap();
+    a.notes = "Appeler elodie martin, ou ELODIE MARTIN ; pas Elodie Martinez.".into();
+    s.update_actor(
+        actor,
+        &crate::shared::domain::ActorInput {
+            name: a.name.clone(),
+            world: a.world.code().into(),
+            commune: a.commune.clone(),
+            engagement: a.engagement.code().into(),
+            notes: a.notes.clone(),
+        },
+    )
+    .unwrap();
+    s.conn
+        .execute(
+            "UPDATE note_section SET content = content || ' Contact : Elodie  Martin.' WHERE key = 'avis'",
+            [],
+        )
+        .unwrap();
+    let export = s.person_export(Person::Contact(contact)).unwrap();
+    assert!(
+        export.contains("ELODIE MARTIN"),
+        "the export holds every mention"
+    );
+    // And the journal entries that name her: her contact's creation, the notes' edit.
+    let doc: Value = serde_json::from_str(&export).unwrap();
+    let entries = doc["journal"].as_array().unwrap();
+    assert!(entries
+        .iter()
+        .any(|e| e["table"] == "contact" && e["op"] == "insert"));
+    assert!(entries.iter().any(|e| e["table"] == "actor"
+        && e["field"] == "notes"
+        && e["after"].as_str().unwrap_or("").contains("ELODIE MARTIN")));
+    assert!(entries
+        .iter()
+        .all(|e| e["author"].is_string() && e["at"].is_string()));
+    s.person_erase(Person::Contact(contact)).unwrap();
+    let mut left = Vec::new();
+    for table in data_tables(&s.conn).unwrap() {
+        let (cols, _) = layout(&s.conn, &table).unwrap();
+        // Texts, and the journal's values (ANY), read as text.
+        for c in cols.iter().filter(|c| c.kind == "TEXT" || c.kind == "ANY") {
+            let sql = format!(
+                "SELECT CAST({} AS TEXT) FROM {}",
+                quote(&c.name),
+                quote(&table)
+            );
+            let mut st = s.conn.prepare(&sql).unwrap();
+            let texts: Vec<Option<String>> = st
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for text in texts.into_iter().flatten() {
+                let folded = fold(&text).replace("elodie martinez", "");
+                if folded.contains("elodie martin") {
+                    left.push(format!("{table}.{}: {text}", c.name));
+                }
+            }
+        }
+    }
+    assert!(left.is_empty(), "{left:#?}");
+    assert!(s.actor(actor).unwrap().notes.contains("Elodie Martinez"));
+    // The journal had her (the contact's creation, the notes naming her) and keeps the
+    // erasure, without the name.
+    let (label, deleted): (String, i64) = s
+        .conn
+        .query_row(
+            "SELECT label, (SELECT count(*) FROM change WHERE set_id = change_set.id AND op = 3)
+             FROM change_set ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(label.contains("rgpd.erase"), "{label}");
+    assert_eq!(deleted, 1, "the contact's deletion is journaled");
+    let notes_before: String = s
+        .conn
+        .query_row(
+            "SELECT before FROM change WHERE field = 'notes' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(notes_before.contains(ERASED), "{notes_before}");
+}
+
+fn contact(s: &mut Store, actor: i64, name: &str, email: &str, phone: &str) -> i64 {
+    s.create_contact(
+        actor,
+        &crate::network::ContactInput {
+            name: name.into(),
+            role: "Chargée de mission".into(),
+            email: email.into(),
+            phone: phone.into(),
+            notes: String::new(),
+        },
+    )
+    .unwrap()
+    .id
+}
+
+/// The words of the person that must not be found anywhere in the file's bytes, folded
+/// (case, accents), and the folded bytes of the file and of its WAL.
+fn leftovers(path: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for suffix in ["", "-wal"] {
+        let file = crate::db::store::companion(path, suffix);
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let text = fold(&String::from_utf8_lossy(&bytes));
+        // Each run of digits (with the spaces, dots and dashes a phone is written with),
+        // digits alone: a phone stored with or without its spaces.
+        let mut runs: Vec<String> = vec![String::new()];
+        for c in String::from_utf8_lossy(&bytes).chars() {
+            if c.is_ascii_digit() {
+                runs.last_mut().unwrap().push(c);
+            } else if !matches!(c, ' ' | '.' | '-' | '\u{a0}') {
+                runs.push(String::new());
+            }
+        }
+        let digits = runs.join("|");
+        for w in words {
+            let w = fold(w);
+            let hit = if w.chars().all(|c| c.is_ascii_digit()) {
+                digits.contains(&w)
+            } else {
+                text.contains(&w)
+            };
+            if hit {
+                found.push(format!("{}{suffix}: {w}", path.display()));
+            }
+        }
+    }
+    found
+}
+
+/// After an erasure, no byte of the workspace file nor of its WAL holds any form of the
+/// person's name, e-mail or phone: not the texts that named them (replaced), not the
+/// journal (scrubbed, by every route: her contact, an older contact of hers deleted
+/// before, the texts), not the search index's segments (merged), not freed space
+/// (rewritten), not the WAL (checkpointed and truncated). The file is read as bytes.
+#[test]
+fn an_erasure_leaves_no_byte_of_the_person_in_the_file_nor_its_wal() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("d.catalyse");
+    let mut s = crate::demo::write_demo(&path).unwrap();
+    let actors = s.list_actors().unwrap();
+    let (a, b) = (actors[0].id, actors[1].id);
+    // An older contact of hers, at another actor, deleted before the erasure.
+    let old = contact(
+        &mut s,
+        b,
+        "ÉLODIE Martin",
+        "elodie.martin@exemple.fr",
+        "06 12 34 56 78",
+    );
+    s.delete_contact(old).unwrap();
+    let her = contact(
+        &mut s,
+        a,
+        "Élodie Martin",
+        "e.martin@exemple.fr",
+        "0612345678",
+    );
+    // Her e-mail changed once: the journal held the former one.
+    s.update_contact(
+        her,
+        &crate::network::ContactInput {
+            name: "Élodie Martin".into(),
+            role: "Chargée de mission".into(),
+            email: "elodie.martin@exemple.fr".into(),
+            phone: "0612345678".into(),
+            notes: "Joignable le matin.".into(),
+        },
+    )
+    .unwrap();
+    // Texts naming her, one edited since (its former text freed in the file).
+    let mut actor = s.actor(a).unwrap();
+    for notes in [
+        "Rencontrée avec elodie martin (elodie.martin@exemple.fr, 06 12 34 56 78).",
+        "Rappeler ÉLODIE MARTIN au 06 12 34 56 78.",
+    ] {
+        actor.notes = notes.into();
+        s.update_actor(
+            a,
+            &crate::shared::domain::ActorInput {
+                name: actor.name.clone(),
+                world: actor.world.code().into(),
+                commune: actor.commune.clone(),
+                engagement: actor.engagement.code().into(),
+                notes: actor.notes.clone(),
+            },
+        )
+        .unwrap();
+    }
+    let words = [
+        "elodie",
+        "martin",
+        "elodie.martin@exemple.fr",
+        "e.martin@exemple.fr",
+        "0612345678",
+    ];
+    assert!(
+        !leftovers(&path, &words).is_empty(),
+        "the file holds her before"
+    );
+    s.person_erase(Person::Contact(her)).unwrap();
+    let left = leftovers(&path, &words);
+    assert!(left.is_empty(), "{left:#?}");
+    // The workspace is sound and still searchable.
+    let ok: String = s
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    assert!(s.search("martin").unwrap().is_empty());
+    assert!(!s.search(&actors[2].name).unwrap().is_empty());
+    drop(s);
+    let left = leftovers(&path, &words);
+    assert!(left.is_empty(), "after closing: {left:#?}");
+}
+
+/// An erasure cannot be undone, and no older change set brings the person's data back:
+/// the sets that created or edited her contact, or deleted an older contact of hers,
+/// are refused; a member's older self-assessment, deleted before, cannot come back.
+#[test]
+fn neither_the_erasure_nor_an_older_change_set_brings_the_person_back() {
+    let (_d, mut s) = demo();
+    let newest = |s: &Store| -> i64 {
+        s.conn
+            .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+            .unwrap()
+    };
+    let actors = s.list_actors().unwrap();
+    let old = contact(
+        &mut s,
+        actors[1].id,
+        "Élodie Martin",
+        "elodie@exemple.fr",
+        "",
+    );
+    s.delete_contact(old).unwrap();
+    let deleted_old = newest(&s);
+    let her = contact(
+        &mut s,
+        actors[0].id,
+        "Élodie Martin",
+        "e.martin@exemple.fr",
+        "",
+    );
+    let created = newest(&s);
+    let mut input = crate::network::ContactInput {
+        name: "Élodie Martin".into(),
+        role: String::new(),
+        email: "elodie.martin@exemple.fr".into(),
+        phone: String::new(),
+        notes: String::new(),
+    };
+    s.update_contact(her, &input).unwrap();
+    let edited = newest(&s);
+    // A member's self-assessment deleted before the erasure.
+    let member: i64 = s
+        .conn
+        .query_row(
+            "SELECT member_id FROM self_assessment GROUP BY member_id HAVING count(*) > 1 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let assessment: i64 = s
+        .conn
+        .query_row(
+            "SELECT id FROM self_assessment WHERE member_id = ?1 ORDER BY id LIMIT 1",
+            [member],
+            |r| r.get(0),
+        )
+        .unwrap();
+    s.delete_assessment(assessment).unwrap();
+    let deleted_assessment = newest(&s);
+    s.person_erase(Person::Contact(her)).unwrap();
+    let erasure = newest(&s);
+    s.person_erase(Person::Member(member)).unwrap();
+    for set in [erasure, newest(&s)] {
+        assert_eq!(
+            s.undo_change_set(set).unwrap_err().code(),
+            Some("undo.rgpd")
+        );
+    }
+    for set in [deleted_old, created, edited, deleted_assessment] {
+        let e = s.undo_change_set(set).unwrap_err();
+        assert_eq!(e.code(), Some("undo.rgpd_erased"), "set {set}: {e}");
+    }
+    let found: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM contact WHERE name LIKE '%Martin%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, 0);
+    let assessments: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM self_assessment WHERE member_id = ?1",
+            [member],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(assessments, 0);
+    // The journal keeps no rating of hers: the older assessment's entries keep only
+    // their identity.
+    let kept: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM change WHERE tbl IN ('self_assessment', 'competence_rating', 'competence_evidence')
+             AND ((json_valid(before) AND json_extract(before, '$.level') IS NOT NULL)
+               OR (json_valid(after) AND json_extract(after, '$.notes') IS NOT NULL
+                   AND json_extract(after, '$.member_id') = (SELECT uid FROM member WHERE id = ?1)))",
+            [member],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 0);
+    input.name = "Autre".into();
+    let _ = input;
+}
