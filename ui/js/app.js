@@ -5,7 +5,7 @@ import { toast, showError, errorMessage, formDialog, confirmDialog } from "./cor
 import { mayLeave } from "./core/router.js";
 import { renderWelcome } from "./screens/welcome/welcome.js";
 import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./screens/workspace/workspace.js";
-import { showBackups } from "./screens/data/backups.js";
+import { showBackups } from "./screens/safety/backups.js";
 import * as ipc from "./core/ipc.js";
 
 /** @typedef {import("./core/ipc.js").WorkspaceInfo} WorkspaceInfo */

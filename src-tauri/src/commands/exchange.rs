@@ -2,10 +2,12 @@
 //! valorisation report's export. Paths come from the dialogs, never from the web view.
 
 use super::with_store;
+use super::workspace::{join_error, open_path, WorkspaceInfo};
 use crate::dialogs::{ask_save_path, file_name, picked_path, FileDone};
 use crate::jobs::JobMessage;
 use crate::state::{AppState, PreparedImportFor};
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
+use catalyse_core::workspace::paths::EXTENSION;
 use catalyse_core::{CoreResult, ErrorPayload, Store};
 use std::path::Path;
 use tauri::ipc::Channel;
@@ -207,3 +209,83 @@ const TABLE_FILTERS: &[(&str, &str)] = &[
     ("CSV (Excel, LibreOffice)", "csv"),
     ("Classeur Excel", "xlsx"),
 ];
+
+/// Exports the whole open workspace as JSON to a file chosen in the save dialog, reporting
+/// progress to `on_progress`; cancelled (`cancel_job`), no file is written.
+#[tauri::command]
+pub async fn export_workspace_json(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    on_progress: Channel<JobMessage>,
+) -> Result<Option<String>, ErrorPayload> {
+    let ws = state.current()?;
+    let stem = ws
+        .path()
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    let Some(path) = ask_save_path(
+        &app,
+        title,
+        format!("{stem}.json"),
+        &[("Export complet (JSON)", "json")],
+    )?
+    else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    // Read on a reader (one consistent snapshot); the window and the writer stay free.
+    let job = state.jobs.start(on_progress);
+    let progress = job.progress.clone();
+    ws.read(move |s| s.export_json_file(&path, &progress))
+        .await?;
+    drop(job);
+    Ok(Some(name))
+}
+
+/// Asks for a JSON export, then for the new workspace file to create from it; imports it (all
+/// or nothing, reporting progress to `on_progress`; cancelled, no file is created) and opens
+/// it. `None` if the user cancelled a dialog.
+#[tauri::command]
+pub async fn import_workspace_json(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pick_title: String,
+    save_title: String,
+    on_progress: Channel<JobMessage>,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let Some(picked) = app
+        .dialog()
+        .file()
+        .set_title(pick_title)
+        .add_filter("Export complet (JSON)", &["json"])
+        .blocking_pick_file()
+    else {
+        return Ok(None);
+    };
+    let source = picked_path(picked)?;
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "espace".into());
+    let Some(target) = ask_save_path(
+        &app,
+        save_title,
+        format!("{stem}.{EXTENSION}"),
+        &[("Espace de travail Catalyse", EXTENSION)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let to = target.clone();
+    let job = state.jobs.start(on_progress);
+    let progress = job.progress.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        catalyse_core::exchange::workspace_json::import_file_with(&source, &to, &progress)
+    })
+    .await
+    .map_err(join_error)??;
+    drop(job);
+    open_path(&app, &state, target).await.map(Some)
+}

@@ -25,14 +25,15 @@ catalyse_commands! {
         refresh_network, network_brokers, network_isolated, introduction_path, influence_matrix,
         valorisation;
     exchange: pick_import_file, import_preview, import_commit, cancel_job, discard_import,
-        export_data, export_valorisation, export_team_grid, export_member_sheet;
+        export_data, export_valorisation, export_team_grid, export_member_sheet,
+        export_workspace_json, import_workspace_json;
     grid: grid_reference, list_assessments, create_assessment, update_assessment,
         delete_assessment, suggest_evidence, team_grid, development_plan, save_development_plan;
     notes: note_page, get_note, create_note, update_note, set_note_status, delete_note,
         note_versions, note_version, restore_note_version, refresh_preview, apply_refresh,
         export_note, note_logo, pick_note_logo, remove_note_logo;
-    backups: list_backups, backup_now, restore_backup, export_workspace_json,
-        import_workspace_json, export_person, erase_person, erase_person_from_backups;
+    safety: list_backups, backup_now, restore_backup, export_person, erase_person,
+        erase_person_from_backups;
     prefs: set_language, set_display_name;
     history: history, record_history, change_set_detail, history_authors, undo_change_set;
 }

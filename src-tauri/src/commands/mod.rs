@@ -2,7 +2,6 @@
 //! converts errors to `ErrorPayload` (`{kind, message}`); no logic of its own.
 
 pub mod actors;
-pub mod backups;
 pub mod browse;
 pub mod exchange;
 pub mod grid;
@@ -12,6 +11,7 @@ pub mod notes;
 pub mod plan;
 pub mod prefs;
 pub mod project;
+pub mod safety;
 pub mod workspace;
 
 use catalyse_core::{CoreResult, ErrorPayload, Store};

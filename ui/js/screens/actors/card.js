@@ -4,7 +4,7 @@
 import { h, replace, fold } from "../../core/dom.js";
 import { t, label, formatDate, formatNumber, compare, formatMoney } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError } from "../../core/dialogs.js";
-import { rgpdDialog } from "../data/rgpd.js";
+import { rgpdDialog } from "../safety/rgpd.js";
 import { historyButton } from "../history/history.js";
 import * as ipc from "../../core/ipc.js";
 import { actorChoice, searchActors } from "../../core/picker.js";

@@ -1,11 +1,11 @@
-//! Backups, the whole-workspace JSON exchange and the RGPD export and erasure of a person.
+//! Keeping the data safe: backups and the RGPD export and erasure of a person.
 //! Backups: the list the user restores from, a backup on demand, and the restore (into a new
 //! file chosen in the native dialog, or over the open workspace after it was backed up).
 //! The web view only ever names a backup by its file name inside the workspace's backup
 //! folder; paths are resolved here.
 
 use super::workspace::{join_error, open_path, WorkspaceInfo};
-use crate::dialogs::{ask_save_path, ask_workspace_path, picked_path};
+use crate::dialogs::{ask_save_path, ask_workspace_path, file_name};
 use crate::jobs::JobMessage;
 use crate::state::AppState;
 use catalyse_core::safety::backup::{self, BackupInfo, BackupReason};
@@ -17,7 +17,6 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 
 /// The backups of the open workspace (or of the damaged one the user tried to open).
@@ -61,12 +60,6 @@ fn subject(state: &AppState) -> Result<(PathBuf, bool), ErrorPayload> {
     }
 }
 
-fn name_of(p: &std::path::Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 #[tauri::command]
 pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupList, ErrorPayload> {
     let (path, damaged) = subject(&state)?;
@@ -76,7 +69,7 @@ pub async fn list_backups(state: State<'_, AppState>) -> Result<BackupList, Erro
         .await
         .map_err(join_error)??;
     Ok(BackupList {
-        workspace: name_of(&path),
+        workspace: file_name(&path),
         folder,
         damaged,
         backups,
@@ -99,7 +92,7 @@ pub async fn backup_now(
         .read(move |s| s.backup_into_with(&dir, BackupReason::Manual, &progress))
         .await?;
     drop(job);
-    Ok(name_of(&made))
+    Ok(file_name(&made))
 }
 
 /// Restores the backup `file_name` of the open (or damaged) workspace: over it when
@@ -202,86 +195,6 @@ fn restore_target(
     ask_workspace_path(app, title, filter, suggested, dir)
 }
 
-/// Exports the whole open workspace as JSON to a file chosen in the save dialog, reporting
-/// progress to `on_progress`; cancelled (`cancel_job`), no file is written.
-#[tauri::command]
-pub async fn export_workspace_json(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    title: String,
-    on_progress: Channel<JobMessage>,
-) -> Result<Option<String>, ErrorPayload> {
-    let ws = state.current()?;
-    let stem = ws
-        .path()
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "espace".into());
-    let Some(path) = ask_save_path(
-        &app,
-        title,
-        format!("{stem}.json"),
-        &[("Export complet (JSON)", "json")],
-    )?
-    else {
-        return Ok(None);
-    };
-    let name = name_of(&path);
-    // Read on a reader (one consistent snapshot); the window and the writer stay free.
-    let job = state.jobs.start(on_progress);
-    let progress = job.progress.clone();
-    ws.read(move |s| s.export_json_file(&path, &progress))
-        .await?;
-    drop(job);
-    Ok(Some(name))
-}
-
-/// Asks for a JSON export, then for the new workspace file to create from it; imports it (all
-/// or nothing, reporting progress to `on_progress`; cancelled, no file is created) and opens
-/// it. `None` if the user cancelled a dialog.
-#[tauri::command]
-pub async fn import_workspace_json(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    pick_title: String,
-    save_title: String,
-    on_progress: Channel<JobMessage>,
-) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
-    let Some(picked) = app
-        .dialog()
-        .file()
-        .set_title(pick_title)
-        .add_filter("Export complet (JSON)", &["json"])
-        .blocking_pick_file()
-    else {
-        return Ok(None);
-    };
-    let source = picked_path(picked)?;
-    let stem = source
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "espace".into());
-    let Some(target) = ask_save_path(
-        &app,
-        save_title,
-        format!("{stem}.{EXTENSION}"),
-        &[("Espace de travail Catalyse", EXTENSION)],
-    )?
-    else {
-        return Ok(None);
-    };
-    let to = target.clone();
-    let job = state.jobs.start(on_progress);
-    let progress = job.progress.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        catalyse_core::exchange::workspace_json::import_file_with(&source, &to, &progress)
-    })
-    .await
-    .map_err(join_error)??;
-    drop(job);
-    open_path(&app, &state, target).await.map(Some)
-}
-
 /// RGPD: writes everything stored about a person to a JSON file chosen in the save dialog.
 #[tauri::command]
 pub async fn export_person(
@@ -301,7 +214,7 @@ pub async fn export_person(
     else {
         return Ok(None);
     };
-    let name = name_of(&path);
+    let name = file_name(&path);
     ws.call(move |s| {
         let text = s.person_export(person)?;
         catalyse_core::exchange::write_whole(&path, text.as_bytes())

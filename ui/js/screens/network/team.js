@@ -3,7 +3,7 @@
 import { h, replace } from "../../core/dom.js";
 import { t, compare } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
-import { rgpdDialog } from "../data/rgpd.js";
+import { rgpdDialog } from "../safety/rgpd.js";
 import { historyButton } from "../history/history.js";
 import * as ipc from "../../core/ipc.js";
 
