@@ -4,7 +4,7 @@
 use super::{with_reader, with_store};
 use crate::gui::AppState;
 use crate::jobs::JobMessage;
-use catalyse_core::actors::card::ActorCard;
+use catalyse_core::network::card::ActorCard;
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
 use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::map::NetworkMap;
@@ -63,7 +63,7 @@ pub async fn card_links(
     id: i64,
     offset: u32,
     limit: u32,
-) -> Result<Vec<catalyse_core::actors::card::CardLink>, ErrorPayload> {
+) -> Result<Vec<catalyse_core::network::card::CardLink>, ErrorPayload> {
     with_reader(&state, move |s| s.card_links(id, offset, limit)).await
 }
 

@@ -1,7 +1,6 @@
-//! Actors: their queries, and the actor card (links, meetings, actions, funding,
-//! introductions).
+//! Actors: their queries and their list (the actor card, which gathers what the network and
+//! the plan say about an actor, is `network::card`).
 
-pub mod card;
 pub mod listing;
 pub mod store;
 #[cfg(test)]
