@@ -360,7 +360,7 @@ pub const HTML_CSP: &str =
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
-pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::export::Letterhead>) -> String {
+pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::letterhead::Letterhead>) -> String {
     use base64::Engine as _;
     let h = header_lines(n);
     let mut out = format!(
