@@ -21,7 +21,7 @@ pub const EXACT_LIMIT: usize = 2_000;
 /// Number of BFS sources used to estimate betweenness on large networks.
 pub const PIVOTS: usize = 256;
 
-/// An actor named in the analysis (and in the chain of introductions between two).
+/// An actor named in the analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct NamedActor {
