@@ -4,8 +4,8 @@
 use super::{with_reader, with_store};
 use crate::gui::AppState;
 use crate::jobs::JobMessage;
-use catalyse_core::network::card::ActorCard;
 use catalyse_core::network::cache::{BrokerRow, NamedActor, NetworkSummary};
+use catalyse_core::network::card::ActorCard;
 use catalyse_core::network::listing::{MeetingListPage, MeetingListQuery};
 use catalyse_core::network::map::NetworkMap;
 use catalyse_core::network::*;

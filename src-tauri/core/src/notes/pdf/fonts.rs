@@ -3,10 +3,7 @@
 
 use super::{color, pdf_error, Rgb3};
 use crate::shared::error::CoreResult;
-use printpdf::{
-    DictItem, FontId, Op, ParsedFont,
-    PdfDocument, PdfFontHandle, Point, Pt, TextItem,
-};
+use printpdf::{DictItem, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, TextItem};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -13,9 +13,8 @@ use crate::notes::render::{blocks, header_lines, section_markdown, Block, Runs};
 use crate::notes::DecisionNote;
 use crate::shared::error::{CoreError, CoreResult};
 use printpdf::{
-    Color, Line as PdfLine, LinePoint, Mm, Op, PaintMode,
-    PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb,
-    XObjectTransform,
+    Color, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions,
+    Point, Pt, RawImage, Rect, Rgb, XObjectTransform,
 };
 
 mod fonts;
