@@ -1,15 +1,13 @@
-//! Queries on team members, contacts, actor profiles, links and meetings, one file per kind of
-//! record, and the bulk writes of imports. Every change that touches more than one row runs in
+//! Queries on team members, links and meetings, one file per kind of record, and the bulk
+//! writes of imports (an actor's contacts and profile are queried in `actors/`). Every change that touches more than one row runs in
 //! one transaction.
 
 mod bulk;
 #[cfg(test)]
 mod bulk_tests;
-mod contact;
 mod link;
 mod meeting;
 mod member;
-mod profile;
 #[cfg(test)]
 mod tests;
 

@@ -1,7 +1,7 @@
 //! Queries on an actor's profile (needs, contributions, influence and interest, tags).
 
+use crate::actors::*;
 use crate::db::store::{now, Store};
-use crate::network::*;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 

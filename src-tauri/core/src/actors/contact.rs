@@ -1,7 +1,7 @@
 //! Queries on an actor's contacts.
 
+use crate::actors::*;
 use crate::db::store::{delete_row, now, require_exists, Store};
-use crate::network::*;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, OptionalExtension};
 
