@@ -1,6 +1,6 @@
 use super::{with_reader, with_store};
 use crate::state::AppState;
-use catalyse_core::actors::card::ActorCard;
+use catalyse_core::network::card::ActorCard;
 use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
 use catalyse_core::history::model::Deleted;
 use catalyse_core::plan::DeleteImpact;

@@ -57,7 +57,7 @@ pub async fn card_links(
     id: i64,
     offset: u32,
     limit: u32,
-) -> Result<Vec<catalyse_core::actors::card::CardLink>, ErrorPayload> {
+) -> Result<Vec<catalyse_core::network::card::CardLink>, ErrorPayload> {
     with_reader(&state, move |s| s.card_links(id, offset, limit)).await
 }
 

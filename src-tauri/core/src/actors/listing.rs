@@ -85,6 +85,35 @@ fn actor_filter(labels: bool) -> &'static str {
     }
 }
 
+/// The `ORDER BY` of an actors list, and the ranks of the mondes or engagement levels it sorts
+/// by (parameter 4).
+fn actor_order(q: &ActorListQuery) -> (String, String) {
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    // The sort keys are constants of this function, never input.
+    let order = match q.sort {
+        ActorSort::Name => format!("sort {dir}, actor_id {dir}"),
+        ActorSort::Commune => format!("commune {dir}, sort, actor_id"),
+        ActorSort::World => {
+            format!("instr(?4, ',' || world || ',') {dir}, sort, actor_id")
+        }
+        ActorSort::Engagement => {
+            format!("instr(?4, ',' || engagement || ',') {dir}, sort, actor_id")
+        }
+    };
+    let ranks = match q.sort {
+        ActorSort::World if !q.world_order.is_empty() => {
+            rank_list(q.world_order.iter().map(|w| w.code()))
+        }
+        ActorSort::World => {
+            let mut all = World::ALL.to_vec();
+            all.sort_by_key(|w| fold(w.label_fr()));
+            rank_list(all.iter().map(|w| w.code()))
+        }
+        _ => rank_list(Engagement::ALL.iter().map(|e| e.code())),
+    };
+    (order, ranks)
+}
+
 impl Store {
     /// One page of the actors list: filtered, sorted and cut in SQL.
     pub fn actor_page(&self, q: &ActorListQuery) -> CoreResult<ActorListPage> {
@@ -105,29 +134,7 @@ impl Store {
                 codes_json(q.label_engagements.iter().map(|e| e.code())),
             )
         };
-        let dir = if q.descending { "DESC" } else { "ASC" };
-        // The sort keys are constants of this function, never input.
-        let order = match q.sort {
-            ActorSort::Name => format!("sort {dir}, actor_id {dir}"),
-            ActorSort::Commune => format!("commune {dir}, sort, actor_id"),
-            ActorSort::World => {
-                format!("instr(?4, ',' || world || ',') {dir}, sort, actor_id")
-            }
-            ActorSort::Engagement => {
-                format!("instr(?4, ',' || engagement || ',') {dir}, sort, actor_id")
-            }
-        };
-        let ranks = match q.sort {
-            ActorSort::World if !q.world_order.is_empty() => {
-                rank_list(q.world_order.iter().map(|w| w.code()))
-            }
-            ActorSort::World => {
-                let mut all = World::ALL.to_vec();
-                all.sort_by_key(|w| fold(w.label_fr()));
-                rank_list(all.iter().map(|w| w.code()))
-            }
-            _ => rank_list(Engagement::ALL.iter().map(|e| e.code())),
-        };
+        let (order, ranks) = actor_order(q);
         let filter_sql = actor_filter(worlds != "[]" || engagements != "[]");
         let sql = format!(
             "SELECT actor_id FROM actor_key WHERE {filter_sql}

@@ -1,8 +1,13 @@
-//! Actors: their queries, and the actor card (links, meetings, actions, funding,
-//! introductions).
+//! Actors: their queries and their list, their contacts and profile (`model`, re-exported
+//! here, with their queries in `contact` and `profile`). The actor card, which gathers what
+//! the network and the plan say about an actor, is `network::card`.
 
-pub mod card;
+mod contact;
 pub mod listing;
+mod model;
+mod profile;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;
+
+pub use model::*;

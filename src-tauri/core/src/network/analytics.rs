@@ -21,6 +21,16 @@ pub const EXACT_LIMIT: usize = 2_000;
 /// Number of BFS sources used to estimate betweenness on large networks.
 pub const PIVOTS: usize = 256;
 
+/// An actor named in the analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct NamedActor {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub monde: World,
+}
+
 /// One actor's position in the network.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -422,6 +432,49 @@ pub fn figures(
 ) -> CoreResult<Figures> {
     let n = graph.len();
     let origin = &graph.origin;
+    let (component, components) = components_of(graph);
+    let (raw, scale, exact) = raw_betweenness(graph, exact_limit, pivots, progress)?;
+    // Undirected: each pair is counted from both ends; normalise by the number of pairs.
+    let norm = if n > 2 {
+        1.0 / ((n - 1) * (n - 2)) as f64
+    } else {
+        0.0
+    };
+    let mut betweenness = vec![0.0; n];
+    let mut degree = vec![0u32; n];
+    let mut mondes_bridged = vec![0u8; n];
+    let world_bit = |w: World| 1u8 << (w as u8);
+    let mut seen_worlds = vec![0u8; n];
+    for g in 0..n {
+        let o = origin[g] as usize;
+        betweenness[o] = raw[g] * scale * norm;
+        degree[o] = graph.degree(g) as u32;
+        let mut mask = 0u8;
+        for &w in graph.neighbours(g) {
+            mask |= world_bit(nodes[origin[w as usize] as usize].1);
+        }
+        seen_worlds[g] = mask;
+        mondes_bridged[o] = mask.count_ones() as u8;
+    }
+    let sole_bridges = sole_bridges(graph, nodes, &seen_worlds);
+    Ok(Figures {
+        ids: nodes.iter().map(|n| n.0).collect(),
+        worlds: nodes.iter().map(|n| n.1).collect(),
+        degree,
+        betweenness,
+        mondes_bridged,
+        component,
+        components,
+        sole_bridges,
+        exact,
+    })
+}
+
+/// Each node's component (caller's numbering) and the components, largest first, then by
+/// first actor.
+fn components_of(graph: &Graph) -> (Vec<u32>, Vec<Vec<u32>>) {
+    let n = graph.len();
+    let origin = &graph.origin;
     // Components: searches from each unreached node (in graph numbering, which is already
     // breadth-first: a component is a contiguous run of numbers).
     let mut component_g = vec![u32::MAX; n];
@@ -471,7 +524,20 @@ pub fn figures(
         .map(|c| std::mem::take(&mut components[c]))
         .collect();
     components.shrink_to_fit();
+    (component, components)
+}
 
+/// Betweenness from every node, or estimated from `pivots` sources spread evenly over the
+/// actors beyond `exact_limit` nodes (graph numbering), with the scale to apply and whether
+/// it is exact.
+fn raw_betweenness(
+    graph: &Graph,
+    exact_limit: usize,
+    pivots: usize,
+    progress: &Progress,
+) -> CoreResult<(Vec<f64>, f64, bool)> {
+    let n = graph.len();
+    let origin = &graph.origin;
     // Betweenness: exact, or estimated from sources spread evenly over the actors.
     let exact = n <= exact_limit || pivots >= n;
     let mut graph_of = vec![0u32; n];
@@ -492,40 +558,7 @@ pub fn figures(
         graph.betweenness(&sources, progress)?
     };
     let scale = if exact { 1.0 } else { n as f64 / pivots as f64 };
-    // Undirected: each pair is counted from both ends; normalise by the number of pairs.
-    let norm = if n > 2 {
-        1.0 / ((n - 1) * (n - 2)) as f64
-    } else {
-        0.0
-    };
-    let mut betweenness = vec![0.0; n];
-    let mut degree = vec![0u32; n];
-    let mut mondes_bridged = vec![0u8; n];
-    let world_bit = |w: World| 1u8 << (w as u8);
-    let mut seen_worlds = vec![0u8; n];
-    for g in 0..n {
-        let o = origin[g] as usize;
-        betweenness[o] = raw[g] * scale * norm;
-        degree[o] = graph.degree(g) as u32;
-        let mut mask = 0u8;
-        for &w in graph.neighbours(g) {
-            mask |= world_bit(nodes[origin[w as usize] as usize].1);
-        }
-        seen_worlds[g] = mask;
-        mondes_bridged[o] = mask.count_ones() as u8;
-    }
-    let sole_bridges = sole_bridges(graph, nodes, &seen_worlds);
-    Ok(Figures {
-        ids: nodes.iter().map(|n| n.0).collect(),
-        worlds: nodes.iter().map(|n| n.1).collect(),
-        degree,
-        betweenness,
-        mondes_bridged,
-        component,
-        components,
-        sole_bridges,
-        exact,
-    })
+    Ok((raw, scale, exact))
 }
 
 /// For each pair of mondes, the actors found on every connection between them: both ends of
@@ -688,11 +721,7 @@ impl Store {
 
     /// [`Store::introduction_path`] with the actors' names, searched on the compact graph
     /// (a country's network answers in a fraction of a second).
-    pub fn introduction_chain(
-        &self,
-        from: i64,
-        to: i64,
-    ) -> CoreResult<Option<Vec<crate::network::cache::NamedActor>>> {
+    pub fn introduction_chain(&self, from: i64, to: i64) -> CoreResult<Option<Vec<NamedActor>>> {
         self.actor(from)?;
         self.actor(to)?;
         let (nodes, graph) = self.network_graph(&Progress::none())?;
@@ -733,7 +762,7 @@ impl Store {
         for g in chain {
             let id = nodes[graph.origin[g as usize] as usize].0;
             let a = self.actor(id)?;
-            out.push(crate::network::cache::NamedActor {
+            out.push(NamedActor {
                 id: a.id,
                 name: a.name,
                 monde: a.world,
@@ -752,171 +781,5 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use World::*;
-
-    fn actors(list: &[(i64, World)]) -> Vec<(i64, World, String)> {
-        list.iter()
-            .map(|(id, w)| (*id, *w, format!("A{id}")))
-            .collect()
-    }
-
-    fn metric(r: &NetworkReport, id: i64) -> &ActorMetrics {
-        r.actors.iter().find(|m| m.id == id).unwrap()
-    }
-
-    #[test]
-    fn star_and_path_have_known_betweenness() {
-        // Star: centre 1 with four leaves; every shortest path between leaves goes through 1.
-        let star = analyse(
-            &actors(&[
-                (1, State),
-                (2, Business),
-                (3, Business),
-                (4, Citizen),
-                (5, Funder),
-            ]),
-            &[(1, 2), (1, 3), (1, 4), (1, 5)],
-            100,
-            10,
-        );
-        assert!((metric(&star, 1).betweenness - 1.0).abs() < 1e-12);
-        assert_eq!(metric(&star, 2).betweenness, 0.0);
-        assert_eq!(metric(&star, 1).degree, 4);
-        assert_eq!(metric(&star, 1).mondes_bridged, 3);
-        // Path 1-2-3-4: node 2 lies on (1,3), (1,4): raw 2, normalised 2 / ((4-1)(4-2)/2) = 2/3.
-        let path = analyse(
-            &actors(&[(1, State), (2, State), (3, State), (4, State)]),
-            &[(1, 2), (2, 3), (3, 4)],
-            100,
-            10,
-        );
-        assert!((metric(&path, 2).betweenness - 2.0 / 3.0).abs() < 1e-12);
-        assert!((metric(&path, 3).betweenness - 2.0 / 3.0).abs() < 1e-12);
-        assert!(path.betweenness_exact);
-    }
-
-    #[test]
-    fn components_isolated_and_duplicate_links() {
-        let r = analyse(
-            &actors(&[
-                (1, State),
-                (2, State),
-                (3, Business),
-                (4, Business),
-                (5, Citizen),
-            ]),
-            &[(1, 2), (2, 1), (3, 4)],
-            100,
-            10,
-        );
-        assert_eq!(r.components.len(), 3);
-        assert_eq!(r.components[0].len(), 2);
-        assert_eq!(r.components[2], vec![5]);
-        assert_eq!(r.isolated, vec![5]);
-        assert_eq!(
-            metric(&r, 1).degree,
-            1,
-            "two links between the same pair count once"
-        );
-    }
-
-    #[test]
-    fn sole_bridges_between_mondes() {
-        // a (association) — c (collectivité) — b (entreprise), plus d (entreprise) — b.
-        let r = analyse(
-            &actors(&[
-                (1, Association),
-                (2, LocalAuthority),
-                (3, Business),
-                (4, Business),
-            ]),
-            &[(1, 2), (2, 3), (3, 4)],
-            100,
-            10,
-        );
-        let find = |x: World, y: World| {
-            r.sole_bridges
-                .iter()
-                .find(|b| b.mondes.contains(&x) && b.mondes.contains(&y))
-                .map(|b| b.actor_ids.clone())
-        };
-        // Association ↔ Entreprise only through the collectivité.
-        assert_eq!(find(Association, Business), Some(vec![2]));
-        // Association ↔ Collectivité: the single direct link, both ends.
-        assert_eq!(find(Association, LocalAuthority), Some(vec![1, 2]));
-        // Citizen is never connected.
-        assert_eq!(find(Citizen, Business), None);
-    }
-
-    #[test]
-    fn sampled_betweenness_matches_exact_on_a_cycle() {
-        let n = 60;
-        let list: Vec<(i64, World)> = (0..n).map(|i| (i, State)).collect();
-        let links: Vec<(i64, i64)> = (0..n).map(|i| (i, (i + 1) % n)).collect();
-        let exact = analyse(&actors(&list), &links, 1000, 10);
-        let sampled = analyse(&actors(&list), &links, 10, 12);
-        assert!(exact.betweenness_exact);
-        assert!(!sampled.betweenness_exact);
-        for (e, s) in exact.actors.iter().zip(&sampled.actors) {
-            assert!(
-                (e.betweenness - s.betweenness).abs() < 0.05,
-                "{} vs {}",
-                e.betweenness,
-                s.betweenness
-            );
-        }
-        // With as many pivots as nodes, the estimate is the exact value.
-        let full = analyse(&actors(&list), &links, 10, n as usize);
-        assert!(full.betweenness_exact);
-    }
-
-    #[test]
-    fn introduction_paths() {
-        let links = [(1, 2), (2, 3), (3, 4), (1, 5), (5, 4)];
-        let p = introduction_path(&links, 1, 4).unwrap();
-        assert_eq!(p.len(), 3);
-        assert_eq!((p[0], p[2]), (1, 4));
-        assert_eq!(introduction_path(&links, 1, 1), Some(vec![1]));
-        assert_eq!(introduction_path(&links, 1, 9), None);
-    }
-
-    #[test]
-    fn demo_network_report() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let s = crate::demo::write_demo(&dir.path().join("d.catalyse")).unwrap();
-        let r = s.network_report().unwrap();
-        assert_eq!(r.actors.len(), s.list_actors().unwrap().len());
-        assert!(
-            !r.isolated.is_empty(),
-            "the demo keeps a few actors without links"
-        );
-        let fabrique = r
-            .actors
-            .iter()
-            .find(|m| m.name.starts_with("Tiers-lieu"))
-            .unwrap();
-        assert!(fabrique.degree >= 5);
-        assert!(fabrique.mondes_bridged >= 4);
-        let path = s.introduction_path(r.actors[0].id, r.actors[0].id).unwrap();
-        assert_eq!(path.unwrap().len(), 1);
-        // The chain with names agrees with the path of ids, for every pair from one actor.
-        let first = r.actors[0].id;
-        for other in &r.actors {
-            let ids = s.introduction_path(first, other.id).unwrap();
-            let chain = s.introduction_chain(first, other.id).unwrap();
-            assert_eq!(
-                ids.as_ref().map(Vec::len),
-                chain.as_ref().map(Vec::len),
-                "same length to {}",
-                other.name
-            );
-            if let Some(chain) = chain {
-                assert_eq!(chain[0].id, first);
-                assert_eq!(chain.last().unwrap().id, other.id);
-                assert_eq!(chain.last().unwrap().name, other.name);
-            }
-        }
-    }
-}
+#[path = "analytics_tests.rs"]
+mod tests;

@@ -5,6 +5,8 @@
 //! brokers, best first; the isolated actors; the sole bridges with their first actors.
 
 use crate::db::store::{insert_batched, int, now, Store};
+/// Named here too, where the analysis screens read it.
+pub use crate::network::analytics::NamedActor;
 use crate::network::analytics::{figures, SoleBridge, EXACT_LIMIT, PIVOTS};
 use crate::shared::domain::World;
 use crate::shared::error::{CoreError, CoreResult};
@@ -53,16 +55,6 @@ pub struct BridgeSummary {
     pub count: i64,
     /// The first of them (at most [`BRIDGE_NAMES`]), by name.
     pub actors: Vec<NamedActor>,
-}
-
-/// An actor named in the analysis.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct NamedActor {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-    pub monde: World,
 }
 
 /// One row of the brokers table.

@@ -176,30 +176,64 @@ impl Store {
         else {
             return Ok(None);
         };
-        let nodes: Vec<MapNode> = {
-            let mut st = self.conn.prepare_cached(
-                "SELECT a.id, a.name, a.world, a.engagement, a.commune,
+        let nodes = self.map_nodes()?;
+        let mut edges = self.map_edges(&nodes)?;
+        let left_out = edges.len().saturating_sub(MAX_EDGES) as i64;
+        if left_out > 0 {
+            edges.sort_by_key(|(id, e)| (std::cmp::Reverse(e.strength), *id));
+            edges.truncate(MAX_EDGES);
+        }
+        edges.sort_by_key(|(id, _)| *id);
+        let exact: bool = self
+            .conn
+            .query_row("SELECT exact FROM network_summary WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(true);
+        let actors: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))?;
+        Ok(Some(NetworkMap {
+            nodes,
+            edges: edges.into_iter().map(|(_, e)| e).collect(),
+            betweenness_exact: exact,
+            fresh: self.network_fingerprint()? == fingerprint,
+            computed_at,
+            actors,
+            edges_left_out: left_out,
+        }))
+    }
+
+    /// The actors laid out, with their figures from the last analysis, by id.
+    fn map_nodes(&self) -> CoreResult<Vec<MapNode>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id, a.name, a.world, a.engagement, a.commune,
                         coalesce(f.degree, 0), coalesce(f.betweenness, 0), coalesce(f.mondes_bridged, 0),
                         m.x, m.y
                  FROM map_layout m JOIN actor a ON a.id = m.actor_id
                  LEFT JOIN network_figures f ON f.actor_id = a.id ORDER BY a.id",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok(MapNode {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    world: r.get(2)?,
-                    engagement: r.get(3)?,
-                    commune: r.get(4)?,
-                    degree: r.get(5)?,
-                    betweenness: r.get(6)?,
-                    mondes_bridged: r.get(7)?,
-                    x: r.get::<_, f64>(8)? as f32,
-                    y: r.get::<_, f64>(9)? as f32,
-                })
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(MapNode {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                world: r.get(2)?,
+                engagement: r.get(3)?,
+                commune: r.get(4)?,
+                degree: r.get(5)?,
+                betweenness: r.get(6)?,
+                mondes_bridged: r.get(7)?,
+                x: r.get::<_, f64>(8)? as f32,
+                y: r.get::<_, f64>(9)? as f32,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The links between the actors shown, with their ids (in no order), as node numbers of
+    /// `nodes`.
+    fn map_edges(&self, nodes: &[MapNode]) -> CoreResult<Vec<(i64, MapEdge)>> {
         let place: HashMap<i64, u32> = nodes
             .iter()
             .enumerate()
@@ -240,31 +274,7 @@ impl Store {
                 }
             }
         }
-        let left_out = edges.len().saturating_sub(MAX_EDGES) as i64;
-        if left_out > 0 {
-            edges.sort_by_key(|(id, e)| (std::cmp::Reverse(e.strength), *id));
-            edges.truncate(MAX_EDGES);
-        }
-        edges.sort_by_key(|(id, _)| *id);
-        let exact: bool = self
-            .conn
-            .query_row("SELECT exact FROM network_summary WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .unwrap_or(true);
-        let actors: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))?;
-        Ok(Some(NetworkMap {
-            nodes,
-            edges: edges.into_iter().map(|(_, e)| e).collect(),
-            betweenness_exact: exact,
-            fresh: self.network_fingerprint()? == fingerprint,
-            computed_at,
-            actors,
-            edges_left_out: left_out,
-        }))
+        Ok(edges)
     }
 
     /// Lays the map out again and keeps it (the analysis too when it is out of date): what
@@ -344,6 +354,56 @@ fn repulse_nearby(
     }
 }
 
+/// Exact repulsion: every pair of nodes closer than [`REPULSION_RANGE`] ideal distances.
+fn repulse_all(pos: &[(f32, f32)], disp: &mut [(f32, f32)], k: f32) {
+    let n = pos.len();
+    for i in 0..n {
+        for j in i + 1..n {
+            let (dx, dy, d2) = separation(pos, i, j);
+            if d2 > REPULSION_RANGE * REPULSION_RANGE * k * k {
+                continue;
+            }
+            let f = k * k / d2;
+            disp[i].0 += dx * f;
+            disp[i].1 += dy * f;
+            disp[j].0 -= dx * f;
+            disp[j].1 -= dy * f;
+        }
+    }
+}
+
+/// Attraction along links.
+fn attract(pos: &[(f32, f32)], edges: &[(usize, usize)], disp: &mut [(f32, f32)], k: f32) {
+    for &(a, b) in edges {
+        if a == b {
+            continue;
+        }
+        let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
+        let d = (dx * dx + dy * dy).sqrt().max(1e-3);
+        let f = d / k; // (d²/k) / d
+        disp[a].0 -= dx * f;
+        disp[a].1 -= dy * f;
+        disp[b].0 += dx * f;
+        disp[b].1 += dy * f;
+    }
+}
+
+/// The positions scaled to 0–1, keeping proportions.
+fn normalise(pos: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+    let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in &pos {
+        minx = minx.min(p.0);
+        miny = miny.min(p.1);
+        maxx = maxx.max(p.0);
+        maxy = maxy.max(p.1);
+    }
+    let span = (maxx - minx).max(maxy - miny).max(1e-6);
+    let (ox, oy) = ((span - (maxx - minx)) / 2.0, (span - (maxy - miny)) / 2.0);
+    pos.into_iter()
+        .map(|(x, y)| ((x - minx + ox) / span, (y - miny + oy) / span))
+        .collect()
+}
+
 /// Places `n` nodes joined by `edges` (indices); positions normalised to 0–1.
 pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f32, f32)> {
     layout_with(n, edges, &Progress::none()).expect("never cancelled")
@@ -381,35 +441,12 @@ pub fn layout_with(
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
         // Repulsion: between every pair on small maps, between nearby nodes beyond.
         if n <= EXACT_REPULSION {
-            for i in 0..n {
-                for j in i + 1..n {
-                    let (dx, dy, d2) = separation(&pos, i, j);
-                    if d2 > REPULSION_RANGE * REPULSION_RANGE * k * k {
-                        continue;
-                    }
-                    let f = k * k / d2;
-                    disp[i].0 += dx * f;
-                    disp[i].1 += dy * f;
-                    disp[j].0 -= dx * f;
-                    disp[j].1 -= dy * f;
-                }
-            }
+            repulse_all(&pos, &mut disp, k);
         } else {
             repulse_nearby(&pos, &mut grid, &mut disp, cell, k);
         }
         // Attraction along links.
-        for &(a, b) in edges {
-            if a == b {
-                continue;
-            }
-            let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
-            let d = (dx * dx + dy * dy).sqrt().max(1e-3);
-            let f = d / k; // (d²/k) / d
-            disp[a].0 -= dx * f;
-            disp[a].1 -= dy * f;
-            disp[b].0 += dx * f;
-            disp[b].1 += dy * f;
-        }
+        attract(&pos, edges, &mut disp, k);
         // Gentle gravity keeps separate components and isolated actors in view.
         for (i, p) in pos.iter_mut().enumerate() {
             let (mut dx, mut dy) = disp[i];
@@ -424,21 +461,8 @@ pub fn layout_with(
         }
         temp = (temp - cooling).max(0.01);
     }
-    // Normalise to 0–1, keeping proportions.
-    let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in &pos {
-        minx = minx.min(p.0);
-        miny = miny.min(p.1);
-        maxx = maxx.max(p.0);
-        maxy = maxy.max(p.1);
-    }
-    let span = (maxx - minx).max(maxy - miny).max(1e-6);
-    let (ox, oy) = ((span - (maxx - minx)) / 2.0, (span - (maxy - miny)) / 2.0);
     progress.report(Phase::Layout, iterations as u64, Some(iterations as u64));
-    Ok(pos
-        .into_iter()
-        .map(|(x, y)| ((x - minx + ox) / span, (y - miny + oy) / span))
-        .collect())
+    Ok(normalise(pos))
 }
 
 #[cfg(test)]

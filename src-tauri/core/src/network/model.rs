@@ -1,6 +1,7 @@
-//! The territory's network: team members, actors' contacts and profile, links between actors
-//! (with who introduced them) and meetings (with participants, follow-ups and time spent).
-//! Types and validation here; queries in [`crate::network::store`].
+//! The territory's network: team members, links between actors (with who introduced them)
+//! and meetings (with participants, follow-ups and time spent). Types and validation here;
+//! queries in [`crate::network::store`]. An actor's contacts and profile are the actors'
+//! (`crate::actors`), re-exported by `network` too.
 
 use crate::shared::domain::{
     multi_line, optional_date, practice_and_activity, single_line, truncate_for_message,
@@ -30,46 +31,6 @@ pub struct MemberInput {
     pub role: String,
     pub structure: String,
     pub is_user: bool,
-}
-
-/// A person to reach at an actor (personal data: see RGPD).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Contact {
-    #[ts(type = "number")]
-    pub id: i64,
-    #[ts(type = "number")]
-    pub actor_id: i64,
-    pub name: String,
-    pub role: String,
-    pub email: String,
-    pub phone: String,
-    pub notes: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ContactInput {
-    pub name: String,
-    pub role: String,
-    pub email: String,
-    pub phone: String,
-    pub notes: String,
-}
-
-/// What the actor card adds to an actor: needs, contributions, influence and interest, tags.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ActorProfile {
-    pub needs: String,
-    pub contributions: String,
-    /// 1 to 5, if assessed.
-    #[ts(type = "number | null")]
-    pub influence: Option<i64>,
-    /// 1 to 5, if assessed.
-    #[ts(type = "number | null")]
-    pub interest: Option<i64>,
-    pub tags: Vec<String>,
 }
 
 /// Who made an introduction: an actor or a team member.
@@ -181,14 +142,6 @@ pub struct ValidMember {
     pub is_user: bool,
 }
 
-pub struct ValidContact {
-    pub name: String,
-    pub role: String,
-    pub email: String,
-    pub phone: String,
-    pub notes: String,
-}
-
 pub struct ValidLink {
     pub actor_a: i64,
     pub actor_b: i64,
@@ -219,10 +172,6 @@ pub struct ValidMeeting {
     pub follow_ups: Vec<ValidFollowUp>,
 }
 
-/// Most tags an actor can carry, and the longest tag.
-pub const TAGS_MAX: usize = 30;
-pub const TAG_LEN_MAX: usize = 60;
-
 fn dedup(ids: &[i64]) -> Vec<i64> {
     let mut out: Vec<i64> = Vec::with_capacity(ids.len());
     for id in ids {
@@ -231,18 +180,6 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
         }
     }
     out
-}
-
-fn score(field: &'static str, label: &str, v: Option<i64>) -> CoreResult<Option<i64>> {
-    match v {
-        None => Ok(None),
-        Some(x) if (1..=5).contains(&x) => Ok(Some(x)),
-        Some(x) => Err(CoreError::validation(
-            field,
-            "score.range",
-            format!("{label} va de 1 à 5 (reçu : {x})."),
-        )),
-    }
 }
 
 /// Reads typed hours (`1,5`, `2`, `0,25`) as minutes, rounded to the minute.
@@ -277,86 +214,6 @@ impl MemberInput {
                 false,
             )?,
             is_user: self.is_user,
-        })
-    }
-}
-
-impl ContactInput {
-    pub fn validate(&self) -> CoreResult<ValidContact> {
-        let email = single_line(
-            "email",
-            "L'adresse électronique",
-            &self.email,
-            SHORT_MAX,
-            false,
-        )?;
-        if !email.is_empty() {
-            let ok = email.split_once('@').is_some_and(|(user, domain)| {
-                !user.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            }) && !email.contains(char::is_whitespace);
-            if !ok {
-                return Err(CoreError::validation(
-                    "email",
-                    "email.invalid",
-                    format!(
-                        "L'adresse électronique n'est pas valide : « {} ».",
-                        truncate_for_message(&email)
-                    ),
-                ));
-            }
-        }
-        let phone = single_line("phone", "Le téléphone", &self.phone, 40, false)?;
-        if phone
-            .chars()
-            .any(|c| !(c.is_ascii_digit() || " +().-/".contains(c)))
-        {
-            return Err(CoreError::validation(
-                "phone",
-                "phone.invalid",
-                "Le téléphone ne peut contenir que des chiffres, des espaces et les signes + ( ) . - /.",
-            ));
-        }
-        Ok(ValidContact {
-            name: single_line("name", "Le nom du contact", &self.name, NAME_MAX, true)?,
-            role: single_line("role", "La fonction", &self.role, SHORT_MAX, false)?,
-            email,
-            phone,
-            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
-        })
-    }
-}
-
-impl ActorProfile {
-    /// Checks and normalises the profile (tags trimmed, without duplicates, case kept).
-    pub fn validate(&self) -> CoreResult<ActorProfile> {
-        let mut tags: Vec<String> = Vec::new();
-        for t in &self.tags {
-            let t = single_line("tags", "Une étiquette", t, TAG_LEN_MAX, false)?;
-            if !t.is_empty() && !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
-                tags.push(t);
-            }
-        }
-        if tags.len() > TAGS_MAX {
-            return Err(CoreError::validation(
-                "tags",
-                "tags.too_many",
-                format!("Trop d'étiquettes ({} ; {TAGS_MAX} au plus).", tags.len()),
-            ));
-        }
-        Ok(ActorProfile {
-            needs: multi_line("needs", "Les besoins", &self.needs, LONG_MAX)?,
-            contributions: multi_line(
-                "contributions",
-                "Les contributions",
-                &self.contributions,
-                LONG_MAX,
-            )?,
-            influence: score("influence", "L'influence", self.influence)?,
-            interest: score("interest", "L'intérêt", self.interest)?,
-            tags,
         })
     }
 }
@@ -507,56 +364,6 @@ mod tests {
             parse_hours("beaucoup").err().unwrap().code(),
             Some("hours.invalid")
         );
-    }
-
-    #[test]
-    fn contacts_check_email_and_phone() {
-        let c = ContactInput {
-            name: "Camille Martin".into(),
-            role: "Directrice".into(),
-            email: "camille.martin@exemple.fr".into(),
-            phone: "+33 (0)4 92 00 00 00".into(),
-            notes: "".into(),
-        };
-        assert!(c.validate().is_ok());
-        for bad in ["camille", "a@b", "a b@exemple.fr", "@exemple.fr"] {
-            let c = ContactInput {
-                email: bad.into(),
-                ..c.clone()
-            };
-            assert_eq!(
-                c.validate().err().unwrap().code(),
-                Some("email.invalid"),
-                "{bad}"
-            );
-        }
-        let c = ContactInput {
-            phone: "04 92 <script>".into(),
-            ..c
-        };
-        assert_eq!(c.validate().err().unwrap().field(), Some("phone"));
-    }
-
-    #[test]
-    fn profile_scores_and_tags() {
-        let p = ActorProfile {
-            needs: "".into(),
-            contributions: "".into(),
-            influence: Some(5),
-            interest: Some(1),
-            tags: vec![
-                " mobilité ".into(),
-                "Mobilité".into(),
-                "".into(),
-                "ESS".into(),
-            ],
-        };
-        assert_eq!(p.validate().unwrap().tags, vec!["mobilité", "ESS"]);
-        let p = ActorProfile {
-            influence: Some(6),
-            ..p
-        };
-        assert_eq!(p.validate().err().unwrap().field(), Some("influence"));
     }
 
     #[test]

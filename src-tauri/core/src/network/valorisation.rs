@@ -144,53 +144,8 @@ impl Store {
             [&a, &b],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let rows = |sql: &str| -> CoreResult<Vec<(String, i64, i64)>> {
-            let mut st = self.conn.prepare(sql)?;
-            let rows = st.query_map([&a, &b], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
-        let by_practice = rows(
-            "SELECT coalesce(practice, 'none'), count(*), sum(minutes_spent) FROM meeting
-             WHERE date BETWEEN ?1 AND ?2 GROUP BY 1",
-        )?;
-        let mut by_practice: Vec<ValorisationRow> = by_practice
-            .into_iter()
-            .map(|(key, meetings, minutes)| ValorisationRow {
-                label: Practice::from_text(&key)
-                    .map(|p| p.label_fr().to_string())
-                    .unwrap_or_else(|| "Sans pratique".into()),
-                key,
-                meetings,
-                minutes,
-            })
-            .collect();
-        let order = |k: &str| {
-            Practice::ALL
-                .iter()
-                .position(|p| p.code() == k)
-                .unwrap_or(99)
-        };
-        by_practice.sort_by_key(|r| order(&r.key));
-        let by_world = rows(
-            "SELECT w, count(*), sum(minutes_spent) FROM (
-                 SELECT DISTINCT m.id, m.minutes_spent, a.world AS w FROM meeting m
-                 JOIN meeting_actor ma ON ma.meeting_id = m.id JOIN actor a ON a.id = ma.actor_id
-                 WHERE m.date BETWEEN ?1 AND ?2) GROUP BY w",
-        )?;
-        let mut by_world: Vec<ValorisationRow> = by_world
-            .into_iter()
-            .map(|(key, meetings, minutes)| ValorisationRow {
-                label: World::from_text(&key)
-                    .map(|w| w.label_fr())
-                    .unwrap_or("")
-                    .to_string(),
-                key,
-                meetings,
-                minutes,
-            })
-            .collect();
-        let order = |k: &str| World::ALL.iter().position(|w| w.code() == k).unwrap_or(99);
-        by_world.sort_by_key(|r| order(&r.key));
+        let by_practice = self.time_by_practice(&a, &b)?;
+        let by_world = self.time_by_world(&a, &b)?;
         let mut st = self.conn.prepare(
             "SELECT t.id, t.name, count(m.id), coalesce(sum(m.minutes_spent), 0) FROM member t
              LEFT JOIN meeting_member mm ON mm.member_id = t.id
@@ -237,6 +192,70 @@ impl Store {
             new_links,
             by_introducer,
         })
+    }
+
+    /// Rows `(key, meetings, minutes)` of a grouping query on the meetings from `a` to `b`.
+    fn period_rows(&self, sql: &str, a: &str, b: &str) -> CoreResult<Vec<(String, i64, i64)>> {
+        let mut st = self.conn.prepare(sql)?;
+        let rows = st.query_map([a, b], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Meetings and time per practice from `a` to `b`, in the order of the practices.
+    fn time_by_practice(&self, a: &str, b: &str) -> CoreResult<Vec<ValorisationRow>> {
+        let by_practice = self.period_rows(
+            "SELECT coalesce(practice, 'none'), count(*), sum(minutes_spent) FROM meeting
+             WHERE date BETWEEN ?1 AND ?2 GROUP BY 1",
+            a,
+            b,
+        )?;
+        let mut by_practice: Vec<ValorisationRow> = by_practice
+            .into_iter()
+            .map(|(key, meetings, minutes)| ValorisationRow {
+                label: Practice::from_text(&key)
+                    .map(|p| p.label_fr().to_string())
+                    .unwrap_or_else(|| "Sans pratique".into()),
+                key,
+                meetings,
+                minutes,
+            })
+            .collect();
+        let order = |k: &str| {
+            Practice::ALL
+                .iter()
+                .position(|p| p.code() == k)
+                .unwrap_or(99)
+        };
+        by_practice.sort_by_key(|r| order(&r.key));
+        Ok(by_practice)
+    }
+
+    /// Meetings and time per monde of the actors met from `a` to `b`, in the order of the
+    /// mondes (a meeting with several mondes counts for each).
+    fn time_by_world(&self, a: &str, b: &str) -> CoreResult<Vec<ValorisationRow>> {
+        let by_world = self.period_rows(
+            "SELECT w, count(*), sum(minutes_spent) FROM (
+                 SELECT DISTINCT m.id, m.minutes_spent, a.world AS w FROM meeting m
+                 JOIN meeting_actor ma ON ma.meeting_id = m.id JOIN actor a ON a.id = ma.actor_id
+                 WHERE m.date BETWEEN ?1 AND ?2) GROUP BY w",
+            a,
+            b,
+        )?;
+        let mut by_world: Vec<ValorisationRow> = by_world
+            .into_iter()
+            .map(|(key, meetings, minutes)| ValorisationRow {
+                label: World::from_text(&key)
+                    .map(|w| w.label_fr())
+                    .unwrap_or("")
+                    .to_string(),
+                key,
+                meetings,
+                minutes,
+            })
+            .collect();
+        let order = |k: &str| World::ALL.iter().position(|w| w.code() == k).unwrap_or(99);
+        by_world.sort_by_key(|r| order(&r.key));
+        Ok(by_world)
     }
 
     /// Who introduced how many of the links made from `a` to `b`, most first (`limit` -1:

@@ -3,7 +3,7 @@
 //! section texts (Markdown subset) as paragraphs, bold and italic runs, bulleted lists and
 //! tables with a shaded header row.
 
-use crate::notes::export::Letterhead;
+use crate::notes::letterhead::Letterhead;
 use crate::notes::render::{blocks, header_lines, section_markdown, Block, HeaderLines, Runs};
 use crate::notes::DecisionNote;
 use crate::shared::domain::printable;

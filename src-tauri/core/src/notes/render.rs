@@ -175,6 +175,37 @@ struct ListState {
     marker: String,
 }
 
+impl ListState {
+    /// The marker of the list's next item: « • », or its number.
+    fn next_marker(&mut self) -> String {
+        match self.next.as_mut() {
+            Some(n) => {
+                *n += 1;
+                format!("{}.", *n - 1)
+            }
+            None => "•".into(),
+        }
+    }
+}
+
+/// Ends the paragraph being read: an item of the list being read, or a paragraph.
+fn flush(runs: &mut Runs, out: &mut Vec<Block>, lists: &mut [ListState]) {
+    if runs.is_empty() {
+        return;
+    }
+    let runs = std::mem::take(runs);
+    let level = lists.len().saturating_sub(1);
+    match lists.last_mut() {
+        // The first paragraph of an item carries its marker; what follows is indented.
+        Some(l) => out.push(Block::Item {
+            level,
+            marker: std::mem::take(&mut l.marker),
+            runs,
+        }),
+        None => out.push(Block::Paragraph(runs)),
+    }
+}
+
 pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let (mut bold, mut italic) = (0, 0);
@@ -182,22 +213,6 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut lists: Vec<ListState> = Vec::new();
     let mut table: Option<Vec<Vec<String>>> = None;
     let mut cell = String::new();
-    let flush = |runs: &mut Runs, out: &mut Vec<Block>, lists: &mut Vec<ListState>| {
-        if runs.is_empty() {
-            return;
-        }
-        let runs = std::mem::take(runs);
-        let level = lists.len().saturating_sub(1);
-        match lists.last_mut() {
-            // The first paragraph of an item carries its marker; what follows is indented.
-            Some(l) => out.push(Block::Item {
-                level,
-                marker: std::mem::take(&mut l.marker),
-                runs,
-            }),
-            None => out.push(Block::Paragraph(runs)),
-        }
-    };
     for e in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match e {
             Event::Start(Tag::Strong) | Event::Start(Tag::Heading { .. }) => bold += 1,
@@ -222,13 +237,7 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             Event::Start(Tag::Item) => {
                 flush(&mut runs, &mut out, &mut lists);
                 if let Some(l) = lists.last_mut() {
-                    l.marker = match l.next.as_mut() {
-                        Some(n) => {
-                            *n += 1;
-                            format!("{}.", *n - 1)
-                        }
-                        None => "•".into(),
-                    };
+                    l.marker = l.next_marker();
                 }
             }
             Event::End(TagEnd::Item)
@@ -360,7 +369,7 @@ pub const HTML_CSP: &str =
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
-pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::export::Letterhead>) -> String {
+pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::letterhead::Letterhead>) -> String {
     use base64::Engine as _;
     let h = header_lines(n);
     let mut out = format!(

@@ -64,7 +64,6 @@ impl Store {
     /// The dashboard as of `today`: every figure counted and summed in SQL, and the first
     /// deadlines read in date order, whatever the size of the plan.
     pub fn dashboard(&self, today: NaiveDate) -> CoreResult<Dashboard> {
-        let today_text = today.format("%Y-%m-%d").to_string();
         let grouped = |sql: &str| -> CoreResult<Vec<(Option<String>, i64)>> {
             let mut st = self.conn.prepare_cached(sql)?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -108,6 +107,24 @@ impl Store {
         let requested = count_of(&sums, Some(FundingStatus::Requested.code()));
         let considered = count_of(&sums, Some(FundingStatus::Considered.code()));
 
+        let deadlines = self.deadlines(today)?;
+        Ok(Dashboard {
+            by_status,
+            by_practice,
+            budget_cents,
+            granted_cents: granted,
+            requested_cents: requested,
+            considered_cents: considered,
+            gap_cents: budget_cents - granted - requested,
+            deadlines,
+            meetings_recorded: false,
+        })
+    }
+
+    /// The first deadlines of each kind from `today`, merged in date order: actions' ends,
+    /// funding to ask for and funding decisions.
+    fn deadlines(&self, today: NaiveDate) -> CoreResult<Vec<Deadline>> {
+        let today_text = today.format("%Y-%m-%d").to_string();
         // The first deadlines of each kind, merged in date order.
         let shown = DEADLINES_SHOWN as i64;
         let mut deadlines = Vec::new();
@@ -172,17 +189,7 @@ impl Store {
                 .then(a.action_title.cmp(&b.action_title))
         });
         deadlines.truncate(DEADLINES_SHOWN);
-        Ok(Dashboard {
-            by_status,
-            by_practice,
-            budget_cents,
-            granted_cents: granted,
-            requested_cents: requested,
-            considered_cents: considered,
-            gap_cents: budget_cents - granted - requested,
-            deadlines,
-            meetings_recorded: false,
-        })
+        Ok(deadlines)
     }
 }
 

@@ -210,6 +210,31 @@ impl Store {
             ),
             id,
         )?;
+        let (meetings, meetings_total) = self.card_meetings(id, shown)?;
+        let (actions, actions_total) = self.card_actions(id, shown)?;
+        let (fundings, fundings_total) = self.card_fundings(id, shown)?;
+        let (introductions, introductions_total) = self.card_introductions(id, shown)?;
+        Ok(ActorCard {
+            profile: self.actor_profile(id)?,
+            contacts: self.list_contacts(id)?,
+            actor,
+            links,
+            links_total,
+            meetings,
+            meetings_total,
+            actions,
+            actions_total,
+            fundings,
+            fundings_total,
+            introduced,
+            introduced_total,
+            introductions,
+            introductions_total,
+        })
+    }
+
+    /// The actor's most recent meetings (at most `shown`), and their total.
+    fn card_meetings(&self, id: i64, shown: u32) -> CoreResult<(Vec<CardMeeting>, i64)> {
         let mut st = self.conn.prepare_cached(
             "SELECT m.id, m.date, m.kind, m.title FROM meeting m JOIN meeting_actor ma ON ma.meeting_id = m.id
              WHERE ma.actor_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
@@ -226,6 +251,12 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let meetings_total =
             self.count_of("SELECT count(*) FROM meeting_actor WHERE actor_id = ?1", id)?;
+        Ok((meetings, meetings_total))
+    }
+
+    /// The actions the actor leads, then those it is a partner of (at most `shown`), and their
+    /// total.
+    fn card_actions(&self, id: i64, shown: u32) -> CoreResult<(Vec<CardAction>, i64)> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, title, status, 1, '' FROM action WHERE lead_actor_id = ?1
              UNION ALL
@@ -249,6 +280,11 @@ impl Store {
                   + (SELECT count(*) FROM action_partner WHERE actor_id = ?1)",
             id,
         )?;
+        Ok((actions, actions_total))
+    }
+
+    /// The funding lines the actor gives (at most `shown`), and their total.
+    fn card_fundings(&self, id: i64, shown: u32) -> CoreResult<(Vec<CardFunding>, i64)> {
         let mut st = self.conn.prepare_cached(
             "SELECT a.id, a.title, f.scheme, f.amount_cents, f.status FROM funding f JOIN action a ON a.id = f.action_id
              WHERE f.funder_id = ?1 ORDER BY a.title COLLATE NOCASE, f.id LIMIT ?2",
@@ -266,6 +302,12 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let fundings_total =
             self.count_of("SELECT count(*) FROM funding WHERE funder_id = ?1", id)?;
+        Ok((fundings, fundings_total))
+    }
+
+    /// The links between two other actors that this one introduced (at most `shown`), and
+    /// their total.
+    fn card_introductions(&self, id: i64, shown: u32) -> CoreResult<(Vec<CardIntroduction>, i64)> {
         let pairs: Vec<(i64, i64, i64, LinkNature)> = {
             let mut st = self.conn.prepare_cached(
                 "SELECT id, actor_a, actor_b, nature FROM link WHERE introduced_by_actor = ?1 ORDER BY id LIMIT ?2",
@@ -290,23 +332,7 @@ impl Store {
             "SELECT count(*) FROM link WHERE introduced_by_actor = ?1",
             id,
         )?;
-        Ok(ActorCard {
-            profile: self.actor_profile(id)?,
-            contacts: self.list_contacts(id)?,
-            actor,
-            links,
-            links_total,
-            meetings,
-            meetings_total,
-            actions,
-            actions_total,
-            fundings,
-            fundings_total,
-            introduced,
-            introduced_total,
-            introductions,
-            introductions_total,
-        })
+        Ok((introductions, introductions_total))
     }
 }
 
