@@ -419,7 +419,7 @@ fn journal_overhead(dir: &Path, data: &Data) {
     let new = |name: &str| {
         Store::create(
             &dir.join(name),
-            &catalyse_core::shared::domain::NewWorkspace {
+            &catalyse_core::project::NewWorkspace {
                 territory_name: "Journal".into(),
                 territory_kind: "region".into(),
                 project_title: "Projet".into(),
@@ -491,7 +491,7 @@ fn journal_overhead(dir: &Path, data: &Data) {
     let ids: Vec<_> = actors.iter().cycle().take(edits).collect();
     let t = Instant::now();
     for (i, a) in ids.iter().enumerate() {
-        let input = catalyse_core::shared::domain::ActorInput {
+        let input = catalyse_core::actors::ActorInput {
             name: a.name.clone(),
             world: a.world.code().into(),
             commune: a.commune.clone(),
@@ -517,7 +517,7 @@ fn largest_progress_gap(dir: &Path, data: &Data) -> (Duration, String) {
     let ws = dir.join("progress.catalyse");
     let mut store = Store::create(
         &ws,
-        &catalyse_core::shared::domain::NewWorkspace {
+        &catalyse_core::project::NewWorkspace {
             territory_name: "Progrès".into(),
             territory_kind: "region".into(),
             project_title: "Projet".into(),
@@ -776,15 +776,15 @@ fn map(dir: &Path) {
     let path = dir.join("carte.catalyse");
     let mut store = Store::create(
         &path,
-        &catalyse_core::shared::domain::NewWorkspace {
+        &catalyse_core::project::NewWorkspace {
             territory_name: "Carte".into(),
             territory_kind: "department".into(),
             project_title: "Projet".into(),
         },
     )
     .expect("workspace");
-    let actors: Vec<catalyse_core::shared::domain::ActorInput> = (0..n)
-        .map(|i| catalyse_core::shared::domain::ActorInput {
+    let actors: Vec<catalyse_core::actors::ActorInput> = (0..n)
+        .map(|i| catalyse_core::actors::ActorInput {
             name: format!("Acteur {i}"),
             world: ["state", "business", "association", "citizen"][rng.below(4)].into(),
             commune: String::new(),

@@ -452,7 +452,7 @@ fn grid_json_gives_each_members_latest_levels_and_the_gaps() {
 /// for recovery without a display.
 #[test]
 fn history_undo_does_from_the_command_line_what_the_journal_does() {
-    use catalyse_core::shared::domain::ActorInput;
+    use catalyse_core::actors::ActorInput;
     let dir = Dir::new();
     let path = demo(&dir, "journal.catalyse");
     let newest = |s: &catalyse_core::Store| -> i64 {

@@ -18,7 +18,7 @@
 //!   counts per outcome are printed.
 
 use crate::util::{bytes, Dir};
-use catalyse_core::shared::domain::ActorInput;
+use catalyse_core::actors::ActorInput;
 use catalyse_core::Store;
 use rusqlite::Connection;
 use std::collections::BTreeMap;

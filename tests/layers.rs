@@ -388,7 +388,7 @@ fn layer_violations(layers: &[&[&str]], modules: &[Module], imports: &[Import]) 
                 } else {
                     "in the higher"
                 },
-                lt,
+                lt + 1,
                 if lt == lf {
                     "two folders of one layer"
                 } else {

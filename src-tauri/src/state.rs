@@ -285,7 +285,7 @@ pub fn set_title<R: Runtime>(app: &AppHandle<R>, territory: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use catalyse_core::shared::domain::NewWorkspace;
+    use catalyse_core::project::NewWorkspace;
     use std::time::Duration;
 
     #[test]

@@ -23,7 +23,7 @@ pub(super) fn demo_workspace(path: &Path) -> i32 {
 
 /// `catalyse new FICHIER --territory …`: creates an empty workspace.
 pub(super) fn new_workspace(path: &Path, territory: String, kind: String, title: String) -> i32 {
-    let new = catalyse_core::shared::domain::NewWorkspace {
+    let new = catalyse_core::project::NewWorkspace {
         territory_name: territory,
         territory_kind: kind,
         project_title: title,

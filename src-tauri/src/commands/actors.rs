@@ -1,10 +1,10 @@
 use super::{with_reader, with_store};
 use crate::state::AppState;
-use catalyse_core::network::card::ActorCard;
 use catalyse_core::actors::listing::{ActorChoice, ActorListPage, ActorListQuery};
+use catalyse_core::actors::{Actor, ActorInput};
 use catalyse_core::history::model::Deleted;
+use catalyse_core::network::card::ActorCard;
 use catalyse_core::plan::DeleteImpact;
-use catalyse_core::shared::domain::{Actor, ActorInput};
 use catalyse_core::ErrorPayload;
 use tauri::State;
 

@@ -1,6 +1,6 @@
 use super::{with_reader, with_store};
 use crate::state::{set_title, AppState};
-use catalyse_core::shared::domain::{ProjectHeader, ProjectHeaderInput};
+use catalyse_core::project::{ProjectHeader, ProjectHeaderInput};
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, State};
 

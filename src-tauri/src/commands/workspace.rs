@@ -3,7 +3,7 @@
 use crate::dialogs::{ask_workspace_path, picked_path};
 use crate::prefs::{read_prefs, write_pref, Prefs};
 use crate::state::{set_title, AppState};
-use catalyse_core::shared::domain::{NewWorkspace, ProjectHeader};
+use catalyse_core::project::{NewWorkspace, ProjectHeader};
 use catalyse_core::workspace::paths::{available_path, slug, workspaces_dir, EXTENSION};
 use catalyse_core::{demo, CoreError, ErrorPayload, Store, Workspace, SCHEMA_VERSION};
 use serde::Serialize;

@@ -1,9 +1,10 @@
 //! The actors list and the actor picker, filtered, sorted and paged in SQL on the list keys
 //! (`actor_key`): one page at a time whatever the count.
 
+use crate::actors::Actor;
 use crate::browse::listing::*;
 use crate::db::store::Store;
-use crate::shared::domain::{Actor, Engagement, World};
+use crate::shared::domain::{Engagement, World};
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::text::fold;
 use rusqlite::params;
@@ -263,7 +264,7 @@ impl Store {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::shared::domain::ActorInput;
+    use crate::actors::ActorInput;
 
     pub(crate) fn store_with(names: &[(&str, &str, &str)]) -> Store {
         let mut s = Store::open_in_memory().unwrap();

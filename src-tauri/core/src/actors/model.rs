@@ -1,13 +1,69 @@
-//! What the workspace keeps about an actor beyond its identity: the people to reach there
-//! (contacts, personal data) and its profile (needs, contributions, influence and interest,
-//! tags). Types and validation here; queries in `contact.rs` and `profile.rs`.
+//! An actor, and what the workspace keeps about it beyond its identity: the people to reach
+//! there (contacts, personal data) and its profile (needs, contributions, influence and
+//! interest, tags). Types and validation here; queries in `store.rs`, `contact.rs` and
+//! `profile.rs`.
 
 use crate::shared::domain::{
-    multi_line, single_line, truncate_for_message, LONG_MAX, NAME_MAX, SHORT_MAX,
+    multi_line, single_line, truncate_for_message, Engagement, World, LONG_MAX, NAME_MAX, SHORT_MAX,
 };
 use crate::shared::error::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// An actor of the territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Actor {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Stable identity (UUID version 7), kept by edits, undo, backups and exports.
+    pub uid: String,
+    pub name: String,
+    pub world: World,
+    pub commune: String,
+    pub engagement: Engagement,
+    pub notes: String,
+    /// Creation time, RFC 3339 in UTC.
+    pub created_at: String,
+    /// Last change, RFC 3339 in UTC.
+    pub updated_at: String,
+}
+
+/// What the user submits to create or edit an actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActorInput {
+    pub name: String,
+    #[ts(as = "World")]
+    pub world: String,
+    pub commune: String,
+    #[ts(as = "Engagement")]
+    pub engagement: String,
+    pub notes: String,
+}
+
+/// A validated actor, ready to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidActor {
+    pub name: String,
+    pub world: World,
+    pub commune: String,
+    pub engagement: Engagement,
+    pub notes: String,
+}
+
+impl ActorInput {
+    /// Checks every field; the first problem found is returned with a French message.
+    pub fn validate(&self) -> CoreResult<ValidActor> {
+        Ok(ValidActor {
+            name: single_line("name", "Le nom de l'acteur", &self.name, NAME_MAX, true)?,
+            world: World::parse("world", &self.world)?,
+            commune: single_line("commune", "La commune", &self.commune, SHORT_MAX, false)?,
+            engagement: Engagement::parse("engagement", &self.engagement)?,
+            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
+        })
+    }
+}
 
 /// A person to reach at an actor (personal data: see RGPD).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1,8 +1,8 @@
 //! Actors: their queries (list, read, create, edit, delete with undo).
 
+use crate::actors::{Actor, ActorInput, ValidActor};
 use crate::db::store::{now, Store};
 use crate::history::model::Deleted;
-use crate::shared::domain::{Actor, ActorInput, ValidActor};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, Connection, OptionalExtension};
 

@@ -5,8 +5,8 @@ use crate::db::store::Store;
 /// `n` actors named « Acteur NNNN » (bulk), the first `placed` of them on the matrix at
 /// influence 1 + i % 5, interest 5 - i % 5.
 pub(crate) fn many_actors(s: &mut Store, n: usize, placed: usize) -> Vec<i64> {
-    let actors: Vec<crate::shared::domain::ActorInput> = (0..n)
-        .map(|i| crate::shared::domain::ActorInput {
+    let actors: Vec<crate::actors::ActorInput> = (0..n)
+        .map(|i| crate::actors::ActorInput {
             name: format!("Acteur {i:04}"),
             world: "business".into(),
             commune: String::new(),

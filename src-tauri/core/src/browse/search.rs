@@ -146,7 +146,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shared::domain::ActorInput;
+    use crate::actors::ActorInput;
 
     #[test]
     fn queries_are_escaped_prefix_words() {

@@ -339,8 +339,8 @@ fn set_fts_hashsize(tx: &Transaction, bytes: i64) -> CoreResult<()> {
 mod tests {
     use super::*;
     use crate::actors::testing::schema;
+    use crate::actors::ActorInput;
     use crate::db::store::Store;
-    use crate::shared::domain::ActorInput;
 
     /// Writes links `(a, b, nature)` with the code checks of `link` taken out, as a bulk
     /// write does, then restores them.

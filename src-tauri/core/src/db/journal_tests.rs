@@ -1,8 +1,8 @@
 //! Tests of [`super`].
 
 use super::*;
+use crate::actors::ActorInput;
 use crate::db::store::Store;
-use crate::shared::domain::ActorInput;
 
 fn actor(name: &str) -> ActorInput {
     ActorInput {

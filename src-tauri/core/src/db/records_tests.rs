@@ -205,3 +205,33 @@ fn export_kinds_for_the_ui() {
         std::fs::write(&path, js).unwrap();
     }
 }
+
+/// A kind comes after every kind whose deletion takes its rows with it (`ON DELETE CASCADE`):
+/// the history names a deletion after the first kind it removed, so the parent's name is the
+/// one said.
+#[test]
+fn a_kind_comes_after_the_kinds_whose_deletion_takes_it() {
+    let s = Store::open_in_memory().unwrap();
+    for (i, k) in RECORD_KINDS.iter().enumerate() {
+        let parents: Vec<String> = s
+            .conn
+            .prepare(
+                "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)
+                 WHERE on_delete = 'CASCADE'",
+            )
+            .unwrap()
+            .query_map([k.table], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for p in parents {
+            if kind(&p).is_some() {
+                assert!(
+                    rank(&p) < i,
+                    "{} comes before {p}, whose deletion takes it",
+                    k.table
+                );
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! uses the ids returned by the earlier steps (see [`DemoIds`]).
 
 use crate::actors::store::insert_actor;
+use crate::actors::ActorInput;
 use crate::db::store::{insert_territory_and_project, Store};
 use crate::grid::assessment::{AssessmentInput, DevelopmentPlan, EvidenceInput, RatingInput};
 use crate::network::{
@@ -12,7 +13,7 @@ use crate::network::{
 };
 use crate::notes::{NoteInput, NoteRecordInput, OptionInput, SectionInput};
 use crate::plan::{ActionInput, AxisInput, FundingInput, IndicatorInput, NeedInput, Partner};
-use crate::shared::domain::{ActorInput, Engagement, TerritoryKind, World};
+use crate::shared::domain::{Engagement, TerritoryKind, World};
 use crate::shared::error::CoreResult;
 use rusqlite::params;
 use std::collections::BTreeMap;

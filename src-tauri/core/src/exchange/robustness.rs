@@ -6,12 +6,13 @@
 //! on-demand run: `CATALYSE_FUZZ_CASES=10000 cargo test -p catalyse-core robustness --
 //! --ignored --nocapture` prints the figures.
 
+use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::exchange::tabular::FileFormat;
 use crate::exchange::ExchangeKind;
 use crate::network::{LinkInput, MeetingInput, MemberInput};
 use crate::notes::NoteInput;
-use crate::shared::domain::{ActorInput, NewWorkspace};
+use crate::project::NewWorkspace;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;

@@ -6,13 +6,13 @@
 //!
 //! `CATALYSE_UNDO_CASES` sequences (24 by default, more on demand).
 
+use crate::actors::ActorInput;
 use crate::db::journal;
 use crate::db::store::Store;
 use crate::history::model::UndoOutcome;
 use crate::network::{Introducer, LinkInput, MeetingInput};
 use crate::notes::{NoteInput, NoteRecordInput};
 use crate::plan::FundingInput;
-use crate::shared::domain::ActorInput;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rusqlite::types::Value as SqlValue;

@@ -247,7 +247,7 @@ fn a_deletion_is_undone_with_what_depended_on_it() {
 fn undoing_a_creation_others_depend_on_is_refused() {
     let (_d, mut s) = demo();
     let a = s
-        .create_actor(&crate::shared::domain::ActorInput {
+        .create_actor(&crate::actors::ActorInput {
             name: "Ferme du Plateau".into(),
             world: "business".into(),
             commune: "Larrieu".into(),
@@ -334,8 +334,8 @@ fn an_import_of_actors_then_of_links_is_undone() {
     assert_eq!(after, before);
 }
 
-fn new_actor(s: &mut Store, name: &str) -> crate::shared::domain::Actor {
-    s.create_actor(&crate::shared::domain::ActorInput {
+fn new_actor(s: &mut Store, name: &str) -> crate::actors::Actor {
+    s.create_actor(&crate::actors::ActorInput {
         name: name.into(),
         world: "business".into(),
         commune: "Larrieu".into(),

@@ -1,9 +1,10 @@
 //! The actor card ("fiche repères"): the actor, its contacts and profile, and a page of each
 //! of its lists (links, meetings, actions, funding, introductions) with their totals.
 
+use crate::actors::Actor;
 use crate::db::store::Store;
 use crate::network::{ActorProfile, Contact, Introducer, Link};
-use crate::shared::domain::{ActionStatus, Actor, FundingStatus, LinkNature, MeetingKind, World};
+use crate::shared::domain::{ActionStatus, FundingStatus, LinkNature, MeetingKind, World};
 use crate::shared::error::{CoreError, CoreResult};
 use serde::Serialize;
 use ts_rs::TS;

@@ -593,8 +593,8 @@ mod tests {
     fn a_large_network_shows_its_most_connected_actors() {
         let mut s = Store::open_in_memory().unwrap();
         let n = MAX_NODES + 500;
-        let actors: Vec<crate::shared::domain::ActorInput> = (0..n)
-            .map(|i| crate::shared::domain::ActorInput {
+        let actors: Vec<crate::actors::ActorInput> = (0..n)
+            .map(|i| crate::actors::ActorInput {
                 name: format!("Acteur {i}"),
                 world: "business".into(),
                 commune: String::new(),

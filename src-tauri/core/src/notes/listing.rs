@@ -94,8 +94,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actors::ActorInput;
     use crate::plan::listing::tests::action_input;
-    use crate::shared::domain::ActorInput;
     use crate::shared::error::CoreError;
 
     #[test]
@@ -103,7 +103,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let mut s = Store::create(
             &dir.path().join("n.catalyse"),
-            &crate::shared::domain::NewWorkspace {
+            &crate::project::NewWorkspace {
                 territory_name: "PETR du Val".into(),
                 territory_kind: "petr".into(),
                 project_title: "Val 2030".into(),

@@ -1,7 +1,8 @@
 use super::*;
+use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::plan::{ActionInput, AxisInput, FundingInput, NeedInput, Partner};
-use crate::shared::domain::{ActorInput, NewWorkspace};
+use crate::project::NewWorkspace;
 
 struct Fixture {
     s: Store,

@@ -1,4 +1,7 @@
 //! The territory and its Projet de territoire: the header, and the home screen's figures.
 
 pub mod dashboard;
+mod model;
 pub mod store;
+
+pub use model::*;

@@ -1,7 +1,7 @@
 //! The territory and project header: read and edited together.
 
 use crate::db::store::{date_text, Store};
-use crate::shared::domain::{ProjectHeader, ProjectHeaderInput};
+use crate::project::{ProjectHeader, ProjectHeaderInput};
 use crate::shared::error::CoreResult;
 use rusqlite::params;
 
@@ -55,7 +55,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shared::domain::{NewWorkspace, TerritoryKind};
+    use crate::project::NewWorkspace;
+    use crate::shared::domain::TerritoryKind;
     use tempfile::TempDir;
 
     fn new_ws() -> NewWorkspace {

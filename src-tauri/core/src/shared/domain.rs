@@ -1,11 +1,9 @@
-//! Domain types: the territory, its project and its actors, with their validation rules, and
-//! the checks every text and identity entering a workspace passes. The code enumerations are
-//! [`crate::shared::codes`]'s (re-exported here).
+//! The checks every text, date and identity entering a workspace passes, shared by every
+//! domain's validation. The code enumerations are [`crate::shared::codes`]'s (re-exported
+//! here).
 
 use crate::shared::error::{CoreError, CoreResult};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 pub use crate::shared::codes::*;
 pub(crate) use crate::shared::text::truncate_for_message;
@@ -32,187 +30,6 @@ pub const NAME_MAX: usize = 200;
 pub const SHORT_MAX: usize = 300;
 /// Maximum length of a long text (notes, vision), in characters.
 pub const LONG_MAX: usize = 20_000;
-
-/// The territory and its project, as shown in the "Projet de territoire" header.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ProjectHeader {
-    pub territory_name: String,
-    pub territory_kind: TerritoryKind,
-    pub title: String,
-    pub vision: String,
-    pub status: ProjectStatus,
-    /// First day of the project's period (ISO date), if set.
-    pub period_start: Option<String>,
-    /// Last day of the project's period (ISO date), if set.
-    pub period_end: Option<String>,
-    /// Date the project was adopted (ISO date), if adopted.
-    pub adoption_date: Option<String>,
-}
-
-/// What the user submits to edit the header. Codes arrive as text and are checked here so
-/// that a wrong value gets a French message naming the field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ProjectHeaderInput {
-    pub territory_name: String,
-    #[ts(as = "TerritoryKind")]
-    pub territory_kind: String,
-    pub title: String,
-    pub vision: String,
-    #[ts(as = "ProjectStatus")]
-    pub status: String,
-    pub period_start: Option<String>,
-    pub period_end: Option<String>,
-    pub adoption_date: Option<String>,
-}
-
-/// What the welcome screen asks to create a workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct NewWorkspace {
-    pub territory_name: String,
-    #[ts(as = "TerritoryKind")]
-    pub territory_kind: String,
-    pub project_title: String,
-}
-
-/// An actor of the territory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Actor {
-    #[ts(type = "number")]
-    pub id: i64,
-    /// Stable identity (UUID version 7), kept by edits, undo, backups and exports.
-    pub uid: String,
-    pub name: String,
-    pub world: World,
-    pub commune: String,
-    pub engagement: Engagement,
-    pub notes: String,
-    /// Creation time, RFC 3339 in UTC.
-    pub created_at: String,
-    /// Last change, RFC 3339 in UTC.
-    pub updated_at: String,
-}
-
-/// What the user submits to create or edit an actor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ActorInput {
-    pub name: String,
-    #[ts(as = "World")]
-    pub world: String,
-    pub commune: String,
-    #[ts(as = "Engagement")]
-    pub engagement: String,
-    pub notes: String,
-}
-
-/// A validated actor, ready to be written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidActor {
-    pub name: String,
-    pub world: World,
-    pub commune: String,
-    pub engagement: Engagement,
-    pub notes: String,
-}
-
-/// A validated project header, ready to be written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidHeader {
-    pub territory_name: String,
-    pub territory_kind: TerritoryKind,
-    pub title: String,
-    pub vision: String,
-    pub status: ProjectStatus,
-    pub period_start: Option<NaiveDate>,
-    pub period_end: Option<NaiveDate>,
-    pub adoption_date: Option<NaiveDate>,
-}
-
-/// A validated request to create a workspace.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidNewWorkspace {
-    pub territory_name: String,
-    pub territory_kind: TerritoryKind,
-    pub project_title: String,
-}
-
-impl ActorInput {
-    /// Checks every field; the first problem found is returned with a French message.
-    pub fn validate(&self) -> CoreResult<ValidActor> {
-        Ok(ValidActor {
-            name: single_line("name", "Le nom de l'acteur", &self.name, NAME_MAX, true)?,
-            world: World::parse("world", &self.world)?,
-            commune: single_line("commune", "La commune", &self.commune, SHORT_MAX, false)?,
-            engagement: Engagement::parse("engagement", &self.engagement)?,
-            notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
-        })
-    }
-}
-
-impl NewWorkspace {
-    /// Checks the welcome form.
-    pub fn validate(&self) -> CoreResult<ValidNewWorkspace> {
-        Ok(ValidNewWorkspace {
-            territory_name: single_line(
-                "territory_name",
-                "Le nom du territoire",
-                &self.territory_name,
-                NAME_MAX,
-                true,
-            )?,
-            territory_kind: TerritoryKind::parse("territory_kind", &self.territory_kind)?,
-            project_title: single_line(
-                "project_title",
-                "Le titre du projet",
-                &self.project_title,
-                SHORT_MAX,
-                true,
-            )?,
-        })
-    }
-}
-
-impl ProjectHeaderInput {
-    /// Checks the header form, including the order of the period's dates.
-    pub fn validate(&self) -> CoreResult<ValidHeader> {
-        let period_start =
-            optional_date("period_start", "Le début de la période", &self.period_start)?;
-        let period_end = optional_date("period_end", "La fin de la période", &self.period_end)?;
-        if let (Some(s), Some(e)) = (period_start, period_end) {
-            if e < s {
-                return Err(CoreError::validation(
-                    "period_end",
-                    "project.period.order",
-                    "La fin de la période ne peut pas précéder son début.",
-                ));
-            }
-        }
-        Ok(ValidHeader {
-            territory_name: single_line(
-                "territory_name",
-                "Le nom du territoire",
-                &self.territory_name,
-                NAME_MAX,
-                true,
-            )?,
-            territory_kind: TerritoryKind::parse("territory_kind", &self.territory_kind)?,
-            title: single_line("title", "Le titre du projet", &self.title, SHORT_MAX, true)?,
-            vision: multi_line("vision", "La vision", &self.vision, LONG_MAX)?,
-            status: ProjectStatus::parse("status", &self.status)?,
-            period_start,
-            period_end,
-            adoption_date: optional_date(
-                "adoption_date",
-                "La date d'adoption",
-                &self.adoption_date,
-            )?,
-        })
-    }
-}
 
 /// Reads an optional practice code and an optional activity number (1 to 4), which needs a
 /// practice. Shared by actions and meetings.
@@ -356,6 +173,8 @@ pub(crate) fn optional_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actors::ActorInput;
+    use crate::project::{NewWorkspace, ProjectHeaderInput};
 
     fn actor(name: &str, world: &str) -> ActorInput {
         ActorInput {

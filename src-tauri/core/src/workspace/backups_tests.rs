@@ -2,8 +2,9 @@
 //! [`crate::safety::backup`]).
 
 use super::*;
+use crate::actors::ActorInput;
+use crate::project::NewWorkspace;
 use crate::safety::backup::{restore, restore_with};
-use crate::shared::domain::{ActorInput, NewWorkspace};
 use chrono::TimeZone;
 
 fn workspace(dir: &Path) -> (PathBuf, Store) {

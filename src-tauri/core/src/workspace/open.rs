@@ -12,6 +12,7 @@ use crate::db::lock::{is_write_protected, WriterLock};
 use crate::db::migrate::migrate;
 use crate::db::migrations::SCHEMA_VERSION;
 use crate::db::store::{insert_territory_and_project, Store};
+use crate::project::NewWorkspace;
 use crate::shared::domain::*;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{Connection, OpenFlags};

@@ -1,8 +1,10 @@
 //! Opening and creating workspaces (tests of [`super`]).
 
 use super::*;
+use crate::actors::ActorInput;
 use crate::db::inspect::open_read_only;
 use crate::db::migrations::MIGRATIONS;
+use crate::project::NewWorkspace;
 use std::time::Duration;
 use tempfile::TempDir;
 

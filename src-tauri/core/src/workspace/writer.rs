@@ -437,7 +437,8 @@ impl Drop for Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shared::domain::{ActorInput, NewWorkspace};
+    use crate::actors::ActorInput;
+    use crate::project::NewWorkspace;
 
     #[test]
     fn jobs_run_in_order_on_one_connection_and_close_cleanly() {

@@ -1,12 +1,13 @@
 //! An actor's row checked: the actor, its profile and its contact.
 
 use super::rows::RowReader;
+use crate::actors::ActorInput;
 use crate::network::{ActorProfile, ContactInput, ValidContact};
-use crate::shared::domain::{ActorInput, Engagement, World};
+use crate::shared::domain::{Engagement, World};
 
 /// An actor's row checked: what the commit (`commit.rs`) writes.
 pub(super) struct PreparedActor {
-    pub(super) actor: crate::shared::domain::ValidActor,
+    pub(super) actor: crate::actors::ValidActor,
     pub(super) profile: ActorProfile,
     pub(super) contact: Option<ValidContact>,
 }

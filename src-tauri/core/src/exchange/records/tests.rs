@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::actors::testing::schema;
+use crate::actors::ActorInput;
 use crate::exchange::tabular::CELL_MAX;
 use crate::network::{parse_hours, ActorProfile, Introducer, MemberInput};
-use crate::shared::domain::{ActorInput, Engagement, LinkNature, World};
+use crate::shared::domain::{Engagement, LinkNature, World};
 use crate::shared::error::CoreResult;
 use crate::shared::progress::{Phase, Progress};
 use crate::shared::sheet::format_hours;

@@ -30,7 +30,7 @@ impl Store {
     /// Adds many actors at once; returns their ids in input order.
     pub fn insert_actors_bulk(
         &mut self,
-        actors: &[crate::shared::domain::ActorInput],
+        actors: &[crate::actors::ActorInput],
     ) -> CoreResult<Vec<i64>> {
         let valid = actors
             .iter()

@@ -1,6 +1,6 @@
+use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::network::*;
-use crate::shared::domain::ActorInput;
 
 fn actor(name: &str) -> ActorInput {
     ActorInput {

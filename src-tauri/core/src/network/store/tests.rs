@@ -1,7 +1,8 @@
 use super::PROPOSE_MAX_ACTORS;
+use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::network::*;
-use crate::shared::domain::{ActorInput, LinkNature};
+use crate::shared::domain::LinkNature;
 
 fn store_with_actors(n: usize) -> (Store, Vec<i64>) {
     let mut s = Store::open_in_memory().unwrap();

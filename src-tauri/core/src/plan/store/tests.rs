@@ -1,6 +1,7 @@
+use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::plan::*;
-use crate::shared::domain::{ActionStatus, ActorInput, Engagement};
+use crate::shared::domain::{ActionStatus, Engagement};
 
 fn store() -> Store {
     let s = Store::open_in_memory().unwrap();
@@ -286,7 +287,7 @@ fn a_deletion_names_the_first_records_of_each_effect_and_counts_them_all() {
     let mut s = Store::open_in_memory().unwrap();
     let ids: Vec<i64> = (0..61)
         .map(|i| {
-            s.create_actor(&crate::shared::domain::ActorInput {
+            s.create_actor(&crate::actors::ActorInput {
                 name: format!("Acteur {i:02}"),
                 world: "association".into(),
                 commune: String::new(),

@@ -224,7 +224,7 @@ fn an_erasure_leaves_no_form_of_the_name_in_any_text() {
     a.notes = "Appeler elodie martin, ou ELODIE MARTIN ; pas Elodie Martinez.".into();
     s.update_actor(
         actor,
-        &crate::shared::domain::ActorInput {
+        &crate::actors::ActorInput {
             name: a.name.clone(),
             world: a.world.code().into(),
             commune: a.commune.clone(),
@@ -407,7 +407,7 @@ fn an_erasure_leaves_no_byte_of_the_person_in_the_file_nor_its_wal() {
         actor.notes = notes.into();
         s.update_actor(
             a,
-            &crate::shared::domain::ActorInput {
+            &crate::actors::ActorInput {
                 name: actor.name.clone(),
                 world: actor.world.code().into(),
                 commune: actor.commune.clone(),
