@@ -14,7 +14,7 @@ const targetDir = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
 export const BINARY = process.env.CATALYSE_BIN || path.join(targetDir, "debug", "catalyse");
 export const SCREENSHOTS = path.join(repo, "target", "e2e", "screenshots");
 const TAURI_DRIVER = process.env.TAURI_DRIVER || "tauri-driver";
-const WAIT_MS = 15000;
+export const WAIT_MS = 15000;
 
 export { By, until, Key };
 

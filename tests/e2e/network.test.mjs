@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   launch, freshHome, find, visible, waitText, fill, choose, screenshot, texts, click, answerFileDialog, pick, actorNames, By,
+  WAIT_MS,
 } from "./harness.mjs";
 
 async function openDemo(d) {
@@ -84,7 +85,7 @@ test("the map opens an actor's card; the card shows its links; a link is added w
 
     // Another actor's card from a link.
     await click(d, "#card-links-table button.link");
-    await d.wait(async () => (await (await find(d, "#card-title")).getText()) !== "Tiers-lieu La Fabrique du Verdanson", 5000);
+    await d.wait(async () => (await (await find(d, "#card-title")).getText()) !== "Tiers-lieu La Fabrique du Verdanson", WAIT_MS);
   } finally {
     await app.quit();
   }
@@ -121,7 +122,7 @@ test("recording a meeting with participants proposes the links it made; the repo
     await click(d, "#propose-links-dialog .check label");
     await submitDialog(d, "propose-links-dialog");
     await waitText(d, "#toasts", "1 lien(s) créé(s)");
-    await d.wait(async () => (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).length === before + 1, 5000);
+    await d.wait(async () => (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).length === before + 1, WAIT_MS);
     const row = (await texts(d, "#meetings-table tbody tr[data-meeting-id]")).find((r) => r.includes("Atelier circuits courts"));
     assert.ok(row && row.includes("2,5") && row.includes("Claire Vasseur") && row.includes("Boulangerie"), row);
 
@@ -179,7 +180,7 @@ test("the matrix places assessed actors; the analysis finds who could introduce 
     await pick(d, "#path-from", "Boulangerie Les Trois Épis");
     await pick(d, "#path-to", "office francais", "Office français de la biodiversité – antenne des Orgières");
     await click(d, "#path-find");
-    await d.wait(async () => (await texts(d, "#path-result")).join("").length > 0, 5000);
+    await d.wait(async () => (await texts(d, "#path-result")).join("").length > 0, WAIT_MS, "no introduction path shown");
     const result = (await texts(d, "#path-result")).join("\n");
     assert.match(result, /intermédiaire|Aucune chaîne/, result);
   } finally {
