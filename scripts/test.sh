@@ -31,7 +31,7 @@ step "hostile files: mutated and crafted workspaces, every released schema (CATA
 CATALYSE_HOSTILE_CASES="${CATALYSE_HOSTILE_CASES:-300}" \
   cargo test --locked --test integration hostile:: -- --ignored --nocapture
 
-step "property-based tests of every import path and the IPC types (CATALYSE_FUZZ_CASES, 500 here)"
+step "property-based tests of every import path, change files and the IPC types (CATALYSE_FUZZ_CASES, 500 here)"
 CATALYSE_FUZZ_CASES="${CATALYSE_FUZZ_CASES:-500}" \
   cargo test --locked -p catalyse-core robustness -- --ignored --nocapture
 

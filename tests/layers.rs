@@ -28,6 +28,7 @@ pub const CORE_LAYERS: &[&[&str]] = &[
     &["workspace"],
     &["exchange"],
     &["safety"],
+    &["share"],
     &["demo"],
 ];
 

@@ -1135,6 +1135,7 @@ export default {
   "error.phone.invalid": "{field} is not a valid phone number.",
   "error.reference.missing": "Something it refers to does not exist (any more).",
   "error.restore.same_file": "A backup cannot be restored onto itself.",
+  "error.share.folder_too_long": "The shared folder’s path is too long (180 characters at most): Windows could not read Catalyse’s files there. Choose a folder nearer the root.",
   "error.save_as.same_file": "Choose another file than the one that is open.",
   "error.score.range": "Scores go from 1 to 5.",
   "error.tags.too_many": "Too many tags.",

@@ -1135,6 +1135,7 @@ export default {
   "error.phone.invalid": "{field} n'est pas un numéro de téléphone valide.",
   "error.reference.missing": "Un élément cité n'existe pas (ou plus).",
   "error.restore.same_file": "La sauvegarde ne peut pas se restaurer sur elle-même.",
+  "error.share.folder_too_long": "Le chemin du dossier partagé est trop long (180 caractères au plus) : Windows ne pourrait pas y lire les fichiers de Catalyse. Choisissez un dossier moins profond.",
   "error.save_as.same_file": "Choisissez un autre fichier que celui qui est ouvert.",
   "error.score.range": "La note va de 1 à 5.",
   "error.tags.too_many": "Trop de mots-clés.",

@@ -14,6 +14,7 @@ pub mod notes;
 pub mod plan;
 pub mod project;
 pub mod safety;
+pub mod share;
 pub mod shared;
 pub mod workspace;
 

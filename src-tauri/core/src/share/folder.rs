@@ -1,0 +1,102 @@
+//! Writing into the shared folder. A change file is written once, under a name sync tools
+//! skip (`~$NAME.tmp`), put on disk, then given its name without ever replacing a file, and
+//! never touched again (never rewritten, never re-dated). Renames are retried with backoff:
+//! sync tools and antivirus hold new files open for a moment (Windows errors 32 and 5).
+
+use crate::db::files::{publish, sync_file};
+use crate::db::journal::clock_millis;
+use crate::share::format::{encode, Body, Header};
+use crate::share::names::{change_path, WRITING_PREFIX};
+use crate::shared::error::{CoreError, CoreResult};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The longest shared folder path Catalyse accepts, in characters: its own names add at most
+/// 72 (`/appareils/<32>/<AAAA-MM>/~$<8>.ccf.tmp`), and Windows' limit is 260.
+pub const MAX_ROOT_CHARS: usize = 180;
+
+/// Refuses, before anything is written, a shared folder whose path would make Catalyse's
+/// names too long for Windows.
+pub fn check_root(root: &Path) -> CoreResult<()> {
+    let chars = root.as_os_str().to_string_lossy().chars().count();
+    if chars > MAX_ROOT_CHARS {
+        return Err(CoreError::validation(
+            "folder",
+            "share.folder_too_long",
+            format!(
+                "Le chemin du dossier partagé est trop long ({chars} caractères, {MAX_ROOT_CHARS} au plus) : Windows ne pourrait pas y lire les fichiers de Catalyse. Choisissez un dossier moins profond."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The month folder (`AAAA-MM`, UTC) of a clock value.
+pub fn month_of(at: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(clock_millis(at))
+        .unwrap_or_default()
+        .format("%Y-%m")
+        .to_string()
+}
+
+/// Whether an error is one a sync tool or an antivirus causes by holding a new file open for
+/// a moment: worth trying again.
+fn transient(e: &CoreError) -> bool {
+    let CoreError::Io(e) = e else { return false };
+    match e.raw_os_error() {
+        // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
+        Some(code) if cfg!(windows) => matches!(code, 5 | 32 | 33),
+        #[cfg(unix)]
+        Some(code) => code == libc::EBUSY || code == libc::ETXTBSY,
+        _ => false,
+    }
+}
+
+/// Runs `f` until it succeeds, fails for good, or has failed transiently `tries` times, waiting
+/// 50 ms, then twice as long after each failure.
+pub(crate) fn with_retries<T>(tries: u32, mut f: impl FnMut() -> CoreResult<T>) -> CoreResult<T> {
+    let mut wait = Duration::from_millis(50);
+    let mut attempt = 1;
+    loop {
+        match f() {
+            Err(e) if attempt < tries && transient(&e) => {
+                std::thread::sleep(wait);
+                wait *= 2;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Writes change file `header.seq` of `header.device` holding `body` into the shared folder
+/// `root`; returns its path and closing hash. A file already at that name is never replaced
+/// (`already_exists`: two laptops with one device identity).
+pub fn write_change_file(
+    root: &Path,
+    header: &Header,
+    body: &Body,
+) -> CoreResult<(PathBuf, String)> {
+    check_root(root)?;
+    let first = body.sets.first().map_or(0, |s| s.at);
+    let relative = change_path(&header.device, &month_of(first), header.seq);
+    let path = relative
+        .split('/')
+        .fold(root.to_path_buf(), |p, part| p.join(part));
+    let dir = path.parent().expect("a change file's path has folders");
+    std::fs::create_dir_all(dir)?;
+    let file_name = path
+        .file_name()
+        .expect("a change file has a name")
+        .to_string_lossy();
+    let tmp = dir.join(format!("{WRITING_PREFIX}{file_name}.tmp"));
+    let (bytes, hash) = encode(header, body);
+    let written = (|| -> CoreResult<()> {
+        std::fs::write(&tmp, &bytes)?;
+        sync_file(&tmp)?;
+        with_retries(5, || publish(&tmp, &path))
+    })();
+    let _ = with_retries(5, || Ok(std::fs::remove_file(&tmp)?));
+    written?;
+    Ok((path, hash))
+}

@@ -1,0 +1,71 @@
+//! What a device sends: its change sets read back from the journal, as a change file's body.
+
+use crate::db::journal::{DELETE, INSERT};
+use crate::db::store::Store;
+use crate::db::tables::to_json;
+use crate::share::format::{Body, Change, ChangeSet};
+use crate::shared::error::{CoreError, CoreResult};
+use serde_json::Value;
+
+impl Store {
+    /// The change sets `device` made after clock `after`, oldest first, at most `limit`, with
+    /// their changes in the order they were made. An insert's or a delete's record travels as
+    /// a JSON object; an update's values as they are (references are identities already).
+    pub fn outgoing_sets(&self, device: &str, after: i64, limit: usize) -> CoreResult<Body> {
+        let mut sets_st = self.conn.prepare(
+            "SELECT id, at, author, label FROM change_set
+             WHERE device = ?1 AND at > ?2 ORDER BY at LIMIT ?3",
+        )?;
+        let heads: Vec<(i64, i64, String, String)> = sets_st
+            .query_map(rusqlite::params![device, after, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut changes_st = self.conn.prepare_cached(
+            "SELECT tbl, record, op, field, before, after FROM change WHERE set_id = ?1 ORDER BY id",
+        )?;
+        let mut sets = Vec::with_capacity(heads.len());
+        for (id, at, author, label) in heads {
+            let mut changes = Vec::new();
+            let mut rows = changes_st.query([id])?;
+            while let Some(r) = rows.next()? {
+                let op: i64 = r.get(2)?;
+                let whole = |v: rusqlite::types::ValueRef<'_>| -> CoreResult<Value> {
+                    match v {
+                        rusqlite::types::ValueRef::Null => Ok(Value::Null),
+                        v => {
+                            let text = v.as_str().map_err(|e| CoreError::Internal {
+                                detail: format!("journal entry of set {id}: {e}"),
+                            })?;
+                            serde_json::from_str(text).map_err(|e| CoreError::Internal {
+                                detail: format!("journal entry of set {id}: {e}"),
+                            })
+                        }
+                    }
+                };
+                let (before, after) = match op {
+                    INSERT => (Value::Null, whole(r.get_ref(5)?)?),
+                    DELETE => (whole(r.get_ref(4)?)?, Value::Null),
+                    _ => (to_json(r.get_ref(4)?), to_json(r.get_ref(5)?)),
+                };
+                changes.push(Change {
+                    table: r.get(0)?,
+                    record: r.get(1)?,
+                    op,
+                    field: r.get(3)?,
+                    before,
+                    after,
+                });
+            }
+            if !changes.is_empty() {
+                sets.push(ChangeSet {
+                    at,
+                    author,
+                    label,
+                    changes,
+                });
+            }
+        }
+        Ok(Body { sets })
+    }
+}
