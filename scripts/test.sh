@@ -35,6 +35,10 @@ step "property-based tests of every import path, change files and the IPC types 
 CATALYSE_FUZZ_CASES="${CATALYSE_FUZZ_CASES:-500}" \
   cargo test --locked -p catalyse-core robustness -- --ignored --nocapture
 
+step "team sharing: three laptops, random changes and deliveries, one content and one inbox (CATALYSE_SIM_RUNS, 150 here)"
+CATALYSE_SIM_RUNS="${CATALYSE_SIM_RUNS:-150}" \
+  cargo test --locked -p catalyse-core share::simulation -- --ignored --nocapture
+
 step "generated files are committed and current (IPC types, the capability, command permissions)"
 if git rev-parse --git-dir >/dev/null 2>&1; then
   generated=(ui/bindings src-tauri/capabilities permissions)

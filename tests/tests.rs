@@ -14,6 +14,7 @@ mod notes;
 #[cfg(unix)]
 mod readonly;
 mod schema;
+mod share;
 // FAT32 and exFAT images mounted through a loop device (Linux, as root).
 #[cfg(target_os = "linux")]
 mod usb_key;

@@ -5,7 +5,8 @@
 //!
 //! Here: the arguments (`Cli`, `Command`) and the dispatch (`run`); each group of commands
 //! in its file, with its own subcommands: `workspace` (demo, new, check), `note`, `data`
-//! (import, export), `backup` (backup, restore), `history`, `network`, `grid`, `person`;
+//! (import, export), `backup` (backup, restore), `history`, `network`, `grid`, `person`,
+//! `share` (share, sync, conflicts);
 //! `progress` draws the terminal's progress bar.
 
 mod backup;
@@ -16,12 +17,14 @@ mod network;
 mod note;
 mod person;
 mod progress;
+mod share;
 mod workspace;
 
 pub use data::DataKind;
 pub use history::HistoryCommand;
 pub use note::{NoteCommand, NoteFormat};
 pub use person::{PersonArg, PersonCommand};
+pub use share::{Choice, ShareCommand};
 
 use catalyse_core::shared::domain::TerritoryKind;
 use catalyse_core::CoreError;
@@ -186,6 +189,39 @@ pub enum Command {
         subcommand_value_name = "COMMANDE"
     )]
     Person(PersonCommand),
+    /// Partager l'espace de travail avec l'équipe par un dossier synchronisé.
+    #[command(
+        subcommand,
+        help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
+    Share(ShareCommand),
+    /// Un échange avec le dossier partagé : envoie les modifications de cet ordinateur et
+    /// applique celles des autres.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Sync {
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche le résultat en JSON : {sent, applied, waiting, incomplete, ignored, conflicts, content_hash…}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Les conflits à examiner après les échanges, et leur résolution.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Conflicts {
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche la liste en JSON.
+        #[arg(long)]
+        json: bool,
+        /// Résout le conflit de ce numéro (avec --choice).
+        #[arg(long, value_name = "NUMERO")]
+        resolve: Option<i64>,
+        /// Garder la valeur retenue (keep), prendre l'autre (take), restaurer (restore) ou laisser supprimé (dismiss).
+        #[arg(long, value_enum, requires = "resolve")]
+        choice: Option<Choice>,
+    },
     /// Les notes d'aide à la décision : liste et export.
     #[command(
         subcommand,
@@ -360,6 +396,14 @@ fn run(cmd: Command) -> i32 {
             None => 2,
         },
         Command::Person(cmd) => person::run(cmd),
+        Command::Share(cmd) => share::run(cmd),
+        Command::Sync { workspace, json } => share::sync(&workspace, json),
+        Command::Conflicts {
+            workspace,
+            json,
+            resolve,
+            choice,
+        } => share::conflicts(&workspace, json, resolve, choice),
         Command::Note(cmd) => note::run(cmd),
         Command::Import {
             kind,

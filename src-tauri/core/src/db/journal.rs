@@ -48,6 +48,9 @@ struct State {
     /// The clock value of the last change set committed on this connection (see
     /// [`Journal::take_committed`]).
     committed: Option<i64>,
+    /// Another laptop's change set being applied here (sharing): its device and author, until
+    /// the transaction ends.
+    foreign: Option<(String, String)>,
 }
 
 /// A connection's journaling state, shared with its SQL functions and hooks.
@@ -64,6 +67,7 @@ impl Default for Journal {
             open: None,
             last_at: 0,
             committed: None,
+            foreign: None,
         })))
     }
 }
@@ -102,7 +106,22 @@ impl Journal {
 
     /// The display name written with the change sets.
     pub fn author(&self) -> String {
-        self.state().author.clone()
+        let s = self.state();
+        match &s.foreign {
+            Some((_, author)) => author.clone(),
+            None => s.author.clone(),
+        }
+    }
+
+    /// The changes written next, until the transaction ends, belong to another laptop's change
+    /// set being applied here (sharing): its clock, device, author and label, so that the
+    /// journal tells who made them, and where. The clock goes past it.
+    pub(crate) fn adopt(&self, at: i64, device: &str, author: &str, label: &str) {
+        let mut s = self.state();
+        s.last_at = s.last_at.max(at);
+        s.open = Some(OpenSet { at });
+        s.foreign = Some((device.to_string(), author.to_string()));
+        s.label = label.to_string();
     }
 
     /// The installation's identity written with the change sets (instead of the one kept in
@@ -132,6 +151,7 @@ impl Journal {
             }
         }
         s.open = None;
+        s.foreign = None;
         s.label.clear();
     }
 
@@ -142,7 +162,7 @@ impl Journal {
     }
 
     /// The installation's identity the change sets carry.
-    pub(crate) fn device_id(&self) -> String {
+    pub fn device_id(&self) -> String {
         self.device()
     }
 
@@ -161,6 +181,9 @@ impl Journal {
 
     fn device(&self) -> String {
         let mut s = self.state();
+        if let Some((device, _)) = &s.foreign {
+            return device.clone();
+        }
         if s.device.is_none() {
             s.device = Some(crate::shared::dirs::device_id());
         }
@@ -399,7 +422,7 @@ fn row_json(row: &str, cols: &[(String, String)], refs: &[Reference]) -> String 
     format!("json_object({})", pairs.join(", "))
 }
 
-const OPEN_SET: &str = "INSERT INTO change_set (at, author, device, label)
+pub(crate) const OPEN_SET: &str = "INSERT INTO change_set (at, author, device, label)
     SELECT catalyse_journal_at(), catalyse_journal_author(), catalyse_journal_device(),
            catalyse_journal_label()
     WHERE NOT EXISTS (SELECT 1 FROM change_set

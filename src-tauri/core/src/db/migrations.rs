@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_record_identities.sql"),
     include_str!("migrations/0011_journal.sql"),
     include_str!("migrations/0012_journal_references_by_identity.sql"),
+    include_str!("migrations/0013_sharing.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -26,6 +27,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The journal of changes (migration 11): exported with the records in the workspace JSON,
 /// but never journaled itself and without identities of its own per change.
 pub const JOURNAL_TABLES: &[&str] = &["change_set", "change"];
+
+/// What this copy of a shared workspace knows of the team space (migration 13): never
+/// journaled, exported or sent; a copy made of the file is not a member of the space.
+pub const LOCAL_TABLES: &[&str] = &[
+    "share_space",
+    "share_device",
+    "share_version",
+    "share_conflict",
+    "share_alias",
+];
 
 /// Tables that hold no user record: derived from the records by triggers (rebuilt from them),
 /// or from the app itself (`code_value`, from the enums). Never exported in the workspace JSON,

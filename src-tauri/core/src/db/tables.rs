@@ -10,19 +10,21 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 /// The tables that hold records (not the ones derived from them by triggers, see
-/// [`crate::db::migrations::DERIVED_TABLES`]).
+/// [`crate::db::migrations::DERIVED_TABLES`], nor this copy's sharing state,
+/// [`crate::db::migrations::LOCAL_TABLES`]).
 pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
          ORDER BY name",
     )?;
     let derived = |name: &str| {
-        crate::db::migrations::DERIVED_TABLES
-            .iter()
-            .any(|d| match d.strip_suffix('%') {
-                Some(prefix) => name.starts_with(prefix),
-                None => name == *d,
-            })
+        crate::db::migrations::LOCAL_TABLES.contains(&name)
+            || crate::db::migrations::DERIVED_TABLES
+                .iter()
+                .any(|d| match d.strip_suffix('%') {
+                    Some(prefix) => name.starts_with(prefix),
+                    None => name == *d,
+                })
     };
     let names = st
         .query_map([], |r| r.get::<_, String>(0))?

@@ -27,7 +27,7 @@ fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
 }
 
 /// A JSON value of a journaled record, as the SQL value of a column of type `kind`.
-fn sql_value(v: &Value, kind: &str) -> CoreResult<SqlValue> {
+pub(crate) fn sql_value(v: &Value, kind: &str) -> CoreResult<SqlValue> {
     Ok(match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
@@ -370,7 +370,15 @@ impl Store {
             recreated: HashMap::new(),
         };
         assign_ids(&tx, &list, &mut resolver)?;
-        for e in list.iter().rev() {
+        // The deleted records first, parents before children, so that the journal names the
+        // records each refers to by identity (a child put back before its parent would name
+        // it by a number); then the other changes, newest first.
+        let mut order: Vec<&RawChange> = list.iter().rev().collect();
+        order.sort_by_key(|e| match e.op {
+            DELETE => (0, crate::db::records::rank(&e.table)),
+            _ => (1, 0),
+        });
+        for e in order {
             reverse(&tx, e, &tables, &mut resolver)?;
         }
         let current = journal::SET_ID;

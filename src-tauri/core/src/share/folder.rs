@@ -71,32 +71,53 @@ pub(crate) fn with_retries<T>(tries: u32, mut f: impl FnMut() -> CoreResult<T>) 
 
 /// Writes change file `header.seq` of `header.device` holding `body` into the shared folder
 /// `root`; returns its path and closing hash. A file already at that name is never replaced
-/// (`already_exists`: two laptops with one device identity).
+/// (`already_exists`: two laptops with one device identity), unless it holds these very
+/// bytes (the same file written again after an interruption).
 pub fn write_change_file(
     root: &Path,
     header: &Header,
     body: &Body,
 ) -> CoreResult<(PathBuf, String)> {
-    check_root(root)?;
     let first = body.sets.first().map_or(0, |s| s.at);
     let relative = change_path(&header.device, &month_of(first), header.seq);
-    let path = relative
+    let (bytes, hash) = encode(header, body);
+    let path = write_once(root, &relative, &bytes)?;
+    Ok((path, hash))
+}
+
+/// The path of `relative` (`/` between its parts) inside `root`.
+pub fn inside(root: &Path, relative: &str) -> PathBuf {
+    relative
         .split('/')
-        .fold(root.to_path_buf(), |p, part| p.join(part));
-    let dir = path.parent().expect("a change file's path has folders");
+        .fold(root.to_path_buf(), |p, part| p.join(part))
+}
+
+/// Writes `bytes` at `relative` inside the shared folder `root`, once: under `~$NAME.tmp`, put
+/// on disk, then given its name without replacing a file. A file already there with the same
+/// bytes is taken as written; with other bytes, `already_exists`.
+pub fn write_once(root: &Path, relative: &str, bytes: &[u8]) -> CoreResult<PathBuf> {
+    check_root(root)?;
+    let path = inside(root, relative);
+    let dir = path.parent().expect("a shared file's path has folders");
     std::fs::create_dir_all(dir)?;
     let file_name = path
         .file_name()
-        .expect("a change file has a name")
+        .expect("a shared file has a name")
         .to_string_lossy();
     let tmp = dir.join(format!("{WRITING_PREFIX}{file_name}.tmp"));
-    let (bytes, hash) = encode(header, body);
     let written = (|| -> CoreResult<()> {
-        std::fs::write(&tmp, &bytes)?;
+        std::fs::write(&tmp, bytes)?;
         sync_file(&tmp)?;
         with_retries(5, || publish(&tmp, &path))
     })();
     let _ = with_retries(5, || Ok(std::fs::remove_file(&tmp)?));
-    written?;
-    Ok((path, hash))
+    match written {
+        Err(CoreError::AlreadyExists { .. })
+            if std::fs::read(&path).is_ok_and(|there| there == bytes) =>
+        {
+            Ok(path)
+        }
+        Err(e) => Err(e),
+        Ok(()) => Ok(path),
+    }
 }

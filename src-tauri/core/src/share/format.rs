@@ -28,8 +28,10 @@ pub const FORMAT_VERSION: i64 = 1;
 pub const MAX_BYTES: usize = 256 * 1024 * 1024;
 /// The most changes one file may hold.
 pub const MAX_CHANGES: usize = 2_000_000;
-/// The longest header line read, in bytes.
-const MAX_HEADER: usize = 4_096;
+/// The most devices a space may have.
+pub const MAX_DEVICES: usize = 1_000;
+/// The longest header line read, in bytes (1,000 devices seen, with their clocks).
+const MAX_HEADER: usize = 80_000;
 /// The longest author name or label a change set may carry, in bytes.
 const MAX_TEXT: usize = 4_096;
 
@@ -44,6 +46,11 @@ pub struct Header {
     pub workspace: String,
     /// The identity of the device that wrote it.
     pub device: String,
+    /// The device's name, as its user gave it (« ordinateur de Claire »).
+    pub name: String,
+    /// What the device had received when it made the change sets of this file: the clock of
+    /// the newest change set of each other device. The file is applied after those.
+    pub seen: std::collections::BTreeMap<String, i64>,
     /// Its place in the device's sequence, from 1.
     pub seq: u64,
     /// The closing hash of the device's file `seq - 1` (empty for the first).
@@ -119,7 +126,7 @@ pub struct Expected<'a> {
     pub seq: Option<u64>,
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
@@ -145,7 +152,7 @@ pub fn encode(header: &Header, body: &Body) -> (Vec<u8>, String) {
 
 /// Whether `bytes` end in a run of zero bytes: a copy whose tail has not been written yet
 /// (some file systems and sync tools give a file its full length before its content).
-fn zero_tail(bytes: &[u8]) -> bool {
+pub(crate) fn zero_tail(bytes: &[u8]) -> bool {
     bytes.last() == Some(&0)
 }
 
@@ -169,6 +176,11 @@ pub fn read(bytes: &[u8], expected: &Expected<'_>) -> Reading {
         };
     }
     if &bytes[..MAGIC.len()] != MAGIC {
+        // Zero-filled from within its first bytes: a copy not written yet.
+        let written = bytes.len() - bytes.iter().rev().take_while(|b| **b == 0).count();
+        if MAGIC.starts_with(&bytes[..written]) {
+            return Reading::Incomplete("le fichier est coupé (copie en cours ?)".into());
+        }
         return Reading::Refused("ce n'est pas un fichier de modifications de Catalyse".into());
     }
     let rest = &bytes[MAGIC.len()..];
@@ -250,6 +262,16 @@ fn check_header(h: &Header, expected: &Expected<'_>) -> Option<Reading> {
     let refused = |s: String| Some(Reading::Refused(s));
     if valid_uid("workspace", &h.workspace).is_err() || valid_uid("device", &h.device).is_err() {
         return refused("identité d'espace ou d'ordinateur invalide".into());
+    }
+    if h.name.chars().count() > 200 || forbidden_control(&h.name).is_some() {
+        return refused("nom d'ordinateur invalide".into());
+    }
+    if h.seen.len() > MAX_DEVICES
+        || h.seen
+            .iter()
+            .any(|(d, at)| *at <= 0 || valid_uid("device", d).is_err() || *d == h.device)
+    {
+        return refused("la liste de ce que l'ordinateur avait reçu est invalide".into());
     }
     if h.workspace != expected.workspace {
         return refused("il appartient à un autre espace de travail partagé".into());

@@ -14,6 +14,8 @@ fn header(seq: u64, prev: &str) -> Header {
         schema: crate::SCHEMA_VERSION,
         workspace: WS.into(),
         device: DEV.into(),
+        name: "ordinateur de Claire".into(),
+        seen: Default::default(),
         seq,
         prev: prev.into(),
         length: 0,

@@ -9,10 +9,31 @@
 //!   and temporary files.
 //! - [`outgoing`]: a device's change sets read back from the journal.
 //! - [`folder`]: writing into the shared folder (never over a file, retried).
+//! - [`rows`]: records in the journal's form (references as identities) and back.
+//! - [`merge`]: another laptop's change set applied here: the merge every laptop agrees on.
+//! - [`snapshot`]: the whole workspace for a laptop that joins.
+//! - [`space`]: creating and joining the team's space; the devices.
+//! - [`sync`]: one exchange with the folder.
+//! - [`inbox`]: the conflict inbox and its resolutions.
+//! - [`hash`]: the content hash replicas compare.
 
+pub mod duplicates;
 pub mod folder;
 pub mod format;
+pub mod gone;
+pub mod hash;
+pub mod heads;
+pub mod inbox;
+pub mod merge;
 pub mod names;
 pub mod outgoing;
 #[cfg(test)]
 mod robustness;
+pub mod rows;
+#[cfg(test)]
+mod simulation;
+pub mod snapshot;
+pub mod space;
+pub mod sync;
+#[cfg(test)]
+mod sync_tests;

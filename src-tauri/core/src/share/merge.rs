@@ -1,0 +1,397 @@
+//! The merge every laptop agrees on: another laptop's change set applied here.
+//!
+//! Each field is a register whose versions are the change sets that wrote it, ordered by
+//! their hybrid logical clock, the device breaking ties. A change set comes with what its
+//! device had received when it was made (its file's `seen`: the newest change set of each
+//! device). A version of a field that the incoming change set's device knew is superseded by
+//! it; one it did not know is **concurrent**: the greater version stands (written here), the
+//! others go to the inbox (`share_conflict`, kind `concurrent`) unless they hold the same
+//! value. Files are applied in causal order (a file waits for those its device had
+//! received), so a version that arrives was never superseded by one already here: the inbox
+//! is a function of the set of change sets received, the same on every laptop whatever the
+//! order of arrival.
+//!
+//! A deletion wins over the changes it did not know: they go to the inbox (kind `deleted`),
+//! so do records created under a parent deleted meanwhile (whole, `field` empty), whether
+//! the deletion arrives first or last.
+
+use crate::db::journal::{Journal, DELETE, INSERT, UPDATE};
+use crate::db::tables::quote;
+use crate::share::format::{Change, ChangeSet};
+use crate::share::heads::*;
+use crate::share::rows::{canonical, exists, local_value, record, Missing, Tables, LOCAL_COLUMNS};
+use crate::shared::error::{CoreError, CoreResult};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection};
+use serde_json::{Map, Value};
+
+/// Applies `set`, from `origin`, in the caller's transaction; the changes it makes here are
+/// journaled as `set`'s (its clock, device, author and label).
+pub fn apply_set(
+    conn: &Connection,
+    journal: &Journal,
+    tables: &mut Tables,
+    origin: &Origin<'_>,
+    set: &ChangeSet,
+) -> CoreResult<()> {
+    journal.adopt(set.at, origin.device, &set.author, &set.label);
+    let w = Version {
+        at: set.at,
+        device: origin.device.to_string(),
+    };
+    let mut m = Merge {
+        conn,
+        journal,
+        tables,
+        origin,
+        w,
+        author: &set.author,
+    };
+    for c in &set.changes {
+        if !crate::db::records::kind(&c.table).is_some_and(|k| k.syncs) {
+            continue;
+        }
+        match c.op {
+            INSERT => m.insert(c)?,
+            UPDATE => m.update(c)?,
+            DELETE => m.delete(c)?,
+            _ => {}
+        }
+    }
+    m.after_deletions()
+}
+
+/// A record's columns and the values to store here.
+type LocalRow = (Vec<String>, Vec<SqlValue>);
+
+pub(crate) struct Merge<'a, 'b> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) journal: &'a Journal,
+    pub(crate) tables: &'a mut Tables,
+    pub(crate) origin: &'a Origin<'b>,
+    /// The incoming change set's version.
+    pub(crate) w: Version,
+    pub(crate) author: &'a str,
+}
+
+impl Merge<'_, '_> {
+    pub(crate) fn insert(&mut self, c: &Change) -> CoreResult<()> {
+        let uid = canonical(self.conn, &c.table, &c.record)?;
+        if exists(self.conn, &c.table, &uid)? {
+            return Ok(());
+        }
+        let Value::Object(row) = &c.after else {
+            return Ok(());
+        };
+        // Re-created, or created under a parent, without knowing a deletion of it made
+        // meanwhile (even if the parent is back since): the deletion stands.
+        if let Some(by) = self.unknown_deletion(&c.table, &uid, row)? {
+            let head = self.incoming(Value::Object(as_created_from(row, &uid)));
+            return add_conflict(self.conn, &c.table, &uid, "", "deleted", &head, Some(&by));
+        }
+        let (names, values) = match self.local_row(&c.table, &uid, row)? {
+            Ok(r) => r,
+            Err(missing) => {
+                let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
+                let head = self.incoming(Value::Object(as_created_from(row, &uid)));
+                return add_conflict(self.conn, &c.table, &uid, "", "deleted", &head, by.as_ref());
+            }
+        };
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(&c.table),
+            names
+                .iter()
+                .map(|n| quote(n))
+                .collect::<Vec<_>>()
+                .join(", "),
+            vec!["?"; names.len()].join(", ")
+        );
+        match self
+            .conn
+            .execute(&sql, rusqlite::params_from_iter(values.iter()))
+        {
+            Ok(_) => {
+                forget_conflicts(self.conn, &c.table, &uid, None, self.origin)?;
+                self.revive(&c.table, &uid)
+            }
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ffi::ErrorCode::ConstraintViolation =>
+            {
+                let Some(existing) = find_duplicate(self.conn, &c.table, &names, &values)? else {
+                    return Err(CoreError::Unreadable {
+                        what: "Un fichier de modifications",
+                        detail: format!(
+                            "un enregistrement de « {} » n'a pas pu être ajouté",
+                            c.table
+                        ),
+                    });
+                };
+                self.merge_duplicate(&c.table, &existing, &uid, row)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A deletion here of the record `uid` or of a record it refers to that the incoming
+    /// change set's device did not know.
+    pub(crate) fn unknown_deletion(
+        &mut self,
+        table: &str,
+        uid: &str,
+        row: &Map<String, Value>,
+    ) -> CoreResult<Option<Version>> {
+        let mut records = vec![(table.to_string(), uid.to_string())];
+        let refs: Vec<String> = self
+            .tables
+            .refs(self.conn, table)?
+            .iter()
+            .map(|r| r.column.clone())
+            .collect();
+        for column in refs {
+            let Some(Value::String(parent)) = row.get(&column) else {
+                continue;
+            };
+            let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+            if let Some(t) = self.tables.target(self.conn, table, &column, kind)? {
+                let parent = canonical(self.conn, &t, parent)?;
+                records.push((t, parent));
+            }
+        }
+        for (t, r) in records {
+            if let Some(by) = deletions(self.conn, &t, &r)?
+                .into_iter()
+                .find(|d| !self.origin.knows(d))
+            {
+                return Ok(Some(by));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The columns and values of a record to insert here (its references resolved), or the
+    /// record it refers to that is not here.
+    pub(crate) fn local_row(
+        &mut self,
+        table: &str,
+        uid: &str,
+        row: &Map<String, Value>,
+    ) -> CoreResult<Result<LocalRow, Missing>> {
+        let cols = self.tables.columns(self.conn, table)?.to_vec();
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for (name, _) in &cols {
+            let value = match name.as_str() {
+                "id" => continue,
+                "uid" => SqlValue::Text(uid.to_string()),
+                "updated_at" => SqlValue::Text(iso(self.w.at)),
+                "is_user" => SqlValue::Integer(0),
+                _ => {
+                    let Some(v) = row.get(name) else { continue };
+                    let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+                    match local_value(self.conn, self.tables, table, name, v, kind)? {
+                        Ok(v) => v,
+                        Err(missing) => return Ok(Err(missing)),
+                    }
+                }
+            };
+            names.push(name.clone());
+            values.push(value);
+        }
+        Ok(Ok((names, values)))
+    }
+
+    pub(crate) fn update(&mut self, c: &Change) -> CoreResult<()> {
+        let Some(field) = c.field.as_deref() else {
+            return Ok(());
+        };
+        let known = self
+            .tables
+            .columns(self.conn, &c.table)?
+            .iter()
+            .any(|(n, _)| n == field);
+        if !known || LOCAL_COLUMNS.contains(&field) || field == "uid" {
+            return Ok(());
+        }
+        let uid = canonical(self.conn, &c.table, &c.record)?;
+        if !exists(self.conn, &c.table, &uid)? {
+            // A change of a record deleted meanwhile: the deletion stands.
+            if let Some(by) = deletion_of(self.conn, &c.table, &uid)? {
+                // It supersedes the values of the field in the inbox its device knew.
+                forget_conflicts(self.conn, &c.table, &uid, Some(field), self.origin)?;
+                let head = self.incoming(c.after.clone());
+                add_conflict(
+                    self.conn,
+                    &c.table,
+                    &uid,
+                    field,
+                    "deleted",
+                    &head,
+                    Some(&by),
+                )?;
+            }
+            return Ok(());
+        }
+        self.merge_field(&c.table, &uid, field, &c.after)
+    }
+
+    pub(crate) fn incoming(&self, value: Value) -> Head {
+        Head {
+            version: self.w.clone(),
+            author: self.author.to_string(),
+            value,
+        }
+    }
+
+    /// The incoming value `value` of `field` against the versions here (see the module's doc).
+    pub(crate) fn merge_field(
+        &mut self,
+        table: &str,
+        uid: &str,
+        field: &str,
+        value: &Value,
+    ) -> CoreResult<()> {
+        let mut heads = open_heads(self.conn, table, uid, field)?;
+        let current = self.current_head(table, uid, field)?;
+        heads.push(current.clone());
+        let mut candidates: Vec<Head> = Vec::new();
+        for h in heads {
+            if self.origin.knows(&h.version) {
+                delete_conflict(self.conn, table, uid, field, &h.version)?;
+            } else {
+                candidates.push(h);
+            }
+        }
+        candidates.push(self.incoming(value.clone()));
+        candidates.sort_by(|a, b| b.version.cmp(&a.version));
+        let winner = candidates[0].clone();
+        if winner.version == self.w {
+            let head = self.incoming(value.clone());
+            self.write_field(table, uid, field, &head)?;
+        }
+        for loser in &candidates[1..] {
+            add_concurrent(self.conn, table, uid, field, loser, &winner)?;
+        }
+        // The value that stood here, if it lost, is now in the inbox (above); if the incoming
+        // one lost, it is there instead.
+        let _ = current;
+        Ok(())
+    }
+
+    /// The value of `field` here, with its version.
+    pub(crate) fn current_head(&mut self, table: &str, uid: &str, field: &str) -> CoreResult<Head> {
+        let value = record(self.conn, self.tables, table, uid)?
+            .and_then(|r| r.get(field).cloned())
+            .unwrap_or(Value::Null);
+        let (version, author) = version_of(self.conn, table, uid, field)?;
+        Ok(Head {
+            version,
+            author,
+            value,
+        })
+    }
+
+    pub(crate) fn write_field(
+        &mut self,
+        table: &str,
+        uid: &str,
+        field: &str,
+        head: &Head,
+    ) -> CoreResult<()> {
+        let value = &head.value;
+        let row = record(self.conn, self.tables, table, uid)?.unwrap_or_default();
+        let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+        let local = match local_value(self.conn, self.tables, table, field, value, kind)? {
+            Ok(v) => v,
+            // It points at a record deleted meanwhile: the deletion stands.
+            Err(missing) => {
+                let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
+                return add_conflict(self.conn, table, uid, field, "deleted", head, by.as_ref());
+            }
+        };
+        self.conn.execute(
+            &format!(
+                "UPDATE {} SET {} = ?1 WHERE uid = ?2",
+                quote(table),
+                quote(field)
+            ),
+            params![local, uid],
+        )?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                table,
+                uid,
+                field,
+                head.version.at,
+                head.version.device,
+                head.author
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A record (re-)created here had changes the deletion before it did not know: now that
+    /// it is back, each competes with the value it was created with, as concurrent changes.
+    pub(crate) fn revive(&mut self, table: &str, uid: &str) -> CoreResult<()> {
+        let rows: Vec<(String, i64, String, String, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT field, at, device, author, value FROM share_conflict
+                 WHERE tbl = ?1 AND record = ?2 AND kind = 'deleted' AND field <> ''",
+            )?
+            .query_map([table, uid], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (field, at, device, author, value) in rows {
+            let version = Version { at, device };
+            delete_conflict(self.conn, table, uid, &field, &version)?;
+            let value = value
+                .and_then(|v| serde_json::from_str(&v).ok())
+                .unwrap_or(Value::Null);
+            let head = Head {
+                version,
+                author,
+                value,
+            };
+            let current = self.current_head(table, uid, &field)?;
+            let head_wins = head.version > current.version;
+            let (winner, loser) = if head_wins {
+                (head, current)
+            } else {
+                (current, head)
+            };
+            if head_wins {
+                self.write_field(table, uid, &field, &winner)?;
+            }
+            if winner.version != loser.version {
+                add_concurrent(self.conn, table, uid, &field, &loser, &winner)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn delete(&mut self, c: &Change) -> CoreResult<()> {
+        let uid = canonical(self.conn, &c.table, &c.record)?;
+        if !exists(self.conn, &c.table, &uid)? {
+            // Gone here already, or a deletion's inbox entries dismissed on another laptop; the
+            // deletion is remembered (a record put back without knowing it stays deleted).
+            self.conn.execute(
+                "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+                 VALUES (?1, ?2, '-', ?3, ?4, ?5)",
+                params![c.table, uid, self.w.at, self.w.device, self.author],
+            )?;
+            return forget_conflicts(self.conn, &c.table, &uid, None, self.origin);
+        }
+        if self.survives(&c.table, &c.record, &uid)? {
+            return Ok(());
+        }
+        self.conn.execute(
+            &format!("DELETE FROM {} WHERE uid = ?1", quote(&c.table)),
+            [&uid],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,280 @@
+//! `catalyse share` (init, join, status), `catalyse sync` and `catalyse conflicts`: team
+//! sharing through a synced folder, from the command line.
+
+use super::fail;
+use catalyse_core::share::inbox::Resolution;
+use catalyse_core::workspace::backups::CommandStore;
+use catalyse_core::Store;
+use clap::{Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum ShareCommand {
+    /// Partage cet espace de travail avec l'équipe par un dossier déjà synchronisé
+    /// (Nextcloud, OneDrive, Syncthing, Dropbox, un partage réseau, une clé USB…).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Init {
+        /// L'espace de travail à partager.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Le dossier partagé (il doit exister et ne contenir aucun autre espace).
+        #[arg(long, value_name = "DOSSIER")]
+        folder: PathBuf,
+        /// Le nom de cet ordinateur pour les autres (par défaut « ordinateur de <utilisateur> »).
+        #[arg(long, value_name = "NOM")]
+        name: Option<String>,
+    },
+    /// Rejoint l'espace partagé dans un dossier : crée l'espace de travail de cet ordinateur.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Join {
+        /// Le dossier partagé.
+        #[arg(long, value_name = "DOSSIER")]
+        folder: PathBuf,
+        /// L'espace de travail à créer (il ne doit pas exister).
+        #[arg(long, value_name = "FICHIER")]
+        to: PathBuf,
+        /// Le nom de cet ordinateur pour les autres.
+        #[arg(long, value_name = "NOM")]
+        name: Option<String>,
+    },
+    /// Les ordinateurs de l'espace partagé, leur dernier fichier reçu et ce qui manque.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Status {
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche l'état en JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A decision for an entry of the inbox.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Choice {
+    /// Garder la valeur retenue.
+    Keep,
+    /// Prendre l'autre valeur.
+    Take,
+    /// Restaurer l'enregistrement supprimé, avec la modification.
+    Restore,
+    /// Laisser l'enregistrement supprimé.
+    Dismiss,
+}
+
+fn default_name() -> String {
+    let user = ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "utilisateur".into());
+    format!("ordinateur de {user}")
+}
+
+fn open(workspace: &Path) -> Result<CommandStore, i32> {
+    CommandStore::open(workspace, &catalyse_core::workspace::paths::backups_root())
+        .map_err(|e| fail(&e))
+}
+
+pub(super) fn run(cmd: ShareCommand) -> i32 {
+    match cmd {
+        ShareCommand::Init {
+            workspace,
+            folder,
+            name,
+        } => {
+            let mut store = match open(&workspace) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match store.share_init(&folder, &name.unwrap_or_else(default_name)) {
+                Ok(space) => {
+                    println!(
+                        "Espace partagé créé dans « {} » (identité {}).",
+                        folder.display(),
+                        space.workspace
+                    );
+                    0
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        ShareCommand::Join { folder, to, name } => {
+            let name = name.unwrap_or_else(default_name);
+            match catalyse_core::share::space::share_join(&folder, &to, &name) {
+                Ok(mut store) => match store.sync() {
+                    Ok(r) => {
+                        println!(
+                            "« {} » a rejoint l'espace partagé : {} modification(s) reçue(s).",
+                            to.display(),
+                            r.applied
+                        );
+                        0
+                    }
+                    Err(e) => fail(&e),
+                },
+                Err(e) => fail(&e),
+            }
+        }
+        ShareCommand::Status { workspace, json } => status(&workspace, json),
+    }
+}
+
+fn status(workspace: &Path, json: bool) -> i32 {
+    let store = match Store::open_for_reading(workspace) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let space = match store.share_space() {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            eprintln!("Erreur : cet espace de travail n'est pas partagé.");
+            return 1;
+        }
+        Err(e) => return fail(&e),
+    };
+    let devices = match store.share_devices() {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "space": space, "devices": devices })
+        );
+        return 0;
+    }
+    println!("Dossier partagé : {}", space.folder.display());
+    for d in devices {
+        let me = if d.device == space.device {
+            " (cet ordinateur)"
+        } else {
+            ""
+        };
+        let seen = if d.seen.is_empty() {
+            "jamais".to_string()
+        } else {
+            d.seen.clone()
+        };
+        println!(
+            "  {}{me} : fichier n° {}, dernier échange {seen}",
+            d.name, d.seq
+        );
+    }
+    0
+}
+
+pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let report = match store.sync() {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        let hash = match store.content_hash() {
+            Ok(h) => h,
+            Err(e) => return fail(&e),
+        };
+        println!(
+            "{}",
+            serde_json::json!({
+                "sent": report.sent,
+                "applied": report.applied,
+                "waiting": report.waiting,
+                "incomplete": report.incomplete,
+                "refused": report.refused,
+                "ignored": report.ignored,
+                "conflict_copies": report.conflict_copies,
+                "conflicts": report.conflicts,
+                "skewed": report.skewed,
+                "unreachable": report.unreachable,
+                "content_hash": hash,
+            })
+        );
+        return 0;
+    }
+    if report.unreachable {
+        println!("Le dossier partagé est inaccessible pour l'instant : rien n'a été échangé.");
+        return 0;
+    }
+    println!(
+        "{} modification(s) envoyée(s), {} reçue(s), {} conflit(s) à examiner.",
+        report.sent, report.applied, report.conflicts
+    );
+    for w in &report.waiting {
+        println!(
+            "  En attente : « {} », fichier n° {} ({}).",
+            w.name, w.seq, w.why
+        );
+    }
+    for r in &report.refused {
+        println!("  Refusé : {} ({}).", r.path, r.why);
+    }
+    for name in &report.skewed {
+        println!("  L'horloge de l'ordinateur « {name} » semble décalée.");
+    }
+    0
+}
+
+pub(super) fn conflicts(
+    workspace: &Path,
+    json: bool,
+    resolve: Option<i64>,
+    choice: Option<Choice>,
+) -> i32 {
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(id) = resolve {
+        let how = match choice {
+            Some(Choice::Keep) => Resolution::Keep,
+            Some(Choice::Take) => Resolution::Take,
+            Some(Choice::Restore) => Resolution::Restore,
+            Some(Choice::Dismiss) => Resolution::Dismiss,
+            None => {
+                eprintln!("Erreur : précisez --choice (keep, take, restore ou dismiss).");
+                return 2;
+            }
+        };
+        return match store.resolve_conflict(id, how) {
+            Ok(()) => {
+                println!("Conflit n° {id} résolu.");
+                0
+            }
+            Err(e) => fail(&e),
+        };
+    }
+    let list = match store.conflicts(0, 500) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+        );
+        return 0;
+    }
+    if list.is_empty() {
+        println!("Aucun conflit à examiner.");
+    }
+    for c in list {
+        let what = if c.field.is_empty() {
+            "l'enregistrement".to_string()
+        } else {
+            format!("« {} »", c.field)
+        };
+        let kind = if c.kind == "deleted" {
+            "supprimé entre-temps"
+        } else {
+            "modifié en même temps"
+        };
+        println!(
+            "n° {} : {} « {} », {what} ({kind}) : {} par {} ({}), retenu : {}",
+            c.id, c.table, c.record_name, c.value, c.author, c.device_name, c.current
+        );
+    }
+    0
+}

@@ -1,0 +1,123 @@
+//! Team sharing from the command line, as two laptops would (two HOMEs, one shared folder):
+//! `share init`, `share join`, `sync --json`, `share status`, `conflicts`.
+
+use crate::util::Dir;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn sync(dir: &Dir, ws: &Path) -> Value {
+    let out = dir
+        .catalyse()
+        .args(["sync", "--json", "--workspace"])
+        .arg(ws)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn two_laptops_share_a_workspace_through_a_folder() {
+    let claire = Dir::new();
+    let paul = Dir::new();
+    let folder = claire.path("Nextcloud/Territoire");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = claire.path("territoire.catalyse");
+    claire.catalyse().arg("demo").arg(&a).assert().success();
+    // A folder that does not exist: refused, in French.
+    claire
+        .catalyse()
+        .args(["share", "init", "--workspace"])
+        .arg(&a)
+        .arg("--folder")
+        .arg(claire.path("absent"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("introuvable"));
+    claire
+        .catalyse()
+        .args([
+            "share",
+            "init",
+            "--name",
+            "ordinateur de Claire",
+            "--workspace",
+        ])
+        .arg(&a)
+        .arg("--folder")
+        .arg(&folder)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Espace partagé créé"));
+    let b = paul.path("territoire.catalyse");
+    paul.catalyse()
+        .args(["share", "join", "--name", "ordinateur de Paul", "--folder"])
+        .arg(&folder)
+        .arg("--to")
+        .arg(&b)
+        .assert()
+        .success();
+    // Claire imports an actor; Paul receives it.
+    let csv = claire.path("acteurs.csv");
+    std::fs::write(
+        &csv,
+        "Nom;Monde;Commune\nMairie de Sains-du-Nord;Collectivité territoriale;Sains-du-Nord\n",
+    )
+    .unwrap();
+    claire
+        .catalyse()
+        .args(["import", "actors"])
+        .arg(&csv)
+        .arg("--workspace")
+        .arg(&a)
+        .assert()
+        .success();
+    let sent = sync(&claire, &a);
+    assert!(sent["sent"].as_u64().unwrap() >= 1, "{sent}");
+    let received = sync(&paul, &b);
+    assert!(received["applied"].as_u64().unwrap() >= 1, "{received}");
+    assert_eq!(received["conflicts"], 0);
+    assert_eq!(sync(&claire, &a)["content_hash"], received["content_hash"]);
+    // The status names both laptops.
+    let out = paul
+        .catalyse()
+        .args(["share", "status", "--json", "--workspace"])
+        .arg(&b)
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = status["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ordinateur de Paul", "ordinateur de Claire"]);
+    paul.catalyse()
+        .args(["conflicts", "--workspace"])
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Aucun conflit"));
+    // A file that is not a change file, where one is expected: refused and named, kept,
+    // nothing changed.
+    let forged = folder.join("appareils/0190f6a4000070008000000000000fff/2026-12/00000001.ccf");
+    std::fs::create_dir_all(forged.parent().unwrap()).unwrap();
+    std::fs::write(
+        &forged,
+        b"CATALYSE-CCF\n{\"format\":1,\"schema\":1,\"workspace\":\"x\"}\nDROP TABLE actor;",
+    )
+    .unwrap();
+    let after = sync(&paul, &b);
+    assert_eq!(after["content_hash"], received["content_hash"]);
+    assert!(
+        after["refused"].to_string().contains("00000001.ccf"),
+        "{after}"
+    );
+    assert!(forged.exists());
+}
