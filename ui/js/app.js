@@ -6,6 +6,8 @@ import { mayLeave } from "./core/router.js";
 import { renderWelcome } from "./screens/welcome/welcome.js";
 import { renderWorkspace, redrawWorkspace, actorForm, focusFilter, showSearch } from "./screens/workspace/workspace.js";
 import { showBackups } from "./screens/safety/backups.js";
+import { startSync, stopSync, onSync, syncView } from "./screens/sharing/sync.js";
+import { navigate } from "./core/router.js";
 import * as ipc from "./core/ipc.js";
 
 /** @typedef {import("./core/ipc.js").WorkspaceInfo} WorkspaceInfo */
@@ -43,6 +45,8 @@ function drawTopbar() {
       h("span", { class: "visually-hidden", text: `${t("top.workspace")} : ` }),
       h("span", { id: "ws-file", text: ws.file_name })) : h("div", { class: "ws-name" }),
     searchBox,
+    ws ? h("button", { type: "button", class: "btn ghost sync-chip", id: "sync-chip", hidden: true,
+      attrs: { "aria-live": "polite" }, on: { click: () => navigate("sharing") } }) : null,
     h("nav", { class: "top-actions", attrs: { "aria-label": t("top.menu") } },
       h("button", { type: "button", class: "btn ghost", id: "top-open", text: t("top.open"),
         attrs: { "aria-keyshortcuts": "Control+O" }, on: { click: openFile } }),
@@ -57,6 +61,7 @@ function drawTopbar() {
         on: { click: editPrefs } }),
       h("label", { class: "visually-hidden", htmlFor: "language", text: t("top.language") }),
       langSelect));
+  drawSyncChip();
 }
 
 function drawNotices() {
@@ -97,14 +102,49 @@ function drawStatic() {
   document.getElementById("tasks")?.setAttribute("aria-label", t("tasks.label"));
 }
 
+/** The top bar's sharing state: hidden when the workspace is not shared. */
+function drawSyncChip() {
+  const chip = document.getElementById("sync-chip");
+  if (!chip) return;
+  const v = syncView();
+  const r = v.report;
+  if (!r && !v.error) { chip.hidden = true; return; }
+  chip.hidden = false;
+  let text = t("share.chip.ok");
+  let tone = "ok";
+  if (v.error) { text = t("share.chip.error"); tone = "warn"; }
+  else if (r?.unreachable) { text = t("share.chip.offline"); tone = "quiet"; }
+  else if (r && r.conflicts > 0) { text = t("share.chip.conflicts", { count: r.conflicts }); tone = "warn"; }
+  else if (r && (r.waiting.length > 0 || r.incomplete.length > 0)) { text = t("share.chip.waiting"); tone = "quiet"; }
+  chip.textContent = v.running ? `${text} …` : text;
+  chip.dataset.tone = tone;
+  chip.title = t("share.chip.title");
+}
+
+onSync((v) => {
+  drawSyncChip();
+  // Other laptops' changes arrived: what is on screen is drawn again.
+  if (!v.running && v.report && v.report.applied > 0 && state.workspace) redrawWorkspace();
+});
+
+/** Starts the exchanges of the workspace just opened, if it is shared. */
+async function startSharing() {
+  try {
+    const s = await ipc.shareState();
+    startSync(s.space !== null);
+  } catch { stopSync(); }
+}
+
 /** @param {WorkspaceInfo} info */
 async function opened(info) {
+  stopSync();
   state.workspace = info;
   state.notices = [];
   drawNotices();
   drawTopbar();
   await drawMain();
   main.focus();
+  await startSharing();
 }
 
 /**
@@ -182,6 +222,7 @@ async function saveAs() {
 async function closeWorkspace() {
   try {
     await ipc.closeWorkspace();
+    stopSync();
     state.workspace = null;
     drawTopbar();
     await drawMain();
@@ -240,6 +281,7 @@ async function boot() {
   drawTopbar();
   drawNotices();
   await drawMain();
+  if (state.workspace) await startSharing();
   // Registered after the first draw so that applying the saved language does not draw twice.
   onLanguageChange(() => {
     drawStatic();

@@ -12,6 +12,7 @@ pub mod plan;
 pub mod prefs;
 pub mod project;
 pub mod safety;
+pub mod share;
 pub mod workspace;
 
 use catalyse_core::{CoreResult, ErrorPayload, Store};

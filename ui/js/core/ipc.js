@@ -37,11 +37,20 @@ import { t } from "./i18n.js";
 async function call(command, args = {}) {
   const tauri = /** @type {any} */ (window).__TAURI__;
   try {
-    return await tauri.core.invoke(command, args);
+    const result = await tauri.core.invoke(command, args);
+    if (WRITES.test(command)) writeListeners.forEach((fn) => fn(command));
+    return result;
   } catch (e) {
     throw toPayload(e);
   }
 }
+
+/** The commands that change the workspace (a shared workspace sends them soon after). */
+const WRITES = /^(create_|update_|delete_|move_|save_|set_note|restore_note|apply_refresh|import_commit|undo_|erase_|resolve_conflict|create_links)/;
+/** @type {Set<(command: string) => void>} */
+const writeListeners = new Set();
+/** Hears of each change made here. @param {(command: string) => void} fn */
+export function onWrite(fn) { writeListeners.add(fn); }
 
 /**
  * @param {unknown} e
@@ -469,3 +478,22 @@ export const changeSetDetail = (id, limit) => call("change_set_detail", { id, li
 export const historyAuthors = () => call("history_authors");
 /** Undoes a change set, or names the changes in the way. @param {number} id @returns {Promise<UndoOutcome>} */
 export const undoChangeSet = (id) => call("undo_change_set", { id });
+
+// ----- Team sharing -----
+/** @typedef {import("../../bindings/ShareState").ShareState} ShareState */
+/** @typedef {import("../../bindings/SyncReport").SyncReport} SyncReport */
+/** @typedef {import("../../bindings/Conflict").Conflict} Conflict */
+/** @typedef {import("../../bindings/Resolution").Resolution} Resolution */
+/** @typedef {import("../../bindings/Space").Space} Space */
+/** The sharing of the open workspace. @returns {Promise<ShareState>} */
+export const shareState = () => call("share_state");
+/** Shares the open workspace through a folder picked in the native dialog (null if cancelled). @param {string} title @param {string} name @returns {Promise<Space|null>} */
+export const shareInit = (title, name) => call("share_init", { title, name });
+/** Joins the space of a folder picked in the native dialog and opens it (null if cancelled). @param {string} title @param {string} name @returns {Promise<WorkspaceInfo|null>} */
+export const shareJoin = (title, name) => call("share_join", { title, name });
+/** One exchange with the shared folder. @returns {Promise<SyncReport>} */
+export const syncNow = () => call("sync_now");
+/** A page of the conflict inbox. @param {number} offset @param {number} limit @returns {Promise<Conflict[]>} */
+export const conflicts = (offset, limit) => call("conflicts", { offset, limit });
+/** Resolves an entry of the inbox (a change that travels). @param {number} id @param {Resolution} how @returns {Promise<void>} */
+export const resolveConflict = (id, how) => call("resolve_conflict", { id, how });

@@ -139,7 +139,8 @@ impl Store {
         Ok(report)
     }
 
-    pub(crate) fn conflict_count(&self) -> CoreResult<usize> {
+    /// The entries of the conflict inbox.
+    pub fn conflict_count(&self) -> CoreResult<usize> {
         let n: i64 = self.conn.query_row(
             "SELECT count(*) FROM share_conflict WHERE quiet = 0",
             [],

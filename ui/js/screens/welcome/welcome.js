@@ -70,6 +70,12 @@ export function renderWelcome(ctx) {
           if (/** @type {any} */ (e)?.kind === "cancelled") toast(t("json.import_cancelled"));
           else ctx.showError(e);
         }
+      } } }),
+      h("button", { type: "button", class: "btn", id: "welcome-join", text: t("share.join"), on: { click: async () => {
+        try {
+          const info = await ipc.shareJoin(t("share.pick_title"), t("share.default_name"));
+          if (info) { toast(t("share.joined", { name: info.file_name })); ctx.onOpened(info); }
+        } catch (e) { ctx.showError(e); }
       } } })));
 
   return h("div", { class: "welcome", id: "welcome" },

@@ -17,6 +17,7 @@ import { renderTeam } from "../network/team.js";
 import { renderCompetences } from "../grid/competences.js";
 import { renderNotes } from "../notes/notes.js";
 import { undoSet } from "../history/history.js";
+import "../sharing/sharing.js";
 import { startImport, startExport } from "../exchange/exchange.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
 import { register, drawSection, isSection, navigate, setNavigator } from "../../core/router.js";
@@ -119,7 +120,7 @@ register("search", (content) => renderSearch(content));
 const NAV_GROUPS = /** @type {const} */ ([
   ["project", ["dashboard", "structure", "tree", "actions", "timeline", "notes"]],
   ["network", ["actors", "network", "meetings"]],
-  ["team", ["competences", "team", "journal"]],
+  ["team", ["competences", "team", "journal", "sharing"]],
 ]);
 
 /** Whether the section list is unfolded on a narrow window (a side bar on a wide one). */

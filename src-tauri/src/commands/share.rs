@@ -1,0 +1,123 @@
+//! Commands for team sharing: the state of the space, sharing the open workspace through a
+//! folder chosen in the native dialog, joining a space, one exchange, the conflict inbox.
+
+use super::workspace::{open_path, WorkspaceInfo};
+use super::{with_reader, with_store};
+use crate::dialogs::picked_path;
+use crate::state::AppState;
+use catalyse_core::share::inbox::{Conflict, Resolution};
+use catalyse_core::share::space::{DeviceState, Space};
+use catalyse_core::share::sync::SyncReport;
+use catalyse_core::workspace::paths::{available_path, slug, workspaces_dir};
+use catalyse_core::ErrorPayload;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use ts_rs::TS;
+
+/// What the window shows of the sharing of the open workspace.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ShareState {
+    /// The space, if the workspace is shared.
+    pub space: Option<Space>,
+    /// Its devices, this laptop's first.
+    pub devices: Vec<DeviceState>,
+    /// Entries of the conflict inbox.
+    #[ts(type = "number")]
+    pub conflicts: usize,
+}
+
+#[tauri::command]
+pub async fn share_state(state: State<'_, AppState>) -> Result<ShareState, ErrorPayload> {
+    with_reader(&state, |s| {
+        let space = s.share_space()?;
+        let (devices, conflicts) = match &space {
+            Some(_) => (s.share_devices()?, s.conflict_count()?),
+            None => (Vec::new(), 0),
+        };
+        Ok(ShareState {
+            space,
+            devices,
+            conflicts,
+        })
+    })
+    .await
+}
+
+/// Asks for the shared folder in the native dialog; `None` if cancelled.
+fn pick_folder(app: &AppHandle, title: String) -> Result<Option<std::path::PathBuf>, ErrorPayload> {
+    let dialog = app.dialog().file().set_title(title);
+    match dialog.blocking_pick_folder() {
+        Some(p) => picked_path(p).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Shares the open workspace through a folder the user picks. `None` if cancelled.
+#[tauri::command]
+pub async fn share_init(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    name: String,
+) -> Result<Option<Space>, ErrorPayload> {
+    let Some(folder) = pick_folder(&app, title)? else {
+        return Ok(None);
+    };
+    with_store(&state, move |s| s.share_init(&folder, &name))
+        .await
+        .map(Some)
+}
+
+/// Joins the space of a folder the user picks: builds this laptop's workspace from it (in
+/// the workspaces folder), receives the changes after its snapshot and opens it.
+#[tauri::command]
+pub async fn share_join(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    title: String,
+    name: String,
+) -> Result<Option<WorkspaceInfo>, ErrorPayload> {
+    let Some(folder) = pick_folder(&app, title)? else {
+        return Ok(None);
+    };
+    let dir = workspaces_dir();
+    let path = tauri::async_runtime::spawn_blocking(move || {
+        let stem = folder
+            .file_name()
+            .map(|n| slug(&n.to_string_lossy()))
+            .unwrap_or_else(|| "espace-partage".into());
+        let path = available_path(&dir, &stem);
+        let mut store = catalyse_core::share::space::share_join(&folder, &path, &name)?;
+        store.sync()?;
+        Ok::<_, catalyse_core::CoreError>(path)
+    })
+    .await
+    .map_err(|e| ErrorPayload::new("internal", "internal", e.to_string()))??;
+    open_path(&app, &state, path).await.map(Some)
+}
+
+/// One exchange with the shared folder.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, ErrorPayload> {
+    with_store(&state, |s| s.sync()).await
+}
+
+#[tauri::command]
+pub async fn conflicts(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<Conflict>, ErrorPayload> {
+    with_reader(&state, move |s| s.conflicts(offset as usize, limit as usize)).await
+}
+
+#[tauri::command]
+pub async fn resolve_conflict(
+    state: State<'_, AppState>,
+    id: i64,
+    how: Resolution,
+) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.resolve_conflict(id, how)).await
+}

@@ -1,0 +1,144 @@
+// Team sharing: share the workspace through a folder the team already syncs, the state of the
+// exchanges and of each laptop, and the conflict inbox with its resolutions (each one a
+// change that travels, so the inbox empties on every laptop).
+import { h, replace } from "../../core/dom.js";
+import { t, has, language, formatDateTime } from "../../core/i18n.js";
+import { showError, toast, confirmDialog } from "../../core/dialogs.js";
+import { register } from "../../core/router.js";
+import * as ipc from "../../core/ipc.js";
+import { KIND_LABELS } from "../../../bindings/kinds.js";
+import { syncView, syncSoon, onSync, startSync } from "./sync.js";
+
+/** @typedef {import("../../core/ipc.js").Conflict} Conflict */
+/** @typedef {import("../../core/ipc.js").ShareState} ShareState */
+
+/** Inbox entries shown at once. */
+const PAGE = 100;
+
+/** A value as the inbox holds it (JSON text), shown as text. @param {string} json */
+export function shownValue(json) {
+  if (json === "") return t("share.value.none");
+  let v;
+  try { v = JSON.parse(json); } catch { return json; }
+  if (v === null || v === "") return t("share.value.empty");
+  if (typeof v === "object") return String(v.name ?? v.title ?? v.tag ?? t("share.value.record"));
+  return String(v);
+}
+
+/** The kind of record, in the interface's language. @param {string} table */
+function kindLabel(table) {
+  const labels = /** @type {Record<string, string>} */ (KIND_LABELS[/** @type {"fr"|"en"} */ (language())]);
+  return labels[table] ?? table;
+}
+
+/** A field's name, in the interface's language when the catalogue has it. @param {string} field */
+function fieldLabel(field) {
+  return has(`share.field.${field}`) ? t(`share.field.${field}`) : field;
+}
+
+/** One entry of the inbox, with its choices. @param {Conflict} c @param {() => void} redraw */
+function entry(c, redraw) {
+  const resolve = async (/** @type {import("../../core/ipc.js").Resolution} */ how) => {
+    if (how === "dismiss" && !(await confirmDialog({
+      title: t("share.dismiss.title"), message: t("share.dismiss.message", { name: c.record_name }), confirmLabel: t("share.dismiss"),
+    }))) return;
+    try {
+      await ipc.resolveConflict(Number(c.id), how);
+      toast(t("share.resolved"));
+      redraw();
+    } catch (e) { showError(e); }
+  };
+  const what = c.field ? t("share.entry.field", { kind: kindLabel(c.table), name: c.record_name, field: fieldLabel(c.field) })
+    : t("share.entry.record", { kind: kindLabel(c.table), name: c.record_name });
+  const buttons = c.kind === "concurrent"
+    ? [h("button", { type: "button", class: "btn small primary keep", text: t("share.keep"), on: { click: () => resolve("keep") } }),
+      h("button", { type: "button", class: "btn small take", text: t("share.take"), on: { click: () => resolve("take") } })]
+    : [h("button", { type: "button", class: "btn small primary restore", text: t("share.restore"), on: { click: () => resolve("restore") } }),
+      h("button", { type: "button", class: "btn small dismiss", text: t("share.dismiss"), on: { click: () => resolve("dismiss") } })];
+  return h("li", { class: `conflict ${c.kind}`, attrs: { "data-id": String(c.id) } },
+    h("p", { class: "conflict-what" }, h("strong", { text: t(`share.kind.${c.kind}`) }), " — ", what),
+    h("dl", { class: "conflict-values" },
+      c.kind === "concurrent" ? [
+        h("dt", { text: t("share.current") }),
+        h("dd", { class: "current", text: t("share.value.by", { value: shownValue(c.current), who: c.current_author, when: formatDateTime(c.current_at) }) }),
+      ] : [
+        h("dt", { text: t("share.deleted_at") }),
+        h("dd", { text: c.current_at ? formatDateTime(c.current_at) : "—" }),
+      ],
+      h("dt", { text: t("share.other") }),
+      h("dd", { class: "other", text: t("share.value.by_on", { value: shownValue(c.value), who: c.author, device: c.device_name, when: formatDateTime(c.at) }) })),
+    h("div", { class: "conflict-buttons" }, buttons));
+}
+
+/** The state of the last exchange, in a sentence. */
+export function statusText() {
+  const v = syncView();
+  if (v.running && !v.report) return t("share.status.running");
+  if (v.error) return t("share.status.error", { message: v.error.message });
+  const r = v.report;
+  if (!r) return t("share.status.never");
+  if (r.unreachable) return t("share.status.unreachable");
+  const when = v.at ? formatDateTime(v.at.toISOString()) : "";
+  return t("share.status.done", { when, sent: r.sent, applied: r.applied });
+}
+
+/** @param {HTMLElement} container */
+async function renderSharing(container) {
+  const redraw = () => renderSharing(container).catch(showError);
+  const s = await ipc.shareState();
+  if (!s.space) {
+    const name = h("input", { id: "share-name", type: "text", maxLength: 80, value: t("share.default_name"), autocomplete: "off" });
+    const start = h("button", { type: "button", class: "btn primary", id: "share-init", text: t("share.init"), on: { click: async () => {
+      try {
+        const space = await ipc.shareInit(t("share.pick_title"), /** @type {HTMLInputElement} */ (name).value);
+        if (!space) return;
+        toast(t("share.init.done"));
+        startSync(true);
+        redraw();
+      } catch (e) { showError(e); }
+    } } });
+    replace(container, h("section", { class: "sharing" },
+      h("h2", { tabIndex: -1, text: t("share.title") }),
+      h("p", { text: t("share.intro") }),
+      h("p", { class: "hint", text: t("share.intro.folder") }),
+      h("div", { class: "field" }, h("label", { htmlFor: "share-name", text: t("share.device_name") }), name),
+      start));
+    return;
+  }
+  const list = await ipc.conflicts(0, PAGE);
+  const v = syncView();
+  const r = v.report;
+  replace(container, h("section", { class: "sharing" },
+    h("h2", { tabIndex: -1, text: t("share.title") }),
+    h("p", { text: t("share.folder", { folder: String(s.space.folder) }) }),
+    h("p", { id: "share-status", attrs: { role: "status" }, text: statusText() }),
+    r && r.waiting.length ? h("ul", { class: "share-waiting" }, r.waiting.map((w) => h("li", { text: t("share.waiting", { name: w.name || t("share.someone"), seq: w.seq, why: w.why }) }))) : null,
+    r && r.refused.length ? h("ul", { class: "share-refused" }, r.refused.map((x) => h("li", { text: t("share.refused", { path: x.path, why: x.why }) }))) : null,
+    r && r.skewed.length ? h("p", { class: "notice", text: t("share.skewed", { names: r.skewed.join(", ") }) }) : null,
+    h("button", { type: "button", class: "btn", id: "sync-now", text: t("share.sync_now"), on: { click: () => syncSoon(0) } }),
+    h("h3", { text: t("share.devices") }),
+    h("table", { class: "data", id: "share-devices" },
+      h("thead", {}, h("tr", {}, ["share.device", "share.last_file", "share.last_seen"].map((k) => h("th", { scope: "col", text: t(k) })))),
+      h("tbody", {}, s.devices.map((d, i) => h("tr", {},
+        h("td", { text: i === 0 ? t("share.this_device", { name: d.name }) : d.name }),
+        h("td", { text: String(d.seq) }),
+        h("td", { text: d.seen ? formatDateTime(d.seen) : t("share.never") }))))),
+    h("h3", { id: "conflicts-title", text: t("share.inbox", { count: s.conflicts }) }),
+    list.length === 0 ? h("p", { class: "empty", id: "conflicts-empty", text: t("share.inbox.empty") })
+      : h("ul", { class: "conflicts", id: "conflicts", attrs: { "aria-labelledby": "conflicts-title" } }, list.map((c) => entry(c, redraw)))));
+}
+
+register("sharing", (content) => renderSharing(content));
+
+// The screen follows each exchange while it is shown.
+onSync(() => {
+  const shown = document.querySelector("section.sharing");
+  const status = document.getElementById("share-status");
+  if (status) status.textContent = statusText();
+  const r = syncView().report;
+  if (shown && r && !syncView().running && (r.applied > 0 || r.conflicts > 0)) {
+    const container = /** @type {HTMLElement|null} */ (shown.parentElement);
+    if (container) renderSharing(container).catch(showError);
+  }
+});
+
