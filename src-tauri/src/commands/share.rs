@@ -110,7 +110,10 @@ pub async fn conflicts(
     offset: u32,
     limit: u32,
 ) -> Result<Vec<Conflict>, ErrorPayload> {
-    with_reader(&state, move |s| s.conflicts(offset as usize, limit as usize)).await
+    with_reader(&state, move |s| {
+        s.conflicts(offset as usize, limit as usize)
+    })
+    .await
 }
 
 #[tauri::command]
