@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_record_identities.sql"),
     include_str!("migrations/0011_journal.sql"),
     include_str!("migrations/0012_journal_references_by_identity.sql"),
+    include_str!("migrations/0013_journal_batches.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -93,6 +94,7 @@ mod tests {
             0xd1860a18640430b1,
             0x28850e7c94ebdf9,
             0xd2daaf6809231cfd,
+            0x306e91996a76f4de,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")
