@@ -466,11 +466,20 @@ fn reached_beyond(tx: &Connection, set: i64) -> CoreResult<Vec<i64>> {
     let current = journal::SET_ID;
     Ok(tx
         .prepare(&format!(
-            "SELECT DISTINCT l.set_id FROM change AS u JOIN change AS l ON l.record = u.record
-                 WHERE u.set_id = {current} AND l.set_id > ?1 AND l.set_id <> u.set_id
-                   AND u.record NOT IN (SELECT record FROM {entries} WHERE set_id = ?1)
-                 ORDER BY l.set_id",
-            entries = journal::ENTRIES
+            "WITH reached AS (
+               SELECT record FROM change WHERE set_id = {current}
+                 AND record NOT IN (SELECT record FROM {entries} WHERE set_id = ?1))
+             SELECT l.set_id FROM reached AS u JOIN change AS l ON l.record = u.record
+               WHERE l.op <> {rows} AND l.set_id > ?1 AND l.set_id <> {current}
+             UNION
+             SELECT l.set_id FROM reached AS u JOIN change AS l
+               WHERE l.op = {rows} AND l.record <= u.record AND l.field >= u.record
+                 AND l.set_id > ?1 AND l.set_id <> {current}
+                 AND EXISTS (SELECT 1 FROM json_each(l.after) AS r
+                             WHERE json_extract(r.value, '$.uid') = u.record)
+             ORDER BY 1",
+            entries = journal::ENTRIES,
+            rows = journal::ROWS
         ))?
         .query_map([set], |r| r.get(0))?
         .collect::<Result<_, _>>()?)

@@ -70,9 +70,10 @@ fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
         )
     };
     let mut st = tx.prepare(&format!(
-        "UPDATE change SET before = {}, after = {} WHERE record = ?1",
+        "UPDATE change SET before = {}, after = {} WHERE record = ?1 AND op <> {}",
         keep_identity("before"),
-        keep_identity("after")
+        keep_identity("after"),
+        journal::ROWS
     ))?;
     for record in erased {
         changed += st.execute([record])?;
