@@ -203,3 +203,71 @@ fn every_earlier_schema_migrates_with_nothing_lost() {
     }
     println!("schema fixtures migrated with every row kept: {seen:?}");
 }
+
+/// Migration 14 rebuilds `change` (to let a batch of an import be op 4): a workspace of
+/// schema 12 keeps its journal, every change set told with the changes it had, the
+/// journal's indexes, and the next change is journaled into the rebuilt table.
+#[test]
+fn the_journal_of_schema_12_is_kept_through_the_rebuild_of_migration_14() {
+    use catalyse_core::history::model::HistoryQuery;
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v12.catalyse");
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("v12.catalyse");
+    std::fs::copy(&fixture, &path).unwrap();
+    let counts = |path: &Path| -> Vec<(i64, i64)> {
+        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let rows = c
+            .prepare("SELECT set_id, count(*) FROM change GROUP BY set_id ORDER BY set_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows
+    };
+    let before = counts(&path);
+    assert!(before.len() > 100, "the fixture has a journal");
+    let mut s = catalyse_core::Store::open_with(&path, &dir.path().join("sauvegardes")).unwrap();
+    let mut told = Vec::new();
+    let mut q = HistoryQuery {
+        limit: Some(200),
+        ..HistoryQuery::default()
+    };
+    loop {
+        let page = s.history(&q).unwrap();
+        told.extend(page.sets.iter().map(|d| (d.summary.id, d.summary.changes)));
+        q.before_id = page.sets.last().map(|d| d.summary.id);
+        if !page.more {
+            break;
+        }
+    }
+    told.reverse();
+    assert_eq!(told, before, "every change set told with its changes");
+    let c = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let indexes: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'change' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        indexes,
+        ["change_deleted", "change_of_record", "change_of_set"]
+    );
+    drop(c);
+    let a = s
+        .create_actor(&catalyse_core::actors::ActorInput {
+            name: "Après la migration".into(),
+            world: "association".into(),
+            commune: String::new(),
+            engagement: "informed".into(),
+            notes: String::new(),
+        })
+        .unwrap();
+    let page = s
+        .record_history("actor", a.id, &HistoryQuery::default())
+        .unwrap();
+    assert_eq!(page.sets.len(), 1);
+    assert_eq!(page.sets[0].summary.changes, 1);
+}

@@ -105,7 +105,7 @@ struct JournalDeferred {
 impl Deferred {
     /// Also takes out the journal's insert trigger on `table`: [`restore`] writes the same
     /// entries for the rows whose `key` is past every value of it now, in one statement
-    /// (`db::journal::backfill_inserts`). `key` must grow with each row written (an id,
+    /// as batch entries (`db::journal::backfill_batches`). `key` must grow with each row written (an id,
     /// or the id of a record created in the same batch).
     pub(crate) fn journal_inserts(
         &mut self,
@@ -308,7 +308,7 @@ pub(crate) fn restore(
             set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
         for j in &deferred.journal {
-            crate::db::journal::backfill_inserts(tx, j.table, j.key, j.first)?;
+            crate::db::journal::backfill_batches(tx, j.table, j.key, j.first)?;
         }
         for sql in &deferred.indexes {
             tx.execute_batch(sql)?;

@@ -23,6 +23,50 @@ use std::sync::{Arc, Mutex};
 pub const INSERT: i64 = 1;
 pub const UPDATE: i64 = 2;
 pub const DELETE: i64 = 3;
+/// A batch of inserted records of one table (migration 14), written by an import instead of
+/// one [`INSERT`] entry per record: `after` is a JSON array of the records, each exactly the
+/// object the insert trigger writes for it with its `uid` put first (an insert entry's
+/// identity is its `record`; a batch's `record` and `field` are the smallest and the largest
+/// identity it holds, so that a record is looked for only in the batches whose range holds
+/// it); `before` is how many records it holds. Every reader sees it as those inserts
+/// ([`ENTRIES`]).
+pub const ROWS: i64 = 4;
+
+/// Records per batch entry ([`ROWS`]) of an import.
+pub const ROWS_PER_BATCH: i64 = 1024;
+
+/// The journal's entries as rows, each batch entry ([`ROWS`]) expanded into the [`INSERT`]
+/// entries it stands for (the same text the trigger writes), as an SQL table expression with
+/// the columns of `change` and `pos` (a record's place in its batch, 0 otherwise): ordered by
+/// `id, pos`, they come in the order they were written. Every reader of the journal reads it
+/// through this. A condition on `set_id`, `tbl` or `op` is pushed into both arms; one on
+/// `record` alone reads every batch, so queries by record use [`record_entries`].
+pub const ENTRIES: &str = "(SELECT id, set_id, tbl, record, op, field, before, after, 0 AS pos
+     FROM change WHERE op <> 4
+   UNION ALL
+   SELECT c.id, c.set_id, c.tbl, json_extract(r.value, '$.uid'), 1, NULL, NULL,
+          json_remove(r.value, '$.uid'), r.key
+     FROM change AS c, json_each(c.after) AS r WHERE c.op = 4)";
+
+/// [`ENTRIES`] of the record whose identity is parameter `param` (`?1`…) only: its own
+/// entries (by the index on `record`), and its insert inside a batch, looked for only in the
+/// batches whose range of identities holds it (their rows tell it without their records).
+pub fn record_entries(param: &str) -> String {
+    format!(
+        "(SELECT id, set_id, tbl, record, op, field, before, after, 0 AS pos
+     FROM change WHERE record = {param} AND op <> 4
+   UNION ALL
+   SELECT c.id, c.set_id, c.tbl, json_extract(r.value, '$.uid'), 1, NULL, NULL,
+          json_remove(r.value, '$.uid'), r.key
+     FROM change AS c, json_each(c.after) AS r
+     WHERE c.op = 4 AND c.record <= {param} AND c.field >= {param}
+       AND json_extract(r.value, '$.uid') = {param})"
+    )
+}
+
+/// The number of records the entries of change set `?1` stand for (a batch, its records).
+pub const SET_RECORDS: &str =
+    "(SELECT coalesce(sum(CASE WHEN op = 4 THEN before ELSE 1 END), 0) FROM change WHERE set_id = ?1)";
 
 /// Columns whose change alone is not worth a line of history (the time of the last edit:
 /// the change set has its own time).
@@ -513,14 +557,15 @@ END",
     ]
 }
 
-/// Writes, in one statement, the entries the insert trigger of `table` would have written
-/// one by one for its rows whose `key` is at least `first`, in the current change set (opened
-/// if need be): the same JSON, in the order of `key` (and of creation for rows of one key:
-/// identities are UUIDv7, which grow). A bulk import takes the trigger out
-/// ([`crate::db::bulk::Deferred::journal_inserts`]) and calls this: a trigger program per
-/// row, each looking up its change set, costs more than the statement. Nothing is written
-/// while the journal is switched off, as with the trigger.
-pub(crate) fn backfill_inserts(
+/// Writes, in one statement, the entries of `table`'s rows whose `key` is at least `first` as
+/// batch entries ([`ROWS`]) of [`ROWS_PER_BATCH`] records, in the current change set (opened
+/// if need be): each record the object its insert trigger would have written, with its
+/// `uid`, in the order of `key` (and of creation for rows of one key: identities are UUIDv7,
+/// which grow). A bulk import takes the trigger out
+/// ([`crate::db::bulk::Deferred::journal_inserts`]) and calls this: one entry per thousand
+/// records rather than one per record. Nothing is written while the journal is switched
+/// off, as with the trigger.
+pub(crate) fn backfill_batches(
     conn: &Connection,
     table: &str,
     key: &str,
@@ -536,20 +581,59 @@ pub(crate) fn backfill_inserts(
     if !on || !any {
         return Ok(());
     }
-    let cols = columns(conn, table)?;
-    let refs = references(conn, table)?;
+    let (json, joins) = batch_json(&qt, &columns(conn, table)?, &references(conn, table)?);
     conn.execute_batch(OPEN_SET)?;
-    conn.execute(
-        &format!(
-            "INSERT INTO change (set_id, tbl, record, op, after)
-             SELECT {SET_ID}, '{t}', uid, {INSERT}, {json}
-             FROM {qt} WHERE {qk} >= ?1 ORDER BY {qk}, uid",
-            t = table.replace('\'', "''"),
-            json = row_json(&qt, &cols, &refs),
-        ),
-        [first],
-    )?;
+    let last: i64 = conn.query_row(&format!("SELECT max({qk}) FROM {qt}"), [], |r| r.get(0))?;
+    // One statement per batch, each reading a range of `key` in order (a single statement
+    // grouping the rows would sort them all, their JSON with them: three times slower).
+    let mut st = conn.prepare(&format!(
+        "INSERT INTO change (set_id, tbl, record, op, field, before, after)
+         SELECT {SET_ID}, '{t}', min({qt}.uid), {ROWS}, max({qt}.uid), count(*),
+                json_group_array({json}{order})
+         FROM {qt}{joins} WHERE {qt}.{qk} >= ?1 AND {qt}.{qk} < ?2 HAVING count(*) > 0",
+        t = table.replace('\'', "''"),
+        // The rows of a range of ids come in that order already: sorting them again, their
+        // JSON with them, would double the time.
+        order = match key {
+            "id" => String::new(),
+            _ => format!(" ORDER BY {qt}.{qk}, {qt}.uid"),
+        },
+    ))?;
+    let mut lo = first;
+    while lo <= last {
+        st.execute([lo, lo + ROWS_PER_BATCH])?;
+        lo += ROWS_PER_BATCH;
+    }
     Ok(())
+}
+
+/// A batch's record of the row of `qt` (quoted): the insert trigger's JSON with the `uid`
+/// first, and the joins it reads. A reference to a table's record reads its identity by a
+/// join (in the loop of the rows, where a subquery per row and reference costs twice the
+/// rest); when the join finds none, the trigger's own expression says what it would.
+fn batch_json(qt: &str, cols: &[(String, String)], refs: &[Reference]) -> (String, String) {
+    let mut joins = String::new();
+    let mut pairs = vec![format!("'uid', {qt}.uid")];
+    for (i, (name, kind)) in cols.iter().enumerate() {
+        if LEFT_OUT_OF_INSERTS.contains(&name.as_str()) {
+            continue;
+        }
+        let value = journal_value(qt, name, kind, refs);
+        let target = refs.iter().find(|r| r.column == *name).map(|r| &r.target);
+        let value = match target {
+            Some(Target::Table(t)) => {
+                joins.push_str(&format!(
+                    " LEFT JOIN {} AS j{i} ON j{i}.id = {qt}.{}",
+                    q(t),
+                    q(name)
+                ));
+                format!("coalesce(j{i}.uid, {value})")
+            }
+            _ => value,
+        };
+        pairs.push(format!("'{}', {value}", name.replace('\'', "''")));
+    }
+    (format!("json_object({})", pairs.join(", ")), joins)
 }
 
 /// The three journal triggers of `table` on the schema of `conn`, as (name, SQL).

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_journal.sql"),
     include_str!("migrations/0012_journal_references_by_identity.sql"),
     include_str!("migrations/0013_sharing.sql"),
+    include_str!("migrations/0014_journal_batches.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -104,6 +105,8 @@ mod tests {
             0xd1860a18640430b1,
             0x28850e7c94ebdf9,
             0xd2daaf6809231cfd,
+            0x2f8c6c9d6055db5e,
+            0x91a87ce9b73a5e3,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

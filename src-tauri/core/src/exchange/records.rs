@@ -234,3 +234,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "records/batch_tests.rs"]
+mod batch_tests;

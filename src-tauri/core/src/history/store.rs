@@ -78,10 +78,15 @@ fn raw_changes_of(
     record: Option<&str>,
     limit: i64,
 ) -> CoreResult<Vec<RawChange>> {
-    let mut st = conn.prepare_cached(
-        "SELECT tbl, record, op, field, before, after FROM change
-         WHERE set_id = ?1 AND (?3 IS NULL OR record = ?3) ORDER BY id LIMIT ?2",
-    )?;
+    // A batch entry comes as the inserts it holds.
+    let from = match record {
+        Some(_) => journal::record_entries("?3"),
+        None => journal::ENTRIES.to_string(),
+    };
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT tbl, record, op, field, before, after FROM {from}
+         WHERE set_id = ?1 AND (?3 IS NULL OR record = ?3) ORDER BY id, pos LIMIT ?2"
+    ))?;
     let rows = st
         .query_map(params![set, limit, record], |r| {
             Ok(RawChange {
@@ -162,9 +167,12 @@ pub(crate) fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResu
         // Deleted: its two actors as the journal named them (identities), by their names.
         let ends: Option<(Option<String>, Option<String>)> = conn
             .query_row(
-                "SELECT json_extract(coalesce(before, after), '$.actor_a'),
-                        json_extract(coalesce(before, after), '$.actor_b')
-                 FROM change WHERE record = ?1 AND op IN (1, 3) ORDER BY id DESC LIMIT 1",
+                &format!(
+                    "SELECT json_extract(coalesce(before, after), '$.actor_a'),
+                            json_extract(coalesce(before, after), '$.actor_b')
+                     FROM {} WHERE op IN (1, 3) ORDER BY id DESC LIMIT 1",
+                    journal::record_entries("?1")
+                ),
                 [uid],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -194,8 +202,11 @@ pub(crate) fn record_name(conn: &Connection, table: &str, uid: &str) -> CoreResu
     }
     let journaled: Option<String> = conn
         .query_row(
-            "SELECT json_extract(coalesce(before, after), '$.' || ?2) FROM change
-             WHERE record = ?1 AND op IN (1, 3) ORDER BY id DESC LIMIT 1",
+            &format!(
+                "SELECT json_extract(coalesce(before, after), '$.' || ?2) FROM {}
+                 WHERE op IN (1, 3) ORDER BY id DESC LIMIT 1",
+                journal::record_entries("?1")
+            ),
             params![uid, column],
             |r| r.get(0),
         )
@@ -251,10 +262,13 @@ fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
             .join(" "),
         RECORD_KINDS.len()
     );
+    // A batch entry stands for its first record's insert (read from its row alone).
     let main: Option<(String, String, i64)> = conn
         .query_row(
             &format!(
-                "SELECT tbl, record, op FROM change WHERE set_id = ?1
+                "SELECT tbl, CASE WHEN op = 4 THEN json_extract(after, '$[0].uid') ELSE record END,
+                        CASE WHEN op = 4 THEN 1 ELSE op END
+                 FROM change WHERE set_id = ?1
                  ORDER BY (op = 3) DESC, CASE WHEN op = 3 THEN {rank} END, id LIMIT 1"
             ),
             [set],
@@ -264,8 +278,10 @@ fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
     let Some((table, record, op)) = main else {
         return Ok(ChangeLabel::new("history.empty", &[]));
     };
+    // The records of a batch are new, each once.
     let others: i64 = conn.query_row(
-        "SELECT count(DISTINCT record) - 1 FROM change WHERE set_id = ?1",
+        "SELECT (SELECT count(DISTINCT record) FROM change WHERE set_id = ?1 AND op <> 4)
+              + (SELECT coalesce(sum(before), 0) FROM change WHERE set_id = ?1 AND op = 4) - 1",
         [set],
         |r| r.get(0),
     )?;
@@ -399,7 +415,7 @@ impl Store {
         };
         let changes: i64 =
             self.conn
-                .query_row("SELECT count(*) FROM change WHERE set_id = ?1", [id], |r| {
+                .query_row(&format!("SELECT {}", journal::SET_RECORDS), [id], |r| {
                     r.get(0)
                 })?;
         let undone_by: Option<i64> = self
@@ -465,11 +481,12 @@ impl Store {
             .map(crate::shared::text::fold)
             .filter(|t| !t.is_empty());
         let fold = crate::db::store::FOLD_FUNCTION;
+        let of_record = journal::record_entries("?3");
         let sql = format!(
             "SELECT s.id FROM change_set AS s
              WHERE (?1 IS NULL OR s.author = ?1)
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND c.tbl = ?2))
-               AND (?3 IS NULL OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND c.record = ?3))
+               AND (?3 IS NULL OR s.id IN (SELECT set_id FROM {of_record}))
                AND (?4 IS NULL OR s.at >= ?4)
                AND (?5 IS NULL OR s.at < ?5)
                AND (?6 IS NULL OR s.id < ?6)
@@ -588,7 +605,10 @@ impl Store {
         }
         let of_record = match record {
             Some(uid) => self.conn.query_row(
-                "SELECT count(*) FROM change WHERE set_id = ?1 AND record = ?2",
+                &format!(
+                    "SELECT count(*) FROM {} WHERE set_id = ?1",
+                    journal::record_entries("?2")
+                ),
                 params![id, uid],
                 |r| r.get(0),
             )?,

@@ -14,12 +14,15 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 fn later_conflicts(conn: &Connection, set: i64) -> CoreResult<Vec<i64>> {
-    let mut st = conn.prepare(
-        "SELECT DISTINCT l.set_id FROM change AS c JOIN change AS l ON l.record = c.record
-         WHERE c.set_id = ?1 AND l.set_id > ?1
+    // A batch's records are new: a later change of one is an entry of its own.
+    let mut st = conn.prepare(&format!(
+        "SELECT DISTINCT l.set_id FROM {} AS c JOIN change AS l ON l.record = c.record
+         WHERE c.set_id = ?1 AND l.set_id > ?1 AND l.op <> {}
            AND (c.op <> 2 OR l.op <> 2 OR c.field = l.field)
          ORDER BY l.set_id",
-    )?;
+        journal::ENTRIES,
+        journal::ROWS
+    ))?;
     let ids = st
         .query_map([set], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -471,10 +474,20 @@ fn reached_beyond(tx: &Connection, set: i64) -> CoreResult<Vec<i64>> {
     let current = journal::SET_ID;
     Ok(tx
         .prepare(&format!(
-            "SELECT DISTINCT l.set_id FROM change AS u JOIN change AS l ON l.record = u.record
-                 WHERE u.set_id = {current} AND l.set_id > ?1 AND l.set_id <> u.set_id
-                   AND u.record NOT IN (SELECT record FROM change WHERE set_id = ?1)
-                 ORDER BY l.set_id"
+            "WITH reached AS (
+               SELECT record FROM change WHERE set_id = {current}
+                 AND record NOT IN (SELECT record FROM {entries} WHERE set_id = ?1))
+             SELECT l.set_id FROM reached AS u JOIN change AS l ON l.record = u.record
+               WHERE l.op <> {rows} AND l.set_id > ?1 AND l.set_id <> {current}
+             UNION
+             SELECT l.set_id FROM reached AS u JOIN change AS l
+               WHERE l.op = {rows} AND l.record <= u.record AND l.field >= u.record
+                 AND l.set_id > ?1 AND l.set_id <> {current}
+                 AND EXISTS (SELECT 1 FROM json_each(l.after) AS r
+                             WHERE json_extract(r.value, '$.uid') = u.record)
+             ORDER BY 1",
+            entries = journal::ENTRIES,
+            rows = journal::ROWS
         ))?
         .query_map([set], |r| r.get(0))?
         .collect::<Result<_, _>>()?)

@@ -150,7 +150,10 @@ fn recorded_in(store: &Store, dirs: &[PathBuf], key: &ErasureKey) -> CoreResult<
         if journaled {
             let more: Vec<String> = store
                 .conn
-                .prepare("SELECT DISTINCT record FROM change WHERE tbl = ?1")?
+                .prepare(&format!(
+                    "SELECT DISTINCT record FROM {} WHERE tbl = ?1",
+                    crate::db::journal::ENTRIES
+                ))?
                 .query_map([kind], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             uids.extend(more);
@@ -220,10 +223,12 @@ fn holds(path: &Path, who: &ErasedPerson) -> CoreResult<bool> {
     }
     // Journal entries that still carry their data (not those an erasure already scrubbed).
     Ok(conn.query_row(
-        "SELECT count(*) > 0 FROM change WHERE record = ?1
-           AND NOT (coalesce(before, after) = ?2
+        &format!(
+            "SELECT count(*) > 0 FROM {} AS c WHERE NOT (coalesce(before, after) = ?2
                     OR (json_valid(coalesce(before, after))
                         AND json_extract(coalesce(before, after), '$.rgpd') IS NOT NULL))",
+            crate::db::journal::record_entries("?1")
+        ),
         rusqlite::params![who.uid, crate::history::erased::ERASED_MARK],
         |r| r.get(0),
     )?)

@@ -67,7 +67,8 @@ pub struct Change {
     pub table: String,
     /// The record's identity.
     pub record: String,
-    /// 1 insert, 2 update, 3 delete.
+    /// 1 insert, 2 update, 3 delete, 4 the records inserted by a batch (`after`: the array
+    /// of the records, each with its `uid`; `record`: the smallest of those identities).
     pub op: i64,
     /// The column, for an update.
     pub field: Option<String>,
@@ -332,7 +333,15 @@ fn check_body(body: &Body) -> Option<String> {
         if set.changes.is_empty() {
             return Some(format!("ensemble {n} : aucune modification"));
         }
-        changes += set.changes.len();
+        // A batch counts as the records it holds.
+        changes += set
+            .changes
+            .iter()
+            .map(|c| match (c.op, &c.after) {
+                (4, Value::Array(rows)) => rows.len().max(1),
+                _ => 1,
+            })
+            .sum::<usize>();
         if changes > MAX_CHANGES {
             return Some(format!("plus de {MAX_CHANGES} modifications"));
         }
@@ -369,7 +378,30 @@ fn check_change(c: &Change) -> Option<String> {
             }
         }
         (2, Some(f)) if column_ok(f) => {}
+        (4, None) => return check_batch(c),
         _ => return Some("opération ou champ invalide".into()),
+    }
+    None
+}
+
+/// A batch (op 4): nothing before, after a non-empty array of objects, each with a valid
+/// `uid`, none smaller than the change's `record`.
+fn check_batch(c: &Change) -> Option<String> {
+    let Value::Array(rows) = &c.after else {
+        return Some("le lot n'est pas une liste".into());
+    };
+    if rows.is_empty() || !c.before.is_null() {
+        return Some("lot vide ou invalide".into());
+    }
+    for row in rows {
+        let uid = row
+            .as_object()
+            .and_then(|o| o.get("uid"))
+            .and_then(Value::as_str);
+        match uid {
+            Some(u) if valid_uid("record", u).is_ok() && u >= c.record.as_str() => {}
+            _ => return Some("un enregistrement du lot est invalide".into()),
+        }
     }
     None
 }

@@ -234,3 +234,77 @@ fn a_change_file_is_written_once_under_its_name_and_never_over_another() {
     assert_eq!(e.code(), Some("share.folder_too_long"), "{e}");
     assert!(!deep.exists());
 }
+
+/// A workspace with an import of `n` actors then of `n` links between them, and the two
+/// change sets.
+fn imported(n: usize) -> (Store, i64, i64) {
+    use crate::exchange::{tabular::FileFormat, ExchangeKind};
+    let mut s = Store::open_in_memory().unwrap();
+    let mut sets = Vec::new();
+    let actors: String = (0..n).map(|i| format!("Lot {i};Entreprise\n")).collect();
+    let links: String = (0..n)
+        .map(|i| format!("Lot {i};Lot {};Partenariat\n", (i + 1) % n))
+        .collect();
+    for (kind, text) in [
+        (ExchangeKind::Actors, format!("Nom;Monde\n{actors}")),
+        (
+            ExchangeKind::Links,
+            format!("Acteur A;Acteur B;Nature\n{links}"),
+        ),
+    ] {
+        s.import(kind, text.as_bytes(), FileFormat::Csv, false)
+            .unwrap();
+        sets.push(
+            s.conn
+                .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+                .unwrap(),
+        );
+    }
+    (s, sets[0], sets[1])
+}
+
+/// The sharing sends a batch as one change of op 4 holding the records' array, each with
+/// its identity; the change file's check accepts it and refuses a malformed one.
+#[test]
+fn a_batch_travels_as_one_change_and_a_malformed_one_is_refused() {
+    let (s, _, links_set) = imported(20);
+    let device = s.journal().device_id();
+    let body = s.outgoing_sets(&device, 0, 1000).unwrap();
+    let at: i64 = s
+        .conn
+        .query_row(
+            "SELECT at FROM change_set WHERE id = ?1",
+            [links_set],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let set = body.sets.iter().find(|x| x.at == at).unwrap();
+    assert_eq!(set.changes.len(), 1);
+    let c = &set.changes[0];
+    assert_eq!(
+        (c.op, c.table.as_str(), c.field.as_deref()),
+        (4, "link", None)
+    );
+    let rows = c.after.as_array().unwrap();
+    assert_eq!(rows.len(), 20);
+    let uid: String = s
+        .conn
+        .query_row("SELECT min(uid) FROM link", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(c.record, uid);
+    assert_eq!(rows[0]["uid"], uid);
+    assert!(rows[0]["actor_a"].as_str().is_some_and(|a| a.len() == 36));
+    assert_eq!(check_body(&body), None);
+    let bad = |f: fn(&mut Change)| {
+        let mut b = body.clone();
+        let i = b.sets.iter().position(|x| x.at == at).unwrap();
+        f(&mut b.sets[i].changes[0]);
+        check_body(&b)
+    };
+    assert!(bad(|c| c.after = serde_json::json!({"a": 1})).is_some());
+    assert!(bad(|c| c.after = serde_json::json!([])).is_some());
+    assert!(bad(|c| c.after = serde_json::json!([{"id": 1}])).is_some());
+    assert!(bad(|c| c.after = serde_json::json!([{"uid": "x"}])).is_some());
+    assert!(bad(|c| c.field = Some("name".into())).is_some());
+    assert!(bad(|c| c.before = serde_json::json!(3)).is_some());
+}

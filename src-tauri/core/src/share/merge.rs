@@ -15,7 +15,7 @@
 //! so do records created under a parent deleted meanwhile (whole, `field` empty), whether
 //! the deletion arrives first or last.
 
-use crate::db::journal::{Journal, DELETE, INSERT, UPDATE};
+use crate::db::journal::{Journal, DELETE, INSERT, ROWS, UPDATE};
 use crate::db::tables::quote;
 use crate::share::format::{Change, ChangeSet};
 use crate::share::heads::*;
@@ -55,6 +55,26 @@ pub fn apply_set(
             INSERT => m.insert(c)?,
             UPDATE => m.update(c)?,
             DELETE => m.delete(c)?,
+            ROWS => {
+                // An import's batch: each of its records created as an insert would be.
+                for row in c.after.as_array().into_iter().flatten() {
+                    let Value::Object(mut row) = row.clone() else {
+                        continue;
+                    };
+                    let Some(Value::String(uid)) = row.remove("uid") else {
+                        continue;
+                    };
+                    let one = Change {
+                        table: c.table.clone(),
+                        record: uid,
+                        op: INSERT,
+                        field: None,
+                        before: Value::Null,
+                        after: Value::Object(row),
+                    };
+                    m.insert(&one)?;
+                }
+            }
             _ => {}
         }
     }

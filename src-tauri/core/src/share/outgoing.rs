@@ -1,6 +1,6 @@
 //! What a device sends: its change sets read back from the journal, as a change file's body.
 
-use crate::db::journal::{DELETE, INSERT};
+use crate::db::journal::{DELETE, INSERT, ROWS};
 use crate::db::store::Store;
 use crate::db::tables::to_json;
 use crate::share::format::{Body, Change, ChangeSet};
@@ -10,7 +10,8 @@ use serde_json::Value;
 impl Store {
     /// The change sets `device` made after clock `after`, oldest first, at most `limit`, with
     /// their changes in the order they were made. An insert's or a delete's record travels as
-    /// a JSON object; an update's values as they are (references are identities already).
+    /// a JSON object; a batch's records (op 4) as one change holding their array, each with
+    /// its `uid`; an update's values as they are (references are identities already).
     pub fn outgoing_sets(&self, device: &str, after: i64, limit: usize) -> CoreResult<Body> {
         let mut sets_st = self.conn.prepare(
             "SELECT id, at, author, label FROM change_set
@@ -44,7 +45,7 @@ impl Store {
                     }
                 };
                 let (before, after) = match op {
-                    INSERT => (Value::Null, whole(r.get_ref(5)?)?),
+                    INSERT | ROWS => (Value::Null, whole(r.get_ref(5)?)?),
                     DELETE => (whole(r.get_ref(4)?)?, Value::Null),
                     _ => (to_json(r.get_ref(4)?), to_json(r.get_ref(5)?)),
                 };
@@ -52,7 +53,8 @@ impl Store {
                     table: r.get(0)?,
                     record: r.get(1)?,
                     op,
-                    field: r.get(3)?,
+                    // A batch's range of identities stays in the file: its records say them.
+                    field: if op == ROWS { None } else { r.get(3)? },
                     before,
                     after,
                 });

@@ -314,3 +314,51 @@ fn a_deletion_wins_over_a_change_it_did_not_know_and_the_change_can_be_restored(
         .collect();
     assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
 }
+
+#[test]
+fn an_import_travels_as_batches_and_every_record_arrives() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 2);
+    // Actors with tags and contacts, then links: more than a batch of each.
+    let mut actors = String::from("Nom;Monde;Commune;Étiquettes;Contact\n");
+    let mut links = String::from("Acteur A;Acteur B;Nature\n");
+    for i in 0..2_500 {
+        let tag = if i % 3 == 0 { "lot" } else { "" };
+        actors.push_str(&format!("Lot {i};Entreprise;Gap;{tag};Personne {i}\n"));
+        links.push_str(&format!("Lot {i};Lot {};Partenariat\n", (i + 1) % 2_500));
+    }
+    for (kind, text) in [
+        (crate::exchange::ExchangeKind::Actors, actors),
+        (crate::exchange::ExchangeKind::Links, links),
+    ] {
+        team[0]
+            .store
+            .import(
+                kind,
+                text.as_bytes(),
+                crate::shared::sheet::FileFormat::Csv,
+                false,
+            )
+            .unwrap();
+    }
+    let batches: i64 = team[0]
+        .store
+        .conn
+        .query_row("SELECT count(*) FROM change WHERE op = 4", [], |r| r.get(0))
+        .unwrap();
+    assert!(batches >= 3, "{batches} batch entries");
+    converge(&mut team);
+    let n: i64 = team[1]
+        .store
+        .conn
+        .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2_500);
+    assert_eq!(
+        team[0].store.content_hash().unwrap(),
+        team[1].store.content_hash().unwrap()
+    );
+    assert!(team
+        .iter()
+        .all(|l| l.store.inbox_dump().unwrap().is_empty()));
+}

@@ -32,14 +32,15 @@ fn actors_csv(s: &mut Store, text: &str) -> CoreResult<ImportOutcome> {
 }
 
 /// Everything derived from the records, in key order.
-/// The journal entries of `tables`, in order: (table, op, record, after).
+/// The journal entries of `tables`, in order, batches expanded: (table, op, record, after).
 fn entries(s: &Store) -> Vec<(String, i64, String, String)> {
     let mut st = s
         .conn
-        .prepare(
-            "SELECT tbl, op, record, quote(after) FROM change
-                 WHERE tbl IN ('actor', 'actor_tag', 'contact') ORDER BY id",
-        )
+        .prepare(&format!(
+            "SELECT tbl, op, record, quote(after) FROM {}
+                 WHERE tbl IN ('actor', 'actor_tag', 'contact') ORDER BY id, pos",
+            crate::db::journal::ENTRIES
+        ))
         .unwrap();
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()
@@ -115,6 +116,27 @@ fn a_bulk_import_journals_what_the_triggers_journal_row_by_row() {
     let first_difference = imported.iter().zip(one_by_one).find(|(a, b)| a != b);
     assert_eq!(first_difference, None);
     assert_eq!(imported.len(), one_by_one.len());
+    // Stored as one batch entry per table, each saying its count and range of identities.
+    let batches: Vec<(String, i64, i64)> = bulk
+        .conn
+        .prepare(
+            "SELECT tbl, before, record = (SELECT min(json_extract(value, '$.uid')) FROM json_each(after))
+                          AND field = (SELECT max(json_extract(value, '$.uid')) FROM json_each(after))
+             FROM change WHERE op = 4 ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        batches,
+        [
+            ("actor".to_string(), 40, 1),
+            ("actor_tag".to_string(), 20, 1),
+            ("contact".to_string(), 14, 1)
+        ]
+    );
     // One change set for the import, labelled.
     let sets: i64 = bulk
         .conn

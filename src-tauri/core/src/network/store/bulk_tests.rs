@@ -62,15 +62,16 @@ fn bulk_writes_are_all_or_nothing_with_line_numbers() {
     );
 }
 
-/// The journal's entries for links, in order: (set, record, op, after without the
-/// creation time and id, which differ between two stores).
+/// The journal's entries for links, in order, batches read as the inserts they hold: (set,
+/// record, op, after without the creation time and id, which differ between two stores).
 fn link_entries(s: &Store) -> Vec<(i64, String, i64, String)> {
     let mut st = s
         .conn
-        .prepare(
+        .prepare(&format!(
             "SELECT set_id, record, op, json_remove(after, '$.created_at', '$.id')
-                 FROM change WHERE tbl = 'link' ORDER BY id",
-        )
+                 FROM {} WHERE tbl = 'link' ORDER BY id, pos",
+            crate::db::journal::ENTRIES
+        ))
         .unwrap();
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()

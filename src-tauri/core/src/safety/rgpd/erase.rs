@@ -3,7 +3,7 @@
 //! copy left of what it removed, in the file nor its WAL. Recorded beside the backups
 //! ([`erase_and_record`]) so that a restored backup erases them again.
 
-use crate::db::journal::ChangeLabel;
+use crate::db::journal::{self, ChangeLabel};
 use crate::db::store::Store;
 use crate::db::tables::quote;
 use crate::safety::erasures::{record_erasure, ErasureKey};
@@ -103,10 +103,13 @@ impl Store {
         let last: Option<String> = self
             .conn
             .query_row(
-                "SELECT coalesce(before, after) FROM change WHERE record = ?1 AND op IN (1, 3)
-                   AND json_valid(coalesce(before, after))
-                   AND json_extract(coalesce(before, after), '$.rgpd') IS NULL
-                 ORDER BY id DESC LIMIT 1",
+                &format!(
+                    "SELECT coalesce(before, after) FROM {} WHERE op IN (1, 3)
+                       AND json_valid(coalesce(before, after))
+                       AND json_extract(coalesce(before, after), '$.rgpd') IS NULL
+                     ORDER BY id DESC, pos DESC LIMIT 1",
+                    journal::record_entries("?1")
+                ),
                 [&who.uid],
                 |r| r.get(0),
             )

@@ -6,6 +6,7 @@ use crate::db::journal;
 use crate::db::store::Store;
 use crate::db::tables::{quote, to_json};
 use crate::safety::rgpd::find::{mentions_of, name_of, needles, references_to, rows_where};
+use crate::safety::rgpd::forms::replace_all;
 use crate::safety::rgpd::journal::{naming_entries, personal_records};
 use crate::safety::rgpd::model::Person;
 use crate::shared::error::{CoreError, CoreResult};
@@ -25,25 +26,47 @@ fn journal_entries(conn: &Connection, p: Person, forms: &[String]) -> CoreResult
     if !records.contains(&uid) {
         records.push(uid);
     }
-    let mut ids: Vec<i64> = naming_entries(conn, forms)?
-        .into_iter()
-        .map(|(id, _, _)| id)
-        .collect();
-    let mut st = conn.prepare_cached("SELECT id FROM change WHERE record = ?1")?;
-    for record in &records {
-        for id in st.query_map([record], |r| r.get::<_, i64>(0))? {
-            ids.push(id?);
+    // Entries as (id, place in a batch): of a batch, only the person's records and those
+    // naming them, never the others'.
+    let mut keys: Vec<(i64, i64)> = Vec::new();
+    let mut rows = conn.prepare_cached(&format!(
+        "SELECT id, pos, coalesce(before, after) FROM {} WHERE id = ?1",
+        journal::ENTRIES
+    ))?;
+    for (id, _, _) in naming_entries(conn, forms)? {
+        for row in rows.query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get_ref(2)?.as_str().ok().map(str::to_string),
+            ))
+        })? {
+            let (id, pos, text) = row?;
+            let names = text.is_some_and(|t| replace_all(&t, forms) != t);
+            if pos == 0 || names {
+                keys.push((id, pos));
+            }
         }
     }
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::with_capacity(ids.len());
-    let mut st = conn.prepare_cached(
+    for record in &records {
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT id, pos FROM {}",
+            journal::record_entries("?1")
+        ))?;
+        for key in st.query_map([record], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            keys.push(key?);
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let mut out = Vec::with_capacity(keys.len());
+    let mut st = conn.prepare_cached(&format!(
         "SELECT c.set_id, s.at, s.author, c.tbl, c.record, c.op, c.field, c.before, c.after
-         FROM change AS c JOIN change_set AS s ON s.id = c.set_id WHERE c.id = ?1",
-    )?;
-    for id in ids {
-        let row = st.query_row([id], |r| {
+         FROM {} AS c JOIN change_set AS s ON s.id = c.set_id WHERE c.id = ?1 AND c.pos = ?2",
+        journal::ENTRIES
+    ))?;
+    for (id, pos) in keys {
+        let row = st.query_row([id, pos], |r| {
             Ok(serde_json::json!({
                 "change_set": r.get::<_, i64>(0)?,
                 "at": crate::history::store::clock_text(r.get(1)?),

@@ -73,9 +73,10 @@ fn journaled_references(
     let mut records: Vec<(String, Vec<String>)> = Vec::new();
     for table in owned {
         let refs = journal::references(conn, table)?;
-        let mut st = conn.prepare(
-            "SELECT record, coalesce(before, after) FROM change WHERE tbl = ?1 AND op IN (1, 3)",
-        )?;
+        let mut st = conn.prepare(&format!(
+            "SELECT record, coalesce(before, after) FROM {} WHERE tbl = ?1 AND op IN (1, 3)",
+            journal::ENTRIES
+        ))?;
         let rows = st.query_map([table], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
@@ -134,10 +135,11 @@ fn former_rows(
         _ => &[],
     };
     let wanted: Vec<String> = forms.iter().map(|f| fold(f)).collect();
-    let mut st = conn.prepare(
-        "SELECT DISTINCT record, coalesce(before, after) FROM change
+    let mut st = conn.prepare(&format!(
+        "SELECT DISTINCT record, coalesce(before, after) FROM {}
          WHERE tbl = ?1 AND op IN (1, 3) AND record <> ?2",
-    )?;
+        journal::ENTRIES
+    ))?;
     let rows: Vec<(String, String)> = st
         .query_map(params![p.table(), uid], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;

@@ -70,14 +70,51 @@ fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
         )
     };
     let mut st = tx.prepare(&format!(
-        "UPDATE change SET before = {}, after = {} WHERE record = ?1",
+        "UPDATE change SET before = {}, after = {} WHERE record = ?1 AND op <> {}",
         keep_identity("before"),
-        keep_identity("after")
+        keep_identity("after"),
+        journal::ROWS
     ))?;
     for record in erased {
         changed += st.execute([record])?;
+        changed += drop_from_batches(tx, record)?;
     }
     Ok(changed)
+}
+
+/// The batch entries ([`journal::ROWS`]) holding `record` rewritten without it: its object
+/// taken out of the array, the count and the range of identities made those of the records
+/// left (a batch left empty goes); how many entries changed.
+fn drop_from_batches(tx: &Connection, record: &str) -> CoreResult<usize> {
+    let holds = "op = 4 AND record <= ?1 AND field >= ?1
+        AND EXISTS (SELECT 1 FROM json_each(change.after) AS r
+                    WHERE json_extract(r.value, '$.uid') = ?1)";
+    let ids: Vec<i64> = tx
+        .prepare(&format!("SELECT id FROM change WHERE {holds}"))?
+        .query_map([record], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        tx.execute(
+            "UPDATE change SET after = (SELECT json_group_array(json(r.value) ORDER BY r.key)
+                                        FROM json_each(change.after) AS r
+                                        WHERE json_extract(r.value, '$.uid') IS NOT ?2)
+             WHERE id = ?1",
+            params![id, record],
+        )?;
+        tx.execute(
+            "UPDATE change SET
+               before = json_array_length(after),
+               record = coalesce((SELECT min(json_extract(r.value, '$.uid')) FROM json_each(change.after) AS r), ''),
+               field = coalesce((SELECT max(json_extract(r.value, '$.uid')) FROM json_each(change.after) AS r), '')
+             WHERE id = ?1",
+            [id],
+        )?;
+        tx.execute(
+            "DELETE FROM change WHERE id = ?1 AND json_array_length(after) = 0",
+            [id],
+        )?;
+    }
+    Ok(ids.len())
 }
 
 /// The member's name, role and structure in the journal become what the member row now says

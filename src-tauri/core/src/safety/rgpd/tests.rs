@@ -549,3 +549,78 @@ fn neither_the_erasure_nor_an_older_change_set_brings_the_person_back() {
     input.name = "Autre".into();
     let _ = input;
 }
+
+/// A person imported with a file's actors, inside the import's batch of contacts: found and
+/// exported (her record alone, not the batch's others), then erased with no byte of her left
+/// in the file, the batch rewritten without her (its count and range of identities those of
+/// the others) and still told as the records it holds.
+#[test]
+fn a_person_inside_an_import_batch_is_found_exported_and_erased_from_it() {
+    use crate::exchange::{tabular::FileFormat, ExchangeKind};
+    let (dir, mut s) = demo();
+    let path = dir.path().join("d.catalyse");
+    let mut csv = String::from("Nom;Monde;Contact;E-mail\n");
+    for i in 0..30 {
+        let (who, mail) = match i {
+            // First of the batch: the smallest identity, the batch's own `record`.
+            0 => (
+                "Ophélie Granger".to_string(),
+                "o.granger@exemple.fr".to_string(),
+            ),
+            _ => (format!("Personne {i}"), format!("p{i}@exemple.fr")),
+        };
+        csv.push_str(&format!("Lot {i};Entreprise;{who};{mail}\n"));
+    }
+    s.import(ExchangeKind::Actors, csv.as_bytes(), FileFormat::Csv, false)
+        .unwrap();
+    let set: i64 = s
+        .conn
+        .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+        .unwrap();
+    let (her, her_uid): (i64, String) = s
+        .conn
+        .query_row(
+            "SELECT id, uid FROM contact WHERE name = 'Ophélie Granger'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let batch = |s: &Store| -> (i64, String, String) {
+        s.conn
+            .query_row(
+                "SELECT before, record, after FROM change WHERE op = 4 AND tbl = 'contact'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(batch(&s).0, 30);
+    assert_eq!(batch(&s).1, her_uid);
+    let export = s.person_export(Person::Contact(her)).unwrap();
+    assert!(export.contains("o.granger@exemple.fr"), "{export}");
+    assert!(
+        !export.contains("p7@exemple.fr"),
+        "only her record of the batch"
+    );
+    let words = ["granger", "ophelie", "o.granger@exemple.fr"];
+    assert!(!leftovers(&path, &words).is_empty());
+    let told = s.change_set_summary(set).unwrap().changes;
+    s.person_erase(Person::Contact(her)).unwrap();
+    let left = leftovers(&path, &words);
+    assert!(left.is_empty(), "{left:#?}");
+    let (count, first, after) = batch(&s);
+    assert_eq!(count, 29);
+    assert!(!after.contains(&her_uid) && first != her_uid);
+    let smallest: String = s
+        .conn
+        .query_row(
+            "SELECT min(uid) FROM contact WHERE name LIKE 'Personne %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(first, smallest);
+    assert_eq!(s.change_set_summary(set).unwrap().changes, told - 1);
+    drop(s);
+    assert!(leftovers(&path, &words).is_empty());
+}
