@@ -138,11 +138,18 @@ pub fn encode(header: &Header, body: &Body) -> (Vec<u8>, String) {
         length: body_json.len() as u64,
         ..header.clone()
     };
-    let mut out = Vec::with_capacity(body_json.len() + 256);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&serde_json::to_vec(&header).expect("a header always serialises"));
+    let header_json = serde_json::to_vec(&header).expect("a header always serialises");
+    frame(MAGIC, &header_json, &body_json)
+}
+
+/// A file framed as Catalyse's shared files are: `magic`, the header line, the body and its
+/// line feed, then `END <sha256 of every byte before>`; with that hash.
+pub(crate) fn frame(magic: &[u8], header_json: &[u8], body_json: &[u8]) -> (Vec<u8>, String) {
+    let mut out = Vec::with_capacity(magic.len() + header_json.len() + body_json.len() + 72);
+    out.extend_from_slice(magic);
+    out.extend_from_slice(header_json);
     out.push(b'\n');
-    out.extend_from_slice(&body_json);
+    out.extend_from_slice(body_json);
     out.push(b'\n');
     let hash = hex_sha256(&out);
     out.extend_from_slice(b"END ");

@@ -13,7 +13,7 @@
 //! number and closing hash) and the clock of its newest change set: the joining laptop goes
 //! on from there.
 
-use crate::share::format::{hex_sha256, zero_tail, Reading, FORMAT_VERSION};
+use crate::share::format::{frame, hex_sha256, zero_tail, Reading, FORMAT_VERSION};
 use crate::shared::domain::{forbidden_control, valid_uid};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -73,17 +73,8 @@ pub fn encode(header: &SnapshotHeader, body: &SnapshotBody) -> Vec<u8> {
         length: body_json.len() as u64,
         ..header.clone()
     };
-    let mut out = Vec::with_capacity(body_json.len() + 1024);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&serde_json::to_vec(&header).expect("a header always serialises"));
-    out.push(b'\n');
-    out.extend_from_slice(&body_json);
-    out.push(b'\n');
-    let hash = hex_sha256(&out);
-    out.extend_from_slice(b"END ");
-    out.extend_from_slice(hash.as_bytes());
-    out.push(b'\n');
-    out
+    let header_json = serde_json::to_vec(&header).expect("a header always serialises");
+    frame(MAGIC, &header_json, &body_json).0
 }
 
 /// A snapshot read and checked whole.
