@@ -73,7 +73,7 @@ pub const SET_RECORDS: &str =
 pub const UNJOURNALED_COLUMNS: &[&str] = &["updated_at", "uid"];
 
 /// Bits of the hybrid logical clock given to the counter.
-const CLOCK_COUNTER_BITS: u32 = 16;
+pub const CLOCK_COUNTER_BITS: u32 = 16;
 
 /// The change set being written on a connection: its clock value.
 #[derive(Debug, Clone)]

@@ -15,8 +15,8 @@ pub(crate) fn touches_erased(conn: &Connection, set: i64) -> CoreResult<bool> {
     Ok(conn.query_row(
         "SELECT count(*) > 0 FROM change WHERE set_id = ?1 AND (
            before = ?2 OR after = ?2
-           OR (typeof(before) = 'text' AND json_valid(before) AND json_extract(before, '$.rgpd') IS NOT NULL)
-           OR (typeof(after) = 'text' AND json_valid(after) AND json_extract(after, '$.rgpd') IS NOT NULL))",
+           OR CASE WHEN typeof(before) = 'text' AND json_valid(before) THEN json_extract(before, '$.rgpd') END IS NOT NULL
+           OR CASE WHEN typeof(after) = 'text' AND json_valid(after) THEN json_extract(after, '$.rgpd') END IS NOT NULL)",
         params![set, ERASED_MARK],
         |r| r.get(0),
     )?)

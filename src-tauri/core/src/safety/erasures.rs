@@ -225,8 +225,8 @@ fn holds(path: &Path, who: &ErasedPerson) -> CoreResult<bool> {
     Ok(conn.query_row(
         &format!(
             "SELECT count(*) > 0 FROM {} AS c WHERE NOT (coalesce(before, after) = ?2
-                    OR (json_valid(coalesce(before, after))
-                        AND json_extract(coalesce(before, after), '$.rgpd') IS NOT NULL))",
+                    OR CASE WHEN json_valid(coalesce(before, after))
+                            THEN json_extract(coalesce(before, after), '$.rgpd') END IS NOT NULL)",
             crate::db::journal::record_entries("?1")
         ),
         rusqlite::params![who.uid, crate::history::erased::ERASED_MARK],

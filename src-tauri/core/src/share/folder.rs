@@ -78,7 +78,11 @@ pub fn write_change_file(
     header: &Header,
     body: &Body,
 ) -> CoreResult<(PathBuf, String)> {
-    let first = body.sets.first().map_or(0, |s| s.at);
+    // A file without change sets (what a device has received) goes in the current month.
+    let first = body.sets.first().map_or_else(
+        || chrono::Utc::now().timestamp_millis() << crate::db::journal::CLOCK_COUNTER_BITS,
+        |s| s.at,
+    );
     let relative = change_path(&header.device, &month_of(first), header.seq);
     let (bytes, hash) = encode(header, body);
     let path = write_once(root, &relative, &bytes)?;

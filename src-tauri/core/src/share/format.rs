@@ -164,6 +164,23 @@ pub(crate) fn zero_tail(bytes: &[u8]) -> bool {
     bytes.last() == Some(&0)
 }
 
+/// The header of the change file at `path`, read without its body nor any check of its
+/// hash: only for what a device says of itself in its own last file (what it had received),
+/// never for anything applied.
+pub fn peek_header(path: &std::path::Path) -> Option<Header> {
+    use std::io::{BufRead, Read};
+    let file = std::fs::File::open(path).ok()?;
+    let mut reader = std::io::BufReader::new(file.take((MAGIC.len() + MAX_HEADER + 1) as u64));
+    let mut magic = Vec::new();
+    reader.read_until(b'\n', &mut magic).ok()?;
+    if magic != MAGIC {
+        return None;
+    }
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).ok()?;
+    serde_json::from_slice(line.strip_suffix(b"\n")?).ok()
+}
+
 /// Reads `bytes` as a change file expected to be `expected`: checked whole before anything of
 /// it is used.
 pub fn read(bytes: &[u8], expected: &Expected<'_>) -> Reading {

@@ -224,6 +224,15 @@ pub(crate) fn add_conflict(
     head: &Head,
     by: Option<&Version>,
 ) -> CoreResult<()> {
+    let scrubbed = match &head.value {
+        Value::Object(o) => o.contains_key("rgpd"),
+        Value::String(t) => t == crate::history::erased::ERASED_MARK,
+        _ => false,
+    };
+    if scrubbed || (kind == "deleted" && erased(conn, uid)?) {
+        // A change of a person erased (RGPD) is not kept anywhere: the erasure wins, silently.
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT INTO share_conflict (tbl, record, field, kind, at, device, author, value, by_at, by_device)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -243,6 +252,17 @@ pub(crate) fn add_conflict(
         by.map(|b| b.device.clone()),
     ])?;
     Ok(())
+}
+
+/// Whether record `uid` was erased (RGPD): its deletion's journal entry keeps only its
+/// identity and the erasure's mark.
+pub(crate) fn erased(conn: &Connection, uid: &str) -> CoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) > 0 FROM change WHERE record = ?1 AND op = 3
+               AND CASE WHEN json_valid(before) THEN json_extract(before, '$.rgpd') END IS NOT NULL",
+        )?
+        .query_row([uid], |r| r.get(0))?)
 }
 
 /// A concurrent value that lost to `winner`: in the inbox, quiet when it is the same value.

@@ -103,6 +103,11 @@ impl Merge<'_, '_> {
         let Value::Object(row) = &c.after else {
             return Ok(());
         };
+        if row.contains_key("rgpd") {
+            // The creation of a record erased since (RGPD) on its laptop before it was sent:
+            // only its identity is left, and its deletion follows.
+            return Ok(());
+        }
         // Re-created, or created under a parent, without knowing a deletion of it made
         // meanwhile (even if the parent is back since): the deletion stands.
         if let Some(by) = self.unknown_deletion(&c.table, &uid, row)? {
@@ -230,7 +235,9 @@ impl Merge<'_, '_> {
             .columns(self.conn, &c.table)?
             .iter()
             .any(|(n, _)| n == field);
-        if !known || LOCAL_COLUMNS.contains(&field) || field == "uid" {
+        let scrubbed = c.after.as_str() == Some(crate::history::erased::ERASED_MARK);
+        if !known || LOCAL_COLUMNS.contains(&field) || field == "uid" || scrubbed {
+            // (A value an erasure removed before it was sent: its record is erased too.)
             return Ok(());
         }
         let uid = canonical(self.conn, &c.table, &c.record)?;

@@ -14,9 +14,14 @@
 //! - [`snapshot`]: the whole workspace for a laptop that joins.
 //! - [`space`]: creating and joining the team's space; the devices.
 //! - [`sync`]: one exchange with the folder.
+//! - [`compact`]: folding the files every device has received into a snapshot; dropping a
+//!   device that stopped syncing.
 //! - [`inbox`]: the conflict inbox and its resolutions.
 //! - [`hash`]: the content hash replicas compare.
 
+pub mod compact;
+#[cfg(test)]
+mod compact_tests;
 pub mod duplicates;
 pub mod folder;
 pub mod format;

@@ -1,18 +1,21 @@
 //! A deterministic simulation of a team (seeded): three laptops make random changes of every
 //! kind the actors' screens make (create, edit, the same field on two laptops, delete against
-//! edit, links recorded twice, tags, undo), their folders receive each other's files in random
+//! edit, links recorded twice, tags, undo, contacts and their RGPD erasure), one laptop
+//! compacts its folder midway and a fourth joins late from it; their folders receive each other's files in random
 //! order, late, truncated or zero-filled mid-copy and completed later, beside the sync tools'
 //! conflict copies and temporary files; every laptop syncs at random moments. At the end,
 //! every laptop holds the same content hash and the same inbox, and `foreign_key_check` is
 //! clean. `CATALYSE_SIM_RUNS` runs (the test command runs a few hundred), seeded by
 //! `CATALYSE_SIM_SEED`.
 
-use crate::actors::{ActorInput, ActorProfile};
+use crate::actors::{ActorInput, ActorProfile, ContactInput};
 use crate::db::store::Store;
 use crate::network::LinkInput;
-use crate::share::sync_tests::{team, walk, Laptop};
-use std::collections::BTreeMap;
-use std::path::Path;
+use crate::safety::rgpd::Person;
+use crate::share::space::share_join_as;
+use crate::share::sync_tests::{carry, team, walk, Laptop, DEVICES};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 struct Rng(u64);
@@ -58,7 +61,7 @@ fn ids(s: &Store, table: &str) -> Vec<i64> {
 fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>) {
     let actors = ids(s, "actor");
     let pick = |rng: &mut Rng, v: &[i64]| v[rng.below(v.len())];
-    let what: &'static str = match rng.below(10) {
+    let what: &'static str = match rng.below(12) {
         0 | 1 => {
             let input = ActorInput {
                 name: NAMES[rng.below(NAMES.len())].into(),
@@ -167,21 +170,86 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
                 _ => "refused",
             }
         }
+        9 if !actors.is_empty() => {
+            // Distinct people (an erasure also reaches older records of the same person: of
+            // the same name, e-mail or phone).
+            let n = rng.below(1_000_000);
+            let input = ContactInput {
+                name: format!("{} {n}", PEOPLE[rng.below(PEOPLE.len())]),
+                role: String::new(),
+                email: String::new(),
+                phone: format!("06 {n:08}"),
+                notes: String::new(),
+            };
+            s.create_contact(pick(rng, &actors), &input)
+                .map(|_| "create contact")
+                .unwrap_or("refused")
+        }
+        10 => {
+            let contacts = ids(s, "contact");
+            if contacts.is_empty() {
+                return;
+            }
+            let id = pick(rng, &contacts);
+            let mut c: ContactInput = s
+                .conn
+                .query_row(
+                    "SELECT name, role, email, phone, notes FROM contact WHERE id = ?1",
+                    [id],
+                    |r| {
+                        Ok(ContactInput {
+                            name: r.get(0)?,
+                            role: r.get(1)?,
+                            email: r.get(2)?,
+                            phone: r.get(3)?,
+                            notes: r.get(4)?,
+                        })
+                    },
+                )
+                .unwrap();
+            c.phone = format!("07 {:08}", rng.below(1_000_000));
+            s.update_contact(id, &c)
+                .map(|_| "edit contact")
+                .unwrap_or("refused")
+        }
+        11 if rng.chance(30) => {
+            let contacts = ids(s, "contact");
+            if contacts.is_empty() {
+                return;
+            }
+            s.person_erase(Person::Contact(pick(rng, &contacts)))
+                .map(|_| "erase contact (RGPD)")
+                .unwrap_or("refused")
+        }
         _ => return,
     };
     *counts.entry(what).or_default() += 1;
 }
 
+const PEOPLE: [&str; 4] = [
+    "Jeanne Zorglub",
+    "Paul Martin",
+    "Aïcha Benali",
+    "Éric Durand",
+];
+
 /// A sync tool at work: some of the files `from` has and `to` lacks arrive, in random
 /// order, some cut short or zero-filled (completed by a later call), beside conflict copies
 /// and temporary files.
-fn deliver(from: &Path, to: &Path, rng: &mut Rng, all: bool) {
+fn deliver(from: &Path, to: &Path, rng: &mut Rng, all: bool, gone: &BTreeSet<PathBuf>) {
+    // What a compaction removed is removed everywhere (the sync tool passes deletions on).
+    for relative in gone {
+        let _ = std::fs::remove_file(to.join(relative));
+    }
     let mut files = walk(from);
     for i in (1..files.len()).rev() {
         files.swap(i, rng.below(i + 1));
     }
     for file in files {
         let relative = file.strip_prefix(from).unwrap();
+        if gone.contains(relative) {
+            continue;
+        }
         let name = relative.to_string_lossy();
         if name.contains("sync-conflict") || name.contains(".syncthing.") {
             continue;
@@ -241,13 +309,57 @@ fn fk_clean(s: &Store) -> bool {
         .is_none()
 }
 
+/// Every laptop syncs, every folder gets every file, every laptop syncs again.
+fn everything_arrives(laptops: &mut [Laptop], rng: &mut Rng, gone: &BTreeSet<PathBuf>) {
+    for l in laptops.iter_mut() {
+        l.store.sync_acknowledging().unwrap();
+    }
+    for a in 0..laptops.len() {
+        for b in 0..laptops.len() {
+            if a != b {
+                let (from, to) = (laptops[a].folder.clone(), laptops[b].folder.clone());
+                deliver(&from, &to, rng, true, gone);
+            }
+        }
+    }
+    for l in laptops.iter_mut() {
+        l.store.sync_acknowledging().unwrap();
+    }
+}
+
 /// One run; returns the counts of what happened.
 fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
     let dir = TempDir::new().unwrap();
     let mut laptops: Vec<Laptop> = team(&dir, 3);
     let mut rng = Rng(seed | 1);
     let mut counts = BTreeMap::new();
-    for _ in 0..steps {
+    let mut gone: BTreeSet<PathBuf> = BTreeSet::new();
+    for step in 0..steps {
+        if step == steps / 3 || step == steps * 2 / 3 {
+            // Midway, everything arrives once, then one laptop compacts its folder (the files
+            // every laptop has received, up to the snapshot there before).
+            everything_arrives(&mut laptops, &mut rng, &gone);
+            let before: BTreeSet<PathBuf> = walk(&laptops[0].folder)
+                .into_iter()
+                .map(|p| p.strip_prefix(&laptops[0].folder).unwrap().to_path_buf())
+                .collect();
+            let r = laptops[0].store.share_compact().unwrap();
+            *counts.entry("files folded").or_default() += r.removed_files;
+            for p in before {
+                if !laptops[0].folder.join(&p).exists() {
+                    gone.insert(p);
+                }
+            }
+        }
+        if step == steps / 2 {
+            // A laptop joins late, from a copy of that folder.
+            let folder = dir.path().join("partage-late");
+            std::fs::create_dir_all(&folder).unwrap();
+            carry(&laptops[0].folder, &folder);
+            let to = dir.path().join("late.catalyse");
+            let store = share_join_as(&folder, &to, "ordinateur tardif", Some(DEVICES[3])).unwrap();
+            laptops.push(Laptop { store, folder });
+        }
         let i = rng.below(laptops.len());
         match rng.below(6) {
             0..=2 => act(&mut laptops[i].store, &mut rng, &mut counts),
@@ -255,7 +367,7 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
                 let j = rng.below(laptops.len());
                 if i != j {
                     let (from, to) = (laptops[i].folder.clone(), laptops[j].folder.clone());
-                    deliver(&from, &to, &mut rng, false);
+                    deliver(&from, &to, &mut rng, false, &gone);
                 }
             }
             _ => {
@@ -268,24 +380,16 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
     }
     // Everything arrives, every laptop syncs until nothing moves.
     for _ in 0..3 {
-        for l in laptops.iter_mut() {
-            l.store.sync().unwrap();
-        }
-        for a in 0..laptops.len() {
-            for b in 0..laptops.len() {
-                if a != b {
-                    let (from, to) = (laptops[a].folder.clone(), laptops[b].folder.clone());
-                    deliver(&from, &to, &mut rng, true);
-                }
-            }
-        }
-        for l in laptops.iter_mut() {
-            let r = l.store.sync().unwrap();
-            assert!(
-                r.refused.is_empty() && r.waiting.is_empty(),
-                "seed {seed}: {r:?}"
-            );
-        }
+        everything_arrives(&mut laptops, &mut rng, &gone);
+    }
+    for (k, l) in laptops.iter_mut().enumerate() {
+        let r = l.store.sync().unwrap();
+        assert!(
+            r.refused.is_empty() && r.waiting.is_empty(),
+            "seed {seed}: laptop {k}: {r:?}\n{:#?}\n{:?}",
+            l.store.share_devices().unwrap(),
+            walk(&l.folder)
+        );
     }
     let dumps: Vec<Vec<String>> = laptops
         .iter()

@@ -257,6 +257,9 @@ pub(crate) fn write_snapshot(
     let at: i64 = conn.query_row("SELECT coalesce(max(at), 0) FROM change_set", [], |r| {
         r.get(0)
     })?;
+    // Never the name of an earlier snapshot of this device (made before any new change).
+    let now = chrono::Utc::now().timestamp_millis() << crate::db::journal::CLOCK_COUNTER_BITS;
+    let at = at.max(now);
     let devices = devices(conn, me)?
         .into_iter()
         .map(|d| {
@@ -393,6 +396,10 @@ pub fn share_join_as(
         let _ = std::fs::remove_file(to);
         return Err(e);
     }
+    // The first exchange: the files after the snapshot applied, and the others told that
+    // this laptop is there (what it has received decides what a compaction folds). The
+    // folder may be gone again already: the next exchange does it.
+    let _ = store.sync_acknowledging();
     Ok(store)
 }
 

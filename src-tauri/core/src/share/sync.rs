@@ -4,8 +4,12 @@
 
 use crate::db::journal::clock_millis;
 use crate::db::store::Store;
+use crate::safety::erasures::ErasedPerson;
+use crate::share::compact::dropped_devices;
 use crate::share::folder::{with_retries, write_change_file};
-use crate::share::format::{read, Body, ChangeFile, Expected, Header, Reading, FORMAT_VERSION};
+use crate::share::format::{
+    peek_header, read, Body, ChangeFile, Expected, Header, Reading, FORMAT_VERSION,
+};
 use crate::share::heads::Origin;
 use crate::share::merge::apply_set;
 use crate::share::names::{classify, Name, DEVICES};
@@ -21,6 +25,10 @@ use std::path::{Path, PathBuf};
 const SETS_PER_FILE: usize = 2_000;
 /// A clock this far ahead of this laptop's is reported as skewed (milliseconds).
 const SKEW_MS: i64 = 5 * 60 * 1000;
+/// How often at most a laptop that received changes but made none tells the others so, by a
+/// change file without change sets (what every device has received decides which files a
+/// compaction folds): minutes.
+const ACKNOWLEDGE_EVERY_MIN: i64 = 10;
 
 /// A device whose next file cannot be applied yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -66,19 +74,27 @@ pub struct SyncReport {
     pub skewed: Vec<String>,
     /// The folder could not be reached (offline, unplugged key): nothing happened.
     pub unreachable: bool,
+    /// People erased on another laptop (RGPD), erased here too: the interface records them
+    /// beside this laptop's backups, so that restoring an older backup erases them again.
+    pub erased: Vec<ErasedPerson>,
+    /// A person removed this laptop from the team (it had stopped syncing): it should join
+    /// the space again.
+    pub dropped: bool,
 }
 
 /// The files of the folder, by device and number.
 #[derive(Default)]
-struct Listing {
-    changes: HashMap<String, BTreeMap<u64, PathBuf>>,
+pub(crate) struct Listing {
+    pub(crate) changes: HashMap<String, BTreeMap<u64, PathBuf>>,
     placeholders: Vec<String>,
+    /// The sync tools' copies and the placeholders, by device and number (their paths).
+    pub(crate) others: Vec<(String, u64, PathBuf)>,
     copies: usize,
     ignored: usize,
 }
 
 /// Lists the change files under `root`/appareils (three levels: device, month, file).
-fn list(root: &Path) -> std::io::Result<Listing> {
+pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
     let mut out = Listing::default();
     let devices_dir = root.join(DEVICES);
     let Ok(devices) = std::fs::read_dir(&devices_dir) else {
@@ -109,8 +125,14 @@ fn list(root: &Path) -> std::io::Result<Listing> {
                             .or_default()
                             .insert(seq, file.path());
                     }
-                    Name::Placeholder { .. } => out.placeholders.push(relative),
-                    Name::ConflictCopy { .. } => out.copies += 1,
+                    Name::Placeholder { device, seq } => {
+                        out.placeholders.push(relative);
+                        out.others.push((device, seq, file.path()));
+                    }
+                    Name::ConflictCopy { device, seq } => {
+                        out.copies += 1;
+                        out.others.push((device, seq, file.path()));
+                    }
                     Name::Ignored | Name::Foreign => out.ignored += 1,
                 }
             }
@@ -120,8 +142,19 @@ fn list(root: &Path) -> std::io::Result<Listing> {
 }
 
 impl Store {
-    /// One exchange with the shared folder (see the module's doc).
+    /// One exchange with the shared folder (see the module's doc). A laptop that received
+    /// changes and made none says so at most every ten minutes.
     pub fn sync(&mut self) -> CoreResult<SyncReport> {
+        self.exchange(false)
+    }
+
+    /// [`Store::sync`], saying at once what this laptop has received if that is news (the
+    /// command line's `sync`: a person who runs it expects the others to know).
+    pub fn sync_acknowledging(&mut self) -> CoreResult<SyncReport> {
+        self.exchange(true)
+    }
+
+    fn exchange(&mut self, acknowledge_now: bool) -> CoreResult<SyncReport> {
         let space = self.require_space()?;
         let mut report = SyncReport::default();
         if !space.folder.is_dir() {
@@ -135,8 +168,45 @@ impl Store {
         report.conflict_copies = listing.copies;
         report.ignored = listing.ignored;
         self.receive(&space, &listing, &mut report)?;
+        if report.sent == 0 {
+            self.acknowledge(&space, &listing, acknowledge_now)?;
+        }
+        report.dropped =
+            dropped_devices(&space.folder, &space.workspace)?.contains_key(&space.device);
         report.conflicts = self.conflict_count()?;
         Ok(report)
+    }
+
+    /// Writes a change file without change sets when this laptop has applied other devices'
+    /// change sets since its last file said what it had received (and `now`, or that file is
+    /// ten minutes old): its header's `seen` tells the others what it has received.
+    fn acknowledge(&mut self, space: &Space, listing: &Listing, now: bool) -> CoreResult<()> {
+        let me = &space.device;
+        let states = devices(&self.conn, me)?;
+        let mine = states.iter().find(|d| &d.device == me);
+        let written = mine.map(|d| d.seen.clone()).unwrap_or_default();
+        let said = mine
+            .and_then(|d| listing.changes.get(me).and_then(|f| f.get(&d.seq)))
+            .and_then(|path| peek_header(path))
+            .map(|h| h.seen)
+            .unwrap_or_default();
+        // A laptop that never wrote says it is there.
+        let news = mine.is_none_or(|d| d.seq == 0)
+            || seen_vector(&self.conn, me)?
+                .iter()
+                .any(|(d, at)| said.get(d).is_none_or(|s| s < at));
+        if !news {
+            return Ok(());
+        }
+        let old_enough = written.is_empty()
+            || chrono::DateTime::parse_from_rfc3339(&written).is_ok_and(|t| {
+                chrono::Utc::now().signed_duration_since(t).num_minutes() >= ACKNOWLEDGE_EVERY_MIN
+            });
+        if !(now || old_enough) {
+            return Ok(());
+        }
+        self.write_file(space, Body { sets: Vec::new() })?;
+        Ok(())
     }
 
     /// The entries of the conflict inbox.
@@ -154,44 +224,56 @@ impl Store {
         let me = space.device.clone();
         let mut sent = 0;
         loop {
-            let mine = devices(&self.conn, &me)?
+            let after = devices(&self.conn, &me)?
                 .into_iter()
                 .find(|d| d.device == me)
-                .unwrap_or(DeviceState {
-                    device: me.clone(),
-                    name: space.device_name.clone(),
-                    seq: 0,
-                    hash: String::new(),
-                    at: 0,
-                    seen: String::new(),
-                });
-            let body = self.outgoing_sets(&me, mine.at, SETS_PER_FILE)?;
-            let Some(last) = body.sets.last().map(|s| s.at) else {
+                .map_or(0, |d| d.at);
+            let body = self.outgoing_sets(&me, after, SETS_PER_FILE)?;
+            if body.sets.is_empty() {
                 return Ok(sent);
-            };
-            let header = Header {
-                format: FORMAT_VERSION,
-                schema: crate::SCHEMA_VERSION,
-                workspace: space.workspace.clone(),
+            }
+            sent += self.write_file(space, body)?;
+        }
+    }
+
+    /// Writes this laptop's next change file holding `body` (no change set: what it has
+    /// received, said to the others) and records it; returns how many change sets it holds.
+    fn write_file(&mut self, space: &Space, body: Body) -> CoreResult<usize> {
+        let me = space.device.clone();
+        let mine = devices(&self.conn, &me)?
+            .into_iter()
+            .find(|d| d.device == me)
+            .unwrap_or(DeviceState {
                 device: me.clone(),
                 name: space.device_name.clone(),
-                seen: seen_vector(&self.conn, &me)?,
-                seq: mine.seq + 1,
-                prev: mine.hash.clone(),
-                length: 0,
-            };
-            let (_, hash) = write_change_file(&space.folder, &header, &body)?;
-            let tx = self.conn.transaction()?;
-            supersede_with_local(&tx, &body)?;
-            tx.execute(
-                "INSERT INTO share_device (device, name, seq, hash, at, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (device) DO UPDATE SET name = excluded.name, seq = excluded.seq,
-                    hash = excluded.hash, at = excluded.at, seen = excluded.seen",
-                params![me, space.device_name, header.seq as i64, hash, last, crate::db::store::now()],
-            )?;
-            tx.commit()?;
-            sent += body.sets.len();
-        }
+                seq: 0,
+                hash: String::new(),
+                at: 0,
+                seen: String::new(),
+            });
+        let last = body.sets.last().map_or(mine.at, |s| s.at);
+        let header = Header {
+            format: FORMAT_VERSION,
+            schema: crate::SCHEMA_VERSION,
+            workspace: space.workspace.clone(),
+            device: me.clone(),
+            name: space.device_name.clone(),
+            seen: seen_vector(&self.conn, &me)?,
+            seq: mine.seq + 1,
+            prev: mine.hash.clone(),
+            length: 0,
+        };
+        let (_, hash) = write_change_file(&space.folder, &header, &body)?;
+        let tx = self.conn.transaction()?;
+        supersede_with_local(&tx, &body)?;
+        tx.execute(
+            "INSERT INTO share_device (device, name, seq, hash, at, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (device) DO UPDATE SET name = excluded.name, seq = excluded.seq,
+                hash = excluded.hash, at = excluded.at, seen = excluded.seen",
+            params![me, space.device_name, header.seq as i64, hash, last, crate::db::store::now()],
+        )?;
+        tx.commit()?;
+        Ok(body.sets.len())
     }
 
     /// Applies the other devices' files that can be, in causal order, until none can.
@@ -315,6 +397,12 @@ impl Store {
         }
         let applied = self.apply_file(device, &file, state.map_or(0, |s| s.at))?;
         report.applied += applied;
+        for who in erasures(&file.body) {
+            // The erasure's own changes are applied; what this laptop alone keeps of the
+            // person (its journal, its texts, the inbox) goes the same way.
+            self.erase_identity(&who)?;
+            report.erased.push(who);
+        }
         let now = chrono::Utc::now().timestamp_millis();
         if file
             .body
@@ -358,6 +446,34 @@ impl Store {
         tx.commit()?;
         Ok(applied)
     }
+}
+
+/// The people an RGPD erasure of `body` erased (a contact deleted, a member anonymised), by
+/// identity.
+fn erasures(body: &Body) -> Vec<ErasedPerson> {
+    let mut out: Vec<ErasedPerson> = Vec::new();
+    for set in &body.sets {
+        let erasure = serde_json::from_str::<crate::db::journal::ChangeLabel>(&set.label)
+            .is_ok_and(|l| l.code == "rgpd.erase");
+        if !erasure {
+            continue;
+        }
+        for c in &set.changes {
+            let kind = match (c.table.as_str(), c.op, c.field.as_deref()) {
+                ("contact", 3, _) => "contact",
+                ("member", 2, Some("name")) => "member",
+                _ => continue,
+            };
+            let who = ErasedPerson {
+                kind: kind.into(),
+                uid: c.record.clone(),
+            };
+            if who.validate().is_ok() && !out.contains(&who) {
+                out.push(who);
+            }
+        }
+    }
+    out
 }
 
 enum Step {

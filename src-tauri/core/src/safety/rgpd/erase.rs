@@ -106,7 +106,8 @@ impl Store {
                 &format!(
                     "SELECT coalesce(before, after) FROM {} WHERE op IN (1, 3)
                        AND json_valid(coalesce(before, after))
-                       AND json_extract(coalesce(before, after), '$.rgpd') IS NULL
+                       AND CASE WHEN json_valid(coalesce(before, after))
+                                THEN json_extract(coalesce(before, after), '$.rgpd') END IS NULL
                      ORDER BY id DESC, pos DESC LIMIT 1",
                     journal::record_entries("?1")
                 ),

@@ -28,6 +28,49 @@ pub(super) fn scrub_journal(
     }
     changed += scrub_change_sets(tx, forms)?;
     changed += scrub_naming_entries(tx, forms)?;
+    changed += scrub_sharing(tx, &erased, forms)?;
+    Ok(changed)
+}
+
+/// What a shared workspace keeps beside the journal: the inbox's entries of the records
+/// `erased` go (their versions stay: a deletion's keeps an old change from bringing them
+/// back), and the person's name leaves the other entries' values and authors, the
+/// versions' authors and the devices' names; how many rows changed.
+fn scrub_sharing(tx: &Connection, erased: &[String], forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
+    for record in erased {
+        changed += tx.execute("DELETE FROM share_conflict WHERE record = ?1", [record])?;
+    }
+    let texts: [(&str, &str, &str); 5] = [
+        ("share_conflict", "id", "value"),
+        ("share_conflict", "id", "author"),
+        ("share_version", "rowid", "author"),
+        ("share_device", "device", "name"),
+        ("share_space", "id", "device_name"),
+    ];
+    for (table, key, column) in texts {
+        // share_version is WITHOUT ROWID: its key is (tbl, record, field).
+        let key = if table == "share_version" {
+            "tbl || char(31) || record || char(31) || field"
+        } else {
+            key
+        };
+        let rows: Vec<(rusqlite::types::Value, String)> = tx
+            .prepare(&format!(
+                "SELECT {key}, {column} FROM {table} WHERE typeof({column}) = 'text'"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (k, text) in rows {
+            let replaced = replace_all(&text, forms);
+            if replaced != text {
+                changed += tx.execute(
+                    &format!("UPDATE {table} SET {column} = ?2 WHERE {key} = ?1"),
+                    params![k, replaced],
+                )?;
+            }
+        }
+    }
     Ok(changed)
 }
 

@@ -1,0 +1,403 @@
+//! Compaction: the change files every device of the team has received are folded into a new
+//! snapshot and removed from the shared folder, with the older snapshots, so that the folder
+//! stays small and an erased person leaves no byte in it. A device that stopped syncing holds
+//! the files it has not received; a person can drop it from the team (a file in `retraits/`,
+//! written once), after which it no longer holds anything back.
+//!
+//! What a device has received is what the header of its newest change file says (`seen`);
+//! a laptop that receives changes and makes none writes files without change sets to say so
+//! ([`crate::share::sync`]). A device's files are removed up to its last file with change
+//! sets that every other device has received: its later files without change sets stay (a
+//! device behind could not tell they were empty). Nothing after the points of the snapshots
+//! already in the folder is folded: a laptop may have joined from one of them without being
+//! heard of yet (its first file not arrived); it has until the next compaction to be heard.
+
+use crate::db::store::Store;
+use crate::share::folder::{inside, with_retries, write_once};
+use crate::share::format::{read, Expected, Reading};
+use crate::share::snapshot::{self, SnapshotReading, SNAPSHOTS};
+use crate::share::space::{devices, seen_vector, write_snapshot, DeviceState};
+use crate::share::sync::list;
+use crate::shared::domain::{forbidden_control, valid_uid};
+use crate::shared::error::{CoreError, CoreResult};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The folder of the devices dropped from the team, inside the shared folder.
+pub const DROPPED: &str = "retraits";
+
+/// A device dropped from the team, as its file in [`DROPPED`] says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroppedFile {
+    pub format: i64,
+    pub workspace: String,
+    pub device: String,
+    /// The device's name then, and the name of the laptop whose user dropped it.
+    pub name: String,
+    pub by: String,
+    /// When (ISO 8601).
+    pub at: String,
+}
+
+/// What a compaction did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CompactReport {
+    /// The new snapshot (relative to the shared folder).
+    pub snapshot: String,
+    /// Change files folded into it and removed (the sync tools' copies of them included).
+    pub removed_files: usize,
+    /// Older snapshots removed.
+    pub removed_snapshots: usize,
+    /// Change files left (not received by every device yet, or written after).
+    pub kept_files: usize,
+    /// The folder's size before and after (bytes).
+    #[ts(type = "number")]
+    pub bytes_before: u64,
+    #[ts(type = "number")]
+    pub bytes_after: u64,
+    /// The devices that have not received everything yet (their names): they keep files in
+    /// the folder until they sync, or until a person drops them from the team.
+    pub holding_back: Vec<String>,
+    /// Files that could not be removed (held open by a sync tool): removed next time.
+    pub failed: usize,
+}
+
+fn dropped_name(device: &str) -> String {
+    format!("{DROPPED}/{}.json", device.replace('-', ""))
+}
+
+/// The devices dropped from space `workspace` in `folder`: identity → (name, dropped by).
+/// Files that are not Catalyse's, or of another space, are ignored.
+pub fn dropped_devices(
+    folder: &Path,
+    workspace: &str,
+) -> CoreResult<BTreeMap<String, DroppedFile>> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(inside(folder, DROPPED)) else {
+        return Ok(out);
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let strict = name.len() == 37
+            && name.ends_with(".json")
+            && name[..32]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !strict || entry.metadata().map_or(true, |m| m.len() > 4_096) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let Ok(file) = serde_json::from_slice::<DroppedFile>(&bytes) else {
+            continue;
+        };
+        let sound = file.format == 1
+            && file.workspace == workspace
+            && valid_uid("device", &file.device).is_ok()
+            && dropped_name(&file.device) == format!("{DROPPED}/{name}")
+            && [&file.name, &file.by, &file.at]
+                .iter()
+                .all(|t| t.chars().count() <= 200 && forbidden_control(t).is_none());
+        if sound {
+            out.insert(file.device.clone(), file);
+        }
+    }
+    Ok(out)
+}
+
+/// The size in bytes of every file under `dir`.
+pub fn folder_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => folder_bytes(&e.path()),
+            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn unreachable(folder: &Path) -> CoreError {
+    CoreError::validation(
+        "folder",
+        "share.unreachable",
+        format!(
+            "Le dossier partagé « {} » est injoignable pour l'instant (hors ligne, clé débranchée ?).",
+            folder.display()
+        ),
+    )
+}
+
+impl Store {
+    /// Drops device `device` from the team (it stopped syncing): it no longer keeps files in
+    /// the folder, and it is told to join the space again if it comes back.
+    pub fn share_drop_device(&mut self, device: &str) -> CoreResult<()> {
+        let space = self.require_space()?;
+        if !space.folder.is_dir() {
+            return Err(unreachable(&space.folder));
+        }
+        valid_uid("device", device)?;
+        if device == space.device {
+            return Err(CoreError::validation(
+                "device",
+                "share.drop_self",
+                "Cet ordinateur ne peut pas se retirer lui-même de l'équipe.",
+            ));
+        }
+        let states = devices(&self.conn, &space.device)?;
+        let Some(state) = states.iter().find(|d| d.device == device) else {
+            return Err(CoreError::validation(
+                "device",
+                "share.unknown_device",
+                "Cet ordinateur ne fait pas partie de l'équipe.",
+            ));
+        };
+        let file = DroppedFile {
+            format: 1,
+            workspace: space.workspace.clone(),
+            device: device.to_string(),
+            name: state.name.clone(),
+            by: space.device_name.clone(),
+            at: crate::db::store::now(),
+        };
+        if dropped_devices(&space.folder, &space.workspace)?.contains_key(device) {
+            return Ok(());
+        }
+        let bytes = serde_json::to_vec_pretty(&file).expect("a dropped file always serialises");
+        write_once(&space.folder, &dropped_name(device), &bytes)?;
+        Ok(())
+    }
+
+    /// The devices dropped from the team, by identity.
+    pub fn share_dropped(&self) -> CoreResult<Vec<String>> {
+        let Some(space) = self.share_space()? else {
+            return Ok(Vec::new());
+        };
+        Ok(dropped_devices(&space.folder, &space.workspace)?
+            .into_keys()
+            .collect())
+    }
+
+    /// Folds the change files every device has received into a new snapshot and removes
+    /// them, with the older snapshots (see the module's doc). Exchanges with the folder first.
+    pub fn share_compact(&mut self) -> CoreResult<CompactReport> {
+        let space = self.require_space()?;
+        let folder = space.folder.clone();
+        if !folder.is_dir() {
+            return Err(unreachable(&folder));
+        }
+        let bytes_before = folder_bytes(&folder);
+        let exchanged = self.sync_acknowledging()?;
+        if exchanged.unreachable {
+            return Err(unreachable(&folder));
+        }
+        let me = space.device.clone();
+        let dropped = dropped_devices(&folder, &space.workspace)?;
+        let states: HashMap<String, DeviceState> = devices(&self.conn, &me)?
+            .into_iter()
+            .map(|d| (d.device.clone(), d))
+            .collect();
+        let listing = list(&folder)?;
+        // What each device still in the team has received of the others (a device: what the
+        // header of its newest readable file says; this laptop: what it has applied), and the
+        // clock of the newest change set of each file this laptop has.
+        let mut received: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
+        received.insert(me.clone(), seen_vector(&self.conn, &me)?);
+        let mut files_of: HashMap<String, Vec<(u64, std::path::PathBuf, Option<i64>)>> =
+            HashMap::new();
+        for (device, files) in &listing.changes {
+            let applied = states.get(device).map_or(0, |s| s.seq);
+            let mut read_files = Vec::new();
+            for (seq, path) in files {
+                let Ok(bytes) = with_retries(3, || Ok(std::fs::read(path)?)) else {
+                    continue;
+                };
+                let expect = Expected {
+                    workspace: &space.workspace,
+                    schema: crate::SCHEMA_VERSION,
+                    device: Some(device),
+                    seq: Some(*seq),
+                };
+                if let Reading::Valid(file) = read(&bytes, &expect) {
+                    if *seq <= applied {
+                        read_files.push((*seq, path.clone(), file.body.sets.last().map(|s| s.at)));
+                    }
+                    if *device != me {
+                        received.insert(device.clone(), file.header.seen.clone());
+                    }
+                }
+            }
+            files_of.insert(device.clone(), read_files);
+        }
+        let mut active: Vec<&String> = states
+            .keys()
+            .chain(listing.changes.keys())
+            .filter(|d| !dropped.contains_key(*d))
+            .collect();
+        active.sort();
+        active.dedup();
+        let mut holding_back = Vec::new();
+        for d in &active {
+            if **d == me {
+                continue;
+            }
+            let got = received.get(*d);
+            let behind = states.iter().any(|(e, s)| {
+                e != *d
+                    && !dropped.contains_key(e)
+                    && s.at > got.and_then(|g| g.get(e)).copied().unwrap_or(0)
+            });
+            if behind {
+                let name = states.get(*d).map(|s| s.name.clone()).unwrap_or_default();
+                holding_back.push(if name.is_empty() { (*d).clone() } else { name });
+            }
+        }
+        holding_back.sort();
+        // A laptop may have joined from a snapshot of the folder without being heard of yet:
+        // nothing after the points of the snapshots there is folded.
+        let bound = snapshot_points(&folder, &space.workspace);
+        // The files to fold: for each device, up to its last file with change sets every
+        // other device has received.
+        let mut remove: Vec<std::path::PathBuf> = Vec::new();
+        let mut folded_to: HashMap<String, u64> = HashMap::new();
+        for (device, files) in &files_of {
+            let folded = active
+                .iter()
+                .filter(|d| **d != device)
+                .map(|d| {
+                    received
+                        .get(*d)
+                        .and_then(|g| g.get(device))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .min()
+                .unwrap_or(i64::MAX);
+            let mut sorted = files.clone();
+            sorted.sort_by_key(|f| f.0);
+            let mut end = sorted.first().map_or(0, |f| f.0.saturating_sub(1));
+            let most = bound.get(device).copied().unwrap_or(0);
+            for (seq, _, last) in &sorted {
+                if *seq != end + 1 || *seq > most {
+                    break;
+                }
+                match last {
+                    Some(at) if *at <= folded => {
+                        end = *seq;
+                        folded_to.insert(device.clone(), end);
+                    }
+                    Some(_) => break,
+                    None => end = *seq,
+                }
+            }
+            let to = folded_to.get(device).copied().unwrap_or(0);
+            remove.extend(
+                sorted
+                    .into_iter()
+                    .filter(|(seq, _, _)| *seq <= to)
+                    .map(|(_, p, _)| p),
+            );
+        }
+        for (device, seq, path) in &listing.others {
+            if folded_to.get(device).is_some_and(|to| seq <= to) {
+                remove.push(path.clone());
+            }
+        }
+        // The snapshot first, on disk: what is removed next is in it.
+        let snapshot = write_snapshot(&self.conn, &folder, &space.workspace, &me)?;
+        let mut report = CompactReport {
+            snapshot: snapshot
+                .strip_prefix(&folder)
+                .unwrap_or(&snapshot)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            holding_back,
+            bytes_before,
+            ..CompactReport::default()
+        };
+        for path in &remove {
+            match with_retries(5, || Ok(std::fs::remove_file(path)?)) {
+                Ok(()) => report.removed_files += 1,
+                Err(_) => report.failed += 1,
+            }
+        }
+        if let Ok(entries) = std::fs::read_dir(inside(&folder, SNAPSHOTS)) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path == snapshot || !(name.len() == 57 && name.ends_with(".ccs")) {
+                    continue;
+                }
+                match with_retries(5, || Ok(std::fs::remove_file(&path)?)) {
+                    Ok(()) => report.removed_snapshots += 1,
+                    Err(_) => report.failed += 1,
+                }
+            }
+        }
+        remove_empty_folders(&inside(&folder, crate::share::names::DEVICES));
+        report.kept_files = list(&folder)?.changes.values().map(BTreeMap::len).sum();
+        report.bytes_after = folder_bytes(&folder);
+        Ok(report)
+    }
+}
+
+/// For each device, the smallest of its points (the number of its last file included) in
+/// the valid snapshots of the folder; a device absent from one of them has 0.
+fn snapshot_points(folder: &Path, workspace: &str) -> HashMap<String, u64> {
+    let mut points: Option<HashMap<String, u64>> = None;
+    let Ok(entries) = std::fs::read_dir(inside(folder, SNAPSHOTS)) else {
+        return HashMap::new();
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.len() == 57 && name.ends_with(".ccs")) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let SnapshotReading::Valid(valid) =
+            snapshot::read(&bytes, workspace, crate::SCHEMA_VERSION)
+        else {
+            continue;
+        };
+        let these: HashMap<String, u64> = valid
+            .0
+            .devices
+            .iter()
+            .map(|(d, p)| (d.clone(), p.seq))
+            .collect();
+        points = Some(match points {
+            None => these,
+            Some(before) => before
+                .into_iter()
+                .map(|(d, seq)| {
+                    let other = these.get(&d).copied().unwrap_or(0);
+                    (d, seq.min(other))
+                })
+                .collect(),
+        });
+    }
+    points.unwrap_or_default()
+}
+
+/// Removes the month and device folders left empty under `dir` (never a file).
+fn remove_empty_folders(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_empty_folders(&entry.path());
+            // Fails, harmlessly, when something is left inside.
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
+}
