@@ -1211,6 +1211,7 @@ export default {
   "error.share.no_space": "This folder holds no Catalyse shared space.",
   "error.share.no_snapshot": "The shared folder does not hold a readable snapshot of the space yet: wait for the sync to finish, then try again.",
   "error.share.cloned_device": "This computer is already part of the space: open the workspace it already shares.",
+  "error.share.cloned_device_file": "A file of this computer is already in the shared folder with other content: another computer writes under the same identity (a workspace copied from one computer to another?). Nothing was replaced or sent. On one of the two computers, join the space again instead of using the copy.",
   "error.share.resolution": "This choice does not apply to this conflict.",
   "error.share.restore_unknown": "This record cannot be restored: the history does not keep its content.",
   "error.share.folder_too_long": "The shared folder’s path is too long (180 characters at most): Windows could not read Catalyse’s files there. Choose a folder nearer the root.",

@@ -1211,6 +1211,7 @@ export default {
   "error.share.no_space": "Ce dossier ne contient pas d'espace partagé de Catalyse.",
   "error.share.no_snapshot": "Le dossier partagé ne contient pas encore d'instantané lisible de l'espace : attendez la fin de la synchronisation, puis réessayez.",
   "error.share.cloned_device": "Cet ordinateur fait déjà partie de l'espace : ouvrez l'espace de travail qu'il partage déjà.",
+  "error.share.cloned_device_file": "Un fichier de cet ordinateur existe déjà dans le dossier partagé, avec un autre contenu : un autre ordinateur écrit sous la même identité (un espace de travail copié d'un ordinateur à l'autre ?). Rien n'a été remplacé ni envoyé. Sur l'un des deux ordinateurs, rejoignez l'espace à nouveau au lieu d'utiliser la copie.",
   "error.share.resolution": "Ce choix ne s'applique pas à ce conflit.",
   "error.share.restore_unknown": "Cet enregistrement ne peut pas être restauré : l'historique n'en garde pas le contenu.",
   "error.share.folder_too_long": "Le chemin du dossier partagé est trop long (180 caractères au plus) : Windows ne pourrait pas y lire les fichiers de Catalyse. Choisissez un dossier moins profond.",

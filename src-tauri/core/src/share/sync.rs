@@ -4,8 +4,10 @@
 
 use crate::db::journal::clock_millis;
 use crate::db::store::Store;
-use crate::share::folder::{with_retries, write_change_file};
+use crate::share::copies;
+use crate::share::folder::write_change_file_in;
 use crate::share::format::{read, Body, ChangeFile, Expected, Header, Reading, FORMAT_VERSION};
+use crate::share::fs::Access;
 use crate::share::heads::Origin;
 use crate::share::merge::apply_set;
 use crate::share::names::{classify, Name, DEVICES};
@@ -58,6 +60,9 @@ pub struct SyncReport {
     /// The sync tools' conflict copies found (data: never deleted; applied when they hold
     /// change sets not received otherwise).
     pub conflict_copies: usize,
+    /// The conflict copies applied this time: each was the file its device's chain expected
+    /// (its original missing, incomplete or not the one expected).
+    pub from_copies: Vec<String>,
     /// Files of the folder that are not Catalyse's, or being written.
     pub ignored: usize,
     /// Entries of the conflict inbox after the exchange.
@@ -72,49 +77,71 @@ pub struct SyncReport {
 #[derive(Default)]
 struct Listing {
     changes: HashMap<String, BTreeMap<u64, PathBuf>>,
+    /// The sync tools' conflict copies, by device and number (in the order of their names).
+    copies: HashMap<String, BTreeMap<u64, Vec<PathBuf>>>,
     placeholders: Vec<String>,
-    copies: usize,
     ignored: usize,
 }
 
-/// Lists the change files under `root`/appareils (three levels: device, month, file).
-fn list(root: &Path) -> std::io::Result<Listing> {
+impl Listing {
+    /// The devices with a change file or a conflict copy, in order.
+    fn devices(&self) -> Vec<&String> {
+        let mut all: Vec<&String> = self.changes.keys().chain(self.copies.keys()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// Lists the change files under `root`/appareils (three levels: device, month, file). A file
+/// whose content is not on this computer yet (a placeholder) is listed as incomplete, not
+/// opened.
+fn list(access: &Access, root: &Path) -> std::io::Result<Listing> {
+    let fs = access.fs();
     let mut out = Listing::default();
-    let devices_dir = root.join(DEVICES);
-    let Ok(devices) = std::fs::read_dir(&devices_dir) else {
+    let Ok(devices) = fs.list(&root.join(DEVICES)) else {
         return Ok(out);
     };
-    for device in devices {
-        let device = device?;
-        let Ok(months) = std::fs::read_dir(device.path()) else {
+    for device in devices.iter().filter(|e| e.dir) {
+        let Ok(months) = fs.list(&device.path) else {
             continue;
         };
-        for month in months {
-            let month = month?;
-            let Ok(files) = std::fs::read_dir(month.path()) else {
+        for month in months.iter().filter(|e| e.dir) {
+            let Ok(files) = fs.list(&month.path) else {
                 continue;
             };
             for file in files {
-                let file = file?;
-                let relative = format!(
-                    "{DEVICES}/{}/{}/{}",
-                    device.file_name().to_string_lossy(),
-                    month.file_name().to_string_lossy(),
-                    file.file_name().to_string_lossy()
-                );
-                match classify(&relative) {
+                let relative = format!("{DEVICES}/{}/{}/{}", device.name, month.name, file.name);
+                let name = classify(&relative);
+                if file.not_downloaded
+                    && matches!(name, Name::Change { .. } | Name::ConflictCopy { .. })
+                {
+                    out.placeholders.push(relative);
+                    continue;
+                }
+                match name {
                     Name::Change { device, seq, .. } => {
                         out.changes
                             .entry(device)
                             .or_default()
-                            .insert(seq, file.path());
+                            .insert(seq, file.path);
                     }
                     Name::Placeholder { .. } => out.placeholders.push(relative),
-                    Name::ConflictCopy { .. } => out.copies += 1,
+                    Name::ConflictCopy { device, seq } => {
+                        out.copies
+                            .entry(device)
+                            .or_default()
+                            .entry(seq)
+                            .or_default()
+                            .push(file.path);
+                    }
                     Name::Ignored | Name::Foreign => out.ignored += 1,
                 }
             }
         }
+    }
+    for seqs in out.copies.values_mut() {
+        seqs.values_mut().for_each(|paths| paths.sort());
     }
     Ok(out)
 }
@@ -122,6 +149,12 @@ fn list(root: &Path) -> std::io::Result<Listing> {
 impl Store {
     /// One exchange with the shared folder (see the module's doc).
     pub fn sync(&mut self) -> CoreResult<SyncReport> {
+        self.sync_with(&Access::disk())
+    }
+
+    /// [`Store::sync`] through the shared folder's file system `access` (tests make it
+    /// hostile).
+    pub(crate) fn sync_with(&mut self, access: &Access) -> CoreResult<SyncReport> {
         let space = self.require_space()?;
         let mut report = SyncReport::default();
         if !space.folder.is_dir() {
@@ -129,12 +162,24 @@ impl Store {
             report.conflicts = self.conflict_count()?;
             return Ok(report);
         }
-        report.sent = self.send(&space)?;
-        let listing = list(&space.folder)?;
+        report.sent = self.send(&space, access)?;
+        let listing = list(access, &space.folder)?;
         report.incomplete = listing.placeholders.clone();
-        report.conflict_copies = listing.copies;
+        report.conflict_copies = listing
+            .copies
+            .values()
+            .flat_map(|s| s.values())
+            .map(Vec::len)
+            .sum();
         report.ignored = listing.ignored;
-        self.receive(&space, &listing, &mut report)?;
+        self.receive(&space, &listing, access, &mut report)?;
+        self.check_copies(
+            &space,
+            &listing.changes,
+            &listing.copies,
+            access,
+            &mut report,
+        )?;
         report.conflicts = self.conflict_count()?;
         Ok(report)
     }
@@ -150,7 +195,7 @@ impl Store {
     }
 
     /// Writes this laptop's change sets not sent yet; returns how many.
-    fn send(&mut self, space: &Space) -> CoreResult<usize> {
+    fn send(&mut self, space: &Space, access: &Access) -> CoreResult<usize> {
         let me = space.device.clone();
         let mut sent = 0;
         loop {
@@ -180,7 +225,7 @@ impl Store {
                 prev: mine.hash.clone(),
                 length: 0,
             };
-            let (_, hash) = write_change_file(&space.folder, &header, &body)?;
+            let (_, hash) = write_change_file_in(access.fs(), &space.folder, &header, &body)?;
             let tx = self.conn.transaction()?;
             supersede_with_local(&tx, &body)?;
             tx.execute(
@@ -199,6 +244,7 @@ impl Store {
         &mut self,
         space: &Space,
         listing: &Listing,
+        access: &Access,
         report: &mut SyncReport,
     ) -> CoreResult<()> {
         let me = space.device.clone();
@@ -209,10 +255,12 @@ impl Store {
                 .map(|d| (d.device.clone(), d))
                 .collect();
             let mut progress = false;
-            for (device, files) in &listing.changes {
+            for device in listing.devices() {
                 if *device == me {
                     continue;
                 }
+                let none = BTreeMap::new();
+                let files = listing.changes.get(device).unwrap_or(&none);
                 let state = known.get(device);
                 let next = state.map_or(0, |s| s.seq) + 1;
                 let name = state.map(|s| s.name.clone()).unwrap_or_default();
@@ -222,24 +270,54 @@ impl Store {
                     seq: next,
                     why,
                 };
-                let Some(path) = files.get(&next) else {
-                    if files.keys().any(|s| *s > next) {
+                // The file, then the sync tools' copies of it: the first that is the one the
+                // chain expects is applied.
+                let copies = listing.copies.get(device);
+                let candidates: Vec<(&PathBuf, bool)> = files
+                    .get(&next)
+                    .map(|p| (p, false))
+                    .into_iter()
+                    .chain(
+                        copies
+                            .and_then(|c| c.get(&next))
+                            .into_iter()
+                            .flatten()
+                            .map(|p| (p, true)),
+                    )
+                    .collect();
+                if candidates.is_empty() {
+                    let later = |s: &u64| *s > next;
+                    if files.keys().any(later) || copies.is_some_and(|c| c.keys().any(later)) {
                         waiting.insert(
                             device.clone(),
                             wait(format!("en attente du fichier {next}")),
                         );
                     }
                     continue;
-                };
-                match self.try_file(space, device, next, path, state, &known, report)? {
-                    Step::Applied => {
-                        waiting.remove(device);
-                        progress = true;
+                }
+                let mut waits = None;
+                let unread = report.incomplete.len();
+                for (path, copy) in candidates {
+                    match self.try_file(space, device, next, path, state, &known, access, report)? {
+                        Step::Applied => {
+                            if copy {
+                                report.from_copies.push(copies::shown(&space.folder, path));
+                            }
+                            // The file itself, if it was not all there, is not awaited now.
+                            report.incomplete.truncate(unread);
+                            waiting.remove(device);
+                            progress = true;
+                            waits = None;
+                            break;
+                        }
+                        Step::Waits(why) => {
+                            waits.get_or_insert(why);
+                        }
+                        Step::Skipped => {}
                     }
-                    Step::Waits(why) => {
-                        waiting.insert(device.clone(), wait(why));
-                    }
-                    Step::Skipped => {}
+                }
+                if let Some(why) = waits {
+                    waiting.insert(device.clone(), wait(why));
                 }
             }
             if !progress {
@@ -261,18 +339,15 @@ impl Store {
         path: &Path,
         state: Option<&DeviceState>,
         known: &HashMap<String, DeviceState>,
+        access: &Access,
         report: &mut SyncReport,
     ) -> CoreResult<Step> {
-        let shown = path
-            .strip_prefix(&space.folder)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = match with_retries(3, || Ok(std::fs::read(path)?)) {
+        let shown = copies::shown(&space.folder, path);
+        let bytes = match access.read(path) {
             Ok(b) => b,
-            Err(_) => {
+            Err(unread) => {
                 report.incomplete.push(shown);
-                return Ok(Step::Waits("fichier illisible pour l'instant".into()));
+                return Ok(Step::Waits(unread.why()));
             }
         };
         let expected = Expected {
