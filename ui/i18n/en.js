@@ -1159,6 +1159,7 @@ export default {
   "share.status.done": "Last exchange: {when} — {sent} change(s) sent, {applied} received.",
   "share.waiting": "Waiting for file {seq} of “{name}” ({why}).",
   "share.someone": "another computer",
+  "share.from_copy": "Conflict copy applied (it was the file expected from that computer; it stays in the folder): {path}.",
   "share.refused": "File refused, kept for inspection: {path} ({why}).",
   "share.skewed": "The clock of the computer “{names}” seems off: its changes are applied anyway.",
   "share.devices": "The team’s computers",
