@@ -121,3 +121,49 @@ fn two_laptops_share_a_workspace_through_a_folder() {
     );
     assert!(forged.exists());
 }
+
+#[test]
+fn a_shared_folder_too_deep_for_windows_is_refused_before_anything_is_written() {
+    let claire = Dir::new();
+    let a = claire.path("territoire.catalyse");
+    claire.catalyse().arg("demo").arg(&a).assert().success();
+    // A real folder whose path is 230 characters long.
+    let mut root = claire.path("Nextcloud");
+    while 230 - root.as_os_str().len() > 61 {
+        root.push("d".repeat(50));
+    }
+    root.push("d".repeat(230 - root.as_os_str().len() - 1));
+    assert_eq!(root.as_os_str().len(), 230);
+    std::fs::create_dir_all(&root).unwrap();
+    claire
+        .catalyse()
+        .args(["share", "init", "--name", "CON", "--workspace"])
+        .arg(&a)
+        .arg("--folder")
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Le chemin du dossier partagé est trop long (230 caractères, 180 au plus)",
+        ));
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0);
+    let b = claire.path("autre.catalyse");
+    claire
+        .catalyse()
+        .args(["share", "join", "--name", "Pôle urba : 2024 ?", "--folder"])
+        .arg(&root)
+        .arg("--to")
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("trop long (230 caractères"));
+    assert!(!b.exists());
+    // The workspace is still not shared.
+    claire
+        .catalyse()
+        .args(["share", "status", "--workspace"])
+        .arg(&a)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("n'est pas partagé"));
+}

@@ -25,6 +25,11 @@ incomplete: Array<string>, refused: Array<Refusal>,
  */
 conflict_copies: number, 
 /**
+ * The conflict copies applied this time: each was the file its device's chain expected
+ * (its original missing, incomplete or not the one expected).
+ */
+from_copies: Array<string>, 
+/**
  * Files of the folder that are not Catalyse's, or being written.
  */
 ignored: number, 

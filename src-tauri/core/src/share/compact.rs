@@ -9,12 +9,13 @@
 //! ([`crate::share::sync`]). A device's files are removed up to its last file with change
 //! sets that every other device has received: its later files without change sets stay (a
 //! device behind could not tell they were empty). Nothing after the points of the snapshots
-//! already in the folder is folded: a laptop may have joined from one of them without being
-//! heard of yet (its first file not arrived); it has until the next compaction to be heard.
+//! already in the folder and made in the last seven days is folded: a laptop may have joined
+//! from one of them without being heard of yet (its first file not arrived).
 
 use crate::db::store::Store;
 use crate::share::folder::{inside, with_retries, write_once};
 use crate::share::format::{read, Expected, Reading};
+use crate::share::fs::Access;
 use crate::share::snapshot::{self, SnapshotReading, SNAPSHOTS};
 use crate::share::space::{devices, seen_vector, write_snapshot, DeviceState};
 use crate::share::sync::list;
@@ -23,6 +24,10 @@ use crate::shared::error::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+
+/// How long a laptop that joined from a snapshot has to be heard of (its first file to reach
+/// the folder) before a compaction folds files after that snapshot: seven days.
+pub const JOIN_GRACE_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// The folder of the devices dropped from the team, inside the shared folder.
 pub const DROPPED: &str = "retraits";
@@ -188,6 +193,12 @@ impl Store {
     /// Folds the change files every device has received into a new snapshot and removes
     /// them, with the older snapshots (see the module's doc). Exchanges with the folder first.
     pub fn share_compact(&mut self) -> CoreResult<CompactReport> {
+        self.share_compact_with(JOIN_GRACE_MS)
+    }
+
+    /// [`Store::share_compact`], the snapshots made in the last `grace` milliseconds bounding
+    /// what is folded (tests: 0).
+    pub(crate) fn share_compact_with(&mut self, grace: i64) -> CoreResult<CompactReport> {
         let space = self.require_space()?;
         let folder = space.folder.clone();
         if !folder.is_dir() {
@@ -204,7 +215,7 @@ impl Store {
             .into_iter()
             .map(|d| (d.device.clone(), d))
             .collect();
-        let listing = list(&folder)?;
+        let listing = list(&Access::disk(), &folder)?;
         // What each device still in the team has received of the others (a device: what the
         // header of its newest readable file says; this laptop: what it has applied), and the
         // clock of the newest change set of each file this laptop has.
@@ -262,7 +273,7 @@ impl Store {
         holding_back.sort();
         // A laptop may have joined from a snapshot of the folder without being heard of yet:
         // nothing after the points of the snapshots there is folded.
-        let bound = snapshot_points(&folder, &space.workspace);
+        let bound = snapshot_points(&folder, &space.workspace, grace);
         // The files to fold: for each device, up to its last file with change sets every
         // other device has received.
         let mut remove: Vec<std::path::PathBuf> = Vec::new();
@@ -283,7 +294,9 @@ impl Store {
             let mut sorted = files.clone();
             sorted.sort_by_key(|f| f.0);
             let mut end = sorted.first().map_or(0, |f| f.0.saturating_sub(1));
-            let most = bound.get(device).copied().unwrap_or(0);
+            let most = bound
+                .as_ref()
+                .map_or(u64::MAX, |b| b.get(device).copied().unwrap_or(0));
             for (seq, _, last) in &sorted {
                 if *seq != end + 1 || *seq > most {
                     break;
@@ -305,7 +318,15 @@ impl Store {
                     .map(|(_, p, _)| p),
             );
         }
-        for (device, seq, path) in &listing.others {
+        let copies = listing.copies.iter().flat_map(|(device, seqs)| {
+            seqs.iter()
+                .flat_map(move |(seq, paths)| paths.iter().map(move |p| (device, seq, p)))
+        });
+        let placeholders = listing
+            .placeholder_files
+            .iter()
+            .map(|(device, seq, p)| (device, seq, p));
+        for (device, seq, path) in copies.chain(placeholders) {
             if folded_to.get(device).is_some_and(|to| seq <= to) {
                 remove.push(path.clone());
             }
@@ -342,18 +363,24 @@ impl Store {
             }
         }
         remove_empty_folders(&inside(&folder, crate::share::names::DEVICES));
-        report.kept_files = list(&folder)?.changes.values().map(BTreeMap::len).sum();
+        report.kept_files = list(&Access::disk(), &folder)?
+            .changes
+            .values()
+            .map(BTreeMap::len)
+            .sum();
         report.bytes_after = folder_bytes(&folder);
         Ok(report)
     }
 }
 
 /// For each device, the smallest of its points (the number of its last file included) in
-/// the valid snapshots of the folder; a device absent from one of them has 0.
-fn snapshot_points(folder: &Path, workspace: &str) -> HashMap<String, u64> {
+/// the valid snapshots of the folder made in the last `grace` milliseconds (a device absent
+/// from one of them: 0); none of those: no bound.
+fn snapshot_points(folder: &Path, workspace: &str, grace: i64) -> Option<HashMap<String, u64>> {
+    let now = chrono::Utc::now().timestamp_millis();
     let mut points: Option<HashMap<String, u64>> = None;
     let Ok(entries) = std::fs::read_dir(inside(folder, SNAPSHOTS)) else {
-        return HashMap::new();
+        return None;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -368,6 +395,9 @@ fn snapshot_points(folder: &Path, workspace: &str) -> HashMap<String, u64> {
         else {
             continue;
         };
+        if crate::db::journal::clock_millis(valid.0.at) < now - grace {
+            continue;
+        }
         let these: HashMap<String, u64> = valid
             .0
             .devices
@@ -385,7 +415,7 @@ fn snapshot_points(folder: &Path, workspace: &str) -> HashMap<String, u64> {
                 .collect(),
         });
     }
-    points.unwrap_or_default()
+    points
 }
 
 /// Removes the month and device folders left empty under `dir` (never a file).

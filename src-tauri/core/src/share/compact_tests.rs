@@ -63,7 +63,7 @@ fn files_every_device_received_are_folded_and_a_late_laptop_starts_from_the_snap
         settle(&mut [&mut a[0], &mut b[0], &mut c[0]]);
     }
     let before = changes_in(&folder);
-    let report = team[0].share_compact().unwrap();
+    let report = team[0].share_compact_with(0).unwrap();
     println!("compaction of 3 laptops: {report:?}");
     assert!(report.holding_back.is_empty(), "{report:?}");
     assert!(report.removed_files > 0 && report.removed_files < before + 1);
@@ -114,7 +114,7 @@ fn a_silent_laptop_keeps_what_it_has_not_received_until_it_is_dropped() {
         let (a, rest) = team.split_at_mut(1);
         settle(&mut [&mut a[0], &mut rest[0]]);
     }
-    let report = team[0].share_compact().unwrap();
+    let report = team[0].share_compact_with(0).unwrap();
     assert_eq!(report.holding_back, vec!["ordinateur 2".to_string()]);
     assert_eq!(report.removed_files, 0, "{report:?}");
     // It can come back and catch up from the files kept for it.
@@ -135,7 +135,7 @@ fn a_silent_laptop_keeps_what_it_has_not_received_until_it_is_dropped() {
     );
     let err = team[0].share_drop_device(DEVICES[0]).unwrap_err();
     assert!(err.to_string().contains("lui-même"), "{err}");
-    let report = team[0].share_compact().unwrap();
+    let report = team[0].share_compact_with(0).unwrap();
     assert!(report.holding_back.is_empty(), "{report:?}");
     assert!(report.removed_files > 0, "{report:?}");
     // The dropped laptop is told so.
@@ -232,7 +232,7 @@ fn an_erasure_travels_and_after_compaction_no_byte_of_the_folder_names_the_perso
             .collect()
     };
     assert!(!named(&folder).is_empty());
-    let report = team[2].share_compact().unwrap();
+    let report = team[2].share_compact_with(0).unwrap();
     println!("compaction after an erasure: {report:?}");
     assert!(report.holding_back.is_empty(), "{report:?}");
     assert_eq!(named(&folder), Vec::<PathBuf>::new(), "{report:?}");

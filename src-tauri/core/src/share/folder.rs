@@ -3,9 +3,9 @@
 //! never touched again (never rewritten, never re-dated). Renames are retried with backoff:
 //! sync tools and antivirus hold new files open for a moment (Windows errors 32 and 5).
 
-use crate::db::files::{publish, sync_file};
 use crate::db::journal::clock_millis;
 use crate::share::format::{encode, Body, Header};
+use crate::share::fs::{Disk, SharedFs};
 use crate::share::names::{change_path, WRITING_PREFIX};
 use crate::shared::error::{CoreError, CoreResult};
 use std::path::{Path, PathBuf};
@@ -52,6 +52,19 @@ fn transient(e: &CoreError) -> bool {
     }
 }
 
+/// The error a file held open by another program gives (Windows' sharing violation, `EBUSY`
+/// elsewhere): what [`with_retries`] tries again.
+#[cfg(test)]
+pub(crate) fn sharing_violation() -> std::io::Error {
+    #[cfg(windows)]
+    let code = 32;
+    #[cfg(unix)]
+    let code = libc::EBUSY;
+    #[cfg(not(any(unix, windows)))]
+    let code = 16;
+    std::io::Error::from_raw_os_error(code)
+}
+
 /// Runs `f` until it succeeds, fails for good, or has failed transiently `tries` times, waiting
 /// 50 ms, then twice as long after each failure.
 pub(crate) fn with_retries<T>(tries: u32, mut f: impl FnMut() -> CoreResult<T>) -> CoreResult<T> {
@@ -78,6 +91,17 @@ pub fn write_change_file(
     header: &Header,
     body: &Body,
 ) -> CoreResult<(PathBuf, String)> {
+    write_change_file_in(&Disk, root, header, body)
+}
+
+/// [`write_change_file`] through the file system `fs`. Another file already at that name is
+/// refused with an alert: another laptop writes under this one's identity.
+pub fn write_change_file_in(
+    fs: &dyn SharedFs,
+    root: &Path,
+    header: &Header,
+    body: &Body,
+) -> CoreResult<(PathBuf, String)> {
     // A file without change sets (what a device has received) goes in the current month.
     let first = body.sets.first().map_or_else(
         || chrono::Utc::now().timestamp_millis() << crate::db::journal::CLOCK_COUNTER_BITS,
@@ -85,8 +109,18 @@ pub fn write_change_file(
     );
     let relative = change_path(&header.device, &month_of(first), header.seq);
     let (bytes, hash) = encode(header, body);
-    let path = write_once(root, &relative, &bytes)?;
-    Ok((path, hash))
+    match write_once_in(fs, root, &relative, &bytes) {
+        Ok(path) => Ok((path, hash)),
+        Err(CoreError::AlreadyExists { .. }) => Err(CoreError::validation(
+            "device",
+            "share.cloned_device_file",
+            format!(
+                "Le fichier {} de cet ordinateur existe déjà dans le dossier partagé, avec un autre contenu : un autre ordinateur écrit sous la même identité (un espace de travail copié d'un ordinateur à l'autre ?). Rien n'a été remplacé ni envoyé. Sur l'un des deux ordinateurs, rejoignez l'espace à nouveau (« Rejoindre ») au lieu d'utiliser la copie.",
+                relative
+            ),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The path of `relative` (`/` between its parts) inside `root`.
@@ -100,24 +134,33 @@ pub fn inside(root: &Path, relative: &str) -> PathBuf {
 /// on disk, then given its name without replacing a file. A file already there with the same
 /// bytes is taken as written; with other bytes, `already_exists`.
 pub fn write_once(root: &Path, relative: &str, bytes: &[u8]) -> CoreResult<PathBuf> {
+    write_once_in(&Disk, root, relative, bytes)
+}
+
+/// [`write_once`] through the file system `fs`.
+pub fn write_once_in(
+    fs: &dyn SharedFs,
+    root: &Path,
+    relative: &str,
+    bytes: &[u8],
+) -> CoreResult<PathBuf> {
     check_root(root)?;
     let path = inside(root, relative);
     let dir = path.parent().expect("a shared file's path has folders");
-    std::fs::create_dir_all(dir)?;
+    fs.create_dirs(dir)?;
     let file_name = path
         .file_name()
         .expect("a shared file has a name")
         .to_string_lossy();
     let tmp = dir.join(format!("{WRITING_PREFIX}{file_name}.tmp"));
     let written = (|| -> CoreResult<()> {
-        std::fs::write(&tmp, bytes)?;
-        sync_file(&tmp)?;
-        with_retries(5, || publish(&tmp, &path))
+        fs.write_new(&tmp, bytes)?;
+        with_retries(5, || fs.publish(&tmp, &path))
     })();
-    let _ = with_retries(5, || Ok(std::fs::remove_file(&tmp)?));
+    let _ = with_retries(5, || Ok(fs.remove(&tmp)?));
     match written {
         Err(CoreError::AlreadyExists { .. })
-            if std::fs::read(&path).is_ok_and(|there| there == bytes) =>
+            if fs.read(&path).is_ok_and(|there| there == bytes) =>
         {
             Ok(path)
         }

@@ -226,7 +226,8 @@ fn a_change_file_is_written_once_under_its_name_and_never_over_another() {
     other.sets.truncate(1);
     let e =
         crate::share::folder::write_change_file(dir.path(), &header(1, ""), &other).unwrap_err();
-    assert_eq!(e.kind(), "already_exists", "{e}");
+    assert_eq!(e.code(), Some("share.cloned_device_file"), "{e}");
+    assert!(e.to_string().contains("même identité"), "{e}");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     // A shared folder too deep for Windows is refused before anything is written.
     let deep = dir.path().join("d".repeat(200));

@@ -9,6 +9,10 @@
 //!   and temporary files.
 //! - [`outgoing`]: a device's change sets read back from the journal.
 //! - [`folder`]: writing into the shared folder (never over a file, retried).
+//! - [`fs`]: the shared folder's file system (the real one; a hostile one in tests): reads
+//!   off the caller's thread with a deadline, placeholders not opened.
+//! - [`copies`]: the sync tools' conflict copies, data: applied when one is the file its
+//!   device's chain expects, ignored when it is the same, refused and kept when it is another.
 //! - [`rows`]: records in the journal's form (references as identities) and back.
 //! - [`merge`]: another laptop's change set applied here: the merge every laptop agrees on.
 //! - [`snapshot`]: the whole workspace for a laptop that joins.
@@ -22,12 +26,18 @@
 pub mod compact;
 #[cfg(test)]
 mod compact_tests;
+pub mod copies;
 pub mod duplicates;
 pub mod folder;
 pub mod format;
+pub mod fs;
 pub mod gone;
 pub mod hash;
 pub mod heads;
+#[cfg(test)]
+pub(crate) mod hostile;
+#[cfg(test)]
+mod hostile_tests;
 pub mod inbox;
 pub mod merge;
 pub mod names;

@@ -343,7 +343,7 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
                 .into_iter()
                 .map(|p| p.strip_prefix(&laptops[0].folder).unwrap().to_path_buf())
                 .collect();
-            let r = laptops[0].store.share_compact().unwrap();
+            let r = laptops[0].store.share_compact_with(0).unwrap();
             *counts.entry("files folded").or_default() += r.removed_files;
             for p in before {
                 if !laptops[0].folder.join(&p).exists() {

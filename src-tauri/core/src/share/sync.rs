@@ -6,10 +6,12 @@ use crate::db::journal::clock_millis;
 use crate::db::store::Store;
 use crate::safety::erasures::ErasedPerson;
 use crate::share::compact::dropped_devices;
-use crate::share::folder::{with_retries, write_change_file};
+use crate::share::copies;
+use crate::share::folder::write_change_file_in;
 use crate::share::format::{
     peek_header, read, Body, ChangeFile, Expected, Header, Reading, FORMAT_VERSION,
 };
+use crate::share::fs::Access;
 use crate::share::heads::Origin;
 use crate::share::merge::apply_set;
 use crate::share::names::{classify, Name, DEVICES};
@@ -66,6 +68,9 @@ pub struct SyncReport {
     /// The sync tools' conflict copies found (data: never deleted; applied when they hold
     /// change sets not received otherwise).
     pub conflict_copies: usize,
+    /// The conflict copies applied this time: each was the file its device's chain expected
+    /// (its original missing, incomplete or not the one expected).
+    pub from_copies: Vec<String>,
     /// Files of the folder that are not Catalyse's, or being written.
     pub ignored: usize,
     /// Entries of the conflict inbox after the exchange.
@@ -86,57 +91,76 @@ pub struct SyncReport {
 #[derive(Default)]
 pub(crate) struct Listing {
     pub(crate) changes: HashMap<String, BTreeMap<u64, PathBuf>>,
+    /// The sync tools' conflict copies, by device and number (in the order of their names).
+    pub(crate) copies: HashMap<String, BTreeMap<u64, Vec<PathBuf>>>,
     placeholders: Vec<String>,
-    /// The sync tools' copies and the placeholders, by device and number (their paths).
-    pub(crate) others: Vec<(String, u64, PathBuf)>,
-    copies: usize,
+    /// The placeholders of files not downloaded yet, by device and number (their paths).
+    pub(crate) placeholder_files: Vec<(String, u64, PathBuf)>,
     ignored: usize,
 }
 
-/// Lists the change files under `root`/appareils (three levels: device, month, file).
-pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
+impl Listing {
+    /// The devices with a change file or a conflict copy, in order.
+    fn devices(&self) -> Vec<&String> {
+        let mut all: Vec<&String> = self.changes.keys().chain(self.copies.keys()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// Lists the change files under `root`/appareils (three levels: device, month, file). A file
+/// whose content is not on this computer yet (a placeholder) is listed as incomplete, not
+/// opened.
+pub(crate) fn list(access: &Access, root: &Path) -> std::io::Result<Listing> {
+    let fs = access.fs();
     let mut out = Listing::default();
-    let devices_dir = root.join(DEVICES);
-    let Ok(devices) = std::fs::read_dir(&devices_dir) else {
+    let Ok(devices) = fs.list(&root.join(DEVICES)) else {
         return Ok(out);
     };
-    for device in devices {
-        let device = device?;
-        let Ok(months) = std::fs::read_dir(device.path()) else {
+    for device in devices.iter().filter(|e| e.dir) {
+        let Ok(months) = fs.list(&device.path) else {
             continue;
         };
-        for month in months {
-            let month = month?;
-            let Ok(files) = std::fs::read_dir(month.path()) else {
+        for month in months.iter().filter(|e| e.dir) {
+            let Ok(files) = fs.list(&month.path) else {
                 continue;
             };
             for file in files {
-                let file = file?;
-                let relative = format!(
-                    "{DEVICES}/{}/{}/{}",
-                    device.file_name().to_string_lossy(),
-                    month.file_name().to_string_lossy(),
-                    file.file_name().to_string_lossy()
-                );
-                match classify(&relative) {
+                let relative = format!("{DEVICES}/{}/{}/{}", device.name, month.name, file.name);
+                let name = classify(&relative);
+                if file.not_downloaded
+                    && matches!(name, Name::Change { .. } | Name::ConflictCopy { .. })
+                {
+                    out.placeholders.push(relative);
+                    continue;
+                }
+                match name {
                     Name::Change { device, seq, .. } => {
                         out.changes
                             .entry(device)
                             .or_default()
-                            .insert(seq, file.path());
+                            .insert(seq, file.path);
                     }
                     Name::Placeholder { device, seq } => {
                         out.placeholders.push(relative);
-                        out.others.push((device, seq, file.path()));
+                        out.placeholder_files.push((device, seq, file.path));
                     }
                     Name::ConflictCopy { device, seq } => {
-                        out.copies += 1;
-                        out.others.push((device, seq, file.path()));
+                        out.copies
+                            .entry(device)
+                            .or_default()
+                            .entry(seq)
+                            .or_default()
+                            .push(file.path);
                     }
                     Name::Ignored | Name::Foreign => out.ignored += 1,
                 }
             }
         }
+    }
+    for seqs in out.copies.values_mut() {
+        seqs.values_mut().for_each(|paths| paths.sort());
     }
     Ok(out)
 }
@@ -145,16 +169,23 @@ impl Store {
     /// One exchange with the shared folder (see the module's doc). A laptop that received
     /// changes and made none says so at most every ten minutes.
     pub fn sync(&mut self) -> CoreResult<SyncReport> {
-        self.exchange(false)
+        self.exchange(&Access::disk(), false)
     }
 
     /// [`Store::sync`], saying at once what this laptop has received if that is news (the
     /// command line's `sync`: a person who runs it expects the others to know).
     pub fn sync_acknowledging(&mut self) -> CoreResult<SyncReport> {
-        self.exchange(true)
+        self.exchange(&Access::disk(), true)
     }
 
-    fn exchange(&mut self, acknowledge_now: bool) -> CoreResult<SyncReport> {
+    /// [`Store::sync`] through the shared folder's file system `access` (tests make it
+    /// hostile).
+    #[cfg(test)]
+    pub(crate) fn sync_with(&mut self, access: &Access) -> CoreResult<SyncReport> {
+        self.exchange(access, false)
+    }
+
+    fn exchange(&mut self, access: &Access, acknowledge_now: bool) -> CoreResult<SyncReport> {
         let space = self.require_space()?;
         let mut report = SyncReport::default();
         if !space.folder.is_dir() {
@@ -162,14 +193,26 @@ impl Store {
             report.conflicts = self.conflict_count()?;
             return Ok(report);
         }
-        report.sent = self.send(&space)?;
-        let listing = list(&space.folder)?;
+        report.sent = self.send(&space, access)?;
+        let listing = list(access, &space.folder)?;
         report.incomplete = listing.placeholders.clone();
-        report.conflict_copies = listing.copies;
+        report.conflict_copies = listing
+            .copies
+            .values()
+            .flat_map(|s| s.values())
+            .map(Vec::len)
+            .sum();
         report.ignored = listing.ignored;
-        self.receive(&space, &listing, &mut report)?;
+        self.receive(&space, &listing, access, &mut report)?;
+        self.check_copies(
+            &space,
+            &listing.changes,
+            &listing.copies,
+            access,
+            &mut report,
+        )?;
         if report.sent == 0 {
-            self.acknowledge(&space, &listing, acknowledge_now)?;
+            self.acknowledge(&space, &listing, access, acknowledge_now)?;
         }
         report.dropped =
             dropped_devices(&space.folder, &space.workspace)?.contains_key(&space.device);
@@ -180,7 +223,13 @@ impl Store {
     /// Writes a change file without change sets when this laptop has applied other devices'
     /// change sets since its last file said what it had received (and `now`, or that file is
     /// ten minutes old): its header's `seen` tells the others what it has received.
-    fn acknowledge(&mut self, space: &Space, listing: &Listing, now: bool) -> CoreResult<()> {
+    fn acknowledge(
+        &mut self,
+        space: &Space,
+        listing: &Listing,
+        access: &Access,
+        now: bool,
+    ) -> CoreResult<()> {
         let me = &space.device;
         let states = devices(&self.conn, me)?;
         let mine = states.iter().find(|d| &d.device == me);
@@ -205,7 +254,7 @@ impl Store {
         if !(now || old_enough) {
             return Ok(());
         }
-        self.write_file(space, Body { sets: Vec::new() })?;
+        self.write_file(space, access, Body { sets: Vec::new() })?;
         Ok(())
     }
 
@@ -220,7 +269,7 @@ impl Store {
     }
 
     /// Writes this laptop's change sets not sent yet; returns how many.
-    fn send(&mut self, space: &Space) -> CoreResult<usize> {
+    fn send(&mut self, space: &Space, access: &Access) -> CoreResult<usize> {
         let me = space.device.clone();
         let mut sent = 0;
         loop {
@@ -232,13 +281,13 @@ impl Store {
             if body.sets.is_empty() {
                 return Ok(sent);
             }
-            sent += self.write_file(space, body)?;
+            sent += self.write_file(space, access, body)?;
         }
     }
 
     /// Writes this laptop's next change file holding `body` (no change set: what it has
     /// received, said to the others) and records it; returns how many change sets it holds.
-    fn write_file(&mut self, space: &Space, body: Body) -> CoreResult<usize> {
+    fn write_file(&mut self, space: &Space, access: &Access, body: Body) -> CoreResult<usize> {
         let me = space.device.clone();
         let mine = devices(&self.conn, &me)?
             .into_iter()
@@ -263,7 +312,7 @@ impl Store {
             prev: mine.hash.clone(),
             length: 0,
         };
-        let (_, hash) = write_change_file(&space.folder, &header, &body)?;
+        let (_, hash) = write_change_file_in(access.fs(), &space.folder, &header, &body)?;
         let tx = self.conn.transaction()?;
         supersede_with_local(&tx, &body)?;
         tx.execute(
@@ -281,6 +330,7 @@ impl Store {
         &mut self,
         space: &Space,
         listing: &Listing,
+        access: &Access,
         report: &mut SyncReport,
     ) -> CoreResult<()> {
         let me = space.device.clone();
@@ -291,10 +341,12 @@ impl Store {
                 .map(|d| (d.device.clone(), d))
                 .collect();
             let mut progress = false;
-            for (device, files) in &listing.changes {
+            for device in listing.devices() {
                 if *device == me {
                     continue;
                 }
+                let none = BTreeMap::new();
+                let files = listing.changes.get(device).unwrap_or(&none);
                 let state = known.get(device);
                 let next = state.map_or(0, |s| s.seq) + 1;
                 let name = state.map(|s| s.name.clone()).unwrap_or_default();
@@ -304,24 +356,54 @@ impl Store {
                     seq: next,
                     why,
                 };
-                let Some(path) = files.get(&next) else {
-                    if files.keys().any(|s| *s > next) {
+                // The file, then the sync tools' copies of it: the first that is the one the
+                // chain expects is applied.
+                let copies = listing.copies.get(device);
+                let candidates: Vec<(&PathBuf, bool)> = files
+                    .get(&next)
+                    .map(|p| (p, false))
+                    .into_iter()
+                    .chain(
+                        copies
+                            .and_then(|c| c.get(&next))
+                            .into_iter()
+                            .flatten()
+                            .map(|p| (p, true)),
+                    )
+                    .collect();
+                if candidates.is_empty() {
+                    let later = |s: &u64| *s > next;
+                    if files.keys().any(later) || copies.is_some_and(|c| c.keys().any(later)) {
                         waiting.insert(
                             device.clone(),
                             wait(format!("en attente du fichier {next}")),
                         );
                     }
                     continue;
-                };
-                match self.try_file(space, device, next, path, state, &known, report)? {
-                    Step::Applied => {
-                        waiting.remove(device);
-                        progress = true;
+                }
+                let mut waits = None;
+                let unread = report.incomplete.len();
+                for (path, copy) in candidates {
+                    match self.try_file(space, device, next, path, state, &known, access, report)? {
+                        Step::Applied => {
+                            if copy {
+                                report.from_copies.push(copies::shown(&space.folder, path));
+                            }
+                            // The file itself, if it was not all there, is not awaited now.
+                            report.incomplete.truncate(unread);
+                            waiting.remove(device);
+                            progress = true;
+                            waits = None;
+                            break;
+                        }
+                        Step::Waits(why) => {
+                            waits.get_or_insert(why);
+                        }
+                        Step::Skipped => {}
                     }
-                    Step::Waits(why) => {
-                        waiting.insert(device.clone(), wait(why));
-                    }
-                    Step::Skipped => {}
+                }
+                if let Some(why) = waits {
+                    waiting.insert(device.clone(), wait(why));
                 }
             }
             if !progress {
@@ -343,18 +425,15 @@ impl Store {
         path: &Path,
         state: Option<&DeviceState>,
         known: &HashMap<String, DeviceState>,
+        access: &Access,
         report: &mut SyncReport,
     ) -> CoreResult<Step> {
-        let shown = path
-            .strip_prefix(&space.folder)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = match with_retries(3, || Ok(std::fs::read(path)?)) {
+        let shown = copies::shown(&space.folder, path);
+        let bytes = match access.read(path) {
             Ok(b) => b,
-            Err(_) => {
+            Err(unread) => {
                 report.incomplete.push(shown);
-                return Ok(Step::Waits("fichier illisible pour l'instant".into()));
+                return Ok(Step::Waits(unread.why()));
             }
         };
         let expected = Expected {

@@ -114,6 +114,7 @@ async function renderSharing(container) {
     h("p", { id: "share-status", attrs: { role: "status" }, text: statusText() }),
     r && r.waiting.length ? h("ul", { class: "share-waiting" }, r.waiting.map((w) => h("li", { text: t("share.waiting", { name: w.name || t("share.someone"), seq: w.seq, why: w.why }) }))) : null,
     r && r.refused.length ? h("ul", { class: "share-refused" }, r.refused.map((x) => h("li", { text: t("share.refused", { path: x.path, why: x.why }) }))) : null,
+    r && r.from_copies.length ? h("ul", { class: "share-copies" }, r.from_copies.map((p) => h("li", { text: t("share.from_copy", { path: p }) }))) : null,
     r && r.skewed.length ? h("p", { class: "notice", text: t("share.skewed", { names: r.skewed.join(", ") }) }) : null,
     h("button", { type: "button", class: "btn", id: "sync-now", text: t("share.sync_now"), on: { click: () => syncSoon(0) } }),
     h("h3", { text: t("share.devices") }),
