@@ -167,3 +167,135 @@ fn a_shared_folder_too_deep_for_windows_is_refused_before_anything_is_written() 
         .code(1)
         .stderr(predicate::str::contains("n'est pas partagé"));
 }
+
+fn compact(dir: &Dir, ws: &Path) -> Value {
+    let out = dir
+        .catalyse()
+        .args(["share", "compact", "--json", "--workspace"])
+        .arg(ws)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_silent_laptop_holds_files_until_it_is_dropped_then_the_folder_is_compacted() {
+    let claire = Dir::new();
+    let paul = Dir::new();
+    let lea = Dir::new();
+    let folder = claire.path("Partage/Territoire");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = claire.path("territoire.catalyse");
+    claire.catalyse().arg("demo").arg(&a).assert().success();
+    claire
+        .catalyse()
+        .args([
+            "share",
+            "init",
+            "--name",
+            "ordinateur de Claire",
+            "--workspace",
+        ])
+        .arg(&a)
+        .arg("--folder")
+        .arg(&folder)
+        .assert()
+        .success();
+    let (b, c) = (paul.path("t.catalyse"), lea.path("t.catalyse"));
+    for (dir, ws, name) in [
+        (&paul, &b, "ordinateur de Paul"),
+        (&lea, &c, "ordinateur de Léa"),
+    ] {
+        dir.catalyse()
+            .args(["share", "join", "--name", name, "--folder"])
+            .arg(&folder)
+            .arg("--to")
+            .arg(ws)
+            .assert()
+            .success();
+    }
+    // Claire and Paul work; Léa's laptop stays in a drawer.
+    for round in 0..3 {
+        let csv = claire.path(&format!("acteurs-{round}.csv"));
+        std::fs::write(
+            &csv,
+            format!("Nom;Monde;Commune\nTiers-lieu n° {round};Association / ESS;Fourmies\n"),
+        )
+        .unwrap();
+        claire
+            .catalyse()
+            .args(["import", "actors"])
+            .arg(&csv)
+            .arg("--workspace")
+            .arg(&a)
+            .assert()
+            .success();
+        sync(&claire, &a);
+        sync(&paul, &b);
+    }
+    sync(&claire, &a);
+    let first = compact(&claire, &a);
+    assert_eq!(first["holding_back"][0], "ordinateur de Léa", "{first}");
+    assert_eq!(first["removed_files"], 0, "{first}");
+    // Her identity, from the status.
+    let out = claire
+        .catalyse()
+        .args(["share", "status", "--json", "--workspace"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lea_id = status["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "ordinateur de Léa")
+        .map(|d| d["device"].as_str().unwrap().to_string())
+        .expect("Léa's laptop is known from its first file");
+    claire
+        .catalyse()
+        .args(["share", "drop", "--device", &lea_id, "--workspace"])
+        .arg(&a)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--yes"));
+    claire
+        .catalyse()
+        .args(["share", "drop", "--yes", "--device", &lea_id, "--workspace"])
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retiré de l'équipe"));
+    sync(&paul, &b);
+    // The snapshot the first compaction made bounds the second a few days (a laptop may
+    // have joined from it unheard of): Claire's files before it are folded now.
+    let second = compact(&claire, &a);
+    assert!(
+        second["holding_back"].as_array().unwrap().is_empty(),
+        "{second}"
+    );
+    assert!(second["removed_files"].as_u64().unwrap() >= 3, "{second}");
+    assert_eq!(second["removed_snapshots"], 1, "{second}");
+    claire
+        .catalyse()
+        .args(["share", "status", "--workspace"])
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retiré de l'équipe"));
+    // Paul goes on; Léa is told she was dropped.
+    let p = sync(&paul, &b);
+    assert_eq!(p["dropped"], false);
+    assert_eq!(sync(&lea, &c)["dropped"], true);
+    lea.catalyse()
+        .args(["sync", "--workspace"])
+        .arg(&c)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retiré de l'équipe"));
+}

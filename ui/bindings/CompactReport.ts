@@ -32,4 +32,9 @@ holding_back: Array<string>,
 /**
  * Files that could not be removed (held open by a sync tool): removed next time.
  */
-failed: number, };
+failed: number, 
+/**
+ * Files every device has received, kept a few days for a laptop that may have joined
+ * from a recent snapshot without being heard of yet.
+ */
+held_for_joiners: number, };

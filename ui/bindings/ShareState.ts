@@ -17,4 +17,8 @@ devices: Array<DeviceState>,
 /**
  * Entries of the conflict inbox.
  */
-conflicts: number, };
+conflicts: number, 
+/**
+ * The devices dropped from the team (identities).
+ */
+dropped: Array<string>, };

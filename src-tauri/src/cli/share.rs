@@ -1,4 +1,4 @@
-//! `catalyse share` (init, join, status), `catalyse sync` and `catalyse conflicts`: team
+//! `catalyse share` (init, join, status, compact, drop), `catalyse sync` and `catalyse conflicts`: team
 //! sharing through a synced folder, from the command line.
 
 use super::fail;
@@ -36,6 +36,29 @@ pub enum ShareCommand {
         /// Le nom de cet ordinateur pour les autres.
         #[arg(long, value_name = "NOM")]
         name: Option<String>,
+    },
+    /// Range les fichiers que tous les ordinateurs ont reçus dans un nouvel instantané et les
+    /// retire du dossier partagé (avec les instantanés plus anciens).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Compact {
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Affiche le bilan en JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retire de l'équipe un ordinateur qui ne se synchronise plus : il ne retient plus les
+    /// fichiers du dossier partagé, et devra rejoindre l'espace à nouveau s'il revient.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Drop {
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// L'identité de l'ordinateur (voir `catalyse share status`).
+        #[arg(long, value_name = "IDENTITE")]
+        device: String,
+        /// Confirme le retrait.
+        #[arg(long)]
+        yes: bool,
     },
     /// Les ordinateurs de l'espace partagé, leur dernier fichier reçu et ce qui manque.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
@@ -115,7 +138,73 @@ pub(super) fn run(cmd: ShareCommand) -> i32 {
             }
         }
         ShareCommand::Status { workspace, json } => status(&workspace, json),
+        ShareCommand::Compact { workspace, json } => compact(&workspace, json),
+        ShareCommand::Drop {
+            workspace,
+            device,
+            yes,
+        } => {
+            if !yes {
+                eprintln!(
+                    "Retrait d'un ordinateur de l'équipe : relancez avec --yes pour confirmer. Rien n'a été modifié."
+                );
+                return 1;
+            }
+            let mut store = match open(&workspace) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match store.share_drop_device(&device) {
+                Ok(()) => {
+                    println!("L'ordinateur {device} est retiré de l'équipe.");
+                    0
+                }
+                Err(e) => fail(&e),
+            }
+        }
     }
+}
+
+fn compact(workspace: &Path, json: bool) -> i32 {
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let report = match store.share_compact() {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        println!("{}", serde_json::json!(report));
+        return 0;
+    }
+    println!(
+        "{} fichier(s) rangé(s) dans l'instantané {}, {} ancien(s) instantané(s) retiré(s), {} fichier(s) gardé(s) ; dossier : {} Ko → {} Ko.",
+        report.removed_files,
+        report.snapshot,
+        report.removed_snapshots,
+        report.kept_files,
+        report.bytes_before / 1024,
+        report.bytes_after / 1024
+    );
+    for name in &report.holding_back {
+        println!(
+            "  « {name} » n'a pas encore tout reçu : ses fichiers restent dans le dossier jusqu'à sa prochaine synchronisation (ou son retrait de l'équipe)."
+        );
+    }
+    if report.held_for_joiners > 0 {
+        println!(
+            "  {} fichier(s) reçus par tous sont gardés quelques jours encore, pour un ordinateur qui aurait rejoint l'espace depuis le dernier instantané.",
+            report.held_for_joiners
+        );
+    }
+    if report.failed > 0 {
+        println!(
+            "  {} fichier(s) n'ont pas pu être retirés (ouverts par l'outil de synchronisation ?) : ils le seront la prochaine fois.",
+            report.failed
+        );
+    }
+    0
 }
 
 fn status(workspace: &Path, json: bool) -> i32 {
@@ -135,10 +224,14 @@ fn status(workspace: &Path, json: bool) -> i32 {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
+    let dropped = match store.share_dropped() {
+        Ok(d) => d,
+        Err(e) => return fail(&e),
+    };
     if json {
         println!(
             "{}",
-            serde_json::json!({ "space": space, "devices": devices })
+            serde_json::json!({ "space": space, "devices": devices, "dropped": dropped })
         );
         return 0;
     }
@@ -154,9 +247,14 @@ fn status(workspace: &Path, json: bool) -> i32 {
         } else {
             d.seen.clone()
         };
+        let gone = if dropped.contains(&d.device) {
+            " — retiré de l'équipe"
+        } else {
+            ""
+        };
         println!(
-            "  {}{me} : fichier n° {}, dernier échange {seen}",
-            d.name, d.seq
+            "  {}{me} ({}) : fichier n° {}, dernier échange {seen}{gone}",
+            d.name, d.device, d.seq
         );
     }
     0
@@ -167,7 +265,11 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let report = match store.sync() {
+    let backups = catalyse_core::safety::backup::dir_for(
+        &catalyse_core::workspace::paths::backups_root(),
+        workspace,
+    );
+    let report = match catalyse_core::share::sync::sync_recording(&mut store, &backups, true) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
@@ -189,6 +291,8 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
                 "conflicts": report.conflicts,
                 "skewed": report.skewed,
                 "unreachable": report.unreachable,
+                "erased": report.erased.len(),
+                "dropped": report.dropped,
                 "content_hash": hash,
             })
         );
@@ -213,6 +317,17 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
     }
     for name in &report.skewed {
         println!("  L'horloge de l'ordinateur « {name} » semble décalée.");
+    }
+    if !report.erased.is_empty() {
+        println!(
+            "  {} personne(s) effacée(s) (RGPD) sur un autre ordinateur l'ont été ici aussi.",
+            report.erased.len()
+        );
+    }
+    if report.dropped {
+        println!(
+            "  Cet ordinateur a été retiré de l'équipe : rejoignez l'espace partagé à nouveau (`catalyse share join`)."
+        );
     }
     0
 }

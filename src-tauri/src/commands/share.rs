@@ -5,9 +5,12 @@ use super::workspace::{open_path, WorkspaceInfo};
 use super::{with_reader, with_store};
 use crate::dialogs::picked_path;
 use crate::state::AppState;
+use catalyse_core::safety::backup;
+use catalyse_core::share::compact::CompactReport;
 use catalyse_core::share::inbox::{Conflict, Resolution};
 use catalyse_core::share::space::{DeviceState, Space};
 use catalyse_core::share::sync::SyncReport;
+use catalyse_core::workspace::paths::backups_root;
 use catalyse_core::workspace::paths::{available_path, slug, workspaces_dir};
 use catalyse_core::ErrorPayload;
 use serde::Serialize;
@@ -26,20 +29,23 @@ pub struct ShareState {
     /// Entries of the conflict inbox.
     #[ts(type = "number")]
     pub conflicts: usize,
+    /// The devices dropped from the team (identities).
+    pub dropped: Vec<String>,
 }
 
 #[tauri::command]
 pub async fn share_state(state: State<'_, AppState>) -> Result<ShareState, ErrorPayload> {
     with_reader(&state, |s| {
         let space = s.share_space()?;
-        let (devices, conflicts) = match &space {
-            Some(_) => (s.share_devices()?, s.conflict_count()?),
-            None => (Vec::new(), 0),
+        let (devices, conflicts, dropped) = match &space {
+            Some(_) => (s.share_devices()?, s.conflict_count()?, s.share_dropped()?),
+            None => (Vec::new(), 0, Vec::new()),
         };
         Ok(ShareState {
             space,
             devices,
             conflicts,
+            dropped,
         })
     })
     .await
@@ -98,10 +104,30 @@ pub async fn share_join(
     open_path(&app, &state, path).await.map(Some)
 }
 
-/// One exchange with the shared folder.
+/// One exchange with the shared folder (people erased on other laptops recorded beside this
+/// workspace's backups).
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, ErrorPayload> {
-    with_store(&state, |s| s.sync()).await
+    let ws = state.current()?;
+    let dir = backup::dir_for(&backups_root(), ws.path());
+    Ok(ws
+        .call(move |s| catalyse_core::share::sync::sync_recording(s, &dir, false))
+        .await?)
+}
+
+/// Folds the files every laptop has received into a new snapshot of the shared folder.
+#[tauri::command]
+pub async fn share_compact(state: State<'_, AppState>) -> Result<CompactReport, ErrorPayload> {
+    with_store(&state, |s| s.share_compact()).await
+}
+
+/// Drops a laptop that stopped syncing from the team (the UI confirmed first).
+#[tauri::command]
+pub async fn share_drop_device(
+    state: State<'_, AppState>,
+    device: String,
+) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.share_drop_device(&device)).await
 }
 
 #[tauri::command]

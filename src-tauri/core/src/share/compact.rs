@@ -68,6 +68,9 @@ pub struct CompactReport {
     pub holding_back: Vec<String>,
     /// Files that could not be removed (held open by a sync tool): removed next time.
     pub failed: usize,
+    /// Files every device has received, kept a few days for a laptop that may have joined
+    /// from a recent snapshot without being heard of yet.
+    pub held_for_joiners: usize,
 }
 
 fn dropped_name(device: &str) -> String {
@@ -277,6 +280,7 @@ impl Store {
         // The files to fold: for each device, up to its last file with change sets every
         // other device has received.
         let mut remove: Vec<std::path::PathBuf> = Vec::new();
+        let mut held_for_joiners = 0;
         let mut folded_to: HashMap<String, u64> = HashMap::new();
         for (device, files) in &files_of {
             let folded = active
@@ -297,20 +301,29 @@ impl Store {
             let most = bound
                 .as_ref()
                 .map_or(u64::MAX, |b| b.get(device).copied().unwrap_or(0));
+            let mut unbounded = 0;
             for (seq, _, last) in &sorted {
-                if *seq != end + 1 || *seq > most {
+                if *seq != end + 1 {
                     break;
                 }
                 match last {
                     Some(at) if *at <= folded => {
                         end = *seq;
-                        folded_to.insert(device.clone(), end);
+                        if *seq <= most {
+                            folded_to.insert(device.clone(), end);
+                        } else {
+                            unbounded = end;
+                        }
                     }
                     Some(_) => break,
                     None => end = *seq,
                 }
             }
             let to = folded_to.get(device).copied().unwrap_or(0);
+            held_for_joiners += sorted
+                .iter()
+                .filter(|(seq, _, _)| *seq > to && *seq <= unbounded)
+                .count();
             remove.extend(
                 sorted
                     .into_iter()
@@ -340,6 +353,7 @@ impl Store {
                 .to_string_lossy()
                 .replace('\\', "/"),
             holding_back,
+            held_for_joiners,
             bytes_before,
             ..CompactReport::default()
         };

@@ -527,6 +527,25 @@ impl Store {
     }
 }
 
+/// One exchange ([`Store::sync`], or [`Store::sync_acknowledging`] when `acknowledge_now`),
+/// the people erased on other laptops recorded beside this workspace's backups (`backups`,
+/// its folder of backups) as an erasure here is: restoring an older backup of this laptop
+/// erases them again.
+pub fn sync_recording(
+    store: &mut Store,
+    backups: &Path,
+    acknowledge_now: bool,
+) -> CoreResult<SyncReport> {
+    let report = store.exchange(&Access::disk(), acknowledge_now)?;
+    if !report.erased.is_empty() {
+        let key = crate::safety::erasures::ErasureKey::for_backups(backups)?;
+        for who in &report.erased {
+            crate::safety::erasures::record_erasure(backups, &key, who)?;
+        }
+    }
+    Ok(report)
+}
+
 /// The people an RGPD erasure of `body` erased (a contact deleted, a member anonymised), by
 /// identity.
 fn erasures(body: &Body) -> Vec<ErasedPerson> {
