@@ -481,10 +481,12 @@ export const undoChangeSet = (id) => call("undo_change_set", { id });
 
 // ----- Team sharing -----
 /** @typedef {import("../../bindings/ShareState").ShareState} ShareState */
+/** @typedef {import("../../bindings/DeviceState").DeviceState} DeviceState */
 /** @typedef {import("../../bindings/SyncReport").SyncReport} SyncReport */
 /** @typedef {import("../../bindings/Conflict").Conflict} Conflict */
 /** @typedef {import("../../bindings/Resolution").Resolution} Resolution */
 /** @typedef {import("../../bindings/Space").Space} Space */
+/** @typedef {import("../../bindings/CompactReport").CompactReport} CompactReport */
 /** The sharing of the open workspace. @returns {Promise<ShareState>} */
 export const shareState = () => call("share_state");
 /** Shares the open workspace through a folder picked in the native dialog (null if cancelled). @param {string} title @param {string} name @returns {Promise<Space|null>} */
@@ -493,6 +495,10 @@ export const shareInit = (title, name) => call("share_init", { title, name });
 export const shareJoin = (title, name) => call("share_join", { title, name });
 /** One exchange with the shared folder. @returns {Promise<SyncReport>} */
 export const syncNow = () => call("sync_now");
+/** Folds the files every laptop has received into a new snapshot of the shared folder. @returns {Promise<CompactReport>} */
+export const shareCompact = () => call("share_compact");
+/** Drops a laptop that stopped syncing from the team. @param {string} device @returns {Promise<void>} */
+export const shareDropDevice = (device) => call("share_drop_device", { device });
 /** A page of the conflict inbox. @param {number} offset @param {number} limit @returns {Promise<Conflict[]>} */
 export const conflicts = (offset, limit) => call("conflicts", { offset, limit });
 /** Resolves an entry of the inbox (a change that travels). @param {number} id @param {Resolution} how @returns {Promise<void>} */

@@ -82,6 +82,46 @@ export function statusText() {
   return t("share.status.done", { when, sent: r.sent, applied: r.applied });
 }
 
+/** Days after which a laptop that sent nothing is shown as silent. */
+const SILENT_DAYS = 30;
+
+/** Whole days since an ISO time. @param {string} iso */
+function daysSince(iso) {
+  return Math.floor((Date.now() - new Date(iso).getTime()) / 86_400_000);
+}
+
+/** What the last tidying of the folder did (kept across the screen's redraws). */
+let compactResult = "";
+
+/** Folds what every laptop has received into a new snapshot, and says what it did. @param {() => void} redraw */
+async function compact(redraw) {
+  const button = /** @type {HTMLButtonElement|null} */ (document.getElementById("share-compact"));
+  if (button) button.disabled = true;
+  try {
+    const r = await ipc.shareCompact();
+    const lines = [t("share.compact.done", { removed: r.removed_files, before: Math.ceil(Number(r.bytes_before) / 1024), after: Math.ceil(Number(r.bytes_after) / 1024) })];
+    if (r.holding_back.length) lines.push(t("share.compact.holding_back", { names: r.holding_back.join(", ") }));
+    if (r.held_for_joiners) lines.push(t("share.compact.held", { count: r.held_for_joiners }));
+    compactResult = lines.join(" ");
+    toast(lines[0]);
+  } catch (e) { showError(e); } finally {
+    if (button) button.disabled = false;
+  }
+  redraw();
+}
+
+/** Drops a silent laptop from the team, after a confirmation. @param {import("../../core/ipc.js").DeviceState} d @param {() => void} redraw */
+async function drop(d, redraw) {
+  if (!(await confirmDialog({
+    title: t("share.drop.title"), message: t("share.drop.message", { name: d.name }), confirmLabel: t("share.drop"),
+  }))) return;
+  try {
+    await ipc.shareDropDevice(d.device);
+    toast(t("share.drop.done", { name: d.name }));
+    redraw();
+  } catch (e) { showError(e); }
+}
+
 /** @param {HTMLElement} container */
 async function renderSharing(container) {
   const redraw = () => renderSharing(container).catch(showError);
@@ -116,14 +156,29 @@ async function renderSharing(container) {
     r && r.refused.length ? h("ul", { class: "share-refused" }, r.refused.map((x) => h("li", { text: t("share.refused", { path: x.path, why: x.why }) }))) : null,
     r && r.from_copies.length ? h("ul", { class: "share-copies" }, r.from_copies.map((p) => h("li", { text: t("share.from_copy", { path: p }) }))) : null,
     r && r.skewed.length ? h("p", { class: "notice", text: t("share.skewed", { names: r.skewed.join(", ") }) }) : null,
+    r && r.dropped ? h("p", { class: "notice", id: "share-dropped", attrs: { role: "alert" }, text: t("share.dropped") }) : null,
+    r && r.erased.length ? h("p", { class: "notice", text: t("share.erased", { count: r.erased.length }) }) : null,
     h("button", { type: "button", class: "btn", id: "sync-now", text: t("share.sync_now"), on: { click: () => syncSoon(0) } }),
     h("h3", { text: t("share.devices") }),
     h("table", { class: "data", id: "share-devices" },
-      h("thead", {}, h("tr", {}, ["share.device", "share.last_file", "share.last_seen"].map((k) => h("th", { scope: "col", text: t(k) })))),
-      h("tbody", {}, s.devices.map((d, i) => h("tr", {},
-        h("td", { text: i === 0 ? t("share.this_device", { name: d.name }) : d.name }),
-        h("td", { text: String(d.seq) }),
-        h("td", { text: d.seen ? formatDateTime(d.seen) : t("share.never") }))))),
+      h("thead", {}, h("tr", {}, ["share.device", "share.last_file", "share.last_seen", "share.device_state"].map((k) => h("th", { scope: "col", text: t(k) })))),
+      h("tbody", {}, s.devices.map((d, i) => {
+        const dropped = s.dropped.includes(d.device);
+        const days = d.seen ? daysSince(d.seen) : null;
+        const silent = i > 0 && !dropped && (days === null || days >= SILENT_DAYS);
+        const state = dropped ? h("span", { text: t("share.device.dropped") })
+          : silent ? [h("span", { class: "warning-text", text: days === null ? t("share.device.never_heard") : t("share.device.silent", { days }) }), " ",
+            h("button", { type: "button", class: "btn small drop", text: t("share.drop"), attrs: { "aria-label": t("share.drop.label", { name: d.name }) }, on: { click: () => drop(d, redraw) } })]
+          : h("span", { text: t("share.device.active") });
+        return h("tr", { attrs: { "data-device": d.device } },
+          h("td", { text: i === 0 ? t("share.this_device", { name: d.name }) : d.name }),
+          h("td", { text: String(d.seq) }),
+          h("td", { text: d.seen ? formatDateTime(d.seen) : t("share.never") }),
+          h("td", {}, state));
+      }))),
+    h("p", { class: "hint", text: t("share.compact.hint") }),
+    h("button", { type: "button", class: "btn", id: "share-compact", text: t("share.compact"), on: { click: () => compact(redraw) } }),
+    h("p", { id: "share-compact-result", attrs: { role: "status" }, text: compactResult }),
     h("h3", { id: "conflicts-title", text: t("share.inbox", { count: s.conflicts }) }),
     list.length === 0 ? h("p", { class: "empty", id: "conflicts-empty", text: t("share.inbox.empty") })
       : h("ul", { class: "conflicts", id: "conflicts", attrs: { "aria-labelledby": "conflicts-title" } }, list.map((c) => entry(c, redraw)))));
