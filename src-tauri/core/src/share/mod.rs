@@ -15,8 +15,11 @@
 //! - [`space`]: creating and joining the team's space; the devices.
 //! - [`sync`]: one exchange with the folder.
 //! - [`inbox`]: the conflict inbox and its resolutions.
+//! - [`invariants`]: the invariants a merge can break, listed in the inbox; [`actor_merge`]:
+//!   « Fusionner ces deux acteurs ».
 //! - [`hash`]: the content hash replicas compare.
 
+pub mod actor_merge;
 pub mod duplicates;
 pub mod folder;
 pub mod format;
@@ -24,6 +27,7 @@ pub mod gone;
 pub mod hash;
 pub mod heads;
 pub mod inbox;
+pub mod invariants;
 pub mod merge;
 pub mod names;
 pub mod outgoing;

@@ -1,0 +1,98 @@
+//! « Fusionner ces deux acteurs »: one actor is kept, everything that refers to the other moves
+//! to it, then the other is deleted; one transaction, one change set that travels (every row
+//! written through the journal's triggers).
+//!
+//! What refers to an actor (every foreign key to `actor` in the schema, and the decision
+//! notes' polymorphic `note_record`): links (both ends and who introduced them), the actions
+//! it leads, those it is a partner of, the funding lines it funds, its tags, contacts and
+//! meetings, the notes about it. A link between the two becomes a self-link and is deleted; a
+//! link of the other that the kept one already has (the same other end and nature, in either
+//! order) is deleted, the kept one's standing; a partnership, tag, meeting or note the kept one
+//! already has likewise. The kept actor's fields stand; those it leaves empty take the
+//! other's.
+
+use crate::db::journal::ChangeLabel;
+use crate::db::store::Store;
+use crate::shared::error::{CoreError, CoreResult};
+use rusqlite::{params, OptionalExtension};
+
+/// The statements that move what refers to `?2` (the other) onto `?1` (the one kept), in
+/// order. Each is checked by `every_reference_to_an_actor_is_moved` against the schema.
+pub(crate) const MOVES: &[&str] = &[
+    // Links: between the two (a self-link), then those the kept one has already, then the rest.
+    "DELETE FROM link WHERE (actor_a = ?2 AND actor_b = ?1) OR (actor_a = ?1 AND actor_b = ?2)",
+    "DELETE FROM link WHERE id IN (
+        SELECT l.id FROM link AS l WHERE (l.actor_a = ?2 OR l.actor_b = ?2) AND EXISTS (
+            SELECT 1 FROM link AS m WHERE m.nature = l.nature
+              AND min(m.actor_a, m.actor_b) = min(?1, CASE WHEN l.actor_a = ?2 THEN l.actor_b ELSE l.actor_a END)
+              AND max(m.actor_a, m.actor_b) = max(?1, CASE WHEN l.actor_a = ?2 THEN l.actor_b ELSE l.actor_a END)))",
+    "UPDATE link SET actor_a = ?1 WHERE actor_a = ?2",
+    "UPDATE link SET actor_b = ?1 WHERE actor_b = ?2",
+    "UPDATE link SET introduced_by_actor = ?1 WHERE introduced_by_actor = ?2",
+    "UPDATE action SET lead_actor_id = ?1 WHERE lead_actor_id = ?2",
+    "UPDATE funding SET funder_id = ?1 WHERE funder_id = ?2",
+    "DELETE FROM action_partner WHERE actor_id = ?2
+        AND action_id IN (SELECT action_id FROM action_partner WHERE actor_id = ?1)",
+    "UPDATE action_partner SET actor_id = ?1 WHERE actor_id = ?2",
+    "DELETE FROM meeting_actor WHERE actor_id = ?2
+        AND meeting_id IN (SELECT meeting_id FROM meeting_actor WHERE actor_id = ?1)",
+    "UPDATE meeting_actor SET actor_id = ?1 WHERE actor_id = ?2",
+    "DELETE FROM actor_tag WHERE actor_id = ?2 AND tag IN (SELECT tag FROM actor_tag WHERE actor_id = ?1)",
+    "UPDATE actor_tag SET actor_id = ?1 WHERE actor_id = ?2",
+    "DELETE FROM note_record WHERE kind = 'actor' AND record_id = ?2
+        AND note_id IN (SELECT note_id FROM note_record WHERE kind = 'actor' AND record_id = ?1)",
+    "UPDATE note_record SET record_id = ?1 WHERE kind = 'actor' AND record_id = ?2",
+];
+
+/// The kept actor's empty fields, filled from the other's.
+const FILL: &str = "UPDATE actor SET
+    commune = CASE WHEN commune = '' THEN (SELECT commune FROM actor WHERE id = ?2) ELSE commune END,
+    notes = CASE WHEN notes = '' THEN (SELECT notes FROM actor WHERE id = ?2) ELSE notes END,
+    needs = CASE WHEN needs = '' THEN (SELECT needs FROM actor WHERE id = ?2) ELSE needs END,
+    contributions = CASE WHEN contributions = '' THEN (SELECT contributions FROM actor WHERE id = ?2) ELSE contributions END,
+    influence = coalesce(influence, (SELECT influence FROM actor WHERE id = ?2)),
+    interest = coalesce(interest, (SELECT interest FROM actor WHERE id = ?2))
+  WHERE id = ?1";
+
+impl Store {
+    /// Merges actor `other` into actor `keep` (see the module's doc), in one change set that
+    /// travels.
+    pub fn merge_actors(&mut self, keep: i64, other: i64) -> CoreResult<()> {
+        if keep == other {
+            return Err(CoreError::validation(
+                "other",
+                "share.merge_same",
+                "Choisissez deux acteurs différents.",
+            ));
+        }
+        let name = |id: i64| -> CoreResult<String> {
+            self.conn
+                .query_row("SELECT name FROM actor WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(CoreError::NotFound { what: "actor", id })
+        };
+        let (kept_name, other_name) = (name(keep)?, name(other)?);
+        self.journal.set_label(&ChangeLabel::new(
+            "share.merge_actors",
+            &[("name", kept_name), ("other", other_name)],
+        ));
+        let tx = self.conn.transaction()?;
+        for sql in MOVES {
+            tx.execute(sql, params![keep, other])?;
+        }
+        // The other's contacts after the kept one's, in their order.
+        let after: i64 = tx.query_row(
+            "SELECT coalesce(max(position) + 1, 0) FROM contact WHERE actor_id = ?1",
+            [keep],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE contact SET actor_id = ?1, position = position + ?3 WHERE actor_id = ?2",
+            params![keep, other, after],
+        )?;
+        tx.execute(FILL, params![keep, other])?;
+        tx.execute("DELETE FROM actor WHERE id = ?1", [other])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
