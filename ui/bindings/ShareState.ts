@@ -17,4 +17,8 @@ devices: Array<DeviceState>,
 /**
  * Entries of the conflict inbox.
  */
-conflicts: number, };
+conflicts: number, 
+/**
+ * Broken invariants the inbox lists beside them.
+ */
+invariants: number, };

@@ -6,6 +6,7 @@ use super::{with_reader, with_store};
 use crate::dialogs::picked_path;
 use crate::state::AppState;
 use catalyse_core::share::inbox::{Conflict, Resolution};
+use catalyse_core::share::invariants::Invariant;
 use catalyse_core::share::space::{DeviceState, Space};
 use catalyse_core::share::sync::SyncReport;
 use catalyse_core::workspace::paths::{available_path, slug, workspaces_dir};
@@ -26,20 +27,28 @@ pub struct ShareState {
     /// Entries of the conflict inbox.
     #[ts(type = "number")]
     pub conflicts: usize,
+    /// Broken invariants the inbox lists beside them.
+    #[ts(type = "number")]
+    pub invariants: usize,
 }
 
 #[tauri::command]
 pub async fn share_state(state: State<'_, AppState>) -> Result<ShareState, ErrorPayload> {
     with_reader(&state, |s| {
         let space = s.share_space()?;
-        let (devices, conflicts) = match &space {
-            Some(_) => (s.share_devices()?, s.conflict_count()?),
-            None => (Vec::new(), 0),
+        let (devices, conflicts, invariants) = match &space {
+            Some(_) => (
+                s.share_devices()?,
+                s.conflict_count()?,
+                s.invariant_count()?,
+            ),
+            None => (Vec::new(), 0, 0),
         };
         Ok(ShareState {
             space,
             devices,
             conflicts,
+            invariants,
         })
     })
     .await
@@ -123,4 +132,47 @@ pub async fn resolve_conflict(
     how: Resolution,
 ) -> Result<(), ErrorPayload> {
     with_store(&state, move |s| s.resolve_conflict(id, how)).await
+}
+
+/// A page of the broken invariants the inbox lists.
+#[tauri::command]
+pub async fn invariants(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<Invariant>, ErrorPayload> {
+    with_reader(&state, move |s| {
+        s.invariants(offset as usize, limit as usize)
+    })
+    .await
+}
+
+/// « Fusionner ces deux acteurs »: `other` into `keep`; the change set, for « Annuler ».
+#[tauri::command]
+pub async fn merge_actors(
+    state: State<'_, AppState>,
+    keep: i64,
+    other: i64,
+) -> Result<Option<i64>, ErrorPayload> {
+    with_store(&state, move |s| {
+        s.with_change_set(|s| s.merge_actors(keep, other))
+            .map(|(_, set)| set)
+    })
+    .await
+}
+
+/// « Laisser tel quel ».
+#[tauri::command]
+pub async fn accept_invariant(
+    state: State<'_, AppState>,
+    kind: String,
+    key: String,
+) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.accept_invariant(&kind, &key)).await
+}
+
+/// « Remettre en ordre ».
+#[tauri::command]
+pub async fn reorder_siblings(state: State<'_, AppState>, key: String) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.reorder_siblings(&key)).await
 }

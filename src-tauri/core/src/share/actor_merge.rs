@@ -96,3 +96,13 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The number here of the actor of identity `uid`, if it is here.
+    pub fn actor_id_by_uid(&self, uid: &str) -> CoreResult<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
+            .optional()?)
+    }
+}
