@@ -8,40 +8,62 @@
 //! meetings, the notes about it. A link between the two becomes a self-link and is deleted; a
 //! link of the other that the kept one already has (the same other end and nature, in either
 //! order) is deleted, the kept one's standing; a partnership, tag, meeting or note the kept one
-//! already has likewise. The kept actor's fields stand; those it leaves empty take the
-//! other's.
+//! already has likewise. A record whose unique key names the other actor (a link, a tag, a
+//! partnership, a participation, a note's mention) is created again naming the kept one and
+//! the old one deleted ([`REKEYED`]); a change made meanwhile elsewhere to the old one goes to
+//! the inbox as a change of a deleted record. The kept actor's fields stand; those it leaves
+//! empty take the other's.
 
 use crate::db::journal::ChangeLabel;
 use crate::db::store::Store;
+use crate::db::tables::quote;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, OptionalExtension};
 
-/// The statements that move what refers to `?2` (the other) onto `?1` (the one kept), in
-/// order. Each is checked by `every_reference_to_an_actor_is_moved` against the schema.
-pub(crate) const MOVES: &[&str] = &[
-    // Links: between the two (a self-link), then those the kept one has already, then the rest.
+/// The statements that clear the way, in order: what would become a self-link, or a second
+/// record of a key the kept actor has already (`?1` the one kept, `?2` the other).
+const CLEAR: &[&str] = &[
     "DELETE FROM link WHERE (actor_a = ?2 AND actor_b = ?1) OR (actor_a = ?1 AND actor_b = ?2)",
     "DELETE FROM link WHERE id IN (
         SELECT l.id FROM link AS l WHERE (l.actor_a = ?2 OR l.actor_b = ?2) AND EXISTS (
             SELECT 1 FROM link AS m WHERE m.nature = l.nature
               AND min(m.actor_a, m.actor_b) = min(?1, CASE WHEN l.actor_a = ?2 THEN l.actor_b ELSE l.actor_a END)
               AND max(m.actor_a, m.actor_b) = max(?1, CASE WHEN l.actor_a = ?2 THEN l.actor_b ELSE l.actor_a END)))",
-    "UPDATE link SET actor_a = ?1 WHERE actor_a = ?2",
-    "UPDATE link SET actor_b = ?1 WHERE actor_b = ?2",
-    "UPDATE link SET introduced_by_actor = ?1 WHERE introduced_by_actor = ?2",
-    "UPDATE action SET lead_actor_id = ?1 WHERE lead_actor_id = ?2",
-    "UPDATE funding SET funder_id = ?1 WHERE funder_id = ?2",
     "DELETE FROM action_partner WHERE actor_id = ?2
         AND action_id IN (SELECT action_id FROM action_partner WHERE actor_id = ?1)",
-    "UPDATE action_partner SET actor_id = ?1 WHERE actor_id = ?2",
     "DELETE FROM meeting_actor WHERE actor_id = ?2
         AND meeting_id IN (SELECT meeting_id FROM meeting_actor WHERE actor_id = ?1)",
-    "UPDATE meeting_actor SET actor_id = ?1 WHERE actor_id = ?2",
     "DELETE FROM actor_tag WHERE actor_id = ?2 AND tag IN (SELECT tag FROM actor_tag WHERE actor_id = ?1)",
-    "UPDATE actor_tag SET actor_id = ?1 WHERE actor_id = ?2",
     "DELETE FROM note_record WHERE kind = 'actor' AND record_id = ?2
         AND note_id IN (SELECT note_id FROM note_record WHERE kind = 'actor' AND record_id = ?1)",
-    "UPDATE note_record SET record_id = ?1 WHERE kind = 'actor' AND record_id = ?2",
+];
+
+/// Records whose unique key names the actor: each is created again naming the kept actor
+/// (a new record) and the old one deleted, rather than changed. Another laptop that
+/// recorded the same meanwhile (the same link, tag, partner) then receives an insert that is
+/// merged with its own as two records that are one (`share::duplicates`): no unique key can
+/// make the change file fail to apply there. As (table, columns naming the actor, filter).
+pub(crate) const REKEYED: &[(&str, &[&str], &str)] = &[
+    (
+        "link",
+        &["actor_a", "actor_b", "introduced_by_actor"],
+        "actor_a = ?2 OR actor_b = ?2",
+    ),
+    ("action_partner", &["actor_id"], "actor_id = ?2"),
+    ("meeting_actor", &["actor_id"], "actor_id = ?2"),
+    ("actor_tag", &["actor_id"], "actor_id = ?2"),
+    (
+        "note_record",
+        &["record_id"],
+        "kind = 'actor' AND record_id = ?2",
+    ),
+];
+
+/// References outside any unique key: changed in place.
+pub(crate) const MOVED: &[(&str, &str)] = &[
+    ("link", "introduced_by_actor"),
+    ("action", "lead_actor_id"),
+    ("funding", "funder_id"),
 ];
 
 /// The kept actor's empty fields, filled from the other's.
@@ -77,8 +99,50 @@ impl Store {
             &[("name", kept_name), ("other", other_name)],
         ));
         let tx = self.conn.transaction()?;
-        for sql in MOVES {
+        for sql in CLEAR {
             tx.execute(sql, params![keep, other])?;
+        }
+        for (table, columns, filter) in REKEYED {
+            let all: Vec<String> = tx
+                .prepare("SELECT name FROM pragma_table_info(?1) WHERE name NOT IN ('id', 'uid')")?
+                .query_map([table], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let values: Vec<String> = all
+                .iter()
+                .map(|c| {
+                    if columns.contains(&c.as_str()) {
+                        format!("CASE WHEN {0} = ?2 THEN ?1 ELSE {0} END", quote(c))
+                    } else {
+                        quote(c)
+                    }
+                })
+                .collect();
+            let names: Vec<String> = all.iter().map(|c| quote(c)).collect();
+            let t = quote(table);
+            // Created again in their order (identities are time-ordered).
+            tx.execute(
+                &format!(
+                    "INSERT INTO {t} ({}) SELECT {} FROM {t} WHERE {filter} ORDER BY uid",
+                    names.join(", "),
+                    values.join(", ")
+                ),
+                params![keep, other],
+            )?;
+            tx.execute(
+                &format!("DELETE FROM {t} WHERE {filter}"),
+                params![keep, other],
+            )?;
+        }
+        for (table, column) in MOVED {
+            tx.execute(
+                &format!(
+                    "UPDATE {} SET {} = ?1 WHERE {} = ?2",
+                    quote(table),
+                    quote(column),
+                    quote(column)
+                ),
+                params![keep, other],
+            )?;
         }
         // The other's contacts after the kept one's, in their order.
         let after: i64 = tx.query_row(

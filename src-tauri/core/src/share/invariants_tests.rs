@@ -257,16 +257,15 @@ fn every_reference_to_an_actor_is_moved() {
             refs.push(format!("{t}.{c}"));
         }
     }
-    let moved = format!(
-        "{} UPDATE contact SET actor_id = ?1",
-        crate::share::actor_merge::MOVES.join(" ")
-    );
+    use crate::share::actor_merge::{MOVED, REKEYED};
     for r in &refs {
         let (t, c) = r.split_once('.').unwrap();
-        assert!(
-            moved.contains(&format!("UPDATE {t} SET {c} = ?1")),
-            "{r} is not moved by merge_actors"
-        );
+        let moved = MOVED.contains(&(t, c))
+            || REKEYED
+                .iter()
+                .any(|(rt, cols, _)| *rt == t && cols.contains(&c))
+            || (t, c) == ("contact", "actor_id");
+        assert!(moved, "{r} is not moved by merge_actors");
     }
     assert!(refs.len() >= 9, "{refs:?}");
 }
@@ -388,5 +387,52 @@ fn two_assessments_of_one_date_and_two_siblings_in_one_place_are_listed_and_reor
             2
         );
         assert!(l.store.inbox_dump().unwrap().is_empty());
+    }
+}
+
+/// A merge on one laptop moves a link onto the kept actor while another laptop records that
+/// very link: no unique key makes either change file fail; both laptops end alike.
+#[test]
+fn a_merge_meeting_the_same_link_made_elsewhere_applies_on_both_laptops() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 2);
+    let s = &mut team[0].store;
+    let k = s.create_actor(&actor("Mairie", "Gap")).unwrap().id;
+    let o = s.create_actor(&actor("Mairie", "Gap")).unwrap().id;
+    let x = s.create_actor(&actor("Office", "Gap")).unwrap().id;
+    s.conn
+        .execute(
+            &format!("INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at) VALUES ({o}, {x}, 'partnership', 1, 'x', 'x')"),
+            [],
+        )
+        .unwrap();
+    converge(&mut team);
+    team[0].store.merge_actors(k, o).unwrap();
+    let b = &mut team[1].store;
+    let id = |s: &Store, name: &str, n: usize| -> i64 {
+        s.conn
+            .query_row(
+                &format!("SELECT id FROM actor WHERE name = ?1 ORDER BY uid LIMIT 1 OFFSET {n}"),
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (kb, xb) = (
+        id(b, "Mairie", if k < o { 0 } else { 1 }),
+        id(b, "Office", 0),
+    );
+    b.conn
+        .execute(
+            &format!("INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at) VALUES ({xb}, {kb}, 'partnership', 3, 'x', 'x')"),
+            [],
+        )
+        .unwrap();
+    converge(&mut team);
+    same_everywhere(&team);
+    for l in &team {
+        fk_clean(&l.store);
+        assert_eq!(one(&l.store, "SELECT count(*) FROM actor"), 2);
+        assert_eq!(one(&l.store, "SELECT count(*) FROM link"), 1);
     }
 }

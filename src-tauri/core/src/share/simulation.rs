@@ -1,9 +1,11 @@
 //! A deterministic simulation of a team (seeded): three laptops make random changes of every
 //! kind the actors' screens make (create, edit, the same field on two laptops, delete against
-//! edit, links recorded twice, tags, undo), their folders receive each other's files in random
+//! edit, links recorded twice, tags, undo; the inbox's anomalies: two actors merged, one left
+//! as it is, an order put right), their folders receive each other's files in random
 //! order, late, truncated or zero-filled mid-copy and completed later, beside the sync tools'
 //! conflict copies and temporary files; every laptop syncs at random moments. At the end,
-//! every laptop holds the same content hash and the same inbox, and `foreign_key_check` is
+//! every laptop holds the same content hash, the same inbox and the same anomalies, and
+//! `foreign_key_check` is
 //! clean. `CATALYSE_SIM_RUNS` runs (the test command runs a few hundred), seeded by
 //! `CATALYSE_SIM_SEED`.
 
@@ -58,7 +60,7 @@ fn ids(s: &Store, table: &str) -> Vec<i64> {
 fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>) {
     let actors = ids(s, "actor");
     let pick = |rng: &mut Rng, v: &[i64]| v[rng.below(v.len())];
-    let what: &'static str = match rng.below(10) {
+    let what: &'static str = match rng.below(11) {
         0 | 1 => {
             let input = ActorInput {
                 name: NAMES[rng.below(NAMES.len())].into(),
@@ -165,6 +167,32 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             match s.undo_change_set(set) {
                 Ok(crate::history::model::UndoOutcome::Done { .. }) => "undo",
                 _ => "refused",
+            }
+        }
+        9 => {
+            // The inbox's anomalies: two actors found to be one merged (the one kept picked at
+            // random), one left as it is, an order put right.
+            let found = s.invariants(0, 20).unwrap();
+            if found.is_empty() {
+                return;
+            }
+            let i = &found[rng.below(found.len())];
+            match i.kind.as_str() {
+                "same_actor" if !rng.chance(20) => {
+                    let k = rng.below(i.records.len());
+                    let o = (k + 1 + rng.below(i.records.len() - 1)) % i.records.len();
+                    s.merge_actors(i.records[k].id, i.records[o].id)
+                        .map(|_| "merge actors")
+                        .unwrap_or("refused")
+                }
+                "same_place" if rng.chance(50) => s
+                    .reorder_siblings(&i.key)
+                    .map(|_| "reorder")
+                    .unwrap_or("refused"),
+                _ => s
+                    .accept_invariant(&i.kind, &i.key)
+                    .map(|_| "leave as is")
+                    .unwrap_or("refused"),
             }
         }
         _ => return,
@@ -345,6 +373,23 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
         laptops.iter().all(|l| fk_clean(&l.store)),
         "seed {seed}: foreign keys"
     );
+    // The anomalies are the same everywhere (the records' numbers aside, each file's own).
+    let anomalies: Vec<Vec<String>> = laptops
+        .iter()
+        .map(|l| {
+            l.store
+                .invariants(0, 200)
+                .unwrap()
+                .into_iter()
+                .map(|i| format!("{} {} {}", i.kind, i.key, i.detail))
+                .collect()
+        })
+        .collect();
+    assert!(
+        anomalies.windows(2).all(|w| w[0] == w[1]),
+        "seed {seed}: anomalies differ {anomalies:#?}"
+    );
+    *counts.entry("anomalies").or_default() += anomalies[0].len();
     *counts.entry("inbox entries").or_default() += inboxes[0].len();
     counts
 }
