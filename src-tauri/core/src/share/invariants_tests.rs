@@ -436,3 +436,54 @@ fn a_merge_meeting_the_same_link_made_elsewhere_applies_on_both_laptops() {
         assert_eq!(one(&l.store, "SELECT count(*) FROM link"), 1);
     }
 }
+
+/// The checks at the scale the app is used at: 100,000 actors (1 % recorded twice), as many
+/// contacts, 2,000 actions with funding. Run with `--ignored --nocapture`; prints the times.
+#[test]
+#[ignore = "measure: cargo test --lib share::invariants -- --ignored --nocapture"]
+fn the_checks_at_100000_actors() {
+    let s = Store::open_in_memory().unwrap();
+    s.journal.set_enabled(false);
+    let started = std::time::Instant::now();
+    s.conn
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO actor (name, world, commune, engagement, created_at, updated_at)
+                SELECT 'Acteur ' || CASE WHEN i % 100 = 0 THEN i - 1 ELSE i END, 'business',
+                       'Commune ' || (i % 500), 'informed', 'x', 'x' FROM n;
+             UPDATE actor SET commune = 'Commune ' || ((id - 1) % 500) WHERE id % 100 = 0;
+             INSERT INTO contact (actor_id, name, position, created_at, updated_at)
+                SELECT id, 'Contact ' || id, 0, 'x', 'x' FROM actor;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO action (title, status, budget_cents, position, created_at, updated_at)
+                SELECT 'Action ' || i, 'idea', 100000, i, 'x', 'x' FROM n;
+             INSERT INTO funding (action_id, amount_cents, status, created_at, updated_at)
+                SELECT id, 60000 + (id % 2) * 50000, 'granted', 'x', 'x' FROM action;",
+        )
+        .unwrap();
+    println!("written in {:.1} s", started.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
+    let n = s.invariant_count().unwrap();
+    println!("invariant_count: {n} in {} ms", t.elapsed().as_millis());
+    assert_eq!(n, 1_000 + 1_000);
+    let t = std::time::Instant::now();
+    let page = s.invariants(0, 100).unwrap();
+    println!("first page of 100: {} ms", t.elapsed().as_millis());
+    assert_eq!(page.len(), 100);
+    let t = std::time::Instant::now();
+    let page = s.invariants(1_950, 100).unwrap();
+    println!(
+        "page at 1,950: {} entries in {} ms",
+        page.len(),
+        t.elapsed().as_millis()
+    );
+    let plan: Vec<String> = s
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::checks()[0].sql))
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    println!("same_actor plan: {plan:?}");
+}

@@ -169,7 +169,7 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
                 _ => "refused",
             }
         }
-        9 => {
+        9 | 10 => {
             // The inbox's anomalies: two actors found to be one merged (the one kept picked at
             // random), one left as it is, an order put right.
             let found = s.invariants(0, 20).unwrap();
