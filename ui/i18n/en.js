@@ -1216,7 +1216,7 @@ export default {
   "invariant.merge": "Merge these two actors",
   "invariant.merge_all": "Merge these {count} actors",
   "invariant.merge.title": "Merge these actors?",
-  "invariant.merge.message": "“{kept}” is kept; {others} hands over its links, contacts, meetings, tags, actions and funding, then is deleted, on every computer.",
+  "invariant.merge.message": "“{kept}” is kept: the links, contacts, meetings, tags, actions and funding of “{others}” go to it, then “{others}” is deleted, on every computer.",
   "invariant.merged": "Actors merged into “{name}”: the merge goes to the other computers.",
   "invariant.reorder": "Restore the order",
   "invariant.reordered": "Order restored: it goes to the other computers.",

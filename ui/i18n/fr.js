@@ -1216,7 +1216,7 @@ export default {
   "invariant.merge": "Fusionner ces deux acteurs",
   "invariant.merge_all": "Fusionner ces {count} acteurs",
   "invariant.merge.title": "Fusionner ces acteurs ?",
-  "invariant.merge.message": "« {kept} » est gardé ; {others} lui laisse ses liens, contacts, rencontres, étiquettes, actions et financements, puis est supprimé, sur tous les ordinateurs.",
+  "invariant.merge.message": "« {kept} » est gardé : les liens, contacts, rencontres, étiquettes, actions et financements de « {others} » lui reviennent, puis « {others} » est supprimé, sur tous les ordinateurs.",
   "invariant.merged": "Acteurs fusionnés dans « {name} » : la fusion part aux autres ordinateurs.",
   "invariant.reorder": "Remettre en ordre",
   "invariant.reordered": "Ordre rétabli : il part aux autres ordinateurs.",
