@@ -103,35 +103,7 @@ impl Store {
             tx.execute(sql, params![keep, other])?;
         }
         for (table, columns, filter) in REKEYED {
-            let all: Vec<String> = tx
-                .prepare("SELECT name FROM pragma_table_info(?1) WHERE name NOT IN ('id', 'uid')")?
-                .query_map([table], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let values: Vec<String> = all
-                .iter()
-                .map(|c| {
-                    if columns.contains(&c.as_str()) {
-                        format!("CASE WHEN {0} = ?2 THEN ?1 ELSE {0} END", quote(c))
-                    } else {
-                        quote(c)
-                    }
-                })
-                .collect();
-            let names: Vec<String> = all.iter().map(|c| quote(c)).collect();
-            let t = quote(table);
-            // Created again in their order (identities are time-ordered).
-            tx.execute(
-                &format!(
-                    "INSERT INTO {t} ({}) SELECT {} FROM {t} WHERE {filter} ORDER BY uid",
-                    names.join(", "),
-                    values.join(", ")
-                ),
-                params![keep, other],
-            )?;
-            tx.execute(
-                &format!("DELETE FROM {t} WHERE {filter}"),
-                params![keep, other],
-            )?;
+            rekey(&tx, table, columns, filter, keep, other)?;
         }
         for (table, column) in MOVED {
             tx.execute(
@@ -169,4 +141,45 @@ impl Store {
             .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
             .optional()?)
     }
+}
+
+/// The records of `table` that `filter` finds (naming the other actor in `columns`) created
+/// again naming the kept one, in their order (identities are time-ordered), then deleted.
+fn rekey(
+    tx: &rusqlite::Connection,
+    table: &str,
+    columns: &[&str],
+    filter: &str,
+    keep: i64,
+    other: i64,
+) -> CoreResult<()> {
+    let all: Vec<String> = tx
+        .prepare("SELECT name FROM pragma_table_info(?1) WHERE name NOT IN ('id', 'uid')")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = all
+        .iter()
+        .map(|c| {
+            if columns.contains(&c.as_str()) {
+                format!("CASE WHEN {0} = ?2 THEN ?1 ELSE {0} END", quote(c))
+            } else {
+                quote(c)
+            }
+        })
+        .collect();
+    let names: Vec<String> = all.iter().map(|c| quote(c)).collect();
+    let t = quote(table);
+    tx.execute(
+        &format!(
+            "INSERT INTO {t} ({}) SELECT {} FROM {t} WHERE {filter} ORDER BY uid",
+            names.join(", "),
+            values.join(", ")
+        ),
+        params![keep, other],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM {t} WHERE {filter}"),
+        params![keep, other],
+    )?;
+    Ok(())
 }
