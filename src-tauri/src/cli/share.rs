@@ -334,7 +334,10 @@ fn print_invariants(list: &[Invariant], count: usize) {
             ),
             _ => format!(
                 "deux éléments à la même place ({}){parent} : {}",
-                i.records.first().map_or("", |r| r.table.as_str()),
+                i.records
+                    .first()
+                    .and_then(|r| catalyse_core::db::records::kind(&r.table))
+                    .map_or("", |k| k.label_fr),
                 names.join(", ")
             ),
         };
