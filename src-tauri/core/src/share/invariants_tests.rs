@@ -488,40 +488,51 @@ fn the_checks_at_100000_actors() {
     println!("same_actor plan: {plan:?}");
 }
 
-/// Known gap, left for later: an ordinary edit that changes a unique key (a link's nature, in
-/// the link dialog) while another laptop records the record of that key fails there with a
-/// unique-key error, and that laptop's exchanges stop at that file. The merge of two actors
-/// avoids it by re-creating such records (`share::actor_merge::REKEYED`); the link dialog and
-/// the merge (`Merge::write_field`) do not yet.
+/// An edit changing a link's nature (the link dialog) while another laptop records the link
+/// of that nature: the edit re-creates the link, so both laptops merge the two as duplicates
+/// instead of one failing a unique key.
 #[test]
-#[ignore = "known gap: a key changed by an edit meeting the same key recorded elsewhere"]
 fn a_link_whose_nature_changes_meeting_the_same_link_made_elsewhere_applies() {
     let dir = TempDir::new().unwrap();
     let mut team = team(&dir, 2);
     let s = &mut team[0].store;
     let k = s.create_actor(&actor("Mairie", "Gap")).unwrap().id;
     let x = s.create_actor(&actor("Office", "Gap")).unwrap().id;
-    s.conn
-        .execute(
-            &format!("INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at) VALUES ({k}, {x}, 'dialogue', 1, 'x', 'x')"),
-            [],
-        )
-        .unwrap();
+    let mut input = crate::network::LinkInput {
+        actor_a: k,
+        actor_b: x,
+        nature: "dialogue".into(),
+        strength: 1,
+        since: None,
+        notes: String::new(),
+        introduced_by: None,
+        meeting_id: None,
+    };
+    let l = s.create_link(&input).unwrap();
     converge(&mut team);
-    team[0]
-        .store
-        .conn
-        .execute("UPDATE link SET nature = 'partnership'", [])
-        .unwrap();
+    input.nature = "partnership".into();
+    let edited = team[0].store.update_link(l.id, &input).unwrap();
+    assert_eq!(edited.nature.code(), "partnership");
     team[1]
         .store
         .conn
         .execute(
             "INSERT INTO link (actor_a, actor_b, nature, strength, created_at, updated_at)
-             SELECT actor_a, actor_b, 'partnership', 3, 'x', 'x' FROM link",
+             SELECT actor_b, actor_a, 'partnership', 3, 'x', 'x' FROM link",
             [],
         )
         .unwrap();
     converge(&mut team);
     same_everywhere(&team);
+    for l in &team {
+        fk_clean(&l.store);
+        assert_eq!(one(&l.store, "SELECT count(*) FROM link"), 1);
+        assert_eq!(
+            one(
+                &l.store,
+                "SELECT count(*) FROM link WHERE nature = 'partnership'"
+            ),
+            1
+        );
+    }
 }

@@ -101,7 +101,7 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             let input = LinkInput {
                 actor_a: a,
                 actor_b: b,
-                nature: ["dialogue", "partnership"][rng.below(2)].into(),
+                nature: ["dialogue", "partnership", "funding"][rng.below(3)].into(),
                 strength: 1 + rng.below(3) as i64,
                 since: None,
                 notes: String::new(),
@@ -121,6 +121,22 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             if rng.chance(30) {
                 s.delete_link(id)
                     .map(|_| "delete link")
+                    .unwrap_or("refused")
+            } else if rng.chance(30) {
+                // Its nature changed in the link dialog (a change of its key).
+                let l = s.link(id).unwrap();
+                let input = LinkInput {
+                    actor_a: l.actor_a,
+                    actor_b: l.actor_b,
+                    nature: ["dialogue", "partnership", "funding"][rng.below(3)].into(),
+                    strength: l.strength,
+                    since: None,
+                    notes: l.notes,
+                    introduced_by: None,
+                    meeting_id: None,
+                };
+                s.update_link(id, &input)
+                    .map(|_| "link nature")
                     .unwrap_or("refused")
             } else {
                 let strength = 1 + rng.below(3) as i64;
