@@ -141,12 +141,17 @@ fn checks() -> Vec<Check> {
                         group_concat(x.uid, ',' ORDER BY x.uid) AS uids, NULL AS budget, NULL AS total
                  FROM {t} AS x GROUP BY x.position HAVING count(*) > 1"
             ),
+            // The groups from the parent's index alone; their identities then.
             Some((column, parent_table)) => format!(
-                "SELECT '{table}:' || p.uid || ':' || x.position || ':' || group_concat(x.uid, ',' ORDER BY x.uid) AS key,
-                        '{table}' AS o1, p.uid AS o2, x.position AS detail, x.{c} AS parent,
-                        group_concat(x.uid, ',' ORDER BY x.uid) AS uids, NULL AS budget, NULL AS total
-                 FROM {t} AS x JOIN {pt} AS p ON p.id = x.{c}
-                 GROUP BY x.{c}, x.position HAVING count(*) > 1",
+                "SELECT '{table}:' || p.uid || ':' || g.position || ':' || g.uids AS key,
+                        '{table}' AS o1, p.uid AS o2, g.position AS detail, g.parent AS parent,
+                        g.uids AS uids, NULL AS budget, NULL AS total
+                 FROM (SELECT d.parent, d.position,
+                              (SELECT group_concat(x.uid, ',' ORDER BY x.uid) FROM {t} AS x
+                               WHERE x.{c} = d.parent AND x.position = d.position) AS uids
+                       FROM (SELECT {c} AS parent, position FROM {t}
+                             GROUP BY {c}, position HAVING count(*) > 1) AS d) AS g
+                 JOIN {pt} AS p ON p.id = g.parent",
                 c = quote(column),
                 pt = quote(parent_table)
             ),

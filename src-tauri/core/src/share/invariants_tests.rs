@@ -344,8 +344,26 @@ fn two_assessments_of_one_date_and_two_siblings_in_one_place_are_listed_and_reor
             [],
         )
         .unwrap();
+    team[0]
+        .store
+        .create_actor(&actor("Mairie de Gap", "Gap"))
+        .unwrap();
     converge(&mut team);
     for l in team.iter_mut() {
+        // Each gives the actor its first contact: both at place 0.
+        let id = one(&l.store, "SELECT id FROM actor");
+        l.store
+            .create_contact(
+                id,
+                &crate::actors::ContactInput {
+                    name: format!("Contact de {}", l.folder.display()),
+                    role: String::new(),
+                    email: String::new(),
+                    phone: String::new(),
+                    notes: String::new(),
+                },
+            )
+            .unwrap();
         l.store
             .conn
             .execute(
@@ -364,17 +382,27 @@ fn two_assessments_of_one_date_and_two_siblings_in_one_place_are_listed_and_reor
     }
     converge(&mut team);
     let listed = same_everywhere(&team);
-    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed.len(), 3, "{listed:?}");
     let entries = team[0].store.invariants(0, 10).unwrap();
+    let contacts = entries
+        .iter()
+        .find(|e| e.records[0].table == "contact")
+        .unwrap();
+    assert_eq!(contacts.parent.as_ref().unwrap().name, "Mairie de Gap");
+    assert_eq!(contacts.records.len(), 2);
+    team[1].store.reorder_siblings(&contacts.key).unwrap();
     let date = entries.iter().find(|e| e.kind == "same_date").unwrap();
     assert_eq!(date.detail, "2024-05-02");
     assert_eq!(date.parent.as_ref().unwrap().name, "Claire");
     assert_eq!(date.records.len(), 2);
-    let place = entries.iter().find(|e| e.kind == "same_place").unwrap();
-    assert_eq!(place.records[0].table, "axis");
-    // Paging: one entry from the second.
-    assert_eq!(team[0].store.invariants(1, 10).unwrap().len(), 1);
-    assert_eq!(team[0].store.invariants(1, 10).unwrap()[0], entries[1]);
+    let place = entries
+        .iter()
+        .find(|e| e.kind == "same_place" && e.records[0].table == "axis")
+        .unwrap();
+    // Paging: two entries from the second.
+    assert_eq!(team[0].store.invariants(1, 10).unwrap().len(), 2);
+    assert_eq!(team[0].store.invariants(1, 10).unwrap()[..], entries[1..]);
+    assert_eq!(team[0].store.invariants(2, 1).unwrap()[0], entries[2]);
     let key = place.key.clone();
     team[0].store.reorder_siblings(&key).unwrap();
     converge(&mut team);
@@ -384,6 +412,10 @@ fn two_assessments_of_one_date_and_two_siblings_in_one_place_are_listed_and_reor
     for l in &team {
         assert_eq!(
             one(&l.store, "SELECT count(DISTINCT position) FROM axis"),
+            2
+        );
+        assert_eq!(
+            one(&l.store, "SELECT count(DISTINCT position) FROM contact"),
             2
         );
         assert!(l.store.inbox_dump().unwrap().is_empty());
@@ -466,6 +498,16 @@ fn the_checks_at_100000_actors() {
     let n = s.invariant_count().unwrap();
     println!("invariant_count: {n} in {} ms", t.elapsed().as_millis());
     assert_eq!(n, 1_000 + 1_000);
+    for check in super::checks() {
+        let t = std::time::Instant::now();
+        let n = super::count(&s.conn, &check).unwrap();
+        println!(
+            "  {} {}: {n} in {} ms",
+            check.kind,
+            check.table,
+            t.elapsed().as_millis()
+        );
+    }
     let t = std::time::Instant::now();
     let page = s.invariants(0, 100).unwrap();
     println!("first page of 100: {} ms", t.elapsed().as_millis());
@@ -535,4 +577,44 @@ fn a_link_whose_nature_changes_meeting_the_same_link_made_elsewhere_applies() {
             1
         );
     }
+}
+
+/// « Annuler » after a merge (the toast's, or the Journal's) brings the other actor back with
+/// what referred to it.
+#[test]
+fn a_merge_of_two_actors_is_undone_whole() {
+    let mut s = Store::open_in_memory().unwrap();
+    let k = s.create_actor(&actor("Ferme Dupré", "Trélon")).unwrap().id;
+    let o = s.create_actor(&actor("Ferme Dupre", "Trelon")).unwrap().id;
+    let x = s
+        .create_actor(&actor("Café associatif", "Trélon"))
+        .unwrap()
+        .id;
+    s.create_link(&crate::network::LinkInput {
+        actor_a: o,
+        actor_b: x,
+        nature: "dialogue".into(),
+        strength: 2,
+        since: None,
+        notes: String::new(),
+        introduced_by: None,
+        meeting_id: None,
+    })
+    .unwrap();
+    s.conn
+        .execute(
+            &format!("INSERT INTO actor_tag (actor_id, tag) VALUES ({o}, 'circuits courts')"),
+            [],
+        )
+        .unwrap();
+    let before = s.content_dump().unwrap();
+    let ((), set) = s.with_change_set(|s| s.merge_actors(k, o)).unwrap();
+    assert_eq!(one(&s, "SELECT count(*) FROM actor"), 2);
+    let outcome = s.undo_change_set(set.unwrap()).unwrap();
+    assert!(
+        matches!(outcome, crate::history::model::UndoOutcome::Done { .. }),
+        "{outcome:?}"
+    );
+    fk_clean(&s);
+    assert_eq!(s.content_dump().unwrap(), before);
 }
