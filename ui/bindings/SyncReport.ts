@@ -38,6 +38,11 @@ ignored: number,
  */
 conflicts: number, 
 /**
+ * Broken invariants listed in the inbox after the exchange (`share::invariants`): shown
+ * with the conflicts, counted apart.
+ */
+invariants: number, 
+/**
  * Devices whose clock seems ahead of this laptop's.
  */
 skewed: Array<string>, 

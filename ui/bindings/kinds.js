@@ -36,6 +36,7 @@ export const KIND_LABELS = Object.freeze({
     note_record: "Lien de note",
     note_version: "Version de note",
     letterhead_logo: "Logo",
+    invariant_accepted: "Anomalie laissée telle quelle",
   }),
   en: Object.freeze({
     territory: "Territory",
@@ -67,5 +68,6 @@ export const KIND_LABELS = Object.freeze({
     note_record: "Note link",
     note_version: "Note version",
     letterhead_logo: "Logo",
+    invariant_accepted: "Anomaly left as is",
   }),
 });

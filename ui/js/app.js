@@ -114,7 +114,9 @@ function drawSyncChip() {
   let tone = "ok";
   if (v.error) { text = t("share.chip.error"); tone = "warn"; }
   else if (r?.unreachable) { text = t("share.chip.offline"); tone = "quiet"; }
+  else if (r && r.conflicts > 0 && r.invariants > 0) { text = t("share.chip.both", { count: r.conflicts, invariants: r.invariants }); tone = "warn"; }
   else if (r && r.conflicts > 0) { text = t("share.chip.conflicts", { count: r.conflicts }); tone = "warn"; }
+  else if (r && r.invariants > 0) { text = t("share.chip.invariants", { count: r.invariants }); tone = "warn"; }
   else if (r && (r.waiting.length > 0 || r.incomplete.length > 0)) { text = t("share.chip.waiting"); tone = "quiet"; }
   chip.textContent = v.running ? `${text} …` : text;
   chip.dataset.tone = tone;

@@ -203,7 +203,7 @@ pub enum Command {
     Sync {
         #[arg(long, value_name = "FICHIER")]
         workspace: PathBuf,
-        /// Affiche le résultat en JSON : {sent, applied, waiting, incomplete, ignored, conflicts, content_hash…}.
+        /// Affiche le résultat en JSON : {sent, applied, waiting, incomplete, ignored, conflicts, invariants, content_hash…}.
         #[arg(long)]
         json: bool,
     },
@@ -212,7 +212,7 @@ pub enum Command {
     Conflicts {
         #[arg(long, value_name = "FICHIER")]
         workspace: PathBuf,
-        /// Affiche la liste en JSON.
+        /// Affiche la liste en JSON : {conflicts, invariants, invariant_count}.
         #[arg(long)]
         json: bool,
         /// Résout le conflit de ce numéro (avec --choice).
@@ -221,6 +221,20 @@ pub enum Command {
         /// Garder la valeur retenue (keep), prendre l'autre (take), restaurer (restore) ou laisser supprimé (dismiss).
         #[arg(long, value_enum, requires = "resolve")]
         choice: Option<Choice>,
+        /// Fusionne l'acteur de cette identité (uid) dans celui de --into, puis le supprime.
+        #[arg(
+            long,
+            value_name = "UID",
+            requires = "into",
+            conflicts_with = "resolve"
+        )]
+        merge_actor: Option<String>,
+        /// L'acteur gardé par --merge-actor (son identité, uid).
+        #[arg(long, value_name = "UID", requires = "merge_actor")]
+        into: Option<String>,
+        /// Laisse telle quelle l'anomalie de cette clé (« type:clé », comme la liste la donne).
+        #[arg(long, value_name = "CLE", conflicts_with_all = ["resolve", "merge_actor"])]
+        accept: Option<String>,
     },
     /// Les notes d'aide à la décision : liste et export.
     #[command(
@@ -403,7 +417,14 @@ fn run(cmd: Command) -> i32 {
             json,
             resolve,
             choice,
-        } => share::conflicts(&workspace, json, resolve, choice),
+            merge_actor,
+            into,
+            accept,
+        } => match (merge_actor, into, accept) {
+            (Some(other), Some(keep), _) => share::merge_actors(&workspace, &keep, &other),
+            (_, _, Some(key)) => share::accept(&workspace, &key),
+            _ => share::conflicts(&workspace, json, resolve, choice),
+        },
         Command::Note(cmd) => note::run(cmd),
         Command::Import {
             kind,

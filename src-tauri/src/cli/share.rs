@@ -3,6 +3,7 @@
 
 use super::fail;
 use catalyse_core::share::inbox::Resolution;
+use catalyse_core::share::invariants::{Invariant, MAX_PAGE};
 use catalyse_core::workspace::backups::CommandStore;
 use catalyse_core::Store;
 use clap::{Subcommand, ValueEnum};
@@ -289,6 +290,7 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
                 "ignored": report.ignored,
                 "conflict_copies": report.conflict_copies,
                 "conflicts": report.conflicts,
+                "invariants": report.invariants,
                 "skewed": report.skewed,
                 "unreachable": report.unreachable,
                 "erased": report.erased.len(),
@@ -303,8 +305,8 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
         return 0;
     }
     println!(
-        "{} modification(s) envoyée(s), {} reçue(s), {} conflit(s) à examiner.",
-        report.sent, report.applied, report.conflicts
+        "{} modification(s) envoyée(s), {} reçue(s), {} conflit(s) et {} anomalie(s) à examiner.",
+        report.sent, report.applied, report.conflicts, report.invariants
     );
     for w in &report.waiting {
         println!(
@@ -365,16 +367,28 @@ pub(super) fn conflicts(
         Ok(l) => l,
         Err(e) => return fail(&e),
     };
+    let (invariants, count) = match store
+        .invariants(0, MAX_PAGE)
+        .and_then(|l| Ok((l, store.invariant_count()?)))
+    {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
     if json {
         println!(
             "{}",
-            serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+            serde_json::json!({
+                "conflicts": list,
+                "invariants": invariants,
+                "invariant_count": count,
+            })
         );
         return 0;
     }
     if list.is_empty() {
         println!("Aucun conflit à examiner.");
     }
+    print_invariants(&invariants, count);
     for c in list {
         let what = if c.field.is_empty() {
             "l'enregistrement".to_string()
@@ -392,4 +406,109 @@ pub(super) fn conflicts(
         );
     }
     0
+}
+
+fn euros(cents: Option<i64>) -> String {
+    cents.map_or_else(String::new, |c| format!("{},{:02} €", c / 100, c % 100))
+}
+
+/// The broken invariants, one paragraph each, with what to give to resolve them.
+fn print_invariants(list: &[Invariant], count: usize) {
+    if list.is_empty() {
+        println!("Aucune anomalie à examiner.");
+        return;
+    }
+    println!("{count} anomalie(s) à examiner :");
+    for i in list {
+        let names: Vec<String> = i
+            .records
+            .iter()
+            .map(|r| format!("« {} » ({})", r.name, r.uid))
+            .collect();
+        let parent = i
+            .parent
+            .as_ref()
+            .map(|p| format!(" de « {} »", p.name))
+            .unwrap_or_default();
+        let what = match i.kind.as_str() {
+            "same_actor" => format!(
+                "acteurs en double (même nom, commune « {} ») : {}",
+                i.detail,
+                names.join(", ")
+            ),
+            "over_funded" => format!(
+                "financements au-delà du coût de l'action {} : {} pour un coût de {}",
+                names.join(", "),
+                euros(i.total_cents),
+                euros(i.budget_cents)
+            ),
+            "same_date" => format!(
+                "deux auto-évaluations{parent} le {} : {}",
+                i.detail,
+                names.join(", ")
+            ),
+            _ => format!(
+                "deux éléments à la même place ({}){parent} : {}",
+                i.records
+                    .first()
+                    .and_then(|r| catalyse_core::db::records::kind(&r.table))
+                    .map_or("", |k| k.label_fr),
+                names.join(", ")
+            ),
+        };
+        println!("  {what}");
+        println!("    clé : {}:{}", i.kind, i.key);
+    }
+    if count > list.len() {
+        println!("  … et {} autre(s).", count - list.len());
+    }
+}
+
+fn actor_id(store: &Store, uid: &str) -> Result<i64, i32> {
+    match store.actor_id_by_uid(uid) {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => {
+            eprintln!("Erreur : aucun acteur n'a l'identité {uid}.");
+            Err(1)
+        }
+        Err(e) => Err(fail(&e)),
+    }
+}
+
+/// `conflicts --merge-actor OTHER --into KEEP`.
+pub(super) fn merge_actors(workspace: &Path, keep: &str, other: &str) -> i32 {
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (k, o) = match (actor_id(&store, keep), actor_id(&store, other)) {
+        (Ok(k), Ok(o)) => (k, o),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    match store.merge_actors(k, o) {
+        Ok(()) => {
+            println!("Acteurs fusionnés : {other} a rejoint {keep}.");
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `conflicts --accept KIND:KEY`.
+pub(super) fn accept(workspace: &Path, key: &str) -> i32 {
+    let Some((kind, key)) = key.split_once(':') else {
+        eprintln!("Erreur : la clé s'écrit « type:clé », comme la liste la donne.");
+        return 2;
+    };
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.accept_invariant(kind, key) {
+        Ok(()) => {
+            println!("Anomalie laissée telle quelle.");
+            0
+        }
+        Err(e) => fail(&e),
+    }
 }

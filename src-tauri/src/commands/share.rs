@@ -8,6 +8,7 @@ use crate::state::AppState;
 use catalyse_core::safety::backup;
 use catalyse_core::share::compact::CompactReport;
 use catalyse_core::share::inbox::{Conflict, Resolution};
+use catalyse_core::share::invariants::Invariant;
 use catalyse_core::share::space::{DeviceState, Space};
 use catalyse_core::share::sync::SyncReport;
 use catalyse_core::workspace::paths::backups_root;
@@ -31,21 +32,30 @@ pub struct ShareState {
     pub conflicts: usize,
     /// The devices dropped from the team (identities).
     pub dropped: Vec<String>,
+    /// Broken invariants the inbox lists beside them.
+    #[ts(type = "number")]
+    pub invariants: usize,
 }
 
 #[tauri::command]
 pub async fn share_state(state: State<'_, AppState>) -> Result<ShareState, ErrorPayload> {
     with_reader(&state, |s| {
         let space = s.share_space()?;
-        let (devices, conflicts, dropped) = match &space {
-            Some(_) => (s.share_devices()?, s.conflict_count()?, s.share_dropped()?),
-            None => (Vec::new(), 0, Vec::new()),
+        let (devices, conflicts, dropped, invariants) = match &space {
+            Some(_) => (
+                s.share_devices()?,
+                s.conflict_count()?,
+                s.share_dropped()?,
+                s.invariant_count()?,
+            ),
+            None => (Vec::new(), 0, Vec::new(), 0),
         };
         Ok(ShareState {
             space,
             devices,
             conflicts,
             dropped,
+            invariants,
         })
     })
     .await
@@ -149,4 +159,47 @@ pub async fn resolve_conflict(
     how: Resolution,
 ) -> Result<(), ErrorPayload> {
     with_store(&state, move |s| s.resolve_conflict(id, how)).await
+}
+
+/// A page of the broken invariants the inbox lists.
+#[tauri::command]
+pub async fn invariants(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<Invariant>, ErrorPayload> {
+    with_reader(&state, move |s| {
+        s.invariants(offset as usize, limit as usize)
+    })
+    .await
+}
+
+/// « Fusionner ces deux acteurs »: `other` into `keep`; the change set, for « Annuler ».
+#[tauri::command]
+pub async fn merge_actors(
+    state: State<'_, AppState>,
+    keep: i64,
+    other: i64,
+) -> Result<Option<i64>, ErrorPayload> {
+    with_store(&state, move |s| {
+        s.with_change_set(|s| s.merge_actors(keep, other))
+            .map(|(_, set)| set)
+    })
+    .await
+}
+
+/// « Laisser tel quel ».
+#[tauri::command]
+pub async fn accept_invariant(
+    state: State<'_, AppState>,
+    kind: String,
+    key: String,
+) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.accept_invariant(&kind, &key)).await
+}
+
+/// « Remettre en ordre ».
+#[tauri::command]
+pub async fn reorder_siblings(state: State<'_, AppState>, key: String) -> Result<(), ErrorPayload> {
+    with_store(&state, move |s| s.reorder_siblings(&key)).await
 }

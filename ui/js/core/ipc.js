@@ -46,7 +46,7 @@ async function call(command, args = {}) {
 }
 
 /** The commands that change the workspace (a shared workspace sends them soon after). */
-const WRITES = /^(create_|update_|delete_|move_|save_|set_note|restore_note|apply_refresh|import_commit|undo_|erase_|resolve_conflict|create_links)/;
+const WRITES = /^(create_|update_|delete_|move_|save_|set_note|restore_note|apply_refresh|import_commit|undo_|erase_|resolve_conflict|create_links|merge_actors|accept_invariant|reorder_siblings)/;
 /** @type {Set<(command: string) => void>} */
 const writeListeners = new Set();
 /** Hears of each change made here. @param {(command: string) => void} fn */
@@ -503,3 +503,13 @@ export const shareDropDevice = (device) => call("share_drop_device", { device })
 export const conflicts = (offset, limit) => call("conflicts", { offset, limit });
 /** Resolves an entry of the inbox (a change that travels). @param {number} id @param {Resolution} how @returns {Promise<void>} */
 export const resolveConflict = (id, how) => call("resolve_conflict", { id, how });
+/** @typedef {import("../../bindings/Invariant").Invariant} Invariant */
+/** @typedef {import("../../bindings/InvariantRecord").InvariantRecord} InvariantRecord */
+/** A page of the broken invariants the inbox lists. @param {number} offset @param {number} limit @returns {Promise<Invariant[]>} */
+export const invariants = (offset, limit) => call("invariants", { offset, limit });
+/** « Fusionner ces deux acteurs »: `other` into `keep` (its change set, for « Annuler »). @param {number} keep @param {number} other @returns {Promise<number|null>} */
+export const mergeActors = (keep, other) => call("merge_actors", { keep, other });
+/** « Laisser tel quel » (a record that travels). @param {string} kind @param {string} key @returns {Promise<void>} */
+export const acceptInvariant = (kind, key) => call("accept_invariant", { kind, key });
+/** « Remettre en ordre ». @param {string} key @returns {Promise<void>} */
+export const reorderSiblings = (key) => call("reorder_siblings", { key });

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_journal_references_by_identity.sql"),
     include_str!("migrations/0013_sharing.sql"),
     include_str!("migrations/0014_journal_batches.sql"),
+    include_str!("migrations/0015_invariants.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.

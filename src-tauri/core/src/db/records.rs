@@ -613,6 +613,19 @@ pub const RECORD_KINDS: &[RecordKind] = &[
         personal: Personal::No,
         syncs: true,
     },
+    RecordKind {
+        table: "invariant_accepted",
+        noun_fr: "l'anomalie laissée telle quelle",
+        feminine: true,
+        label_fr: "Anomalie laissée telle quelle",
+        label_en: "Anomaly left as is",
+        name_column: None,
+        counted_as: None,
+        journal_filter: None,
+        references: &[],
+        personal: Personal::No,
+        syncs: true,
+    },
 ];
 
 /// The descriptor of `table`, if it holds records.

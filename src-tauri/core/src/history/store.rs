@@ -364,6 +364,13 @@ pub fn label_fr(label: &ChangeLabel) -> String {
                 format!("Import de {} {kind} depuis {file}", arg("count"))
             }
         }
+        "share.merge_actors" => format!(
+            "Fusion de l'acteur « {} » dans « {} »",
+            arg("other"),
+            arg("name")
+        ),
+        "share.accept_invariant" => "Anomalie laissée telle quelle".into(),
+        "share.reorder" => "Ordre rétabli après un partage".into(),
         "history.empty" => "Aucune modification".into(),
         other => other.to_string(),
     }

@@ -21,8 +21,11 @@
 //! - [`compact`]: folding the files every device has received into a snapshot; dropping a
 //!   device that stopped syncing.
 //! - [`inbox`]: the conflict inbox and its resolutions.
+//! - [`invariants`]: the invariants a merge can break, listed in the inbox; [`actor_merge`]:
+//!   « Fusionner ces deux acteurs ».
 //! - [`hash`]: the content hash replicas compare.
 
+pub mod actor_merge;
 pub mod compact;
 #[cfg(test)]
 mod compact_tests;
@@ -39,6 +42,7 @@ pub(crate) mod hostile;
 #[cfg(test)]
 mod hostile_tests;
 pub mod inbox;
+pub mod invariants;
 pub mod merge;
 pub mod names;
 pub mod outgoing;

@@ -1,10 +1,12 @@
 //! A deterministic simulation of a team (seeded): three laptops make random changes of every
 //! kind the actors' screens make (create, edit, the same field on two laptops, delete against
-//! edit, links recorded twice, tags, undo, contacts and their RGPD erasure), one laptop
-//! compacts its folder midway and a fourth joins late from it; their folders receive each other's files in random
+//! edit, links recorded twice, tags, undo, contacts and their RGPD erasure; the inbox's
+//! anomalies: two actors merged, one left as it is, an order put right), one laptop compacts
+//! its folder midway and a fourth joins late from it; their folders receive each other's files in random
 //! order, late, truncated or zero-filled mid-copy and completed later, beside the sync tools'
 //! conflict copies and temporary files; every laptop syncs at random moments. At the end,
-//! every laptop holds the same content hash and the same inbox, and `foreign_key_check` is
+//! every laptop holds the same content hash, the same inbox and the same anomalies, and
+//! `foreign_key_check` is
 //! clean. `CATALYSE_SIM_RUNS` runs (the test command runs a few hundred), seeded by
 //! `CATALYSE_SIM_SEED`.
 
@@ -61,7 +63,7 @@ fn ids(s: &Store, table: &str) -> Vec<i64> {
 fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>) {
     let actors = ids(s, "actor");
     let pick = |rng: &mut Rng, v: &[i64]| v[rng.below(v.len())];
-    let what: &'static str = match rng.below(12) {
+    let what: &'static str = match rng.below(14) {
         0 | 1 => {
             let input = ActorInput {
                 name: NAMES[rng.below(NAMES.len())].into(),
@@ -102,7 +104,7 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             let input = LinkInput {
                 actor_a: a,
                 actor_b: b,
-                nature: ["dialogue", "partnership"][rng.below(2)].into(),
+                nature: ["dialogue", "partnership", "funding"][rng.below(3)].into(),
                 strength: 1 + rng.below(3) as i64,
                 since: None,
                 notes: String::new(),
@@ -122,6 +124,22 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             if rng.chance(30) {
                 s.delete_link(id)
                     .map(|_| "delete link")
+                    .unwrap_or("refused")
+            } else if rng.chance(30) {
+                // Its nature changed in the link dialog (a change of its key).
+                let l = s.link(id).unwrap();
+                let input = LinkInput {
+                    actor_a: l.actor_a,
+                    actor_b: l.actor_b,
+                    nature: ["dialogue", "partnership", "funding"][rng.below(3)].into(),
+                    strength: l.strength,
+                    since: None,
+                    notes: l.notes,
+                    introduced_by: None,
+                    meeting_id: None,
+                };
+                s.update_link(id, &input)
+                    .map(|_| "link nature")
                     .unwrap_or("refused")
             } else {
                 let strength = 1 + rng.below(3) as i64;
@@ -220,6 +238,32 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
             s.person_erase(Person::Contact(pick(rng, &contacts)))
                 .map(|_| "erase contact (RGPD)")
                 .unwrap_or("refused")
+        }
+        12 | 13 => {
+            // The inbox's anomalies: two actors found to be one merged (the one kept picked at
+            // random), one left as it is, an order put right.
+            let found = s.invariants(0, 20).unwrap();
+            if found.is_empty() {
+                return;
+            }
+            let i = &found[rng.below(found.len())];
+            match i.kind.as_str() {
+                "same_actor" if !rng.chance(20) => {
+                    let k = rng.below(i.records.len());
+                    let o = (k + 1 + rng.below(i.records.len() - 1)) % i.records.len();
+                    s.merge_actors(i.records[k].id, i.records[o].id)
+                        .map(|_| "merge actors")
+                        .unwrap_or("refused")
+                }
+                "same_place" if rng.chance(50) => s
+                    .reorder_siblings(&i.key)
+                    .map(|_| "reorder")
+                    .unwrap_or("refused"),
+                _ => s
+                    .accept_invariant(&i.kind, &i.key)
+                    .map(|_| "leave as is")
+                    .unwrap_or("refused"),
+            }
         }
         _ => return,
     };
@@ -449,6 +493,23 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
         laptops.iter().all(|l| fk_clean(&l.store)),
         "seed {seed}: foreign keys"
     );
+    // The anomalies are the same everywhere (the records' numbers aside, each file's own).
+    let anomalies: Vec<Vec<String>> = laptops
+        .iter()
+        .map(|l| {
+            l.store
+                .invariants(0, 200)
+                .unwrap()
+                .into_iter()
+                .map(|i| format!("{} {} {}", i.kind, i.key, i.detail))
+                .collect()
+        })
+        .collect();
+    assert!(
+        anomalies.windows(2).all(|w| w[0] == w[1]),
+        "seed {seed}: anomalies differ {anomalies:#?}"
+    );
+    *counts.entry("anomalies").or_default() += anomalies[0].len();
     *counts.entry("inbox entries").or_default() += inboxes[0].len();
     counts
 }

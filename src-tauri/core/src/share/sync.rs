@@ -75,6 +75,9 @@ pub struct SyncReport {
     pub ignored: usize,
     /// Entries of the conflict inbox after the exchange.
     pub conflicts: usize,
+    /// Broken invariants listed in the inbox after the exchange (`share::invariants`): shown
+    /// with the conflicts, counted apart.
+    pub invariants: usize,
     /// Devices whose clock seems ahead of this laptop's.
     pub skewed: Vec<String>,
     /// The folder could not be reached (offline, unplugged key): nothing happened.
@@ -191,6 +194,7 @@ impl Store {
         if !space.folder.is_dir() {
             report.unreachable = true;
             report.conflicts = self.conflict_count()?;
+            report.invariants = self.invariant_count()?;
             return Ok(report);
         }
         report.sent = self.send(&space, access)?;
@@ -217,6 +221,7 @@ impl Store {
         report.dropped =
             dropped_devices(&space.folder, &space.workspace)?.contains_key(&space.device);
         report.conflicts = self.conflict_count()?;
+        report.invariants = self.invariant_count()?;
         Ok(report)
     }
 

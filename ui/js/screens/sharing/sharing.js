@@ -1,6 +1,7 @@
 // Team sharing: share the workspace through a folder the team already syncs, the state of the
 // exchanges and of each laptop, and the conflict inbox with its resolutions (each one a
-// change that travels, so the inbox empties on every laptop).
+// change that travels, so the inbox empties on every laptop), followed by the invariants a
+// merge broke (invariants.js).
 import { h, replace } from "../../core/dom.js";
 import { t, has, language, formatDateTime } from "../../core/i18n.js";
 import { showError, toast, confirmDialog } from "../../core/dialogs.js";
@@ -8,6 +9,7 @@ import { register } from "../../core/router.js";
 import * as ipc from "../../core/ipc.js";
 import { KIND_LABELS } from "../../../bindings/kinds.js";
 import { syncView, syncSoon, onSync, startSync } from "./sync.js";
+import { invariantSection } from "./invariants.js";
 
 /** @typedef {import("../../core/ipc.js").Conflict} Conflict */
 /** @typedef {import("../../core/ipc.js").ShareState} ShareState */
@@ -146,6 +148,7 @@ async function renderSharing(container) {
     return;
   }
   const list = await ipc.conflicts(0, PAGE);
+  const anomalies = await ipc.invariants(0, PAGE);
   const v = syncView();
   const r = v.report;
   replace(container, h("section", { class: "sharing" },
@@ -181,7 +184,8 @@ async function renderSharing(container) {
     h("p", { id: "share-compact-result", attrs: { role: "status" }, text: compactResult }),
     h("h3", { id: "conflicts-title", text: t("share.inbox", { count: s.conflicts }) }),
     list.length === 0 ? h("p", { class: "empty", id: "conflicts-empty", text: t("share.inbox.empty") })
-      : h("ul", { class: "conflicts", id: "conflicts", attrs: { "aria-labelledby": "conflicts-title" } }, list.map((c) => entry(c, redraw)))));
+      : h("ul", { class: "conflicts", id: "conflicts", attrs: { "aria-labelledby": "conflicts-title" } }, list.map((c) => entry(c, redraw))),
+    invariantSection(anomalies, s.invariants, redraw)));
 }
 
 register("sharing", (content) => renderSharing(content));

@@ -122,11 +122,43 @@ impl Store {
         self.link(self.conn.last_insert_rowid())
     }
 
+    /// Changes a link. When its key changes (its pair of actors or its nature), it is recorded
+    /// again under the new key and the old one deleted, in one change set: a laptop that
+    /// recorded that very link meanwhile then merges the two as duplicates
+    /// (`share::duplicates`) instead of failing a unique key on a change of a key column.
     pub fn update_link(&mut self, id: i64, input: &LinkInput) -> CoreResult<Link> {
         let v = input.validate()?;
-        self.link(id)?;
+        let old = self.link(id)?;
         self.check_link(Some(id), &v)?;
         let (by_actor, by_member) = introducer_columns(v.introduced_by);
+        let key = |a: i64, b: i64, n: &str| (a.min(b), a.max(b), n.to_string());
+        if key(old.actor_a, old.actor_b, old.nature.code())
+            != key(v.actor_a, v.actor_b, v.nature.code())
+        {
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "INSERT INTO link (actor_a, actor_b, nature, strength, since, notes, introduced_by_actor,
+                                   introduced_by_member, meeting_id, created_at, updated_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, created_at, ?10 FROM link WHERE id = ?11",
+                params![
+                    v.actor_a,
+                    v.actor_b,
+                    v.nature,
+                    v.strength,
+                    date_text(v.since),
+                    v.notes,
+                    by_actor,
+                    by_member,
+                    v.meeting_id,
+                    now(),
+                    id
+                ],
+            )?;
+            let new_id = tx.last_insert_rowid();
+            tx.execute("DELETE FROM link WHERE id = ?1", [id])?;
+            tx.commit()?;
+            return self.link(new_id);
+        }
         self.conn.execute(
             "UPDATE link SET actor_a = ?1, actor_b = ?2, nature = ?3, strength = ?4, since = ?5, notes = ?6,
                     introduced_by_actor = ?7, introduced_by_member = ?8, meeting_id = ?9, updated_at = ?10 WHERE id = ?11",
