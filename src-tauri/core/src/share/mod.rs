@@ -23,6 +23,8 @@
 //! - [`inbox`]: the conflict inbox and its resolutions.
 //! - [`hash`]: the content hash replicas compare.
 
+#[cfg(test)]
+mod apply_fuzz;
 pub mod compact;
 #[cfg(test)]
 mod compact_tests;
