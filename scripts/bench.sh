@@ -3,6 +3,8 @@
 # tool on the same data in the same run (figures and ratios printed, nothing asserted):
 #   1-4. `cargo bench --bench scale`: import vs the sqlite3 shell, search vs a LIKE scan,
 #        network analytics vs NetworKit, the map's layout;
+#   share. `cargo bench --bench share`: 100,000 changes applied from the shared folder vs
+#        plain SQL, change file size, the folder before and after compaction;
 #   5.   start-up and idle memory vs a minimal Tauri 2 window (benches/startup.mjs);
 #   6.   the size of the release binaries (Catalyse and the hello world, stripped).
 # Needs Debian's sqlite3 and python3-venv, and PyPI's networkit (installed here when missing,
@@ -40,6 +42,9 @@ hello="$CARGO_TARGET_DIR/release/examples/hello"
 
 say "1-4. scale: import, search, network analytics, map"
 CATALYSE_BENCH_PYTHON="$venv/bin/python" cargo bench --locked --bench scale
+
+say "share: applying changes from the shared folder, their files, compaction"
+cargo bench --locked --bench share
 
 say "5. start-up and memory beside a Tauri hello world"
 xvfb-run -a -s "-screen 0 1280x800x24" node benches/startup.mjs "$bin" "$hello" "${CATALYSE_BENCH_RUNS:-15}"

@@ -34,6 +34,10 @@ pub const MAX_DEVICES: usize = 1_000;
 const MAX_HEADER: usize = 80_000;
 /// The longest author name or label a change set may carry, in bytes.
 const MAX_TEXT: usize = 4_096;
+/// The latest clock a change set may have: 1 January 3000 (the journal's clock, milliseconds
+/// × 65,536). Every change applied moves this laptop's clock past it: one near `i64::MAX`
+/// would leave it no room.
+pub const MAX_CLOCK: i64 = 32_503_680_000_000 << crate::db::journal::CLOCK_COUNTER_BITS;
 
 /// The header line of a change file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,7 +344,7 @@ fn check_body(body: &Body) -> Option<String> {
     let mut last_at = i64::MIN;
     for (i, set) in body.sets.iter().enumerate() {
         let n = i + 1;
-        if set.at <= 0 || set.at <= last_at {
+        if set.at <= 0 || set.at <= last_at || set.at > MAX_CLOCK {
             return Some(format!(
                 "ensemble {n} : horloge invalide ou dans le désordre"
             ));

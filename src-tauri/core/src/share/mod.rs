@@ -26,6 +26,8 @@
 //! - [`hash`]: the content hash replicas compare.
 
 pub mod actor_merge;
+#[cfg(test)]
+mod apply_fuzz;
 pub mod compact;
 #[cfg(test)]
 mod compact_tests;

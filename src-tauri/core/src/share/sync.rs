@@ -479,7 +479,14 @@ impl Store {
                 )));
             }
         }
-        let applied = self.apply_file(device, &file, state.map_or(0, |s| s.at))?;
+        let applied = match self.apply_file(device, &file, state.map_or(0, |s| s.at)) {
+            Ok(n) => n,
+            Err(NotApplied::Refused(why)) => {
+                report.refused.push(Refusal { path: shown, why });
+                return Ok(Step::Skipped);
+            }
+            Err(NotApplied::Failed(e)) => return Err(e),
+        };
         report.applied += applied;
         for who in erasures(&file.body) {
             // The erasure's own changes are applied; what this laptop alone keeps of the
@@ -500,8 +507,15 @@ impl Store {
         Ok(Step::Applied)
     }
 
-    /// Applies the change sets of a checked file newer than `after`, in one transaction.
-    fn apply_file(&mut self, device: &str, file: &ChangeFile, after: i64) -> CoreResult<usize> {
+    /// Applies the change sets of a checked file newer than `after`, in one transaction: all
+    /// of them, or none when one cannot be (a value the schema refuses: the file is refused
+    /// whole, and the other devices' files are still applied).
+    fn apply_file(
+        &mut self,
+        device: &str,
+        file: &ChangeFile,
+        after: i64,
+    ) -> Result<usize, NotApplied> {
         let journal = self.journal.clone();
         let tx = self.conn.transaction()?;
         let mut tables = Tables::default();
@@ -511,13 +525,15 @@ impl Store {
         };
         let mut applied = 0;
         let mut last = after;
-        for set in file.body.sets.iter().filter(|s| s.at > after) {
-            apply_set(&tx, &journal, &mut tables, &origin, set).map_err(|e| {
-                CoreError::Unreadable {
-                    what: "Un fichier de modifications",
-                    detail: e.to_string(),
-                }
-            })?;
+        for (i, set) in file
+            .body
+            .sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.at > after)
+        {
+            apply_set(&tx, &journal, &mut tables, &origin, set)
+                .map_err(|e| NotApplied::of(e, i + 1))?;
             applied += 1;
             last = last.max(set.at);
         }
@@ -577,6 +593,46 @@ fn erasures(body: &Body) -> Vec<ErasedPerson> {
         }
     }
     out
+}
+
+/// Why a checked file was not applied.
+enum NotApplied {
+    /// What it says cannot be applied here (the schema refuses one of its values): refused
+    /// whole, with the reason.
+    Refused(String),
+    /// This laptop could not write (disk full, file locked or read-only…): the exchange fails.
+    Failed(CoreError),
+}
+
+impl NotApplied {
+    /// An error applying change set `n`: this laptop's, or the file's.
+    fn of(e: CoreError, n: usize) -> NotApplied {
+        let detail = match e {
+            CoreError::Busy
+            | CoreError::ReadOnly
+            | CoreError::ReadOnlyFile { .. }
+            | CoreError::DiskFull
+            | CoreError::Io(_)
+            | CoreError::Corrupt { .. }
+            | CoreError::Closed
+            | CoreError::Cancelled
+            | CoreError::Internal { .. } => return NotApplied::Failed(e),
+            CoreError::Database(sqlite) => {
+                format!("une valeur refusée par les règles de l'espace de travail ({sqlite})")
+            }
+            CoreError::Unreadable { detail, .. } => detail,
+            other => other.to_string(),
+        };
+        NotApplied::Refused(format!(
+            "ses modifications ne peuvent pas être appliquées (ensemble {n} : {detail})"
+        ))
+    }
+}
+
+impl From<rusqlite::Error> for NotApplied {
+    fn from(e: rusqlite::Error) -> Self {
+        NotApplied::Failed(e.into())
+    }
 }
 
 enum Step {
