@@ -21,4 +21,8 @@ conflicts: number,
 /**
  * The devices dropped from the team (identities).
  */
-dropped: Array<string>, };
+dropped: Array<string>, 
+/**
+ * Broken invariants the inbox lists beside them.
+ */
+invariants: number, };

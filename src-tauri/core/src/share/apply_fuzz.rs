@@ -170,6 +170,9 @@ fn uid() -> impl Strategy<Value = Uid> {
     ]
 }
 
+/// Fields of a record and their values.
+type Fields = Vec<(&'static str, Val)>;
+
 /// One hostile change.
 #[derive(Debug, Clone)]
 struct Hostile {
@@ -178,10 +181,10 @@ struct Hostile {
     op: i64,
     field: Option<&'static str>,
     /// Fields of a valid record of the table replaced (op 1), or the value (op 2).
-    overrides: Vec<(&'static str, Val)>,
+    overrides: Fields,
     /// For op 4: the batch's rows (each a valid row with its overrides, or not an object),
     /// or not an array at all.
-    batch: Option<Vec<Option<(Uid, Vec<(&'static str, Val)>)>>>,
+    batch: Option<Vec<Option<(Uid, Fields)>>>,
     before_null: bool,
 }
 

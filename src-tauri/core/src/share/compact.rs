@@ -13,17 +13,18 @@
 //! from one of them without being heard of yet (its first file not arrived).
 
 use crate::db::store::Store;
-use crate::share::folder::{inside, with_retries, write_once};
+use crate::share::folder::{inside, write_once};
 use crate::share::format::{read, Expected, Reading};
 use crate::share::fs::Access;
+use crate::share::listing::{list, Listing};
+use crate::share::retry::with_retries;
 use crate::share::snapshot::{self, SnapshotReading, SNAPSHOTS};
 use crate::share::space::{devices, seen_vector, write_snapshot, DeviceState};
-use crate::share::sync::list;
 use crate::shared::domain::{forbidden_control, valid_uid};
 use crate::shared::error::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How long a laptop that joined from a snapshot has to be heard of (its first file to reach
 /// the folder) before a compaction folds files after that snapshot: seven days.
@@ -219,37 +220,7 @@ impl Store {
             .map(|d| (d.device.clone(), d))
             .collect();
         let listing = list(&Access::disk(), &folder)?;
-        // What each device still in the team has received of the others (a device: what the
-        // header of its newest readable file says; this laptop: what it has applied), and the
-        // clock of the newest change set of each file this laptop has.
-        let mut received: HashMap<String, BTreeMap<String, i64>> = HashMap::new();
-        received.insert(me.clone(), seen_vector(&self.conn, &me)?);
-        let mut files_of: HashMap<String, Vec<(u64, std::path::PathBuf, Option<i64>)>> =
-            HashMap::new();
-        for (device, files) in &listing.changes {
-            let applied = states.get(device).map_or(0, |s| s.seq);
-            let mut read_files = Vec::new();
-            for (seq, path) in files {
-                let Ok(bytes) = with_retries(3, || Ok(std::fs::read(path)?)) else {
-                    continue;
-                };
-                let expect = Expected {
-                    workspace: &space.workspace,
-                    schema: crate::SCHEMA_VERSION,
-                    device: Some(device),
-                    seq: Some(*seq),
-                };
-                if let Reading::Valid(file) = read(&bytes, &expect) {
-                    if *seq <= applied {
-                        read_files.push((*seq, path.clone(), file.body.sets.last().map(|s| s.at)));
-                    }
-                    if *device != me {
-                        received.insert(device.clone(), file.header.seen.clone());
-                    }
-                }
-            }
-            files_of.insert(device.clone(), read_files);
-        }
+        let (received, files_of) = self.received(&space.workspace, &me, &states, &listing)?;
         let mut active: Vec<&String> = states
             .keys()
             .chain(listing.changes.keys())
@@ -257,93 +228,27 @@ impl Store {
             .collect();
         active.sort();
         active.dedup();
-        let mut holding_back = Vec::new();
-        for d in &active {
-            if **d == me {
-                continue;
-            }
-            let got = received.get(*d);
-            let behind = states.iter().any(|(e, s)| {
-                e != *d
-                    && !dropped.contains_key(e)
-                    && s.at > got.and_then(|g| g.get(e)).copied().unwrap_or(0)
-            });
-            if behind {
-                let name = states.get(*d).map(|s| s.name.clone()).unwrap_or_default();
-                holding_back.push(if name.is_empty() { (*d).clone() } else { name });
-            }
-        }
-        holding_back.sort();
+        let holding_back = holding_back(&me, &active, &states, &dropped, &received);
         // A laptop may have joined from a snapshot of the folder without being heard of yet:
         // nothing after the points of the snapshots there is folded.
         let bound = snapshot_points(&folder, &space.workspace, grace);
-        // The files to fold: for each device, up to its last file with change sets every
-        // other device has received.
-        let mut remove: Vec<std::path::PathBuf> = Vec::new();
+        let fold = Folding {
+            active: &active,
+            received: &received,
+            bound: bound.as_ref(),
+        };
+        let mut remove: Vec<PathBuf> = Vec::new();
         let mut held_for_joiners = 0;
         let mut folded_to: HashMap<String, u64> = HashMap::new();
         for (device, files) in &files_of {
-            let folded = active
-                .iter()
-                .filter(|d| **d != device)
-                .map(|d| {
-                    received
-                        .get(*d)
-                        .and_then(|g| g.get(device))
-                        .copied()
-                        .unwrap_or(0)
-                })
-                .min()
-                .unwrap_or(i64::MAX);
-            let mut sorted = files.clone();
-            sorted.sort_by_key(|f| f.0);
-            let mut end = sorted.first().map_or(0, |f| f.0.saturating_sub(1));
-            let most = bound
-                .as_ref()
-                .map_or(u64::MAX, |b| b.get(device).copied().unwrap_or(0));
-            let mut unbounded = 0;
-            for (seq, _, last) in &sorted {
-                if *seq != end + 1 {
-                    break;
-                }
-                match last {
-                    Some(at) if *at <= folded => {
-                        end = *seq;
-                        if *seq <= most {
-                            folded_to.insert(device.clone(), end);
-                        } else {
-                            unbounded = end;
-                        }
-                    }
-                    Some(_) => break,
-                    None => end = *seq,
-                }
-            }
-            let to = folded_to.get(device).copied().unwrap_or(0);
-            held_for_joiners += sorted
-                .iter()
-                .filter(|(seq, _, _)| *seq > to && *seq <= unbounded)
-                .count();
-            remove.extend(
-                sorted
-                    .into_iter()
-                    .filter(|(seq, _, _)| *seq <= to)
-                    .map(|(_, p, _)| p),
-            );
-        }
-        let copies = listing.copies.iter().flat_map(|(device, seqs)| {
-            seqs.iter()
-                .flat_map(move |(seq, paths)| paths.iter().map(move |p| (device, seq, p)))
-        });
-        let placeholders = listing
-            .placeholder_files
-            .iter()
-            .map(|(device, seq, p)| (device, seq, p));
-        for (device, seq, path) in copies.chain(placeholders) {
-            if folded_to.get(device).is_some_and(|to| seq <= to) {
-                remove.push(path.clone());
+            let (to, held) = fold.device(device, files);
+            held_for_joiners += held;
+            if let Some(to) = to {
+                folded_to.insert(device.clone(), to);
+                remove.extend(files.iter().filter(|f| f.0 <= to).map(|f| f.1.clone()));
             }
         }
+        remove.extend(folded_extras(&listing, &folded_to));
         // The snapshot first, on disk: what is removed next is in it.
         let snapshot = write_snapshot(&self.conn, &folder, &space.workspace, &me)?;
         let mut report = CompactReport {
@@ -357,26 +262,7 @@ impl Store {
             bytes_before,
             ..CompactReport::default()
         };
-        for path in &remove {
-            match with_retries(5, || Ok(std::fs::remove_file(path)?)) {
-                Ok(()) => report.removed_files += 1,
-                Err(_) => report.failed += 1,
-            }
-        }
-        if let Ok(entries) = std::fs::read_dir(inside(&folder, SNAPSHOTS)) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if path == snapshot || !(name.len() == 57 && name.ends_with(".ccs")) {
-                    continue;
-                }
-                match with_retries(5, || Ok(std::fs::remove_file(&path)?)) {
-                    Ok(()) => report.removed_snapshots += 1,
-                    Err(_) => report.failed += 1,
-                }
-            }
-        }
-        remove_empty_folders(&inside(&folder, crate::share::names::DEVICES));
+        remove_folded(&folder, &snapshot, &remove, &mut report);
         report.kept_files = list(&Access::disk(), &folder)?
             .changes
             .values()
@@ -385,6 +271,180 @@ impl Store {
         report.bytes_after = folder_bytes(&folder);
         Ok(report)
     }
+
+    /// What each device has received of the others (a device: what the header of its newest
+    /// readable file says; this laptop: what it has applied), and, for each device, the files
+    /// this laptop has applied with the clock of their newest change set, by number.
+    fn received(
+        &self,
+        workspace: &str,
+        me: &str,
+        states: &HashMap<String, DeviceState>,
+        listing: &Listing,
+    ) -> CoreResult<(Received, HashMap<String, Vec<FileAt>>)> {
+        let mut received: Received = HashMap::new();
+        received.insert(me.to_string(), seen_vector(&self.conn, me)?);
+        let mut files_of = HashMap::new();
+        for (device, files) in &listing.changes {
+            let applied = states.get(device).map_or(0, |s| s.seq);
+            let mut read_files = Vec::new();
+            for (seq, path) in files {
+                let Ok(bytes) = with_retries(3, || Ok(std::fs::read(path)?)) else {
+                    continue;
+                };
+                let expect = Expected {
+                    workspace,
+                    schema: crate::SCHEMA_VERSION,
+                    device: Some(device),
+                    seq: Some(*seq),
+                };
+                if let Reading::Valid(file) = read(&bytes, &expect) {
+                    if *seq <= applied {
+                        read_files.push((*seq, path.clone(), file.body.sets.last().map(|s| s.at)));
+                    }
+                    if device != me {
+                        received.insert(device.clone(), file.header.seen.clone());
+                    }
+                }
+            }
+            read_files.sort_by_key(|f| f.0);
+            files_of.insert(device.clone(), read_files);
+        }
+        Ok((received, files_of))
+    }
+}
+
+/// What each device has received of each other's: device → device → clock.
+type Received = HashMap<String, BTreeMap<String, i64>>;
+
+/// A change file this laptop has applied: its number, its path, and the clock of its newest
+/// change set (none: a file that only says what its device received).
+type FileAt = (u64, PathBuf, Option<i64>);
+
+/// The names (or identities) of the active devices that have not received everything the
+/// others made, in order: they hold back the files they miss.
+fn holding_back(
+    me: &str,
+    active: &[&String],
+    states: &HashMap<String, DeviceState>,
+    dropped: &BTreeMap<String, DroppedFile>,
+    received: &Received,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in active.iter().filter(|d| d.as_str() != me) {
+        let got = received.get(*d);
+        let behind = states.iter().any(|(e, s)| {
+            e != *d
+                && !dropped.contains_key(e)
+                && s.at > got.and_then(|g| g.get(e)).copied().unwrap_or(0)
+        });
+        if behind {
+            let name = states.get(*d).map(|s| s.name.clone()).unwrap_or_default();
+            out.push(if name.is_empty() { (*d).clone() } else { name });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What decides how far each device's files are folded.
+struct Folding<'a> {
+    active: &'a [&'a String],
+    received: &'a Received,
+    /// The snapshots' points a late joiner may have started from (none: no bound).
+    bound: Option<&'a HashMap<String, u64>>,
+}
+
+impl Folding<'_> {
+    /// How far `device`'s files (in order of number) are folded: up to its last file with
+    /// change sets every other active device has received, within the snapshots' bound
+    /// (none: nothing); and how many more files the bound holds for a laptop that may have
+    /// joined from a recent snapshot.
+    fn device(&self, device: &str, files: &[FileAt]) -> (Option<u64>, usize) {
+        let folded = self
+            .active
+            .iter()
+            .filter(|d| d.as_str() != device)
+            .map(|d| {
+                self.received
+                    .get(*d)
+                    .and_then(|g| g.get(device))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .min()
+            .unwrap_or(i64::MAX);
+        let most = self
+            .bound
+            .map_or(u64::MAX, |b| b.get(device).copied().unwrap_or(0));
+        let mut end = files.first().map_or(0, |f| f.0.saturating_sub(1));
+        let (mut to, mut unbounded) = (None, 0);
+        for (seq, _, last) in files {
+            if *seq != end + 1 {
+                break;
+            }
+            match last {
+                Some(at) if *at <= folded => {
+                    end = *seq;
+                    if *seq <= most {
+                        to = Some(end);
+                    } else {
+                        unbounded = end;
+                    }
+                }
+                Some(_) => break,
+                None => end = *seq,
+            }
+        }
+        let held = files
+            .iter()
+            .filter(|f| f.0 > to.unwrap_or(0) && f.0 <= unbounded)
+            .count();
+        (to, held)
+    }
+}
+
+/// The sync tools' conflict copies and the placeholders of the files folded (up to
+/// `folded_to` for each device): removed with them.
+fn folded_extras(listing: &Listing, folded_to: &HashMap<String, u64>) -> Vec<PathBuf> {
+    let copies = listing.copies.iter().flat_map(|(device, seqs)| {
+        seqs.iter()
+            .flat_map(move |(seq, paths)| paths.iter().map(move |p| (device, seq, p)))
+    });
+    let placeholders = listing
+        .placeholder_files
+        .iter()
+        .map(|(device, seq, p)| (device, seq, p));
+    copies
+        .chain(placeholders)
+        .filter(|(device, seq, _)| folded_to.get(*device).is_some_and(|to| *seq <= to))
+        .map(|(_, _, p)| p.clone())
+        .collect()
+}
+
+/// Removes the files folded into `snapshot`, then every other snapshot, then the device
+/// folders left empty; counts what was removed and what could not be.
+fn remove_folded(folder: &Path, snapshot: &Path, remove: &[PathBuf], report: &mut CompactReport) {
+    for path in remove {
+        match with_retries(5, || Ok(std::fs::remove_file(path)?)) {
+            Ok(()) => report.removed_files += 1,
+            Err(_) => report.failed += 1,
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(inside(folder, SNAPSHOTS)) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path == snapshot || !(name.len() == 57 && name.ends_with(".ccs")) {
+                continue;
+            }
+            match with_retries(5, || Ok(std::fs::remove_file(&path)?)) {
+                Ok(()) => report.removed_snapshots += 1,
+                Err(_) => report.failed += 1,
+            }
+        }
+    }
+    remove_empty_folders(&inside(folder, crate::share::names::DEVICES));
 }
 
 /// For each device, the smallest of its points (the number of its last file included) in

@@ -15,8 +15,8 @@
 use crate::db::store::Store;
 use crate::share::format::{read, Expected, Reading};
 use crate::share::fs::Access;
+use crate::share::report::{Refusal, SyncReport};
 use crate::share::space::{devices, Space};
-use crate::share::sync::{Refusal, SyncReport};
 use crate::shared::error::CoreResult;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -61,68 +61,104 @@ impl Store {
                 continue;
             };
             let none = BTreeMap::new();
-            let files = changes.get(device).unwrap_or(&none);
-            let expected = |seq| Expected {
-                workspace: &space.workspace,
-                schema: crate::SCHEMA_VERSION,
-                device: Some(device),
-                seq: Some(seq),
-            };
-            // The valid reading of the file itself at `seq`, if it is there and whole.
-            let valid_at = |seq: u64| -> Option<(Vec<u8>, crate::share::format::ChangeFile)> {
-                let bytes = access.read(files.get(&seq)?).ok()?;
-                match read(&bytes, &expected(seq)) {
-                    Reading::Valid(f) => Some((bytes, f)),
-                    _ => None,
-                }
+            let device_files = DeviceFiles {
+                space,
+                device,
+                files: changes.get(device).unwrap_or(&none),
+                access,
             };
             for (&seq, paths) in seqs.range(..=*applied) {
-                let original_bytes = files.get(&seq).and_then(|p| access.read(p).ok());
-                let original =
-                    original_bytes
-                        .as_deref()
-                        .and_then(|b| match read(b, &expected(seq)) {
-                            Reading::Valid(f) => Some(f),
-                            _ => None,
-                        });
-                // The closing hash of the file applied at `seq`: this device's last one, or
-                // what the file after it names as its previous.
-                let applied_hash = if seq == *applied {
-                    Some(last_hash.clone())
-                } else {
-                    valid_at(seq + 1).map(|(_, next)| next.header.prev)
-                };
-                for path in paths {
-                    let Ok(bytes) = access.read(path) else {
-                        continue;
-                    };
-                    if original_bytes.as_deref() == Some(&bytes[..]) {
-                        continue;
-                    }
-                    let copy = match read(&bytes, &expected(seq)) {
-                        Reading::Valid(f) => f,
-                        Reading::Refused(why) => {
-                            refuse(path, why);
-                            continue;
-                        }
-                        Reading::Incomplete(_) | Reading::Waits(_) => continue,
-                    };
-                    let copy_applied = match &applied_hash {
-                        Some(h) => *h == copy.hash,
-                        // Not to be told: refused only beside a valid file of its own.
-                        None => original.is_none(),
-                    };
-                    if !copy_applied {
-                        refuse(path, TWIN.into());
-                    } else if original.as_ref().is_some_and(|o| o.hash != copy.hash) {
-                        // The copy is the file applied: the file itself is the other one.
-                        if let Some(p) = files.get(&seq) {
-                            refuse(p, TWIN.into());
-                        }
-                    }
-                }
+                device_files.check(
+                    seq,
+                    paths,
+                    (seq == *applied).then_some(last_hash),
+                    &mut refuse,
+                );
             }
         }
         Ok(())
+    }
+}
+
+/// One device's change files in the folder, against which its conflict copies are judged.
+struct DeviceFiles<'a> {
+    space: &'a Space,
+    device: &'a str,
+    files: &'a BTreeMap<u64, PathBuf>,
+    access: &'a Access,
+}
+
+impl DeviceFiles<'_> {
+    fn expected(&self, seq: u64) -> Expected<'_> {
+        Expected {
+            workspace: &self.space.workspace,
+            schema: crate::SCHEMA_VERSION,
+            device: Some(self.device),
+            seq: Some(seq),
+        }
+    }
+
+    /// The valid reading of the file itself at `seq`, if it is there and whole, with its bytes.
+    fn valid_at(&self, seq: u64) -> Option<(Vec<u8>, crate::share::format::ChangeFile)> {
+        let bytes = self.access.read(self.files.get(&seq)?).ok()?;
+        match read(&bytes, &self.expected(seq)) {
+            Reading::Valid(f) => Some((bytes, f)),
+            _ => None,
+        }
+    }
+
+    /// Judges the conflict copies `paths` of file `seq`, already applied here (`last_hash`:
+    /// the closing hash of this device's last file applied, when it is `seq`): one identical
+    /// to its file is ignored; one valid and the file applied makes its file the one refused;
+    /// any other is refused.
+    fn check(
+        &self,
+        seq: u64,
+        paths: &[PathBuf],
+        last_hash: Option<&String>,
+        refuse: &mut impl FnMut(&Path, String),
+    ) {
+        let original_bytes = self.files.get(&seq).and_then(|p| self.access.read(p).ok());
+        let original = original_bytes
+            .as_deref()
+            .and_then(|b| match read(b, &self.expected(seq)) {
+                Reading::Valid(f) => Some(f),
+                _ => None,
+            });
+        // The closing hash of the file applied at `seq`: this device's last one, or what the
+        // file after it names as its previous.
+        let applied_hash = match last_hash {
+            Some(h) => Some(h.clone()),
+            None => self.valid_at(seq + 1).map(|(_, next)| next.header.prev),
+        };
+        for path in paths {
+            let Ok(bytes) = self.access.read(path) else {
+                continue;
+            };
+            if original_bytes.as_deref() == Some(&bytes[..]) {
+                continue;
+            }
+            let copy = match read(&bytes, &self.expected(seq)) {
+                Reading::Valid(f) => f,
+                Reading::Refused(why) => {
+                    refuse(path, why);
+                    continue;
+                }
+                Reading::Incomplete(_) | Reading::Waits(_) => continue,
+            };
+            let copy_applied = match &applied_hash {
+                Some(h) => *h == copy.hash,
+                // Not to be told: refused only beside a valid file of its own.
+                None => original.is_none(),
+            };
+            if !copy_applied {
+                refuse(path, TWIN.into());
+            } else if original.as_ref().is_some_and(|o| o.hash != copy.hash) {
+                // The copy is the file applied: the file itself is the other one.
+                if let Some(p) = self.files.get(&seq) {
+                    refuse(p, TWIN.into());
+                }
+            }
+        }
     }
 }

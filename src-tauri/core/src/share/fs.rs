@@ -9,7 +9,7 @@
 //! corrupt, and the exchange goes on. On Windows a file the listing shows with the placeholder
 //! attributes (recall on data access, recall on open, offline) is not opened at all.
 
-use crate::share::folder::with_retries;
+use crate::share::retry::with_retries;
 use crate::shared::error::{CoreError, CoreResult};
 use std::cell::RefCell;
 use std::io;

@@ -4,8 +4,8 @@
 //! block like a placeholder being fetched, and files listed as not downloaded (the Windows
 //! placeholder attributes). It sends no folder event: polling alone must do.
 
-use crate::share::folder::sharing_violation;
 use crate::share::fs::{Access, Disk, Entry, SharedFs};
+use crate::share::retry::sharing_violation;
 use crate::shared::error::{CoreError, CoreResult};
 use std::io;
 use std::path::Path;

@@ -8,6 +8,8 @@
 //! - [`names`]: the strict names Catalyse writes and reads; the sync tools' conflict copies
 //!   and temporary files.
 //! - [`outgoing`]: a device's change sets read back from the journal.
+//! - [`retry`]: trying again what sync tools and antivirus make fail for a moment (the lowest
+//!   layer).
 //! - [`folder`]: writing into the shared folder (never over a file, retried).
 //! - [`fs`]: the shared folder's file system (the real one; a hostile one in tests): reads
 //!   off the caller's thread with a deadline, placeholders not opened.
@@ -17,6 +19,8 @@
 //! - [`merge`]: another laptop's change set applied here: the merge every laptop agrees on.
 //! - [`snapshot`]: the whole workspace for a laptop that joins.
 //! - [`space`]: creating and joining the team's space; the devices.
+//! - [`listing`]: the folder's change files by device and number, their copies and placeholders.
+//! - [`report`]: what one exchange did.
 //! - [`sync`]: one exchange with the folder.
 //! - [`compact`]: folding the files every device has received into a snapshot; dropping a
 //!   device that stopped syncing.
@@ -45,9 +49,12 @@ pub(crate) mod hostile;
 mod hostile_tests;
 pub mod inbox;
 pub mod invariants;
+pub mod listing;
 pub mod merge;
 pub mod names;
 pub mod outgoing;
+pub mod report;
+pub mod retry;
 #[cfg(test)]
 mod robustness;
 pub mod rows;

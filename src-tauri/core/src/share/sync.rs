@@ -13,15 +13,15 @@ use crate::share::format::{
 };
 use crate::share::fs::Access;
 use crate::share::heads::Origin;
+use crate::share::listing::{list, Listing};
 use crate::share::merge::apply_set;
-use crate::share::names::{classify, Name, DEVICES};
+use crate::share::report::{Refusal, SyncReport, Waiting};
 use crate::share::rows::Tables;
 use crate::share::space::{devices, seen_vector, DeviceState, Space};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::params;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The most change sets one file holds.
 const SETS_PER_FILE: usize = 2_000;
@@ -31,142 +31,6 @@ const SKEW_MS: i64 = 5 * 60 * 1000;
 /// change file without change sets (what every device has received decides which files a
 /// compaction folds): minutes.
 const ACKNOWLEDGE_EVERY_MIN: i64 = 10;
-
-/// A device whose next file cannot be applied yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Waiting {
-    pub device: String,
-    pub name: String,
-    /// The number of the file awaited (missing, incomplete, or waiting for another device's).
-    #[ts(type = "number")]
-    pub seq: u64,
-    /// Why, in French.
-    pub why: String,
-}
-
-/// A file of the folder refused whole (kept there for inspection).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Refusal {
-    pub path: String,
-    pub why: String,
-}
-
-/// What one exchange did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct SyncReport {
-    /// Change sets of this laptop written to the folder.
-    pub sent: usize,
-    /// Other devices' change sets applied here.
-    pub applied: usize,
-    pub waiting: Vec<Waiting>,
-    /// Files not all there yet (being copied or downloaded): tried again later.
-    pub incomplete: Vec<String>,
-    pub refused: Vec<Refusal>,
-    /// The sync tools' conflict copies found (data: never deleted; applied when they hold
-    /// change sets not received otherwise).
-    pub conflict_copies: usize,
-    /// The conflict copies applied this time: each was the file its device's chain expected
-    /// (its original missing, incomplete or not the one expected).
-    pub from_copies: Vec<String>,
-    /// Files of the folder that are not Catalyse's, or being written.
-    pub ignored: usize,
-    /// Entries of the conflict inbox after the exchange.
-    pub conflicts: usize,
-    /// Broken invariants listed in the inbox after the exchange (`share::invariants`): shown
-    /// with the conflicts, counted apart.
-    pub invariants: usize,
-    /// Devices whose clock seems ahead of this laptop's.
-    pub skewed: Vec<String>,
-    /// The folder could not be reached (offline, unplugged key): nothing happened.
-    pub unreachable: bool,
-    /// People erased on another laptop (RGPD), erased here too: the interface records them
-    /// beside this laptop's backups, so that restoring an older backup erases them again.
-    pub erased: Vec<ErasedPerson>,
-    /// A person removed this laptop from the team (it had stopped syncing): it should join
-    /// the space again.
-    pub dropped: bool,
-}
-
-/// The files of the folder, by device and number.
-#[derive(Default)]
-pub(crate) struct Listing {
-    pub(crate) changes: HashMap<String, BTreeMap<u64, PathBuf>>,
-    /// The sync tools' conflict copies, by device and number (in the order of their names).
-    pub(crate) copies: HashMap<String, BTreeMap<u64, Vec<PathBuf>>>,
-    placeholders: Vec<String>,
-    /// The placeholders of files not downloaded yet, by device and number (their paths).
-    pub(crate) placeholder_files: Vec<(String, u64, PathBuf)>,
-    ignored: usize,
-}
-
-impl Listing {
-    /// The devices with a change file or a conflict copy, in order.
-    fn devices(&self) -> Vec<&String> {
-        let mut all: Vec<&String> = self.changes.keys().chain(self.copies.keys()).collect();
-        all.sort();
-        all.dedup();
-        all
-    }
-}
-
-/// Lists the change files under `root`/appareils (three levels: device, month, file). A file
-/// whose content is not on this computer yet (a placeholder) is listed as incomplete, not
-/// opened.
-pub(crate) fn list(access: &Access, root: &Path) -> std::io::Result<Listing> {
-    let fs = access.fs();
-    let mut out = Listing::default();
-    let Ok(devices) = fs.list(&root.join(DEVICES)) else {
-        return Ok(out);
-    };
-    for device in devices.iter().filter(|e| e.dir) {
-        let Ok(months) = fs.list(&device.path) else {
-            continue;
-        };
-        for month in months.iter().filter(|e| e.dir) {
-            let Ok(files) = fs.list(&month.path) else {
-                continue;
-            };
-            for file in files {
-                let relative = format!("{DEVICES}/{}/{}/{}", device.name, month.name, file.name);
-                let name = classify(&relative);
-                if file.not_downloaded
-                    && matches!(name, Name::Change { .. } | Name::ConflictCopy { .. })
-                {
-                    out.placeholders.push(relative);
-                    continue;
-                }
-                match name {
-                    Name::Change { device, seq, .. } => {
-                        out.changes
-                            .entry(device)
-                            .or_default()
-                            .insert(seq, file.path);
-                    }
-                    Name::Placeholder { device, seq } => {
-                        out.placeholders.push(relative);
-                        out.placeholder_files.push((device, seq, file.path));
-                    }
-                    Name::ConflictCopy { device, seq } => {
-                        out.copies
-                            .entry(device)
-                            .or_default()
-                            .entry(seq)
-                            .or_default()
-                            .push(file.path);
-                    }
-                    Name::Ignored | Name::Foreign => out.ignored += 1,
-                }
-            }
-        }
-    }
-    for seqs in out.copies.values_mut() {
-        seqs.values_mut().for_each(|paths| paths.sort());
-    }
-    Ok(out)
-}
 
 impl Store {
     /// One exchange with the shared folder (see the module's doc). A laptop that received
@@ -350,8 +214,6 @@ impl Store {
                 if *device == me {
                     continue;
                 }
-                let none = BTreeMap::new();
-                let files = listing.changes.get(device).unwrap_or(&none);
                 let state = known.get(device);
                 let next = state.map_or(0, |s| s.seq) + 1;
                 let name = state.map(|s| s.name.clone()).unwrap_or_default();
@@ -363,22 +225,9 @@ impl Store {
                 };
                 // The file, then the sync tools' copies of it: the first that is the one the
                 // chain expects is applied.
-                let copies = listing.copies.get(device);
-                let candidates: Vec<(&PathBuf, bool)> = files
-                    .get(&next)
-                    .map(|p| (p, false))
-                    .into_iter()
-                    .chain(
-                        copies
-                            .and_then(|c| c.get(&next))
-                            .into_iter()
-                            .flatten()
-                            .map(|p| (p, true)),
-                    )
-                    .collect();
+                let candidates = listing.candidates(device, next);
                 if candidates.is_empty() {
-                    let later = |s: &u64| *s > next;
-                    if files.keys().any(later) || copies.is_some_and(|c| c.keys().any(later)) {
+                    if listing.has_after(device, next) {
                         waiting.insert(
                             device.clone(),
                             wait(format!("en attente du fichier {next}")),
@@ -466,18 +315,8 @@ impl Store {
             });
             return Ok(Step::Skipped);
         }
-        for (other, at) in &file.header.seen {
-            let have = known.get(other).map_or(0, |s| s.at);
-            if have < *at {
-                let name = known
-                    .get(other)
-                    .map(|s| s.name.clone())
-                    .filter(|n| !n.is_empty());
-                let who = name.unwrap_or_else(|| "un autre ordinateur".into());
-                return Ok(Step::Waits(format!(
-                    "en attente des modifications de « {who} »"
-                )));
-            }
+        if let Some(why) = awaits_others(&file.header.seen, known) {
+            return Ok(Step::Waits(why));
         }
         let applied = match self.apply_file(device, &file, state.map_or(0, |s| s.at)) {
             Ok(n) => n,
@@ -494,14 +333,7 @@ impl Store {
             self.erase_identity(&who)?;
             report.erased.push(who);
         }
-        let now = chrono::Utc::now().timestamp_millis();
-        if file
-            .body
-            .sets
-            .iter()
-            .any(|s| clock_millis(s.at) > now + SKEW_MS)
-            && !report.skewed.contains(&file.header.name)
-        {
+        if ahead(&file.body) && !report.skewed.contains(&file.header.name) {
             report.skewed.push(file.header.name.clone());
         }
         Ok(Step::Applied)
@@ -565,6 +397,30 @@ pub fn sync_recording(
         }
     }
     Ok(report)
+}
+
+/// Why a file waits when a device's changes it was made after (`seen`) are not all here:
+/// « en attente des modifications de « X » ».
+fn awaits_others(
+    seen: &BTreeMap<String, i64>,
+    known: &HashMap<String, DeviceState>,
+) -> Option<String> {
+    let (other, _) = seen
+        .iter()
+        .find(|(other, at)| known.get(*other).map_or(0, |s| s.at) < **at)?;
+    let who = known
+        .get(other)
+        .map(|s| s.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "un autre ordinateur".into());
+    Some(format!("en attente des modifications de « {who} »"))
+}
+
+/// Whether a change set of `body` is dated ahead of this laptop's clock by more than
+/// [`SKEW_MS`]: its device's clock seems wrong.
+fn ahead(body: &Body) -> bool {
+    let now = chrono::Utc::now().timestamp_millis();
+    body.sets.iter().any(|s| clock_millis(s.at) > now + SKEW_MS)
 }
 
 /// The people an RGPD erasure of `body` erased (a contact deleted, a member anonymised), by
