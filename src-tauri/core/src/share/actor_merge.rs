@@ -11,8 +11,10 @@
 //! already has likewise. A record whose unique key names the other actor (a link, a tag, a
 //! partnership, a participation, a note's mention) is created again naming the kept one and
 //! the old one deleted ([`REKEYED`]); a change made meanwhile elsewhere to the old one goes to
-//! the inbox as a change of a deleted record. The kept actor's fields stand; those it leaves
-//! empty take the other's.
+//! the inbox as a change of a deleted record. So are the other's contacts, after the kept
+//! one's: a contact belongs to its actor, and moving it would let a deletion of the kept actor
+//! made meanwhile elsewhere take it on some laptops only. The kept actor's fields stand;
+//! those it leaves empty take the other's.
 
 use crate::db::journal::ChangeLabel;
 use crate::db::store::Store;
@@ -116,16 +118,38 @@ impl Store {
                 params![keep, other],
             )?;
         }
-        // The other's contacts after the kept one's, in their order.
+        // The other's contacts after the kept one's, in their order: created again (a contact
+        // belongs to its actor: moved, a deletion of the kept actor made meanwhile elsewhere
+        // would take it on some laptops and not on others, by order of arrival).
         let after: i64 = tx.query_row(
             "SELECT coalesce(max(position) + 1, 0) FROM contact WHERE actor_id = ?1",
             [keep],
             |r| r.get(0),
         )?;
+        let columns: Vec<String> = tx
+            .prepare(
+                "SELECT name FROM pragma_table_info('contact') WHERE name NOT IN ('id', 'uid')",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let values: Vec<String> = columns
+            .iter()
+            .map(|c| match c.as_str() {
+                "actor_id" => "?1".to_string(),
+                "position" => "position + ?3".to_string(),
+                _ => quote(c),
+            })
+            .collect();
+        let names: Vec<String> = columns.iter().map(|c| quote(c)).collect();
         tx.execute(
-            "UPDATE contact SET actor_id = ?1, position = position + ?3 WHERE actor_id = ?2",
+            &format!(
+                "INSERT INTO contact ({}) SELECT {} FROM contact WHERE actor_id = ?2 ORDER BY position, uid",
+                names.join(", "),
+                values.join(", ")
+            ),
             params![keep, other, after],
         )?;
+        tx.execute("DELETE FROM contact WHERE actor_id = ?1", [other])?;
         tx.execute(FILL, params![keep, other])?;
         tx.execute("DELETE FROM actor WHERE id = ?1", [other])?;
         tx.commit()?;

@@ -1,16 +1,20 @@
 //! After a change set's deletions: what the deleting device did not know goes to the inbox.
 
 use crate::db::journal::{DELETE, SET_ID};
+use crate::db::tables::quote;
 use crate::share::heads::*;
 use crate::share::merge::Merge;
+use crate::share::rows::{canonical, exists};
 use crate::shared::error::CoreResult;
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
 impl Merge<'_, '_> {
     /// After the set's deletions (and what they cascaded to here): the changes of the deleted
     /// records the deleting device did not know, and the records it did not know of, go to the
     /// inbox.
     pub(crate) fn after_deletions(&mut self) -> CoreResult<()> {
+        self.delete_moved_away()?;
         let gone: Vec<(String, String, String)> = self
             .conn
             .prepare(&format!(
@@ -94,5 +98,128 @@ impl Merge<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Merge<'_, '_> {
+    /// Records created under a record this set deletes, without its device knowing them, and
+    /// moved elsewhere since (also without its device knowing): deleted here too, in this set,
+    /// as they would have been had the deletion arrived before them (a creation under a parent
+    /// deleted meanwhile goes to the inbox whole, and its later changes with it), so that
+    /// every laptop ends alike whatever the order of arrival. Only the change sets the
+    /// deleting device did not know are read (the ones made meanwhile).
+    fn delete_moved_away(&mut self) -> CoreResult<()> {
+        let mut done: HashSet<(String, String)> = HashSet::new();
+        loop {
+            let gone: Vec<(String, String)> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT tbl, record FROM change WHERE set_id = {SET_ID} AND op = {DELETE} ORDER BY id"
+                ))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .chain(self.gone_before.iter().cloned())
+                .filter(|g| !done.contains(g))
+                .collect();
+            if gone.is_empty() {
+                return Ok(());
+            }
+            let moved = self.moved_meanwhile()?;
+            let mut deleted = false;
+            for (table, uid) in gone {
+                for (child_table, child, field) in moved.get(&uid).into_iter().flatten() {
+                    if self.created_under(child_table, child, field, &table, &uid)? {
+                        let child = canonical(self.conn, child_table, child)?;
+                        deleted |= self.conn.execute(
+                            &format!("DELETE FROM {} WHERE uid = ?1", quote(child_table)),
+                            [&child],
+                        )? > 0;
+                    }
+                }
+                done.insert((table, uid));
+            }
+            if !deleted {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The references changed by the change sets the incoming set's device did not know:
+    /// the identity they pointed at before → (table, record, column).
+    fn moved_meanwhile(&self) -> CoreResult<HashMap<String, Vec<(String, String, String)>>> {
+        // From the oldest change set the device had received of any device; from the start
+        // when it knew nothing of one of the devices known here.
+        let mut devices: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT device FROM share_device")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        devices.push(self.journal.device_id());
+        let unheard = devices
+            .iter()
+            .any(|d| d != self.origin.device && !self.origin.seen.contains_key(d));
+        let since = match unheard {
+            true => 0,
+            false => self.origin.seen.values().copied().min().unwrap_or(0),
+        };
+        let sets: Vec<(i64, i64, String)> = self
+            .conn
+            .prepare_cached("SELECT id, at, device FROM change_set WHERE at > ?1")?
+            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+        let mut changes = self.conn.prepare_cached(
+            "SELECT tbl, record, field, before FROM change WHERE set_id = ?1 AND op = 2 AND typeof(before) = 'text'",
+        )?;
+        for (id, at, device) in sets {
+            if self.origin.knows(&Version { at, device }) {
+                continue;
+            }
+            let rows = changes.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (table, record, field, before) = row?;
+                out.entry(before).or_default().push((table, record, field));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether `child_table`'s record `child` still stands here and was created, without the
+    /// incoming set's device knowing it, with its reference `field` on `table`'s `uid`.
+    fn created_under(
+        &mut self,
+        child_table: &str,
+        child: &str,
+        field: &str,
+        table: &str,
+        uid: &str,
+    ) -> CoreResult<bool> {
+        let child = canonical(self.conn, child_table, child)?;
+        if !exists(self.conn, child_table, &child)? {
+            return Ok(false);
+        }
+        for (_, version, _, row) in creations(self.conn, child_table, &child)? {
+            if self.origin.knows(&version) || row.get(field).and_then(Value::as_str) != Some(uid) {
+                continue;
+            }
+            let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+            if self
+                .tables
+                .target(self.conn, child_table, field, kind)?
+                .as_deref()
+                == Some(table)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

@@ -229,7 +229,7 @@ pub(crate) fn add_conflict(
         Value::String(t) => t == crate::history::erased::ERASED_MARK,
         _ => false,
     };
-    if scrubbed || (kind == "deleted" && erased(conn, uid)?) {
+    if scrubbed || (kind == "deleted" && erased(conn, table, uid)?) {
         // A change of a person erased (RGPD) is not kept anywhere: the erasure wins, silently.
         return Ok(());
     }
@@ -256,14 +256,20 @@ pub(crate) fn add_conflict(
 
 /// Whether record `uid` was erased (RGPD): its deletion's journal entry keeps only its
 /// identity and the erasure's mark.
-pub(crate) fn erased(conn: &Connection, uid: &str) -> CoreResult<bool> {
+pub(crate) fn erased(conn: &Connection, table: &str, uid: &str) -> CoreResult<bool> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) > 0 FROM change WHERE record = ?1 AND op = 3
-               AND CASE WHEN json_valid(before) THEN json_extract(before, '$.rgpd') END IS NOT NULL",
+            "SELECT EXISTS (SELECT 1 FROM change WHERE record = ?2 AND op = 3
+               AND CASE WHEN json_valid(before) THEN json_extract(before, '$.rgpd') END IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM share_version WHERE tbl = ?1 AND record = ?2 AND field = ?3)",
         )?
-        .query_row([uid], |r| r.get(0))?)
+        .query_row(params![table, uid, ERASED_GONE], |r| r.get(0))?)
 }
+
+/// The `share_version` field that remembers an erasure (RGPD) received for a record already
+/// gone here: its journal has no entry of it, and a change of the record arriving later must
+/// still not bring anything of the person into the inbox.
+pub(crate) const ERASED_GONE: &str = "-rgpd";
 
 /// A concurrent value that lost to `winner`: in the inbox, quiet when it is the same value.
 pub(crate) fn add_concurrent(

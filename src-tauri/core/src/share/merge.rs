@@ -46,6 +46,7 @@ pub fn apply_set(
         origin,
         w,
         author: &set.author,
+        gone_before: Vec::new(),
     };
     for c in &set.changes {
         if !crate::db::records::kind(&c.table).is_some_and(|k| k.syncs) {
@@ -92,6 +93,9 @@ pub(crate) struct Merge<'a, 'b> {
     /// The incoming change set's version.
     pub(crate) w: Version,
     pub(crate) author: &'a str,
+    /// Records this set deletes that were gone here already (table, identity): what was
+    /// created under them meanwhile and moved since is deleted too (`gone`).
+    pub(crate) gone_before: Vec<(String, String)>,
 }
 
 impl Merge<'_, '_> {
@@ -410,6 +414,19 @@ impl Merge<'_, '_> {
                  VALUES (?1, ?2, '-', ?3, ?4, ?5)",
                 params![c.table, uid, self.w.at, self.w.device, self.author],
             )?;
+            if c.before.get("rgpd").is_some() {
+                // An erasure: remembered, and what the inbox holds of the record goes.
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+                     VALUES (?1, ?2, ?3, ?4, ?5, '')",
+                    params![c.table, uid, ERASED_GONE, self.w.at, self.w.device],
+                )?;
+                self.conn.execute(
+                    "DELETE FROM share_conflict WHERE tbl = ?1 AND record = ?2",
+                    params![c.table, uid],
+                )?;
+            }
+            self.gone_before.push((c.table.clone(), uid.clone()));
             return forget_conflicts(self.conn, &c.table, &uid, None, self.origin);
         }
         if self.survives(&c.table, &c.record, &uid)? {

@@ -482,6 +482,24 @@ fn run(seed: u64, steps: usize) -> BTreeMap<&'static str, usize> {
                     "SELECT c.tbl || ' ' || c.record || ' ' || s.device || ' at=' || s.at || ' op=' || c.op || ' ' || coalesce(c.field,'') || ' ' || coalesce(c.before,'') || ' -> ' || coalesce(c.after,'') FROM change c JOIN change_set s ON s.id = c.set_id WHERE s.id IN (SELECT set_id FROM change WHERE record = ?1) ORDER BY c.id").unwrap()
                     .query_map([uid], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
                 eprintln!("laptop {k} sets touching {uid}: {rows:#?}");
+                if std::env::var("CATALYSE_SIM_DEBUG").is_ok() {
+                    let rgpd: Vec<String> = l.store.conn.prepare(
+                        "SELECT s.id || ' ' || s.device || ' at=' || s.at || ' ' || s.label || ' ' || (SELECT group_concat(c.tbl || ':' || c.record || ':' || c.op, ',') FROM change c WHERE c.set_id = s.id) FROM change_set s WHERE s.label LIKE '%rgpd%' OR s.id IN (SELECT set_id FROM change WHERE record = ?1) ORDER BY s.id").unwrap()
+                        .query_map([uid], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                    eprintln!("laptop {k} erasures and sets of {uid}: {rgpd:#?}");
+                    let conflict: Vec<String> = l.store.conn.prepare(
+                        "SELECT field || ' ' || kind || ' at=' || at || ' ' || device || ' by=' || coalesce(by_at, '') || ' ' || coalesce(by_device, '') || ' ' || value FROM share_conflict WHERE record = ?1").unwrap()
+                        .query_map([uid], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                    let sets: i64 = l
+                        .store
+                        .conn
+                        .query_row("SELECT count(*) FROM change_set", [], |r| r.get(0))
+                        .unwrap();
+                    let versions: Vec<String> = l.store.conn.prepare(
+                        "SELECT field || ' at=' || at || ' ' || device FROM share_version WHERE record = ?1").unwrap()
+                        .query_map([uid], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                    eprintln!("laptop {k} conflicts of {uid}: {conflict:#?} versions {versions:?} sets {sets}");
+                }
             }
         }
     }
