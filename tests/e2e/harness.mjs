@@ -177,9 +177,17 @@ export async function click(driver, locator) {
 
 /** Waits until an element is displayed. */
 export async function visible(driver, css) {
-  const el = await find(driver, css);
-  await driver.wait(until.elementIsVisible(el), WAIT_MS, `element ${css} not visible`);
-  return el;
+  // Found again when the screen redraws meanwhile (an exchange that brought changes).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const el = await find(driver, css);
+      await driver.wait(until.elementIsVisible(el), WAIT_MS, `element ${css} not visible`);
+      return el;
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt > 10) throw e;
+      await driver.sleep(100);
+    }
+  }
 }
 
 /** Lower case, with every kind of space (French numbers use narrow no-break spaces) as one. */

@@ -71,8 +71,9 @@ test("the same actor recorded on two laptops is listed alike on both and merged 
     // B keeps the second one (by keyboard: the radio group), merges, confirms.
     const radios = await B.findElements(By.css("#invariants li.same_actor input[type=radio]"));
     assert.equal(radios.length, 2);
-    await radios[1].click();
-    assert.equal(await radios[1].isSelected(), true);
+    const second = "#invariants li.same_actor .invariant-keep li:nth-child(2) input[type=radio]";
+    const picked = await click(B, second);
+    assert.equal(await picked.isSelected(), true);
     await click(B, "#invariants li.same_actor button.merge");
     await visible(B, "#confirm-yes");
     await screenshot(B, "167-partage-fusion-confirmer");

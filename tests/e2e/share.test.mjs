@@ -125,12 +125,13 @@ test("two laptops share a workspace: a change seen, one conflict the same on bot
     await visible(A, "#conflicts-empty");
     await visible(B, "#conflicts-empty");
     await screenshot(A, "164-partage-conflit-resolu");
-    // A tidies the shared folder: a new snapshot, and what it did said on the screen.
-    await click(A, "#share-compact");
-    await waitText(A, "#share-compact-result", "nouvel instantané");
-    const devices = await A.executeScript("return [...document.querySelectorAll('#share-devices tbody tr td:last-child')].map((td) => td.innerText)");
+    // B (the window on top, which the screenshot shows) tidies the shared folder: a new
+    // snapshot, and what it did said on the screen.
+    await click(B, "#share-compact");
+    await waitText(B, "#share-compact-result", "nouvel instantané");
+    const devices = await B.executeScript("return [...document.querySelectorAll('#share-devices tbody tr td:last-child')].map((td) => td.innerText)");
     assert.deepEqual(devices, ["actif", "actif"]);
-    await screenshot(A, "166-partage-dossier-range");
+    await screenshot(B, "169-partage-dossier-range");
     for (const d of [A, B]) {
       await click(d, "#nav-actors");
       await fill(d, "#actor-filter", ACTOR);
