@@ -101,6 +101,9 @@ impl Merge<'_, '_> {
     }
 }
 
+/// References changed meanwhile: the identity they pointed at → (table, record, column).
+type Moves = HashMap<String, Vec<(String, String, String)>>;
+
 impl Merge<'_, '_> {
     /// Records created under a record this set deletes, without its device knowing them, and
     /// moved elsewhere since (also without its device knowing): deleted here too, in this set,
@@ -147,7 +150,7 @@ impl Merge<'_, '_> {
 
     /// The references changed by the change sets the incoming set's device did not know:
     /// the identity they pointed at before → (table, record, column).
-    fn moved_meanwhile(&self) -> CoreResult<HashMap<String, Vec<(String, String, String)>>> {
+    fn moved_meanwhile(&self) -> CoreResult<Moves> {
         // From the oldest change set the device had received of any device; from the start
         // when it knew nothing of one of the devices known here.
         let mut devices: Vec<String> = self
@@ -168,7 +171,7 @@ impl Merge<'_, '_> {
             .prepare_cached("SELECT id, at, device FROM change_set WHERE at > ?1")?
             .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        let mut out: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+        let mut out: Moves = HashMap::new();
         let mut changes = self.conn.prepare_cached(
             "SELECT tbl, record, field, before FROM change WHERE set_id = ?1 AND op = 2 AND typeof(before) = 'text'",
         )?;
