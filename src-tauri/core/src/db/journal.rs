@@ -168,6 +168,21 @@ impl Journal {
         s.label = label.to_string();
     }
 
+    /// The clock's last value (see [`Journal::rewind`]).
+    pub(crate) fn clock(&self) -> i64 {
+        self.state().last_at
+    }
+
+    /// Puts the clock back to `at`, a value [`Journal::clock`] gave before change sets from
+    /// another laptop were adopted then rolled back (a file refused): nothing was committed at
+    /// their times, and a refused file far in the future must not move this laptop's clock.
+    pub(crate) fn rewind(&self, at: i64) {
+        let mut s = self.state();
+        if s.open.is_none() {
+            s.last_at = at;
+        }
+    }
+
     /// The installation's identity written with the change sets (instead of the one kept in
     /// the user's data folder).
     pub fn set_device(&self, device: &str) {

@@ -17,7 +17,7 @@
 //! demand). The test's name holds `robustness` so that the test command's property run
 //! (`cargo test robustness -- --ignored`) picks it up.
 
-use super::format::{encode, Body, Change, ChangeSet, Header, FORMAT_VERSION};
+use super::format::{encode, Body, Change, ChangeSet, Header, Reading, FORMAT_VERSION};
 use super::sync_tests::{actor, team, Laptop, DEVICES};
 use crate::db::store::Store;
 use crate::shared::ids::new_uid;
@@ -607,6 +607,27 @@ fn french(s: &str) -> bool {
     !s.is_empty() && words.iter().any(|w| s.to_lowercase().contains(w))
 }
 
+/// The identities of the records a change file deletes (none when it is not readable).
+fn deleted_by(bytes: &[u8], workspace: &str) -> std::collections::BTreeSet<String> {
+    let expect = crate::share::format::Expected {
+        workspace,
+        schema: crate::SCHEMA_VERSION,
+        device: None,
+        seq: None,
+    };
+    match crate::share::format::read(bytes, &expect) {
+        Reading::Valid(file) => file
+            .body
+            .sets
+            .iter()
+            .flat_map(|s| &s.changes)
+            .filter(|c| c.op == 3)
+            .map(|c| c.record.clone())
+            .collect(),
+        _ => Default::default(),
+    }
+}
+
 #[test]
 #[ignore = "property-based run: scripts/test.sh runs it with --ignored --nocapture"]
 fn robustness_of_applying_hostile_change_files() {
@@ -667,7 +688,12 @@ fn robustness_of_applying_hostile_change_files() {
             );
         } else {
             prop_assert_eq!(&before.user, &after.user, "the user changed");
+            // A record the file deletes may come back under the same identity: a new row.
+            let deleted = deleted_by(&bytes, &rig.workspace);
             for (uid, id) in &before.ids {
+                if deleted.contains(uid) {
+                    continue;
+                }
                 if let Some(now) = after.ids.get(uid) {
                     prop_assert_eq!(id, now, "a record's id changed");
                 }
@@ -807,4 +833,42 @@ fn a_clock_beyond_the_year_3000_is_refused_when_read() {
         );
         rig.store().create_actor(&actor("Après l'horloge")).unwrap();
     }
+}
+
+/// A refused file dated far ahead (a year from now) does not move this laptop's clock: the
+/// next local change set is dated now, not after the refused one.
+#[test]
+fn a_refused_file_from_the_future_leaves_the_clock_where_it_was() {
+    let mut rig = Rig::new();
+    let target = rig.uids("actor")[0].clone();
+    let ahead =
+        now_clock() + ((365 * 24 * 3600 * 1000i64) << crate::db::journal::CLOCK_COUNTER_BITS);
+    let device = new_uid();
+    let refused = ChangeSet {
+        at: ahead,
+        author: "Claire Vasseur".into(),
+        label: String::new(),
+        changes: vec![Change {
+            table: "actor".into(),
+            record: target,
+            op: 2,
+            field: Some("name".into()),
+            before: Value::Null,
+            after: json!(""),
+        }],
+    };
+    let bytes = rig.encode(&device, vec![refused]);
+    rig.put(&device, &bytes, now_clock());
+    let report = rig.store().sync().unwrap();
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    rig.store().create_actor(&actor("Après le refus")).unwrap();
+    let last: i64 = rig
+        .store()
+        .conn
+        .query_row("SELECT max(at) FROM change_set", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        last < ahead,
+        "the clock followed a refused file: {last} ≥ {ahead}"
+    );
 }

@@ -2,7 +2,7 @@
 //! file, then the other devices' files read, checked whole and applied in causal order. Run
 //! on opening, after changes, on a timer and on folder events; never harmful to repeat.
 
-use crate::db::journal::clock_millis;
+use crate::db::journal::{clock_millis, Journal};
 use crate::db::store::Store;
 use crate::safety::erasures::ErasedPerson;
 use crate::share::compact::dropped_devices;
@@ -349,6 +349,23 @@ impl Store {
         after: i64,
     ) -> Result<usize, NotApplied> {
         let journal = self.journal.clone();
+        let clock = journal.clock();
+        let applied = self.apply_file_sets(&journal, device, file, after);
+        if applied.is_err() {
+            // Rolled back: the clock goes back to where it was.
+            journal.rewind(clock);
+        }
+        applied
+    }
+
+    /// [`Store::apply_file`]'s transaction.
+    fn apply_file_sets(
+        &mut self,
+        journal: &Journal,
+        device: &str,
+        file: &ChangeFile,
+        after: i64,
+    ) -> Result<usize, NotApplied> {
         let tx = self.conn.transaction()?;
         let mut tables = Tables::default();
         let origin = Origin {
@@ -364,7 +381,7 @@ impl Store {
             .enumerate()
             .filter(|(_, s)| s.at > after)
         {
-            apply_set(&tx, &journal, &mut tables, &origin, set)
+            apply_set(&tx, journal, &mut tables, &origin, set)
                 .map_err(|e| NotApplied::of(e, i + 1))?;
             applied += 1;
             last = last.max(set.at);
