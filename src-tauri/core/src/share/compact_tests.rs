@@ -145,7 +145,8 @@ fn a_silent_laptop_keeps_what_it_has_not_received_until_it_is_dropped() {
 }
 
 fn folded_bytes(path: &Path) -> String {
-    fold(&String::from_utf8_lossy(&std::fs::read(path).unwrap()))
+    let bytes = crate::share::snapshot::searchable(&std::fs::read(path).unwrap());
+    fold(&String::from_utf8_lossy(&bytes))
 }
 
 #[test]

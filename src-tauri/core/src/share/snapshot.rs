@@ -4,16 +4,21 @@
 //!
 //! ```text
 //! CATALYSE-CCS\n
-//! {"format":1,"schema":13,"workspace":…,"device":…,"at":…,"devices":{…},"length":…}\n
-//! {"workspace":{…the workspace JSON…},"versions":[…],"conflicts":[…],"aliases":[…]}\n
+//! {"format":2,"schema":13,"workspace":…,"device":…,"at":…,"devices":{…},"length":…}\n
+//! <the body, compressed (DEFLATE): {"workspace":{…the workspace JSON…},"versions":[…],…}>\n
 //! END <sha256 of every byte above>\n
 //! ```
+//!
+//! Format 2 compresses the body (the journal it carries is text that repeats itself: a
+//! snapshot after compaction must not outweigh the files it replaces); format 1, written by
+//! earlier versions, holds it as it is; both are read. The compressed body is checked by the
+//! closing hash before it is inflated, and inflating stops past [`MAX_BYTES`].
 //!
 //! `devices` gives, for each device, the last of its change files the snapshot includes (its
 //! number and closing hash) and the clock of its newest change set: the joining laptop goes
 //! on from there.
 
-use crate::share::format::{frame, hex_sha256, zero_tail, Reading, FORMAT_VERSION};
+use crate::share::format::{frame, hex_sha256, zero_tail, Reading};
 use crate::shared::domain::{forbidden_control, valid_uid};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,6 +29,8 @@ pub const MAGIC: &[u8] = b"CATALYSE-CCS\n";
 pub const SNAPSHOTS: &str = "instantanes";
 /// The largest snapshot read.
 pub const MAX_BYTES: usize = 1024 * 1024 * 1024;
+/// The format of the snapshots written: 2, the body compressed.
+pub const SNAPSHOT_FORMAT: i64 = 2;
 const MAX_HEADER: usize = 400_000;
 
 /// Where a device stood when the snapshot was made.
@@ -68,13 +75,70 @@ pub fn snapshot_path(device: &str, at: i64) -> String {
 
 /// The bytes of a snapshot file.
 pub fn encode(header: &SnapshotHeader, body: &SnapshotBody) -> Vec<u8> {
+    use std::io::Write;
     let body_json = serde_json::to_vec(body).expect("a body always serialises");
+    let mut deflate = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(body_json.len() / 4),
+        flate2::Compression::default(),
+    );
+    deflate
+        .write_all(&body_json)
+        .expect("compressing into memory cannot fail");
+    let compressed = deflate
+        .finish()
+        .expect("compressing into memory cannot fail");
     let header = SnapshotHeader {
-        length: body_json.len() as u64,
+        format: SNAPSHOT_FORMAT,
+        length: compressed.len() as u64,
         ..header.clone()
     };
     let header_json = serde_json::to_vec(&header).expect("a header always serialises");
-    frame(MAGIC, &header_json, &body_json).0
+    frame(MAGIC, &header_json, &compressed).0
+}
+
+/// The body of a format-2 snapshot inflated, refused past [`MAX_BYTES`].
+fn inflate(compressed: &[u8]) -> Result<Vec<u8>, String> {
+    inflate_at_most(compressed, MAX_BYTES)
+}
+
+fn inflate_at_most(compressed: &[u8], most: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(compressed)
+        .take(most as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("son contenu compressé est illisible ({e})"))?;
+    if out.len() > most {
+        return Err(format!(
+            "son contenu décompressé dépasse {} Mo",
+            most / (1024 * 1024)
+        ));
+    }
+    Ok(out)
+}
+
+/// The bytes of a file of the folder as a person would search them: a snapshot's body
+/// inflated (the test that no byte of an erased person is left reads them so).
+#[cfg(test)]
+pub(crate) fn searchable(bytes: &[u8]) -> Vec<u8> {
+    match read_body(bytes) {
+        Some(body) => body,
+        None => bytes.to_vec(),
+    }
+}
+
+/// A snapshot's body as JSON bytes, when `bytes` is a whole snapshot (of any space).
+#[cfg(test)]
+fn read_body(bytes: &[u8]) -> Option<Vec<u8>> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let end = rest.iter().position(|b| *b == b'\n')?;
+    let header: SnapshotHeader = serde_json::from_slice(&rest[..end]).ok()?;
+    let start = MAGIC.len() + end + 1;
+    let body = bytes.get(start..start + usize::try_from(header.length).ok()?)?;
+    match header.format {
+        1 => Some(body.to_vec()),
+        _ => inflate(body).ok(),
+    }
 }
 
 /// A snapshot read and checked whole.
@@ -130,14 +194,21 @@ pub fn read(bytes: &[u8], workspace: &str, schema: i64) -> SnapshotReading {
             "son contenu ne correspond pas à son empreinte".into(),
         ));
     }
-    match serde_json::from_slice::<SnapshotBody>(&bytes[start..body_end]) {
+    let body = match header.format {
+        1 => std::borrow::Cow::Borrowed(&bytes[start..body_end]),
+        _ => match inflate(&bytes[start..body_end]) {
+            Ok(b) => std::borrow::Cow::Owned(b),
+            Err(why) => return not(Reading::Refused(why)),
+        },
+    };
+    match serde_json::from_slice::<SnapshotBody>(&body) {
         Ok(body) => SnapshotReading::Valid(Box::new((header, body))),
         Err(e) => not(Reading::Refused(format!("son contenu est illisible ({e})"))),
     }
 }
 
 fn check_header(h: &SnapshotHeader, workspace: &str, schema: i64) -> Option<Reading> {
-    if h.format > FORMAT_VERSION || h.schema > schema {
+    if h.format > SNAPSHOT_FORMAT || h.schema > schema {
         return Some(Reading::Waits(
             "écrit par une version plus récente de Catalyse : mettez Catalyse à jour".into(),
         ));
@@ -160,4 +231,115 @@ fn check_header(h: &SnapshotHeader, workspace: &str, schema: i64) -> Option<Read
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> (SnapshotHeader, SnapshotBody) {
+        let device = crate::shared::ids::new_uid();
+        let header = SnapshotHeader {
+            format: SNAPSHOT_FORMAT,
+            schema: crate::SCHEMA_VERSION,
+            workspace: "espace".into(),
+            device,
+            at: 1,
+            devices: BTreeMap::new(),
+            length: 0,
+        };
+        let rows: Vec<Value> = (0..2_000)
+            .map(|i| json!({"name": format!("Tiers-lieu n° {i}"), "commune": "Fourmies"}))
+            .collect();
+        let body = SnapshotBody {
+            workspace: json!({ "actors": rows }),
+            versions: Vec::new(),
+            conflicts: Vec::new(),
+            aliases: Vec::new(),
+        };
+        (header, body)
+    }
+
+    fn valid(bytes: &[u8]) -> (SnapshotHeader, SnapshotBody) {
+        match read(bytes, "espace", crate::SCHEMA_VERSION) {
+            SnapshotReading::Valid(v) => *v,
+            SnapshotReading::Not(r) => panic!("{r:?}"),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_is_written_compressed_and_read_back_whole() {
+        let (header, body) = sample();
+        let bytes = encode(&header, &body);
+        let plain = serde_json::to_vec(&body).unwrap().len();
+        assert!(bytes.len() * 5 < plain, "{} bytes for {plain}", bytes.len());
+        let (h, b) = valid(&bytes);
+        assert_eq!(h.format, 2);
+        assert_eq!(b, body);
+        assert_eq!(searchable(&bytes), serde_json::to_vec(&body).unwrap());
+    }
+
+    #[test]
+    fn a_snapshot_of_format_1_written_by_earlier_versions_is_read() {
+        let (header, body) = sample();
+        let json = serde_json::to_vec(&body).unwrap();
+        let header = SnapshotHeader {
+            format: 1,
+            length: json.len() as u64,
+            ..header
+        };
+        let bytes = frame(MAGIC, &serde_json::to_vec(&header).unwrap(), &json).0;
+        assert_eq!(valid(&bytes).1, body);
+    }
+
+    #[test]
+    fn a_body_that_does_not_inflate_is_refused_and_a_bomb_stops_at_the_limit() {
+        let (header, _) = sample();
+        let junk = b"not deflate at all \xff\xfe".to_vec();
+        let header = SnapshotHeader {
+            length: junk.len() as u64,
+            ..header
+        };
+        let bytes = frame(MAGIC, &serde_json::to_vec(&header).unwrap(), &junk).0;
+        match read(&bytes, "espace", crate::SCHEMA_VERSION) {
+            SnapshotReading::Not(Reading::Refused(why)) => {
+                assert!(why.contains("compressé est illisible"), "{why}")
+            }
+            _ => panic!("junk inflated"),
+        }
+        // 8 MiB of zeros compress to a few kilobytes; inflating stops past the limit.
+        use std::io::Write;
+        let mut deflate =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        deflate.write_all(&vec![0u8; 8 * 1024 * 1024]).unwrap();
+        let bomb = deflate.finish().unwrap();
+        assert!(bomb.len() < 64 * 1024);
+        let err = inflate_at_most(&bomb, 1024 * 1024).unwrap_err();
+        assert!(err.contains("dépasse 1 Mo"), "{err}");
+    }
+
+    #[test]
+    fn a_snapshot_of_a_newer_format_waits() {
+        let (header, body) = sample();
+        let mut bytes = encode(&header, &body);
+        // Its header says format 3, framed and hashed again.
+        let h = SnapshotHeader {
+            format: 3,
+            ..header
+        };
+        let start = MAGIC.len();
+        let end = start + bytes[start..].iter().position(|b| *b == b'\n').unwrap();
+        let old: SnapshotHeader = serde_json::from_slice(&bytes[start..end]).unwrap();
+        let body_bytes = bytes[end + 1..end + 1 + old.length as usize].to_vec();
+        let h = SnapshotHeader {
+            length: old.length,
+            ..h
+        };
+        bytes = frame(MAGIC, &serde_json::to_vec(&h).unwrap(), &body_bytes).0;
+        assert!(matches!(
+            read(&bytes, "espace", crate::SCHEMA_VERSION),
+            SnapshotReading::Not(Reading::Waits(_))
+        ));
+    }
 }

@@ -273,7 +273,7 @@ pub(crate) fn write_snapshot(
         })
         .collect();
     let header = SnapshotHeader {
-        format: crate::share::format::FORMAT_VERSION,
+        format: snapshot::SNAPSHOT_FORMAT,
         schema: crate::SCHEMA_VERSION,
         workspace: workspace.to_string(),
         device: me.to_string(),
