@@ -6,10 +6,12 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
-fn sync(dir: &Dir, ws: &Path) -> Value {
+/// Runs `catalyse ARGS --workspace WS` for `dir`, which must succeed, and reads its JSON.
+fn json(dir: &Dir, args: &[&str], ws: &Path) -> Value {
     let out = dir
         .catalyse()
-        .args(["sync", "--json", "--workspace"])
+        .args(args)
+        .arg("--workspace")
         .arg(ws)
         .output()
         .unwrap();
@@ -19,6 +21,10 @@ fn sync(dir: &Dir, ws: &Path) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sync(dir: &Dir, ws: &Path) -> Value {
+    json(dir, &["sync", "--json"], ws)
 }
 
 #[test]
@@ -169,18 +175,7 @@ fn a_shared_folder_too_deep_for_windows_is_refused_before_anything_is_written() 
 }
 
 fn compact(dir: &Dir, ws: &Path) -> Value {
-    let out = dir
-        .catalyse()
-        .args(["share", "compact", "--json", "--workspace"])
-        .arg(ws)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json(dir, &["share", "compact", "--json"], ws)
 }
 
 #[test]
@@ -301,18 +296,7 @@ fn a_silent_laptop_holds_files_until_it_is_dropped_then_the_folder_is_compacted(
 }
 
 fn inbox(dir: &Dir, ws: &Path) -> Value {
-    let out = dir
-        .catalyse()
-        .args(["conflicts", "--json", "--workspace"])
-        .arg(ws)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json(dir, &["conflicts", "--json"], ws)
 }
 
 /// Two laptops record the same actor offline: after the exchange, both list the same
