@@ -132,6 +132,20 @@ impl Store {
         self.check_link(Some(id), &v)?;
         let (by_actor, by_member) = introducer_columns(v.introduced_by);
         let key = |a: i64, b: i64, n: &str| (a.min(b), a.max(b), n.to_string());
+        let (since, at) = (date_text(v.since), now());
+        let values = params![
+            v.actor_a,
+            v.actor_b,
+            v.nature,
+            v.strength,
+            since,
+            v.notes,
+            by_actor,
+            by_member,
+            v.meeting_id,
+            at,
+            id
+        ];
         if key(old.actor_a, old.actor_b, old.nature.code())
             != key(v.actor_a, v.actor_b, v.nature.code())
         {
@@ -140,19 +154,7 @@ impl Store {
                 "INSERT INTO link (actor_a, actor_b, nature, strength, since, notes, introduced_by_actor,
                                    introduced_by_member, meeting_id, created_at, updated_at)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, created_at, ?10 FROM link WHERE id = ?11",
-                params![
-                    v.actor_a,
-                    v.actor_b,
-                    v.nature,
-                    v.strength,
-                    date_text(v.since),
-                    v.notes,
-                    by_actor,
-                    by_member,
-                    v.meeting_id,
-                    now(),
-                    id
-                ],
+                values,
             )?;
             let new_id = tx.last_insert_rowid();
             tx.execute("DELETE FROM link WHERE id = ?1", [id])?;
@@ -162,19 +164,7 @@ impl Store {
         self.conn.execute(
             "UPDATE link SET actor_a = ?1, actor_b = ?2, nature = ?3, strength = ?4, since = ?5, notes = ?6,
                     introduced_by_actor = ?7, introduced_by_member = ?8, meeting_id = ?9, updated_at = ?10 WHERE id = ?11",
-            params![
-                v.actor_a,
-                v.actor_b,
-                v.nature,
-                v.strength,
-                date_text(v.since),
-                v.notes,
-                by_actor,
-                by_member,
-                v.meeting_id,
-                now(),
-                id
-            ],
+            values,
         )?;
         self.link(id)
     }
