@@ -113,6 +113,8 @@ impl Merge<'_, '_> {
     /// deleting device did not know are read (the ones made meanwhile).
     fn delete_moved_away(&mut self) -> CoreResult<()> {
         let mut done: HashSet<(String, String)> = HashSet::new();
+        // Read once: the deletions below write no change of a reference.
+        let mut moved: Option<Moves> = None;
         loop {
             let gone: Vec<(String, String)> = self
                 .conn
@@ -128,7 +130,10 @@ impl Merge<'_, '_> {
             if gone.is_empty() {
                 return Ok(());
             }
-            let moved = self.moved_meanwhile()?;
+            if moved.is_none() {
+                moved = Some(self.moved_meanwhile()?);
+            }
+            let moved = moved.as_ref().expect("read above");
             let mut deleted = false;
             for (table, uid) in gone {
                 for (child_table, child, field) in moved.get(&uid).into_iter().flatten() {
