@@ -31,7 +31,7 @@ mod find;
 mod forms;
 mod journal;
 mod model;
-mod scrub;
+pub(crate) mod scrub;
 
 pub use crate::history::erased::ERASED_MARK;
 pub use erase::erase_and_record;

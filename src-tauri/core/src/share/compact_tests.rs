@@ -261,3 +261,91 @@ fn an_erasure_travels_and_after_compaction_no_byte_of_the_folder_names_the_perso
     drop(late);
     assert!(!folded_bytes(&dir.path().join("late.catalyse")).contains("zorglub"));
 }
+
+#[test]
+fn an_erasure_reaches_a_copy_of_the_person_made_meanwhile_on_another_laptop() {
+    let dir = TempDir::new().unwrap();
+    let (folder, mut team) = team_on(&dir, 3);
+    let kept = team[0].create_actor(&actor("Ferme Dupré")).unwrap();
+    let other = team[0].create_actor(&actor("Ferme Dupré (bis)")).unwrap();
+    let contact = team[0]
+        .create_contact(
+            other.id,
+            &ContactInput {
+                name: "Jeanne Zorglub".into(),
+                role: String::new(),
+                email: String::new(),
+                phone: "06 12 34 56 78".into(),
+                notes: String::new(),
+            },
+        )
+        .unwrap();
+    {
+        let (x, rest) = team.split_at_mut(1);
+        let (y, z) = rest.split_at_mut(1);
+        settle(&mut [&mut x[0], &mut y[0], &mut z[0]]);
+    }
+    // Laptop 1 merges the two actors (her contact is created again under the one kept)
+    // while laptop 0 erases her: neither knows the other's.
+    let uid = |s: &Store, id: i64| -> String {
+        s.conn
+            .query_row("SELECT uid FROM actor WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    };
+    let id = |s: &Store, uid: &str| -> i64 {
+        s.conn
+            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
+            .unwrap()
+    };
+    let (kept_uid, other_uid) = (uid(&team[0], kept.id), uid(&team[0], other.id));
+    let (k, o) = (id(&team[1], &kept_uid), id(&team[1], &other_uid));
+    team[1].merge_actors(k, o).unwrap();
+    team[0].person_erase(Person::Contact(contact.id)).unwrap();
+    // Laptop 2 receives the erasure before the copy, the others the other way round.
+    team[0].sync().unwrap();
+    team[2].sync().unwrap();
+    team[1].sync().unwrap();
+    for _ in 0..4 {
+        for s in team.iter_mut() {
+            s.sync_acknowledging().unwrap();
+        }
+    }
+    let hashes: Vec<String> = team.iter().map(|s| s.content_hash().unwrap()).collect();
+    assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
+    for s in &team {
+        let names: Vec<String> = s
+            .conn
+            .prepare("SELECT name || ' ' || phone FROM contact")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            names,
+            vec!["[personne effacée] [personne effacée]".to_string()]
+        );
+    }
+    let report = team[2].share_compact_with(0).unwrap();
+    assert!(report.holding_back.is_empty(), "{report:?}");
+    let named: Vec<PathBuf> = walk(&folder)
+        .into_iter()
+        .filter(|p| {
+            let text = folded_bytes(p);
+            text.contains("zorglub") || text.contains("06 12 34 56 78")
+        })
+        .collect();
+    assert_eq!(named, Vec::<PathBuf>::new(), "{report:?}");
+    for (i, s) in team.iter().enumerate() {
+        let journal: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM change WHERE coalesce(before, '') LIKE '%Zorglub%'
+                   OR coalesce(after, '') LIKE '%Zorglub%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(journal, 0, "laptop {i}'s journal still names her");
+    }
+}

@@ -406,6 +406,11 @@ impl Merge<'_, '_> {
 
     pub(crate) fn delete(&mut self, c: &Change) -> CoreResult<()> {
         let uid = canonical(self.conn, &c.table, &c.record)?;
+        if uid != c.record {
+            // Known here as another record that is the same (`share::duplicates`): what the
+            // inbox holds under its own identity and its device knew goes as well.
+            forget_conflicts(self.conn, &c.table, &c.record, None, self.origin)?;
+        }
         if !exists(self.conn, &c.table, &uid)? {
             // Gone here already, or a deletion's inbox entries dismissed on another laptop; the
             // deletion is remembered (a record put back without knowing it stays deleted).

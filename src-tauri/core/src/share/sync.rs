@@ -333,6 +333,7 @@ impl Store {
             self.erase_identity(&who)?;
             report.erased.push(who);
         }
+        self.forget_rewritten(&rewritten(&file.body))?;
         if ahead(&file.body) && !report.skewed.contains(&file.header.name) {
             report.skewed.push(file.header.name.clone());
         }
@@ -444,12 +445,7 @@ fn ahead(body: &Body) -> bool {
 /// identity.
 fn erasures(body: &Body) -> Vec<ErasedPerson> {
     let mut out: Vec<ErasedPerson> = Vec::new();
-    for set in &body.sets {
-        let erasure = serde_json::from_str::<crate::db::journal::ChangeLabel>(&set.label)
-            .is_ok_and(|l| l.code == "rgpd.erase");
-        if !erasure {
-            continue;
-        }
+    for set in body.sets.iter().filter(|s| is_erasure(&s.label)) {
         for c in &set.changes {
             let kind = match (c.table.as_str(), c.op, c.field.as_deref()) {
                 ("contact", 3, _) => "contact",
@@ -466,6 +462,36 @@ fn erasures(body: &Body) -> Vec<ErasedPerson> {
         }
     }
     out
+}
+
+/// The contacts an RGPD erasure of `body` rewrote without deleting them (the same person
+/// under another record, a copy made meanwhile: a field that identifies them now says
+/// « [personne effacée] »), by identity.
+fn rewritten(body: &Body) -> Vec<String> {
+    use crate::db::records::{kind, Personal};
+    let identifying: &[&str] = match kind("contact").map(|k| k.personal) {
+        Some(Personal::Person { identifying }) => identifying,
+        _ => &[],
+    };
+    let mut out: Vec<String> = Vec::new();
+    for set in body.sets.iter().filter(|s| is_erasure(&s.label)) {
+        for c in &set.changes {
+            let former = c.table == "contact"
+                && c.op == 2
+                && c.field.as_deref().is_some_and(|f| identifying.contains(&f))
+                && c.after.as_str() == Some(crate::safety::rgpd::ERASED);
+            if former && !out.contains(&c.record) {
+                out.push(c.record.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a change set's label is an RGPD erasure's.
+fn is_erasure(label: &str) -> bool {
+    serde_json::from_str::<crate::db::journal::ChangeLabel>(label)
+        .is_ok_and(|l| l.code == "rgpd.erase")
 }
 
 /// Why a checked file was not applied.

@@ -143,6 +143,28 @@ impl Store {
         Ok(true)
     }
 
+    /// Contacts that an erasure made on another laptop rewrote (`records`: the same person
+    /// under another record, a copy made meanwhile): their journal here keeps only their
+    /// identity, as it does on the laptop that rewrote them (the rewrite's own new values
+    /// stay, they no longer name the person); then no copy is left of what went.
+    pub(crate) fn forget_rewritten(&mut self, records: &[String]) -> CoreResult<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let secure: i64 = self
+            .conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let forgotten = (|| {
+            let tx = self.conn.transaction()?;
+            crate::safety::rgpd::scrub::keep_only_identity(&tx, records)?;
+            tx.commit()?;
+            self.leave_no_copy()
+        })();
+        self.conn.pragma_update(None, "secure_delete", secure)?;
+        forgotten
+    }
+
     /// After an erasure: no byte of the file nor of its WAL keeps what it removed. Freed
     /// space that held it before this erasure (an old edit, deleted rows, when
     /// `secure_delete` was off) is rewritten by a `VACUUM`; the WAL, which holds older

@@ -100,7 +100,7 @@ fn erased_records(
 
 /// The entries of the records `erased` keep only the record's identity (a whole record) or
 /// [`ERASED_MARK`] (a field's value); how many entries changed.
-fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
+pub(crate) fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
     let mut changed = 0;
     let keep_identity = |column: &str| {
         format!(
@@ -112,11 +112,21 @@ fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResult<usize> {
             mark = ERASED_MARK.replace('\'', "''"),
         )
     };
+    // An erasure's own rewrites keep their new value (this one's, or one received): it no
+    // longer holds the person (each form replaced), and it travels as it is, so that every
+    // laptop rewrites the record alike whatever it held when the erasure came (a copy made
+    // meanwhile elsewhere).
     let mut st = tx.prepare(&format!(
-        "UPDATE change SET before = {}, after = {} WHERE record = ?1 AND op <> {}",
+        "UPDATE change SET before = {},
+           after = CASE WHEN op = {u} AND (set_id = {current} OR set_id IN
+                          (SELECT id FROM change_set WHERE label LIKE '%\"rgpd.erase\"%'))
+                        THEN after ELSE {} END
+         WHERE record = ?1 AND op <> {}",
         keep_identity("before"),
         keep_identity("after"),
-        journal::ROWS
+        journal::ROWS,
+        u = journal::UPDATE,
+        current = journal::SET_ID,
     ))?;
     for record in erased {
         changed += st.execute([record])?;
