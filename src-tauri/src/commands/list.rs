@@ -36,6 +36,7 @@ catalyse_commands! {
         erase_person_from_backups;
     prefs: set_language, set_display_name;
     history: history, record_history, change_set_detail, history_authors, undo_change_set;
-    share: share_state, share_init, share_join, sync_now, share_compact, share_drop_device, conflicts,
-        resolve_conflict, invariants, merge_actors, accept_invariant, reorder_siblings;
+    share: share_state, share_init, share_join, sync_now, watch_shared_folder, share_compact,
+        share_drop_device, conflicts, resolve_conflict, invariants, merge_actors, accept_invariant,
+        reorder_siblings;
 }

@@ -125,6 +125,31 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, ErrorPay
         .await?)
 }
 
+/// Watches the open workspace's shared folder while it is open: `channel` hears, once per
+/// burst, that another laptop's file may have arrived (the window then exchanges sooner; it
+/// polls anyway). `false` when the workspace is not shared, or when this system sends no
+/// events for that folder (a network share, say): polling alone, which is normal.
+#[tauri::command]
+pub async fn watch_shared_folder(
+    state: State<'_, AppState>,
+    channel: tauri::ipc::Channel<bool>,
+) -> Result<bool, ErrorPayload> {
+    let ws = state.current()?;
+    let Some(space) = with_reader(&state, |s| s.share_space()).await? else {
+        return Ok(false);
+    };
+    let watched = catalyse_core::share::watch::watch(&space.folder, &space.device, move || {
+        let _ = channel.send(true);
+    });
+    Ok(match watched {
+        Ok(w) => {
+            ws.keep_watch(w);
+            true
+        }
+        Err(_) => false,
+    })
+}
+
 /// Folds the files every laptop has received into a new snapshot of the shared folder.
 #[tauri::command]
 pub async fn share_compact(state: State<'_, AppState>) -> Result<CompactReport, ErrorPayload> {

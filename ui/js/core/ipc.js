@@ -495,6 +495,17 @@ export const shareInit = (title, name) => call("share_init", { title, name });
 export const shareJoin = (title, name) => call("share_join", { title, name });
 /** One exchange with the shared folder. @returns {Promise<SyncReport>} */
 export const syncNow = () => call("sync_now");
+/**
+ * Watches the open workspace's shared folder: `onNews` is called, once per burst, when
+ * another laptop's file may have arrived. False when nothing is watched (polling alone).
+ * @param {() => void} onNews @returns {Promise<boolean>}
+ */
+export function watchSharedFolder(onNews) {
+  const tauri = /** @type {any} */ (window).__TAURI__;
+  const channel = new tauri.core.Channel();
+  channel.onmessage = () => onNews();
+  return call("watch_shared_folder", { channel });
+}
 /** Folds the files every laptop has received into a new snapshot of the shared folder. @returns {Promise<CompactReport>} */
 export const shareCompact = () => call("share_compact");
 /** Drops a laptop that stopped syncing from the team. @param {string} device @returns {Promise<void>} */

@@ -28,6 +28,8 @@
 //! - [`invariants`]: the invariants a merge can break, listed in the inbox; [`actor_merge`]:
 //!   « Fusionner ces deux acteurs ».
 //! - [`hash`]: the content hash replicas compare.
+//! - [`watch`]: the shared folder watched, a hint that the exchange should come sooner
+//!   (polling stays the rule).
 
 pub mod actor_merge;
 #[cfg(test)]
@@ -65,3 +67,4 @@ pub mod space;
 pub mod sync;
 #[cfg(test)]
 mod sync_tests;
+pub mod watch;

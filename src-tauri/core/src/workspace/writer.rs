@@ -246,6 +246,9 @@ pub struct Workspace {
     /// The writer's [`Store::change_stamp`] after its last job: work done by a reader records
     /// it, to be checked again by the writer before its result is written.
     stamp: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The watch of its shared folder, when the window asked for one: it stops with the
+    /// workspace.
+    watch: std::sync::Mutex<Option<crate::share::watch::FolderWatch>>,
 }
 
 impl Workspace {
@@ -346,6 +349,15 @@ impl Workspace {
             start_backup,
             readers,
             stamp,
+            watch: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Keeps `watch` (of the shared folder) as long as this workspace is open, in place of
+    /// the one before.
+    pub fn keep_watch(&self, watch: crate::share::watch::FolderWatch) {
+        if let Ok(mut slot) = self.watch.lock() {
+            *slot = Some(watch);
         }
     }
 

@@ -1,5 +1,7 @@
 // When the open workspace exchanges with its shared folder: on opening, a few seconds after
-// each change made here, every 30 seconds, and when the window comes back to the front. The
+// each change made here, every 30 seconds, when the window comes back to the front, and soon
+// after the system says another laptop's file arrived in the folder (a hint: network shares
+// and some sync tools say nothing, so the 30-second poll stays). The
 // exchange runs on the writer in Rust and never blocks the window; an unreachable folder
 // (offline, unplugged key) is an ordinary state, shown quietly.
 import * as ipc from "../../core/ipc.js";
@@ -11,6 +13,8 @@ import * as ipc from "../../core/ipc.js";
 const POLL_MS = 30_000;
 /** The wait after a change made here, so that a burst of changes goes in one file. */
 const AFTER_CHANGE_MS = 3_000;
+/** The wait after the folder said a file arrived (the sync tool may still be writing others). */
+const AFTER_NEWS_MS = 1_000;
 
 /** @type {SyncView} */
 const view = { report: null, at: null, error: null, running: false };
@@ -64,6 +68,8 @@ export function startSync(isShared) {
   syncSoon(0);
   poll = setInterval(() => syncSoon(0), POLL_MS);
   window.addEventListener("focus", onFocus);
+  // Not watched (a network share, no events): polling alone, which is normal.
+  ipc.watchSharedFolder(() => syncSoon(AFTER_NEWS_MS)).catch(() => {});
 }
 
 /** Stops exchanging (the workspace is closed or another one opened). */
