@@ -260,14 +260,23 @@ pub(crate) fn write_snapshot(
     // Never the name of an earlier snapshot of this device (made before any new change).
     let now = chrono::Utc::now().timestamp_millis() << crate::db::journal::CLOCK_COUNTER_BITS;
     let at = at.max(now);
+    // Every change set of this laptop is in the snapshot, those not sent yet too (made while
+    // receiving: an erasure done again here): a laptop joining from it has seen them all, and
+    // says so in its files (else its deletions would seem not to know them).
+    let mine: i64 = conn.query_row(
+        "SELECT coalesce(max(at), 0) FROM change_set WHERE device = ?1",
+        [me],
+        |r| r.get(0),
+    )?;
     let devices = devices(conn, me)?
         .into_iter()
         .map(|d| {
+            let at = if d.device == me { d.at.max(mine) } else { d.at };
             let point = DevicePoint {
                 name: d.name,
                 seq: d.seq,
                 hash: d.hash,
-                at: d.at,
+                at,
             };
             (d.device, point)
         })
