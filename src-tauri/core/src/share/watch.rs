@@ -53,17 +53,16 @@ pub fn watch(
 ) -> CoreResult<FolderWatch> {
     let (tx, rx) = mpsc::channel::<bool>();
     let (base, device) = (root.to_path_buf(), me.to_string());
-    let mut watcher =
-        notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let news = match event {
-                Ok(e) => e.need_rescan() || e.paths.iter().any(|p| is_news(&base, p, &device)),
-                Err(_) => true,
-            };
-            if news {
-                let _ = tx.send(true);
-            }
-        })
-        .map_err(watch_error)?;
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let news = match event {
+            Ok(e) => e.need_rescan() || e.paths.iter().any(|p| is_news(&base, p, &device)),
+            Err(_) => true,
+        };
+        if news {
+            let _ = tx.send(true);
+        }
+    })
+    .map_err(watch_error)?;
     watcher
         .watch(root, RecursiveMode::Recursive)
         .map_err(watch_error)?;
@@ -100,8 +99,8 @@ fn watch_error(e: notify::Error) -> CoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
     const ME: &str = "0190f6a4-0000-7000-8000-00000000000a";
@@ -124,7 +123,11 @@ mod tests {
             ME
         ));
         assert!(!is_news(root, &file_of(root, ME, "00000001.ccf"), ME));
-        assert!(!is_news(root, &file_of(root, OTHER, "~$00000001.ccf.tmp"), ME));
+        assert!(!is_news(
+            root,
+            &file_of(root, OTHER, "~$00000001.ccf.tmp"),
+            ME
+        ));
         assert!(!is_news(root, &root.join("desktop.ini"), ME));
         assert!(!is_news(root, Path::new("/ailleurs/00000001.ccf"), ME));
     }
