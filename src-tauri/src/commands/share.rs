@@ -143,7 +143,7 @@ pub async fn watch_shared_folder(
     });
     Ok(match watched {
         Ok(w) => {
-            ws.keep_watch(w);
+            ws.keep_while_open(Box::new(w));
             true
         }
         Err(_) => false,

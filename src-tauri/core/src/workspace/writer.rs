@@ -246,9 +246,10 @@ pub struct Workspace {
     /// The writer's [`Store::change_stamp`] after its last job: work done by a reader records
     /// it, to be checked again by the writer before its result is written.
     stamp: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// The watch of its shared folder, when the window asked for one: it stops with the
-    /// workspace.
-    watch: std::sync::Mutex<Option<crate::share::watch::FolderWatch>>,
+    /// What a higher layer keeps alive as long as the workspace is open (the watch of its
+    /// shared folder, when the window asked for one): it stops with the workspace. Typed
+    /// loosely so that this layer does not know the layers above it.
+    kept: std::sync::Mutex<Option<Box<dyn std::any::Any + Send>>>,
 }
 
 impl Workspace {
@@ -349,15 +350,15 @@ impl Workspace {
             start_backup,
             readers,
             stamp,
-            watch: std::sync::Mutex::new(None),
+            kept: std::sync::Mutex::new(None),
         }
     }
 
-    /// Keeps `watch` (of the shared folder) as long as this workspace is open, in place of
-    /// the one before.
-    pub fn keep_watch(&self, watch: crate::share::watch::FolderWatch) {
-        if let Ok(mut slot) = self.watch.lock() {
-            *slot = Some(watch);
+    /// Keeps `guard` (the watch of the shared folder) alive as long as this workspace is
+    /// open, in place of the one kept before, which is dropped.
+    pub fn keep_while_open(&self, guard: Box<dyn std::any::Any + Send>) {
+        if let Ok(mut slot) = self.kept.lock() {
+            *slot = Some(guard);
         }
     }
 
