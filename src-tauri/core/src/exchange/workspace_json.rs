@@ -344,12 +344,7 @@ fn write_workspace(
     }
     progress.step(Phase::Writing, total, Some(total))?;
     progress.step(Phase::Indexing, 0, None)?;
-    // Dangling references, named before the commit would refuse them.
-    if let Some((table, rowid, parent)) = first_dangling_reference(&tx)? {
-        return Err(invalid(format!(
-            "Table « {table} », enregistrement d'identifiant {rowid} : il renvoie à un enregistrement de « {parent} » qui n'existe pas."
-        )));
-    }
+    check_identities_and_references(&tx, &known)?;
     tx.commit()?;
     store::migrate_connection(&mut conn, &journal)?;
     crate::browse::listing::check_short_lists(&conn).map_err(|e| invalid(e.to_string()))?;
@@ -422,6 +417,59 @@ fn insert_record(
 }
 
 /// The first reference to a record that does not exist: its table, row and parent table.
+/// Refuses, naming them, an identity two records hold and a reference to a record that is
+/// not there (before the commit would refuse it).
+fn check_identities_and_references(tx: &Connection, known: &[String]) -> CoreResult<()> {
+    // A record has one identity in the whole workspace (its history, its erasure and the
+    // team's merge find it by it): the same one on two records is crafted.
+    if let Some((uid, a, b)) = first_shared_identity(tx, known)? {
+        return Err(invalid(format!(
+            "L'identité « {uid} » est celle d'un enregistrement de « {a} » et d'un enregistrement de « {b} » : chaque enregistrement a la sienne."
+        )));
+    }
+    if let Some((table, rowid, parent)) = first_dangling_reference(tx)? {
+        return Err(invalid(format!(
+            "Table « {table} », enregistrement d'identifiant {rowid} : il renvoie à un enregistrement de « {parent} » qui n'existe pas."
+        )));
+    }
+    Ok(())
+}
+
+/// An identity that two records of different kinds hold (tables of [`RECORD_KINDS`]
+/// present with a `uid` column), with the two tables.
+///
+/// [`RECORD_KINDS`]: crate::db::records::RECORD_KINDS
+fn first_shared_identity(
+    tx: &Connection,
+    known: &[String],
+) -> CoreResult<Option<(String, String, String)>> {
+    let mut parts = Vec::new();
+    for kind in crate::db::records::RECORD_KINDS {
+        if !known.iter().any(|t| t == kind.table) {
+            continue;
+        }
+        let (cols, _) = layout(tx, kind.table)?;
+        if cols.iter().any(|c| c.name == "uid") {
+            // Table names from the descriptors, matched against the schema above.
+            parts.push(format!(
+                "SELECT uid, '{t}' AS t FROM {q} WHERE uid IS NOT NULL",
+                t = kind.table,
+                q = quote(kind.table)
+            ));
+        }
+    }
+    if parts.len() < 2 {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT uid, min(t), max(t) FROM ({}) GROUP BY uid HAVING count(*) > 1 LIMIT 1",
+        parts.join(" UNION ALL ")
+    );
+    Ok(tx
+        .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
 fn first_dangling_reference(tx: &Connection) -> CoreResult<Option<(String, i64, String)>> {
     Ok(tx
         .query_row(
@@ -461,294 +509,5 @@ pub fn import_file_with(source: &Path, to: &Path, progress: &Progress) -> CoreRe
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn demo_json(dir: &Path) -> String {
-        let s = crate::demo::write_demo(&dir.join("demo.catalyse")).unwrap();
-        s.export_json().unwrap()
-    }
-
-    #[test]
-    fn export_import_export_gives_the_same_bytes() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let mut s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
-        s.set_note_logo("logo.png", &crate::notes::export::tests::sample_png(40, 20))
-            .unwrap();
-        let first = s.export_json().unwrap();
-        let to = dir.path().join("importé.catalyse");
-        let out = import(first.as_bytes(), &to).unwrap();
-        assert_eq!(out.counts, s.counts().unwrap());
-        let second = Store::open_with(&to, &dir.path().join("b"))
-            .unwrap()
-            .export_json()
-            .unwrap();
-        assert_eq!(first, second);
-        assert!(first.contains("\"base64\""), "the logo travels as base64");
-        // Search works on the imported file (the index is rebuilt by the triggers).
-        let t = Store::open_with(&to, &dir.path().join("b")).unwrap();
-        assert!(!t.search("fromagerie").unwrap().is_empty());
-    }
-
-    #[test]
-    fn the_json_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::sync::{Arc, Mutex};
-        let dir = tempfile::TempDir::new().unwrap();
-        let s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let p = seen.clone();
-        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
-            p.lock().unwrap().push(e)
-        });
-        let path = dir.path().join("export.json");
-        s.export_json_file(&path, &progress).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            s.export_json().unwrap()
-        );
-        let seen = seen.lock().unwrap().clone();
-        let last = seen.last().unwrap();
-        assert_eq!(
-            (last.phase, Some(last.done)),
-            (Phase::Exporting, last.total)
-        );
-        assert!(last.done > 100, "every row counted: {last:?}");
-        // Cancelled at its first report: no file.
-        let flag = Arc::new(AtomicBool::new(false));
-        let f = flag.clone();
-        let cancel = Progress::new(flag.clone(), move |_| f.store(true, Ordering::Relaxed));
-        let other = dir.path().join("autre.json");
-        let e = s.export_json_file(&other, &cancel).unwrap_err();
-        assert_eq!(e.kind(), "cancelled");
-        assert!(!other.exists());
-    }
-
-    #[test]
-    fn a_json_import_reports_its_progress_and_a_cancelled_one_creates_nothing() {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::sync::{Arc, Mutex};
-        let dir = tempfile::TempDir::new().unwrap();
-        let json = demo_json(dir.path());
-        for stop_at in [Phase::Reading, Phase::Writing, Phase::Indexing] {
-            let flag = Arc::new(AtomicBool::new(false));
-            let f = flag.clone();
-            let cancel = Progress::new(flag.clone(), move |e| {
-                if e.phase == stop_at {
-                    f.store(true, Ordering::Relaxed);
-                }
-            });
-            let to = dir.path().join(format!("{stop_at:?}.catalyse"));
-            let e = import_with(json.as_bytes(), &to, &cancel).unwrap_err();
-            assert_eq!(e.kind(), "cancelled", "{stop_at:?}");
-            let left: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n.starts_with(&format!("{stop_at:?}")) || n.contains("importing"))
-                .collect();
-            assert!(
-                left.is_empty(),
-                "nothing left after a cancel at {stop_at:?}: {left:?}"
-            );
-        }
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let p = seen.clone();
-        let progress = Progress::new(Arc::new(AtomicBool::new(false)), move |e| {
-            p.lock().unwrap().push(e)
-        });
-        let to = dir.path().join("importé.catalyse");
-        import_with(json.as_bytes(), &to, &progress).unwrap();
-        let seen = seen.lock().unwrap().clone();
-        assert!(seen
-            .iter()
-            .any(|e| e.phase == Phase::Writing && e.total.is_some() && Some(e.done) == e.total));
-    }
-
-    #[test]
-    fn bad_documents_are_refused_with_the_place_and_nothing_is_written() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let good: Value = serde_json::from_str(&demo_json(dir.path())).unwrap();
-        let to = dir.path().join("x.catalyse");
-        let cases: Vec<(Value, &str)> = vec![
-            (Value::String("bonjour".into()), "n'est pas un export"),
-            (
-                {
-                    let mut d = good.clone();
-                    d["format_version"] = 99.into();
-                    d
-                },
-                "Version de format",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["schema_version"] = (SCHEMA_VERSION + 1).into();
-                    d
-                },
-                "plus récente",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][0]["world"] = "martien".into();
-                    d
-                },
-                "Table « actor », enregistrement 1 : « actor.world » n'a pas une valeur que cette version de Catalyse connaît",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][1]["name"] = 42.into();
-                    d
-                },
-                "Table « actor », enregistrement 2",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][0]["couleur"] = "bleu".into();
-                    d
-                },
-                "colonne inconnue « couleur »",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][1]["uid"] = d["tables"]["actor"][0]["uid"].clone();
-                    d
-                },
-                "Table « actor », enregistrement 2 : doublon : « actor.uid » existe déjà",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][2]["uid"] = "acteur-3".into();
-                    d
-                },
-                "Table « actor », enregistrement 3 : Identifiant d'enregistrement invalide : « acteur-3 »",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["pirate"] = Value::Array(vec![]);
-                    d
-                },
-                "Table inconnue",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["contact"][0]["actor_id"] = 999_999.into();
-                    d
-                },
-                "qui n'existe pas",
-            ),
-            (
-                {
-                    let mut d = good.clone();
-                    d["tables"]["actor"][0]["name"] = Value::Bool(true);
-                    d
-                },
-                "du texte est attendu, pas true",
-            ),
-            (
-                {
-                    // 501 needs: over the cap of a short list.
-                    let mut d = good.clone();
-                    let first = d["tables"]["need"][0].clone();
-                    let needs = d["tables"]["need"].as_array_mut().unwrap();
-                    needs.clear();
-                    for id in 1..=501 {
-                        let mut n = first.clone();
-                        n["id"] = id.into();
-                        n["position"] = id.into();
-                        n["uid"] = crate::db::store::new_uid().into();
-                        needs.push(n);
-                    }
-                    d["tables"]["action_need"] = Value::Array(vec![]);
-                    d["tables"]["axis_need"] = Value::Array(vec![]);
-                    d
-                },
-                "Le fichier compte 501 enjeux : un projet en compte au plus 500.",
-            ),
-        ];
-        for (doc, expected) in cases {
-            let bytes = serde_json::to_vec(&doc).unwrap();
-            let e = import(&bytes, &to).expect_err(expected);
-            assert!(e.to_string().contains(expected), "{expected}: {e}");
-            assert!(!to.exists(), "nothing written for {expected}");
-        }
-        let e = import(b"{ not json", &to).unwrap_err();
-        assert!(e.to_string().contains("ligne 1"), "{e}");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("importing"))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
-    }
-
-    #[test]
-    fn a_document_of_an_older_schema_is_migrated_on_import() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let old = SCHEMA_VERSION - 1;
-        let mut c = Connection::open_in_memory().unwrap();
-        c.pragma_update(None, "foreign_keys", true).unwrap();
-        crate::db::store::register_functions(&c).unwrap();
-        let tx = c.transaction().unwrap();
-        for index in 0..old as usize {
-            crate::db::apply::apply(&tx, index).unwrap();
-        }
-        tx.pragma_update(None, "user_version", old).unwrap();
-        tx.execute_batch(
-            "INSERT INTO territory (id, name, kind) VALUES (1, 'Val', 'petr');
-             INSERT INTO actor (id, name, world, commune, engagement, notes, created_at, updated_at)
-               VALUES (1, 'Mairie', 'local_authority', '', 'informed', '', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
-        )
-        .unwrap();
-        tx.commit().unwrap();
-        let json = export(&c).unwrap();
-        assert!(json.contains(&format!("\"schema_version\": {old}")));
-        let to = dir.path().join("migré.catalyse");
-        let out = import(json.as_bytes(), &to).unwrap();
-        assert_eq!(out.from_schema, old);
-        assert_eq!(out.counts["actors"], 1);
-        let s = Store::open_with(&to, &dir.path().join("b")).unwrap();
-        assert_eq!(s.list_actors().unwrap()[0].name, "Mairie");
-    }
-
-    #[test]
-    fn an_existing_file_is_never_replaced() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let json = demo_json(dir.path());
-        let to = dir.path().join("demo.catalyse");
-        let before = std::fs::read(&to).unwrap();
-        assert_eq!(
-            import(json.as_bytes(), &to).unwrap_err().kind(),
-            "already_exists"
-        );
-        assert_eq!(std::fs::read(&to).unwrap(), before);
-    }
-
-    #[test]
-    fn a_control_character_in_a_text_is_refused_naming_the_table_the_record_and_the_column() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let good: Value = serde_json::from_str(&demo_json(dir.path())).unwrap();
-        let to = dir.path().join("x.catalyse");
-        let mut d = good.clone();
-        d["tables"]["actor"][1]["name"] = "Mairie\u{1}de Val".into();
-        let e = import(d.to_string().as_bytes(), &to).unwrap_err();
-        assert_eq!(e.code(), Some("workspace_json.invalid"), "{e}");
-        let message = e.to_string();
-        assert!(
-            message.contains("Table « actor », enregistrement 2 : « name »"),
-            "{message}"
-        );
-        assert!(message.contains("caractère de contrôle"), "{message}");
-        assert!(!to.exists(), "nothing written");
-        // Tabs and line breaks are text, as the forms allow them in multi-line fields.
-        let mut d = good;
-        d["tables"]["actor"][1]["notes"] = "ligne 1\r\nligne 2\tfin".into();
-        import(d.to_string().as_bytes(), &to).unwrap();
-    }
-}
+#[path = "workspace_json_tests.rs"]
+mod tests;

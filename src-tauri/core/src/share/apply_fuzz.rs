@@ -872,3 +872,44 @@ fn a_refused_file_from_the_future_leaves_the_clock_where_it_was() {
         "the clock followed a refused file: {last} ≥ {ahead}"
     );
 }
+
+/// Found by the run above: when the receiving laptop had no member left, a member was
+/// created under an actor's identity (the file named it), and the two records shared one
+/// identity (history, erasure and inbox would mix them). Such a file is refused whole.
+#[test]
+fn a_record_created_under_another_records_identity_is_refused_whole() {
+    let mut rig = Rig::new();
+    let before = rig.state();
+    let actor_uid = rig.uids("actor")[0].clone();
+    let mut member = rig.row("member", &[]);
+    member.insert("uid".into(), json!(actor_uid));
+    let now = now_clock();
+    let set = ChangeSet {
+        at: now,
+        author: "Claire Vasseur".into(),
+        label: String::new(),
+        changes: vec![Change {
+            table: "member".into(),
+            record: actor_uid.clone(),
+            op: 1,
+            field: None,
+            before: Value::Null,
+            after: Value::Object(member),
+        }],
+    };
+    let hostile = new_uid();
+    let bytes = rig.encode(&hostile, vec![set]);
+    let path = rig.put(&hostile, &bytes, now);
+    let report = rig.store().sync().unwrap();
+    let shown = crate::share::copies::shown(&rig.team[1].folder, &path);
+    let refusal = report.refused.iter().find(|r| r.path == shown).unwrap();
+    assert!(
+        refusal
+            .why
+            .contains("porte l'identité d'un enregistrement de « actor »"),
+        "{refusal:?}"
+    );
+    assert_eq!(before, rig.state());
+    assert!(!crate::share::rows::exists(&rig.team[1].store.conn, "member", &actor_uid).unwrap());
+    rig.clean().unwrap();
+}

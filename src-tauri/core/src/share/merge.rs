@@ -19,7 +19,9 @@ use crate::db::journal::{Journal, DELETE, INSERT, ROWS, UPDATE};
 use crate::db::tables::quote;
 use crate::share::format::{Change, ChangeSet};
 use crate::share::heads::*;
-use crate::share::rows::{canonical, exists, local_value, record, Missing, Tables, LOCAL_COLUMNS};
+use crate::share::rows::{
+    canonical, exists, held_elsewhere, local_value, record, Missing, Tables, LOCAL_COLUMNS,
+};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection};
@@ -107,6 +109,15 @@ impl Merge<'_, '_> {
         let Value::Object(row) = &c.after else {
             return Ok(());
         };
+        if let Some(other) = held_elsewhere(self.conn, &c.table, &uid)? {
+            return Err(CoreError::Unreadable {
+                what: "Un fichier de modifications",
+                detail: format!(
+                    "un enregistrement de « {} » porte l'identité d'un enregistrement de « {other} »",
+                    c.table
+                ),
+            });
+        }
         if row.contains_key("rgpd") {
             // The creation of a record erased since (RGPD) on its laptop before it was sent:
             // only its identity is left, and its deletion follows.

@@ -97,6 +97,23 @@ pub fn exists(conn: &Connection, table: &str, uid: &str) -> CoreResult<bool> {
         .is_some())
 }
 
+/// The kind of record, other than `table`, that already holds the identity `uid`: a record
+/// has one identity in the whole workspace, so a change file that creates a record under
+/// another one's identity is crafted (its history, its erasure and its conflicts would mix
+/// with the other record's) and is refused.
+pub fn held_elsewhere(
+    conn: &Connection,
+    table: &str,
+    uid: &str,
+) -> CoreResult<Option<&'static str>> {
+    for kind in crate::db::records::RECORD_KINDS {
+        if kind.table != table && exists(conn, kind.table, uid)? {
+            return Ok(Some(kind.table));
+        }
+    }
+    Ok(None)
+}
+
 /// A stored value in the journal's form (BLOBs as hexadecimal text).
 fn plain(v: ValueRef<'_>) -> Value {
     match v {
