@@ -618,3 +618,74 @@ fn a_merge_of_two_actors_is_undone_whole() {
     fk_clean(&s);
     assert_eq!(s.content_dump().unwrap(), before);
 }
+
+/// Found by the team simulation: two laptops merge the same two actors (each moves the tag
+/// of the one merged away onto the one kept: two tags, one meaning) while a third merges
+/// them the other way (the one kept elsewhere goes). The first laptop, having received the
+/// second's merge (the two tags are one here), then removes the tag. The third laptop holds
+/// both tags' creations in its inbox (made under an actor it deleted); the removal, sent
+/// under each of the tag's identities, clears them there as it does everywhere else.
+#[test]
+fn a_deletion_of_a_record_known_under_two_identities_clears_both_everywhere() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    let kept = team[0]
+        .store
+        .create_actor(&actor("Lycée agricole", "Avesnes"))
+        .unwrap();
+    let other = team[0]
+        .store
+        .create_actor(&actor("Lycée agricole", "Avesnes"))
+        .unwrap();
+    let tagged = crate::actors::ActorProfile {
+        needs: String::new(),
+        contributions: String::new(),
+        influence: None,
+        interest: None,
+        tags: vec!["tourisme".into()],
+    };
+    team[0]
+        .store
+        .update_actor_profile(other.id, &tagged)
+        .unwrap();
+    converge(&mut team);
+    let uid = |s: &Store, id: i64| -> String {
+        s.conn
+            .query_row("SELECT uid FROM actor WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    };
+    let id = |s: &Store, uid: &str| -> i64 {
+        s.conn
+            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
+            .unwrap()
+    };
+    let (k, o) = (uid(&team[0].store, kept.id), uid(&team[0].store, other.id));
+    // Offline: laptops 0 and 1 keep the first, laptop 2 the second.
+    for (i, (keep, away)) in [(&k, &o), (&k, &o), (&o, &k)].into_iter().enumerate() {
+        let s = &mut team[i].store;
+        let (keep, away) = (id(s, keep), id(s, away));
+        s.merge_actors(keep, away).unwrap();
+        s.sync().unwrap();
+    }
+    // Laptop 0 receives laptop 1's merge only, then removes the tag.
+    crate::share::sync_tests::carry(&team[1].folder.clone(), &team[0].folder.clone());
+    team[0].store.sync().unwrap();
+    assert_eq!(one(&team[0].store, "SELECT count(*) FROM share_alias"), 1);
+    let untagged = crate::actors::ActorProfile {
+        tags: Vec::new(),
+        ..tagged
+    };
+    let here = id(&team[0].store, &k);
+    team[0].store.update_actor_profile(here, &untagged).unwrap();
+    converge(&mut team);
+    let inboxes: Vec<_> = team.iter().map(|l| l.store.inbox_dump().unwrap()).collect();
+    assert!(inboxes.windows(2).all(|w| w[0] == w[1]), "{inboxes:#?}");
+    assert!(
+        !inboxes[0].iter().any(|e| e.contains("actor_tag")),
+        "{inboxes:#?}"
+    );
+    same_everywhere(&team);
+    for l in &team {
+        fk_clean(&l.store);
+    }
+}

@@ -49,7 +49,7 @@ impl Store {
                     DELETE => (whole(r.get_ref(4)?)?, Value::Null),
                     _ => (to_json(r.get_ref(4)?), to_json(r.get_ref(5)?)),
                 };
-                changes.push(Change {
+                let change = Change {
                     table: r.get(0)?,
                     record: r.get(1)?,
                     op,
@@ -57,7 +57,14 @@ impl Store {
                     field: if op == ROWS { None } else { r.get(3)? },
                     before,
                     after,
-                });
+                };
+                let same = if op == DELETE {
+                    self.deleted_under_other_identities(&change)?
+                } else {
+                    Vec::new()
+                };
+                changes.push(change);
+                changes.extend(same);
             }
             if !changes.is_empty() {
                 sets.push(ChangeSet {
@@ -69,5 +76,34 @@ impl Store {
             }
         }
         Ok(Body { sets })
+    }
+
+    /// A deletion of a record this laptop knows under other identities too (records created
+    /// apart that turned out to be one, `share_alias`): the same deletion under each of
+    /// them, in the order of the identities. A laptop that never saw them as one (it holds
+    /// their creations as inbox entries, or has yet to receive them) learns that this device
+    /// deleted each knowingly, as this laptop did.
+    fn deleted_under_other_identities(&self, deleted: &Change) -> CoreResult<Vec<Change>> {
+        let aliases: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2 ORDER BY uid",
+            )?
+            .query_map([&deleted.table, &deleted.record], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(aliases
+            .into_iter()
+            .map(|uid| {
+                let mut before = deleted.before.clone();
+                if let Some(o) = before.as_object_mut() {
+                    o.insert("uid".into(), Value::from(uid.clone()));
+                }
+                Change {
+                    record: uid,
+                    before,
+                    ..deleted.clone()
+                }
+            })
+            .collect())
     }
 }
