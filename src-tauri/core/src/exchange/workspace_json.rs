@@ -205,11 +205,22 @@ pub fn import(bytes: &[u8], to: &Path) -> CoreResult<JsonImport> {
 /// [`import`], reporting its progress (reading the document, then writing its records) and
 /// stopping when cancelled: nothing is left at `to` then.
 pub fn import_with(bytes: &[u8], to: &Path, progress: &Progress) -> CoreResult<JsonImport> {
-    if bytes.len() as u64 > MAX_BYTES {
+    import_up_to(bytes, to, progress, MAX_BYTES)
+}
+
+/// [`import_with`] of a document of at most `most` bytes (a snapshot of the shared folder,
+/// checked whole before, may be larger than [`MAX_BYTES`]).
+pub fn import_up_to(
+    bytes: &[u8],
+    to: &Path,
+    progress: &Progress,
+    most: u64,
+) -> CoreResult<JsonImport> {
+    if bytes.len() as u64 > most {
         return Err(invalid(format!(
             "Le fichier pèse {} Mo : au-delà de {} Mo, ce n'est pas un export de Catalyse.",
             bytes.len() / (1024 * 1024),
-            MAX_BYTES / (1024 * 1024)
+            most / (1024 * 1024)
         )));
     }
     if to.exists() {

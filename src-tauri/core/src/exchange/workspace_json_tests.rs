@@ -297,3 +297,17 @@ fn a_control_character_in_a_text_is_refused_naming_the_table_the_record_and_the_
     d["tables"]["actor"][1]["notes"] = "ligne 1\r\nligne 2\tfin".into();
     import(d.to_string().as_bytes(), &to).unwrap();
 }
+
+#[test]
+fn a_document_is_imported_up_to_the_size_its_caller_allows() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let json = demo_json(dir.path());
+    let bytes = json.as_bytes();
+    let most = bytes.len() as u64;
+    let to = dir.path().join("petit.catalyse");
+    let err = import_up_to(bytes, &to, &Progress::none(), most - 1).unwrap_err();
+    assert!(err.to_string().contains("ce n'est pas un export"), "{err}");
+    assert!(!to.exists());
+    import_up_to(bytes, &to, &Progress::none(), most).unwrap();
+    assert!(to.exists());
+}

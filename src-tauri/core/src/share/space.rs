@@ -245,11 +245,12 @@ pub(crate) fn write_snapshot(
     me: &str,
 ) -> CoreResult<PathBuf> {
     let body = SnapshotBody {
-        workspace: serde_json::from_str(&crate::exchange::workspace_json::export(conn)?).map_err(
-            |e| CoreError::Internal {
-                detail: e.to_string(),
-            },
-        )?,
+        workspace: serde_json::value::RawValue::from_string(
+            crate::exchange::workspace_json::export(conn)?,
+        )
+        .map_err(|e| CoreError::Internal {
+            detail: e.to_string(),
+        })?,
         versions: rows_of(conn, "share_version", VERSION_COLUMNS)?,
         conflicts: rows_of(conn, "share_conflict", CONFLICT_COLUMNS)?,
         aliases: rows_of(conn, "share_alias", ALIAS_COLUMNS)?,
@@ -351,10 +352,14 @@ pub fn share_join_as(
         ));
     };
     let (header, body) = latest_snapshot(folder, &space.workspace)?;
-    let json = serde_json::to_vec(&body.workspace).map_err(|e| CoreError::Internal {
-        detail: e.to_string(),
-    })?;
-    crate::exchange::workspace_json::import(&json, to)?;
+    // A snapshot is checked whole before this (its hash, its inflated size at most
+    // `snapshot::MAX_BYTES`): its document may be larger than a file a person imports.
+    crate::exchange::workspace_json::import_up_to(
+        body.workspace.get().as_bytes(),
+        to,
+        &crate::shared::progress::Progress::none(),
+        snapshot::MAX_BYTES as u64,
+    )?;
     let mut store = Store::open(to)?;
     if let Some(device) = device {
         store.journal.set_device(device);
