@@ -26,6 +26,7 @@ use crate::shared::progress::{Phase, Progress};
 use base64::Engine as _;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,9 +63,24 @@ pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String>
     }
     let mut done: u64 = 0;
     progress.step(Phase::Exporting, 0, Some(total))?;
-    let mut tables = Map::new();
-    for table in names {
-        let (cols, keys) = layout(conn, &table)?;
+    // Written as it is read, one record at a time: the text `serde_json::to_string_pretty`
+    // gives of the whole document (keys in order, two spaces a level), without holding the
+    // document as a tree of values (at a million links, several gigabytes).
+    let scalar = |v: Value| v.to_string();
+    let mut text = String::from("{\n");
+    for (key, value) in [
+        ("app_version", scalar(env!("CARGO_PKG_VERSION").into())),
+        ("format", scalar(FORMAT.into())),
+        ("format_version", scalar(FORMAT_VERSION.into())),
+        ("schema_version", scalar(schema.into())),
+    ] {
+        text.push_str(&format!("  \"{key}\": {value},\n"));
+    }
+    text.push_str("  \"tables\": {");
+    let mut names = names;
+    names.sort();
+    for (t, table) in names.iter().enumerate() {
+        let (cols, keys) = layout(conn, table)?;
         let order = if keys.is_empty() {
             "rowid".to_string()
         } else {
@@ -77,33 +93,37 @@ pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String>
                 .map(|c| quote(&c.name))
                 .collect::<Vec<_>>()
                 .join(", "),
-            quote(&table)
+            quote(table)
         );
         let mut st = conn.prepare(&sql)?;
         let mut rows = st.query([])?;
-        let mut out = Vec::new();
+        text.push_str(if t == 0 { "\n    " } else { ",\n    " });
+        text.push_str(&scalar(table.as_str().into()));
+        text.push_str(": [");
+        let mut any = false;
         while let Some(row) = rows.next()? {
             let mut obj = Map::new();
             for (i, c) in cols.iter().enumerate() {
                 obj.insert(c.name.clone(), to_json(row.get_ref(i)?));
             }
-            out.push(Value::Object(obj));
+            let pretty = serde_json::to_string_pretty(&Value::Object(obj))
+                .map_err(|e| CoreError::Io(std::io::Error::other(e)))?;
+            // A newline in the text is the layout's (a string's is escaped).
+            text.push_str(if any { ",\n      " } else { "\n      " });
+            text.push_str(&pretty.replace('\n', "\n      "));
+            any = true;
             done += 1;
             if done.is_multiple_of(4096) {
                 progress.step(Phase::Exporting, done, Some(total))?;
             }
         }
-        tables.insert(table, Value::Array(out));
+        text.push_str(if any { "\n    ]" } else { "]" });
     }
-    let mut doc = Map::new();
-    doc.insert("format".into(), FORMAT.into());
-    doc.insert("format_version".into(), FORMAT_VERSION.into());
-    doc.insert("app_version".into(), env!("CARGO_PKG_VERSION").into());
-    doc.insert("schema_version".into(), schema.into());
-    doc.insert("tables".into(), Value::Object(tables));
-    let mut text = serde_json::to_string_pretty(&Value::Object(doc))
-        .map_err(|e| CoreError::Io(std::io::Error::other(e)))?;
-    text.push('\n');
+    text.push_str(if names.is_empty() {
+        "}\n}\n"
+    } else {
+        "\n  }\n}\n"
+    });
     progress.step(Phase::Exporting, total, Some(total))?;
     Ok(text)
 }
@@ -248,33 +268,42 @@ pub fn import_up_to(
     })
 }
 
+/// A document's tables by name, each as its JSON text (an array of records when valid),
+/// borrowed from the document: the records are read one at a time as they are written, so a
+/// document of a million links is never held as a tree of values (several gigabytes).
+type RawTables<'a> = BTreeMap<String, &'a RawValue>;
+
 /// The document's tables and the schema they were written with, once its header is checked.
-fn read_document(bytes: &[u8]) -> CoreResult<(serde_json::Map<String, Value>, i64)> {
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        invalid(format!(
+fn read_document(bytes: &[u8]) -> CoreResult<(RawTables<'_>, i64)> {
+    use serde_json::error::Category;
+    let doc: RawTables<'_> = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => invalid(format!(
             "Le fichier n'est pas un JSON valide (ligne {}, colonne {}).",
             e.line(),
             e.column()
-        ))
+        )),
+        Category::Data => {
+            invalid("Le fichier n'est pas un export d'espace de travail Catalyse.".into())
+        }
     })?;
-    let Value::Object(mut doc) = doc else {
-        return Err(invalid(
-            "Le fichier n'est pas un export d'espace de travail Catalyse.".into(),
-        ));
+    // The header's few values, read whole; the tables stay as text.
+    let field = |name: &str| -> Option<Value> {
+        doc.get(name)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     };
-    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
+    if field("format").as_ref().and_then(Value::as_str) != Some(FORMAT) {
         return Err(invalid(format!(
             "Le fichier n'est pas un export d'espace de travail Catalyse (« format » doit valoir « {FORMAT} »)."
         )));
     }
-    let format_version = doc.get("format_version").and_then(Value::as_i64);
-    if format_version != Some(FORMAT_VERSION) {
+    let format_version = field("format_version");
+    if format_version.as_ref().and_then(Value::as_i64) != Some(FORMAT_VERSION) {
         return Err(invalid(format!(
             "Version de format non prise en charge : {} (cette version de Catalyse lit la version {FORMAT_VERSION}).",
-            doc.get("format_version").map(Value::to_string).unwrap_or_else(|| "absente".into())
+            format_version.map(|v| v.to_string()).unwrap_or_else(|| "absente".into())
         )));
     }
-    let schema = match doc.get("schema_version").and_then(Value::as_i64) {
+    let schema = match field("schema_version").as_ref().and_then(Value::as_i64) {
         Some(v) if (1..=SCHEMA_VERSION).contains(&v) => v,
         Some(v) if v > SCHEMA_VERSION => {
             return Err(invalid(format!(
@@ -288,42 +317,56 @@ fn read_document(bytes: &[u8]) -> CoreResult<(serde_json::Map<String, Value>, i6
             ))
         }
     };
-    let Some(Value::Object(tables)) = doc.remove("tables") else {
-        return Err(invalid("« tables » manque ou n'est pas un objet.".into()));
-    };
+    let tables = doc
+        .get("tables")
+        .and_then(|raw| serde_json::from_str::<RawTables<'_>>(raw.get()).ok())
+        .ok_or_else(|| invalid("« tables » manque ou n'est pas un objet.".into()))?;
     Ok((tables, schema))
+}
+
+/// A new file at `tmp` with the schema `schema`, its journal off (the document's records and
+/// journal are copied in as they are: not journaled again).
+fn file_at_schema(
+    tmp: &Path,
+    schema: i64,
+) -> CoreResult<(Connection, crate::db::journal::Journal)> {
+    let mut conn = Connection::open(tmp)?;
+    crate::db::guard::harden(&mut conn)?;
+    let journal = store::register_functions(&conn)?;
+    journal.set_enabled(false);
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    let tx = conn.transaction()?;
+    for index in 0..schema as usize {
+        crate::db::apply::apply(&tx, index)?;
+    }
+    tx.pragma_update(None, "user_version", schema)?;
+    tx.commit()?;
+    Ok((conn, journal))
 }
 
 /// Writes the tables into a new file at `tmp`: the schema they were written with, every
 /// record in one transaction, references checked, then migrated to the current schema.
 fn write_workspace(
     tmp: &Path,
-    tables: &serde_json::Map<String, Value>,
+    tables: &RawTables<'_>,
     schema: i64,
     progress: &Progress,
 ) -> CoreResult<BTreeMap<String, i64>> {
+    // Each table's records, each as its text (`None`: the table is not a list).
+    let tables: Vec<(&String, Option<Vec<&RawValue>>)> = tables
+        .iter()
+        .map(|(name, raw)| (name, serde_json::from_str(raw.get()).ok()))
+        .collect();
     let total: u64 = tables
-        .values()
-        .map(|rows| rows.as_array().map_or(0, |r| r.len() as u64))
+        .iter()
+        .flat_map(|(_, r)| r)
+        .map(|r| r.len() as u64)
         .sum();
     let mut done: u64 = 0;
     progress.step(Phase::Writing, 0, Some(total))?;
-    let mut conn = Connection::open(tmp)?;
-    crate::db::guard::harden(&mut conn)?;
-    // The document's records and journal are copied in as they are: not journaled again.
-    let journal = store::register_functions(&conn)?;
-    journal.set_enabled(false);
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    {
-        let tx = conn.transaction()?;
-        for index in 0..schema as usize {
-            crate::db::apply::apply(&tx, index)?;
-        }
-        tx.pragma_update(None, "user_version", schema)?;
-        tx.commit()?;
-    }
+    let (mut conn, journal) = file_at_schema(tmp, schema)?;
     if schema >= CODES_TABLE_SINCE {
         // The codes this build knows, beyond those of the schema's release: a record may
         // use them. A code that is not there (from a newer Catalyse) is refused by its trigger.
@@ -339,14 +382,14 @@ fn write_workspace(
                 "Table inconnue : « {table} » (schéma {schema})."
             )));
         };
-        let Some(rows) = rows.as_array() else {
+        let Some(rows) = rows else {
             return Err(invalid(format!(
                 "Table « {table} » : une liste d'enregistrements est attendue."
             )));
         };
         let (cols, _) = layout(&tx, table)?;
-        for (i, row) in rows.iter().enumerate() {
-            insert_record(&tx, table, &cols, i, row)?;
+        for (i, raw) in rows.iter().enumerate() {
+            insert_record(&tx, table, &cols, i, raw)?;
             done += 1;
             if done.is_multiple_of(4096) {
                 progress.step(Phase::Writing, done, Some(total))?;
@@ -377,7 +420,7 @@ fn insert_record(
     table: &str,
     cols: &[Column],
     i: usize,
-    row: &Value,
+    raw: &RawValue,
 ) -> CoreResult<()> {
     let at = |m: String| {
         invalid(format!(
@@ -385,6 +428,8 @@ fn insert_record(
             i + 1
         ))
     };
+    // Valid JSON already (checked as the document was read), parsed one record at a time.
+    let row: Value = serde_json::from_str(raw.get()).map_err(|e| at(e.to_string()))?;
     let Some(row) = row.as_object() else {
         return Err(at("un objet est attendu".into()));
     };

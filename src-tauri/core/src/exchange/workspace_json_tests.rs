@@ -311,3 +311,73 @@ fn a_document_is_imported_up_to_the_size_its_caller_allows() {
     import_up_to(bytes, &to, &Progress::none(), most).unwrap();
     assert!(to.exists());
 }
+
+/// The document as the export wrote it before it was written record by record: the whole
+/// tree of values, printed by `serde_json`.
+fn document_as_a_tree(conn: &Connection) -> String {
+    let schema: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let mut tables = Map::new();
+    for table in data_tables(conn).unwrap() {
+        let (cols, keys) = layout(conn, &table).unwrap();
+        let order = if keys.is_empty() {
+            "rowid".to_string()
+        } else {
+            keys.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", ")
+        };
+        let names: Vec<String> = cols.iter().map(|c| quote(&c.name)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {order}",
+            names.join(", "),
+            quote(&table)
+        );
+        let mut st = conn.prepare(&sql).unwrap();
+        let mut rows = st.query([]).unwrap();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            let mut obj = Map::new();
+            for (i, c) in cols.iter().enumerate() {
+                obj.insert(c.name.clone(), to_json(row.get_ref(i).unwrap()));
+            }
+            out.push(Value::Object(obj));
+        }
+        tables.insert(table, Value::Array(out));
+    }
+    let mut doc = Map::new();
+    doc.insert("format".into(), FORMAT.into());
+    doc.insert("format_version".into(), FORMAT_VERSION.into());
+    doc.insert("app_version".into(), env!("CARGO_PKG_VERSION").into());
+    doc.insert("schema_version".into(), schema.into());
+    doc.insert("tables".into(), Value::Object(tables));
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap();
+    text.push('\n');
+    text
+}
+
+#[test]
+fn the_document_written_record_by_record_is_the_whole_trees_text() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut s = crate::demo::write_demo(&dir.path().join("demo.catalyse")).unwrap();
+    s.create_actor(&crate::actors::ActorInput {
+        name: "Café « Le Lien »".into(),
+        world: "association".into(),
+        commune: "Trélon".into(),
+        engagement: "informed".into(),
+        notes: "ligne 1\nligne 2 \"citée\"\t\\ fin".into(),
+    })
+    .unwrap();
+    let written = s.export_json().unwrap();
+    assert_eq!(written, document_as_a_tree(&s.conn));
+    // And a workspace with empty tables (a new one).
+    let new = Store::create(
+        &dir.path().join("vide.catalyse"),
+        &crate::project::NewWorkspace {
+            territory_name: "PETR du Val".into(),
+            territory_kind: "petr".into(),
+            project_title: "Projet de territoire".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(new.export_json().unwrap(), document_as_a_tree(&new.conn));
+}

@@ -88,14 +88,15 @@ pub fn snapshot_path(device: &str, at: i64) -> String {
 
 /// The bytes of a snapshot file.
 pub fn encode(header: &SnapshotHeader, body: &SnapshotBody) -> Vec<u8> {
-    use std::io::Write;
-    let body_json = serde_json::to_vec(body).expect("a body always serialises");
+    // Serialised straight into the compressor: the body's text is never held whole.
     let mut deflate = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(body_json.len() / 4),
+        Vec::with_capacity(body.workspace.get().len() / 8),
         flate2::Compression::default(),
     );
-    deflate
-        .write_all(&body_json)
+    let mut buffered = std::io::BufWriter::new(&mut deflate);
+    serde_json::to_writer(&mut buffered, body).expect("a body always serialises into memory");
+    buffered
+        .into_inner()
         .expect("compressing into memory cannot fail");
     let compressed = deflate
         .finish()

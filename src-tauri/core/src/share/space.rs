@@ -298,6 +298,19 @@ pub(crate) fn write_snapshot(
     )
 }
 
+/// Writes the workspace a snapshot holds at `to`, checked as an import is. The snapshot was
+/// checked whole before (its hash, its inflated size at most `snapshot::MAX_BYTES`): its
+/// document may be larger than a file a person imports.
+fn import_snapshot(body: &SnapshotBody, to: &Path) -> CoreResult<()> {
+    crate::exchange::workspace_json::import_up_to(
+        body.workspace.get().as_bytes(),
+        to,
+        &crate::shared::progress::Progress::none(),
+        snapshot::MAX_BYTES as u64,
+    )?;
+    Ok(())
+}
+
 /// The newest valid snapshot of space `workspace` in `folder`.
 fn latest_snapshot(folder: &Path, workspace: &str) -> CoreResult<(SnapshotHeader, SnapshotBody)> {
     let dir = inside(folder, SNAPSHOTS);
@@ -352,14 +365,7 @@ pub fn share_join_as(
         ));
     };
     let (header, body) = latest_snapshot(folder, &space.workspace)?;
-    // A snapshot is checked whole before this (its hash, its inflated size at most
-    // `snapshot::MAX_BYTES`): its document may be larger than a file a person imports.
-    crate::exchange::workspace_json::import_up_to(
-        body.workspace.get().as_bytes(),
-        to,
-        &crate::shared::progress::Progress::none(),
-        snapshot::MAX_BYTES as u64,
-    )?;
+    import_snapshot(&body, to)?;
     let mut store = Store::open(to)?;
     if let Some(device) = device {
         store.journal.set_device(device);
