@@ -25,7 +25,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// This laptop's clock now (the journal's hybrid clock, its counter at 0).
@@ -361,6 +361,16 @@ impl Rig {
             rows,
             valid,
         }
+    }
+
+    /// The refusal `report` gives of the file at `path`.
+    fn refusal<'r>(
+        &self,
+        report: &'r crate::share::report::SyncReport,
+        path: &Path,
+    ) -> &'r crate::share::report::Refusal {
+        let shown = crate::share::copies::shown(&self.team[1].folder, path);
+        report.refused.iter().find(|r| r.path == shown).unwrap()
     }
 
     fn store(&mut self) -> &mut Store {
@@ -784,8 +794,7 @@ fn a_file_the_schema_refuses_is_refused_whole_and_the_others_still_apply() {
     let good = rig.encode(&other, vec![make(now, &target, "commune", json!("Trélon"))]);
     rig.put(&other, &good, now);
     let report = rig.store().sync().unwrap();
-    let shown = crate::share::copies::shown(&rig.team[1].folder, &path);
-    let refusal = report.refused.iter().find(|r| r.path == shown).unwrap();
+    let refusal = rig.refusal(&report, &path);
     assert!(
         refusal
             .why
@@ -807,7 +816,7 @@ fn a_file_the_schema_refuses_is_refused_whole_and_the_others_still_apply() {
     rig.clean().unwrap();
     // Refused again at the next exchange, which still succeeds.
     let again = rig.store().sync().unwrap();
-    assert!(again.refused.iter().any(|r| r.path == shown));
+    assert_eq!(rig.refusal(&again, &path).why, refusal.why);
 }
 
 /// Found by the run above: a change set with a clock of `i64::MAX` moved this laptop's clock
@@ -901,8 +910,7 @@ fn a_record_created_under_another_records_identity_is_refused_whole() {
     let bytes = rig.encode(&hostile, vec![set]);
     let path = rig.put(&hostile, &bytes, now);
     let report = rig.store().sync().unwrap();
-    let shown = crate::share::copies::shown(&rig.team[1].folder, &path);
-    let refusal = report.refused.iter().find(|r| r.path == shown).unwrap();
+    let refusal = rig.refusal(&report, &path);
     assert!(
         refusal
             .why

@@ -9,7 +9,7 @@ use crate::db::store::Store;
 use crate::project::NewWorkspace;
 use crate::safety::rgpd::Person;
 use crate::share::space::share_join_as;
-use crate::share::sync_tests::{actor, walk, DEVICES};
+use crate::share::sync_tests::{actor, actor_id, actor_uid, walk, DEVICES};
 use crate::shared::text::fold;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -287,16 +287,7 @@ fn an_erasure_reaches_a_copy_of_the_person_made_meanwhile_on_another_laptop() {
     }
     // Laptop 1 merges the two actors (her contact is created again under the one kept)
     // while laptop 0 erases her: neither knows the other's.
-    let uid = |s: &Store, id: i64| -> String {
-        s.conn
-            .query_row("SELECT uid FROM actor WHERE id = ?1", [id], |r| r.get(0))
-            .unwrap()
-    };
-    let id = |s: &Store, uid: &str| -> i64 {
-        s.conn
-            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
-            .unwrap()
-    };
+    let (uid, id) = (actor_uid, actor_id);
     let (kept_uid, other_uid) = (uid(&team[0], kept.id), uid(&team[0], other.id));
     let (k, o) = (id(&team[1], &kept_uid), id(&team[1], &other_uid));
     team[1].merge_actors(k, o).unwrap();

@@ -2,7 +2,7 @@
 
 use crate::actors::ActorInput;
 use crate::db::store::Store;
-use crate::share::sync_tests::{converge, team, Laptop};
+use crate::share::sync_tests::{actor_id, actor_uid, converge, team, Laptop};
 use tempfile::TempDir;
 
 fn actor(name: &str, commune: &str) -> ActorInput {
@@ -83,11 +83,7 @@ fn the_same_actor_created_on_two_laptops_is_listed_alike_and_merged_everywhere()
     // B keeps the one it did not write and merges.
     let keep = entry.records[0].clone();
     let other = entry.records[1].clone();
-    let id = |s: &Store, uid: &str| -> i64 {
-        s.conn
-            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
-            .unwrap()
-    };
+    let id = actor_id;
     let (k, o) = (
         id(&team[1].store, &keep.uid),
         id(&team[1].store, &other.uid),
@@ -649,16 +645,7 @@ fn a_deletion_of_a_record_known_under_two_identities_clears_both_everywhere() {
         .update_actor_profile(other.id, &tagged)
         .unwrap();
     converge(&mut team);
-    let uid = |s: &Store, id: i64| -> String {
-        s.conn
-            .query_row("SELECT uid FROM actor WHERE id = ?1", [id], |r| r.get(0))
-            .unwrap()
-    };
-    let id = |s: &Store, uid: &str| -> i64 {
-        s.conn
-            .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
-            .unwrap()
-    };
+    let (uid, id) = (actor_uid, actor_id);
     let (k, o) = (uid(&team[0].store, kept.id), uid(&team[0].store, other.id));
     // Offline: laptops 0 and 1 keep the first, laptop 2 the second.
     for (i, (keep, away)) in [(&k, &o), (&k, &o), (&o, &k)].into_iter().enumerate() {

@@ -81,6 +81,20 @@ pub(crate) fn team(dir: &TempDir, n: usize) -> Vec<Laptop> {
     team
 }
 
+/// The identity of the actor `id` on the laptop `s`.
+pub(crate) fn actor_uid(s: &Store, id: i64) -> String {
+    s.conn
+        .query_row("SELECT uid FROM actor WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap()
+}
+
+/// The id on the laptop `s` of the actor `uid`.
+pub(crate) fn actor_id(s: &Store, uid: &str) -> i64 {
+    s.conn
+        .query_row("SELECT id FROM actor WHERE uid = ?1", [uid], |r| r.get(0))
+        .unwrap()
+}
+
 pub(crate) fn actor(name: &str) -> ActorInput {
     ActorInput {
         name: name.into(),
