@@ -22,6 +22,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
+        let aliases = self.aliases_by_identity()?;
         let mut changes_st = self.conn.prepare_cached(
             "SELECT tbl, record, op, field, before, after FROM change WHERE set_id = ?1 ORDER BY id",
         )?;
@@ -59,7 +60,7 @@ impl Store {
                     after,
                 };
                 let same = if op == DELETE {
-                    self.deleted_under_other_identities(&change)?
+                    deleted_under_other_identities(&change, &aliases)
                 } else {
                     Vec::new()
                 };
@@ -78,32 +79,48 @@ impl Store {
         Ok(Body { sets })
     }
 
-    /// A deletion of a record this laptop knows under other identities too (records created
-    /// apart that turned out to be one, `share_alias`): the same deletion under each of
-    /// them, in the order of the identities. A laptop that never saw them as one (it holds
-    /// their creations as inbox entries, or has yet to receive them) learns that this device
-    /// deleted each knowingly, as this laptop did.
-    fn deleted_under_other_identities(&self, deleted: &Change) -> CoreResult<Vec<Change>> {
-        let aliases: Vec<String> = self
+    /// The other identities of the records known here under several (`share_alias`), by
+    /// table and identity kept, each list in order: read once for a whole file (the table
+    /// has no index by identity kept, and a file may hold a million deletions).
+    fn aliases_by_identity(&self) -> CoreResult<Aliases> {
+        let mut out = Aliases::new();
+        let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2 ORDER BY uid",
-            )?
-            .query_map([&deleted.table, &deleted.record], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(aliases
-            .into_iter()
-            .map(|uid| {
-                let mut before = deleted.before.clone();
-                if let Some(o) = before.as_object_mut() {
-                    o.insert("uid".into(), Value::from(uid.clone()));
-                }
-                Change {
-                    record: uid,
-                    before,
-                    ..deleted.clone()
-                }
-            })
-            .collect())
+            .prepare("SELECT tbl, same_as, uid FROM share_alias ORDER BY tbl, same_as, uid")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry((r.get(0)?, r.get(1)?))
+                .or_default()
+                .push(r.get(2)?);
+        }
+        Ok(out)
     }
+}
+
+/// [`Store::aliases_by_identity`]'s map.
+type Aliases = std::collections::HashMap<(String, String), Vec<String>>;
+
+/// A deletion of a record this laptop knows under other identities too (records created
+/// apart that turned out to be one): the same deletion under each of them, in the order of
+/// the identities. A laptop that never saw them as one (it holds their creations as inbox
+/// entries, or has yet to receive them) learns that this device deleted each knowingly, as
+/// this laptop did.
+fn deleted_under_other_identities(deleted: &Change, aliases: &Aliases) -> Vec<Change> {
+    let key = (deleted.table.clone(), deleted.record.clone());
+    aliases
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .map(|uid| {
+            let mut before = deleted.before.clone();
+            if let Some(o) = before.as_object_mut() {
+                o.insert("uid".into(), Value::from(uid.clone()));
+            }
+            Change {
+                record: uid.clone(),
+                before,
+                ..deleted.clone()
+            }
+        })
+        .collect()
 }
