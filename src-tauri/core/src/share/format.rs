@@ -241,6 +241,45 @@ pub fn read(bytes: &[u8], expected: &Expected<'_>) -> Reading {
     read_body(bytes, header, MAGIC.len() + header_end + 1)
 }
 
+/// What closes a framed file (change file or snapshot) whose body ends at `body_end`.
+pub(crate) enum Closing {
+    /// Shorter than its closing line's end.
+    Cut,
+    /// Bytes after its closing line.
+    Trailing,
+    /// No line feed after the body, or a closing line not made as it should be.
+    Damaged,
+    /// A closing hash that is not the hash of what comes before it.
+    Mismatch,
+    /// Closed as written: the hash.
+    Whole(String),
+}
+
+/// Checks the closing of a framed file: the body's line feed, `END `, the SHA-256 of every
+/// byte before it in 64 hexadecimal digits, a line feed, and nothing after.
+pub(crate) fn closing(bytes: &[u8], body_end: usize) -> Closing {
+    let Some(closing) = body_end.checked_add(1 + 4 + 64 + 1) else {
+        return Closing::Cut;
+    };
+    if bytes.len() < closing {
+        return Closing::Cut;
+    }
+    if bytes.len() > closing {
+        return Closing::Trailing;
+    }
+    if bytes[body_end] != b'\n'
+        || &bytes[body_end + 1..body_end + 5] != b"END "
+        || bytes[closing - 1] != b'\n'
+    {
+        return Closing::Damaged;
+    }
+    let hash = hex_sha256(&bytes[..body_end + 1]);
+    if bytes[body_end + 5..closing - 1] != *hash.as_bytes() {
+        return Closing::Mismatch;
+    }
+    Closing::Whole(hash)
+}
+
 /// The body of a file whose header was checked: there whole, closed by the right hash, and
 /// saying only what a change may say.
 fn read_body(bytes: &[u8], header: Header, body_start: usize) -> Reading {
@@ -250,24 +289,19 @@ fn read_body(bytes: &[u8], header: Header, body_start: usize) -> Reading {
     let Some(body_end) = body_start.checked_add(length) else {
         return Reading::Refused("longueur annoncée impossible".into());
     };
-    // The body, its line feed, then `END ` + 64 hexadecimal digits + a line feed.
-    let closing = body_end + 1 + 4 + 64 + 1;
-    if bytes.len() < closing {
-        return Reading::Incomplete("le fichier est coupé (copie en cours ?)".into());
-    }
-    if bytes.len() > closing {
-        return Reading::Refused("des octets suivent la ligne de fin".into());
-    }
-    if bytes[body_end] != b'\n'
-        || &bytes[body_end + 1..body_end + 5] != b"END "
-        || bytes[closing - 1] != b'\n'
-    {
-        return cut_or_refused(bytes, "sa ligne de fin est absente ou abîmée");
-    }
-    let hash = hex_sha256(&bytes[..body_end + 1]);
-    if bytes[body_end + 5..closing - 1] != *hash.as_bytes() {
-        return cut_or_refused(bytes, "son contenu ne correspond pas à son empreinte");
-    }
+    let hash = match closing(bytes, body_end) {
+        Closing::Cut => {
+            return Reading::Incomplete("le fichier est coupé (copie en cours ?)".into())
+        }
+        Closing::Trailing => return Reading::Refused("des octets suivent la ligne de fin".into()),
+        Closing::Damaged => {
+            return cut_or_refused(bytes, "sa ligne de fin est absente ou abîmée");
+        }
+        Closing::Mismatch => {
+            return cut_or_refused(bytes, "son contenu ne correspond pas à son empreinte");
+        }
+        Closing::Whole(hash) => hash,
+    };
     let body: Body = match serde_json::from_slice(&bytes[body_start..body_end]) {
         Ok(b) => b,
         Err(e) => return Reading::Refused(format!("son contenu est illisible ({e})")),

@@ -131,3 +131,81 @@ fn change_files_never_panic_and_only_the_written_file_is_valid() {
         counts.into_inner()
     );
 }
+
+/// Snapshots come from the shared folder like change files. Damaged as files, or damaged in
+/// their body's text then framed again with a matching closing hash (anyone can compute
+/// one), reading never panics; the file as written is the only valid one of the first kind,
+/// and a body framed again is read exactly as its plain reading says (valid with the same
+/// body, or refused).
+#[test]
+#[ignore = "property-based run: scripts/test.sh runs it with --ignored --nocapture"]
+fn snapshots_never_panic_and_a_body_reads_as_its_text_says() {
+    use super::format::frame;
+    use super::snapshot::{encode, read, SnapshotBody, SnapshotHeader, SnapshotReading, MAGIC};
+    let header = SnapshotHeader {
+        format: super::snapshot::SNAPSHOT_FORMAT,
+        schema: crate::SCHEMA_VERSION,
+        workspace: "espace".into(),
+        device: "0190f6a4-b2c3-7000-8000-0000000000bb".into(),
+        at: 1,
+        devices: Default::default(),
+        length: 0,
+    };
+    let text = r#"{"workspace":{"actors":[{"name":"Tiers-lieu","commune":"Fourmies"}]},"versions":[["actor","x",1]],"conflicts":[],"aliases":[]}"#;
+    let body: SnapshotBody = serde_json::from_str(text).unwrap();
+    let original = encode(&header, &body);
+    // A body's text framed as an uncompressed snapshot (format 1), its hash right.
+    let framed = |text: &[u8]| {
+        let h = SnapshotHeader {
+            format: 1,
+            length: text.len() as u64,
+            ..header.clone()
+        };
+        frame(MAGIC, &serde_json::to_vec(&h).unwrap(), text).0
+    };
+    let counts = std::cell::RefCell::new(std::collections::BTreeMap::<&str, u32>::new());
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&(damage(), any::<bool>()), |(d, in_body)| {
+            let bytes = match in_body {
+                true => framed(&apply(text.as_bytes(), &d)),
+                false => apply(&original, &d),
+            };
+            let reading =
+                std::panic::catch_unwind(|| read(&bytes, "espace", crate::SCHEMA_VERSION))
+                    .map_err(|_| TestCaseError::fail(format!("read panicked on {d:?}")))?;
+            let read_body = match &reading {
+                SnapshotReading::Valid(v) => Some(&v.1),
+                SnapshotReading::Not(_) => None,
+            };
+            *counts
+                .borrow_mut()
+                .entry(if read_body.is_some() {
+                    "valid"
+                } else {
+                    "not valid"
+                })
+                .or_default() += 1;
+            if in_body {
+                let damaged = apply(text.as_bytes(), &d);
+                let plain = serde_json::from_slice::<SnapshotBody>(&damaged).ok();
+                prop_assert_eq!(read_body, plain.as_ref(), "{:?}", d);
+            } else if bytes != original {
+                prop_assert!(
+                    read_body.is_none(),
+                    "a damaged snapshot read as valid: {d:?}"
+                );
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "snapshots read after damage ({} cases): {:?}",
+        cases(),
+        counts.into_inner()
+    );
+}

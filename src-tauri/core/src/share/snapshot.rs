@@ -18,7 +18,7 @@
 //! number and closing hash) and the clock of its newest change set: the joining laptop goes
 //! on from there.
 
-use crate::share::format::{frame, hex_sha256, zero_tail, Reading};
+use crate::share::format::{closing, frame, zero_tail, Closing, Reading};
 use crate::shared::domain::{forbidden_control, valid_uid};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -195,18 +195,14 @@ pub fn read(bytes: &[u8], workspace: &str, schema: i64) -> SnapshotReading {
     else {
         return not(Reading::Refused("longueur annoncée impossible".into()));
     };
-    let closing = body_end + 1 + 4 + 64 + 1;
-    if bytes.len() < closing {
-        return cut();
-    }
-    if bytes.len() > closing
-        || bytes[body_end] != b'\n'
-        || &bytes[body_end + 1..body_end + 5] != b"END "
-        || bytes[body_end + 5..closing - 1] != *hex_sha256(&bytes[..body_end + 1]).as_bytes()
-    {
-        return not(Reading::Refused(
-            "son contenu ne correspond pas à son empreinte".into(),
-        ));
+    match closing(bytes, body_end) {
+        Closing::Whole(_) => {}
+        Closing::Cut => return cut(),
+        Closing::Trailing | Closing::Damaged | Closing::Mismatch => {
+            return not(Reading::Refused(
+                "son contenu ne correspond pas à son empreinte".into(),
+            ))
+        }
     }
     let body = match header.format {
         1 => bytes[start..body_end].to_vec(),
