@@ -35,6 +35,7 @@ pub(crate) mod scrub;
 
 pub use crate::history::erased::ERASED_MARK;
 pub use erase::erase_and_record;
+pub(crate) use forms::as_erased_copy;
 pub use model::{ErasureSummary, Mention, Person, ERASED};
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //! What a device has received is what the header of its newest change file says (`seen`);
 //! a laptop that receives changes and makes none writes files without change sets to say so
 //! ([`crate::share::sync`]). A device's files are removed up to its last file with change
-//! sets that every other device has received: its later files without change sets stay (a
-//! device behind could not tell they were empty). Nothing after the points of the snapshots
+//! sets that every other device has received, and its later files without change sets too
+//! once every change set of it has reached everyone, but for its newest file (it says what
+//! the device has received): a laptop behind on them skips them, the new snapshot proving
+//! they held nothing it lacks ([`crate::share::folded`]). Nothing after the points of the snapshots
 //! already in the folder and made in the last seven days is folded: a laptop may have joined
 //! from one of them without being heard of yet (its first file not arrived).
 
@@ -18,7 +20,7 @@ use crate::share::format::{read, Expected, Reading};
 use crate::share::fs::Access;
 use crate::share::listing::{list, Listing};
 use crate::share::retry::with_retries;
-use crate::share::snapshot::{self, SnapshotReading, SNAPSHOTS};
+use crate::share::snapshot::{self, SNAPSHOTS};
 use crate::share::space::{devices, seen_vector, write_snapshot, DeviceState};
 use crate::shared::domain::{forbidden_control, valid_uid};
 use crate::shared::error::{CoreError, CoreResult};
@@ -232,16 +234,22 @@ impl Store {
         // A laptop may have joined from a snapshot of the folder without being heard of yet:
         // nothing after the points of the snapshots there is folded.
         let bound = snapshot_points(&folder, &space.workspace, grace);
+        let at: HashMap<String, i64> = states.iter().map(|(d, s)| (d.clone(), s.at)).collect();
         let fold = Folding {
             active: &active,
             received: &received,
+            at: &at,
             bound: bound.as_ref(),
         };
         let mut remove: Vec<PathBuf> = Vec::new();
         let mut held_for_joiners = 0;
         let mut folded_to: HashMap<String, u64> = HashMap::new();
         for (device, files) in &files_of {
-            let (to, held) = fold.device(device, files);
+            let newest = listing
+                .changes
+                .get(device)
+                .and_then(|f| f.keys().next_back().copied());
+            let (to, held) = fold.device(device, files, newest);
             held_for_joiners += held;
             if let Some(to) = to {
                 folded_to.insert(device.clone(), to);
@@ -351,6 +359,8 @@ fn holding_back(
 struct Folding<'a> {
     active: &'a [&'a String],
     received: &'a Received,
+    /// The clock of each device's newest change set this laptop holds.
+    at: &'a HashMap<String, i64>,
     /// The snapshots' points a late joiner may have started from (none: no bound).
     bound: Option<&'a HashMap<String, u64>>,
 }
@@ -360,7 +370,7 @@ impl Folding<'_> {
     /// change sets every other active device has received, within the snapshots' bound
     /// (none: nothing); and how many more files the bound holds for a laptop that may have
     /// joined from a recent snapshot.
-    fn device(&self, device: &str, files: &[FileAt]) -> (Option<u64>, usize) {
+    fn device(&self, device: &str, files: &[FileAt], newest: Option<u64>) -> (Option<u64>, usize) {
         let folded = self
             .active
             .iter()
@@ -377,6 +387,11 @@ impl Folding<'_> {
         let most = self
             .bound
             .map_or(u64::MAX, |b| b.get(device).copied().unwrap_or(0));
+        // Every change set of the device this laptop holds has reached every other device: its
+        // files that only say what it received are folded too (the snapshot written now
+        // proves to a laptop behind on them that they held nothing it lacks:
+        // [`crate::share::folded`]), but for its newest, which says what it has received.
+        let all_received = self.at.get(device).copied().unwrap_or(0) <= folded;
         let mut end = files.first().map_or(0, |f| f.0.saturating_sub(1));
         let (mut to, mut unbounded) = (None, 0);
         for (seq, _, last) in files {
@@ -393,7 +408,16 @@ impl Folding<'_> {
                     }
                 }
                 Some(_) => break,
-                None => end = *seq,
+                None => {
+                    end = *seq;
+                    if all_received && Some(*seq) != newest {
+                        if *seq <= most {
+                            to = Some(end);
+                        } else {
+                            unbounded = end;
+                        }
+                    }
+                }
             }
         }
         let held = files
@@ -453,27 +477,11 @@ fn remove_folded(folder: &Path, snapshot: &Path, remove: &[PathBuf], report: &mu
 fn snapshot_points(folder: &Path, workspace: &str, grace: i64) -> Option<HashMap<String, u64>> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut points: Option<HashMap<String, u64>> = None;
-    let Ok(entries) = std::fs::read_dir(inside(folder, SNAPSHOTS)) else {
-        return None;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.len() == 57 && name.ends_with(".ccs")) {
+    for header in snapshot::headers(folder, workspace) {
+        if crate::db::journal::clock_millis(header.at) < now - grace {
             continue;
         }
-        let Ok(bytes) = std::fs::read(entry.path()) else {
-            continue;
-        };
-        let SnapshotReading::Valid(valid) =
-            snapshot::read(&bytes, workspace, crate::SCHEMA_VERSION)
-        else {
-            continue;
-        };
-        if crate::db::journal::clock_millis(valid.0.at) < now - grace {
-            continue;
-        }
-        let these: HashMap<String, u64> = valid
-            .0
+        let these: HashMap<String, u64> = header
             .devices
             .iter()
             .map(|(d, p)| (d.clone(), p.seq))

@@ -114,9 +114,12 @@ fn a_silent_laptop_keeps_what_it_has_not_received_until_it_is_dropped() {
         let (a, rest) = team.split_at_mut(1);
         settle(&mut [&mut a[0], &mut rest[0]]);
     }
+    let made = files_of(&folder, DEVICES[0]);
     let report = team[0].share_compact_with(0).unwrap();
     assert_eq!(report.holding_back, vec!["ordinateur 2".to_string()]);
-    assert_eq!(report.removed_files, 0, "{report:?}");
+    // Only laptop 1's files that said what it received (but its newest) are folded.
+    assert_eq!(files_of(&folder, DEVICES[0]), made, "{report:?}");
+    assert_eq!(files_of(&folder, DEVICES[1]), 1, "{report:?}");
     // It can come back and catch up from the files kept for it.
     team[2].sync_acknowledging().unwrap();
     let n: i64 = team[2]
@@ -339,4 +342,80 @@ fn an_erasure_reaches_a_copy_of_the_person_made_meanwhile_on_another_laptop() {
             .unwrap();
         assert_eq!(journal, 0, "laptop {i}'s journal still names her");
     }
+}
+
+/// The change files of laptop `device` in the folder.
+fn files_of(folder: &Path, device: &str) -> usize {
+    walk(&folder.join("appareils").join(device.replace('-', "")))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ccf"))
+        .count()
+}
+
+fn actors(store: &Store) -> i64 {
+    store
+        .conn
+        .query_row("SELECT count(*) FROM actor", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn files_that_only_acknowledge_are_folded_and_a_laptop_behind_on_them_goes_on() {
+    let dir = TempDir::new().unwrap();
+    let (folder, mut team) = team_on(&dir, 3);
+    settle(&mut team.iter_mut().collect::<Vec<_>>());
+    // Laptop 1 only receives (an elected official's laptop): each exchange that brings
+    // something new writes a file that only says so. Laptop 2 is away meanwhile.
+    for i in 0..6 {
+        team[0]
+            .create_actor(&actor(&format!("Acteur {i}")))
+            .unwrap();
+        team[0].sync_acknowledging().unwrap();
+        team[1].sync_acknowledging().unwrap();
+    }
+    let listening = files_of(&folder, DEVICES[1]);
+    assert!(listening >= 6, "{listening} files of laptop 1");
+    let report = team[0].share_compact_with(0).unwrap();
+    assert_eq!(report.holding_back, vec!["ordinateur 2".to_string()]);
+    assert_eq!(
+        files_of(&folder, DEVICES[1]),
+        1,
+        "only its newest file, which says what it received, is left ({report:?})"
+    );
+    // Laptop 2 comes back: laptop 1's files it had not read are gone, the snapshot proves
+    // they held no change, and it goes on from the file left.
+    let back = team[2].sync_acknowledging().unwrap();
+    assert!(back.waiting.is_empty(), "{:?}", back.waiting);
+    assert_eq!(actors(&team[2]), 6);
+    // Laptop 1 makes a change that laptop 2 misses, then acknowledges more: its files after
+    // that change stay until laptop 2 has it.
+    team[1].create_actor(&actor("Du portable 1")).unwrap();
+    team[1].sync_acknowledging().unwrap();
+    for i in 0..3 {
+        team[0]
+            .create_actor(&actor(&format!("Encore {i}")))
+            .unwrap();
+        team[0].sync_acknowledging().unwrap();
+        team[1].sync_acknowledging().unwrap();
+    }
+    let before = files_of(&folder, DEVICES[1]);
+    team[0].share_compact_with(0).unwrap();
+    assert_eq!(
+        files_of(&folder, DEVICES[1]),
+        before,
+        "laptop 2 lacks its change"
+    );
+    let back = team[2].sync_acknowledging().unwrap();
+    assert!(back.waiting.is_empty(), "{:?}", back.waiting);
+    settle(&mut team.iter_mut().collect::<Vec<_>>());
+    let report = team[0].share_compact_with(0).unwrap();
+    assert!(report.holding_back.is_empty(), "{report:?}");
+    for device in &DEVICES[..3] {
+        assert!(files_of(&folder, device) <= 1, "{report:?}");
+    }
+    team[1].create_actor(&actor("Après")).unwrap();
+    settle(&mut team.iter_mut().collect::<Vec<_>>());
+    let hashes: Vec<String> = team.iter().map(|s| s.content_hash().unwrap()).collect();
+    assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
+    assert!(team.iter().all(|s| actors(s) == 11));
 }

@@ -34,6 +34,7 @@ impl Merge<'_, '_> {
             for (one, version, author, row) in born.iter().cloned() {
                 if !self.origin.knows(&version) {
                     whole.push(version.clone());
+                    let row = created_with(self.conn, &table, &one, &version, row)?;
                     let head = Head {
                         version,
                         author,
@@ -71,6 +72,16 @@ impl Merge<'_, '_> {
         by: &Version,
         whole: &[Version],
     ) -> CoreResult<()> {
+        // A value the record was created with is in its whole entry (a reference inserted
+        // NULL because it pointed at a record deleted meanwhile included: `created_with`).
+        for v in whole {
+            self.conn
+                .prepare_cached(
+                    "DELETE FROM share_conflict WHERE tbl = ?1 AND record = ?2 AND field <> ''
+                       AND kind = 'deleted' AND at = ?3 AND device = ?4",
+                )?
+                .execute(rusqlite::params![table, uid, v.at, v.device])?;
+        }
         let fields: Vec<String> = self
             .conn
             .prepare_cached(
@@ -83,7 +94,12 @@ impl Merge<'_, '_> {
         for field in fields {
             let mut heads = open_heads(self.conn, table, uid, &field)?;
             let (version, author) = version_of(self.conn, table, uid, &field)?;
-            let value = before.get(&field).cloned().unwrap_or(Value::Null);
+            // The value that version wrote, when the inbox holds it already: a reference
+            // that an older deletion set to NULL here since (`Merge::lose_references_to`).
+            let value = match held_value(self.conn, table, uid, &field, &version)? {
+                Some(held) => held,
+                None => before.get(&field).cloned().unwrap_or(Value::Null),
+            };
             heads.push(Head {
                 version,
                 author,
@@ -99,6 +115,59 @@ impl Merge<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// The value the inbox holds for version `v` of `table.field` of record `uid`, if any.
+fn held_value(
+    conn: &rusqlite::Connection,
+    table: &str,
+    uid: &str,
+    field: &str,
+    v: &Version,
+) -> CoreResult<Option<Value>> {
+    use rusqlite::OptionalExtension;
+    let held: Option<Option<String>> = conn
+        .prepare_cached(
+            "SELECT value FROM share_conflict
+             WHERE tbl = ?1 AND record = ?2 AND field = ?3 AND at = ?4 AND device = ?5",
+        )?
+        .query_row(rusqlite::params![table, uid, field, v.at, v.device], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(held.map(|v| {
+        v.and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or(Value::Null)
+    }))
+}
+
+/// A record as its device created it: its creation's entry here, with the references this
+/// laptop inserted NULL because they pointed at records deleted meanwhile (their values are in
+/// the inbox by field, under the creation's version: `Merge::inserted`).
+fn created_with(
+    conn: &rusqlite::Connection,
+    table: &str,
+    uid: &str,
+    version: &Version,
+    mut row: Map<String, Value>,
+) -> CoreResult<Map<String, Value>> {
+    let lost: Vec<(String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT field, value FROM share_conflict WHERE tbl = ?1 AND record = ?2
+               AND kind = 'deleted' AND field <> '' AND at = ?3 AND device = ?4",
+        )?
+        .query_map(
+            rusqlite::params![table, uid, version.at, version.device],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    for (field, value) in lost {
+        let value = value.and_then(|v| serde_json::from_str(&v).ok());
+        if let (Some(value), Some(Value::Null)) = (value, row.get(&field)) {
+            row.insert(field, value);
+        }
+    }
+    Ok(row)
 }
 
 /// References changed meanwhile: the identity they pointed at → (table, record, column).

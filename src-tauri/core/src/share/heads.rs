@@ -125,13 +125,17 @@ pub fn version_of(
                 SELECT s.at, s.device, s.author FROM change AS c JOIN change_set AS s ON s.id = c.set_id
                 WHERE c.tbl = ?1 AND c.record IN (SELECT ?2 UNION SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2)
                   AND (c.op = 1 OR (c.op = 2 AND ?3 <> '' AND c.field = ?3))
-                  -- Since the record was last created here (a record deleted then put back
-                  -- starts again).
                   AND NOT EXISTS (SELECT 1 FROM share_version AS w WHERE w.tbl = ?1 AND w.record = ?2
                                   AND w.field = '!' || ?3 AND w.at = s.at AND w.device = s.device)
-                  AND c.id >= (SELECT coalesce(max(b.id), 0) FROM change AS b
-                               WHERE b.tbl = ?1 AND b.op = 1
-                                 AND b.record IN (SELECT ?2 UNION SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2))
+                  -- Since the deletion before its last creation here (a record deleted then
+                  -- put back starts again); not since that creation, which may be the entry
+                  -- of a record found to be the same, journaled after this one's changes.
+                  AND c.id > (SELECT coalesce(max(d.id), 0) FROM change AS d
+                              WHERE d.tbl = ?1 AND d.op = 3
+                                AND d.record IN (SELECT ?2 UNION SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2)
+                                AND d.id < (SELECT max(b.id) FROM change AS b
+                                            WHERE b.tbl = ?1 AND b.op = 1
+                                              AND b.record IN (SELECT ?2 UNION SELECT uid FROM share_alias WHERE tbl = ?1 AND same_as = ?2)))
                 UNION ALL
                 SELECT at, device, author FROM share_version WHERE tbl = ?1 AND record = ?2 AND field = ?3
              ) ORDER BY at DESC, device DESC LIMIT 1",
@@ -233,6 +237,11 @@ pub(crate) fn add_conflict(
         // A change of a person erased (RGPD) is not kept anywhere: the erasure wins, silently.
         return Ok(());
     }
+    if kind == "deleted" && head.value.is_null() && nullified(conn, table, field)? {
+        // No one to point at, lost to a deletion: nothing for a person to restore (and a
+        // NULL a deletion's cascade wrote on some laptops only would tell them apart).
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT INTO share_conflict (tbl, record, field, kind, at, device, author, value, by_at, by_device)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -252,6 +261,16 @@ pub(crate) fn add_conflict(
         by.map(|b| b.device.clone()),
     ])?;
     Ok(())
+}
+
+/// Whether `table.field` is a reference that a deletion of its target sets to NULL.
+fn nullified(conn: &Connection, table: &str, field: &str) -> CoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_list(?1)
+                            WHERE \"from\" = ?2 AND on_delete = 'SET NULL')",
+        )?
+        .query_row([table, field], |r| r.get(0))?)
 }
 
 /// Whether record `uid` was erased (RGPD): its deletion's journal entry keeps only its
@@ -280,11 +299,28 @@ pub(crate) fn add_concurrent(
     loser: &Head,
     winner: &Head,
 ) -> CoreResult<()> {
+    // A value that lost to the deletion of the record it points at stays so (it may come
+    // back here as the value of the field, inserted NULL: `Merge::write_field`).
+    let lost_to_deletion: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM share_conflict WHERE tbl = ?1 AND record = ?2
+               AND field = ?3 AND at = ?4 AND device = ?5 AND kind = 'deleted')",
+        )?
+        .query_row(
+            params![table, uid, field, loser.version.at, loser.version.device],
+            |r| r.get(0),
+        )?;
+    if lost_to_deletion {
+        return Ok(());
+    }
     add_conflict(conn, table, uid, field, "concurrent", loser, None)?;
+    // Every concurrent value of the field is quiet when it is the one that stands now, so
+    // that the flags do not depend on the order in which the values arrived.
     conn.prepare_cached(
-        "UPDATE share_conflict SET quiet = ?6 WHERE tbl = ?1 AND record = ?2 AND field = ?3 AND at = ?4 AND device = ?5",
+        "UPDATE share_conflict SET quiet = (value IS ?4)
+         WHERE tbl = ?1 AND record = ?2 AND field = ?3 AND kind = 'concurrent'",
     )?
-    .execute(params![table, uid, field, loser.version.at, loser.version.device, loser.value == winner.value])?;
+    .execute(params![table, uid, field, winner.value.to_string()])?;
     Ok(())
 }
 

@@ -38,6 +38,19 @@ impl Listing {
             .collect()
     }
 
+    /// The smallest number after `seq` of a file or a copy of `device` there.
+    pub(crate) fn first_after(&self, device: &str, seq: u64) -> Option<u64> {
+        let file = self
+            .changes
+            .get(device)
+            .and_then(|f| f.range(seq + 1..).next().map(|(s, _)| *s));
+        let copy = self
+            .copies
+            .get(device)
+            .and_then(|c| c.range(seq + 1..).next().map(|(s, _)| *s));
+        file.into_iter().chain(copy).min()
+    }
+
     /// Whether a file or a copy of `device` numbered after `seq` is there.
     pub(crate) fn has_after(&self, device: &str, seq: u64) -> bool {
         let after = |s: &u64| *s > seq;

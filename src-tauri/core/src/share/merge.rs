@@ -49,6 +49,7 @@ pub fn apply_set(
         w,
         author: &set.author,
         gone_before: Vec::new(),
+        erased_people: erased_people(conn, set)?,
     };
     for c in &set.changes {
         if !crate::db::records::kind(&c.table).is_some_and(|k| k.syncs) {
@@ -84,8 +85,9 @@ pub fn apply_set(
     m.after_deletions()
 }
 
-/// A record's columns and the values to store here.
-type LocalRow = (Vec<String>, Vec<SqlValue>);
+/// The columns and values of a record to insert here, and its references to records deleted
+/// here that such a deletion sets to NULL (column, value, the record): inserted NULL.
+type LocalRow = (Vec<String>, Vec<SqlValue>, Vec<(String, Value, Missing)>);
 
 pub(crate) struct Merge<'a, 'b> {
     pub(crate) conn: &'a Connection,
@@ -98,6 +100,28 @@ pub(crate) struct Merge<'a, 'b> {
     /// Records this set deletes that were gone here already (table, identity): what was
     /// created under them meanwhile and moved since is deleted too (`gone`).
     pub(crate) gone_before: Vec<(String, String)>,
+    /// The contacts this set deletes that are erased here (RGPD), as its device had them: a
+    /// contact it creates that names one of them is a copy of that person made without
+    /// knowing the erasure (the merge of two actors creates her contact again).
+    pub(crate) erased_people: Vec<Map<String, Value>>,
+}
+
+/// The contacts `set` deletes that were erased here (RGPD), as the set's device had them.
+fn erased_people(conn: &Connection, set: &ChangeSet) -> CoreResult<Vec<Map<String, Value>>> {
+    let mut out = Vec::new();
+    for c in set
+        .changes
+        .iter()
+        .filter(|c| c.table == "contact" && c.op == DELETE)
+    {
+        let Value::Object(before) = &c.before else {
+            continue;
+        };
+        if !before.contains_key("rgpd") && erased(conn, "contact", &c.record)? {
+            out.push(before.clone());
+        }
+    }
+    Ok(out)
 }
 
 impl Merge<'_, '_> {
@@ -109,6 +133,10 @@ impl Merge<'_, '_> {
         let Value::Object(row) = &c.after else {
             return Ok(());
         };
+        // A copy of a person erased here: written as the erasure rewrites her, never kept
+        // whole in the inbox (nor is it where the erasure came after: `safety::rgpd::scrub`).
+        let copy = self.erased_copy(&c.table, row);
+        let row = copy.as_ref().unwrap_or(row);
         if let Some(other) = held_elsewhere(self.conn, &c.table, &uid)? {
             return Err(CoreError::Unreadable {
                 what: "Un fichier de modifications",
@@ -126,11 +154,15 @@ impl Merge<'_, '_> {
         // Re-created, or created under a parent, without knowing a deletion of it made
         // meanwhile (even if the parent is back since): the deletion stands.
         if let Some(by) = self.unknown_deletion(&c.table, &uid, row)? {
+            if copy.is_some() {
+                return Ok(());
+            }
             let head = self.incoming(Value::Object(as_created_from(row, &uid)));
             return add_conflict(self.conn, &c.table, &uid, "", "deleted", &head, Some(&by));
         }
-        let (names, values) = match self.local_row(&c.table, &uid, row)? {
+        let (names, values, lost) = match self.local_row(&c.table, &uid, row)? {
             Ok(r) => r,
+            Err(_) if copy.is_some() => return Ok(()),
             Err(missing) => {
                 let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
                 let head = self.incoming(Value::Object(as_created_from(row, &uid)));
@@ -151,10 +183,7 @@ impl Merge<'_, '_> {
             .conn
             .execute(&sql, rusqlite::params_from_iter(values.iter()))
         {
-            Ok(_) => {
-                forget_conflicts(self.conn, &c.table, &uid, None, self.origin)?;
-                self.revive(&c.table, &uid)
-            }
+            Ok(_) => self.inserted(&c.table, &uid, lost),
             Err(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ffi::ErrorCode::ConstraintViolation =>
             {
@@ -171,6 +200,45 @@ impl Merge<'_, '_> {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// `row`, a contact this set creates, as an erasure rewrites it when it names a person
+    /// whose contact the set deletes and who is erased here (see `erased_people`).
+    fn erased_copy(&self, table: &str, row: &Map<String, Value>) -> Option<Map<String, Value>> {
+        if table != "contact" {
+            return None;
+        }
+        self.erased_people
+            .iter()
+            .find_map(|p| crate::safety::rgpd::as_erased_copy(p, row))
+    }
+
+    /// After the record `uid` is inserted: the inbox entries its device knew leave, the
+    /// changes a deletion of it did not know compete again, and its references to records
+    /// deleted meanwhile, which that deletion would have set to NULL had it come after (`lost`,
+    /// inserted NULL), go to the inbox, as there.
+    fn inserted(
+        &mut self,
+        table: &str,
+        uid: &str,
+        lost: Vec<(String, Value, Missing)>,
+    ) -> CoreResult<()> {
+        forget_conflicts(self.conn, table, uid, None, self.origin)?;
+        self.revive(table, uid)?;
+        for (column, value, missing) in lost {
+            let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
+            let head = self.incoming(value);
+            add_conflict(
+                self.conn,
+                table,
+                uid,
+                &column,
+                "deleted",
+                &head,
+                by.as_ref(),
+            )?;
+        }
+        Ok(())
     }
 
     /// A deletion here of the record `uid` or of a record it refers to that the incoming
@@ -192,6 +260,10 @@ impl Merge<'_, '_> {
             let Some(Value::String(parent)) = row.get(&column) else {
                 continue;
             };
+            if self.tables.nullified(self.conn, table, &column)? {
+                // Not a parent: the record stands without it (see `local_row`).
+                continue;
+            }
             let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
             if let Some(t) = self.tables.target(self.conn, table, &column, kind)? {
                 let parent = canonical(self.conn, &t, parent)?;
@@ -220,6 +292,7 @@ impl Merge<'_, '_> {
         let cols = self.tables.columns(self.conn, table)?.to_vec();
         let mut names = Vec::new();
         let mut values = Vec::new();
+        let mut lost = Vec::new();
         for (name, _) in &cols {
             let value = match name.as_str() {
                 "id" => continue,
@@ -231,6 +304,10 @@ impl Merge<'_, '_> {
                     let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
                     match local_value(self.conn, self.tables, table, name, v, kind)? {
                         Ok(v) => v,
+                        Err(missing) if self.tables.nullified(self.conn, table, name)? => {
+                            lost.push((name.clone(), v.clone(), missing));
+                            SqlValue::Null
+                        }
                         Err(missing) => return Ok(Err(missing)),
                     }
                 }
@@ -238,7 +315,7 @@ impl Merge<'_, '_> {
             names.push(name.clone());
             values.push(value);
         }
-        Ok(Ok((names, values)))
+        Ok(Ok((names, values, lost)))
     }
 
     pub(crate) fn update(&mut self, c: &Change) -> CoreResult<()> {
@@ -312,12 +389,39 @@ impl Merge<'_, '_> {
             self.write_field(table, uid, field, &head)?;
         }
         for loser in &candidates[1..] {
-            add_concurrent(self.conn, table, uid, field, loser, &winner)?;
+            // A value pointing at a record deleted since lost to that deletion, whichever
+            // arrived first (`lose_references_to`).
+            match self.gone_target(table, uid, field, &loser.value)? {
+                Some(by) => {
+                    add_conflict(self.conn, table, uid, field, "deleted", loser, Some(&by))?
+                }
+                None => add_concurrent(self.conn, table, uid, field, loser, &winner)?,
+            }
         }
         // The value that stood here, if it lost, is now in the inbox (above); if the incoming
         // one lost, it is there instead.
         let _ = current;
         Ok(())
+    }
+
+    /// The deletion of the record `value` points at, when `field` is a reference that such a
+    /// deletion sets to NULL and that record is deleted here.
+    fn gone_target(
+        &mut self,
+        table: &str,
+        uid: &str,
+        field: &str,
+        value: &Value,
+    ) -> CoreResult<Option<Version>> {
+        if !value.is_string() || !self.tables.nullified(self.conn, table, field)? {
+            return Ok(None);
+        }
+        let row = record(self.conn, self.tables, table, uid)?.unwrap_or_default();
+        let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+        match local_value(self.conn, self.tables, table, field, value, kind)? {
+            Ok(_) => Ok(None),
+            Err(missing) => deletion_of(self.conn, &missing.table, &missing.uid),
+        }
     }
 
     /// The value of `field` here, with its version.
@@ -345,10 +449,15 @@ impl Merge<'_, '_> {
         let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
         let local = match local_value(self.conn, self.tables, table, field, value, kind)? {
             Ok(v) => v,
-            // It points at a record deleted meanwhile: the deletion stands.
+            // It points at a record deleted meanwhile: the deletion stands; a reference that
+            // deletion sets to NULL is NULL, as if it had come after.
             Err(missing) => {
                 let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
-                return add_conflict(self.conn, table, uid, field, "deleted", head, by.as_ref());
+                add_conflict(self.conn, table, uid, field, "deleted", head, by.as_ref())?;
+                if !self.tables.nullified(self.conn, table, field)? {
+                    return Ok(());
+                }
+                SqlValue::Null
             }
         };
         self.conn.execute(
@@ -437,8 +546,11 @@ impl Merge<'_, '_> {
                      VALUES (?1, ?2, ?3, ?4, ?5, '')",
                     params![c.table, uid, ERASED_GONE, self.w.at, self.w.device],
                 )?;
+                // A contact held whole stays until the erasure of the person reads her forms
+                // from it (`Store::erase_identity`, which then removes it with the rest).
                 self.conn.execute(
-                    "DELETE FROM share_conflict WHERE tbl = ?1 AND record = ?2",
+                    "DELETE FROM share_conflict WHERE tbl = ?1 AND record = ?2
+                       AND NOT (tbl = 'contact' AND field = '')",
                     params![c.table, uid],
                 )?;
             }
@@ -448,10 +560,80 @@ impl Merge<'_, '_> {
         if self.survives(&c.table, &c.record, &uid)? {
             return Ok(());
         }
+        self.lose_references_to(&c.table, &uid)?;
         self.conn.execute(
             &format!("DELETE FROM {} WHERE uid = ?1", quote(&c.table)),
             [&uid],
         )?;
+        Ok(())
+    }
+
+    /// Before record `uid` of `table` is deleted: the references to it that the deletion sets
+    /// to NULL, made without the deleting device knowing them, go to the inbox (as they do
+    /// when they arrive after the deletion: `write_field`, `insert`).
+    fn lose_references_to(&mut self, table: &str, uid: &str) -> CoreResult<()> {
+        let referring = self.tables.nullified_by(self.conn, table)?.to_vec();
+        for (child, column) in referring {
+            let children: Vec<String> = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT uid FROM {} WHERE {} = (SELECT id FROM {} WHERE uid = ?1)",
+                    quote(&child),
+                    quote(&column),
+                    quote(table)
+                ))?
+                .query_map([uid], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let by = self.w.clone();
+            for one in children {
+                let head = self.current_head(&child, &one, &column)?;
+                if !self.origin.knows(&head.version) {
+                    add_conflict(
+                        self.conn,
+                        &child,
+                        &one,
+                        &column,
+                        "deleted",
+                        &head,
+                        Some(&by),
+                    )?;
+                }
+            }
+            // The values that lost to others and pointed at it lose to the deletion now.
+            let pointing: Vec<(String, Head)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT record, at, device, author FROM share_conflict
+                     WHERE tbl = ?1 AND field = ?2 AND kind = 'concurrent' AND value = ?3",
+                )?
+                .query_map(params![child, column, Value::from(uid).to_string()], |r| {
+                    Ok((
+                        r.get(0)?,
+                        Head {
+                            version: Version {
+                                at: r.get(1)?,
+                                device: r.get(2)?,
+                            },
+                            author: r.get(3)?,
+                            value: Value::from(uid),
+                        },
+                    ))
+                })?
+                .collect::<Result<_, _>>()?;
+            for (one, head) in pointing {
+                if !self.origin.knows(&head.version) {
+                    add_conflict(
+                        self.conn,
+                        &child,
+                        &one,
+                        &column,
+                        "deleted",
+                        &head,
+                        Some(&by),
+                    )?;
+                }
+            }
+        }
         Ok(())
     }
 }

@@ -24,6 +24,8 @@
 //! - [`sync`]: one exchange with the folder.
 //! - [`compact`]: folding the files every device has received into a snapshot; dropping a
 //!   device that stopped syncing.
+//! - [`folded`]: going on past files a compaction folded that said only what their device
+//!   had received.
 //! - [`inbox`]: the conflict inbox and its resolutions.
 //! - [`invariants`]: the invariants a merge can break, listed in the inbox; [`actor_merge`]:
 //!   « Fusionner ces deux acteurs ».
@@ -39,6 +41,7 @@ pub mod compact;
 mod compact_tests;
 pub mod copies;
 pub mod duplicates;
+pub mod folded;
 pub mod folder;
 pub mod format;
 pub mod fs;

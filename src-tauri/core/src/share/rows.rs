@@ -27,6 +27,11 @@ pub struct Missing {
 pub struct Tables {
     columns: HashMap<String, Vec<(String, String)>>,
     refs: HashMap<String, Vec<Reference>>,
+    /// By table: the columns of its foreign keys that a deletion of their target sets to
+    /// NULL (`ON DELETE SET NULL`: who introduced a link, an action's lead, a funder).
+    nullified: HashMap<String, Vec<String>>,
+    /// By table: the (table, column) of the references to it that its deletion sets to NULL.
+    nullified_by: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Tables {
@@ -44,6 +49,47 @@ impl Tables {
             self.refs.insert(table.to_string(), r);
         }
         Ok(&self.refs[table])
+    }
+
+    /// Whether a deletion of the record `table.column` refers to sets it to NULL (a reference
+    /// that is not a parent: the record stands without it).
+    pub(crate) fn nullified(
+        &mut self,
+        conn: &Connection,
+        table: &str,
+        column: &str,
+    ) -> CoreResult<bool> {
+        if !self.nullified.contains_key(table) {
+            let found: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE on_delete = 'SET NULL'",
+                )?
+                .query_map([table], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            self.nullified.insert(table.to_string(), found);
+        }
+        Ok(self.nullified[table].iter().any(|c| c == column))
+    }
+
+    /// The references to the records of `table` that their deletion sets to NULL, as
+    /// (table, column).
+    pub(crate) fn nullified_by(
+        &mut self,
+        conn: &Connection,
+        table: &str,
+    ) -> CoreResult<&[(String, String)]> {
+        if !self.nullified_by.contains_key(table) {
+            let found: Vec<(String, String)> = conn
+                .prepare_cached(
+                    "SELECT m.name, f.\"from\" FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
+                     WHERE m.type = 'table' AND f.\"table\" = ?1 AND f.on_delete = 'SET NULL'
+                     ORDER BY m.name, f.\"from\"",
+                )?
+                .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            self.nullified_by.insert(table.to_string(), found);
+        }
+        Ok(&self.nullified_by[table])
     }
 
     /// The table a reference of `column` points into, for a row whose kind column (if the

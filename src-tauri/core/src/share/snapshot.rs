@@ -163,58 +163,98 @@ pub enum SnapshotReading {
 
 /// Reads `bytes` as a snapshot of space `workspace`.
 pub fn read(bytes: &[u8], workspace: &str, schema: i64) -> SnapshotReading {
-    let not = |r: Reading| SnapshotReading::Not(r);
+    let (header, body) = match framed(bytes, workspace, schema) {
+        Ok(framed) => framed,
+        Err(r) => return SnapshotReading::Not(*r),
+    };
+    let body = match header.format {
+        1 => body.to_vec(),
+        _ => match inflate(body) {
+            Ok(b) => b,
+            Err(why) => return SnapshotReading::Not(Reading::Refused(why)),
+        },
+    };
+    match parse_body(body) {
+        Ok(body) => SnapshotReading::Valid(Box::new((header, body))),
+        Err(e) => {
+            SnapshotReading::Not(Reading::Refused(format!("son contenu est illisible ({e})")))
+        }
+    }
+}
+
+/// The header of snapshot `bytes` of space `workspace` when the file is whole and closed by
+/// the right hash, its body neither inflated nor read: where each device stood, for a
+/// compaction's bound and a laptop that skips files folded into it (at 1,000,000 links a
+/// body is 729 MB once inflated).
+pub fn read_header(bytes: &[u8], workspace: &str, schema: i64) -> Option<SnapshotHeader> {
+    framed(bytes, workspace, schema).ok().map(|(h, _)| h)
+}
+
+/// The checked header of snapshot `bytes` and its body as stored (compressed or not), when
+/// the file is whole and closed by the right hash.
+fn framed<'a>(
+    bytes: &'a [u8],
+    workspace: &str,
+    schema: i64,
+) -> Result<(SnapshotHeader, &'a [u8]), Box<Reading>> {
     let cut = || {
-        not(Reading::Incomplete(
+        Box::new(Reading::Incomplete(
             "l'instantané est coupé (copie en cours ?)".into(),
         ))
     };
     if bytes.is_empty() || bytes.len() < MAGIC.len() || zero_tail(bytes) {
-        return cut();
+        return Err(cut());
     }
     if bytes.len() > MAX_BYTES || &bytes[..MAGIC.len()] != MAGIC {
-        return not(Reading::Refused(
+        return Err(Box::new(Reading::Refused(
             "ce n'est pas un instantané de Catalyse".into(),
-        ));
+        )));
     }
     let rest = &bytes[MAGIC.len()..];
     let Some(end) = rest.iter().take(MAX_HEADER).position(|b| *b == b'\n') else {
-        return not(Reading::Refused("son en-tête est illisible".into()));
+        return Err(Box::new(Reading::Refused(
+            "son en-tête est illisible".into(),
+        )));
     };
-    let header: SnapshotHeader = match serde_json::from_slice(&rest[..end]) {
-        Ok(h) => h,
-        Err(e) => return not(Reading::Refused(format!("son en-tête est illisible ({e})"))),
-    };
+    let header: SnapshotHeader = serde_json::from_slice(&rest[..end])
+        .map_err(|e| Box::new(Reading::Refused(format!("son en-tête est illisible ({e})"))))?;
     if let Some(r) = check_header(&header, workspace, schema) {
-        return not(r);
+        return Err(Box::new(r));
     }
     let start = MAGIC.len() + end + 1;
     let Some(body_end) = usize::try_from(header.length)
         .ok()
         .and_then(|l| start.checked_add(l))
     else {
-        return not(Reading::Refused("longueur annoncée impossible".into()));
+        return Err(Box::new(Reading::Refused(
+            "longueur annoncée impossible".into(),
+        )));
     };
     match closing(bytes, body_end) {
-        Closing::Whole(_) => {}
-        Closing::Cut => return cut(),
-        Closing::Trailing | Closing::Damaged | Closing::Mismatch => {
-            return not(Reading::Refused(
-                "son contenu ne correspond pas à son empreinte".into(),
-            ))
-        }
+        Closing::Whole(_) => Ok((header, &bytes[start..body_end])),
+        Closing::Cut => Err(cut()),
+        Closing::Trailing | Closing::Damaged | Closing::Mismatch => Err(Box::new(
+            Reading::Refused("son contenu ne correspond pas à son empreinte".into()),
+        )),
     }
-    let body = match header.format {
-        1 => bytes[start..body_end].to_vec(),
-        _ => match inflate(&bytes[start..body_end]) {
-            Ok(b) => b,
-            Err(why) => return not(Reading::Refused(why)),
-        },
+}
+
+/// The headers of the whole snapshots of space `workspace` in `folder` (see [`read_header`]),
+/// the others left aside.
+pub fn headers(folder: &std::path::Path, workspace: &str) -> Vec<SnapshotHeader> {
+    let Ok(entries) = std::fs::read_dir(crate::share::folder::inside(folder, SNAPSHOTS)) else {
+        return Vec::new();
     };
-    match parse_body(body) {
-        Ok(body) => SnapshotReading::Valid(Box::new((header, body))),
-        Err(e) => not(Reading::Refused(format!("son contenu est illisible ({e})"))),
-    }
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.len() == 57 && name.ends_with(".ccs") && name.is_ascii()
+        })
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|bytes| read_header(&bytes, workspace, crate::SCHEMA_VERSION))
+        .collect()
 }
 
 /// The body read from its text, the workspace document kept in the text's own buffer: cut

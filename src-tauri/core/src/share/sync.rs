@@ -7,6 +7,7 @@ use crate::db::store::Store;
 use crate::safety::erasures::ErasedPerson;
 use crate::share::compact::dropped_devices;
 use crate::share::copies;
+use crate::share::folded::Points;
 use crate::share::folder::write_change_file_in;
 use crate::share::format::{
     peek_header, read, Body, ChangeFile, Expected, Header, Reading, FORMAT_VERSION,
@@ -204,6 +205,7 @@ impl Store {
     ) -> CoreResult<()> {
         let me = space.device.clone();
         let mut waiting: BTreeMap<String, Waiting> = BTreeMap::new();
+        let mut points = Points::default();
         loop {
             let known: HashMap<String, DeviceState> = devices(&self.conn, &me)?
                 .into_iter()
@@ -227,6 +229,11 @@ impl Store {
                 // chain expects is applied.
                 let candidates = listing.candidates(device, next);
                 if candidates.is_empty() {
+                    let here = (device.as_str(), next, state);
+                    if self.skip_folded(space, listing, access, here, &mut points)? {
+                        progress = true;
+                        continue;
+                    }
                     if listing.has_after(device, next) {
                         waiting.insert(
                             device.clone(),
@@ -445,11 +452,15 @@ fn ahead(body: &Body) -> bool {
 /// identity.
 fn erasures(body: &Body) -> Vec<ErasedPerson> {
     let mut out: Vec<ErasedPerson> = Vec::new();
-    for set in body.sets.iter().filter(|s| is_erasure(&s.label)) {
+    for set in &body.sets {
+        let erasure = is_erasure(&set.label);
         for c in &set.changes {
+            // Also a contact another change set deletes that its laptop had erased before
+            // sending it (the same person under an older record: only her identity left).
+            let erased_before = c.before.get("rgpd").is_some();
             let kind = match (c.table.as_str(), c.op, c.field.as_deref()) {
-                ("contact", 3, _) => "contact",
-                ("member", 2, Some("name")) => "member",
+                ("contact", 3, _) if erasure || erased_before => "contact",
+                ("member", 2, Some("name")) if erasure => "member",
                 _ => continue,
             };
             let who = ErasedPerson {

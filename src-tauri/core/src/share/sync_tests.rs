@@ -329,6 +329,358 @@ fn a_deletion_wins_over_a_change_it_did_not_know_and_the_change_can_be_restored(
     assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
 }
 
+/// The link between the actors `a` and `b` (names), recorded on laptop `s`.
+fn link_between(s: &mut Store, a: &str, b: &str) -> i64 {
+    let input = crate::network::LinkInput {
+        actor_a: id_of(s, a),
+        actor_b: id_of(s, b),
+        nature: "funding".into(),
+        strength: 1,
+        since: None,
+        notes: String::new(),
+        introduced_by: None,
+        meeting_id: None,
+    };
+    s.create_link(&input).unwrap().id
+}
+
+#[test]
+fn a_change_to_a_link_recorded_twice_then_deleted_unknowingly_reaches_every_inbox() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    team[0]
+        .store
+        .create_actor(&actor("Mairie de Trélon"))
+        .unwrap();
+    team[0].store.create_actor(&actor("Tiers-lieu")).unwrap();
+    converge(&mut team);
+    // B records the link, C records the same link, then B changes its strength (each a
+    // few milliseconds after the other: their clocks in that order).
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(5));
+    let l = link_between(&mut team[1].store, "Mairie de Trélon", "Tiers-lieu");
+    pause();
+    link_between(&mut team[2].store, "Mairie de Trélon", "Tiers-lieu");
+    pause();
+    team[1]
+        .store
+        .conn
+        .execute("UPDATE link SET strength = 3 WHERE id = ?1", [l])
+        .unwrap();
+    // A deletes one of the two actors, knowing neither link.
+    let x = id_of(&team[0].store, "Mairie de Trélon");
+    team[0].store.delete_actor(x).unwrap();
+    for l in team.iter_mut() {
+        l.store.sync().unwrap();
+    }
+    // B receives C's link (found to be its own, journaled after B's change), then the deletion.
+    let (b, c, a) = (
+        team[1].folder.clone(),
+        team[2].folder.clone(),
+        team[0].folder.clone(),
+    );
+    carry(&c, &b);
+    team[1].store.sync().unwrap();
+    carry(&a, &b);
+    team[1].store.sync().unwrap();
+    converge(&mut team);
+    let inboxes: Vec<Vec<String>> = team.iter().map(|l| l.store.inbox_dump().unwrap()).collect();
+    assert!(
+        inboxes[0].iter().any(|e| e.contains(" strength deleted ")),
+        "B's change of the strength, which A did not know, is in the inbox: {inboxes:#?}"
+    );
+    assert!(inboxes.windows(2).all(|w| w[0] == w[1]), "{inboxes:#?}");
+    let hashes: Vec<String> = team
+        .iter()
+        .map(|l| l.store.content_hash().unwrap())
+        .collect();
+    assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:?}");
+}
+
+/// Every laptop of `team` holds the same records and the same inbox.
+fn alike(team: &[Laptop]) {
+    let inboxes: Vec<Vec<String>> = team.iter().map(|l| l.store.inbox_dump().unwrap()).collect();
+    assert!(inboxes.windows(2).all(|w| w[0] == w[1]), "{inboxes:#?}");
+    let dumps: Vec<Vec<String>> = team
+        .iter()
+        .map(|l| l.store.content_dump().unwrap())
+        .collect();
+    assert!(dumps.windows(2).all(|w| w[0] == w[1]), "{dumps:#?}");
+}
+
+#[test]
+fn who_introduced_a_link_crossing_a_deletion_of_that_actor_ends_alike_everywhere() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    for name in ["Mairie", "Tiers-lieu", "Médiatrice", "Animateur"] {
+        team[0].store.create_actor(&actor(name)).unwrap();
+    }
+    let s = &mut team[0].store;
+    let mut input = crate::network::LinkInput {
+        actor_a: id_of(s, "Mairie"),
+        actor_b: id_of(s, "Tiers-lieu"),
+        nature: "dialogue".into(),
+        strength: 2,
+        since: None,
+        notes: String::new(),
+        introduced_by: Some(crate::network::Introducer::Actor(id_of(s, "Animateur"))),
+        meeting_id: None,
+    };
+    let changed = s.create_link(&input).unwrap().id;
+    converge(&mut team);
+    // A records a new link introduced by the mediator and says the mediator introduced the
+    // first one too; C deletes the mediator meanwhile.
+    let s = &mut team[0].store;
+    input.actor_b = id_of(s, "Animateur");
+    input.introduced_by = Some(crate::network::Introducer::Actor(id_of(s, "Médiatrice")));
+    s.create_link(&input).unwrap();
+    s.conn
+        .execute(
+            "UPDATE link SET introduced_by_actor = ?1 WHERE id = ?2",
+            [id_of(s, "Médiatrice"), changed],
+        )
+        .unwrap();
+    let m = id_of(&team[2].store, "Médiatrice");
+    team[2].store.delete_actor(m).unwrap();
+    for l in team.iter_mut() {
+        l.store.sync().unwrap();
+    }
+    // B receives A's changes before the deletion; C made the deletion before them.
+    let (a, b, c) = (
+        team[0].folder.clone(),
+        team[1].folder.clone(),
+        team[2].folder.clone(),
+    );
+    carry(&a, &b);
+    team[1].store.sync().unwrap();
+    carry(&c, &b);
+    team[1].store.sync().unwrap();
+    converge(&mut team);
+    alike(&team);
+    // The links stand everywhere, without the deleted mediator; what A said of her is in the
+    // inbox, twice.
+    for l in &team {
+        let without: i64 = l
+            .store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM link WHERE introduced_by_actor IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(without, 2);
+        let lost = l
+            .store
+            .inbox_dump()
+            .unwrap()
+            .iter()
+            .filter(|e| e.contains(" introduced_by_actor deleted "))
+            .count();
+        assert_eq!(lost, 2, "{:#?}", l.store.inbox_dump().unwrap());
+    }
+}
+
+#[test]
+fn a_value_that_lost_to_another_and_to_a_deletion_ends_alike_in_every_order() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    for name in ["Mairie", "Tiers-lieu", "Médiatrice", "Animateur"] {
+        team[0].store.create_actor(&actor(name)).unwrap();
+    }
+    let l = link_between(&mut team[0].store, "Mairie", "Tiers-lieu");
+    converge(&mut team);
+    let introduce = |s: &mut Store, who: &str| {
+        let by = id_of(s, who);
+        s.conn
+            .execute(
+                "UPDATE link SET introduced_by_actor = ?1 WHERE id = ?2",
+                [by, l],
+            )
+            .unwrap();
+    };
+    // C deletes the mediator; B, later, says the mediator introduced them; A, later still,
+    // the facilitator.
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(5));
+    let m = id_of(&team[2].store, "Médiatrice");
+    team[2].store.delete_actor(m).unwrap();
+    pause();
+    introduce(&mut team[1].store, "Médiatrice");
+    pause();
+    introduce(&mut team[0].store, "Animateur");
+    for l in team.iter_mut() {
+        l.store.sync().unwrap();
+    }
+    let folders: Vec<PathBuf> = team.iter().map(|l| l.folder.clone()).collect();
+    // C: its deletion, then B's change, then A's. B: A's change, then the deletion. A: the
+    // deletion, then B's change.
+    for (to, from) in [(2, 1), (2, 0), (1, 0), (1, 2), (0, 2), (0, 1)] {
+        carry(&folders[from], &folders[to]);
+        team[to].store.sync().unwrap();
+    }
+    converge(&mut team);
+    alike(&team);
+    let lost: Vec<String> = team[0]
+        .store
+        .inbox_dump()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.contains(" introduced_by_actor "))
+        .collect();
+    assert_eq!(lost.len(), 1, "{lost:#?}");
+    assert!(lost[0].contains(" deleted "), "{lost:#?}");
+}
+
+#[test]
+fn a_person_erased_while_two_merges_move_her_leaves_no_inbox_entry() {
+    // The laptop that keeps the first actor has the person's new record when the erasure
+    // comes, or has lost it to the other merge already.
+    erased_while_two_merges_move_her(&[(1, 2), (1, 0), (2, 1), (2, 0), (0, 1), (0, 2)], true);
+    erased_while_two_merges_move_her(&[(0, 2), (0, 1), (1, 2), (1, 0), (2, 1), (2, 0)], true);
+    // Without the second merge, her new record stands, rewritten alike everywhere.
+    erased_while_two_merges_move_her(&[(1, 0), (0, 1), (2, 1), (2, 0)], false);
+    erased_while_two_merges_move_her(&[(0, 1), (1, 0), (2, 0), (2, 1)], false);
+}
+
+/// A keeps the first of two actors found to be one, C the second, B erases the person who is
+/// a contact of the second, all meanwhile; then the files go `(to, from)` in `order`.
+fn erased_while_two_merges_move_her(order: &[(usize, usize)], other_merge: bool) {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    let s = &mut team[0].store;
+    let x = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
+    let y = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
+    let person = crate::actors::ContactInput {
+        name: "Éric Zorglub".into(),
+        role: String::new(),
+        email: String::new(),
+        phone: "06 12 34 56 78".into(),
+        notes: String::new(),
+    };
+    s.create_contact(y, &person).unwrap();
+    converge(&mut team);
+    // A keeps the first actor (the person's contact is created again on it), C the second,
+    // and B erases the person: all three meanwhile.
+    team[0].store.merge_actors(x, y).unwrap();
+    let (cx, cy) = (
+        id_of(&team[2].store, "Syndicat mixte"),
+        team[2]
+            .store
+            .conn
+            .query_row("SELECT max(id) FROM actor", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+    );
+    let _ = cx;
+    let kept_c = team[2]
+        .store
+        .conn
+        .query_row("SELECT min(id) FROM actor", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    if other_merge {
+        team[2].store.merge_actors(cy, kept_c).unwrap();
+    }
+    let contact: i64 = team[1]
+        .store
+        .conn
+        .query_row("SELECT id FROM contact", [], |r| r.get(0))
+        .unwrap();
+    team[1]
+        .store
+        .person_erase(crate::safety::rgpd::Person::Contact(contact))
+        .unwrap();
+    for l in team.iter_mut() {
+        l.store.sync().unwrap();
+    }
+    let folders: Vec<PathBuf> = team.iter().map(|l| l.folder.clone()).collect();
+    for &(to, from) in order {
+        carry(&folders[from], &folders[to]);
+        team[to].store.sync().unwrap();
+    }
+    converge(&mut team);
+    for (i, l) in team.iter().enumerate() {
+        let named: Vec<String> = l
+            .store
+            .inbox_dump()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.contains("Zorglub") || e.contains("06 12 34 56 78"))
+            .collect();
+        assert!(named.is_empty(), "{order:?}: laptop {i}: {named:#?}");
+        let kept: Vec<String> = l
+            .store
+            .conn
+            .prepare("SELECT name || ' ' || phone FROM contact")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            kept.iter()
+                .all(|k| !k.contains("Zorglub") && !k.contains("06 12")),
+            "{order:?}: laptop {i}: {kept:?}"
+        );
+    }
+    alike(&team);
+}
+
+#[test]
+fn a_person_merged_then_erased_while_her_phone_changes_elsewhere_leaves_no_inbox_entry() {
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 3);
+    let s = &mut team[0].store;
+    let x = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
+    let y = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
+    let mut person = crate::actors::ContactInput {
+        name: "Éric Zorglub".into(),
+        role: String::new(),
+        email: String::new(),
+        phone: "06 12 34 56 78".into(),
+        notes: String::new(),
+    };
+    s.create_contact(y, &person).unwrap();
+    converge(&mut team);
+    // B and C change her phone; A merges the two actors, then erases her (her new record).
+    for (i, phone) in [(1, "07 11 11 11 11"), (2, "07 22 22 22 22")] {
+        let s = &mut team[i].store;
+        let id: i64 = s
+            .conn
+            .query_row("SELECT id FROM contact", [], |r| r.get(0))
+            .unwrap();
+        person.phone = phone.into();
+        s.update_contact(id, &person).unwrap();
+    }
+    team[0].store.merge_actors(x, y).unwrap();
+    let copy: i64 = team[0]
+        .store
+        .conn
+        .query_row("SELECT id FROM contact", [], |r| r.get(0))
+        .unwrap();
+    team[0]
+        .store
+        .person_erase(crate::safety::rgpd::Person::Contact(copy))
+        .unwrap();
+    for l in team.iter_mut() {
+        l.store.sync().unwrap();
+    }
+    let folders: Vec<PathBuf> = team.iter().map(|l| l.folder.clone()).collect();
+    for (to, from) in [(2, 1), (2, 0), (1, 0), (1, 2), (0, 1), (0, 2)] {
+        carry(&folders[from], &folders[to]);
+        team[to].store.sync().unwrap();
+    }
+    converge(&mut team);
+    for (i, l) in team.iter().enumerate() {
+        let named: Vec<String> = l
+            .store
+            .inbox_dump()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.contains("Zorglub") || e.contains("07 11") || e.contains("07 22"))
+            .collect();
+        assert!(named.is_empty(), "laptop {i}: {named:#?}");
+    }
+    alike(&team);
+}
+
 #[test]
 fn an_import_travels_as_batches_and_every_record_arrives() {
     let dir = TempDir::new().unwrap();

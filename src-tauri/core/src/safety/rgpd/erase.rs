@@ -99,22 +99,7 @@ impl Store {
                 return Ok(true);
             }
         }
-        // The last whole record the journal keeps of them, not yet scrubbed.
-        let last: Option<String> = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT coalesce(before, after) FROM {} WHERE op IN (1, 3)
-                       AND json_valid(coalesce(before, after))
-                       AND CASE WHEN json_valid(coalesce(before, after))
-                                THEN json_extract(coalesce(before, after), '$.rgpd') END IS NULL
-                     ORDER BY id DESC, pos DESC LIMIT 1",
-                    journal::record_entries("?1")
-                ),
-                [&who.uid],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let last = self.last_whole(table, &who.uid)?;
         let Some(Ok(Value::Object(record))) = last.map(|j| serde_json::from_str::<Value>(&j))
         else {
             return Ok(false);
@@ -143,10 +128,51 @@ impl Store {
         Ok(true)
     }
 
+    /// The last whole record of `uid` (a row of `table`) this file keeps: in the journal, not
+    /// yet scrubbed, else held whole in the inbox; as JSON.
+    fn last_whole(&self, table: &str, uid: &str) -> CoreResult<Option<String>> {
+        // The last whole record the journal keeps of them, not yet scrubbed.
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT coalesce(before, after) FROM {} WHERE op IN (1, 3)
+                       AND json_valid(coalesce(before, after))
+                       AND CASE WHEN json_valid(coalesce(before, after))
+                                THEN json_extract(coalesce(before, after), '$.rgpd') END IS NULL
+                     ORDER BY id DESC, pos DESC LIMIT 1",
+                    journal::record_entries("?1")
+                ),
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // Else the record the inbox holds whole (created under an actor deleted meanwhile,
+        // never in this file's journal).
+        let last = match last {
+            Some(last) => Some(last),
+            None => self
+                .conn
+                .query_row(
+                    &format!(
+                        "SELECT value FROM share_conflict WHERE tbl = '{table}' AND record = ?1
+                           AND field = '' AND kind = 'deleted' ORDER BY at DESC LIMIT 1"
+                    ),
+                    [uid],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        Ok(last)
+    }
+
     /// Contacts that an erasure made on another laptop rewrote (`records`: the same person
     /// under another record, a copy made meanwhile): their journal here keeps only their
     /// identity, as it does on the laptop that rewrote them (the rewrite's own new values
-    /// stay, they no longer name the person); then no copy is left of what went.
+    /// stay, they no longer name the person), and the inbox keeps nothing of them that
+    /// names the person (a copy held whole, created under an actor deleted meanwhile; a
+    /// value of a field that identifies her): on the laptop that rewrote them, their
+    /// journal's creation no longer names her either; then no copy is left of what went.
     pub(crate) fn forget_rewritten(&mut self, records: &[String]) -> CoreResult<()> {
         if records.is_empty() {
             return Ok(());
@@ -158,6 +184,7 @@ impl Store {
         let forgotten = (|| {
             let tx = self.conn.transaction()?;
             crate::safety::rgpd::scrub::keep_only_identity(&tx, records)?;
+            crate::safety::rgpd::scrub::forget_in_inbox(&tx, records)?;
             tx.commit()?;
             self.leave_no_copy()
         })();

@@ -87,6 +87,58 @@ pub(super) fn replace_all(text: &str, forms: &[String]) -> String {
     })
 }
 
+/// A contact's record (`row`, as the journal writes it) as an erasure of the person whose
+/// contact was `erased` leaves it: every form of her name, e-mail and phone replaced in the
+/// fields that identify a contact; `None` when none of them names her (another person). A
+/// copy of her made meanwhile elsewhere (the merge of two actors creates her contact again)
+/// arriving after the erasure is written as the laptop that held it rewrote it.
+pub(crate) fn as_erased_copy(
+    erased: &serde_json::Map<String, serde_json::Value>,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let forms = forms_of(
+        &text_of(erased, "name"),
+        &text_of(erased, "email"),
+        &text_of(erased, "phone"),
+    );
+    rewritten_copy(&forms, row)
+}
+
+/// The text of `key` in `m` (empty when it is not text).
+fn text_of(m: &serde_json::Map<String, serde_json::Value>, key: &str) -> String {
+    m.get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A contact's record (`row`) with every one of `forms` replaced in the fields that identify a
+/// contact; `None` when none of them names the person.
+pub(super) fn rewritten_copy(
+    forms: &[String],
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use crate::db::records::{kind, Personal};
+    let identifying: &[&str] = match kind("contact").map(|k| k.personal) {
+        Some(Personal::Person { identifying }) => identifying,
+        _ => &[],
+    };
+    if forms.is_empty() {
+        return None;
+    }
+    let mut out = row.clone();
+    let mut named = false;
+    for field in identifying {
+        let value = text_of(row, field);
+        let replaced = replace_all(&value, forms);
+        if replaced != value {
+            named = true;
+            out.insert((*field).to_string(), serde_json::Value::from(replaced));
+        }
+    }
+    named.then_some(out)
+}
+
 /// The SQL expression that finds `form` (parameter `?1`, from [`search_key`]) in `column`.
 pub(super) fn found_in(column: &str, form: &str) -> String {
     let fold = crate::db::store::FOLD_FUNCTION;

@@ -41,6 +41,19 @@ fn scrub_sharing(tx: &Connection, erased: &[String], forms: &[String]) -> CoreRe
     for record in erased {
         changed += tx.execute("DELETE FROM share_conflict WHERE record = ?1", [record])?;
     }
+    // A copy of her contact held whole (made meanwhile elsewhere, created under an actor
+    // deleted meanwhile) goes too: a copy arriving after the erasure is not kept whole either
+    // (`share::merge`), and her forms replaced in it would leave the rest of her record.
+    let wholes: Vec<(i64, String)> = tx
+        .prepare("SELECT id, value FROM share_conflict WHERE tbl = 'contact' AND field = ''")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, value) in wholes {
+        let row = serde_json::from_str(&value).unwrap_or_default();
+        if crate::safety::rgpd::forms::rewritten_copy(forms, &row).is_some() {
+            changed += tx.execute("DELETE FROM share_conflict WHERE id = ?1", [id])?;
+        }
+    }
     let texts: [(&str, &str, &str); 5] = [
         ("share_conflict", "id", "value"),
         ("share_conflict", "id", "author"),
@@ -131,6 +144,26 @@ pub(crate) fn keep_only_identity(tx: &Connection, erased: &[String]) -> CoreResu
     for record in erased {
         changed += st.execute([record])?;
         changed += drop_from_batches(tx, record)?;
+    }
+    Ok(changed)
+}
+
+/// The inbox entries of the contacts `records` that name the person: the records held
+/// whole, and the values of the fields that identify a contact.
+pub(crate) fn forget_in_inbox(tx: &Connection, records: &[String]) -> CoreResult<usize> {
+    use crate::db::records::{kind, Personal};
+    let identifying: &[&str] = match kind("contact").map(|k| k.personal) {
+        Some(Personal::Person { identifying }) => identifying,
+        _ => &[],
+    };
+    let fields = serde_json::to_string(identifying).unwrap_or_else(|_| "[]".into());
+    let mut st = tx.prepare(
+        "DELETE FROM share_conflict WHERE tbl = 'contact' AND record = ?1
+           AND (field = '' OR field IN (SELECT value FROM json_each(?2)))",
+    )?;
+    let mut changed = 0;
+    for record in records {
+        changed += st.execute(rusqlite::params![record, fields])?;
     }
     Ok(changed)
 }
