@@ -168,6 +168,16 @@ impl Journal {
         s.label = label.to_string();
     }
 
+    /// The changes written next, until the transaction ends, are this laptop's own again,
+    /// in a new change set labelled `label`: what applying another laptop's set makes this
+    /// laptop do in its turn (an erasure's rewrite of a copy of the person it brought).
+    pub(crate) fn start_own(&self, label: &ChangeLabel) {
+        let mut s = self.state();
+        s.open = None;
+        s.foreign = None;
+        s.label = serde_json::to_string(label).unwrap_or_default();
+    }
+
     /// The clock's last value (see [`Journal::rewind`]).
     pub(crate) fn clock(&self) -> i64 {
         self.state().last_at

@@ -50,6 +50,7 @@ pub fn apply_set(
         author: &set.author,
         gone_before: Vec::new(),
         erased_people: erased_people(conn, set)?,
+        copies: Vec::new(),
     };
     for c in &set.changes {
         if !crate::db::records::kind(&c.table).is_some_and(|k| k.syncs) {
@@ -82,7 +83,42 @@ pub fn apply_set(
             _ => {}
         }
     }
-    m.after_deletions()
+    let copies = std::mem::take(&mut m.copies);
+    m.after_deletions()?;
+    rewrite_copies(conn, journal, &copies)
+}
+
+/// The copies of people erased here that a set created (identity, as the erasure rewrites
+/// them), rewritten in a change set of this laptop labelled as an erasure, which travels:
+/// every laptop then holds the copy as rewritten by every laptop that rewrote it, whatever
+/// each knew of the person (the values an erasure replaces are those its laptop knew). The
+/// set's creation of the copy keeps only its identity, in this same transaction.
+fn rewrite_copies(
+    conn: &Connection,
+    journal: &Journal,
+    copies: &[(String, Map<String, Value>)],
+) -> CoreResult<()> {
+    if copies.is_empty() {
+        return Ok(());
+    }
+    journal.start_own(&crate::db::journal::ChangeLabel::new(
+        "rgpd.erase",
+        &[("kind", "contact".to_string())],
+    ));
+    let uids: Vec<String> = copies.iter().map(|(uid, _)| uid.clone()).collect();
+    for (uid, copy) in copies {
+        for field in ["name", "email", "phone"] {
+            if let Some(Value::String(v)) = copy.get(field) {
+                conn.execute(
+                    &format!("UPDATE contact SET {} = ?1 WHERE uid = ?2", quote(field)),
+                    params![v, uid],
+                )?;
+            }
+        }
+    }
+    crate::safety::rgpd::scrub::keep_only_identity(conn, &uids)?;
+    crate::safety::rgpd::scrub::forget_in_inbox(conn, &uids)?;
+    Ok(())
 }
 
 /// The columns and values of a record to insert here, and its references to records deleted
@@ -104,6 +140,9 @@ pub(crate) struct Merge<'a, 'b> {
     /// contact it creates that names one of them is a copy of that person made without
     /// knowing the erasure (the merge of two actors creates her contact again).
     pub(crate) erased_people: Vec<Map<String, Value>>,
+    /// The copies of those people this set created here, as the erasure rewrites them
+    /// (identity, record): rewritten once the set is applied (`rewrite_copies`).
+    pub(crate) copies: Vec<(String, Map<String, Value>)>,
 }
 
 /// The contacts `set` deletes that were erased here (RGPD), as the set's device had them.
@@ -136,7 +175,6 @@ impl Merge<'_, '_> {
         // A copy of a person erased here: written as the erasure rewrites her, never kept
         // whole in the inbox (nor is it where the erasure came after: `safety::rgpd::scrub`).
         let copy = self.erased_copy(&c.table, row);
-        let row = copy.as_ref().unwrap_or(row);
         if let Some(other) = held_elsewhere(self.conn, &c.table, &uid)? {
             return Err(CoreError::Unreadable {
                 what: "Un fichier de modifications",
@@ -183,7 +221,12 @@ impl Merge<'_, '_> {
             .conn
             .execute(&sql, rusqlite::params_from_iter(values.iter()))
         {
-            Ok(_) => self.inserted(&c.table, &uid, lost),
+            Ok(_) => {
+                if let Some(copy) = copy {
+                    self.copies.push((uid.clone(), copy));
+                }
+                self.inserted(&c.table, &uid, lost)
+            }
             Err(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ffi::ErrorCode::ConstraintViolation =>
             {
@@ -196,7 +239,7 @@ impl Merge<'_, '_> {
                         ),
                     });
                 };
-                self.merge_duplicate(&c.table, &existing, &uid, row)
+                self.merge_duplicate(&c.table, &existing, &uid, copy.as_ref().unwrap_or(row))
             }
             Err(e) => Err(e.into()),
         }
@@ -553,6 +596,8 @@ impl Merge<'_, '_> {
                        AND NOT (tbl = 'contact' AND field = '')",
                     params![c.table, uid],
                 )?;
+                self.gone_before.push((c.table.clone(), uid.clone()));
+                return Ok(());
             }
             self.gone_before.push((c.table.clone(), uid.clone()));
             return forget_conflicts(self.conn, &c.table, &uid, None, self.origin);

@@ -41,6 +41,8 @@ pub mod compact;
 mod compact_tests;
 pub mod copies;
 pub mod duplicates;
+#[cfg(test)]
+mod erasure_sync_tests;
 pub mod folded;
 pub mod folder;
 pub mod format;

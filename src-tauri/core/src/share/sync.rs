@@ -340,7 +340,13 @@ impl Store {
             self.erase_identity(&who)?;
             report.erased.push(who);
         }
-        self.forget_rewritten(&rewritten(&file.body))?;
+        let mut forget = rewritten(&file.body);
+        for uid in erased_before(&self.conn, &file.body)? {
+            if !forget.contains(&uid) {
+                forget.push(uid);
+            }
+        }
+        self.forget_rewritten(&forget)?;
         if ahead(&file.body) && !report.skewed.contains(&file.header.name) {
             report.skewed.push(file.header.name.clone());
         }
@@ -473,6 +479,28 @@ fn erasures(body: &Body) -> Vec<ErasedPerson> {
         }
     }
     out
+}
+
+/// The contacts `body` changes that an erasure reached here before (their creation or their
+/// deletion in the journal keeps only their identity): what the file brings of them is
+/// forgotten as if it had come first, so that the journal and the inbox do not depend on
+/// the order files arrive in.
+fn erased_before(conn: &rusqlite::Connection, body: &Body) -> CoreResult<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM change WHERE tbl = 'contact' AND record = ?1 AND op IN (1, 3)
+           AND CASE WHEN json_valid(coalesce(after, before))
+                    THEN json_extract(coalesce(after, before), '$.rgpd') END IS NOT NULL)",
+    )?;
+    let mut out: Vec<String> = Vec::new();
+    for c in body.sets.iter().flat_map(|s| &s.changes) {
+        if c.table == "contact"
+            && !out.contains(&c.record)
+            && st.query_row([&c.record], |r| r.get(0))?
+        {
+            out.push(c.record.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// The contacts an RGPD erasure of `body` rewrote without deleting them (the same person
