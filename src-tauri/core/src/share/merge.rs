@@ -165,9 +165,18 @@ fn erased_people(conn: &Connection, set: &ChangeSet) -> CoreResult<Vec<Map<Strin
 
 impl Merge<'_, '_> {
     pub(crate) fn insert(&mut self, c: &Change) -> CoreResult<()> {
-        let uid = canonical(self.conn, &c.table, &c.record)?;
+        let mut uid = canonical(self.conn, &c.table, &c.record)?;
         if exists(self.conn, &c.table, &uid)? {
             return Ok(());
+        }
+        if uid != c.record {
+            // Put back (an undo) after the record it had become one with here was deleted:
+            // itself again, as on a laptop that never held the other.
+            self.conn.execute(
+                "DELETE FROM share_alias WHERE tbl = ?1 AND uid = ?2",
+                params![c.table, c.record],
+            )?;
+            uid = c.record.clone();
         }
         let Value::Object(row) = &c.after else {
             return Ok(());
