@@ -140,7 +140,7 @@ impl Merge<'_, '_> {
         let heir_born = group
             .iter()
             .find(|c| c.0 == heir)
-            .map(|c| (c.1.clone(), c.3.clone()));
+            .map(|c| (c.1.clone(), c.2.clone(), c.3.clone()));
         if heir != uid {
             self.conn.execute(
                 &format!("UPDATE {} SET uid = ?1 WHERE uid = ?2", quote(table)),
@@ -161,8 +161,16 @@ impl Merge<'_, '_> {
             "UPDATE share_alias SET same_as = ?1 WHERE tbl = ?2 AND same_as = ?3",
             [&heir, table, uid],
         )?;
-        if let (Some(gone), Some((born, row))) = (withdrawn, heir_born) {
-            self.withdraw(table, &heir, &gone, &born, &row)?;
+        if let (Some(gone), Some((born, author, row))) = (withdrawn, heir_born) {
+            let standing = |field: &str| Head {
+                version: born.clone(),
+                author: author.clone(),
+                value: row.get(field).cloned().unwrap_or(Value::Null),
+            };
+            let fields = self.withdraw(table, &heir, &gone, &born, &row)?;
+            for field in fields {
+                self.compete_again(table, &heir, &field, &standing(&field), &row)?;
+            }
         }
         Ok(true)
     }
@@ -171,7 +179,8 @@ impl Merge<'_, '_> {
     /// stands (`heir`, created at `born` as `row`) are withdrawn with it: each field it won
     /// gets back the heir's value (unjournaled: as if the duplicate had never met it), the
     /// duplicate's versions no longer count, and the competition between the two leaves the
-    /// inbox. Every laptop then holds what a laptop that never merged them holds.
+    /// inbox. Every laptop then holds what a laptop that never merged them holds. Returns
+    /// the fields it gave back.
     pub(crate) fn withdraw(
         &mut self,
         table: &str,
@@ -179,7 +188,7 @@ impl Merge<'_, '_> {
         gone: &Version,
         born: &Version,
         row: &Map<String, Value>,
-    ) -> CoreResult<()> {
+    ) -> CoreResult<Vec<String>> {
         let fields: Vec<String> = self
             .conn
             .prepare_cached(
@@ -227,6 +236,58 @@ impl Merge<'_, '_> {
                 params![table, heir, v.at, v.device],
             )?;
         }
-        Ok(())
+        Ok(fields)
+    }
+
+    /// After a withdrawal gave `field` of `heir` back its own creation's value (`standing`):
+    /// a third record found to be the same, whose value lost only to the one withdrawn, now
+    /// competes with it as it does on a laptop that never held the withdrawn one. The greater
+    /// version stands (written unjournaled: the same records), the other goes to the inbox.
+    fn compete_again(
+        &mut self,
+        table: &str,
+        heir: &str,
+        field: &str,
+        standing: &Head,
+        row: &Map<String, Value>,
+    ) -> CoreResult<()> {
+        let newer = |h: &&Head| {
+            (h.version.at, &h.version.device) > (standing.version.at, &standing.version.device)
+        };
+        let heads = open_heads(self.conn, table, heir, field)?;
+        let Some(best) = heads.iter().filter(newer).max_by(|a, b| {
+            (a.version.at, &a.version.device).cmp(&(b.version.at, &b.version.device))
+        }) else {
+            return Ok(());
+        };
+        let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
+        if let Ok(local) = local_value(self.conn, self.tables, table, field, &best.value, kind)? {
+            let was_on = self.journal.enabled();
+            self.journal.set_enabled(false);
+            let written = self.conn.execute(
+                &format!(
+                    "UPDATE {} SET {} = ?1 WHERE uid = ?2",
+                    quote(table),
+                    quote(field)
+                ),
+                params![local, heir],
+            );
+            self.journal.set_enabled(was_on);
+            written?;
+        }
+        delete_conflict(self.conn, table, heir, field, &best.version)?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                table,
+                heir,
+                field,
+                best.version.at,
+                best.version.device,
+                best.author
+            ],
+        )?;
+        add_concurrent(self.conn, table, heir, field, standing, best)
     }
 }
