@@ -239,3 +239,127 @@ fn a_workspace_on_a_fat32_key() {
 fn a_workspace_on_an_exfat_key() {
     every_way_of_writing_a_new_file_works_on("exfat");
 }
+
+/// Runs `catalyse ARGS` for `dir`, which must succeed, and reads its JSON.
+fn json(dir: &Dir, args: &[&str]) -> serde_json::Value {
+    let (ok, out) = catalyse(dir, args);
+    assert!(ok, "{args:?}: {out}");
+    serde_json::from_str(out.lines().find(|l| l.starts_with('{')).unwrap_or(&out))
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+}
+
+/// The change files under `dir`.
+fn change_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "ccf") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+fn two_laptops_share_through_a_key(fs: &str) {
+    let claire = Dir::new();
+    let paul = Dir::new();
+    let key = match mount_image(&claire, fs) {
+        Ok(m) => m,
+        Err(why) => {
+            eprintln!("NOT RUN ({fs}, sharing): {why}");
+            return;
+        }
+    };
+    eprintln!("{fs}, sharing: {}", key.how);
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let folder = key.point.join("Territoire");
+    std::fs::create_dir(&folder).unwrap();
+    let a = claire.path("territoire.catalyse");
+    let b = paul.path("territoire.catalyse");
+    assert!(catalyse(&claire, &["demo", &s(&a)]).0);
+    let (ok, out) = catalyse(
+        &claire,
+        &[
+            "share",
+            "init",
+            "--workspace",
+            &s(&a),
+            "--folder",
+            &s(&folder),
+        ],
+    );
+    assert!(ok, "share init: {out}");
+    let (ok, out) = catalyse(
+        &paul,
+        &["share", "join", "--folder", &s(&folder), "--to", &s(&b)],
+    );
+    assert!(ok, "share join: {out}");
+    let import = |name: &str| {
+        let csv = claire.path("acteurs.csv");
+        std::fs::write(
+            &csv,
+            format!("Nom;Monde;Commune\n{name};Association;Trélon\n"),
+        )
+        .unwrap();
+        let (ok, out) = catalyse(
+            &claire,
+            &["import", "actors", &s(&csv), "--workspace", &s(&a)],
+        );
+        assert!(ok, "import: {out}");
+        json(&claire, &["sync", "--json", "--workspace", &s(&a)])
+    };
+    // Claire adds an actor; Paul receives it from the key.
+    let sent = import("Association des Amis du Val");
+    assert!(sent["sent"].as_u64().unwrap() >= 1, "{sent}");
+    let got = json(&paul, &["sync", "--json", "--workspace", &s(&b)]);
+    assert!(got["applied"].as_u64().unwrap() >= 1, "{got}");
+    assert_eq!(
+        got["content_hash"],
+        json(&claire, &["sync", "--json", "--workspace", &s(&a)])["content_hash"]
+    );
+    // Her next change file is cut short on the key (pulled out mid-copy): incomplete, not
+    // applied, nothing of it written; whole again, it applies.
+    let before = change_files(&folder);
+    let sent = import("Jardins partagés de Trélon");
+    assert!(sent["sent"].as_u64().unwrap() >= 1, "{sent}");
+    let new: Vec<PathBuf> = change_files(&folder)
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    let file = &new[0];
+    let whole = std::fs::read(file).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_len(whole.len() as u64 / 2)
+        .unwrap();
+    let cut = json(&paul, &["sync", "--json", "--workspace", &s(&b)]);
+    assert_eq!(cut["applied"], 0, "{cut}");
+    assert!(!cut["incomplete"].as_array().unwrap().is_empty(), "{cut}");
+    assert_eq!(cut["content_hash"], got["content_hash"]);
+    std::fs::write(file, &whole).unwrap();
+    let done = json(&paul, &["sync", "--json", "--workspace", &s(&b)]);
+    assert!(done["applied"].as_u64().unwrap() >= 1, "{done}");
+    assert!(done["incomplete"].as_array().unwrap().is_empty(), "{done}");
+    assert_eq!(
+        done["content_hash"],
+        json(&claire, &["sync", "--json", "--workspace", &s(&a)])["content_hash"]
+    );
+}
+
+#[test]
+fn a_team_shares_through_a_fat32_key() {
+    two_laptops_share_through_a_key("vfat");
+}
+
+#[test]
+fn a_team_shares_through_an_exfat_key() {
+    two_laptops_share_through_a_key("exfat");
+}
