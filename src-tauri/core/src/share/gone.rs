@@ -279,6 +279,11 @@ impl Merge<'_, '_> {
         table: &str,
         uid: &str,
     ) -> CoreResult<bool> {
+        if self.tables.nullified(self.conn, child_table, field)? {
+            // Not a parent (a link's introducer, an action's lead…): the record stands
+            // without it, as where the deletion came first (`Merge::local_row`).
+            return Ok(false);
+        }
         let child = canonical(self.conn, child_table, child)?;
         if !exists(self.conn, child_table, &child)? {
             return Ok(false);
