@@ -39,8 +39,9 @@ step "property-based tests of every import path, change files and the IPC types 
 CATALYSE_FUZZ_CASES="${CATALYSE_FUZZ_CASES:-500}" \
   cargo test --locked -p catalyse-core robustness -- --ignored --nocapture
 
-step "team sharing: three laptops, random changes and deliveries, one content and one inbox (CATALYSE_SIM_RUNS, 150 here)"
+step "team sharing: three laptops, random changes and deliveries, one content and one inbox (CATALYSE_SIM_RUNS, 150 here; with links' introducers, CATALYSE_SIM_INTRODUCER_RUNS, 100)"
 CATALYSE_SIM_RUNS="${CATALYSE_SIM_RUNS:-150}" \
+CATALYSE_SIM_INTRODUCER_RUNS="${CATALYSE_SIM_INTRODUCER_RUNS:-100}" \
   cargo test --locked -p catalyse-core share::simulation -- --ignored --nocapture
 
 step "generated files are committed and current (IPC types, the capability, command permissions)"

@@ -204,6 +204,9 @@ impl Merge<'_, '_> {
             if copy.is_some() {
                 return Ok(());
             }
+            // Held whole, it still supersedes what the inbox holds of the record that its
+            // device knew, as when it is written (`inserted`).
+            forget_conflicts(self.conn, &c.table, &uid, None, self.origin)?;
             let head = self.incoming(Value::Object(as_created_from(row, &uid)));
             return add_conflict(self.conn, &c.table, &uid, "", "deleted", &head, Some(&by));
         }
@@ -422,6 +425,9 @@ impl Merge<'_, '_> {
         field: &str,
         value: &Value,
     ) -> CoreResult<()> {
+        // It supersedes the values of the field its device knew that lost to a deletion of
+        // what they pointed at (as where the record itself is gone: `update`).
+        forget_conflicts(self.conn, table, uid, Some(field), self.origin)?;
         let mut heads = open_heads(self.conn, table, uid, field)?;
         let current = self.current_head(table, uid, field)?;
         heads.push(current.clone());
