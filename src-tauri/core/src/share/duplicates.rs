@@ -29,8 +29,16 @@ impl Merge<'_, '_> {
             .iter()
             .map(|r| r.column.clone())
             .collect();
+        // A reference that a deletion sets to NULL (a link's introducer) is not part of what
+        // the record is: its values merge as a field's do.
+        let mut parents = Vec::new();
+        for r in refs {
+            if !self.tables.nullified(self.conn, table, &r)? {
+                parents.push(r);
+            }
+        }
         let keyed = key_columns(self.conn, table)?;
-        let is_key = |f: &str| refs.iter().any(|r| r == f) || keyed.iter().any(|k| k == f);
+        let is_key = |f: &str| parents.iter().any(|r| r == f) || keyed.iter().any(|k| k == f);
         let (keep, gone) = if incoming < existing {
             (incoming, existing)
         } else {

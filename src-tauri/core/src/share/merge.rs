@@ -447,6 +447,12 @@ impl Merge<'_, '_> {
             self.write_field(table, uid, field, &head)?;
         }
         for loser in &candidates[1..] {
+            if loser.version == winner.version || self.cascade_null(table, uid, field, loser)? {
+                // The same change, here already (a record found to be the same, created by
+                // the set that wrote this field of it); or the NULL a deletion's cascade wrote
+                // here, which laptops that got the change after it never held.
+                continue;
+            }
             // A value pointing at a record deleted since lost to that deletion, whichever
             // arrived first (`lose_references_to`).
             match self.gone_target(table, uid, field, &loser.value)? {
@@ -460,6 +466,30 @@ impl Merge<'_, '_> {
         // one lost, it is there instead.
         let _ = current;
         Ok(())
+    }
+
+    /// Whether `head` is the NULL that a deletion wrote here into `field` (a reference it sets
+    /// to NULL) when it took the value it did not know to the inbox (`lose_references_to`).
+    fn cascade_null(
+        &mut self,
+        table: &str,
+        uid: &str,
+        field: &str,
+        head: &Head,
+    ) -> CoreResult<bool> {
+        if !head.value.is_null() || !self.tables.nullified(self.conn, table, field)? {
+            return Ok(false);
+        }
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM share_conflict WHERE tbl = ?1 AND record = ?2
+                   AND field = ?3 AND kind = 'deleted' AND by_at = ?4 AND by_device = ?5)",
+            )?
+            .query_row(
+                params![table, uid, field, head.version.at, head.version.device],
+                |r| r.get(0),
+            )?)
     }
 
     /// The deletion of the record `value` points at, when `field` is a reference that such a

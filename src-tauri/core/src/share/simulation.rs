@@ -618,8 +618,9 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// set to NULL and another deleted (the link was taken for a child of its introducer); a
 /// value lost to the deletion of what it pointed at, superseded by its own device since (it
 /// stayed in one inbox); an edit lost to a deletion that the deleting laptop undid knowing it,
-/// while a third deleted the record too (the undo held whole kept it in some inboxes). Each
-/// run checks
+/// while a third deleted the record too (the undo held whole kept it in some inboxes); the
+/// same link recorded twice, one with an introducer deleted meanwhile (its value was dropped,
+/// and the NULL the deletion wrote competed on some laptops only). Each run checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
@@ -634,6 +635,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         63_706_467_856,
         87_596_389_977,
         361_003_274_084,
+        151_747_241_750,
     ] {
         run(seed, 120);
     }
