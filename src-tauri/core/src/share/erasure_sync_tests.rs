@@ -2,7 +2,7 @@
 //! meanwhile copy them, phones change elsewhere; every laptop ends alike, and none keeps
 //! anything of them in its records, its inbox or its journal.
 
-use crate::share::sync_tests::{actor, alike, carry, converge, id_of, team, Laptop};
+use crate::share::sync_tests::{actor, alike, carry, converge, team, Laptop};
 use std::path::PathBuf;
 use tempfile::TempDir;
 
@@ -22,79 +22,22 @@ fn a_person_erased_while_two_merges_move_her_leaves_no_inbox_entry() {
 fn erased_while_two_merges_move_her(order: &[(usize, usize)], other_merge: bool) {
     let dir = TempDir::new().unwrap();
     let mut team = team(&dir, 3);
-    let s = &mut team[0].store;
-    let x = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
-    let y = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
-    let person = crate::actors::ContactInput {
-        name: "Éric Zorglub".into(),
-        role: String::new(),
-        email: String::new(),
-        phone: "06 12 34 56 78".into(),
-        notes: String::new(),
-    };
-    s.create_contact(y, &person).unwrap();
-    converge(&mut team);
+    two_actors_and_her(&mut team);
     // A keeps the first actor (the person's contact is created again on it), C the second,
     // and B erases the person: all three meanwhile.
-    team[0].store.merge_actors(x, y).unwrap();
-    let (cx, cy) = (
-        id_of(&team[2].store, "Syndicat mixte"),
-        team[2]
-            .store
-            .conn
-            .query_row("SELECT max(id) FROM actor", [], |r| r.get::<_, i64>(0))
-            .unwrap(),
-    );
-    let _ = cx;
-    let kept_c = team[2]
-        .store
-        .conn
-        .query_row("SELECT min(id) FROM actor", [], |r| r.get::<_, i64>(0))
-        .unwrap();
+    merge_on(&mut team, 0, true);
     if other_merge {
-        team[2].store.merge_actors(cy, kept_c).unwrap();
+        merge_on(&mut team, 2, false);
     }
-    let contact: i64 = team[1]
-        .store
-        .conn
-        .query_row("SELECT id FROM contact", [], |r| r.get(0))
-        .unwrap();
+    let contact = contact_of(&team[1]);
     team[1]
         .store
         .person_erase(crate::safety::rgpd::Person::Contact(contact))
         .unwrap();
-    for l in team.iter_mut() {
-        l.store.sync().unwrap();
-    }
-    let folders: Vec<PathBuf> = team.iter().map(|l| l.folder.clone()).collect();
-    for &(to, from) in order {
-        carry(&folders[from], &folders[to]);
-        team[to].store.sync().unwrap();
-    }
-    converge(&mut team);
+    deliver(&mut team, order);
     for (i, l) in team.iter().enumerate() {
-        let named: Vec<String> = l
-            .store
-            .inbox_dump()
-            .unwrap()
-            .into_iter()
-            .filter(|e| e.contains("Zorglub") || e.contains("06 12 34 56 78"))
-            .collect();
-        assert!(named.is_empty(), "{order:?}: laptop {i}: {named:#?}");
-        let kept: Vec<String> = l
-            .store
-            .conn
-            .prepare("SELECT name || ' ' || phone FROM contact")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        assert!(
-            kept.iter()
-                .all(|k| !k.contains("Zorglub") && !k.contains("06 12")),
-            "{order:?}: laptop {i}: {kept:?}"
-        );
+        let left = traces_of(l, &["Zorglub", "06 12 34 56 78"]);
+        assert!(left.is_empty(), "{order:?}: laptop {i}: {left:#?}");
     }
     alike(&team);
 }
@@ -103,56 +46,22 @@ fn erased_while_two_merges_move_her(order: &[(usize, usize)], other_merge: bool)
 fn a_person_merged_then_erased_while_her_phone_changes_elsewhere_leaves_no_inbox_entry() {
     let dir = TempDir::new().unwrap();
     let mut team = team(&dir, 3);
-    let s = &mut team[0].store;
-    let x = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
-    let y = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
-    let mut person = crate::actors::ContactInput {
-        name: "Éric Zorglub".into(),
-        role: String::new(),
-        email: String::new(),
-        phone: "06 12 34 56 78".into(),
-        notes: String::new(),
-    };
-    s.create_contact(y, &person).unwrap();
-    converge(&mut team);
+    two_actors_and_her(&mut team);
     // B and C change her phone; A merges the two actors, then erases her (her new record).
     for (i, phone) in [(1, "07 11 11 11 11"), (2, "07 22 22 22 22")] {
-        let s = &mut team[i].store;
-        let id: i64 = s
-            .conn
-            .query_row("SELECT id FROM contact", [], |r| r.get(0))
-            .unwrap();
-        person.phone = phone.into();
-        s.update_contact(id, &person).unwrap();
+        let id = contact_of(&team[i]);
+        team[i].store.update_contact(id, &her(phone)).unwrap();
     }
-    team[0].store.merge_actors(x, y).unwrap();
-    let copy: i64 = team[0]
-        .store
-        .conn
-        .query_row("SELECT id FROM contact", [], |r| r.get(0))
-        .unwrap();
+    merge_on(&mut team, 0, true);
+    let copy = contact_of(&team[0]);
     team[0]
         .store
         .person_erase(crate::safety::rgpd::Person::Contact(copy))
         .unwrap();
-    for l in team.iter_mut() {
-        l.store.sync().unwrap();
-    }
-    let folders: Vec<PathBuf> = team.iter().map(|l| l.folder.clone()).collect();
-    for (to, from) in [(2, 1), (2, 0), (1, 0), (1, 2), (0, 1), (0, 2)] {
-        carry(&folders[from], &folders[to]);
-        team[to].store.sync().unwrap();
-    }
-    converge(&mut team);
+    deliver(&mut team, &ORDERS[0]);
     for (i, l) in team.iter().enumerate() {
-        let named: Vec<String> = l
-            .store
-            .inbox_dump()
-            .unwrap()
-            .into_iter()
-            .filter(|e| e.contains("Zorglub") || e.contains("07 11") || e.contains("07 22"))
-            .collect();
-        assert!(named.is_empty(), "laptop {i}: {named:#?}");
+        let left = traces_of(l, &["Zorglub", "07 11 11 11 11", "07 22 22 22 22"]);
+        assert!(left.is_empty(), "laptop {i}: {left:#?}");
     }
     alike(&team);
 }
@@ -184,15 +93,30 @@ fn traces_of(l: &Laptop, needles: &[&str]) -> Vec<String> {
     out
 }
 
-/// Two actors found to be one (`x`, `y`), the person a contact of the second, known to every
-/// laptop.
-fn two_actors_and_her(team: &mut [Laptop]) -> (i64, i64) {
+/// Two actors found to be one, the person a contact of the second, known to every laptop.
+fn two_actors_and_her(team: &mut [Laptop]) {
     let s = &mut team[0].store;
-    let x = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
+    s.create_actor(&actor("Syndicat mixte")).unwrap();
     let y = s.create_actor(&actor("Syndicat mixte")).unwrap().id;
     s.create_contact(y, &her("06 12 34 56 78")).unwrap();
     converge(team);
-    (x, y)
+}
+
+/// The two actors on laptop `l` (its own ids), the first created first.
+fn actors_of(l: &Laptop) -> (i64, i64) {
+    l.store
+        .conn
+        .query_row("SELECT min(id), max(id) FROM actor", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+}
+
+/// Laptop `i` merges the two actors, keeping the first when `keep_first`.
+fn merge_on(team: &mut [Laptop], i: usize, keep_first: bool) {
+    let (x, y) = actors_of(&team[i]);
+    let (keep, other) = if keep_first { (x, y) } else { (y, x) };
+    team[i].store.merge_actors(keep, other).unwrap();
 }
 
 fn her(phone: &str) -> crate::actors::ContactInput {
@@ -234,20 +158,21 @@ const ORDERS: [[(usize, usize); 6]; 3] = [
 #[test]
 fn copies_of_an_erased_person_made_by_two_merges_end_rewritten_alike_everywhere() {
     // B changes her phone, merges the two actors (her record made again on the first) and
-    // erases her there; C merges them the same way meanwhile, with her former phone. A laptop
-    // that gets C's copy after the erasure rewrites it as it is written, the others by the
-    // erasure of the person they know: each rewrite travels, so all end with both.
+    // erases her there; C merges them the same way meanwhile, with her former phone. Whatever
+    // the order of the files, every laptop ends alike with nothing of her (records, inbox,
+    // journal). The schedules of this kind the simulation found to end apart are replayed by
+    // `simulation::schedules_that_once_ended_apart_now_converge`.
     for order in ORDERS {
         let dir = TempDir::new().unwrap();
         let mut team = team(&dir, 3);
-        let (x, y) = two_actors_and_her(&mut team);
+        two_actors_and_her(&mut team);
         let id = contact_of(&team[1]);
         team[1]
             .store
             .update_contact(id, &her("07 11 11 11 11"))
             .unwrap();
-        team[1].store.merge_actors(x, y).unwrap();
-        team[2].store.merge_actors(x, y).unwrap();
+        merge_on(&mut team, 1, true);
+        merge_on(&mut team, 2, true);
         let copy = contact_of(&team[1]);
         team[1]
             .store
@@ -263,21 +188,15 @@ fn copies_of_an_erased_person_made_by_two_merges_end_rewritten_alike_everywhere(
 }
 
 #[test]
-fn a_copy_held_whole_in_the_inbox_then_erased_leaves_nothing_of_her() {
+fn two_crossing_merges_while_she_is_erased_leave_nothing_of_her() {
     // A keeps the first actor (her record made again on it) and erases her there; C keeps
-    // the second meanwhile: on C, A's copy of her comes under an actor deleted there, held
-    // whole in the inbox, and the erasure that follows reads her from it before it goes.
+    // the second meanwhile (on C, A's copy of her comes under an actor deleted there).
     for order in ORDERS {
         let dir = TempDir::new().unwrap();
         let mut team = team(&dir, 3);
-        let (x, y) = two_actors_and_her(&mut team);
-        team[0].store.merge_actors(x, y).unwrap();
-        let other: i64 = team[2]
-            .store
-            .conn
-            .query_row("SELECT min(id) FROM actor", [], |r| r.get(0))
-            .unwrap();
-        team[2].store.merge_actors(y, other).unwrap();
+        two_actors_and_her(&mut team);
+        merge_on(&mut team, 0, true);
+        merge_on(&mut team, 2, false);
         let copy = contact_of(&team[0]);
         team[0]
             .store

@@ -126,7 +126,7 @@ pub(crate) fn converge(team: &mut [Laptop]) {
     }
 }
 
-pub(crate) fn id_of(s: &Store, name: &str) -> i64 {
+fn id_of(s: &Store, name: &str) -> i64 {
     s.conn
         .query_row("SELECT id FROM actor WHERE name = ?1", [name], |r| r.get(0))
         .unwrap()
