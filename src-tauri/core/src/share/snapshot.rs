@@ -252,9 +252,47 @@ pub fn headers(folder: &std::path::Path, workspace: &str) -> Vec<SnapshotHeader>
             let name = name.to_string_lossy();
             name.len() == 57 && name.ends_with(".ccs") && name.is_ascii()
         })
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .filter_map(|bytes| read_header(&bytes, workspace, crate::SCHEMA_VERSION))
+        .filter_map(|e| checked_header(&e.path(), workspace))
         .collect()
+}
+
+/// A snapshot file as last read: its length and time, the workspace asked for, and its
+/// header if the file was whole and closed by the right hash.
+type Checked = (
+    u64,
+    Option<std::time::SystemTime>,
+    String,
+    Option<SnapshotHeader>,
+);
+
+/// The snapshots' headers this process has checked, by path: a snapshot is written once
+/// (under a temporary name, then renamed), so one of the same length and time is not read
+/// and hashed again at each exchange while a device's file is missing (at 100,000 actors a
+/// snapshot is tens of megabytes).
+static CHECKED: std::sync::Mutex<BTreeMap<std::path::PathBuf, Checked>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// The checked header of the snapshot at `path`, read again only when the file changed.
+fn checked_header(path: &std::path::Path, workspace: &str) -> Option<SnapshotHeader> {
+    let meta = std::fs::metadata(path).ok()?;
+    let (len, time) = (meta.len(), meta.modified().ok());
+    let mut cache = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((l, t, w, header)) = cache.get(path) {
+        if (*l, *t, w.as_str()) == (len, time, workspace) {
+            return header.clone();
+        }
+    }
+    let header = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| read_header(&bytes, workspace, crate::SCHEMA_VERSION));
+    // An incomplete file (being copied) is read again next time whatever its length says.
+    if header.is_some() {
+        cache.insert(
+            path.to_path_buf(),
+            (len, time, workspace.to_string(), header.clone()),
+        );
+    }
+    header
 }
 
 /// The body read from its text, the workspace document kept in the text's own buffer: cut
@@ -378,6 +416,27 @@ mod tests {
         ] {
             assert!(parse_body(bad.as_bytes().to_vec()).is_err(), "{bad}");
         }
+    }
+
+    /// A snapshot's header is read once while the file stays as it is, and read again (here:
+    /// refused) once the file changes.
+    #[test]
+    fn a_snapshots_header_is_read_again_only_when_the_file_changes() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (header, body) = sample();
+        let path = dir.path().join(snapshot_path(&header.device, header.at));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, encode(&header, &body)).unwrap();
+        let first = headers(dir.path(), "espace");
+        assert_eq!(first.len(), 1);
+        assert_eq!(headers(dir.path(), "espace"), first);
+        assert!(headers(dir.path(), "autre espace").is_empty());
+        // Cut short (a copy in progress, a damaged file): no longer a proof.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(headers(dir.path(), "espace").is_empty());
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(headers(dir.path(), "espace"), first);
     }
 
     #[test]
