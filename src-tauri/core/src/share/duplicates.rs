@@ -23,22 +23,8 @@ impl Merge<'_, '_> {
         incoming: &str,
         row: &Map<String, Value>,
     ) -> CoreResult<()> {
-        let refs: Vec<String> = self
-            .tables
-            .refs(self.conn, table)?
-            .iter()
-            .map(|r| r.column.clone())
-            .collect();
-        // A reference that a deletion sets to NULL (a link's introducer) is not part of what
-        // the record is: its values merge as a field's do.
-        let mut parents = Vec::new();
-        for r in refs {
-            if !self.tables.nullified(self.conn, table, &r)? {
-                parents.push(r);
-            }
-        }
-        let keyed = key_columns(self.conn, table)?;
-        let is_key = |f: &str| parents.iter().any(|r| r == f) || keyed.iter().any(|k| k == f);
+        let fixed = self.fixed_columns(table)?;
+        let is_key = |f: &str| fixed.iter().any(|k| k == f);
         let (keep, gone) = if incoming < existing {
             (incoming, existing)
         } else {
@@ -70,12 +56,7 @@ impl Merge<'_, '_> {
             "INSERT OR REPLACE INTO share_alias (tbl, uid, same_as) VALUES (?1, ?2, ?3)",
             [table, gone, keep],
         )?;
-        for (field, value) in row {
-            if LOCAL_COLUMNS.contains(&field.as_str()) || field == "uid" || is_key(field) {
-                continue;
-            }
-            self.merge_field(table, keep, field, value)?;
-        }
+        self.merge_fields(table, keep, row)?;
         // The incoming record's creation is journaled under its own identity (after the
         // merge, which compares with the creation of the one here), so that a deletion of one
         // of the two can tell whether the other still stands.
@@ -84,6 +65,53 @@ impl Merge<'_, '_> {
             &format!("INSERT INTO change (set_id, tbl, record, op, after) VALUES ({SET_ID}, ?1, ?2, {INSERT}, ?3)"),
             params![table, incoming, Value::Object(row.clone()).to_string()],
         )?;
+        Ok(())
+    }
+
+    /// The columns of `table` that say what a record is rather than what it holds: its
+    /// parents and the columns of its unique keys. A reference that a deletion sets to NULL
+    /// (a link's introducer) is not one of them: its values merge as a field's do.
+    fn fixed_columns(&mut self, table: &str) -> CoreResult<Vec<String>> {
+        let refs: Vec<String> = self
+            .tables
+            .refs(self.conn, table)?
+            .iter()
+            .map(|r| r.column.clone())
+            .collect();
+        let mut fixed = key_columns(self.conn, table)?;
+        for r in refs {
+            if !self.tables.nullified(self.conn, table, &r)? {
+                fixed.push(r);
+            }
+        }
+        Ok(fixed)
+    }
+
+    /// The values of `row` (another creation of the record `uid`) merged into it as changes
+    /// of its fields, but for what says what the record is.
+    pub(crate) fn merge_fields(
+        &mut self,
+        table: &str,
+        uid: &str,
+        row: &Map<String, Value>,
+    ) -> CoreResult<()> {
+        let fixed = self.fixed_columns(table)?;
+        let columns: Vec<String> = self
+            .tables
+            .columns(self.conn, table)?
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        for (field, value) in row {
+            if LOCAL_COLUMNS.contains(&field.as_str())
+                || field == "uid"
+                || fixed.contains(field)
+                || !columns.contains(field)
+            {
+                continue;
+            }
+            self.merge_field(table, uid, field, value)?;
+        }
         Ok(())
     }
 

@@ -167,7 +167,14 @@ impl Merge<'_, '_> {
     pub(crate) fn insert(&mut self, c: &Change) -> CoreResult<()> {
         let mut uid = canonical(self.conn, &c.table, &c.record)?;
         if exists(self.conn, &c.table, &uid)? {
-            return Ok(());
+            return match &c.after {
+                // Put back on two laptops at once (each undid its deletion): the values of
+                // the one that comes second compete with those here, as a field's changes do.
+                Value::Object(row) if uid == c.record && !row.contains_key("rgpd") => {
+                    self.merge_fields(&c.table, &uid, row)
+                }
+                _ => Ok(()),
+            };
         }
         if uid != c.record {
             // Put back (an undo) after the record it had become one with here was deleted:

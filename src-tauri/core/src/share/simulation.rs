@@ -620,7 +620,9 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// stayed in one inbox); an edit lost to a deletion that the deleting laptop undid knowing it,
 /// while a third deleted the record too (the undo held whole kept it in some inboxes); the
 /// same link recorded twice, one with an introducer deleted meanwhile (its value was dropped,
-/// and the NULL the deletion wrote competed on some laptops only). Each run checks
+/// and the NULL the deletion wrote competed on some laptops only); a record put back on two
+/// laptops at once (the second one's values were dropped where the first came first). Each
+/// run checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
@@ -636,6 +638,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         87_596_389_977,
         361_003_274_084,
         151_747_241_750,
+        509_651_698_985,
     ] {
         run(seed, 120);
     }
