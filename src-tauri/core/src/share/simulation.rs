@@ -357,10 +357,9 @@ fn deliver(from: &Path, to: &Path, rng: &mut Rng, all: bool, gone: &BTreeSet<Pat
     }
 }
 
-/// Whether the laptops also undo their change sets (`CATALYSE_SIM_UNDO=0` leaves undo out).
 /// Whether links get who introduced them, said or changed against a deletion of that actor
-/// (`CATALYSE_SIM_INTRODUCERS=1`, or a test on its thread). Off in the test command's run:
-/// this mix also reaches schedules where an RGPD erasure meets the merge of two actors and
+/// (`CATALYSE_SIM_INTRODUCERS=1`, or a test on its thread: `simulation_with_introducers_converges`).
+/// This mix also reaches schedules where an RGPD erasure meets the merges of two actors and
 /// edits of the person's contact made meanwhile; the seeds that ended apart and are fixed are
 /// replayed by `schedules_that_once_ended_apart_now_converge`.
 fn with_introducers() -> bool {
@@ -374,6 +373,7 @@ thread_local! {
     static INTRODUCERS: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
 }
 
+/// Whether the laptops also undo their change sets (`CATALYSE_SIM_UNDO=0` leaves undo out).
 fn with_undo() -> bool {
     std::env::var("CATALYSE_SIM_UNDO").map_or(true, |v| v != "0")
 }
