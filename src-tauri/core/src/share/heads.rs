@@ -230,7 +230,11 @@ pub(crate) fn add_conflict(
 ) -> CoreResult<()> {
     let scrubbed = match &head.value {
         Value::Object(o) => o.contains_key("rgpd"),
-        Value::String(t) => t == crate::history::erased::ERASED_MARK,
+        // Also a copy's field an erasure rewrote (« [personne effacée] »): the erasure's own
+        // change, nothing of anyone to restore.
+        Value::String(t) => {
+            t == crate::history::erased::ERASED_MARK || t == crate::safety::rgpd::ERASED
+        }
         _ => false,
     };
     if scrubbed || (kind == "deleted" && erased(conn, table, uid)?) {

@@ -621,12 +621,14 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// while a third deleted the record too (the undo held whole kept it in some inboxes); the
 /// same link recorded twice, one with an introducer deleted meanwhile (its value was dropped,
 /// and the NULL the deletion wrote competed on some laptops only); a record put back on two
-/// laptops at once (the second one's values were dropped where the first came first). Each
-/// run checks
+/// laptops at once (the second one's values were dropped where the first came first); a
+/// laptop joining late from a snapshot (the inbox's quiet flags were not carried); an erased
+/// copy's rewrite lost to a deletion (on the laptop that rewrote it only). Each run checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
     run(528_232_718_038, 120);
+    run(453_908_940_741, 120);
     INTRODUCERS.with(|c| c.set(Some(true)));
     for seed in [
         357_287_006_500,
@@ -639,6 +641,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         361_003_274_084,
         151_747_241_750,
         509_651_698_985,
+        98_214_547_695,
     ] {
         run(seed, 120);
     }

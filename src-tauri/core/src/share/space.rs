@@ -408,6 +408,7 @@ pub fn share_join_as(
                 detail: "un conflit d'un type inconnu".into(),
             });
         }
+        quiet_again(&tx)?;
         tx.commit()?;
         Ok(())
     })();
@@ -421,6 +422,30 @@ pub fn share_join_as(
     // folder may be gone again already: the next exchange does it.
     let _ = store.sync_acknowledging();
     Ok(store)
+}
+
+/// A snapshot holds the inbox without its flags: each concurrent value is quiet when it is
+/// the value of its field that stands, as `share::heads::add_concurrent` sets it on the
+/// laptops that received the changes one by one.
+fn quiet_again(conn: &Connection) -> CoreResult<()> {
+    let entries: Vec<(i64, String, String, String)> = conn
+        .prepare("SELECT id, tbl, record, field FROM share_conflict WHERE kind = 'concurrent'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut tables = crate::share::rows::Tables::default();
+    for (id, table, record, field) in entries {
+        if !crate::db::records::kind(&table).is_some_and(|k| k.syncs) {
+            continue;
+        }
+        let standing = crate::share::rows::record(conn, &mut tables, &table, &record)?
+            .and_then(|r| r.get(&field).cloned())
+            .unwrap_or(Value::Null);
+        conn.execute(
+            "UPDATE share_conflict SET quiet = (value IS ?2) WHERE id = ?1",
+            params![id, standing.to_string()],
+        )?;
+    }
+    Ok(())
 }
 
 /// Inserts a snapshot's rows of a local table (STRICT tables refuse a wrong type).
