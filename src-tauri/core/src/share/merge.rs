@@ -121,6 +121,20 @@ fn rewrite_copies(
     Ok(())
 }
 
+/// The statement inserting a row of `table` with the columns `names`.
+fn insert_sql(table: &str, names: &[String]) -> String {
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        quote(table),
+        names
+            .iter()
+            .map(|n| quote(n))
+            .collect::<Vec<_>>()
+            .join(", "),
+        vec!["?"; names.len()].join(", ")
+    )
+}
+
 /// The columns and values of a record to insert here, and its references to records deleted
 /// here that such a deletion sets to NULL (column, value, the record): inserted NULL.
 type LocalRow = (Vec<String>, Vec<SqlValue>, Vec<(String, Value, Missing)>);
@@ -164,17 +178,20 @@ fn erased_people(conn: &Connection, set: &ChangeSet) -> CoreResult<Vec<Map<Strin
 }
 
 impl Merge<'_, '_> {
-    pub(crate) fn insert(&mut self, c: &Change) -> CoreResult<()> {
-        let mut uid = canonical(self.conn, &c.table, &c.record)?;
+    /// The identity a creation is written under here, or `None` when the record is here
+    /// already.
+    fn identity_for(&mut self, c: &Change) -> CoreResult<Option<String>> {
+        let uid = canonical(self.conn, &c.table, &c.record)?;
         if exists(self.conn, &c.table, &uid)? {
-            return match &c.after {
+            match &c.after {
                 // Put back on two laptops at once (each undid its deletion): the values of
                 // the one that comes second compete with those here, as a field's changes do.
                 Value::Object(row) if uid == c.record && !row.contains_key("rgpd") => {
-                    self.merge_fields(&c.table, &uid, row)
+                    self.merge_fields(&c.table, &uid, row)?;
                 }
-                _ => Ok(()),
-            };
+                _ => {}
+            }
+            return Ok(None);
         }
         if uid != c.record {
             // Put back (an undo) after the record it had become one with here was deleted:
@@ -183,8 +200,14 @@ impl Merge<'_, '_> {
                 "DELETE FROM share_alias WHERE tbl = ?1 AND uid = ?2",
                 params![c.table, c.record],
             )?;
-            uid = c.record.clone();
         }
+        Ok(Some(c.record.clone()))
+    }
+
+    pub(crate) fn insert(&mut self, c: &Change) -> CoreResult<()> {
+        let Some(uid) = self.identity_for(c)? else {
+            return Ok(());
+        };
         let Value::Object(row) = &c.after else {
             return Ok(());
         };
@@ -226,16 +249,7 @@ impl Merge<'_, '_> {
                 return add_conflict(self.conn, &c.table, &uid, "", "deleted", &head, by.as_ref());
             }
         };
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote(&c.table),
-            names
-                .iter()
-                .map(|n| quote(n))
-                .collect::<Vec<_>>()
-                .join(", "),
-            vec!["?"; names.len()].join(", ")
-        );
+        let sql = insert_sql(&c.table, &names);
         match self
             .conn
             .execute(&sql, rusqlite::params_from_iter(values.iter()))
