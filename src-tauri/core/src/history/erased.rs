@@ -9,6 +9,12 @@ use rusqlite::{params, Connection};
 /// change brings the person's data back.
 pub const ERASED_MARK: &str = r#"{"rgpd":"effacé"}"#;
 
+/// The `share_version` field that remembers an erasure (RGPD) of a record gone here (received
+/// for it, or of a copy of the person held whole in the inbox): its journal has no entry of
+/// it, and a change of the record arriving later must still not bring anything of the person
+/// into the inbox.
+pub const ERASED_GONE: &str = "-rgpd";
+
 /// Whether change set `set` holds a value an erasure removed ([`ERASED_MARK`]): it cannot be
 /// undone.
 pub(crate) fn touches_erased(conn: &Connection, set: i64) -> CoreResult<bool> {

@@ -289,10 +289,7 @@ pub(crate) fn erased(conn: &Connection, table: &str, uid: &str) -> CoreResult<bo
         .query_row(params![table, uid, ERASED_GONE], |r| r.get(0))?)
 }
 
-/// The `share_version` field that remembers an erasure (RGPD) received for a record already
-/// gone here: its journal has no entry of it, and a change of the record arriving later must
-/// still not bring anything of the person into the inbox.
-pub(crate) const ERASED_GONE: &str = "-rgpd";
+pub(crate) use crate::history::erased::ERASED_GONE;
 
 /// A concurrent value that lost to `winner`: in the inbox, quiet when it is the same value.
 pub(crate) fn add_concurrent(

@@ -623,7 +623,9 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// and the NULL the deletion wrote competed on some laptops only); a record put back on two
 /// laptops at once (the second one's values were dropped where the first came first); a
 /// laptop joining late from a snapshot (the inbox's quiet flags were not carried); an erased
-/// copy's rewrite lost to a deletion (on the laptop that rewrote it only). Each run checks
+/// copy's rewrite lost to a deletion (on the laptop that rewrote it only); an edit of a copy
+/// of her held whole in an inbox, lost to a deletion (it stayed after the erasure took the
+/// copy). Each run checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
@@ -642,6 +644,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         151_747_241_750,
         509_651_698_985,
         98_214_547_695,
+        485_762_260_878,
     ] {
         run(seed, 120);
     }

@@ -49,9 +49,27 @@ fn scrub_sharing(tx: &Connection, erased: &[String], forms: &[String]) -> CoreRe
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (id, value) in wholes {
-        let row = serde_json::from_str(&value).unwrap_or_default();
+        let row: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&value).unwrap_or_default();
         if crate::safety::rgpd::forms::rewritten_copy(forms, &row).is_some() {
             changed += tx.execute("DELETE FROM share_conflict WHERE id = ?1", [id])?;
+            // Its other entries go too (a change of it lost to that deletion), and a change of
+            // it arriving later brings nothing of her into the inbox (`share::heads::erased`).
+            let Some(record) = row.get("uid").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            changed += tx.execute(
+                "DELETE FROM share_conflict WHERE tbl = 'contact' AND record = ?1",
+                [record],
+            )?;
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+                     SELECT 'contact', ?1, ?2, at, device, '' FROM change_set WHERE id = {}",
+                    journal::SET_ID
+                ),
+                params![record, crate::history::erased::ERASED_GONE],
+            )?;
         }
     }
     let texts: [(&str, &str, &str); 5] = [
