@@ -269,6 +269,59 @@ impl Merge<'_, '_> {
         Ok(out)
     }
 
+    /// After the record `uid` of `table` is put back: the references to it that its deletion
+    /// set to NULL here, made without the device putting it back knowing them (in the inbox,
+    /// lost to that deletion), compete again, as they do where they arrive after it is back.
+    /// The NULL the deletion wrote does not compete (`cascade_null`).
+    pub(crate) fn revive_references(&mut self, table: &str, uid: &str) -> CoreResult<()> {
+        let referring = self.tables.nullified_by(self.conn, table)?.to_vec();
+        for (child, column) in referring {
+            let lost: Vec<(i64, String, Head)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, record, at, device, author FROM share_conflict
+                     WHERE tbl = ?1 AND field = ?2 AND kind = 'deleted' AND value = ?3",
+                )?
+                .query_map(
+                    rusqlite::params![child, column, Value::from(uid).to_string()],
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            Head {
+                                version: Version {
+                                    at: r.get(2)?,
+                                    device: r.get(3)?,
+                                },
+                                author: r.get(4)?,
+                                value: Value::from(uid),
+                            },
+                        ))
+                    },
+                )?
+                .collect::<Result<_, _>>()?;
+            for (id, record, head) in lost {
+                if self.origin.knows(&head.version) || !exists(self.conn, &child, &record)? {
+                    continue;
+                }
+                let current = self.current_head(&child, &record, &column)?;
+                let cascade = self.cascade_null(&child, &record, &column, &current)?;
+                self.conn
+                    .execute("DELETE FROM share_conflict WHERE id = ?1", [id])?;
+                // The same version: what it wrote, a cascade set to NULL since.
+                if cascade || head.version >= current.version {
+                    self.write_field(&child, &record, &column, &head)?;
+                    if !cascade && head.version != current.version && !current.value.is_null() {
+                        add_concurrent(self.conn, &child, &record, &column, &current, &head)?;
+                    }
+                } else {
+                    add_concurrent(self.conn, &child, &record, &column, &head, &current)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `child_table`'s record `child` still stands here and was created, without the
     /// incoming set's device knowing it, with its reference `field` on `table`'s `uid`.
     fn created_under(

@@ -301,6 +301,7 @@ impl Merge<'_, '_> {
     ) -> CoreResult<()> {
         forget_conflicts(self.conn, table, uid, None, self.origin)?;
         self.revive(table, uid)?;
+        self.revive_references(table, uid)?;
         for (column, value, missing) in lost {
             let by = deletion_of(self.conn, &missing.table, &missing.uid)?;
             let head = self.incoming(value);
@@ -491,7 +492,7 @@ impl Merge<'_, '_> {
 
     /// Whether `head` is the NULL that a deletion wrote here into `field` (a reference it sets
     /// to NULL) when it took the value it did not know to the inbox (`lose_references_to`).
-    fn cascade_null(
+    pub(crate) fn cascade_null(
         &mut self,
         table: &str,
         uid: &str,

@@ -625,7 +625,8 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// laptop joining late from a snapshot (the inbox's quiet flags were not carried); an erased
 /// copy's rewrite lost to a deletion (on the laptop that rewrote it only); an edit of a copy
 /// of her held whole in an inbox, lost to a deletion (it stayed after the erasure took the
-/// copy). Each run checks
+/// copy); a link whose introducer was deleted then put back (an undo) before the link
+/// arrived on some laptops and after it on others. Each run checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
@@ -645,6 +646,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         509_651_698_985,
         98_214_547_695,
         485_762_260_878,
+        453_908_524_579,
     ] {
         run(seed, 120);
     }
