@@ -72,6 +72,9 @@ impl Merge<'_, '_> {
         by: &Version,
         whole: &[Version],
     ) -> CoreResult<()> {
+        // What the inbox held of it that the deleting device knew is superseded (a value lost
+        // to the deletion of what it pointed at, known before this deletion).
+        forget_conflicts(self.conn, table, uid, None, self.origin)?;
         // A value the record was created with is in its whole entry (a reference inserted
         // NULL because it pointed at a record deleted meanwhile included: `created_with`).
         for v in whole {

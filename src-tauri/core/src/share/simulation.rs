@@ -626,7 +626,9 @@ fn a_few_laptops_converge_whatever_the_order_of_arrival() {
 /// copy's rewrite lost to a deletion (on the laptop that rewrote it only); an edit of a copy
 /// of her held whole in an inbox, lost to a deletion (it stayed after the erasure took the
 /// copy); a link whose introducer was deleted then put back (an undo) before the link
-/// arrived on some laptops and after it on others. Each run checks
+/// arrived on some laptops and after it on others; a value lost to the deletion of what it
+/// pointed at, then its record deleted knowingly (the value stayed in some inboxes). Each run
+/// checks
 /// the content hash, the inbox and the foreign keys.
 #[test]
 fn schedules_that_once_ended_apart_now_converge() {
@@ -647,6 +649,7 @@ fn schedules_that_once_ended_apart_now_converge() {
         98_214_547_695,
         485_762_260_878,
         453_908_524_579,
+        7_963_367_913,
     ] {
         run(seed, 120);
     }
