@@ -277,6 +277,19 @@ impl Merge<'_, '_> {
     /// lost to that deletion), compete again, as they do where they arrive after it is back.
     /// The NULL the deletion wrote does not compete (`cascade_null`).
     pub(crate) fn revive_references(&mut self, table: &str, uid: &str) -> CoreResult<()> {
+        if self.lost_targets.is_none() {
+            // Read once per change set (an import's may put back nothing among 100,000).
+            let targets = self
+                .conn
+                .prepare("SELECT DISTINCT value FROM share_conflict WHERE kind = 'deleted' AND field <> ''")?
+                .query_map([], |r| r.get::<_, Option<String>>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            self.lost_targets = Some(targets.into_iter().flatten().collect());
+        }
+        let key = Value::from(uid).to_string();
+        if !self.lost_targets.as_ref().is_some_and(|t| t.contains(&key)) {
+            return Ok(());
+        }
         let referring = self.tables.nullified_by(self.conn, table)?.to_vec();
         for (child, column) in referring {
             let lost: Vec<(i64, String, Head)> = self

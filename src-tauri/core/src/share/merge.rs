@@ -51,6 +51,7 @@ pub fn apply_set(
         gone_before: Vec::new(),
         erased_people: erased_people(conn, set)?,
         copies: Vec::new(),
+        lost_targets: None,
     };
     for c in &set.changes {
         if !crate::db::records::kind(&c.table).is_some_and(|k| k.syncs) {
@@ -157,6 +158,9 @@ pub(crate) struct Merge<'a, 'b> {
     /// The copies of those people this set created here, as the erasure rewrites them
     /// (identity, record): rewritten once the set is applied (`rewrite_copies`).
     pub(crate) copies: Vec<(String, Map<String, Value>)>,
+    /// The values (JSON) the inbox holds as lost to a deletion, read once for the set
+    /// (`revive_references`).
+    pub(crate) lost_targets: Option<std::collections::HashSet<String>>,
 }
 
 /// The contacts `set` deletes that were erased here (RGPD), as the set's device had them.
