@@ -72,18 +72,8 @@ impl Merge<'_, '_> {
     /// parents and the columns of its unique keys. A reference that a deletion sets to NULL
     /// (a link's introducer) is not one of them: its values merge as a field's do.
     fn fixed_columns(&mut self, table: &str) -> CoreResult<Vec<String>> {
-        let refs: Vec<String> = self
-            .tables
-            .refs(self.conn, table)?
-            .iter()
-            .map(|r| r.column.clone())
-            .collect();
         let mut fixed = key_columns(self.conn, table)?;
-        for r in refs {
-            if !self.tables.nullified(self.conn, table, &r)? {
-                fixed.push(r);
-            }
-        }
+        fixed.extend(self.parent_columns(table)?);
         Ok(fixed)
     }
 
@@ -312,18 +302,7 @@ impl Merge<'_, '_> {
             written?;
         }
         delete_conflict(self.conn, table, heir, field, &best.version)?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                table,
-                heir,
-                field,
-                best.version.at,
-                best.version.device,
-                best.author
-            ],
-        )?;
+        record_version(self.conn, table, heir, field, best)?;
         add_concurrent(self.conn, table, heir, field, standing, best)
     }
 }

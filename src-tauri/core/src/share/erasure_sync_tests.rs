@@ -29,17 +29,7 @@ fn erased_while_two_merges_move_her(order: &[(usize, usize)], other_merge: bool)
     if other_merge {
         merge_on(&mut team, 2, false);
     }
-    let contact = contact_of(&team[1]);
-    team[1]
-        .store
-        .person_erase(crate::safety::rgpd::Person::Contact(contact))
-        .unwrap();
-    deliver(&mut team, order);
-    for (i, l) in team.iter().enumerate() {
-        let left = traces_of(l, &["Zorglub", "06 12 34 56 78"]);
-        assert!(left.is_empty(), "{order:?}: laptop {i}: {left:#?}");
-    }
-    alike(&team);
+    erased_on(&mut team, 1, order, &["Zorglub", "06 12 34 56 78"]);
 }
 
 #[test]
@@ -53,17 +43,28 @@ fn a_person_merged_then_erased_while_her_phone_changes_elsewhere_leaves_no_inbox
         team[i].store.update_contact(id, &her(phone)).unwrap();
     }
     merge_on(&mut team, 0, true);
-    let copy = contact_of(&team[0]);
-    team[0]
+    erased_on(
+        &mut team,
+        0,
+        &ORDERS[0],
+        &["Zorglub", "07 11 11 11 11", "07 22 22 22 22"],
+    );
+}
+
+/// Laptop `i` erases the person (its record of her), the files go `(to, from)` in `order`:
+/// every laptop ends alike and holds none of `needles` anywhere (`traces_of`).
+fn erased_on(team: &mut [Laptop], i: usize, order: &[(usize, usize)], needles: &[&str]) {
+    let contact = contact_of(&team[i]);
+    team[i]
         .store
-        .person_erase(crate::safety::rgpd::Person::Contact(copy))
+        .person_erase(crate::safety::rgpd::Person::Contact(contact))
         .unwrap();
-    deliver(&mut team, &ORDERS[0]);
-    for (i, l) in team.iter().enumerate() {
-        let left = traces_of(l, &["Zorglub", "07 11 11 11 11", "07 22 22 22 22"]);
-        assert!(left.is_empty(), "laptop {i}: {left:#?}");
+    deliver(team, order);
+    for (k, l) in team.iter().enumerate() {
+        let left = traces_of(l, needles);
+        assert!(left.is_empty(), "{order:?}: laptop {k}: {left:#?}");
     }
-    alike(&team);
+    alike(team);
 }
 
 /// Where laptop `l` still holds one of `needles` (her name, her phones): its records of
@@ -173,17 +174,12 @@ fn copies_of_an_erased_person_made_by_two_merges_end_rewritten_alike_everywhere(
             .unwrap();
         merge_on(&mut team, 1, true);
         merge_on(&mut team, 2, true);
-        let copy = contact_of(&team[1]);
-        team[1]
-            .store
-            .person_erase(crate::safety::rgpd::Person::Contact(copy))
-            .unwrap();
-        deliver(&mut team, &order);
-        alike(&team);
-        for (i, l) in team.iter().enumerate() {
-            let left = traces_of(l, &["Zorglub", "06 12 34 56 78", "07 11 11 11 11"]);
-            assert!(left.is_empty(), "{order:?}: laptop {i}: {left:#?}");
-        }
+        erased_on(
+            &mut team,
+            1,
+            &order,
+            &["Zorglub", "06 12 34 56 78", "07 11 11 11 11"],
+        );
     }
 }
 
@@ -197,16 +193,6 @@ fn two_crossing_merges_while_she_is_erased_leave_nothing_of_her() {
         two_actors_and_her(&mut team);
         merge_on(&mut team, 0, true);
         merge_on(&mut team, 2, false);
-        let copy = contact_of(&team[0]);
-        team[0]
-            .store
-            .person_erase(crate::safety::rgpd::Person::Contact(copy))
-            .unwrap();
-        deliver(&mut team, &order);
-        alike(&team);
-        for (i, l) in team.iter().enumerate() {
-            let left = traces_of(l, &["Zorglub", "06 12 34 56 78"]);
-            assert!(left.is_empty(), "{order:?}: laptop {i}: {left:#?}");
-        }
+        erased_on(&mut team, 0, &order, &["Zorglub", "06 12 34 56 78"]);
     }
 }

@@ -292,38 +292,14 @@ impl Merge<'_, '_> {
         }
         let referring = self.tables.nullified_by(self.conn, table)?.to_vec();
         for (child, column) in referring {
-            let lost: Vec<(i64, String, Head)> = self
-                .conn
-                .prepare_cached(
-                    "SELECT id, record, at, device, author FROM share_conflict
-                     WHERE tbl = ?1 AND field = ?2 AND kind = 'deleted' AND value = ?3",
-                )?
-                .query_map(
-                    rusqlite::params![child, column, Value::from(uid).to_string()],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            Head {
-                                version: Version {
-                                    at: r.get(2)?,
-                                    device: r.get(3)?,
-                                },
-                                author: r.get(4)?,
-                                value: Value::from(uid),
-                            },
-                        ))
-                    },
-                )?
-                .collect::<Result<_, _>>()?;
-            for (id, record, head) in lost {
+            let lost = pointing_at(self.conn, &child, &column, "deleted", uid)?;
+            for (record, head) in lost {
                 if self.origin.knows(&head.version) || !exists(self.conn, &child, &record)? {
                     continue;
                 }
                 let current = self.current_head(&child, &record, &column)?;
                 let cascade = self.cascade_null(&child, &record, &column, &current)?;
-                self.conn
-                    .execute("DELETE FROM share_conflict WHERE id = ?1", [id])?;
+                delete_conflict(self.conn, &child, &record, &column, &head.version)?;
                 // The same version: what it wrote, a cascade set to NULL since.
                 if cascade || head.version >= current.version {
                     self.write_field(&child, &record, &column, &head)?;

@@ -325,6 +325,63 @@ pub(crate) fn add_concurrent(
     Ok(())
 }
 
+/// Records `head` as the version of `table.field` of record `uid` that stands here.
+pub(crate) fn record_version(
+    conn: &Connection,
+    table: &str,
+    uid: &str,
+    field: &str,
+    head: &Head,
+) -> CoreResult<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        table,
+        uid,
+        field,
+        head.version.at,
+        head.version.device,
+        head.author
+    ])?;
+    Ok(())
+}
+
+/// The inbox's values of kind `kind` of `table.field` that point at the record `target`, as
+/// (record, value).
+pub(crate) fn pointing_at(
+    conn: &Connection,
+    table: &str,
+    field: &str,
+    kind: &str,
+    target: &str,
+) -> CoreResult<Vec<(String, Head)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT record, at, device, author FROM share_conflict
+             WHERE tbl = ?1 AND field = ?2 AND kind = ?3 AND value = ?4",
+        )?
+        .query_map(
+            params![table, field, kind, Value::from(target).to_string()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    Head {
+                        version: Version {
+                            at: r.get(1)?,
+                            device: r.get(2)?,
+                        },
+                        author: r.get(3)?,
+                        value: Value::from(target),
+                    },
+                ))
+            },
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 pub(crate) fn delete_conflict(
     conn: &Connection,
     table: &str,

@@ -12,7 +12,7 @@ use crate::db::journal::{ChangeLabel, OPEN_SET, SET_ID, UPDATE};
 use crate::db::store::Store;
 use crate::db::tables::quote;
 use crate::share::heads::deletion_of;
-use crate::share::rows::{exists, local_value, record, Tables};
+use crate::share::rows::{exists, insert_sql, local_value, record, Tables};
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -305,16 +305,7 @@ fn restore(
         values.push(local);
     }
     conn.execute(
-        &format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote(table),
-            names
-                .iter()
-                .map(|n| quote(n))
-                .collect::<Vec<_>>()
-                .join(", "),
-            vec!["?"; names.len()].join(", ")
-        ),
+        &insert_sql(table, &names),
         rusqlite::params_from_iter(values.iter()),
     )?;
     Ok(())

@@ -20,7 +20,8 @@ use crate::db::tables::quote;
 use crate::share::format::{Change, ChangeSet};
 use crate::share::heads::*;
 use crate::share::rows::{
-    canonical, exists, held_elsewhere, local_value, record, Missing, Tables, LOCAL_COLUMNS,
+    canonical, exists, held_elsewhere, insert_sql, local_value, record, Missing, Tables,
+    LOCAL_COLUMNS,
 };
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::types::Value as SqlValue;
@@ -120,20 +121,6 @@ fn rewrite_copies(
     crate::safety::rgpd::scrub::keep_only_identity(conn, &uids)?;
     crate::safety::rgpd::scrub::forget_in_inbox(conn, &uids)?;
     Ok(())
-}
-
-/// The statement inserting a row of `table` with the columns `names`.
-fn insert_sql(table: &str, names: &[String]) -> String {
-    format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        quote(table),
-        names
-            .iter()
-            .map(|n| quote(n))
-            .collect::<Vec<_>>()
-            .join(", "),
-        vec!["?"; names.len()].join(", ")
-    )
 }
 
 /// The columns and values of a record to insert here, and its references to records deleted
@@ -322,6 +309,24 @@ impl Merge<'_, '_> {
         Ok(())
     }
 
+    /// The references of `table` to its parents: all but those a deletion sets to NULL (a
+    /// link's introducer), without which the record stands (see `local_row`).
+    pub(crate) fn parent_columns(&mut self, table: &str) -> CoreResult<Vec<String>> {
+        let refs: Vec<String> = self
+            .tables
+            .refs(self.conn, table)?
+            .iter()
+            .map(|r| r.column.clone())
+            .collect();
+        let mut parents = Vec::new();
+        for r in refs {
+            if !self.tables.nullified(self.conn, table, &r)? {
+                parents.push(r);
+            }
+        }
+        Ok(parents)
+    }
+
     /// A deletion here of the record `uid` or of a record it refers to that the incoming
     /// change set's device did not know.
     pub(crate) fn unknown_deletion(
@@ -331,20 +336,10 @@ impl Merge<'_, '_> {
         row: &Map<String, Value>,
     ) -> CoreResult<Option<Version>> {
         let mut records = vec![(table.to_string(), uid.to_string())];
-        let refs: Vec<String> = self
-            .tables
-            .refs(self.conn, table)?
-            .iter()
-            .map(|r| r.column.clone())
-            .collect();
-        for column in refs {
+        for column in self.parent_columns(table)? {
             let Some(Value::String(parent)) = row.get(&column) else {
                 continue;
             };
-            if self.tables.nullified(self.conn, table, &column)? {
-                // Not a parent: the record stands without it (see `local_row`).
-                continue;
-            }
             let kind = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_string);
             if let Some(t) = self.tables.target(self.conn, table, &column, kind)? {
                 let parent = canonical(self.conn, &t, parent)?;
@@ -582,19 +577,7 @@ impl Merge<'_, '_> {
             ),
             params![local, uid],
         )?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO share_version (tbl, record, field, at, device, author)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                table,
-                uid,
-                field,
-                head.version.at,
-                head.version.device,
-                head.author
-            ],
-        )?;
-        Ok(())
+        record_version(self.conn, table, uid, field, head)
     }
 
     /// A record (re-)created here had changes the deletion before it did not know: now that
@@ -716,26 +699,7 @@ impl Merge<'_, '_> {
                 }
             }
             // The values that lost to others and pointed at it lose to the deletion now.
-            let pointing: Vec<(String, Head)> = self
-                .conn
-                .prepare_cached(
-                    "SELECT record, at, device, author FROM share_conflict
-                     WHERE tbl = ?1 AND field = ?2 AND kind = 'concurrent' AND value = ?3",
-                )?
-                .query_map(params![child, column, Value::from(uid).to_string()], |r| {
-                    Ok((
-                        r.get(0)?,
-                        Head {
-                            version: Version {
-                                at: r.get(1)?,
-                                device: r.get(2)?,
-                            },
-                            author: r.get(3)?,
-                            value: Value::from(uid),
-                        },
-                    ))
-                })?
-                .collect::<Result<_, _>>()?;
+            let pointing = pointing_at(self.conn, &child, &column, "concurrent", uid)?;
             for (one, head) in pointing {
                 if !self.origin.knows(&head.version) {
                     add_conflict(

@@ -134,6 +134,20 @@ pub fn id_of(conn: &Connection, table: &str, uid: &str) -> CoreResult<Option<i64
         .optional()?)
 }
 
+/// The statement inserting a row of `table` with the columns `names`.
+pub(crate) fn insert_sql(table: &str, names: &[String]) -> String {
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        quote(table),
+        names
+            .iter()
+            .map(|n| quote(n))
+            .collect::<Vec<_>>()
+            .join(", "),
+        vec!["?"; names.len()].join(", ")
+    )
+}
+
 /// Whether the record `uid` of `table` is here.
 pub fn exists(conn: &Connection, table: &str, uid: &str) -> CoreResult<bool> {
     Ok(conn
