@@ -316,3 +316,119 @@ fn sigkill_never_loses_or_splits_a_committed_transaction() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// `catalyse import` writes a large import in place (a rollback journal instead of the WAL
+/// for its transaction, `Store::write_bulk_in_place`). Killed while it writes its pages into
+/// the file, it leaves a hot journal; the next command that opens the workspace rolls it
+/// back first, and finds the workspace whole, as before the import: no link, the actors
+/// there, `integrity_check` clean, back in WAL. The import then runs again to its end.
+#[test]
+fn an_import_killed_while_writing_in_place_is_rolled_back_at_the_next_opening() {
+    use std::io::Write;
+    let dir = crate::util::Dir::new();
+    let ws = dir.path("pays.catalyse");
+    dir.catalyse()
+        .args([
+            "new",
+            ws.to_str().unwrap(),
+            "--territory",
+            "Pays",
+            "--kind",
+            "petr",
+        ])
+        .assert()
+        .success();
+    let n = 3000;
+    let actors = dir.path("acteurs.csv");
+    let mut out = std::fs::File::create(&actors).unwrap();
+    writeln!(out, "Nom;Monde").unwrap();
+    for i in 0..n {
+        writeln!(out, "Acteur {i};Entreprise").unwrap();
+    }
+    drop(out);
+    dir.catalyse()
+        .args(["import", "actors", actors.to_str().unwrap(), "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success();
+    let links = dir.path("liens.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&links).unwrap());
+    writeln!(out, "Acteur A;Acteur B;Nature;Notes").unwrap();
+    let mut written = 0;
+    'all: for a in 0..n {
+        for b in a + 1..n {
+            writeln!(out, "Acteur {a};Acteur {b};Partenariat;{}", "x".repeat(200)).unwrap();
+            written += 1;
+            if written == 100_000 {
+                break 'all;
+            }
+        }
+    }
+    drop(out);
+    let count = |table: &str| -> i64 {
+        let c = Connection::open(&ws).unwrap();
+        c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let actors_before = count("actor");
+    let size_before = std::fs::metadata(&ws).unwrap().len();
+    let journal = ws.with_file_name("pays.catalyse-journal");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("catalyse"))
+        .args(["import", "links", links.to_str().unwrap(), "--workspace"])
+        .arg(&ws)
+        .env("HOME", dir.path(""))
+        .env("XDG_DATA_HOME", dir.path("data"))
+        .env("XDG_CONFIG_HOME", dir.path("config"))
+        .env_remove("DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once its pages go into the file, beside its journal.
+    let started = Instant::now();
+    let caught = loop {
+        let writing = journal.exists()
+            && std::fs::metadata(&ws).is_ok_and(|m| m.len() > size_before + (1 << 20));
+        if writing {
+            child.kill().unwrap();
+            break true;
+        }
+        if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(300) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    };
+    let _ = child.kill();
+    child.wait().unwrap();
+    assert!(caught, "the import was killed while it wrote into the file");
+    assert!(journal.exists(), "a hot journal is left");
+
+    // The next command opens the workspace: rolled back, whole, as before.
+    let one = dir.path("un.csv");
+    std::fs::write(&one, "Nom;Monde\nNouvel acteur;Association\n").unwrap();
+    dir.catalyse()
+        .args(["import", "actors", one.to_str().unwrap(), "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success();
+    assert!(!journal.exists(), "the journal is rolled back and gone");
+    let c = Connection::open(&ws).unwrap();
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(c);
+    assert_eq!(count("link"), 0, "nothing of the killed import");
+    assert_eq!(count("actor"), actors_before + 1);
+
+    dir.catalyse()
+        .args(["import", "links", links.to_str().unwrap(), "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success();
+    assert_eq!(count("link"), written);
+}

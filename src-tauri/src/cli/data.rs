@@ -104,6 +104,8 @@ fn import(kind: ExchangeKind, file: &Path, workspace: &Path, keep: bool, dry_run
         print_dry_run(kind, &preview, keep);
         return 0;
     }
+    // The command has the file alone: the import is written in place (see the method).
+    store.write_bulk_in_place();
     let (progress, bar) = terminal_progress();
     let written = store.commit_import(prepared, keep, &progress);
     if let Some(b) = &bar {

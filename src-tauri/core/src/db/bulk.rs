@@ -100,6 +100,9 @@ struct JournalDeferred {
     key: &'static str,
     first: i64,
     sql: String,
+    /// Whether [`restore`] writes the entries (otherwise the writer did, from its rows:
+    /// [`Deferred::journal_written_here`]).
+    backfill: bool,
 }
 
 impl Deferred {
@@ -120,6 +123,27 @@ impl Deferred {
                 key,
                 first,
                 sql,
+                backfill: true,
+            });
+        }
+        Ok(())
+    }
+
+    /// Also takes out the journal's insert trigger on `table`, whose entries the writer
+    /// writes itself from the rows it holds (`db::journal_rows::insert_journaled`): [`restore`]
+    /// only puts the trigger back.
+    pub(crate) fn journal_written_here(
+        &mut self,
+        tx: &Transaction,
+        table: &'static str,
+    ) -> CoreResult<()> {
+        if let Some(sql) = take_trigger(tx, &format!("journal_{table}_insert"))? {
+            self.journal.push(JournalDeferred {
+                table,
+                key: "id",
+                first: 0,
+                sql,
+                backfill: false,
             });
         }
         Ok(())
@@ -307,7 +331,7 @@ pub(crate) fn restore(
         if fills_search {
             set_fts_hashsize(tx, FTS_HASHSIZE_DEFAULT)?;
         }
-        for j in &deferred.journal {
+        for j in deferred.journal.iter().filter(|j| j.backfill) {
             crate::db::journal::backfill_batches(tx, j.table, j.key, j.first)?;
         }
         for sql in &deferred.indexes {

@@ -64,13 +64,43 @@ pub(crate) fn open_error(path: &Path, e: rusqlite::Error) -> CoreError {
     CoreError::from(e)
 }
 
-/// Opens `path` read-only, without creating anything.
+/// Rolls back a write cut short in rollback-journal mode (an import killed midway, see
+/// `Store::write_bulk_in_place`): it leaves a hot journal beside the file, which SQLite rolls
+/// back at the first read of a connection that may write, and which a read-only connection
+/// cannot roll back (it fails, and the file read as immutable would show half-written
+/// pages). The journal holds the file's own pages as they were before the write; SQLite
+/// checks it (its header, the checksum of each page) and ignores one that is not hot (a
+/// writer still holds its lock). Nothing is done when there is no journal, or when the
+/// file cannot be opened for writing (the read that follows then fails and says so).
+pub(crate) fn roll_back_interrupted_write(path: &Path) -> CoreResult<()> {
+    let pending = std::fs::metadata(companion(path, "-journal")).is_ok_and(|m| m.len() > 0);
+    if !pending {
+        return Ok(());
+    }
+    let Ok(mut conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return Ok(());
+    };
+    crate::db::guard::harden(&mut conn)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| open_error(path, e))?;
+    Ok(())
+}
+
+/// Opens `path` read-only, without creating anything (a write cut short is rolled back
+/// first: [`roll_back_interrupted_write`]).
 pub fn open_read_only(path: &Path) -> CoreResult<Connection> {
     if !path.is_file() {
         return Err(CoreError::FileNotFound {
             path: path.to_path_buf(),
         });
     }
+    roll_back_interrupted_write(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let no_journal_pending =
         || std::fs::metadata(companion(path, "-wal")).map_or(true, |m| m.len() == 0);

@@ -11,6 +11,7 @@ pub(crate) mod guard;
 pub mod inspect;
 pub mod journal;
 pub(crate) mod journal_migration;
+pub(crate) mod journal_rows;
 pub mod lock;
 pub(crate) mod migrate;
 pub mod migrations;

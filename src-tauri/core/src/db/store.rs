@@ -42,6 +42,9 @@ pub struct Store {
     /// The writer lock on the file, released after the connection closes (fields drop in
     /// order).
     pub(crate) _lock: Option<WriterLock>,
+    /// Whether a bulk write leaves WAL for a rollback journal during its transaction
+    /// ([`Store::write_bulk_in_place`]).
+    pub(crate) bulk_in_place: bool,
 }
 
 pub(crate) fn now() -> String {
@@ -65,6 +68,7 @@ impl Store {
             journal,
             path: None,
             _lock: None,
+            bulk_in_place: false,
         })
     }
 
@@ -78,6 +82,7 @@ impl Store {
             journal: Journal::default(),
             path: Some(path.to_path_buf()),
             _lock: None,
+            bulk_in_place: false,
         })
     }
 
@@ -236,6 +241,13 @@ pub(crate) fn int(i: Option<i64>) -> Cell<'static> {
         Some(i) => Cell::Owned(rusqlite::types::Value::Integer(i)),
         None => Cell::Owned(rusqlite::types::Value::Null),
     }
+}
+
+/// `f`, as the cells of rows borrowing for `'r` (what a closure given inline to
+/// [`insert_batched`] would infer), to give the same rows to it and to the journal
+/// (`db::journal_rows::insert_journaled`).
+pub(crate) fn cells_of<'r, F: Fn(usize, &mut Vec<Cell<'r>>)>(f: F) -> F {
+    f
 }
 
 /// Inserts `rows` rows into `into` (`table (col, …)`, `columns` columns) with statements of

@@ -6,7 +6,7 @@ mod export;
 mod files;
 mod names;
 mod problems;
-mod records;
+pub(crate) mod records;
 #[cfg(test)]
 mod robustness;
 pub mod tabular;

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod actors;
-mod commit;
+pub(crate) mod commit;
 mod duplicates;
 mod links;
 mod meetings;

@@ -185,6 +185,7 @@ impl Store {
             journal,
             path: Some(path.to_path_buf()),
             _lock: lock,
+            bulk_in_place: false,
         })
     }
 
@@ -219,6 +220,7 @@ impl Store {
                 journal,
                 path: Some(tmp.clone()),
                 _lock: None,
+                bulk_in_place: false,
             };
             fill(&mut store)?;
             store.conn.close().map_err(|(_, e)| CoreError::from(e))?;

@@ -2,9 +2,11 @@
 
 use super::actors::PreparedActor;
 use super::*;
-use crate::db::store::{insert_batched, int, now, text, BATCH_ROWS};
+use crate::db::journal_rows::{insert_journaled, Plan};
+use crate::db::store::{cells_of, insert_batched, int, now, text, Cell, BATCH_ROWS};
 use crate::network::ValidContact;
 use crate::shared::error::CoreError;
+use crate::shared::ids::new_uid;
 use crate::shared::progress::Phase;
 use rusqlite::Transaction;
 
@@ -126,6 +128,55 @@ impl Store {
     }
 }
 
+/// The columns a bulk write of actors gives, in this order.
+pub(crate) const ACTOR_COLUMNS: &[&str] = &[
+    "id",
+    "uid",
+    "name",
+    "world",
+    "commune",
+    "engagement",
+    "notes",
+    "needs",
+    "contributions",
+    "influence",
+    "interest",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns a bulk write of contacts gives, in this order.
+pub(crate) const CONTACT_COLUMNS: &[&str] = &[
+    "id",
+    "uid",
+    "actor_id",
+    "name",
+    "role",
+    "email",
+    "phone",
+    "notes",
+    "position",
+    "created_at",
+    "updated_at",
+];
+
+/// Takes the journal's insert trigger on `table` out of the schema: its entries are written
+/// from the rows by the plan returned when there is one, from the table by
+/// [`crate::db::bulk::restore`] otherwise.
+fn defer_journal(
+    tx: &Transaction,
+    deferred: &mut crate::db::bulk::Deferred,
+    table: &'static str,
+    columns: &[&str],
+) -> CoreResult<Option<Plan>> {
+    let plan = crate::db::journal_rows::plan(tx, table, columns)?;
+    match plan {
+        Some(_) => deferred.journal_written_here(tx, table)?,
+        None => deferred.journal_inserts(tx, table, "id")?,
+    }
+    Ok(plan)
+}
+
 /// Writes the chosen actors, their tags and their contacts, the derived tables and indexes put
 /// off until all are written.
 fn write_actors(
@@ -143,20 +194,69 @@ fn write_actors(
         &["actor", "actor_key", "search_key"],
         chosen.len(),
     )?;
-    // Journaled after the rows, in the order the triggers would have: the
-    // actors, their tags, then the contacts.
-    deferred.journal_inserts(tx, "actor", "id")?;
+    // Journaled in the order the triggers would have: the actors, their tags, then the
+    // contacts.
+    let journal = defer_journal(tx, &mut deferred, "actor", ACTOR_COLUMNS)?;
     deferred.journal_inserts(tx, "actor_tag", "actor_id")?;
     deferred.check_codes(tx, "actor")?;
-    insert_actors(tx, chosen, base, at, total, progress)?;
+    insert_actors(tx, chosen, base, at, total, progress, journal.as_ref())?;
     insert_tags(tx, chosen, base, progress)?;
-    let (contacts_deferred, first_contact) = insert_contacts(tx, chosen, base, at, progress)?;
     crate::db::bulk::restore(tx, deferred, base + 1, progress)?;
-    crate::db::bulk::restore(tx, contacts_deferred, first_contact, progress)?;
-    Ok(())
+    insert_contacts(tx, chosen, base, at, progress)
 }
 
-/// Inserts the actors, numbered from `base + 1`.
+/// Inserts and journals the contacts of the actors numbered from `base + 1`, the triggers
+/// and indexes they would run put off until all are written.
+fn insert_contacts(
+    tx: &Transaction,
+    chosen: &[&PreparedActor],
+    base: i64,
+    at: &str,
+    progress: &Progress,
+) -> CoreResult<()> {
+    let contacts: Vec<(i64, &ValidContact)> = chosen
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.contact.as_ref().map(|c| (base + 1 + i as i64, c)))
+        .collect();
+    let first = crate::db::bulk::next_value(tx, "contact", "id")?;
+    let mut deferred = crate::db::bulk::defer(
+        tx,
+        crate::db::bulk::CONTACT_BACKFILLS,
+        &["contact"],
+        contacts.len(),
+    )?;
+    let journal = defer_journal(tx, &mut deferred, "contact", CONTACT_COLUMNS)?;
+    let uids: Vec<String> = contacts.iter().map(|_| new_uid()).collect();
+    let row = cells_of(|i: usize, out: &mut Vec<Cell>| {
+        let (id, c) = contacts[i];
+        out.extend([
+            int(Some(first + i as i64)),
+            text(&uids[i]),
+            int(Some(id)),
+            text(&c.name),
+            text(&c.role),
+            text(&c.email),
+            text(&c.phone),
+            text(&c.notes),
+            int(Some(0)),
+            text(at),
+            text(at),
+        ]);
+    });
+    insert_journaled(
+        tx,
+        journal.as_ref(),
+        &format!("contact ({})", CONTACT_COLUMNS.join(", ")),
+        CONTACT_COLUMNS.len(),
+        contacts.len(),
+        &row,
+        |_| progress.check(),
+    )?;
+    crate::db::bulk::restore(tx, deferred, first, progress)
+}
+
+/// Inserts the actors, numbered from `base + 1`, and journals them when there is a `journal`.
 fn insert_actors(
     tx: &Transaction,
     chosen: &[&PreparedActor],
@@ -164,38 +264,41 @@ fn insert_actors(
     at: &str,
     total: u64,
     progress: &Progress,
+    journal: Option<&Plan>,
 ) -> CoreResult<()> {
-    insert_batched(
+    let uids: Vec<String> = chosen.iter().map(|_| new_uid()).collect();
+    let row = cells_of(|i: usize, out: &mut Vec<Cell>| {
+        let (v, p) = (&chosen[i].actor, &chosen[i].profile);
+        out.extend([
+            int(Some(base + 1 + i as i64)),
+            text(&uids[i]),
+            text(&v.name),
+            text(v.world.code()),
+            text(&v.commune),
+            text(v.engagement.code()),
+            text(&v.notes),
+            text(&p.needs),
+            text(&p.contributions),
+            int(p.influence),
+            int(p.interest),
+            text(at),
+            text(at),
+        ]);
+    });
+    insert_journaled(
         tx,
-        "actor (id, name, world, commune, engagement, notes, needs, contributions,
-                                influence, interest, created_at, updated_at)",
-        12,
+        journal,
+        &format!("actor ({})", ACTOR_COLUMNS.join(", ")),
+        ACTOR_COLUMNS.len(),
         chosen.len(),
-        |i, out| {
-            let (v, p) = (&chosen[i].actor, &chosen[i].profile);
-            out.extend([
-                int(Some(base + 1 + i as i64)),
-                text(&v.name),
-                text(v.world.code()),
-                text(&v.commune),
-                text(v.engagement.code()),
-                text(&v.notes),
-                text(&p.needs),
-                text(&p.contributions),
-                int(p.influence),
-                int(p.interest),
-                text(at),
-                text(at),
-            ]);
-        },
+        &row,
         |done| {
             if done % 1024 < BATCH_ROWS {
                 progress.step(Phase::Writing, done as u64, Some(total))?;
             }
             Ok(())
         },
-    )?;
-    Ok(())
+    )
 }
 
 /// Inserts the tags of the actors numbered from `base + 1`.
@@ -219,51 +322,4 @@ fn insert_tags(
         |_| progress.check(),
     )?;
     Ok(())
-}
-
-/// Inserts the contacts of the actors numbered from `base + 1`, the triggers and indexes they
-/// would run put off: returns what was put off and the first contact's id, for it to be put
-/// back after the actors'.
-fn insert_contacts(
-    tx: &Transaction,
-    chosen: &[&PreparedActor],
-    base: i64,
-    at: &str,
-    progress: &Progress,
-) -> CoreResult<(crate::db::bulk::Deferred, i64)> {
-    let contacts: Vec<(i64, &ValidContact)> = chosen
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| a.contact.as_ref().map(|c| (base + 1 + i as i64, c)))
-        .collect();
-    let first_contact = crate::db::bulk::next_value(tx, "contact", "id")?;
-    let mut contacts_deferred = crate::db::bulk::defer(
-        tx,
-        crate::db::bulk::CONTACT_BACKFILLS,
-        &["contact"],
-        contacts.len(),
-    )?;
-    contacts_deferred.journal_inserts(tx, "contact", "id")?;
-    insert_batched(
-        tx,
-        "contact (actor_id, name, role, email, phone, notes, position, created_at, updated_at)",
-        9,
-        contacts.len(),
-        |i, out| {
-            let (id, c) = contacts[i];
-            out.extend([
-                int(Some(id)),
-                text(&c.name),
-                text(&c.role),
-                text(&c.email),
-                text(&c.phone),
-                text(&c.notes),
-                int(Some(0)),
-                text(at),
-                text(at),
-            ]);
-        },
-        |_| progress.check(),
-    )?;
-    Ok((contacts_deferred, first_contact))
 }

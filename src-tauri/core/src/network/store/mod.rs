@@ -2,7 +2,7 @@
 //! writes of imports (an actor's contacts and profile are queried in `actors/`). Every change that touches more than one row runs in
 //! one transaction.
 
-mod bulk;
+pub(crate) mod bulk;
 #[cfg(test)]
 mod bulk_tests;
 mod link;
