@@ -1,5 +1,4 @@
 use super::*;
-use crate::actors::ActorInput;
 use crate::db::store::Store;
 use crate::network::{Introducer, LinkInput};
 
@@ -46,6 +45,26 @@ fn entries(s: &Store, set: i64) -> Vec<(String, String, i64, String, i64, String
         .unwrap()
 }
 
+/// The entries the backfill from the table writes, in a change set of its own (not `set`),
+/// for each `(table, key, first)`.
+fn backfilled(
+    s: &mut Store,
+    set: i64,
+    backfills: &[(&str, &str, i64)],
+) -> Vec<(String, String, i64, String, i64, String)> {
+    let tx = s.conn.transaction().unwrap();
+    for (table, key, first) in backfills {
+        crate::db::journal::backfill_batches(&tx, table, key, *first).unwrap();
+    }
+    tx.commit().unwrap();
+    let again: i64 = s
+        .conn
+        .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(again, set);
+    entries(s, again)
+}
+
 /// A bulk write of links journals, from its rows, exactly the entries (the same batches,
 /// ranges and text, byte for byte) the backfill from the table writes for the same rows:
 /// references to actors, members and meetings, nulls, dates, texts with quotes, tabs,
@@ -53,16 +72,7 @@ fn entries(s: &Store, set: i64) -> Vec<(String, String, i64, String, i64, String
 #[test]
 fn the_rows_in_memory_journal_what_the_table_backfill_journals() {
     let mut s = Store::open_in_memory().unwrap();
-    let actors: Vec<ActorInput> = (0..80)
-        .map(|i| ActorInput {
-            name: format!("Acteur {i}"),
-            world: "business".into(),
-            commune: String::new(),
-            engagement: "informed".into(),
-            notes: String::new(),
-        })
-        .collect();
-    let ids = s.insert_actors_bulk(&actors).unwrap();
+    let ids = crate::actors::testing::many_actors(&mut s, 80, 0);
     s.conn
         .execute_batch(
             "INSERT INTO member (name, created_at, updated_at) VALUES ('Claire', '2024-01-01', '2024-01-01');
@@ -130,15 +140,7 @@ fn the_rows_in_memory_journal_what_the_table_backfill_journals() {
     assert!(ours.iter().all(|e| e.0 == "link" && e.2 == ROWS));
     assert_eq!(ours.iter().map(|e| e.4).sum::<i64>(), 2500);
 
-    let tx = s.conn.transaction().unwrap();
-    crate::db::journal::backfill_batches(&tx, "link", "id", first).unwrap();
-    tx.commit().unwrap();
-    let again: i64 = s
-        .conn
-        .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
-        .unwrap();
-    assert_ne!(again, set);
-    assert_eq!(ours, entries(&s, again));
+    assert_eq!(ours, backfilled(&mut s, set, &[("link", "id", first)]));
 }
 
 /// The plans of `link`, `actor` and `contact` take every column their bulk writes give; a table whose columns the
@@ -198,15 +200,10 @@ fn an_actor_import_journals_what_the_backfill_journals() {
     assert_eq!(tables.last(), Some(&"contact"));
     assert!(tables.contains(&"actor_tag"));
 
-    let tx = s.conn.transaction().unwrap();
-    crate::db::journal::backfill_batches(&tx, "actor", "id", 1).unwrap();
-    crate::db::journal::backfill_batches(&tx, "actor_tag", "actor_id", 1).unwrap();
-    crate::db::journal::backfill_batches(&tx, "contact", "id", 1).unwrap();
-    tx.commit().unwrap();
-    let again: i64 = s
-        .conn
-        .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
-        .unwrap();
-    assert_ne!(again, set);
-    assert_eq!(ours, entries(&s, again));
+    let backfills = [
+        ("actor", "id", 1),
+        ("actor_tag", "actor_id", 1),
+        ("contact", "id", 1),
+    ];
+    assert_eq!(ours, backfilled(&mut s, set, &backfills));
 }
