@@ -582,3 +582,48 @@ fn zip_part(bytes: &[u8], name: &str) -> String {
     z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
     s
 }
+
+mod split {
+    use super::super::csv_file::read_csv_split;
+    use crate::shared::progress::Progress;
+    use proptest::prelude::*;
+
+    /// A line of a file without double quotes: cells of letters, accents, spaces and
+    /// separators, blank or made of spaces now and then.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            1 => Just(String::new()),
+            1 => Just("  ".to_string()),
+            8 => proptest::collection::vec("[a-zé ]{0,6}", 1..5).prop_map(|c| c.join(";")),
+            1 => proptest::collection::vec("[a-z]{0,3}", 1..4).prop_map(|c| c.join(",")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// A file without double quotes read in two halves at once gives exactly the table
+        /// one pass gives (rows, their line numbers, the header), whatever its line breaks
+        /// (`\n`, `\r\n`), blank lines (at the start too) and last line; and the same
+        /// refusal when one pass refuses it.
+        #[test]
+        fn a_file_read_in_two_halves_gives_the_rows_of_one_pass(
+            lines in proptest::collection::vec(line(), 0..40),
+            crlf in any::<bool>(),
+            last_break in any::<bool>(),
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = lines.join(nl);
+            if last_break {
+                text.push_str(nl);
+            }
+            let once = read_csv_split(text.as_bytes(), &Progress::none(), usize::MAX);
+            let halves = read_csv_split(text.as_bytes(), &Progress::none(), 0);
+            match (once, halves) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "{:?} / {:?}", a.map(|_| ()), b.map(|_| ())),
+            }
+        }
+    }
+}
