@@ -321,7 +321,8 @@ fn sigkill_never_loses_or_splits_a_committed_transaction() {
 /// for its transaction, `Store::write_bulk_in_place`). Killed while it writes its pages into
 /// the file, it leaves a hot journal; the next command that opens the workspace rolls it
 /// back first, and finds the workspace whole, as before the import: no link, the actors
-/// there, `integrity_check` clean, back in WAL. The import then runs again to its end.
+/// there, `integrity_check` clean, back in WAL. The import then runs again to its end, its
+/// change set labelled as an import.
 #[test]
 fn an_import_killed_while_writing_in_place_is_rolled_back_at_the_next_opening() {
     use std::io::Write;
@@ -431,4 +432,18 @@ fn an_import_killed_while_writing_in_place_is_rolled_back_at_the_next_opening() 
         .assert()
         .success();
     assert_eq!(count("link"), written);
+    // Written in place, the import's change set keeps its label (changing the journal mode
+    // ends a transaction of its own, which used to forget it).
+    let c = Connection::open(&ws).unwrap();
+    let label: String = c
+        .query_row(
+            "SELECT label FROM change_set ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        label.contains("\"import\"") && label.contains("\"links\""),
+        "{label}"
+    );
 }

@@ -205,6 +205,17 @@ impl Journal {
         self.state().label = serde_json::to_string(label).unwrap_or_default();
     }
 
+    /// The label the next change set will have, as kept (see [`Journal::keep_label`]).
+    pub(crate) fn pending_label(&self) -> String {
+        self.state().label.clone()
+    }
+
+    /// Gives back a label taken by [`Journal::pending_label`], after a statement that ends a
+    /// transaction of its own (a change of journal mode), which forgets it.
+    pub(crate) fn keep_label(&self, label: String) {
+        self.state().label = label;
+    }
+
     /// The clock never goes below a time already written in the workspace.
     pub fn observe(&self, at: i64) {
         let mut s = self.state();

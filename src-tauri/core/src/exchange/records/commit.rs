@@ -51,7 +51,7 @@ impl Store {
         self.label_import(kind, total, file_name);
         // Links check their references themselves; actors name only the rows written here.
         let references_checked = kind != ExchangeKind::Meetings;
-        let written = self.bulk(progress, references_checked, |tx| {
+        let written = self.bulk(progress, references_checked, total as usize, |tx| {
             Self::write_items(tx, &items, wanted, &at, total, progress)
         })?;
         Ok(ImportOutcome {

@@ -136,7 +136,7 @@ impl Store {
         let at = now();
         let chosen: Vec<&ValidLink> = valid.iter().collect();
         let progress = Progress::none();
-        self.bulk(&progress, true, |tx| {
+        self.bulk(&progress, true, chosen.len(), |tx| {
             Self::write_links(tx, &chosen, &at, &progress)
         })
     }
@@ -151,6 +151,7 @@ impl Store {
         &mut self,
         progress: &Progress,
         references_checked: bool,
+        rows: usize,
         f: impl FnOnce(&Transaction) -> CoreResult<R>,
     ) -> CoreResult<R> {
         let before: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -159,7 +160,12 @@ impl Store {
         if references_checked {
             self.conn.pragma_update(None, "foreign_keys", false)?;
         }
-        let in_place = self.bulk_in_place && self.leave_wal()?;
+        // Changing the journal mode ends a transaction of its own, which forgets the label
+        // of the change set to come: kept across it.
+        let label = self.journal.pending_label();
+        let in_place =
+            self.bulk_in_place && rows >= crate::db::bulk::REBUILD_FROM && self.leave_wal()?;
+        self.journal.keep_label(label);
         let handle = self.conn.get_interrupt_handle();
         let out = (|| {
             let tx = self
@@ -186,15 +192,18 @@ impl Store {
         }
     }
 
-    /// From now on, a bulk write of this store (an import) leaves WAL for a rollback journal
-    /// during its transaction, and comes back to WAL after it: the new pages are then
+    /// From now on, a large bulk write of this store (an import of at least
+    /// [`crate::db::bulk::REBUILD_FROM`] rows) leaves WAL for a rollback journal during its
+    /// transaction, and comes back to WAL after it: the new pages are then
     /// written once, into the file, instead of twice (into the WAL, then copied into the
     /// file by the checkpoint), and the journal holds only the few pages the import changes
     /// (pages past the file's end are not journaled): about a fifth of a large import's
     /// time. Only for a store that is alone on its file (a command of the command line):
     /// readers would wait for the whole import. A write cut short (the process killed)
     /// leaves a hot journal, rolled back at the next opening
-    /// (`db::inspect::roll_back_interrupted_write`).
+    /// (`db::inspect::roll_back_interrupted_write`). A refused or failed import leaves the
+    /// records as they were, but not the file byte for byte: the two changes of journal mode
+    /// rewrite its header (a smaller import stays in WAL, where a rollback writes nothing).
     pub fn write_bulk_in_place(&mut self) {
         self.bulk_in_place = true;
     }
