@@ -531,6 +531,24 @@ impl Rig {
     }
 
     /// Writes `bytes` as `device`'s first file into the receiving laptop's folder.
+    /// Keeps in `dir` the receiving laptop's workspace as it is (`before.catalyse`) and the
+    /// file about to be applied (`case.ccf`).
+    fn keep(&self, dir: &std::path::Path, bytes: &[u8]) {
+        std::fs::create_dir_all(dir).unwrap();
+        let before = dir.join("before.catalyse");
+        let _ = std::fs::remove_file(&before);
+        self.team[1]
+            .store
+            .conn
+            .backup(
+                rusqlite::MAIN_DB,
+                &before,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .unwrap();
+        std::fs::write(dir.join("case.ccf"), bytes).unwrap();
+    }
+
     fn put(&self, device: &str, bytes: &[u8], at: i64) -> PathBuf {
         let relative =
             crate::share::names::change_path(device, &crate::share::folder::month_of(at.max(1)), 1);
@@ -652,6 +670,10 @@ fn robustness_of_applying_hostile_change_files() {
         ..Config::default()
     });
     let left = std::cell::RefCell::new(Vec::<PathBuf>::new());
+    // CATALYSE_FUZZ_KEEP=DIR keeps there the receiving laptop's workspace before each case
+    // and the case's file: what a failure needs to be replayed (the laptop lives across
+    // cases, so a case alone does not replay it).
+    let keep = std::env::var_os("CATALYSE_FUZZ_KEEP").map(PathBuf::from);
     let result = runner.run(&prop::collection::vec(set(), 1..4), |sets| {
         let mut rig = rig.borrow_mut();
         // The files of a case that failed leave the folder first.
@@ -661,6 +683,9 @@ fn robustness_of_applying_hostile_change_files() {
         let device = new_uid();
         let (bytes, at) = rig.file(&device, &sets);
         let before = rig.state();
+        if let Some(dir) = &keep {
+            rig.keep(dir, &bytes);
+        }
         let path = rig.put(&device, &bytes, at);
         left.borrow_mut().push(path.clone());
         let shown = crate::share::copies::shown(&rig.team[1].folder, &path);
@@ -757,6 +782,12 @@ fn robustness_of_applying_hostile_change_files() {
         cases(),
         counts.into_inner()
     );
+    if let (Err(_), Some(dir)) = (&result, &keep) {
+        println!(
+            "the failing case's file and the workspace before it: {}",
+            dir.display()
+        );
+    }
     result.unwrap();
 }
 
