@@ -101,7 +101,7 @@ struct JournalDeferred {
     first: i64,
     sql: String,
     /// Whether [`restore`] writes the entries (otherwise the writer did, from its rows:
-    /// [`Deferred::journal_written_here`]).
+    /// [`Deferred::journal_rows`]).
     backfill: bool,
 }
 
@@ -129,15 +129,21 @@ impl Deferred {
         Ok(())
     }
 
-    /// Also takes out the journal's insert trigger on `table`, whose entries the writer
-    /// writes itself from the rows it holds (`db::journal_rows::insert_journaled`): [`restore`]
-    /// only puts the trigger back.
-    pub(crate) fn journal_written_here(
+    /// Also takes out the journal's insert trigger on `table`, whose rows the writer inserts
+    /// with the columns `columns`: returns the plan to write their entries from those rows
+    /// (`db::journal_rows::insert_journaled`), [`restore`] then only putting the trigger
+    /// back; without a plan (the rows do not give every journaled column), [`restore`]
+    /// writes them from the table ([`Deferred::journal_inserts`], by `id`).
+    pub(crate) fn journal_rows(
         &mut self,
         tx: &Transaction,
         table: &'static str,
-    ) -> CoreResult<()> {
-        if let Some(sql) = take_trigger(tx, &format!("journal_{table}_insert"))? {
+        columns: &[&str],
+    ) -> CoreResult<Option<crate::db::journal_rows::Plan>> {
+        let plan = crate::db::journal_rows::plan(tx, table, columns)?;
+        if plan.is_none() {
+            self.journal_inserts(tx, table, "id")?;
+        } else if let Some(sql) = take_trigger(tx, &format!("journal_{table}_insert"))? {
             self.journal.push(JournalDeferred {
                 table,
                 key: "id",
@@ -146,7 +152,7 @@ impl Deferred {
                 backfill: false,
             });
         }
-        Ok(())
+        Ok(plan)
     }
 
     /// Also takes out the code checks of `table`'s insert triggers (one per coded column,

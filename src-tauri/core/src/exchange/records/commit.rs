@@ -160,23 +160,6 @@ pub(crate) const CONTACT_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// Takes the journal's insert trigger on `table` out of the schema: its entries are written
-/// from the rows by the plan returned when there is one, from the table by
-/// [`crate::db::bulk::restore`] otherwise.
-fn defer_journal(
-    tx: &Transaction,
-    deferred: &mut crate::db::bulk::Deferred,
-    table: &'static str,
-    columns: &[&str],
-) -> CoreResult<Option<Plan>> {
-    let plan = crate::db::journal_rows::plan(tx, table, columns)?;
-    match plan {
-        Some(_) => deferred.journal_written_here(tx, table)?,
-        None => deferred.journal_inserts(tx, table, "id")?,
-    }
-    Ok(plan)
-}
-
 /// Writes the chosen actors, their tags and their contacts, the derived tables and indexes put
 /// off until all are written.
 fn write_actors(
@@ -196,7 +179,7 @@ fn write_actors(
     )?;
     // Journaled in the order the triggers would have: the actors, their tags, then the
     // contacts.
-    let journal = defer_journal(tx, &mut deferred, "actor", ACTOR_COLUMNS)?;
+    let journal = deferred.journal_rows(tx, "actor", ACTOR_COLUMNS)?;
     deferred.journal_inserts(tx, "actor_tag", "actor_id")?;
     deferred.check_codes(tx, "actor")?;
     insert_actors(tx, chosen, base, at, total, progress, journal.as_ref())?;
@@ -226,7 +209,7 @@ fn insert_contacts(
         &["contact"],
         contacts.len(),
     )?;
-    let journal = defer_journal(tx, &mut deferred, "contact", CONTACT_COLUMNS)?;
+    let journal = deferred.journal_rows(tx, "contact", CONTACT_COLUMNS)?;
     let uids: Vec<String> = contacts.iter().map(|_| new_uid()).collect();
     let row = cells_of(|i: usize, out: &mut Vec<Cell>| {
         let (id, c) = contacts[i];

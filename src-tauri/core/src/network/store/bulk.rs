@@ -289,11 +289,7 @@ impl Store {
         let mut deferred = crate::db::bulk::defer(tx, &[], &["link"], links.len())?;
         // The journal written from the rows here when it can be (the columns are those
         // written), from the table after them otherwise.
-        let journal = crate::db::journal_rows::plan(tx, "link", LINK_COLUMNS)?;
-        match journal {
-            Some(_) => deferred.journal_written_here(tx, "link")?,
-            None => deferred.journal_inserts(tx, "link", "id")?,
-        }
+        let journal = deferred.journal_rows(tx, "link", LINK_COLUMNS)?;
         deferred.check_codes(tx, "link")?;
         progress.step(Phase::Writing, 0, Some(links.len() as u64))?;
         let links = in_pair_order(links);
