@@ -32,6 +32,7 @@ mod forms;
 mod journal;
 mod model;
 pub(crate) mod scrub;
+mod texts;
 
 pub use crate::history::erased::ERASED_MARK;
 pub use erase::erase_and_record;

@@ -33,7 +33,7 @@ fn journal_entries(conn: &Connection, p: Person, forms: &[String]) -> CoreResult
         "SELECT id, pos, coalesce(before, after) FROM {} WHERE id = ?1",
         journal::ENTRIES
     ))?;
-    for (id, _, _) in naming_entries(conn, forms)? {
+    for (id, ..) in naming_entries(conn, forms)? {
         for row in rows.query_map([id], |r| {
             Ok((
                 r.get::<_, i64>(0)?,

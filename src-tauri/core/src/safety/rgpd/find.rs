@@ -4,6 +4,7 @@
 use crate::db::tables::{data_tables, layout, quote, to_json};
 use crate::safety::rgpd::forms::{forms_of, found_in, replace_all, search_key, MIN_MENTION};
 use crate::safety::rgpd::model::{Mention, Person};
+use crate::safety::rgpd::texts::FreeText;
 use crate::shared::error::{CoreError, CoreResult};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -97,7 +98,7 @@ pub(super) fn references_to(
     Ok(out)
 }
 
-/// Texts (any TEXT column of any table) containing `name` in any case, with or without
+/// Texts (any free-text column of any table, [`FreeText`]) containing `name` in any case, with or without
 /// accents (the project's folding, as the search does), except the person's own row.
 #[cfg(test)]
 pub(super) fn mentions(
@@ -115,8 +116,9 @@ pub(super) fn mentions_of(
     own: (&str, i64),
 ) -> CoreResult<Vec<(Mention, String)>> {
     let mut out: Vec<(Mention, String)> = Vec::new();
+    let mut free = FreeText::default();
     for name in forms {
-        for (m, text) in mentions_one(conn, name, own)? {
+        for (m, text) in mentions_one(conn, &mut free, name, own)? {
             if !out.iter().any(|(o, t)| *o == m && *t == text) {
                 out.push((m, text));
             }
@@ -127,6 +129,7 @@ pub(super) fn mentions_of(
 
 fn mentions_one(
     conn: &Connection,
+    free: &mut FreeText,
     name: &str,
     own: (&str, i64),
 ) -> CoreResult<Vec<(Mention, String)>> {
@@ -135,8 +138,9 @@ fn mentions_one(
         return Ok(out);
     }
     for table in data_tables(conn)? {
-        let (cols, _) = layout(conn, &table)?;
-        for c in cols.iter().filter(|c| c.kind == "TEXT") {
+        // Its free texts: not an identity, a reference, a code or a date.
+        let cols = free.columns(conn, &table)?.to_vec();
+        for c in &cols {
             // WITHOUT ROWID tables (a note's sections) have no rowid: 0 stands for "no row
             // number"; the erasure finds such texts by their value.
             let rowid = if without_rowid(conn, &table)? {
@@ -146,9 +150,9 @@ fn mentions_one(
             };
             let sql = format!(
                 "SELECT {rowid}, {col} FROM {t} WHERE {found}",
-                col = quote(&c.name),
+                col = quote(c),
                 t = quote(&table),
-                found = found_in(&quote(&c.name), name),
+                found = found_in(&quote(c), name),
             );
             let mut st = conn.prepare(&sql)?;
             let found = st
@@ -169,7 +173,7 @@ fn mentions_one(
                     Mention {
                         table: table.clone(),
                         row,
-                        column: c.name.clone(),
+                        column: c.clone(),
                     },
                     text,
                 ));

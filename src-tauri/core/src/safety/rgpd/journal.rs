@@ -160,18 +160,20 @@ fn former_rows(
     Ok(found)
 }
 
-/// A journal entry's id and its values held as text (before, after).
-pub(super) type TextEntry = (i64, Option<String>, Option<String>);
+/// A journal entry's id, table, field (for the change of one field) and its values held as
+/// text (before, after).
+pub(super) type TextEntry = (i64, String, Option<String>, Option<String>, Option<String>);
 
 /// The journal entries whose values name the person under one of `forms` (texts, and
-/// whole records as JSON), as (entry id, before, after) for those held as text.
+/// whole records as JSON), as (entry id, table, field, before, after) for those held as
+/// text.
 pub(super) fn naming_entries(conn: &Connection, forms: &[String]) -> CoreResult<Vec<TextEntry>> {
     let mut out: Vec<TextEntry> = Vec::new();
     for form in forms.iter().filter(|f| f.chars().count() >= MIN_MENTION) {
         let needle = search_key(form);
         let found: Vec<TextEntry> = conn
             .prepare(&format!(
-                "SELECT id,
+                "SELECT id, tbl, CASE WHEN op = 2 THEN field END,
                    CASE WHEN typeof(before) = 'text' THEN before END,
                    CASE WHEN typeof(after) = 'text' THEN after END
                  FROM change
@@ -180,14 +182,16 @@ pub(super) fn naming_entries(conn: &Connection, forms: &[String]) -> CoreResult<
                 b = found_in("before", form),
                 a = found_in("after", form),
             ))?
-            .query_map([&needle], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([&needle], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<Result<_, _>>()?;
         for entry in found {
-            if !out.iter().any(|(id, _, _)| *id == entry.0) {
+            if !out.iter().any(|e| e.0 == entry.0) {
                 out.push(entry);
             }
         }
     }
-    out.sort_by_key(|(id, _, _)| *id);
+    out.sort_by_key(|e| e.0);
     Ok(out)
 }

@@ -5,6 +5,7 @@ use crate::history::erased::ERASED_MARK;
 use crate::safety::rgpd::forms::replace_all;
 use crate::safety::rgpd::journal::{naming_entries, personal_records};
 use crate::safety::rgpd::model::Person;
+use crate::safety::rgpd::texts::FreeText;
 use crate::shared::error::CoreResult;
 use rusqlite::{params, Connection};
 
@@ -72,8 +73,8 @@ fn scrub_sharing(tx: &Connection, erased: &[String], forms: &[String]) -> CoreRe
             )?;
         }
     }
-    let texts: [(&str, &str, &str); 5] = [
-        ("share_conflict", "id", "value"),
+    changed += scrub_inbox_values(tx, forms)?;
+    let texts: [(&str, &str, &str); 4] = [
         ("share_conflict", "id", "author"),
         ("share_version", "rowid", "author"),
         ("share_device", "device", "name"),
@@ -100,6 +101,27 @@ fn scrub_sharing(tx: &Connection, erased: &[String], forms: &[String]) -> CoreRe
                     params![k, replaced],
                 )?;
             }
+        }
+    }
+    Ok(changed)
+}
+
+/// The inbox's values: a record's field, or a record held whole (`field` empty), with each
+/// form of the person replaced in their free texts only; how many entries changed.
+fn scrub_inbox_values(tx: &Connection, forms: &[String]) -> CoreResult<usize> {
+    let mut changed = 0;
+    let values: Vec<(i64, String, String, String)> = tx
+        .prepare("SELECT id, tbl, field, value FROM share_conflict WHERE typeof(value) = 'text'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut free = FreeText::default();
+    for (id, table, field, value) in values {
+        let replaced = free.replace_in(tx, &table, Some(&field), &value, forms)?;
+        if replaced != value {
+            changed += tx.execute(
+                "UPDATE share_conflict SET value = ?2 WHERE id = ?1",
+                params![id, replaced],
+            )?;
         }
     }
     Ok(changed)
@@ -273,9 +295,14 @@ fn scrub_naming_entries(tx: &Connection, forms: &[String]) -> CoreResult<usize> 
            after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
          WHERE id = ?1",
     )?;
-    for (id, before, after) in naming_entries(tx, forms)? {
-        let before = before.map(|t| replace_all(&t, forms));
-        let after = after.map(|t| replace_all(&t, forms));
+    // In their free texts only: not in an identity, a reference, a code or a key.
+    let mut free = FreeText::default();
+    for (id, table, field, before, after) in naming_entries(tx, forms)? {
+        let mut replace = |t: Option<String>| -> CoreResult<Option<String>> {
+            t.map(|t| free.replace_in(tx, &table, field.as_deref(), &t, forms))
+                .transpose()
+        };
+        let (before, after) = (replace(before)?, replace(after)?);
         changed += st.execute(params![id, before, after])?;
     }
     Ok(changed)

@@ -624,3 +624,134 @@ fn a_person_inside_an_import_batch_is_found_exported_and_erased_from_it() {
     drop(s);
     assert!(leftovers(&path, &words).is_empty());
 }
+
+/// Found by the change files' fuzz: a contact whose name was another record's identity (a
+/// hostile file may say anything) was erased, and the erasure wrote « [personne effacée] »
+/// into that actor's `uid`. An erasure rewrites free texts only: never an identity, a
+/// reference, a code, a date, nor a key of the journal's records (a person called
+/// « Nature »).
+#[test]
+fn an_erasure_rewrites_free_texts_never_identities_codes_dates_or_the_journals_keys() {
+    let (_d, mut s) = demo();
+    let ids: Vec<i64> = s
+        .conn
+        .prepare("SELECT id FROM actor ORDER BY id LIMIT 2")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let link = s
+        .create_link(&crate::network::LinkInput {
+            actor_a: ids[0],
+            actor_b: ids[1],
+            nature: "funding".into(),
+            strength: 2,
+            since: Some("2024-03-01".into()),
+            notes: "Vu avec Nature et 2024".into(),
+            introduced_by: None,
+            meeting_id: None,
+        })
+        .unwrap();
+    let target: String = s
+        .conn
+        .query_row("SELECT uid FROM actor WHERE id = ?1", [ids[1]], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let journal = |s: &Store| -> Vec<(i64, Option<String>)> {
+        s.conn
+            .prepare("SELECT id, after FROM change WHERE tbl = 'link' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before = journal(&s);
+    assert!(
+        before
+            .iter()
+            .any(|(_, a)| a.as_deref().is_some_and(|a| a.contains(&target))),
+        "the link's creation names the actor by its identity"
+    );
+    let input = |name: &str, phone: &str| crate::actors::ContactInput {
+        name: name.into(),
+        role: String::new(),
+        email: String::new(),
+        phone: phone.into(),
+        notes: String::new(),
+    };
+    // Named by the actor's identity; called « Nature »; with a phone whose digits are a
+    // date's year (too short to be a phone: a name, searched as such).
+    let people = [
+        s.create_contact(ids[0], &input(&target, "")).unwrap().id,
+        s.create_contact(ids[0], &input("Nature", "")).unwrap().id,
+        s.create_contact(ids[0], &input("2024", "")).unwrap().id,
+    ];
+    for id in people {
+        s.person_erase(Person::Contact(id)).unwrap();
+    }
+    let uid: i64 = s
+        .conn
+        .query_row(
+            "SELECT count(*) FROM actor WHERE uid = ?1",
+            [&target],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(uid, 1, "the actor keeps its identity");
+    for kind in crate::db::records::RECORD_KINDS {
+        let bad: i64 = s
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE length(uid) <> 36",
+                    quote(kind.table)
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad, 0, "{}: every record keeps its identity", kind.table);
+    }
+    let (nature, since, notes): (String, String, String) = s
+        .conn
+        .query_row(
+            "SELECT nature, since, notes FROM link WHERE id = ?1",
+            [link.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((nature.as_str(), since.as_str()), ("funding", "2024-03-01"));
+    // The free text lost both names.
+    assert_eq!(notes, "Vu avec [personne effacée] et [personne effacée]");
+    // The journal's link entries keep their keys, references and dates; their texts lost the
+    // names.
+    let after = journal(&s);
+    for (id, b) in &before {
+        let a = after.iter().find(|(i, _)| i == id).map(|(_, a)| a);
+        let (Some(b), Some(Some(a))) = (b, a) else {
+            continue;
+        };
+        let (Ok(Value::Object(b)), Ok(Value::Object(a))) = (
+            serde_json::from_str::<Value>(b),
+            serde_json::from_str::<Value>(a),
+        ) else {
+            continue;
+        };
+        assert_eq!(
+            b.keys().collect::<Vec<_>>(),
+            a.keys().collect::<Vec<_>>(),
+            "the journal's keys stay"
+        );
+        for k in ["actor_a", "actor_b", "nature", "since"] {
+            assert_eq!(b.get(k), a.get(k), "{k} stays in the journal");
+        }
+        assert!(!a
+            .get("notes")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .contains("Nature"));
+    }
+}
