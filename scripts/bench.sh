@@ -5,6 +5,8 @@
 #        network analytics vs NetworKit, the map's layout;
 #   share. `cargo bench --bench share`: 100,000 changes applied from the shared folder vs
 #        plain SQL, change file size, the folder before and after compaction;
+#   communes. `cargo bench --bench communes`: the commune picker's keystroke over France's
+#        communes vs the same searches by the sqlite3 shell;
 #   5.   start-up and idle memory vs a minimal Tauri 2 window (benches/startup.mjs);
 #   6.   the size of the release binaries (Catalyse and the hello world, stripped).
 # Needs Debian's sqlite3 and python3-venv, and PyPI's networkit (installed here when missing,
@@ -45,6 +47,9 @@ CATALYSE_BENCH_PYTHON="$venv/bin/python" cargo bench --locked --bench scale
 
 say "share: applying changes from the shared folder, their files, compaction"
 cargo bench --locked --bench share
+
+say "communes: the commune picker over France's communes"
+cargo bench --locked --bench communes
 
 say "5. start-up and memory beside a Tauri hello world"
 xvfb-run -a -s "-screen 0 1280x800x24" node benches/startup.mjs "$bin" "$hello" "${CATALYSE_BENCH_RUNS:-15}"

@@ -44,7 +44,8 @@ CATALYSE_SIM_RUNS="${CATALYSE_SIM_RUNS:-150}" \
 CATALYSE_SIM_INTRODUCER_RUNS="${CATALYSE_SIM_INTRODUCER_RUNS:-100}" \
   cargo test --locked -p catalyse-core share::simulation -- --ignored --nocapture
 
-step "generated files are committed and current (IPC types, the capability, command permissions)"
+step "generated files are committed and current (IPC types, the capability, command permissions, the communes shipped)"
+node scripts/communes.mjs --check
 if git rev-parse --git-dir >/dev/null 2>&1; then
   generated=(ui/bindings src-tauri/capabilities permissions)
   if ! git diff --exit-code -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then

@@ -18,7 +18,7 @@ use syn::visit::Visit;
 /// its own, never one of its own layer or above.
 pub const CORE_LAYERS: &[&[&str]] = &[
     &["shared"],
-    &["db"],
+    &["db", "geo"],
     &["history"],
     &["browse"],
     &["actors"],

@@ -7,6 +7,7 @@ pub mod browse;
 pub mod db;
 pub mod demo;
 pub mod exchange;
+pub mod geo;
 pub mod grid;
 pub mod history;
 pub mod network;
