@@ -560,3 +560,53 @@ fn history_undo_does_from_the_command_line_what_the_journal_does() {
         .unwrap();
     assert_eq!(z, 1);
 }
+
+/// `catalyse map territory`: the territory's communes set by département, EPCI and commune,
+/// a former code led to its commune, an unknown code refused with nothing written.
+#[test]
+fn map_territory_sets_the_communes_all_or_nothing() {
+    let dir = Dir::new();
+    let ws = demo(&dir, "demo.catalyse");
+    let json = |args: &[&str]| -> Value {
+        let out = dir
+            .catalyse()
+            .args(["map", "territory", "--json", "--workspace"])
+            .arg(&ws)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = json(&["--add", "departement:22", "--remove", "commune:22278"]);
+    let all = r["added"].as_u64().unwrap();
+    assert!(all > 300, "{r}");
+    assert_eq!(r["communes"].as_u64(), Some(all));
+    let r = json(&["--add", "commune:01340"]);
+    assert_eq!(r["added"], 1);
+    assert_eq!(r["renamed"][0]["insee"], "01015");
+    dir.catalyse()
+        .args(["map", "territory", "--workspace"])
+        .arg(&ws)
+        .args(["--add", "commune:22278", "--add", "epci:000000000"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "aucun EPCI n'a le SIREN « 000000000 »",
+        ));
+    let r = json(&[]);
+    assert_eq!(r["communes"].as_u64(), Some(all + 1), "nothing written");
+    dir.catalyse()
+        .args(["map", "territory", "--workspace"])
+        .arg(&ws)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Le territoire compte {} commune(s)",
+            all + 1
+        )));
+}

@@ -8,6 +8,7 @@ export const KINDS = Object.freeze(["actor", "contact", "member", "need", "axis"
 export const KIND_LABELS = Object.freeze({
   fr: Object.freeze({
     territory: "Territoire",
+    territory_commune: "Commune du territoire",
     project: "Projet",
     actor: "Acteur",
     contact: "Contact",
@@ -40,6 +41,7 @@ export const KIND_LABELS = Object.freeze({
   }),
   en: Object.freeze({
     territory: "Territory",
+    territory_commune: "Territory commune",
     project: "Project",
     actor: "Actor",
     contact: "Contact",

@@ -13,6 +13,7 @@ mod backup;
 mod data;
 mod grid;
 mod history;
+mod map;
 mod network;
 mod note;
 mod person;
@@ -197,6 +198,14 @@ pub enum Command {
         subcommand_value_name = "COMMANDE"
     )]
     Share(ShareCommand),
+    /// Le territoire sur une carte : ses communes.
+    #[command(
+        subcommand,
+        help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
+    Map(map::MapCommand),
     /// Un échange avec le dossier partagé : envoie les modifications de cet ordinateur et
     /// applique celles des autres.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
@@ -411,6 +420,7 @@ fn run(cmd: Command) -> i32 {
         },
         Command::Person(cmd) => person::run(cmd),
         Command::Share(cmd) => share::run(cmd),
+        Command::Map(cmd) => map::run(cmd),
         Command::Sync { workspace, json } => share::sync(&workspace, json),
         Command::Conflicts {
             workspace,

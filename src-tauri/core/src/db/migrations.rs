@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_sharing.sql"),
     include_str!("migrations/0014_journal_batches.sql"),
     include_str!("migrations/0015_invariants.sql"),
+    include_str!("migrations/0016_territory_communes.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -108,6 +109,8 @@ mod tests {
             0xd2daaf6809231cfd,
             0x2f8c6c9d6055db5e,
             0x91a87ce9b73a5e3,
+            0xcc946e67469b6182,
+            0x70866ed1c253aeb7,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

@@ -95,6 +95,22 @@ pub const RECORD_KINDS: &[RecordKind] = &[
         syncs: true,
     },
     RecordKind {
+        table: "territory_commune",
+        noun_fr: "la commune du territoire",
+        feminine: true,
+        label_fr: "Commune du territoire",
+        label_en: "Territory commune",
+        name_column: Some("insee"),
+        counted_as: None,
+        journal_filter: None,
+        references: &[Reference {
+            column: "territory_id",
+            to: Refers::To("territory"),
+        }],
+        personal: Personal::No,
+        syncs: true,
+    },
+    RecordKind {
         table: "project",
         noun_fr: "le projet",
         feminine: false,

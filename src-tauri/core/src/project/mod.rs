@@ -1,5 +1,6 @@
 //! The territory and its Projet de territoire: the header, and the home screen's figures.
 
+pub mod communes;
 pub mod dashboard;
 mod model;
 pub mod store;

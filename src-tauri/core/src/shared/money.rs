@@ -11,15 +11,24 @@ pub const MAX_CENTS: i64 = 10_000_000_000_000;
 pub fn format_euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
-    let euros = (abs / 100).to_string();
+    format!(
+        "{sign}{},{:02}\u{00A0}€",
+        group_digits(abs / 100),
+        abs % 100
+    )
+}
+
+/// A whole number as French writes it: `12 500` (narrow no-break space between thousands).
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
-    for (i, c) in euros.chars().enumerate() {
-        if i > 0 && (euros.len() - i).is_multiple_of(3) {
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\u{202F}');
         }
         grouped.push(c);
     }
-    format!("{sign}{grouped},{:02}\u{00A0}€", abs % 100)
+    grouped
 }
 
 /// Reads an amount typed by a user: `12500`, `12 500,50`, `12500.5`, `12 500,50 €`, and the

@@ -1,0 +1,224 @@
+//! The communes of the territory: picked by département, EPCI or commune from the list
+//! Catalyse ships ([`crate::geo::communes`]), then adjusted commune by commune; the header
+//! shows their count and population.
+
+use crate::db::store::{now, Store};
+use crate::geo::communes::{cog, AliasKind, Cog};
+use crate::shared::error::{CoreError, CoreResult};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A choice of communes: a whole département, a whole EPCI, or one commune.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+#[ts(export)]
+pub enum CommuneChoice {
+    /// By its code (« 22 », « 2A », « 971 »).
+    Departement(String),
+    /// By its SIREN.
+    Epci(String),
+    /// By its INSEE code (a former code leads to the commune it merged into).
+    Commune(String),
+}
+
+impl CommuneChoice {
+    /// Reads `departement:22`, `epci:200069409` or `commune:22278` (the command line's form).
+    pub fn parse(text: &str) -> CoreResult<CommuneChoice> {
+        let (kind, code) = text.split_once(':').unwrap_or(("", text));
+        let code = code.trim().to_string();
+        match kind.trim().to_ascii_lowercase().as_str() {
+            "departement" | "département" | "dep" => Ok(CommuneChoice::Departement(code)),
+            "epci" => Ok(CommuneChoice::Epci(code)),
+            "commune" | "insee" => Ok(CommuneChoice::Commune(code)),
+            _ => Err(invalid(
+                "territory.communes.choice",
+                format!(
+                    "« {} » : écrivez departement:CODE, epci:SIREN ou commune:CODE_INSEE.",
+                    crate::shared::domain::truncate_for_message(text)
+                ),
+            )),
+        }
+    }
+
+    /// The current communes it names (INSEE codes), and what a former code became.
+    fn communes(&self, cog: &Cog) -> CoreResult<(Vec<String>, Option<Renamed>)> {
+        match self {
+            CommuneChoice::Departement(code) => {
+                let code = code.to_ascii_uppercase();
+                let d = cog.departement(&code).ok_or_else(|| {
+                    invalid(
+                        "territory.communes.departement_unknown",
+                        format!("aucun département n'a le code « {} ».", short(&code)),
+                    )
+                })?;
+                Ok((
+                    cog.communes
+                        .iter()
+                        .filter(|c| c.departement == d.code)
+                        .map(|c| c.insee.clone())
+                        .collect(),
+                    None,
+                ))
+            }
+            CommuneChoice::Epci(siren) => {
+                let e = cog.epci(siren).ok_or_else(|| {
+                    invalid(
+                        "territory.communes.epci_unknown",
+                        format!("aucun EPCI n'a le SIREN « {} ».", short(siren)),
+                    )
+                })?;
+                Ok((
+                    cog.communes
+                        .iter()
+                        .filter(|c| c.epci.as_deref() == Some(e.siren.as_str()))
+                        .map(|c| c.insee.clone())
+                        .collect(),
+                    None,
+                ))
+            }
+            CommuneChoice::Commune(code) => {
+                let (c, alias) = cog.current_of(code).ok_or_else(|| {
+                    invalid(
+                        "territory.communes.commune_unknown",
+                        format!("aucune commune n'a le code INSEE « {} ».", short(code)),
+                    )
+                })?;
+                let renamed = alias.map(|a| Renamed {
+                    given: a.code.clone(),
+                    former_name: a.name.clone(),
+                    insee: c.insee.clone(),
+                    name: c.name.clone(),
+                    arrondissement: a.kind == AliasKind::Arrondissement,
+                });
+                Ok((vec![c.insee.clone()], renamed))
+            }
+        }
+    }
+}
+
+/// A code given that is not a current commune's: what it leads to.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Renamed {
+    pub given: String,
+    /// The former commune's (or arrondissement's) name, when the list has it.
+    pub former_name: String,
+    pub insee: String,
+    pub name: String,
+    /// A municipal arrondissement rather than a former commune.
+    pub arrondissement: bool,
+}
+
+/// The territory's communes in figures, and what a change did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TerritoryCommunes {
+    #[ts(type = "number")]
+    pub communes: u32,
+    /// Their population (INSEE's, as the list shipped gives it).
+    #[ts(type = "number")]
+    pub population: u64,
+    /// The communes the change added, and took out.
+    #[ts(type = "number")]
+    pub added: u32,
+    #[ts(type = "number")]
+    pub removed: u32,
+    /// Codes given that led to another commune (a merger, an arrondissement).
+    pub renamed: Vec<Renamed>,
+}
+
+fn invalid(code: &'static str, message: String) -> CoreError {
+    CoreError::Validation {
+        field: "communes",
+        code,
+        message,
+    }
+}
+
+fn short(s: &str) -> String {
+    crate::shared::domain::truncate_for_message(s)
+}
+
+impl Store {
+    /// The territory's communes in figures.
+    pub fn territory_communes(&self) -> CoreResult<TerritoryCommunes> {
+        let cog = cog();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT insee FROM territory_commune WHERE territory_id = 1")?;
+        let codes = st.query_map([], |r| r.get::<_, String>(0))?;
+        let (mut communes, mut population) = (0u32, 0u64);
+        for code in codes {
+            communes += 1;
+            population += cog
+                .commune(&code?)
+                .and_then(|c| c.population)
+                .map_or(0, u64::from);
+        }
+        Ok(TerritoryCommunes {
+            communes,
+            population,
+            added: 0,
+            removed: 0,
+            renamed: Vec::new(),
+        })
+    }
+
+    /// Adds the communes `add` names to the territory, then takes out those `remove` names,
+    /// in one transaction; every choice is checked first (an unknown code changes nothing).
+    pub fn change_territory_communes(
+        &mut self,
+        add: &[CommuneChoice],
+        remove: &[CommuneChoice],
+    ) -> CoreResult<TerritoryCommunes> {
+        let cog = cog();
+        let mut renamed = Vec::new();
+        let mut expand = |choices: &[CommuneChoice]| -> CoreResult<Vec<String>> {
+            let mut out = Vec::new();
+            for choice in choices {
+                let (codes, r) = choice.communes(cog)?;
+                out.extend(codes);
+                renamed.extend(r);
+            }
+            Ok(out)
+        };
+        let adding = expand(add)?;
+        let removing = expand(remove)?;
+        let tx = self.conn.transaction()?;
+        let (mut added, mut removed) = (0u32, 0u32);
+        {
+            let at = now();
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO territory_commune (territory_id, insee, created_at, updated_at)
+                 VALUES (1, ?1, ?2, ?2) ON CONFLICT (territory_id, insee) DO NOTHING",
+            )?;
+            let mut new = std::collections::HashSet::new();
+            for code in &adding {
+                if insert.execute(rusqlite::params![code, at])? > 0 {
+                    new.insert(code.as_str());
+                }
+            }
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM territory_commune WHERE territory_id = 1 AND insee = ?1",
+            )?;
+            for code in &removing {
+                // Added then taken out by the same change: neither.
+                if delete.execute([code])? > 0 && !new.remove(code.as_str()) {
+                    removed += 1;
+                }
+            }
+            added += new.len() as u32;
+        }
+        tx.commit()?;
+        Ok(TerritoryCommunes {
+            added,
+            removed,
+            renamed,
+            ..self.territory_communes()?
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "communes_tests.rs"]
+mod tests;
