@@ -1,5 +1,8 @@
 use super::{with_reader, with_store};
 use crate::state::{set_title, AppState};
+use catalyse_core::project::communes::{
+    ChoiceHit, CommuneChoice, TerritoryCommune, TerritoryCommunes,
+};
 use catalyse_core::project::{ProjectHeader, ProjectHeaderInput};
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, State};
@@ -27,4 +30,41 @@ pub async fn dashboard(
 ) -> Result<catalyse_core::project::dashboard::Dashboard, ErrorPayload> {
     let today = chrono::Local::now().date_naive();
     with_reader(&state, move |s| s.dashboard(today)).await
+}
+
+/// The territory's communes in figures.
+#[tauri::command]
+pub async fn territory_communes(
+    state: State<'_, AppState>,
+) -> Result<TerritoryCommunes, ErrorPayload> {
+    with_reader(&state, |s| s.territory_communes()).await
+}
+
+/// Adds then takes out communes (all or nothing).
+#[tauri::command]
+pub async fn change_territory_communes(
+    state: State<'_, AppState>,
+    add: Vec<CommuneChoice>,
+    remove: Vec<CommuneChoice>,
+) -> Result<TerritoryCommunes, ErrorPayload> {
+    with_store(&state, move |s| s.change_territory_communes(&add, &remove)).await
+}
+
+/// A page of the territory's communes, by name.
+#[tauri::command]
+pub async fn territory_commune_page(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<TerritoryCommune>, ErrorPayload> {
+    with_reader(&state, move |s| s.territory_commune_page(offset, limit)).await
+}
+
+/// The territory picker's choices: départements, EPCIs, communes (no workspace needed).
+#[tauri::command]
+pub async fn territory_choices(typed: String, limit: u32) -> Result<Vec<ChoiceHit>, ErrorPayload> {
+    Ok(catalyse_core::project::communes::territory_choices(
+        &typed,
+        limit as usize,
+    ))
 }

@@ -141,6 +141,19 @@ export const getHeader = () => call("get_header");
 /** @param {ProjectHeaderInput} input @returns {Promise<ProjectHeader>} */
 export const updateHeader = (input) => call("update_header", { input });
 
+/** @typedef {import("../../bindings/TerritoryCommunes").TerritoryCommunes} TerritoryCommunes */
+/** @typedef {import("../../bindings/TerritoryCommune").TerritoryCommune} TerritoryCommune */
+/** @typedef {import("../../bindings/CommuneChoice").CommuneChoice} CommuneChoice */
+/** @typedef {import("../../bindings/ChoiceHit").ChoiceHit} ChoiceHit */
+/** The territory's communes in figures. @returns {Promise<TerritoryCommunes>} */
+export const territoryCommunes = () => call("territory_communes");
+/** Adds then takes out communes, all or nothing. @param {CommuneChoice[]} add @param {CommuneChoice[]} remove @returns {Promise<TerritoryCommunes>} */
+export const changeTerritoryCommunes = (add, remove) => call("change_territory_communes", { add, remove });
+/** A page of the territory's communes, by name. @param {number} offset @param {number} limit @returns {Promise<TerritoryCommune[]>} */
+export const territoryCommunePage = (offset, limit) => call("territory_commune_page", { offset, limit });
+/** Départements, EPCIs and communes matching what is typed. @param {string} typed @param {number} limit @returns {Promise<ChoiceHit[]>} */
+export const territoryChoices = (typed, limit) => call("territory_choices", { typed, limit });
+
 /** @typedef {import("../../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
 /** @typedef {import("../../bindings/ActorListPage").ActorListPage} ActorListPage */
 /** @typedef {import("../../bindings/ActorChoice").ActorChoice} ActorChoice */

@@ -219,6 +219,138 @@ impl Store {
     }
 }
 
+/// A choice the territory's picker offers: a département, an EPCI or a commune, with what
+/// tells it apart (the UI words it in its language).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ChoiceHit {
+    pub choice: CommuneChoice,
+    /// Its name (a proper noun, as INSEE writes it).
+    pub label: String,
+    /// A département's or EPCI's number of communes.
+    #[ts(type = "number | null")]
+    pub communes: Option<u32>,
+    /// An EPCI's kind (CC, CA, CU, METRO, MET69).
+    pub epci_kind: Option<String>,
+    /// A commune's département, as « Côtes-d'Armor (22) ».
+    pub departement: Option<String>,
+    /// A commune's first postal code.
+    pub postal_code: Option<String>,
+    /// The former commune the typed name is, when it is not the commune's own.
+    pub via: Option<String>,
+}
+
+/// A commune of the territory, as its list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TerritoryCommune {
+    pub insee: String,
+    pub name: String,
+    pub departement: String,
+    #[ts(type = "number | null")]
+    pub population: Option<u32>,
+}
+
+/// Most rows of the territory's communes one call returns.
+pub const COMMUNE_PAGE_MAX: u32 = 500;
+
+/// The picker's choices for `typed`: the départements and EPCIs whose name (or code) starts
+/// a word so, then the communes ([`Cog::search`]); at most `limit` (≤ 50).
+pub fn territory_choices(typed: &str, limit: usize) -> Vec<ChoiceHit> {
+    let cog = cog();
+    let limit = limit.min(crate::geo::communes::MAX_HITS);
+    let q = crate::geo::communes::search_key(typed);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let starts = |name: &str| {
+        let key = crate::geo::communes::search_key(name);
+        key.starts_with(&q) || key.contains(&format!(" {q}"))
+    };
+    let count = |f: &dyn Fn(&crate::geo::communes::Commune) -> bool| {
+        cog.communes.iter().filter(|c| f(c)).count()
+    };
+    let mut out = Vec::new();
+    let area = |choice, label: String, communes: usize, epci_kind: Option<String>| ChoiceHit {
+        choice,
+        label,
+        communes: Some(communes as u32),
+        epci_kind,
+        departement: None,
+        postal_code: None,
+        via: None,
+    };
+    for d in &cog.departements {
+        if d.code.eq_ignore_ascii_case(&q) || starts(&d.name) {
+            let n = count(&|c| c.departement == d.code);
+            let label = format!("{} ({})", d.name, d.code);
+            out.push(area(
+                CommuneChoice::Departement(d.code.clone()),
+                label,
+                n,
+                None,
+            ));
+        }
+    }
+    for e in &cog.epcis {
+        if e.siren == q || starts(&e.name) {
+            let n = count(&|c| c.epci.as_deref() == Some(e.siren.as_str()));
+            let kind = Some(e.kind.clone());
+            out.push(area(
+                CommuneChoice::Epci(e.siren.clone()),
+                e.name.clone(),
+                n,
+                kind,
+            ));
+        }
+    }
+    out.truncate(limit / 2);
+    let left = limit - out.len();
+    out.extend(cog.search(typed, left).into_iter().map(|h| ChoiceHit {
+        departement: Some(format!("{} ({})", h.departement_name, h.departement)),
+        postal_code: h.postal_codes.first().cloned(),
+        via: h.via,
+        communes: None,
+        epci_kind: None,
+        label: h.name,
+        choice: CommuneChoice::Commune(h.insee),
+    }));
+    out
+}
+
+impl Store {
+    /// A page of the territory's communes, by name (French order).
+    pub fn territory_commune_page(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> CoreResult<Vec<TerritoryCommune>> {
+        let cog = cog();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT insee FROM territory_commune WHERE territory_id = 1")?;
+        let mut all: Vec<TerritoryCommune> = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|code| {
+                let code = code.ok()?;
+                let c = cog.commune(&code);
+                Some(TerritoryCommune {
+                    name: c.map_or_else(|| code.clone(), |c| c.name.clone()),
+                    departement: c.map(|c| c.departement.clone()).unwrap_or_default(),
+                    population: c.and_then(|c| c.population),
+                    insee: code,
+                })
+            })
+            .collect();
+        all.sort_by_cached_key(|c| (crate::shared::text::sort_key(&c.name), c.insee.clone()));
+        Ok(all
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit.min(COMMUNE_PAGE_MAX) as usize)
+            .collect())
+    }
+}
+
 #[cfg(test)]
 #[path = "communes_tests.rs"]
 mod tests;

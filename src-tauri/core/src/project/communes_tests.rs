@@ -126,3 +126,40 @@ fn an_unknown_code_changes_nothing_and_says_which() {
         CommuneChoice::Departement("2a".into())
     );
 }
+
+#[test]
+fn the_picker_offers_departements_epcis_then_communes_and_the_list_is_paged_by_name() {
+    let hits = territory_choices("cotes d armor", 20);
+    assert_eq!(hits[0].choice, CommuneChoice::Departement("22".into()));
+    assert!(hits[0].communes.unwrap() > 300, "{:?}", hits[0]);
+    let hits = territory_choices("lannion", 20);
+    assert!(
+        hits.iter()
+            .any(|h| matches!(&h.choice, CommuneChoice::Epci(_))),
+        "{hits:?}"
+    );
+    assert!(
+        hits.iter()
+            .any(|h| h.choice == CommuneChoice::Commune("22113".into())),
+        "{hits:?}"
+    );
+    assert!(territory_choices("", 20).is_empty());
+    assert!(territory_choices("saint", 500).len() <= crate::geo::communes::MAX_HITS);
+
+    let (_d, mut s) = store();
+    s.change_territory_communes(&choices(&["departement:22"]), &[])
+        .unwrap();
+    let page = s.territory_commune_page(0, 10).unwrap();
+    assert_eq!(page.len(), 10);
+    for w in page.windows(2) {
+        assert!(
+            crate::shared::text::sort_key(&w[0].name) <= crate::shared::text::sort_key(&w[1].name)
+        );
+    }
+    let all = s.territory_communes().unwrap().communes;
+    assert_eq!(
+        s.territory_commune_page(0, 100_000).unwrap().len() as u32,
+        all.min(COMMUNE_PAGE_MAX)
+    );
+    assert_eq!(s.territory_commune_page(all - 3, 10).unwrap().len(), 3);
+}

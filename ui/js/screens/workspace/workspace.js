@@ -18,6 +18,7 @@ import { renderCompetences } from "../grid/competences.js";
 import { renderNotes } from "../notes/notes.js";
 import { undoSet } from "../history/history.js";
 import "../sharing/sharing.js";
+import { communesFact } from "../territory/communes.js";
 import { startImport, startExport } from "../exchange/exchange.js";
 import { virtualTable, PAGE } from "../../core/virtual.js";
 import { register, drawSection, isSection, navigate, setNavigator } from "../../core/router.js";
@@ -195,7 +196,8 @@ function projectSection(hd) {
       h("div", {}, h("dt", { text: t("project.status") }),
         h("dd", {}, h("span", { class: `status status-${hd.status}`, id: "project-status", text: label("project_status", hd.status) }))),
       h("div", {}, h("dt", { text: t("project.period") }), h("dd", { id: "project-period", text: periodText(hd) })),
-      hd.adoption_date ? h("div", {}, h("dt", { text: t("project.adoption_date") }), h("dd", { text: formatDate(hd.adoption_date) })) : null),
+      hd.adoption_date ? h("div", {}, h("dt", { text: t("project.adoption_date") }), h("dd", { text: formatDate(hd.adoption_date) })) : null,
+      communesFact()),
     h("div", { class: "vision" },
       h("h2", { class: "small-heading", text: t("project.vision") }),
       hd.vision
