@@ -1,9 +1,10 @@
-//! Where a person's name can be: the columns that hold free text. An erasure rewrites the
-//! forms of a name in those only, in the tables and in the journal's and the inbox's copies
-//! of records; never in what identifies or structures a record (its `uid`, a reference to
-//! another record, a code of a list, a date), nor in a record's JSON keys. A contact whose
-//! name is another record's identity (a hostile change file may say so) or a key of the
-//! journal (« Nature ») is erased without breaking either.
+//! Where a person's name can be: the columns that hold free text. An erasure searches and
+//! rewrites the forms of a name in those columns of the tables, and in the journal's and the
+//! inbox's copies of records everywhere but in what identifies or structures a record (its
+//! `uid`, a reference to another record, a code of a list, a date, a number) and the records'
+//! JSON keys. A contact whose name is another record's identity (a hostile change file may
+//! say so), a key of the journal (« Nature ») or a year (« 2024 ») is erased without breaking
+//! either.
 
 use crate::db::tables::layout;
 use crate::safety::rgpd::forms::replace_all;
@@ -12,35 +13,38 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// The free-text columns of each table, read once from the schema.
+/// The columns of each table, read once from the schema: those that hold free text, and
+/// those that never name anybody (an identity, a reference, a code, a date, a number).
 #[derive(Default)]
 pub(crate) struct FreeText {
-    columns: HashMap<String, Vec<String>>,
+    columns: HashMap<String, (Vec<String>, Vec<String>)>,
 }
 
 impl FreeText {
-    /// The columns of `table` that hold free text.
-    pub(crate) fn columns(&mut self, conn: &Connection, table: &str) -> CoreResult<&[String]> {
+    fn read(&mut self, conn: &Connection, table: &str) -> CoreResult<&(Vec<String>, Vec<String>)> {
         if !self.columns.contains_key(table) {
-            let found = free_text_columns(conn, table)?;
-            self.columns.insert(table.to_string(), found);
+            let free = free_text_columns(conn, table)?;
+            let (all, _) = layout(conn, table)?;
+            let structural = all
+                .into_iter()
+                .map(|c| c.name)
+                .filter(|c| !free.contains(c))
+                .collect();
+            self.columns.insert(table.to_string(), (free, structural));
         }
-        Ok(self.columns.get(table).map(Vec::as_slice).unwrap_or(&[]))
+        Ok(&self.columns[table])
     }
 
-    /// Whether `column` of `table` holds free text.
-    pub(crate) fn holds(
-        &mut self,
-        conn: &Connection,
-        table: &str,
-        column: &str,
-    ) -> CoreResult<bool> {
-        Ok(self.columns(conn, table)?.iter().any(|c| c == column))
+    /// The columns of `table` that hold free text.
+    pub(crate) fn columns(&mut self, conn: &Connection, table: &str) -> CoreResult<&[String]> {
+        Ok(&self.read(conn, table)?.0)
     }
 
     /// A value the journal or the inbox keeps of a record of `table` with each of `forms`
-    /// replaced in its free texts only: one field's value (`field`: its column), or, without
-    /// a field, a whole record as a JSON object or an import's batch of them (an array).
+    /// replaced: one field's value (`field`: its column), or, without a field, a whole
+    /// record as a JSON object or an import's batch of them (an array). Everywhere but in
+    /// what never names anybody (the columns of an identity, a reference, a code, a date, a
+    /// number) and in the keys; a value under a key the schema does not know is searched too.
     /// Unchanged, byte for byte, when nothing in it names the person.
     pub(crate) fn replace_in(
         &mut self,
@@ -50,19 +54,19 @@ impl FreeText {
         text: &str,
         forms: &[String],
     ) -> CoreResult<String> {
+        let structural = &self.read(conn, table)?.1;
         if let Some(field) = field.filter(|f| !f.is_empty()) {
-            return Ok(if self.holds(conn, table, field)? {
-                replace_all(text, forms)
-            } else {
+            return Ok(if structural.iter().any(|c| c == field) {
                 text.to_string()
+            } else {
+                replace_all(text, forms)
             });
         }
         let Ok(mut value) = serde_json::from_str::<Value>(text) else {
             // Not a record: a text, searched whole.
             return Ok(replace_all(text, forms));
         };
-        let columns = self.columns(conn, table)?;
-        if replace_in_value(&mut value, columns, forms) {
+        if replace_in_value(&mut value, structural, forms) {
             Ok(value.to_string())
         } else {
             Ok(text.to_string())
@@ -70,33 +74,26 @@ impl FreeText {
     }
 }
 
-/// Replaces `forms` in the free-text fields of the record(s) `value` holds; whether anything
-/// changed.
-fn replace_in_value(value: &mut Value, columns: &[String], forms: &[String]) -> bool {
+/// Replaces `forms` in the texts `value` holds but under the keys `structural`; whether
+/// anything changed.
+fn replace_in_value(value: &mut Value, structural: &[String], forms: &[String]) -> bool {
     match value {
-        Value::Array(rows) => {
+        Value::Array(items) => {
             let mut changed = false;
-            for row in rows {
-                changed |= replace_in_value(row, columns, forms);
+            for item in items {
+                changed |= replace_in_value(item, structural, forms);
             }
             changed
         }
         Value::Object(row) => {
             let mut changed = false;
             for (key, v) in row.iter_mut() {
-                if let Value::String(s) = v {
-                    if columns.contains(key) {
-                        let replaced = replace_all(s, forms);
-                        if replaced != *s {
-                            *s = replaced;
-                            changed = true;
-                        }
-                    }
+                if !structural.contains(key) {
+                    changed |= replace_in_value(v, structural, forms);
                 }
             }
             changed
         }
-        // One field's value, JSON-encoded (the inbox's): a text.
         Value::String(s) => {
             let replaced = replace_all(s, forms);
             let changed = replaced != *s;
