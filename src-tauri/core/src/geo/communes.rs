@@ -112,6 +112,9 @@ pub struct Cog {
     keys: Vec<String>,
     /// The search key of each alias's name, in the order of `aliases`.
     alias_keys: Vec<String>,
+    /// The communes (index in `communes`) and former communes (index in `aliases`, past the
+    /// communes: `communes.len() + i`) of each name's key.
+    by_key: std::collections::HashMap<String, Vec<usize>>,
     /// The version of the package the list comes from (its first line).
     pub source: String,
 }
@@ -191,6 +194,7 @@ impl Cog {
             aliases: Vec::new(),
             keys: Vec::new(),
             alias_keys: Vec::new(),
+            by_key: Default::default(),
             source: String::new(),
         };
         for (n, line) in text.lines().enumerate() {
@@ -248,9 +252,30 @@ impl Cog {
         }
         cog.communes.sort_by(|a, b| a.insee.cmp(&b.insee));
         cog.aliases.sort_by(|a, b| a.code.cmp(&b.code));
-        cog.keys = cog.communes.iter().map(|c| search_key(&c.name)).collect();
-        cog.alias_keys = cog.aliases.iter().map(|a| search_key(&a.name)).collect();
+        cog.index();
         Ok(cog)
+    }
+
+    /// The search keys, and the communes and former communes of each.
+    fn index(&mut self) {
+        self.keys = self.communes.iter().map(|c| search_key(&c.name)).collect();
+        self.alias_keys = self.aliases.iter().map(|a| search_key(&a.name)).collect();
+        let n = self.communes.len();
+        for (i, key) in self.keys.iter().chain(&self.alias_keys).enumerate() {
+            if !key.is_empty() {
+                self.by_key.entry(key.clone()).or_default().push(i);
+            }
+        }
+        // A former commune that bears its commune's name (a « commune déléguée » chef-lieu)
+        // is the commune itself.
+        for found in self.by_key.values_mut() {
+            let current: Vec<&str> = found
+                .iter()
+                .filter(|&&i| i < n)
+                .map(|&i| self.communes[i].insee.as_str())
+                .collect();
+            found.retain(|&i| i < n || !current.contains(&self.aliases[i - n].insee.as_str()));
+        }
     }
 
     /// The current commune of INSEE code `insee`.
@@ -359,6 +384,85 @@ impl Cog {
             postal_codes: c.postal_codes.clone(),
             population: c.population,
             via: via.map(|a| self.aliases[a].name.clone()),
+        }
+    }
+}
+
+/// What a commune's name, as people write it in a file, is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameMatch {
+    /// One current commune (`via`: the former commune or arrondissement the name is).
+    One { insee: String, via: Option<String> },
+    /// Several communes bear it: their INSEE codes (never guessed).
+    Ambiguous(Vec<String>),
+    /// No commune bears it.
+    Unknown,
+}
+
+impl Cog {
+    /// The commune a name written in a file is: its folded name (« st brieuc »), or a former
+    /// commune's, first among the communes of the départements `within` (the territory's),
+    /// then in all of France; a département in brackets after the name (« Sainte-Colombe
+    /// (35) ») chooses among homonyms. Several communes are ambiguous, never guessed.
+    pub fn match_name(&self, name: &str, within: &[&str]) -> NameMatch {
+        let (name, hint) = match name
+            .trim()
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once('('))
+        {
+            Some((n, d)) if !d.trim().is_empty() && d.trim().len() <= 3 => {
+                (n.trim(), Some(d.trim().to_ascii_uppercase()))
+            }
+            _ => (name.trim(), None),
+        };
+        let n = self.communes.len();
+        let found: Vec<(usize, Option<usize>)> = self
+            .by_key
+            .get(&search_key(name))
+            .map(|v| {
+                v.iter()
+                    .filter_map(|&i| {
+                        if i < n {
+                            Some((i, None))
+                        } else {
+                            let a = &self.aliases[i - n];
+                            let c = self
+                                .communes
+                                .binary_search_by(|c| c.insee.as_str().cmp(&a.insee))
+                                .ok()?;
+                            Some((c, Some(i - n)))
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pick = |only: &dyn Fn(&Commune) -> bool| -> Vec<(usize, Option<usize>)> {
+            let mut out: Vec<(usize, Option<usize>)> = Vec::new();
+            for &(c, a) in &found {
+                if only(&self.communes[c]) && !out.iter().any(|(o, _)| *o == c) {
+                    out.push((c, a));
+                }
+            }
+            out
+        };
+        let mut candidates = match &hint {
+            Some(d) => pick(&|c| &c.departement == d),
+            None => pick(&|c| within.contains(&c.departement.as_str())),
+        };
+        if candidates.is_empty() && hint.is_none() {
+            candidates = pick(&|_| true);
+        }
+        match candidates.as_slice() {
+            [] => NameMatch::Unknown,
+            [(c, a)] => NameMatch::One {
+                insee: self.communes[*c].insee.clone(),
+                via: a.map(|a| self.aliases[a].name.clone()),
+            },
+            many => NameMatch::Ambiguous(
+                many.iter()
+                    .map(|(c, _)| self.communes[*c].insee.clone())
+                    .collect(),
+            ),
         }
     }
 }

@@ -152,3 +152,55 @@ fn a_damaged_list_is_refused_with_its_line() {
     assert!(e.contains("ligne 1"), "{e}");
     assert!(Cog::parse("C\t01001\n").is_err());
 }
+
+#[test]
+fn a_name_from_a_file_is_matched_within_the_territory_then_france_never_guessed() {
+    let cog = cog();
+    let one = |insee: &str| NameMatch::One {
+        insee: insee.into(),
+        via: None,
+    };
+    assert_eq!(cog.match_name("st brieuc", &[]), one("22278"));
+    assert_eq!(cog.match_name("  SAINT-BRIEUC ", &["22"]), one("22278"));
+    // Homonyms: the territory's, else ambiguous (all of them named), or the département given.
+    let colombes: Vec<String> = cog
+        .communes
+        .iter()
+        .filter(|c| c.name == "Sainte-Colombe")
+        .map(|c| c.insee.clone())
+        .collect();
+    let d = cog.commune(&colombes[0]).unwrap().departement.clone();
+    assert_eq!(cog.match_name("Sainte-Colombe", &[&d]), one(&colombes[0]));
+    match cog.match_name("Sainte-Colombe", &[]) {
+        NameMatch::Ambiguous(all) => assert_eq!(all.len(), colombes.len()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        cog.match_name(&format!("Sainte-Colombe ({d})"), &[]),
+        one(&colombes[0])
+    );
+    // A name outside the territory is still found in France.
+    assert_eq!(cog.match_name("Brest", &["22"]), one("29019"));
+    // A former commune leads to the commune it merged into, and says so.
+    assert_eq!(
+        cog.match_name("Saint-Bois", &["01"]),
+        NameMatch::One {
+            insee: "01015".into(),
+            via: Some("Saint-Bois".into())
+        }
+    );
+    assert_eq!(
+        cog.match_name("Arbignieu", &[]),
+        NameMatch::One {
+            insee: "01015".into(),
+            via: Some("Arbignieu".into())
+        }
+    );
+    // A commune déléguée that bears its commune's name is the commune itself.
+    assert_eq!(cog.match_name("Bazeilles", &[]), one("08053"));
+    assert_eq!(
+        cog.match_name("Nulle-Part-sur-Mer", &[]),
+        NameMatch::Unknown
+    );
+    assert_eq!(cog.match_name("", &[]), NameMatch::Unknown);
+}
