@@ -577,3 +577,40 @@ fn an_import_travels_as_batches_and_every_record_arrives() {
         .iter()
         .all(|l| l.store.inbox_dump().unwrap().is_empty()));
 }
+
+/// The territory's communes travel: two laptops picking the same commune offline end with one
+/// record of it (its key, territory and commune, makes them one), and taking it out on one
+/// takes it out everywhere.
+#[test]
+fn the_territorys_communes_picked_on_two_laptops_end_as_one_list() {
+    use crate::project::communes::CommuneChoice::Commune;
+    let dir = TempDir::new().unwrap();
+    let mut team = team(&dir, 2);
+    let pick = |s: &mut Store, add: &[&str], remove: &[&str]| {
+        let list = |codes: &[&str]| {
+            codes
+                .iter()
+                .map(|c| Commune(c.to_string()))
+                .collect::<Vec<_>>()
+        };
+        s.change_territory_communes(&list(add), &list(remove))
+            .unwrap()
+    };
+    pick(&mut team[0].store, &["22278", "29019"], &[]);
+    pick(&mut team[1].store, &["22278"], &[]);
+    converge(&mut team);
+    alike(&team);
+    for l in &team {
+        assert_eq!(l.store.territory_communes().unwrap().communes, 2);
+    }
+    pick(&mut team[1].store, &[], &["22278"]);
+    converge(&mut team);
+    alike(&team);
+    for l in &team {
+        let left = l.store.territory_commune_page(0, 10).unwrap();
+        assert_eq!(
+            left.iter().map(|c| c.insee.as_str()).collect::<Vec<_>>(),
+            ["29019"]
+        );
+    }
+}
