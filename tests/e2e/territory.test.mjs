@@ -44,6 +44,18 @@ test("the territory's communes: a département, one taken out, one found by « s
     await d.wait(async () => (await communes(d, "#communes-summary")) === all, 10000, "one commune more");
     await screenshot(d, "territory-communes-adjusted");
 
+    // Beyond the communes listed: found by the filter (folded), taken out.
+    await (await find(d, "#communes-filter")).sendKeys("st pol");
+    await d.wait(async () => {
+      const shown = await d.executeScript("return [...document.querySelectorAll('#commune-list li > span:first-child')].map((e) => e.textContent)");
+      return shown.length === 1 && shown[0] === "Saint-Pol-de-Léon";
+    }, 10000, "the filter finds the commune");
+    await click(d, "#commune-list li button");
+    await d.wait(async () => (await communes(d, "#communes-summary")) === all - 1, 10000, "taken out again");
+    await waitText(d, "#communes-more", "Aucune commune du territoire ne correspond");
+    await pick(d, "#communes-picker", "29259", "Saint-Pol-de-Léon");
+    await d.wait(async () => (await communes(d, "#communes-summary")) === all, 10000, "back by its INSEE code");
+
     await click(d, "#communes-close");
     await d.wait(async () => (await d.findElements(By.css("#communes-dialog"))).length === 0, 5000);
     await d.wait(async () => (await communes(d, "#project-communes")) === all, 10000, "the header's figures");

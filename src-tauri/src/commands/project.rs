@@ -50,14 +50,18 @@ pub async fn change_territory_communes(
     with_store(&state, move |s| s.change_territory_communes(&add, &remove)).await
 }
 
-/// A page of the territory's communes, by name.
+/// A page of the territory's communes (filtered by name or code), by name.
 #[tauri::command]
 pub async fn territory_commune_page(
     state: State<'_, AppState>,
+    filter: String,
     offset: u32,
     limit: u32,
 ) -> Result<Vec<TerritoryCommune>, ErrorPayload> {
-    with_reader(&state, move |s| s.territory_commune_page(offset, limit)).await
+    with_reader(&state, move |s| {
+        s.territory_commune_page(&filter, offset, limit)
+    })
+    .await
 }
 
 /// The territory picker's choices: départements, EPCIs, communes (no workspace needed).

@@ -149,8 +149,8 @@ export const updateHeader = (input) => call("update_header", { input });
 export const territoryCommunes = () => call("territory_communes");
 /** Adds then takes out communes, all or nothing. @param {CommuneChoice[]} add @param {CommuneChoice[]} remove @returns {Promise<TerritoryCommunes>} */
 export const changeTerritoryCommunes = (add, remove) => call("change_territory_communes", { add, remove });
-/** A page of the territory's communes, by name. @param {number} offset @param {number} limit @returns {Promise<TerritoryCommune[]>} */
-export const territoryCommunePage = (offset, limit) => call("territory_commune_page", { offset, limit });
+/** A page of the territory's communes (filtered by name or code), by name. @param {string} filter @param {number} offset @param {number} limit @returns {Promise<TerritoryCommune[]>} */
+export const territoryCommunePage = (filter, offset, limit) => call("territory_commune_page", { filter, offset, limit });
 /** Départements, EPCIs and communes matching what is typed. @param {string} typed @param {number} limit @returns {Promise<ChoiceHit[]>} */
 export const territoryChoices = (typed, limit) => call("territory_choices", { typed, limit });
 

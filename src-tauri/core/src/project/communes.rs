@@ -319,12 +319,15 @@ pub fn territory_choices(typed: &str, limit: usize) -> Vec<ChoiceHit> {
 }
 
 impl Store {
-    /// A page of the territory's communes, by name (French order).
+    /// A page of the territory's communes whose name, INSEE code or postal code holds
+    /// `filter` (folded; all when empty), by name (French order).
     pub fn territory_commune_page(
         &self,
+        filter: &str,
         offset: u32,
         limit: u32,
     ) -> CoreResult<Vec<TerritoryCommune>> {
+        let wanted = crate::geo::communes::search_key(filter);
         let cog = cog();
         let mut st = self
             .conn
@@ -334,6 +337,15 @@ impl Store {
             .filter_map(|code| {
                 let code = code.ok()?;
                 let c = cog.commune(&code);
+                let shown = wanted.is_empty()
+                    || code.eq_ignore_ascii_case(&wanted)
+                    || c.is_some_and(|c| {
+                        crate::geo::communes::search_key(&c.name).contains(&wanted)
+                            || c.postal_codes.iter().any(|p| p.starts_with(&wanted))
+                    });
+                if !shown {
+                    return None;
+                }
                 Some(TerritoryCommune {
                     name: c.map_or_else(|| code.clone(), |c| c.name.clone()),
                     departement: c.map(|c| c.departement.clone()).unwrap_or_default(),

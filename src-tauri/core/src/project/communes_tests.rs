@@ -149,7 +149,7 @@ fn the_picker_offers_departements_epcis_then_communes_and_the_list_is_paged_by_n
     let (_d, mut s) = store();
     s.change_territory_communes(&choices(&["departement:22"]), &[])
         .unwrap();
-    let page = s.territory_commune_page(0, 10).unwrap();
+    let page = s.territory_commune_page("", 0, 10).unwrap();
     assert_eq!(page.len(), 10);
     for w in page.windows(2) {
         assert!(
@@ -158,8 +158,24 @@ fn the_picker_offers_departements_epcis_then_communes_and_the_list_is_paged_by_n
     }
     let all = s.territory_communes().unwrap().communes;
     assert_eq!(
-        s.territory_commune_page(0, 100_000).unwrap().len() as u32,
+        s.territory_commune_page("", 0, 100_000).unwrap().len() as u32,
         all.min(COMMUNE_PAGE_MAX)
     );
-    assert_eq!(s.territory_commune_page(all - 3, 10).unwrap().len(), 3);
+    assert_eq!(s.territory_commune_page("", all - 3, 10).unwrap().len(), 3);
+    // Filtered by name, INSEE code or postal code, folded.
+    let found = s.territory_commune_page("st brieuc", 0, 10).unwrap();
+    assert_eq!(
+        found.iter().map(|c| c.insee.as_str()).collect::<Vec<_>>(),
+        ["22278"]
+    );
+    assert_eq!(s.territory_commune_page("22278", 0, 10).unwrap().len(), 1);
+    assert!(s
+        .territory_commune_page("22300", 0, 10)
+        .unwrap()
+        .iter()
+        .any(|c| c.name == "Lannion"));
+    assert!(
+        s.territory_commune_page("brest", 0, 10).unwrap().is_empty(),
+        "not in the territory"
+    );
 }

@@ -607,7 +607,7 @@ fn the_territorys_communes_picked_on_two_laptops_end_as_one_list() {
     converge(&mut team);
     alike(&team);
     for l in &team {
-        let left = l.store.territory_commune_page(0, 10).unwrap();
+        let left = l.store.territory_commune_page("", 0, 10).unwrap();
         assert_eq!(
             left.iter().map(|c| c.insee.as_str()).collect::<Vec<_>>(),
             ["29019"]

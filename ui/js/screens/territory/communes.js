@@ -52,11 +52,21 @@ async function communesDialog(onChange) {
   const figures = h("p", { id: "communes-summary", attrs: { "aria-live": "polite" } });
   const list = h("ul", { class: "commune-list", id: "commune-list", attrs: { "aria-label": t("communes.list") } });
   const more = h("p", { class: "muted small", id: "communes-more" });
+  const filter = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", id: "communes-filter", autocomplete: "off", placeholder: t("communes.filter_placeholder"),
+  }));
   /** @type {Map<string, import("../../core/ipc.js").ChoiceHit>} */
   let offered = new Map();
+  /** @type {import("../../core/ipc.js").TerritoryCommunes|null} */
+  let last = null;
+  let seq = 0;
   const redraw = async (/** @type {import("../../core/ipc.js").TerritoryCommunes} */ s) => {
+    last = s;
+    const mine = ++seq;
     figures.textContent = summaryText(s);
-    const page = await ipc.territoryCommunePage(0, LISTED);
+    const typed = filter.value.trim();
+    const page = await ipc.territoryCommunePage(typed, 0, LISTED);
+    if (mine !== seq) return;
     replace(list, page.map((c) => h("li", { class: "commune-row" },
       h("span", { text: c.name }),
       h("span", { class: "muted small", text: ` ${c.departement} · ${c.population == null ? "–" : formatNumber(c.population)}` }),
@@ -65,8 +75,14 @@ async function communesDialog(onChange) {
         attrs: { "aria-label": t("communes.remove_one", { name: c.name }) },
         on: { click: () => { change([], [{ kind: "commune", code: c.insee }]).catch(showError); } },
       }))));
-    more.textContent = s.communes > page.length ? t("communes.more", { count: formatNumber(s.communes - page.length) }) : "";
+    if (typed) more.textContent = page.length ? "" : t("communes.no_match");
+    else more.textContent = s.communes > page.length ? t("communes.more", { count: formatNumber(s.communes - page.length) }) : "";
   };
+  let timer = 0;
+  filter.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = window.setTimeout(() => { if (last) redraw(last).catch(showError); }, 120);
+  });
   const change = async (/** @type {any[]} */ add, /** @type {any[]} */ remove) => {
     const s = await ipc.changeTerritoryCommunes(add, remove);
     await redraw(s);
@@ -96,6 +112,8 @@ async function communesDialog(onChange) {
     h("label", { class: "label", attrs: { for: "communes-picker" }, text: t("communes.picker") }),
     search.element,
     figures,
+    h("label", { class: "label", attrs: { for: "communes-filter" }, text: t("communes.filter") }),
+    filter,
     list,
     more,
     h("p", { class: "muted small", text: t("communes.source") }),
