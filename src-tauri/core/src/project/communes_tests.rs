@@ -179,3 +179,28 @@ fn the_picker_offers_departements_epcis_then_communes_and_the_list_is_paged_by_n
         "not in the territory"
     );
 }
+
+#[test]
+fn a_change_of_the_communes_is_undone_from_the_journal() {
+    let (_d, mut s) = store();
+    s.change_territory_communes(&choices(&["commune:22278"]), &[])
+        .unwrap();
+    let epci = cog().commune("22113").unwrap().epci.clone().unwrap();
+    let r = s
+        .change_territory_communes(
+            &choices(&[&format!("epci:{epci}")]),
+            &choices(&["commune:22278"]),
+        )
+        .unwrap();
+    assert!(r.added > 10 && r.removed == 1, "{r:?}");
+    let set: i64 = s
+        .conn
+        .query_row("SELECT max(id) FROM change_set", [], |r| r.get(0))
+        .unwrap();
+    s.undo_change_set(set).unwrap();
+    let back = s.territory_commune_page("", 0, 100).unwrap();
+    assert_eq!(
+        back.iter().map(|c| c.insee.as_str()).collect::<Vec<_>>(),
+        ["22278"]
+    );
+}
