@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 /// What users type, one keystroke at a time.
 const TYPED: &[&str] = &[
+    "cc du haut tregor",
     "st brieuc",
     "sainte colombe",
     "lannion",
@@ -58,6 +59,19 @@ fn main() {
         "picker keystroke: p95 {:.2} ms over {} keystrokes (×5)",
         ours.as_secs_f64() * 1e3,
         queries.len()
+    );
+    // What the app's picker calls: départements and EPCIs first, then communes.
+    let mut app = Vec::new();
+    for _ in 0..5 {
+        for q in &queries {
+            let t = Instant::now();
+            std::hint::black_box(catalyse_core::project::communes::territory_choices(q, 20));
+            app.push(t.elapsed());
+        }
+    }
+    println!(
+        "territory picker (départements, EPCIs, communes) keystroke: p95 {:.2} ms",
+        p95(app).as_secs_f64() * 1e3
     );
     match reference(&queries) {
         Some(theirs) => println!(

@@ -267,44 +267,45 @@ pub fn territory_choices(typed: &str, limit: usize) -> Vec<ChoiceHit> {
         let key = crate::geo::communes::search_key(name);
         key.starts_with(&q) || key.contains(&format!(" {q}"))
     };
-    let count = |f: &dyn Fn(&crate::geo::communes::Commune) -> bool| {
-        cog.communes.iter().filter(|c| f(c)).count()
-    };
-    let mut out = Vec::new();
-    let area = |choice, label: String, communes: usize, epci_kind: Option<String>| ChoiceHit {
-        choice,
-        label,
-        communes: Some(communes as u32),
-        epci_kind,
-        departement: None,
-        postal_code: None,
-        via: None,
-    };
+    // The areas whose name matches, the first ones only counted (typing « c » matches every
+    // « CC … »: a thousand EPCIs).
+    let mut areas: Vec<(CommuneChoice, String, Option<String>)> = Vec::new();
     for d in &cog.departements {
         if d.code.eq_ignore_ascii_case(&q) || starts(&d.name) {
-            let n = count(&|c| c.departement == d.code);
             let label = format!("{} ({})", d.name, d.code);
-            out.push(area(
-                CommuneChoice::Departement(d.code.clone()),
-                label,
-                n,
-                None,
-            ));
+            areas.push((CommuneChoice::Departement(d.code.clone()), label, None));
         }
     }
     for e in &cog.epcis {
         if e.siren == q || starts(&e.name) {
-            let n = count(&|c| c.epci.as_deref() == Some(e.siren.as_str()));
             let kind = Some(e.kind.clone());
-            out.push(area(
-                CommuneChoice::Epci(e.siren.clone()),
-                e.name.clone(),
-                n,
-                kind,
-            ));
+            areas.push((CommuneChoice::Epci(e.siren.clone()), e.name.clone(), kind));
         }
     }
-    out.truncate(limit / 2);
+    areas.truncate(limit / 2);
+    let mut out: Vec<ChoiceHit> = areas
+        .into_iter()
+        .map(|(choice, label, epci_kind)| {
+            let n = cog
+                .communes
+                .iter()
+                .filter(|c| match &choice {
+                    CommuneChoice::Departement(d) => &c.departement == d,
+                    CommuneChoice::Epci(e) => c.epci.as_deref() == Some(e.as_str()),
+                    CommuneChoice::Commune(_) => false,
+                })
+                .count();
+            ChoiceHit {
+                choice,
+                label,
+                communes: Some(n as u32),
+                epci_kind,
+                departement: None,
+                postal_code: None,
+                via: None,
+            }
+        })
+        .collect();
     let left = limit - out.len();
     out.extend(cog.search(typed, left).into_iter().map(|h| ChoiceHit {
         departement: Some(format!("{} ({})", h.departement_name, h.departement)),
