@@ -5,6 +5,7 @@ use super::fail;
 use catalyse_core::project::communes::{CommuneChoice, TerritoryCommunes};
 use catalyse_core::shared::money::group_digits;
 use catalyse_core::workspace::backups::CommandStore;
+use catalyse_core::Store;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -47,15 +48,13 @@ fn territory(workspace: &std::path::Path, add: &[String], remove: &[String], jso
         (Ok(a), Ok(r)) => (a, r),
         (Err(e), _) | (_, Err(e)) => return fail(&e),
     };
-    let root = catalyse_core::workspace::paths::backups_root();
-    let mut store = match CommandStore::open(workspace, &root) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
     let done = if add.is_empty() && remove.is_empty() {
-        store.territory_communes()
+        // Only read: the file is not locked, backed up nor written.
+        Store::open_for_reading(workspace).and_then(|s| s.territory_communes())
     } else {
-        store.change_territory_communes(&add, &remove)
+        let root = catalyse_core::workspace::paths::backups_root();
+        CommandStore::open(workspace, &root)
+            .and_then(|mut s| s.change_territory_communes(&add, &remove))
     };
     let r = match done {
         Ok(r) => r,
