@@ -112,6 +112,8 @@ pub struct Cog {
     keys: Vec<String>,
     /// The search key of each alias's name, in the order of `aliases`.
     alias_keys: Vec<String>,
+    /// The search key of each département's name, then each EPCI's.
+    area_keys: Vec<String>,
     /// The communes (index in `communes`) and former communes (index in `aliases`, past the
     /// communes: `communes.len() + i`) of each name's key.
     by_key: std::collections::HashMap<String, Vec<usize>>,
@@ -195,6 +197,7 @@ impl Cog {
             keys: Vec::new(),
             alias_keys: Vec::new(),
             by_key: Default::default(),
+            area_keys: Vec::new(),
             source: String::new(),
         };
         for (n, line) in text.lines().enumerate() {
@@ -258,6 +261,9 @@ impl Cog {
 
     /// The search keys, and the communes and former communes of each.
     fn index(&mut self) {
+        let departements = self.departements.iter().map(|d| search_key(&d.name));
+        let epcis = self.epcis.iter().map(|e| search_key(&e.name));
+        self.area_keys = departements.chain(epcis).collect();
         self.keys = self.communes.iter().map(|c| search_key(&c.name)).collect();
         self.alias_keys = self.aliases.iter().map(|a| search_key(&a.name)).collect();
         let n = self.communes.len();
@@ -305,6 +311,22 @@ impl Cog {
     /// The département of code `code`.
     pub fn departement(&self, code: &str) -> Option<&Departement> {
         self.departements.iter().find(|d| d.code == code)
+    }
+
+    /// The départements, then the EPCIs, of code `q` or with a word of their name starting
+    /// as `q` (a [`search_key`]), in the list's order.
+    pub fn areas_matching(&self, q: &str) -> (Vec<&Departement>, Vec<&Epci>) {
+        let n = self.departements.len();
+        let named = |i: usize| rank(&self.area_keys[i], q).is_some();
+        let departements = (self.departements.iter().enumerate())
+            .filter(|(i, d)| d.code.eq_ignore_ascii_case(q) || named(*i))
+            .map(|(_, d)| d)
+            .collect();
+        let epcis = (self.epcis.iter().enumerate())
+            .filter(|(i, e)| e.siren == q || named(n + i))
+            .map(|(_, e)| e)
+            .collect();
+        (departements, epcis)
     }
 
     /// The EPCI of SIREN `siren`.

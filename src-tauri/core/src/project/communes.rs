@@ -263,24 +263,17 @@ pub fn territory_choices(typed: &str, limit: usize) -> Vec<ChoiceHit> {
     if q.is_empty() {
         return Vec::new();
     }
-    let starts = |name: &str| {
-        let key = crate::geo::communes::search_key(name);
-        key.starts_with(&q) || key.contains(&format!(" {q}"))
-    };
     // The areas whose name matches, the first ones only counted (typing « c » matches every
     // « CC … »: a thousand EPCIs).
+    let (departements, epcis) = cog.areas_matching(&q);
     let mut areas: Vec<(CommuneChoice, String, Option<String>)> = Vec::new();
-    for d in &cog.departements {
-        if d.code.eq_ignore_ascii_case(&q) || starts(&d.name) {
-            let label = format!("{} ({})", d.name, d.code);
-            areas.push((CommuneChoice::Departement(d.code.clone()), label, None));
-        }
+    for d in departements {
+        let label = format!("{} ({})", d.name, d.code);
+        areas.push((CommuneChoice::Departement(d.code.clone()), label, None));
     }
-    for e in &cog.epcis {
-        if e.siren == q || starts(&e.name) {
-            let kind = Some(e.kind.clone());
-            areas.push((CommuneChoice::Epci(e.siren.clone()), e.name.clone(), kind));
-        }
+    for e in epcis {
+        let kind = Some(e.kind.clone());
+        areas.push((CommuneChoice::Epci(e.siren.clone()), e.name.clone(), kind));
     }
     areas.truncate(limit / 2);
     let mut out: Vec<ChoiceHit> = areas
