@@ -149,14 +149,21 @@ struct Data {
 /// Writes the CSV files (as a user's spreadsheet export: `;`, French headers and labels).
 fn write_data(dir: &Path, n_actors: usize, n_links: usize, n_meetings: usize) -> Data {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let communes: Vec<String> = (0..(n_actors / 15).max(10))
-        .map(|i| {
-            if i % 7 == 0 {
-                format!("Saint-{}", word(&mut rng))
-            } else {
-                word(&mut rng)
-            }
+    // Real communes, whose names an import places without a code.
+    let cog = catalyse_core::geo::communes::cog();
+    let france: Vec<&str> = cog
+        .communes
+        .iter()
+        .filter(|c| {
+            matches!(
+                cog.match_name(&c.name, &[]),
+                catalyse_core::geo::communes::NameMatch::One { .. }
+            )
         })
+        .map(|c| c.name.as_str())
+        .collect();
+    let communes: Vec<String> = (0..(n_actors / 15).max(10))
+        .map(|_| france[rng.below(france.len())].to_string())
         .collect();
     let mut names = Vec::with_capacity(n_actors);
     let mut seen = std::collections::HashSet::new();
@@ -495,6 +502,7 @@ fn journal_overhead(dir: &Path, data: &Data) {
             name: a.name.clone(),
             world: a.world.code().into(),
             commune: a.commune.clone(),
+            insee: None,
             engagement: a.engagement.code().into(),
             notes: format!("Relance n° {i}"),
         };
@@ -788,6 +796,7 @@ fn map(dir: &Path) {
             name: format!("Acteur {i}"),
             world: ["state", "business", "association", "citizen"][rng.below(4)].into(),
             commune: String::new(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         })

@@ -105,6 +105,7 @@ fn main() {
             name: format!("Acteur {i}"),
             world: WORLDS[i % WORLDS.len()].into(),
             commune: "Val".into(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         };

@@ -108,7 +108,7 @@ fn write_actors(dir: &Dir) -> std::path::PathBuf {
     let csv = dir.path("acteurs.csv");
     std::fs::write(
         &csv,
-        "Nom;Monde;Commune\nMairie de Test;Collectivité territoriale;Test\n",
+        "Nom;Monde;Commune\nMairie de Test;Collectivité territoriale;Gap\n",
     )
     .unwrap();
     csv

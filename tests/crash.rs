@@ -53,6 +53,7 @@ fn writer_child() {
                 date: "2026-05-04".into(),
                 kind: "meeting".into(),
                 title: format!("rig-{k}"),
+                insee: None,
                 practice: None,
                 activity: None,
                 notes: "x".repeat(2000),

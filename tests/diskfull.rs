@@ -58,7 +58,8 @@ fn a_full_disk_refuses_the_import_keeps_the_file_and_takes_it_once_there_is_room
     let mut text = String::from("Nom;Monde;Commune\n");
     for i in 0..4000 {
         text.push_str(&format!(
-            "Association numéro {i} au nom assez long pour peser;Association / ESS;Commune {i}\n"
+            "Association numéro {i} au nom assez long pour peser;Association / ESS;{}\n",
+            ["Embrun", "Gap", "Briançon"][i % 3]
         ));
     }
     std::fs::write(&csv, text).unwrap();

@@ -18,7 +18,8 @@ use syn::visit::Visit;
 /// its own, never one of its own layer or above.
 pub const CORE_LAYERS: &[&[&str]] = &[
     &["shared"],
-    &["db", "geo"],
+    &["geo"],
+    &["db"],
     &["history"],
     &["browse"],
     &["actors"],

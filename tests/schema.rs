@@ -261,6 +261,7 @@ fn the_journal_of_schema_12_is_kept_through_the_rebuild_of_migration_14() {
             name: "Après la migration".into(),
             world: "association".into(),
             commune: String::new(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         })
@@ -270,4 +271,43 @@ fn the_journal_of_schema_12_is_kept_through_the_rebuild_of_migration_14() {
         .unwrap();
     assert_eq!(page.sets.len(), 1);
     assert_eq!(page.sets[0].summary.changes, 1);
+}
+
+/// Migration 17 places the actors' free-text communes once: a name one commune of France
+/// bears (« st brieuc »), the demo's fictional communes, never homonyms (« Sainte-Colombe »,
+/// ten communes) nor what is no commune (« Quartier Nord »), which stay as written, unplaced.
+#[test]
+fn the_actors_communes_of_schema_16_are_placed_once_never_guessed() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v16.catalyse");
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("v16.catalyse");
+    std::fs::copy(&fixture, &path).unwrap();
+    let s = catalyse_core::Store::open_with(&path, &dir.path().join("sauvegardes")).unwrap();
+    let place = |name: &str| -> (String, Option<String>) {
+        let a = s
+            .list_actors()
+            .unwrap()
+            .into_iter()
+            .find(|a| a.name == name)
+            .unwrap();
+        (a.commune, a.insee)
+    };
+    assert_eq!(
+        place("Mairie de Saint-Brieuc"),
+        ("st brieuc".into(), Some("22278".into())),
+        "placed, written as it was"
+    );
+    assert_eq!(place("Comité des fêtes"), ("Sainte-Colombe".into(), None));
+    assert_eq!(place("Centre social"), ("Quartier Nord".into(), None));
+    let demo = s.list_actors().unwrap();
+    let fictional = demo
+        .iter()
+        .filter(|a| a.insee.as_deref().is_some_and(|c| c.starts_with("000")))
+        .count();
+    assert_eq!(
+        fictional, 45,
+        "the demo's actors, in its fictional communes"
+    );
+    let unplaced = s.unplaced_communes(0, 10).unwrap();
+    assert_eq!((unplaced.total, unplaced.actors), (2, 2));
 }

@@ -2,7 +2,8 @@
 // and a country's (100,000), built the way a user builds them: CSV files imported with the
 // `catalyse import` command. Names look French (accents, hyphens, "Saint-…"), are
 // deterministic, and each actor lives in a commune.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
@@ -26,6 +27,17 @@ function rng(seed) {
   };
 }
 
+/** The current communes of France whose name no other commune bears (the package Catalyse's
+ * list comes from), in INSEE order: an import places them without a code. */
+function uniqueCommunes() {
+  const require = createRequire(import.meta.url);
+  const all = JSON.parse(readFileSync(require.resolve("@etalab/decoupage-administratif/data/communes.json"), "utf8"))
+    .filter((c) => c.type === "commune-actuelle");
+  const count = new Map();
+  for (const c of all) count.set(c.nom, (count.get(c.nom) ?? 0) + 1);
+  return all.filter((c) => count.get(c.nom) === 1).map((c) => c.nom);
+}
+
 const word = (r) => {
   let w = "";
   for (let i = 0, n = 2 + r(2); i < n; i += 1) w += SYLLABLES[r(SYLLABLES.length)];
@@ -39,8 +51,9 @@ const word = (r) => {
  */
 export function writeScaleCsv(dir, actors, links = 0, seed = 7) {
   const r = rng(seed);
-  const communes = Array.from({ length: Math.max(10, Math.round(actors / 15)) }, (_, i) =>
-    (i % 7 === 0 ? `Saint-${word(r)}` : i % 5 === 0 ? `${word(r)}-sur-${word(r)}` : word(r)));
+  const france = uniqueCommunes();
+  const communes = Array.from({ length: Math.min(france.length, Math.max(10, Math.round(actors / 15))) },
+    () => france[r(france.length)]);
   const names = [];
   const seen = new Set();
   const lines = ["Nom;Monde;Commune;Niveau d'engagement"];

@@ -23,4 +23,8 @@ referent_member_id: number | null, partners: Array<Partner>, practice: Practice 
 /**
  * 1 to 4: the practice's activity (see [`Practice::activities`]).
  */
-activity: number | null, engineering: Engineering | null, position: number, created_at: string, updated_at: string, };
+activity: number | null, engineering: Engineering | null, 
+/**
+ * Where it happens: a commune's INSEE code, and its name in the list.
+ */
+insee: string | null, commune: string | null, position: number, created_at: string, updated_at: string, };

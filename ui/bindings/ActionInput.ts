@@ -15,4 +15,8 @@ budget: string, lead_actor_id: number | null,
 /**
  * The team member in charge (optional; older clients may omit it).
  */
-referent_member_id: number | null, partners: Array<Partner>, practice: Practice | null, activity: number | null, engineering: Engineering | null, };
+referent_member_id: number | null, partners: Array<Partner>, practice: Practice | null, activity: number | null, engineering: Engineering | null, 
+/**
+ * Where it happens: a commune of the list (a current or former INSEE code).
+ */
+insee: string | null, };

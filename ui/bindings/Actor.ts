@@ -9,7 +9,11 @@ export type Actor = { id: number,
 /**
  * Stable identity (UUID version 7), kept by edits, undo, backups and exports.
  */
-uid: string, name: string, world: World, commune: string, engagement: Engagement, notes: string, 
+uid: string, name: string, world: World, commune: string, 
+/**
+ * Its commune's INSEE code, when placed in the list Catalyse ships.
+ */
+insee: string | null, engagement: Engagement, notes: string, 
 /**
  * Creation time, RFC 3339 in UTC.
  */

@@ -5,4 +5,12 @@ import type { World } from "./World";
 /**
  * What the user submits to create or edit an actor.
  */
-export type ActorInput = { name: string, world: World, commune: string, engagement: Engagement, notes: string, };
+export type ActorInput = { name: string, world: World, 
+/**
+ * As written; replaced by the list's name of the commune when `insee` is given.
+ */
+commune: string, 
+/**
+ * The commune picked in the list (a current or former INSEE code); `None`: not placed.
+ */
+insee: string | null, engagement: Engagement, notes: string, };

@@ -10,4 +10,8 @@ export type Meeting = { id: number, date: string, kind: MeetingKind, title: stri
 /**
  * Time spent, in minutes (shown in hours).
  */
-minutes_spent: number, actor_ids: Array<number>, member_ids: Array<number>, follow_ups: Array<FollowUp>, };
+minutes_spent: number, 
+/**
+ * Where it took place: a commune's INSEE code, and its name in the list.
+ */
+insee: string | null, commune: string | null, actor_ids: Array<number>, member_ids: Array<number>, follow_ups: Array<FollowUp>, };

@@ -7,4 +7,8 @@ export type MeetingInput = { date: string, kind: MeetingKind, title: string, pra
 /**
  * Typed hours, e.g. `1,5` or `2`; empty means none recorded.
  */
-hours: string, actor_ids: Array<number>, member_ids: Array<number>, follow_ups: Array<FollowUp>, };
+hours: string, actor_ids: Array<number>, member_ids: Array<number>, follow_ups: Array<FollowUp>, 
+/**
+ * Where it took place: a commune of the list (a current or former INSEE code).
+ */
+insee: string | null, };

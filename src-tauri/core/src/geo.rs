@@ -2,3 +2,4 @@
 //! in the binary, [`communes`]).
 
 pub mod communes;
+pub mod place;

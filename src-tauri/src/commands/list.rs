@@ -7,7 +7,8 @@ catalyse_commands! {
     workspace: app_info, create_workspace, open_demo, pick_and_open_workspace, save_workspace_as,
         open_writable_copy, close_workspace, watch_open_requests, answer_open_request;
     project: get_header, update_header, dashboard, territory_communes, change_territory_communes,
-        territory_commune_page, territory_choices;
+        territory_commune_page, territory_choices, find_communes, unplaced_communes,
+        place_written_commune;
     browse: search;
     actors: actor_page, find_actors, actor_choices, create_actor, update_actor, delete_actor,
         actor_delete_impact, actor_card;

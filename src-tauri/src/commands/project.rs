@@ -64,6 +64,36 @@ pub async fn territory_commune_page(
     .await
 }
 
+/// A record's commune picker: communes of the list, the territory's départements first.
+#[tauri::command]
+pub async fn find_communes(
+    state: State<'_, AppState>,
+    typed: String,
+    limit: u32,
+) -> Result<Vec<catalyse_core::geo::communes::CommuneHit>, ErrorPayload> {
+    with_reader(&state, move |s| s.find_communes(&typed, limit)).await
+}
+
+/// The actors' written communes the list does not place, the most used first.
+#[tauri::command]
+pub async fn unplaced_communes(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<catalyse_core::project::places::UnplacedPage, ErrorPayload> {
+    with_reader(&state, move |s| s.unplaced_communes(offset, limit)).await
+}
+
+/// Places every actor of a written commune in the commune of the list chosen.
+#[tauri::command]
+pub async fn place_written_commune(
+    state: State<'_, AppState>,
+    written: String,
+    insee: String,
+) -> Result<u32, ErrorPayload> {
+    with_store(&state, move |s| s.place_written_commune(&written, &insee)).await
+}
+
 /// The territory picker's choices: départements, EPCIs, communes (no workspace needed).
 #[tauri::command]
 pub async fn territory_choices(typed: String, limit: u32) -> Result<Vec<ChoiceHit>, ErrorPayload> {

@@ -1,7 +1,7 @@
 // Shared widgets: form dialogs, confirmations, toasts, error display.
 import { h, newId, replace, fold, restoreFocus } from "./dom.js";
 import { t, has, language } from "./i18n.js";
-import { picker, multiPicker, searchActors } from "./picker.js";
+import { picker, multiPicker, searchActors, searchCommunes } from "./picker.js";
 
 /** @typedef {import("./ipc.js").ErrorPayload} ErrorPayload */
 
@@ -26,7 +26,7 @@ export function errorMessage(e, fieldLabel = "") {
  * @typedef {Object} FieldSpec
  * @property {string} name key in the submitted values
  * @property {string} label
- * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"|"followups"|"actor"|"actors"} [type]
+ * @property {"text"|"textarea"|"select"|"date"|"checkboxes"|"partners"|"followups"|"actor"|"actors"|"commune"} [type]
  * @property {string|null} [value]
  * @property {boolean} [required]
  * @property {string} [hint]
@@ -38,6 +38,8 @@ export function errorMessage(e, fieldLabel = "") {
  * @property {import("./picker.js").Choice[]} [choices] the current choices (actors)
  * @property {(typed: string) => Promise<import("./picker.js").Choice[]>} [search] where a picker
  *   finds its choices (actor, actors; actors by name by default)
+ * @property {boolean} [freeText] commune: text the list does not know is kept (an actor's); by
+ *   default only a commune of the list
  * @property {boolean} [half] shares its row with the next half-width field (in dialogs)
  * @property {boolean} [filterable] checkboxes: a filter box above a scrolling list
  * @property {Array<{text: string, due_date: string|null, done: boolean}>} [followUps] initial rows (followups)
@@ -61,6 +63,7 @@ export function field(spec) {
     return groupField(spec, id, errorId);
   }
   if (spec.type === "actor" || spec.type === "actors") return pickerField(spec, id, errorId, hintId);
+  if (spec.type === "commune") return communeField(spec, id, errorId);
   if (spec.type === "select") {
     input = /** @type {HTMLSelectElement} */ (h("select", common,
       (spec.options || []).map((o) => h("option", { value: o.value, text: o.label }))));
@@ -118,6 +121,42 @@ function pickerField(spec, id, errorId, hintId) {
   return {
     spec, wrapper, input: p.input,
     value: () => ("values" in p ? p.values().map((c) => c.value) : (p.value()?.value ?? "")),
+    /** @param {string|null} message */
+    setError(message) {
+      error.hidden = !message;
+      error.textContent = message || "";
+      if (message) p.input.setAttribute("aria-invalid", "true");
+      else p.input.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+/**
+ * A commune: picked in the list (its INSEE code) or, when the list has none, written as free
+ * text; a line under it says which. Its value is `{commune, insee}`.
+ * @param {FieldSpec} spec @param {string} id @param {string} errorId
+ */
+function communeField(spec, id, errorId) {
+  const stateId = `${id}-state`;
+  const error = h("p", { class: "field-error", id: errorId, hidden: true });
+  const state = h("p", { class: "hint", id: stateId, attrs: { "aria-live": "polite" } });
+  const say = (/** @type {import("./picker.js").Choice|null} */ c) => {
+    state.textContent = c ? t("commune.placed", { code: c.value })
+      : spec.freeText && p.input.value.trim() ? t("commune.free_text") : "";
+  };
+  const p = picker({
+    id, name: spec.name, label: spec.label, search: spec.search ?? searchCommunes, value: spec.choice ?? null,
+    text: spec.value ?? "", freeText: spec.freeText ?? false, describedBy: `${stateId} ${errorId}`, onChoose: (c) => say(c),
+  });
+  p.input.addEventListener("input", () => { state.textContent = ""; });
+  // After the picker's own blur, which drops a choice the text no longer names.
+  p.input.addEventListener("blur", () => say(p.value()));
+  say(spec.choice ?? null);
+  const wrapper = h("div", { class: spec.half ? "field half" : "field" },
+    h("label", { htmlFor: id }, spec.label), p.element, state, error);
+  return {
+    spec, wrapper, input: p.input,
+    value: () => ({ commune: p.input.value.trim(), insee: p.value()?.value ?? null }),
     /** @param {string|null} message */
     setError(message) {
       error.hidden = !message;

@@ -153,6 +153,14 @@ export const changeTerritoryCommunes = (add, remove) => call("change_territory_c
 export const territoryCommunePage = (filter, offset, limit) => call("territory_commune_page", { filter, offset, limit });
 /** Départements, EPCIs and communes matching what is typed. @param {string} typed @param {number} limit @returns {Promise<ChoiceHit[]>} */
 export const territoryChoices = (typed, limit) => call("territory_choices", { typed, limit });
+/** @typedef {import("../../bindings/CommuneHit").CommuneHit} CommuneHit */
+/** A record's commune picker: communes of the list, the territory's départements first. @param {string} typed @param {number} limit @returns {Promise<CommuneHit[]>} */
+export const findCommunes = (typed, limit) => call("find_communes", { typed, limit });
+/** @typedef {import("../../bindings/UnplacedPage").UnplacedPage} UnplacedPage */
+/** The actors' written communes the list does not place. @param {number} offset @param {number} limit @returns {Promise<UnplacedPage>} */
+export const unplacedCommunes = (offset, limit) => call("unplaced_communes", { offset, limit });
+/** Places every actor of a written commune. @param {string} written @param {string} insee @returns {Promise<number>} */
+export const placeWrittenCommune = (written, insee) => call("place_written_commune", { written, insee });
 
 /** @typedef {import("../../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
 /** @typedef {import("../../bindings/ActorListPage").ActorListPage} ActorListPage */

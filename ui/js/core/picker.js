@@ -17,6 +17,17 @@ export function actorChoice(a) {
   return { value: String(a.id), label: a.name, detail: a.commune };
 }
 
+/** A commune of the list as a choice (`value` is its INSEE code). @param {import("./ipc.js").CommuneHit} c @returns {Choice} */
+export function communeChoice(c) {
+  const where = `${c.departement} ${c.departement_name}`;
+  return { value: c.insee, label: c.name, detail: c.via ? t("commune.via", { via: c.via, where }) : where };
+}
+
+/** Searches the list of communes for a picker. @param {string} typed @returns {Promise<Choice[]>} */
+export async function searchCommunes(typed) {
+  return (await ipc.findCommunes(typed, SHOWN)).map(communeChoice);
+}
+
 /** Searches actors for a picker. @param {string} typed @returns {Promise<Choice[]>} */
 export async function searchActors(typed) {
   return (await ipc.findActors(typed, SHOWN)).map(actorChoice);
@@ -43,6 +54,8 @@ export async function actorNames(ids) {
  *   value?: Choice|null,
  *   onChoose?: (c: Choice|null) => void,
  *   clearOnChoose?: boolean,
+ *   freeText?: boolean,
+ *   text?: string,
  *   describedBy?: string,
  * }} opts
  */
@@ -59,7 +72,7 @@ export function picker(opts) {
   const input = /** @type {HTMLInputElement} */ (h("input", {
     type: "text", id, name: opts.name, autocomplete: "off", class: "picker-input",
     placeholder: opts.placeholder ?? t("picker.placeholder"),
-    value: chosen?.label ?? "",
+    value: chosen?.label ?? opts.text ?? "",
     attrs: {
       role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
       "aria-controls": listId, "aria-label": opts.label, "aria-describedby": opts.describedBy,
@@ -134,6 +147,8 @@ export function picker(opts) {
     // Text that names no choice: back to the chosen one, or none when emptied.
     if (opts.clearOnChoose) { input.value = ""; return; }
     if (!input.value.trim()) { if (chosen) { chosen = null; opts.onChoose?.(null); } }
+    // Free text allowed: what is typed stays, and names no choice unless it is the chosen one's.
+    else if (opts.freeText) { if (chosen && input.value !== chosen.label) { chosen = null; opts.onChoose?.(null); } }
     else input.value = chosen?.label ?? "";
   });
 

@@ -273,6 +273,7 @@ pub(crate) mod tests {
                 name: (*name).into(),
                 world: (*world).into(),
                 commune: (*commune).into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: String::new(),
             })
@@ -389,6 +390,7 @@ pub(crate) mod tests {
             name: "Gamma".into(),
             world: "state".into(),
             commune: "Embrun".into(),
+            insee: None,
             engagement: "lead".into(),
             notes: String::new(),
         };

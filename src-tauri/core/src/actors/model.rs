@@ -21,6 +21,8 @@ pub struct Actor {
     pub name: String,
     pub world: World,
     pub commune: String,
+    /// Its commune's INSEE code, when placed in the list Catalyse ships.
+    pub insee: Option<String>,
     pub engagement: Engagement,
     pub notes: String,
     /// Creation time, RFC 3339 in UTC.
@@ -36,7 +38,11 @@ pub struct ActorInput {
     pub name: String,
     #[ts(as = "World")]
     pub world: String,
+    /// As written; replaced by the list's name of the commune when `insee` is given.
     pub commune: String,
+    /// The commune picked in the list (a current or former INSEE code); `None`: not placed.
+    #[serde(default)]
+    pub insee: Option<String>,
     #[ts(as = "Engagement")]
     pub engagement: String,
     pub notes: String,
@@ -48,6 +54,8 @@ pub struct ValidActor {
     pub name: String,
     pub world: World,
     pub commune: String,
+    /// A current commune's INSEE code.
+    pub insee: Option<String>,
     pub engagement: Engagement,
     pub notes: String,
 }
@@ -55,10 +63,15 @@ pub struct ValidActor {
 impl ActorInput {
     /// Checks every field; the first problem found is returned with a French message.
     pub fn validate(&self) -> CoreResult<ValidActor> {
+        let place = crate::geo::place::checked("insee", self.insee.as_deref())?;
         Ok(ValidActor {
             name: single_line("name", "Le nom de l'acteur", &self.name, NAME_MAX, true)?,
             world: World::parse("world", &self.world)?,
-            commune: single_line("commune", "La commune", &self.commune, SHORT_MAX, false)?,
+            commune: match &place {
+                Some(p) => p.name.clone(),
+                None => single_line("commune", "La commune", &self.commune, SHORT_MAX, false)?,
+            },
+            insee: place.map(|p| p.insee),
             engagement: Engagement::parse("engagement", &self.engagement)?,
             notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
         })

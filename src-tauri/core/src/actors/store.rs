@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 impl Store {
     const ACTOR_COLUMNS: &'static str =
-        "id, name, world, commune, engagement, notes, created_at, updated_at, uid";
+        "id, name, world, commune, engagement, notes, created_at, updated_at, uid, insee";
 
     fn actor_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
         Ok(Actor {
@@ -21,6 +21,7 @@ impl Store {
             created_at: r.get(6)?,
             updated_at: r.get(7)?,
             uid: r.get(8)?,
+            insee: r.get(9)?,
         })
     }
 
@@ -58,8 +59,17 @@ impl Store {
         let v = input.validate()?;
         let n = self.conn.execute(
             "UPDATE actor SET name = ?1, world = ?2, commune = ?3, engagement = ?4, notes = ?5,
-                    updated_at = ?6 WHERE id = ?7",
-            params![v.name, v.world, v.commune, v.engagement, v.notes, now(), id],
+                    updated_at = ?6, insee = ?8 WHERE id = ?7",
+            params![
+                v.name,
+                v.world,
+                v.commune,
+                v.engagement,
+                v.notes,
+                now(),
+                id,
+                v.insee
+            ],
         )?;
         if n == 0 {
             return Err(CoreError::NotFound { what: "Acteur", id });
@@ -88,11 +98,19 @@ impl Store {
 }
 
 pub(crate) fn insert_actor(conn: &Connection, v: &ValidActor, at: &str) -> CoreResult<i64> {
-    conn.execute(
-        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![v.name, v.world, v.commune, v.engagement, v.notes, at],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at, insee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+    )?
+    .execute(params![
+        v.name,
+        v.world,
+        v.commune,
+        v.engagement,
+        v.notes,
+        at,
+        v.insee
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -106,6 +124,7 @@ mod tests {
             name: name.into(),
             world: "association".into(),
             commune: "Larrieu".into(),
+            insee: None,
             engagement: "involved".into(),
             notes: "".into(),
         }

@@ -10,6 +10,7 @@ pub(crate) fn many_actors(s: &mut Store, n: usize, placed: usize) -> Vec<i64> {
             name: format!("Acteur {i:04}"),
             world: "business".into(),
             commune: String::new(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         })
@@ -43,3 +44,25 @@ pub(crate) fn schema(s: &Store) -> Vec<String> {
         "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
     )
 }
+
+/// Seventeen communes of the Hautes-Alpes whose names no other commune of France bears (an
+/// import places them without a code).
+pub(crate) const REAL_COMMUNES: [&str; 17] = [
+    "Embrun",
+    "Gap",
+    "Briançon",
+    "Saint-Véran",
+    "Guillestre",
+    "Ceillac",
+    "Risoul",
+    "Abriès-Ristolas",
+    "Molines-en-Queyras",
+    "Chorges",
+    "Savines-le-Lac",
+    "Orcières",
+    "Tallard",
+    "Laragne-Montéglin",
+    "Veynes",
+    "Arvieux",
+    "Ancelle",
+];

@@ -171,6 +171,7 @@ mod tests {
             name: "Parc national des Écrins".into(),
             world: "state".into(),
             commune: "".into(),
+            insee: None,
             engagement: "informed".into(),
             notes: "".into(),
         })
@@ -212,6 +213,7 @@ mod tests {
                 name: name.into(),
                 world: "business".into(),
                 commune: "".into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: notes.into(),
             })
@@ -255,6 +257,7 @@ mod tests {
                 name: "Chèvrerie du Pic".into(),
                 world: "business".into(),
                 commune: "Aiguebrune".into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: "".into(),
             })
@@ -264,6 +267,7 @@ mod tests {
             name: "Fromagerie du Pic".into(),
             world: "business".into(),
             commune: "Aiguebrune".into(),
+            insee: None,
             engagement: "informed".into(),
             notes: "".into(),
         };

@@ -28,6 +28,11 @@ pub const SORT_KEY_FUNCTION: &str = "catalyse_sort_key";
 /// default of every record's `uid` column (migration 10).
 pub const UID_FUNCTION: &str = "catalyse_uid";
 
+/// SQL function `catalyse_place(name, codes)`: the INSEE code of the one current commune the
+/// free text `name` names, first within the départements of the communes of `codes` (INSEE
+/// codes separated by commas: the territory's), then in France; NULL otherwise (migration 17).
+pub const PLACE_FUNCTION: &str = "catalyse_place";
+
 /// Registers Catalyse's SQL functions on `conn`, the journal's among them (sharing the
 /// returned state). Without them, a write that fires a key or journal trigger fails (and is
 /// rolled back): nothing is ever half-written.
@@ -58,9 +63,35 @@ pub fn register_functions(conn: &Connection) -> CoreResult<Journal> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_INNOCUOUS,
         |_| Ok(new_uid()),
     )?;
+    register_place(conn, flags)?;
     let journal = Journal::default();
     crate::db::journal::register(conn, &journal)?;
     Ok(journal)
+}
+
+/// Registers [`PLACE_FUNCTION`]; the départements of the last `codes` are kept (one
+/// statement passes the same territory for every row).
+fn register_place(conn: &Connection, flags: rusqlite::functions::FunctionFlags) -> CoreResult<()> {
+    let last: std::sync::Mutex<(String, Vec<String>)> = Default::default();
+    conn.create_scalar_function(PLACE_FUNCTION, 2, flags, move |ctx| {
+        let name = match ctx.get_raw(0) {
+            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            _ => return Ok(None),
+        };
+        let codes = match ctx.get_raw(1) {
+            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            _ => String::new(),
+        };
+        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+        if last.0 != codes {
+            *last = (
+                codes.clone(),
+                crate::geo::place::departements_of(codes.split(',')),
+            );
+        }
+        Ok(crate::geo::place::place(&name, &last.1))
+    })?;
+    Ok(())
 }
 
 pub(crate) fn configure(conn: &mut Connection) -> CoreResult<Journal> {

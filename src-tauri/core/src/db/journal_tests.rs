@@ -9,6 +9,7 @@ fn actor(name: &str) -> ActorInput {
         name: name.into(),
         world: "association".into(),
         commune: "Larrieu".into(),
+        insee: None,
         engagement: "involved".into(),
         notes: String::new(),
     }

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_journal_batches.sql"),
     include_str!("migrations/0015_invariants.sql"),
     include_str!("migrations/0016_territory_communes.sql"),
+    include_str!("migrations/0017_places.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -111,6 +112,7 @@ mod tests {
             0x91a87ce9b73a5e3,
             0xcc946e67469b6182,
             0x70866ed1c253aeb7,
+            0xb218f19147577adb,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

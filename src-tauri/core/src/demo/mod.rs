@@ -36,6 +36,20 @@ pub const COMMUNES: &[&str] = &[
     "Aiguebrune",
 ];
 
+/// The INSEE code of the `i`-th commune of [`COMMUNES`] in the list's fictional département
+/// (`geo::communes::FICTIONAL_DEPARTEMENT`).
+pub fn commune_code(i: usize) -> String {
+    format!("{:05}", i + 1)
+}
+
+/// The INSEE code of the commune of the demo's actor of key `key`.
+fn actor_commune(key: &str) -> Option<String> {
+    ACTORS
+        .iter()
+        .find(|a| a.0 == key)
+        .map(|a| commune_code(a.3))
+}
+
 /// (key, name, world, commune index, engagement, notes)
 type ActorRow = (
     &'static str,
@@ -1630,12 +1644,21 @@ fn territory_and_actors(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> 
              habitants qui agissent ensemble."
         ],
     )?;
+    // The territory's communes: the fictional département of the list.
+    for i in 0..COMMUNES.len() {
+        tx.execute(
+            "INSERT INTO territory_commune (territory_id, insee, created_at, updated_at)
+             VALUES (1, ?1, '2023-11-14T09:00:00Z', '2023-11-14T09:00:00Z')",
+            [commune_code(i)],
+        )?;
+    }
     // Creation dates spread over the two years before the demo's reference date.
     for (i, (key, name, world, commune, engagement, notes)) in ACTORS.iter().enumerate() {
         let v = ActorInput {
             name: (*name).into(),
             world: world.code().into(),
             commune: COMMUNES[*commune].into(),
+            insee: Some(commune_code(*commune)),
             engagement: engagement.code().into(),
             notes: (*notes).into(),
         }
@@ -1693,6 +1716,11 @@ fn actions(store: &mut Store, ids: &DemoIds) -> CoreResult<Vec<i64>> {
     for a in ACTIONS {
         let created = store.create_action(&ActionInput {
             title: a.title.into(),
+            // Where its lead (or first partner) is.
+            insee: a
+                .lead
+                .or(a.partners.first().map(|p| p.0))
+                .and_then(actor_commune),
             description: String::new(),
             axis_id: Some(ids.axes[a.axis]),
             need_ids: a.needs.iter().map(|i| ids.needs[*i]).collect(),
@@ -2136,6 +2164,8 @@ fn network(store: &mut Store, ids: &mut DemoIds) -> CoreResult<()> {
             date: (*date).into(),
             kind: (*kind).into(),
             title: (*title).into(),
+            // Where its first actor is.
+            insee: actors.first().and_then(|k| actor_commune(k)),
             practice: practice.map(|p| p.0.into()),
             activity: practice.map(|p| p.1),
             notes: (*notes).into(),
@@ -2179,6 +2209,19 @@ mod tests {
         let keys: BTreeSet<_> = ACTORS.iter().map(|a| a.0).collect();
         assert_eq!(keys.len(), ACTORS.len(), "demo keys must be unique");
         assert_eq!(s.header().unwrap().territory_name, TERRITORY);
+        // Every actor is placed in one of the territory's communes, as the list names them.
+        let cog = crate::geo::communes::cog();
+        for (i, name) in COMMUNES.iter().enumerate() {
+            let c = cog.commune(&commune_code(i)).unwrap();
+            assert_eq!((c.name.as_str(), c.departement.as_str()), (*name, "00"));
+        }
+        assert!(actors
+            .iter()
+            .all(|a| a.insee.as_deref().is_some_and(|c| c.starts_with("000"))));
+        assert_eq!(
+            s.territory_communes().unwrap().communes as usize,
+            COMMUNES.len()
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub(crate) const ACTOR_COLUMNS: &[Col] = &[
     ),
     col("world", "Monde", &["categorie", "type d'acteur"], true),
     col("commune", "Commune", &["ville", "localite"], false),
+    col("insee", "Code INSEE", INSEE_ALIASES, false),
     col("engagement", "Niveau d'engagement", &["engagement"], false),
     col("influence", "Influence", &[], false),
     col("interest", "Intérêt", &[], false),
@@ -146,6 +147,18 @@ pub(crate) const MEETING_COLUMNS: &[Col] = &[
         &["compte rendu", "compte-rendu", "remarques", "commentaires"],
         false,
     ),
+    col("commune", "Commune", &["lieu", "ville", "localite"], false),
+    col("insee", "Code INSEE", INSEE_ALIASES, false),
+];
+
+/// The other headers of a commune's INSEE code column.
+const INSEE_ALIASES: &[&str] = &[
+    "code commune",
+    "code insee de la commune",
+    "insee",
+    "cog",
+    "codgeo",
+    "code_insee",
 ];
 
 /// How one header of the file was understood.

@@ -79,7 +79,8 @@ impl Store {
             contacts.insert(id, c);
         }
         let mut st = self.conn.prepare(
-            "SELECT id, name, world, commune, engagement, influence, interest, needs, contributions, notes
+            "SELECT id, name, world, commune, engagement, influence, interest, needs, contributions, notes,
+                    coalesce(insee, '')
              FROM actor ORDER BY name COLLATE NOCASE, id",
         )?;
         let rows = st.query_map([], |r| {
@@ -94,6 +95,7 @@ impl Store {
                 r.get::<_, String>(7)?,
                 r.get::<_, String>(8)?,
                 r.get::<_, String>(9)?,
+                r.get::<_, String>(10)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -109,6 +111,7 @@ impl Store {
                 needs,
                 contributions,
                 notes,
+                insee,
             ) = row?;
             tick.at(out.len())?;
             let [cn, cr, ce, cp] = contacts.remove(&id).unwrap_or_default();
@@ -116,6 +119,7 @@ impl Store {
                 name,
                 world.label_fr().into(),
                 commune,
+                insee,
                 engagement.label_fr().into(),
                 influence.map(|x| x.to_string()).unwrap_or_default(),
                 interest.map(|x| x.to_string()).unwrap_or_default(),
@@ -211,6 +215,8 @@ impl Store {
                     join(&m.actor_ids, &actors),
                     join(&m.member_ids, &members),
                     m.notes,
+                    m.commune.unwrap_or_default(),
+                    m.insee.unwrap_or_default(),
                 ])
             })
             .collect()

@@ -45,6 +45,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "member.unknown",
     "introducer.unknown",
     "activity.unknown",
+    "commune.unknown",
+    "commune.ambiguous",
 ];
 
 /// What a problem says: its code (one of [`PROBLEM_CODES`]), the values it quotes by name,

@@ -363,6 +363,7 @@ fn the_document_written_record_by_record_is_the_whole_trees_text() {
         name: "Café « Le Lien »".into(),
         world: "association".into(),
         commune: "Trélon".into(),
+        insee: None,
         engagement: "informed".into(),
         notes: "ligne 1\nligne 2 \"citée\"\t\\ fin".into(),
     })

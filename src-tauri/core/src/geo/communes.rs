@@ -18,6 +18,14 @@ use ts_rs::TS;
 /// The compressed list (see the module's documentation).
 const DATA: &[u8] = include_bytes!("../../data/communes.tsv.gz");
 
+/// The communes of the demo's fictional territory (département [`FICTIONAL_DEPARTEMENT`]),
+/// added to the official list so that the demo's actors, meetings and map have communes; no
+/// real commune bears these codes.
+const FICTIONAL: &str = include_str!("../../data/fictional-communes.tsv");
+
+/// The code of the fictional département of the demo (no real département has it).
+pub const FICTIONAL_DEPARTEMENT: &str = "00";
+
 /// Most hits [`Cog::search`] returns.
 pub const MAX_HITS: usize = 50;
 
@@ -129,6 +137,7 @@ pub fn cog() -> &'static Cog {
         flate2::read::GzDecoder::new(DATA)
             .read_to_string(&mut text)
             .expect("the communes shipped in the binary are readable (tested)");
+        text.push_str(FICTIONAL);
         Cog::parse(&text).expect("the communes shipped in the binary are well formed (tested)")
     })
 }
@@ -473,6 +482,10 @@ impl Cog {
         };
         if candidates.is_empty() && hint.is_none() {
             candidates = pick(&|_| true);
+        }
+        // A current commune's own name names it, before another's former commune.
+        if candidates.iter().any(|(_, a)| a.is_none()) {
+            candidates.retain(|(_, a)| a.is_none());
         }
         match candidates.as_slice() {
             [] => NameMatch::Unknown,

@@ -171,6 +171,7 @@ fn apply(s: &mut Store, op: &Op, counter: &mut u32) -> Result<(), String> {
                 name: format!("Acteur {c} ({n})"),
                 world: ["business", "association", "state"][*n as usize % 3].into(),
                 commune: "Larrieu".into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: String::new(),
             })
@@ -184,6 +185,7 @@ fn apply(s: &mut Store, op: &Op, counter: &mut u32) -> Result<(), String> {
                         name: format!("Renommé {c} {m}"),
                         world: a.world.code().into(),
                         commune: a.commune.clone(),
+                        insee: None,
                         engagement: a.engagement.code().into(),
                         notes: a.notes.clone(),
                     },
@@ -261,6 +263,7 @@ fn apply(s: &mut Store, op: &Op, counter: &mut u32) -> Result<(), String> {
                 date: "2026-05-04".into(),
                 kind: "meeting".into(),
                 title: format!("Rencontre {c}"),
+                insee: None,
                 practice: None,
                 activity: None,
                 notes: String::new(),

@@ -251,6 +251,7 @@ fn undoing_a_creation_others_depend_on_is_refused() {
             name: "Ferme du Plateau".into(),
             world: "business".into(),
             commune: "Larrieu".into(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         })
@@ -339,6 +340,7 @@ fn new_actor(s: &mut Store, name: &str) -> crate::actors::Actor {
         name: name.into(),
         world: "business".into(),
         commune: "Larrieu".into(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     })

@@ -598,6 +598,7 @@ mod tests {
                 name: format!("Acteur {i}"),
                 world: "business".into(),
                 commune: String::new(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: String::new(),
             })

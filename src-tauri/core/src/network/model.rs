@@ -107,6 +107,9 @@ pub struct Meeting {
     /// Time spent, in minutes (shown in hours).
     #[ts(type = "number")]
     pub minutes_spent: i64,
+    /// Where it took place: a commune's INSEE code, and its name in the list.
+    pub insee: Option<String>,
+    pub commune: Option<String>,
     #[ts(type = "Array<number>")]
     pub actor_ids: Vec<i64>,
     #[ts(type = "Array<number>")]
@@ -133,6 +136,9 @@ pub struct MeetingInput {
     #[ts(type = "Array<number>")]
     pub member_ids: Vec<i64>,
     pub follow_ups: Vec<FollowUp>,
+    /// Where it took place: a commune of the list (a current or former INSEE code).
+    #[serde(default)]
+    pub insee: Option<String>,
 }
 
 pub struct ValidMember {
@@ -167,6 +173,8 @@ pub struct ValidMeeting {
     pub activity: Option<i64>,
     pub notes: String,
     pub minutes_spent: i64,
+    /// A current commune's INSEE code.
+    pub insee: Option<String>,
     pub actor_ids: Vec<i64>,
     pub member_ids: Vec<i64>,
     pub follow_ups: Vec<ValidFollowUp>,
@@ -293,6 +301,7 @@ impl MeetingInput {
             activity,
             notes: multi_line("notes", "Les notes", &self.notes, LONG_MAX)?,
             minutes_spent: parse_hours(&self.hours)?,
+            insee: crate::geo::place::checked("insee", self.insee.as_deref())?.map(|p| p.insee),
             actor_ids: dedup(&self.actor_ids),
             member_ids: dedup(&self.member_ids),
             follow_ups,
@@ -372,6 +381,7 @@ mod tests {
             date: "2026-03-12".into(),
             kind: "workshop".into(),
             title: "Atelier mobilité".into(),
+            insee: None,
             practice: Some("experimentation".into()),
             activity: Some(2),
             notes: "".into(),

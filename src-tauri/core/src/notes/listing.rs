@@ -114,6 +114,7 @@ mod tests {
             name: "Région Sud".into(),
             world: "funder".into(),
             commune: "Marseille".into(),
+            insee: None,
             engagement: "informed".into(),
             notes: String::new(),
         })

@@ -16,6 +16,7 @@ fn actor(s: &mut Store, name: &str, world: &str, engagement: &str) -> i64 {
         name: name.into(),
         world: world.into(),
         commune: "Gap".into(),
+        insee: None,
         engagement: engagement.into(),
         notes: String::new(),
     })
@@ -56,6 +57,7 @@ fn fixture() -> Fixture {
     let action = s
         .create_action(&ActionInput {
             title: "Garage solidaire".into(),
+            insee: None,
             description: String::new(),
             axis_id: Some(axis),
             need_ids: vec![need],

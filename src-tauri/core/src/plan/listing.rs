@@ -314,6 +314,7 @@ pub(crate) mod tests {
     ) -> crate::plan::ActionInput {
         crate::plan::ActionInput {
             title: title.into(),
+            insee: None,
             description: String::new(),
             axis_id: axis,
             need_ids: vec![],

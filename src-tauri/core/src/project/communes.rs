@@ -3,7 +3,7 @@
 //! shows their count and population.
 
 use crate::db::store::{now, Store};
-use crate::geo::communes::{cog, AliasKind, Cog};
+use crate::geo::communes::{cog, AliasKind, Cog, CommuneHit};
 use crate::shared::error::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -162,6 +162,29 @@ impl Store {
             removed: 0,
             renamed: Vec::new(),
         })
+    }
+
+    /// The commune picker of a record (an actor's, an action's, a meeting's): up to `limit`
+    /// communes of the list matching what is typed (see [`crate::geo::communes::Cog::search`]),
+    /// those of the territory's départements first.
+    pub fn find_communes(&self, typed: &str, limit: u32) -> CoreResult<Vec<CommuneHit>> {
+        let within = self.territory_departements()?;
+        let mut hits = cog().search(typed, crate::geo::communes::MAX_HITS);
+        hits.sort_by_key(|h| !within.contains(&h.departement));
+        hits.truncate(limit as usize);
+        Ok(hits)
+    }
+
+    /// The départements of the territory's communes, where a commune written as free text is
+    /// looked for first.
+    pub fn territory_departements(&self) -> CoreResult<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT insee FROM territory_commune WHERE territory_id = 1")?;
+        let codes: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(crate::geo::place::departements_of(
+            codes.iter().map(String::as_str),
+        ))
     }
 
     /// Adds the communes `add` names to the territory, then takes out those `remove` names,

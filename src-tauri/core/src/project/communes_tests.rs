@@ -106,7 +106,7 @@ fn an_unknown_code_changes_nothing_and_says_which() {
     for (add, words) in [
         (vec!["departement:22", "commune:99999"], "99999"),
         (vec!["epci:123"], "SIREN « 123 »"),
-        (vec!["departement:00"], "« 00 »"),
+        (vec!["departement:96"], "« 96 »"),
     ] {
         let e = s
             .change_territory_communes(&choices(&add), &[])

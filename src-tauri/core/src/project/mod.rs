@@ -3,6 +3,7 @@
 pub mod communes;
 pub mod dashboard;
 mod model;
+pub mod places;
 pub mod store;
 
 pub use model::*;

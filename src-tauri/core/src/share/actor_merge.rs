@@ -68,8 +68,12 @@ pub(crate) const MOVED: &[(&str, &str)] = &[
     ("funding", "funder_id"),
 ];
 
-/// The kept actor's empty fields, filled from the other's.
+/// The kept actor's empty fields, filled from the other's (its commune's code when it has
+/// none and the same commune or none).
 const FILL: &str = "UPDATE actor SET
+    insee = CASE WHEN insee IS NULL AND (commune = ''
+                      OR catalyse_fold(commune) = (SELECT catalyse_fold(commune) FROM actor WHERE id = ?2))
+                 THEN (SELECT insee FROM actor WHERE id = ?2) ELSE insee END,
     commune = CASE WHEN commune = '' THEN (SELECT commune FROM actor WHERE id = ?2) ELSE commune END,
     notes = CASE WHEN notes = '' THEN (SELECT notes FROM actor WHERE id = ?2) ELSE notes END,
     needs = CASE WHEN needs = '' THEN (SELECT needs FROM actor WHERE id = ?2) ELSE needs END,

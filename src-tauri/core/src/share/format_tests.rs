@@ -40,6 +40,7 @@ pub(crate) fn journal_body() -> Body {
         name: name.into(),
         world: "association".into(),
         commune: "Larrieu".into(),
+        insee: None,
         engagement: "partner".into(),
         notes: "Première rencontre\nen mars".into(),
     };

@@ -10,6 +10,7 @@ fn actor(name: &str, commune: &str) -> ActorInput {
         name: name.into(),
         world: "local_authority".into(),
         commune: commune.into(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     }

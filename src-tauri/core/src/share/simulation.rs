@@ -70,6 +70,7 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
                 name: NAMES[rng.below(NAMES.len())].into(),
                 world: "business".into(),
                 commune: COMMUNES[rng.below(COMMUNES.len())].into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: String::new(),
             };
@@ -89,6 +90,7 @@ fn act(s: &mut Store, rng: &mut Rng, counts: &mut BTreeMap<&'static str, usize>)
                 name: a.name,
                 world: a.world.code().into(),
                 commune: a.commune,
+                insee: None,
                 engagement: a.engagement.code().into(),
                 notes: a.notes,
             };

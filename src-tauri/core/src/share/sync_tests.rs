@@ -100,6 +100,7 @@ pub(crate) fn actor(name: &str) -> ActorInput {
         name: name.into(),
         world: "business".into(),
         commune: String::new(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     }

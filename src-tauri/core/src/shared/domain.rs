@@ -181,6 +181,7 @@ mod tests {
             name: name.into(),
             world: world.into(),
             commune: "Larrieu".into(),
+            insee: None,
             engagement: "partner".into(),
             notes: String::new(),
         }

@@ -26,6 +26,7 @@ fn actor(s: &mut Store, name: &str) {
         name: name.into(),
         world: "state".into(),
         commune: String::new(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     })
@@ -91,6 +92,7 @@ fn a_backup_from_a_reader_reports_its_progress_and_a_cancelled_one_leaves_nothin
             name: format!("Acteur {i}"),
             world: "state".into(),
             commune: String::new(),
+            insee: None,
             engagement: "informed".into(),
             notes: "x".repeat(200),
         })

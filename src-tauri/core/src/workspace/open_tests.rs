@@ -21,6 +21,7 @@ fn actor_input(name: &str) -> ActorInput {
         name: name.into(),
         world: "association".into(),
         commune: "Larrieu".into(),
+        insee: None,
         engagement: "involved".into(),
         notes: "".into(),
     }
@@ -219,7 +220,8 @@ fn a_full_disk_is_reported_in_french_and_what_was_committed_stays() {
     let mut csv = String::from("Nom;Monde;Commune\n");
     for i in 0..3000 {
         csv.push_str(&format!(
-            "Association numéro {i} avec un nom assez long;Association / ESS;Commune {i}\n"
+            "Association numéro {i} avec un nom assez long;Association / ESS;{}\n",
+            crate::actors::testing::REAL_COMMUNES[i % 17]
         ));
     }
     let e = s

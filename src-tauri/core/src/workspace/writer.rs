@@ -473,6 +473,7 @@ mod tests {
                     name: format!("A{i}"),
                     world: "state".into(),
                     commune: "".into(),
+                    insee: None,
                     engagement: "informed".into(),
                     notes: "".into(),
                 })
@@ -526,6 +527,7 @@ mod tests {
                     name: "A".into(),
                     world: "state".into(),
                     commune: "".into(),
+                    insee: None,
                     engagement: "informed".into(),
                     notes: "".into(),
                 })
@@ -598,6 +600,7 @@ mod tests {
                 name: "Avant".into(),
                 world: "state".into(),
                 commune: "".into(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: "".into(),
             })
@@ -675,6 +678,7 @@ mod tests {
                     name,
                     world: "state".into(),
                     commune: "".into(),
+                    insee: None,
                     engagement: "informed".into(),
                     notes: "".into(),
                 })

@@ -156,6 +156,8 @@ function meetingForm(row) {
         options: KINDS.map((k) => ({ value: k, label: label("meeting_kind", k) })) },
       { name: "practice", label: t("meetings.practice"), type: "select", value: practice, half: true, options: practiceOptions() },
       { name: "hours", label: t("meetings.hours"), value: m ? hoursText(m.minutes_spent) : "", half: true, hint: t("meetings.hours_hint") },
+      { name: "commune", label: t("meetings.commune"), type: "commune", half: true,
+        choice: m?.insee ? { value: m.insee, label: m.commune ?? m.insee } : null },
       { name: "actor_ids", label: t("meetings.actors"), type: "actors", choices: (row?.actors ?? []).map(actorChoice) },
       { name: "member_ids", label: t("meetings.members"), type: "checkboxes",
         options: [...data.members].sort((a, b) => compare(a.name, b.name)).map((x) => ({ value: String(x.id), label: x.name })),
@@ -171,6 +173,7 @@ function meetingForm(row) {
         hours: v.hours, notes: v.notes,
         actor_ids: v.actor_ids.map(Number), member_ids: v.member_ids.map(Number),
         follow_ups: v.follow_ups,
+        insee: v.commune.insee,
       };
       const saved = m ? await ipc.updateMeeting(m.id, /** @type {any} */ (input)) : await ipc.createMeeting(/** @type {any} */ (input));
       if (list.table?.element.isConnected) await loadList(true);

@@ -239,6 +239,8 @@ function actionForm(a) {
       { name: "end_date", label: t("actions.end_date"), type: "date", value: a?.end_date, half: true, hint: t("project.date_hint") },
       { name: "budget", label: t("actions.budget"), value: typed(a?.budget_cents), half: true, hint: t("actions.budget_hint") },
       { name: "lead_actor_id", label: t("actions.lead"), type: "actor", choice: choiceOf(a?.lead_actor_id), half: true, hint: " " },
+      { name: "commune", label: t("actions.commune"), type: "commune", half: true,
+        choice: a?.insee ? { value: a.insee, label: a.commune ?? a.insee } : null },
       { name: "referent_member_id", label: t("actions.referent"), type: "select", hint: t("actions.referent_hint"),
         value: a?.referent_member_id == null ? "" : String(a.referent_member_id),
         options: [{ value: "", label: t("actions.none") }, ...[...data.members].sort((x, y) => compare(x.name, y.name)).map((m) => ({ value: String(m.id), label: m.name }))] },
@@ -268,6 +270,7 @@ function actionForm(a) {
         practice: v.practice || null,
         activity: v.activity ? Number(v.activity) : null,
         engineering: v.engineering || null,
+        insee: v.commune.insee,
       };
       const saved = a ? await ipc.updateAction(a.id, /** @type {any} */ (input)) : await ipc.createAction(/** @type {any} */ (input));
       view.openId = saved.id;

@@ -6,6 +6,7 @@ import { t, formatNumber } from "../../core/i18n.js";
 import { showError, toast } from "../../core/dialogs.js";
 import { picker } from "../../core/picker.js";
 import * as ipc from "../../core/ipc.js";
+import { unplacedFact } from "./unplaced.js";
 
 /** Communes listed in the dialog at most (the rest is counted). */
 const LISTED = 200;
@@ -31,7 +32,8 @@ export function communesFact() {
     h("dd", {}, h("button", {
       type: "button", class: "btn small", id: "edit-communes", text: t("communes.edit"),
       on: { click: () => { communesDialog(refresh).catch(showError); } },
-    })));
+    })),
+    unplacedFact(() => {}));
 }
 
 /** @param {import("../../core/ipc.js").ChoiceHit} c */

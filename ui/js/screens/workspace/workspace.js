@@ -408,13 +408,14 @@ export function actorForm(a) {
       { name: "name", label: t("actors.name"), value: a?.name, required: true },
       { name: "world", label: t("actors.world"), type: "select", value: a?.world ?? "association", half: true,
         options: WORLDS.map((w) => ({ value: w, label: label("world", w) })) },
-      { name: "commune", label: t("actors.commune"), value: a?.commune, half: true },
+      { name: "commune", label: t("actors.commune"), type: "commune", freeText: true, value: a?.commune, half: true,
+        choice: a?.insee ? { value: a.insee, label: a.commune } : null },
       { name: "engagement", label: t("actors.engagement"), type: "select", value: a?.engagement ?? "informed",
         options: ENGAGEMENTS.map((e) => ({ value: e, label: label("engagement", e) })) },
       { name: "notes", label: t("actors.notes"), type: "textarea", value: a?.notes },
     ],
     onSubmit: async (v) => {
-      const input = /** @type {import("../../core/ipc.js").ActorInput} */ (/** @type {any} */ (v));
+      const input = /** @type {import("../../core/ipc.js").ActorInput} */ (/** @type {any} */ ({ ...v, ...v.commune }));
       const saved = a ? await ipc.updateActor(a.id, input) : await ipc.createActor(input);
       if (view.openActor === saved.id) refreshCard(); else refreshActorList();
       toast(t(a ? "actors.updated" : "actors.created", { name: saved.name }));

@@ -17,6 +17,7 @@ fn actor_field_key(field: &str) -> &'static str {
         "name" => "name",
         "world" => "world",
         "commune" => "commune",
+        "insee" => "insee",
         "engagement" => "engagement",
         "needs" => "needs",
         "contributions" => "contributions",
@@ -38,7 +39,8 @@ fn contact_field_key(field: &str) -> &'static str {
     }
 }
 
-pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
+pub(super) fn prepare_actor(r: &mut RowReader, within: &[String]) -> Option<PreparedActor> {
+    let place = r.place(within);
     let world = r.enumerated::<World>("world", true);
     let engagement = r.enumerated::<Engagement>("engagement", false);
     let influence = r.number("influence", 1..=5);
@@ -53,6 +55,7 @@ pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
             .code()
             .to_string(),
         commune: r.get("commune"),
+        insee: place.clone().flatten(),
         engagement: engagement
             .ok()
             .flatten()
@@ -99,6 +102,8 @@ pub(super) fn prepare_actor(r: &mut RowReader) -> Option<PreparedActor> {
     if world.is_err() || engagement.is_err() || influence.is_err() || interest.is_err() {
         return None;
     }
+    // An unknown or ambiguous commune was reported.
+    place.as_ref()?;
     Some(PreparedActor {
         actor: actor?,
         profile: profile?,

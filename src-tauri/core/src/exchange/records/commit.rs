@@ -143,6 +143,7 @@ pub(crate) const ACTOR_COLUMNS: &[&str] = &[
     "interest",
     "created_at",
     "updated_at",
+    "insee",
 ];
 
 /// The columns a bulk write of contacts gives, in this order.
@@ -266,6 +267,7 @@ fn insert_actors(
             int(p.interest),
             text(at),
             text(at),
+            v.insee.as_deref().map_or(int(None), text),
         ]);
     });
     insert_journaled(

@@ -6,8 +6,13 @@ use crate::network::{parse_hours, FollowUp, MeetingInput, ValidMeeting};
 use crate::shared::domain::{MeetingKind, Practice};
 use crate::shared::text::fold;
 
-pub(super) fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidMeeting> {
+pub(super) fn prepare_meeting(
+    r: &mut RowReader,
+    names: &Names,
+    within: &[String],
+) -> Option<ValidMeeting> {
     let date = r.date("date");
+    let place = r.place(within);
     let kind = r.enumerated::<MeetingKind>("kind", true);
     let practice = r.enumerated::<Practice>("practice", false).ok().flatten();
     let activity = prepare_activity(r, practice);
@@ -49,6 +54,7 @@ pub(super) fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidM
         date: date.ok()?.unwrap_or_default(),
         kind: kind.ok()??.code().to_string(),
         title: r.get("title"),
+        insee: place?,
         practice: practice.map(|p| p.code().to_string()),
         activity: activity?,
         notes: r.get("notes"),
@@ -68,6 +74,7 @@ pub(super) fn prepare_meeting(r: &mut RowReader, names: &Names) -> Option<ValidM
                     "activity" => "activity",
                     "notes" => "notes",
                     "hours" => "hours",
+                    "insee" => "insee",
                     _ => "",
                 },
                 e,

@@ -22,22 +22,12 @@ impl Store {
         stamp: u64,
         progress: &Progress,
     ) -> CoreResult<PreparedImport> {
-        let mut problems = Vec::new();
-        let map = map_headers(&table.headers, kind.columns(), &mut problems);
-        if table.rows.is_empty() {
-            problems.push(
-                Said::new(
-                    "file.no_rows",
-                    "Le fichier ne contient aucune ligne de données (seulement des en-têtes)."
-                        .into(),
-                )
-                .at(0, None),
-            );
-        }
+        let (map, mut problems) = headers_of(kind, table);
         let names = match kind {
             ExchangeKind::Actors => None,
             _ => Some(NameIndex::load(self)?),
         };
+        let within = self.territory_departements()?;
         let header_ok = problems.is_empty();
         let mut problem_count = problems.len();
         let mut lines = Vec::with_capacity(table.rows.len());
@@ -48,7 +38,14 @@ impl Store {
         };
         let total = table.rows.len() as u64;
         if header_ok {
-            let results = check_rows(kind, &table.rows, &map, names.as_ref(), total, progress);
+            let results = check_rows(
+                kind,
+                &table.rows,
+                &map,
+                (names.as_ref(), &within),
+                total,
+                progress,
+            );
             for part in results {
                 let (part_items, part_lines, part_problems, part_count) = part?;
                 match (&mut items, part_items) {
@@ -93,13 +90,29 @@ impl Store {
     }
 }
 
+/// The file's columns matched to the kind's, with the problems of the file as a whole.
+fn headers_of(kind: ExchangeKind, table: &Table) -> (Mapping, Vec<ImportProblem>) {
+    let mut problems = Vec::new();
+    let map = map_headers(&table.headers, kind.columns(), &mut problems);
+    if table.rows.is_empty() {
+        problems.push(
+            Said::new(
+                "file.no_rows",
+                "Le fichier ne contient aucune ligne de données (seulement des en-têtes).".into(),
+            )
+            .at(0, None),
+        );
+    }
+    (map, problems)
+}
+
 /// Checks the rows on every core, in contiguous parts; the parts are put back in order, so
 /// problems and duplicates come out as a single pass would give them.
 fn check_rows(
     kind: ExchangeKind,
     rows: &[TableRow],
     map: &Mapping,
-    names: Option<&NameIndex>,
+    names: (Option<&NameIndex>, &[String]),
     total: u64,
     progress: &Progress,
 ) -> Vec<CoreResult<Part>> {
@@ -126,7 +139,7 @@ fn check_part(
     kind: ExchangeKind,
     rows: &[TableRow],
     map: &Mapping,
-    names: Option<&NameIndex>,
+    (names, within): (Option<&NameIndex>, &[String]),
     checked: &std::sync::atomic::AtomicU64,
     total: u64,
     progress: &Progress,
@@ -148,7 +161,7 @@ fn check_part(
         let mut r = RowReader::new(row, map);
         match &mut items {
             Items::Actors(v) => {
-                if let Some(a) = prepare_actor(&mut r) {
+                if let Some(a) = prepare_actor(&mut r, within) {
                     v.push(a);
                     lines.push(row.line);
                 }
@@ -160,7 +173,8 @@ fn check_part(
                 }
             }
             Items::Meetings(v) => {
-                if let Some(m) = prepare_meeting(&mut r, resolver.as_ref().expect("loaded")) {
+                if let Some(m) = prepare_meeting(&mut r, resolver.as_ref().expect("loaded"), within)
+                {
                     v.push(m);
                     lines.push(row.line);
                 }

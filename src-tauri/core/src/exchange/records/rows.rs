@@ -2,6 +2,7 @@
 
 use crate::exchange::tabular::{unneutralise, TableRow, CELL_MAX};
 use crate::exchange::{columns::*, problems::*};
+use crate::geo::communes::NameMatch;
 use crate::shared::domain::Coded;
 use crate::shared::error::CoreError;
 use chrono::NaiveDate;
@@ -70,6 +71,57 @@ impl<'a> RowReader<'a> {
             .and_then(|&i| self.row.cells.get(i))
             .map(|c| unneutralise(c.trim()).trim().to_string())
             .unwrap_or_default()
+    }
+
+    /// The row's commune in the list: its INSEE code column when filled (checked with the
+    /// record), else its commune's name matched within the territory's départements `within`, then
+    /// in France; `Some(None)` when the row names no commune; `None` when the name is unknown or
+    /// ambiguous (a problem of the row, never guessed).
+    pub(super) fn place(&mut self, within: &[String]) -> Option<Option<String>> {
+        let code = self.get("insee");
+        if !code.is_empty() {
+            return Some(Some(code));
+        }
+        let name = self.get("commune");
+        if name.is_empty() {
+            return Some(None);
+        }
+        let within: Vec<&str> = within.iter().map(String::as_str).collect();
+        let quoted = crate::shared::domain::truncate_for_message(&name);
+        match crate::geo::communes::cog().match_name(&name, &within) {
+            NameMatch::One { insee, .. } => Some(Some(insee)),
+            NameMatch::Unknown => {
+                self.problem(
+                    "commune",
+                    Said::new(
+                        "commune.unknown",
+                        format!("Aucune commune de France ne s'appelle « {quoted} » : corrigez le nom ou donnez son code INSEE (colonne « Code INSEE »)."),
+                    )
+                    .value(&name),
+                );
+                None
+            }
+            NameMatch::Ambiguous(codes) => {
+                let cog = crate::geo::communes::cog();
+                let mut deps: Vec<&str> = codes
+                    .iter()
+                    .filter_map(|c| cog.commune(c).map(|c| c.departement.as_str()))
+                    .collect();
+                deps.dedup();
+                let deps = deps.join(", ");
+                self.problem(
+                    "commune",
+                    Said::new(
+                        "commune.ambiguous",
+                        format!("{} communes s'appellent « {quoted} » (départements {deps}) : ajoutez le département entre parenthèses, « {quoted} (22) », ou donnez le code INSEE.", codes.len()),
+                    )
+                    .value(&name)
+                    .arg("count", codes.len())
+                    .arg("departements", deps),
+                );
+                None
+            }
+        }
     }
 
     /// A problem in the column of field `key`.

@@ -12,6 +12,7 @@ use crate::shared::sheet::format_hours;
 
 mod exports;
 mod links_and_meetings;
+mod places;
 
 fn store() -> Store {
     Store::open_in_memory().unwrap()
@@ -172,8 +173,8 @@ fn a_bulk_import_derives_exactly_what_the_triggers_derive() {
     );
     for i in 0..n {
         text.push_str(&format!(
-            "Œuvre n° {i} des Écrins;Association / ESS;Saint-Véran {};Partenaire;besoin {i};apport;note {i};a, b;{}\n",
-            i % 17,
+            "Œuvre n° {i} des Écrins;Association / ESS;{};Partenaire;besoin {i};apport;note {i};a, b;{}\n",
+            crate::actors::testing::REAL_COMMUNES[i % 17],
             if i % 3 == 0 { format!("Hélène Müller {i};Présidente") } else { ";".into() }
         ));
     }
@@ -199,7 +200,8 @@ fn a_bulk_import_derives_exactly_what_the_triggers_derive() {
             .create_actor(&ActorInput {
                 name: format!("Œuvre n° {i} des Écrins"),
                 world: "association".into(),
-                commune: format!("Saint-Véran {}", i % 17),
+                commune: crate::actors::testing::REAL_COMMUNES[i % 17].into(),
+                insee: crate::geo::place::place(crate::actors::testing::REAL_COMMUNES[i % 17], &[]),
                 engagement: "partner".into(),
                 notes: format!("note {i}"),
             })
@@ -405,6 +407,7 @@ fn an_import_reports_its_progress_and_a_cancelled_one_writes_nothing() {
         name: "Nouvel acteur".into(),
         world: "business".into(),
         commune: String::new(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     })
@@ -423,6 +426,7 @@ fn an_import_reports_its_progress_and_a_cancelled_one_writes_nothing() {
         name: "Encore un".into(),
         world: "business".into(),
         commune: String::new(),
+        insee: None,
         engagement: "informed".into(),
         notes: String::new(),
     })
@@ -664,7 +668,8 @@ fn duplicates_are_reported_and_left_out_unless_kept() {
         .map(|d| (d.line, d.same_as_line))
         .collect();
     assert_eq!(d, vec![(2, None), (4, Some(3))]);
-    assert_eq!(p.duplicates[0].label, "SCIERIE BLANC (larrieu)");
+    // The commune as the list names it (the fictional one of the demo here).
+    assert_eq!(p.duplicates[0].label, "SCIERIE BLANC (Larrieu)");
     assert_eq!(p.ready, 2);
     let out = actors_csv(&mut s, text).unwrap();
     assert_eq!((out.written, out.skipped_duplicates), (2, 2));

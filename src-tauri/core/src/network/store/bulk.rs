@@ -6,7 +6,7 @@ use crate::network::*;
 use crate::shared::domain::LinkNature;
 use crate::shared::error::{CoreError, CoreResult};
 use crate::shared::progress::{Phase, Progress};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 
 /// The columns a bulk write of links gives, in this order.
 pub(crate) const LINK_COLUMNS: &[&str] = &[
@@ -56,24 +56,10 @@ impl Store {
             .collect::<CoreResult<Vec<_>>>()?;
         let at = now();
         let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(valid.len());
-        {
-            let mut st = tx.prepare(
-                "INSERT INTO actor (name, world, commune, engagement, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            )?;
-            for v in &valid {
-                st.execute(params![
-                    v.name,
-                    v.world,
-                    v.commune,
-                    v.engagement,
-                    v.notes,
-                    at
-                ])?;
-                ids.push(tx.last_insert_rowid());
-            }
-        }
+        let ids = valid
+            .iter()
+            .map(|v| crate::actors::store::insert_actor(&tx, v, &at))
+            .collect::<CoreResult<Vec<i64>>>()?;
         tx.commit()?;
         Ok(ids)
     }

@@ -7,6 +7,7 @@ fn actor(name: &str) -> ActorInput {
         name: name.into(),
         world: "business".into(),
         commune: "".into(),
+        insee: None,
         engagement: "informed".into(),
         notes: "".into(),
     }

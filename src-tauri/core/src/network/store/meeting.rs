@@ -43,6 +43,8 @@ impl Store {
             activity: r.get(5)?,
             notes: r.get(6)?,
             minutes_spent: r.get(7)?,
+            insee: r.get(8)?,
+            commune: crate::geo::place::name_of(r.get_ref(8)?.as_str_or_null()?),
             actor_ids: Vec::new(),
             member_ids: Vec::new(),
             follow_ups: Vec::new(),
@@ -50,7 +52,7 @@ impl Store {
     }
 
     const MEETING_COLUMNS: &'static str =
-        "id, date, kind, title, practice, activity, notes, minutes_spent";
+        "id, date, kind, title, practice, activity, notes, minutes_spent, insee";
 
     /// All meetings, most recent first.
     pub fn list_meetings(&self) -> CoreResult<Vec<Meeting>> {
@@ -117,8 +119,8 @@ impl Store {
     /// Inserts a validated meeting with its participants and follow-ups, inside `tx`.
     pub(crate) fn insert_meeting(tx: &Transaction, v: &ValidMeeting, at: &str) -> CoreResult<i64> {
         tx.prepare_cached(
-            "INSERT INTO meeting (date, kind, title, practice, activity, notes, minutes_spent, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            "INSERT INTO meeting (date, kind, title, practice, activity, notes, minutes_spent, created_at, updated_at, insee)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         )?
         .execute(
             params![
@@ -129,7 +131,8 @@ impl Store {
                 v.activity,
                 v.notes,
                 v.minutes_spent,
-                at
+                at,
+                v.insee
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -150,7 +153,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let n = tx.execute(
             "UPDATE meeting SET date = ?1, kind = ?2, title = ?3, practice = ?4, activity = ?5, notes = ?6,
-                    minutes_spent = ?7, updated_at = ?8 WHERE id = ?9",
+                    minutes_spent = ?7, updated_at = ?8, insee = ?10 WHERE id = ?9",
             params![
                 date_text(Some(v.date)),
                 v.kind,
@@ -160,7 +163,8 @@ impl Store {
                 v.notes,
                 v.minutes_spent,
                 now(),
-                id
+                id,
+                v.insee
             ],
         )?;
         if n == 0 {

@@ -12,6 +12,7 @@ fn store_with_actors(n: usize) -> (Store, Vec<i64>) {
                 name: format!("Acteur {i}"),
                 world: "association".into(),
                 commune: "".into(),
+                insee: None,
                 engagement: "involved".into(),
                 notes: "".into(),
             })
@@ -116,6 +117,7 @@ fn meetings_keep_participants_follow_ups_and_time_and_propose_links() {
         date: "2026-03-12".into(),
         kind: "workshop".into(),
         title: "Atelier mobilité".into(),
+        insee: None,
         practice: Some("dialogue".into()),
         activity: Some(2),
         notes: "Bonne dynamique".into(),
@@ -204,6 +206,7 @@ fn contacts_and_profile() {
             name: "Acteur renommé".into(),
             world: "association".into(),
             commune: "".into(),
+            insee: None,
             engagement: "partner".into(),
             notes: "".into(),
         },

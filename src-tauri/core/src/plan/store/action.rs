@@ -11,7 +11,7 @@ impl Store {
     const ACTION_COLUMNS: &'static str =
         "id, title, description, axis_id, status, start_date, end_date, budget_cents,
          lead_actor_id, practice, activity, engineering, position, created_at, updated_at,
-         referent_member_id";
+         referent_member_id, insee";
 
     fn action_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
         Ok(Action {
@@ -31,6 +31,8 @@ impl Store {
             created_at: r.get(13)?,
             updated_at: r.get(14)?,
             referent_member_id: r.get(15)?,
+            insee: r.get(16)?,
+            commune: crate::geo::place::name_of(r.get_ref(16)?.as_str_or_null()?),
             need_ids: Vec::new(),
             partners: Vec::new(),
         })
@@ -125,8 +127,8 @@ impl Store {
         tx.execute(
             "INSERT INTO action (title, description, axis_id, status, start_date, end_date, budget_cents,
                                  lead_actor_id, practice, activity, engineering, position, created_at, updated_at,
-                                 referent_member_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+                                 referent_member_id, insee)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
             params![
                 v.title,
                 v.description,
@@ -141,7 +143,8 @@ impl Store {
                 v.engineering,
                 pos,
                 at,
-                v.referent_member_id
+                v.referent_member_id,
+                v.insee
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -157,7 +160,7 @@ impl Store {
         let n = tx.execute(
             "UPDATE action SET title = ?1, description = ?2, status = ?3, start_date = ?4, end_date = ?5,
                     budget_cents = ?6, practice = ?7, activity = ?8, engineering = ?9, updated_at = ?10,
-                    axis_id = ?11, lead_actor_id = ?12, referent_member_id = ?14
+                    axis_id = ?11, lead_actor_id = ?12, referent_member_id = ?14, insee = ?15
              WHERE id = ?13",
             params![
                 v.title,
@@ -173,7 +176,8 @@ impl Store {
                 v.axis_id,
                 v.lead_actor_id,
                 id,
-                v.referent_member_id
+                v.referent_member_id,
+                v.insee
             ],
         )?;
         if n == 0 {

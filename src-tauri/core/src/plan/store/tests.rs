@@ -19,6 +19,7 @@ fn actor(s: &mut Store, name: &str) -> i64 {
         name: name.into(),
         world: "funder".into(),
         commune: "".into(),
+        insee: None,
         engagement: Engagement::Partner.code().into(),
         notes: "".into(),
     })
@@ -39,6 +40,7 @@ fn need(s: &mut Store, title: &str) -> i64 {
 fn action_input(title: &str, axis: Option<i64>, lead: Option<i64>) -> ActionInput {
     ActionInput {
         title: title.into(),
+        insee: None,
         description: "".into(),
         axis_id: axis,
         need_ids: vec![],
@@ -291,6 +293,7 @@ fn a_deletion_names_the_first_records_of_each_effect_and_counts_them_all() {
                 name: format!("Acteur {i:02}"),
                 world: "association".into(),
                 commune: String::new(),
+                insee: None,
                 engagement: "informed".into(),
                 notes: String::new(),
             })

@@ -228,6 +228,7 @@ fn an_erasure_leaves_no_form_of_the_name_in_any_text() {
             name: a.name.clone(),
             world: a.world.code().into(),
             commune: a.commune.clone(),
+            insee: None,
             engagement: a.engagement.code().into(),
             notes: a.notes.clone(),
         },
@@ -411,6 +412,7 @@ fn an_erasure_leaves_no_byte_of_the_person_in_the_file_nor_its_wal() {
                 name: actor.name.clone(),
                 world: actor.world.code().into(),
                 commune: actor.commune.clone(),
+                insee: None,
                 engagement: actor.engagement.code().into(),
                 notes: actor.notes.clone(),
             },
@@ -688,7 +690,20 @@ fn an_erasure_rewrites_free_texts_never_identities_codes_dates_or_the_journals_k
         s.create_contact(ids[0], &input(&target, "")).unwrap().id,
         s.create_contact(ids[0], &input("Nature", "")).unwrap().id,
         s.create_contact(ids[0], &input("2024", "")).unwrap().id,
+        // A commune's INSEE code (Larrieu's, in the demo).
+        s.create_contact(ids[0], &input("00002", "")).unwrap().id,
     ];
+    let in_larrieu = |s: &Store| -> i64 {
+        s.conn
+            .query_row(
+                "SELECT count(*) FROM actor WHERE insee = '00002'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let placed = in_larrieu(&s);
+    assert!(placed > 0);
     for id in people {
         s.person_erase(Person::Contact(id)).unwrap();
     }
@@ -701,6 +716,11 @@ fn an_erasure_rewrites_free_texts_never_identities_codes_dates_or_the_journals_k
         )
         .unwrap();
     assert_eq!(uid, 1, "the actor keeps its identity");
+    assert_eq!(
+        in_larrieu(&s),
+        placed,
+        "the actors keep their commune's code"
+    );
     for kind in crate::db::records::RECORD_KINDS {
         let bad: i64 = s
             .conn

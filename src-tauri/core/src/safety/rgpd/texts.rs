@@ -106,7 +106,8 @@ fn replace_in_value(value: &mut Value, structural: &[String], forms: &[String]) 
 
 /// The TEXT columns of `table` but its identity (`uid`), its references to other records
 /// (foreign keys, and those the record descriptors declare), its coded columns, its dates
-/// (a `CHECK` by `date(…)`) and its times (`…_at`).
+/// (a `CHECK` by `date(…)`), its times (`…_at`) and its codes of a fixed length (a `CHECK` by
+/// `length(…) = `: an INSEE code).
 fn free_text_columns(conn: &Connection, table: &str) -> CoreResult<Vec<String>> {
     let (cols, _) = layout(conn, table)?;
     let foreign: Vec<String> = conn
@@ -130,9 +131,12 @@ fn free_text_columns(conn: &Connection, table: &str) -> CoreResult<Vec<String>> 
             .iter()
             .any(|(t, col, _)| *t == table && *col == c)
     };
+    // Dates, times, and codes of a fixed length (a commune's INSEE code).
     let dated = |c: &str| {
         let c = c.to_lowercase();
-        c.ends_with("_at") || sql.contains(&format!("date({c})"))
+        c.ends_with("_at")
+            || sql.contains(&format!("date({c})"))
+            || sql.contains(&format!("length({c}) = "))
     };
     Ok(cols
         .into_iter()

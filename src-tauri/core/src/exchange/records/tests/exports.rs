@@ -53,11 +53,11 @@ fn exports_neutralise_formulas_and_write_french_labels() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "\u{feff}Nom;Monde;Commune;Niveau d'engagement;Influence;Intérêt;Besoins;Contributions;Étiquettes;Contact;Fonction du contact;Courriel;Téléphone;Notes"
+        "\u{feff}Nom;Monde;Commune;Code INSEE;Niveau d'engagement;Influence;Intérêt;Besoins;Contributions;Étiquettes;Contact;Fonction du contact;Courriel;Téléphone;Notes"
     );
     let row = lines.next().unwrap();
     assert!(
-        row.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\";Association / ESS;;Informé;"),
+        row.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\";Association / ESS;;;Informé;"),
         "{row}"
     );
     assert!(row.ends_with(";'+33 6"), "{row}");
