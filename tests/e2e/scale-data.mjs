@@ -31,11 +31,13 @@ function rng(seed) {
  * list comes from), in INSEE order: an import places them without a code. */
 function uniqueCommunes() {
   const require = createRequire(import.meta.url);
-  const all = JSON.parse(readFileSync(require.resolve("@etalab/decoupage-administratif/data/communes.json"), "utf8"))
-    .filter((c) => c.type === "commune-actuelle");
+  const all = JSON.parse(readFileSync(require.resolve("@etalab/decoupage-administratif/data/communes.json"), "utf8"));
+  // Folded more strictly than Catalyse folds (accents, case, every separator), over current,
+  // delegated and associated communes alike: « Tréban » (81) and « Treban » (03) are homonyms.
+  const key = (name) => name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]/g, "");
   const count = new Map();
-  for (const c of all) count.set(c.nom, (count.get(c.nom) ?? 0) + 1);
-  return all.filter((c) => count.get(c.nom) === 1).map((c) => c.nom);
+  for (const c of all) count.set(key(c.nom), (count.get(key(c.nom)) ?? 0) + 1);
+  return all.filter((c) => c.type === "commune-actuelle" && count.get(key(c.nom)) === 1).map((c) => c.nom);
 }
 
 const word = (r) => {
