@@ -613,3 +613,91 @@ fn map_territory_sets_the_communes_all_or_nothing() {
             all + 1
         )));
 }
+
+/// `catalyse map import-contours`: a GeoJSON matched by INSEE code (a feature of no commune
+/// named), nothing written with --dry-run, written otherwise; `map communes` then lists the
+/// territory's communes with their figures and those never met.
+#[test]
+fn map_import_contours_then_communes() {
+    let dir = Dir::new();
+    let ws = demo(&dir, "demo.catalyse");
+    let feature = |code: &str, x: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"INSEE_COM":"{code}","NOM":"C{code}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},48.5],[{},48.5],[{},48.51],[{x},48.5]]]}}}}"#,
+            x + 0.01,
+            x + 0.01
+        )
+    };
+    let file = dir.path("communes-22.geojson");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            feature("22278", -2.77),
+            feature("99999", -2.7)
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = dir
+            .catalyse()
+            .args(["map", "import-contours"])
+            .arg(&file)
+            .arg("--workspace")
+            .arg(&ws)
+            .args(extra)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = run(&["--dry-run"]);
+    assert_eq!(
+        (v["features"].as_u64(), v["matched"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(v["matched_by_former_code"], 0);
+    assert_eq!(v["unmatched"][0]["index"], 1);
+    assert_eq!(v["unmatched"][0]["code"], "99999");
+    assert_eq!(v["written"], 0);
+    let v = run(&[]);
+    assert_eq!(v["written"], 1);
+    dir.catalyse()
+        .args(["map", "territory", "--workspace"])
+        .arg(&ws)
+        .args(["--add", "commune:22278"])
+        .assert()
+        .success();
+    let out = dir
+        .catalyse()
+        .args(["map", "communes", "--json", "--workspace"])
+        .arg(&ws)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 11);
+    let brieuc = rows.iter().find(|r| r["insee"] == "22278").unwrap();
+    assert_eq!(brieuc["never_met"], true);
+    assert_eq!(brieuc["has_contour"], true);
+    assert!(
+        rows.iter().all(|r| r["has_contour"] == true),
+        "the demo's and the imported"
+    );
+    assert!(rows.iter().any(|r| r["actors"].as_u64() > Some(0)));
+    // A file that is no contours file: a French error, nothing written.
+    std::fs::write(&file, "pas du GeoJSON").unwrap();
+    dir.catalyse()
+        .args(["map", "import-contours"])
+        .arg(&file)
+        .arg("--workspace")
+        .arg(&ws)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("n'est pas un GeoJSON lisible"));
+}

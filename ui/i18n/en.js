@@ -418,6 +418,9 @@ export default {
 
   "error.title": "Something went wrong",
   "error.ipc": "The request could not be processed: {detail}",
+  "error.contours.invalid": "This contours file cannot be read or holds an invalid geometry.",
+  "error.contours.no_property": "Choose the property that holds the municipalities' INSEE code.",
+  "error.contours.none_matched": "No feature of the file matches a municipality: choose the property that holds the INSEE code.",
   "error.insee.unknown": "This municipality code is not an INSEE code of the list of French municipalities.",
   "error.text.empty": "{field} is required.",
   "error.text.too_long": "{field} is too long.",

@@ -418,6 +418,9 @@ export default {
 
   "error.title": "Une erreur est survenue",
   "error.ipc": "La demande n'a pas pu être traitée : {detail}",
+  "error.contours.invalid": "Ce fichier de contours est illisible ou contient une géométrie invalide.",
+  "error.contours.no_property": "Choisissez la propriété qui porte le code INSEE des communes.",
+  "error.contours.none_matched": "Aucune entité du fichier ne correspond à une commune : choisissez la propriété qui porte le code INSEE.",
   "error.insee.unknown": "Ce code commune n'est pas un code INSEE de la liste des communes de France.",
   "error.text.empty": "{field} est obligatoire.",
   "error.text.too_long": "{field} est trop long.",

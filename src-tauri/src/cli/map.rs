@@ -1,5 +1,6 @@
 //! `catalyse map`: the territory on a map (issue 27). `map territory` sets the territory's
-//! communes.
+//! communes, `map import-contours` imports their contours from a public file, `map
+//! communes` lists them in figures.
 
 use super::fail;
 use catalyse_core::project::communes::{CommuneChoice, TerritoryCommunes};
@@ -27,6 +28,37 @@ pub enum MapCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Importe les contours des communes d'un fichier GeoJSON (WGS84 ou Lambert-93) ou
+    /// GeoPackage (IGN ADMIN EXPRESS), rapprochés des communes par leur code INSEE (tout ou rien).
+    #[command(
+        name = "import-contours",
+        help_template = "{about}\n\nUtilisation : {usage}\n\nArguments :\n{positionals}\n\nOptions :\n{options}\n"
+    )]
+    ImportContours {
+        /// Le fichier de contours (.geojson, .json ou .gpkg).
+        #[arg(value_name = "FICHIER")]
+        file: PathBuf,
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// La propriété des entités qui porte le code INSEE (trouvée seule d'ordinaire).
+        #[arg(long, value_name = "PROPRIÉTÉ")]
+        code_property: Option<String>,
+        /// Lit et rapproche sans rien écrire.
+        #[arg(long)]
+        dry_run: bool,
+        /// Affiche le bilan en JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Les communes du territoire et leurs chiffres : acteurs, actions, rencontres, contour.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Communes {
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// Affiche la liste en JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(super) fn run(cmd: MapCommand) -> i32 {
@@ -37,7 +69,133 @@ pub(super) fn run(cmd: MapCommand) -> i32 {
             remove,
             json,
         } => territory(&workspace, &add, &remove, json),
+        MapCommand::ImportContours {
+            file,
+            workspace,
+            code_property,
+            dry_run,
+            json,
+        } => import_contours(&file, &workspace, code_property.as_deref(), dry_run, json),
+        MapCommand::Communes { workspace, json } => communes(&workspace, json),
     }
+}
+
+/// Prints `value` as JSON; 0, or 1 when it cannot be written.
+fn print_json(value: &impl serde::Serialize) -> i32 {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            0
+        }
+        Err(e) => {
+            eprintln!("Erreur : bilan illisible ({e}).");
+            1
+        }
+    }
+}
+
+fn import_contours(
+    file: &std::path::Path,
+    workspace: &std::path::Path,
+    code_property: Option<&str>,
+    dry_run: bool,
+    json: bool,
+) -> i32 {
+    let done = if dry_run {
+        Store::open_for_reading(workspace)
+            .and_then(|s| s.prepare_contours(file, code_property))
+            .map(|p| (p.preview, 0))
+    } else {
+        let root = catalyse_core::workspace::paths::backups_root();
+        CommandStore::open(workspace, &root).and_then(|mut s| {
+            let p = s.prepare_contours(file, code_property)?;
+            let written = s.write_contours(&p)?;
+            Ok((p.preview, written))
+        })
+    };
+    let (p, written) = match done {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        let mut v = serde_json::to_value(&p).unwrap_or_default();
+        v["written"] = written.into();
+        return print_json(&v);
+    }
+    println!(
+        "{} entité(s) lue(s) ({}) : {} rapprochée(s) par leur code, {} par un ancien code (fusion), {} sans commune.",
+        p.features,
+        p.projection,
+        p.matched,
+        p.matched_by_former_code,
+        p.unmatched.len()
+    );
+    for u in p.unmatched.iter().take(20) {
+        println!(
+            "  entité n° {} : code {}{}",
+            u.index + 1,
+            u.code.as_deref().unwrap_or("absent"),
+            u.name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+    }
+    if p.code_property.is_none() {
+        println!(
+            "Aucune propriété ne porte de code INSEE : choisissez-la avec --code-property parmi {}.",
+            p.properties.join(", ")
+        );
+    }
+    println!(
+        "{} commune(s) dessinée(s), {} position(s) gardée(s) sur {} après simplification.",
+        p.communes, p.positions_kept, p.positions
+    );
+    if dry_run {
+        println!("Rien n'a été écrit (--dry-run).");
+    } else {
+        println!("{written} contour(s) enregistré(s).");
+    }
+    0
+}
+
+fn communes(workspace: &std::path::Path, json: bool) -> i32 {
+    let figures = match Store::open_for_reading(workspace).and_then(|s| s.commune_figures()) {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = figures
+            .iter()
+            .map(|c| {
+                let mut v = serde_json::to_value(c).unwrap_or_default();
+                v["never_met"] = c.never_met().into();
+                v
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    for c in &figures {
+        println!(
+            "{} {} : {} acteur(s), {} action(s), {} rencontre(s){}",
+            c.insee,
+            c.name,
+            c.actors,
+            c.actions,
+            c.met,
+            if c.never_met() {
+                " — jamais rencontrée"
+            } else {
+                ""
+            }
+        );
+    }
+    let never = figures.iter().filter(|c| c.never_met()).count();
+    println!(
+        "{} commune(s), dont {never} jamais rencontrée(s).",
+        figures.len()
+    );
+    0
 }
 
 fn territory(workspace: &std::path::Path, add: &[String], remove: &[String], json: bool) -> i32 {
@@ -61,16 +219,7 @@ fn territory(workspace: &std::path::Path, add: &[String], remove: &[String], jso
         Err(e) => return fail(&e),
     };
     if json {
-        return match serde_json::to_string_pretty(&r) {
-            Ok(s) => {
-                println!("{s}");
-                0
-            }
-            Err(e) => {
-                eprintln!("Erreur : bilan illisible ({e}).");
-                1
-            }
-        };
+        return print_json(&r);
     }
     say(&r);
     0

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_invariants.sql"),
     include_str!("migrations/0016_territory_communes.sql"),
     include_str!("migrations/0017_places.sql"),
+    include_str!("migrations/0018_commune_contours.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.
@@ -41,6 +42,11 @@ pub const LOCAL_TABLES: &[&str] = &[
     "share_conflict",
     "share_alias",
 ];
+
+/// Tables imported once from a public file (the communes' contours, migration 18): kept in
+/// the file and its backups; never journaled, exported in the workspace JSON, sent, or
+/// searched for a person's name (another laptop imports the same file).
+pub const IMPORTED_TABLES: &[&str] = &["commune_contour"];
 
 /// Tables that hold no user record: derived from the records by triggers (rebuilt from them),
 /// or from the app itself (`code_value`, from the enums). Never exported in the workspace JSON,
@@ -113,6 +119,7 @@ mod tests {
             0xcc946e67469b6182,
             0x70866ed1c253aeb7,
             0xb218f19147577adb,
+            0x36f8384828ae320b,
         ];
         let fnv = |text: &str| {
             text.replace("\r\n", "\n")

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 /// The tables that hold records (not the ones derived from them by triggers, see
 /// [`crate::db::migrations::DERIVED_TABLES`], nor this copy's sharing state,
-/// [`crate::db::migrations::LOCAL_TABLES`]).
+/// [`crate::db::migrations::LOCAL_TABLES`], nor what is imported from a public file,
+/// [`crate::db::migrations::IMPORTED_TABLES`]).
 pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
@@ -19,6 +20,7 @@ pub(crate) fn data_tables(conn: &Connection) -> CoreResult<Vec<String>> {
     )?;
     let derived = |name: &str| {
         crate::db::migrations::LOCAL_TABLES.contains(&name)
+            || crate::db::migrations::IMPORTED_TABLES.contains(&name)
             || crate::db::migrations::DERIVED_TABLES
                 .iter()
                 .any(|d| match d.strip_suffix('%') {

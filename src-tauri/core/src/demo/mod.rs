@@ -4,6 +4,8 @@
 //! person appears. To extend the demo for a new kind of record, add a step to [`populate`] that
 //! uses the ids returned by the earlier steps (see [`DemoIds`]).
 
+pub mod contours;
+
 use crate::actors::store::insert_actor;
 use crate::actors::ActorInput;
 use crate::db::store::{insert_territory_and_project, Store};
@@ -1610,6 +1612,10 @@ const ACTIONS: &[DemoAction] = &[
 pub fn populate(store: &mut Store) -> CoreResult<DemoIds> {
     let mut ids = DemoIds::default();
     territory_and_actors(store, &mut ids)?;
+    // The invented contours, imported as a user's file is.
+    let raw = crate::geo::contours::read_geojson(contours::DEMO_CONTOURS.as_bytes())?;
+    let prepared = store.prepare_read_contours(&raw, None, "demo-contours.geojson".into())?;
+    store.write_contours(&prepared)?;
     needs_and_axes(store, &mut ids)?;
     team(store, &mut ids)?;
     ids.actions = actions(store, &ids)?;

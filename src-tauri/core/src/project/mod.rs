@@ -1,7 +1,9 @@
 //! The territory and its Projet de territoire: the header, and the home screen's figures.
 
 pub mod communes;
+pub mod contours;
 pub mod dashboard;
+pub mod figures;
 mod model;
 pub mod places;
 pub mod store;
