@@ -39,6 +39,25 @@ pub(crate) fn picked_path(p: tauri_plugin_dialog::FilePath) -> Result<PathBuf, E
     })
 }
 
+/// Asks for a file to open, of the extensions given, in the native dialog opened on the home
+/// folder. `None` if the user cancelled.
+pub(crate) fn ask_open_path(
+    app: &AppHandle,
+    title: String,
+    filter_name: String,
+    extensions: &[&str],
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter_name, extensions);
+    if let Ok(home) = app.path().home_dir() {
+        dialog = dialog.set_directory(home);
+    }
+    dialog.blocking_pick_file().map(picked_path).transpose()
+}
+
 /// Asks where to save, offering `filters` (name, extension). A name typed without one of
 /// those extensions gets the first; if that file exists, it is refused rather than replaced,
 /// since the dialog only asked about the name as typed.

@@ -35,6 +35,9 @@ pub struct AppState {
     /// The file checked by the last import preview, kept to be written without being read
     /// and checked again (unless the workspace changed meanwhile).
     prepared_import: Mutex<Option<PreparedImportFor>>,
+    /// The contours checked by the last contours preview: the file, the code property asked,
+    /// and what would be written.
+    prepared_contours: Mutex<Option<PreparedContoursFor>>,
     /// The file a second launch asked this window to open, waiting for the user's answer,
     /// and the number of the latest request: kept here, so that the web view never names a
     /// path itself (it answers a request by its number).
@@ -69,6 +72,13 @@ pub struct PreparedImportFor {
     pub path: PathBuf,
     pub kind: catalyse_core::exchange::ExchangeKind,
     pub prepared: catalyse_core::exchange::PreparedImport,
+}
+
+/// Contours checked for the preview: which file, with which code property, and the result.
+pub struct PreparedContoursFor {
+    pub path: PathBuf,
+    pub property: Option<String>,
+    pub prepared: catalyse_core::project::contours::PreparedContours,
 }
 
 fn poisoned() -> ErrorPayload {
@@ -191,6 +201,24 @@ impl AppState {
     /// Takes the import the preview checked, if any.
     pub fn take_prepared_import(&self) -> Result<Option<PreparedImportFor>, ErrorPayload> {
         Ok(self.prepared_import.lock().map_err(|_| poisoned())?.take())
+    }
+
+    /// Keeps (or forgets) the contours a preview checked.
+    pub fn set_prepared_contours(
+        &self,
+        p: Option<PreparedContoursFor>,
+    ) -> Result<(), ErrorPayload> {
+        *self.prepared_contours.lock().map_err(|_| poisoned())? = p;
+        Ok(())
+    }
+
+    /// The contours the last preview checked, taken.
+    pub fn take_prepared_contours(&self) -> Result<Option<PreparedContoursFor>, ErrorPayload> {
+        Ok(self
+            .prepared_contours
+            .lock()
+            .map_err(|_| poisoned())?
+            .take())
     }
 
     /// Remembers the file picked for import.

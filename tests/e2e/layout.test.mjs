@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { launch, freshHome, visible, click, screenshot, Key } from "./harness.mjs";
 
 
-const SECTIONS = ["dashboard", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "notes", "timeline"];
+const SECTIONS = ["dashboard", "territory", "actors", "network", "meetings", "competences", "team", "structure", "tree", "actions", "notes", "timeline"];
 
 /** How far the page scrolls sideways (0 when it fits), and the widest element sticking out. */
 async function overflow(d) {

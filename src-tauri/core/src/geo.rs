@@ -4,5 +4,6 @@
 pub mod codec;
 pub mod communes;
 pub mod contours;
+pub mod frame;
 pub mod place;
 pub mod simplify;

@@ -3,7 +3,7 @@
 
 use super::with_store;
 use super::workspace::{join_error, open_path, WorkspaceInfo};
-use crate::dialogs::{ask_save_path, file_name, picked_path, FileDone};
+use crate::dialogs::{ask_open_path, ask_save_path, file_name, picked_path, FileDone};
 use crate::jobs::JobMessage;
 use crate::state::{AppState, PreparedImportFor};
 use catalyse_core::exchange::{ExchangeKind, ImportOutcome, ImportPreview};
@@ -11,7 +11,7 @@ use catalyse_core::workspace::paths::EXTENSION;
 use catalyse_core::{CoreResult, ErrorPayload, Store};
 use std::path::Path;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 /// Asks for a CSV or XLSX file to import; remembers it and returns its name (`None` if the
@@ -23,18 +23,9 @@ pub async fn pick_import_file(
     title: String,
     filter_name: String,
 ) -> Result<Option<String>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter(filter_name, &["csv", "xlsx", "txt"]);
-    if let Ok(home) = app.path().home_dir() {
-        dialog = dialog.set_directory(home);
-    }
-    let Some(picked) = dialog.blocking_pick_file() else {
+    let Some(path) = ask_open_path(&app, title, filter_name, &["csv", "xlsx", "txt"])? else {
         return Ok(None);
     };
-    let path = picked_path(picked)?;
     let name = file_name(&path);
     state.set_import_file(Some(path))?;
     Ok(Some(name))
@@ -205,7 +196,7 @@ pub async fn export_member_sheet(
 }
 
 /// The filters of the tabular exports' save dialog; the first one's extension is the default.
-const TABLE_FILTERS: &[(&str, &str)] = &[
+pub(crate) const TABLE_FILTERS: &[(&str, &str)] = &[
     ("CSV (Excel, LibreOffice)", "csv"),
     ("Classeur Excel", "xlsx"),
 ];

@@ -2,15 +2,14 @@
 //! export through the native save dialog.
 
 use super::{with_reader, with_store};
-use crate::dialogs::{ask_save_path, file_name, picked_path, FileDone};
+use crate::dialogs::{ask_save_path, file_name, FileDone};
 use crate::state::AppState;
 use catalyse_core::notes::export::{check_logo_size, LogoInfo, NoteFormat};
 use catalyse_core::notes::listing::{NoteListPage, NoteListQuery};
 use catalyse_core::notes::{DecisionNote, NoteInput, NoteVersion, SectionChange};
 use catalyse_core::CoreError;
 use catalyse_core::ErrorPayload;
-use tauri::{AppHandle, Manager, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, State};
 
 /// One page of the notes list, filtered in SQL.
 #[tauri::command]
@@ -144,18 +143,15 @@ pub async fn pick_note_logo(
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<LogoInfo>, ErrorPayload> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter("Image PNG ou JPEG", &["png", "jpg", "jpeg"]);
-    if let Ok(home) = app.path().home_dir() {
-        dialog = dialog.set_directory(home);
-    }
-    let Some(picked) = dialog.blocking_pick_file() else {
+    let Some(path) = crate::dialogs::ask_open_path(
+        &app,
+        title,
+        "Image PNG ou JPEG".into(),
+        &["png", "jpg", "jpeg"],
+    )?
+    else {
         return Ok(None);
     };
-    let path = picked_path(picked)?;
     let name = file_name(&path);
     let bytes = read_limited(&path)?;
     with_store(&state, move |s| s.set_note_logo(&name, &bytes).map(Some)).await

@@ -46,7 +46,7 @@ async function call(command, args = {}) {
 }
 
 /** The commands that change the workspace (a shared workspace sends them soon after). */
-const WRITES = /^(create_|update_|delete_|move_|save_|set_note|restore_note|apply_refresh|import_commit|undo_|erase_|resolve_conflict|create_links|merge_actors|accept_invariant|reorder_siblings)/;
+const WRITES = /^(create_|update_|delete_|move_|save_|set_note|restore_note|apply_refresh|import_commit|change_territory|place_written|undo_|erase_|resolve_conflict|create_links|merge_actors|accept_invariant|reorder_siblings)/;
 /** @type {Set<(command: string) => void>} */
 const writeListeners = new Set();
 /** Hears of each change made here. @param {(command: string) => void} fn */
@@ -161,6 +161,44 @@ export const findCommunes = (typed, limit) => call("find_communes", { typed, lim
 export const unplacedCommunes = (offset, limit) => call("unplaced_communes", { offset, limit });
 /** Places every actor of a written commune. @param {string} written @param {string} insee @returns {Promise<number>} */
 export const placeWrittenCommune = (written, insee) => call("place_written_commune", { written, insee });
+/** @typedef {import("../../bindings/MapFrame").MapFrame} MapFrame */
+/** @typedef {import("../../bindings/MapShape").MapShape} MapShape */
+/** @typedef {import("../../bindings/MapQuery").MapQuery} MapQuery */
+/** @typedef {import("../../bindings/MapValues").MapValues} MapValues */
+/** @typedef {import("../../bindings/MapMeasure").MapMeasure} MapMeasure */
+/** @typedef {import("../../bindings/CommuneCard").CommuneCard} CommuneCard */
+/** @typedef {import("../../bindings/FiguresPage").FiguresPage} FiguresPage */
+/** @typedef {import("../../bindings/FiguresSort").FiguresSort} FiguresSort */
+/** @typedef {import("../../bindings/FiguresRow").FiguresRow} FiguresRow */
+/** @typedef {import("../../bindings/ContoursPreview").ContoursPreview} ContoursPreview */
+/** Where the territory lies. @returns {Promise<MapFrame>} */
+export const mapFrame = () => call("map_frame");
+/** A page of the territory's communes' shapes. @param {number} offset @param {number} limit @returns {Promise<MapShape[]>} */
+export const mapShapes = (offset, limit) => call("map_shapes", { offset, limit });
+/** A measure over the territory's communes. @param {MapQuery} query @returns {Promise<MapValues>} */
+export const mapValues = (query) => call("map_values", { query });
+/** A commune's card. @param {string} insee @returns {Promise<CommuneCard>} */
+export const communeCard = (insee) => call("commune_card", { insee });
+/**
+ * A page of the communes in figures.
+ * @param {MapQuery} query @param {FiguresSort} sort @param {boolean} descending @param {boolean} neverMetOnly @param {number} offset @param {number} limit
+ * @returns {Promise<FiguresPage>}
+ */
+export const communeFiguresPage = (query, sort, descending, neverMetOnly, offset, limit) =>
+  call("commune_figures_page", { query, sort, descending, neverMetOnly, offset, limit });
+/** Asks for a contours file. @param {string} title @param {string} filterName @returns {Promise<string|null>} */
+export const pickContoursFile = (title, filterName) => call("pick_contours_file", { title, filterName });
+/** What importing the picked contours would do. @param {string|null} codeProperty @returns {Promise<ContoursPreview>} */
+export const contoursPreview = (codeProperty) => call("contours_preview", { codeProperty });
+/** Writes the contours previewed. @param {string|null} codeProperty @returns {Promise<number>} */
+export const contoursCommit = (codeProperty) => call("contours_commit", { codeProperty });
+/**
+ * Saves the communes in figures (only those never met when asked) where the user says.
+ * @param {MapQuery} query @param {boolean} neverMetOnly @param {string} title @returns {Promise<FileDone|null>}
+ */
+export const exportCommunes = (query, neverMetOnly, title) => call("export_communes", { query, neverMetOnly, title });
+/** Forgets the contours file. @returns {Promise<void>} */
+export const discardContours = () => call("discard_contours");
 
 /** @typedef {import("../../bindings/ActorListQuery").ActorListQuery} ActorListQuery */
 /** @typedef {import("../../bindings/ActorListPage").ActorListPage} ActorListPage */

@@ -6,7 +6,7 @@
 use crate::db::store::Store;
 use crate::geo::communes::cog;
 use crate::shared::error::CoreResult;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
 
@@ -39,6 +39,47 @@ impl CommuneFigures {
         self.actors == 0 && self.met == 0
     }
 }
+
+/// The column a page of communes in figures is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FiguresSort {
+    #[default]
+    Name,
+    Population,
+    Actors,
+    Actions,
+    Met,
+    Minutes,
+    LastMet,
+    /// The map's measure.
+    Value,
+}
+
+/// A commune in figures with the map's measure for it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FiguresRow {
+    #[serde(flatten)]
+    pub figures: CommuneFigures,
+    pub value: f64,
+    /// Its class in the map's legend (0: no value).
+    pub class: u8,
+}
+
+/// A page of the territory's communes in figures.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FiguresPage {
+    pub rows: Vec<FiguresRow>,
+    /// Rows of the whole list (after the « never met » filter).
+    pub total: u32,
+    pub never_met: u32,
+}
+
+/// Most rows of one page.
+pub const FIGURES_PAGE_MAX: u32 = 500;
 
 /// Counts by commune code of one query's rows `(insee, count)`.
 fn counts(store: &Store, sql: &str) -> CoreResult<HashMap<String, u32>> {
@@ -119,6 +160,138 @@ impl Store {
         out.sort_by_cached_key(|c| (crate::shared::text::sort_key(&c.name), c.insee.clone()));
         Ok(out)
     }
+
+    /// A page of the territory's communes in figures with the map's measure `query`, sorted
+    /// by `sort` (then by name), only those never met when asked; at most
+    /// [`FIGURES_PAGE_MAX`] rows.
+    pub fn commune_figures_page(
+        &self,
+        query: &crate::project::map::MapQuery,
+        sort: FiguresSort,
+        descending: bool,
+        never_met_only: bool,
+        offset: u32,
+        limit: u32,
+    ) -> CoreResult<FiguresPage> {
+        let values: HashMap<String, (f64, u8)> = self
+            .map_values(query)?
+            .values
+            .into_iter()
+            .map(|v| (v.insee, (v.value, v.class)))
+            .collect();
+        let all = self.commune_figures()?;
+        let never_met = all.iter().filter(|c| c.never_met()).count() as u32;
+        let mut rows: Vec<FiguresRow> = all
+            .into_iter()
+            .filter(|c| !never_met_only || c.never_met())
+            .map(|figures| {
+                let (value, class) = values.get(&figures.insee).copied().unwrap_or((0.0, 0));
+                FiguresRow {
+                    figures,
+                    value,
+                    class,
+                }
+            })
+            .collect();
+        // Sorted by name already: a stable sort keeps that order among equals.
+        let key = |r: &FiguresRow| -> f64 {
+            let c = &r.figures;
+            match sort {
+                FiguresSort::Name | FiguresSort::LastMet => 0.0,
+                FiguresSort::Population => f64::from(c.population.unwrap_or(0)),
+                FiguresSort::Actors => f64::from(c.actors),
+                FiguresSort::Actions => f64::from(c.actions),
+                FiguresSort::Met => f64::from(c.met),
+                FiguresSort::Minutes => c.minutes as f64,
+                FiguresSort::Value => r.value,
+            }
+        };
+        match sort {
+            FiguresSort::Name if descending => rows.reverse(),
+            FiguresSort::Name => {}
+            FiguresSort::LastMet if descending => {
+                rows.sort_by(|a, b| b.figures.last_met.cmp(&a.figures.last_met))
+            }
+            FiguresSort::LastMet => {
+                rows.sort_by(|a, b| a.figures.last_met.cmp(&b.figures.last_met))
+            }
+            _ if descending => rows.sort_by(|a, b| key(b).total_cmp(&key(a))),
+            _ => rows.sort_by(|a, b| key(a).total_cmp(&key(b))),
+        }
+        let total = rows.len() as u32;
+        let rows = rows
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit.min(FIGURES_PAGE_MAX) as usize)
+            .collect();
+        Ok(FiguresPage {
+            rows,
+            total,
+            never_met,
+        })
+    }
+}
+
+impl Store {
+    /// Writes the territory's communes in figures (only those never met when asked) with the
+    /// map's measure, as CSV or XLSX from the extension; returns the rows written.
+    pub fn export_communes(
+        &self,
+        query: &crate::project::map::MapQuery,
+        never_met_only: bool,
+        path: &std::path::Path,
+    ) -> CoreResult<usize> {
+        let mut rows = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.commune_figures_page(
+                query,
+                FiguresSort::Name,
+                false,
+                never_met_only,
+                offset,
+                FIGURES_PAGE_MAX,
+            )?;
+            offset += FIGURES_PAGE_MAX;
+            let done = page.rows.len() < FIGURES_PAGE_MAX as usize;
+            rows.extend(page.rows.into_iter().map(|r| {
+                let c = r.figures;
+                vec![
+                    c.insee.clone(),
+                    c.name.clone(),
+                    c.departement.clone(),
+                    c.population.map(|p| p.to_string()).unwrap_or_default(),
+                    c.actors.to_string(),
+                    c.actions.to_string(),
+                    c.met.to_string(),
+                    crate::shared::sheet::format_hours(c.minutes),
+                    c.last_met.clone().unwrap_or_default(),
+                    if c.never_met() { "oui" } else { "non" }.to_string(),
+                    format!("{}", r.value),
+                ]
+            }));
+            if done {
+                break;
+            }
+        }
+        let measure = query.measure.label_fr();
+        let headers = [
+            "Code INSEE",
+            "Commune",
+            "Département",
+            "Population",
+            "Acteurs",
+            "Actions",
+            "Rencontres",
+            "Heures",
+            "Dernière rencontre",
+            "Jamais rencontrée",
+            measure,
+        ];
+        let bytes = crate::shared::sheet::encode_for(path, "Communes", &headers, &rows)?;
+        crate::shared::sheet::write_whole(path, &bytes)?;
+        Ok(rows.len())
+    }
 }
 
 #[cfg(test)]
@@ -155,5 +328,50 @@ mod tests {
             .iter()
             .filter(|c| c.insee != "22278")
             .any(|c| !c.never_met()));
+        let q = crate::project::map::MapQuery::default();
+        let page = s
+            .commune_figures_page(&q, super::FiguresSort::Actors, true, false, 0, 3)
+            .unwrap();
+        assert_eq!((page.rows.len(), page.total as usize), (3, f.len()));
+        assert!(page
+            .rows
+            .windows(2)
+            .all(|w| w[0].figures.actors >= w[1].figures.actors));
+        assert!(page
+            .rows
+            .iter()
+            .all(|r| r.value == f64::from(r.figures.actors)));
+        assert!(page.rows[0].class > 0);
+        let never = s
+            .commune_figures_page(&q, super::FiguresSort::Name, false, true, 0, 500)
+            .unwrap();
+        assert!(never.rows.iter().all(|r| r.figures.never_met()));
+        assert!(never.rows.iter().any(|r| r.figures.insee == "22278"));
+        assert_eq!(never.total, never.never_met);
+    }
+
+    #[test]
+    fn the_communes_never_met_are_exported_as_csv() {
+        let mut s = Store::open_in_memory().unwrap();
+        crate::demo::populate(&mut s).unwrap();
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("jamais.csv");
+        let q = crate::project::map::MapQuery::default();
+        let n = s.export_communes(&q, true, &path).unwrap();
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        let never: Vec<_> = s
+            .commune_figures()
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.never_met())
+            .collect();
+        assert_eq!(n, never.len());
+        assert!(text.contains("Code INSEE;Commune;"));
+        for c in &never {
+            assert!(text.contains(&format!("{};{};", c.insee, c.name)), "{text}");
+        }
+        assert_eq!(text.lines().count(), 1 + n);
+        let all = s.export_communes(&q, false, &path).unwrap();
+        assert_eq!(all, crate::demo::COMMUNES.len());
     }
 }

@@ -82,6 +82,19 @@ pub fn unneutralise(cell: &str) -> &str {
     }
 }
 
+/// A table's bytes as CSV or XLSX, from the path's extension (`sheet` names the XLSX sheet).
+pub fn encode_for(
+    path: &std::path::Path,
+    sheet: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> CoreResult<Vec<u8>> {
+    match FileFormat::from_path(path)? {
+        FileFormat::Csv => write_csv(headers, rows),
+        FileFormat::Xlsx => write_xlsx(sheet, headers, rows),
+    }
+}
+
 /// Excel-friendly CSV: UTF-8 with BOM, `;` separator, CRLF line ends, formulas neutralised.
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> CoreResult<Vec<u8>> {
     let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);

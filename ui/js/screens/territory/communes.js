@@ -20,9 +20,10 @@ function summaryText(s) {
 
 /**
  * The header's fact: the territory's communes in figures, and the button that picks them.
- * Draws itself once the figures are read.
+ * Draws itself once the figures are read; `onClose` hears the dialog close after a change.
+ * @param {() => void} [onClose]
  */
-export function communesFact() {
+export function communesFact(onClose) {
   const text = h("dd", { id: "project-communes", text: "…" });
   const refresh = () => ipc.territoryCommunes().then((s) => { text.textContent = summaryText(s); }).catch(showError);
   refresh();
@@ -31,7 +32,7 @@ export function communesFact() {
     text,
     h("dd", {}, h("button", {
       type: "button", class: "btn small", id: "edit-communes", text: t("communes.edit"),
-      on: { click: () => { communesDialog(refresh).catch(showError); } },
+      on: { click: () => { communesDialog(refresh, onClose).catch(showError); } },
     })),
     unplacedFact(() => {}));
 }
@@ -47,8 +48,10 @@ function choiceDetail(c) {
 /**
  * The dialog: the picker, the figures, the communes by name with a button to take each out.
  * @param {() => void} onChange
+ * @param {() => void} [onClose] after a change, once the dialog is closed
  */
-async function communesDialog(onChange) {
+async function communesDialog(onChange, onClose) {
+  let changed = false;
   const opener = /** @type {HTMLElement|null} */ (document.activeElement);
   const titleId = newId("communes-title");
   const figures = h("p", { id: "communes-summary", attrs: { "aria-live": "polite" } });
@@ -88,6 +91,7 @@ async function communesDialog(onChange) {
   const change = async (/** @type {any[]} */ add, /** @type {any[]} */ remove) => {
     const s = await ipc.changeTerritoryCommunes(add, remove);
     await redraw(s);
+    changed = true;
     onChange();
     if (add.length) toast(t("communes.added", { count: formatNumber(s.added) }));
     else toast(t("communes.removed", { count: formatNumber(s.removed) }));
@@ -120,7 +124,12 @@ async function communesDialog(onChange) {
     more,
     h("p", { class: "muted small", text: t("communes.source") }),
     h("div", { class: "dialog-buttons" }, closeButton)));
-  const close = () => { dialog.close(); dialog.remove(); restoreFocus(opener); };
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+    restoreFocus(opener);
+    if (changed && onClose) onClose();
+  };
   closeButton.addEventListener("click", close);
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
   document.body.append(dialog);

@@ -1,6 +1,7 @@
 // The workspace screen: its sections (dashboard, actors and their cards, network, meetings,
 // team, needs and axes, tree, actions, timeline, search), the Projet de territoire header and
 // the actors list.
+import { renderTerritory } from "../territory/map.js";
 import { h, replace, fold } from "../../core/dom.js";
 import { t, label, formatDate, formatNumber, compare } from "../../core/i18n.js";
 import { formDialog, confirmDialog, toast, showError, impactDetails } from "../../core/dialogs.js";
@@ -41,7 +42,7 @@ const view = {
   /** @type {number|null} */ openNote: null,
   /** @type {Section} */ section: "dashboard",
 };
-/** @typedef {"dashboard"|"actors"|"network"|"meetings"|"competences"|"team"|"structure"|"tree"|"actions"|"notes"|"timeline"|"search"} Section */
+/** @typedef {"dashboard"|"territory"|"actors"|"network"|"meetings"|"competences"|"team"|"structure"|"tree"|"actions"|"notes"|"timeline"|"search"} Section */
 
 /** @type {HTMLElement|null} */ let root = null;
 /** @type {(h: ProjectHeader) => void} */ let onHeaderChange = () => {};
@@ -103,6 +104,7 @@ register("dashboard", (content) => {
   replace(content, h("div", { class: "stack" }, projectSection(/** @type {ProjectHeader} */ (view.header))));
   return dashboardCards().then((cards) => content.firstElementChild?.append(cards));
 });
+register("territory", (content) => renderTerritory(content));
 register("structure", (content) => renderStructure(content));
 register("tree", (content) => renderTree(content));
 register("actions", (content, target) => renderActions(content, target.action ?? null));
@@ -119,7 +121,7 @@ register("search", (content) => renderSearch(content));
 
 /** The sections in groups a territory team recognises: its project, its network, itself. */
 const NAV_GROUPS = /** @type {const} */ ([
-  ["project", ["dashboard", "structure", "tree", "actions", "timeline", "notes"]],
+  ["project", ["dashboard", "territory", "structure", "tree", "actions", "timeline", "notes"]],
   ["network", ["actors", "network", "meetings"]],
   ["team", ["competences", "team", "journal", "sharing"]],
 ]);

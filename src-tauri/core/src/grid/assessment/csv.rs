@@ -7,20 +7,6 @@ use crate::grid::competences;
 use crate::shared::domain::AssessmentStatus;
 use crate::shared::error::CoreResult;
 
-fn encode_for(
-    path: &std::path::Path,
-    sheet: &str,
-    headers: &[&str],
-    rows: &[Vec<String>],
-) -> CoreResult<Vec<u8>> {
-    match crate::shared::sheet::FileFormat::from_path(path)? {
-        crate::shared::sheet::FileFormat::Csv => crate::shared::sheet::write_csv(headers, rows),
-        crate::shared::sheet::FileFormat::Xlsx => {
-            crate::shared::sheet::write_xlsx(sheet, headers, rows)
-        }
-    }
-}
-
 impl Store {
     /// The team matrix as a table: one row per member, then the best level, the doers and the
     /// gaps; CSV or XLSX from the file's extension.
@@ -63,7 +49,7 @@ impl Store {
             }
         }));
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let bytes = encode_for(path, "Équipe", &headers, &rows)?;
+        let bytes = crate::shared::sheet::encode_for(path, "Équipe", &headers, &rows)?;
         crate::shared::sheet::write_whole(path, &bytes)
     }
 
@@ -114,7 +100,7 @@ impl Store {
                 ]);
             }
         }
-        let bytes = encode_for(path, "Auto-évaluations", &headers, &rows)?;
+        let bytes = crate::shared::sheet::encode_for(path, "Auto-évaluations", &headers, &rows)?;
         crate::shared::sheet::write_whole(path, &bytes)
     }
 }

@@ -1,0 +1,143 @@
+// End-to-end: the territory on a map (issue 27). The demo's valley coloured by actors then by
+// meetings, its legend's classes; the commune never met listed and its card; a commune's card
+// opened from the map itself; a contours file picked in the native dialog, previewed (matched,
+// unmatched), imported, and drawn; the list of the communes never met exported as CSV.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { launch, freshHome, find, visible, waitText, screenshot, click, choose, pick, answerFileDialog, By } from "./harness.mjs";
+
+/** A square of `side` degrees around a point, as GeoJSON coordinates. */
+const square = (lon, lat, side) => [[[lon - side, lat - side], [lon + side, lat - side], [lon + side, lat + side], [lon - side, lat + side], [lon - side, lat - side]]];
+
+test("the demo valley on the map: coloured by actors and by meetings, the commune never met, a commune's card", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+    await click(d, "#nav-territory");
+    await visible(d, "#territory-canvas");
+    await waitText(d, "#map-status", "10 communes dessinées");
+    // The legend: classes with their bounds, the communes never met.
+    await waitText(d, "#map-legend", "Acteurs");
+    const classes = await d.findElements(By.css("#map-legend .legend-classes li"));
+    assert.ok(classes.length >= 3, `${classes.length} legend lines`);
+    await waitText(d, "#map-legend", "jamais rencontrées, hachurées · 1 commune");
+    await waitText(d, "#figures-count", "10 communes, dont jamais rencontrées : 1");
+    // The canvas has drawn something (not a blank white rectangle).
+    const painted = await d.executeScript(`
+      const c = document.getElementById("territory-canvas");
+      const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let coloured = 0;
+      for (let i = 0; i < px.length; i += 4 * 37) if (px[i] < 240 || px[i + 1] < 240 || px[i + 2] < 240) coloured++;
+      return coloured;`);
+    assert.ok(painted > 500, `coloured pixels sampled: ${painted}`);
+    await screenshot(d, "map-demo-actors");
+
+    // The same figures as a table, sorted by actors, the busiest first.
+    await click(d, "#fsort-actors");
+    await d.wait(async () => {
+      const first = await d.executeScript("return document.querySelector('#figures-table tbody tr th')?.textContent ?? ''");
+      return first.startsWith("Saint-Aubert-en-Verdanson");
+    }, 10000, "the commune with most actors first");
+
+    // By meetings: the legend says so, the table's last column follows.
+    await choose(d, "#map-measure", "meetings");
+    await waitText(d, "#map-legend .legend-title", "Rencontres");
+    await waitText(d, "#figures-table thead", "Rencontres");
+    await screenshot(d, "map-demo-meetings");
+
+    // The communes never met, one click away; the card says so.
+    await click(d, "#map-list-never");
+    await waitText(d, "#figures-count", "Jamais rencontrées : 1 commune");
+    const rows = await d.findElements(By.css("#figures-table tbody tr"));
+    assert.equal(rows.length, 1);
+    await waitText(d, "#figures-table tbody", "Aiguebrune");
+    await click(d, "#figures-table tbody tr th button");
+    await visible(d, "#commune-card");
+    await waitText(d, "#commune-card h2", "Aiguebrune");
+    await visible(d, "#commune-card-never");
+    await screenshot(d, "map-card-never-met");
+    await click(d, "#commune-card-close");
+    await d.wait(async () => (await d.findElements(By.css("#commune-card"))).length === 0, 5000);
+
+    // A commune's card from the map itself: a click in the middle of the valley.
+    const canvas = await find(d, "#territory-canvas");
+    const rect = await canvas.getRect();
+    await d.actions().move({ origin: canvas, x: 0, y: 0 }).click().perform();
+    await visible(d, "#commune-card");
+    const name = await (await find(d, "#commune-card h2")).getText();
+    assert.ok(name.length > 0 && rect.width > 300, `card of ${name}`);
+    // From the card, an actor opens in its section.
+    const actors = await d.findElements(By.css("#commune-card-actors li button"));
+    if (actors.length) {
+      const actor = await actors[0].getText();
+      await actors[0].click();
+      await d.wait(async () => (await d.findElements(By.css("#commune-card"))).length === 0, 5000);
+      await waitText(d, "#workspace", actor);
+    }
+  } finally {
+    await app.quit();
+  }
+});
+
+test("contours imported from a GeoJSON file: previewed, then drawn; the communes never met exported", async () => {
+  const home = freshHome();
+  const file = path.join(home, "contours-22.geojson");
+  writeFileSync(file, JSON.stringify({
+    type: "FeatureCollection",
+    features: [
+      { type: "Feature", properties: { INSEE_COM: "22278", NOM: "Saint-Brieuc" }, geometry: { type: "Polygon", coordinates: square(-2.76, 48.51, 0.03) } },
+      { type: "Feature", properties: { INSEE_COM: "22106", NOM: "Langueux" }, geometry: { type: "Polygon", coordinates: square(-2.70, 48.49, 0.02) } },
+      { type: "Feature", properties: { INSEE_COM: "99999", NOM: "Nulle part" }, geometry: { type: "Polygon", coordinates: square(-2.6, 48.4, 0.01) } },
+    ],
+  }));
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+    await click(d, "#nav-territory");
+    await waitText(d, "#map-status", "10 communes dessinées");
+    // Two real communes added to the fictional valley.
+    await click(d, "#edit-communes");
+    await visible(d, "#communes-dialog");
+    await pick(d, "#communes-picker", "22278", "Saint-Brieuc");
+    await waitText(d, "#communes-summary", "11 communes");
+    await pick(d, "#communes-picker", "langueux", "Langueux");
+    await waitText(d, "#communes-summary", "12 communes");
+    await click(d, "#communes-close");
+    await waitText(d, "#map-status", "10 communes dessinées sur les 12");
+
+    await click(d, "#contours-open");
+    await visible(d, "#contours-dialog");
+    await click(d, "#contours-pick");
+    answerFileDialog("Choisir le fichier des contours", file, { locationBar: true });
+    await waitText(d, "#contours-matched", "2 rapprochées");
+    await waitText(d, "#contours-unmatched", "1 sans commune");
+    await screenshot(d, "map-contours-preview");
+    await waitText(d, "#contours-territory", "12 avec un contour, 0 sans");
+    assert.equal(await (await find(d, "#contours-property")).getAttribute("value"), "INSEE_COM");
+    await click(d, "#contours-commit");
+    await waitText(d, "#toasts", "Contours enregistrés pour 2 communes");
+    await waitText(d, "#map-status", "12 communes dessinées sur les 12");
+    await waitText(d, "#map-legend", "jamais rencontrées, hachurées · 3 communes");
+    await screenshot(d, "map-contours-imported");
+
+    // The communes never met, exported.
+    await click(d, "#figures-never-only");
+    await waitText(d, "#figures-count", "Jamais rencontrées : 3 communes");
+    const out = path.join(home, "jamais.csv");
+    await click(d, "#figures-export");
+    answerFileDialog("Exporter la liste des communes", out);
+    await waitText(d, "#toasts", "3 communes exportées");
+    assert.ok(existsSync(out));
+    const csv = readFileSync(out, "utf8");
+    for (const name of ["Aiguebrune", "Saint-Brieuc", "Langueux"]) assert.ok(csv.includes(name), `${name} in the CSV`);
+  } finally {
+    await app.quit();
+  }
+});
