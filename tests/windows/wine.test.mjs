@@ -43,8 +43,8 @@ function cp1252(text) {
 }
 const CSV = cp1252([
   "Nom;Monde;Commune;Niveau d'engagement",
-  "Mairie de Sainte-Cécile;Collectivité territoriale;Sainte-Cécile;Partenaire",
-  "Cœur de Pays (Œuvre sociale);Association;Saint-Étienne-en-Dévoluy;Impliqué",
+  "Mairie de Sainte-Cécile;Collectivité territoriale;Sainte-Cécile (85);Partenaire",
+  "Cœur de Pays (Œuvre sociale);Association;Saint-Étienne-de-Tinée;Impliqué",
   "L’Épicerie de Génolhac;Entreprise;Génolhac;Informé",
 ].join("\r\n") + "\r\n");
 
