@@ -701,3 +701,61 @@ fn map_import_contours_then_communes() {
         .code(1)
         .stderr(predicate::str::contains("n'est pas un GeoJSON lisible"));
 }
+
+/// `catalyse map render`: the demo's valley as SVG and PNG; a file is never replaced without
+/// `--force`; an unknown measure or extension is refused in French.
+#[test]
+fn map_render_writes_svg_and_png_and_replaces_nothing_unasked() {
+    let dir = Dir::new();
+    let ws = demo(&dir, "demo.catalyse");
+    let svg = dir.path("carte.svg");
+    let render = |measure: &str, out: &std::path::Path, extra: &[&str]| {
+        let mut c = dir.catalyse();
+        c.args(["map", "render", "--workspace"])
+            .arg(&ws)
+            .args(["--measure", measure, "--out"])
+            .arg(out)
+            .args(extra);
+        c
+    };
+    render("meetings", &svg, &[])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("10 communes"));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.ends_with("</svg>"));
+    assert!(text.contains("Rencontres par commune"));
+    assert!(text.contains("jamais rencontrées · 1 commune"));
+    render("actors", &svg, &[])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("existe déjà"));
+    assert_eq!(
+        std::fs::read_to_string(&svg).unwrap(),
+        text,
+        "left as it was"
+    );
+    render("never-met", &svg, &["--force", "--highlight", "00001"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&svg)
+        .unwrap()
+        .contains("Communes jamais rencontrées"));
+    let png = dir.path("carte.png");
+    render(
+        "actors",
+        &png,
+        &["--world", "association", "--width", "500"],
+    )
+    .assert()
+    .success();
+    assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
+    render("partout", &dir.path("x.svg"), &[])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Mesure inconnue"));
+    render("actors", &dir.path("x.pdf"), &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".svg ou .png"));
+}

@@ -25,6 +25,7 @@ pub const CORE_LAYERS: &[&[&str]] = &[
     &["actors"],
     &["plan", "grid"],
     &["network"],
+    &["map"],
     &["project", "notes"],
     &["workspace"],
     &["exchange"],

@@ -78,7 +78,7 @@ pub struct PreparedImportFor {
 pub struct PreparedContoursFor {
     pub path: PathBuf,
     pub property: Option<String>,
-    pub prepared: catalyse_core::project::contours::PreparedContours,
+    pub prepared: catalyse_core::map::contours::PreparedContours,
 }
 
 fn poisoned() -> ErrorPayload {

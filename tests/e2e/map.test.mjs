@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { launch, freshHome, find, visible, waitText, screenshot, click, choose, pick, answerFileDialog, By } from "./harness.mjs";
 
@@ -137,6 +138,70 @@ test("contours imported from a GeoJSON file: previewed, then drawn; the communes
     assert.ok(existsSync(out));
     const csv = readFileSync(out, "utf8");
     for (const name of ["Aiguebrune", "Saint-Brieuc", "Langueux"]) assert.ok(csv.includes(name), `${name} in the CSV`);
+  } finally {
+    await app.quit();
+  }
+});
+
+test("the map in a decision note: inserted in a section, drawn as vector paths in the PDF and as an image in the DOCX; the map exported as SVG and PNG", async () => {
+  const home = freshHome();
+  const app = await launch(home);
+  try {
+    const d = app.driver;
+    await click(d, "#open-demo");
+    await visible(d, "#workspace");
+
+    // The map itself, as SVG and PNG.
+    await click(d, "#nav-territory");
+    await waitText(d, "#map-status", "10 communes dessinées");
+    const svgFile = path.join(home, "carte.svg");
+    await click(d, "#map-export-svg");
+    answerFileDialog("Exporter la carte", svgFile);
+    await waitText(d, "#toasts", "carte.svg");
+    const svg = readFileSync(svgFile, "utf8");
+    assert.ok(svg.startsWith("<svg") && svg.includes("Aiguebrune"), "an SVG naming the communes");
+    const pngFile = path.join(home, "carte.png");
+    await click(d, "#map-export-png");
+    answerFileDialog("Exporter la carte", pngFile);
+    await waitText(d, "#toasts", "carte.png");
+    assert.equal(readFileSync(pngFile).subarray(1, 4).toString(), "PNG");
+
+    // A note: the map of the actors inserted in its context, saved, exported.
+    await click(d, "#nav-notes");
+    await visible(d, "#notes-table");
+    await click(d, "#notes-table tbody tr button");
+    await visible(d, "#note-editor");
+    // « Acteurs », the first measure offered.
+    assert.equal(await (await find(d, "#note-map-measure-contexte")).getAttribute("value"), "actors");
+    await click(d, "#note-map-insert-contexte");
+    const text = await (await find(d, "#note-section-contexte textarea")).getAttribute("value");
+    assert.match(text, /!\[Acteurs par commune\]\(carte:actors\)/);
+    await screenshot(d, "map-note-inserted");
+
+    const pdf = path.join(home, "note-carte.pdf");
+    await click(d, "#note-export-pdf");
+    answerFileDialog("Exporter la note", pdf);
+    await waitText(d, "#toasts", "note-carte.pdf");
+    const pdfText = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    assert.match(pdfText, /Acteurs par commune/);
+    assert.match(pdfText, /jamais rencontrées · 1 commune/);
+    assert.match(pdfText, /Sources : INSEE, code officiel géographique/);
+    // Vector paths, not a picture: no image in the PDF (the demo has no logo).
+    const images = execFileSync("pdfimages", ["-list", pdf], { encoding: "utf8" }).trim().split("\n").slice(2);
+    assert.equal(images.length, 0, "the map is drawn, not pasted");
+    // The page with the map, looked at.
+    execFileSync("pdftoppm", ["-png", "-r", "70", "-f", "1", "-l", "2", pdf, path.join(home, "page")]);
+    const pages = execFileSync("ls", [home], { encoding: "utf8" }).split("\n").filter((f) => f.startsWith("page"));
+    assert.ok(pages.length >= 1);
+    for (const p of pages) execFileSync("cp", [path.join(home, p), path.join(path.dirname(await screenshot(d, "map-note-editor")), `map-note-pdf-${p}`)]);
+
+    const docx = path.join(home, "note-carte.docx");
+    await click(d, "#note-export");
+    answerFileDialog("Exporter la note", docx);
+    await waitText(d, "#toasts", "note-carte.docx");
+    // The zip's entry names are stored as written: one picture in the DOCX, the map.
+    const media = new Set(readFileSync(docx).toString("latin1").match(/word\/media\/[A-Za-z0-9_-]+\.(?:png|jpe?g)/g) ?? []);
+    assert.equal(media.size, 1, `the map as an image in the DOCX: ${[...media]}`);
   } finally {
     await app.quit();
   }

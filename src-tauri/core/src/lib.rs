@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod geo;
 pub mod grid;
 pub mod history;
+pub mod map;
 pub mod network;
 pub mod notes;
 pub mod plan;

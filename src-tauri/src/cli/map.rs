@@ -1,6 +1,6 @@
 //! `catalyse map`: the territory on a map (issue 27). `map territory` sets the territory's
 //! communes, `map import-contours` imports their contours from a public file, `map
-//! communes` lists them in figures.
+//! communes` lists them in figures, `map render` draws the map as SVG or PNG.
 
 use super::fail;
 use catalyse_core::project::communes::{CommuneChoice, TerritoryCommunes};
@@ -50,6 +50,36 @@ pub enum MapCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Dessine la carte du territoire, colorée selon une mesure, en SVG ou en PNG.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Render {
+        #[arg(long, value_name = "ESPACE")]
+        workspace: PathBuf,
+        /// actors, actions, funding, meetings, hours, links ou never-met.
+        #[arg(long, value_name = "MESURE", default_value = "actors")]
+        measure: String,
+        /// Le monde des acteurs comptés (mesure actors), par son code : local_authority, state…
+        #[arg(long, value_name = "MONDE")]
+        world: Option<String>,
+        /// Début de la période (AAAA-MM-JJ ; rencontres, heures, liens).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Fin de la période (AAAA-MM-JJ, incluse).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Une commune à souligner, par son code INSEE (répétable).
+        #[arg(long, value_name = "INSEE")]
+        highlight: Vec<String>,
+        /// Largeur de l'image, en points (900 par défaut).
+        #[arg(long, value_name = "POINTS", default_value_t = 900.0)]
+        width: f64,
+        /// Le fichier écrit : .svg ou .png.
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Remplace le fichier s'il existe.
+        #[arg(long)]
+        force: bool,
+    },
     /// Les communes du territoire et leurs chiffres : acteurs, actions, rencontres, contour.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
     Communes {
@@ -77,6 +107,30 @@ pub(super) fn run(cmd: MapCommand) -> i32 {
             json,
         } => import_contours(&file, &workspace, code_property.as_deref(), dry_run, json),
         MapCommand::Communes { workspace, json } => communes(&workspace, json),
+        MapCommand::Render {
+            workspace,
+            measure,
+            world,
+            from,
+            to,
+            highlight,
+            width,
+            out,
+            force,
+        } => {
+            let options = catalyse_core::map::render::RenderOptions {
+                width,
+                highlight,
+                title: None,
+            };
+            render(
+                &workspace,
+                (&measure, world, from, to),
+                &options,
+                &out,
+                force,
+            )
+        }
     }
 }
 
@@ -250,4 +304,66 @@ fn say(r: &TerritoryCommunes) {
         r.communes,
         group_digits(r.population)
     );
+}
+
+/// Draws the map of a measure into `out` (SVG or PNG, from its extension).
+fn render(
+    workspace: &std::path::Path,
+    (measure, world, from, to): (&str, Option<String>, Option<String>, Option<String>),
+    options: &catalyse_core::map::render::RenderOptions,
+    out: &std::path::Path,
+    force: bool,
+) -> i32 {
+    use catalyse_core::map::render;
+    use catalyse_core::map::values::{MapMeasure, MapQuery};
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext != "svg" && ext != "png" {
+        eprintln!("Erreur : le fichier de la carte doit finir par .svg ou .png.");
+        return 2;
+    }
+    if out.exists() && !force {
+        eprintln!(
+            "Erreur : {} existe déjà ; ajoutez --force pour le remplacer.",
+            out.display()
+        );
+        return 1;
+    }
+    let drawn = MapMeasure::parse(measure)
+        .and_then(|measure| {
+            let world = world
+                .map(|w| catalyse_core::shared::codes::World::parse("world", &w))
+                .transpose()?;
+            Ok(MapQuery {
+                measure,
+                world,
+                from,
+                to,
+            })
+        })
+        .and_then(|query| {
+            Store::open_for_reading(workspace).and_then(|s| s.map_drawing(&query, options))
+        })
+        .and_then(|d| {
+            let bytes = if ext == "png" {
+                render::png(&d, 2.0)?
+            } else {
+                render::svg(&d).into_bytes()
+            };
+            catalyse_core::shared::files::write_whole(out, &bytes)?;
+            Ok(d)
+        });
+    match drawn {
+        Ok(d) => {
+            println!(
+                "Carte écrite : {} ({} communes).",
+                out.display(),
+                d.communes.len()
+            );
+            0
+        }
+        Err(e) => fail(&e),
+    }
 }

@@ -10,7 +10,7 @@ catalyse_commands! {
         territory_commune_page, territory_choices, find_communes, unplaced_communes,
         place_written_commune;
     map: map_frame, map_shapes, map_values, commune_card, commune_figures_page, pick_contours_file,
-        contours_preview, contours_commit, discard_contours, export_communes;
+        contours_preview, contours_commit, discard_contours, export_communes, export_map;
     browse: search;
     actors: actor_page, find_actors, actor_choices, create_actor, update_actor, delete_actor,
         actor_delete_impact, actor_card;

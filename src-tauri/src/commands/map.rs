@@ -5,10 +5,10 @@
 use super::{with_reader, with_store};
 use crate::dialogs::{ask_open_path, ask_save_path, file_name, FileDone};
 use crate::state::{AppState, PreparedContoursFor};
-use catalyse_core::project::commune_card::CommuneCard;
-use catalyse_core::project::contours::ContoursPreview;
-use catalyse_core::project::figures::{FiguresPage, FiguresSort};
-use catalyse_core::project::map::{MapFrame, MapQuery, MapShape, MapValues};
+use catalyse_core::map::card::CommuneCard;
+use catalyse_core::map::contours::ContoursPreview;
+use catalyse_core::map::figures::{FiguresPage, FiguresSort};
+use catalyse_core::map::values::{MapFrame, MapQuery, MapShape, MapValues};
 use catalyse_core::ErrorPayload;
 use tauri::{AppHandle, State};
 
@@ -156,6 +156,43 @@ pub async fn export_communes(
     let name = file_name(&path);
     let rows = with_reader(&state, move |s| {
         s.export_communes(&query, never_met_only, &path)
+    })
+    .await?;
+    Ok(Some(FileDone { name, rows }))
+}
+
+/// Saves the map of a measure as SVG or PNG where the user says; `None` if they cancelled.
+#[tauri::command]
+pub async fn export_map(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: MapQuery,
+    png: bool,
+    title: String,
+) -> Result<Option<FileDone>, ErrorPayload> {
+    let (hint, filters): (&str, &[(&str, &str)]) = if png {
+        ("carte.png", &[("Image PNG", "png")])
+    } else {
+        ("carte.svg", &[("Image SVG", "svg")])
+    };
+    let Some(path) = ask_save_path(&app, title, hint.into(), filters)? else {
+        return Ok(None);
+    };
+    let name = file_name(&path);
+    let rows = with_reader(&state, move |s| {
+        use catalyse_core::map::render;
+        let options = render::RenderOptions {
+            width: 900.0,
+            ..render::RenderOptions::default()
+        };
+        let d = s.map_drawing(&query, &options)?;
+        let bytes = if png {
+            render::png(&d, 2.0)?
+        } else {
+            render::svg(&d).into_bytes()
+        };
+        catalyse_core::shared::files::write_whole(&path, &bytes)?;
+        Ok(d.communes.len())
     })
     .await?;
     Ok(Some(FileDone { name, rows }))

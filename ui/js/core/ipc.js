@@ -197,6 +197,8 @@ export const contoursCommit = (codeProperty) => call("contours_commit", { codePr
  * @param {MapQuery} query @param {boolean} neverMetOnly @param {string} title @returns {Promise<FileDone|null>}
  */
 export const exportCommunes = (query, neverMetOnly, title) => call("export_communes", { query, neverMetOnly, title });
+/** Saves the map as SVG or PNG where the user says. @param {MapQuery} query @param {boolean} png @param {string} title @returns {Promise<FileDone|null>} */
+export const exportMap = (query, png, title) => call("export_map", { query, png, title });
 /** Forgets the contours file. @returns {Promise<void>} */
 export const discardContours = () => call("discard_contours");
 

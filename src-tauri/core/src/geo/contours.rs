@@ -1,7 +1,7 @@
 //! Commune contours read from the files public bodies publish (issue 27): GeoJSON (RFC 7946
 //! in WGS84 degrees, or Lambert-93 / EPSG:2154 metres with a legacy `crs` member) and the
 //! geometries of a GeoPackage (its binary header, then WKB; the SQLite file itself is read in
-//! `project::contours`). Every file is untrusted: sizes are bounded, every ring is checked
+//! `map::contours`). Every file is untrusted: sizes are bounded, every ring is checked
 //! (closed, at least four positions, finite coordinates, on the Earth), and a fault names the
 //! feature; nothing is half-read.
 

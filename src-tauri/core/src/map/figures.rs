@@ -166,7 +166,7 @@ impl Store {
     /// [`FIGURES_PAGE_MAX`] rows.
     pub fn commune_figures_page(
         &self,
-        query: &crate::project::map::MapQuery,
+        query: &crate::map::values::MapQuery,
         sort: FiguresSort,
         descending: bool,
         never_met_only: bool,
@@ -237,7 +237,7 @@ impl Store {
     /// map's measure, as CSV or XLSX from the extension; returns the rows written.
     pub fn export_communes(
         &self,
-        query: &crate::project::map::MapQuery,
+        query: &crate::map::values::MapQuery,
         never_met_only: bool,
         path: &std::path::Path,
     ) -> CoreResult<usize> {
@@ -328,7 +328,7 @@ mod tests {
             .iter()
             .filter(|c| c.insee != "22278")
             .any(|c| !c.never_met()));
-        let q = crate::project::map::MapQuery::default();
+        let q = crate::map::values::MapQuery::default();
         let page = s
             .commune_figures_page(&q, super::FiguresSort::Actors, true, false, 0, 3)
             .unwrap();
@@ -356,7 +356,7 @@ mod tests {
         crate::demo::populate(&mut s).unwrap();
         let dir = tempfile::TempDir::new().unwrap();
         let path = dir.path().join("jamais.csv");
-        let q = crate::project::map::MapQuery::default();
+        let q = crate::map::values::MapQuery::default();
         let n = s.export_communes(&q, true, &path).unwrap();
         let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
         let never: Vec<_> = s

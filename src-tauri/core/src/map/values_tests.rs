@@ -1,4 +1,4 @@
-use super::map::*;
+use super::values::*;
 use crate::db::store::Store;
 
 fn demo() -> Store {

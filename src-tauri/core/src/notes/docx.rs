@@ -99,8 +99,18 @@ fn table(rows: &[Vec<String>]) -> Table {
         .margins(TableCellMargins::new().margin(50, 90, 50, 90))
 }
 
-/// The note as DOCX bytes, with the letterhead logo if any.
+/// The note as DOCX bytes, with the letterhead logo if any (and no map drawn).
 pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8>> {
+    to_docx_with(n, logo, &crate::notes::maps::NoteMaps::new())
+}
+
+/// The note as DOCX bytes, with the letterhead logo if any and the maps it asks for (as
+/// images, 170 mm wide).
+pub fn to_docx_with(
+    n: &DecisionNote,
+    logo: Option<&Letterhead>,
+    maps: &crate::notes::maps::NoteMaps,
+) -> CoreResult<Vec<u8>> {
     let h = header_lines(n);
     let mut doc = Docx::new()
         .page_size(11906, 16838)
@@ -130,7 +140,7 @@ pub fn to_docx(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8
         .add_paragraph(heading(&h.title, 34, "Heading1", 0))
         .add_table(meta_table(&h));
     for i in 0..n.sections.len() {
-        doc = add_section(doc, n, i);
+        doc = add_section(doc, n, i, maps)?;
     }
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
@@ -249,7 +259,12 @@ fn meta_table(h: &HeaderLines) -> Table {
 }
 
 /// Section `i`: its numbered heading, then its paragraphs, bullets and tables.
-fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
+fn add_section(
+    mut doc: Docx,
+    n: &DecisionNote,
+    i: usize,
+    maps: &crate::notes::maps::NoteMaps,
+) -> CoreResult<Docx> {
     doc = doc.add_paragraph(heading(
         &format!("{}. {}", i + 1, n.sections[i].key.label_fr()),
         26,
@@ -258,7 +273,7 @@ fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
     ));
     let md = section_markdown(n, i);
     if md.is_empty() {
-        return doc.add_paragraph(Paragraph::new().add_run(run("Néant.", false, true)));
+        return Ok(doc.add_paragraph(Paragraph::new().add_run(run("Néant.", false, true))));
     }
     let blocks = blocks(&md);
     let before_table: Vec<bool> = (0..blocks.len())
@@ -289,9 +304,50 @@ fn add_section(mut doc: Docx, n: &DecisionNote, i: usize) -> Docx {
                 )
             }
             Block::Table(rows) => doc.add_table(table(&rows)).add_paragraph(Paragraph::new()),
+            Block::Map { address, caption } => map(doc, maps.get(&address), &caption)?,
         };
     }
-    doc
+    Ok(doc)
+}
+
+/// The map a note asks for, as an image 170 mm wide with its caption, or why it is not drawn.
+fn map(
+    doc: Docx,
+    drawn: Option<&Result<crate::map::render::MapDrawing, String>>,
+    caption: &str,
+) -> CoreResult<Docx> {
+    let d = match drawn {
+        Some(Ok(d)) => d,
+        Some(Err(why)) => {
+            return Ok(doc.add_paragraph(Paragraph::new().add_run(run(why, false, true))))
+        }
+        None => {
+            return Ok(doc.add_paragraph(Paragraph::new().add_run(run(
+                "Carte non dessinée.",
+                false,
+                true,
+            ))))
+        }
+    };
+    let png = crate::map::render::png(d, 2.5)?;
+    let (ow, oh) = crate::map::render::outer_size(d);
+    let (px_w, px_h) = ((ow * 2.5).round() as u32, (oh * 2.5).round() as u32);
+    let emu = |mm: f64| (mm * 36_000.0).round() as u32;
+    let (w, h) = (170.0, 170.0 * oh / ow);
+    let title = if caption.is_empty() {
+        d.title.as_str()
+    } else {
+        caption
+    };
+    Ok(doc
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(title, true, false))
+                .keep_next(true),
+        )
+        .add_paragraph(Paragraph::new().add_run(
+            Run::new().add_image(Pic::new_with_dimensions(png, px_w, px_h).size(emu(w), emu(h))),
+        )))
 }
 
 #[cfg(test)]

@@ -202,9 +202,16 @@ impl Store {
         let logo = logo.as_ref();
         Ok(match format {
             NoteFormat::Markdown => crate::notes::render::to_markdown(&note).into_bytes(),
-            NoteFormat::Html => crate::notes::render::to_html(&note, logo).into_bytes(),
-            NoteFormat::Docx => crate::notes::docx::to_docx(&note, logo)?,
-            NoteFormat::Pdf => crate::notes::pdf::to_pdf(&note, logo)?,
+            NoteFormat::Html => {
+                let maps = self.note_maps(&note)?;
+                crate::notes::render::to_html_with(&note, logo, &maps).into_bytes()
+            }
+            NoteFormat::Docx => {
+                crate::notes::docx::to_docx_with(&note, logo, &self.note_maps(&note)?)?
+            }
+            NoteFormat::Pdf => {
+                crate::notes::pdf::to_pdf_with(&note, logo, &self.note_maps(&note)?)?
+            }
         })
     }
 }

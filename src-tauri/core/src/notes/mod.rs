@@ -7,6 +7,7 @@ pub mod export;
 mod generate;
 pub mod letterhead;
 pub mod listing;
+pub mod maps;
 mod model;
 pub mod pdf;
 pub mod render;

@@ -154,6 +154,16 @@ pub fn to_markdown(n: &DecisionNote) -> String {
 /// Text runs of a paragraph: (text, bold, italic).
 pub type Runs = Vec<(String, bool, bool)>;
 
+/// Each map a note asks for, by its address: drawn, or why not (`notes::maps`).
+pub type NoteMaps =
+    std::collections::HashMap<String, Result<crate::map::render::MapDrawing, String>>;
+
+/// Whether a picture's address asks for the territory's map (`carte:…`, `notes::maps`).
+pub fn is_map_address(url: &str) -> bool {
+    url.get(..6)
+        .is_some_and(|s| s.eq_ignore_ascii_case("carte:"))
+}
+
 /// Blocks read from a section's Markdown, in order: what the DOCX and the PDF lay out. Raw
 /// HTML is kept as text; a heading typed in a section is a bold paragraph.
 #[derive(Debug, PartialEq)]
@@ -167,6 +177,12 @@ pub enum Block {
     },
     /// Rows of cells, the first row being the header.
     Table(Vec<Vec<String>>),
+    /// The territory's map, asked by a picture whose address is `carte:` (`notes::maps`),
+    /// with its caption (the picture's text).
+    Map {
+        address: String,
+        caption: String,
+    },
 }
 
 /// What a list being read counts: `None` for bullets, the next number otherwise.
@@ -206,6 +222,53 @@ fn flush(runs: &mut Runs, out: &mut Vec<Block>, lists: &mut [ListState]) {
     }
 }
 
+/// One event inside a map's picture: its caption's text, then the map at its end.
+fn read_map(e: Event<'_>, map: &mut Option<(String, String)>, out: &mut Vec<Block>) {
+    match e {
+        Event::Text(t) | Event::Code(t) => {
+            if let Some((_, caption)) = map.as_mut() {
+                caption.push_str(&t);
+            }
+        }
+        Event::End(TagEnd::Image) => {
+            let (address, caption) = map.take().unwrap_or_default();
+            out.push(Block::Map {
+                address,
+                caption: caption.trim().to_string(),
+            });
+        }
+        _ => {}
+    }
+}
+
+/// A table's structure: its start and end, its rows, the end of a cell (its text read).
+fn read_table(
+    e: &Event<'_>,
+    table: &mut Option<Vec<Vec<String>>>,
+    cell: &mut String,
+    out: &mut Vec<Block>,
+) {
+    match e {
+        Event::Start(Tag::Table(_)) => *table = Some(Vec::new()),
+        Event::End(TagEnd::Table) => {
+            if let Some(t) = table.take() {
+                out.push(Block::Table(t));
+            }
+        }
+        Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+            if let Some(t) = table.as_mut() {
+                t.push(Vec::new());
+            }
+        }
+        Event::End(TagEnd::TableCell) => {
+            if let Some(row) = table.as_mut().and_then(|t| t.last_mut()) {
+                row.push(std::mem::take(cell).trim().to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
 pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let (mut bold, mut italic) = (0, 0);
@@ -213,8 +276,20 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut lists: Vec<ListState> = Vec::new();
     let mut table: Option<Vec<Vec<String>>> = None;
     let mut cell = String::new();
+    // The map being read: its address and caption.
+    let mut map: Option<(String, String)> = None;
     for e in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        if map.is_some() {
+            read_map(e, &mut map, &mut out);
+            continue;
+        }
         match e {
+            Event::Start(Tag::Image { dest_url, .. })
+                if table.is_none() && is_map_address(&dest_url) =>
+            {
+                flush(&mut runs, &mut out, &mut lists);
+                map = Some((dest_url.to_string(), String::new()));
+            }
             Event::Start(Tag::Strong) | Event::Start(Tag::Heading { .. }) => bold += 1,
             Event::End(TagEnd::Strong) => bold -= 1,
             Event::End(TagEnd::Heading(_)) => {
@@ -243,22 +318,11 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             Event::End(TagEnd::Item)
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::CodeBlock) => flush(&mut runs, &mut out, &mut lists),
-            Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
-            Event::End(TagEnd::Table) => {
-                if let Some(t) = table.take() {
-                    out.push(Block::Table(t));
-                }
-            }
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
-                if let Some(t) = table.as_mut() {
-                    t.push(Vec::new());
-                }
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some(row) = table.as_mut().and_then(|t| t.last_mut()) {
-                    row.push(std::mem::take(&mut cell).trim().to_string());
-                }
-            }
+            Event::Start(Tag::Table(_))
+            | Event::End(TagEnd::Table)
+            | Event::Start(Tag::TableHead)
+            | Event::Start(Tag::TableRow)
+            | Event::End(TagEnd::TableCell) => read_table(&e, &mut table, &mut cell, &mut out),
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 if table.is_some() {
                     cell.push_str(&t);
@@ -285,9 +349,37 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
 /// (`data:`) are pictures: anything else (`javascript:`, a file, a remote picture that would
 /// tell its server the note was opened) is shown as its text.
 pub fn markdown_to_html(text: &str) -> String {
+    markdown_to_html_with(text, &NoteMaps::new())
+}
+
+/// [`markdown_to_html`], the maps the text asks for drawn in place as inline SVG under their
+/// caption (or the sentence saying why not).
+pub fn markdown_to_html_with(text: &str, maps: &NoteMaps) -> String {
     // Whether each link or picture opened is kept, to drop its end with it (they nest).
     let mut kept: Vec<bool> = Vec::new();
+    // Inside a map's picture: its address and its caption read so far; drawn at its end.
+    let mut map: Option<(String, String)> = None;
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES).filter_map(|e| {
+        if let Some((address, caption)) = map.as_mut() {
+            return match e {
+                Event::Text(t) | Event::Code(t) => {
+                    caption.push_str(&t);
+                    None
+                }
+                Event::End(TagEnd::Image) => {
+                    let html = map_html(maps.get(address.as_str()), caption.trim());
+                    map = None;
+                    Some(Event::Html(html.into()))
+                }
+                _ => None,
+            };
+        }
+        if let Event::Start(Tag::Image { dest_url, .. }) = &e {
+            if is_map_address(dest_url) {
+                map = Some((dest_url.to_string(), String::new()));
+                return None;
+            }
+        }
         let keep = match &e {
             Event::Html(s) | Event::InlineHtml(s) => return Some(Event::Text(s.clone())),
             Event::Start(Tag::Link {
@@ -334,6 +426,29 @@ fn is_embedded(url: &str) -> bool {
     scheme(url).is_some_and(|s| s.eq_ignore_ascii_case("data"))
 }
 
+/// A map drawn for the HTML export: its title, then the SVG; or why it is not drawn.
+fn map_html(
+    drawn: Option<&Result<crate::map::render::MapDrawing, String>>,
+    caption: &str,
+) -> String {
+    match drawn {
+        Some(Ok(d)) => {
+            let title = if caption.is_empty() {
+                &d.title
+            } else {
+                caption
+            };
+            format!(
+                "<strong class=\"map-caption\">{}</strong><br>{}",
+                escape(title),
+                crate::map::render::svg(d)
+            )
+        }
+        Some(Err(why)) => format!("<em>{}</em>", escape(why)),
+        None => "<em>Carte non dessinée.</em>".into(),
+    }
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -368,8 +483,18 @@ footer { margin-top: 20pt; border-top: 1px solid #b9b3a7; font-size: 8.5pt; colo
 pub const HTML_CSP: &str =
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-/// The note as a self-contained, print-ready HTML page, with the letterhead logo if any.
+/// The note as a self-contained, print-ready HTML page, with the letterhead logo if any (and
+/// no map drawn).
 pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::letterhead::Letterhead>) -> String {
+    to_html_with(n, logo, &NoteMaps::new())
+}
+
+/// [`to_html`] with the maps the note asks for.
+pub fn to_html_with(
+    n: &DecisionNote,
+    logo: Option<&crate::notes::letterhead::Letterhead>,
+    maps: &NoteMaps,
+) -> String {
     use base64::Engine as _;
     let h = header_lines(n);
     let mut out = format!(
@@ -416,7 +541,7 @@ pub fn to_html(n: &DecisionNote, logo: Option<&crate::notes::letterhead::Letterh
         if body.is_empty() {
             out.push_str("<p class=\"empty\">Néant.</p>\n");
         } else {
-            out.push_str(&markdown_to_html(&body));
+            out.push_str(&markdown_to_html_with(&body, maps));
         }
         out.push_str("</section>\n");
     }
@@ -444,6 +569,7 @@ mod tests {
                 r.iter().map(|(t, _, _)| t.as_str()).collect()
             }
             Block::Table(rows) => format!("{rows:?}"),
+            Block::Map { address, caption } => format!("{caption} <{address}>"),
         }
     }
 

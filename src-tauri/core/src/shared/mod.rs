@@ -6,6 +6,7 @@ pub mod dirs;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod fonts;
 pub mod ids;
 pub mod money;
 pub mod progress;

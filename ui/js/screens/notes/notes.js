@@ -370,6 +370,36 @@ function noteForm(n) {
   return form;
 }
 
+/** The sections a map of the territory may be inserted in, and the measures offered. */
+const MAP_SECTIONS = ["contexte", "enjeux", "acteurs", "annexes"];
+const MAP_MEASURES = ["actors", "actions", "funding", "meetings", "hours", "links", "never_met"];
+
+/**
+ * The territory's map inserted in a section's text, where the cursor is, as a picture whose
+ * address is `carte:` and the measure: the exports draw it there (issue 27).
+ * @param {HTMLTextAreaElement} area @param {string} key
+ */
+function mapInserter(area, key) {
+  const id = `note-map-measure-${key}`;
+  const select = /** @type {HTMLSelectElement} */ (h("select", { id },
+    MAP_MEASURES.map((m) => h("option", { value: m, text: t(`map.measure.${m}`) }))));
+  const insert = () => {
+    const m = select.value;
+    const line = `![${t("notes.map_caption", { measure: t(`map.measure.${m}`) })}](carte:${m})`;
+    const at = area.selectionEnd ?? area.value.length;
+    const before = area.value.slice(0, at);
+    const after = area.value.slice(at);
+    const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    area.value = `${before}${lead}${line}\n${after.startsWith("\n") ? "" : "\n"}${after}`;
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    area.focus();
+    toast(t("notes.map_inserted"));
+  };
+  return h("div", { class: "note-map-insert" },
+    h("label", { attrs: { for: id }, text: t("notes.map_measure") }), select,
+    h("button", { type: "button", class: "btn small", id: `note-map-insert-${key}`, text: t("notes.map_insert"), on: { click: insert } }));
+}
+
 /** One section of the note: its text, and for « Options » the list of options. @param {DecisionNote} n @param {NoteForm} form @param {NoteForm["areas"][number]} a @param {number} i */
 function sectionCard(n, form, a, i) {
   const { frozen } = form;
@@ -379,6 +409,7 @@ function sectionCard(n, form, a, i) {
     h("label", { class: "visually-hidden", htmlFor: a.id, text: label("section", a.key) }),
     h("p", { class: "hint", text: t("notes.markdown_hint") }),
     a.area,
+    frozen || !MAP_SECTIONS.includes(a.key) ? null : mapInserter(a.area, a.key),
     a.key === "options" ? h("div", { class: "note-options", id: "note-options" },
       h("h3", { class: "small-heading", text: t("notes.options_heading") }),
       n.options.length === 0 ? h("p", { class: "muted", text: t("notes.options_empty") }) :

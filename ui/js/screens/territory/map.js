@@ -5,7 +5,7 @@
 // Shapes are read in pages and drawn as they arrive; the values are computed in Rust.
 import { h, replace } from "../../core/dom.js";
 import { t, label, formatNumber, formatDecimal } from "../../core/i18n.js";
-import { showError } from "../../core/dialogs.js";
+import { showError, toast } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { World as WORLDS } from "../../../bindings/codes.js";
 import { mapCanvas, wireCanvas, CLASS_FILLS, NEVER_MET } from "./canvas.js";
@@ -99,7 +99,11 @@ export async function renderTerritory(container) {
           h("button", { type: "button", class: "btn small", text: "+", attrs: { "aria-label": t("network.zoom_in") }, on: { click: () => map.zoomAt(1.25, map.canvas.clientWidth / 2, map.canvas.clientHeight / 2) } }),
           h("button", { type: "button", class: "btn small", text: "−", attrs: { "aria-label": t("network.zoom_out") }, on: { click: () => map.zoomAt(0.8, map.canvas.clientWidth / 2, map.canvas.clientHeight / 2) } }),
           h("button", { type: "button", class: "btn small", id: "territory-map-reset", text: t("network.reset"), on: { click: () => map.fit() } }))),
-      h("aside", { class: "map-side" }, legend, h("p", { class: "muted small", text: t("map.help") }))),
+      h("aside", { class: "map-side" }, legend,
+        h("div", { class: "filters" },
+          h("button", { type: "button", class: "btn small", id: "map-export-svg", text: t("map.export_svg"), on: { click: () => { exportMap(false).catch(showError); } } }),
+          h("button", { type: "button", class: "btn small", id: "map-export-png", text: t("map.export_png"), on: { click: () => { exportMap(true).catch(showError); } } })),
+        h("p", { class: "muted small", text: t("map.help") }))),
     empty ? null : status,
     empty ? null : table.element);
   replace(container, section);
@@ -122,6 +126,12 @@ export async function renderTerritory(container) {
     if (page.length < SHAPES_PAGE) break;
   }
   status.textContent = t("map.loaded", { count: formatNumber(map.communes.length), total: formatNumber(frame.communes) });
+}
+
+/** Saves the map shown as SVG or PNG. @param {boolean} png */
+async function exportMap(png) {
+  const done = await ipc.exportMap(view.query, png, t("map.export_title"));
+  if (done) toast(t("map.exported", { name: done.name }));
 }
 
 /** The measure, monde and period controls. @param {() => void} changed */

@@ -7,36 +7,9 @@ use printpdf::{DictItem, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, Poi
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The files of the faces, in the order of `Face`, compressed (zlib: 0.56 MB instead of 1 MB
-/// in the binary, issue 13; `scripts/subset-fonts.sh` writes them).
-const FACES: [&[u8]; 6] = [
-    include_bytes!("../../../assets/fonts/DejaVuSerif.ttf.z"),
-    include_bytes!("../../../assets/fonts/DejaVuSerif-Bold.ttf.z"),
-    include_bytes!("../../../assets/fonts/DejaVuSerif-Italic.ttf.z"),
-    include_bytes!("../../../assets/fonts/DejaVuSerif-BoldItalic.ttf.z"),
-    include_bytes!("../../../assets/fonts/DejaVuSans.ttf.z"),
-    include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf.z"),
-];
-
-/// The font files, decompressed once per process (a few milliseconds).
+/// The font files, in the order of `Face` (`shared::fonts`).
 fn faces() -> CoreResult<&'static [Vec<u8>]> {
-    use std::io::Read;
-    static FILES: std::sync::OnceLock<Option<Vec<Vec<u8>>>> = std::sync::OnceLock::new();
-    FILES
-        .get_or_init(|| {
-            FACES
-                .iter()
-                .map(|z| {
-                    let mut out = Vec::new();
-                    flate2::read::ZlibDecoder::new(*z)
-                        .read_to_end(&mut out)
-                        .ok()
-                        .map(|_| out)
-                })
-                .collect()
-        })
-        .as_deref()
-        .ok_or_else(|| pdf_error("police illisible"))
+    crate::shared::fonts::faces().map_err(|_| pdf_error("police illisible"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -18,6 +18,7 @@ use printpdf::{
 };
 
 mod fonts;
+mod map;
 #[cfg(test)]
 mod tests;
 
@@ -175,15 +176,18 @@ fn spans(runs: &Runs, size: f32, color: Rgb3) -> Vec<(String, Style)> {
 /// Where lines are drawn: pages of operations and the height still free on the last one.
 struct Flow<'a> {
     fonts: &'a Fonts,
+    /// The maps the note asks for (`notes::maps`).
+    maps: &'a crate::notes::maps::NoteMaps,
     pages: Vec<Vec<Op>>,
     /// Top of the free space on the current page, in points from the bottom.
     y: f32,
 }
 
 impl<'a> Flow<'a> {
-    fn new(fonts: &'a Fonts) -> Flow<'a> {
+    fn new(fonts: &'a Fonts, maps: &'a crate::notes::maps::NoteMaps) -> Flow<'a> {
         Flow {
             fonts,
+            maps,
             pages: vec![Vec::new()],
             y: TOP,
         }
@@ -447,6 +451,7 @@ impl<'a> Flow<'a> {
                     self.y -= if last { 6.0 } else { 2.0 };
                 }
                 Block::Table(rows) => self.table(rows),
+                Block::Map { address, caption } => self.map(address, caption),
             }
         }
     }
@@ -470,9 +475,9 @@ fn rule(y: f32, rgb: Rgb3, thickness: f32) -> [Op; 3] {
 }
 
 /// The note's pages, laid out: the header, then each section.
-fn layout(n: &DecisionNote, fonts: &Fonts) -> Vec<Vec<Op>> {
+fn layout(n: &DecisionNote, fonts: &Fonts, maps: &crate::notes::maps::NoteMaps) -> Vec<Vec<Op>> {
     let h = header_lines(n);
-    let mut flow = Flow::new(fonts);
+    let mut flow = Flow::new(fonts, maps);
     flow.heading(&h.title, Style::new(Face::SansBold, 18.0, INK), 0.0, 8.0);
     flow.meta(&h.meta);
     flow.y -= 8.0;
@@ -548,8 +553,17 @@ fn furniture(
     ops
 }
 
-/// The note as PDF bytes, with the letterhead logo if any.
+/// The note as PDF bytes, with the letterhead logo if any (and no map drawn).
 pub fn to_pdf(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8>> {
+    to_pdf_with(n, logo, &crate::notes::maps::NoteMaps::new())
+}
+
+/// The note as PDF bytes, with the letterhead logo if any and the maps it asks for.
+pub fn to_pdf_with(
+    n: &DecisionNote,
+    logo: Option<&Letterhead>,
+    maps: &crate::notes::maps::NoteMaps,
+) -> CoreResult<Vec<u8>> {
     let mut doc = PdfDocument::new(&n.subject);
     doc.metadata.info.document_title = n.subject.clone();
     doc.metadata.info.author = n.author.clone();
@@ -563,7 +577,7 @@ pub fn to_pdf(n: &DecisionNote, logo: Option<&Letterhead>) -> CoreResult<Vec<u8>
         }
         None => None,
     };
-    let mut pages = layout(n, &fonts);
+    let mut pages = layout(n, &fonts, maps);
     let total = pages.len();
     for (i, ops) in pages.iter_mut().enumerate() {
         ops.extend(furniture(n, &fonts, image.as_ref(), i + 1, total));

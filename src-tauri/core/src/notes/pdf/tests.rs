@@ -47,7 +47,7 @@ fn every_word_of_a_note_is_drawn_and_every_page_is_numbered() {
     let fonts = Fonts::load().unwrap();
     for n in s.list_notes().unwrap() {
         let note = s.note(n.id).unwrap();
-        let pages = layout(&note, &fonts);
+        let pages = layout(&note, &fonts, &crate::notes::maps::NoteMaps::new());
         let total = pages.len();
         for i in 0..total {
             let furniture = drawn(&[furniture(&note, &fonts, None, i + 1, total)]);
@@ -63,6 +63,8 @@ fn every_word_of_a_note_is_drawn_and_every_page_is_numbered() {
                         vec![r.into_iter().map(|(t, _, _)| t).collect::<String>()]
                     }
                     Block::Table(rows) => rows.concat(),
+                    // No map is drawn here (none is given): a sentence says so.
+                    Block::Map { .. } => vec!["Carte non dessinée.".to_string()],
                 };
                 for text in texts {
                     assert!(all.contains(&squeeze(&text)), "« {text} » not drawn");
@@ -109,7 +111,8 @@ fn a_word_longer_than_a_line_is_cut_to_fit() {
 #[test]
 fn a_long_table_goes_on_over_pages_with_its_header_repeated() {
     let fonts = Fonts::load().unwrap();
-    let mut flow = Flow::new(&fonts);
+    let maps = crate::notes::maps::NoteMaps::new();
+    let mut flow = Flow::new(&fonts, &maps);
     let mut rows = vec![vec!["Financeur".to_string(), "Montant".to_string()]];
     for i in 0..80 {
         rows.push(vec![format!("Financeur n° {i}"), format!("{i} 000,00 €")]);
@@ -153,7 +156,7 @@ fn an_empty_section_says_so_and_a_heading_never_ends_a_page() {
     note.sections[2].content.clear();
     note.options.clear();
     let fonts = Fonts::load().unwrap();
-    let pages = layout(&note, &fonts);
+    let pages = layout(&note, &fonts, &crate::notes::maps::NoteMaps::new());
     let texts = drawn(&pages);
     assert!(texts.concat().contains(&"Néant.".to_string()));
     for page in &texts {
