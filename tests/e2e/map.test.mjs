@@ -26,7 +26,7 @@ test("the demo valley on the map: coloured by actors and by meetings, the commun
     await waitText(d, "#map-legend", "Acteurs");
     const classes = await d.findElements(By.css("#map-legend .legend-classes li"));
     assert.ok(classes.length >= 3, `${classes.length} legend lines`);
-    await waitText(d, "#map-legend", "jamais rencontrées, hachurées · 1 commune");
+    await waitText(d, "#map-legend", "jamais rencontrées, en rouge · 1 commune");
     await waitText(d, "#figures-count", "10 communes, dont jamais rencontrées : 1");
     // The canvas has drawn something (not a blank white rectangle).
     const painted = await d.executeScript(`
@@ -125,7 +125,7 @@ test("contours imported from a GeoJSON file: previewed, then drawn; the communes
     await click(d, "#contours-commit");
     await waitText(d, "#toasts", "Contours enregistrés pour 2 communes");
     await waitText(d, "#map-status", "12 communes dessinées sur les 12");
-    await waitText(d, "#map-legend", "jamais rencontrées, hachurées · 3 communes");
+    await waitText(d, "#map-legend", "jamais rencontrées, en rouge · 3 communes");
     await screenshot(d, "map-contours-imported");
 
     // The communes never met, exported.

@@ -171,3 +171,49 @@ export function withJournal(text, sets, changes) {
   }
   return { text: out, marked };
 }
+
+/**
+ * Writes `contours.geojson` for every current commune of a région (Grand Est, 5,115 communes,
+ * by default; `null`: all of France's): invented contours laid out as a grid of cells about 4 km wide, their shared
+ * edges bent the same way on both sides (neighbours touch, as real contours do), each edge
+ * `perEdge` positions. Real contours are not shipped: this is their size, not their shape.
+ * @returns {{file: string, communes: number, departements: string[], positions: number}}
+ */
+export function writeScaleContours(dir, region = "44", perEdge = 25) {
+  const require = createRequire(import.meta.url);
+  const all = JSON.parse(readFileSync(require.resolve("@etalab/decoupage-administratif/data/communes.json"), "utf8"))
+    .filter((c) => c.type === "commune-actuelle" && (region === null || c.region === region));
+  const cols = Math.ceil(Math.sqrt(all.length));
+  const [lon0, lat0, step] = [4.0, 48.0, 0.05];
+  const corner = (i, j) => [lon0 + i * step, lat0 + j * step];
+  // A deterministic bend of the edge from corner a to corner b, the same whichever way round.
+  const edge = (a, b) => {
+    const forward = a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const [p, q] = forward ? [a, b] : [b, a];
+    const r = rng(Math.round(p[0] * 1e4) * 7919 + Math.round(p[1] * 1e4) * 104729 + Math.round(q[0] * 1e4) * 31 + Math.round(q[1] * 1e4));
+    const pts = [];
+    for (let k = 1; k < perEdge; k += 1) {
+      const t = k / perEdge;
+      const bend = (r(1000) / 1000 - 0.5) * step * 0.08;
+      // Perpendicular to the edge.
+      const [dx, dy] = [q[0] - p[0], q[1] - p[1]];
+      pts.push([+(p[0] + dx * t - dy * bend / step).toFixed(6), +(p[1] + dy * t + dx * bend / step).toFixed(6)]);
+    }
+    return forward ? pts : pts.reverse();
+  };
+  let positions = 0;
+  const features = all.map((c, n) => {
+    const [i, j] = [n % cols, Math.floor(n / cols)];
+    const cs = [corner(i, j), corner(i + 1, j), corner(i + 1, j + 1), corner(i, j + 1)];
+    const ring = [];
+    for (let k = 0; k < 4; k += 1) {
+      ring.push(cs[k], ...edge(cs[k], cs[(k + 1) % 4]));
+    }
+    ring.push(cs[0]);
+    positions += ring.length;
+    return { type: "Feature", properties: { INSEE_COM: c.code, NOM_COM: c.nom }, geometry: { type: "Polygon", coordinates: [ring] } };
+  });
+  const file = path.join(dir, "contours.geojson");
+  writeFileSync(file, JSON.stringify({ type: "FeatureCollection", features }));
+  return { file, communes: all.length, departements: [...new Set(all.map((c) => c.departement))], positions };
+}

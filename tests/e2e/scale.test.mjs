@@ -13,6 +13,7 @@ import {
 } from "./harness.mjs";
 import { writeScaleCsv, withJournal, JOURNAL_AUTHORS } from "./scale-data.mjs";
 import { appPid, startedAt, pssTree } from "./procfs.mjs";
+import { panAndZoom, percentile } from "./frames.mjs";
 
 const dir = scratch("scale-");
 const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, "data") };
@@ -56,10 +57,6 @@ function counts(file) {
   return JSON.parse(run("check", "--json", file)).counts;
 }
 
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.round((s.length - 1) * p))];
-};
 
 /**
  * Shows the actors and measures, in the page: the time from the click to the first rows
@@ -569,23 +566,7 @@ test("a country's network: the analysis shows its progress and can be stopped, t
     await d.wait(async () => (await d.findElements(By.css("#network-canvas"))).length > 0, 120000);
     await waitText(d, "#map-limited", "10 000");
     await d.sleep(3000);
-    const moveMap = () => d.executeAsyncScript(`
-      const done = arguments[arguments.length - 1];
-      const canvas = document.getElementById("network-canvas");
-      canvas.focus();
-      // Pans and zooms in turn (they drift a little: the screenshot recentres first).
-      const keys = ["ArrowLeft", "ArrowUp", "+", "ArrowRight", "ArrowDown", "-", "ArrowLeft", "ArrowRight"];
-      const frames = [];
-      let last = 0;
-      let i = 0;
-      const frame = (now) => {
-        if (last) frames.push(now - last);
-        last = now;
-        if (i >= 160) { done(frames); return; }
-        canvas.dispatchEvent(new KeyboardEvent("keydown", { key: keys[i++ % keys.length], bubbles: true }));
-        requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);`);
+    const moveMap = () => panAndZoom(d, "network-canvas");
     // The first pass after the map appears is slower while the web engine settles (seen:
     // ~56 ms frames for its first and last second, 16.7 ms between); the second, 5 s later,
     // is the figure; both are printed. Frames come at the display's refresh (60 Hz here):

@@ -1658,7 +1658,7 @@ export default {
   "map.legend": "Legend",
   "map.class": "{from} to {to} · {communes}",
   "map.class_none": "none · {communes}",
-  "map.never_met_count": "never met, hatched · {communes}",
+  "map.never_met_count": "never met, in red · {communes}",
   "map.list_never": "List the municipalities never met",
   "map.total": "Territory total: {total}",
   "map.never_met_yes": "never met",
@@ -1727,4 +1727,5 @@ export default {
   "map.export_png": "Export as PNG…",
   "map.export_title": "Export the map",
   "map.exported": "Map saved to {name}.",
+  "contours.writing": "Saving the contours…",
 };

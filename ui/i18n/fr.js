@@ -1658,7 +1658,7 @@ export default {
   "map.legend": "Légende",
   "map.class": "de {from} à {to} · {communes}",
   "map.class_none": "aucun · {communes}",
-  "map.never_met_count": "jamais rencontrées, hachurées · {communes}",
+  "map.never_met_count": "jamais rencontrées, en rouge · {communes}",
   "map.list_never": "Lister les communes jamais rencontrées",
   "map.total": "Total sur le territoire : {total}",
   "map.never_met_yes": "jamais rencontrée",
@@ -1727,4 +1727,5 @@ export default {
   "map.export_png": "Exporter en PNG…",
   "map.export_title": "Exporter la carte",
   "map.exported": "Carte enregistrée dans {name}.",
+  "contours.writing": "Enregistrement des contours…",
 };

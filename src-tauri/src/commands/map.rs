@@ -4,12 +4,14 @@
 
 use super::{with_reader, with_store};
 use crate::dialogs::{ask_open_path, ask_save_path, file_name, FileDone};
+use crate::jobs::JobMessage;
 use crate::state::{AppState, PreparedContoursFor};
 use catalyse_core::map::card::CommuneCard;
 use catalyse_core::map::contours::ContoursPreview;
 use catalyse_core::map::figures::{FiguresPage, FiguresSort};
 use catalyse_core::map::values::{MapFrame, MapQuery, MapShape, MapValues};
 use catalyse_core::ErrorPayload;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 /// Where the territory lies (its communes, those with a contour, their bounds).
@@ -88,12 +90,18 @@ pub async fn pick_contours_file(
 pub async fn contours_preview(
     state: State<'_, AppState>,
     code_property: Option<String>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<ContoursPreview, ErrorPayload> {
     let path = state.import_file()?;
     state.set_prepared_contours(None)?;
     let (file, asked) = (path.clone(), code_property.clone());
-    let prepared =
-        with_reader(&state, move |s| s.prepare_contours(&file, asked.as_deref())).await?;
+    let job = state.jobs.start(on_progress);
+    let progress = job.progress.clone();
+    let prepared = with_reader(&state, move |s| {
+        s.prepare_contours_with(&file, asked.as_deref(), &progress)
+    })
+    .await?;
+    drop(job);
     let preview = prepared.preview.clone();
     state.set_prepared_contours(Some(PreparedContoursFor {
         path,
@@ -109,20 +117,24 @@ pub async fn contours_preview(
 pub async fn contours_commit(
     state: State<'_, AppState>,
     code_property: Option<String>,
+    on_progress: Channel<JobMessage>,
 ) -> Result<usize, ErrorPayload> {
     let path = state.import_file()?;
     let kept = state
         .take_prepared_contours()?
         .filter(|p| p.path == path && p.property == code_property)
         .map(|p| p.prepared);
+    let job = state.jobs.start(on_progress);
+    let progress = job.progress.clone();
     let written = with_store(&state, move |s| {
         let prepared = match kept {
             Some(p) => p,
-            None => s.prepare_contours(&path, code_property.as_deref())?,
+            None => s.prepare_contours_with(&path, code_property.as_deref(), &progress)?,
         };
-        s.write_contours(&prepared)
+        s.write_contours_with(&prepared, &progress)
     })
     .await?;
+    drop(job);
     state.set_import_file(None)?;
     Ok(written)
 }

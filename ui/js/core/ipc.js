@@ -188,10 +188,10 @@ export const communeFiguresPage = (query, sort, descending, neverMetOnly, offset
   call("commune_figures_page", { query, sort, descending, neverMetOnly, offset, limit });
 /** Asks for a contours file. @param {string} title @param {string} filterName @returns {Promise<string|null>} */
 export const pickContoursFile = (title, filterName) => call("pick_contours_file", { title, filterName });
-/** What importing the picked contours would do. @param {string|null} codeProperty @returns {Promise<ContoursPreview>} */
-export const contoursPreview = (codeProperty) => call("contours_preview", { codeProperty });
-/** Writes the contours previewed. @param {string|null} codeProperty @returns {Promise<number>} */
-export const contoursCommit = (codeProperty) => call("contours_commit", { codeProperty });
+/** What importing the picked contours would do (progress, cancellable). @param {string|null} codeProperty @param {Job} job @returns {Promise<ContoursPreview>} */
+export const contoursPreview = (codeProperty, job) => call("contours_preview", { codeProperty, onProgress: job.channel });
+/** Writes the contours previewed (progress, cancellable). @param {string|null} codeProperty @param {Job} job @returns {Promise<number>} */
+export const contoursCommit = (codeProperty, job) => call("contours_commit", { codeProperty, onProgress: job.channel });
 /**
  * Saves the communes in figures (only those never met when asked) where the user says.
  * @param {MapQuery} query @param {boolean} neverMetOnly @param {string} title @returns {Promise<FileDone|null>}

@@ -10,6 +10,7 @@ use crate::db::store::{now, Store};
 use crate::geo::communes::{cog, AliasKind};
 use crate::geo::contours::{finish, invalid, is_code_key, read_geojson, RawContours, Rings};
 use crate::shared::error::{CoreError, CoreResult};
+use crate::shared::progress::{Phase, Progress};
 use geo::{BooleanOps, BoundingRect, MultiPolygon};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -266,12 +267,26 @@ impl Store {
         path: &Path,
         asked: Option<&str>,
     ) -> CoreResult<PreparedContours> {
+        self.prepare_contours_with(path, asked, &Progress::none())
+    }
+
+    /// [`Store::prepare_contours`], reporting its progress (reading, then the features
+    /// matched) and stopping when cancelled.
+    pub fn prepare_contours_with(
+        &self,
+        path: &Path,
+        asked: Option<&str>,
+        progress: &Progress,
+    ) -> CoreResult<PreparedContours> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        progress.step(Phase::Reading, 0, Some(size))?;
         let raw = read_contours_file(path)?;
+        progress.step(Phase::Reading, size, Some(size))?;
         let source = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.prepare_read_contours(&raw, asked, source)
+        self.prepare_read_contours_with(&raw, asked, source, progress)
     }
 
     /// Matches contours already read (named `source`); nothing is written.
@@ -281,11 +296,24 @@ impl Store {
         asked: Option<&str>,
         source: String,
     ) -> CoreResult<PreparedContours> {
+        self.prepare_read_contours_with(raw, asked, source, &Progress::none())
+    }
+
+    /// [`Store::prepare_read_contours`], reporting the features matched.
+    pub fn prepare_read_contours_with(
+        &self,
+        raw: &RawContours,
+        asked: Option<&str>,
+        source: String,
+        progress: &Progress,
+    ) -> CoreResult<PreparedContours> {
+        let total = Some(raw.features.len() as u64);
         let property = code_property(raw, asked)?;
         let cog = cog();
         let mut by_commune: BTreeMap<String, Vec<MultiPolygon<f64>>> = BTreeMap::new();
         let (mut matched, mut former, mut unmatched, mut positions) = (0, 0, Vec::new(), 0);
-        for f in &raw.features {
+        for (i, f) in raw.features.iter().enumerate() {
+            progress.step(Phase::Checking, i as u64, total)?;
             positions += positions_of(&f.shape);
             let code = property
                 .as_deref()
@@ -319,7 +347,9 @@ impl Store {
                 it.fold(first, |acc, m| acc.union(&m))
             })
             .collect();
+        progress.step(Phase::Indexing, 0, None)?;
         let simplified = crate::geo::simplify::simplify_shared(&joined, TOLERANCE_METRES);
+        progress.check()?;
         let positions_kept = simplified.iter().map(positions_of).sum();
         let (covered, missing) = self.territory_coverage(&codes)?;
         let preview = ContoursPreview {
@@ -367,6 +397,16 @@ impl Store {
     /// Writes prepared contours in one transaction (replacing those of the same communes);
     /// returns how many communes were written.
     pub fn write_contours(&mut self, prepared: &PreparedContours) -> CoreResult<usize> {
+        self.write_contours_with(prepared, &Progress::none())
+    }
+
+    /// [`Store::write_contours`], reporting the communes written; cancelled, nothing is.
+    pub fn write_contours_with(
+        &mut self,
+        prepared: &PreparedContours,
+        progress: &Progress,
+    ) -> CoreResult<usize> {
+        let total = Some(prepared.shapes.len() as u64);
         if prepared.shapes.is_empty() {
             return Err(CoreError::validation(
                 "file",
@@ -382,7 +422,8 @@ impl Store {
                    (insee, shape, min_lon, min_lat, max_lon, max_lat, points, source, imported_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            for (insee, shape) in &prepared.shapes {
+            for (i, (insee, shape)) in prepared.shapes.iter().enumerate() {
+                progress.step(Phase::Writing, i as u64, total)?;
                 let Some(b) = shape.bounding_rect() else {
                     continue;
                 };

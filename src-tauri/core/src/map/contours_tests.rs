@@ -155,3 +155,40 @@ fn a_geopackage_in_lambert_93_is_read_its_views_never() {
     let e = s.prepare_contours(&other, None).unwrap_err();
     assert!(e.to_string().contains("GeoPackage"), "{e}");
 }
+
+#[test]
+fn a_cancelled_contours_import_reports_and_writes_nothing() {
+    use crate::shared::progress::Progress;
+    let mut s = Store::open_in_memory().unwrap();
+    crate::demo::populate(&mut s).unwrap();
+    let raw = crate::geo::contours::read_geojson(crate::demo::contours::DEMO_CONTOURS.as_bytes())
+        .unwrap();
+    let cancelled = Progress::none();
+    cancelled.cancel();
+    let e = s
+        .prepare_read_contours_with(&raw, None, "x".into(), &cancelled)
+        .unwrap_err();
+    assert_eq!(e.kind(), "cancelled", "{e}");
+    let shapes = |s: &Store| -> String {
+        s.conn
+            .query_row(
+                "SELECT group_concat(hex(shape)) FROM commune_contour",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = shapes(&s);
+    let prepared = s.prepare_read_contours(&raw, None, "x".into()).unwrap();
+    assert!(s.write_contours_with(&prepared, &cancelled).is_err());
+    assert_eq!(shapes(&s), before, "nothing written");
+    let sources: String = s
+        .conn
+        .query_row(
+            "SELECT group_concat(DISTINCT source) FROM commune_contour",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sources, "demo-contours.geojson");
+}

@@ -12,4 +12,6 @@ pub mod values;
 #[cfg(test)]
 mod render_tests;
 #[cfg(test)]
+mod robustness;
+#[cfg(test)]
 mod values_tests;

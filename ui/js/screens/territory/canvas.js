@@ -1,33 +1,29 @@
 // The territory's map canvas (issue 27): the communes' shapes (metres east and north of the
-// territory's centre, from Rust) filled by their class, the communes never met hatched and
+// territory's centre, from Rust) filled by their class, the communes never met in red and
 // outlined, pan and zoom by mouse, wheel and keyboard. While the map moves, the last full
 // drawing is moved as an image; once still, it is drawn again in full.
 
 /** Fills of the classes: « none », then five blues (ColorBrewer « Blues », light to dark). */
 export const CLASS_FILLS = ["#f3f1ec", "#dbe7f3", "#a9c9e3", "#6aa3d0", "#2f73b3", "#0b4a8b"];
-/** The outline and hatching of a commune never met. */
+/** The outline of a commune never met, and its fill. */
 export const NEVER_MET = "#b3261e";
+export const NEVER_MET_FILL = "#f4c7c3";
 /** Quiet time after panning or zooming before the map is drawn again in full. */
 const SETTLE_MS = 160;
 
 /**
- * A commune ready to draw: its shape as one Path2D in metres, its bounds, its rings (for
- * hit testing).
- * @typedef {{insee: string, name: string, path: Path2D, rings: number[][], box: number[]}} Drawn
+ * A commune ready to draw: its rings in metres (flat x, y), its bounds (for hit testing).
+ * @typedef {{insee: string, name: string, rings: number[][], box: number[]}} Drawn
  */
 
 /** @param {import("../../core/ipc.js").MapShape} s @returns {Drawn} */
 export function drawn(s) {
-  const path = new Path2D();
   /** @type {number[][]} */
   const rings = [];
   const box = [Infinity, Infinity, -Infinity, -Infinity];
   for (const polygon of s.polygons) {
     for (const ring of polygon) {
       rings.push(ring);
-      path.moveTo(ring[0], ring[1]);
-      for (let i = 2; i < ring.length; i += 2) path.lineTo(ring[i], ring[i + 1]);
-      path.closePath();
       for (let i = 0; i < ring.length; i += 2) {
         if (ring[i] < box[0]) box[0] = ring[i];
         if (ring[i + 1] < box[1]) box[1] = ring[i + 1];
@@ -36,7 +32,28 @@ export function drawn(s) {
       }
     }
   }
-  return { insee: s.insee, name: s.name, path, rings, box };
+  return { insee: s.insee, name: s.name, rings, box };
+}
+
+/**
+ * Adds a commune's rings to `path`, leaving out the positions closer than `tol` metres to the
+ * last one kept (under a pixel at the scale drawn): far fewer points when zoomed out.
+ * @param {Path2D} path @param {Drawn} d @param {number} tol
+ */
+export function trace(path, d, tol) {
+  const t2 = tol * tol;
+  for (const r of d.rings) {
+    let [lx, ly] = [r[0], r[1]];
+    path.moveTo(lx, ly);
+    for (let i = 2; i < r.length; i += 2) {
+      const [x, y] = [r[i], r[i + 1]];
+      if (i < r.length - 2 && (x - lx) * (x - lx) + (y - ly) * (y - ly) < t2) continue;
+      path.lineTo(x, y);
+      [lx, ly] = [x, y];
+    }
+    path.closePath();
+  }
+  return path;
 }
 
 /** Whether a point lies inside a commune (even-odd over its rings, holes included). @param {Drawn} d @param {number} x @param {number} y */
@@ -72,15 +89,6 @@ export function mapCanvas(opts) {
   let settle = 0;
   /** @type {number[]} */
   let bounds = [0, 0, 1, 1];
-  const hatch = (() => {
-    const tile = document.createElement("canvas");
-    tile.width = tile.height = 8;
-    const g = /** @type {CanvasRenderingContext2D} */ (tile.getContext("2d"));
-    g.strokeStyle = NEVER_MET;
-    g.lineWidth = 1.5;
-    g.beginPath(); g.moveTo(0, 8); g.lineTo(8, 0); g.stroke();
-    return tile;
-  })();
 
   const size = () => {
     const dpr = window.devicePixelRatio || 1;
@@ -93,6 +101,34 @@ export function mapCanvas(opts) {
     return { w, hgt, dpr };
   };
 
+  /** @typedef {{fills: Map<string, Path2D>, outlines: Path2D, never: Path2D|null}} Layers */
+  /** The communes' paths gathered by fill, by level of detail. @type {Map<number, Layers>} */
+  const layers = new Map();
+  /**
+   * The paths at a level of detail (positions 2^level metres apart at least), built once
+   * until `invalidate`.
+   * @param {number} level
+   */
+  const grouped = (level) => {
+    const known = layers.get(level);
+    if (known) return known;
+    const tol = 2 ** level;
+    const fills = new Map();
+    const outlines = new Path2D();
+    let never = null;
+    for (const d of communes) {
+      // A commune never met is filled light red whatever its class: what the map is for.
+      const fill = opts.neverMet(d.insee) ? NEVER_MET_FILL : CLASS_FILLS[opts.classOf(d.insee)] ?? CLASS_FILLS[0];
+      if (!fills.has(fill)) fills.set(fill, new Path2D());
+      trace(fills.get(fill), d, tol);
+      trace(outlines, d, tol);
+      if (opts.neverMet(d.insee)) trace((never ??= new Path2D()), d, tol);
+    }
+    const built = { fills, outlines, never };
+    layers.set(level, built);
+    return built;
+  };
+
   /** Draws every commune in full at the current camera. */
   const full = () => {
     const { dpr } = size();
@@ -103,32 +139,33 @@ export function mapCanvas(opts) {
     // Metres to pixels: y grows to the north in metres, downwards on screen.
     g.setTransform(camera.scale * dpr, 0, 0, -camera.scale * dpr, camera.x * dpr, camera.y * dpr);
     const px = 1 / camera.scale;
-    const pattern = g.createPattern(hatch, "repeat");
     const selected = opts.selected();
     g.lineJoin = "round";
-    for (const d of communes) {
-      g.fillStyle = CLASS_FILLS[opts.classOf(d.insee)] ?? CLASS_FILLS[0];
-      g.fill(d.path, "evenodd");
+    // One path per fill, one for every outline, one for the communes never met: a handful of
+    // drawing calls whatever the number of communes.
+    // Detail down to about half a pixel; a power of two, so zooming reuses the paths built.
+    const level = Math.max(0, Math.floor(Math.log2(0.5 * px)));
+    const drawnLayers = grouped(level);
+    for (const [fill, path] of drawnLayers.fills) {
+      g.fillStyle = fill;
+      g.fill(path, "evenodd");
     }
     g.strokeStyle = "#6d6a64";
     g.lineWidth = 0.8 * px;
-    for (const d of communes) g.stroke(d.path);
-    for (const d of communes) {
-      if (!opts.neverMet(d.insee)) continue;
-      if (pattern) {
-        pattern.setTransform(new DOMMatrix().scale(px, -px));
-        g.fillStyle = pattern;
-        g.fill(d.path, "evenodd");
-      }
+    g.stroke(drawnLayers.outlines);
+    if (drawnLayers.never) {
+      // Outlined in red over their light red fill (a hatch pattern, a translucent tint or
+      // lines clipped to them cost as much again as the whole map in WebKitGTK's canvas).
       g.strokeStyle = NEVER_MET;
-      g.lineWidth = 2 * px;
-      g.stroke(d.path);
+      // A hairline: WebKitGTK strokes it ~40 times faster than a 2-pixel line.
+      g.lineWidth = px;
+      g.stroke(drawnLayers.never);
     }
     const chosen = selected && communes.find((d) => d.insee === selected);
     if (chosen) {
       g.strokeStyle = "#111111";
       g.lineWidth = 3 * px;
-      g.stroke(chosen.path);
+      g.stroke(trace(new Path2D(), chosen, 2 ** level));
     }
     buffer.width = canvas.width;
     buffer.height = canvas.height;
@@ -154,7 +191,9 @@ export function mapCanvas(opts) {
     canvas,
     communes,
     /** Adds communes read from Rust. @param {import("../../core/ipc.js").MapShape[]} shapes */
-    add(shapes) { for (const s of shapes) communes.push(drawn(s)); },
+    add(shapes) { for (const s of shapes) communes.push(drawn(s)); layers.clear(); },
+    /** The classes or the communes never met changed: the paths are gathered again. */
+    invalidate() { layers.clear(); },
     /** Sets the bounds to fit (west, south, east, north in metres). @param {number[]} b */
     setBounds(b) { bounds = b; },
     /** Fits the territory in the canvas. */

@@ -6,6 +6,7 @@ import { h, replace, restoreFocus, newId } from "../../core/dom.js";
 import { t, formatNumber } from "../../core/i18n.js";
 import { showError, toast, errorMessage } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
+import { runTask } from "../../core/tasks.js";
 
 /** Unmatched features listed at most. */
 const LISTED = 50;
@@ -34,7 +35,7 @@ export async function contoursDialog(onDone) {
     commit.disabled = true;
     replace(result, h("p", { class: "muted", text: t("contours.reading") }));
     try {
-      const p = await ipc.contoursPreview(asked);
+      const p = await runTask(t("contours.reading"), (job) => ipc.contoursPreview(asked, job));
       asked = p.code_property;
       replace(property, p.properties.map((name) => h("option", { value: name, text: name, selected: name === p.code_property })),
         p.code_property ? null : h("option", { value: "", text: t("contours.property_none"), selected: true }));
@@ -65,7 +66,7 @@ export async function contoursDialog(onDone) {
   commit.addEventListener("click", async () => {
     commit.disabled = true;
     try {
-      const n = await ipc.contoursCommit(asked);
+      const n = await runTask(t("contours.writing"), (job) => ipc.contoursCommit(asked, job));
       toast(t("contours.written", { count: formatNumber(n) }));
       close(true);
     } catch (e) {

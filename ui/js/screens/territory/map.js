@@ -1,6 +1,6 @@
 // « Territoire » (issue 27): the territory's communes on a map coloured by a measure (actors,
 // of a monde or all; actions; granted funding; meetings and their hours, links made over a
-// period), the legend's classes with their bounds, the communes never met hatched and their
+// period), the legend's classes with their bounds, the communes never met in red and their
 // list one click away; the same figures as a sortable table; a commune's card on a click.
 // Shapes are read in pages and drawn as they arrive; the values are computed in Rust.
 import { h, replace } from "../../core/dom.js";
@@ -8,7 +8,7 @@ import { t, label, formatNumber, formatDecimal } from "../../core/i18n.js";
 import { showError, toast } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { World as WORLDS } from "../../../bindings/codes.js";
-import { mapCanvas, wireCanvas, CLASS_FILLS, NEVER_MET } from "./canvas.js";
+import { mapCanvas, wireCanvas, CLASS_FILLS, NEVER_MET_FILL } from "./canvas.js";
 import { figuresTable, communes } from "./figures.js";
 import { communeCardDialog } from "./card.js";
 import { contoursDialog } from "./contours.js";
@@ -78,6 +78,7 @@ export async function renderTerritory(container) {
     values = await ipc.mapValues(view.query);
     classes = new Map(values.values.map((v) => [v.insee, v.class]));
     drawLegend(legend, values, () => table.showNeverMet());
+    map.invalidate();
     map.redraw();
     await table.refresh();
   };
@@ -115,6 +116,7 @@ export async function renderTerritory(container) {
   observer.observe(map.canvas);
   const nm = await ipc.mapValues({ measure: "never_met", world: null, from: null, to: null });
   never = new Set(nm.values.filter((v) => v.value > 0).map((v) => v.insee));
+  map.invalidate();
   await measure();
   // The shapes, page after page, drawn as they come.
   for (let offset = 0; offset < frame.with_contour; offset += SHAPES_PAGE) {
@@ -183,7 +185,7 @@ function drawLegend(legend, v, listNever) {
         ? t("map.class_one", { value: formatValue(m, c.from), communes: communes(c.communes) })
         : t("map.class", { from: formatValue(m, c.from), to: formatValue(m, c.to), communes: communes(c.communes) }))),
       m === "never_met" ? null : row(CLASS_FILLS[0], t("map.class_none", { communes: communes(none) })),
-      row(NEVER_MET, t("map.never_met_count", { communes: communes(v.never_met) }), "legend-never")),
+      row(NEVER_MET_FILL, t("map.never_met_count", { communes: communes(v.never_met) }), "legend-never")),
     v.never_met ? h("button", { type: "button", class: "btn small", id: "map-list-never", text: t("map.list_never"), on: { click: listNever } }) : null,
     m === "never_met" ? null : h("p", { class: "muted small", id: "map-total", text: t("map.total", { total: formatValue(m, v.total) }) }));
 }
