@@ -69,8 +69,10 @@ async function territoryAtScale(region, name, perEdge) {
       }
       return times;`);
     const moveMap = () => panAndZoom(d, "territory-canvas");
+    // The first pass is slower while the web engine settles; the second, 5 s later, is the
+    // figure (as the network map's in scale.test.mjs).
     const warmup = await moveMap();
-    await d.sleep(2000);
+    await d.sleep(5000);
     const frames = await moveMap();
     await d.sleep(1000);
     const t1 = Date.now();
@@ -80,7 +82,7 @@ async function territoryAtScale(region, name, perEdge) {
     await d.executeScript(`document.getElementById("territory-canvas").dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true }));`);
     await d.sleep(1000);
     await screenshot(d, `map-scale-${region ?? "france"}`);
-    console.log(`# map of ${contours.communes} communes in the app: all drawn ${drawn} ms after the click (shapes read in pages of 1 000, drawn as they come); a full redraw p50 ${Math.round(percentile(full, 0.5))} ms; pan and zoom frames p50 ${Math.round(percentile(frames, 0.5))} ms, p95 ${Math.round(percentile(frames, 0.95))} ms, max ${Math.round(Math.max(...frames))} ms over ${frames.length} frames (first pass, warming up: p95 ${Math.round(percentile(warmup, 0.95))} ms; target p95 ≤ 17 ms, the display refreshes every 16.7 ms); another measure shown in ${remeasured} ms`);
+    console.log(`# map of ${contours.communes} communes in the app: all drawn ${drawn} ms after the click (shapes read in pages of 2 000, drawn as they come); a full redraw p50 ${Math.round(percentile(full, 0.5))} ms; pan and zoom frames p50 ${Math.round(percentile(frames, 0.5))} ms, p95 ${Math.round(percentile(frames, 0.95))} ms, max ${Math.round(Math.max(...frames))} ms over ${frames.length} frames (first pass, warming up: p95 ${Math.round(percentile(warmup, 0.95))} ms; target p95 ≤ 17 ms, the display refreshes every 16.7 ms); another measure shown in ${remeasured} ms`);
     assert.equal(frames.length, 160, "every move drew a frame");
   } finally {
     await app.quit();

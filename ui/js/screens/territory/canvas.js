@@ -112,21 +112,22 @@ export function mapCanvas(opts) {
   const grouped = (level) => {
     const known = layers.get(level);
     if (known) return known;
-    const tol = 2 ** level;
-    const fills = new Map();
-    const outlines = new Path2D();
-    let never = null;
-    for (const d of communes) {
-      // A commune never met is filled light red whatever its class: what the map is for.
-      const fill = opts.neverMet(d.insee) ? NEVER_MET_FILL : CLASS_FILLS[opts.classOf(d.insee)] ?? CLASS_FILLS[0];
-      if (!fills.has(fill)) fills.set(fill, new Path2D());
-      trace(fills.get(fill), d, tol);
-      trace(outlines, d, tol);
-      if (opts.neverMet(d.insee)) trace((never ??= new Path2D()), d, tol);
-    }
-    const built = { fills, outlines, never };
+    /** @type {Layers} */
+    const built = { fills: new Map(), outlines: new Path2D(), never: null };
+    for (const d of communes) into(built, d, level);
     layers.set(level, built);
     return built;
+  };
+  /** Adds a commune to the paths of a level. @param {Layers} l @param {Drawn} d @param {number} level */
+  const into = (l, d, level) => {
+    const tol = 2 ** level;
+    // A commune never met is filled light red whatever its class: what the map is for.
+    const never = opts.neverMet(d.insee);
+    const fill = never ? NEVER_MET_FILL : CLASS_FILLS[opts.classOf(d.insee)] ?? CLASS_FILLS[0];
+    if (!l.fills.has(fill)) l.fills.set(fill, new Path2D());
+    trace(/** @type {Path2D} */ (l.fills.get(fill)), d, tol);
+    trace(l.outlines, d, tol);
+    if (never) trace((l.never ??= new Path2D()), d, tol);
   };
 
   /** Draws every commune in full at the current camera. */
@@ -191,7 +192,37 @@ export function mapCanvas(opts) {
     canvas,
     communes,
     /** Adds communes read from Rust. @param {import("../../core/ipc.js").MapShape[]} shapes */
-    add(shapes) { for (const s of shapes) communes.push(drawn(s)); layers.clear(); },
+    add(shapes) {
+      const added = shapes.map(drawn);
+      communes.push(...added);
+      // Built again at the next full drawing (a path drawn once is never extended: WebKit
+      // would copy it at each addition).
+      layers.clear();
+      return added;
+    },
+    /** Draws communes just added over the map as it is, without drawing it all again. @param {Drawn[]} added */
+    paint(added) {
+      const { dpr } = size();
+      const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+      g.setTransform(camera.scale * dpr, 0, 0, -camera.scale * dpr, camera.x * dpr, camera.y * dpr);
+      const px = 1 / camera.scale;
+      const level = Math.max(0, Math.floor(Math.log2(0.5 * px)));
+      /** @type {Layers} */
+      const l = { fills: new Map(), outlines: new Path2D(), never: null };
+      for (const d of added) into(l, d, level);
+      for (const [fill, path] of l.fills) {
+        g.fillStyle = fill;
+        g.fill(path, "evenodd");
+      }
+      g.strokeStyle = "#6d6a64";
+      g.lineWidth = 0.8 * px;
+      g.stroke(l.outlines);
+      if (l.never) {
+        g.strokeStyle = NEVER_MET;
+        g.lineWidth = px;
+        g.stroke(l.never);
+      }
+    },
     /** The classes or the communes never met changed: the paths are gathered again. */
     invalidate() { layers.clear(); },
     /** Sets the bounds to fit (west, south, east, north in metres). @param {number[]} b */

@@ -15,7 +15,7 @@ import { contoursDialog } from "./contours.js";
 import { communesFact } from "./communes.js";
 
 /** Shapes read per call. */
-const SHAPES_PAGE = 1000;
+const SHAPES_PAGE = 2000;
 /** @type {import("../../core/ipc.js").MapMeasure[]} */
 const MEASURES = ["actors", "actions", "funding", "meetings", "hours", "links", "never_met"];
 /** The measures over a period. */
@@ -119,13 +119,18 @@ export async function renderTerritory(container) {
   map.invalidate();
   await measure();
   // The shapes, page after page, drawn as they come.
+  // Each page is painted over the map as it comes; the whole map is drawn once at the end.
   for (let offset = 0; offset < frame.with_contour; offset += SHAPES_PAGE) {
     status.textContent = t("map.loading", { done: formatNumber(offset), total: formatNumber(frame.with_contour) });
     const page = await ipc.mapShapes(offset, SHAPES_PAGE);
     if (!map.canvas.isConnected) return;
-    map.add(page);
-    map.redraw();
-    if (page.length < SHAPES_PAGE) break;
+    const added = map.add(page);
+    const last = page.length < SHAPES_PAGE || offset + SHAPES_PAGE >= frame.with_contour;
+    if (last) {
+      map.redraw();
+      break;
+    }
+    map.paint(added);
   }
   status.textContent = t("map.loaded", { count: formatNumber(map.communes.length), total: formatNumber(frame.communes) });
 }
