@@ -9,7 +9,7 @@ use crate::state::{AppState, PreparedContoursFor};
 use catalyse_core::map::card::CommuneCard;
 use catalyse_core::map::contours::ContoursPreview;
 use catalyse_core::map::figures::{FiguresPage, FiguresSort};
-use catalyse_core::map::values::{MapFrame, MapQuery, MapShape, MapValues};
+use catalyse_core::map::values::{MapFrame, MapQuery, MapValues};
 use catalyse_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -20,14 +20,16 @@ pub async fn map_frame(state: State<'_, AppState>) -> Result<MapFrame, ErrorPayl
     with_reader(&state, |s| s.map_frame()).await
 }
 
-/// A page of the territory's communes' shapes, by INSEE code.
+/// A page of the territory's communes' shapes, by INSEE code, as bytes
+/// (`Store::map_shapes_bytes`: the window reads them into typed arrays).
 #[tauri::command]
 pub async fn map_shapes(
     state: State<'_, AppState>,
     offset: u32,
     limit: u32,
-) -> Result<Vec<MapShape>, ErrorPayload> {
-    with_reader(&state, move |s| s.map_shapes(offset, limit)).await
+) -> Result<tauri::ipc::Response, ErrorPayload> {
+    let bytes = with_reader(&state, move |s| s.map_shapes_bytes(offset, limit)).await?;
+    Ok(tauri::ipc::Response::new(bytes))
 }
 
 /// A measure's value for each of the territory's communes, with the legend's classes.

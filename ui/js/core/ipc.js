@@ -162,7 +162,7 @@ export const unplacedCommunes = (offset, limit) => call("unplaced_communes", { o
 /** Places every actor of a written commune. @param {string} written @param {string} insee @returns {Promise<number>} */
 export const placeWrittenCommune = (written, insee) => call("place_written_commune", { written, insee });
 /** @typedef {import("../../bindings/MapFrame").MapFrame} MapFrame */
-/** @typedef {import("../../bindings/MapShape").MapShape} MapShape */
+/** A commune's shape as the window reads it (`mapShapes`). @typedef {{insee: string, name: string, polygons: Int32Array[][]}} MapShape */
 /** @typedef {import("../../bindings/MapQuery").MapQuery} MapQuery */
 /** @typedef {import("../../bindings/MapValues").MapValues} MapValues */
 /** @typedef {import("../../bindings/MapMeasure").MapMeasure} MapMeasure */
@@ -173,8 +173,51 @@ export const placeWrittenCommune = (written, insee) => call("place_written_commu
 /** @typedef {import("../../bindings/ContoursPreview").ContoursPreview} ContoursPreview */
 /** Where the territory lies. @returns {Promise<MapFrame>} */
 export const mapFrame = () => call("map_frame");
-/** A page of the territory's communes' shapes. @param {number} offset @param {number} limit @returns {Promise<MapShape[]>} */
-export const mapShapes = (offset, limit) => call("map_shapes", { offset, limit });
+/**
+ * A page of the territory's communes' shapes. They come as bytes (`Store::map_shapes_bytes`
+ * says their layout), each ring read into an Int32Array of `x, y` metres.
+ * @param {number} offset @param {number} limit
+ * @returns {Promise<MapShape[]>}
+ */
+export async function mapShapes(offset, limit) {
+  const buffer = /** @type {ArrayBuffer} */ (await call("map_shapes", { offset, limit }));
+  return decodeShapes(buffer);
+}
+
+/**
+ * The shapes of `Store::map_shapes_bytes`.
+ * @param {ArrayBuffer} buffer
+ * @returns {MapShape[]}
+ */
+export function decodeShapes(buffer) {
+  const v = new DataView(buffer);
+  const bytes = new Uint8Array(buffer);
+  const text = new TextDecoder();
+  if (text.decode(bytes.subarray(0, 4)) !== "CSHP") throw toPayload({ kind: "internal", message: t("error.internal", { detail: "map_shapes" }) });
+  let at = 4;
+  const u32 = () => { const x = v.getUint32(at, true); at += 4; return x; };
+  const out = [];
+  for (let n = u32(); n > 0; n -= 1) {
+    const insee = text.decode(bytes.subarray(at, at + 5)).trim();
+    at += 5;
+    const len = v.getUint16(at, true);
+    at += 2;
+    const name = text.decode(bytes.subarray(at, at + len));
+    at += len;
+    const polygons = [];
+    for (let p = u32(); p > 0; p -= 1) {
+      const rings = [];
+      for (let r = u32(); r > 0; r -= 1) {
+        const ring = new Int32Array(u32() * 2);
+        for (let i = 0; i < ring.length; i += 1) { ring[i] = v.getInt32(at, true); at += 4; }
+        rings.push(ring);
+      }
+      polygons.push(rings);
+    }
+    out.push({ insee, name, polygons });
+  }
+  return out;
+}
 /** A measure over the territory's communes. @param {MapQuery} query @returns {Promise<MapValues>} */
 export const mapValues = (query) => call("map_values", { query });
 /** A commune's card. @param {string} insee @returns {Promise<CommuneCard>} */

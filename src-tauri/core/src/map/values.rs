@@ -296,6 +296,15 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::map_shapes`] as bytes, for the window (a country's shapes are tens of
+    /// megabytes as JSON numbers, a quarter of that here, read without parsing text):
+    /// `CSHP`, then the count (u32), then for each shape its INSEE code (5 bytes), its name's
+    /// length (u16) and UTF-8 bytes, its polygons (u32), and for each polygon its rings (u32),
+    /// each ring its positions (u32) then `x, y` as i32 metres; every number little-endian.
+    pub fn map_shapes_bytes(&self, offset: u32, limit: u32) -> CoreResult<Vec<u8>> {
+        Ok(encode_shapes(&self.map_shapes(offset, limit)?))
+    }
+
     /// A measure's value for each of the territory's communes, with the legend's classes.
     pub fn map_values(&self, query: &MapQuery) -> CoreResult<MapValues> {
         let from = optional_date("from", "Le début de la période", &query.from)?
@@ -410,4 +419,37 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?)
     }
+}
+
+/// The bytes of [`Store::map_shapes_bytes`].
+pub fn encode_shapes(shapes: &[MapShape]) -> Vec<u8> {
+    let positions: usize = shapes
+        .iter()
+        .flat_map(|s| s.polygons.iter().flatten())
+        .map(Vec::len)
+        .sum();
+    let mut out = Vec::with_capacity(8 + shapes.len() * 32 + positions * 4);
+    out.extend_from_slice(b"CSHP");
+    out.extend((shapes.len() as u32).to_le_bytes());
+    for s in shapes {
+        let mut code = [b' '; 5];
+        for (c, b) in code.iter_mut().zip(s.insee.bytes()) {
+            *c = b;
+        }
+        out.extend(code);
+        let name = &s.name.as_bytes()[..s.name.len().min(u16::MAX as usize)];
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend(name);
+        out.extend((s.polygons.len() as u32).to_le_bytes());
+        for polygon in &s.polygons {
+            out.extend((polygon.len() as u32).to_le_bytes());
+            for ring in polygon {
+                out.extend(((ring.len() / 2) as u32).to_le_bytes());
+                for v in ring {
+                    out.extend(v.to_le_bytes());
+                }
+            }
+        }
+    }
+    out
 }

@@ -182,3 +182,43 @@ fn a_commune_s_card_gathers_its_actors_actions_meetings_and_members() {
         Some("insee.unknown")
     );
 }
+
+#[test]
+fn the_shapes_as_bytes_hold_what_the_json_holds() {
+    let s = demo();
+    let shapes = s.map_shapes(0, 2_000).unwrap();
+    let bytes = s.map_shapes_bytes(0, 2_000).unwrap();
+    assert_eq!(&bytes[..4], b"CSHP");
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!(u32_at(4) as usize, shapes.len());
+    // Read back as the window reads them.
+    let mut at = 8;
+    for shape in &shapes {
+        assert_eq!(&bytes[at..at + 5], shape.insee.as_bytes());
+        at += 5;
+        let n = u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize;
+        at += 2;
+        assert_eq!(std::str::from_utf8(&bytes[at..at + n]).unwrap(), shape.name);
+        at += n;
+        assert_eq!(u32_at(at) as usize, shape.polygons.len());
+        at += 4;
+        for polygon in &shape.polygons {
+            assert_eq!(u32_at(at) as usize, polygon.len());
+            at += 4;
+            for ring in polygon {
+                assert_eq!(u32_at(at) as usize * 2, ring.len());
+                at += 4;
+                for v in ring {
+                    assert_eq!(
+                        i32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()),
+                        *v
+                    );
+                    at += 4;
+                }
+            }
+        }
+    }
+    assert_eq!(at, bytes.len(), "nothing else");
+    // A name with accents, as UTF-8.
+    assert!(shapes.iter().any(|s| s.name == "Les Orgières"));
+}

@@ -13,12 +13,12 @@ const SETTLE_MS = 160;
 
 /**
  * A commune ready to draw: its rings in metres (flat x, y), its bounds (for hit testing).
- * @typedef {{insee: string, name: string, rings: number[][], box: number[]}} Drawn
+ * @typedef {{insee: string, name: string, rings: Int32Array[], box: number[]}} Drawn
  */
 
 /** @param {import("../../core/ipc.js").MapShape} s @returns {Drawn} */
 export function drawn(s) {
-  /** @type {number[][]} */
+  /** @type {Int32Array[]} */
   const rings = [];
   const box = [Infinity, Infinity, -Infinity, -Infinity];
   for (const polygon of s.polygons) {
