@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { launch, freshHome, scratch, click, visible, waitText, choose, screenshot, BINARY } from "./harness.mjs";
 import { writeScaleContours } from "./scale-data.mjs";
@@ -88,6 +88,23 @@ async function territoryAtScale(region, name, perEdge) {
     await app.quit();
   }
 }
+
+test("a département's contours (Côtes-d'Armor, 344 communes) imported with the command line", () => {
+  const dir = scratch("map-dept-");
+  const contours = writeScaleContours(dir, "dep:22", 40);
+  const file = path.join(dir, "cotes-d-armor.catalyse");
+  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, "data") };
+  execFileSync(BINARY, ["new", file, "--territory", "Côtes-d'Armor", "--kind", "department"], { env });
+  execFileSync(BINARY, ["map", "territory", "--workspace", file, "--add", "departement:22"], { env });
+  const ours = timed(BINARY, ["map", "import-contours", contours.file, "--workspace", file], { env });
+  const refDb = path.join(dir, "reference.db");
+  const reference = timed("sqlite3", [refDb,
+    `CREATE TABLE c(insee TEXT, geom TEXT); INSERT INTO c SELECT json_extract(value, '$.properties.INSEE_COM'), json_extract(value, '$.geometry') FROM json_each(readfile('${contours.file}'), '$.features');`]);
+  const size = statSync(contours.file).size;
+  console.log(`# contours of a département (${contours.communes} communes, ${contours.positions} positions, ${(size / 1e6).toFixed(2)} MB GeoJSON): catalyse map import-contours ${Math.round(ours)} ms (target ≤ 1 s, the command's start included); sqlite3 shell ${Math.round(reference)} ms; ratio ${(ours / reference).toFixed(1)}`);
+  const listed = JSON.parse(execFileSync(BINARY, ["map", "communes", "--workspace", file, "--json"], { env, encoding: "utf8", maxBuffer: 1 << 26 }));
+  assert.equal(listed.filter((c) => c.has_contour).length, contours.communes);
+});
 
 test("a région's 5 115 communes: imported, drawn, panned and zoomed in the real app", async () => {
   await territoryAtScale("44", "Région Grand Est", 25);

@@ -174,7 +174,7 @@ export function withJournal(text, sets, changes) {
 
 /**
  * Writes `contours.geojson` for every current commune of a région (Grand Est, 5,115 communes,
- * by default; `null`: all of France's): invented contours laid out as a grid of cells about 4 km wide, their shared
+ * by default; `dep:22`: a département's; `null`: all of France's): invented contours laid out as a grid of cells about 4 km wide, their shared
  * edges bent the same way on both sides (neighbours touch, as real contours do), each edge
  * `perEdge` positions. Real contours are not shipped: this is their size, not their shape.
  * @returns {{file: string, communes: number, departements: string[], positions: number}}
@@ -182,7 +182,8 @@ export function withJournal(text, sets, changes) {
 export function writeScaleContours(dir, region = "44", perEdge = 25) {
   const require = createRequire(import.meta.url);
   const all = JSON.parse(readFileSync(require.resolve("@etalab/decoupage-administratif/data/communes.json"), "utf8"))
-    .filter((c) => c.type === "commune-actuelle" && (region === null || c.region === region));
+    .filter((c) => c.type === "commune-actuelle" && (region === null || c.region === region
+      || (region.startsWith("dep:") && c.departement === region.slice(4))));
   const cols = Math.ceil(Math.sqrt(all.length));
   const [lon0, lat0, step] = [4.0, 48.0, 0.05];
   const corner = (i, j) => [lon0 + i * step, lat0 + j * step];
