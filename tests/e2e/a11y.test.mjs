@@ -120,6 +120,17 @@ async function importPreview(d, found, lang, file, screen) {
 /** Walks every screen and dialog of the demo in the current language. */
 async function walk(d, found, lang) {
   await check(d, found, lang, "tableau de bord");
+  // Territory: the map, its legend and table, a commune's card, the contours dialog.
+  await click(d, "#nav-territory");
+  await visible(d, "#territory-canvas");
+  await visible(d, "#figures-table tbody tr");
+  await check(d, found, lang, "territoire (carte)");
+  await click(d, "#figures-table tbody tr th button");
+  await visible(d, "#commune-card");
+  await check(d, found, lang, "fiche commune");
+  await (await d.switchTo().activeElement()).sendKeys(Key.ESCAPE);
+  await d.wait(async () => (await d.findElements(By.css("#commune-card"))).length === 0, 5000);
+  await dialog(d, found, lang, "import des contours", "#contours-open", "contours-dialog");
   // Actors: the list, the actor form, the card, the link form, a deletion's confirmation.
   await click(d, "#nav-actors");
   await visible(d, "#actors-table tbody tr[data-actor-id]");
