@@ -318,10 +318,15 @@ pub fn read_gpkg_geometry(blob: &[u8]) -> Result<(i32, Rings), String> {
     let wkb = blob
         .get(8 + envelope..)
         .ok_or("la géométrie est tronquée")?;
-    let geometry = wkb::reader::read_wkb(wkb)
-        .map_err(|e| format!("sa géométrie (WKB) est illisible : {e}"))?
-        .try_to_geometry()
-        .ok_or("la géométrie est vide")?;
+    // The WKB reader panics on some damaged geometries (a point shorter than it says, found by
+    // the 10,000-case property run): such a geometry is refused like any unreadable one.
+    let geometry = std::panic::catch_unwind(|| {
+        wkb::reader::read_wkb(wkb)
+            .map_err(|e| format!("sa géométrie (WKB) est illisible : {e}"))
+            .map(|g| g.try_to_geometry())
+    })
+    .unwrap_or_else(|_| Err("sa géométrie (WKB) est abîmée".into()))?
+    .ok_or("la géométrie est vide")?;
     let polygons = match geometry {
         geo::Geometry::Polygon(p) => vec![p],
         geo::Geometry::MultiPolygon(m) => m.0,

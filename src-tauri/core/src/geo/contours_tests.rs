@@ -129,3 +129,39 @@ fn geopackage_geometries_are_read_and_their_faults_named() {
         assert!(e.contains(words), "{e}");
     }
 }
+
+#[test]
+fn a_geometry_the_wkb_reader_would_panic_on_is_refused() {
+    // The case the 10,000-case run found: an envelope, then a WKB geometry of type 164 with a
+    // ring of five positions; the `wkb` crate unwraps its own error on it.
+    let mut b = vec![71u8, 80, 0, 5, 106, 8, 0, 0];
+    b.extend([0u8; 48]);
+    b.extend([1, 164, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0]);
+    for (x, y) in [(0x4123_76a6_79a5_f861u64, 0x4157_a6b0_0000_0000u64); 5] {
+        b.extend(x.to_le_bytes());
+        b.extend(y.to_le_bytes());
+    }
+    let e = read_gpkg_geometry(&b).unwrap_err();
+    assert!(e.contains("WKB"), "{e}");
+    // Every truncation of a good geometry is refused, never a panic.
+    let mut good = b"GP\0\x01".to_vec();
+    good.extend(2154i32.to_le_bytes());
+    good.push(1);
+    good.extend(3u32.to_le_bytes());
+    good.extend(1u32.to_le_bytes());
+    good.extend(5u32.to_le_bytes());
+    for (x, y) in [
+        (0.0f64, 0.0f64),
+        (1.0, 0.0),
+        (1.0, 1.0),
+        (0.0, 1.0),
+        (0.0, 0.0),
+    ] {
+        good.extend(x.to_le_bytes());
+        good.extend(y.to_le_bytes());
+    }
+    assert!(read_gpkg_geometry(&good).is_ok());
+    for cut in 0..good.len() {
+        assert!(read_gpkg_geometry(&good[..cut]).is_err(), "cut at {cut}");
+    }
+}
