@@ -314,7 +314,6 @@ fn render(
     out: &std::path::Path,
     force: bool,
 ) -> i32 {
-    use catalyse_core::map::render;
     use catalyse_core::map::values::{MapMeasure, MapQuery};
     let ext = out
         .extension()
@@ -344,24 +343,12 @@ fn render(
             })
         })
         .and_then(|query| {
-            Store::open_for_reading(workspace).and_then(|s| s.map_drawing(&query, options))
-        })
-        .and_then(|d| {
-            let bytes = if ext == "png" {
-                render::png(&d, 2.0)?
-            } else {
-                render::svg(&d).into_bytes()
-            };
-            catalyse_core::shared::files::write_whole(out, &bytes)?;
-            Ok(d)
+            Store::open_for_reading(workspace)
+                .and_then(|s| s.write_map(&query, options, out, ext == "png"))
         });
     match drawn {
-        Ok(d) => {
-            println!(
-                "Carte écrite : {} ({} communes).",
-                out.display(),
-                d.communes.len()
-            );
+        Ok(n) => {
+            println!("Carte écrite : {} ({n} communes).", out.display());
             0
         }
         Err(e) => fail(&e),

@@ -194,19 +194,11 @@ pub async fn export_map(
     };
     let name = file_name(&path);
     let rows = with_reader(&state, move |s| {
-        use catalyse_core::map::render;
-        let options = render::RenderOptions {
+        let options = catalyse_core::map::render::RenderOptions {
             width: 900.0,
-            ..render::RenderOptions::default()
+            ..Default::default()
         };
-        let d = s.map_drawing(&query, &options)?;
-        let bytes = if png {
-            render::png(&d, 2.0)?
-        } else {
-            render::svg(&d).into_bytes()
-        };
-        catalyse_core::shared::files::write_whole(&path, &bytes)?;
-        Ok(d.communes.len())
+        s.write_map(&query, &options, &path, png)
     })
     .await?;
     Ok(Some(FileDone { name, rows }))

@@ -173,6 +173,29 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> CoreResult<FiguresPage> {
+        let (rows, never_met) = self.figures_rows(query, sort, descending, never_met_only)?;
+        let total = rows.len() as u32;
+        let rows = rows
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit.min(FIGURES_PAGE_MAX) as usize)
+            .collect();
+        Ok(FiguresPage {
+            rows,
+            total,
+            never_met,
+        })
+    }
+
+    /// The whole sorted list of [`Store::commune_figures_page`] (the territory's communes, at
+    /// most France's), and how many were never met.
+    fn figures_rows(
+        &self,
+        query: &crate::map::values::MapQuery,
+        sort: FiguresSort,
+        descending: bool,
+        never_met_only: bool,
+    ) -> CoreResult<(Vec<FiguresRow>, u32)> {
         let values: HashMap<String, (f64, u8)> = self
             .map_values(query)?
             .values
@@ -218,17 +241,7 @@ impl Store {
             _ if descending => rows.sort_by(|a, b| key(b).total_cmp(&key(a))),
             _ => rows.sort_by(|a, b| key(a).total_cmp(&key(b))),
         }
-        let total = rows.len() as u32;
-        let rows = rows
-            .into_iter()
-            .skip(offset as usize)
-            .take(limit.min(FIGURES_PAGE_MAX) as usize)
-            .collect();
-        Ok(FiguresPage {
-            rows,
-            total,
-            never_met,
-        })
+        Ok((rows, never_met))
     }
 }
 
@@ -241,20 +254,10 @@ impl Store {
         never_met_only: bool,
         path: &std::path::Path,
     ) -> CoreResult<usize> {
-        let mut rows = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self.commune_figures_page(
-                query,
-                FiguresSort::Name,
-                false,
-                never_met_only,
-                offset,
-                FIGURES_PAGE_MAX,
-            )?;
-            offset += FIGURES_PAGE_MAX;
-            let done = page.rows.len() < FIGURES_PAGE_MAX as usize;
-            rows.extend(page.rows.into_iter().map(|r| {
+        let (all, _) = self.figures_rows(query, FiguresSort::Name, false, never_met_only)?;
+        let rows: Vec<Vec<String>> = all
+            .into_iter()
+            .map(|r| {
                 let c = r.figures;
                 vec![
                     c.insee.clone(),
@@ -269,11 +272,8 @@ impl Store {
                     if c.never_met() { "oui" } else { "non" }.to_string(),
                     format!("{}", r.value),
                 ]
-            }));
-            if done {
-                break;
-            }
-        }
+            })
+            .collect();
         let measure = query.measure.label_fr();
         let headers = [
             "Code INSEE",

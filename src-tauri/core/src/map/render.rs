@@ -291,6 +291,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Writes the map of `query` into `path`, as PNG (two pixels per point) when `png`, as SVG
+    /// otherwise; returns the communes drawn.
+    pub fn write_map(
+        &self,
+        query: &MapQuery,
+        opts: &RenderOptions,
+        path: &std::path::Path,
+        png: bool,
+    ) -> CoreResult<usize> {
+        let d = self.map_drawing(query, opts)?;
+        let bytes = if png {
+            self::png(&d, 2.0)?
+        } else {
+            svg(&d).into_bytes()
+        };
+        crate::shared::files::write_whole(path, &bytes)?;
+        Ok(d.communes.len())
+    }
+}
+
 /// Text safe inside XML.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -133,9 +133,9 @@ pub struct MapFrame {
 }
 
 /// A commune drawn: its polygons, each a list of rings (exterior first), each ring flat
-/// `x, y, …` in metres east and north of the centre.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
+/// `x, y, …` in metres east and north of the centre. It reaches the window as bytes
+/// ([`Store::map_shapes_bytes`]), not as JSON.
+#[derive(Debug, Clone, PartialEq)]
 pub struct MapShape {
     pub insee: String,
     pub name: String,
@@ -243,7 +243,11 @@ impl Store {
 
     /// Where the territory lies, for the map to fit it.
     pub fn map_frame(&self) -> CoreResult<MapFrame> {
-        let communes = self.territory_codes()?.len() as u32;
+        let communes: u32 = self.conn.query_row(
+            "SELECT count(*) FROM territory_commune WHERE territory_id = 1",
+            [],
+            |r| r.get(0),
+        )?;
         let Some((local, with_contour, [w, s, e, n])) = self.map_projection()? else {
             return Ok(MapFrame {
                 communes,

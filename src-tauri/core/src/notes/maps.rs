@@ -14,6 +14,7 @@ use crate::notes::DecisionNote;
 use crate::shared::codes::World;
 use crate::shared::domain::NoteRecordKind;
 use crate::shared::error::CoreResult;
+use rusqlite::OptionalExtension;
 
 pub use crate::notes::render::{is_map_address, NoteMaps};
 
@@ -50,10 +51,12 @@ impl Store {
                 NoteRecordKind::Actor => "SELECT insee FROM actor WHERE id = ?1",
                 _ => continue,
             };
+            // A record deleted since the note named it has no commune; any other fault is one.
             let insee: Option<String> = self
                 .conn
                 .query_row(sql, [r.record_id], |row| row.get(0))
-                .unwrap_or(None);
+                .optional()?
+                .flatten();
             if let Some(c) = insee.filter(|c| !out.contains(c)) {
                 out.push(c);
             }

@@ -130,38 +130,53 @@ export function mapCanvas(opts) {
     if (never) trace((l.never ??= new Path2D()), d, tol);
   };
 
-  /** Draws every commune in full at the current camera. */
-  const full = () => {
+  /**
+   * Sets the camera on the context (metres to pixels: y grows to the north in metres,
+   * downwards on screen); returns a pixel in metres and the level of detail to draw at
+   * (about half a pixel, a power of two so that zooming reuses the paths built).
+   * @param {CanvasRenderingContext2D} g
+   */
+  const onCamera = (g) => {
     const { dpr } = size();
-    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.fillStyle = "#ffffff";
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    // Metres to pixels: y grows to the north in metres, downwards on screen.
     g.setTransform(camera.scale * dpr, 0, 0, -camera.scale * dpr, camera.x * dpr, camera.y * dpr);
     const px = 1 / camera.scale;
-    const selected = opts.selected();
+    return { px, level: Math.max(0, Math.floor(Math.log2(0.5 * px))) };
+  };
+
+  /**
+   * Fills and outlines some communes' paths: one path per fill, one for every outline, one
+   * for the communes never met, so a handful of drawing calls whatever their number.
+   * @param {CanvasRenderingContext2D} g @param {Layers} l @param {number} px
+   */
+  const drawLayers = (g, l, px) => {
     g.lineJoin = "round";
-    // One path per fill, one for every outline, one for the communes never met: a handful of
-    // drawing calls whatever the number of communes.
-    // Detail down to about half a pixel; a power of two, so zooming reuses the paths built.
-    const level = Math.max(0, Math.floor(Math.log2(0.5 * px)));
-    const drawnLayers = grouped(level);
-    for (const [fill, path] of drawnLayers.fills) {
+    for (const [fill, path] of l.fills) {
       g.fillStyle = fill;
       g.fill(path, "evenodd");
     }
     g.strokeStyle = "#6d6a64";
     g.lineWidth = 0.8 * px;
-    g.stroke(drawnLayers.outlines);
-    if (drawnLayers.never) {
+    g.stroke(l.outlines);
+    if (l.never) {
       // Outlined in red over their light red fill (a hatch pattern, a translucent tint or
-      // lines clipped to them cost as much again as the whole map in WebKitGTK's canvas).
+      // lines clipped to them cost as much again as the whole map in WebKitGTK's canvas),
+      // with a hairline: WebKitGTK strokes it ~40 times faster than a 2-pixel line.
       g.strokeStyle = NEVER_MET;
-      // A hairline: WebKitGTK strokes it ~40 times faster than a 2-pixel line.
       g.lineWidth = px;
-      g.stroke(drawnLayers.never);
+      g.stroke(l.never);
     }
+  };
+
+  /** Draws every commune in full at the current camera. */
+  const full = () => {
+    size(); // first: resizing the canvas clears it
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    const { px, level } = onCamera(g);
+    const selected = opts.selected();
+    drawLayers(g, grouped(level), px);
     const chosen = selected && communes.find((d) => d.insee === selected);
     if (chosen) {
       g.strokeStyle = "#111111";
@@ -202,26 +217,12 @@ export function mapCanvas(opts) {
     },
     /** Draws communes just added over the map as it is, without drawing it all again. @param {Drawn[]} added */
     paint(added) {
-      const { dpr } = size();
       const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-      g.setTransform(camera.scale * dpr, 0, 0, -camera.scale * dpr, camera.x * dpr, camera.y * dpr);
-      const px = 1 / camera.scale;
-      const level = Math.max(0, Math.floor(Math.log2(0.5 * px)));
+      const { px, level } = onCamera(g);
       /** @type {Layers} */
       const l = { fills: new Map(), outlines: new Path2D(), never: null };
       for (const d of added) into(l, d, level);
-      for (const [fill, path] of l.fills) {
-        g.fillStyle = fill;
-        g.fill(path, "evenodd");
-      }
-      g.strokeStyle = "#6d6a64";
-      g.lineWidth = 0.8 * px;
-      g.stroke(l.outlines);
-      if (l.never) {
-        g.strokeStyle = NEVER_MET;
-        g.lineWidth = px;
-        g.stroke(l.never);
-      }
+      drawLayers(g, l, px);
     },
     /** The classes or the communes never met changed: the paths are gathered again. */
     invalidate() { layers.clear(); },

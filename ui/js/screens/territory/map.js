@@ -43,8 +43,8 @@ export function formatValue(measure, v) {
 /** Draws the section. @param {HTMLElement} container */
 export async function renderTerritory(container) {
   const frame = await ipc.mapFrame();
-  /** @type {Map<string, number>} */
-  let classes = new Map();
+  /** Each commune's value and class under the measure shown. @type {Map<string, {value: number, class: number}>} */
+  let byCommune = new Map();
   /** @type {Set<string>} */
   let never = new Set();
   /** @type {import("../../core/ipc.js").MapValues|null} */
@@ -54,7 +54,7 @@ export async function renderTerritory(container) {
   const tooltip = h("div", { class: "map-tooltip", id: "map-tooltip", hidden: true, attrs: { "aria-hidden": "true" } });
   const map = mapCanvas({
     label: t("map.canvas_label", { count: formatNumber(frame.with_contour) }),
-    classOf: (insee) => classes.get(insee) ?? 0,
+    classOf: (insee) => byCommune.get(insee)?.class ?? 0,
     neverMet: (insee) => never.has(insee),
     selected: () => view.selected,
   });
@@ -67,7 +67,7 @@ export async function renderTerritory(container) {
   };
   wireCanvas(map, (d) => openCard(d.insee), (d, x, y) => {
     if (!d || !values) { tooltip.hidden = true; return; }
-    const v = values.values.find((c) => c.insee === d.insee);
+    const v = byCommune.get(d.insee);
     tooltip.textContent = `${d.name} · ${formatValue(view.query.measure, v?.value ?? 0)}${never.has(d.insee) ? ` · ${t("map.never_met_short")}` : ""}`;
     tooltip.style.left = `${x + 14}px`;
     tooltip.style.top = `${y + 10}px`;
@@ -76,7 +76,7 @@ export async function renderTerritory(container) {
 
   const measure = async () => {
     values = await ipc.mapValues(view.query);
-    classes = new Map(values.values.map((v) => [v.insee, v.class]));
+    byCommune = new Map(values.values.map((v) => [v.insee, v]));
     drawLegend(legend, values, () => table.showNeverMet());
     map.invalidate();
     map.redraw();
@@ -118,8 +118,8 @@ export async function renderTerritory(container) {
   never = new Set(nm.values.filter((v) => v.value > 0).map((v) => v.insee));
   map.invalidate();
   await measure();
-  // The shapes, page after page, drawn as they come.
-  // Each page is painted over the map as it comes; the whole map is drawn once at the end.
+  // The shapes, page after page: each is painted over the map as it comes; the whole map
+  // is drawn once at the end.
   for (let offset = 0; offset < frame.with_contour; offset += SHAPES_PAGE) {
     status.textContent = t("map.loading", { done: formatNumber(offset), total: formatNumber(frame.with_contour) });
     const page = await ipc.mapShapes(offset, SHAPES_PAGE);
