@@ -311,3 +311,77 @@ fn the_actors_communes_of_schema_16_are_placed_once_never_guessed() {
     let unplaced = s.unplaced_communes(0, 10).unwrap();
     assert_eq!((unplaced.total, unplaced.actors), (2, 2));
 }
+
+/// Migration 19 packs the journal's batch entries from then on; those written before stay
+/// as JSON text and read the same: the import of schema 18 (two actors, one contact) is
+/// still told, searched and undone, and the next import's batches are packed.
+#[test]
+fn the_text_batches_of_schema_18_still_read_and_undo_new_ones_are_packed() {
+    use catalyse_core::exchange::{tabular::FileFormat, ExchangeKind};
+    use catalyse_core::history::model::HistoryQuery;
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v18.catalyse");
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("v18.catalyse");
+    std::fs::copy(&fixture, &path).unwrap();
+    let mut s = catalyse_core::Store::open_with(&path, &dir.path().join("sauvegardes")).unwrap();
+    let kinds = |p: &Path| -> Vec<(String, String)> {
+        let c = Connection::open_with_flags(p, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut st = c
+            .prepare("SELECT tbl, typeof(after) FROM change WHERE op = 4 ORDER BY id")
+            .unwrap();
+        let kinds: Vec<(String, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        kinds
+    };
+    let text = |t: &str| (t.to_string(), "text".to_string());
+    assert_eq!(kinds(&path), [text("actor"), text("contact")]);
+    let found = s
+        .history(&HistoryQuery {
+            text: Some("morvan".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        found.sets.len(),
+        1,
+        "the contact's name found in a text batch"
+    );
+    let import = found.sets[0].summary.id;
+    assert_eq!(s.change_set_summary(import).unwrap().changes, 3);
+    assert_eq!(s.list_actors().unwrap().len(), 47);
+    s.undo_change_set(import).unwrap();
+    assert_eq!(s.list_actors().unwrap().len(), 45, "both actors undone");
+
+    let csv = "Nom;Monde;Contact\nRessourcerie;Association / ESS;Paul Le Goff\n";
+    s.import(ExchangeKind::Actors, csv.as_bytes(), FileFormat::Csv, false)
+        .unwrap();
+    let blob = |t: &str| (t.to_string(), "blob".to_string());
+    assert_eq!(
+        kinds(&path),
+        [
+            text("actor"),
+            text("contact"),
+            blob("actor"),
+            blob("contact")
+        ]
+    );
+    let found = s
+        .history(&HistoryQuery {
+            text: Some("le goff".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        found.sets.len(),
+        1,
+        "the contact's name found in a packed batch"
+    );
+    let document = s.export_json().unwrap();
+    assert!(
+        document.contains(r#"\"name\":\"Paul Le Goff\""#),
+        "the workspace JSON carries a packed batch as the JSON it holds"
+    );
+}

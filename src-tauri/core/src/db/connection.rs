@@ -64,6 +64,7 @@ pub fn register_functions(conn: &Connection) -> CoreResult<Journal> {
         |_| Ok(new_uid()),
     )?;
     register_place(conn, flags)?;
+    crate::db::packed::register(conn, flags)?;
     let journal = Journal::default();
     crate::db::journal::register(conn, &journal)?;
     Ok(journal)

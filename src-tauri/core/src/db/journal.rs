@@ -24,13 +24,29 @@ pub const INSERT: i64 = 1;
 pub const UPDATE: i64 = 2;
 pub const DELETE: i64 = 3;
 /// A batch of inserted records of one table (migration 14), written by an import instead of
-/// one [`INSERT`] entry per record: `after` is a JSON array of the records, each exactly the
+/// one [`INSERT`] entry per record: `after` is a JSON array of the records (packed since
+/// migration 19: [`crate::db::packed`]; read it through `catalyse_rows(after)`), each exactly the
 /// object the insert trigger writes for it with its `uid` put first (an insert entry's
 /// identity is its `record`; a batch's `record` and `field` are the smallest and the largest
 /// identity it holds, so that a record is looked for only in the batches whose range holds
 /// it); `before` is how many records it holds. Every reader sees it as those inserts
 /// ([`ENTRIES`]).
 pub const ROWS: i64 = 4;
+
+/// `after` of the entries of `change` (aliased `alias`, empty for none) as text: a batch's
+/// records ([`ROWS`]) as the JSON they hold, packed or not ([`crate::db::packed`]); any
+/// other entry's value as it is (a BLOB field's bytes are never taken for a packed batch).
+pub fn after_text(alias: &str) -> String {
+    let a = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
+    format!(
+        "CASE WHEN {a}op = {ROWS} THEN {}({a}after) ELSE {a}after END",
+        crate::db::packed::ROWS_FUNCTION
+    )
+}
 
 /// Records per batch entry ([`ROWS`]) of an import.
 pub const ROWS_PER_BATCH: i64 = 1024;
@@ -46,7 +62,7 @@ pub const ENTRIES: &str = "(SELECT id, set_id, tbl, record, op, field, before, a
    UNION ALL
    SELECT c.id, c.set_id, c.tbl, json_extract(r.value, '$.uid'), 1, NULL, NULL,
           json_remove(r.value, '$.uid'), r.key
-     FROM change AS c, json_each(c.after) AS r WHERE c.op = 4)";
+     FROM change AS c, json_each(catalyse_rows(c.after)) AS r WHERE c.op = 4)";
 
 /// [`ENTRIES`] of the record whose identity is parameter `param` (`?1`…) only: its own
 /// entries (by the index on `record`), and its insert inside a batch, looked for only in the
@@ -58,7 +74,7 @@ pub fn record_entries(param: &str) -> String {
    UNION ALL
    SELECT c.id, c.set_id, c.tbl, json_extract(r.value, '$.uid'), 1, NULL, NULL,
           json_remove(r.value, '$.uid'), r.key
-     FROM change AS c, json_each(c.after) AS r
+     FROM change AS c, json_each(catalyse_rows(c.after)) AS r
      WHERE c.op = 4 AND c.record <= {param} AND c.field >= {param}
        AND json_extract(r.value, '$.uid') = {param})"
     )
@@ -625,7 +641,7 @@ pub(crate) fn backfill_batches(
     let mut st = conn.prepare(&format!(
         "INSERT INTO change (set_id, tbl, record, op, field, before, after)
          SELECT {SET_ID}, '{t}', min({qt}.uid), {ROWS}, max({qt}.uid), count(*),
-                json_group_array({json}{order})
+                catalyse_pack(json_group_array({json}{order}))
          FROM {qt}{joins} WHERE {qt}.{qk} >= ?1 AND {qt}.{qk} < ?2 HAVING count(*) > 0",
         t = table.replace('\'', "''"),
         // The rows of a range of ids come in that order already: sorting them again, their

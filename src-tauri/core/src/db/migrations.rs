@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_territory_communes.sql"),
     include_str!("migrations/0017_places.sql"),
     include_str!("migrations/0018_commune_contours.sql"),
+    include_str!("migrations/0019_packed_batches.sql"),
 ];
 
 /// The schema version this build of Catalyse writes and understands.

@@ -15,6 +15,7 @@ pub(crate) mod journal_rows;
 pub mod lock;
 pub(crate) mod migrate;
 pub mod migrations;
+pub mod packed;
 pub mod records;
 pub mod schema;
 pub mod store;

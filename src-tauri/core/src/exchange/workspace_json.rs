@@ -87,12 +87,10 @@ pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String>
             keys.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", ")
         };
         // Identifiers come from the schema itself, never from input.
+        let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {order}",
-            cols.iter()
-                .map(|c| quote(&c.name))
-                .collect::<Vec<_>>()
-                .join(", "),
+            selected(table, &names),
             quote(table)
         );
         let mut st = conn.prepare(&sql)?;
@@ -126,6 +124,20 @@ pub fn export_with(conn: &Connection, progress: &Progress) -> CoreResult<String>
     });
     progress.step(Phase::Exporting, total, Some(total))?;
     Ok(text)
+}
+
+/// The columns `names` of `table` as the document writes them: as they are, but the
+/// journal's packed batches as the JSON they hold (db/packed.rs), so that the document stays
+/// readable (a Catalyse reads either form back). Identifiers come from the schema itself.
+fn selected(table: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| match (table, *name) {
+            ("change", "after") => crate::db::journal::after_text(""),
+            _ => quote(name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {

@@ -266,7 +266,7 @@ fn told_label(conn: &Connection, set: i64) -> CoreResult<ChangeLabel> {
     let main: Option<(String, String, i64)> = conn
         .query_row(
             &format!(
-                "SELECT tbl, CASE WHEN op = 4 THEN json_extract(after, '$[0].uid') ELSE record END,
+                "SELECT tbl, CASE WHEN op = 4 THEN json_extract(catalyse_rows(after), '$[0].uid') ELSE record END,
                         CASE WHEN op = 4 THEN 1 ELSE op END
                  FROM change WHERE set_id = ?1
                  ORDER BY (op = 3) DESC, CASE WHEN op = 3 THEN {rank} END, id LIMIT 1"
@@ -489,6 +489,7 @@ impl Store {
             .filter(|t| !t.is_empty());
         let fold = crate::db::store::FOLD_FUNCTION;
         let of_record = journal::record_entries("?3");
+        let after = journal::after_text("c");
         let sql = format!(
             "SELECT s.id FROM change_set AS s
              WHERE (?1 IS NULL OR s.author = ?1)
@@ -500,7 +501,7 @@ impl Store {
                AND (?7 IS NULL OR instr({fold}(s.author || ' ' || s.label), ?7) > 0
                     OR EXISTS (SELECT 1 FROM change AS c WHERE c.set_id = s.id AND (
                          (typeof(c.before) = 'text' AND instr({fold}(c.before), ?7) > 0)
-                      OR (typeof(c.after) = 'text' AND instr({fold}(c.after), ?7) > 0))))
+                      OR (typeof({after}) = 'text' AND instr({fold}({after}), ?7) > 0))))
              ORDER BY s.id DESC LIMIT ?8"
         );
         let ids: Vec<i64> = self

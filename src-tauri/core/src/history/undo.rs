@@ -483,7 +483,7 @@ fn reached_beyond(tx: &Connection, set: i64) -> CoreResult<Vec<i64>> {
              SELECT l.set_id FROM reached AS u JOIN change AS l
                WHERE l.op = {rows} AND l.record <= u.record AND l.field >= u.record
                  AND l.set_id > ?1 AND l.set_id <> {current}
-                 AND EXISTS (SELECT 1 FROM json_each(l.after) AS r
+                 AND EXISTS (SELECT 1 FROM json_each(catalyse_rows(l.after)) AS r
                              WHERE json_extract(r.value, '$.uid') = u.record)
              ORDER BY 1",
             entries = journal::ENTRIES,

@@ -23,9 +23,10 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         let aliases = self.aliases_by_identity()?;
-        let mut changes_st = self.conn.prepare_cached(
-            "SELECT tbl, record, op, field, before, after FROM change WHERE set_id = ?1 ORDER BY id",
-        )?;
+        let mut changes_st = self.conn.prepare_cached(&format!(
+            "SELECT tbl, record, op, field, before, {} FROM change WHERE set_id = ?1 ORDER BY id",
+            crate::db::journal::after_text("")
+        ))?;
         let mut sets = Vec::with_capacity(heads.len());
         for (id, at, author, label) in heads {
             let mut changes = Vec::new();

@@ -121,8 +121,9 @@ fn a_bulk_import_journals_what_the_triggers_journal_row_by_row() {
     let batches: Vec<(String, i64, i64)> = bulk
         .conn
         .prepare(
-            "SELECT tbl, before, record = (SELECT min(json_extract(value, '$.uid')) FROM json_each(after))
-                          AND field = (SELECT max(json_extract(value, '$.uid')) FROM json_each(after))
+            "SELECT tbl, before, record = (SELECT min(json_extract(value, '$.uid')) FROM json_each(catalyse_rows(after)))
+                          AND field = (SELECT max(json_extract(value, '$.uid')) FROM json_each(catalyse_rows(after)))
+                          AND typeof(after) = 'blob'
              FROM change WHERE op = 4 ORDER BY id",
         )
         .unwrap()

@@ -165,22 +165,24 @@ fn former_rows(
 pub(super) type TextEntry = (i64, String, Option<String>, Option<String>, Option<String>);
 
 /// The journal entries whose values name the person under one of `forms` (texts, and
-/// whole records as JSON), as (entry id, table, field, before, after) for those held as
-/// text.
+/// whole records as JSON, a packed batch's as the JSON it holds), as (entry id, table,
+/// field, before, after) for those held as text.
 pub(super) fn naming_entries(conn: &Connection, forms: &[String]) -> CoreResult<Vec<TextEntry>> {
     let mut out: Vec<TextEntry> = Vec::new();
+    // A batch's records packed are searched, and given, as their JSON (db/packed.rs).
+    let after = journal::after_text("");
     for form in forms.iter().filter(|f| f.chars().count() >= MIN_MENTION) {
         let needle = search_key(form);
         let found: Vec<TextEntry> = conn
             .prepare(&format!(
                 "SELECT id, tbl, CASE WHEN op = 2 THEN field END,
                    CASE WHEN typeof(before) = 'text' THEN before END,
-                   CASE WHEN typeof(after) = 'text' THEN after END
+                   CASE WHEN typeof({after}) = 'text' THEN {after} END
                  FROM change
                  WHERE (typeof(before) = 'text' AND {b})
-                    OR (typeof(after) = 'text' AND {a})",
+                    OR (typeof({after}) = 'text' AND {a})",
                 b = found_in("before", form),
-                a = found_in("after", form),
+                a = found_in(&after, form),
             ))?
             .query_map([&needle], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

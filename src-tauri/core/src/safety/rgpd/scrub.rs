@@ -213,7 +213,7 @@ pub(crate) fn forget_in_inbox(tx: &Connection, records: &[String]) -> CoreResult
 /// left (a batch left empty goes); how many entries changed.
 fn drop_from_batches(tx: &Connection, record: &str) -> CoreResult<usize> {
     let holds = "op = 4 AND record <= ?1 AND field >= ?1
-        AND EXISTS (SELECT 1 FROM json_each(change.after) AS r
+        AND EXISTS (SELECT 1 FROM json_each(catalyse_rows(change.after)) AS r
                     WHERE json_extract(r.value, '$.uid') = ?1)";
     let ids: Vec<i64> = tx
         .prepare(&format!("SELECT id FROM change WHERE {holds}"))?
@@ -221,22 +221,23 @@ fn drop_from_batches(tx: &Connection, record: &str) -> CoreResult<usize> {
         .collect::<Result<_, _>>()?;
     for id in &ids {
         tx.execute(
-            "UPDATE change SET after = (SELECT json_group_array(json(r.value) ORDER BY r.key)
-                                        FROM json_each(change.after) AS r
-                                        WHERE json_extract(r.value, '$.uid') IS NOT ?2)
+            "UPDATE change SET after = catalyse_pack(
+                                         (SELECT json_group_array(json(r.value) ORDER BY r.key)
+                                          FROM json_each(catalyse_rows(change.after)) AS r
+                                          WHERE json_extract(r.value, '$.uid') IS NOT ?2))
              WHERE id = ?1",
             params![id, record],
         )?;
         tx.execute(
             "UPDATE change SET
-               before = json_array_length(after),
-               record = coalesce((SELECT min(json_extract(r.value, '$.uid')) FROM json_each(change.after) AS r), ''),
-               field = coalesce((SELECT max(json_extract(r.value, '$.uid')) FROM json_each(change.after) AS r), '')
+               before = json_array_length(catalyse_rows(after)),
+               record = coalesce((SELECT min(json_extract(r.value, '$.uid')) FROM json_each(catalyse_rows(change.after)) AS r), ''),
+               field = coalesce((SELECT max(json_extract(r.value, '$.uid')) FROM json_each(catalyse_rows(change.after)) AS r), '')
              WHERE id = ?1",
             [id],
         )?;
         tx.execute(
-            "DELETE FROM change WHERE id = ?1 AND json_array_length(after) = 0",
+            "DELETE FROM change WHERE id = ?1 AND json_array_length(catalyse_rows(after)) = 0",
             [id],
         )?;
     }
@@ -292,7 +293,9 @@ fn scrub_naming_entries(tx: &Connection, forms: &[String]) -> CoreResult<usize> 
     let mut st = tx.prepare(
         "UPDATE change SET
            before = CASE WHEN typeof(before) = 'text' THEN ?2 ELSE before END,
-           after = CASE WHEN typeof(after) = 'text' THEN ?3 ELSE after END
+           after = CASE WHEN typeof(after) = 'text' THEN ?3
+                        WHEN op = 4 AND ?3 IS NOT NULL THEN catalyse_pack(?3)
+                        ELSE after END
          WHERE id = ?1",
     )?;
     // In their free texts only: not in an identity, a reference, a code or a key.
