@@ -387,6 +387,27 @@ type Craft = (&'static str, &'static [&'static str], Crafter);
 type Crafter = Box<dyn Fn(&Path, &Targets)>;
 
 const FOREIGN: &[&str] = &["foreign_schema"];
+
+/// The newest schema version before this one whose objects are not this one's.
+fn newest_other_schema() -> i64 {
+    use catalyse_core::db::schema::reference;
+    let now: Vec<_> = reference(catalyse_core::SCHEMA_VERSION)
+        .unwrap()
+        .objects()
+        .cloned()
+        .collect();
+    (1..catalyse_core::SCHEMA_VERSION)
+        .rev()
+        .find(|v| {
+            reference(*v)
+                .unwrap()
+                .objects()
+                .cloned()
+                .collect::<Vec<_>>()
+                != now
+        })
+        .expect("an older schema differs")
+}
 const OPENED: &[&str] = &["opened"];
 const UNREADABLE: &[&str] = &["corrupt", "foreign_schema"];
 const ANY: &[&str] = &[];
@@ -524,7 +545,19 @@ fn crafted() -> Vec<Craft> {
         ("a negative schema version", &["corrupt"], sql("PRAGMA user_version = -5")),
         ("schema version 0", FOREIGN, sql("PRAGMA user_version = 0")),
         (
-            "an older schema version claimed", FOREIGN,
+            "an older schema version claimed (the newest whose schema differs)", FOREIGN,
+            Box::new(|p: &Path, _| {
+                raw(p)
+                    .pragma_update(None, "user_version", newest_other_schema())
+                    .unwrap()
+            }),
+        ),
+        (
+            // A migration that changes no table (19: the journal's batches packed from then
+            // on): a file claiming the version before has that version's schema, and is
+            // migrated like one; otherwise it is the case above.
+            "the version before claimed",
+            if newest_other_schema() == catalyse_core::SCHEMA_VERSION - 1 { FOREIGN } else { &["opened"] },
             Box::new(|p: &Path, _| {
                 raw(p)
                     .pragma_update(None, "user_version", catalyse_core::SCHEMA_VERSION - 1)

@@ -174,8 +174,8 @@ pub struct ColumnMatch {
 }
 
 pub(crate) struct Mapping {
-    /// Column key → index in the row.
-    pub(crate) index: HashMap<&'static str, usize>,
+    /// Column key → index in the row (looked up for every cell of every row: a fast hash).
+    pub(crate) index: rustc_hash::FxHashMap<&'static str, usize>,
     /// Column key → header as written (or the French label).
     pub(crate) header: HashMap<&'static str, String>,
     pub(crate) columns: Vec<ColumnMatch>,
@@ -188,7 +188,7 @@ pub(crate) fn map_headers(
     problems: &mut Vec<ImportProblem>,
 ) -> Mapping {
     let mut m = Mapping {
-        index: HashMap::new(),
+        index: Default::default(),
         header: HashMap::new(),
         columns: Vec::new(),
         width: headers.len(),
