@@ -82,12 +82,11 @@ pub(crate) fn plan(conn: &Connection, table: &str, inserted: &[&str]) -> CoreRes
 }
 
 /// A batch entry built from rows: its smallest and largest identity, its record count and
-/// its records (JSON, then packed: [`crate::db::packed`]).
+/// its records packed ([`crate::db::packed`]).
 pub(crate) struct Batch {
     low: String,
     high: String,
     count: i64,
-    json: String,
     packed: Vec<u8>,
 }
 
@@ -193,6 +192,8 @@ impl Plan {
         send: &std::sync::mpsc::SyncSender<CoreResult<Batch>>,
     ) {
         let mut row: Vec<Cell<'r>> = Vec::new();
+        // One batch's records as JSON, the buffer kept from batch to batch.
+        let mut json = String::with_capacity(ROWS_PER_BATCH as usize * 320);
         let mut first_id = None;
         let mut i = 0;
         while i < rows {
@@ -200,14 +201,21 @@ impl Plan {
                 low: String::new(),
                 high: String::new(),
                 count: 0,
-                json: String::with_capacity(ROWS_PER_BATCH as usize * 320),
                 packed: Vec::new(),
             };
-            batch.json.push('[');
+            json.clear();
+            json.push('[');
             while i < rows {
                 row.clear();
                 cells(i, &mut row);
-                let built = self.add(&mut batch, &row, &mut first_id, i, &open.identities);
+                let built = self.add(
+                    &mut batch,
+                    &mut json,
+                    &row,
+                    &mut first_id,
+                    i,
+                    &open.identities,
+                );
                 match built {
                     Ok(true) => i += 1,
                     Ok(false) => break,
@@ -217,20 +225,21 @@ impl Plan {
                     }
                 }
             }
-            batch.json.push(']');
+            json.push(']');
             // Packed here, beside the insert, like the records were built.
-            batch.packed = crate::db::packed::pack(&batch.json);
-            batch.json = String::new();
+            batch.packed = crate::db::packed::pack(&json);
             if send.send(Ok(batch)).is_err() {
                 return;
             }
         }
     }
 
-    /// Adds row `i` (its cells `row`) to `batch`, unless it starts the next one (`false`).
+    /// Adds row `i` (its cells `row`) to `batch`, its record to the batch's `json`, unless it
+    /// starts the next one (`false`).
     fn add(
         &self,
         batch: &mut Batch,
+        json: &mut String,
         row: &[Cell],
         first_id: &mut Option<i64>,
         i: usize,
@@ -252,9 +261,9 @@ impl Plan {
             batch.high = uid.to_string();
         }
         if batch.count > 0 {
-            batch.json.push(',');
+            json.push(',');
         }
-        self.record(&mut batch.json, row, uid, identities)?;
+        self.record(json, row, uid, identities)?;
         batch.count += 1;
         Ok(true)
     }

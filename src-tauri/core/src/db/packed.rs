@@ -69,35 +69,33 @@ pub fn unpack(bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(json).map_err(|_| wrong("texte"))
 }
 
-/// Registers [`ROWS_FUNCTION`] and [`PACK_FUNCTION`] on `conn`.
+/// Registers [`ROWS_FUNCTION`] and [`PACK_FUNCTION`] on `conn`. Any other argument is
+/// given back as it is (a text that is not UTF-8 is an error, never mended).
 pub(crate) fn register(conn: &Connection, flags: FunctionFlags) -> rusqlite::Result<()> {
-    conn.create_scalar_function(ROWS_FUNCTION, 1, flags, |ctx: &mut Context<'_>| {
-        Ok(match ctx.get_raw(0) {
+    let failed =
+        |e: Box<dyn std::error::Error + Send + Sync>| rusqlite::Error::UserFunctionError(e);
+    conn.create_scalar_function(
+        ROWS_FUNCTION,
+        1,
+        flags,
+        move |ctx: &mut Context<'_>| match ctx.get_raw(0) {
             ValueRef::Blob(b) if is_packed(b) => {
-                Value::Text(unpack(b).map_err(|m| rusqlite::Error::UserFunctionError(m.into()))?)
+                Ok(Value::Text(unpack(b).map_err(|m| failed(m.into()))?))
             }
-            other => owned(other),
-        })
-    })?;
-    conn.create_scalar_function(PACK_FUNCTION, 1, flags, |ctx: &mut Context<'_>| {
-        Ok(match ctx.get_raw(0) {
-            ValueRef::Text(t) => Value::Blob(pack(
-                std::str::from_utf8(t).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?,
-            )),
-            other => owned(other),
-        })
-    })
-}
-
-/// A value of an SQL function's argument, as its result.
-fn owned(v: ValueRef<'_>) -> Value {
-    match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(i) => Value::Integer(i),
-        ValueRef::Real(f) => Value::Real(f),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-    }
+            other => Value::try_from(other).map_err(|e| failed(e.into())),
+        },
+    )?;
+    conn.create_scalar_function(
+        PACK_FUNCTION,
+        1,
+        flags,
+        move |ctx: &mut Context<'_>| match ctx.get_raw(0) {
+            ValueRef::Text(t) => Ok(Value::Blob(pack(
+                std::str::from_utf8(t).map_err(|e| failed(e.into()))?,
+            ))),
+            other => Value::try_from(other).map_err(|e| failed(e.into())),
+        },
+    )
 }
 
 #[cfg(test)]
