@@ -23,6 +23,9 @@ APT_PACKAGES=(
   python3
   # Crafts hostile workspaces in the end-to-end tests, as a reviewer would.
   sqlite3
+  # The hub's tests start a real PostgreSQL (initdb as an unprivileged user), with TLS
+  # certificates made by openssl, and try each role's rights with psql.
+  postgresql openssl
 )
 
 say() { printf '\n== %s\n' "$*"; }

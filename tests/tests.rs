@@ -8,6 +8,9 @@ mod crash;
 mod diskfull;
 mod exchange;
 mod hostile;
+// A real PostgreSQL started by the test (initdb, as `nobody` when root): Linux.
+#[cfg(target_os = "linux")]
+mod hub;
 mod layers;
 mod notes;
 // File modes and running as another user: Unix only.

@@ -6,13 +6,14 @@
 //! Here: the arguments (`Cli`, `Command`) and the dispatch (`run`); each group of commands
 //! in its file, with its own subcommands: `workspace` (demo, new, check), `note`, `data`
 //! (import, export), `backup` (backup, restore), `history`, `network`, `grid`, `person`,
-//! `share` (share, sync, conflicts);
+//! `share` (share, sync, conflicts), `hub` (the organisation's PostgreSQL server);
 //! `progress` draws the terminal's progress bar.
 
 mod backup;
 mod data;
 mod grid;
 mod history;
+mod hub;
 mod map;
 mod network;
 mod note;
@@ -206,6 +207,14 @@ pub enum Command {
         subcommand_value_name = "COMMANDE"
     )]
     Map(map::MapCommand),
+    /// Le serveur PostgreSQL de l'organisation comme point d'échange des équipes (administrateurs).
+    #[command(
+        subcommand,
+        help_template = "{about}\n\nUtilisation : {usage}\n\nCommandes :\n{subcommands}\n\nOptions :\n{options}\n",
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
+    Hub(hub::HubCommand),
     /// Un échange avec le dossier partagé : envoie les modifications de cet ordinateur et
     /// applique celles des autres.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
@@ -421,6 +430,7 @@ fn run(cmd: Command) -> i32 {
         Command::Person(cmd) => person::run(cmd),
         Command::Share(cmd) => share::run(cmd),
         Command::Map(cmd) => map::run(cmd),
+        Command::Hub(cmd) => hub::run(cmd),
         Command::Sync { workspace, json } => share::sync(&workspace, json),
         Command::Conflicts {
             workspace,

@@ -1,0 +1,208 @@
+//! What went wrong with the hub, named for a person: the message says which step failed (the
+//! address, the name lookup, the connection, TLS, the password, a privilege, the server's
+//! schema) so that « tester la connexion » can tell the user what to fix. `kind` gives the
+//! machine-readable name the UI receives beside the French message.
+
+use std::error::Error as _;
+use thiserror::Error;
+use tokio_postgres::error::SqlState;
+
+pub type HubResult<T> = Result<T, HubError>;
+
+#[derive(Debug, Error)]
+pub enum HubError {
+    /// The address cannot be read.
+    #[error("L'adresse du serveur est invalide : {0}")]
+    Address(String),
+    /// The address asks for less than a verified TLS connection.
+    #[error("Catalyse n'accepte que les connexions chiffrées au certificat vérifié (sslmode=verify-full) ; l'adresse demande sslmode={0}.")]
+    Insecure(String),
+    /// A certificate or key file named by the address cannot be used.
+    #[error("Le fichier de certificat « {path} » est inutilisable : {why}")]
+    Certificate { path: String, why: String },
+    /// The server's name is not known to the DNS.
+    #[error("Le nom du serveur « {host} » est introuvable : vérifiez l'adresse, ou la connexion au réseau.")]
+    Dns { host: String },
+    /// Nothing listens at the address, or a firewall refuses.
+    #[error("Le serveur {host} (port {port}) refuse la connexion : PostgreSQL n'y écoute pas, ou un pare-feu la bloque.")]
+    Refused { host: String, port: u16 },
+    /// No answer in time: offline, or the server is down.
+    #[error("Le serveur {host} ne répond pas : vous êtes peut-être hors ligne.")]
+    Unreachable { host: String },
+    /// The TLS handshake failed: the certificate is not signed by the trusted CA, names
+    /// another server, has expired, or the server offers no TLS.
+    #[error("La connexion chiffrée avec le serveur {host} a échoué : {why}")]
+    Tls { host: String, why: String },
+    /// Wrong user name or password (or a certificate the server does not accept).
+    #[error("Le serveur refuse l'utilisateur « {user} » : identifiant ou mot de passe incorrect, ou connexion non autorisée pour cet utilisateur.")]
+    Authentication { user: String },
+    /// The role may not do what was asked.
+    #[error("L'utilisateur « {role} » n'a pas le droit de {what} sur ce serveur.")]
+    Permission { role: String, what: String },
+    /// The server's Catalyse schema is newer than this version of Catalyse knows.
+    #[error("Le serveur porte le schéma Catalyse version {found}, plus récent que celui que cette version de Catalyse connaît ({known}) : mettez Catalyse à jour. Rien n'a été modifié sur le serveur.")]
+    NewerSchema { found: i32, known: i32 },
+    /// The server has no Catalyse schema yet.
+    #[error("Ce serveur n'a pas encore de schéma Catalyse : un administrateur doit lancer « catalyse hub init --server … ».")]
+    NoSchema,
+    /// No such team on the server (or the role may not see it).
+    #[error("L'équipe {0} est inconnue sur ce serveur.")]
+    UnknownTeam(String),
+    /// A role named in a command does not exist on the server.
+    #[error("Le rôle PostgreSQL « {0} » n'existe pas sur ce serveur : un administrateur doit le créer (CREATE ROLE … LOGIN).")]
+    UnknownRole(String),
+    /// Anything else the server answered.
+    #[error("Le serveur a répondu par une erreur : {0}")]
+    Server(String),
+}
+
+impl HubError {
+    /// The machine-readable kind the UI receives with the message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HubError::Address(_) => "hub_address",
+            HubError::Insecure(_) => "hub_insecure",
+            HubError::Certificate { .. } => "hub_certificate",
+            HubError::Dns { .. } => "hub_dns",
+            HubError::Refused { .. } => "hub_refused",
+            HubError::Unreachable { .. } => "hub_unreachable",
+            HubError::Tls { .. } => "hub_tls",
+            HubError::Authentication { .. } => "hub_authentication",
+            HubError::Permission { .. } => "hub_permission",
+            HubError::NewerSchema { .. } => "hub_newer_schema",
+            HubError::NoSchema => "hub_no_schema",
+            HubError::UnknownTeam(_) => "hub_unknown_team",
+            HubError::UnknownRole(_) => "hub_unknown_role",
+            HubError::Server(_) => "hub_server",
+        }
+    }
+
+    /// Whether the failure is the network's (the laptop offline, the server down): normal
+    /// offline work, shown quietly.
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            HubError::Dns { .. } | HubError::Refused { .. } | HubError::Unreachable { .. }
+        )
+    }
+
+    /// A failure of a statement run for `role`, who was doing `what` (« créer le schéma »).
+    pub fn from_statement(e: tokio_postgres::Error, role: &str, what: &str) -> HubError {
+        match e.code() {
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => HubError::Permission {
+                role: role.to_string(),
+                what: what.to_string(),
+            },
+            _ => HubError::Server(describe(&e)),
+        }
+    }
+}
+
+/// The server's own message when there is one (PostgreSQL's, in the server's language),
+/// otherwise the whole chain of causes.
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_string();
+    }
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(" : ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// A failure to connect to `host:port` as `user`, classified: authentication, TLS, name
+/// lookup, refused, no answer, or the server's message.
+pub(crate) fn from_connect(
+    e: tokio_postgres::Error,
+    host: &str,
+    port: u16,
+    user: &str,
+) -> HubError {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            return HubError::Authentication {
+                user: user.to_string(),
+            };
+        }
+        return HubError::Server(db.message().to_string());
+    }
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return HubError::Tls {
+                host: host.to_string(),
+                why: tls_reason(tls),
+            };
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return HubError::Tls {
+                    host: host.to_string(),
+                    why: tls_reason(tls),
+                };
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return HubError::Refused {
+                        host: host.to_string(),
+                        port,
+                    }
+                }
+                std::io::ErrorKind::TimedOut => {
+                    return HubError::Unreachable {
+                        host: host.to_string(),
+                    }
+                }
+                _ => {}
+            }
+            // The resolver's failure has no kind of its own (`getaddrinfo`'s message).
+            let text = io.to_string();
+            if text.contains("lookup address") || text.contains("not known") {
+                return HubError::Dns {
+                    host: host.to_string(),
+                };
+            }
+        }
+        source = s.source();
+    }
+    let text = describe(&e);
+    if text.contains("timed out") {
+        return HubError::Unreachable {
+            host: host.to_string(),
+        };
+    }
+    if text.contains("server does not support TLS") {
+        return HubError::Tls {
+            host: host.to_string(),
+            why: "le serveur n'accepte pas les connexions chiffrées (ssl = off).".into(),
+        };
+    }
+    HubError::Server(text)
+}
+
+/// Why a TLS handshake failed, in French.
+fn tls_reason(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "le certificat du serveur est établi pour un autre nom que celui de l'adresse.".into()
+            }
+            C::UnknownIssuer => "le certificat du serveur n'est pas signé par l'autorité de confiance donnée (sslrootcert).".into(),
+            C::Expired | C::ExpiredContext { .. } => "le certificat du serveur a expiré.".into(),
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "le certificat du serveur n'est pas encore valide (vérifiez l'horloge de cet ordinateur).".into()
+            }
+            C::Revoked => "le certificat du serveur a été révoqué.".into(),
+            other => format!("le certificat du serveur est refusé ({other:?})."),
+        },
+        other => format!("{other}."),
+    }
+}

@@ -1,0 +1,118 @@
+//! `catalyse hub` (init, grant, revoke): the organisation's PostgreSQL server as the team's
+//! hub, for its administrators. The address follows libpq's conventions (`PGPASSWORD`,
+//! `~/.pgpass`), so their scripts work unchanged.
+
+use catalyse_hub::address::{Address, Environment};
+use catalyse_hub::connect::Hub;
+use catalyse_hub::{members, schema, HubError};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// Crée (ou met à jour) le schéma Catalyse sur le serveur PostgreSQL, avec ses règles
+    /// d'accès : à lancer une fois par un administrateur.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Init {
+        /// L'adresse du serveur : postgresql://utilisateur@serveur:port/base?sslrootcert=FICHIER
+        /// (la connexion est toujours chiffrée et le certificat vérifié : sslmode=verify-full).
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// Affiche le bilan en JSON : {from, to}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Donne à un rôle PostgreSQL (une personne) l'accès aux fichiers d'une équipe.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Grant(Access),
+    /// Retire à un rôle l'accès à une équipe : son ordinateur garde ce qu'il a reçu et ne
+    /// reçoit plus rien.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Revoke(Access),
+}
+
+/// Whose access to which team, on which server.
+#[derive(Debug, clap::Args)]
+pub struct Access {
+    /// L'adresse du serveur (postgresql://administrateur@serveur/base?sslrootcert=FICHIER).
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// L'identité de l'équipe (voir « catalyse share status »).
+    #[arg(long, value_name = "IDENTITE")]
+    team: String,
+    /// Le rôle PostgreSQL de la personne.
+    #[arg(long, value_name = "ROLE")]
+    role: String,
+}
+
+pub(super) fn run(cmd: HubCommand) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Erreur : {e}");
+            return 1;
+        }
+    };
+    match runtime.block_on(run_async(cmd)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("Erreur : {e}");
+            1
+        }
+    }
+}
+
+async fn connect(server: &str) -> Result<Hub, HubError> {
+    let address = Address::parse(server, &Environment::of_process())?;
+    Hub::connect(&address).await
+}
+
+async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
+    match cmd {
+        HubCommand::Init { server, json } => {
+            let mut hub = connect(&server).await?;
+            let report = schema::init(&mut hub).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&report).expect("a report serialises")
+                );
+            } else if report.from == report.to {
+                println!(
+                    "Le schéma Catalyse du serveur est déjà à jour (version {}).",
+                    report.to
+                );
+            } else if report.from == 0 {
+                println!(
+                    "Schéma Catalyse créé sur {} (version {}).",
+                    hub.address.shown(),
+                    report.to
+                );
+            } else {
+                println!(
+                    "Schéma Catalyse mis à jour : version {} → {}.",
+                    report.from, report.to
+                );
+            }
+        }
+        HubCommand::Grant(Access { server, team, role }) => {
+            let mut hub = connect(&server).await?;
+            if members::grant(&mut hub, &team, &role).await? {
+                println!("« {role} » a maintenant accès à l'équipe {team}.");
+            } else {
+                println!("« {role} » avait déjà accès à l'équipe {team}.");
+            }
+        }
+        HubCommand::Revoke(Access { server, team, role }) => {
+            let mut hub = connect(&server).await?;
+            if members::revoke(&mut hub, &team, &role).await? {
+                println!("« {role} » n'a plus accès à l'équipe {team} : son ordinateur garde ce qu'il a reçu et ne recevra plus rien.");
+            } else {
+                println!("« {role} » n'avait pas accès à l'équipe {team}.");
+            }
+        }
+    }
+    Ok(())
+}
