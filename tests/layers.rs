@@ -51,7 +51,8 @@ pub const HUB_LAYERS: &[&[&str]] = &[
     &["tls"],
     &["connect"],
     &["schema"],
-    &["members"],
+    &["members", "mirror"],
+    &["share"],
 ];
 
 /// One file of a crate, known by its module path (`["db", "store"]`).

@@ -3,6 +3,7 @@
 //! tried with `psql` and printed as a table.
 
 mod server;
+mod sync;
 
 use crate::util::Dir;
 use server::Postgres;
@@ -11,11 +12,11 @@ const T1: &str = "0190f5a3-0000-7000-8000-000000000001";
 const T2: &str = "0190f5a3-0000-7000-8000-000000000002";
 const ALICE_DEVICE: &str = "0190f5a3-0000-7000-8000-0000000000a1";
 const BOB_DEVICE: &str = "0190f5a3-0000-7000-8000-0000000000b1";
-const PASSWORD: &str = "mot de passe de test";
+pub(crate) const PASSWORD: &str = "mot de passe de test";
 
 /// A server with a database `territoire` owned by `hub_admin`, an administrator that is no
 /// superuser (CREATEROLE, owner of the database).
-fn server() -> Postgres {
+pub(crate) fn server() -> Postgres {
     let pg = Postgres::start();
     pg.admin(
         "postgres",
@@ -26,7 +27,7 @@ fn server() -> Postgres {
 }
 
 /// `catalyse hub ARGS` with `password` in `PGPASSWORD`: (exit code, stdout, stderr).
-fn hub(dir: &Dir, password: &str, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn hub(dir: &Dir, password: &str, args: &[&str]) -> (i32, String, String) {
     let out = dir
         .catalyse()
         .arg("hub")
@@ -57,7 +58,7 @@ fn hub_init_creates_the_schema_once_and_a_newer_one_is_refused_untouched() {
     let (code, out, err) = hub(&dir, PASSWORD, &["init", "--server", &url]);
     assert_eq!(code, 0, "{out}{err}\n{}", pg.log());
     assert!(
-        out.contains("Schéma Catalyse créé") && out.contains("version 1"),
+        out.contains("Schéma Catalyse créé") && out.contains("version 2"),
         "{out}"
     );
     assert!(!out.contains(PASSWORD));
@@ -82,7 +83,7 @@ fn hub_init_creates_the_schema_once_and_a_newer_one_is_refused_untouched() {
     // Again: nothing to do.
     let (code, out, _) = hub(&dir, PASSWORD, &["init", "--server", &url, "--json"]);
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), r#"{"from":1,"to":1}"#);
+    assert_eq!(out.trim(), r#"{"from":2,"to":2}"#);
 
     // A newer schema (a later Catalyse ran init): refused, and left as it was.
     pg.admin("territoire", "UPDATE catalyse_hub.version SET version = 99");

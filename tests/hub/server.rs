@@ -274,6 +274,20 @@ impl Postgres {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// Stops the server (its folder, certificates included, stays until the value is dropped).
+    pub fn stop(&self) {
+        let out = self
+            .as_owner("pg_ctl")
+            .args(["-D", "data", "-m", "fast", "-w", "stop"])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl stop: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The server's log.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()

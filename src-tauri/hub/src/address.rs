@@ -11,11 +11,35 @@
 //! the address. A client certificate (`sslcert`, `sslkey`) may replace the password.
 
 use crate::error::{HubError, HubResult};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 use tokio_postgres::config::Host;
+
+/// What is percent-encoded in an address shown: what a URL's parts cannot hold as is.
+const ENCODED: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'/')
+    .add(b':')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
 
 /// How long a connection may take before the server counts as unreachable, unless the address
 /// says otherwise (`connect_timeout`).
@@ -173,7 +197,7 @@ impl Address {
 
     /// The address as shown to a person and written in files: never the password.
     pub fn shown(&self) -> String {
-        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        let enc = |s: &str| utf8_percent_encode(s, ENCODED).to_string();
         let mut s = format!(
             "postgresql://{}@{}:{}/{}",
             enc(&self.user),

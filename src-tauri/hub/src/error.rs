@@ -51,6 +51,15 @@ pub enum HubError {
     /// A role named in a command does not exist on the server.
     #[error("Le rôle PostgreSQL « {0} » n'existe pas sur ce serveur : un administrateur doit le créer (CREATE ROLE … LOGIN).")]
     UnknownRole(String),
+    /// The role is not (or no longer) a member of the team.
+    #[error("Vous n'êtes pas (ou plus) membre de l'équipe {0} sur ce serveur : cet ordinateur garde ce qu'il a reçu, et ne reçoit plus rien. Un administrateur peut vous y donner accès (« catalyse hub grant »).")]
+    NotMember(String),
+    /// The workspace is not shared through a hub.
+    #[error("Cet espace de travail n'est pas partagé par un serveur de l'organisation.")]
+    NotHub,
+    /// The workspace's side (the local copy, the merge).
+    #[error("{0}")]
+    Core(#[from] catalyse_core::CoreError),
     /// Anything else the server answered.
     #[error("Le serveur a répondu par une erreur : {0}")]
     Server(String),
@@ -73,6 +82,9 @@ impl HubError {
             HubError::NoSchema => "hub_no_schema",
             HubError::UnknownTeam(_) => "hub_unknown_team",
             HubError::UnknownRole(_) => "hub_unknown_role",
+            HubError::NotMember(_) => "hub_not_member",
+            HubError::NotHub => "hub_not_hub",
+            HubError::Core(e) => e.kind(),
             HubError::Server(_) => "hub_server",
         }
     }

@@ -13,12 +13,17 @@
 //! - [`schema`]: the server schema (versioned, append-only migrations) and its policies;
 //!   `catalyse hub init`.
 //! - [`members`]: who may read a team's files (`catalyse hub grant|revoke`).
+//! - [`mirror`]: the hub's copy on a laptop, a folder laid out as a shared folder.
+//! - [`share`]: sharing through the hub (`share init|join --server`) and one exchange
+//!   (`catalyse sync`): pull, the folder exchange on the copy, push, acknowledge.
 
 pub mod address;
 pub mod connect;
 pub mod error;
 pub mod members;
+pub mod mirror;
 pub mod schema;
+pub mod share;
 pub mod tls;
 
 pub use error::{HubError, HubResult};

@@ -7,6 +7,7 @@
 use crate::connect::Hub;
 use crate::error::{describe, HubError, HubResult};
 use crate::schema::check;
+use tokio_postgres::GenericClient;
 
 /// A team's identity, checked (a UUID).
 pub fn team_id(text: &str) -> HubResult<String> {
@@ -40,17 +41,7 @@ pub async fn grant(hub: &mut Hub, team: &str, role: &str) -> HubResult<bool> {
     if !known {
         return Err(HubError::UnknownTeam(team));
     }
-    let exists: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)",
-            &[&role],
-        )
-        .await
-        .map_err(err("lire les rôles"))?
-        .get(0);
-    if !exists {
-        return Err(HubError::UnknownRole(role.to_string()));
-    }
+    join_group(&tx, &who, role).await?;
     let changed = tx
         .execute(
             "INSERT INTO catalyse_hub.member (team, role) VALUES ($1::text::uuid, $2)
@@ -61,22 +52,49 @@ pub async fn grant(hub: &mut Hub, team: &str, role: &str) -> HubResult<bool> {
         )
         .await
         .map_err(err("accorder l'accès à une équipe"))?;
+    tx.commit()
+        .await
+        .map_err(|e| HubError::Server(describe(&e)))?;
+    Ok(changed > 0)
+}
+
+/// Lets `role` create teams (`catalyse share init --server`): a member of the group
+/// `catalyse_member`, of no team yet.
+pub async fn grant_creator(hub: &mut Hub, role: &str) -> HubResult<()> {
+    check(hub).await?;
+    let who = hub.role.clone();
+    join_group(hub.client(), &who, role).await
+}
+
+/// Makes the existing role `role` a member of the group `catalyse_member` (`who` asks).
+async fn join_group(client: &impl GenericClient, who: &str, role: &str) -> HubResult<()> {
+    let err =
+        |what: &'static str| move |e: tokio_postgres::Error| HubError::from_statement(e, who, what);
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)",
+            &[&role],
+        )
+        .await
+        .map_err(err("lire les rôles"))?
+        .get(0);
+    if !exists {
+        return Err(HubError::UnknownRole(role.to_string()));
+    }
     // The identifier quoted by the server itself (`%I`), never by string pasting here.
-    let grant: String = tx
+    let grant: String = client
         .query_one(
             "SELECT format('GRANT catalyse_member TO %I', $1::text)",
             &[&role],
         )
         .await
-        .map_err(err("accorder l'accès à une équipe"))?
+        .map_err(err("accorder le rôle catalyse_member"))?
         .get(0);
-    tx.batch_execute(&grant)
+    client
+        .batch_execute(&grant)
         .await
         .map_err(err("accorder le rôle catalyse_member (il faut CREATEROLE)"))?;
-    tx.commit()
-        .await
-        .map_err(|e| HubError::Server(describe(&e)))?;
-    Ok(changed > 0)
+    Ok(())
 }
 
 /// Ends `role`'s membership of `team`. Returns whether it was a member.

@@ -8,7 +8,10 @@ use crate::error::{describe, HubError, HubResult};
 use serde::Serialize;
 
 /// The migrations of the server schema, in order: `(version, SQL)`. Append-only.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_hub.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_hub.sql")),
+    (2, include_str!("../migrations/0002_paths.sql")),
+];
 
 /// The server schema version this Catalyse writes.
 pub fn known_version() -> i32 {
@@ -17,6 +20,10 @@ pub fn known_version() -> i32 {
 
 /// The advisory lock key `hub init` holds while it migrates (any fixed number of our own).
 const LOCK: i64 = 0x4341_5441_4c59_5345; // "CATALYSE"
+
+/// What a role outside the group `catalyse_member` may not do.
+const USE: &str =
+    "se servir de Catalyse (un administrateur doit d'abord lancer « catalyse hub grant »)";
 
 /// What `catalyse hub init` did.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -29,24 +36,24 @@ pub struct InitReport {
 
 /// The server schema's version: `None` when there is none.
 pub async fn version(hub: &mut Hub) -> HubResult<Option<i32>> {
-    let client = hub.client();
-    let exists: bool = client
+    let role = hub.role.clone();
+    let exists: bool = hub
+        .client()
         .query_one(
             "SELECT to_regclass('catalyse_hub.version') IS NOT NULL",
             &[],
         )
         .await
-        .map_err(|e| HubError::Server(describe(&e)))?
+        .map_err(|e| HubError::from_statement(e, &role, USE))?
         .get(0);
     if !exists {
         return Ok(None);
     }
-    let role = hub.role.clone();
     let row = hub
         .client()
         .query_one("SELECT version FROM catalyse_hub.version", &[])
         .await
-        .map_err(|e| HubError::from_statement(e, &role, "lire le schéma Catalyse"))?;
+        .map_err(|e| HubError::from_statement(e, &role, USE))?;
     Ok(Some(row.get(0)))
 }
 

@@ -6,6 +6,7 @@ use catalyse_hub::address::{Address, Environment};
 use catalyse_hub::connect::Hub;
 use catalyse_hub::{members, schema, HubError};
 use clap::Subcommand;
+use std::future::Future;
 
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
@@ -36,35 +37,34 @@ pub struct Access {
     /// L'adresse du serveur (postgresql://administrateur@serveur/base?sslrootcert=FICHIER).
     #[arg(long, value_name = "URL")]
     server: String,
-    /// L'identité de l'équipe (voir « catalyse share status »).
+    /// L'identité de l'équipe (voir « catalyse share status ») ; sans elle, « grant » permet
+    /// seulement au rôle de créer des équipes (« catalyse share init --server »).
     #[arg(long, value_name = "IDENTITE")]
-    team: String,
+    team: Option<String>,
     /// Le rôle PostgreSQL de la personne.
     #[arg(long, value_name = "ROLE")]
     role: String,
 }
 
 pub(super) fn run(cmd: HubCommand) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("Erreur : {e}");
-            return 1;
-        }
-    };
-    match runtime.block_on(run_async(cmd)) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("Erreur : {e}");
-            1
-        }
-    }
+    block_on(run_async(cmd)).map_or_else(|e| fail(&e), |()| 0)
 }
 
-async fn connect(server: &str) -> Result<Hub, HubError> {
+/// Runs `work` on a runtime of its own (the command line is synchronous).
+pub(super) fn block_on<T>(work: impl Future<Output = Result<T, HubError>>) -> Result<T, HubError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| HubError::Server(e.to_string()))?
+        .block_on(work)
+}
+
+pub(super) fn fail(e: &HubError) -> i32 {
+    eprintln!("Erreur : {e}");
+    1
+}
+
+pub(super) async fn connect(server: &str) -> Result<Hub, HubError> {
     let address = Address::parse(server, &Environment::of_process())?;
     Hub::connect(&address).await
 }
@@ -97,7 +97,20 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
                 );
             }
         }
-        HubCommand::Grant(Access { server, team, role }) => {
+        HubCommand::Grant(Access {
+            server,
+            team: None,
+            role,
+        }) => {
+            let mut hub = connect(&server).await?;
+            members::grant_creator(&mut hub, &role).await?;
+            println!("« {role} » peut maintenant créer des équipes sur ce serveur.");
+        }
+        HubCommand::Grant(Access {
+            server,
+            team: Some(team),
+            role,
+        }) => {
             let mut hub = connect(&server).await?;
             if members::grant(&mut hub, &team, &role).await? {
                 println!("« {role} » a maintenant accès à l'équipe {team}.");
@@ -106,6 +119,11 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
             }
         }
         HubCommand::Revoke(Access { server, team, role }) => {
+            let Some(team) = team else {
+                return Err(HubError::Address(
+                    "précisez l'équipe (--team IDENTITE).".into(),
+                ));
+            };
             let mut hub = connect(&server).await?;
             if members::revoke(&mut hub, &team, &role).await? {
                 println!("« {role} » n'a plus accès à l'équipe {team} : son ordinateur garde ce qu'il a reçu et ne recevra plus rien.");

@@ -20,6 +20,8 @@ mod note;
 mod person;
 mod progress;
 mod share;
+mod share_hub;
+mod sync_report;
 mod workspace;
 
 pub use data::DataKind;

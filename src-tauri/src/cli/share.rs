@@ -19,18 +19,40 @@ pub enum ShareCommand {
         #[arg(long, value_name = "FICHIER")]
         workspace: PathBuf,
         /// Le dossier partagé (il doit exister et ne contenir aucun autre espace).
-        #[arg(long, value_name = "DOSSIER")]
-        folder: PathBuf,
+        #[arg(
+            long,
+            value_name = "DOSSIER",
+            required_unless_present = "server",
+            conflicts_with = "server"
+        )]
+        folder: Option<PathBuf>,
+        /// Ou le serveur PostgreSQL de l'organisation : postgresql://utilisateur@serveur/base?sslrootcert=FICHIER.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
         /// Le nom de cet ordinateur pour les autres (par défaut « ordinateur de <utilisateur> »).
         #[arg(long, value_name = "NOM")]
         name: Option<String>,
+        /// Affiche le résultat en JSON : {team, folder|server}.
+        #[arg(long)]
+        json: bool,
     },
     /// Rejoint l'espace partagé dans un dossier : crée l'espace de travail de cet ordinateur.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
     Join {
         /// Le dossier partagé.
-        #[arg(long, value_name = "DOSSIER")]
-        folder: PathBuf,
+        #[arg(
+            long,
+            value_name = "DOSSIER",
+            required_unless_present = "server",
+            conflicts_with = "server"
+        )]
+        folder: Option<PathBuf>,
+        /// Ou le serveur PostgreSQL de l'organisation (avec --team).
+        #[arg(long, value_name = "URL", requires = "team")]
+        server: Option<String>,
+        /// L'identité de l'équipe sur le serveur (donnée par « catalyse share init --server »).
+        #[arg(long, value_name = "IDENTITE")]
+        team: Option<String>,
         /// L'espace de travail à créer (il ne doit pas exister).
         #[arg(long, value_name = "FICHIER")]
         to: PathBuf,
@@ -103,41 +125,17 @@ pub(super) fn run(cmd: ShareCommand) -> i32 {
         ShareCommand::Init {
             workspace,
             folder,
+            server,
             name,
-        } => {
-            let mut store = match open(&workspace) {
-                Ok(s) => s,
-                Err(code) => return code,
-            };
-            match store.share_init(&folder, &name.unwrap_or_else(default_name)) {
-                Ok(space) => {
-                    println!(
-                        "Espace partagé créé dans « {} » (identité {}).",
-                        folder.display(),
-                        space.workspace
-                    );
-                    0
-                }
-                Err(e) => fail(&e),
-            }
-        }
-        ShareCommand::Join { folder, to, name } => {
-            let name = name.unwrap_or_else(default_name);
-            match catalyse_core::share::space::share_join(&folder, &to, &name) {
-                Ok(mut store) => match store.sync() {
-                    Ok(r) => {
-                        println!(
-                            "« {} » a rejoint l'espace partagé : {} modification(s) reçue(s).",
-                            to.display(),
-                            r.applied
-                        );
-                        0
-                    }
-                    Err(e) => fail(&e),
-                },
-                Err(e) => fail(&e),
-            }
-        }
+            json,
+        } => init(&workspace, folder, server, name, json),
+        ShareCommand::Join {
+            folder,
+            server,
+            team,
+            to,
+            name,
+        } => join(folder, server, team, &to, name),
         ShareCommand::Status { workspace, json } => status(&workspace, json),
         ShareCommand::Compact { workspace, json } => compact(&workspace, json),
         ShareCommand::Drop {
@@ -163,6 +161,76 @@ pub(super) fn run(cmd: ShareCommand) -> i32 {
                 Err(e) => fail(&e),
             }
         }
+    }
+}
+
+/// `catalyse share init`: through a folder, or the organisation's server.
+fn init(
+    workspace: &Path,
+    folder: Option<PathBuf>,
+    server: Option<String>,
+    name: Option<String>,
+    json: bool,
+) -> i32 {
+    let mut store = match open(workspace) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let name = name.unwrap_or_else(default_name);
+    let folder = match (folder, server) {
+        (_, Some(server)) => return super::share_hub::share_init(&mut store, &server, &name, json),
+        (Some(folder), None) => folder,
+        (None, None) => return 2,
+    };
+    match store.share_init(&folder, &name) {
+        Ok(space) if json => {
+            println!(
+                "{}",
+                serde_json::json!({"team": space.workspace, "folder": space.folder})
+            );
+            0
+        }
+        Ok(space) => {
+            println!(
+                "Espace partagé créé dans « {} » (identité {}).",
+                folder.display(),
+                space.workspace
+            );
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `catalyse share join`: from a folder, or the organisation's server.
+fn join(
+    folder: Option<PathBuf>,
+    server: Option<String>,
+    team: Option<String>,
+    to: &Path,
+    name: Option<String>,
+) -> i32 {
+    let name = name.unwrap_or_else(default_name);
+    let folder = match (folder, server, team) {
+        (_, Some(server), Some(team)) => {
+            return super::share_hub::share_join(&server, &team, to, &name)
+        }
+        (Some(folder), None, _) => folder,
+        _ => return 2,
+    };
+    match catalyse_core::share::space::share_join(&folder, to, &name) {
+        Ok(mut store) => match store.sync() {
+            Ok(r) => {
+                println!(
+                    "« {} » a rejoint l'espace partagé : {} modification(s) reçue(s).",
+                    to.display(),
+                    r.applied
+                );
+                0
+            }
+            Err(e) => fail(&e),
+        },
+        Err(e) => fail(&e),
     }
 }
 
@@ -270,68 +338,16 @@ pub(super) fn sync(workspace: &Path, json: bool) -> i32 {
         &catalyse_core::workspace::paths::backups_root(),
         workspace,
     );
+    match catalyse_hub::share::link_of(&store) {
+        Ok(Some(link)) => return super::share_hub::sync(&mut store, &link, &backups, json),
+        Ok(None) => {}
+        Err(e) => return fail(&e),
+    }
     let report = match catalyse_core::share::sync::sync_recording(&mut store, &backups, true) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    if json {
-        let hash = match store.content_hash() {
-            Ok(h) => h,
-            Err(e) => return fail(&e),
-        };
-        println!(
-            "{}",
-            serde_json::json!({
-                "sent": report.sent,
-                "applied": report.applied,
-                "waiting": report.waiting,
-                "incomplete": report.incomplete,
-                "refused": report.refused,
-                "ignored": report.ignored,
-                "conflict_copies": report.conflict_copies,
-                "conflicts": report.conflicts,
-                "invariants": report.invariants,
-                "skewed": report.skewed,
-                "unreachable": report.unreachable,
-                "erased": report.erased.len(),
-                "dropped": report.dropped,
-                "content_hash": hash,
-            })
-        );
-        return 0;
-    }
-    if report.unreachable {
-        println!("Le dossier partagé est inaccessible pour l'instant : rien n'a été échangé.");
-        return 0;
-    }
-    println!(
-        "{} modification(s) envoyée(s), {} reçue(s), {} conflit(s) et {} anomalie(s) à examiner.",
-        report.sent, report.applied, report.conflicts, report.invariants
-    );
-    for w in &report.waiting {
-        println!(
-            "  En attente : « {} », fichier n° {} ({}).",
-            w.name, w.seq, w.why
-        );
-    }
-    for r in &report.refused {
-        println!("  Refusé : {} ({}).", r.path, r.why);
-    }
-    for name in &report.skewed {
-        println!("  L'horloge de l'ordinateur « {name} » semble décalée.");
-    }
-    if !report.erased.is_empty() {
-        println!(
-            "  {} personne(s) effacée(s) (RGPD) sur un autre ordinateur l'ont été ici aussi.",
-            report.erased.len()
-        );
-    }
-    if report.dropped {
-        println!(
-            "  Cet ordinateur a été retiré de l'équipe : rejoignez l'espace partagé à nouveau (`catalyse share join`)."
-        );
-    }
-    0
+    super::sync_report::print_sync(&store, &report, json, None)
 }
 
 pub(super) fn conflicts(

@@ -1,0 +1,353 @@
+//! A workspace shared through the hub: created (`catalyse share init --server`), joined
+//! (`catalyse share join --server`), and one exchange (`catalyse sync`): the other devices'
+//! new files pulled into this laptop's copy (see [`crate::mirror`]), the folder exchange of the
+//! core run on that copy (this laptop's change sets written as files, the others' checked and
+//! applied by the same merge as a synced folder's), then this laptop's new files pushed and
+//! what it has received acknowledged. Idempotent on (team, device, sequence): a push repeated
+//! after a lost connection writes nothing twice, a pull repeated writes nothing new.
+
+use crate::connect::Hub;
+use crate::error::{describe, HubError, HubResult};
+use crate::mirror::{
+    change_files, is_change_path, is_snapshot_path, new_copy_folder, read_link, snapshots,
+    write_link, Link,
+};
+use crate::schema::check;
+use catalyse_core::share::folder::write_once;
+use catalyse_core::share::report::SyncReport;
+use catalyse_core::share::space::SPACE_FILE;
+use catalyse_core::{CoreError, CoreResult, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tokio_postgres::error::SqlState;
+
+/// The most files one pull query brings (a change file holds up to 2,000 change sets).
+const PULL_BATCH: i64 = 50;
+/// The most files one push transaction carries.
+const PUSH_BATCH: usize = 50;
+
+/// What one exchange with the hub did.
+#[derive(Debug, Default, Serialize)]
+pub struct HubReport {
+    /// This laptop's files pushed to the server.
+    pub pushed: usize,
+    /// Other devices' files pulled from the server into this laptop's copy.
+    pub pulled: usize,
+    /// The folder exchange on the copy.
+    #[serde(skip)]
+    pub local: SyncReport,
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
+fn server<'a>(
+    role: &'a str,
+    what: &'static str,
+) -> impl Fn(tokio_postgres::Error) -> HubError + 'a {
+    move |e| HubError::from_statement(e, role, what)
+}
+
+/// Makes `store`'s workspace the team's on the hub: a copy folder made here, the workspace
+/// shared into it (a snapshot, the space's identity), the link written, the team created on
+/// the server with this role as its first member, and everything pushed. Returns the team's
+/// identity.
+pub async fn share_init(hub: &mut Hub, store: &mut Store, device_name: &str) -> HubResult<String> {
+    check(hub).await?;
+    let folder = new_copy_folder()?;
+    let space = store.share_init(&folder, device_name)?;
+    write_link(
+        &folder,
+        &Link {
+            format: 1,
+            server: hub.address.shown(),
+            team: space.workspace.clone(),
+        },
+    )?;
+    exchange(hub, store, |s| s.sync_acknowledging()).await?;
+    Ok(space.workspace)
+}
+
+/// Joins team `team` on the hub: its space file, latest snapshot and change files pulled into
+/// a new copy folder, the workspace built at `to` from them (checked whole, as the folder's
+/// join does), then one exchange (this laptop's arrival told to the others).
+pub async fn share_join(
+    hub: &mut Hub,
+    team: &str,
+    to: &Path,
+    device_name: &str,
+) -> HubResult<Store> {
+    let team = crate::members::team_id(team)?;
+    check(hub).await?;
+    let role = hub.role.clone();
+    let row = hub
+        .client()
+        .query_opt(
+            "SELECT space FROM catalyse_hub.team WHERE id = $1::text::uuid",
+            &[&team],
+        )
+        .await
+        .map_err(server(&role, "lire les équipes"))?;
+    let Some(space) = row.and_then(|r| r.get::<_, Option<Vec<u8>>>(0)) else {
+        return Err(HubError::NotMember(team));
+    };
+    let folder = new_copy_folder()?;
+    write_once(&folder, SPACE_FILE, &space)?;
+    write_link(
+        &folder,
+        &Link {
+            format: 1,
+            server: hub.address.shown(),
+            team: team.clone(),
+        },
+    )?;
+    let snapshot = hub
+        .client()
+        .query_opt(
+            "SELECT device::text, seq, path, bytes, hash FROM catalyse_hub.snapshot
+             WHERE team = $1::text::uuid AND path IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            &[&team],
+        )
+        .await
+        .map_err(server(&role, "lire les instantanés"))?;
+    if let Some(r) = snapshot {
+        let (device, clock, path): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
+        let (bytes, hash): (Vec<u8>, Vec<u8>) = (r.get(3), r.get(4));
+        if is_snapshot_path(&path, &device, clock) && sha256(&bytes) == hash {
+            write_once(&folder, &path, &bytes)?;
+        }
+    }
+    pull(hub, &team, "", &folder, &BTreeMap::new()).await?;
+    let mut store = catalyse_core::share::space::share_join(&folder, to, device_name)?;
+    exchange(hub, &mut store, |s| s.sync_acknowledging()).await?;
+    Ok(store)
+}
+
+/// The hub link of `store`'s workspace, if it is shared through a hub.
+pub fn link_of(store: &Store) -> CoreResult<Option<Link>> {
+    Ok(store.share_space()?.and_then(|s| read_link(&s.folder)))
+}
+
+/// One exchange with the hub (see the module's doc); `local` is the folder exchange to run on
+/// the copy (the command line's records erasures beside the backups).
+pub async fn exchange(
+    hub: &mut Hub,
+    store: &mut Store,
+    local: impl FnOnce(&mut Store) -> CoreResult<SyncReport>,
+) -> HubResult<HubReport> {
+    let space = store.share_space()?.ok_or(HubError::NotHub)?;
+    let link = read_link(&space.folder).ok_or(HubError::NotHub)?;
+    check(hub).await?;
+    join_team(
+        hub,
+        &link.team,
+        &space.folder,
+        &space.device,
+        &space.device_name,
+    )
+    .await?;
+    let mut starts = BTreeMap::new();
+    for d in store.share_devices()? {
+        if d.device != space.device {
+            let here = change_files(&space.folder, &d.device).keys().max().copied();
+            starts.insert(d.device.clone(), (d.seq.max(here.unwrap_or(0))) as i64);
+        }
+    }
+    let pulled = pull(hub, &link.team, &space.device, &space.folder, &starts).await?;
+    let local = local(store)?;
+    let pushed = push(hub, &link.team, &space.device, &space.folder).await?;
+    acknowledge(hub, &link.team, &space.device, store).await?;
+    Ok(HubReport {
+        pushed,
+        pulled,
+        local,
+    })
+}
+
+/// Makes sure the team exists (created by its first laptop, whose role becomes its first
+/// member) and that this device is one of its devices; a role that is no member is told so.
+async fn join_team(
+    hub: &mut Hub,
+    team: &str,
+    folder: &Path,
+    device: &str,
+    name: &str,
+) -> HubResult<()> {
+    let role = hub.role.clone();
+    let client = hub.client();
+    let seen: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM catalyse_hub.team WHERE id = $1::text::uuid)",
+            &[&team],
+        )
+        .await
+        .map_err(server(&role, "lire les équipes"))?
+        .get(0);
+    if !seen {
+        let space = std::fs::read(folder.join(SPACE_FILE)).map_err(CoreError::from)?;
+        let title = format!("Espace {}", &team[..8]);
+        // A plain insert: `ON CONFLICT` would ask the new row to pass the team's read
+        // policy, which only its members do, and the creator becomes one by the insert's trigger.
+        let created = client
+            .execute(
+                "INSERT INTO catalyse_hub.team (id, name, space) VALUES ($1::text::uuid, $2, $3)",
+                &[&team, &title, &space],
+            )
+            .await;
+        match created {
+            Ok(_) => {}
+            // The team exists, and this role does not see it: not (or no longer) a member.
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                return Err(HubError::NotMember(team.to_string()))
+            }
+            Err(e) => return Err(server(&role, "créer une équipe")(e)),
+        }
+    }
+    client
+        .execute(
+            "INSERT INTO catalyse_hub.device (team, device, name) VALUES ($1::text::uuid, $2::text::uuid, $3)
+             ON CONFLICT (team, device) DO NOTHING",
+            &[&team, &device, &name],
+        )
+        .await
+        .map_err(server(&role, "ajouter cet ordinateur à l'équipe"))?;
+    Ok(())
+}
+
+/// Pulls the other devices' files after `starts` (device → last sequence held) into `folder`.
+/// Each is checked against its hash and its name before it is written (never over a file);
+/// its content is checked by the folder exchange. Returns how many were written.
+async fn pull(
+    hub: &mut Hub,
+    team: &str,
+    me: &str,
+    folder: &Path,
+    starts: &BTreeMap<String, i64>,
+) -> HubResult<usize> {
+    let role = hub.role.clone();
+    let mut starts = starts.clone();
+    let mut written = 0;
+    loop {
+        let (devices, seqs): (Vec<String>, Vec<i64>) =
+            starts.iter().map(|(d, s)| (d.clone(), *s)).unzip();
+        let rows = hub
+            .client()
+            .query(
+                "SELECT c.device::text, c.seq, c.path, c.bytes, c.hash
+                 FROM catalyse_hub.change_file c
+                 LEFT JOIN unnest($3::text[]::uuid[], $4::int8[]) AS s(device, seq) ON s.device = c.device
+                 WHERE c.team = $1::text::uuid AND c.device::text <> $2 AND c.seq > coalesce(s.seq, 0)
+                 ORDER BY c.device, c.seq LIMIT $5",
+                &[&team, &me, &devices, &seqs, &PULL_BATCH],
+            )
+            .await
+            .map_err(server(&role, "lire les fichiers de l'équipe"))?;
+        if rows.is_empty() {
+            return Ok(written);
+        }
+        for r in rows {
+            let (device, seq, path): (String, i64, Option<String>) = (r.get(0), r.get(1), r.get(2));
+            let (bytes, hash): (Vec<u8>, Vec<u8>) = (r.get(3), r.get(4));
+            starts.insert(device.clone(), seq);
+            let Some(path) = path.filter(|p| is_change_path(p, &device, seq as u64)) else {
+                continue;
+            };
+            if sha256(&bytes) != hash {
+                // Damaged in storage or on the way: not written; the folder exchange waits
+                // for this file, and says so.
+                continue;
+            }
+            match write_once(folder, &path, &bytes) {
+                Ok(_) => written += 1,
+                // Another file under that name here (a copy damaged on this disk): left as it
+                // is; the folder exchange refuses it and names it.
+                Err(CoreError::AlreadyExists { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Pushes this device's files (and snapshots) of `folder` the server does not have.
+async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<usize> {
+    let role = hub.role.clone();
+    let on_server: i64 = hub
+        .client()
+        .query_one(
+            "SELECT coalesce(max(seq), 0) FROM catalyse_hub.change_file
+             WHERE team = $1::text::uuid AND device = $2::text::uuid",
+            &[&team, &me],
+        )
+        .await
+        .map_err(server(&role, "lire les fichiers de l'équipe"))?
+        .get(0);
+    let files: Vec<(u64, String)> = change_files(folder, me)
+        .into_iter()
+        .filter(|(seq, _)| *seq as i64 > on_server)
+        .collect();
+    let mut pushed = 0;
+    for batch in files.chunks(PUSH_BATCH) {
+        let tx = hub
+            .client()
+            .transaction()
+            .await
+            .map_err(|e| HubError::Server(describe(&e)))?;
+        for (seq, path) in batch {
+            let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, path))
+                .map_err(CoreError::from)?;
+            let seq = *seq as i64;
+            pushed += tx
+                .execute(
+                    "INSERT INTO catalyse_hub.change_file (team, device, seq, path, bytes, hash)
+                     VALUES ($1::text::uuid, $2::text::uuid, $3, $4, $5, $6)
+                     ON CONFLICT (team, device, seq) DO NOTHING",
+                    &[&team, &me, &seq, path, &bytes, &sha256(&bytes)],
+                )
+                .await
+                .map_err(server(&role, "envoyer les fichiers de cet ordinateur"))?
+                as usize;
+        }
+        tx.commit()
+            .await
+            .map_err(|e| HubError::Server(describe(&e)))?;
+    }
+    for (clock, path) in snapshots(folder, me) {
+        let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, &path))
+            .map_err(CoreError::from)?;
+        hub.client()
+            .execute(
+                "INSERT INTO catalyse_hub.snapshot (team, device, seq, path, bytes, hash)
+                 VALUES ($1::text::uuid, $2::text::uuid, $3, $4, $5, $6)
+                 ON CONFLICT (team, device, seq) DO NOTHING",
+                &[&team, &me, &clock, &path, &bytes, &sha256(&bytes)],
+            )
+            .await
+            .map_err(server(&role, "envoyer un instantané"))?;
+    }
+    Ok(pushed)
+}
+
+/// Tells the server what this device has applied of each other device's files.
+async fn acknowledge(hub: &mut Hub, team: &str, me: &str, store: &Store) -> HubResult<()> {
+    let role = hub.role.clone();
+    let (devices, seqs): (Vec<String>, Vec<i64>) = store
+        .share_devices()?
+        .into_iter()
+        .filter(|d| d.device != me && d.seq > 0)
+        .map(|d| (d.device, d.seq as i64))
+        .unzip();
+    hub.client()
+        .execute(
+            "INSERT INTO catalyse_hub.ack (team, device, of_device, seq)
+             SELECT $1::text::uuid, $2::text::uuid, d, s FROM unnest($3::text[]::uuid[], $4::int8[]) AS x(d, s)
+             ON CONFLICT (team, device, of_device)
+                 DO UPDATE SET seq = excluded.seq, at = now() WHERE catalyse_hub.ack.seq < excluded.seq",
+            &[&team, &me, &devices, &seqs],
+        )
+        .await
+        .map_err(server(&role, "dire ce que cet ordinateur a reçu"))?;
+    Ok(())
+}
