@@ -7,6 +7,8 @@
 #        plain SQL, change file size, the folder before and after compaction;
 #   communes. `cargo bench --bench communes`: the commune picker's keystroke over France's
 #        communes vs the same searches by the sqlite3 shell;
+#   hub. `cargo bench --bench hub`: 50 laptops pushing 2,000 changes each through a real
+#        PostgreSQL at once, then converging, vs psql's \copy of the same rows;
 #   5.   start-up and idle memory vs a minimal Tauri 2 window (benches/startup.mjs);
 #   6.   the size of the release binaries (Catalyse and the hello world, stripped).
 # Needs Debian's sqlite3 and python3-venv, and PyPI's networkit (installed here when missing,
@@ -50,6 +52,9 @@ cargo bench --locked --bench share
 
 say "communes: the commune picker over France's communes"
 cargo bench --locked --bench communes
+
+say "hub: laptops exchanging through the organisation's PostgreSQL server"
+cargo bench --locked --bench hub
 
 say "5. start-up and memory beside a Tauri hello world"
 xvfb-run -a -s "-screen 0 1280x800x24" node benches/startup.mjs "$bin" "$hello" "${CATALYSE_BENCH_RUNS:-15}"

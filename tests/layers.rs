@@ -51,7 +51,7 @@ pub const HUB_LAYERS: &[&[&str]] = &[
     &["tls"],
     &["connect"],
     &["schema"],
-    &["members", "mirror"],
+    &["members", "mirror", "status"],
     &["share"],
 ];
 

@@ -288,9 +288,30 @@ impl Postgres {
         );
     }
 
+    /// Restarts the server (its connections are ended, as an administrator's restart does).
+    pub fn restart(&self) {
+        let out = self
+            .as_owner("pg_ctl")
+            .args([
+                "-D", "data", "-l", "log", "-m", "fast", "-w", "-t", "60", "restart",
+            ])
+            .output()
+            .expect("pg_ctl runs");
+        assert!(
+            out.status.success(),
+            "pg_ctl restart: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The server's folder (its data, certificates and log).
+    pub fn dir_path(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// The server's log.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir_path().join("log")).unwrap_or_default()
     }
 }
 

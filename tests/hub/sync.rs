@@ -10,21 +10,21 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// A laptop: its HOME, its role, its workspace.
-struct Laptop {
-    dir: Dir,
-    role: &'static str,
-    ws: PathBuf,
+pub(super) struct Laptop {
+    pub dir: Dir,
+    pub role: &'static str,
+    pub ws: PathBuf,
 }
 
 impl Laptop {
-    fn new(role: &'static str) -> Laptop {
+    pub fn new(role: &'static str) -> Laptop {
         let dir = Dir::new();
         let ws = dir.path("territoire.catalyse");
         Laptop { dir, role, ws }
     }
 
     /// `catalyse ARGS` as this laptop, its role's password in `PGPASSWORD`.
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self
             .dir
             .catalyse()
@@ -39,14 +39,14 @@ impl Laptop {
         )
     }
 
-    fn sync(&self) -> Value {
+    pub fn sync(&self) -> Value {
         let ws = self.ws.to_str().unwrap();
         let (code, out, err) = self.run(&["sync", "--json", "--workspace", ws]);
         assert_eq!(code, 0, "{} sync: {out}{err}", self.role);
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
     }
 
-    fn import_actor(&self, name: &str) {
+    pub fn import_actor(&self, name: &str) {
         let csv = self.dir.path("acteurs.csv");
         std::fs::write(
             &csv,
@@ -70,7 +70,7 @@ fn url(pg: &Postgres, role: &str) -> String {
 
 /// Syncs every laptop round after round until a round pushes and pulls nothing (what each
 /// received is told once, then all is quiet), and returns that round's reports.
-fn settle(laptops: &[&Laptop]) -> Vec<Value> {
+pub(super) fn settle(laptops: &[&Laptop]) -> Vec<Value> {
     for _ in 0..6 {
         let round: Vec<Value> = laptops.iter().map(|l| l.sync()).collect();
         if round
@@ -83,7 +83,7 @@ fn settle(laptops: &[&Laptop]) -> Vec<Value> {
     panic!("the laptops still exchange files after six rounds");
 }
 
-fn path_str(p: &Path) -> &str {
+pub(super) fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
@@ -206,6 +206,36 @@ fn three_laptops_converge_through_the_hub() {
         reports[0]["invariants"].as_u64().unwrap() >= 1,
         "{reports:?}"
     );
+
+    // The hub's status as Alice sees it: her team, its three members and their laptops.
+    let (code, out, err) = alice.run(&["hub", "status", "--json", "--server", &url(&pg, "alice")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let status: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["role"], "alice");
+    let teams = status["teams"].as_array().unwrap();
+    assert_eq!(teams.len(), 1, "{status}");
+    let members: Vec<&str> = teams[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["alice", "bob", "carol"]);
+    let devices = teams[0]["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 3, "{status}");
+    assert!(
+        devices.iter().all(|d| d["files"].as_i64().unwrap() >= 1),
+        "{status}"
+    );
+    // A role in no team sees none.
+    pg.admin(
+        "postgres",
+        &format!("CREATE ROLE dave LOGIN PASSWORD '{PASSWORD}' IN ROLE catalyse_member"),
+    );
+    let (code, out, _) = alice.run(&["hub", "status", "--json", "--server", &url(&pg, "dave")]);
+    assert_eq!(code, 0);
+    let status: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["teams"].as_array().unwrap().len(), 0, "{status}");
 
     // Nothing new: a repeated exchange pushes and pulls nothing, and the server holds each
     // file once.

@@ -2,7 +2,7 @@
 //! (see [`crate::error`]). Runs on a Tokio runtime: the connection's task is spawned on it.
 
 use crate::address::Address;
-use crate::error::{from_connect, HubError, HubResult};
+use crate::error::{from_connect, server_error, HubResult};
 use crate::tls::connector;
 use tokio_postgres::Client;
 
@@ -36,7 +36,7 @@ impl Hub {
                 &[],
             )
             .await
-            .map_err(|e| HubError::Server(crate::error::describe(&e)))?;
+            .map_err(|e| server_error(&e))?;
         Ok(Hub {
             client,
             address: address.clone(),

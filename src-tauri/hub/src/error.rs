@@ -29,6 +29,9 @@ pub enum HubError {
     /// No answer in time: offline, or the server is down.
     #[error("Le serveur {host} ne répond pas : vous êtes peut-être hors ligne.")]
     Unreachable { host: String },
+    /// The connection was cut, or the server shut down or restarted, during an exchange.
+    #[error("La connexion avec le serveur a été coupée pendant l'échange (réseau, ou serveur redémarré) : rien n'est perdu ni reçu deux fois, l'échange reprendra à la prochaine synchronisation.")]
+    Interrupted,
     /// The TLS handshake failed: the certificate is not signed by the trusted CA, names
     /// another server, has expired, or the server offers no TLS.
     #[error("La connexion chiffrée avec le serveur {host} a échoué : {why}")]
@@ -36,6 +39,13 @@ pub enum HubError {
     /// Wrong user name or password (or a certificate the server does not accept).
     #[error("Le serveur refuse l'utilisateur « {user} » : identifiant ou mot de passe incorrect, ou connexion non autorisée pour cet utilisateur.")]
     Authentication { user: String },
+    /// The server asks for a password and none was given.
+    #[error("Le serveur demande le mot de passe de « {user} » : donnez-le par la variable PGPASSWORD ou le fichier ~/.pgpass (comme pour psql).")]
+    NoPassword { user: String },
+    /// Another laptop pushes under this laptop's identity (a workspace copied from one laptop
+    /// to another): the server holds another file under this laptop's number `seq`.
+    #[error("Le serveur a déjà un autre fichier n° {seq} de cet ordinateur : un autre ordinateur envoie sous la même identité (un espace de travail copié d'un ordinateur à l'autre ?). Rien n'a été remplacé. Sur l'un des deux ordinateurs, rejoignez l'équipe à nouveau au lieu d'utiliser la copie.")]
+    ClonedDevice { seq: i64 },
     /// The role may not do what was asked.
     #[error("L'utilisateur « {role} » n'a pas le droit de {what} sur ce serveur.")]
     Permission { role: String, what: String },
@@ -75,8 +85,11 @@ impl HubError {
             HubError::Dns { .. } => "hub_dns",
             HubError::Refused { .. } => "hub_refused",
             HubError::Unreachable { .. } => "hub_unreachable",
+            HubError::Interrupted => "hub_interrupted",
             HubError::Tls { .. } => "hub_tls",
             HubError::Authentication { .. } => "hub_authentication",
+            HubError::NoPassword { .. } => "hub_no_password",
+            HubError::ClonedDevice { .. } => "hub_cloned_device",
             HubError::Permission { .. } => "hub_permission",
             HubError::NewerSchema { .. } => "hub_newer_schema",
             HubError::NoSchema => "hub_no_schema",
@@ -94,7 +107,10 @@ impl HubError {
     pub fn is_offline(&self) -> bool {
         matches!(
             self,
-            HubError::Dns { .. } | HubError::Refused { .. } | HubError::Unreachable { .. }
+            HubError::Dns { .. }
+                | HubError::Refused { .. }
+                | HubError::Unreachable { .. }
+                | HubError::Interrupted
         )
     }
 
@@ -105,8 +121,29 @@ impl HubError {
                 role: role.to_string(),
                 what: what.to_string(),
             },
-            _ => HubError::Server(describe(&e)),
+            _ => server_error(&e),
         }
+    }
+}
+
+/// A failure of the connection during an exchange ([`HubError::Interrupted`]: cut, the server
+/// shut down or restarting), or the server's answer.
+pub(crate) fn server_error(e: &tokio_postgres::Error) -> HubError {
+    let shutdown = e.code().is_some_and(|c| {
+        *c == SqlState::ADMIN_SHUTDOWN
+            || *c == SqlState::CRASH_SHUTDOWN
+            || *c == SqlState::CANNOT_CONNECT_NOW
+    });
+    let mut io = false;
+    let mut source = e.source();
+    while let Some(s) = source {
+        io |= s.is::<std::io::Error>();
+        source = s.source();
+    }
+    if shutdown || io || e.is_closed() {
+        HubError::Interrupted
+    } else {
+        HubError::Server(describe(e))
     }
 }
 
@@ -143,48 +180,30 @@ pub(crate) fn from_connect(
                 user: user.to_string(),
             };
         }
-        return HubError::Server(db.message().to_string());
-    }
-    let mut source = e.source();
-    while let Some(s) = source {
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return HubError::Tls {
+        // Shutting down, starting up or restarting: it will answer again.
+        if *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CRASH_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+        {
+            return HubError::Unreachable {
                 host: host.to_string(),
-                why: tls_reason(tls),
             };
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return HubError::Tls {
-                    host: host.to_string(),
-                    why: tls_reason(tls),
-                };
-            }
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    return HubError::Refused {
-                        host: host.to_string(),
-                        port,
-                    }
-                }
-                std::io::ErrorKind::TimedOut => {
-                    return HubError::Unreachable {
-                        host: host.to_string(),
-                    }
-                }
-                _ => {}
-            }
-            // The resolver's failure has no kind of its own (`getaddrinfo`'s message).
-            let text = io.to_string();
-            if text.contains("lookup address") || text.contains("not known") {
-                return HubError::Dns {
-                    host: host.to_string(),
-                };
-            }
-        }
-        source = s.source();
+        return HubError::Server(db.message().to_string());
+    }
+    if let Some(classified) = from_causes(&e, host, port) {
+        return classified;
+    }
+    // Closed by the server during the handshake (shutting down or restarting).
+    if e.is_closed() {
+        return HubError::Interrupted;
     }
     let text = describe(&e);
+    if text.contains("password missing") {
+        return HubError::NoPassword {
+            user: user.to_string(),
+        };
+    }
     if text.contains("timed out") {
         return HubError::Unreachable {
             host: host.to_string(),
@@ -197,6 +216,55 @@ pub(crate) fn from_connect(
         };
     }
     HubError::Server(text)
+}
+
+/// A connection failure classified by its causes: TLS, refused, no answer, cut, name lookup.
+fn from_causes(e: &tokio_postgres::Error, host: &str, port: u16) -> Option<HubError> {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Some(HubError::Tls {
+                host: host.to_string(),
+                why: tls_reason(tls),
+            });
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return Some(HubError::Tls {
+                    host: host.to_string(),
+                    why: tls_reason(tls),
+                });
+            }
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return Some(HubError::Refused {
+                        host: host.to_string(),
+                        port,
+                    })
+                }
+                std::io::ErrorKind::TimedOut => {
+                    return Some(HubError::Unreachable {
+                        host: host.to_string(),
+                    })
+                }
+                // Closed during the handshake (a server restarting, a network dropping).
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => return Some(HubError::Interrupted),
+                _ => {}
+            }
+            // The resolver's failure has no kind of its own (`getaddrinfo`'s message).
+            let text = io.to_string();
+            if text.contains("lookup address") || text.contains("not known") {
+                return Some(HubError::Dns {
+                    host: host.to_string(),
+                });
+            }
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// Why a TLS handshake failed, in French.

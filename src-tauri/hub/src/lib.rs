@@ -13,6 +13,7 @@
 //! - [`schema`]: the server schema (versioned, append-only migrations) and its policies;
 //!   `catalyse hub init`.
 //! - [`members`]: who may read a team's files (`catalyse hub grant|revoke`).
+//! - [`status`]: what a role sees of the hub (`catalyse hub status`).
 //! - [`mirror`]: the hub's copy on a laptop, a folder laid out as a shared folder.
 //! - [`share`]: sharing through the hub (`share init|join --server`) and one exchange
 //!   (`catalyse sync`): pull, the folder exchange on the copy, push, acknowledge.
@@ -24,6 +25,7 @@ pub mod members;
 pub mod mirror;
 pub mod schema;
 pub mod share;
+pub mod status;
 pub mod tls;
 
 pub use error::{HubError, HubResult};

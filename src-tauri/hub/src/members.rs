@@ -5,7 +5,7 @@
 //! it no row of the team, and its pushes are refused; its laptop keeps what it has.
 
 use crate::connect::Hub;
-use crate::error::{describe, HubError, HubResult};
+use crate::error::{server_error, HubError, HubResult};
 use crate::schema::check;
 use tokio_postgres::GenericClient;
 
@@ -29,7 +29,7 @@ pub async fn grant(hub: &mut Hub, team: &str, role: &str) -> HubResult<bool> {
         .client()
         .transaction()
         .await
-        .map_err(|e| HubError::Server(describe(&e)))?;
+        .map_err(|e| server_error(&e))?;
     let known: bool = tx
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM catalyse_hub.team WHERE id = $1::text::uuid)",
@@ -52,9 +52,7 @@ pub async fn grant(hub: &mut Hub, team: &str, role: &str) -> HubResult<bool> {
         )
         .await
         .map_err(err("accorder l'accès à une équipe"))?;
-    tx.commit()
-        .await
-        .map_err(|e| HubError::Server(describe(&e)))?;
+    tx.commit().await.map_err(|e| server_error(&e))?;
     Ok(changed > 0)
 }
 

@@ -4,7 +4,7 @@
 //! this Catalyse knows is refused untouched. The policies are in the migrations' text.
 
 use crate::connect::Hub;
-use crate::error::{describe, HubError, HubResult};
+use crate::error::{server_error, HubError, HubResult};
 use serde::Serialize;
 
 /// The migrations of the server schema, in order: `(version, SQL)`. Append-only.
@@ -80,7 +80,7 @@ pub async fn init(hub: &mut Hub) -> HubResult<InitReport> {
         .client()
         .transaction()
         .await
-        .map_err(|e| HubError::Server(describe(&e)))?;
+        .map_err(|e| server_error(&e))?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])
         .await
         .map_err(stmt("prendre le verrou du schéma"))?;
@@ -114,9 +114,7 @@ pub async fn init(hub: &mut Hub) -> HubResult<InitReport> {
             .await
             .map_err(stmt("créer le schéma Catalyse"))?;
     }
-    tx.commit()
-        .await
-        .map_err(|e| HubError::Server(describe(&e)))?;
+    tx.commit().await.map_err(|e| server_error(&e))?;
     Ok(InitReport {
         from,
         to: known_version().max(from),

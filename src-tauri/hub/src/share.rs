@@ -7,7 +7,7 @@
 //! after a lost connection writes nothing twice, a pull repeated writes nothing new.
 
 use crate::connect::Hub;
-use crate::error::{describe, HubError, HubResult};
+use crate::error::{server_error, HubError, HubResult};
 use crate::mirror::{
     change_files, is_change_path, is_snapshot_path, new_copy_folder, read_link, snapshots,
     write_link, Link,
@@ -294,25 +294,40 @@ async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<u
             .client()
             .transaction()
             .await
-            .map_err(|e| HubError::Server(describe(&e)))?;
+            .map_err(|e| server_error(&e))?;
         for (seq, path) in batch {
             let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, path))
                 .map_err(CoreError::from)?;
             let seq = *seq as i64;
-            pushed += tx
+            let hash = sha256(&bytes);
+            let inserted = tx
                 .execute(
                     "INSERT INTO catalyse_hub.change_file (team, device, seq, path, bytes, hash)
                      VALUES ($1::text::uuid, $2::text::uuid, $3, $4, $5, $6)
                      ON CONFLICT (team, device, seq) DO NOTHING",
-                    &[&team, &me, &seq, path, &bytes, &sha256(&bytes)],
+                    &[&team, &me, &seq, path, &bytes, &hash],
                 )
                 .await
-                .map_err(server(&role, "envoyer les fichiers de cet ordinateur"))?
-                as usize;
+                .map_err(server(&role, "envoyer les fichiers de cet ordinateur"))?;
+            if inserted == 0 {
+                // There already: the same file pushed before a cut (nothing to do), or
+                // another laptop writing under this one's identity (refused, as in a folder).
+                let there: Vec<u8> = tx
+                    .query_one(
+                        "SELECT hash FROM catalyse_hub.change_file
+                         WHERE team = $1::text::uuid AND device = $2::text::uuid AND seq = $3",
+                        &[&team, &me, &seq],
+                    )
+                    .await
+                    .map_err(server(&role, "lire les fichiers de l'équipe"))?
+                    .get(0);
+                if there != hash {
+                    return Err(HubError::ClonedDevice { seq });
+                }
+            }
+            pushed += inserted as usize;
         }
-        tx.commit()
-            .await
-            .map_err(|e| HubError::Server(describe(&e)))?;
+        tx.commit().await.map_err(|e| server_error(&e))?;
     }
     for (clock, path) in snapshots(folder, me) {
         let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, &path))

@@ -22,6 +22,15 @@ pub enum HubCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Ce que votre rôle voit du serveur : ses équipes, leurs membres et leurs ordinateurs.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Status {
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// Affiche l'état en JSON : {server, schema, role, teams: [{team, name, members, devices}]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Donne à un rôle PostgreSQL (une personne) l'accès aux fichiers d'une équipe.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
     Grant(Access),
@@ -97,6 +106,18 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
                 );
             }
         }
+        HubCommand::Status { server, json } => {
+            let mut hub = connect(&server).await?;
+            let status = catalyse_hub::status::status(&mut hub).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&status).expect("a status serialises")
+                );
+            } else {
+                print_status(&status);
+            }
+        }
         HubCommand::Grant(Access {
             server,
             team: None,
@@ -133,4 +154,38 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
         }
     }
     Ok(())
+}
+
+fn print_status(status: &catalyse_hub::status::HubStatus) {
+    println!(
+        "Serveur {} : schéma Catalyse version {}, connecté en tant que « {} ».",
+        status.server, status.schema, status.role
+    );
+    if status.teams.is_empty() {
+        println!("Aucune équipe visible pour ce rôle.");
+    }
+    for t in &status.teams {
+        println!("Équipe {} ({}) :", t.name, t.team);
+        let members: Vec<String> = t
+            .members
+            .iter()
+            .map(|m| {
+                if m.revoked {
+                    format!("{} (accès retiré)", m.role)
+                } else {
+                    m.role.clone()
+                }
+            })
+            .collect();
+        println!("  membres : {}", members.join(", "));
+        for d in &t.devices {
+            println!(
+                "  « {} » ({}) : {} fichier(s) envoyé(s), le dernier {}",
+                d.name,
+                d.role,
+                d.files,
+                d.last_push.as_deref().unwrap_or("jamais")
+            );
+        }
+    }
 }

@@ -1,0 +1,204 @@
+//! Faults between the laptops and the hub: the connection cut in the middle of a push and of
+//! a pull (a relay that drops after a number of bytes), the server restarted while a laptop
+//! exchanges. After each: nothing lost, nothing received twice, the laptops converge.
+
+use super::proxy::Proxy;
+use super::server::Postgres;
+use super::sync::{path_str, settle, Laptop};
+use super::{hub, server, PASSWORD};
+use crate::util::Dir;
+use serde_json::Value;
+use std::time::Duration;
+
+/// Writes `n` actors named after `tag` in a CSV file of `laptop` and imports them: one change
+/// set, a change file of hundreds of kilobytes.
+fn import_many(laptop: &Laptop, tag: &str, n: usize) {
+    let csv = laptop.dir.path(&format!("{tag}.csv"));
+    let mut text = String::from("Nom;Monde;Commune;Notes\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "{tag} {i};Association;Morlaix;Une note assez longue pour peser dans le fichier {i}\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let (code, out, err) = laptop.run(&[
+        "import",
+        "actors",
+        path_str(&csv),
+        "--workspace",
+        path_str(&laptop.ws),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+/// The change files of the server, each counted once: (all rows, distinct keys).
+fn files_on_server(pg: &Postgres) -> (String, String) {
+    let all = pg.admin(
+        "territoire",
+        "SELECT count(*) FROM catalyse_hub.change_file",
+    );
+    let distinct = pg.admin(
+        "territoire",
+        "SELECT count(DISTINCT (team, device, seq)) FROM catalyse_hub.change_file",
+    );
+    (all, distinct)
+}
+
+/// A team of two laptops, both reaching the server through `proxy`.
+fn team(pg: &Postgres, proxy: &Proxy) -> (Laptop, Laptop) {
+    let admin = Dir::new();
+    let admin_url = pg.url("hub_admin", "territoire");
+    assert_eq!(
+        hub(&admin, PASSWORD, &["init", "--server", &admin_url]).0,
+        0
+    );
+    for role in ["alice", "bob"] {
+        pg.admin(
+            "postgres",
+            &format!("CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'"),
+        );
+    }
+    let via = |role: &str| {
+        format!(
+            "postgresql://{role}@localhost:{}/territoire?sslrootcert={}",
+            proxy.port,
+            pg.ca.display()
+        )
+    };
+    assert_eq!(
+        hub(
+            &admin,
+            PASSWORD,
+            &["grant", "--server", &admin_url, "--role", "alice"]
+        )
+        .0,
+        0
+    );
+    let (alice, bob) = (Laptop::new("alice"), Laptop::new("bob"));
+    assert_eq!(alice.run(&["demo", path_str(&alice.ws)]).0, 0);
+    let (code, out, err) = alice.run(&[
+        "share",
+        "init",
+        "--json",
+        "--workspace",
+        path_str(&alice.ws),
+        "--server",
+        &via("alice"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let team: Value = serde_json::from_str(&out).unwrap();
+    let team = team["team"].as_str().unwrap().to_string();
+    assert_eq!(
+        hub(
+            &admin,
+            PASSWORD,
+            &["grant", "--server", &admin_url, "--team", &team, "--role", "bob"]
+        )
+        .0,
+        0
+    );
+    let (code, out, err) = bob.run(&[
+        "share",
+        "join",
+        "--server",
+        &via("bob"),
+        "--team",
+        &team,
+        "--to",
+        path_str(&bob.ws),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    settle(&[&alice, &bob]);
+    (alice, bob)
+}
+
+#[test]
+fn a_connection_cut_mid_push_or_mid_pull_loses_nothing_and_receives_nothing_twice() {
+    let pg = server();
+    let proxy = Proxy::start(pg.port);
+    let (alice, bob) = team(&pg, &proxy);
+    import_many(&alice, "Association", 5_000);
+    let before = files_on_server(&pg);
+
+    // Cut in the middle of the push: said quietly as offline work, nothing half-written.
+    proxy.cut_after(100_000);
+    let cut = alice.sync();
+    assert_eq!(cut["unreachable"], true, "{cut}");
+    assert_eq!(
+        files_on_server(&pg),
+        before,
+        "a push cut left a file on the server"
+    );
+    proxy.heal();
+    let pushed = alice.sync();
+    assert!(pushed["pushed"].as_u64().unwrap() >= 1, "{pushed}");
+    let (all, distinct) = files_on_server(&pg);
+    assert_eq!(all, distinct);
+    let bob_before = bob.sync();
+
+    // Another large change, then the pull cut: nothing applied in part.
+    import_many(&alice, "Collectif", 5_000);
+    alice.sync();
+    let hash_before = bob.sync()["content_hash"].clone();
+    import_many(&alice, "Comité", 5_000);
+    assert_eq!(alice.sync()["pushed"].as_u64(), Some(1));
+    proxy.cut_after(100_000);
+    let cut = bob.sync();
+    assert_eq!(cut["unreachable"], true, "{cut}");
+    proxy.heal();
+    // Bob's workspace is as it was before the cut pull: only what came whole was applied.
+    let (code, out, _) = bob.run(&[
+        "share",
+        "status",
+        "--json",
+        "--workspace",
+        path_str(&bob.ws),
+    ]);
+    assert_eq!(code, 0);
+    assert!(!out.is_empty());
+    let reports = settle(&[&alice, &bob]);
+    assert_eq!(reports[0]["content_hash"], reports[1]["content_hash"]);
+    assert_ne!(reports[1]["content_hash"], hash_before);
+    assert_ne!(reports[1]["content_hash"], bob_before["content_hash"]);
+    let (all, distinct) = files_on_server(&pg);
+    assert_eq!(all, distinct);
+}
+
+#[test]
+fn the_server_restarted_while_a_laptop_exchanges_loses_nothing() {
+    let pg = server();
+    let proxy = Proxy::start(pg.port);
+    let (alice, bob) = team(&pg, &proxy);
+    // Restarts at several moments of an exchange: whatever each lands on (the pull, the
+    // push, between), the next exchanges converge with each file once.
+    for (round, wait_ms) in [30u64, 150, 400].into_iter().enumerate() {
+        import_many(&alice, &format!("Association {round}"), 3_000);
+        import_many(&bob, &format!("Collectif {round}"), 3_000);
+        let home = alice.dir.path("");
+        let running = std::process::Command::new(assert_cmd::cargo::cargo_bin("catalyse"))
+            .args(["sync", "--json", "--workspace", path_str(&alice.ws)])
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("PGPASSWORD", PASSWORD)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("catalyse starts");
+        std::thread::sleep(Duration::from_millis(wait_ms));
+        pg.restart();
+        let out = running.wait_with_output().expect("catalyse ends");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reports = settle(&[&alice, &bob]);
+        assert_eq!(
+            reports[0]["content_hash"], reports[1]["content_hash"],
+            "round {round}"
+        );
+        let (all, distinct) = files_on_server(&pg);
+        assert_eq!(all, distinct);
+    }
+}
