@@ -245,7 +245,7 @@ fn main() {
     let copy_changes = t.elapsed();
 
     println!(
-        "1. {devices} laptops × {changes} changes ({total}) pushed at once through the hub: {} ({:.0} changes/s; {pushed} sets sent, {files} files, {:.1} MB on the server)",
+        "1. {devices} laptops × {changes} changes ({total}) pushed at once through the hub: {} ({:.0} changes/s; {pushed} files pushed in that round, {files} on the server at the end, {:.1} MB)",
         secs(push),
         total as f64 / push.as_secs_f64(),
         bytes.parse::<f64>().unwrap_or(0.0) / 1e6
