@@ -43,7 +43,11 @@ impl Laptop {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_catalyse"));
+        // Another build of the same program (`CATALYSE_HUB_BIN`: the profiling one, to look
+        // at with `perf`), else this one's.
+        let bin = std::env::var_os("CATALYSE_HUB_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_catalyse").into());
+        let mut cmd = Command::new(bin);
         cmd.args(args)
             .env("HOME", self.home.path())
             .env("XDG_DATA_HOME", self.home.path().join("data"))
