@@ -26,6 +26,9 @@ APT_PACKAGES=(
   # The hub's tests start a real PostgreSQL (initdb as an unprivileged user), with TLS
   # certificates made by openssl, and try each role's rights with psql.
   postgresql openssl
+  # The server's password in the system's keyring: GNOME Keyring in a D-Bus session of the
+  # test's own (dbus-run-session).
+  gnome-keyring dbus-bin
 )
 
 say() { printf '\n== %s\n' "$*"; }

@@ -37,7 +37,7 @@ pub const CORE_LAYERS: &[&[&str]] = &[
 /// The shell's modules, bottom layer first (`main.rs` uses the library by its crate name).
 /// `state` sits above `jobs`: the shared state holds the running jobs.
 pub const SHELL_LAYERS: &[&[&str]] = &[
-    &["prefs", "jobs", "dialogs"],
+    &["prefs", "jobs", "dialogs", "hubs"],
     &["state"],
     &["commands"],
     &["cli"],
@@ -53,6 +53,7 @@ pub const HUB_LAYERS: &[&[&str]] = &[
     &["schema"],
     &["members", "mirror", "status"],
     &["share"],
+    &["moving"],
 ];
 
 /// One file of a crate, known by its module path (`["db", "store"]`).

@@ -6,6 +6,7 @@ pub mod cli;
 mod commands;
 mod dialogs;
 mod gui;
+pub mod hubs;
 mod jobs;
 pub mod prefs;
 mod state;

@@ -3,6 +3,8 @@
 //! tried with `psql` and printed as a table.
 
 mod faults;
+mod keyring;
+mod moving;
 mod proxy;
 mod server;
 mod sync;
@@ -26,6 +28,28 @@ pub(crate) fn server() -> Postgres {
     );
     pg.admin("postgres", "CREATE DATABASE territoire OWNER hub_admin");
     pg
+}
+
+/// A server with the hub's schema (made by `hub_admin`, whose address is returned with the
+/// folder it ran from), a login role per name of `roles` (password [`PASSWORD`]), and the
+/// first of them allowed to create teams.
+pub(crate) fn hub_with_roles(roles: &[&str]) -> (Postgres, Dir, String) {
+    let pg = server();
+    let admin = Dir::new();
+    let admin_url = pg.url("hub_admin", "territoire");
+    assert_eq!(
+        hub(&admin, PASSWORD, &["init", "--server", &admin_url]).0,
+        0
+    );
+    for role in roles {
+        pg.admin(
+            "postgres",
+            &format!("CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'"),
+        );
+    }
+    let grant = ["grant", "--server", &admin_url, "--role", roles[0]];
+    assert_eq!(hub(&admin, PASSWORD, &grant).0, 0);
+    (pg, admin, admin_url)
 }
 
 /// `catalyse hub ARGS` with `password` in `PGPASSWORD`: (exit code, stdout, stderr).

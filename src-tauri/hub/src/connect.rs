@@ -50,3 +50,45 @@ impl Hub {
         &mut self.client
     }
 }
+
+/// The channel on which the server tells of each push (`NOTIFY` without payload: a listener
+/// learns only that some team's files arrived, and exchanges).
+pub const CHANNEL: &str = "catalyse_hub";
+
+/// Listens to the server of `address` for pushes: `on_news` is called for each notification
+/// while the connection lasts. Returns when it ends (the server restarted, the network cut:
+/// the caller listens again later; polling stays the rule meanwhile).
+pub async fn listen(address: &Address, mut on_news: impl FnMut()) -> HubResult<()> {
+    use tokio_postgres::AsyncMessage;
+    let tls = connector(address)?;
+    let (client, mut connection) = address
+        .config
+        .connect(tls)
+        .await
+        .map_err(|e| from_connect(e, &address.host, address.port, &address.user))?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    // The connection's messages, polled on their own task: notifications go to `rx`; the
+    // task ends with the connection, which closes the channel.
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = futures_util::StreamExt::next(&mut messages).await {
+            match message {
+                Ok(AsyncMessage::Notification(_)) => {
+                    if tx.send(()).is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}"))
+        .await
+        .map_err(|e| server_error(&e))?;
+    while rx.recv().await.is_some() {
+        on_news();
+    }
+    Ok(())
+}

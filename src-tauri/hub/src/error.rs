@@ -40,7 +40,7 @@ pub enum HubError {
     #[error("Le serveur refuse l'utilisateur « {user} » : identifiant ou mot de passe incorrect, ou connexion non autorisée pour cet utilisateur.")]
     Authentication { user: String },
     /// The server asks for a password and none was given.
-    #[error("Le serveur demande le mot de passe de « {user} » : donnez-le par la variable PGPASSWORD ou le fichier ~/.pgpass (comme pour psql).")]
+    #[error("Le serveur demande le mot de passe de « {user} » : donnez-le par la variable PGPASSWORD ou le fichier ~/.pgpass (comme pour psql), ou enregistrez-le dans le trousseau du système (« catalyse hub password »).")]
     NoPassword { user: String },
     /// Another laptop pushes under this laptop's identity (a workspace copied from one laptop
     /// to another): the server holds another file under this laptop's number `seq`.
@@ -67,6 +67,15 @@ pub enum HubError {
     /// The workspace is not shared through a hub.
     #[error("Cet espace de travail n'est pas partagé par un serveur de l'organisation.")]
     NotHub,
+    /// A team to move, and the workspace is not shared at all.
+    #[error("Cet espace de travail n'est pas partagé : il n'y a pas d'équipe à déplacer.")]
+    NotShared,
+    /// A team to move, and the workspace is already shared through a server.
+    #[error("Cet espace de travail est déjà partagé par le serveur de l'organisation.")]
+    AlreadyHub,
+    /// The system's keyring could not keep a password (the message says why, in French).
+    #[error("{0}")]
+    Keyring(String),
     /// The workspace's side (the local copy, the merge).
     #[error("{0}")]
     Core(#[from] catalyse_core::CoreError),
@@ -97,6 +106,9 @@ impl HubError {
             HubError::UnknownRole(_) => "hub_unknown_role",
             HubError::NotMember(_) => "hub_not_member",
             HubError::NotHub => "hub_not_hub",
+            HubError::NotShared => "hub_not_shared",
+            HubError::AlreadyHub => "hub_already",
+            HubError::Keyring(_) => "hub_keyring",
             HubError::Core(e) => e.kind(),
             HubError::Server(_) => "hub_server",
         }

@@ -17,12 +17,15 @@
 //! - [`mirror`]: the hub's copy on a laptop, a folder laid out as a shared folder.
 //! - [`share`]: sharing through the hub (`share init|join --server`) and one exchange
 //!   (`catalyse sync`): pull, the folder exchange on the copy, push, acknowledge.
+//! - [`moving`]: a team moved from its shared folder to the hub (`catalyse share move`),
+//!   and the laptops that follow it.
 
 pub mod address;
 pub mod connect;
 pub mod error;
 pub mod members;
 pub mod mirror;
+pub mod moving;
 pub mod schema;
 pub mod share;
 pub mod status;

@@ -6,7 +6,6 @@ use catalyse_hub::address::{Address, Environment};
 use catalyse_hub::connect::Hub;
 use catalyse_hub::{members, schema, HubError};
 use clap::Subcommand;
-use std::future::Future;
 
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
@@ -30,6 +29,17 @@ pub enum HubCommand {
         /// Affiche l'état en JSON : {server, schema, role, teams: [{team, name, members, devices}]}.
         #[arg(long)]
         json: bool,
+    },
+    /// Enregistre dans le trousseau du système le mot de passe de ce serveur, lu sur l'entrée
+    /// standard et vérifié auprès du serveur : « catalyse sync » s'en sert ensuite, comme
+    /// l'application (jamais écrit dans l'espace de travail ni dans un journal).
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Password {
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// Retire le mot de passe du trousseau au lieu de l'enregistrer.
+        #[arg(long)]
+        forget: bool,
     },
     /// Donne à un rôle PostgreSQL (une personne) l'accès aux fichiers d'une équipe.
     #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
@@ -59,23 +69,17 @@ pub(super) fn run(cmd: HubCommand) -> i32 {
     block_on(run_async(cmd)).map_or_else(|e| fail(&e), |()| 0)
 }
 
-/// Runs `work` on a runtime of its own (the command line is synchronous).
-pub(super) fn block_on<T>(work: impl Future<Output = Result<T, HubError>>) -> Result<T, HubError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| HubError::Server(e.to_string()))?
-        .block_on(work)
-}
+pub(super) use crate::hubs::block_on;
 
 pub(super) fn fail(e: &HubError) -> i32 {
     eprintln!("Erreur : {e}");
     1
 }
 
+/// A connection to `server`: the password from the address, `PGPASSWORD` or the password
+/// file as for `psql`, else the one the app (or `catalyse hub password`) kept in the keyring.
 pub(super) async fn connect(server: &str) -> Result<Hub, HubError> {
-    let address = Address::parse(server, &Environment::of_process())?;
-    Hub::connect(&address).await
+    crate::hubs::connect_shown(server).await
 }
 
 async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
@@ -106,6 +110,7 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
                 );
             }
         }
+        HubCommand::Password { server, forget } => password(&server, forget).await?,
         HubCommand::Status { server, json } => {
             let mut hub = connect(&server).await?;
             let status = catalyse_hub::status::status(&mut hub).await?;
@@ -153,6 +158,37 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
             }
         }
     }
+    Ok(())
+}
+
+/// `catalyse hub password`: the password read from the standard input (its first line),
+/// checked by connecting, then kept in the keyring; or forgotten.
+async fn password(server: &str, forget: bool) -> Result<(), HubError> {
+    let address = Address::parse(server, &Environment::default())?;
+    if forget {
+        crate::hubs::forget(&address);
+        println!("Mot de passe de {} retiré du trousseau.", address.shown());
+        return Ok(());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| HubError::Address(format!("le mot de passe n'a pas pu être lu : {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        return Err(HubError::Address(
+            "aucun mot de passe sur l'entrée standard.".into(),
+        ));
+    }
+    let address = address.with_password(password);
+    let mut hub = Hub::connect(&address).await?;
+    schema::check(&mut hub).await?;
+    crate::hubs::remember(&address, password)?;
+    println!(
+        "Mot de passe de « {} » vérifié et enregistré dans le trousseau du système pour {}.",
+        hub.role,
+        address.shown()
+    );
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! `catalyse share` (init, join, status, compact, drop), `catalyse sync` and `catalyse conflicts`: team
+//! `catalyse share` (init, join, move, status, compact, drop), `catalyse sync` and `catalyse conflicts`: team
 //! sharing through a synced folder, from the command line.
 
 use super::fail;
@@ -59,6 +59,21 @@ pub enum ShareCommand {
         /// Le nom de cet ordinateur pour les autres.
         #[arg(long, value_name = "NOM")]
         name: Option<String>,
+    },
+    /// Déplace l'équipe de son dossier partagé vers le serveur PostgreSQL de l'organisation
+    /// (identités et historique gardés), ou la suit sur un ordinateur qui pointe encore vers
+    /// le dossier.
+    #[command(help_template = "{about}\n\nUtilisation : {usage}\n\nOptions :\n{options}\n")]
+    Move {
+        /// L'espace de travail partagé par un dossier.
+        #[arg(long, value_name = "FICHIER")]
+        workspace: PathBuf,
+        /// Le serveur PostgreSQL de l'organisation : postgresql://utilisateur@serveur/base?sslrootcert=FICHIER.
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// Affiche le résultat en JSON : {team, server, followed, pushed, pulled}.
+        #[arg(long)]
+        json: bool,
     },
     /// Range les fichiers que tous les ordinateurs ont reçus dans un nouvel instantané et les
     /// retire du dossier partagé (avec les instantanés plus anciens).
@@ -138,6 +153,21 @@ pub(super) fn run(cmd: ShareCommand) -> i32 {
         } => join(folder, server, team, &to, name),
         ShareCommand::Status { workspace, json } => status(&workspace, json),
         ShareCommand::Compact { workspace, json } => compact(&workspace, json),
+        ShareCommand::Move {
+            workspace,
+            server,
+            json,
+        } => {
+            let mut store = match open(&workspace) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let backups = catalyse_core::safety::backup::dir_for(
+                &catalyse_core::workspace::paths::backups_root(),
+                &workspace,
+            );
+            super::share_hub::share_move(&mut store, &server, &backups, json)
+        }
         ShareCommand::Drop {
             workspace,
             device,

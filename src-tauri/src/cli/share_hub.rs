@@ -46,11 +46,48 @@ pub(super) fn share_join(server: &str, team: &str, to: &Path, name: &str) -> i32
     }
 }
 
+/// `catalyse share move --server`: the team moved from its folder to the hub (or followed
+/// there).
+pub(super) fn share_move(
+    store: &mut CommandStore,
+    server: &str,
+    backups: &Path,
+    json: bool,
+) -> i32 {
+    let done = block_on(async {
+        let mut hub = connect(server).await?;
+        let report = catalyse_hub::moving::share_move(&mut hub, store, |s| {
+            catalyse_core::share::sync::sync_recording(s, backups, true)
+        })
+        .await?;
+        Ok((report, hub.address.shown()))
+    });
+    match done {
+        Ok((r, shown)) if json => {
+            println!(
+                "{}",
+                serde_json::json!({"team": r.team, "server": shown, "followed": r.followed,
+                    "pushed": r.pushed, "pulled": r.pulled, "applied": r.local.applied})
+            );
+            0
+        }
+        Ok((r, shown)) if r.followed => {
+            println!("Cet ordinateur a suivi l'équipe {} sur le serveur {shown} : {} fichier(s) envoyé(s), {} reçu(s), {} modification(s) appliquée(s).", r.team, r.pushed, r.pulled, r.local.applied);
+            0
+        }
+        Ok((r, shown)) => {
+            println!("L'équipe {} est passée sur le serveur {shown} ({} fichier(s) envoyé(s)). Le dossier partagé le dit aux autres ordinateurs, qui la suivent avec « catalyse share move --server … » une fois membres (« catalyse hub grant --team {} --role … »).", r.team, r.pushed, r.team);
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 /// `catalyse sync` for a workspace shared through the hub. An unreachable server is ordinary
 /// offline work: said quietly, exit 0.
 pub(super) fn sync(store: &mut CommandStore, link: &Link, backups: &Path, json: bool) -> i32 {
     let done = block_on(async {
-        let mut hub = connect(&link.server).await?;
+        let mut hub = crate::hubs::connect_shown(&link.server).await?;
         catalyse_hub::share::exchange(&mut hub, store, |s| {
             catalyse_core::share::sync::sync_recording(s, backups, true)
         })

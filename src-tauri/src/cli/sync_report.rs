@@ -34,6 +34,7 @@ pub(super) fn print_sync(
                 "unreachable": report.unreachable,
                 "erased": report.erased.len(),
                 "dropped": report.dropped,
+                "moved": report.moved,
                 "content_hash": hash,
                 "pushed": hub.map(|h| h.0),
                 "pulled": hub.map(|h| h.1),
@@ -69,6 +70,12 @@ pub(super) fn print_sync(
         println!(
             "  {} personne(s) effacée(s) (RGPD) sur un autre ordinateur l'ont été ici aussi.",
             report.erased.len()
+        );
+    }
+    if let Some(m) = &report.moved {
+        println!(
+            "  L'équipe est passée sur le serveur {} (par « {} ») : suivez-la avec « catalyse share move --workspace … --server {} » (votre rôle doit en être membre).",
+            m.server, m.by, m.server
         );
     }
     if report.dropped {

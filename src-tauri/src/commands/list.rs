@@ -43,4 +43,6 @@ catalyse_commands! {
     share: share_state, share_init, share_join, sync_now, watch_shared_folder, share_compact,
         share_drop_device, conflicts, resolve_conflict, invariants, merge_actors, accept_invariant,
         reorder_siblings;
+    hub: hub_check, share_init_server, share_join_server, share_move_server,
+        hub_remember_password, pick_certificate;
 }

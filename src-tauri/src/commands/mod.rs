@@ -6,6 +6,7 @@ pub mod browse;
 pub mod exchange;
 pub mod grid;
 pub mod history;
+pub mod hub;
 pub mod map;
 pub mod network;
 pub mod notes;

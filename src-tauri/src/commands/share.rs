@@ -35,6 +35,16 @@ pub struct ShareState {
     /// Broken invariants the inbox lists beside them.
     #[ts(type = "number")]
     pub invariants: usize,
+    /// The organisation's server the workspace is shared through, if it is (else a folder).
+    pub hub: Option<HubLink>,
+}
+
+/// The server a workspace is shared through, as shown (never a password), and its team.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HubLink {
+    pub server: String,
+    pub team: String,
 }
 
 #[tauri::command]
@@ -50,12 +60,17 @@ pub async fn share_state(state: State<'_, AppState>) -> Result<ShareState, Error
             ),
             None => (Vec::new(), 0, Vec::new(), 0),
         };
+        let hub = catalyse_hub::share::link_of(s)?.map(|l| HubLink {
+            server: l.server,
+            team: l.team,
+        });
         Ok(ShareState {
             space,
             devices,
             conflicts,
             dropped,
             invariants,
+            hub,
         })
     })
     .await
@@ -114,19 +129,41 @@ pub async fn share_join(
     open_path(&app, &state, path).await.map(Some)
 }
 
-/// One exchange with the shared folder (people erased on other laptops recorded beside this
-/// workspace's backups).
+/// One exchange with the shared folder, or through the organisation's server (people erased
+/// on other laptops recorded beside this workspace's backups). An unreachable server is
+/// ordinary offline work, reported as such.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, ErrorPayload> {
     let ws = state.current()?;
     let dir = backup::dir_for(&backups_root(), ws.path());
-    Ok(ws
-        .call(move |s| catalyse_core::share::sync::sync_recording(s, &dir, false))
-        .await?)
+    ws.call(move |s| {
+        let Some(link) = catalyse_hub::share::link_of(s)? else {
+            return Ok(catalyse_core::share::sync::sync_recording(s, &dir, false)
+                .map_err(ErrorPayload::from));
+        };
+        let done = crate::hubs::block_on(async {
+            let mut hub = crate::hubs::connect_shown(&link.server).await?;
+            catalyse_hub::share::exchange(&mut hub, s, |s| {
+                catalyse_core::share::sync::sync_recording(s, &dir, false)
+            })
+            .await
+        });
+        Ok(match done {
+            Ok(r) => Ok(r.local),
+            Err(e) if e.is_offline() => Ok(SyncReport {
+                unreachable: true,
+                conflicts: s.conflict_count()?,
+                invariants: s.invariant_count()?,
+                ..SyncReport::default()
+            }),
+            Err(e) => Err(super::hub::payload(e)),
+        })
+    })
+    .await?
 }
 
-/// Watches the open workspace's shared folder while it is open: `channel` hears, once per
-/// burst, that another laptop's file may have arrived (the window then exchanges sooner; it
+/// Watches the open workspace's shared folder (or listens to its server) while it is open:
+/// `channel` hears, once per burst, that another laptop's file may have arrived (the window then exchanges sooner; it
 /// polls anyway). `false` when the workspace is not shared, or when this system sends no
 /// events for that folder (a network share, say): polling alone, which is normal.
 #[tauri::command]
@@ -135,6 +172,12 @@ pub async fn watch_shared_folder(
     channel: tauri::ipc::Channel<bool>,
 ) -> Result<bool, ErrorPayload> {
     let ws = state.current()?;
+    // Shared through the organisation's server: its notifications (LISTEN) are the hint.
+    if let Some(link) = with_reader(&state, catalyse_hub::share::link_of).await? {
+        let task = tauri::async_runtime::spawn(super::hub::listen_loop(link.server, channel));
+        ws.keep_while_open(Box::new(super::hub::AbortOnDrop(task)));
+        return Ok(true);
+    }
     let Some(space) = with_reader(&state, |s| s.share_space()).await? else {
         return Ok(false);
     };

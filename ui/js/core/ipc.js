@@ -618,6 +618,23 @@ export const shareDropDevice = (device) => call("share_drop_device", { device })
 export const conflicts = (offset, limit) => call("conflicts", { offset, limit });
 /** Resolves an entry of the inbox (a change that travels). @param {number} id @param {Resolution} how @returns {Promise<void>} */
 export const resolveConflict = (id, how) => call("resolve_conflict", { id, how });
+// ----- The organisation's server (the hub) -----
+/** @typedef {import("../../bindings/ServerForm").ServerForm} ServerForm */
+/** @typedef {import("../../bindings/ServerCheck").ServerCheck} ServerCheck */
+/** @typedef {import("../../bindings/MoveSummary").MoveSummary} MoveSummary */
+/** @typedef {import("../../bindings/Moved").Moved} Moved */
+/** Tests a connection to the server (what failed, said precisely); the password is kept in the keyring once accepted. @param {ServerForm} form @returns {Promise<ServerCheck>} */
+export const hubCheck = (form) => call("hub_check", { form });
+/** Shares the open workspace through the server. @param {ServerForm} form @param {string} name @returns {Promise<Space>} */
+export const shareInitServer = (form, name) => call("share_init_server", { form, name });
+/** Joins a team of the server and opens this laptop's workspace of it. @param {ServerForm} form @param {string} team @param {string} name @returns {Promise<WorkspaceInfo>} */
+export const shareJoinServer = (form, team, name) => call("share_join_server", { form, team, name });
+/** Moves the open workspace's team from its folder to the server (or follows it there). @param {ServerForm} form @returns {Promise<MoveSummary>} */
+export const shareMoveServer = (form) => call("share_move_server", { form });
+/** Keeps the password of the open workspace's server in the keyring, once the server accepts it. @param {string} password @returns {Promise<void>} */
+export const hubRememberPassword = (password) => call("hub_remember_password", { password });
+/** Asks for a certificate authority file (null if cancelled). @param {string} title @returns {Promise<string|null>} */
+export const pickCertificate = (title) => call("pick_certificate", { title });
 /** @typedef {import("../../bindings/Invariant").Invariant} Invariant */
 /** @typedef {import("../../bindings/InvariantRecord").InvariantRecord} InvariantRecord */
 /** A page of the broken invariants the inbox lists. @param {number} offset @param {number} limit @returns {Promise<Invariant[]>} */

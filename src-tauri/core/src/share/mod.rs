@@ -30,6 +30,8 @@
 //! - [`invariants`]: the invariants a merge can break, listed in the inbox; [`actor_merge`]:
 //!   « Fusionner ces deux acteurs ».
 //! - [`hash`]: the content hash replicas compare.
+//! - [`moved`]: a team that left its folder for the organisation's server, said in the
+//!   folder; a workspace moved to another folder with its identities and history.
 //! - [`watch`]: the shared folder watched, a hint that the exchange should come sooner
 //!   (polling stays the rule).
 
@@ -58,6 +60,7 @@ pub mod inbox;
 pub mod invariants;
 pub mod listing;
 pub mod merge;
+pub mod moved;
 pub mod names;
 pub mod outgoing;
 pub mod report;

@@ -59,4 +59,7 @@ pub struct SyncReport {
     /// A person removed this laptop from the team (it had stopped syncing): it should join
     /// the space again.
     pub dropped: bool,
+    /// The team left this folder for the organisation's server (`catalyse share move`):
+    /// where it went, for this laptop to follow.
+    pub moved: Option<crate::share::moved::Moved>,
 }

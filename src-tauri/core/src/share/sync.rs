@@ -85,6 +85,7 @@ impl Store {
         }
         report.dropped =
             dropped_devices(&space.folder, &space.workspace)?.contains_key(&space.device);
+        report.moved = crate::share::moved::read_moved(&space.folder, &space.workspace);
         report.conflicts = self.conflict_count()?;
         report.invariants = self.invariant_count()?;
         Ok(report)

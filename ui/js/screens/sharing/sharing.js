@@ -4,12 +4,13 @@
 // merge broke (invariants.js).
 import { h, replace } from "../../core/dom.js";
 import { t, has, language, formatDateTime } from "../../core/i18n.js";
-import { showError, toast, confirmDialog } from "../../core/dialogs.js";
+import { showError, toast, confirmDialog, errorMessage } from "../../core/dialogs.js";
 import { register } from "../../core/router.js";
 import * as ipc from "../../core/ipc.js";
 import { KIND_LABELS } from "../../../bindings/kinds.js";
 import { syncView, syncSoon, onSync, startSync } from "./sync.js";
 import { invariantSection } from "./invariants.js";
+import { serverForm, partsOf } from "./server.js";
 
 /** @typedef {import("../../core/ipc.js").Conflict} Conflict */
 /** @typedef {import("../../core/ipc.js").ShareState} ShareState */
@@ -72,14 +73,17 @@ function entry(c, redraw) {
     h("div", { class: "conflict-buttons" }, buttons));
 }
 
+/** Whether the workspace shown is shared through the organisation's server (else a folder). */
+let hubShared = false;
+
 /** The state of the last exchange, in a sentence. */
 export function statusText() {
   const v = syncView();
   if (v.running && !v.report) return t("share.status.running");
   if (v.error) return t("share.status.error", { message: v.error.message });
   const r = v.report;
-  if (!r) return t("share.status.never");
-  if (r.unreachable) return t("share.status.unreachable");
+  if (!r) return t(hubShared ? "hub.status.never" : "share.status.never");
+  if (r.unreachable) return t(hubShared ? "hub.status.unreachable" : "share.status.unreachable");
   const when = v.at ? formatDateTime(v.at.toISOString()) : "";
   return t("share.status.done", { when, sent: r.sent, applied: r.applied });
 }
@@ -124,27 +128,101 @@ async function drop(d, redraw) {
   } catch (e) { showError(e); }
 }
 
-/** @param {HTMLElement} container */
-async function renderSharing(container) {
-  const redraw = () => renderSharing(container).catch(showError);
-  const s = await ipc.shareState();
-  if (!s.space) {
-    const name = h("input", { id: "share-name", type: "text", maxLength: 80, value: t("share.default_name"), autocomplete: "off" });
-    const start = h("button", { type: "button", class: "btn primary", id: "share-init", text: t("share.init"), on: { click: async () => {
+/** How the workspace is shared, chosen by the person: a folder, or the organisation's server. */
+let way = "folder";
+
+/** The screen of a workspace not shared yet: « un dossier partagé » or « un serveur de l'organisation ». @param {() => void} redraw */
+function notShared(redraw) {
+  const name = h("input", { id: "share-name", type: "text", maxLength: 80, value: t("share.default_name"), autocomplete: "off" });
+  const deviceName = () => /** @type {HTMLInputElement} */ (name).value;
+  const choice = (/** @type {string} */ value) => h("label", { class: "choice" },
+    h("input", { type: "radio", name: "share-way", id: `share-way-${value}`, value, checked: way === value,
+      on: { change: () => { way = value; redraw(); } } }),
+    " ", t(`share.way.${value}`));
+  const folderPart = () => [
+    h("p", { class: "hint", text: t("share.intro.folder") }),
+    h("button", { type: "button", class: "btn primary", id: "share-init", text: t("share.init"), on: { click: async () => {
       try {
-        const space = await ipc.shareInit(t("share.pick_title"), /** @type {HTMLInputElement} */ (name).value);
+        const space = await ipc.shareInit(t("share.pick_title"), deviceName());
         if (!space) return;
         toast(t("share.init.done"));
         startSync(true);
         redraw();
       } catch (e) { showError(e); }
+    } } })];
+  const serverPart = () => {
+    const form = serverForm("share-server");
+    const start = h("button", { type: "button", class: "btn primary", id: "share-init-server", text: t("hub.share"), on: { click: async () => {
+      start.disabled = true;
+      form.show(t("hub.sharing"), false);
+      try {
+        await ipc.shareInitServer(form.value(), deviceName());
+        toast(t("hub.shared"));
+        startSync(true);
+        redraw();
+      } catch (e) {
+        form.show(t("hub.test.failed", { message: errorMessage(/** @type {any} */ (e)) }), true);
+      } finally { start.disabled = false; }
     } } });
-    replace(container, h("section", { class: "sharing" },
-      h("h2", { tabIndex: -1, text: t("share.title") }),
-      h("p", { text: t("share.intro") }),
-      h("p", { class: "hint", text: t("share.intro.folder") }),
-      h("div", { class: "field" }, h("label", { htmlFor: "share-name", text: t("share.device_name") }), name),
-      start));
+    return [h("p", { class: "hint", text: t("share.intro.server") }), form.element, start];
+  };
+  return h("section", { class: "sharing" },
+    h("h2", { tabIndex: -1, text: t("share.title") }),
+    h("p", { text: t("share.intro") }),
+    h("div", { class: "field" }, h("label", { htmlFor: "share-name", text: t("share.device_name") }), name),
+    h("fieldset", { class: "share-way" }, h("legend", { text: t("share.way") }), choice("folder"), choice("server")),
+    way === "server" ? serverPart() : folderPart());
+}
+
+/** For a workspace shared through a folder: its team moved to the organisation's server (by this laptop, or followed). @param {import("../../core/ipc.js").Moved|null} moved @param {() => void} redraw */
+function moveSection(moved, redraw) {
+  const form = serverForm("share-move", moved ? partsOf(moved.server) : {});
+  const go = h("button", { type: "button", class: "btn primary", id: "share-move", text: moved ? t("hub.follow") : t("hub.move"), on: { click: async () => {
+    if (!moved && !(await confirmDialog({ title: t("hub.move.title"), message: t("hub.move.message"), confirmLabel: t("hub.move") }))) return;
+    go.disabled = true;
+    form.show(t("hub.moving"), false);
+    try {
+      const r = await ipc.shareMoveServer(form.value());
+      toast(r.followed ? t("hub.followed", { pushed: r.pushed, pulled: r.pulled }) : t("hub.moved", { pushed: r.pushed }));
+      syncSoon(0);
+      redraw();
+    } catch (e) {
+      form.show(t("hub.test.failed", { message: errorMessage(/** @type {any} */ (e)) }), true);
+    } finally { go.disabled = false; }
+  } } });
+  return h("details", { class: "share-move", id: "share-move-details", open: Boolean(moved) },
+    h("summary", { text: moved ? t("hub.follow.summary") : t("hub.move.summary") }),
+    h("p", { class: "hint", text: t("hub.move.hint") }),
+    form.element, go);
+}
+
+/** When the server asks for the password (none in the keyring, or a changed one): a field to give it. @param {() => void} redraw */
+function passwordSection(redraw) {
+  const input = h("input", { id: "hub-password-again", type: "password", autocomplete: "current-password" });
+  const result = h("p", { id: "hub-password-result", attrs: { role: "status" } });
+  const save = h("button", { type: "button", class: "btn primary", id: "hub-password-save", text: t("hub.password.save"), on: { click: async () => {
+    save.disabled = true;
+    try {
+      await ipc.hubRememberPassword(/** @type {HTMLInputElement} */ (input).value);
+      toast(t("hub.password.saved"));
+      syncSoon(0);
+      redraw();
+    } catch (e) {
+      result.textContent = errorMessage(/** @type {any} */ (e));
+      result.setAttribute("role", "alert");
+    } finally { save.disabled = false; }
+  } } });
+  return h("div", { class: "hub-password notice", id: "hub-password" },
+    h("label", { htmlFor: "hub-password-again", text: t("hub.password.again") }), input, " ", save, result);
+}
+
+/** @param {HTMLElement} container */
+async function renderSharing(container) {
+  const redraw = () => renderSharing(container).catch(showError);
+  const s = await ipc.shareState();
+  hubShared = Boolean(s.hub);
+  if (!s.space) {
+    replace(container, notShared(redraw));
     return;
   }
   const list = await ipc.conflicts(0, PAGE);
@@ -153,8 +231,11 @@ async function renderSharing(container) {
   const r = v.report;
   replace(container, h("section", { class: "sharing" },
     h("h2", { tabIndex: -1, text: t("share.title") }),
-    h("p", { text: t("share.folder", { folder: String(s.space.folder) }) }),
+    s.hub ? h("p", { id: "share-where", text: t("hub.where", { server: s.hub.server, team: s.hub.team }) })
+      : h("p", { id: "share-where", text: t("share.folder", { folder: String(s.space.folder) }) }),
     h("p", { id: "share-status", attrs: { role: "status" }, text: statusText() }),
+    s.hub && ["hub_no_password", "hub_authentication"].includes(v.error?.kind ?? "") ? passwordSection(redraw) : null,
+    r?.moved ? h("p", { class: "notice", id: "share-moved", attrs: { role: "alert" }, text: t("hub.moved_notice", { server: r.moved.server, by: r.moved.by }) }) : null,
     r && r.waiting.length ? h("ul", { class: "share-waiting" }, r.waiting.map((w) => h("li", { text: t("share.waiting", { name: w.name || t("share.someone"), seq: w.seq, why: w.why }) }))) : null,
     r && r.refused.length ? h("ul", { class: "share-refused" }, r.refused.map((x) => h("li", { text: t("share.refused", { path: x.path, why: x.why }) }))) : null,
     r && r.from_copies.length ? h("ul", { class: "share-copies" }, r.from_copies.map((p) => h("li", { text: t("share.from_copy", { path: p }) }))) : null,
@@ -179,9 +260,11 @@ async function renderSharing(container) {
           h("td", { text: d.seen ? formatDateTime(d.seen) : t("share.never") }),
           h("td", {}, state));
       }))),
-    h("p", { class: "hint", text: t("share.compact.hint") }),
-    h("button", { type: "button", class: "btn", id: "share-compact", text: t("share.compact"), on: { click: () => compact(redraw) } }),
-    h("p", { id: "share-compact-result", attrs: { role: "status" }, text: compactResult }),
+    s.hub ? null : [
+      h("p", { class: "hint", text: t("share.compact.hint") }),
+      h("button", { type: "button", class: "btn", id: "share-compact", text: t("share.compact"), on: { click: () => compact(redraw) } }),
+      h("p", { id: "share-compact-result", attrs: { role: "status" }, text: compactResult }),
+      moveSection(r?.moved ?? null, redraw)],
     h("h3", { id: "conflicts-title", text: t("share.inbox", { count: s.conflicts }) }),
     list.length === 0 ? h("p", { class: "empty", id: "conflicts-empty", text: t("share.inbox.empty") })
       : h("ul", { class: "conflicts", id: "conflicts", attrs: { "aria-labelledby": "conflicts-title" } }, list.map((c) => entry(c, redraw))),

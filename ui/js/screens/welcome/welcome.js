@@ -4,6 +4,7 @@ import { t, label } from "../../core/i18n.js";
 import { field, errorMessage, toast } from "../../core/dialogs.js";
 import * as ipc from "../../core/ipc.js";
 import { runTask } from "../../core/tasks.js";
+import { joinServerDialog } from "../sharing/server.js";
 import { TerritoryKind as TERRITORY_KINDS } from "../../../bindings/codes.js";
 
 
@@ -76,6 +77,9 @@ export function renderWelcome(ctx) {
           const info = await ipc.shareJoin(t("share.pick_title"), t("share.default_name"));
           if (info) { toast(t("share.joined", { name: info.file_name })); ctx.onOpened(info); }
         } catch (e) { ctx.showError(e); }
+      } } }),
+      h("button", { type: "button", class: "btn", id: "welcome-join-server", text: t("hub.join"), on: { click: () => {
+        joinServerDialog((info) => { toast(t("share.joined", { name: info.file_name })); ctx.onOpened(info); }, t("share.default_name"));
       } } })));
 
   return h("div", { class: "welcome", id: "welcome" },
