@@ -202,3 +202,61 @@ fn the_server_restarted_while_a_laptop_exchanges_loses_nothing() {
         assert_eq!(all, distinct);
     }
 }
+
+/// The link file of `laptop`'s hub copy (in its data folder).
+fn link_file(laptop: &Laptop) -> std::path::PathBuf {
+    fn find(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        for e in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                if let Some(f) = find(&p) {
+                    return Some(f);
+                }
+            } else if p.file_name().is_some_and(|n| n == "serveur-catalyse.json") {
+                return Some(p);
+            }
+        }
+        None
+    }
+    find(&laptop.dir.path("")).expect("a hub copy with its link file")
+}
+
+/// A batch the server's policies refuse: Alice's laptop pushing under Bob's role (her link
+/// file made to name him, as a workspace handed from one person to another would): the rows of
+/// a device that is not Bob's are refused by row-level security, the failure is named, nothing
+/// is written on the server; back under her own role, her files go and the laptops converge.
+#[test]
+fn a_batch_refused_by_a_policy_is_named_and_writes_nothing() {
+    let pg = server();
+    let proxy = Proxy::start(pg.port);
+    let (alice, bob) = team(&pg, &proxy);
+    import_many(&alice, "Collectif", 200);
+    let before = files_on_server(&pg);
+    let link = link_file(&alice);
+    let own = std::fs::read_to_string(&link).unwrap();
+    assert!(own.contains("postgresql://alice@"), "{own}");
+    std::fs::write(
+        &link,
+        own.replace("postgresql://alice@", "postgresql://bob@"),
+    )
+    .unwrap();
+    let (code, out, err) = alice.run(&["sync", "--workspace", path_str(&alice.ws)]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("« bob » n'a pas le droit"), "{err}");
+    assert_eq!(
+        files_on_server(&pg),
+        before,
+        "a refused batch wrote on the server"
+    );
+
+    std::fs::write(&link, own).unwrap();
+    let pushed = alice.sync();
+    assert!(pushed["pushed"].as_u64().unwrap() >= 1, "{pushed}");
+    let reports = settle(&[&alice, &bob]);
+    assert_eq!(
+        reports[0]["content_hash"], reports[1]["content_hash"],
+        "{reports:?}"
+    );
+    let (all, distinct) = files_on_server(&pg);
+    assert_eq!(all, distinct, "a file on the server twice");
+}

@@ -291,6 +291,8 @@ fn host_and_port(config: &tokio_postgres::Config) -> HubResult<(String, u16)> {
                     "elle ne donne pas le nom du serveur.".into(),
                 ))
             }
+            // A Unix socket (there are none on Windows).
+            #[cfg(unix)]
             [_] => return Err(HubError::Address(
                 "une connexion locale par socket n'est pas chiffrée : donnez le nom du serveur."
                     .into(),

@@ -64,25 +64,23 @@ pub(crate) fn payload(e: HubError) -> ErrorPayload {
     }
 }
 
-/// Connects to the server of `form` on a runtime of its own, runs `work`, and keeps the
-/// password the form gave in the keyring once the server has accepted it.
+/// Connects to the server of `form` on a runtime of its own, keeps the password the form gave
+/// in the keyring once the server has accepted it (before anything is done there: a password
+/// that could not be kept fails the whole), then runs `work`.
 fn with_server<T>(
     form: &ServerForm,
     work: impl AsyncFnOnce(&mut Hub) -> Result<T, HubError>,
 ) -> Result<T, ErrorPayload> {
     let address = form_address(form).map_err(payload)?;
-    let (done, hub_address) = block_on(async {
+    block_on(async {
         let mut hub = Hub::connect(&address).await?;
         catalyse_hub::schema::check(&mut hub).await?;
-        let done = work(&mut hub).await;
-        Ok((done, hub.address.clone()))
+        if !form.password.is_empty() {
+            remember(&hub.address, &form.password)?;
+        }
+        work(&mut hub).await
     })
-    .map_err(payload)?;
-    let done = done.map_err(payload)?;
-    if !form.password.is_empty() {
-        remember(&hub_address, &form.password).map_err(payload)?;
-    }
-    Ok(done)
+    .map_err(payload)
 }
 
 /// Tests the connection the form describes: the address, the name, the server, TLS, the

@@ -110,23 +110,7 @@ impl Store {
             let bytes = std::fs::read(from.join(SPACE_FILE))?;
             write_once(&to, SPACE_FILE, &bytes)?;
         }
-        let mine = super::listing::list(&super::fs::Access::disk(), from)?;
-        for path in mine
-            .changes
-            .get(&space.device)
-            .map(|files| files.values().cloned().collect::<Vec<_>>())
-            .unwrap_or_default()
-        {
-            let relative = path
-                .strip_prefix(from)
-                .map_err(|_| CoreError::Internal {
-                    detail: format!("{} hors du dossier partagé", path.display()),
-                })?
-                .to_string_lossy()
-                .replace('\\', "/");
-            // The same bytes already there (a move tried before) are taken as written.
-            write_once(&to, &relative, &std::fs::read(&path)?)?;
-        }
+        copy_own_files(from, &to, &space.device)?;
         let tx = self.conn.transaction()?;
         if snapshot {
             write_snapshot(&tx, &to, &space.workspace, &space.device)?;
@@ -139,13 +123,107 @@ impl Store {
         Ok(())
     }
 
-    /// Points this shared workspace back at `folder` (a move that failed on the way).
+    /// Points this shared workspace back at `folder` (a move that failed on the way), this
+    /// laptop's files written meanwhile in the folder it pointed at copied back first: its
+    /// chain in `folder` has no gap.
     pub fn share_repoint(&mut self, folder: &Path) -> CoreResult<()> {
-        self.require_space()?;
+        let space = self.require_space()?;
+        if space.folder != folder && space.folder.is_dir() {
+            copy_own_files(&space.folder, folder, &space.device)?;
+        }
         self.conn.execute(
             "UPDATE share_space SET folder = ?1 WHERE id = 1",
             [folder.to_string_lossy()],
         )?;
         Ok(())
+    }
+}
+
+/// Copies `device`'s change files of the shared folder `from` into `to` (the same relative
+/// paths; a file already there with the same bytes is taken as written).
+fn copy_own_files(from: &Path, to: &Path, device: &str) -> CoreResult<()> {
+    let listing = super::listing::list(&super::fs::Access::disk(), from)?;
+    let Some(files) = listing.changes.get(device) else {
+        return Ok(());
+    };
+    for path in files.values() {
+        let relative = path
+            .strip_prefix(from)
+            .map_err(|_| CoreError::Internal {
+                detail: format!("{} hors du dossier partagé", path.display()),
+            })?
+            .to_string_lossy()
+            .replace('\\', "/");
+        write_once(to, &relative, &std::fs::read(path)?)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPACE: &str = "0190f5a3-0000-7000-8000-000000000001";
+
+    #[test]
+    fn the_mark_is_read_only_when_it_is_this_spaces_small_and_well_formed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let moved = Moved::now(
+            SPACE,
+            "postgresql://a@h:5432/db",
+            SPACE,
+            "ordinateur d'Alice",
+        );
+        assert_eq!(read_moved(dir.path(), SPACE), None, "no mark");
+        write_moved(dir.path(), &moved).unwrap();
+        assert_eq!(read_moved(dir.path(), SPACE), Some(moved.clone()));
+        assert_eq!(read_moved(dir.path(), "autre"), None, "another space's");
+        // Written again for the same team: kept as it was.
+        write_moved(
+            dir.path(),
+            &Moved {
+                at: "plus tard".into(),
+                ..moved.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(read_moved(dir.path(), SPACE), Some(moved.clone()));
+        // Another team's over it: refused, the first kept.
+        let other = Moved {
+            team: "autre".into(),
+            ..moved.clone()
+        };
+        assert!(write_moved(dir.path(), &other).is_err());
+        let path = dir.path().join(MOVED_FILE);
+        for bad in [
+            // An unknown field, another format, a control character, too big, not JSON.
+            serde_json::to_string(&moved)
+                .unwrap()
+                .replace("\"format\"", "\"extra\":1,\"format\""),
+            serde_json::to_string(&Moved {
+                format: 2,
+                ..moved.clone()
+            })
+            .unwrap(),
+            serde_json::to_string(&Moved {
+                server: "a\u{7}b".into(),
+                ..moved.clone()
+            })
+            .unwrap(),
+            serde_json::to_string(&Moved {
+                by: "x".repeat(20_000),
+                ..moved.clone()
+            })
+            .unwrap(),
+            "pas du JSON".into(),
+        ] {
+            std::fs::write(&path, &bad).unwrap();
+            assert_eq!(
+                read_moved(dir.path(), SPACE),
+                None,
+                "{}",
+                &bad[..bad.len().min(80)]
+            );
+        }
     }
 }
