@@ -260,3 +260,64 @@ fn a_batch_refused_by_a_policy_is_named_and_writes_nothing() {
     let (all, distinct) = files_on_server(&pg);
     assert_eq!(all, distinct, "a file on the server twice");
 }
+
+/// Flips a byte of change file `seq` of the device `role` pushes (as the server's superuser:
+/// storage gone bad, or a hand on the table); twice puts it back.
+fn damage(pg: &Postgres, role: &str, seq: i64) {
+    pg.admin(
+        "territoire",
+        &format!(
+            "UPDATE catalyse_hub.change_file c
+             SET bytes = set_byte(bytes, 40, get_byte(bytes, 40) # 255)
+             FROM catalyse_hub.device d
+             WHERE d.team = c.team AND d.device = c.device AND d.role = '{role}' AND c.seq = {seq}"
+        ),
+    );
+}
+
+/// A file damaged on the server (its bytes no longer match their hash): the laptop writes
+/// nothing of it, and Alice's next file, pulled meanwhile, waits for it; once the file is whole
+/// again, the next exchange asks for it again, and the laptops converge.
+#[test]
+fn a_file_damaged_on_the_server_is_not_taken_then_asked_for_again() {
+    let pg = server();
+    let proxy = Proxy::start(pg.port);
+    let (alice, bob) = team(&pg, &proxy);
+    let last = |role: &str| -> i64 {
+        pg.admin(
+            "territoire",
+            &format!(
+                "SELECT coalesce(max(c.seq), 0) FROM catalyse_hub.change_file c
+                 JOIN catalyse_hub.device d ON d.team = c.team AND d.device = c.device
+                 WHERE d.role = '{role}'"
+            ),
+        )
+        .parse()
+        .unwrap()
+    };
+    alice.import_actor("Amicale laïque de Plougonven");
+    alice.sync();
+    let damaged = last("alice");
+    alice.import_actor("Ressourcerie du pays de Morlaix");
+    alice.sync();
+    assert!(last("alice") > damaged);
+    damage(&pg, "alice", damaged);
+    let waits = bob.sync();
+    assert!(
+        waits["waiting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["seq"].as_i64() == Some(damaged)),
+        "{waits}"
+    );
+    assert!(waits["refused"].as_array().unwrap().is_empty(), "{waits}");
+    assert_ne!(waits["content_hash"], alice.sync()["content_hash"]);
+
+    damage(&pg, "alice", damaged);
+    let reports = settle(&[&alice, &bob]);
+    assert_eq!(
+        reports[0]["content_hash"], reports[1]["content_hash"],
+        "{reports:?}"
+    );
+}

@@ -79,6 +79,24 @@ pub fn change_files(folder: &Path, device: &str) -> BTreeMap<u64, String> {
     out
 }
 
+/// The devices (hyphenated) with a folder of change files in the copy `folder`, read through
+/// Catalyse's strict names (any other folder is not one).
+pub fn copy_devices(folder: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(folder.join(DEVICES)) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            match classify(&format!("{DEVICES}/{name}/2000-01/00000001.ccf")) {
+                Name::Change { device, .. } => Some(device),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The snapshots `device` made in the copy `folder`: their clock → relative path.
 pub fn snapshots(folder: &Path, device: &str) -> BTreeMap<i64, String> {
     let prefix = format!("{}-", device.replace('-', ""));

@@ -9,8 +9,8 @@
 use crate::connect::Hub;
 use crate::error::{server_error, HubError, HubResult};
 use crate::mirror::{
-    change_files, is_change_path, is_snapshot_path, new_copy_folder, read_link, snapshots,
-    write_link, Link,
+    change_files, copy_devices, is_change_path, is_snapshot_path, new_copy_folder, read_link,
+    snapshots, write_link, Link,
 };
 use crate::schema::check;
 use catalyse_core::share::folder::write_once;
@@ -23,7 +23,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tokio_postgres::error::SqlState;
 
-/// The most files one pull query brings (a change file holds up to 2,000 change sets).
+/// The most files one pull query lists (a change file holds up to 2,000 change sets; their
+/// bytes are fetched one at a time).
 const PULL_BATCH: i64 = 50;
 /// The most files one push transaction carries.
 const PUSH_BATCH: usize = 50;
@@ -95,13 +96,34 @@ pub async fn share_join(
         return Err(HubError::NotMember(team));
     };
     let folder = new_copy_folder()?;
-    write_once(&folder, SPACE_FILE, &space)?;
+    let joined = fill_copy(hub, &team, &space, &folder).await.and_then(|()| {
+        catalyse_core::share::space::share_join(&folder, to, device_name).map_err(HubError::from)
+    });
+    let mut store = match joined {
+        Ok(store) => store,
+        Err(e) => {
+            // Nothing of a failed join is left: no workspace, no copy.
+            let _ = std::fs::remove_dir_all(&folder);
+            return Err(e);
+        }
+    };
+    // The workspace is made: a failed first exchange (the network) is only offline work, the
+    // next one tells the others of this laptop.
+    let _ = exchange(hub, &mut store, |s| s.sync_acknowledging()).await;
+    Ok(store)
+}
+
+/// A new copy `folder` filled from team `team`'s space file `space`, its newest snapshot and
+/// its files, each checked against its hash and strict name.
+async fn fill_copy(hub: &mut Hub, team: &str, space: &[u8], folder: &Path) -> HubResult<()> {
+    let role = hub.role.clone();
+    write_once(folder, SPACE_FILE, space)?;
     write_link(
-        &folder,
+        folder,
         &Link {
             format: 1,
             server: hub.address.shown(),
-            team: team.clone(),
+            team: team.to_string(),
         },
     )?;
     let snapshot = hub
@@ -117,13 +139,11 @@ pub async fn share_join(
         let (device, clock, path): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
         let (bytes, hash): (Vec<u8>, Vec<u8>) = (r.get(3), r.get(4));
         if is_snapshot_path(&path, &device, clock) && sha256(&bytes) == hash {
-            write_once(&folder, &path, &bytes)?;
+            write_once(folder, &path, &bytes)?;
         }
     }
-    pull(hub, &team, "", &folder, &BTreeMap::new()).await?;
-    let mut store = catalyse_core::share::space::share_join(&folder, to, device_name)?;
-    exchange(hub, &mut store, |s| s.sync_acknowledging()).await?;
-    Ok(store)
+    pull(hub, team, "", folder, &BTreeMap::new()).await?;
+    Ok(())
 }
 
 /// The hub link of `store`'s workspace, if it is shared through a hub.
@@ -149,12 +169,24 @@ pub async fn exchange(
         &space.device_name,
     )
     .await?;
+    // Each device's files from the first this copy lacks after what was applied: a file
+    // skipped (damaged on the way) is asked for again, whatever came after it.
+    let applied: BTreeMap<String, u64> = store
+        .share_devices()?
+        .into_iter()
+        .map(|d| (d.device, d.seq))
+        .collect();
     let mut starts = BTreeMap::new();
-    for d in store.share_devices()? {
-        if d.device != space.device {
-            let here = change_files(&space.folder, &d.device).keys().max().copied();
-            starts.insert(d.device.clone(), (d.seq.max(here.unwrap_or(0))) as i64);
+    for device in applied.keys().cloned().chain(copy_devices(&space.folder)) {
+        if device == space.device || starts.contains_key(&device) {
+            continue;
         }
+        let here = change_files(&space.folder, &device);
+        let mut at = applied.get(&device).copied().unwrap_or(0);
+        while here.contains_key(&(at + 1)) {
+            at += 1;
+        }
+        starts.insert(device, at as i64);
     }
     let pulled = pull(hub, &link.team, &space.device, &space.folder, &starts).await?;
     let local = local(store)?;
@@ -233,10 +265,13 @@ async fn pull(
     loop {
         let (devices, seqs): (Vec<String>, Vec<i64>) =
             starts.iter().map(|(d, s)| (d.clone(), *s)).unzip();
+        // What the files are first (never more than one file's bytes held at once: a file
+        // may be as large as the format allows, and the server is no more trusted than a
+        // folder).
         let rows = hub
             .client()
             .query(
-                "SELECT c.device::text, c.seq, c.path, c.bytes, c.hash
+                "SELECT c.device::text, c.seq, c.path, c.hash, octet_length(c.bytes)
                  FROM catalyse_hub.change_file c
                  LEFT JOIN unnest($3::text[]::uuid[], $4::int8[]) AS s(device, seq) ON s.device = c.device
                  WHERE c.team = $1::text::uuid AND c.device::text <> $2 AND c.seq > coalesce(s.seq, 0)
@@ -250,14 +285,33 @@ async fn pull(
         }
         for r in rows {
             let (device, seq, path): (String, i64, Option<String>) = (r.get(0), r.get(1), r.get(2));
-            let (bytes, hash): (Vec<u8>, Vec<u8>) = (r.get(3), r.get(4));
+            let (hash, length): (Vec<u8>, i32) = (r.get(3), r.get(4));
             starts.insert(device.clone(), seq);
             let Some(path) = path.filter(|p| is_change_path(p, &device, seq as u64)) else {
                 continue;
             };
+            if catalyse_core::share::folder::inside(folder, &path).is_file() {
+                // Here already (pulled before, not applied yet): the folder exchange reads it.
+                continue;
+            }
+            if length as usize > catalyse_core::share::format::MAX_BYTES {
+                // Larger than any change file: not fetched (the exchange waits for it, and
+                // says so).
+                continue;
+            }
+            let bytes: Vec<u8> = hub
+                .client()
+                .query_one(
+                    "SELECT bytes FROM catalyse_hub.change_file
+                     WHERE team = $1::text::uuid AND device = $2::text::uuid AND seq = $3",
+                    &[&team, &device, &seq],
+                )
+                .await
+                .map_err(server(&role, "lire les fichiers de l'équipe"))?
+                .get(0);
             if sha256(&bytes) != hash {
                 // Damaged in storage or on the way: not written; the folder exchange waits
-                // for this file, and says so.
+                // for this file, and says so; the next exchange asks for it again.
                 continue;
             }
             match write_once(folder, &path, &bytes) {
