@@ -321,3 +321,64 @@ fn a_file_damaged_on_the_server_is_not_taken_then_asked_for_again() {
         "{reports:?}"
     );
 }
+
+/// Copies `from` into `to`, folders and files.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().filter_map(Result::ok) {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A workspace copied from Alice's laptop to another with her data folder (her installation's
+/// identity and her hub copy): both push under one device's identity. The first file the copy pushes is taken; Alice's own file of
+/// that number is refused as a cloned device, named, and nothing on the server is replaced.
+#[test]
+fn a_cloned_workspace_pushing_under_the_same_identity_is_named_and_replaces_nothing() {
+    let pg = server();
+    let proxy = Proxy::start(pg.port);
+    let (alice, _bob) = team(&pg, &proxy);
+    // The clone has Alice's data folder (her installation's identity and her hub copy), as a
+    // disk image or a synced profile would give it, and her workspace.
+    let clone = Laptop::new("alice");
+    copy_tree(&alice.dir.path("data"), &clone.dir.path("data"));
+    let copy_folder = link_file(&alice).parent().unwrap().to_path_buf();
+    let clone_copy = clone
+        .dir
+        .path("data")
+        .join(copy_folder.strip_prefix(alice.dir.path("data")).unwrap());
+    std::fs::copy(&alice.ws, &clone.ws).unwrap();
+    let moved = std::process::Command::new("sqlite3")
+        .arg(&clone.ws)
+        .arg(format!(
+            "UPDATE share_space SET folder = '{}'",
+            clone_copy.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(moved.status.success(), "{moved:?}");
+
+    clone.import_actor("Copie : Association des parents d'élèves");
+    let pushed = clone.sync();
+    assert!(pushed["pushed"].as_u64().unwrap() >= 1, "{pushed}");
+    let on_server = || {
+        pg.admin(
+            "territoire",
+            "SELECT string_agg(encode(hash, 'hex'), ',' ORDER BY device, seq) FROM catalyse_hub.change_file",
+        )
+    };
+    let before = on_server();
+    alice.import_actor("Original : Club de randonnée des monts d'Arrée");
+    let (code, out, err) = alice.run(&["sync", "--workspace", path_str(&alice.ws)]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("un autre ordinateur envoie sous la même identité"),
+        "{err}"
+    );
+    assert_eq!(on_server(), before, "a file on the server was replaced");
+}

@@ -338,7 +338,29 @@ async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<u
         .await
         .map_err(server(&role, "lire les fichiers de l'équipe"))?
         .get(0);
-    let files: Vec<(u64, String)> = change_files(folder, me)
+    let mine = change_files(folder, me);
+    // The newest of this laptop's files the server already has must be the server's: each
+    // file holds the hash of the one before, so once another laptop pushed under this one's
+    // identity, every file of this laptop from there on differs from the server's.
+    if let Some((seq, path)) = mine.range(..=on_server.max(0) as u64).next_back() {
+        let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, path))
+            .map_err(CoreError::from)?;
+        let seq = *seq as i64;
+        let there: Option<Vec<u8>> = hub
+            .client()
+            .query_opt(
+                "SELECT hash FROM catalyse_hub.change_file
+                 WHERE team = $1::text::uuid AND device = $2::text::uuid AND seq = $3",
+                &[&team, &me, &seq],
+            )
+            .await
+            .map_err(server(&role, "lire les fichiers de l'équipe"))?
+            .map(|r| r.get(0));
+        if there.is_some_and(|h| h != sha256(&bytes)) {
+            return Err(HubError::ClonedDevice { seq });
+        }
+    }
+    let files: Vec<(u64, String)> = mine
         .into_iter()
         .filter(|(seq, _)| *seq as i64 > on_server)
         .collect();
