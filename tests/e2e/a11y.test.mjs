@@ -237,6 +237,13 @@ async function walk(d, found, lang) {
   await visible(d, "#actions-table tbody tr[data-action-id]");
   await click(d, "#actions-table tbody tr[data-action-id] .action-open");
   await dialog(d, found, lang, "historique d'une action", "#action-history", "history-dialog");
+  // Sharing: a folder or the organisation's server, and the server's form.
+  await click(d, "#nav-sharing");
+  await click(d, "#share-way-server");
+  await visible(d, "#share-server-form");
+  await check(d, found, lang, "partage par un serveur");
+  await click(d, "#share-way-folder");
+  await visible(d, "#share-init");
   await click(d, "#nav-dashboard");
 }
 
@@ -256,6 +263,7 @@ test("axe-core finds no WCAG 2.1 A/AA violation on any screen or dialog, in Fren
     await click(d, "#top-close");
     await visible(d, "#open-demo");
     await check(d, found, "en", "welcome");
+    await dialog(d, found, "en", "join a team on a server", "#welcome-join-server", "hub-join-dialog");
   } catch (e) {
     await screenshot(app.driver, "a11y-echec").catch(() => {});
     throw e;
