@@ -141,14 +141,72 @@ test("a workspace shared through the organisation's server from the window, join
     await click(B, "#nav-actors");
     await visible(B, "#actors-table");
     await B.wait(async () => {
-      await fill(B, "#actor-filter", "Jarlot");
-      return (await actorNames(B)).includes(ACTOR);
+      try {
+        // The list is drawn again when the exchange brings changes: typed again each time.
+        await fill(B, "#actor-filter", "Jarlot");
+        return (await actorNames(B)).includes(ACTOR);
+      } catch { return false; }
     }, 20_000, "Bob receives Alice's actor through the server");
     await screenshot(B, "175-serveur-acteur-recu");
   } finally {
     for (const app of apps) await app.quit();
     keyringA.stop();
     keyringB.stop();
+    pg.stop();
+  }
+});
+
+test("a folder's team moved to the server: a laptop still on the folder is told, and follows from the window", async () => {
+  const pg = await startPostgres(PASSWORD);
+  const keyring = startKeyring();
+  const admin = freshHome();
+  const homeD = freshHome();
+  const homeC = freshHome();
+  /** @type {any[]} */ const apps = [];
+  try {
+    cli(admin, ["hub", "init", "--server", pg.url("hub_admin")], { PGPASSWORD: PASSWORD });
+    for (const role of ["dave", "carol"]) pg.admin("postgres", `CREATE ROLE ${role} LOGIN PASSWORD '${PASSWORD}'`);
+    cli(admin, ["hub", "grant", "--server", pg.url("hub_admin"), "--role", "dave"], { PGPASSWORD: PASSWORD });
+    // A team on a shared folder: Dave's laptop and Carol's.
+    const folder = path.join(homeD, "Nextcloud");
+    execFileSync("mkdir", ["-p", folder]);
+    const d = path.join(homeD, "territoire.catalyse");
+    const c = path.join(homeC, "territoire.catalyse");
+    cli(homeD, ["demo", d]);
+    const team = JSON.parse(cli(homeD, ["share", "init", "--json", "--workspace", d, "--folder", folder, "--name", "ordinateur de Dave"])).team;
+    cli(homeC, ["share", "join", "--folder", folder, "--to", c, "--name", "ordinateur de Carol"]);
+    // Dave moves the team to the server (command line); Carol is made a member.
+    const moved = JSON.parse(cli(homeD, ["share", "move", "--json", "--workspace", d, "--server", pg.url("dave")], { PGPASSWORD: PASSWORD }));
+    assert.equal(moved.team, team);
+    cli(admin, ["hub", "grant", "--server", pg.url("hub_admin"), "--team", team, "--role", "carol"], { PGPASSWORD: PASSWORD });
+
+    keyring.use();
+    const appC = await launch(homeC, [c]);
+    apps.push(appC);
+    const C = appC.driver;
+    await visible(C, "#workspace");
+    await click(C, "#nav-sharing");
+    await waitText(C, "#share-moved", "L'équipe est passée sur le serveur");
+    await visible(C, "#share-move-form");
+    await screenshot(C, "176-serveur-equipe-partie");
+    // The server's address comes from the folder; the user is Carol's own.
+    assert.equal(await C.executeScript("return document.getElementById('share-move-host').value"), "localhost");
+    assert.equal(await C.executeScript("return document.getElementById('share-move-user').value"), "");
+    await C.executeScript("document.getElementById('share-move-user').scrollIntoView({ block: 'center' })");
+    await fill(C, "#share-move-user", "carol");
+    await fill(C, "#share-move-password", PASSWORD);
+    await screenshot(C, "177-serveur-suivre-equipe");
+    await click(C, "#share-move");
+    await waitText(C, "#share-where", "Serveur de l'organisation");
+    await waitText(C, "#share-where", team);
+    await waitText(C, "#share-status", "Dernier échange");
+    assert.equal(await C.executeScript("return document.getElementById('share-moved')"), null, "the folder's notice is gone");
+    await screenshot(C, "178-serveur-equipe-suivie");
+    // Carol's laptop is on the server now: her files are there, under her role.
+    assert.equal(pg.admin("territoire", "SELECT count(*) > 0 FROM catalyse_hub.change_file f JOIN catalyse_hub.device v USING (team, device) WHERE v.role = 'carol'"), "t");
+  } finally {
+    for (const app of apps) await app.quit();
+    keyring.stop();
     pg.stop();
   }
 });

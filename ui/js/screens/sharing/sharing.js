@@ -176,7 +176,8 @@ function notShared(redraw) {
 
 /** For a workspace shared through a folder: its team moved to the organisation's server (by this laptop, or followed). @param {import("../../core/ipc.js").Moved|null} moved @param {() => void} redraw */
 function moveSection(moved, redraw) {
-  const form = serverForm("share-move", moved ? partsOf(moved.server) : {});
+  // The server the team went to, as the folder says; the user is each person's own.
+  const form = serverForm("share-move", moved ? { ...partsOf(moved.server), user: "" } : {});
   const go = h("button", { type: "button", class: "btn primary", id: "share-move", text: moved ? t("hub.follow") : t("hub.move"), on: { click: async () => {
     if (!moved && !(await confirmDialog({ title: t("hub.move.title"), message: t("hub.move.message"), confirmLabel: t("hub.move") }))) return;
     go.disabled = true;
@@ -184,6 +185,9 @@ function moveSection(moved, redraw) {
     try {
       const r = await ipc.shareMoveServer(form.value());
       toast(r.followed ? t("hub.followed", { pushed: r.pushed, pulled: r.pulled }) : t("hub.moved", { pushed: r.pushed }));
+      // What the folder said is over: this laptop is on the server now.
+      const last = syncView().report;
+      if (last) last.moved = null;
       syncSoon(0);
       redraw();
     } catch (e) {
