@@ -339,27 +339,7 @@ async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<u
         .map_err(server(&role, "lire les fichiers de l'équipe"))?
         .get(0);
     let mine = change_files(folder, me);
-    // The newest of this laptop's files the server already has must be the server's: each
-    // file holds the hash of the one before, so once another laptop pushed under this one's
-    // identity, every file of this laptop from there on differs from the server's.
-    if let Some((seq, path)) = mine.range(..=on_server.max(0) as u64).next_back() {
-        let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, path))
-            .map_err(CoreError::from)?;
-        let seq = *seq as i64;
-        let there: Option<Vec<u8>> = hub
-            .client()
-            .query_opt(
-                "SELECT hash FROM catalyse_hub.change_file
-                 WHERE team = $1::text::uuid AND device = $2::text::uuid AND seq = $3",
-                &[&team, &me, &seq],
-            )
-            .await
-            .map_err(server(&role, "lire les fichiers de l'équipe"))?
-            .map(|r| r.get(0));
-        if there.is_some_and(|h| h != sha256(&bytes)) {
-            return Err(HubError::ClonedDevice { seq });
-        }
-    }
+    not_cloned(hub, team, me, folder, &mine, on_server).await?;
     let files: Vec<(u64, String)> = mine
         .into_iter()
         .filter(|(seq, _)| *seq as i64 > on_server)
@@ -405,7 +385,64 @@ async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<u
         }
         tx.commit().await.map_err(|e| server_error(&e))?;
     }
+    push_snapshots(hub, team, me, folder).await?;
+    Ok(pushed)
+}
+
+/// Fails with [`HubError::ClonedDevice`] when another laptop pushed under this one's identity:
+/// the newest of this laptop's files `mine` the server already has (up to `on_server`) must be
+/// the server's. Each file holds the hash of the one before, so once another laptop pushed
+/// under this identity, every file of this laptop from there on differs from the server's.
+async fn not_cloned(
+    hub: &mut Hub,
+    team: &str,
+    me: &str,
+    folder: &Path,
+    mine: &BTreeMap<u64, String>,
+    on_server: i64,
+) -> HubResult<()> {
+    let Some((seq, path)) = mine.range(..=on_server.max(0) as u64).next_back() else {
+        return Ok(());
+    };
+    let role = hub.role.clone();
+    let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, path))
+        .map_err(CoreError::from)?;
+    let seq = *seq as i64;
+    let there: Option<Vec<u8>> = hub
+        .client()
+        .query_opt(
+            "SELECT hash FROM catalyse_hub.change_file
+             WHERE team = $1::text::uuid AND device = $2::text::uuid AND seq = $3",
+            &[&team, &me, &seq],
+        )
+        .await
+        .map_err(server(&role, "lire les fichiers de l'équipe"))?
+        .map(|r| r.get(0));
+    if there.is_some_and(|h| h != sha256(&bytes)) {
+        return Err(HubError::ClonedDevice { seq });
+    }
+    Ok(())
+}
+
+/// Pushes the snapshots this device made in `folder` that the server does not have (their
+/// bytes sent once, not at every exchange).
+async fn push_snapshots(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<()> {
+    let role = hub.role.clone();
+    let there: Vec<i64> = hub
+        .client()
+        .query(
+            "SELECT seq FROM catalyse_hub.snapshot WHERE team = $1::text::uuid AND device = $2::text::uuid",
+            &[&team, &me],
+        )
+        .await
+        .map_err(server(&role, "lire les instantanés"))?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
     for (clock, path) in snapshots(folder, me) {
+        if there.contains(&clock) {
+            continue;
+        }
         let bytes = std::fs::read(catalyse_core::share::folder::inside(folder, &path))
             .map_err(CoreError::from)?;
         hub.client()
@@ -418,7 +455,7 @@ async fn push(hub: &mut Hub, team: &str, me: &str, folder: &Path) -> HubResult<u
             .await
             .map_err(server(&role, "envoyer un instantané"))?;
     }
-    Ok(pushed)
+    Ok(())
 }
 
 /// Tells the server what this device has applied of each other device's files.
