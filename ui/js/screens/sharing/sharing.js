@@ -130,10 +130,13 @@ async function drop(d, redraw) {
 
 /** How the workspace is shared, chosen by the person: a folder, or the organisation's server. */
 let way = "folder";
+/** The laptop's name as typed (kept when the choice above draws the screen again). */
+let typedName = "";
 
 /** The screen of a workspace not shared yet: « un dossier partagé » or « un serveur de l'organisation ». @param {() => void} redraw */
 function notShared(redraw) {
-  const name = h("input", { id: "share-name", type: "text", maxLength: 80, value: t("share.default_name"), autocomplete: "off" });
+  const name = h("input", { id: "share-name", type: "text", maxLength: 80, value: typedName || t("share.default_name"), autocomplete: "off",
+    on: { input: () => { typedName = /** @type {HTMLInputElement} */ (name).value; } } });
   const deviceName = () => /** @type {HTMLInputElement} */ (name).value;
   const choice = (/** @type {string} */ value) => h("label", { class: "choice" },
     h("input", { type: "radio", name: "share-way", id: `share-way-${value}`, value, checked: way === value,
