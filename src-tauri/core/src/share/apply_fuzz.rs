@@ -656,13 +656,17 @@ fn deleted_by(bytes: &[u8], workspace: &str) -> std::collections::BTreeSet<Strin
     }
 }
 
+/// How many cases one receiving laptop (and its team's folder) lives across.
+const FRESH_TEAM_EVERY: u32 = 200;
+
 #[test]
 #[ignore = "property-based run: scripts/test.sh runs it with --ignored --nocapture"]
 fn robustness_of_applying_hostile_change_files() {
     let rig = std::cell::RefCell::new(Rig::new());
+    let run = std::cell::Cell::new(0u32);
     let counts = std::cell::RefCell::new(BTreeMap::<String, u32>::new());
-    // The receiving laptop lives across cases: a failing case is reported as it was, not
-    // shrunk (a smaller case would run on another state).
+    // The receiving laptop lives across cases (up to `FRESH_TEAM_EVERY`): a failing case is
+    // reported as it was, not shrunk (a smaller case would run on another state).
     let mut runner = TestRunner::new(Config {
         cases: cases(),
         failure_persistence: None,
@@ -676,6 +680,13 @@ fn robustness_of_applying_hostile_change_files() {
     let keep = std::env::var_os("CATALYSE_FUZZ_KEEP").map(PathBuf::from);
     let result = runner.run(&prop::collection::vec(set(), 1..4), |sets| {
         let mut rig = rig.borrow_mut();
+        // A new team every `FRESH_TEAM_EVERY` cases: each case adds two devices to the folder,
+        // which every exchange lists, so one laptop for 10,000 cases would make the run
+        // quadratic (400 cases took 5 times as long as 200; 10,000 over three hours).
+        run.set(run.get() + 1);
+        if run.get().is_multiple_of(FRESH_TEAM_EVERY) {
+            *rig = Rig::new();
+        }
         // The files of a case that failed leave the folder first.
         for p in left.borrow_mut().drain(..) {
             let _ = std::fs::remove_file(p);
