@@ -182,7 +182,11 @@ fn write_actors(
     // contacts.
     let journal = deferred.journal_rows(tx, "actor", ACTOR_COLUMNS)?;
     deferred.journal_inserts(tx, "actor_tag", "actor_id")?;
-    deferred.check_codes(tx, "actor")?;
+    deferred.check_codes_given(tx, "actor", |column| match column {
+        "world" => Some(chosen.iter().map(|a| a.actor.world.code()).collect()),
+        "engagement" => Some(chosen.iter().map(|a| a.actor.engagement.code()).collect()),
+        _ => None,
+    })?;
     insert_actors(tx, chosen, base, at, total, progress, journal.as_ref())?;
     insert_tags(tx, chosen, base, progress)?;
     crate::db::bulk::restore(tx, deferred, base + 1, progress)?;

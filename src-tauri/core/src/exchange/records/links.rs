@@ -14,37 +14,37 @@ pub(super) fn prepare_link(r: &mut RowReader, names: &Names) -> Option<ValidLink
         .into_iter()
         .enumerate()
     {
-        let name = r.get(key);
+        let name = r.text(key);
         if name.is_empty() {
             r.problem(key, required_value());
             continue;
         }
-        match names.actor(&name, &r.get(commune)) {
+        match names.actor(name, r.text(commune)) {
             Ok(id) => ends[i] = Some(id),
             Err(m) => r.problem(key, m),
         }
     }
-    let by = r.get("introduced_by");
+    let by = r.text("introduced_by");
     let introduced_by = if by.is_empty() {
         Some(None)
     } else {
-        match names.member(&by) {
+        match names.member(by) {
             Some(Ok(m)) => Some(Some(Introducer::Member(m))),
             Some(Err(msg)) => {
                 r.problem("introduced_by", msg);
                 None
             }
-            None => match names.actor(&by, "") {
+            None => match names.actor(by, "") {
                 Ok(a) => Some(Some(Introducer::Actor(a))),
                 Err(_) => {
                     let said = Said::new(
                         "introducer.unknown",
                         format!(
                             "« {} » n'est ni un membre de l'équipe ni un acteur connu (ou plusieurs acteurs portent ce nom).",
-                            crate::shared::domain::truncate_for_message(&by)
+                            crate::shared::domain::truncate_for_message(by)
                         ),
                     )
-                    .value(&by);
+                    .value(by);
                     r.problem("introduced_by", said);
                     None
                 }

@@ -65,12 +65,17 @@ impl<'a> RowReader<'a> {
     /// The cell of a column, trimmed, with an export's formula guard removed; empty when the
     /// column or the cell is missing.
     pub(super) fn get(&self, key: &str) -> String {
+        self.text(key).to_string()
+    }
+
+    /// [`RowReader::get`] without a copy: the checks read most cells only to look them up
+    /// or parse them (a million links' rows, nine cells each).
+    pub(super) fn text(&self, key: &str) -> &'a str {
         self.map
             .index
             .get(key)
             .and_then(|&i| self.row.cells.get(i))
-            .map(|c| unneutralise(c.trim()).trim().to_string())
-            .unwrap_or_default()
+            .map_or("", |c| unneutralise(c.trim()).trim())
     }
 
     /// The row's commune in the list: its INSEE code column when filled (checked with the
@@ -82,13 +87,13 @@ impl<'a> RowReader<'a> {
         if !code.is_empty() {
             return Some(Some(code));
         }
-        let name = self.get("commune");
+        let name = self.text("commune");
         if name.is_empty() {
             return Some(None);
         }
         let within: Vec<&str> = within.iter().map(String::as_str).collect();
-        let quoted = crate::shared::domain::truncate_for_message(&name);
-        match crate::geo::communes::cog().match_name(&name, &within) {
+        let quoted = crate::shared::domain::truncate_for_message(name);
+        match crate::geo::communes::cog().match_name(name, &within) {
             NameMatch::One { insee, .. } => Some(Some(insee)),
             NameMatch::Unknown => {
                 self.problem(
@@ -97,7 +102,7 @@ impl<'a> RowReader<'a> {
                         "commune.unknown",
                         format!("Aucune commune de France ne s'appelle « {quoted} » : corrigez le nom ou donnez son code INSEE (colonne « Code INSEE »)."),
                     )
-                    .value(&name),
+                    .value(name),
                 );
                 None
             }
@@ -115,7 +120,7 @@ impl<'a> RowReader<'a> {
                         "commune.ambiguous",
                         format!("{} communes s'appellent « {quoted} » (départements {deps}) : ajoutez le département entre parenthèses, « {quoted} (22) », ou donnez le code INSEE.", codes.len()),
                     )
-                    .value(&name)
+                    .value(name)
                     .arg("count", codes.len())
                     .arg("departements", deps),
                 );
@@ -151,7 +156,7 @@ impl<'a> RowReader<'a> {
         key: &'static str,
         required: bool,
     ) -> Result<Option<T>, ()> {
-        let v = self.get(key);
+        let v = self.text(key);
         if v.is_empty() {
             if required {
                 self.problem(key, required_value());
@@ -159,14 +164,14 @@ impl<'a> RowReader<'a> {
             }
             return Ok(None);
         }
-        match T::from_text(&v) {
+        match T::from_text(v) {
             Some(t) => Ok(Some(t)),
             None => {
-                let message = T::parse("", &v)
+                let message = T::parse("", v)
                     .err()
                     .map(|e| e.to_string())
                     .unwrap_or_default();
-                self.problem(key, Said::new("unknown_value", message).value(&v));
+                self.problem(key, Said::new("unknown_value", message).value(v));
                 Err(())
             }
         }
@@ -178,7 +183,7 @@ impl<'a> RowReader<'a> {
         key: &'static str,
         range: std::ops::RangeInclusive<i64>,
     ) -> Result<Option<i64>, ()> {
-        let v = self.get(key);
+        let v = self.text(key);
         if v.is_empty() {
             return Ok(None);
         }
@@ -189,12 +194,12 @@ impl<'a> RowReader<'a> {
                     "number.invalid",
                     format!(
                         "« {} » n'est pas un nombre entier de {} à {}.",
-                        crate::shared::domain::truncate_for_message(&v),
+                        crate::shared::domain::truncate_for_message(v),
                         range.start(),
                         range.end()
                     ),
                 )
-                .value(&v)
+                .value(v)
                 .arg("min", range.start())
                 .arg("max", range.end());
                 self.problem(key, said);
@@ -206,21 +211,21 @@ impl<'a> RowReader<'a> {
     /// A date written `AAAA-MM-JJ`, `JJ/MM/AAAA` (or `JJ-MM-AAAA`, `JJ.MM.AAAA`), or an Excel
     /// date; as an ISO string.
     pub(super) fn date(&mut self, key: &'static str) -> Result<Option<String>, ()> {
-        let v = self.get(key);
+        let v = self.text(key);
         if v.is_empty() {
             return Ok(None);
         }
-        match parse_date(&v) {
+        match parse_date(v) {
             Some(d) => Ok(Some(d.to_string())),
             None => {
                 let said = Said::new(
                     "date.invalid",
                     format!(
                         "« {} » n'est pas une date (formats acceptés : 2026-03-12 ou 12/03/2026).",
-                        crate::shared::domain::truncate_for_message(&v)
+                        crate::shared::domain::truncate_for_message(v)
                     ),
                 )
-                .value(&v);
+                .value(v);
                 self.problem(key, said);
                 Err(())
             }

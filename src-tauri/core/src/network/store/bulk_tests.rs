@@ -249,3 +249,94 @@ fn a_member_s_and_a_meeting_s_deletion_count_what_goes_with_them() {
         "SELECT count(*) FROM link WHERE meeting_id = ?1",
     );
 }
+
+/// A bulk write large enough to put off the link indexes keeps the index of introducers up
+/// to date when few links have one, and builds it again when many do: either way it ends
+/// holding exactly the links that have one (SQLite's `integrity_check` compares every index
+/// with its table), under the schema's own definition.
+#[test]
+fn the_index_of_introducers_holds_the_introduced_links_whether_kept_or_built_again() {
+    let n = crate::db::bulk::REBUILD_FROM + 500;
+    let names: Vec<ActorInput> = (0..160).map(|i| actor(&format!("Acteur {i}"))).collect();
+    for every in [100, 2] {
+        let mut s = Store::open_in_memory().unwrap();
+        let ids = s.insert_actors_bulk(&names).unwrap();
+        let before = crate::actors::testing::schema(&s);
+        let mut links = Vec::new();
+        'pairs: for a in 0..ids.len() {
+            for b in (a + 1)..ids.len() {
+                if links.len() == n {
+                    break 'pairs;
+                }
+                let mut l = link(ids[a], ids[b]);
+                if links.len() % every == 0 {
+                    // A third actor: the next after b, or the one after if that is a.
+                    let mut c = (b + 1) % ids.len();
+                    if c == a {
+                        c = (b + 2) % ids.len();
+                    }
+                    l.introduced_by = Some(Introducer::Actor(ids[c]));
+                }
+                links.push(l);
+            }
+        }
+        s.insert_links_bulk(&links).unwrap();
+        let one = |sql: &str| -> i64 { s.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(one("SELECT count(*) FROM link"), n as i64);
+        let introduced = n.div_ceil(every) as i64;
+        assert_eq!(
+            one(
+                "SELECT count(*) FROM link INDEXED BY link_introduced_by_actor
+                 WHERE introduced_by_actor IS NOT NULL"
+            ),
+            introduced,
+            "one link in {every} introduced"
+        );
+        let check: String = s
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        assert_eq!(crate::actors::testing::schema(&s), before);
+    }
+}
+
+/// A link import checks its natures against the workspace's list before writing: a nature
+/// the list lacks (a workspace edited by hand) refuses the whole file, and nothing is written.
+#[test]
+fn a_link_import_checks_its_natures_against_the_list() {
+    use crate::exchange::{tabular::FileFormat, ExchangeKind};
+    let mut s = Store::open_in_memory().unwrap();
+    s.insert_actors_bulk(&[actor("A"), actor("B"), actor("C")])
+        .unwrap();
+    s.conn
+        .execute(
+            "DELETE FROM code_value WHERE list = 'LinkNature' AND code = 'conflict'",
+            [],
+        )
+        .unwrap();
+    let csv = "Acteur A;Acteur B;Nature\nA;B;Échange / dialogue\nB;C;Conflit\n";
+    let e = s
+        .import(ExchangeKind::Links, csv.as_bytes(), FileFormat::Csv, false)
+        .unwrap_err();
+    assert_eq!(e.code(), Some("code.unknown"), "{e}");
+    assert_eq!(e.field(), Some("nature"));
+    assert!(e.to_string().contains("« conflict »"), "{e}");
+    let links = |s: &Store| -> i64 {
+        s.conn
+            .query_row("SELECT count(*) FROM link", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(links(&s), 0);
+    s.conn
+        .execute(
+            "INSERT INTO code_value VALUES ('LinkNature', 'conflict')",
+            [],
+        )
+        .unwrap();
+    let out = s
+        .import(ExchangeKind::Links, csv.as_bytes(), FileFormat::Csv, false)
+        .unwrap();
+    assert_eq!(out.written, 2);
+    assert_eq!(links(&s), 2);
+}
