@@ -175,16 +175,61 @@ fn three_laptops_converge_through_the_hub() {
         "{err}"
     );
     assert!(!bob.ws.exists());
-    for role in ["bob", "carol"] {
-        let (code, out, err) = hub(
-            &admin,
-            PASSWORD,
-            &[
-                "grant", "--server", &admin_url, "--team", &team, "--role", role,
-            ],
-        );
-        assert_eq!(code, 0, "{out}{err}");
-    }
+    // Bob's access given by the team's identity, Carol's by naming Alice's workspace (read
+    // only: its team is that of the server copy it is shared through).
+    let (code, out, err) = hub(
+        &admin,
+        PASSWORD,
+        &[
+            "grant", "--server", &admin_url, "--team", &team, "--role", "bob",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = hub(
+        &admin,
+        PASSWORD,
+        &[
+            "grant",
+            "--server",
+            &admin_url,
+            "--workspace",
+            path_str(&alice.ws),
+            "--role",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("accès à l'équipe {team}")), "{out}");
+    // A workspace that is not shared through a server names no team.
+    let plain = admin.path("seul.catalyse");
+    let made = admin
+        .catalyse()
+        .args([
+            "new",
+            path_str(&plain),
+            "--territory",
+            "Morlaix",
+            "--kind",
+            "region",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let (code, _, err) = hub(
+        &admin,
+        PASSWORD,
+        &[
+            "grant",
+            "--server",
+            &admin_url,
+            "--workspace",
+            path_str(&plain),
+            "--role",
+            "carol",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("n'est pas partagé par un serveur"), "{err}");
     let (code, out, err) = join(&bob, "ordinateur de Bob");
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(join(&carol, "ordinateur de Carol").0, 0);
@@ -257,7 +302,15 @@ fn three_laptops_converge_through_the_hub() {
         hub(
             &admin,
             PASSWORD,
-            &["revoke", "--server", &admin_url, "--team", &team, "--role", "carol"]
+            &[
+                "revoke",
+                "--server",
+                &admin_url,
+                "--workspace",
+                path_str(&alice.ws),
+                "--role",
+                "carol"
+            ]
         )
         .0,
         0

@@ -151,6 +151,18 @@ pub fn link_of(store: &Store) -> CoreResult<Option<Link>> {
     Ok(store.share_space()?.and_then(|s| read_link(&s.folder)))
 }
 
+/// The team on the hub of the workspace file `path`, read without opening it for writing (it
+/// may be open in the app meanwhile); [`HubError::NotHub`] when it is not shared through a
+/// server.
+pub fn team_of_file(path: &Path) -> HubResult<String> {
+    catalyse_core::db::store::inspect(path)?;
+    let conn = catalyse_core::db::store::open_read_only(path)?;
+    catalyse_core::share::space::shared_folder(&conn)?
+        .and_then(|folder| read_link(&folder))
+        .map(|link| link.team)
+        .ok_or(HubError::NotHub)
+}
+
 /// One exchange with the hub (see the module's doc); `local` is the folder exchange to run on
 /// the copy (the command line's records erasures beside the backups).
 pub async fn exchange(

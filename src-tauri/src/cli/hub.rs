@@ -56,13 +56,29 @@ pub struct Access {
     /// L'adresse du serveur (postgresql://administrateur@serveur/base?sslrootcert=FICHIER).
     #[arg(long, value_name = "URL")]
     server: String,
-    /// L'identité de l'équipe (voir « catalyse share status ») ; sans elle, « grant » permet
-    /// seulement au rôle de créer des équipes (« catalyse share init --server »).
+    /// L'identité de l'équipe (voir « catalyse share status ») ; sans elle ni --workspace,
+    /// « grant » permet seulement au rôle de créer des équipes (« catalyse share init --server »).
     #[arg(long, value_name = "IDENTITE")]
     team: Option<String>,
+    /// L'équipe de cet espace de travail (partagé par ce serveur), au lieu de --team.
+    #[arg(long, value_name = "FICHIER", conflicts_with = "team")]
+    workspace: Option<std::path::PathBuf>,
     /// Le rôle PostgreSQL de la personne.
     #[arg(long, value_name = "ROLE")]
     role: String,
+}
+
+impl Access {
+    /// The server, and the team: given by `--team`, or the one of the workspace `--workspace`
+    /// names (read-only; it must be shared through a server).
+    fn team(self) -> Result<(String, Option<String>), HubError> {
+        let team = match (self.team, self.workspace) {
+            (Some(team), _) => Some(team),
+            (None, Some(file)) => Some(catalyse_hub::share::team_of_file(&file)?),
+            (None, None) => None,
+        };
+        Ok((self.server, team))
+    }
 }
 
 pub(super) fn run(cmd: HubCommand) -> i32 {
@@ -123,31 +139,26 @@ async fn run_async(cmd: HubCommand) -> Result<(), HubError> {
                 print_status(&status);
             }
         }
-        HubCommand::Grant(Access {
-            server,
-            team: None,
-            role,
-        }) => {
+        HubCommand::Grant(access) => {
+            let role = access.role.clone();
+            let (server, team) = access.team()?;
             let mut hub = connect(&server).await?;
-            members::grant_creator(&mut hub, &role).await?;
-            println!("« {role} » peut maintenant créer des équipes sur ce serveur.");
-        }
-        HubCommand::Grant(Access {
-            server,
-            team: Some(team),
-            role,
-        }) => {
-            let mut hub = connect(&server).await?;
-            if members::grant(&mut hub, &team, &role).await? {
-                println!("« {role} » a maintenant accès à l'équipe {team}.");
-            } else {
-                println!("« {role} » avait déjà accès à l'équipe {team}.");
+            match team {
+                None => {
+                    members::grant_creator(&mut hub, &role).await?;
+                    println!("« {role} » peut maintenant créer des équipes sur ce serveur.");
+                }
+                Some(team) if members::grant(&mut hub, &team, &role).await? => {
+                    println!("« {role} » a maintenant accès à l'équipe {team}.");
+                }
+                Some(team) => println!("« {role} » avait déjà accès à l'équipe {team}."),
             }
         }
-        HubCommand::Revoke(Access { server, team, role }) => {
-            let Some(team) = team else {
+        HubCommand::Revoke(access) => {
+            let role = access.role.clone();
+            let (server, Some(team)) = access.team()? else {
                 return Err(HubError::Address(
-                    "précisez l'équipe (--team IDENTITE).".into(),
+                    "précisez l'équipe (--team IDENTITE ou --workspace FICHIER).".into(),
                 ));
             };
             let mut hub = connect(&server).await?;

@@ -109,6 +109,17 @@ fn require_folder(folder: &Path) -> CoreResult<()> {
     Ok(())
 }
 
+/// The folder of the space the workspace open (read-only) on `conn` is shared in, if it is:
+/// what a command that only reads the file needs (`catalyse hub grant --workspace`).
+pub fn shared_folder(conn: &rusqlite::Connection) -> CoreResult<Option<PathBuf>> {
+    Ok(conn
+        .query_row("SELECT folder FROM share_space WHERE id = 1", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .map(PathBuf::from))
+}
+
 impl Store {
     /// The space this workspace is shared in, if it is.
     pub fn share_space(&self) -> CoreResult<Option<Space>> {
