@@ -185,19 +185,22 @@ fn three_laptops_converge_through_the_hub() {
         ],
     );
     assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = hub(
-        &admin,
-        PASSWORD,
-        &[
-            "grant",
-            "--server",
-            &admin_url,
-            "--workspace",
-            path_str(&alice.ws),
-            "--role",
-            "carol",
-        ],
-    );
+    let grant_by_workspace = |ws: &Path| {
+        hub(
+            &admin,
+            PASSWORD,
+            &[
+                "grant",
+                "--server",
+                &admin_url,
+                "--workspace",
+                path_str(ws),
+                "--role",
+                "carol",
+            ],
+        )
+    };
+    let (code, out, err) = grant_by_workspace(&alice.ws);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(&format!("accès à l'équipe {team}")), "{out}");
     // A workspace that is not shared through a server names no team.
@@ -215,19 +218,7 @@ fn three_laptops_converge_through_the_hub() {
         .output()
         .unwrap();
     assert!(made.status.success(), "{made:?}");
-    let (code, _, err) = hub(
-        &admin,
-        PASSWORD,
-        &[
-            "grant",
-            "--server",
-            &admin_url,
-            "--workspace",
-            path_str(&plain),
-            "--role",
-            "carol",
-        ],
-    );
+    let (code, _, err) = grant_by_workspace(&plain);
     assert_eq!(code, 1);
     assert!(err.contains("n'est pas partagé par un serveur"), "{err}");
     let (code, out, err) = join(&bob, "ordinateur de Bob");

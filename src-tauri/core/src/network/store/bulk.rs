@@ -353,15 +353,19 @@ impl Store {
 }
 
 /// `links` in the order they are written ([`in_pair_order`]), and their new identities
-/// (increasing), made on a second thread while the links are put in order (a million each:
-/// about 0.1 s).
+/// (increasing); for a large batch, made on a second thread while the links are put in order
+/// (a million each: about 0.1 s).
 fn ordered_with_uids<'a>(links: &[&'a ValidLink]) -> (Vec<&'a ValidLink>, Vec<String>) {
+    let uids = || {
+        (0..links.len())
+            .map(|_| crate::shared::ids::new_uid())
+            .collect::<Vec<String>>()
+    };
+    if links.len() < crate::db::bulk::REBUILD_FROM {
+        return (links.to_vec(), uids());
+    }
     std::thread::scope(|scope| {
-        let uids = scope.spawn(|| {
-            (0..links.len())
-                .map(|_| crate::shared::ids::new_uid())
-                .collect::<Vec<String>>()
-        });
+        let uids = scope.spawn(uids);
         let ordered = in_pair_order(links);
         let uids = uids.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (ordered, uids)
