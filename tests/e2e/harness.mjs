@@ -243,10 +243,14 @@ export async function pick(driver, inputCss, typed, option = typed) {
   if (typed) await input.sendKeys(typed);
   const list = await input.getAttribute("aria-controls");
   // The suggestions come back from Rust as the user types, and each answer redraws the list:
-  // an option found may be replaced before it is clicked, so finding and clicking are retried
-  // together.
+  // options are looked for once no search is waited for (`aria-busy` false), so that the one
+  // clicked is not replaced under the pointer by an answer to what was typed after (the click
+  // then lands beside the shorter list and chooses nothing); finding and clicking are still
+  // retried together.
   await driver.wait(async () => {
     try {
+      const box = await driver.findElement(By.id(list));
+      if ((await box.getAttribute("aria-busy")) !== "false") return false;
       for (const o of await driver.findElements(By.css(`#${list} [role=option]:not([aria-disabled])`))) {
         if ((await o.getText()).startsWith(option)) {
           await o.click();

@@ -79,7 +79,7 @@ export function picker(opts) {
     },
   }));
   const list = h("ul", { class: "picker-list", id: listId, hidden: true,
-    attrs: { role: "listbox", "aria-label": opts.label } });
+    attrs: { role: "listbox", "aria-label": opts.label, "aria-busy": "false" } });
   const status = h("span", { class: "visually-hidden", attrs: { "aria-live": "polite" } });
   const wrapper = h("div", { class: "picker" }, input, list, status);
 
@@ -115,14 +115,25 @@ export function picker(opts) {
     open(true);
     highlight(choices.length ? 0 : -1);
   };
+  // While a search is waited for, the list box says so (`aria-busy`): what it shows is about
+  // to be replaced.
+  const busy = (yes) => list.setAttribute("aria-busy", yes ? "true" : "false");
   const run = async () => {
     const mine = ++seq;
-    const found = await opts.search(input.value.trim());
-    if (mine !== seq || document.activeElement !== input) return;
-    choices = found;
-    show();
+    try {
+      const found = await opts.search(input.value.trim());
+      if (mine !== seq || document.activeElement !== input) return;
+      choices = found;
+      show();
+    } finally {
+      if (mine === seq) busy(false);
+    }
   };
-  const later = () => { clearTimeout(timer); timer = window.setTimeout(() => { run().catch(() => {}); }, DELAY); };
+  const later = () => {
+    clearTimeout(timer);
+    busy(true);
+    timer = window.setTimeout(() => { run().catch(() => {}); }, DELAY);
+  };
 
   input.addEventListener("input", later);
   input.addEventListener("focus", () => { if (!opts.clearOnChoose && chosen) input.select(); });
@@ -143,6 +154,7 @@ export function picker(opts) {
   input.addEventListener("blur", () => {
     clearTimeout(timer);
     seq += 1;
+    busy(false);
     open(false);
     // Text that names no choice: back to the chosen one, or none when emptied.
     if (opts.clearOnChoose) { input.value = ""; return; }
