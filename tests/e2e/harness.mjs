@@ -232,6 +232,27 @@ export async function choose(driver, selectCss, value) {
 }
 
 /**
+ * Waits until the searchable picker `inputCss` shows its suggestions for what was typed last:
+ * no search awaited (`aria-busy` false) and at least one option. Returns their texts.
+ */
+export async function suggestions(driver, inputCss) {
+  const list = await (await driver.findElement(By.css(inputCss))).getAttribute("aria-controls");
+  let texts = [];
+  await driver.wait(async () => {
+    try {
+      if ((await (await driver.findElement(By.id(list))).getAttribute("aria-busy")) !== "false") return false;
+      texts = [];
+      for (const o of await driver.findElements(By.css(`#${list} [role=option]:not([aria-disabled])`))) texts.push(await o.getText());
+      return texts.length > 0;
+    } catch (e) {
+      if (e.name === "StaleElementReferenceError") return false;
+      throw e;
+    }
+  }, WAIT_MS, `no suggestion in ${inputCss}`);
+  return texts;
+}
+
+/**
  * Chooses in a searchable picker (a combobox) as a user does: types `typed` in it, waits for
  * the suggestion that starts with `option` (by default what was typed) and clicks it.
  */
