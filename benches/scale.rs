@@ -364,20 +364,10 @@ fn main() {
 fn import(dir: &Path, ws: &Path, data: &Data, report: bool) {
     let (n_actors, n_links) = (data.names.len(), data.link_count);
     let once = |ws: &Path| {
-        let actors = catalyse(&[
-            "import",
-            "actors",
-            path_str(&data.actors),
-            "--workspace",
-            path_str(ws),
-        ]);
-        let links = catalyse(&[
-            "import",
-            "links",
-            path_str(&data.links),
-            "--workspace",
-            path_str(ws),
-        ]);
+        let [actors, links] =
+            [("actors", &data.actors), ("links", &data.links)].map(|(kind, csv)| {
+                catalyse(&["import", kind, path_str(csv), "--workspace", path_str(ws)])
+            });
         (actors, links)
     };
     if !report {
@@ -409,21 +399,23 @@ fn import(dir: &Path, ws: &Path, data: &Data, report: bool) {
         let _ = std::fs::remove_file(&db);
         references.push(sqlite3_import(&db, data));
     }
-    let each = |v: &mut dyn Iterator<Item = Duration>| {
-        v.map(|d| format!("{:.2}", d.as_secs_f64()))
+    let mut references: Vec<Duration> = references.into_iter().flatten().collect();
+    let each = |v: &[Duration]| {
+        v.iter()
+            .map(|d| format!("{:.2}", d.as_secs_f64()))
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let totals: Vec<Duration> = ours.iter().map(|(a, l)| *a + *l).collect();
     println!(
         "# imports (actors + links): Catalyse {} s; sqlite3 {} s",
-        each(&mut ours.iter().map(|(a, l)| *a + *l)),
-        each(&mut references.iter().flatten().copied()),
+        each(&totals),
+        each(&references),
     );
     // The round of the median total, and the median of the shell's.
     ours.sort_by_key(|(a, l)| *a + *l);
     let (actors_time, links_time) = ours[ours.len() / 2];
     let total = actors_time + links_time;
-    let mut references: Vec<Duration> = references.into_iter().flatten().collect();
     references.sort();
     let reference = references.get(references.len() / 2).copied();
     line(

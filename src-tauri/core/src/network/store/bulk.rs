@@ -352,9 +352,10 @@ impl Store {
     }
 }
 
-/// `links` in the order they are written ([`in_pair_order`]), and their new identities
-/// (increasing); for a large batch, made on a second thread while the links are put in order
-/// (a million each: about 0.1 s).
+/// `links` in the order they are written, and their new identities (increasing). A batch
+/// that is not small (from [`crate::db::bulk::REBUILD_FROM`]) is put in pair order
+/// ([`in_pair_order`]), its identities made on a second thread meanwhile (a million each:
+/// about 0.1 s); a small one keeps its order.
 fn ordered_with_uids<'a>(links: &[&'a ValidLink]) -> (Vec<&'a ValidLink>, Vec<String>) {
     let uids = || {
         (0..links.len())
@@ -372,15 +373,12 @@ fn ordered_with_uids<'a>(links: &[&'a ValidLink]) -> (Vec<&'a ValidLink>, Vec<St
     })
 }
 
-/// A large batch in the order of the pair index: the indexes built afterwards then sort data
-/// that is mostly in order already (about twice as fast for a million links). Sorted by keys
-/// gathered side by side (sorting the references themselves would fetch each link from
-/// memory at every comparison). A batch holds no two links of the same key, so the order is
-/// fully determined.
+/// A large batch (the caller decides) in the order of the pair index: the indexes built
+/// afterwards then sort data that is mostly in order already (about twice as fast for a
+/// million links). Sorted by keys gathered side by side (sorting the references themselves
+/// would fetch each link from memory at every comparison). A batch holds no two links of the
+/// same key, so the order is fully determined.
 fn in_pair_order<'a>(links: &[&'a ValidLink]) -> Vec<&'a ValidLink> {
-    if links.len() < crate::db::bulk::REBUILD_FROM {
-        return links.to_vec();
-    }
     let mut keys: Vec<(i64, i64, LinkNature, u32)> = links
         .iter()
         .enumerate()
